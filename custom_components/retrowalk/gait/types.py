@@ -1,0 +1,44 @@
+"""Value types shared by the gait engine and its callers (no Home Assistant imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    """Walking direction of one step, relative to where the wearer faces."""
+
+    FORWARD = "forward"
+    BACKWARD = "backward"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Placement(StrEnum):
+    """Where the sensor is worn; the physics the engine relies on differs per placement."""
+
+    FOOT = "foot"
+    SHANK = "shank"
+    WAIST = "waist"
+    CHEST = "chest"
+    WRIST = "wrist"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepEvent:
+    """One step of either foot, reported exactly once."""
+
+    t: float
+    direction: Direction
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bout:
+    """A finished walking bout: consecutive steps without a pause."""
+
+    start: float
+    end: float
+    direction: Direction
+    steps: int
