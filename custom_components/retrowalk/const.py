@@ -1,0 +1,5 @@
+"""Constants for the Retrowalk integration."""
+
+from typing import Final
+
+DOMAIN: Final = "retrowalk"
