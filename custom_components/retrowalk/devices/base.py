@@ -83,7 +83,9 @@ def check_physical(acc: FloatArray, gyro: FloatArray | None) -> None:
 class GattLink(Protocol):
     """The subset of a GATT client a protocol needs; characteristics are 128-bit UUID strings."""
 
-    mtu: int
+    @property
+    def mtu(self) -> int:
+        """Negotiated ATT MTU (payload per notification is MTU - 3)."""
 
     async def write(self, char: str, data: bytes, *, response: bool = True) -> None:
         """Write a characteristic value."""

@@ -63,6 +63,15 @@ class Timeline:
         self._last_first_dev: float | None = None
         self._last_received = 0.0
 
+    def is_clock_jump(self, first_dev: float, received: float) -> bool:
+        """Whether a frame starting at device time `first_dev` means the device clock jumped."""
+        if self._offset is None:
+            return False
+        gap = first_dev + self._offset - self._next
+        if gap < -JUMP_WINDOW_S:
+            return True
+        return gap > JUMP_WINDOW_S and gap > received - self._last_received + RECEIVE_SLACK_S
+
     def place(self, t_dev: FloatArray, period: float, received: float) -> tuple[FloatArray, int]:
         """Return timeline times for device sample times and the samples lost before them."""
         n = int(t_dev.size)
@@ -75,18 +84,15 @@ class Timeline:
         lost = 0
         if self._offset is None:
             self._offset = -first_dev
+        elif self.is_clock_jump(first_dev, received):
+            lost = _lost_by_receive_time(received - self._last_received, n, period)
+            self._offset = self._next + lost * period - first_dev
         else:
             gap = first_dev + self._offset - self._next
-            received_gap = received - self._last_received
-            if gap < -JUMP_WINDOW_S or (
-                gap > JUMP_WINDOW_S and gap > received_gap + RECEIVE_SLACK_S
-            ):
-                lost = _lost_by_receive_time(received_gap, n, period)
-                self._offset = self._next + lost * period - first_dev
-            elif gap < -0.75 * period:
+            if gap < -0.75 * period:
                 reason = "duplicate" if first_dev == self._last_first_dev else "stale"
                 raise DecodeError(reason, f"frame starts {-gap:.3f} s before the expected sample")
-            elif gap > 0:
+            if gap > 0:
                 lost = math.floor(gap / period + 0.25)
         lost += int(np.sum(np.maximum(0, np.floor(steps / period + 0.25) - 1)))
         t = t_dev + self._offset

@@ -1,0 +1,158 @@
+"""Nordic Thingy:52 Thingy Motion Service (raw accelerometer/gyroscope notifications).
+
+Layouts from NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`; documentation
+v2.2.0 `ble__tms_8h.html`); see docs/devices.md.
+"""
+
+import struct
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, override
+
+import numpy as np
+
+from custom_components.retrowalk.gait.types import Placement
+
+from .base import (
+    DEG,
+    STANDARD_GRAVITY,
+    DecodeError,
+    GattLink,
+    SampleBatch,
+    SetupError,
+    WearableProtocol,
+    check_physical,
+    has_service,
+    matches_name,
+    now_if_none,
+)
+from .timeline import ReceiveTimeline
+
+
+def _thingy_uuid(short: int) -> str:
+    return f"ef68{short:04x}-9b35-4933-9b10-52ffa9740042"
+
+
+CONFIGURATION_SERVICE = _thingy_uuid(0x0100)  # the one the Thingy advertises
+MOTION_SERVICE = _thingy_uuid(0x0400)
+MOTION_CONFIG = _thingy_uuid(0x0401)
+RAW_DATA = _thingy_uuid(0x0406)
+NAME_PREFIX = "Thingy"
+
+MIN_RATE_HZ = 5
+MAX_RATE_HZ = 200
+# Raw data: nine int16 LE: accel Q6.10 (g), gyro Q11.5 (deg/s), compass Q12.4 (µT, unused here).
+_RAW = struct.Struct("<9h")
+_ACC_LSB_G = 1.0 / (1 << 10)
+_GYRO_LSB_DPS = 1.0 / (1 << 5)
+# The firmware leaves the MPU-9250 at the InvenSense defaults: ±2 g, ±2000 dps. Anything at the
+# top of the accelerometer range is saturated (heel strikes exceed 2 g at the foot).
+ACC_FULL_SCALE_G = 2.0
+_CLIP_G = ACC_FULL_SCALE_G * 0.98
+
+
+@dataclass(frozen=True, slots=True)
+class MotionConfig:
+    """The 9-byte motion configuration characteristic (all fields little-endian)."""
+
+    pedometer_interval_ms: int
+    temperature_compensation_interval_ms: int
+    compass_interval_ms: int
+    motion_rate_hz: int
+    wake_on_motion: int
+
+    _FORMAT = struct.Struct("<HHHHB")
+
+    @classmethod
+    def parse(cls, data: bytes) -> MotionConfig:
+        """Parse the characteristic value; the firmware only ever holds exactly 9 bytes."""
+        if len(data) != cls._FORMAT.size:
+            raise SetupError("config_length", f"{len(data)}-byte motion configuration")
+        return cls(*cls._FORMAT.unpack(data))
+
+    def encode(self) -> bytes:
+        """Serialise for a write (the firmware rejects any other length)."""
+        return self._FORMAT.pack(
+            self.pedometer_interval_ms,
+            self.temperature_compensation_interval_ms,
+            self.compass_interval_ms,
+            self.motion_rate_hz,
+            self.wake_on_motion,
+        )
+
+
+class Thingy52(WearableProtocol):
+    """Raw motion data, one sample per notification, no device timestamps."""
+
+    key = "nordic_thingy52"
+    manufacturer = "Nordic Semiconductor"
+    model = "Thingy:52"
+    placements = (Placement.WAIST,)
+    # The firmware answers pairing requests with "pairing not supported".
+    requires_bonding = False
+    min_mtu = 23
+    has_gyro = True
+    nominal_rate = 50.0
+
+    def __init__(
+        self,
+        *,
+        on_error: Callable[[DecodeError], None] | None = None,
+        rate: int = 50,
+    ) -> None:
+        """Configure the motion processing rate to `rate` Hz (5-200; ~100 is the practical top)."""
+        super().__init__(on_error=on_error)
+        if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+            raise ValueError(f"Thingy:52 motion rate must be {MIN_RATE_HZ}-{MAX_RATE_HZ} Hz")
+        self.rate = rate
+        self._timeline = ReceiveTimeline(1.0 / rate)
+
+    @override
+    @classmethod
+    def matches(
+        cls,
+        name: str | None,
+        service_uuids: Sequence[str],
+        manufacturer_data: Mapping[int, bytes],
+    ) -> bool:
+        return has_service(service_uuids, (CONFIGURATION_SERVICE,)) or matches_name(
+            name, (NAME_PREFIX,)
+        )
+
+    @override
+    @classmethod
+    def manifest_matchers(cls) -> list[dict[str, Any]]:
+        return [{"service_uuid": CONFIGURATION_SERVICE, "connectable": True}]
+
+    @override
+    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+        self._check_mtu(link)
+        # Read-modify-write keeps the user's pedometer/compass settings.
+        current = MotionConfig.parse(await link.read(MOTION_CONFIG))
+        wanted = replace(current, motion_rate_hz=self.rate)
+        await link.write(MOTION_CONFIG, wanted.encode(), response=True)
+        applied = MotionConfig.parse(await link.read(MOTION_CONFIG))
+        if applied.motion_rate_hz != self.rate:
+            raise SetupError("config_rejected", f"rate stayed {applied.motion_rate_hz} Hz")
+        # Raw sampling starts when this CCCD is enabled and stops when it is disabled.
+        await link.start_notify(RAW_DATA, lambda data: self._deliver(data, on_batch))
+
+    @override
+    async def stop(self, link: GattLink) -> None:
+        # Nothing to write: the firmware stops raw sampling when notifications are disabled or
+        # the link drops, both of which the coordinator does.
+        return
+
+    @override
+    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
+        received = now_if_none(received)
+        if len(data) != _RAW.size:
+            raise DecodeError("length", f"{len(data)}-byte raw motion notification")
+        raw = np.array(_RAW.unpack(data), dtype=np.float64)
+        acc_g = raw[0:3] * _ACC_LSB_G
+        acc = (acc_g * STANDARD_GRAVITY).reshape(1, 3)
+        gyro = (raw[3:6] * _GYRO_LSB_DPS * DEG).reshape(1, 3)
+        check_physical(acc, gyro)
+        t, lost = self._timeline.place(1, received)
+        clipped = int(np.any(np.abs(acc_g) >= _CLIP_G))
+        return SampleBatch(t=t, acc=acc, gyro=gyro, lost=lost, clipped=clipped)
