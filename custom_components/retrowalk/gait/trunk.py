@@ -1,0 +1,272 @@
+"""Step detector and direction classifier for sensors on the trunk or arm (waist, chest, wrist).
+
+Steps. Each heel strike jolts the body upwards. Near 1 g the magnitude of the measured
+acceleration equals, to first order, its component along gravity, so ``|a| - |g|`` (with ``g`` the
+trailing one-second mean) is the vertical acceleration without having to know the sensor's
+orientation; that keeps a phone swinging in a hand or turning in a pocket usable. The signal is
+smoothed (0.2 s Hann), and a step is the highest peak between two consecutive clear valleys, both
+thresholds scaled by the signal's recent RMS, so slow walking's double hump (heel strike, then
+push-off) counts once. Walking needs two steps 0.25-1.3 s apart; those are then confirmed
+retroactively, so a short walk counts from its first step. A step missed inside a steady bout (an
+interval near twice the recent median) is restored half-way.
+
+Direction. Walking backwards is, to a good approximation, walking forwards with time reversed.
+Time reversal conjugates the cross-spectrum between vertical and horizontal acceleration, so its
+imaginary part at the step frequency (the "quadrature" vector, along the anterior-posterior axis)
+flips sign while everything else stays. On Bandai Namco motion capture the forward-walking
+horizontal acceleration leads the vertical by about 100 degrees at the pelvis and backward walking
+lags by about 55 degrees, so the sign is a clear feature. The sign that means "forward" depends on
+how the sensor is mounted: it is learned (trunk_axis) from the dominant walking direction and from
+explicit calibration walks. Running (a flight phase, fast cadence) swaps the phase again, since the
+body is lowest rather than highest at mid-stance, and is handled by flipping the feature.
+Sideways steps are not told apart at these placements. The wrist sees mostly arm swing: its
+direction is unreliable and reported as such by the benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .trunk_axis import ForwardAxis
+from .trunk_signal import FloatArray, causal_mean, hann_kernel, local_extrema, quadrature
+from .types import Direction, Placement, StepEvent
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TrunkParams:
+    """Tuning of the trunk detector (tuned on the Oxford optimisation recordings)."""
+
+    fs: float = 50.0
+    block_s: float = 0.25  # processing cadence: latency against per-call cost
+    history_s: float = 5.0
+    gravity_s: float = 1.0
+    smooth_s: float = 0.2
+    extremum_s: float = 0.2  # a peak/valley dominates this much on either side
+    peak_k: float = 0.6  # peak threshold, times the recent RMS
+    peak_min: float = 0.5  # m/s^2
+    valley_k: float = 0.3
+    valley_min: float = 0.2
+    hold_s: float = 0.7  # commit a peak without a following valley after this long
+    start_gap_s: float = 1.3  # the first steps of a bout must be closer than this
+    min_interval_s: float = 0.25
+    bout_gap_s: float = 1.5  # or 2.6 median intervals, whichever is longer (capped below)
+    bout_gap_max_s: float = 2.5
+    start_steps: int = 2
+    fill_lo: float = 1.6
+    fill_hi: float = 2.4
+    run_flight: float = 2.0  # m/s^2: |a| this low means a flight phase
+    run_period_s: float = 0.5
+    direction_steps: int = 4  # cross-spectrum window, in steps
+
+
+class TrunkDetector:
+    """Streaming step detector and forward/backward classifier for waist, chest and wrist."""
+
+    def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
+        if placement not in (Placement.WAIST, Placement.CHEST, Placement.WRIST):
+            raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
+        self.placement = placement
+        self.p = params or TrunkParams()
+        self.fs = self.p.fs
+        fs = self.fs
+        self._block = max(1, round(self.p.block_s * fs))
+        self._hist = round(self.p.history_s * fs)
+        self._n_grav = max(1, round(self.p.gravity_s * fs))
+        self._kernel = hann_kernel(round(self.p.smooth_s * fs) | 1)
+        self._w = max(1, round(self.p.extremum_s * fs))
+        self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
+        self.axis = ForwardAxis()
+        self.reset()
+
+    # -- contract --------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget the signal (after a gap); the learned forward axis stays."""
+        self._t = np.zeros(0)
+        self._a = np.zeros((0, 3))
+        self._pend_t: list[FloatArray] = []
+        self._pend_a: list[FloatArray] = []
+        self._n_pend = 0
+        self._final_t = -np.inf  # everything up to here has been examined for extrema
+        self._fresh = True
+        self._best: tuple[float, float] | None = None  # highest peak since the last valley
+        self._run: list[float] = []  # candidate steps before a bout is confirmed
+        self._in_bout = False
+        self._last_step = -np.inf
+        self._intervals: list[float] = []
+
+    def calibrate_forward(self, active: bool) -> None:
+        """While active, the walking seen is forward by definition."""
+        if active and not self.axis.calibrating:
+            self.axis.start_calibration()
+        elif not active and self.axis.calibrating:
+            self.axis.stop_calibration()
+
+    def state(self) -> dict[str, Any]:
+        """JSON-safe learned state."""
+        return {"version": STATE_VERSION, **self.axis.state()}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state`; raises ValueError (keeping the current state) if malformed."""
+        try:
+            if state.get("version") != STATE_VERSION:
+                raise ValueError(f"unsupported trunk state version {state.get('version')!r}")
+            self.axis.load_state(state)
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"bad trunk detector state: {err}") from err
+
+    def feed(
+        self,
+        t: npt.NDArray[np.float64],
+        acc: npt.NDArray[np.float64],
+        gyro: npt.NDArray[np.float64] | None,
+    ) -> list[StepEvent]:
+        """Consume uniform samples at ``fs``; return steps confirmed by them (gyro is unused)."""
+        del gyro  # the acceleration alone carries both the steps and their direction
+        if len(t) == 0:
+            return []
+        self._pend_t.append(np.asarray(t, dtype=np.float64))
+        self._pend_a.append(np.asarray(acc, dtype=np.float64))
+        self._n_pend += len(t)
+        # Batching the work keeps the per-call cost low; the block adds at most block_s latency.
+        if self._n_pend < self._block:
+            return []
+        return self._process()
+
+    # -- processing --------------------------------------------------------------------------
+
+    def _process(self) -> list[StepEvent]:
+        self._t = np.concatenate([self._t, *self._pend_t])[-self._hist :]
+        self._a = np.concatenate([self._a, *self._pend_a])[-self._hist :]
+        self._pend_t, self._pend_a, self._n_pend = [], [], 0
+        t, a = self._t, self._a
+        n = len(t)
+        last = n - 1 - self._lag  # the newest sample whose neighbourhood is complete
+        if last < 0:
+            return []
+        grav = causal_mean(a, self._n_grav)
+        g_norm = np.linalg.norm(grav, axis=1)
+        vert = np.linalg.norm(a, axis=1) - g_norm
+        smooth = np.convolve(vert, self._kernel, mode="same")
+        first = int(np.searchsorted(t, self._final_t, side="right"))
+        if self._fresh:
+            first = max(first, self._lag)  # edge effects of the filters after a reset
+            self._fresh = False
+        t_final = float(t[last])
+        self._final_t = t_final
+        if first > last:
+            return []
+        rms = float(np.sqrt(np.mean(smooth[: last + 1] ** 2)))
+        peak_thr = max(self.p.peak_min, self.p.peak_k * rms)
+        valley_thr = -max(self.p.valley_min, self.p.valley_k * rms)
+        peaks, valleys = local_extrema(smooth, self._w)
+        peaks = peaks[(peaks >= first) & (peaks <= last)]
+        peaks = peaks[smooth[peaks] > peak_thr]
+        valleys = valleys[(valleys >= first) & (valleys <= last)]
+        valleys = valleys[smooth[valleys] < valley_thr]
+
+        new_steps: list[float] = []
+        is_peak = np.concatenate([np.ones(len(peaks), bool), np.zeros(len(valleys), bool)])
+        idx = np.concatenate([peaks, valleys])
+        order = np.argsort(idx, kind="stable")
+        for i, peak in zip(idx[order].tolist(), is_peak[order].tolist(), strict=True):
+            if peak:
+                if self._best is None or smooth[i] > self._best[1]:
+                    self._best = (float(t[i]), float(smooth[i]))
+            elif self._best is not None:
+                new_steps += self._commit(self._best[0])
+                self._best = None
+        if self._best is not None and t_final - self._best[0] > self.p.hold_s:
+            new_steps += self._commit(self._best[0])
+            self._best = None
+        self._expire(t_final)
+        if not new_steps:
+            return []
+        return self._label(new_steps, a[: last + 1], grav[last] / g_norm[last])
+
+    def _median_interval(self) -> float | None:
+        return float(np.median(self._intervals)) if self._intervals else None
+
+    def _commit(self, tk: float) -> list[float]:
+        """Feed one candidate step into the bout logic; return the steps it confirms."""
+        if self._in_bout:
+            dt = tk - self._last_step
+            if dt < self.p.min_interval_s:
+                return []
+            med = self._median_interval()
+            out: list[float] = []
+            if med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
+                out.append(self._last_step + dt / 2)  # a step lost in steady walking
+                dt /= 2
+            self._intervals = [*self._intervals[-5:], dt]
+            self._last_step = tk
+            return [*out, tk]
+        if self._run and tk - self._run[-1] < self.p.min_interval_s:
+            return []
+        if self._run and tk - self._run[-1] > self.p.start_gap_s:
+            self._run = []
+        self._run.append(tk)
+        if len(self._run) < self.p.start_steps:
+            return []
+        confirmed = self._run
+        self._intervals = np.diff(confirmed).tolist()
+        self._run = []
+        self._in_bout = True
+        self._last_step = tk
+        return confirmed
+
+    def _expire(self, t_final: float) -> None:
+        """End a bout (or a candidate run) when no step came for too long."""
+        if self._in_bout:
+            med = self._median_interval() or 0.0
+            gap = min(max(self.p.bout_gap_s, 2.6 * med), self.p.bout_gap_max_s)
+            if t_final - self._last_step > gap:
+                self._in_bout = False
+                self._intervals = []
+        elif self._run and t_final - self._run[-1] > self.p.start_gap_s:
+            self._run = []
+
+    def _label(
+        self,
+        steps: list[float],
+        acc: FloatArray,
+        up: FloatArray,
+    ) -> list[StepEvent]:
+        """Give the newly confirmed steps a direction from the latest few steps of signal."""
+        med = self._median_interval() or 0.55
+        period = med * self.fs
+        n_steps = self.p.direction_steps
+        while n_steps > 1 and round(n_steps * period) > len(acc):
+            n_steps -= 1
+        n_win = min(round(n_steps * period), len(acc))
+        win = acc[len(acc) - n_win :]
+        q, _, _ = quadrature(win, up, period)
+        running = (
+            med < self.p.run_period_s
+            and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
+        )
+        if running:
+            q = -q  # spring-mass running puts the body lowest, not highest, at mid-stance
+        norm = float(np.linalg.norm(q))
+        if norm == 0.0:
+            return [StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5) for s in steps]
+        unit = q / norm
+        fwd = self.axis.forward()
+        if fwd is None:
+            cos = 1.0
+        else:
+            horiz = fwd - (fwd @ up) * up
+            h_norm = float(np.linalg.norm(horiz))
+            cos = float(unit @ horiz) / h_norm if h_norm > 0 else 1.0
+        direction = Direction.FORWARD if cos >= 0 else Direction.BACKWARD
+        confidence = round(0.5 + 0.5 * min(abs(cos), 1.0), 3)
+        if not running:
+            for _ in steps:
+                self.axis.add(unit)
+        return [StepEvent(t=s, direction=direction, confidence=confidence) for s in steps]
