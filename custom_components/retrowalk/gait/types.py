@@ -42,3 +42,16 @@ class Bout:
     end: float
     direction: Direction
     steps: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalibrationState:
+    """Progress of an explicit "walk forward N steps" calibration."""
+
+    active: bool
+    steps_seen: int
+    steps_needed: int
+    done: bool
+    # 0..1, how consistently the calibration strides pointed one way; None when the detector
+    # cannot tell or no calibration finished yet.
+    quality: float | None

@@ -1,0 +1,68 @@
+"""Walking bouts, cadence and lifetime counters from a stream of step events."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .types import Bout, Direction, StepEvent
+
+BOUT_END_S = 2.5  # a pause this long (in sample time) ends a bout
+_CADENCE_STEPS = 12
+
+
+class BoutTracker:
+    """Groups steps into bouts; all times are the sensor's sample times."""
+
+    def __init__(self) -> None:
+        self.totals: dict[Direction, int] = dict.fromkeys(Direction, 0)
+        self._start: float | None = None
+        self._last = 0.0
+        self._counts: dict[Direction, int] = dict.fromkeys(Direction, 0)
+        self._recent: deque[float] = deque(maxlen=_CADENCE_STEPS)
+
+    @property
+    def walking(self) -> bool:
+        return self._start is not None
+
+    def add(self, steps: list[StepEvent]) -> list[Bout]:
+        ended: list[Bout] = []
+        for step in steps:
+            if self._start is not None and step.t - self._last > BOUT_END_S:
+                ended.append(self._end())
+            if self._start is None:
+                self._start = step.t
+            self._last = max(self._last, step.t)
+            self._counts[step.direction] += 1
+            self.totals[step.direction] += 1
+            self._recent.append(step.t)
+        return ended
+
+    def advance(self, now: float | None) -> list[Bout]:
+        """End the bout once `now` is far enough past its last step."""
+        if self._start is not None and now is not None and now - self._last > BOUT_END_S:
+            return [self._end()]
+        return []
+
+    def close(self) -> list[Bout]:
+        return [self._end()] if self._start is not None else []
+
+    def direction(self) -> Direction | None:
+        if self._start is None:
+            return None
+        return max(Direction, key=lambda d: self._counts[d])
+
+    def cadence(self) -> float | None:
+        """Steps per minute over the last few steps of the current bout."""
+        if self._start is None or len(self._recent) < 3:
+            return None
+        span = self._recent[-1] - self._recent[0]
+        return 60.0 * (len(self._recent) - 1) / span if span > 0 else None
+
+    def _end(self) -> Bout:
+        start = self._start if self._start is not None else self._last
+        direction = self.direction() or Direction.FORWARD
+        bout = Bout(start=start, end=self._last, direction=direction, steps=sum(self._counts.values()))
+        self._start = None
+        self._counts = dict.fromkeys(Direction, 0)
+        self._recent.clear()
+        return bout

@@ -1,0 +1,63 @@
+"""The per-placement detector contract and the factory choosing one per placement."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .types import Placement, StepEvent
+
+# A detector may put this key (a float in 0..1) in state() once a calibration walk finished; the
+# engine reports it as CalibrationState.quality.
+CALIBRATION_QUALITY_KEY = "calibration_quality"
+
+
+class Detector(Protocol):
+    """Turns uniformly sampled, gap-free IMU data of one placement into step events."""
+
+    fs: float  # the uniform rate the detector wants; the engine resamples to it
+
+    def feed(
+        self,
+        t: npt.NDArray[np.float64],
+        acc: npt.NDArray[np.float64],
+        gyro: npt.NDArray[np.float64] | None,
+    ) -> list[StepEvent]:
+        """Consume contiguous uniform samples; return the steps newly confirmed, in time order.
+
+        acc is m/s^2 including gravity (N, 3), gyro rad/s (N, 3) or None. A step may be confirmed
+        retroactively, at most about 1.5 s after it happened, and is returned exactly once. A
+        foot/shank detector returns two steps per stride of the instrumented foot.
+        """
+        ...
+
+    def reset(self) -> None:
+        """Drop signal buffers after a gap; keep calibration."""
+        ...
+
+    def calibrate_forward(self, active: bool) -> None:
+        """While active, walking is known to be forward: learn the forward axis from it."""
+        ...
+
+    def state(self) -> dict[str, Any]:
+        """JSON-safe calibration and learned state."""
+        ...
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Restore what state() returned."""
+        ...
+
+
+def make_detector(placement: Placement) -> Detector:
+    """Return a fresh detector suited to where the sensor is worn."""
+    if placement in (Placement.FOOT, Placement.SHANK):
+        from .foot import FootDetector
+
+        return FootDetector(placement)
+    # Imported by name so the foot detector and its tests work before the trunk module exists.
+    trunk = importlib.import_module(f"{__package__}.trunk")
+    detector: Detector = trunk.TrunkDetector(placement)
+    return detector

@@ -1,0 +1,223 @@
+"""The streaming gait engine: raw IMU batches in, steps, bouts and cadence out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .bouts import BoutTracker
+from .detector import CALIBRATION_QUALITY_KEY, Detector, make_detector
+from .resample import Resampler
+from .types import Bout, CalibrationState, Direction, Placement, StepEvent
+
+FloatArray = npt.NDArray[np.float64]
+STATE_VERSION = 1
+MAX_GAP_S = 0.25  # longer holes are gaps: never interpolated across
+# A jump this far back is a restarted sensor clock, not a late sample: start a new stream.
+CLOCK_RESET_S = 10.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineUpdate:
+    """What one process() or flush() call produced."""
+
+    steps: tuple[StepEvent, ...]
+    bouts: tuple[Bout, ...]  # bouts that ended in this call
+    walking: bool
+    direction: Direction | None  # majority direction of the current bout
+    cadence: float | None  # steps per minute
+    gap_s: float  # seconds of data lost to gaps seen in this call
+
+
+_IDLE_CALIBRATION = CalibrationState(
+    active=False, steps_seen=0, steps_needed=0, done=False, quality=None
+)
+
+
+class GaitEngine:
+    """Streams one wearable's samples through the detector for its placement."""
+
+    def __init__(self, placement: Placement, *, state: dict[str, Any] | None = None) -> None:
+        self.placement = Placement(placement)
+        self._detector: Detector = make_detector(self.placement)
+        self._resampler = Resampler(self._detector.fs, MAX_GAP_S)
+        self._bouts = BoutTracker()
+        self._calibration = _IDLE_CALIBRATION
+        self._backup: dict[str, Any] | None = None
+        self._has_gyro: bool | None = None
+        self.dropped_nonfinite = 0
+        self.dropped_backwards = 0
+        if state is not None:
+            self._load(state)
+
+    # -- streaming -----------------------------------------------------------------------------
+
+    def process(
+        self,
+        t: npt.ArrayLike,
+        acc: npt.ArrayLike,
+        gyro: npt.ArrayLike | None = None,
+    ) -> EngineUpdate:
+        """Consume one batch: t (N,) seconds, acc (N, 3) m/s^2 with gravity, gyro (N, 3) rad/s."""
+        tt = np.asarray(t, dtype=np.float64)
+        aa = np.asarray(acc, dtype=np.float64)
+        if tt.ndim != 1 or aa.shape != (len(tt), 3):
+            raise ValueError(f"expected t (N,) and acc (N, 3), got {tt.shape} and {aa.shape}")
+        has_gyro = gyro is not None
+        if gyro is not None:
+            gg = np.asarray(gyro, dtype=np.float64)
+            if gg.shape != aa.shape:
+                raise ValueError(f"expected gyro (N, 3) like acc, got {gg.shape}")
+            x = np.concatenate((aa, gg), axis=1)
+        else:
+            x = aa
+        ok = np.isfinite(x).all(axis=1) & np.isfinite(tt)
+        if not ok.all():
+            self.dropped_nonfinite += int(len(ok) - np.count_nonzero(ok))
+            tt, x = tt[ok], x[ok]
+
+        ended: list[Bout] = []
+        if self._has_gyro is not None and has_gyro != self._has_gyro:
+            self._resampler.reset()
+        self._has_gyro = has_gyro
+        tt, x, restarted = self._in_order(tt, x)
+        if restarted:
+            ended += self._bouts.close()
+
+        steps: list[StepEvent] = []
+        chunks, gap_s = self._resampler.push(tt, x)
+        for chunk in chunks:
+            if chunk.new_segment:
+                self._detector.reset()
+            g = chunk.x[:, 3:] if has_gyro else None
+            steps += self._detector.feed(chunk.t, chunk.x[:, :3], g)
+        return self._finish(steps, ended, gap_s)
+
+    def flush(self) -> EngineUpdate:
+        """End of stream: close the current bout and drop signal buffers (learning is kept)."""
+        ended = self._bouts.close()
+        self._resampler.reset()
+        self._detector.reset()
+        return EngineUpdate(
+            steps=(), bouts=tuple(ended), walking=False, direction=None, cadence=None, gap_s=0.0
+        )
+
+    def _in_order(self, t: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
+        """Drop samples not later than every sample before them; detect a restarted clock."""
+        if len(t) == 0:
+            return t, x, False
+        last = self._resampler.last_t
+        restarted = last is not None and float(t[0]) < last - CLOCK_RESET_S
+        if restarted:
+            self._resampler.reset()
+            last = None
+        before = np.maximum.accumulate(t)
+        keep = np.empty(len(t), dtype=bool)
+        keep[0] = last is None or t[0] > last
+        keep[1:] = t[1:] > np.maximum(before[:-1], -np.inf if last is None else last)
+        if not keep.all():
+            self.dropped_backwards += int(len(keep) - np.count_nonzero(keep))
+            t, x = t[keep], x[keep]
+        return t, x, restarted
+
+    def _finish(self, steps: list[StepEvent], ended: list[Bout], gap_s: float) -> EngineUpdate:
+        if self._calibration.active and steps:
+            steps = [replace(s, direction=Direction.FORWARD) for s in steps]
+            self._count_calibration_steps(len(steps))
+        ended += self._bouts.add(steps)
+        ended += self._bouts.advance(self._resampler.last_t)
+        return EngineUpdate(
+            steps=tuple(steps),
+            bouts=tuple(ended),
+            walking=self._bouts.walking,
+            direction=self._bouts.direction(),
+            cadence=self._bouts.cadence(),
+            gap_s=gap_s,
+        )
+
+    # -- calibration ---------------------------------------------------------------------------
+
+    @property
+    def calibration(self) -> CalibrationState:
+        return self._calibration
+
+    def start_calibration(self, steps: int = 20) -> None:
+        """The wearer is about to walk `steps` steps forward: learn the forward axis from them."""
+        if steps < 2:
+            raise ValueError("a calibration walk needs at least 2 steps")
+        if self._calibration.active:
+            self.cancel_calibration()
+        self._backup = self._detector.state()
+        self._detector.calibrate_forward(True)
+        self._calibration = CalibrationState(
+            active=True, steps_seen=0, steps_needed=steps, done=False, quality=None
+        )
+
+    def cancel_calibration(self) -> None:
+        """Abandon a running calibration and keep what was learned before it."""
+        if not self._calibration.active:
+            return
+        self._detector.calibrate_forward(False)
+        if self._backup is not None:
+            self._detector.load_state(self._backup)
+        self._backup = None
+        self._calibration = replace(self._calibration, active=False)
+
+    def _count_calibration_steps(self, n: int) -> None:
+        seen = self._calibration.steps_seen + n
+        if seen < self._calibration.steps_needed:
+            self._calibration = replace(self._calibration, steps_seen=seen)
+            return
+        self._detector.calibrate_forward(False)
+        self._backup = None
+        quality = self._detector.state().get(CALIBRATION_QUALITY_KEY)
+        self._calibration = replace(
+            self._calibration,
+            active=False,
+            steps_seen=seen,
+            done=True,
+            quality=None if quality is None else float(quality),
+        )
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def totals(self) -> dict[Direction, int]:
+        """Steps per direction since the engine was created (restored from state)."""
+        return dict(self._bouts.totals)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe calibration and counters; running signal buffers are not kept."""
+        return {
+            "version": STATE_VERSION,
+            "placement": str(self.placement),
+            "detector": self._detector.state(),
+            "totals": {str(d): n for d, n in self._bouts.totals.items()},
+            "calibration": {
+                "done": self._calibration.done,
+                "quality": self._calibration.quality,
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> GaitEngine:
+        return cls(Placement(state["placement"]), state=state)
+
+    def _load(self, state: dict[str, Any]) -> None:
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported gait engine state version {state.get('version')!r}")
+        # Learned axes belong to one placement's physics; never apply them to another.
+        if state.get("placement") == str(self.placement):
+            self._detector.load_state(dict(state.get("detector", {})))
+            cal = state.get("calibration", {})
+            quality = cal.get("quality")
+            self._calibration = replace(
+                _IDLE_CALIBRATION,
+                done=bool(cal.get("done", False)),
+                quality=None if quality is None else float(quality),
+            )
+        for name, count in dict(state.get("totals", {})).items():
+            self._bouts.totals[Direction(name)] = int(count)

@@ -1,0 +1,284 @@
+"""Foot and shank detector: strides between zero-velocity stance phases.
+
+Each stride of the instrumented foot runs from the last sample of one stance to the first of the
+next. Its horizontal displacement (see zupt.py) gives the walking direction relative to the learned
+forward axis. The other foot is not seen, so every stride yields two steps: the instrumented foot's
+at its heel strike and the other foot's half a stride earlier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .heading import ForwardAxis
+from .types import Placement, StepEvent
+from .zupt import GRAVITY, level_frame, stride_displacement
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Stance and stride limits for one placement / sensor combination."""
+
+    still_gyro: float  # rad/s: stance needs |gyro| below this
+    still_acc: float  # m/s^2: and | |acc| - g | below this
+    min_stance: float  # s
+    swing_peak: float  # peak |gyro| (rad/s), or peak | |acc| - g | without gyro, during a stride
+    min_length: float  # m: shorter strides are weight shifts or fidgeting, not steps
+    min_duration: float = 0.15  # s
+    max_duration: float = 2.5  # s
+
+
+# The shank keeps rotating over the ankle during stance, so its still phase is less still.
+_THRESHOLDS = {
+    (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
+    (Placement.SHANK, True): Thresholds(1.8, 4.0, 0.04, 2.5, 0.25),
+    # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
+    (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
+    (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
+}
+_GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
+# A still phase shorter than this that ended a too-short "stride" was a pause inside the swing
+# (slow backward walking touches the toe down before the heel), not a stance: the stride goes on.
+_PAUSE_IN_SWING = 0.15  # s
+_MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
+_MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
+
+
+class FootDetector:
+    """Detector for a sensor on the foot (or, more loosely, the shank)."""
+
+    fs = 104.0
+
+    def __init__(self, placement: Placement = Placement.FOOT) -> None:
+        if placement not in (Placement.FOOT, Placement.SHANK):
+            raise ValueError(f"FootDetector cannot handle placement {placement}")
+        self.placement = placement
+        self.axis = ForwardAxis()
+        self._ref_axis: FloatArray | None = None
+        self._cap = int(self.fs * 4) + 256
+        self._t = np.empty(self._cap)
+        self._acc = np.empty((self._cap, 3))
+        self._gyro = np.empty((self._cap, 3))
+        self._base = 0  # absolute index of buffer row 0
+        self._n = 0
+        self.reset()
+
+    # -- Detector protocol -------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self._n = 0
+        self._base = 0
+        self._in_stance = False
+        self._still_start: int | None = None  # absolute index where the current still run began
+        self._pending = False  # the current stance cut a too-short stride that may continue
+        self._stance_start = 0
+        self._move_start: int | None = None  # absolute index of the last stance sample
+        self._frame: FloatArray | None = None
+        self._last_heel_strike: float | None = None
+        self._last_emitted = -math.inf
+        self._has_gyro: bool | None = None
+
+    def calibrate_forward(self, active: bool) -> None:
+        if active:
+            self.axis.start_calibration()
+        else:
+            self.axis.stop_calibration()
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "placement": str(self.placement),
+            "ref_axis": None if self._ref_axis is None else [float(v) for v in self._ref_axis],
+            "axis": self.axis.state(),
+            "calibration_quality": self.axis.quality,
+        }
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        ref = state.get("ref_axis")
+        self._ref_axis = None if ref is None else np.asarray(ref, dtype=np.float64)
+        self.axis.load_state(state.get("axis", {}))
+
+    def feed(
+        self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None
+    ) -> list[StepEvent]:
+        n = len(t)
+        if n == 0:
+            return []
+        has_gyro = gyro is not None
+        if self._has_gyro is not None and has_gyro != self._has_gyro:
+            self.reset()
+        self._has_gyro = has_gyro
+        th = _THRESHOLDS[(self.placement, has_gyro)]
+        dev = np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)
+        still = dev < th.still_acc
+        if gyro is not None:
+            still &= np.einsum("ij,ij->i", gyro, gyro) < th.still_gyro**2
+        start = self._append(t, acc, gyro)
+        events: list[StepEvent] = []
+        edges = np.flatnonzero(still[1:] != still[:-1]) + 1
+        bounds = [0, *edges.tolist(), n]
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+            self._run(bool(still[lo]), start + lo, start + hi, th, events)
+        end = start + n
+        if self._pending and self._in_stance and end - self._stance_start >= _PAUSE_IN_SWING * self.fs:
+            self._pending = False
+            self._move_start = None
+        if (
+            not self._in_stance
+            and self._move_start is not None
+            and (start + n - self._move_start) > th.max_duration * self.fs
+        ):
+            self._move_start = None
+        self._trim()
+        return events
+
+    # -- stance / stride state machine ---------------------------------------------------------
+
+    def _run(self, still: bool, lo: int, hi: int, th: Thresholds, out: list[StepEvent]) -> None:
+        """Advance over samples lo..hi (absolute) that are all still or all moving."""
+        if still:
+            if self._in_stance:
+                return
+            if self._still_start is None:
+                self._still_start = lo
+            if hi - self._still_start >= max(2, round(th.min_stance * self.fs)):
+                self._in_stance = True
+                self._stance_start = self._still_start
+                self._end_stride(self._stance_start, th, out)
+            return
+        self._still_start = None
+        if self._in_stance:
+            self._in_stance = False
+            self._leave_stance(lo)
+
+    def _leave_stance(self, first_moving: int) -> None:
+        if self._pending and (first_moving - self._stance_start) < _PAUSE_IN_SWING * self.fs:
+            self._pending = False
+            return  # keep the stride's start and frame: the swing resumes
+        self._pending = False
+        span = max(1, round(_GRAVITY_SAMPLES * self.fs))
+        a = self._row(max(self._stance_start, first_moving - span, self._base))
+        b = self._row(first_moving)
+        force = self._acc[a:b].mean(axis=0)
+        norm = float(np.linalg.norm(force))
+        if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
+            self._move_start = None
+            return
+        up = force / norm
+        if self._ref_axis is None or abs(float(self._ref_axis @ up)) > _MAX_FRAME_TILT:
+            if self._ref_axis is not None:
+                self.axis.clear()  # the sensor was turned over: learned angles no longer apply
+            self._ref_axis = np.eye(3)[int(np.argmin(np.abs(up)))]
+        self._frame = level_frame(force, self._ref_axis)
+        self._move_start = first_moving - 1
+
+    def _end_stride(self, heel_strike: int, th: Thresholds, out: list[StepEvent]) -> None:
+        start = self._move_start
+        self._move_start = None
+        if start is None or self._frame is None:
+            return
+        a, b = self._row(start), self._row(heel_strike) + 1
+        duration = (b - a - 1) / self.fs
+        if duration > th.max_duration:
+            return
+        if not self._try_stride(a, b, duration, th, out) and duration >= _MIN_SWING_BEFORE_PAUSE:
+            self._move_start = start
+            self._pending = True
+
+    def _try_stride(self, a: int, b: int, duration: float, th: Thresholds, out: list[StepEvent]) -> bool:
+        if duration < th.min_duration:
+            return False
+        acc = self._acc[a:b]
+        gyro = self._gyro[a:b] if self._has_gyro else None
+        if gyro is not None:
+            peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", gyro, gyro))))
+        else:
+            peak = float(np.max(np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)))
+        if peak < th.swing_peak:
+            return False
+        if self._frame is None or self._ref_axis is None:
+            return False
+        disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
+        length = math.hypot(float(disp[0]), float(disp[1]))
+        if length < th.min_length:
+            return False
+        # Judged against the foot's heading at toe-off (what the UCI reference does, and better
+        # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
+        # is ambiguous, which the confidence says.
+        angle = math.atan2(float(disp[1]), float(disp[0]))
+        direction, confidence = self.axis.classify(angle)
+        confidence *= max(0.6, 1.0 - abs(turn) / math.pi)
+        self.axis.observe(angle, min(1.0, length))
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        prev = self._last_heel_strike
+        # The other foot lands about half a stride before this one; right after a pause there is
+        # no stride period to go by, so its step is put at this foot's toe-off.
+        t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
+        t_other = max(t_other, min(t_off, t_hs - 0.05), self._last_emitted + 1e-3)
+        conf = round(confidence, 3)
+        for t_step in (t_other, t_hs):
+            out.append(StepEvent(t=t_step, direction=direction, confidence=conf))
+        self._last_heel_strike = t_hs
+        self._last_emitted = t_hs
+        return True
+
+    # -- sample buffer -------------------------------------------------------------------------
+
+    def _row(self, absolute: int) -> int:
+        return absolute - self._base
+
+    def _append(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> int:
+        n = len(t)
+        if self._n + n > self._cap:
+            self._make_room(n)
+        lo, hi = self._n, self._n + n
+        self._t[lo:hi] = t
+        self._acc[lo:hi] = acc
+        if gyro is not None:
+            self._gyro[lo:hi] = gyro
+        self._n = hi
+        return self._base + lo
+
+    def _make_room(self, n: int) -> None:
+        if n > self._cap // 2:
+            self._cap = 2 * n + self._cap
+            self._t = np.resize(self._t, self._cap)
+            self._acc = np.resize(self._acc, (self._cap, 3))
+            self._gyro = np.resize(self._gyro, (self._cap, 3))
+        keep = max(0, min(self._n, self._cap - n - 1))
+        self._drop(self._n - keep)
+
+    def _trim(self) -> None:
+        # Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
+        span = round(_GRAVITY_SAMPLES * self.fs) + 1
+        end = self._base + self._n
+        if self._move_start is not None:
+            keep_from = self._move_start
+        elif self._in_stance:
+            keep_from = max(self._stance_start, end - span)
+        elif self._still_start is not None:
+            keep_from = self._still_start
+        else:
+            keep_from = end - span
+        drop = keep_from - self._base
+        if drop > self._cap // 2:
+            self._drop(drop)
+
+    def _drop(self, count: int) -> None:
+        if count <= 0:
+            return
+        keep = self._n - count
+        self._t[:keep] = self._t[count : self._n]
+        self._acc[:keep] = self._acc[count : self._n]
+        self._gyro[:keep] = self._gyro[count : self._n]
+        self._n = keep
+        self._base += count
+        if self._move_start is not None and self._move_start < self._base:
+            self._move_start = None

@@ -1,0 +1,105 @@
+"""Stride displacement of a foot between two zero-velocity (stance) phases.
+
+The foot is still at both ends of a stride, so integrating the gravity-free acceleration from one
+stance to the next must give zero velocity; the residual is drift and is removed linearly (the
+classic zero-velocity update). Orientation comes from integrating the gyro (strap-down) starting
+from the tilt measured during the first stance; without a gyro the stance tilt is held, which leaks
+gravity while the foot pitches and shortens the stride but keeps its direction usable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+GRAVITY = 9.80665
+
+
+def level_frame(specific_force: FloatArray, ref_axis: FloatArray) -> FloatArray:
+    """Rows x, y, z of a frame with z up and x the horizontal projection of a sensor axis.
+
+    The minimal rotation to the vertical is ill-defined when the sensor is upside down, so yaw is
+    pinned to a fixed sensor axis instead; for a rigidly mounted sensor the frame is then the same
+    at every stance and stride angles in it are comparable.
+    """
+    up = specific_force / np.linalg.norm(specific_force)
+    x = ref_axis - float(np.dot(ref_axis, up)) * up
+    x /= np.linalg.norm(x)
+    y = np.cross(up, x)
+    return np.stack((x, y, up))
+
+
+def _qmul(p: FloatArray, q: FloatArray) -> FloatArray:
+    pw, px, py, pz = p[:, 0], p[:, 1], p[:, 2], p[:, 3]
+    qw, qx, qy, qz = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    return np.stack(
+        (
+            pw * qw - px * qx - py * qy - pz * qz,
+            pw * qx + px * qw + py * qz - pz * qy,
+            pw * qy - px * qz + py * qw + pz * qx,
+            pw * qz + px * qy - py * qx + pz * qw,
+        ),
+        axis=1,
+    )
+
+
+def _prefix_product(q: FloatArray) -> FloatArray:
+    # Hillis-Steele scan: log2(N) vectorised quaternion products instead of an N-step Python loop.
+    out = q.copy()
+    step = 1
+    while step < len(out):
+        out[step:] = _qmul(out[:-step], out[step:])
+        step *= 2
+    return out
+
+
+def body_to_start(gyro: FloatArray, fs: float) -> FloatArray:
+    """Quaternions (w, x, y, z) rotating body-frame vectors at each sample into the body frame of
+    the first sample, integrating the gyro with a zero-order hold."""
+    half = 0.5 / fs
+    rate = np.sqrt(np.einsum("ij,ij->i", gyro, gyro))
+    angle = rate * half
+    scale = np.where(rate > 1e-12, np.sin(angle) / np.maximum(rate, 1e-12), half)
+    dq = np.empty((len(gyro), 4))
+    dq[0] = (1.0, 0.0, 0.0, 0.0)
+    dq[1:, 0] = np.cos(angle[:-1])
+    dq[1:, 1:] = gyro[:-1] * scale[:-1, None]
+    return _prefix_product(dq)
+
+
+def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
+    w = q[:, :1]
+    u = q[:, 1:]
+    t = 2.0 * np.cross(u, v)
+    rotated: FloatArray = v + w * t + np.cross(u, t)
+    return rotated
+
+
+def stride_displacement(
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+) -> tuple[FloatArray, float]:
+    """Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still,
+    and how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
+
+    `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
+    """
+    if gyro is None:
+        body, turn = acc, 0.0
+    else:
+        q = body_to_start(gyro, fs)
+        body = _rotate(q, acc)
+        end_axis = frame @ _rotate(q[-1:], ref_axis[None, :])[0]
+        turn = float(np.arctan2(end_axis[1], end_axis[0]))
+    lin = body @ frame.T
+    lin[:, 2] -= GRAVITY
+    dt = 1.0 / fs
+    vel = np.cumsum(lin, axis=0) * dt
+    n = len(vel)
+    vel -= np.outer(np.arange(1, n + 1) / n, vel[-1])
+    disp: FloatArray = vel.sum(axis=0) * dt
+    return disp, turn

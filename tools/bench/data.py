@@ -1,0 +1,50 @@
+"""Locating the shared data and preparing it the way a wearable would deliver it."""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import resample_poly
+
+FloatArray = npt.NDArray[np.float64]
+ROOT = Path(__file__).resolve().parents[2]
+GRAVITY = 9.80665
+
+
+class DataMissingError(RuntimeError):
+    """The shared recordings are not where the benchmark expects them."""
+
+
+def data_dir(*parts: str) -> Path:
+    """../shared/data/<parts> relative to the repository root (or $RETROWALK_DATA/<parts>)."""
+    base = Path(os.environ.get("RETROWALK_DATA", ROOT.parent / "shared" / "data"))
+    path = base.joinpath(*parts)
+    if not path.exists():
+        raise DataMissingError(f"{path} not found: the shared recordings are needed (see README)")
+    return path
+
+
+def resample(x: FloatArray, fs_in: float, fs_out: float) -> FloatArray:
+    """Polyphase resampling with scipy's default Kaiser anti-alias filter."""
+    ratio = Fraction(fs_out / fs_in).limit_denominator(1000)
+    out: FloatArray = resample_poly(x, ratio.numerator, ratio.denominator, axis=0)
+    return out
+
+
+def to_uniform(t: FloatArray, x: FloatArray, fs: float) -> tuple[FloatArray, FloatArray]:
+    """Irregular samples onto a uniform grid by linear interpolation (used before resample)."""
+    grid = np.arange(t[0], t[-1], 1.0 / fs)
+    cols = [np.interp(grid, t, x[:, i]) for i in range(x.shape[1])]
+    return grid, np.stack(cols, axis=1)
+
+
+def fmt_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    out = [line, "-" * len(line)]
+    out += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
