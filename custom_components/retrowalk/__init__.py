@@ -1,14 +1,63 @@
 """The Retrowalk integration: a BLE wearable as a forward and backward step counter."""
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .services import async_setup_services
+from .settings import Settings
+from .storage import RetrowalkStore
+from .virtual.setup import CONFIG_SCHEMA, async_setup_virtual_wearable
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.NUMBER,
+    Platform.SENSOR,
+]
+
+__all__ = ["CONFIG_SCHEMA", "DOMAIN"]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a wearable from a config entry."""
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions; start the virtual wearable when configuration.yaml asks for it."""
+    async_setup_services(hass)
+    if DOMAIN in config:
+        await async_setup_virtual_wearable(hass, config[DOMAIN])
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a config entry."""
+async def async_setup_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
+    """Set up a wearable from a config entry.
+
+    Setup does not wait for the wearable: counts and the midnight reset must work while it is
+    out of range or charging; the connection is made (and re-made) in the background.
+    """
+    coordinator = RetrowalkCoordinator(hass, entry)
+    await coordinator.async_load()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    coordinator.async_start()
     return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
+    """Apply changed options without a reload (goals change often)."""
+    entry.runtime_data.async_apply_settings(Settings.from_entry(entry.data, entry.options))
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
+    """Unload a config entry, releasing the connection slot."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.async_shutdown()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
+    """Delete the stored counts of a removed wearable."""
+    await RetrowalkStore(hass, entry.entry_id).async_remove()

@@ -1,0 +1,66 @@
+"""Buttons: start a calibration walk, snooze nudges."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .entity import RetrowalkEntity
+
+PARALLEL_UPDATES = 0
+SNOOZE_MINUTES = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetrowalkButtonDescription(ButtonEntityDescription):
+    """A button and what it does."""
+
+    press_fn: Callable[[RetrowalkCoordinator], object]
+    needs_connection: bool = False
+
+
+BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
+    RetrowalkButtonDescription(
+        key="calibrate",
+        translation_key="calibrate",
+        entity_category=EntityCategory.CONFIG,
+        needs_connection=True,
+        press_fn=lambda c: c.async_start_calibration(),
+    ),
+    RetrowalkButtonDescription(
+        key="snooze",
+        translation_key="snooze",
+        press_fn=lambda c: c.async_snooze(SNOOZE_MINUTES),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RetrowalkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the buttons."""
+    async_add_entities(RetrowalkButton(entry.runtime_data, d) for d in BUTTONS)
+
+
+class RetrowalkButton(RetrowalkEntity, ButtonEntity):
+    """A one-shot action."""
+
+    entity_description: RetrowalkButtonDescription
+
+    def __init__(
+        self, coordinator: RetrowalkCoordinator, description: RetrowalkButtonDescription
+    ) -> None:
+        """Create the button."""
+        super().__init__(coordinator, description)
+        self._needs_connection = description.needs_connection
+
+    @override
+    async def async_press(self) -> None:
+        self.entity_description.press_fn(self.coordinator)

@@ -1,0 +1,320 @@
+"""Config flow: discover, confirm, test the connection, pair, choose placement, calibrate."""
+
+import asyncio
+import logging
+from typing import Any, override
+
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import callback
+from homeassistant.helpers.selector import BooleanSelector
+import probatio as vol
+
+from .connection import CONNECT_ERRORS, DeviceNotFoundError, async_stream_until
+from .const import CONF_CALIBRATION, CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
+from .devices import match_protocol, protocol_by_key
+from .devices.base import SampleBatch, WearableProtocol
+from .gait import GaitEngine, Placement
+from .options import options_schema, placement_selector
+
+_LOGGER = logging.getLogger(__name__)
+
+PROBE_TIMEOUT = 15.0
+CALIBRATION_TIMEOUT = 180.0
+CALIBRATION_STEPS = 20
+
+
+def _protocol_for(info: bluetooth.BluetoothServiceInfoBleak) -> type[WearableProtocol] | None:
+    return match_protocol(info.name, info.service_uuids, info.manufacturer_data)
+
+
+def _placement_schema(protocol: type[WearableProtocol], default: Placement) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_PLACEMENT, default=str(default)): placement_selector(
+                protocol.placements
+            ),
+            vol.Required("calibrate", default=False): BooleanSelector(),
+        }
+    )
+
+
+class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a wearable."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing chosen."""
+        self._discovered: dict[str, bluetooth.BluetoothServiceInfoBleak] = {}
+        self._address: str | None = None
+        self._name = ""
+        self._protocol: type[WearableProtocol] | None = None
+        self._placement: Placement | None = None
+        self._calibration: dict[str, Any] | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._error: str | None = None
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        return RetrowalkOptionsFlow()
+
+    # --- discovery ----------------------------------------------------------------------------
+
+    @override
+    async def async_step_bluetooth(
+        self, discovery_info: bluetooth.BluetoothServiceInfoBleak
+    ) -> ConfigFlowResult:
+        await self.async_set_unique_id(discovery_info.address)
+        self._abort_if_unique_id_configured()
+        protocol = _protocol_for(discovery_info)
+        if protocol is None:
+            return self.async_abort(reason="not_supported")
+        self._choose(discovery_info, protocol)
+        self.context["title_placeholders"] = {"name": self._name}
+        return await self.async_step_bluetooth_confirm()
+
+    async def async_step_bluetooth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before connecting to a discovered wearable."""
+        if user_input is not None:
+            return await self.async_step_connect()
+        return self.async_show_form(
+            step_id="bluetooth_confirm", description_placeholders=self._placeholders()
+        )
+
+    @override
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        if user_input is not None:
+            info = self._discovered[user_input[CONF_ADDRESS]]
+            await self.async_set_unique_id(info.address, raise_on_progress=False)
+            self._abort_if_unique_id_configured()
+            protocol = _protocol_for(info)
+            assert protocol is not None  # only supported devices were offered
+            self._choose(info, protocol)
+            return await self.async_step_connect()
+
+        await bluetooth.async_request_active_scan(self.hass)
+        configured = self._async_current_ids(include_ignore=False)
+        for info in bluetooth.async_discovered_service_info(self.hass, connectable=True):
+            if info.address not in configured and _protocol_for(info) is not None:
+                self._discovered[info.address] = info
+        if not self._discovered:
+            return self.async_abort(reason="no_devices_found")
+        choices = {
+            address: f"{info.name} ({address})" for address, info in self._discovered.items()
+        }
+        return self.async_show_form(
+            step_id="user", data_schema=vol.Schema({vol.Required(CONF_ADDRESS): vol.In(choices)})
+        )
+
+    def _choose(
+        self, info: bluetooth.BluetoothServiceInfoBleak, protocol: type[WearableProtocol]
+    ) -> None:
+        self._address = info.address
+        self._name = info.name or protocol.model
+        self._protocol = protocol
+
+    def _placeholders(self) -> dict[str, str]:
+        assert self._protocol is not None
+        return {
+            "name": self._name,
+            "model": f"{self._protocol.manufacturer} {self._protocol.model}",
+            "steps": str(CALIBRATION_STEPS),
+        }
+
+    # --- test the connection (and pair) ---------------------------------------------------------
+
+    async def async_step_connect(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Connect once and wait for data before anything is created (pairs if required)."""
+        assert self._protocol is not None and self._address is not None
+        if self._task is None:
+            self._error = None
+            self._task = self.hass.async_create_task(self._async_probe())
+        if not self._task.done():
+            return self.async_show_progress(
+                step_id="connect",
+                progress_action="pairing" if self._protocol.requires_bonding else "connecting",
+                progress_task=self._task,
+                description_placeholders=self._placeholders(),
+            )
+        task, self._task = self._task, None
+        self._error = task.result()
+        if self._error:
+            return self.async_show_progress_done(next_step_id="connect_failed")
+        return self.async_show_progress_done(next_step_id="placement")
+
+    async def _async_probe(self) -> str | None:
+        assert self._protocol is not None and self._address is not None
+        try:
+            await async_stream_until(
+                self.hass, self._address, self._protocol, self._name, lambda _b: True, PROBE_TIMEOUT
+            )
+        except DeviceNotFoundError:
+            return "not_found"
+        except (*CONNECT_ERRORS,) as err:
+            _LOGGER.debug("Test connection to %s failed: %r", self._name, err)
+            return "pairing_failed" if self._protocol.requires_bonding else "cannot_connect"
+        return None
+
+    async def async_step_connect_failed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Explain the failure; submitting tries again."""
+        if user_input is not None:
+            return await self.async_step_connect()
+        return self.async_show_form(
+            step_id="connect_failed",
+            errors={"base": self._error or "unknown"},
+            description_placeholders=self._placeholders(),
+        )
+
+    # --- placement and calibration ------------------------------------------------------------
+
+    async def async_step_placement(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Where the wearable is worn, and whether to calibrate now."""
+        assert self._protocol is not None
+        if user_input is not None:
+            self._placement = Placement(user_input[CONF_PLACEMENT])
+            if user_input["calibrate"]:
+                return await self.async_step_calibrate_intro()
+            return self._create()
+        return self.async_show_form(
+            step_id="placement",
+            data_schema=_placement_schema(self._protocol, self._protocol.placements[0]),
+            description_placeholders=self._placeholders(),
+        )
+
+    async def async_step_calibrate_intro(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Tell the user to walk forward; submitting starts listening."""
+        if user_input is not None:
+            return await self.async_step_calibrate()
+        return self.async_show_form(
+            step_id="calibrate_intro", description_placeholders=self._placeholders()
+        )
+
+    async def async_step_calibrate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Stream while the user walks forward, until the engine has learned the forward axis."""
+        if self._task is None:
+            self._task = self.hass.async_create_task(self._async_calibrate())
+        if not self._task.done():
+            return self.async_show_progress(
+                step_id="calibrate",
+                progress_action="calibrating",
+                progress_task=self._task,
+                description_placeholders=self._placeholders(),
+            )
+        task, self._task = self._task, None
+        self._calibration = task.result()
+        if self._calibration is None:
+            return self.async_show_progress_done(next_step_id="calibrate_failed")
+        return self.async_show_progress_done(next_step_id="finish")
+
+    async def _async_calibrate(self) -> dict[str, Any] | None:
+        assert self._protocol is not None and self._address is not None
+        assert self._placement is not None
+        engine = GaitEngine(self._placement)
+        engine.start_calibration(CALIBRATION_STEPS)
+
+        def walked(batch: SampleBatch) -> bool:
+            engine.process(batch.t, batch.acc, batch.gyro)
+            calibration = engine.calibration
+            self.async_update_progress(min(1.0, calibration.steps_seen / calibration.steps_needed))
+            return calibration.done
+
+        try:
+            await async_stream_until(
+                self.hass, self._address, self._protocol, self._name, walked, CALIBRATION_TIMEOUT
+            )
+        except (*CONNECT_ERRORS, DeviceNotFoundError) as err:
+            _LOGGER.debug("Calibration with %s failed: %r", self._name, err)
+            return None
+        return engine.to_dict()
+
+    async def async_step_calibrate_failed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Calibration did not finish: try again, or skip (the engine also learns by itself)."""
+        if user_input is not None:
+            if user_input.get("retry"):
+                return await self.async_step_calibrate_intro()
+            return self._create()
+        return self.async_show_form(
+            step_id="calibrate_failed",
+            data_schema=vol.Schema({vol.Required("retry", default=True): BooleanSelector()}),
+            description_placeholders=self._placeholders(),
+        )
+
+    async def async_step_finish(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Create the entry after a successful calibration."""
+        return self._create()
+
+    def _create(self) -> ConfigFlowResult:
+        assert self._protocol is not None and self._placement is not None
+        data: dict[str, Any] = {
+            CONF_ADDRESS: self._address,
+            CONF_PROTOCOL: self._protocol.key,
+            CONF_PLACEMENT: str(self._placement),
+        }
+        if self._calibration is not None:
+            data[CONF_CALIBRATION] = self._calibration
+        return self.async_create_entry(title=self._name, data=data)
+
+    # --- reconfigure ----------------------------------------------------------------------------
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Move the wearable to another placement."""
+        entry = self._get_reconfigure_entry()
+        protocol = protocol_by_key(entry.data[CONF_PROTOCOL])
+        if user_input is not None:
+            placement = user_input[CONF_PLACEMENT]
+            return self.async_update_reload_and_abort(
+                entry,
+                data_updates={CONF_PLACEMENT: placement},
+                options={**entry.options, CONF_PLACEMENT: placement},
+            )
+        current = Placement(entry.options.get(CONF_PLACEMENT, entry.data[CONF_PLACEMENT]))
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_PLACEMENT, default=str(current)): placement_selector(
+                    protocol.placements
+                )
+            }
+        )
+        return self.async_show_form(step_id="reconfigure", data_schema=schema)
+
+
+class RetrowalkOptionsFlow(OptionsFlow):
+    """Goals, sedentary threshold, active hours, equivalence factor."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and store the options."""
+        if user_input is not None:
+            return self.async_create_entry(data={**self.config_entry.options, **user_input})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                options_schema(protocol_by_key(self.config_entry.data[CONF_PROTOCOL]).placements),
+                {**self.config_entry.data, **self.config_entry.options},
+            ),
+        )

@@ -1,0 +1,329 @@
+"""The push coordinator: notifications → decoder → gait engine → counts, nudges and entities."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import logging
+import time as monotonic_clock
+from typing import Any
+
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_time_change,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .connection import WearableConnection
+from .const import DOMAIN, UPDATE_INTERVAL_WHILE_WALKING
+from .devices import protocol_by_key
+from .devices.base import DecodeError, SampleBatch
+from .gait import Direction, GaitEngine, Placement
+from .ledger import Ledger
+from .nudge import Nudge, NudgePolicy
+from .settings import Settings
+from .storage import RetrowalkStore
+
+_LOGGER = logging.getLogger(__name__)
+
+type RetrowalkConfigEntry = ConfigEntry[RetrowalkCoordinator]
+
+TICK = timedelta(seconds=30)
+BACKUP_EVERY = timedelta(hours=1)
+# A reconnect restarts the device timeline; the engine must see a gap, never time going back.
+MIN_RECONNECT_GAP = 1.0
+
+
+@dataclass(slots=True)
+class StreamStats:
+    """Counters for diagnostics (kept out of entities so the recorder stays quiet)."""
+
+    batches: int = 0
+    samples: int = 0
+    lost_samples: int = 0
+    clipped_samples: int = 0
+    gaps: int = 0
+    gap_seconds: float = 0.0
+    steps: int = 0
+
+
+class RetrowalkCoordinator(DataUpdateCoordinator[None]):
+    """Owns one wearable's connection, gait engine, counts and nudge policy."""
+
+    config_entry: RetrowalkConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
+        """Set up state; nothing connects until async_start()."""
+        super().__init__(hass, _LOGGER, config_entry=entry, name=entry.title)
+        self.address: str = entry.data[CONF_ADDRESS]
+        self.protocol_cls = protocol_by_key(entry.data["protocol"])
+        self.settings = Settings.from_entry(entry.data, entry.options)
+        self.store = RetrowalkStore(hass, entry.entry_id)
+        self.engine = GaitEngine(self.settings.placement)
+        self.ledger = Ledger.new(dt_util.now().date())
+        self.nudges = NudgePolicy(settings=self.settings.nudge)
+        self.stats = StreamStats()
+        self.decode_errors: Counter[str] = Counter()
+        self.walking = False
+        self.direction: Direction | None = None
+        self.cadence: float | None = None
+        self.rssi: int | None = None
+        self._nudge_listeners: list[Callable[[Nudge], None]] = []
+        self._connection_seen = 0
+        self._t_offset = 0.0
+        self._last_t: float | None = None
+        self._last_sample_mono = 0.0
+        self._push_pending: CALLBACK_TYPE | None = None
+        self._last_push = 0.0
+        self._unsubs: list[CALLBACK_TYPE] = []
+        self._last_backup = dt_util.utcnow()
+        self.connection = WearableConnection(
+            hass,
+            self.address,
+            entry.title,
+            self.protocol_cls,
+            on_batch=self._async_on_batch,
+            on_change=self._async_connection_changed,
+            on_decode_error=self._async_on_decode_error,
+        )
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    async def async_load(self) -> None:
+        """Restore counts, nudge state and calibration saved before a restart or reload."""
+        loaded = await self.store.async_load(self._restore)
+        if loaded.data is not None:
+            self._restore(loaded.data)
+        elif calibration := self.config_entry.data.get("calibration"):
+            self.engine = GaitEngine(self.settings.placement, state=calibration)
+        self.ledger.roll_to(dt_util.now().date())
+        _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        """Apply stored data; raises on malformed content (the store then tries its backup)."""
+        ledger = Ledger.from_dict(data["ledger"])
+        nudges = NudgePolicy.from_dict(data["nudges"], self.settings.nudge)
+        engine = self.engine
+        if data.get("placement") == self.settings.placement and data.get("engine"):
+            engine = GaitEngine.from_dict(data["engine"])
+        self.ledger, self.nudges, self.engine = ledger, nudges, engine
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything that must survive a restart, JSON-safe."""
+        return {
+            "ledger": self.ledger.to_dict(),
+            "nudges": self.nudges.to_dict(),
+            "engine": self.engine.to_dict(),
+            "placement": str(self.settings.placement),
+        }
+
+    @callback
+    def async_start(self) -> None:
+        """Connect and start the clocks."""
+        self.connection.async_start(
+            lambda coro: self.config_entry.async_create_background_task(
+                self.hass, coro, f"{DOMAIN} {self.address} connection"
+            )
+        )
+        self._unsubs += [
+            async_track_time_interval(self.hass, self._async_tick, TICK),
+            async_track_time_change(self.hass, self._async_midnight, hour=0, minute=0, second=0),
+        ]
+
+    async def async_shutdown(self) -> None:
+        """Disconnect, cancel timers and write the counts."""
+        for unsub in self._unsubs:
+            unsub()
+        self._unsubs.clear()
+        if self._push_pending:
+            self._push_pending()
+            self._push_pending = None
+        await self.connection.async_stop()
+        await self.store.async_save_now(self.snapshot())
+        await super().async_shutdown()
+
+    # --- data path (hot: every notification) ------------------------------------------------
+
+    @callback
+    def _async_on_batch(self, batch: SampleBatch) -> None:
+        self._align_timeline(batch)
+        t = batch.t + self._t_offset
+        update = self.engine.process(t, batch.acc, batch.gyro)
+        self._last_t = float(t[-1])
+        self._last_sample_mono = monotonic_clock.monotonic()
+        stats = self.stats
+        stats.batches += 1
+        stats.samples += len(batch)
+        stats.lost_samples += batch.lost
+        stats.clipped_samples += batch.clipped
+        if update.gap_s > 0:
+            stats.gaps += 1
+            stats.gap_seconds += update.gap_s
+        now = dt_util.now()
+        self.nudges.record_data(now)
+        if update.steps:
+            steps = [
+                (now - timedelta(seconds=max(0.0, self._last_t - step.t)), step.direction)
+                for step in update.steps
+            ]
+            stats.steps += self.ledger.add_steps(steps)
+            backward = any(step.direction is Direction.BACKWARD for step in update.steps)
+            self.nudges.record_walk(now, backward=backward)
+            self.store.schedule_save(self.snapshot)
+        started_or_stopped = update.walking != self.walking
+        self.walking, self.direction, self.cadence = (
+            update.walking,
+            update.direction,
+            update.cadence,
+        )
+        if started_or_stopped or update.bouts:
+            self._async_push_now()
+        elif update.steps:
+            self._async_push_soon()
+
+    def _align_timeline(self, batch: SampleBatch) -> None:
+        """Continue the engine's timeline across reconnects (each connection restarts at 0)."""
+        if self.connection.connections == self._connection_seen:
+            return
+        self._connection_seen = self.connection.connections
+        if self._last_t is not None:
+            away = monotonic_clock.monotonic() - self._last_sample_mono
+            self._t_offset = self._last_t + max(MIN_RECONNECT_GAP, away) - float(batch.t[0])
+
+    @callback
+    def _async_on_decode_error(self, err: DecodeError) -> None:
+        if not self.decode_errors[err.reason]:
+            _LOGGER.warning(
+                "Ignoring malformed data from %s (%s); counted in diagnostics", self.name, err
+            )
+        self.decode_errors[err.reason] += 1
+
+    # --- entity updates ---------------------------------------------------------------------
+
+    @callback
+    def _async_push_now(self) -> None:
+        if self._push_pending:
+            self._push_pending()
+            self._push_pending = None
+        self._last_push = monotonic_clock.monotonic()
+        self.async_update_listeners()
+
+    @callback
+    def _async_push_soon(self) -> None:
+        """Update entities at most every UPDATE_INTERVAL_WHILE_WALKING seconds while walking."""
+        if self._push_pending:
+            return
+        wait = self._last_push + UPDATE_INTERVAL_WHILE_WALKING - monotonic_clock.monotonic()
+        if wait <= 0:
+            self._async_push_now()
+            return
+
+        @callback
+        def _fire(_now: datetime) -> None:
+            self._push_pending = None
+            self._async_push_now()
+
+        self._push_pending = async_call_later(self.hass, wait, _fire)
+
+    @callback
+    def _async_connection_changed(self) -> None:
+        if not self.connection.connected:
+            self.walking, self.direction, self.cadence = False, None, None
+        self._async_push_now()
+
+    # --- clocks -----------------------------------------------------------------------------
+
+    @callback
+    def _async_tick(self, now: datetime) -> None:
+        local = dt_util.as_local(now)
+        if info := bluetooth.async_last_service_info(self.hass, self.address, connectable=True):
+            self.rssi = info.rssi
+        self.ledger.roll_to(local.date())
+        self._async_check_nudges(local)
+        self._async_push_now()
+        if now - self._last_backup >= BACKUP_EVERY:
+            self._last_backup = now
+            self.hass.async_create_task(self.store.async_save_backup(self.snapshot()))
+
+    @callback
+    def _async_midnight(self, now: datetime) -> None:
+        if self.ledger.roll_to(dt_util.as_local(now).date()):
+            self.store.schedule_save(self.snapshot)
+            self.hass.async_create_task(self.store.async_save_backup(self.snapshot()))
+        self._async_push_now()
+
+    @callback
+    def _async_check_nudges(self, now: datetime) -> None:
+        fired = self.nudges.check(
+            now,
+            backward_steps=self.ledger.today.backward,
+            backward_seconds=self.ledger.today.backward_seconds,
+        )
+        for nudge in fired:
+            _LOGGER.debug("Nudge %s: %s", nudge.type, nudge.data)
+            for listener in list(self._nudge_listeners):
+                listener(nudge)
+        if fired:
+            self.store.schedule_save(self.snapshot)
+
+    @callback
+    def async_add_nudge_listener(self, listener: Callable[[Nudge], None]) -> CALLBACK_TYPE:
+        """Subscribe to nudges (the event entity does)."""
+        self._nudge_listeners.append(listener)
+        return lambda: self._nudge_listeners.remove(listener)
+
+    # --- user actions -----------------------------------------------------------------------
+
+    @callback
+    def async_snooze(self, minutes: float) -> datetime:
+        """Hold nudges; survives a restart."""
+        until = self.nudges.snooze(dt_util.now(), minutes)
+        self.store.schedule_save(self.snapshot)
+        self._async_push_now()
+        return until
+
+    @callback
+    def async_start_calibration(self) -> None:
+        """Start the explicit calibration walk ("walk forward 20 steps")."""
+        self.engine.start_calibration()
+        self._async_push_now()
+
+    @callback
+    def async_apply_settings(self, settings: Settings) -> None:
+        """Apply changed options live; a new placement needs a new engine and calibration."""
+        placement_changed = settings.placement != self.settings.placement
+        self.settings = settings
+        self.nudges.settings = settings.nudge
+        if placement_changed:
+            self.engine = GaitEngine(settings.placement)
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"calibrate_{self.config_entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="calibration_needed",
+                translation_placeholders={"name": self.name, "placement": str(settings.placement)},
+            )
+        self.store.schedule_save(self.snapshot)
+        self._async_push_now()
+
+    @property
+    def calibration_status(self) -> str:
+        """Automatic (learned from walking), calibrating, or calibrated (explicit walk)."""
+        calibration = self.engine.calibration
+        if calibration.active:
+            return "calibrating"
+        return "calibrated" if calibration.done else "automatic"
+
+    @property
+    def placement(self) -> Placement:
+        """Where the wearable is worn."""
+        return self.settings.placement

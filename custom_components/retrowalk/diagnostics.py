@@ -1,0 +1,48 @@
+"""Diagnostics: stream health and decoder counters, with addresses and names redacted."""
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components import bluetooth
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
+
+from .coordinator import RetrowalkConfigEntry
+
+TO_REDACT = frozenset({CONF_ADDRESS, "address", "name", "source", "device", "title", "local_name"})
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: RetrowalkConfigEntry
+) -> dict[str, Any]:
+    """Return diagnostics for a config entry."""
+    coordinator = entry.runtime_data
+    connection = coordinator.connection
+    protocol = connection.protocol
+    service_info = bluetooth.async_last_service_info(hass, coordinator.address, connectable=True)
+    return {
+        "entry": async_redact_data(
+            {"title": entry.title, "data": dict(entry.data), "options": dict(entry.options)},
+            TO_REDACT,
+        ),
+        "protocol": coordinator.protocol_cls.key,
+        "placement": str(coordinator.placement),
+        "connection": {
+            "connected": connection.connected,
+            "connections": connection.connections,
+            "failures": connection.failures,
+            "last_error": connection.last_error,
+            "battery": connection.battery,
+        },
+        "stream": asdict(coordinator.stats),
+        "decode_errors": dict(coordinator.decode_errors),
+        "protocol_errors": dict(protocol.error_counts) if protocol else {},
+        "calibration": coordinator.calibration_status,
+        "today": coordinator.ledger.today.to_dict(),
+        "lifetime": coordinator.ledger.lifetime.to_dict(),
+        "nudges": coordinator.nudges.to_dict(),
+        "service_info": async_redact_data(
+            service_info.as_dict() if service_info else None, TO_REDACT
+        ),
+    }

@@ -1,0 +1,151 @@
+"""Daily and lifetime step totals with local-midnight rollover; pure, no Home Assistant imports.
+
+Every step the gait engine reports is added here exactly once. Days are local calendar days decided
+by the caller (Home Assistant's time zone), so a DST change only changes how long a day is.
+"""
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Self
+
+from .gait.types import Direction
+
+HISTORY_DAYS = 400
+# Consecutive backward steps closer than this count as continuous backward walking time.
+MAX_BACKWARD_STEP_INTERVAL = 2.5
+
+
+@dataclass(slots=True, kw_only=True)
+class DayTotals:
+    """One local day's steps."""
+
+    day: date
+    forward: int = 0
+    backward: int = 0
+    left: int = 0
+    right: int = 0
+    backward_seconds: float = 0.0
+
+    @property
+    def sideways(self) -> int:
+        """Steps to either side."""
+        return self.left + self.right
+
+    @property
+    def total(self) -> int:
+        """All steps of the day."""
+        return self.forward + self.backward + self.left + self.right
+
+    def add(self, direction: Direction, count: int = 1) -> None:
+        """Count steps in one direction."""
+        match direction:
+            case Direction.FORWARD:
+                self.forward += count
+            case Direction.BACKWARD:
+                self.backward += count
+            case Direction.LEFT:
+                self.left += count
+            case Direction.RIGHT:
+                self.right += count
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise to JSON-safe values."""
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Restore from to_dict()'s output."""
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            forward=int(data.get("forward", 0)),
+            backward=int(data.get("backward", 0)),
+            left=int(data.get("left", 0)),
+            right=int(data.get("right", 0)),
+            backward_seconds=float(data.get("backward_seconds", 0.0)),
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class Ledger:
+    """Today's totals, lifetime totals and a history of past days."""
+
+    today: DayTotals
+    lifetime: DayTotals = field(default_factory=lambda: DayTotals(day=date.min))
+    history: list[DayTotals] = field(default_factory=list)
+    last_step: datetime | None = None
+    _last_backward: datetime | None = None
+
+    @classmethod
+    def new(cls, day: date) -> Self:
+        """Start counting on a given local day."""
+        return cls(today=DayTotals(day=day))
+
+    def roll_to(self, day: date) -> bool:
+        """Start a new day if `day` is later than today; return whether it did."""
+        if day <= self.today.day:
+            return False
+        if self.today.total or self.today.backward_seconds:
+            self.history.append(self.today)
+            del self.history[:-HISTORY_DAYS]
+        self.today = DayTotals(day=day)
+        return True
+
+    def add_steps(self, steps: Iterable[tuple[datetime, Direction]]) -> int:
+        """Count steps given as (local time, direction); returns how many were counted."""
+        counted = 0
+        for when, direction in steps:
+            self.roll_to(when.date())
+            # A step stamped before today (late data across midnight) still counts for lifetime
+            # and today: moving it into a closed day would rewrite statistics already recorded.
+            self.today.add(direction)
+            self.lifetime.add(direction)
+            if direction is Direction.BACKWARD:
+                self._add_backward_time(when)
+            if self.last_step is None or when > self.last_step:
+                self.last_step = when
+            counted += 1
+        return counted
+
+    def _add_backward_time(self, when: datetime) -> None:
+        if self._last_backward is not None:
+            interval = (when - self._last_backward).total_seconds()
+            if 0 < interval <= MAX_BACKWARD_STEP_INTERVAL:
+                self.today.backward_seconds += interval
+                self.lifetime.backward_seconds += interval
+        self._last_backward = when
+
+    def streak(self, goal: int) -> int:
+        """Days in a row, ending today (or yesterday if today is not done yet), with goal met."""
+        if goal <= 0:
+            return 0
+        by_day = {d.day: d.backward for d in self.history}
+        day = self.today.day
+        streak = 1 if self.today.backward >= goal else 0
+        day -= timedelta(days=1)
+        while by_day.get(day, 0) >= goal:
+            streak += 1
+            day -= timedelta(days=1)
+        return streak
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise to JSON-safe values."""
+        return {
+            "today": self.today.to_dict(),
+            "lifetime": self.lifetime.to_dict(),
+            "history": [d.to_dict() for d in self.history],
+            "last_step": self.last_step.isoformat() if self.last_step else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Restore from to_dict()'s output; raises KeyError/ValueError/TypeError when malformed."""
+        last = data.get("last_step")
+        return cls(
+            today=DayTotals.from_dict(data["today"]),
+            lifetime=DayTotals.from_dict(data["lifetime"]),
+            history=[DayTotals.from_dict(d) for d in data.get("history", [])],
+            last_step=datetime.fromisoformat(last) if last else None,
+        )

@@ -1,0 +1,98 @@
+"""Daily goals as number entities (changed often, so not buried in the options)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_BACKWARD_GOAL, CONF_BACKWARD_MINUTES_GOAL, CONF_FORWARD_GOAL
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .entity import RetrowalkEntity
+from .settings import Settings
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetrowalkNumberDescription(NumberEntityDescription):
+    """A goal stored in the entry's options."""
+
+    option: str
+    value_fn: Callable[[Settings], int]
+
+
+NUMBERS: tuple[RetrowalkNumberDescription, ...] = (
+    RetrowalkNumberDescription(
+        key="backward_goal",
+        translation_key="backward_goal",
+        option=CONF_BACKWARD_GOAL,
+        native_min_value=0,
+        native_max_value=20000,
+        native_step=50,
+        native_unit_of_measurement="steps",
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda s: s.nudge.backward_goal,
+    ),
+    RetrowalkNumberDescription(
+        key="backward_minutes_goal",
+        translation_key="backward_minutes_goal",
+        option=CONF_BACKWARD_MINUTES_GOAL,
+        native_min_value=0,
+        native_max_value=120,
+        native_step=1,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda s: s.nudge.backward_minutes_goal,
+    ),
+    RetrowalkNumberDescription(
+        key="forward_goal",
+        translation_key="forward_goal",
+        option=CONF_FORWARD_GOAL,
+        native_min_value=0,
+        native_max_value=100000,
+        native_step=500,
+        native_unit_of_measurement="steps",
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=lambda s: s.forward_goal,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RetrowalkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the goal numbers."""
+    async_add_entities(RetrowalkNumber(entry.runtime_data, d) for d in NUMBERS)
+
+
+class RetrowalkNumber(RetrowalkEntity, NumberEntity):
+    """A daily goal."""
+
+    entity_description: RetrowalkNumberDescription
+
+    def __init__(
+        self, coordinator: RetrowalkCoordinator, description: RetrowalkNumberDescription
+    ) -> None:
+        """Create the number."""
+        super().__init__(coordinator, description)
+
+    @property
+    @override
+    def native_value(self) -> float:
+        return self.entity_description.value_fn(self.coordinator.settings)
+
+    @override
+    async def async_set_native_value(self, value: float) -> None:
+        entry = self.coordinator.config_entry
+        options = {**entry.options, self.entity_description.option: int(value)}
+        # The entry's update listener applies the new options live (no reload).
+        self.hass.config_entries.async_update_entry(entry, options=options)

@@ -1,0 +1,240 @@
+"""Step counts, walking time, goals, streak, cadence and gait sensors."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    EntityCategory,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .entity import RetrowalkEntity
+from .gait import Direction
+
+PARALLEL_UPDATES = 0
+
+STEPS = "steps"
+GAIT_OPTIONS = ["still", "forward", "backward", "sideways"]
+
+type Value = StateType | datetime
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole > 0 else None
+
+
+def _gait(c: RetrowalkCoordinator) -> str:
+    if not c.walking or c.direction is None:
+        return "still"
+    if c.direction in (Direction.LEFT, Direction.RIGHT):
+        return "sideways"
+    return str(c.direction)
+
+
+def _equivalent(c: RetrowalkCoordinator) -> int:
+    today = c.ledger.today
+    return round(today.forward + c.settings.equivalence * today.backward)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetrowalkSensorDescription(SensorEntityDescription):
+    """A sensor and how to read it from the coordinator."""
+
+    value_fn: Callable[[RetrowalkCoordinator], Value]
+    daily: bool = False  # resets at local midnight: last_reset tells the statistics
+    needs_connection: bool = False
+
+
+SENSORS: tuple[RetrowalkSensorDescription, ...] = (
+    RetrowalkSensorDescription(
+        key="forward_steps_today",
+        translation_key="forward_steps_today",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=lambda c: c.ledger.today.forward,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_steps_today",
+        translation_key="backward_steps_today",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=lambda c: c.ledger.today.backward,
+    ),
+    RetrowalkSensorDescription(
+        key="sideways_steps_today",
+        translation_key="sideways_steps_today",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=lambda c: c.ledger.today.sideways,
+    ),
+    RetrowalkSensorDescription(
+        key="forward_steps_lifetime",
+        translation_key="forward_steps_lifetime",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda c: c.ledger.lifetime.forward,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_steps_lifetime",
+        translation_key="backward_steps_lifetime",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda c: c.ledger.lifetime.backward,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_time_today",
+        translation_key="backward_time_today",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=1,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=lambda c: round(c.ledger.today.backward_seconds / 60, 2),
+    ),
+    RetrowalkSensorDescription(
+        key="forward_equivalent_steps_today",
+        translation_key="forward_equivalent_steps_today",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=_equivalent,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_share_today",
+        translation_key="backward_share_today",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: _percent(c.ledger.today.backward, c.ledger.today.total),
+    ),
+    RetrowalkSensorDescription(
+        key="backward_goal_progress",
+        translation_key="backward_goal_progress",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: _percent(c.ledger.today.backward, c.settings.nudge.backward_goal),
+    ),
+    RetrowalkSensorDescription(
+        key="forward_goal_progress",
+        translation_key="forward_goal_progress",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: _percent(c.ledger.today.forward, c.settings.forward_goal),
+    ),
+    RetrowalkSensorDescription(
+        key="backward_streak",
+        translation_key="backward_streak",
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: c.ledger.streak(c.settings.nudge.backward_goal),
+    ),
+    RetrowalkSensorDescription(
+        key="cadence",
+        translation_key="cadence",
+        native_unit_of_measurement="steps/min",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        needs_connection=True,
+        value_fn=lambda c: round(c.cadence, 1) if c.walking and c.cadence else 0,
+    ),
+    RetrowalkSensorDescription(
+        key="current_gait",
+        translation_key="current_gait",
+        device_class=SensorDeviceClass.ENUM,
+        options=GAIT_OPTIONS,
+        needs_connection=True,
+        value_fn=_gait,
+    ),
+    RetrowalkSensorDescription(
+        key="last_walk",
+        translation_key="last_walk",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda c: c.ledger.last_step,
+    ),
+    RetrowalkSensorDescription(
+        key="nudge_response_rate",
+        translation_key="nudge_response_rate",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: c.nudges.response_rate(),
+    ),
+    RetrowalkSensorDescription(
+        key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        needs_connection=True,
+        value_fn=lambda c: c.connection.battery,
+    ),
+    RetrowalkSensorDescription(
+        key="signal_strength",
+        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda c: c.rssi,
+    ),
+    RetrowalkSensorDescription(
+        key="calibration",
+        translation_key="calibration",
+        device_class=SensorDeviceClass.ENUM,
+        options=["automatic", "calibrating", "calibrated"],
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.calibration_status,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RetrowalkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of one wearable."""
+    coordinator = entry.runtime_data
+    async_add_entities(RetrowalkSensor(coordinator, description) for description in SENSORS)
+
+
+class RetrowalkSensor(RetrowalkEntity, SensorEntity):
+    """A value derived from the coordinator."""
+
+    entity_description: RetrowalkSensorDescription
+
+    def __init__(
+        self, coordinator: RetrowalkCoordinator, description: RetrowalkSensorDescription
+    ) -> None:
+        """Create the sensor."""
+        super().__init__(coordinator, description)
+        self._needs_connection = description.needs_connection
+
+    @property
+    @override
+    def native_value(self) -> Value:
+        return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        if not self.entity_description.daily:
+            return None
+        day = self.coordinator.ledger.today.day
+        return dt_util.start_of_local_day(day)

@@ -1,0 +1,76 @@
+"""Actions: snooze nudges and start a calibration walk, for automations and the blueprint."""
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import probatio as vol
+
+from .const import DOMAIN
+from .coordinator import RetrowalkCoordinator
+
+ATTR_DEVICE_ID = "device_id"
+ATTR_MINUTES = "minutes"
+
+SNOOZE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_MINUTES, default=30): vol.All(
+            vol.Coerce(float), vol.Range(min=1, max=1440)
+        ),
+    }
+)
+CALIBRATE_SCHEMA = vol.Schema({vol.Optional(ATTR_DEVICE_ID): cv.string})
+
+
+def _coordinators(hass: HomeAssistant, device_id: str | None) -> list[RetrowalkCoordinator]:
+    """The loaded wearables an action targets: one device, or all when none is given."""
+    entries = [
+        e for e in hass.config_entries.async_entries(DOMAIN) if e.state is ConfigEntryState.LOADED
+    ]
+    if device_id is not None:
+        device = dr.async_get(hass).async_get(device_id)
+        entries = [e for e in entries if device and e.entry_id in device.config_entries]
+        if not entries:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_device",
+                translation_placeholders={"device_id": device_id},
+            )
+    if not entries:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_wearable")
+    return [e.runtime_data for e in entries]
+
+
+async def _async_snooze(call: ServiceCall) -> ServiceResponse:
+    until = [
+        c.async_snooze(call.data[ATTR_MINUTES])
+        for c in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID))
+    ]
+    return {"snoozed_until": max(until).isoformat()}
+
+
+async def _async_calibrate(call: ServiceCall) -> None:
+    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
+        if not coordinator.connection.connected:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_connected",
+                translation_placeholders={"name": coordinator.name},
+            )
+        coordinator.async_start_calibration()
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions once for the integration."""
+    hass.services.async_register(
+        DOMAIN, "snooze", _async_snooze, SNOOZE_SCHEMA, supports_response=SupportsResponse.OPTIONAL
+    )
+    hass.services.async_register(DOMAIN, "calibrate", _async_calibrate, CALIBRATE_SCHEMA)

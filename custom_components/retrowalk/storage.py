@@ -1,0 +1,98 @@
+"""Persistence of counts, nudge state and calibration, with a backup for a corrupt store."""
+
+from dataclasses import dataclass
+import logging
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
+
+_LOGGER = logging.getLogger(__name__)
+
+STORAGE_VERSION = 1
+# Counted steps reach disk at most this many seconds after they happened; a clean shutdown
+# writes at once (the Store flushes pending saves on Home Assistant's final write).
+SAVE_DELAY = 10.0
+
+
+@dataclass(slots=True)
+class Loaded:
+    """What was read at setup and where it came from."""
+
+    data: dict[str, Any] | None
+    source: str  # "primary", "backup" or "none"
+
+
+class RetrowalkStore:
+    """The entry's primary store plus a less frequent backup copy."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Create the stores for one config entry."""
+        self.hass = hass
+        self.entry_id = entry_id
+        self._primary: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+        self._backup: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.backup"
+        )
+
+    async def async_load(self, validate: Any) -> Loaded:
+        """Load the primary store, else the backup; `validate` raises on malformed content.
+
+        Home Assistant moves an undecodable file aside and reports it; here we also catch content
+        that decodes but is not ours, and fall back to the last good backup rather than zero.
+        """
+        primary = await self._primary.async_load()
+        if primary is not None and self._valid(primary, validate):
+            return Loaded(primary, "primary")
+        backup = await self._backup.async_load()
+        if backup is not None and self._valid(backup, validate):
+            # A backup always trails a primary, so reaching it means the primary was corrupt
+            # (Home Assistant moved it aside), malformed or deleted.
+            self._report_restored()
+            return Loaded(backup, "backup")
+        if primary is not None:
+            self._report_restored()
+        return Loaded(None, "none")
+
+    @staticmethod
+    def _valid(data: dict[str, Any], validate: Any) -> bool:
+        try:
+            validate(data)
+        except (KeyError, ValueError, TypeError, AttributeError) as err:
+            _LOGGER.error("Ignoring malformed Retrowalk store content: %r", err)
+            return False
+        return True
+
+    def _report_restored(self) -> None:
+        _LOGGER.error(
+            "Retrowalk's saved counts were unreadable; restored them from the last good backup"
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"store_restored_{self.entry_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="store_restored",
+        )
+
+    def schedule_save(self, snapshot: Any) -> None:
+        """Write soon (debounced)."""
+        self._primary.async_delay_save(snapshot, SAVE_DELAY)
+
+    async def async_save_now(self, data: dict[str, Any]) -> None:
+        """Write the primary store at once."""
+        await self._primary.async_save(data)
+
+    async def async_save_backup(self, data: dict[str, Any]) -> None:
+        """Write the backup copy (hourly and at midnight)."""
+        await self._backup.async_save(data)
+
+    async def async_remove(self) -> None:
+        """Delete both files when the entry is removed."""
+        await self._primary.async_remove()
+        await self._backup.async_remove()
