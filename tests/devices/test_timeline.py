@@ -130,7 +130,7 @@ def test_merger_interpolates_gyro_at_acc_times() -> None:
     m.push_gyro(t_gyro, np.column_stack([t_gyro, 2 * t_gyro, -t_gyro]))
     out = m.pop()
     assert out is not None
-    t, a, g = out
+    t, _, g = out
     np.testing.assert_allclose(t, t_acc)
     assert g is not None
     # Before the first gyro sample (within tolerance) the first gyro value is held.

@@ -5,11 +5,11 @@ which GATT reads/writes start and stop the stream. The coordinator adapts a Blea
 `GattLink` and feeds `SampleBatch`es to the gait engine.
 """
 
-import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+import time
 from typing import Any, ClassVar, Protocol
 
 import numpy as np

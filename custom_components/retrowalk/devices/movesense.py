@@ -4,8 +4,8 @@ Layouts from movesense.com/docs/esw/gatt_sensordata_protocol (GD-77 v1.0) and th
 movesense-device-lib `samples/gatt_sensordata_app` firmware; see docs/devices.md.
 """
 
-import struct
 from collections.abc import Callable, Mapping, Sequence
+import struct
 from typing import Any, override
 
 import numpy as np
@@ -57,9 +57,11 @@ def subscribe_command(rate: int, reference: int = STREAM_REFERENCE) -> bytes:
     return bytes([CMD_SUBSCRIBE, reference]) + f"/Meas/IMU6/{rate}".encode("ascii")
 
 
+def _is_whole(body: bytes) -> bool:
+    return len(body) > _TIMESTAMP.size and (len(body) - _TIMESTAMP.size) % _SAMPLE_BYTES == 0
+
+
 def _parse_imu6(body: bytes) -> tuple[int, FloatArray, FloatArray]:
-    if len(body) <= _TIMESTAMP.size or (len(body) - _TIMESTAMP.size) % _SAMPLE_BYTES:
-        raise DecodeError("length", f"{len(body)}-byte IMU6 payload")
     (timestamp_ms,) = _TIMESTAMP.unpack_from(body)
     floats = np.frombuffer(body, dtype="<f4", offset=_TIMESTAMP.size).astype(np.float64)
     n = floats.size // 6
@@ -165,20 +167,25 @@ class Movesense(WearableProtocol):
             if self._pending is None:
                 raise DecodeError("continuation", "part 2 without part 1")
             body, self._pending = self._pending + body, None
+            if not _is_whole(body):
+                # Only possible at tiny MTUs: more continuation packets follow.
+                self._pending = body
+                return None
             return self._emit([body], received)
         held, self._pending = self._pending, None
-        bodies = [held] if held is not None else []
-        if self._looks_complete(body, len(data)):
+        bodies = []
+        if held is not None:
+            if not _is_whole(held):
+                self._report(DecodeError("truncated", "frame without its continuation"))
+            else:
+                bodies.append(held)
+        if _is_whole(body) and len(data) != self._max_payload:
             bodies.append(body)
         else:
+            # The sensor splits a frame only when it fills a whole notification, so a full-size
+            # packet waits for the next one to show whether a DATA_PART2 follows.
             self._pending = body
         return self._emit(bodies, received) if bodies else None
-
-    def _looks_complete(self, body: bytes, notification_len: int) -> bool:
-        # The sensor splits a frame only when it fills a whole notification; a full-size packet
-        # is therefore held until the next packet shows whether a DATA_PART2 follows.
-        whole = len(body) > _TIMESTAMP.size and (len(body) - _TIMESTAMP.size) % _SAMPLE_BYTES == 0
-        return whole and notification_len != self._max_payload
 
     def _emit(self, bodies: list[bytes], received: float) -> SampleBatch:
         period = 1.0 / self.rate

@@ -5,11 +5,11 @@ PmdControlPointResponse, PmdSetting, PmdDataFrame, model/AccData, model/GyrData,
 BlePMDClient.parseDeltaFramesAll, model/PmdTimeStampUtils); see docs/devices.md.
 """
 
-import math
-import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+import math
+import struct
 from typing import Any, ClassVar, override
 
 import numpy as np
@@ -262,6 +262,7 @@ class PolarPmdProtocol(WearableProtocol):
         self.preferred_rate = rate or self.nominal_rate
         self.streams: dict[int, _StreamConfig] = {}
         self._timeline = Timeline()
+        self._epoch_ns: int | None = None
         self._merger = ImuMerger() if GYRO in self.measurements else None
 
     @override
@@ -363,7 +364,10 @@ class PolarPmdProtocol(WearableProtocol):
         values = self._values(measurement, data[9], data[HEADER_SIZE:], stream.factor)
         n = values.shape[0]
         period = self._period(stream, timestamp, n)
-        t_dev = uniform(timestamp * 1e-9 - (n - 1) * period, n, period)
+        # Seconds since 2000 as a float would lose sub-µs precision; count from the first frame.
+        if self._epoch_ns is None:
+            self._epoch_ns = timestamp
+        t_dev = uniform((timestamp - self._epoch_ns) * 1e-9 - (n - 1) * period, n, period)
         if self._merger is None:
             check_physical(values, None)
             t, lost = self._timeline.place(t_dev, period, received)

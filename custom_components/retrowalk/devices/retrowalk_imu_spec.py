@@ -4,9 +4,9 @@ Both sides of the link use this module: the integration's decoder and the virtua
 (and any firmware port, see docs/retrowalk_imu_profile.md). Every layout is defined once here.
 """
 
-import struct
 from dataclasses import dataclass
 from enum import IntEnum
+import struct
 
 import numpy as np
 import numpy.typing as npt

@@ -4,9 +4,9 @@ Layouts from NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`; 
 v2.2.0 `ble__tms_8h.html`); see docs/devices.md.
 """
 
-import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+import struct
 from typing import Any, override
 
 import numpy as np

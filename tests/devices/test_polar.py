@@ -1,0 +1,362 @@
+"""Polar PMD: control point, settings, raw and delta frames, setup sequence.
+
+Byte layouts per docs/devices.md "Polar PMD" (from polar-ble-sdk Android `pmd/`:
+PmdControlPointResponse, PmdSetting, PmdDataFrame, AccData, GyrData, BlePMDClient delta parser).
+"""
+
+import asyncio
+import struct
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.devices import polar, replies
+from custom_components.retrowalk.devices.base import (
+    DEG,
+    STANDARD_GRAVITY,
+    DecodeError,
+    SampleBatch,
+    SetupError,
+)
+from custom_components.retrowalk.devices.polar import (
+    PMD_CP,
+    PMD_DATA,
+    PolarH10,
+    PolarVeritySense,
+    Setting,
+    choose_settings,
+    decode_delta_frames,
+    encode_start,
+    factor_from,
+    parse_cp_response,
+    parse_settings,
+)
+
+from .fakes import FakeLink
+
+MG = STANDARD_GRAVITY / 1000
+# H10 ACC settings: rates 25/50/100/200 Hz, 16 bit, ±2/4/8 g (documentation/products/PolarH10.md).
+H10_ACC_SETTINGS = bytes.fromhex("0004190032006400c800010110000203020004000800")
+ACC_FACTOR = 8000 / 32768  # mG per count at ±8 g, 16 bit
+GYRO_FACTOR = 2000 / 32768  # deg/s per count at ±2000 dps
+VERITY_ACC_SETTINGS = bytes.fromhex("000134000101100002010800040103")
+VERITY_GYRO_SETTINGS = bytes.fromhex("00013400010110000201d007040103")
+TS0 = 700_000_000 * 10**9  # ns since 2000-01-01, ~2022
+
+
+def factor_block(factor: float) -> bytes:
+    return bytes([Setting.FACTOR, 1]) + struct.pack("<f", factor)
+
+
+def frame(measurement: int, ts_ns: int, frame_type: int, payload: bytes) -> bytes:
+    return bytes([measurement]) + ts_ns.to_bytes(8, "little") + bytes([frame_type]) + payload
+
+
+def raw_acc(ts_ns: int, samples: list[tuple[int, int, int]]) -> bytes:
+    payload = b"".join(struct.pack("<3h", *s) for s in samples)
+    return frame(polar.ACC, ts_ns, 0x01, payload)
+
+
+# Hand-built delta frame: reference (100, -200, 1000) int16; block width 4, count 2 with
+# deltas (+1, -1, +2), (+3, 0, -8) packed LSB first -> F1 32 80; block width 3, count 1 with
+# deltas (-4, +3, +1) -> 0b001_011_100 = 0x5C 0x00.
+DELTA_PAYLOAD = bytes.fromhex("640038ffe8030402f1328003015c00")
+DELTA_EXPECTED = np.array(
+    [[100, -200, 1000], [101, -201, 1002], [104, -201, 994], [100, -198, 995]]
+)
+
+
+def test_delta_frame_hand_computed() -> None:
+    np.testing.assert_array_equal(decode_delta_frames(DELTA_PAYLOAD, 3, 16), DELTA_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (DELTA_PAYLOAD[:5], "length"),
+        (DELTA_PAYLOAD[:7], "length"),
+        (DELTA_PAYLOAD[:-1], "length"),
+        (DELTA_PAYLOAD[:6] + b"\x00\x02", "frame"),
+        (DELTA_PAYLOAD[:6] + b"\x21\x01" + bytes(13), "frame"),
+        (DELTA_PAYLOAD[:6] + (b"\x01\xff" + bytes(96)) * 9, "length"),
+    ],
+    ids=["no_reference", "block_header", "block_bits", "width_0", "width_33", "too_many"],
+)
+def test_delta_frame_malformed(payload: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError) as err:
+        decode_delta_frames(payload, 3, 16)
+    assert err.value.reason == reason
+
+
+def test_control_point_response_and_settings() -> None:
+    response = parse_cp_response(bytes.fromhex("f001020000") + H10_ACC_SETTINGS)
+    assert (response.op, response.measurement, response.status, response.more) == (1, 2, 0, False)
+    settings = parse_settings(response.params)
+    assert settings == {
+        Setting.SAMPLE_RATE: [25, 50, 100, 200],
+        Setting.RESOLUTION: [16],
+        Setting.RANGE: [2, 4, 8],
+    }
+    assert choose_settings(settings, 52) == {
+        Setting.SAMPLE_RATE: 50,
+        Setting.RESOLUTION: 16,
+        Setting.RANGE: 8,
+    }
+
+
+def test_error_response_has_no_parameters() -> None:
+    response = parse_cp_response(bytes.fromhex("f002020a"))
+    assert response.status == 10
+    assert response.reason == "invalid_mtu"
+    assert not response.more
+    assert parse_cp_response(bytes.fromhex("f0020263")).reason == "status_99"
+    with pytest.raises(SetupError):
+        parse_cp_response(b"\x0f\x00")
+
+
+def test_start_command_matches_the_h10_example() -> None:
+    # Issue polar-ble-sdk #360: 02 02 | 02 01 0800 | 00 01 c800 | 01 01 1000 (order differs).
+    selection = {Setting.RANGE: 8, Setting.SAMPLE_RATE: 200, Setting.RESOLUTION: 16}
+    assert encode_start(polar.ACC, selection) == bytes.fromhex("02020001c8000101100002010800")
+
+
+def test_settings_parsing_rejects_garbage() -> None:
+    for bad in (b"\x09\x01\x00\x00", b"\x00\x02\x34\x00", b"\x00"):
+        with pytest.raises(SetupError):
+            parse_settings(bad)
+    with pytest.raises(SetupError):
+        choose_settings({Setting.RESOLUTION: [16]}, 52)
+
+
+def test_factor() -> None:
+    assert factor_from(parse_settings(factor_block(0.25))) == 0.25
+    assert factor_from({}) == 1.0
+    with pytest.raises(SetupError):
+        factor_from(parse_settings(factor_block(float("nan"))))
+
+
+def started_h10() -> PolarH10:
+    device = PolarH10()
+    device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
+    return device
+
+
+def test_h10_raw_frames_timestamps_and_gaps() -> None:
+    device = started_h10()
+    period_ns = 20_000_000
+    first = device.decode(raw_acc(TS0, [(0, 0, 1000), (10, -10, 990)]), received=1.0)
+    assert first is not None
+    np.testing.assert_allclose(first.acc, np.array([[0, 0, 1000], [10, -10, 990]]) * MG)
+    assert first.gyro is None
+    np.testing.assert_allclose(first.t, [0.0, 0.02])
+    second = device.decode(raw_acc(TS0 + 2 * period_ns, [(0, 0, 1000)] * 2), received=1.04)
+    assert second is not None
+    assert second.lost == 0
+    np.testing.assert_allclose(second.t, [0.04, 0.06], atol=1e-9)
+    third = device.decode(raw_acc(TS0 + 9 * period_ns, [(0, 0, 1000)] * 2), received=1.2)
+    assert third is not None
+    assert third.lost == 5
+    with pytest.raises(DecodeError) as err:
+        device.decode(raw_acc(TS0 + 9 * period_ns, [(0, 0, 1000)] * 2), received=1.3)
+    assert err.value.reason == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x02" + bytes(9), "length"),
+        (frame(polar.GYRO, TS0, 0x80, DELTA_PAYLOAD), "frame_type"),
+        (frame(polar.ACC, TS0, 0x05, bytes(6)), "frame_type"),
+        (frame(polar.ACC, TS0, 0x01, bytes(7)), "length"),
+        (raw_acc(TS0, [(16000, 0, 0)]), None),
+        (frame(polar.ACC, TS0, 0x02, (2_000_000).to_bytes(3, "little", signed=True) * 3), "range"),
+    ],
+    ids=["short", "not_started", "frame_type", "partial_sample", "full_scale", "range"],
+)
+def test_h10_rejects(data: bytes, reason: str | None) -> None:
+    device = started_h10()
+    if reason is None:
+        assert device.decode(data, received=0.0) is not None
+        return
+    with pytest.raises(DecodeError) as err:
+        device.decode(data, received=0.0)
+    assert err.value.reason == reason
+
+
+def test_raw_int8_and_int24_acc() -> None:
+    device = started_h10()
+    batch = device.decode(frame(polar.ACC, TS0, 0x00, bytes([1, 0xFF, 100])), received=0.0)
+    assert batch is not None
+    np.testing.assert_allclose(batch.acc, [[1 * MG, -1 * MG, 100 * MG]])
+
+
+def started_verity() -> PolarVeritySense:
+    device = PolarVeritySense()
+    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=ACC_FACTOR)
+    device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=GYRO_FACTOR)
+    return device
+
+
+def test_verity_delta_acc_and_gyro_are_merged() -> None:
+    device = started_verity()
+    period_ns = round(1e9 / 52)
+    ts = TS0 + 3 * period_ns
+    assert device.decode(frame(polar.ACC, ts, 0x81, DELTA_PAYLOAD), received=0.0) is None
+    batch = device.decode(frame(polar.GYRO, ts, 0x80, DELTA_PAYLOAD), received=0.01)
+    assert batch is not None
+    np.testing.assert_allclose(batch.acc, DELTA_EXPECTED * ACC_FACTOR * MG)
+    assert batch.gyro is not None
+    np.testing.assert_allclose(batch.gyro, DELTA_EXPECTED * GYRO_FACTOR * DEG)
+    np.testing.assert_allclose(batch.t, np.arange(4) / 52, atol=1e-9)
+    with pytest.raises(DecodeError) as err:
+        device.decode(frame(polar.GYRO, ts, 0x80, DELTA_PAYLOAD), received=0.02)
+    assert err.value.reason == "duplicate"
+
+
+def test_verity_compressed_type0_acc_is_in_g() -> None:
+    device = started_verity()
+    device.streams[polar.ACC].factor = 1 / 4096
+    data = frame(polar.ACC, TS0, 0x80, struct.pack("<3h", 0, 0, 4096))
+    device.decode(data, received=0.0)
+    batch = device.decode(frame(polar.GYRO, TS0, 0x80, bytes(6)), received=0.0)
+    assert batch is not None
+    np.testing.assert_allclose(batch.acc, [[0, 0, STANDARD_GRAVITY]])
+
+
+def test_verity_gyro_out_of_range_rejected() -> None:
+    device = started_verity()
+    device.streams[polar.GYRO].factor = 1.0
+    with pytest.raises(DecodeError) as err:
+        device.decode(frame(polar.GYRO, TS0 + 10**9, 0x80, struct.pack("<3h", 30000, 0, 0)), 0.0)
+    assert err.value.reason == "range"
+
+
+class PolarDevice:
+    """Plays a Polar device's control point: settings per measurement, start with a factor."""
+
+    def __init__(self, settings: dict[int, bytes], factors: dict[int, float] | None = None) -> None:
+        self.settings = settings
+        self.factors = factors or {}
+        self.start_status: list[int] = []
+        self.split_settings = False
+
+    def __call__(self, link: FakeLink, char: str, data: bytes) -> None:
+        assert char == PMD_CP
+        op, measurement = data[0], data[1]
+        if op == polar.OP_GET_SETTINGS:
+            params = self.settings[measurement]
+            if self.split_settings:
+                half = len(params) // 2
+                link.notify(PMD_CP, bytes([0xF0, op, measurement, 0, 1]) + params[:half])
+                link.notify(PMD_CP, bytes([0xF0, op, measurement, 0, 0]) + params[half:])
+                return
+            link.notify(PMD_CP, bytes([0xF0, op, measurement, 0, 0]) + params)
+        elif op == polar.OP_START:
+            status = self.start_status.pop(0) if self.start_status else 0
+            factor = self.factors.get(measurement)
+            params = factor_block(factor) if factor and status == 0 else b""
+            link.notify(PMD_CP, bytes([0xF0, op, measurement, status, 0]) + params)
+        elif op == polar.OP_STOP:
+            link.notify(PMD_CP, bytes([0xF0, op, measurement, 0, 0]))
+
+
+def verity_link(device: PolarDevice, mtu: int = 247) -> FakeLink:
+    link = FakeLink(mtu=mtu, on_write=device)
+    link.reads[PMD_CP] = [bytes([0x0F, 0b0010_0111, 0x00])]
+    return link
+
+
+async def test_verity_setup_sequence() -> None:
+    device = PolarDevice(
+        {polar.ACC: VERITY_ACC_SETTINGS, polar.GYRO: VERITY_GYRO_SETTINGS},
+        {polar.ACC: ACC_FACTOR, polar.GYRO: GYRO_FACTOR},
+    )
+    device.split_settings = True
+    link = verity_link(device)
+    batches: list[SampleBatch] = []
+    protocol = PolarVeritySense()
+    await protocol.start(link, batches.append)
+    assert link.ops()[:3] == [("notify", PMD_CP), ("notify", PMD_DATA), ("read", PMD_CP)]
+    assert link.writes(PMD_CP) == [
+        bytes.fromhex("0102"),
+        bytes.fromhex("0202000134000101100002010800040103"),
+        bytes.fromhex("0105"),
+        bytes.fromhex("020500013400010110000201d007040103"),
+    ]
+    assert protocol.streams[polar.ACC].factor == pytest.approx(ACC_FACTOR)
+    assert protocol.streams[polar.GYRO].factor == pytest.approx(GYRO_FACTOR)
+    link.notify(PMD_DATA, frame(polar.ACC, TS0, 0x81, DELTA_PAYLOAD))
+    link.notify(PMD_DATA, frame(polar.GYRO, TS0, 0x80, DELTA_PAYLOAD))
+    link.notify(PMD_DATA, b"\x02junk")
+    assert len(batches) == 1
+    assert protocol.error_counts == {"length": 1}
+    link.notify(PMD_CP, bytes([polar.CP_MEASUREMENT_STOPPED, polar.ACC]))
+    link.notify(PMD_CP, bytes([0xF0, 0x05, 0x00, 0x00]))
+    assert protocol.error_counts["stream_stopped"] == 1
+    await protocol.stop(link)
+    assert link.writes(PMD_CP)[-2:] == [bytes.fromhex("0302"), bytes.fromhex("0305")]
+
+
+async def test_already_running_stream_is_restarted() -> None:
+    device = PolarDevice({polar.ACC: H10_ACC_SETTINGS})
+    device.start_status = [polar.STATUS_ALREADY_IN_STATE, 0]
+    link = verity_link(device)
+    errors: list[DecodeError] = []
+    protocol = PolarH10(on_error=errors.append)
+    await protocol.start(link, lambda _: None)
+    writes = link.writes(PMD_CP)
+    assert writes[2] == bytes.fromhex("0302")
+    assert writes[1] == writes[3]
+    assert protocol.streams[polar.ACC].rate == 50
+    link.notify(PMD_DATA, b"")
+    assert [e.reason for e in errors] == ["length"]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(10, "invalid_mtu"), (13, "device_in_charger"), (5, "invalid_parameter")],
+)
+async def test_refused_start_raises(status: int, reason: str) -> None:
+    device = PolarDevice({polar.ACC: H10_ACC_SETTINGS})
+    device.start_status = [status, status]
+    with pytest.raises(SetupError) as err:
+        await PolarH10().start(verity_link(device), lambda _: None)
+    assert err.value.reason == reason
+
+
+async def test_setup_checks_mtu_features_and_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    device = PolarDevice({polar.ACC: H10_ACC_SETTINGS})
+    with pytest.raises(SetupError) as err:
+        await PolarH10().start(verity_link(device, mtu=185), lambda _: None)
+    assert err.value.reason == "mtu"
+    link = verity_link(device)
+    link.reads[PMD_CP] = [bytes([0x0F, 0b0000_0100, 0])]
+    with pytest.raises(SetupError) as err:
+        await PolarVeritySense().start(link, lambda _: None)
+    assert err.value.reason == "not_supported"
+    link.reads[PMD_CP] = [bytes([0xF0, 0x01])]
+    with pytest.raises(SetupError) as err:
+        await PolarH10().start(link, lambda _: None)
+    assert err.value.reason == "features"
+    monkeypatch.setattr(replies, "REPLY_TIMEOUT_S", 0.01)
+    silent = verity_link(device)
+    silent.on_write = None
+    with pytest.raises(SetupError) as err:
+        await PolarH10().start(silent, lambda _: None)
+    assert err.value.reason == "timeout"
+
+
+async def test_stop_is_best_effort() -> None:
+    protocol = started_h10()
+    link = FakeLink()
+    link.fail_writes = True
+    await protocol.stop(link)
+    await asyncio.sleep(0)
+
+
+def test_matching() -> None:
+    assert PolarH10.matches("Polar H10 A1B2C3D4", [], {107: b"\x00"})
+    assert PolarVeritySense.matches("Polar Sense B5D1E2F3", [], {})
+    assert not PolarVeritySense.matches("Polar H10 A1B2C3D4", [], {})
+    assert not PolarH10.matches(None, [], {107: b""})
+    assert PolarH10.manifest_matchers() == [{"local_name": "Polar H10*", "connectable": True}]
