@@ -1,0 +1,188 @@
+"""Movesense GSP: IMU6 data packets, DATA_PART2 continuations, setup sequence.
+
+Layouts per docs/devices.md "Movesense GSP" (movesense.com/docs/esw/gatt_sensordata_protocol and
+movesense-device-lib samples/gatt_sensordata_app).
+"""
+
+import struct
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.devices import replies
+from custom_components.retrowalk.devices.base import DEG, DecodeError, SampleBatch, SetupError
+from custom_components.retrowalk.devices.movesense import (
+    GSP_COMMAND,
+    GSP_DATA,
+    GSP_SERVICE,
+    STREAM_REFERENCE,
+    Movesense,
+    subscribe_command,
+)
+
+from .fakes import FakeLink
+
+RATE = 104
+
+
+def imu6_body(ts_ms: int, n: int, seed: float = 0.0) -> bytes:
+    acc = [(0.1 * k + seed, -0.2, 9.81) for k in range(n)]
+    gyro = [(10.0 * k, -5.0, 0.5) for k in range(n)]
+    floats = [v for s in acc for v in s] + [v for s in gyro for v in s]
+    return struct.pack("<I", ts_ms) + struct.pack(f"<{6 * n}f", *floats)
+
+
+def data(ts_ms: int, n: int) -> bytes:
+    return bytes([2, STREAM_REFERENCE]) + imu6_body(ts_ms, n)
+
+
+def test_subscribe_command_bytes() -> None:
+    assert subscribe_command(104) == bytes([1, 0x52]) + b"/Meas/IMU6/104"
+
+
+def test_imu6_packet_decodes_to_si_units() -> None:
+    device = Movesense()
+    batch = device.decode(data(1000, 2), received=5.0)
+    assert batch is not None
+    np.testing.assert_allclose(batch.acc, [[0.0, -0.2, 9.81], [0.1, -0.2, 9.81]], rtol=1e-6)
+    assert batch.gyro is not None
+    np.testing.assert_allclose(batch.gyro, np.array([[0, -5, 0.5], [10, -5, 0.5]]) * DEG, rtol=1e-6)
+    np.testing.assert_allclose(batch.t, [0.0, 1 / RATE])
+
+
+def test_timestamps_gaps_duplicates_and_ms_wraparound() -> None:
+    device = Movesense()
+    start = 2**32 - 40  # wraps within the next packets
+    step_ms = 1000 * 8 / RATE
+    first = device.decode(data(start, 8), received=0.0)
+    second = device.decode(data(round(start + step_ms) % 2**32, 8), received=0.08)
+    assert first is not None
+    assert second is not None
+    assert second.lost == 0
+    assert second.t[0] == pytest.approx(first.t[-1] + 1 / RATE, abs=1e-3)
+    with pytest.raises(DecodeError) as err:
+        device.decode(data(round(start + step_ms) % 2**32, 8), received=0.1)
+    assert err.value.reason == "duplicate"
+    third = device.decode(data(round(start + 4 * step_ms) % 2**32, 8), received=0.32)
+    assert third is not None
+    assert third.lost == 16
+    assert third.t[0] > second.t[-1]
+
+
+def test_continuation_packet_completes_a_frame() -> None:
+    device = Movesense()
+    device._max_payload = 158  # MTU 161
+    frame = data(500, 8)  # 2 + 4 + 192 bytes: does not fit one notification
+    part1, rest = frame[:158], frame[158:]
+    assert device.decode(part1, received=0.0) is None
+    batch = device.decode(bytes([3, STREAM_REFERENCE]) + rest, received=0.01)
+    assert batch is not None
+    assert len(batch) == 8
+    np.testing.assert_allclose(batch.acc[:, 0], 0.1 * np.arange(8), rtol=1e-6, atol=1e-7)
+
+
+def test_tiny_mtu_needs_several_continuations() -> None:
+    device = Movesense()
+    device._max_payload = 20
+    frame = data(500, 1)
+    chunks = [frame[:20]] + [
+        bytes([3, STREAM_REFERENCE]) + frame[i : i + 18] for i in range(20, len(frame), 18)
+    ]
+    results = [device.decode(c, received=0.0) for c in chunks]
+    assert results[:-1] == [None] * (len(chunks) - 1)
+    assert results[-1] is not None
+
+
+def test_full_size_complete_packet_is_held_then_flushed() -> None:
+    device = Movesense()
+    device._max_payload = 2 + 4 + 48  # exactly two samples fill a notification
+    assert device.decode(data(0, 2), received=0.0) is None
+    batch = device.decode(data(round(2000 / RATE), 1), received=0.03)
+    assert batch is not None
+    assert len(batch) == 3
+    assert batch.lost == 0
+
+
+def test_part1_without_continuation_is_counted_and_dropped() -> None:
+    errors: list[DecodeError] = []
+    device = Movesense(on_error=errors.append)
+    device._max_payload = 100
+    assert device.decode(data(0, 8)[:100], received=0.0) is None
+    batch = device.decode(data(round(8000 / RATE), 1), received=0.1)
+    assert batch is not None
+    assert len(batch) == 1
+    assert [e.reason for e in errors] == ["truncated"]
+    assert device.error_counts["truncated"] == 1
+
+
+@pytest.mark.parametrize(
+    ("packet", "reason"),
+    [
+        (b"\x02", "frame_type"),
+        (b"\x01\x52\xc8\x00", "frame_type"),
+        (bytes([2, 0x63]) + imu6_body(0, 1), "reference"),
+        (bytes([3, STREAM_REFERENCE]) + bytes(10), "continuation"),
+        (bytes([2, STREAM_REFERENCE]) + struct.pack("<I6f", 0, *[float("nan")] * 6), "range"),
+        (bytes([2, STREAM_REFERENCE]) + struct.pack("<I6f", 0, 500.0, 0, 0, 0, 0, 0), "range"),
+    ],
+    ids=["short", "command_result", "reference", "orphan_part2", "nan", "absurd"],
+)
+def test_rejects(packet: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError) as err:
+        Movesense().decode(packet, received=0.0)
+    assert err.value.reason == reason
+
+
+class MovesenseDevice:
+    def __init__(self, subscribe_reply: bytes | None = None, hello: bool = True) -> None:
+        self.subscribe_reply = subscribe_reply
+        self.hello = hello
+
+    def __call__(self, link: FakeLink, char: str, payload: bytes) -> None:
+        assert char == GSP_COMMAND
+        if payload[0] == 0 and self.hello:
+            link.notify(GSP_DATA, bytes([1, payload[1]]) + b"Hello")
+        elif payload[0] == 1:
+            if self.subscribe_reply is not None:
+                link.notify(GSP_DATA, self.subscribe_reply)
+                if self.subscribe_reply[2:4] != b"\xfb\x01":
+                    link.notify(GSP_DATA, data(0, 8))
+            else:
+                link.notify(GSP_DATA, data(0, 8))
+
+
+async def test_setup_sequence_and_stream() -> None:
+    link = FakeLink(on_write=MovesenseDevice(subscribe_reply=bytes([1, STREAM_REFERENCE, 200, 0])))
+    batches: list[SampleBatch] = []
+    protocol = Movesense()
+    await protocol.start(link, batches.append)
+    assert link.ops() == [("notify", GSP_DATA), ("write", GSP_COMMAND), ("write", GSP_COMMAND)]
+    assert link.writes(GSP_COMMAND) == [bytes([0, 0x48]), subscribe_command(104)]
+    assert len(batches) == 1
+    link.notify(GSP_DATA, bytes([1, STREAM_REFERENCE, 0xF4, 0x01]))  # late 500
+    link.notify(GSP_DATA, bytes([1, STREAM_REFERENCE, 200, 0]))
+    assert protocol.error_counts == {"command_result": 1}
+    await protocol.stop(link)
+    assert link.writes(GSP_COMMAND)[-1] == bytes([2, STREAM_REFERENCE])
+    link.fail_writes = True
+    await protocol.stop(link)
+
+
+async def test_refused_subscription(monkeypatch: pytest.MonkeyPatch) -> None:
+    link = FakeLink(on_write=MovesenseDevice(subscribe_reply=bytes([1, STREAM_REFERENCE, 0xFB, 1])))
+    with pytest.raises(SetupError) as err:
+        await Movesense().start(link, lambda _: None)
+    assert err.value.reason == "status_507"
+    monkeypatch.setattr(replies, "REPLY_TIMEOUT_S", 0.01)
+    with pytest.raises(SetupError) as err:
+        await Movesense().start(FakeLink(on_write=MovesenseDevice(hello=False)), lambda _: None)
+    assert err.value.reason == "timeout"
+
+
+def test_rate_validation_and_matching() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        Movesense(rate=100)
+    # Advertisement seen in the wild: name "Movesense 204730000081", service fe06, company 0x009F.
+    assert Movesense.matches("Movesense 204730000081", ["0000fe06-0000-1000-8000-00805f9b34fb"], {})
+    assert Movesense.matches(None, [GSP_SERVICE], {})
+    assert not Movesense.matches("Suunto 9", [], {0x9F: b""})
