@@ -9,7 +9,7 @@ from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
-from .virtual.setup import CONFIG_SCHEMA, async_setup_virtual_wearable
+from .virtual.config import CONF_VIRTUAL, CONFIG_SCHEMA
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -25,8 +25,11 @@ __all__ = ["CONFIG_SCHEMA", "DOMAIN"]
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions; start the virtual wearable when configuration.yaml asks for it."""
     async_setup_services(hass)
-    if DOMAIN in config:
-        await async_setup_virtual_wearable(hass, config[DOMAIN])
+    if CONF_VIRTUAL in config.get(DOMAIN, {}):
+        # Imported only when asked for: users with real wearables never load the gait model.
+        from .virtual.setup import async_setup_virtual_wearable  # noqa: PLC0415
+
+        await async_setup_virtual_wearable(hass, config[DOMAIN][CONF_VIRTUAL])
     return True
 
 

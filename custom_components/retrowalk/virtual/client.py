@@ -6,9 +6,10 @@ device is virtual.
 """
 
 import asyncio
-from typing import Any, Literal, override
+from typing import Any, override
 
-from bleak.backends.characteristic import BleakGATTCharacteristic, CharacteristicPropertyName
+from bleak.assigned_numbers import CharacteristicPropertyName
+from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
 from bleak.backends.device import BLEDevice
@@ -18,8 +19,6 @@ from bleak.exc import BleakError
 from ..devices.base import uuid16
 from ..devices.retrowalk_imu_spec import CONTROL_UUID, DATA_UUID, SERVICE_UUID
 from .device import BATTERY_UUID, VirtualRefusedError, VirtualWearable
-
-type Property = Literal["read", "write", "notify"]
 
 # Virtual wearables by address; the client looks its device up at connect time.
 DEVICES: dict[str, VirtualWearable] = {}

@@ -9,13 +9,14 @@ retrowalk:
 ```
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
 from homeassistant.components import bluetooth
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import (
+    CALLBACK_TYPE,
     Event,
     HomeAssistant,
     ServiceCall,
@@ -38,29 +39,7 @@ from .scanner import VirtualProxyScanner
 
 _LOGGER = logging.getLogger(__name__)
 
-CONF_VIRTUAL = "virtual_wearable"
-DEFAULT_ADDRESS = "D0:5E:57:1A:00:01"
-DEFAULT_NAME = "Retrowalk IMU Virtual"
 ADVERTISE_EVERY = timedelta(seconds=1)
-
-VIRTUAL_SCHEMA = vol.Schema(
-    {
-        vol.Optional("address", default=DEFAULT_ADDRESS): cv.string,
-        vol.Optional("name", default=DEFAULT_NAME): cv.string,
-        vol.Optional("placement", default=Placement.FOOT.value): vol.In(
-            [p.value for p in Placement]
-        ),
-        vol.Optional("scenario", default="demo"): vol.Any(cv.string, [dict]),
-        vol.Optional("speed", default=1.0): vol.All(
-            vol.Coerce(float), vol.Range(min=0.01, max=1000)
-        ),
-        vol.Optional("loop", default=True): cv.boolean,
-        vol.Optional("seed", default=0): vol.Coerce(int),
-    }
-)
-CONFIG_SCHEMA = vol.Schema(
-    {DOMAIN: vol.Schema({vol.Optional(CONF_VIRTUAL): VIRTUAL_SCHEMA})}, extra=vol.ALLOW_EXTRA
-)
 
 PLAY_SCHEMA = vol.Schema(
     {
@@ -77,11 +56,8 @@ FAULT_SCHEMA = vol.Schema(
 )
 
 
-async def async_setup_virtual_wearable(hass: HomeAssistant, config: dict[str, Any]) -> None:
-    """Register the virtual proxy and wearable when configured."""
-    conf = config.get(CONF_VIRTUAL)
-    if conf is None:
-        return
+async def async_setup_virtual_wearable(hass: HomeAssistant, conf: dict[str, Any]) -> None:
+    """Register the virtual proxy and wearable (`retrowalk: virtual_wearable:` in YAML)."""
     try:
         scenario = parse_scenario(conf["scenario"])
     except ValueError as err:
@@ -95,29 +71,45 @@ async def async_setup_virtual_wearable(hass: HomeAssistant, config: dict[str, An
         seed=conf["seed"],
         loop=conf["loop"],
     )
+    detach = async_attach_virtual_wearable(hass, device)
+    runner = RealtimeRunner(device, speed=conf["speed"])
+    runner.start(hass.loop)
+    _register_actions(hass, device, runner)
+    _LOGGER.info("Virtual wearable %s started (%s)", device.name, device.placement)
+
+    @callback
+    def _stop(_event: Event) -> None:
+        runner.stop()
+        detach()
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
+
+
+@callback
+def async_attach_virtual_wearable(hass: HomeAssistant, device: VirtualWearable) -> CALLBACK_TYPE:
+    """Make a device discoverable and connectable through a virtual proxy; returns a detach."""
     scanner = VirtualProxyScanner()
     unsubs = [
         scanner.async_setup(),
         bluetooth.async_register_scanner(hass, scanner, connection_slots=2),
     ]
     DEVICES[device.address] = device
-    runner = RealtimeRunner(device, speed=conf["speed"])
-    runner.start(hass.loop)
-    scanner.advertise(device)
-    unsubs.append(
-        async_track_time_interval(hass, lambda _now: scanner.advertise(device), ADVERTISE_EVERY)
-    )
-    _register_actions(hass, device, runner)
-    _LOGGER.info("Virtual wearable %s started (%s)", device.name, device.placement)
 
     @callback
-    def _stop(_event: Event | None = None) -> None:
-        runner.stop()
+    def _advertise(_now: datetime | None = None) -> None:
+        scanner.advertise(device)
+
+    _advertise()
+    unsubs.append(async_track_time_interval(hass, _advertise, ADVERTISE_EVERY))
+
+    @callback
+    def _detach() -> None:
+        device.drop_link()
         for unsub in unsubs:
             unsub()
         DEVICES.pop(device.address, None)
 
-    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
+    return _detach
 
 
 def _register_actions(hass: HomeAssistant, device: VirtualWearable, runner: RealtimeRunner) -> None:

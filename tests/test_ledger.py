@@ -1,0 +1,96 @@
+"""Daily/lifetime totals, midnight rollover, streaks, serialisation."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.retrowalk.gait import Direction
+from custom_components.retrowalk.ledger import HISTORY_DAYS, DayTotals, Ledger
+
+TZ = ZoneInfo("Europe/Berlin")
+F, B, L, R = Direction.FORWARD, Direction.BACKWARD, Direction.LEFT, Direction.RIGHT
+
+
+def at(day: int, hour: int, minute: int = 0, second: float = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=TZ) + timedelta(seconds=second)
+
+
+def test_counts_each_direction_today_and_lifetime() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    assert ledger.add_steps([(at(1, 9), F), (at(1, 9), B), (at(1, 9), L), (at(1, 9), R)]) == 4
+    assert (ledger.today.forward, ledger.today.backward, ledger.today.sideways) == (1, 1, 2)
+    assert ledger.lifetime.total == 4
+    assert ledger.last_step == at(1, 9)
+
+
+def test_midnight_starts_a_new_day_and_keeps_lifetime() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    ledger.add_steps([(at(1, 23, 59), B)] * 5)
+    assert ledger.roll_to(date(2026, 3, 2))
+    assert ledger.today.total == 0
+    assert ledger.lifetime.backward == 5
+    assert [d.day for d in ledger.history] == [date(2026, 3, 1)]
+    assert not ledger.roll_to(date(2026, 3, 2))  # same day: nothing happens
+
+
+def test_step_after_midnight_rolls_over_by_itself() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    ledger.add_steps([(at(1, 23, 59, 59), F), (at(2, 0, 0, 1), F)])
+    assert ledger.today.day == date(2026, 3, 2)
+    assert ledger.today.forward == 1
+    assert ledger.history[-1].forward == 1
+
+
+def test_late_step_from_yesterday_counts_today_not_in_a_closed_day() -> None:
+    ledger = Ledger.new(date(2026, 3, 2))
+    ledger.add_steps([(at(1, 23, 59), F)])
+    assert ledger.today.day == date(2026, 3, 2)
+    assert ledger.today.forward == 1
+    assert ledger.history == []
+
+
+def test_backward_time_accumulates_between_close_backward_steps() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    steps = [(at(1, 10, 0, 0.8 * i), B) for i in range(11)]  # 10 intervals of 0.8 s
+    ledger.add_steps(steps)
+    assert ledger.today.backward_seconds == pytest.approx(8.0)
+    ledger.add_steps([(at(1, 10, 5), B)])  # a long pause adds no time
+    assert ledger.today.backward_seconds == pytest.approx(8.0)
+
+
+def test_streak_counts_consecutive_days_with_goal_met() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    for day, backward in ((1, 120), (2, 100), (3, 50), (4, 100), (5, 130)):
+        ledger.add_steps([(at(day, 12), B)] * backward)
+    assert ledger.streak(100) == 2  # 4th and 5th; the 3rd broke it
+    ledger.roll_to(date(2026, 3, 6))
+    assert ledger.streak(100) == 2  # today not done yet does not break it
+    ledger.roll_to(date(2026, 3, 8))
+    assert ledger.streak(100) == 0  # a day with no data breaks it
+    assert ledger.streak(0) == 0
+
+
+def test_history_is_bounded() -> None:
+    ledger = Ledger.new(date(2020, 1, 1))
+    for i in range(HISTORY_DAYS + 20):
+        day = date(2020, 1, 1) + timedelta(days=i)
+        ledger.add_steps([(datetime(day.year, day.month, day.day, 12, tzinfo=TZ), F)])
+    ledger.roll_to(date(2030, 1, 1))
+    assert len(ledger.history) == HISTORY_DAYS
+
+
+def test_round_trip() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    ledger.add_steps([(at(1, 9), F), (at(1, 9, 0, 1), B), (at(1, 9, 0, 2), B)])
+    ledger.roll_to(date(2026, 3, 2))
+    ledger.add_steps([(at(2, 8), L)])
+    restored = Ledger.from_dict(ledger.to_dict())
+    assert restored.to_dict() == ledger.to_dict()
+    assert DayTotals.from_dict(ledger.today.to_dict()) == ledger.today
+
+
+@pytest.mark.parametrize("bad", [{}, {"today": {}}, {"today": {"day": "x"}, "lifetime": {}}])
+def test_malformed_data_raises(bad: dict[str, object]) -> None:
+    with pytest.raises((KeyError, ValueError)):
+        Ledger.from_dict(bad)
