@@ -166,11 +166,23 @@ class GaitEngine:
         self._backup = None
         self._calibration = replace(self._calibration, active=False)
 
+    def finish_calibration(self) -> None:
+        """End a running calibration now with the steps seen so far (cancel it if under 2)."""
+        if not self._calibration.active:
+            return
+        if self._calibration.steps_seen < 2:
+            self.cancel_calibration()
+            return
+        self._complete_calibration(self._calibration.steps_seen)
+
     def _count_calibration_steps(self, n: int) -> None:
         seen = self._calibration.steps_seen + n
         if seen < self._calibration.steps_needed:
             self._calibration = replace(self._calibration, steps_seen=seen)
             return
+        self._complete_calibration(seen)
+
+    def _complete_calibration(self, seen: int) -> None:
         self._detector.calibrate_forward(False)
         self._backup = None
         quality = self._detector.state().get(CALIBRATION_QUALITY_KEY)

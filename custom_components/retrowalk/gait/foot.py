@@ -8,8 +8,8 @@ at its heel strike and the other foot's half a stride earlier.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+import math
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,8 @@ _THRESHOLDS = {
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
 }
+_RUN_STANCE_GYRO = 0.6  # fraction of still_gyro
+_RUN_STANCE_ACC = 3.0  # multiple of still_acc
 _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 # A still phase shorter than this that ended a too-short "stride" was a pause inside the swing
 # (slow backward walking touches the toe down before the heel), not a stance: the stride goes on.
@@ -117,9 +119,15 @@ class FootDetector:
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
         dev = np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)
-        still = dev < th.still_acc
-        if gyro is not None:
-            still &= np.einsum("ij,ij->i", gyro, gyro) < th.still_gyro**2
+        if gyro is None:
+            still = dev < th.still_acc
+        else:
+            # Running stance pushes the acceleration far from g while the foot barely rotates, so
+            # a very low rotation rate alone (with a looser acceleration bound) also counts.
+            rate2 = np.einsum("ij,ij->i", gyro, gyro)
+            still = ((rate2 < th.still_gyro**2) & (dev < th.still_acc)) | (
+                (rate2 < (_RUN_STANCE_GYRO * th.still_gyro) ** 2) & (dev < _RUN_STANCE_ACC * th.still_acc)
+            )
         start = self._append(t, acc, gyro)
         events: list[StepEvent] = []
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1

@@ -56,7 +56,8 @@ def _prefix_product(q: FloatArray) -> FloatArray:
 
 def body_to_start(gyro: FloatArray, fs: float) -> FloatArray:
     """Quaternions (w, x, y, z) rotating body-frame vectors at each sample into the body frame of
-    the first sample, integrating the gyro with a zero-order hold."""
+    the first sample, integrating the gyro with a zero-order hold.
+    """
     half = 0.5 / fs
     rate = np.sqrt(np.einsum("ij,ij->i", gyro, gyro))
     angle = rate * half

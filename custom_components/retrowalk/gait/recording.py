@@ -1,0 +1,105 @@
+"""Recording CSV files: header t,ax,ay,az[,gx,gy,gz]; seconds, m/s^2 with gravity, rad/s."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+import math
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+ACC_COLUMNS = ("t", "ax", "ay", "az")
+GYRO_COLUMNS = ("gx", "gy", "gz")
+
+
+class RecordingError(ValueError):
+    """A recording file cannot be used; the message says why in one line."""
+
+
+class MissingColumnsError(RecordingError):
+    pass
+
+
+class BadValueError(RecordingError):
+    pass
+
+
+class TimeOrderError(RecordingError):
+    pass
+
+
+class EmptyRecordingError(RecordingError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    t: FloatArray  # (N,) seconds, strictly increasing
+    acc: FloatArray  # (N, 3) m/s^2 including gravity
+    gyro: FloatArray | None  # (N, 3) rad/s
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+
+def read_recording(path: str | Path) -> Recording:
+    """Parse and check a recording; raise a RecordingError subclass naming file and line."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as err:
+        raise RecordingError(f"{path}: cannot read: {err}") from None
+    if not rows:
+        raise EmptyRecordingError(f"{path}: empty file (expected a header t,ax,ay,az[,gx,gy,gz])")
+    header = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in ACC_COLUMNS if c not in header]
+    if missing:
+        raise MissingColumnsError(f"{path}: missing column(s) {', '.join(missing)} in header")
+    present_gyro = [c for c in GYRO_COLUMNS if c in header]
+    if present_gyro and len(present_gyro) < len(GYRO_COLUMNS):
+        absent = sorted(set(GYRO_COLUMNS) - set(present_gyro))
+        raise MissingColumnsError(f"{path}: gyro columns incomplete, missing {', '.join(absent)}")
+    wanted = list(ACC_COLUMNS) + (list(GYRO_COLUMNS) if present_gyro else [])
+    index = [header.index(c) for c in wanted]
+    data = np.empty((len(rows) - 1, len(wanted)))
+    count = 0
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        try:
+            values = [float(row[i]) for i in index]
+        except (ValueError, IndexError):
+            raise BadValueError(f"{path}:{line_no}: non-numeric or missing value in {row!r}") from None
+        if not all(math.isfinite(v) for v in values):
+            raise BadValueError(f"{path}:{line_no}: non-finite value in {row!r}")
+        data[count] = values
+        count += 1
+    if count == 0:
+        raise EmptyRecordingError(f"{path}: no samples after the header")
+    data = data[:count]
+    t = data[:, 0]
+    back = np.flatnonzero(np.diff(t) <= 0)
+    if len(back):
+        i = int(back[0]) + 1
+        raise TimeOrderError(
+            f"{path}: time does not increase at sample {i + 1} (t={t[i]:g} after {t[i - 1]:g})"
+        )
+    gyro = data[:, 4:7].copy() if present_gyro else None
+    return Recording(t.copy(), data[:, 1:4].copy(), gyro)
+
+
+def write_recording(path: str | Path, rec: Recording) -> None:
+    """Write a recording in the CSV format read_recording() accepts."""
+    cols = [rec.t[:, None], rec.acc]
+    header = list(ACC_COLUMNS)
+    if rec.gyro is not None:
+        cols.append(rec.gyro)
+        header += GYRO_COLUMNS
+    data = np.concatenate(cols, axis=1)
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        fh.write(",".join(header) + "\n")
+        np.savetxt(fh, data, delimiter=",", fmt="%.9g")

@@ -1,0 +1,90 @@
+"""Synthetic foot-mounted IMU signals with a known stride sequence.
+
+The foot pitches during each swing (so the gyro sees a swing) while it travels a smooth S-shaped
+path of a given length and direction; in stance the sensor is still. The sensor is mounted with an
+arbitrary rotation, so nothing relies on its axes lining up with the foot.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+G = 9.80665
+ANGLES = {"forward": 0.0, "backward": math.pi, "left": math.pi / 2, "right": -math.pi / 2}
+
+
+def rot(axis: str, angle: float) -> FloatArray:
+    c, s = math.cos(angle), math.sin(angle)
+    if axis == "x":
+        return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+    if axis == "y":
+        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+
+
+# Sensor upside down-ish and turned: like the UCI sensor (z down) with an unknown yaw.
+MOUNT = rot("z", 0.7) @ rot("x", math.pi - 0.2)
+
+
+@dataclass(frozen=True)
+class Walk:
+    t: FloatArray
+    acc: FloatArray
+    gyro: FloatArray
+    heel_strikes: list[float]
+    directions: list[str]
+
+
+def walk(
+    directions: list[str],
+    *,
+    fs: float = 104.0,
+    stance: float = 0.45,
+    swing: float = 0.7,
+    length: float = 1.3,
+    lead: float = 1.0,
+    tail: float = 1.0,
+    t0: float = 100.0,
+    mount: FloatArray = MOUNT,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Walk:
+    """Strides in the given directions ("forward", ...), still for `lead` s before and `tail` after."""
+    n_total = int(round((lead + len(directions) * (swing + stance) - stance + tail) * fs))
+    t = t0 + np.arange(n_total) / fs
+    tau = t - t0
+    a_world = np.zeros((n_total, 3))
+    pitch = np.zeros(n_total)
+    pitch_rate = np.zeros(n_total)
+    heel: list[float] = []
+    for k, name in enumerate(directions):
+        start = lead + k * (swing + stance)
+        m = (tau >= start) & (tau < start + swing)
+        u = (tau[m] - start) / swing
+        phi = ANGLES[name]
+        w = 2 * math.pi
+        # s(u) = L (u - sin(2 pi u) / 2 pi): zero velocity and acceleration at both ends.
+        acc_path = length * w * np.sin(w * u) / swing**2
+        a_world[m, 0] = acc_path * math.cos(phi)
+        a_world[m, 1] = acc_path * math.sin(phi)
+        a_world[m, 2] = 0.12 * w**2 * np.cos(w * u) / swing**2  # lifts the foot and sets it down
+        amp = 0.6  # rad of pitch
+        pitch[m] = amp * np.sin(math.pi * u) ** 2
+        pitch_rate[m] = amp * math.pi * np.sin(2 * math.pi * u) / swing
+        heel.append(t0 + start + swing)
+    acc = np.empty((n_total, 3))
+    gyro = np.empty((n_total, 3))
+    for i in range(n_total):
+        r_ws = rot("y", pitch[i]) @ mount
+        acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
+        gyro[i] = r_ws.T @ np.array([0.0, pitch_rate[i], 0.0])
+    if noise:
+        rng = np.random.default_rng(seed)
+        acc += rng.normal(0, noise, acc.shape)
+        gyro += rng.normal(0, noise * 0.05, gyro.shape)
+    return Walk(t, acc, gyro, heel, list(directions))

@@ -1,0 +1,273 @@
+"""Mechanics of the streaming engine on synthetic foot signals."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import (
+    Direction,
+    EngineUpdate,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
+from custom_components.retrowalk.gait.detector import make_detector
+from custom_components.retrowalk.gait.foot import FootDetector
+
+from .synth import Walk, rot, walk
+
+MIXED = ["forward"] * 8 + ["backward"] * 4 + ["left"] * 3 + ["right"] * 3
+
+
+def run(
+    engine: GaitEngine, w: Walk, batch: int = 20, gyro: bool = True
+) -> tuple[list[StepEvent], list[EngineUpdate]]:
+    steps: list[StepEvent] = []
+    updates = []
+    for i in range(0, len(w.t), batch):
+        g = w.gyro[i : i + batch] if gyro else None
+        u = engine.process(w.t[i : i + batch], w.acc[i : i + batch], g)
+        steps += u.steps
+        updates.append(u)
+    return steps, updates
+
+
+def strides(steps: list[StepEvent]) -> list[str]:
+    return [str(s.direction) for s in steps[1::2]]
+
+
+def test_directions_learned_from_dominant_walking() -> None:
+    w = walk(MIXED)
+    steps, _ = run(GaitEngine(Placement.FOOT), w)
+    assert len(steps) == 2 * len(MIXED)
+    assert strides(steps) == MIXED
+    # Two steps per stride: the instrumented foot's lands at the heel strike.
+    hs = [s.t for s in steps[1::2]]
+    assert np.allclose(hs, w.heel_strikes, atol=0.05)
+    assert all(a.t < b.t for a, b in zip(steps, steps[1:], strict=False))
+    assert all(0.5 <= s.confidence <= 1.0 for s in steps)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333, 100000])
+def test_same_steps_whatever_the_batch_size(batch: int) -> None:
+    w = walk(MIXED, noise=0.05)
+    reference, _ = run(GaitEngine(Placement.FOOT), w, batch=20)
+    steps, _ = run(GaitEngine(Placement.FOOT), w, batch=batch)
+    assert steps == reference
+
+
+@pytest.mark.parametrize("fs", [52.0, 208.0, 800.0])
+def test_other_input_rates(fs: float) -> None:
+    w = walk(MIXED, fs=fs)
+    steps, _ = run(GaitEngine(Placement.FOOT), w)
+    assert strides(steps) == MIXED
+
+
+def test_irregular_timing_is_resampled() -> None:
+    w = walk(MIXED, fs=104.0)
+    rng = np.random.default_rng(3)
+    jittered = w.t + rng.uniform(-0.3, 0.3, len(w.t)) / 104.0
+    order = np.argsort(jittered)
+    w2 = Walk(jittered[order], w.acc[order], w.gyro[order], w.heel_strikes, w.directions)
+    steps, _ = run(GaitEngine(Placement.FOOT), w2)
+    assert strides(steps) == MIXED
+
+
+def test_gap_is_not_interpolated_and_reported() -> None:
+    w = walk(["forward"] * 10)
+    # Drop 1.2 s in the middle of stride 6's swing: that stride cannot be measured.
+    start = 100.0 + 1.0 + 5 * 1.15 + 0.1
+    keep = (w.t < start) | (w.t >= start + 1.2)
+    w2 = Walk(w.t[keep], w.acc[keep], w.gyro[keep], w.heel_strikes, w.directions)
+    steps, updates = run(GaitEngine(Placement.FOOT), w2)
+    gap = sum(u.gap_s for u in updates)
+    assert gap == pytest.approx(1.2 + 1 / 104, abs=0.02)
+    hs = [s.t for s in steps[1::2]]
+    assert not any(start < t < start + 1.2 for t in hs)
+    assert 8 <= len(hs) <= 9
+    assert set(strides(steps)) == {"forward"}
+
+
+def test_short_gaps_are_bridged() -> None:
+    w = walk(["forward"] * 6)
+    keep = np.ones(len(w.t), dtype=bool)
+    keep[200:215] = False  # 0.14 s: a couple of dropped notifications
+    w2 = Walk(w.t[keep], w.acc[keep], w.gyro[keep], w.heel_strikes, w.directions)
+    steps, updates = run(GaitEngine(Placement.FOOT), w2)
+    assert sum(u.gap_s for u in updates) == 0.0
+    assert len(steps) == 12
+
+
+def test_time_going_backwards_is_dropped_and_counted() -> None:
+    w = walk(MIXED)
+    clean, _ = run(GaitEngine(Placement.FOOT), w)
+    engine = GaitEngine(Placement.FOOT)
+    steps: list[StepEvent] = []
+    for i in range(0, len(w.t), 20):
+        steps += engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps
+        if i == 600:  # a stale batch arrives late
+            steps += engine.process(w.t[500:520], w.acc[500:520], w.gyro[500:520]).steps
+    assert engine.dropped_backwards == 20
+    assert steps == clean
+
+
+def test_non_finite_rows_are_dropped() -> None:
+    w = walk(MIXED)
+    clean, _ = run(GaitEngine(Placement.FOOT), w)
+    acc = w.acc.copy()
+    gyro = w.gyro.copy()
+    t = w.t.copy()
+    acc[[5, 300, 301, 1200]] = np.nan  # stance and swing rows
+    gyro[777, 1] = np.inf
+    t[50] = np.nan
+    engine = GaitEngine(Placement.FOOT)
+    steps, _ = run(engine, Walk(t, acc, gyro, w.heel_strikes, w.directions))
+    assert engine.dropped_nonfinite == 6
+    assert strides(steps) == MIXED
+    assert len(steps) == len(clean)
+
+
+def test_bad_shapes_raise() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    with pytest.raises(ValueError, match="acc"):
+        engine.process(np.zeros(3), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="gyro"):
+        engine.process(np.zeros(3), np.zeros((3, 3)), np.zeros((2, 3)))
+    empty = engine.process(np.zeros(0), np.zeros((0, 3)))
+    assert empty.steps == () and not empty.walking
+
+
+def test_bouts_cadence_and_walking_flag() -> None:
+    w = walk(["forward"] * 6 + ["backward"] * 2, tail=4.0)
+    steps, updates = run(GaitEngine(Placement.FOOT), w)
+    walking = [u.walking for u in updates]
+    assert walking[0] is False and any(walking) and walking[-1] is False
+    bouts = [b for u in updates for b in u.bouts]
+    assert len(bouts) == 1
+    bout = bouts[0]
+    assert bout.steps == 16 and bout.direction == Direction.FORWARD
+    assert bout.start == steps[0].t and bout.end == steps[-1].t
+    cadences = [u.cadence for u in updates if u.cadence is not None]
+    # One stride every 1.15 s is 2 / 1.15 * 60 steps per minute.
+    assert cadences[-1] == pytest.approx(120 / 1.15, rel=0.1)
+    directions = [u.direction for u in updates if u.direction is not None]
+    assert directions[-1] == Direction.FORWARD
+
+
+def test_flush_ends_the_bout() -> None:
+    w = walk(["forward"] * 4, tail=0.5)
+    engine = GaitEngine(Placement.FOOT)
+    run(engine, w)
+    done = engine.flush()
+    assert [b.steps for b in done.bouts] == [8]
+    assert engine.flush().bouts == ()
+
+
+def test_short_walk_counted_from_first_step_and_promptly() -> None:
+    w = walk(["forward"] * 3, tail=3.0)
+    engine = GaitEngine(Placement.FOOT)
+    reported: list[tuple[float, StepEvent]] = []
+    for i in range(0, len(w.t), 20):
+        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps:
+            reported.append((float(w.t[min(i + 19, len(w.t) - 1)]), s))
+    assert len(reported) == 6
+    assert reported[0][1].t < w.heel_strikes[0]
+    assert max(at - s.t for at, s in reported) <= 1.5
+
+
+def test_without_gyro_directions_still_come_out() -> None:
+    w = walk(MIXED)
+    steps, _ = run(GaitEngine(Placement.FOOT), w, gyro=False)
+    labels = strides(steps)
+    assert labels[:8] == ["forward"] * 8
+    assert labels[8:12] == ["backward"] * 4
+
+
+def test_calibration_pins_forward_for_a_backward_majority() -> None:
+    plan = ["forward"] * 5 + ["backward"] * 12
+    w = walk(plan)
+    steps, _ = run(GaitEngine(Placement.FOOT), w)
+    # Without calibration the dominant (backward) direction wins eventually.
+    assert strides(steps)[-1] == "forward"
+
+    engine = GaitEngine(Placement.FOOT)
+    engine.start_calibration(steps=10)
+    assert engine.calibration.active and engine.calibration.steps_needed == 10
+    calibrated, _ = run(engine, w)
+    cal = engine.calibration
+    assert cal.done and not cal.active and cal.steps_seen == 10
+    assert cal.quality is not None and cal.quality > 0.95
+    assert strides(calibrated) == plan
+
+
+def test_cancelled_calibration_keeps_previous_learning() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    run(engine, walk(["forward"] * 6))
+    before = engine.to_dict()["detector"]
+    engine.start_calibration(steps=40)
+    run(engine, walk(["backward"] * 4, t0=200.0))
+    engine.cancel_calibration()
+    assert not engine.calibration.active and not engine.calibration.done
+    steps, _ = run(engine, walk(["forward"] * 2 + ["backward"] * 2, t0=300.0))
+    assert strides(steps) == ["forward", "forward", "backward", "backward"]
+    assert engine.to_dict()["detector"]["axis"]["calibrated"] == before["axis"]["calibrated"]
+
+
+def test_state_round_trip_through_json() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    engine.start_calibration(steps=6)
+    run(engine, walk(["forward"] * 4))
+    state = json.loads(json.dumps(engine.to_dict()))
+    restored = GaitEngine.from_dict(state)
+    assert restored.to_dict() == engine.to_dict()
+    assert restored.calibration.done and restored.totals[Direction.FORWARD] == 8
+    # The learned axis survives: a backward-only walk after restart is still backward.
+    steps, _ = run(restored, walk(["backward"] * 5, t0=500.0))
+    assert strides(steps) == ["backward"] * 5
+    fresh, _ = run(GaitEngine(Placement.FOOT), walk(["backward"] * 5, t0=500.0))
+    assert strides(fresh) == ["forward"] * 5
+
+
+def test_state_of_another_placement_is_not_applied() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    run(engine, walk(["forward"] * 4))
+    state = engine.to_dict()
+    shank = GaitEngine(Placement.SHANK, state=state)
+    assert shank.to_dict()["detector"]["axis"]["strides"] == 0
+    with pytest.raises(ValueError, match="version"):
+        GaitEngine(Placement.FOOT, state={**state, "version": 99})
+
+
+def test_remounted_sensor_relearns() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    run(engine, walk(["forward"] * 6))
+    # Sensor turned over (its yaw axis now vertical): learned angles no longer apply.
+    steps, _ = run(engine, walk(["forward"] * 4, t0=300.0, mount=rot("y", math.pi / 2)))
+    assert strides(steps) == ["forward"] * 4
+
+
+def test_buffers_stay_bounded() -> None:
+    detector = FootDetector()
+    cap = detector._cap
+    fs = detector.fs
+    still = np.tile([0.0, 0.0, 9.80665], (int(fs * 60), 1))
+    moving = still + np.array([3.0, 0.0, 0.0])
+    for k in range(30):
+        acc = still if k % 2 else moving
+        t = k * 60 + np.arange(len(acc)) / fs
+        for i in range(0, len(t), 20):
+            detector.feed(t[i : i + 20], acc[i : i + 20], np.zeros_like(acc[i : i + 20]) + 3.0 * (k % 2 == 0))
+    assert detector._cap == cap and detector._n <= cap
+
+
+def test_factory_maps_placements() -> None:
+    assert isinstance(make_detector(Placement.FOOT), FootDetector)
+    assert make_detector(Placement.SHANK).placement == Placement.SHANK
+    for placement in (Placement.WAIST, Placement.CHEST, Placement.WRIST):
+        detector = make_detector(placement)
+        assert type(detector).__name__ == "TrunkDetector"
+        assert detector.fs > 0
