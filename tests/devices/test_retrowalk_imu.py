@@ -36,11 +36,11 @@ from .fakes import FakeLink
 G = STANDARD_GRAVITY
 # docs/retrowalk_imu_profile.md, "Example frame": seq 0x1234, t0 1 000 000 µs, 104 Hz,
 # ±16 g / ±2000 dps, two samples: (0, 0, 1 g, 0, 0, 0) and (-0.5 g, 0, 1 g, 0, 0, 100 dps).
-EXAMPLE_FRAME = bytes.fromhex(
-    "011f341240420f0068000200000000000800000000000000fc00000008000000006406"
-)
-EXAMPLE_START = bytes.fromhex("0168000303")
-EXAMPLE_STATUS = bytes.fromhex("0101000168000303")
+EXAMPLE_HEADER = "01 1f 3412 40420f00 6800 02"
+EXAMPLE_SAMPLES = "0000 0000 0008 0000 0000 0000  00fc 0000 0008 0000 0000 6606"
+EXAMPLE_FRAME = bytes.fromhex(EXAMPLE_HEADER + EXAMPLE_SAMPLES)
+EXAMPLE_START = bytes.fromhex("01 6800 03 03")
+EXAMPLE_STATUS = bytes.fromhex("01 01 00 01 6800 03 03")
 
 
 def make_frame(seq: int, t0_us: int, n: int = 4, rate: int = 104, gyro: bool = True) -> Frame:
