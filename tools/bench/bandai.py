@@ -21,11 +21,9 @@ Run: ./scripts/bench bandai, or python -m tools.bench.bandai [--quick].
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from dataclasses import dataclass
-
-import numpy as np
+import sys
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
 from tools import bvh, bvh2rec
