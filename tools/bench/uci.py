@@ -102,10 +102,14 @@ def reference(path: Path) -> list[RefStride]:
 
 
 def engine_strides(
-    t: FloatArray, acc: FloatArray, gyro: FloatArray | None, batch: int = 20
+    t: FloatArray,
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    batch: int = 20,
+    placement: Placement = Placement.FOOT,
 ) -> list[tuple[float, Direction]]:
     """(heel-strike time, direction) of each stride the engine reports, streaming in batches."""
-    engine = GaitEngine(Placement.FOOT)
+    engine = GaitEngine(placement)
     steps = []
     for i in range(0, len(t), batch):
         g = None if gyro is None else gyro[i : i + batch]
@@ -178,13 +182,20 @@ def rates(scores: list[RunScore]) -> dict[str, float]:
 
 
 def evaluate(
-    paths: list[Path], fs: float, *, gyro: bool = True
+    paths: list[Path], fs: float, *, gyro: bool = True, placement: Placement = Placement.FOOT
 ) -> list[RunScore]:
     out = []
     for path in paths:
         t, acc, gyr = load_run(path, fs)
-        out.append(score(path.stem, engine_strides(t, acc, gyr if gyro else None), reference(path)))
+        strides = engine_strides(t, acc, gyr if gyro else None, placement=placement)
+        out.append(score(path.stem, strides, reference(path)))
     return out
+
+
+def _config(fs: float, gyro: bool, placement: Placement) -> str:
+    name = f"{fs:g} Hz {'acc+gyro' if gyro else 'acc-only'}"
+    # No shank recordings exist: this row only shows the shank thresholds on foot data.
+    return name if placement == Placement.FOOT else f"{name} SHANK settings on foot data"
 
 
 def _pct(v: float) -> str:
@@ -193,7 +204,9 @@ def _pct(v: float) -> str:
 
 @table("uci")
 def uci_table(args: argparse.Namespace) -> str:
-    configs = [(104.0, True), (52.0, True)] + ([] if args.quick else [(104.0, False)])
+    configs = [(104.0, True, Placement.FOOT), (52.0, True, Placement.FOOT)]
+    if not args.quick:
+        configs += [(104.0, False, Placement.FOOT), (104.0, True, Placement.SHANK)]
     sessions = (TUNE_SESSION, CHECK_SESSION)
     blocks = [
         "UCI foot direction (GaitEngine FOOT, 20-sample batches). Goals: backward->backward >= 97%,"
@@ -201,13 +214,13 @@ def uci_table(args: argparse.Namespace) -> str:
         f"Tuned on {TUNE_SESSION} runs; {CHECK_SESSION} runs are the check set.",
     ]
     summary_rows = []
-    for fs, gyro in configs:
+    for fs, gyro, placement in configs:
         rows = []
         for session in sessions:
             paths = runs(session)
             if args.quick:
                 paths = paths[:2]
-            scores = evaluate(paths, fs, gyro=gyro)
+            scores = evaluate(paths, fs, gyro=gyro, placement=placement)
             for s in scores:
                 r = rates([s])
                 rows.append(
@@ -229,7 +242,7 @@ def uci_table(args: argparse.Namespace) -> str:
             worst = max(abs(s.count_error) for s in scores)
             summary_rows.append(
                 [
-                    f"{fs:g} Hz{'' if gyro else ' acc-only'}",
+                    _config(fs, gyro, placement),
                     session,
                     str(len(scores)),
                     _pct(r["back_ok"]),
@@ -243,7 +256,7 @@ def uci_table(args: argparse.Namespace) -> str:
                     str(sum(abs(s.count_error) <= 0.03 for s in scores)),
                 ]
             )
-        blocks.append(f"\n-- {fs:g} Hz, {'acc + gyro' if gyro else 'accelerometer only'} --")
+        blocks.append(f"\n-- {_config(fs, gyro, placement)} --")
         blocks.append(
             fmt_table(
                 ["run", "ref", "eng", "cnt%", "skip r/e", "extra", "B->B%", "F->B%", "S->B%",

@@ -1,0 +1,135 @@
+"""The replay command line and the recording CSV format."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait.cli import main
+from custom_components.retrowalk.gait.recording import (
+    BadValueError,
+    EmptyRecordingError,
+    MissingColumnsError,
+    Recording,
+    TimeOrderError,
+    read_recording,
+    write_recording,
+)
+
+from .synth import walk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def replay(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["replay", *args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def forward_then_back(tmp_path: Path) -> Path:
+    w = walk(["forward"] * 6 + ["backward"] * 3)
+    path = tmp_path / "rec.csv"
+    write_recording(path, Recording(w.t, w.acc, w.gyro))
+    return path
+
+
+def test_recording_round_trip(tmp_path: Path) -> None:
+    w = walk(["forward"] * 2)
+    for gyro in (w.gyro, None):
+        path = tmp_path / "r.csv"
+        write_recording(path, Recording(w.t, w.acc, gyro))
+        rec = read_recording(path)
+        assert np.allclose(rec.t, w.t) and np.allclose(rec.acc, w.acc, atol=1e-6)
+        assert (rec.gyro is None) == (gyro is None)
+
+
+def test_columns_in_any_order_and_case(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("AX,t,az,ay\n1,0.0,3,2\n1,0.01,3,2\n")
+    rec = read_recording(path)
+    assert rec.acc.tolist() == [[1, 2, 3], [1, 2, 3]] and rec.gyro is None
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "words"),
+    [
+        ("t,ax,ay\n0,1,2\n", MissingColumnsError, "az"),
+        ("t,ax,ay,az,gx\n0,1,2,3,4\n", MissingColumnsError, "gy"),
+        ("t,ax,ay,az\n0,1,2,3\n0.01,1,x,3\n", BadValueError, ":3:"),
+        ("t,ax,ay,az\n0,1,2,3\n0.01,1,2\n", BadValueError, ":3:"),
+        ("t,ax,ay,az\n0,1,2,3\n0.01,1,nan,3\n", BadValueError, "non-finite"),
+        ("t,ax,ay,az\n0,1,2,3\n0.02,1,2,3\n0.01,1,2,3\n", TimeOrderError, "sample 3"),
+        ("", EmptyRecordingError, "empty"),
+        ("t,ax,ay,az\n", EmptyRecordingError, "no samples"),
+    ],
+)
+def test_bad_recordings_raise_typed_errors(
+    tmp_path: Path, text: str, error: type[Exception], words: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(error, match=words):
+        read_recording(path)
+    code, out, err = replay(str(path), "--placement", "foot")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:
+    code, _, err = replay(str(tmp_path / "nope.csv"), "--placement", "foot")
+    assert code == 2 and "cannot read" in err
+
+
+def test_replay_prints_steps_and_summary(forward_then_back: Path) -> None:
+    code, out, _ = replay(str(forward_then_back), "--placement", "foot")
+    assert code == 0
+    lines = [json.loads(x) for x in out.splitlines()]
+    steps, summary = lines[:-1], lines[-1]
+    assert len(steps) == 18
+    assert all(set(s) == {"t", "direction", "confidence"} for s in steps)
+    assert [s["direction"] for s in steps[-6:]] == ["backward"] * 6
+    assert summary == {"summary": {"forward": 12, "backward": 6, "left": 0, "right": 0}}
+
+
+def test_calibrate_with_a_forward_walk(tmp_path: Path) -> None:
+    back = tmp_path / "back.csv"
+    w = walk(["backward"] * 4)
+    write_recording(back, Recording(w.t, w.acc, w.gyro))
+    code, out, _ = replay(str(back), "--placement", "foot")
+    assert json.loads(out.splitlines()[-1])["summary"]["forward"] == 8  # nothing to go by
+    fwd = tmp_path / "fwd.csv"
+    w = walk(["forward"] * 5, t0=10.0)
+    write_recording(fwd, Recording(w.t, w.acc, w.gyro))
+    code, out, _ = replay(str(back), "--placement", "foot", "--calibrate-with", str(fwd))
+    assert code == 0
+    assert json.loads(out.splitlines()[-1])["summary"] == {
+        "summary": {"forward": 0, "backward": 8, "left": 0, "right": 0}
+    }["summary"]
+
+
+def test_bad_placement_is_an_argument_error(forward_then_back: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["replay", str(forward_then_back), "--placement", "ear"])
+    assert exc.value.code == 2
+
+
+def test_module_entry_point(forward_then_back: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("t,ax,ay,az\n1,0,0,9.8\n0.5,0,0,9.8\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    cmd = [sys.executable, "-m", "custom_components.retrowalk.gait", "replay"]
+    ok = subprocess.run([*cmd, str(forward_then_back), "--placement", "foot"], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout.splitlines()[-1])["summary"]["backward"] == 6
+    res = subprocess.run([*cmd, str(bad), "--placement", "foot"], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    assert res.returncode == 2
+    assert "time does not increase" in res.stderr and "Traceback" not in res.stderr
