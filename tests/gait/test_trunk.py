@@ -1,0 +1,286 @@
+"""Mechanics of the trunk (waist/chest/wrist) detector on synthetic signals with known steps."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from custom_components.retrowalk.gait.detector import make_detector
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
+from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent
+
+FloatArray = npt.NDArray[np.float64]
+G = 9.81
+FS = 50.0
+
+
+def rotation(yaw: float, pitch: float, roll: float) -> FloatArray:
+    """World-to-sensor rotation of an arbitrarily mounted sensor."""
+    cy, sy, cp, sp, cr, sr = (
+        math.cos(yaw),
+        math.sin(yaw),
+        math.cos(pitch),
+        math.sin(pitch),
+        math.cos(roll),
+        math.sin(roll),
+    )
+    rz = np.array([[cy, -sy, 0], [sy, cy, 0], [0, 0, 1]])
+    ry = np.array([[cp, 0, sp], [0, 1, 0], [-sp, 0, cp]])
+    rx = np.array([[1, 0, 0], [0, cr, -sr], [0, sr, cr]])
+    return rz @ ry @ rx
+
+
+MOUNT = rotation(0.9, 1.2, -0.4)  # belt clip turned and tilted: no axis is vertical
+
+
+@dataclass(frozen=True)
+class Walk:
+    t: FloatArray
+    acc: FloatArray
+    steps: FloatArray  # true step times
+
+
+def trunk_walk(
+    n_steps: int,
+    *,
+    backward: bool = False,
+    period: float = 0.55,
+    lead: float = 2.0,
+    tail: float = 2.0,
+    t0: float = 50.0,
+    mount: FloatArray = MOUNT,
+    noise: float = 0.05,
+    seed: int = 0,
+) -> Walk:
+    """Waist-like signal: vertical bounce at the step rate, anterior-posterior acceleration
+    leading it by 100 degrees (forward) and medio-lateral sway at the stride rate.
+
+    Backward walking is the same motion with time reversed (the physics the detector relies on),
+    along the same body axes.
+    """
+    n = round((lead + (n_steps - 1) * period + tail) * FS)
+    t = t0 + np.arange(n) / FS
+    tau = t - t0 - lead
+    theta = 2 * np.pi * tau / period  # a step (vertical peak) at every multiple of 2 pi
+    span = 2 * np.pi * (n_steps - 1)
+    # Full amplitude from half a step before the first step to half a step after the last.
+    ramp = np.clip((theta + np.pi) / np.pi, 0, 1) * np.clip((span + np.pi - theta) / np.pi, 0, 1)
+    env = np.sin(np.pi / 2 * ramp) ** 2
+    th = -theta if backward else theta
+    vert = 2.5 * np.cos(th) + 0.6 * np.cos(2 * th + 0.5)
+    ap = 1.6 * np.cos(th + math.radians(100))
+    ml = 0.8 * np.cos(th / 2)
+    world = np.stack([ap * env, ml * env, vert * env + G], axis=1)
+    rng = np.random.default_rng(seed)
+    acc = world @ mount.T + rng.normal(0, noise, (n, 3))
+    steps = t0 + lead + period * np.arange(n_steps)
+    return Walk(t, acc, steps)
+
+
+def concat(*walks: Walk) -> Walk:
+    return Walk(
+        np.concatenate([w.t for w in walks]),
+        np.concatenate([w.acc for w in walks]),
+        np.concatenate([w.steps for w in walks]),
+    )
+
+
+def after(w: Walk, seconds: float) -> Walk:
+    """The same walk shifted later in time (for streams made of several walks)."""
+    return Walk(w.t + seconds, w.acc, w.steps + seconds)
+
+
+def feed(det: TrunkDetector, w: Walk, batch: int = 20, gyro: bool = False) -> list[StepEvent]:
+    out: list[StepEvent] = []
+    for i in range(0, len(w.t), batch):
+        g = np.zeros((len(w.t[i : i + batch]), 3)) if gyro else None
+        out += det.feed(w.t[i : i + batch], w.acc[i : i + batch], g)
+    return out
+
+
+def waist() -> TrunkDetector:
+    return TrunkDetector(Placement.WAIST)
+
+
+def test_counts_every_step_from_the_first() -> None:
+    w = trunk_walk(12)
+    steps = feed(waist(), w)
+    times = np.array([s.t for s in steps])
+    assert len(steps) == 12
+    assert np.allclose(times, w.steps, atol=0.08)
+    assert all(a.t < b.t for a, b in zip(steps, steps[1:], strict=False))
+
+
+def test_steps_are_reported_within_one_and_a_half_seconds() -> None:
+    w = trunk_walk(20)
+    det = waist()
+    delays = []
+    for i in range(0, len(w.t), 5):
+        for s in det.feed(w.t[i : i + 5], w.acc[i : i + 5], None):
+            delays.append(float(w.t[min(i + 4, len(w.t) - 1)]) - s.t)
+    assert len(delays) == 20
+    assert max(delays) <= 1.5
+
+
+def test_standing_still_and_noise_are_not_steps() -> None:
+    rng = np.random.default_rng(1)
+    n = int(60 * FS)
+    t = np.arange(n) / FS
+    acc = np.tile(MOUNT[:, 2] * G, (n, 1)) + rng.normal(0, 0.08, (n, 3))
+    assert feed(waist(), Walk(t, acc, np.zeros(0))) == []
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333, 100000])
+def test_same_steps_whatever_the_batch_size(batch: int) -> None:
+    w = concat(trunk_walk(15), after(trunk_walk(10, backward=True, seed=2), 15.0))
+    reference = feed(waist(), w, batch=20)
+    assert feed(waist(), w, batch=batch) == reference
+
+
+def test_gyro_is_optional_and_ignored() -> None:
+    w = trunk_walk(15)
+    assert feed(waist(), w, gyro=True) == feed(waist(), w, gyro=False)
+
+
+def test_empty_batches_are_harmless() -> None:
+    det = waist()
+    assert det.feed(np.zeros(0), np.zeros((0, 3)), None) == []
+
+
+def test_learns_forward_from_dominant_walking_then_tells_backward() -> None:
+    det = waist()
+    fwd = feed(det, trunk_walk(40))
+    assert {s.direction for s in fwd} == {Direction.FORWARD}
+    back = feed(det, after(trunk_walk(16, backward=True, seed=3), 40.0))
+    assert len(back) == 16
+    assert {s.direction for s in back} == {Direction.BACKWARD}
+    assert all(s.confidence > 0.9 for s in back)
+    again = feed(det, after(trunk_walk(12, seed=4), 70.0))
+    assert {s.direction for s in again} == {Direction.FORWARD}
+
+
+def test_any_mounting_works() -> None:
+    for k, mount in enumerate([rotation(0, 0, 0), rotation(2.5, -0.3, 2.9), rotation(-1, 2, 0.5)]):
+        det = waist()
+        feed(det, trunk_walk(30, mount=mount, seed=k))
+        back = feed(det, after(trunk_walk(12, backward=True, mount=mount, seed=k + 9), 30.0))
+        assert [s.direction for s in back] == [Direction.BACKWARD] * 12
+
+
+def test_without_learning_the_first_walk_counts_as_forward() -> None:
+    # Nothing tells the axis apart before any walking: the first walk defines forward.
+    steps = feed(waist(), trunk_walk(12, backward=True))
+    assert {s.direction for s in steps} == {Direction.FORWARD}
+
+
+def test_calibration_walk_fixes_the_axis_even_against_dominant_backward_walking() -> None:
+    det = waist()
+    det.calibrate_forward(True)
+    feed(det, trunk_walk(20))
+    det.calibrate_forward(False)
+    state = det.state()
+    assert state["calibrated_steps"] >= 15
+    assert state["calibration_quality"] > 0.9
+    back = feed(det, after(trunk_walk(200, backward=True, seed=5), 20.0))
+    assert len(back) == 200
+    assert {s.direction for s in back} == {Direction.BACKWARD}
+    fwd = feed(det, after(trunk_walk(10, seed=6), 140.0))
+    assert {s.direction for s in fwd} == {Direction.FORWARD}
+
+
+def test_too_short_calibration_is_ignored() -> None:
+    det = waist()
+    det.calibrate_forward(True)
+    det.calibrate_forward(True)  # repeated calls are harmless
+    det.calibrate_forward(False)
+    det.calibrate_forward(False)
+    assert det.state()["calibrated_steps"] == 0
+    assert "calibration_quality" not in det.state()
+
+
+def test_state_round_trip_keeps_the_learned_axis() -> None:
+    det = waist()
+    feed(det, trunk_walk(30))
+    state = json.loads(json.dumps(det.state()))
+    fresh = waist()
+    fresh.load_state(state)
+    assert fresh.state() == det.state()
+    back = feed(fresh, trunk_walk(12, backward=True, seed=7))
+    assert {s.direction for s in back} == {Direction.BACKWARD}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {},
+        {"version": 99},
+        {"version": 1, "auto": [1, 2], "auto_weight": 1, "calibrated": [0, 0, 0]},
+        {"version": 1, "auto": [0, 0, 0], "auto_weight": -1, "calibrated": [0, 0, 0],
+         "calibrated_steps": 0},
+        {"version": 1, "auto": "x", "auto_weight": 1, "calibrated": [0, 0, 0],
+         "calibrated_steps": 0},
+        {"version": 1, "auto": [0, 0, float("nan")], "auto_weight": 1, "calibrated": [0, 0, 0],
+         "calibrated_steps": 0},
+    ],
+)
+def test_bad_state_is_rejected_and_the_old_one_kept(bad: dict[str, object]) -> None:
+    det = waist()
+    feed(det, trunk_walk(20))
+    before = det.state()
+    with pytest.raises(ValueError):
+        det.load_state(bad)
+    assert det.state() == before
+
+
+def test_reset_drops_the_signal_but_keeps_the_axis() -> None:
+    det = waist()
+    feed(det, trunk_walk(30))
+    learned = det.state()
+    w = trunk_walk(10, backward=True, seed=8, tail=0.0)
+    half = len(w.t) // 2
+    first = det.feed(w.t[:half], w.acc[:half], None)
+    det.reset()
+    assert det.state() == learned
+    # Only what follows the reset is used: no step is reported from before it, none twice.
+    later = after(trunk_walk(10, backward=True, seed=9), 60.0)
+    second = feed(det, later)
+    assert all(s.t < w.t[half] for s in first)
+    assert len(second) == 10
+    assert {s.direction for s in second} == {Direction.BACKWARD}
+
+
+def test_cadence_range() -> None:
+    for period in (0.35, 0.45, 0.75, 0.95):
+        w = trunk_walk(16, period=period, seed=int(period * 100))
+        assert len(feed(waist(), w)) == 16, period
+
+
+@pytest.mark.parametrize("placement", [Placement.WAIST, Placement.CHEST, Placement.WRIST])
+def test_factory_builds_trunk_detectors(placement: Placement) -> None:
+    det = make_detector(placement)
+    assert isinstance(det, TrunkDetector)
+    assert det.fs == FS
+
+
+def test_rejects_foot_placement() -> None:
+    with pytest.raises(ValueError):
+        TrunkDetector(Placement.FOOT)
+
+
+def test_forward_axis_prefers_a_running_calibration() -> None:
+    axis = ForwardAxis()
+    assert axis.forward() is None
+    axis.add(np.array([1.0, 0.0, 0.0]))
+    axis.start_calibration()
+    for _ in range(4):
+        axis.add(np.array([0.0, 1.0, 0.0]))
+    fwd = axis.forward()
+    assert fwd is not None
+    assert fwd[1] > 0
+    assert fwd[0] == 0

@@ -1,0 +1,207 @@
+"""The whole data path through Home Assistant's bluetooth stack and the virtual wearable:
+advertisement → connection → notifications → decoder → engine → counts and entities."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.retrowalk.gait import Direction
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
+
+FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
+BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def _close(counted: int, truth: int, tolerance: float = 0.1) -> bool:
+    return abs(counted - truth) <= max(2, tolerance * truth)
+
+
+async def test_walking_is_counted_by_direction(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device = make_wearable("sit:5s,forward:60,sit:5s,backward:40,sit:10s", loop=False)
+    coordinator = await setup_entry(hass, entry_for())
+    await walk(device, 120)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=5))
+    await hass.async_block_till_done()
+
+    truth = device.truth.delivered
+    today = coordinator.ledger.today
+    assert _close(today.forward, truth[Direction.FORWARD]), (today, truth)
+    assert _close(today.backward, truth[Direction.BACKWARD]), (today, truth)
+    assert _state(hass, FORWARD) == str(today.forward)
+    assert _state(hass, BACKWARD) == str(today.backward)
+    assert int(_state(hass, "sensor.retrowalk_imu_test_forward_steps_lifetime")) == today.forward
+    assert float(_state(hass, "sensor.retrowalk_imu_test_backward_walking_today")) > 0
+    assert _state(hass, "binary_sensor.retrowalk_imu_test_connected") == "on"
+
+
+async def test_reconnect_mid_walk_never_double_counts(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device = make_wearable("forward:200", loop=False)
+    coordinator = await setup_entry(hass, entry_for())
+    await walk(device, 30)
+    before = coordinator.ledger.today.forward
+    device.drop_link()
+    await walk(device, 10)  # steps while disconnected are missed, not counted later
+    await wait_for(lambda: coordinator.connection.connected, 10)
+    await walk(device, 60)
+    truth = device.truth
+    counted = coordinator.ledger.today.forward
+    assert truth.missed[Direction.FORWARD] > 0
+    assert counted <= truth.delivered[Direction.FORWARD] + 2
+    assert counted > before
+    assert _close(counted, truth.delivered[Direction.FORWARD], 0.12)
+    assert coordinator.stats.gaps >= 1
+    assert coordinator.connection.connections == 2
+
+
+async def test_malformed_frames_are_ignored_and_counted(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, caplog: pytest.LogCaptureFixture
+) -> None:
+    device = make_wearable("forward:80", loop=False)
+    coordinator = await setup_entry(hass, entry_for())
+    frames = 0
+
+    def mangle(data: bytes) -> list[bytes]:
+        nonlocal frames
+        frames += 1
+        if frames % 10 == 0:
+            return [data[:7], data]  # a truncated copy, then the real frame
+        if frames % 10 == 5:
+            return [data, data]  # a duplicate
+        return [data]
+
+    device.frame_filter = mangle
+    await walk(device, 60)
+    errors = coordinator.decode_errors
+    assert errors["length"] >= 5
+    assert errors["duplicate"] >= 5
+    assert caplog.text.count("Ignoring malformed data") == 2  # once per reason
+    truth = device.truth.delivered[Direction.FORWARD]
+    assert _close(coordinator.ledger.today.forward, truth)
+
+
+async def test_unload_releases_the_connection_and_reload_keeps_counts(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device = make_wearable("forward:60,backward:30", loop=False)
+    entry = entry_for()
+    coordinator = await setup_entry(hass, entry)
+    await walk(device, 60)
+    counts = coordinator.ledger.to_dict()
+    assert counts["today"]["forward"] > 0
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert not device.connected
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    restored = entry.runtime_data
+    assert restored.ledger.to_dict() == counts
+    assert _state(hass, FORWARD) == str(counts["today"]["forward"])
+    await wait_for(lambda: restored.connection.connected)
+
+
+async def test_counts_reset_at_local_midnight(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to("2026-03-28 22:50:00+00:00")  # 23:50 in Berlin; DST starts that night
+    device = make_wearable("forward:40", loop=False)
+    coordinator = await setup_entry(hass, entry_for())
+    await walk(device, 30)
+    walked = coordinator.ledger.today.forward
+    assert walked > 0
+    state = hass.states.get(FORWARD)
+    assert state is not None
+    assert state.attributes["state_class"] == "total"
+    assert dt_util.parse_datetime(state.attributes["last_reset"]) == dt_util.parse_datetime(
+        "2026-03-28T00:00:00+01:00"
+    )
+
+    freezer.move_to("2026-03-28 23:00:01+00:00")  # 00:00:01 local, 29 March
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert _state(hass, FORWARD) == "0"
+    assert coordinator.ledger.lifetime.forward == walked
+    assert coordinator.ledger.history[-1].forward == walked
+    state = hass.states.get(FORWARD)
+    assert state is not None
+    assert dt_util.parse_datetime(state.attributes["last_reset"]) == dt_util.parse_datetime(
+        "2026-03-29T00:00:00+01:00"
+    )
+
+
+async def test_entities_update_at_most_every_two_seconds_while_walking(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device = make_wearable("forward:300", loop=False)
+    await setup_entry(hass, entry_for())
+    writes: list[str] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda event: writes.append(event.data["entity_id"])
+        if event.data["entity_id"] == FORWARD
+        else None,
+    )
+    await walk(device, 5)  # the bout starts: pushed at once
+    for _ in range(10):
+        await walk(device, 1)  # frames keep arriving, no time passes for the throttle
+    first = len(writes)
+    assert 1 <= first <= 3
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=3))
+    await hass.async_block_till_done()
+    assert len(writes) == first + 1
+
+
+async def test_corrupt_store_restores_from_backup(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
+) -> None:
+    make_wearable()
+    entry = entry_for()
+    good = {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), "forward": 120, "backward": 30},
+            "lifetime": {"day": "0001-01-01", "forward": 5000, "backward": 700},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    }
+    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": {"ledger": 3}}
+    hass_storage[f"retrowalk.{entry.entry_id}.backup"] = {"version": 1, "key": "y", "data": good}
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.ledger.lifetime.forward == 5000
+    assert coordinator.ledger.today.backward == 30
+    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
+    assert issue is not None
+
+
+async def test_empty_store_starts_at_zero_without_an_issue(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for()
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.ledger.lifetime.total == 0
+    assert not ir.async_get(hass).issues
