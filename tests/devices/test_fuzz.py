@@ -34,7 +34,7 @@ TS0 = 700_000_000 * 10**9
 
 
 def pack_delta(samples: np.ndarray, width: int = 8) -> bytes:
-    """Reference sample + one delta block, LSB-first (docs/devices.md, Polar delta frames)."""
+    """Reference sample + one delta block, LSB-first (wire format in devices/polar.py)."""
     ref = struct.pack("<3h", *samples[0])
     deltas = np.diff(samples, axis=0).ravel()
     bits = 0
@@ -52,7 +52,7 @@ def wave(n: int, offset: int) -> np.ndarray:
 def h10_stream() -> tuple[WearableProtocol, list[bytes]]:
     device = PolarH10()
     device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
-    frames = []
+    frames: list[bytes] = []
     for i in range(6):
         samples = wave(10, 10 * i)
         ts = TS0 + (10 * i + 9) * 20_000_000
@@ -65,7 +65,7 @@ def verity_stream() -> tuple[WearableProtocol, list[bytes]]:
     device = PolarVeritySense()
     device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
     device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
-    frames = []
+    frames: list[bytes] = []
     period_ns = round(1e9 / 52)
     for i in range(4):
         ts = TS0 + (12 * i + 11) * period_ns
@@ -82,7 +82,7 @@ def verity_stream() -> tuple[WearableProtocol, list[bytes]]:
 def movesense_stream() -> tuple[WearableProtocol, list[bytes]]:
     device = Movesense()
     device._max_payload = 158
-    frames = []
+    frames: list[bytes] = []
     for i in range(4):
         floats = [0.1 * k for k in range(24)] + [1.0 * k for k in range(24)]
         body = struct.pack("<I48f", round(i * 8000 / 104), *floats)
@@ -97,7 +97,7 @@ def thingy_stream() -> tuple[WearableProtocol, list[bytes]]:
 
 
 def retrowalk_stream() -> tuple[WearableProtocol, list[bytes]]:
-    frames = []
+    frames: list[bytes] = []
     for i in range(6):
         n = 5
         frames.append(

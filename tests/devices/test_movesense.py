@@ -1,7 +1,7 @@
 """Movesense GSP: IMU6 data packets, DATA_PART2 continuations, setup sequence.
 
-Layouts per docs/devices.md "Movesense GSP" (movesense.com/docs/esw/gatt_sensordata_protocol and
-movesense-device-lib samples/gatt_sensordata_app).
+Layouts per the wire format in devices/movesense.py's docstring
+(movesense.com/docs/esw/gatt_sensordata_protocol, movesense-device-lib gatt_sensordata_app).
 """
 
 import struct

@@ -1,6 +1,6 @@
 """Polar PMD: control point, settings, raw and delta frames, setup sequence.
 
-Byte layouts per docs/devices.md "Polar PMD" (from polar-ble-sdk Android `pmd/`:
+Byte layouts per the wire format in devices/polar.py's docstring (polar-ble-sdk Android `pmd/`:
 PmdControlPointResponse, PmdSetting, PmdDataFrame, AccData, GyrData, BlePMDClient delta parser).
 """
 

@@ -30,7 +30,7 @@ from custom_components.retrowalk.gait.types import Placement
 
 from .fakes import FakeLink
 
-# Advertisements as scanners report them (names and services from docs/devices.md sources).
+# Advertisements as scanners report them (names/services per the sources in each devices/ module).
 ADVERTS = [
     ("Polar H10 A1B2C3D4", [uuid16(0x180D), uuid16(0xFEEE)], {107: b"\x3f"}, PolarH10),
     ("Polar Sense B5D1E2F3", [uuid16(0x180D), uuid16(0xFEEE)], {107: b""}, PolarVeritySense),

@@ -1,6 +1,6 @@
 """Thingy:52 motion service: configuration write and raw notifications.
 
-Layouts per docs/devices.md "Nordic Thingy:52" (Nordic-Thingy52-FW ble_tms.h / m_motion.c).
+Layouts per the wire format in devices/thingy52.py's docstring (Nordic-Thingy52-FW ble_tms.h).
 """
 
 import struct

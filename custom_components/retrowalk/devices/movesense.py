@@ -1,7 +1,15 @@
 """Movesense sensors running the GATT SensorData Protocol (GSP) sample firmware.
 
-Layouts from movesense.com/docs/esw/gatt_sensordata_protocol (GD-77 v1.0) and the
-movesense-device-lib `samples/gatt_sensordata_app` firmware; see docs/devices.md.
+Sources: movesense.com/docs/esw/gatt_sensordata_protocol (GD-77 v1.0) and movesense-device-lib
+`samples/gatt_sensordata_app` (GATTSensorDataClient.cpp, python_client).
+
+Wire format: commands written to 34800001 are `<cmd> <client reference != 0> <payload>`
+(0 HELLO, 1 SUBSCRIBE + ASCII path such as "/Meas/IMU6/104", 2 UNSUBSCRIBE). Notifications on
+34800002 are `<type> <reference> ...`: type 1 command result (HELLO: "Hello"; errors: u16 LE
+HTTP-like status, e.g. 507), type 2 DATA, type 3 DATA_PART2 (continuation of the previous DATA
+when the frame exceeded one notification; its bytes after the 2-byte header are appended).
+IMU6 data: u32 LE timestamp (ms) of the first sample, N x acc xyz float32 (m/s^2), then
+N x gyro xyz float32 (deg/s). The sensor unsubscribes everything on disconnect.
 """
 
 from collections.abc import Callable, Mapping, Sequence

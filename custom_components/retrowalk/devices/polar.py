@@ -1,8 +1,20 @@
 """Polar Measurement Data (PMD) service: Verity Sense acc + gyro, H10 acc.
 
-Layouts follow polarofficial/polar-ble-sdk (Android `pmd/` package: PmdControlPointCommand,
+Sources: polarofficial/polar-ble-sdk, Android `pmd/` package (PmdControlPointCommand,
 PmdControlPointResponse, PmdSetting, PmdDataFrame, model/AccData, model/GyrData,
-BlePMDClient.parseDeltaFramesAll, model/PmdTimeStampUtils); see docs/devices.md.
+BlePMDClient.parseDeltaFramesAll, model/PmdTimeStampUtils).
+
+Wire format:
+- Control point FB005C81 (read/write/indicate). Read -> `0F <features...>`. Write
+  `<op> <type> [<setting> <count=1> <value LE>]...` (op 1 get settings, 2 start, 3 stop).
+  Reply `F0 <op> <type> <status> <more> <params...>`; params of a successful GET are
+  `[<setting> <count> <values>]...` (rate/resolution/range u16, channels u8, factor float32),
+  `more != 0` announces a continuation reply. Device-initiated `01 <type>` = stream stopped.
+- Data FB005C82: `<type> <u64 ns since 2000-01-01, LAST sample> <frame type> <samples>`.
+  Frame type bit 7 = delta compressed. Raw ACC types 0/1/2 = int8/16/24 x3 in mG. Compressed:
+  a reference sample (3 x int16) then blocks `<bit width> <count> <count x 3 deltas, packed
+  LSB first, two's complement>`; ACC type 1 x factor = mG, ACC type 0 x factor = g,
+  GYRO type 0 x factor = deg/s.
 """
 
 from collections.abc import Callable, Mapping, Sequence

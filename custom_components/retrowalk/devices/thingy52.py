@@ -1,7 +1,13 @@
 """Nordic Thingy:52 Thingy Motion Service (raw accelerometer/gyroscope notifications).
 
-Layouts from NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`; documentation
-v2.2.0 `ble__tms_8h.html`); see docs/devices.md.
+Sources: NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`, `drv_motion.c`;
+documentation v2.2.0 `ble__tms_8h.html`).
+
+Wire format: motion configuration EF680401 (read/write, exactly 9 bytes LE: u16 pedometer
+interval ms, u16 temperature compensation interval ms, u16 compass interval ms, u16 motion
+processing rate Hz 5-200, u8 wake-on-motion). Raw data EF680406 (notify, 18 bytes LE): accel
+xyz int16 Q6.10 (g), gyro xyz int16 Q11.5 (deg/s), compass xyz int16 Q12.4 (uT). Sampling
+starts when the raw CCCD is enabled. No timestamps; the MPU-9250 stays at +-2 g / +-2000 dps.
 """
 
 from collections.abc import Callable, Mapping, Sequence
