@@ -135,16 +135,25 @@ class TrunkDetector:
         self._pend_a.append(np.asarray(acc, dtype=np.float64))
         self._n_pend += len(t)
         # Batching the work keeps the per-call cost low; the block adds at most block_s latency.
+        # Blocks start at fixed sample counts so the output never depends on the caller's batching.
         if self._n_pend < self._block:
             return []
-        return self._process()
+        pend_t = np.concatenate(self._pend_t)
+        pend_a = np.concatenate(self._pend_a)
+        n_blocks = len(pend_t) // self._block
+        cut = n_blocks * self._block
+        self._pend_t, self._pend_a = [pend_t[cut:]], [pend_a[cut:]]
+        self._n_pend = len(pend_t) - cut
+        out: list[StepEvent] = []
+        for k in range(0, cut, self._block):
+            out += self._process(pend_t[k : k + self._block], pend_a[k : k + self._block])
+        return out
 
     # -- processing --------------------------------------------------------------------------
 
-    def _process(self) -> list[StepEvent]:
-        self._t = np.concatenate([self._t, *self._pend_t])[-self._hist :]
-        self._a = np.concatenate([self._a, *self._pend_a])[-self._hist :]
-        self._pend_t, self._pend_a, self._n_pend = [], [], 0
+    def _process(self, new_t: FloatArray, new_a: FloatArray) -> list[StepEvent]:
+        self._t = np.concatenate([self._t, new_t])[-self._hist :]
+        self._a = np.concatenate([self._a, new_a])[-self._hist :]
         t, a = self._t, self._a
         n = len(t)
         last = n - 1 - self._lag  # the newest sample whose neighbourhood is complete
@@ -195,6 +204,9 @@ class TrunkDetector:
 
     def _commit(self, tk: float) -> list[float]:
         """Feed one candidate step into the bout logic; return the steps it confirms."""
+        if self._in_bout and tk - self._last_step > self._bout_gap():
+            self._in_bout = False
+            self._intervals = []
         if self._in_bout:
             dt = tk - self._last_step
             if dt < self.p.min_interval_s:
@@ -221,16 +233,15 @@ class TrunkDetector:
         self._last_step = tk
         return confirmed
 
+    def _bout_gap(self) -> float:
+        med = self._median_interval() or 0.0
+        return min(max(self.p.bout_gap_s, 2.6 * med), self.p.bout_gap_max_s)
+
     def _expire(self, t_final: float) -> None:
-        """End a bout (or a candidate run) when no step came for too long."""
-        if self._in_bout:
-            med = self._median_interval() or 0.0
-            gap = min(max(self.p.bout_gap_s, 2.6 * med), self.p.bout_gap_max_s)
-            if t_final - self._last_step > gap:
-                self._in_bout = False
-                self._intervals = []
-        elif self._run and t_final - self._run[-1] > self.p.start_gap_s:
-            self._run = []
+        """End a bout when no step came for too long (a run of candidates ends in _commit)."""
+        if self._in_bout and t_final - self._last_step > self._bout_gap():
+            self._in_bout = False
+            self._intervals = []
 
     def _label(
         self,
