@@ -22,7 +22,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .connection import WearableConnection
-from .const import DOMAIN, UPDATE_INTERVAL_WHILE_WALKING
+from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
 from .gait import Direction, GaitEngine, Placement
@@ -84,6 +84,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self._last_push = 0.0
         self._unsubs: list[CALLBACK_TYPE] = []
         self._last_backup = dt_util.utcnow()
+        self.last_seen = dt_util.utcnow()
+        self._calibration_saved = False
         self.connection = WearableConnection(
             hass,
             self.address,
@@ -104,6 +106,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         elif calibration := self.config_entry.data.get("calibration"):
             self.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
+        self._calibration_saved = self.engine.calibration.done
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
     def _restore(self, data: dict[str, Any]) -> None:
@@ -114,6 +117,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if data.get("placement") == self.settings.placement and data.get("engine"):
             engine = GaitEngine.from_dict(data["engine"])
         self.ledger, self.nudges, self.engine = ledger, nudges, engine
+        if seen := data.get("last_seen"):
+            self.last_seen = datetime.fromisoformat(seen)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything that must survive a restart, JSON-safe."""
@@ -122,6 +127,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             "nudges": self.nudges.to_dict(),
             "engine": self.engine.to_dict(),
             "placement": str(self.settings.placement),
+            "last_seen": self.last_seen.isoformat(),
         }
 
     @callback
@@ -245,12 +251,44 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         local = dt_util.as_local(now)
         if info := bluetooth.async_last_service_info(self.hass, self.address, connectable=True):
             self.rssi = info.rssi
+        self._async_track_presence(now)
+        self._async_track_calibration()
         self.ledger.roll_to(local.date())
         self._async_check_nudges(local)
         self._async_push_now()
         if now - self._last_backup >= BACKUP_EVERY:
             self._last_backup = now
             self.hass.async_create_task(self.store.async_save_backup(self.snapshot()))
+
+    @callback
+    def _async_track_presence(self, now: datetime) -> None:
+        """Raise a repair issue when no adapter or proxy has heard the wearable for a day."""
+        if self.connection.connected or bluetooth.async_address_present(
+            self.hass, self.address, connectable=True
+        ):
+            self.last_seen = now
+        issue_id = f"not_seen_{self.config_entry.entry_id}"
+        if now - self.last_seen >= timedelta(hours=NOT_SEEN_REPAIR_HOURS):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="not_seen",
+                translation_placeholders={"name": self.name, "hours": str(NOT_SEEN_REPAIR_HOURS)},
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    @callback
+    def _async_track_calibration(self) -> None:
+        """Once a calibration walk finished, keep it and retire the calibration repair issue."""
+        done = self.engine.calibration.done
+        if done and not self._calibration_saved:
+            ir.async_delete_issue(self.hass, DOMAIN, f"calibrate_{self.config_entry.entry_id}")
+            self.store.schedule_save(self.snapshot)
+        self._calibration_saved = done
 
     @callback
     def _async_midnight(self, now: datetime) -> None:
