@@ -17,6 +17,7 @@ from custom_components.retrowalk.devices.movesense import (
     GSP_SERVICE,
     STREAM_REFERENCE,
     Movesense,
+    http_status,
     subscribe_command,
 )
 
@@ -145,7 +146,7 @@ class MovesenseDevice:
         elif payload[0] == 1:
             if self.subscribe_reply is not None:
                 link.notify(GSP_DATA, self.subscribe_reply)
-                if self.subscribe_reply[2:4] != b"\xfb\x01":
+                if http_status(self.subscribe_reply[2:4]) < 400:
                     link.notify(GSP_DATA, data(0, 8))
             else:
                 link.notify(GSP_DATA, data(0, 8))
@@ -168,10 +169,19 @@ async def test_setup_sequence_and_stream() -> None:
     await protocol.stop(link)
 
 
-async def test_refused_subscription(monkeypatch: pytest.MonkeyPatch) -> None:
-    link = FakeLink(on_write=MovesenseDevice(subscribe_reply=bytes([1, STREAM_REFERENCE, 0xFB, 1])))
+def test_http_status_in_either_byte_order() -> None:
+    # gatt_sensordata_app answers "no free slot" with bytes 01 FB (507 big-endian).
+    assert http_status(bytes([0x01, 0xFB])) == 507
+    assert http_status((404).to_bytes(2, "little")) == 404
+    assert http_status((200).to_bytes(2, "little")) == 200
+    assert http_status(b"\xff\xff") == 0xFFFF
+
+
+@pytest.mark.parametrize("reply", [bytes([0x01, 0xFB]), (507).to_bytes(2, "little")])
+async def test_refused_subscription(reply: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    device = MovesenseDevice(subscribe_reply=bytes([1, STREAM_REFERENCE]) + reply)
     with pytest.raises(SetupError) as err:
-        await Movesense().start(link, lambda _: None)
+        await Movesense().start(FakeLink(on_write=device), lambda _: None)
     assert err.value.reason == "status_507"
     monkeypatch.setattr(replies, "REPLY_TIMEOUT_S", 0.01)
     with pytest.raises(SetupError) as err:

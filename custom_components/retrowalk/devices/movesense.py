@@ -65,6 +65,13 @@ def subscribe_command(rate: int, reference: int = STREAM_REFERENCE) -> bytes:
     return bytes([CMD_SUBSCRIBE, reference]) + f"/Meas/IMU6/{rate}".encode("ascii")
 
 
+def http_status(data: bytes) -> int:
+    """Status of a command result; the sample firmware writes 507 big-endian, newer builds LE."""
+    little = int.from_bytes(data[:2], "little")
+    big = int.from_bytes(data[:2], "big")
+    return little if 100 <= little < 600 or not 100 <= big < 600 else big
+
+
 def _is_whole(body: bytes) -> bool:
     return len(body) > _TIMESTAMP.size and (len(body) - _TIMESTAMP.size) % _SAMPLE_BYTES == 0
 
@@ -147,13 +154,13 @@ class Movesense(WearableProtocol):
             reply = await replies.wait_for(lambda d: len(d) >= 2 and d[1] == STREAM_REFERENCE)
             if reply[0] != RESP_COMMAND_RESULT:
                 break
-            status = int.from_bytes(reply[2:4], "little") if len(reply) >= 4 else 0
+            status = http_status(reply[2:4]) if len(reply) >= 4 else 0
             if status >= 400:
                 raise SetupError(f"status_{status}", "subscription refused")
         replies.close()
 
     def _late_result(self, data: bytes) -> None:
-        if len(data) >= 4 and int.from_bytes(data[2:4], "little") >= 400:
+        if len(data) >= 4 and http_status(data[2:4]) >= 400:
             self._report(DecodeError("command_result", f"late error result {data.hex()}"))
 
     @override
