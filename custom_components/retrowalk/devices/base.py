@@ -58,8 +58,9 @@ class SampleBatch:
 
     `t` is seconds on a per-connection monotonic timeline (0 = first sample of the connection),
     derived from device timestamps where the device sends them. `acc` is (N, 3) m/s² including
-    gravity, `gyro` (N, 3) rad/s or None. `lost` counts samples judged missing between the previous
-    batch and this one. `clipped` counts samples with an axis at the sensor's full scale.
+    gravity, `gyro` (N, 3) rad/s or None (a gyro-capable device can still deliver an occasional
+    batch without gyro, e.g. while its gyro stream starts). `lost` counts samples judged missing
+    before and inside this batch. `clipped` counts samples with an axis at full scale.
     """
 
     t: FloatArray
@@ -72,9 +73,9 @@ class SampleBatch:
         return int(self.t.shape[0])
 
 
-def check_physical(acc: FloatArray, gyro: FloatArray | None) -> None:
+def check_physical(acc: FloatArray | None, gyro: FloatArray | None) -> None:
     """Reject values no body-worn IMU can produce (corruption, wrong scaling, NaN floats)."""
-    if not np.all(np.isfinite(acc)) or np.any(np.abs(acc) > ACC_LIMIT):
+    if acc is not None and (not np.all(np.isfinite(acc)) or np.any(np.abs(acc) > ACC_LIMIT)):
         raise DecodeError("range", "acceleration outside physical limits")
     if gyro is not None and (not np.all(np.isfinite(gyro)) or np.any(np.abs(gyro) > GYRO_LIMIT)):
         raise DecodeError("range", "angular rate outside physical limits")
@@ -165,7 +166,10 @@ class WearableProtocol(ABC):
 
     @abstractmethod
     def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        """Decode one data notification; None when it only completes part of a frame.
+        """Decode one data notification; None while nothing is complete yet.
+
+        None means the notification was accepted but held: part of a split frame, or acc
+        samples waiting for the gyro samples of the same instants.
 
         `received` is the monotonic receive time in seconds (defaults to now); only devices
         without timestamps use it for sample times, others use it to tell clock jumps from gaps.

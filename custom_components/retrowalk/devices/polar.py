@@ -384,11 +384,9 @@ class PolarPmdProtocol(WearableProtocol):
             check_physical(values, None)
             t, lost = self._timeline.place(t_dev, period, received)
             return SampleBatch(t=t, acc=values, gyro=None, lost=lost)
-        check_physical(
-            values if measurement == ACC else np.zeros((1, 3)),
-            values if measurement == GYRO else None,
-        )
-        push = self._merger.push_acc if measurement == ACC else self._merger.push_gyro
+        is_acc = measurement == ACC
+        check_physical(values if is_acc else None, None if is_acc else values)
+        push = self._merger.push_acc if is_acc else self._merger.push_gyro
         if push(t_dev, values) == 0:
             raise DecodeError("duplicate", "frame holds no new samples")
         merged = self._merger.pop()
