@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> Generator[None]:
+def auto_enable_custom_integrations() -> None:
     """Override the suite-wide fixture: these tests never start Home Assistant."""
-    yield
 
 
 @pytest.fixture(scope="session")

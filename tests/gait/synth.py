@@ -7,8 +7,8 @@ arbitrary rotation, so nothing relies on its axes lining up with the foot.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -54,8 +54,8 @@ def walk(
     noise: float = 0.0,
     seed: int = 0,
 ) -> Walk:
-    """Strides in the given directions ("forward", ...), still for `lead` s before and `tail` after."""
-    n_total = int(round((lead + len(directions) * (swing + stance) - stance + tail) * fs))
+    """Strides in the given directions ("forward", ...), still `lead` s before, `tail` after."""
+    n_total = round((lead + len(directions) * (swing + stance) - stance + tail) * fs)
     t = t0 + np.arange(n_total) / fs
     tau = t - t0
     a_world = np.zeros((n_total, 3))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 import os
+from pathlib import Path
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -111,9 +111,10 @@ def test_calibrate_with_a_forward_walk(tmp_path: Path) -> None:
     write_recording(fwd, Recording(w.t, w.acc, w.gyro))
     code, out, _ = replay(str(back), "--placement", "foot", "--calibrate-with", str(fwd))
     assert code == 0
-    assert json.loads(out.splitlines()[-1])["summary"] == {
-        "summary": {"forward": 0, "backward": 8, "left": 0, "right": 0}
-    }["summary"]
+    assert (
+        json.loads(out.splitlines()[-1])["summary"]
+        == {"summary": {"forward": 0, "backward": 8, "left": 0, "right": 0}}["summary"]
+    )
 
 
 def test_bad_placement_is_an_argument_error(forward_then_back: Path) -> None:
@@ -125,11 +126,28 @@ def test_bad_placement_is_an_argument_error(forward_then_back: Path) -> None:
 def test_module_entry_point(forward_then_back: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("t,ax,ay,az\n1,0,0,9.8\n0.5,0,0,9.8\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     cmd = [sys.executable, "-m", "custom_components.retrowalk.gait", "replay"]
-    ok = subprocess.run([*cmd, str(forward_then_back), "--placement", "foot"], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    ok = subprocess.run(
+        [*cmd, str(forward_then_back), "--placement", "foot"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout.splitlines()[-1])["summary"]["backward"] == 6
-    res = subprocess.run([*cmd, str(bad), "--placement", "foot"], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    res = subprocess.run(
+        [*cmd, str(bad), "--placement", "foot"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert res.returncode == 2
     assert "time does not increase" in res.stderr and "Traceback" not in res.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -48,7 +49,7 @@ def test_directions_learned_from_dominant_walking() -> None:
     # Two steps per stride: the instrumented foot's lands at the heel strike.
     hs = [s.t for s in steps[1::2]]
     assert np.allclose(hs, w.heel_strikes, atol=0.05)
-    assert all(a.t < b.t for a, b in zip(steps, steps[1:], strict=False))
+    assert all(a.t < b.t for a, b in itertools.pairwise(steps))
     assert all(0.5 <= s.confidence <= 1.0 for s in steps)
 
 
@@ -172,8 +173,9 @@ def test_short_walk_counted_from_first_step_and_promptly() -> None:
     engine = GaitEngine(Placement.FOOT)
     reported: list[tuple[float, StepEvent]] = []
     for i in range(0, len(w.t), 20):
-        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps:
-            reported.append((float(w.t[min(i + 19, len(w.t) - 1)]), s))
+        now = float(w.t[min(i + 19, len(w.t) - 1)])
+        new = engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps
+        reported.extend((now, s) for s in new)
     assert len(reported) == 6
     assert reported[0][1].t < w.heel_strikes[0]
     assert max(at - s.t for at, s in reported) <= 1.5
@@ -260,13 +262,16 @@ def test_buffers_stay_bounded() -> None:
         acc = still if k % 2 else moving
         t = k * 60 + np.arange(len(acc)) / fs
         for i in range(0, len(t), 20):
-            detector.feed(t[i : i + 20], acc[i : i + 20], np.zeros_like(acc[i : i + 20]) + 3.0 * (k % 2 == 0))
+            detector.feed(
+                t[i : i + 20], acc[i : i + 20], np.zeros_like(acc[i : i + 20]) + 3.0 * (k % 2 == 0)
+            )
     assert detector._cap == cap and detector._n <= cap
 
 
 def test_factory_maps_placements() -> None:
     assert isinstance(make_detector(Placement.FOOT), FootDetector)
-    assert make_detector(Placement.SHANK).placement == Placement.SHANK
+    shank = make_detector(Placement.SHANK)
+    assert isinstance(shank, FootDetector) and shank.placement == Placement.SHANK
     for placement in (Placement.WAIST, Placement.CHEST, Placement.WRIST):
         detector = make_detector(placement)
         assert type(detector).__name__ == "TrunkDetector"

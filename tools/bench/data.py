@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
+import os
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import resample_poly
+from scipy.signal import resample_poly  # type: ignore[import-untyped]
 
 FloatArray = npt.NDArray[np.float64]
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,14 +14,14 @@ their time span are left out of both the direction and the count comparison and 
 from __future__ import annotations
 
 import argparse
-import csv
 from collections import Counter
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
+from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 
 from .data import GRAVITY, FloatArray, data_dir, fmt_table, resample
 from .registry import table
@@ -110,7 +110,7 @@ def engine_strides(
 ) -> list[tuple[float, Direction]]:
     """(heel-strike time, direction) of each stride the engine reports, streaming in batches."""
     engine = GaitEngine(placement)
-    steps = []
+    steps: list[StepEvent] = []
     for i in range(0, len(t), batch):
         g = None if gyro is None else gyro[i : i + batch]
         steps += engine.process(t[i : i + batch], acc[i : i + batch], g).steps
@@ -123,7 +123,9 @@ def score(run: str, strides: list[tuple[float, Direction]], ref: list[RefStride]
     res = RunScore(run)
     lo = ref[0].t_mid - ref[0].duration
     hi = ref[-1].t_mid + ref[-1].duration
-    skip_windows = [(r.t_mid - r.duration / 2, r.t_mid + r.duration / 2 + MATCH_TOL_S) for r in ref if r.merged]
+    skip_windows = [
+        (r.t_mid - r.duration / 2, r.t_mid + r.duration / 2 + MATCH_TOL_S) for r in ref if r.merged
+    ]
     eng = []
     for t_hs, d in strides:
         if not lo <= t_hs <= hi:
@@ -154,8 +156,6 @@ def score(run: str, strides: list[tuple[float, Direction]], ref: list[RefStride]
             res.confusion[(str(r.direction), MISSED)] += 1
     res.unmatched_eng = len(eng) - len(used_e)
     return res
-
-
 
 
 def rates(scores: list[RunScore]) -> dict[str, float]:
@@ -259,16 +259,41 @@ def uci_table(args: argparse.Namespace) -> str:
         blocks.append(f"\n-- {_config(fs, gyro, placement)} --")
         blocks.append(
             fmt_table(
-                ["run", "ref", "eng", "cnt%", "skip r/e", "extra", "B->B%", "F->B%", "S->B%",
-                 "F->F%", "S->S%"],
+                [
+                    "run",
+                    "ref",
+                    "eng",
+                    "cnt%",
+                    "skip r/e",
+                    "extra",
+                    "B->B%",
+                    "F->B%",
+                    "S->B%",
+                    "F->F%",
+                    "S->S%",
+                ],
                 rows,
             )
         )
-    blocks.append("\n-- summary (percentages over all strides of the session; missed count as wrong) --")
+    blocks.append(
+        "\n-- summary (percentages over all strides of the session; missed count as wrong) --"
+    )
     blocks.append(
         fmt_table(
-            ["config", "session", "runs", "B->B%", "F->B%", "S->B%", "F->F%", "S->S%", "missed%",
-             "med|cnt|%", "max|cnt|%", "runs<=3%"],
+            [
+                "config",
+                "session",
+                "runs",
+                "B->B%",
+                "F->B%",
+                "S->B%",
+                "F->F%",
+                "S->S%",
+                "missed%",
+                "med|cnt|%",
+                "max|cnt|%",
+                "runs<=3%",
+            ],
             summary_rows,
         )
     )

@@ -1,4 +1,4 @@
-"""python -m custom_components.retrowalk.gait replay REC.csv --placement foot"""
+"""Entry point: python -m custom_components.retrowalk.gait replay REC.csv --placement foot."""
 
 import sys
 

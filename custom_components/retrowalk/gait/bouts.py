@@ -22,9 +22,11 @@ class BoutTracker:
 
     @property
     def walking(self) -> bool:
+        """True while a bout is open."""
         return self._start is not None
 
     def add(self, steps: list[StepEvent]) -> list[Bout]:
+        """Add new steps (time order); return bouts a long pause between steps ended."""
         ended: list[Bout] = []
         for step in steps:
             if self._start is not None and step.t - self._last > BOUT_END_S:
@@ -44,9 +46,11 @@ class BoutTracker:
         return []
 
     def close(self) -> list[Bout]:
+        """End the open bout, if any."""
         return [self._end()] if self._start is not None else []
 
     def direction(self) -> Direction | None:
+        """Majority direction of the open bout."""
         if self._start is None:
             return None
         return max(Direction, key=lambda d: self._counts[d])
@@ -61,7 +65,9 @@ class BoutTracker:
     def _end(self) -> Bout:
         start = self._start if self._start is not None else self._last
         direction = self.direction() or Direction.FORWARD
-        bout = Bout(start=start, end=self._last, direction=direction, steps=sum(self._counts.values()))
+        bout = Bout(
+            start=start, end=self._last, direction=direction, steps=sum(self._counts.values())
+        )
         self._start = None
         self._counts = dict.fromkeys(Direction, 0)
         self._recent.clear()

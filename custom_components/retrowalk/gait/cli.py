@@ -43,6 +43,7 @@ def stream(engine: GaitEngine, rec: Recording, batch: int = BATCH) -> list[StepE
 
 
 def replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the replay command; RecordingError propagates to main()."""
     rec = read_recording(args.recording)
     calibration = read_recording(args.calibrate_with) if args.calibrate_with else None
     engine = GaitEngine(Placement(args.placement))
@@ -59,13 +60,19 @@ def replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     counts = dict.fromkeys(Direction, 0)
     for step in stream(engine, rec):
         counts[step.direction] += 1
-        line = {"t": round(step.t, 3), "direction": str(step.direction), "confidence": round(step.confidence, 3)}
+        line = {
+            "t": round(step.t, 3),
+            "direction": str(step.direction),
+            "confidence": round(step.confidence, 3),
+        }
         out.write(json.dumps(line) + "\n")
     out.write(json.dumps({"summary": {str(d): n for d, n in counts.items()}}) + "\n")
     return 0
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Exit codes: 0 fine, 2 bad arguments or unusable recording (one line on stderr)."""
     out = out or sys.stdout
     err = err or sys.stderr

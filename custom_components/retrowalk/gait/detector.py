@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from .foot import FootDetector
+from .trunk import TrunkDetector
 from .types import Placement, StepEvent
 
 # A detector may put this key (a float in 0..1) in state() once a calibration walk finished; the
@@ -54,10 +55,5 @@ class Detector(Protocol):
 def make_detector(placement: Placement) -> Detector:
     """Return a fresh detector suited to where the sensor is worn."""
     if placement in (Placement.FOOT, Placement.SHANK):
-        from .foot import FootDetector
-
         return FootDetector(placement)
-    # Imported by name so the foot detector and its tests work before the trunk module exists.
-    trunk = importlib.import_module(f"{__package__}.trunk")
-    detector: Detector = trunk.TrunkDetector(placement)
-    return detector
+    return TrunkDetector(placement)

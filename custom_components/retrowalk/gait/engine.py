@@ -142,6 +142,7 @@ class GaitEngine:
 
     @property
     def calibration(self) -> CalibrationState:
+        """Progress of the explicit calibration walk."""
         return self._calibration
 
     def start_calibration(self, steps: int = 20) -> None:
@@ -216,6 +217,7 @@ class GaitEngine:
 
     @classmethod
     def from_dict(cls, state: dict[str, Any]) -> GaitEngine:
+        """Rebuild an engine from to_dict() output."""
         return cls(Placement(state["placement"]), state=state)
 
     def _load(self, state: dict[str, Any]) -> None:

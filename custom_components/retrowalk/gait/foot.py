@@ -9,6 +9,7 @@ at its heel strike and the other foot's half a stride earlier.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import itertools
 import math
 from typing import Any
 
@@ -75,6 +76,7 @@ class FootDetector:
     # -- Detector protocol -------------------------------------------------------------------
 
     def reset(self) -> None:
+        """Drop signal buffers (after a gap); learned axes stay."""
         self._n = 0
         self._base = 0
         self._in_stance = False
@@ -88,12 +90,14 @@ class FootDetector:
         self._has_gyro: bool | None = None
 
     def calibrate_forward(self, active: bool) -> None:
+        """Start or finish learning forward from a known-forward walk."""
         if active:
             self.axis.start_calibration()
         else:
             self.axis.stop_calibration()
 
     def state(self) -> dict[str, Any]:
+        """JSON-safe learned state."""
         return {
             "version": 1,
             "placement": str(self.placement),
@@ -103,13 +107,13 @@ class FootDetector:
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
+        """Restore what state() returned."""
         ref = state.get("ref_axis")
         self._ref_axis = None if ref is None else np.asarray(ref, dtype=np.float64)
         self.axis.load_state(state.get("axis", {}))
 
-    def feed(
-        self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None
-    ) -> list[StepEvent]:
+    def feed(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> list[StepEvent]:
+        """Consume contiguous uniform samples at fs; return two steps per finished stride."""
         n = len(t)
         if n == 0:
             return []
@@ -126,16 +130,21 @@ class FootDetector:
             # a very low rotation rate alone (with a looser acceleration bound) also counts.
             rate2 = np.einsum("ij,ij->i", gyro, gyro)
             still = ((rate2 < th.still_gyro**2) & (dev < th.still_acc)) | (
-                (rate2 < (_RUN_STANCE_GYRO * th.still_gyro) ** 2) & (dev < _RUN_STANCE_ACC * th.still_acc)
+                (rate2 < (_RUN_STANCE_GYRO * th.still_gyro) ** 2)
+                & (dev < _RUN_STANCE_ACC * th.still_acc)
             )
         start = self._append(t, acc, gyro)
         events: list[StepEvent] = []
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1
         bounds = [0, *edges.tolist(), n]
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+        for lo, hi in itertools.pairwise(bounds):
             self._run(bool(still[lo]), start + lo, start + hi, th, events)
         end = start + n
-        if self._pending and self._in_stance and end - self._stance_start >= _PAUSE_IN_SWING * self.fs:
+        if (
+            self._pending
+            and self._in_stance
+            and end - self._stance_start >= _PAUSE_IN_SWING * self.fs
+        ):
             self._pending = False
             self._move_start = None
         if (
@@ -200,7 +209,9 @@ class FootDetector:
             self._move_start = start
             self._pending = True
 
-    def _try_stride(self, a: int, b: int, duration: float, th: Thresholds, out: list[StepEvent]) -> bool:
+    def _try_stride(
+        self, a: int, b: int, duration: float, th: Thresholds, out: list[StepEvent]
+    ) -> bool:
         if duration < th.min_duration:
             return False
         acc = self._acc[a:b]
@@ -231,8 +242,7 @@ class FootDetector:
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
         t_other = max(t_other, min(t_off, t_hs - 0.05), self._last_emitted + 1e-3)
         conf = round(confidence, 3)
-        for t_step in (t_other, t_hs):
-            out.append(StepEvent(t=t_step, direction=direction, confidence=conf))
+        out.extend(StepEvent(t=x, direction=direction, confidence=conf) for x in (t_other, t_hs))
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         return True

@@ -46,6 +46,7 @@ class ForwardAxis:
 
     @property
     def calibrated(self) -> bool:
+        """True once a calibration walk pinned the axis."""
         return self._calibrated is not None
 
     def forward(self) -> float | None:
@@ -95,6 +96,7 @@ class ForwardAxis:
         return direction, 0.5 + 0.5 * min(1.0, margin / math.radians(30)) * certainty
 
     def start_calibration(self) -> None:
+        """Collect the following strides as known-forward."""
         self._collecting = []
 
     def stop_calibration(self) -> None:
@@ -111,9 +113,11 @@ class ForwardAxis:
             self._calibrated = math.atan2(s, c)
 
     def cancel_calibration(self) -> None:
+        """Stop collecting without adopting anything."""
         self._collecting = None
 
     def state(self) -> dict[str, Any]:
+        """JSON-safe state."""
         return {
             "hist": [round(float(v), 4) for v in self._hist],
             "strides": self._strides,
@@ -122,6 +126,7 @@ class ForwardAxis:
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
+        """Restore what state() returned; malformed parts fall back to defaults."""
         hist = np.asarray(state.get("hist", []), dtype=np.float64)
         self._hist = hist if hist.shape == (BINS,) and np.all(np.isfinite(hist)) else np.zeros(BINS)
         self._strides = int(state.get("strides", 0))

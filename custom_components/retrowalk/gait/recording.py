@@ -20,23 +20,25 @@ class RecordingError(ValueError):
 
 
 class MissingColumnsError(RecordingError):
-    pass
+    """The header lacks a required column."""
 
 
 class BadValueError(RecordingError):
-    pass
+    """A row holds a non-numeric, missing or non-finite value."""
 
 
 class TimeOrderError(RecordingError):
-    pass
+    """Time does not strictly increase."""
 
 
 class EmptyRecordingError(RecordingError):
-    pass
+    """No header or no samples."""
 
 
 @dataclass(frozen=True, slots=True)
 class Recording:
+    """Samples of one recording, checked."""
+
     t: FloatArray  # (N,) seconds, strictly increasing
     acc: FloatArray  # (N, 3) m/s^2 including gravity
     gyro: FloatArray | None  # (N, 3) rad/s
@@ -73,7 +75,9 @@ def read_recording(path: str | Path) -> Recording:
         try:
             values = [float(row[i]) for i in index]
         except (ValueError, IndexError):
-            raise BadValueError(f"{path}:{line_no}: non-numeric or missing value in {row!r}") from None
+            raise BadValueError(
+                f"{path}:{line_no}: non-numeric or missing value in {row!r}"
+            ) from None
         if not all(math.isfinite(v) for v in values):
             raise BadValueError(f"{path}:{line_no}: non-finite value in {row!r}")
         data[count] = values

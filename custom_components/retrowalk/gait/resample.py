@@ -12,7 +12,7 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """Uniform samples on one contiguous segment; new_segment means a gap (or the start) precedes it."""
+    """Uniform samples of one contiguous segment; new_segment: a gap or the start precedes it."""
 
     t: FloatArray
     x: FloatArray
@@ -37,6 +37,7 @@ class Resampler:
 
     @property
     def last_t(self) -> float | None:
+        """Time of the newest accepted input sample, None at a stream start."""
         return self._last_t
 
     def reset(self) -> None:

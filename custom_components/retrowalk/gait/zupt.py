@@ -55,8 +55,10 @@ def _prefix_product(q: FloatArray) -> FloatArray:
 
 
 def body_to_start(gyro: FloatArray, fs: float) -> FloatArray:
-    """Quaternions (w, x, y, z) rotating body-frame vectors at each sample into the body frame of
-    the first sample, integrating the gyro with a zero-order hold.
+    """Orientation of every sample relative to the first, from the gyro.
+
+    Quaternions (w, x, y, z) rotating body-frame vectors at each sample into the body frame of the
+    first sample, integrating the gyro with a zero-order hold.
     """
     half = 0.5 / fs
     rate = np.sqrt(np.einsum("ij,ij->i", gyro, gyro))
@@ -84,8 +86,10 @@ def stride_displacement(
     frame: FloatArray,
     ref_axis: FloatArray,
 ) -> tuple[FloatArray, float]:
-    """Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still,
-    and how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
+    """Displacement over a stride and the turn of the sensor about the vertical.
+
+    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still, and
+    how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
 
     `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
     """

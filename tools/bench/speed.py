@@ -1,0 +1,150 @@
+"""Throughput, per-batch latency and memory of GaitEngine.process on a long stream.
+
+The signal is a real UCI foot run at 104 Hz (acc + gyro, 6 axes) repeated end to end on a
+continuous clock, so the foot detector does its real work (a stride every ~1.2 s); WAIST uses the
+same samples without gyro. Timing: 20-sample batches, one core, no tracemalloc. Memory: a separate
+pass over a whole simulated day with tracemalloc, sampling the traced size every simulated hour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import time
+import tracemalloc
+
+import numpy as np
+
+from custom_components.retrowalk.gait import GaitEngine, Placement
+
+from .data import FloatArray, fmt_table
+from .registry import table
+from .uci import load_run, runs
+
+FS = 104.0
+BATCH = 20
+
+
+def stream(seconds: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    t1, acc1, gyro1 = load_run(runs("2023_08_30_exp200")[0], FS)
+    n = int(seconds * FS)
+    reps = -(-n // len(t1))
+    acc = np.tile(acc1, (reps, 1))[:n]
+    gyro = np.tile(gyro1, (reps, 1))[:n]
+    t = 1000.0 + np.arange(n) / FS
+    return t, acc, gyro
+
+
+def timing(
+    placement: Placement, t: FloatArray, acc: FloatArray, gyro: FloatArray | None
+) -> list[str]:
+    engine = GaitEngine(placement)
+    costs = np.empty(-(-len(t) // BATCH))
+    steps = 0
+    gc.collect()
+    start = time.perf_counter()
+    for k, i in enumerate(range(0, len(t), BATCH)):
+        b0 = time.perf_counter_ns()
+        g = None if gyro is None else gyro[i : i + BATCH]
+        steps += len(engine.process(t[i : i + BATCH], acc[i : i + BATCH], g).steps)
+        costs[k] = time.perf_counter_ns() - b0
+    total = time.perf_counter() - start
+    rate = len(t) / total
+    return [
+        placement.value,
+        "acc+gyro" if gyro is not None else "acc",
+        f"{len(t) / FS / 3600:.2f} h",
+        f"{rate:,.0f}",
+        f"{rate / FS:,.0f}x",
+        f"{np.median(costs) / 1e3:.1f}",
+        f"{np.percentile(costs, 99) / 1e3:.1f}",
+        f"{costs.max() / 1e3:.0f}",
+        str(steps),
+    ]
+
+
+def _rss_kib() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024
+
+
+def memory(placement: Placement, hours: int, with_gyro: bool) -> list[str]:
+    """Hourly RSS over the whole stream, and with tracemalloc during the first and the last hour
+    the bytes allocated in that hour that are still alive at its end (a leak shows in both)."""
+    t, acc, gyro = stream(3600.0)  # one hour, replayed with advancing time
+    engine = GaitEngine(placement)
+    rss: list[float] = []
+    kept: list[float] = []
+    for hour in range(hours):
+        traced = hour in (0, hours - 1)
+        gc.collect()
+        if traced:
+            tracemalloc.start()
+        offset = hour * 3600.0
+        for i in range(0, len(t), BATCH):
+            g = gyro[i : i + BATCH] if with_gyro else None
+            engine.process(t[i : i + BATCH] + offset, acc[i : i + BATCH], g)
+        gc.collect()
+        if traced:
+            kept.append(tracemalloc.get_traced_memory()[0] / 1024)
+            tracemalloc.stop()
+        rss.append(_rss_kib())
+    return [
+        placement.value,
+        f"{hours} h",
+        f"{kept[0]:.1f}",
+        f"{kept[-1]:.1f}",
+        f"{rss[0] / 1024:.1f}",
+        f"{rss[len(rss) // 2] / 1024:.1f}",
+        f"{rss[-1] / 1024:.1f}",
+    ]
+
+
+@table("speed")
+def speed_table(args: argparse.Namespace) -> str:
+    seconds = 600.0 if args.quick else 3600.0
+    hours = 2 if args.quick else 24
+    t, acc, gyro = stream(seconds)
+    rows = [
+        timing(Placement.FOOT, t, acc, gyro),
+        timing(Placement.WAIST, t, acc, None),
+    ]
+    mem = [memory(Placement.FOOT, hours, True), memory(Placement.WAIST, hours, False)]
+    return "\n".join(
+        [
+            "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core. Goal >= 100,000"
+            " samples/s (>= 1000x real time).",
+            fmt_table(
+                [
+                    "placement",
+                    "axes",
+                    "stream",
+                    "samples/s",
+                    "x real time",
+                    "median us",
+                    "p99 us",
+                    "max us",
+                    "steps",
+                ],
+                rows,
+            ),
+            "",
+            f"Memory over a simulated {hours} h stream (real samples looped, continuous clock):"
+            " KiB allocated during the first / last hour and still alive after it (tracemalloc),"
+            " and the process RSS after hour 1 / the middle hour / the last hour (MiB).",
+            fmt_table(
+                [
+                    "placement",
+                    "stream",
+                    "kept h1 KiB",
+                    "kept last KiB",
+                    "RSS h1",
+                    "RSS mid",
+                    "RSS last",
+                ],
+                mem,
+            ),
+        ]
+    )
