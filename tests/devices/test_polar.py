@@ -239,6 +239,7 @@ class PolarDevice:
         self.factors = factors or {}
         self.start_status: list[int] = []
         self.split_settings = False
+        self.data_before_reply: dict[int, list[bytes]] = {}
 
     def __call__(self, link: FakeLink, char: str, data: bytes) -> None:
         assert char == PMD_CP
@@ -253,6 +254,8 @@ class PolarDevice:
             link.notify(PMD_CP, bytes([0xF0, op, measurement, 0, 0]) + params)
         elif op == polar.OP_START:
             status = self.start_status.pop(0) if self.start_status else 0
+            for early in self.data_before_reply.pop(measurement, []):
+                link.notify(PMD_DATA, early)
             factor = self.factors.get(measurement)
             params = factor_block(factor) if factor and status == 0 else b""
             link.notify(PMD_CP, bytes([0xF0, op, measurement, status, 0]) + params)
@@ -295,6 +298,23 @@ async def test_verity_setup_sequence() -> None:
     assert protocol.error_counts["stream_stopped"] == 1
     await protocol.stop(link)
     assert link.writes(PMD_CP)[-2:] == [bytes.fromhex("0302"), bytes.fromhex("0305")]
+
+
+async def test_data_overtaking_the_start_reply_is_kept() -> None:
+    device = PolarDevice(
+        {polar.ACC: VERITY_ACC_SETTINGS, polar.GYRO: VERITY_GYRO_SETTINGS},
+        {polar.ACC: ACC_FACTOR, polar.GYRO: GYRO_FACTOR},
+    )
+    device.data_before_reply = {
+        polar.ACC: [frame(polar.ACC, TS0, 0x81, DELTA_PAYLOAD)],
+        polar.GYRO: [frame(polar.GYRO, TS0, 0x80, DELTA_PAYLOAD)],
+    }
+    batches: list[SampleBatch] = []
+    protocol = PolarVeritySense()
+    await protocol.start(verity_link(device), batches.append)
+    assert not protocol.error_counts
+    assert len(batches) == 1
+    np.testing.assert_allclose(batches[0].acc, DELTA_EXPECTED * ACC_FACTOR * MG)
 
 
 async def test_already_running_stream_is_restarted() -> None:

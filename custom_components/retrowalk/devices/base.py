@@ -180,9 +180,14 @@ class WearableProtocol(ABC):
         if self._on_error is not None:
             self._on_error(error)
 
-    def _deliver(self, data: bytes, on_batch: Callable[[SampleBatch], None]) -> None:
+    def _deliver(
+        self,
+        data: bytes,
+        on_batch: Callable[[SampleBatch], None],
+        received: float | None = None,
+    ) -> None:
         try:
-            batch = self.decode(bytes(data), time.monotonic())
+            batch = self.decode(bytes(data), now_if_none(received))
         except DecodeError as err:
             self._report(err)
             return

@@ -275,6 +275,7 @@ class PolarPmdProtocol(WearableProtocol):
         self.streams: dict[int, _StreamConfig] = {}
         self._timeline = Timeline()
         self._epoch_ns: int | None = None
+        self._early: list[tuple[bytes, float]] | None = []
         self._merger = ImuMerger() if GYRO in self.measurements else None
 
     @override
@@ -324,6 +325,10 @@ class PolarPmdProtocol(WearableProtocol):
                 rate=float(selection[Setting.SAMPLE_RATE]),
                 factor=factor_from(parse_settings(params)),
             )
+            early, self._early = self._early or [], []
+            for data, received in early:
+                self._deliver(data, on_batch, received)
+        self._early = None
         replies.close()
 
     async def _request(self, link: GattLink, replies: Replies, command: bytes) -> bytes:
@@ -371,6 +376,10 @@ class PolarPmdProtocol(WearableProtocol):
         measurement = data[0] & 0x3F
         stream = self.streams.get(measurement)
         if stream is None:
+            if self._early is not None and measurement in self.measurements:
+                # Data can overtake the START reply; keep it until the stream's factor is known.
+                self._early.append((bytes(data), received))
+                return None
             raise DecodeError("frame_type", f"measurement {measurement} not started")
         timestamp = int.from_bytes(data[1:9], "little")
         values = self._values(measurement, data[9], data[HEADER_SIZE:], stream.factor)
