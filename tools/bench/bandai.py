@@ -14,6 +14,7 @@ of its steps (a clip without a bout of at least 3 steps counts as wrong). `walk`
 forward and `walk-back` backward; the diagonal walks (`walk-left/right`, about 25 degrees off the
 facing direction, i.e. forward walking) and `run` are reported separately. Clips under 2 s
 (walk_normal_002, walk-back_normal_001, run_normal_001) are too short for a bout and left out.
+Each clip ends mid-stride; 2 s of standing still are appended (see settle()).
 
 Run: ./scripts/bench bandai, or python -m tools.bench.bandai [--quick].
 """
@@ -23,6 +24,8 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 import sys
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
@@ -35,6 +38,7 @@ RATE = 100.0
 BATCH = 20
 MIN_DURATION_S = 2.0
 MIN_BOUT_STEPS = 3
+SETTLE_S = 2.0
 LOCATIONS = (Placement.FOOT, Placement.WAIST, Placement.CHEST, Placement.WRIST)
 EXPECTED = {
     "walk": Direction.FORWARD,
@@ -73,6 +77,29 @@ def load_clips(quick: bool = False) -> list[Clip]:
     return clips
 
 
+def settle(rec: Recording, seconds: float = SETTLE_S, fade: float = 0.3) -> Recording:
+    """Append the wearer standing still after the clip (the clips stop mid-stride).
+
+    A detector may confirm a step up to ~1.5 s after it, so without this the last steps of
+    every clip would be cut off by the end of the stream rather than judged. The signal fades in
+    `fade` s from the last sample to the clip's mean specific force (gravity in the segment frame,
+    as the segment's mean orientation sees it) with zero rotation rate.
+    """
+    t, acc, gyro = rec
+    dt = float(t[1] - t[0])
+    n = round(seconds / dt)
+    w = np.clip(np.arange(1, n + 1) * dt / fade, 0.0, 1.0)[:, None]
+    rest = acc.mean(axis=0)
+    pad_acc = (1 - w) * acc[-1] + w * rest
+    pad_gyro = (1 - w) * gyro[-1]
+    pad_t = t[-1] + dt * np.arange(1, n + 1)
+    return (
+        np.concatenate([t, pad_t]),
+        np.concatenate([acc, pad_acc]),
+        np.concatenate([gyro, pad_gyro]),
+    )
+
+
 def stream(engine: GaitEngine, rec: Recording, with_gyro: bool) -> list[Direction]:
     """Directions of the steps the engine reports for one recording, followed by a gap."""
     t, acc, gyro = rec
@@ -103,7 +130,7 @@ def evaluate_location(
     """Label every clip with an engine trained on the other styles' forward walks."""
     location = str(placement)
     with_gyro = placement in (Placement.FOOT, Placement.SHANK)
-    recs = {c.name: bvh2rec.synthesise(c.motion, location, rate) for c in clips}
+    recs = {c.name: settle(bvh2rec.synthesise(c.motion, location, rate)) for c in clips}
     result = LocationResult(labels={}, steps={})
     for style in sorted({c.style for c in clips}):
         engine = GaitEngine(placement)

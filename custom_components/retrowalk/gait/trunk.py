@@ -25,6 +25,8 @@ direction is unreliable and reported as such by the benchmark.
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +49,9 @@ class TrunkParams:
     history_s: float = 5.0
     gravity_s: float = 1.0
     smooth_s: float = 0.2
-    extremum_s: float = 0.2  # a peak/valley dominates this much on either side
+    extremum_s: float = 0.3  # a peak/valley dominates this much on either side, at most
+    extremum_min_s: float = 0.2  # ... and at least
+    extremum_k: float = 0.4  # ... or this fraction of the step period in between
     peak_k: float = 0.6  # peak threshold, times the recent RMS
     peak_min: float = 0.5  # m/s^2
     valley_k: float = 0.3
@@ -80,7 +84,9 @@ class TrunkDetector:
         self._n_grav = max(1, round(self.p.gravity_s * fs))
         self._kernel = hann_kernel(round(self.p.smooth_s * fs) | 1)
         self._w = max(1, round(self.p.extremum_s * fs))
+        self._w_min = max(1, round(self.p.extremum_min_s * fs))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
+        self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
         self.axis = ForwardAxis()
         self.reset()
 
@@ -93,8 +99,9 @@ class TrunkDetector:
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
-        self._final_t = -np.inf  # everything up to here has been examined for extrema
-        self._fresh = True
+        self._count = 0  # samples since the reset
+        self._next = self._lag  # stream index of the next sample to examine (skips filter edges)
+        self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
         self._best: tuple[float, float] | None = None  # highest peak since the last valley
         self._run: list[float] = []  # candidate steps before a bout is confirmed
         self._in_bout = False
@@ -154,40 +161,52 @@ class TrunkDetector:
     def _process(self, new_t: FloatArray, new_a: FloatArray) -> list[StepEvent]:
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
+        self._count += len(new_t)
         t, a = self._t, self._a
         n = len(t)
+        base = self._count - n  # stream index of t[0]
         last = n - 1 - self._lag  # the newest sample whose neighbourhood is complete
-        if last < 0:
+        first = self._next - base  # the oldest sample not yet examined
+        if last < first:
             return []
-        grav = causal_mean(a, self._n_grav)
-        g_norm = np.linalg.norm(grav, axis=1)
-        vert = np.linalg.norm(a, axis=1) - g_norm
-        smooth = np.convolve(vert, self._kernel, mode="same")
-        first = int(np.searchsorted(t, self._final_t, side="right"))
-        if self._fresh:
-            first = max(first, self._lag)  # edge effects of the filters after a reset
-            self._fresh = False
+        self._next = base + last + 1
         t_final = float(t[last])
-        self._final_t = t_final
-        if first > last:
-            return []
-        rms = float(np.sqrt(np.mean(smooth[: last + 1] ** 2)))
+        # Only the tail that can still change anything is filtered: the gravity mean reaches
+        # n_grav back, the smoothing and the extremum windows lag samples either side.
+        s0 = max(0, first - self._lag - self._n_grav + 1)
+        seg = a[s0:]
+        grav = causal_mean(seg, self._n_grav)
+        g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
+        vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
+        smooth = np.convolve(vert, self._kernel, mode="same")
+        fresh = smooth[first - s0 : last + 1 - s0]
+        self._sumsq = [*self._sumsq[-self._n_rms :], (float(fresh @ fresh), len(fresh))]
+        rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
         peak_thr = max(self.p.peak_min, self.p.peak_k * rms)
         valley_thr = -max(self.p.valley_min, self.p.valley_k * rms)
-        peaks, valleys = local_extrema(smooth, self._w)
-        peaks = peaks[(peaks >= first) & (peaks <= last)]
-        peaks = peaks[smooth[peaks] > peak_thr]
-        valleys = valleys[(valleys >= first) & (valleys <= last)]
-        valleys = valleys[smooth[valleys] < valley_thr]
+        j0 = first - self._w - s0
+        sub = smooth[j0 : last + self._w + 1 - s0]
+        # Slow walking has a second bump per step (push-off): widen the window with the period.
+        med = self._median_interval() if self._in_bout else None
+        w = (
+            self._w_min
+            if med is None
+            else min(self._w, max(self._w_min, round(self.p.extremum_k * med * self.fs)))
+        )
+        peaks, valleys = local_extrema(sub[self._w - w : len(sub) - self._w + w], w)
+        peaks, valleys = peaks + self._w - w, valleys + self._w - w
+        peaks = peaks[sub[peaks] > peak_thr]
+        valleys = valleys[sub[valleys] < valley_thr]
 
         new_steps: list[float] = []
         is_peak = np.concatenate([np.ones(len(peaks), bool), np.zeros(len(valleys), bool)])
         idx = np.concatenate([peaks, valleys])
         order = np.argsort(idx, kind="stable")
+        t_sub = t[s0 + j0 :]
         for i, peak in zip(idx[order].tolist(), is_peak[order].tolist(), strict=True):
             if peak:
-                if self._best is None or smooth[i] > self._best[1]:
-                    self._best = (float(t[i]), float(smooth[i]))
+                if self._best is None or sub[i] > self._best[1]:
+                    self._best = (float(t_sub[i]), float(sub[i]))
             elif self._best is not None:
                 new_steps += self._commit(self._best[0])
                 self._best = None
@@ -197,10 +216,11 @@ class TrunkDetector:
         self._expire(t_final)
         if not new_steps:
             return []
-        return self._label(new_steps, a[: last + 1], grav[last] / g_norm[last])
+        up = grav[last - s0] / g_norm[last - s0]
+        return self._label(new_steps, a[: last + 1], up)
 
     def _median_interval(self) -> float | None:
-        return float(np.median(self._intervals)) if self._intervals else None
+        return statistics.median(self._intervals) if self._intervals else None
 
     def _commit(self, tk: float) -> list[float]:
         """Feed one candidate step into the bout logic; return the steps it confirms."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
@@ -27,17 +28,26 @@ def hann_kernel(length: int) -> FloatArray:
 
 
 def local_extrema(x: FloatArray, half_width: int) -> tuple[IntArray, IntArray]:
-    """Return indices of samples that are the max / min of the window ``+-half_width`` around them.
+    """Return interior indices whose sample is the max / min of the window ``+-half_width``.
 
-    The window is truncated at the ends, so callers must ignore indices within ``half_width``
-    of an edge where the future (or past) is still unknown.
+    Only indices with a complete window (``half_width`` samples on either side) are examined.
     """
     w = half_width
-    lo = np.concatenate((np.full(w, -np.inf), x, np.full(w, -np.inf)))
-    hi = np.concatenate((np.full(w, np.inf), x, np.full(w, np.inf)))
-    mx = sliding_window_view(lo, 2 * w + 1).max(axis=1)
-    mn = sliding_window_view(hi, 2 * w + 1).min(axis=1)
-    return np.flatnonzero(x >= mx), np.flatnonzero(x <= mn)
+    m = len(x) - 2 * w
+    if m <= 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    windows = x[_window_index(m, w)]
+    centre = x[w : w + m]
+    maxima = np.flatnonzero(centre >= windows.max(axis=1)) + w
+    minima = np.flatnonzero(centre <= windows.min(axis=1)) + w
+    return maxima, minima
+
+
+@functools.cache
+def _window_index(m: int, w: int) -> IntArray:
+    """Index grid (m, 2w+1) of the windows around samples w .. w+m-1 (cached: sizes repeat)."""
+    return np.arange(m)[:, None] + np.arange(2 * w + 1)[None, :]
 
 
 def quadrature(
