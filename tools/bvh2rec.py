@@ -28,9 +28,9 @@ must not assume them. Output CSV: header ``t,ax,ay,az,gx,gy,gz``; t in s from 0;
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+import sys
 
 import numpy as np
 import numpy.typing as npt

@@ -24,9 +24,9 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import dataclass
+import sys
 
 import numpy as np
-import sys
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
 from tools import bvh, bvh2rec

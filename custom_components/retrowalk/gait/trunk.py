@@ -25,9 +25,9 @@ direction is unreliable and reported as such by the benchmark.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import math
 import statistics
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -125,7 +125,7 @@ class TrunkDetector:
             if state.get("version") != STATE_VERSION:
                 raise ValueError(f"unsupported trunk state version {state.get('version')!r}")
             self.axis.load_state(state)
-        except (KeyError, TypeError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"bad trunk detector state: {err}") from err
 
     def feed(
