@@ -1,0 +1,128 @@
+"""Named scenarios: a short demo, the end-to-end test's script, and a realistic day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .segments import Activity, Segment
+from .timing import segment_seconds
+
+A = Activity
+DAY_S = 86400.0
+
+
+def _sit(seconds: float) -> Segment:
+    return Segment(activity=A.SIT, seconds=seconds)
+
+
+def _stand(seconds: float) -> Segment:
+    return Segment(activity=A.STAND, seconds=seconds)
+
+
+def _walk(activity: Activity, steps: int, cadence: float = 105.0) -> Segment:
+    return Segment(activity=activity, steps=steps, cadence=cadence)
+
+
+def demo() -> list[Segment]:
+    """About three minutes of everything, for watching the device page."""
+    return [
+        _sit(20.0),
+        _stand(5.0),
+        _walk(A.FORWARD, 30),
+        _stand(3.0),
+        _walk(A.BACKWARD, 20, 85.0),
+        _walk(A.FORWARD, 16),
+        _walk(A.LEFT, 8, 75.0),
+        _walk(A.RIGHT, 8, 75.0),
+        _sit(60.0),
+    ]
+
+
+def e2e() -> list[Segment]:
+    """Sit, walk forward, walk backward, then sit long enough for a short sedentary threshold."""
+    return [
+        _sit(10.0),
+        _walk(A.FORWARD, 40),
+        _stand(2.0),
+        _walk(A.BACKWARD, 30, 85.0),
+        _sit(120.0),
+    ]
+
+
+def _office_hour() -> list[Segment]:
+    return [_sit(2700.0), _walk(A.FORWARD, 45, 100.0), _stand(240.0), _walk(A.FORWARD, 45, 100.0)]
+
+
+def _backward_session(sets: int, steps: int) -> list[Segment]:
+    out: list[Segment] = [_walk(A.FORWARD, 20)]
+    for i in range(sets):
+        out.append(_walk(A.BACKWARD, steps, 80.0 + 4.0 * (i % 3)))
+        out.append(_stand(40.0))
+    out.append(_walk(A.FORWARD, 20))
+    return out
+
+
+def day() -> list[Segment]:
+    """A plausible 24 hours from midnight: about 9000 steps, a tenth of them backward.
+
+    Sleep is modelled as sitting still (the model has no lying posture). The last night segment
+    is sized so the whole day lasts exactly 24 h on the wearer's clock.
+    """
+    morning: list[Segment] = [
+        _stand(240.0),
+        _walk(A.FORWARD, 25, 95.0),
+        _stand(600.0),
+        _walk(A.LEFT, 6, 70.0),
+        _walk(A.RIGHT, 6, 70.0),
+        _sit(1200.0),
+        _walk(A.FORWARD, 40),
+        _stand(300.0),
+        _walk(A.FORWARD, 900, 110.0),  # walking to work
+        _stand(420.0),
+        _sit(1500.0),
+        _walk(A.FORWARD, 300, 108.0),
+    ]
+    work = _office_hour() * 2 + _backward_session(3, 60) + _office_hour()
+    lunch = [
+        _walk(A.FORWARD, 500, 110.0),
+        _sit(1800.0),
+        _walk(A.FORWARD, 450, 108.0),
+        *_backward_session(2, 100),
+    ]
+    afternoon = [
+        *_office_hour(),
+        *_office_hour(),
+        _walk(A.LEFT, 10, 75.0),
+        _walk(A.RIGHT, 10, 75.0),
+        *_office_hour(),
+    ]
+    evening = [
+        _walk(A.FORWARD, 300, 108.0),
+        _sit(1500.0),
+        _walk(A.FORWARD, 900, 110.0),
+        _stand(900.0),
+        _walk(A.FORWARD, 60),
+        _sit(1800.0),
+        _walk(A.FORWARD, 1500, 112.0),  # an evening walk with a backward stretch
+        *_backward_session(3, 120),
+        _sit(5400.0),
+        _walk(A.FORWARD, 30),
+        _stand(300.0),
+        _walk(A.FORWARD, 20),
+    ]
+    awake = [*morning, *work, *lunch, *afternoon, *evening]
+    night = 6.5 * 3600.0
+    segments = [_sit(night), *awake]
+    used = 0.0
+    previous: Activity | None = None
+    for seg in segments:
+        used += segment_seconds(seg, previous)
+        previous = seg.activity
+    # The trailing sleep follows a walk, so it carries no stand-up time of its own.
+    rest = DAY_S - used
+    if rest < 600.0:
+        raise AssertionError(f"the day preset overflows 24 h by {-rest:.0f} s")
+    return [*segments, _sit(rest)]
+
+
+PRESETS: dict[str, Callable[[], list[Segment]]] = {"demo": demo, "e2e": e2e, "day": day}

@@ -1,0 +1,187 @@
+"""Smooth curves and rotations for the body model.
+
+Every curve here is C2 (continuous up to the second derivative): the IMU sees the second
+derivative of position, so a kink in velocity would show up as an acceleration spike no real body
+produces. All functions are vectorised over time (or gait phase) arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+def minjerk(s: FloatArray) -> FloatArray:
+    """0 -> 1 over s in [0, 1] with zero velocity and acceleration at both ends (clamped)."""
+    s = np.clip(s, 0.0, 1.0)
+    out: FloatArray = s * s * s * (10.0 + s * (-15.0 + 6.0 * s))
+    return out
+
+
+def bump(s: FloatArray) -> FloatArray:
+    """0 -> 1 -> 0 over s in [0, 1], peaking at 0.5, flat (C2) at both ends; 0 outside."""
+    s = np.clip(s, 0.0, 1.0)
+    q = s * (1.0 - s)
+    out: FloatArray = 64.0 * q * q * q
+    return out
+
+
+class Keyframes:
+    """A curve through (x, value) keyframes, min-jerk between them, constant outside.
+
+    Velocity is zero at every keyframe, so keyframes belong at the extremes of a motion.
+    """
+
+    __slots__ = ("_v", "_x")
+
+    def __init__(self, xs: Sequence[float], values: Sequence[float]) -> None:
+        x = np.asarray(xs, dtype=np.float64)
+        if len(x) < 2 or len(x) != len(values) or np.any(np.diff(x) <= 0):
+            raise ValueError("keyframes need >= 2 strictly increasing positions and one value each")
+        self._x = x
+        self._v = np.asarray(values, dtype=np.float64)
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """The curve's values at positions x."""
+        i = np.clip(np.searchsorted(self._x, x, side="right") - 1, 0, len(self._x) - 2)
+        x0 = self._x[i]
+        v0 = self._v[i]
+        out: FloatArray = v0 + (self._v[i + 1] - v0) * minjerk((x - x0) / (self._x[i + 1] - x0))
+        return out
+
+    def scaled(self, factor: float) -> Keyframes:
+        """The same curve with every value multiplied by `factor`."""
+        return Keyframes(self._x.tolist(), (self._v * factor).tolist())
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """First and last keyframe position."""
+        return float(self._x[0]), float(self._x[-1])
+
+
+def node_index(phi: FloatArray, first: int, count: int) -> tuple[IntArray, FloatArray]:
+    """Interval index (0..count-2) and position within it (0..1) of phases on integer nodes."""
+    i = np.clip(np.floor(phi).astype(np.intp) - first, 0, count - 2)
+    u = np.clip(phi - (first + i), 0.0, 1.0)
+    return i, u
+
+
+def node_blend(values: FloatArray, first: int, phi: FloatArray) -> FloatArray:
+    """Values given at integer phases first.., blended min-jerk in between (rows per phase)."""
+    i, u = node_index(phi, first, len(values))
+    w = minjerk(u)
+    if values.ndim == 2:
+        w = w[:, None]
+    out: FloatArray = values[i] + (values[i + 1] - values[i]) * w
+    return out
+
+
+def hermite_path(points: FloatArray, slopes: FloatArray, first: int, phi: FloatArray) -> FloatArray:
+    """Quintic Hermite path (n, d) through points at integer phases with the given slopes.
+
+    Second derivatives are zero at the nodes, so the path is C2 in phase.
+    """
+    i, u = node_index(phi, first, len(points))
+    u2 = u * u
+    u3 = u2 * u
+    h01 = (u3 * (10.0 + u * (-15.0 + 6.0 * u)))[:, None]
+    h10 = (u + u3 * (-6.0 + u * (8.0 - 3.0 * u)))[:, None]
+    h11 = (u3 * (-4.0 + u * (7.0 - 3.0 * u)))[:, None]
+    p0 = points[i]
+    out: FloatArray = p0 + (points[i + 1] - p0) * h01 + slopes[i] * h10 + slopes[i + 1] * h11
+    return out
+
+
+class PhaseClock:
+    """Gait phase as a C2 function of time: phase k at the k-th node time.
+
+    Between nodes the phase rate moves smoothly from one interval's cadence to the next (quintic
+    Hermite with the node rates averaged from the neighbouring intervals); outside the nodes it
+    runs on linearly, which only matters where the body is at rest anyway.
+    """
+
+    __slots__ = ("_dt", "_first", "_rate", "_times")
+
+    def __init__(self, times: FloatArray, first: int) -> None:
+        if len(times) < 2 or np.any(np.diff(times) <= 0):
+            raise ValueError("phase nodes must be strictly increasing")
+        self._times = times
+        self._first = first
+        self._dt = np.diff(times)
+        rate = np.empty(len(times))
+        rate[0] = 1.0 / self._dt[0]
+        rate[-1] = 1.0 / self._dt[-1]
+        rate[1:-1] = 2.0 / (self._dt[:-1] + self._dt[1:])
+        self._rate = rate
+
+    def time_of(self, phase: float) -> float:
+        """Approximate time of a phase (exact at nodes); for planning margins only."""
+        k = float(np.clip(phase - self._first, 0, len(self._times) - 1))
+        i = min(int(k), len(self._times) - 2)
+        extra = phase - self._first - i
+        return float(self._times[i] + extra * self._dt[i])
+
+    def __call__(self, t: FloatArray) -> FloatArray:
+        """Gait phase at times t."""
+        times = self._times
+        i = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 2)
+        dt = self._dt[i]
+        tau = (t - times[i]) / dt
+        u = np.clip(tau, 0.0, 1.0)
+        u3 = u * u * u
+        h01 = u3 * (10.0 + u * (-15.0 + 6.0 * u))
+        h10 = u + u3 * (-6.0 + u * (8.0 - 3.0 * u))
+        h11 = u3 * (-4.0 + u * (7.0 - 3.0 * u))
+        phase = self._first + i + h01 + dt * (self._rate[i] * h10 + self._rate[i + 1] * h11)
+        before = t < times[0]
+        after = t > times[-1]
+        phase = np.where(before, self._first + (t - times[0]) * self._rate[0], phase)
+        last = self._first + len(times) - 1
+        out: FloatArray = np.where(after, last + (t - times[-1]) * self._rate[-1], phase)
+        return out
+
+
+def euler_zyx(yaw: FloatArray, pitch: FloatArray, roll: FloatArray) -> FloatArray:
+    """Rotation matrices (n, 3, 3) Rz(yaw) @ Ry(pitch) @ Rx(roll), world <- body."""
+    cy, sy = np.cos(yaw), np.sin(yaw)
+    cp, sp = np.cos(pitch), np.sin(pitch)
+    cr, sr = np.cos(roll), np.sin(roll)
+    r = np.empty((len(yaw), 3, 3))
+    r[:, 0, 0] = cy * cp
+    r[:, 0, 1] = cy * sp * sr - sy * cr
+    r[:, 0, 2] = cy * sp * cr + sy * sr
+    r[:, 1, 0] = sy * cp
+    r[:, 1, 1] = sy * sp * sr + cy * cr
+    r[:, 1, 2] = sy * sp * cr - cy * sr
+    r[:, 2, 0] = -sp
+    r[:, 2, 1] = cp * sr
+    r[:, 2, 2] = cp * cr
+    return r
+
+
+def rotate(r: FloatArray, v: FloatArray) -> FloatArray:
+    """Apply rotations (n, 3, 3) to one vector (3,) or to one vector per rotation (n, 3)."""
+    if v.ndim == 1:
+        fixed: FloatArray = r @ v
+        return fixed
+    out: FloatArray = np.einsum("nij,nj->ni", r, v)
+    return out
+
+
+def random_rotation(rng: np.random.Generator) -> FloatArray:
+    """A rotation matrix drawn uniformly (from a normalised 4-D Gaussian quaternion)."""
+    w, x, y, z = rng.normal(size=4) / 1.0
+    n = float(np.sqrt(w * w + x * x + y * y + z * z))
+    w, x, y, z = w / n, x / n, y / n, z / n
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
