@@ -276,3 +276,22 @@ def test_factory_maps_placements() -> None:
         detector = make_detector(placement)
         assert type(detector).__name__ == "TrunkDetector"
         assert detector.fs > 0
+
+
+def test_restarted_clock_starts_a_new_stream() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    first, _ = run(engine, walk(["forward"] * 4, t0=1000.0))
+    # The wearable rebooted: its clock starts again near zero. Not "late samples" to drop.
+    second, updates = run(engine, walk(["forward"] * 4, t0=5.0))
+    assert len(first) == len(second) == 8
+    assert engine.dropped_backwards == 0
+    assert [b.steps for u in updates for b in u.bouts] == [8]  # the first bout was closed
+
+
+def test_gyro_appearing_and_disappearing() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    with_gyro, _ = run(engine, walk(["forward"] * 4, t0=100.0))
+    without, _ = run(engine, walk(["forward"] * 4, t0=120.0), gyro=False)
+    again, _ = run(engine, walk(["forward"] * 4, t0=140.0))
+    assert (len(with_gyro), len(without), len(again)) == (8, 8, 8)
+    assert strides(again) == ["forward"] * 4

@@ -81,8 +81,11 @@ def load_run(path: Path, fs: float) -> tuple[FloatArray, FloatArray, FloatArray]
         acc_g = np.clip(npz["acc_g"].astype(np.float64), -16.0, 16.0)
         gyro_dps = np.clip(npz["gyro_dps"].astype(np.float64), -2000.0, 2000.0)
         t0 = float(npz["t"][0])
-    acc = np.clip(resample(acc_g, fs_in, fs), -16.0, 16.0) * GRAVITY
-    gyro = np.deg2rad(np.clip(resample(gyro_dps, fs_in, fs), -2000.0, 2000.0))
+    if fs != fs_in:
+        acc_g = np.clip(resample(acc_g, fs_in, fs), -16.0, 16.0)
+        gyro_dps = np.clip(resample(gyro_dps, fs_in, fs), -2000.0, 2000.0)
+    acc = acc_g * GRAVITY
+    gyro = np.deg2rad(gyro_dps)
     t = t0 + np.arange(len(acc)) / fs
     return t, acc, gyro
 
@@ -206,7 +209,15 @@ def _pct(v: float) -> str:
 def uci_table(args: argparse.Namespace) -> str:
     configs = [(104.0, True, Placement.FOOT), (52.0, True, Placement.FOOT)]
     if not args.quick:
-        configs += [(104.0, False, Placement.FOOT), (104.0, True, Placement.SHANK)]
+        # Beyond the goals: raw 800 Hz straight into the engine (its own resampling), low device
+        # rates, no gyro, and the shank settings.
+        configs += [
+            (800.0, True, Placement.FOOT),
+            (26.0, True, Placement.FOOT),
+            (12.5, True, Placement.FOOT),
+            (104.0, False, Placement.FOOT),
+            (104.0, True, Placement.SHANK),
+        ]
     sessions = (TUNE_SESSION, CHECK_SESSION)
     blocks = [
         "UCI foot direction (GaitEngine FOOT, 20-sample batches). Goals: backward->backward >= 97%,"

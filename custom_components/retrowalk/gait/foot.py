@@ -39,7 +39,7 @@ class Thresholds:
 # The shank keeps rotating over the ankle during stance, so its still phase is less still.
 _THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(1.8, 4.0, 0.04, 2.5, 0.25),
+    (Placement.SHANK, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
@@ -234,6 +234,10 @@ class FootDetector:
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
         confidence *= max(0.6, 1.0 - abs(turn) / math.pi)
+        if gyro is None:
+            # Gravity leaking in while the foot pitches can outweigh a slow stride's true
+            # displacement and flip it (about 1 stride in 5 on the UCI runs): never be sure.
+            confidence = 0.5 + 0.4 * (confidence - 0.5)
         self.axis.observe(angle, min(1.0, length))
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         prev = self._last_heel_strike
