@@ -3,6 +3,7 @@
 Usage::
 
     python -m tools.bvh2rec IN.bvh --location waist -o OUT.csv [--rate 100] [--side L]
+        [--offset X,Y,Z]   (cm, in the segment frame; e.g. 0,0,12 = a belt clip at the front)
 
 Method (see docs/bvh_synthesis.md for the reasoning and limits):
 
@@ -165,9 +166,17 @@ def body_rate(q: npt.NDArray[np.float64], dq: npt.NDArray[np.float64]) -> npt.ND
 
 
 def synthesise(
-    motion: bvh.Motion, location: str, rate: float = 100.0, side: str = "L"
+    motion: bvh.Motion,
+    location: str,
+    rate: float = 100.0,
+    side: str = "L",
+    offset_cm: tuple[float, float, float] = (0.0, 0.0, 0.0),
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Return ``t`` (n,), specific force (n, 3) m/s^2 and angular rate (n, 3) rad/s."""
+    """Return ``t`` (n,), specific force (n, 3) m/s^2 and angular rate (n, 3) rad/s.
+
+    ``offset_cm`` moves the sensor from the site by a fixed vector in the segment's frame (for the
+    Bandai pelvis: +x up the spine, +z anterior, -y to the wearer's left).
+    """
     if rate <= 0:
         raise ValueError("rate must be positive")
     site = site_for(location, side)
@@ -178,6 +187,7 @@ def synthesise(
     if site.towards is not None:
         child = motion.index(site.towards)
         point += site.fraction * (pos[:, child] - pos[:, seg])
+    point += np.einsum("nij,j->ni", r_seg, np.asarray(offset_cm) / 100.0)
     h = motion.frame_time
     if motion.n_frames < 3:
         raise ValueError("clip too short to differentiate (needs 3 frames)")
@@ -213,10 +223,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", required=True, help="output recording CSV")
     parser.add_argument("--rate", type=float, default=100.0, help="output rate in Hz")
     parser.add_argument("--side", choices=("L", "R"), default="L", help="limb side")
+    parser.add_argument(
+        "--offset",
+        default="0,0,0",
+        help="sensor offset from the site in the segment frame, cm: X,Y,Z (e.g. 0,0,12)",
+    )
     args = parser.parse_args(argv)
     try:
+        x, y, z = (float(v) for v in args.offset.split(","))
         motion = bvh.load(args.bvh)
-        t, acc, gyro = synthesise(motion, args.location, args.rate, args.side)
+        t, acc, gyro = synthesise(motion, args.location, args.rate, args.side, (x, y, z))
     except (OSError, ValueError, KeyError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
