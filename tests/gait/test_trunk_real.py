@@ -15,8 +15,8 @@ thresholds below pin that level rather than pretend to the goal.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
+import importlib
 from pathlib import Path
 from types import ModuleType
 
