@@ -3,8 +3,9 @@
 Oxford (real phones, per-step foot-switch truth): seven recordings, one per carrying position and
 mixing both users, resampled (anti-aliased) to 50 and 100 Hz and streamed through GaitEngine in
 20-sample batches. Goals from the issue: median |count error| <= 3%, none worse than 8%, per-step
-F1 >= 0.95 within +-0.3 s. The detector was tuned on all 36 optimisation recordings (see
-docs/trunk_detector.md), so this guards against regressions rather than measuring generalisation.
+F1 >= 0.95 within +-0.3 s. The detector was tuned on all 36 optimisation recordings (see the
+trunk module's docstring), so this guards against regressions rather than measuring
+generalisation.
 
 Bandai (motion capture turned into IMU signals by tools/bvh2rec.py): walk vs walk-back bout
 direction with the forward axis learned from the other styles' forward walks. The issue's goal is
