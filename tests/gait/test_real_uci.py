@@ -55,5 +55,5 @@ def test_shank_thresholds_loosely(uci_dir: Path) -> None:
     the looser stance thresholds breaking direction or counting outright."""
     scores = _scores(uci_dir, 104.0, Placement.SHANK)
     rates = uci.rates(scores)
-    assert rates["fwd_as_back"] <= 2.0 and rates["back_ok"] >= 85.0
-    assert max(abs(s.count_error) for s in scores) <= 0.15
+    assert rates["fwd_as_back"] <= 1.0 and rates["back_ok"] >= 95.0
+    assert max(abs(s.count_error) for s in scores) <= 0.05

@@ -104,6 +104,7 @@ class ForwardAxis:
         angles = self._collecting
         self._collecting = None
         if not angles:
+            self.quality = 0.0
             return
         s = sum(math.sin(a) for a in angles)
         c = sum(math.cos(a) for a in angles)
