@@ -123,31 +123,15 @@ def test_bad_placement_is_an_argument_error(forward_then_back: Path) -> None:
     assert exc.value.code == 2
 
 
-def test_module_entry_point(forward_then_back: Path, tmp_path: Path) -> None:
-    bad = tmp_path / "bad.csv"
-    bad.write_text("t,ax,ay,az\n1,0,0,9.8\n0.5,0,0,9.8\n")
+def test_module_entry_point(forward_then_back: Path) -> None:
+    # One subprocess only: importing the package pulls in Home Assistant through the integration's
+    # __init__, which takes seconds. The error paths are covered in-process above.
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     cmd = [sys.executable, "-m", "custom_components.retrowalk.gait", "replay"]
-    ok = subprocess.run(
-        [*cmd, str(forward_then_back), "--placement", "foot"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    args = [*cmd, str(forward_then_back), "--placement", "foot"]
+    ok = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout.splitlines()[-1])["summary"]["backward"] == 6
-    res = subprocess.run(
-        [*cmd, str(bad), "--placement", "foot"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
-    assert res.returncode == 2
-    assert "time does not increase" in res.stderr and "Traceback" not in res.stderr
