@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 
+from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
 
@@ -295,3 +296,22 @@ def test_gyro_appearing_and_disappearing() -> None:
     again, _ = run(engine, walk(["forward"] * 4, t0=140.0))
     assert (len(with_gyro), len(without), len(again)) == (8, 8, 8)
     assert strides(again) == ["forward"] * 4
+
+
+_PROPERTY_WALK = walk(["forward"] * 3 + ["backward"] * 2 + ["left"], noise=0.05, seed=7)
+_PROPERTY_REFERENCE = run(GaitEngine(Placement.FOOT), _PROPERTY_WALK, batch=20)[0]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=150), min_size=1, max_size=40))
+def test_any_batch_partition_gives_the_same_steps(sizes: list[int]) -> None:
+    w = _PROPERTY_WALK
+    engine = GaitEngine(Placement.FOOT)
+    steps: list[StepEvent] = []
+    i = 0
+    k = 0
+    while i < len(w.t):
+        j = i + sizes[k % len(sizes)]
+        steps += engine.process(w.t[i:j], w.acc[i:j], w.gyro[i:j]).steps
+        i, k = j, k + 1
+    assert steps == _PROPERTY_REFERENCE
