@@ -1,20 +1,19 @@
-"""Assembling a sensor's pose from the body's joint angles (forward kinematics).
+"""Forward kinematics: joint angles and positions to the sensor pose, one chain per placement.
 
-The spans (walk.py, rest.py) say where the pelvis, trunk, arm and left foot are at each instant;
-this module turns that into the position of the sensor point and the orientation of the segment
-it is strapped to. One chain per placement, so only the segments a placement needs are computed.
+The spans (walk.py, rest.py) say where the pelvis, trunk, left arm and left leg are at each
+instant; the functions here turn that into the position of the sensor point and the orientation
+(world <- segment) of the segment it is strapped to. Vectors are (3, n), rotations (3, 3, n).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from ..gait.types import Direction, Placement
 from .segments import Segment
-from .shapes import FloatArray, euler_zyx, rotate
+from .shapes import FloatArray, euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,
@@ -25,35 +24,10 @@ from .styles import (
     WRIST_SENSOR,
 )
 
-ARM_ABDUCTION = np.radians(6.0)
+ARM_ABDUCTION = float(np.radians(6.0))
 
-
-@dataclass(frozen=True, slots=True)
-class Trunk:
-    """Pelvis position, pelvis and trunk (thorax) Euler angles, one row per instant."""
-
-    pelvis: FloatArray  # (n, 3)
-    pelvis_angles: tuple[FloatArray, FloatArray, FloatArray]  # yaw, pitch, roll
-    trunk_angles: tuple[FloatArray, FloatArray, FloatArray]
-
-
-@dataclass(frozen=True, slots=True)
-class Arm:
-    """Left arm joint angles: shoulder flexion, elbow flexion, forearm roll (None when still)."""
-
-    flex: FloatArray
-    elbow: FloatArray
-    roll: FloatArray | None
-
-
-@dataclass(frozen=True, slots=True)
-class Leg:
-    """Left ankle position, foot orientation and shank inclination / roll."""
-
-    ankle: FloatArray  # (n, 3)
-    foot: FloatArray  # (n, 3, 3) world <- foot
-    shank: FloatArray  # inclination, positive with the ankle ahead of the knee
-    shank_roll: FloatArray
+type Pose = tuple[FloatArray, FloatArray]  # sensor point (3, n), world <- segment (3, 3, n)
+type Angles = tuple[FloatArray, FloatArray, FloatArray]  # yaw, pitch, roll (n,) each
 
 
 class Span(Protocol):
@@ -79,41 +53,58 @@ class Span(Protocol):
         """True steps (contact time, direction) within the span."""
         ...
 
-    def leg(self, t: FloatArray) -> Leg:
-        """The instrumented (left) leg."""
-        ...
-
-    def trunk(self, t: FloatArray) -> Trunk:
-        """Pelvis and trunk."""
-        ...
-
-    def arm(self, t: FloatArray, trunk: Trunk) -> Arm:
-        """The instrumented (left) arm."""
+    def pose(self, placement: Placement, t: FloatArray) -> Pose:
+        """Where the sensor at `placement` is, and how its segment is turned, at times t."""
         ...
 
 
-def sensor_pose(span: Span, placement: Placement, t: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """World position of the sensor point (n, 3) and world <- segment rotations (n, 3, 3)."""
-    if placement in (Placement.FOOT, Placement.SHANK):
-        leg = span.leg(t)
-        if placement is Placement.FOOT:
-            return leg.ankle + rotate(leg.foot, FOOT_SENSOR), leg.foot
-        zero = np.zeros(len(t))
-        r = euler_zyx(zero, -leg.shank, leg.shank_roll)
-        return leg.ankle + rotate(r, SHANK_SENSOR), r
-    trunk = span.trunk(t)
+def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:
+    """Sensor on the laces of the left foot."""
+    return ankle + rotate(foot, FOOT_SENSOR), foot
+
+
+def shank_pose(ankle: FloatArray, inclination: FloatArray, roll: FloatArray) -> Pose:
+    """Sensor on the left shin; inclination is positive with the ankle ahead of the knee."""
+    r = euler_zyx(np.zeros_like(roll), -inclination, roll)
+    return ankle + rotate(r, SHANK_SENSOR), r
+
+
+def waist_pose(pelvis: FloatArray, angles: Angles) -> Pose:
+    """Sensor on the belt."""
+    r = euler_zyx(*angles)
+    return pelvis + rotate(r, WAIST_SENSOR), r
+
+
+def chest_pose(pelvis: FloatArray, trunk: Angles) -> Pose:
+    """Sensor on the sternum (the trunk pivots about the lumbar joint at the pelvis)."""
+    r = euler_zyx(*trunk)
+    return pelvis + rotate(r, CHEST_SENSOR), r
+
+
+def wrist_pose(
+    pelvis: FloatArray,
+    trunk: Angles,
+    flex: FloatArray,
+    elbow: FloatArray,
+    roll: FloatArray | None,
+) -> Pose:
+    """Sensor on the back of the left wrist: trunk, shoulder, elbow, forearm roll."""
+    r_trunk = euler_zyx(*trunk)
+    upper = matmul(
+        r_trunk, euler_zyx(np.zeros_like(flex), -flex, np.full_like(flex, ARM_ABDUCTION))
+    )
+    fore = matmul(upper, pitch_only(-elbow))
+    if roll is not None:
+        zero = np.zeros_like(roll)
+        fore = matmul(fore, euler_zyx(roll, zero, zero))
+    shoulder = pelvis + rotate(r_trunk, SHOULDER)
+    return shoulder + rotate(upper, UPPER_ARM) + rotate(fore, WRIST_SENSOR), fore
+
+
+def trunk_pose(
+    placement: Placement, pelvis: FloatArray, pelvis_angles: Angles, trunk: Angles
+) -> Pose:
+    """Waist or chest pose from the pelvis and trunk (shared by both span kinds)."""
     if placement is Placement.WAIST:
-        r = euler_zyx(*trunk.pelvis_angles)
-        return trunk.pelvis + rotate(r, WAIST_SENSOR), r
-    r_trunk = euler_zyx(*trunk.trunk_angles)
-    if placement is Placement.CHEST:
-        return trunk.pelvis + rotate(r_trunk, CHEST_SENSOR), r_trunk
-    arm = span.arm(t, trunk)
-    n = len(t)
-    upper = r_trunk @ euler_zyx(np.zeros(n), -arm.flex, np.full(n, ARM_ABDUCTION))
-    fore = upper @ euler_zyx(np.zeros(n), -arm.elbow, np.zeros(n))
-    if arm.roll is not None:
-        fore = fore @ euler_zyx(arm.roll, np.zeros(n), np.zeros(n))
-    shoulder = trunk.pelvis + rotate(r_trunk, SHOULDER)
-    wrist = shoulder + rotate(upper, UPPER_ARM) + rotate(fore, WRIST_SENSOR)
-    return wrist, fore
+        return waist_pose(pelvis, pelvis_angles)
+    return chest_pose(pelvis, trunk)

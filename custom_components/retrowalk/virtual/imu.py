@@ -2,10 +2,10 @@
 
 The accelerometer measures specific force, f = R^T (a - g) with g = (0, 0, -9.80665) in the world
 frame, so a sensor at rest reads +9.81 m/s^2 along world-up expressed in its own frame. The
-gyroscope measures the segment's angular velocity in its own frame. Both are computed from the
-pose functions by central differences over a step much shorter than the sample period (the
-poses are smooth, so this is accurate to ~1e-3 m/s^2), then rotated by the mounting (sensor <-
-segment) and given white noise, a constant accelerometer offset and a slowly wandering gyro bias.
+gyroscope measures the segment's angular velocity in its own frame. Both come from the pose
+functions by central differences on a grid of at least 100 Hz (see kinematics), are rotated by
+the mounting (sensor <- segment) and get white noise, a constant accelerometer offset and a
+slowly wandering gyro bias.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ..gait.types import Placement
-from .body import Span, sensor_pose
+from .body import Span
 from .shapes import FloatArray
 
 GRAVITY = 9.80665
@@ -28,20 +28,30 @@ GYRO_WANDER = 0.0015  # rad/s, SD of the bias' slow wandering
 WANDER_PERIOD_S = (300.0, 3000.0)
 
 
-def kinematics(span: Span, placement: Placement, t: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Noise-free specific force and angular velocity (n, 3) in the segment frame."""
-    n = len(t)
-    h = DIFF_STEP
-    pos, rot = sensor_pose(span, placement, np.concatenate((t - h, t, t + h)))
-    acc = (pos[2 * n :] - 2.0 * pos[n : 2 * n] + pos[:n]) / (h * h)
-    acc[:, 2] += GRAVITY
-    r0 = rot[n : 2 * n]
-    force: FloatArray = np.einsum("nji,nj->ni", r0, acc)
-    # R^T dR/dt is the skew matrix of the body-frame angular velocity.
-    s = np.einsum("nki,nkj->nij", r0, rot[2 * n :] - rot[:n]) / (2.0 * h)
-    gyro = 0.5 * np.stack(
-        (s[:, 2, 1] - s[:, 1, 2], s[:, 0, 2] - s[:, 2, 0], s[:, 1, 0] - s[:, 0, 1]), axis=1
-    )
+def kinematics(
+    span: Span, placement: Placement, t0: float, step: float, n: int
+) -> tuple[FloatArray, FloatArray]:
+    """Noise-free specific force and angular velocity (3, n) in the segment frame.
+
+    At times t0 + k * step, k = 0..n-1, by central differences over `step`: the second difference
+    of position is the true acceleration averaged over a triangular window of +-step, which is
+    what a sensor's anti-alias filter does too, and it integrates back exactly to the positions.
+    """
+    h = step
+    pos, rot = span.pose(placement, t0 + h * np.arange(-1, n + 1, dtype=np.float64))
+    acc = (pos[:, 2:] - 2.0 * pos[:, 1:-1] + pos[:, :-2]) / (h * h)
+    acc[2] += GRAVITY
+    r0 = rot[:, :, 1:-1]
+    force = np.stack([r0[0, i] * acc[0] + r0[1, i] * acc[1] + r0[2, i] * acc[2] for i in range(3)])
+    # R^T dR/dt is the skew matrix of the body-frame angular velocity; only its off-diagonal
+    # entries are needed.
+    d = (rot[:, :, 2:] - rot[:, :, :-2]) / (2.0 * h)
+
+    def s(i: int, j: int) -> FloatArray:
+        out: FloatArray = r0[0, i] * d[0, j] + r0[1, i] * d[1, j] + r0[2, i] * d[2, j]
+        return out
+
+    gyro = 0.5 * np.stack((s(2, 1) - s(1, 2), s(0, 2) - s(2, 0), s(1, 0) - s(0, 1)))
     return force, gyro
 
 
@@ -58,17 +68,23 @@ class SensorErrors:
         self._wander = rng.normal(0.0, GYRO_WANDER / math.sqrt(2.0), size=(3, 2))
 
     def gyro_bias(self, t: FloatArray) -> FloatArray:
-        """(n, 3) gyro bias at times t."""
-        arg = 2.0 * math.pi * t[:, None, None] * self._freq + self._phase
-        out: FloatArray = self.gyro_offset + (np.sin(arg) * self._wander).sum(axis=2)
+        """(3, n) gyro bias at times t."""
+        arg = 2.0 * math.pi * self._freq[:, :, None] * t + self._phase[:, :, None]
+        out: FloatArray = self.gyro_offset[:, None] + (np.sin(arg) * self._wander[:, :, None]).sum(
+            axis=1
+        )
         return out
 
     def apply(
         self, block: int, t: FloatArray, acc: FloatArray, gyro: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        """Measured (acc, gyro) from true ones in the sensor frame, for render block `block`."""
+        """Measured (acc, gyro) (3, n) from true ones in the sensor frame, for render `block`."""
         rng = np.random.default_rng([self._seed, 0x2B8, block])
-        noise = rng.standard_normal((len(t), 6))
-        acc_out: FloatArray = acc + self.acc_offset + ACC_NOISE * noise[:, :3]
-        gyro_out: FloatArray = gyro + self.gyro_bias(t) + GYRO_NOISE * noise[:, 3:]
+        noise = rng.standard_normal((6, len(t)))
+        acc_out: FloatArray = acc + self.acc_offset[:, None] + ACC_NOISE * noise[:3]
+        # The bias wanders over minutes: a straight line across a block is smooth enough.
+        ends = self.gyro_bias(np.array([t[0], t[-1]]))
+        ramp = np.linspace(0.0, 1.0, len(t))
+        bias = ends[:, :1] + (ends[:, 1:] - ends[:, :1]) * ramp
+        gyro_out: FloatArray = gyro + bias + GYRO_NOISE * noise[3:]
         return acc_out, gyro_out

@@ -210,10 +210,10 @@ def _walk(
             left_positions.append(new.copy())
         centre.append((feet[1] + feet[-1]) / 2)
     centre.append(centre[-1].copy())
-    points = np.array(centre)  # phases -1..n
+    points = np.array(centre).T  # (2, n + 2): phases -1..n
     slopes = np.zeros_like(points)
-    slopes[1:-1] = (points[2:] - points[:-2]) / 2
-    slopes[-2] *= 0.5  # the body is already braking as the closing step lands
+    slopes[:, 1:-1] = (points[:, 2:] - points[:, :-2]) / 2
+    slopes[:, -2] *= 0.5  # the body is already braking as the closing step lands
     gain = np.concatenate(([0.0], lengths / mean_length, [0.0]))
     gain[1] *= END_STEP_GAIN
     if n > 1:
@@ -232,7 +232,7 @@ def _walk(
         sagittal=-1.0 if activity is Activity.BACKWARD else 1.0,
         first_side=first_side,
         left=FootSteps(
-            phases=np.array(left_phases, dtype=np.intp), positions=np.array(left_positions)
+            phases=np.array(left_phases, dtype=np.intp), positions=np.array(left_positions).T
         ),
         centre=points,
         centre_slope=slopes,

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction
-from .body import Arm, Leg, Trunk
+from ..gait.types import Direction, Placement
+from .body import Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import FloatArray, bump, euler_zyx, minjerk
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
@@ -47,9 +47,9 @@ class Sway:
     amp: FloatArray  # (2, k) m
 
     def __call__(self, t: FloatArray) -> FloatArray:
-        """(n, 2) horizontal offsets."""
+        """(2, n) horizontal offsets."""
         arg = 2.0 * math.pi * np.outer(t, self.freq)
-        return np.stack([np.sin(arg + self.phase[i]) @ self.amp[i] for i in range(2)], axis=1)
+        return np.stack([np.sin(arg + self.phase[i]) @ self.amp[i] for i in range(2)])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -61,15 +61,17 @@ class Fidgets:
     amp: FloatArray  # (m, Channel.COUNT)
 
     def __call__(self, t: FloatArray) -> FloatArray:
-        """(n, Channel.COUNT) offsets at times t."""
-        if len(self.start) == 0:
-            return np.zeros((len(t), Channel.COUNT))
+        """(Channel.COUNT, n) offsets at times t."""
+        first, last = np.searchsorted(self.start, (t[0], t[-1]), side="right") - 1
+        idle = last < 0 or (first == last and self.start[first] + self.duration[first] <= t[0])
+        if len(t) == 0 or idle:  # most blocks: no fidget under way
+            return np.zeros((Channel.COUNT, len(t)))
         i = np.searchsorted(self.start, t, side="right") - 1
         valid = i >= 0
         i = np.maximum(i, 0)
         s = (t - self.start[i]) / self.duration[i]
         weight = np.where(valid, bump(s), 0.0)
-        out: FloatArray = self.amp[i] * weight[:, None]
+        out: FloatArray = self.amp[i].T * weight
         return out
 
 
@@ -88,14 +90,14 @@ class RestSpan:
     fidgets: Fidgets
 
     def _posture(self, t: FloatArray) -> FloatArray:
-        """(n, 7) Posture.vector() per instant, including the transfer and its forward lean."""
+        """(7, n) Posture.vector() per instant, including the transfer and its forward lean."""
         target = self.posture.vector()
         if self.previous is None or self.transfer_s <= 0.0:
-            return np.broadcast_to(target, (len(t), len(target))).copy()
+            return np.repeat(target[:, None], len(t), axis=1)
         s = (t - self.start) / self.transfer_s
         prev = self.previous.vector()
-        out: FloatArray = prev + np.outer(minjerk(s), target - prev)
-        out[:, 3] += TRANSFER_LEAN * bump(s)
+        out: FloatArray = prev[:, None] + np.outer(target - prev, minjerk(s))
+        out[3] += TRANSFER_LEAN * bump(s)
         return out
 
     def _envelope(self, t: FloatArray) -> FloatArray:
@@ -104,44 +106,31 @@ class RestSpan:
         out: FloatArray = fade_in * (1.0 - minjerk((t - self.end + FADE_S) / FADE_S))
         return out
 
-    def leg(self, t: FloatArray) -> Leg:
-        """Left foot flat on the floor (shuffling now and then), shank per posture."""
+    def pose(self, placement: Placement, t: FloatArray) -> Pose:
+        """Sensor pose at times t."""
         n = len(t)
+        zero = np.zeros(n)
         fid = self.fidgets(t)
-        ankle = np.empty((n, 3))
-        ankle[:, 0] = fid[:, Channel.FOOT_X]
-        ankle[:, 1] = HALF_WIDTH
-        ankle[:, 2] = ANKLE_HEIGHT + fid[:, Channel.FOOT_LIFT]
-        foot = euler_zyx(np.full(n, TOE_OUT), np.zeros(n), np.zeros(n))
-        return Leg(ankle=ankle, foot=foot, shank=self._posture(t)[:, 4], shank_roll=np.zeros(n))
-
-    def trunk(self, t: FloatArray) -> Trunk:
-        """Pelvis over (or behind, sitting) the feet, swaying; trunk breathing."""
-        n = len(t)
+        if placement in (Placement.FOOT, Placement.SHANK):
+            # The left foot stays flat on the floor, shuffling now and then.
+            ankle = np.empty((3, n))
+            ankle[0] = fid[Channel.FOOT_X]
+            ankle[1] = HALF_WIDTH
+            ankle[2] = ANKLE_HEIGHT + fid[Channel.FOOT_LIFT]
+            if placement is Placement.FOOT:
+                return foot_pose(ankle, euler_zyx(np.full(n, TOE_OUT), zero, zero))
+            return shank_pose(ankle, self._posture(t)[4], zero)
         pose = self._posture(t)
         env = self._envelope(t)
-        fid = self.fidgets(t)
-        sway = self.sway(t) * env[:, None]
-        pelvis = np.empty((n, 3))
-        pelvis[:, 0] = pose[:, 0] + sway[:, 0] + fid[:, Channel.PELVIS_X]
-        pelvis[:, 1] = sway[:, 1] + fid[:, Channel.PELVIS_Y]
-        pelvis[:, 2] = pose[:, 1]
-        zero = np.zeros(n)
+        sway = self.sway(t) * env
+        pelvis = np.empty((3, n))
+        pelvis[0] = pose[0] + sway[0] + fid[Channel.PELVIS_X]
+        pelvis[1] = sway[1] + fid[Channel.PELVIS_Y]
+        pelvis[2] = pose[1]
         breath = BREATH_LEAN * env * np.sin(2.0 * math.pi * BREATH_HZ * t)
-        lean = pose[:, 3] + fid[:, Channel.LEAN] + breath
-        return Trunk(
-            pelvis=pelvis,
-            pelvis_angles=(zero, pose[:, 2], zero),
-            trunk_angles=(zero, lean, zero),
-        )
-
-    def arm(self, t: FloatArray, trunk: Trunk) -> Arm:
-        """Left arm at rest, with gestures."""
-        del trunk
-        pose = self._posture(t)
-        fid = self.fidgets(t)
-        return Arm(
-            flex=pose[:, 5] + fid[:, Channel.ARM_FLEX],
-            elbow=pose[:, 6] + fid[:, Channel.ELBOW],
-            roll=fid[:, Channel.FOREARM_ROLL],
-        )
+        trunk = (zero, pose[3] + fid[Channel.LEAN] + breath, zero)
+        if placement is not Placement.WRIST:
+            return trunk_pose(placement, pelvis, (zero, pose[2], zero), trunk)
+        flex = pose[5] + fid[Channel.ARM_FLEX]
+        elbow = pose[6] + fid[Channel.ELBOW]
+        return wrist_pose(pelvis, trunk, flex, elbow, fid[Channel.FOREARM_ROLL])

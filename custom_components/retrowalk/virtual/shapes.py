@@ -54,10 +54,6 @@ class Keyframes:
         out: FloatArray = v0 + (self._v[i + 1] - v0) * minjerk((x - x0) / (self._x[i + 1] - x0))
         return out
 
-    def scaled(self, factor: float) -> Keyframes:
-        """The same curve with every value multiplied by `factor`."""
-        return Keyframes(self._x.tolist(), (self._v * factor).tolist())
-
     @property
     def span(self) -> tuple[float, float]:
         """First and last keyframe position."""
@@ -72,28 +68,30 @@ def node_index(phi: FloatArray, first: int, count: int) -> tuple[IntArray, Float
 
 
 def node_blend(values: FloatArray, first: int, phi: FloatArray) -> FloatArray:
-    """Values given at integer phases first.., blended min-jerk in between (rows per phase)."""
-    i, u = node_index(phi, first, len(values))
-    w = minjerk(u)
-    if values.ndim == 2:
-        w = w[:, None]
-    out: FloatArray = values[i] + (values[i + 1] - values[i]) * w
+    """Values given at integer phases first.. (last axis), blended min-jerk in between.
+
+    `values` is (k,) or (d, k); the result is (n,) or (d, n).
+    """
+    i, u = node_index(phi, first, values.shape[-1])
+    lo = values[..., i]
+    out: FloatArray = lo + (values[..., i + 1] - lo) * minjerk(u)
     return out
 
 
 def hermite_path(points: FloatArray, slopes: FloatArray, first: int, phi: FloatArray) -> FloatArray:
-    """Quintic Hermite path (n, d) through points at integer phases with the given slopes.
+    """Quintic Hermite path (d, n) through points (d, k) at integer phases with given slopes.
 
     Second derivatives are zero at the nodes, so the path is C2 in phase.
     """
-    i, u = node_index(phi, first, len(points))
-    u2 = u * u
-    u3 = u2 * u
-    h01 = (u3 * (10.0 + u * (-15.0 + 6.0 * u)))[:, None]
-    h10 = (u + u3 * (-6.0 + u * (8.0 - 3.0 * u)))[:, None]
-    h11 = (u3 * (-4.0 + u * (7.0 - 3.0 * u)))[:, None]
-    p0 = points[i]
-    out: FloatArray = p0 + (points[i + 1] - p0) * h01 + slopes[i] * h10 + slopes[i + 1] * h11
+    i, u = node_index(phi, first, points.shape[-1])
+    u3 = u * u * u
+    h01 = u3 * (10.0 + u * (-15.0 + 6.0 * u))
+    h10 = u + u3 * (-6.0 + u * (8.0 - 3.0 * u))
+    h11 = u3 * (-4.0 + u * (7.0 - 3.0 * u))
+    p0 = points[:, i]
+    out: FloatArray = (
+        p0 + (points[:, i + 1] - p0) * h01 + slopes[:, i] * h10 + slopes[:, i + 1] * h11
+    )
     return out
 
 
@@ -119,13 +117,6 @@ class PhaseClock:
         rate[1:-1] = 2.0 / (self._dt[:-1] + self._dt[1:])
         self._rate = rate
 
-    def time_of(self, phase: float) -> float:
-        """Approximate time of a phase (exact at nodes); for planning margins only."""
-        k = float(np.clip(phase - self._first, 0, len(self._times) - 1))
-        i = min(int(k), len(self._times) - 2)
-        extra = phase - self._first - i
-        return float(self._times[i] + extra * self._dt[i])
-
     def __call__(self, t: FloatArray) -> FloatArray:
         """Gait phase at times t."""
         times = self._times
@@ -146,31 +137,55 @@ class PhaseClock:
         return out
 
 
+# Rotations are stored component-major, (3, 3, n), and vectors (3, n): every component is then a
+# contiguous array and products are a few dozen fast element-wise operations, far cheaper than
+# NumPy's batched 3x3 matmul on (n, 3, 3) stacks.
+
+
 def euler_zyx(yaw: FloatArray, pitch: FloatArray, roll: FloatArray) -> FloatArray:
-    """Rotation matrices (n, 3, 3) Rz(yaw) @ Ry(pitch) @ Rx(roll), world <- body."""
+    """Rotations (3, 3, n) Rz(yaw) @ Ry(pitch) @ Rx(roll), world <- body."""
     cy, sy = np.cos(yaw), np.sin(yaw)
     cp, sp = np.cos(pitch), np.sin(pitch)
     cr, sr = np.cos(roll), np.sin(roll)
-    r = np.empty((len(yaw), 3, 3))
-    r[:, 0, 0] = cy * cp
-    r[:, 0, 1] = cy * sp * sr - sy * cr
-    r[:, 0, 2] = cy * sp * cr + sy * sr
-    r[:, 1, 0] = sy * cp
-    r[:, 1, 1] = sy * sp * sr + cy * cr
-    r[:, 1, 2] = sy * sp * cr - cy * sr
-    r[:, 2, 0] = -sp
-    r[:, 2, 1] = cp * sr
-    r[:, 2, 2] = cp * cr
+    r = np.empty((3, 3, len(yaw)))
+    cysp = cy * sp
+    sysp = sy * sp
+    r[0, 0] = cy * cp
+    r[0, 1] = cysp * sr - sy * cr
+    r[0, 2] = cysp * cr + sy * sr
+    r[1, 0] = sy * cp
+    r[1, 1] = sysp * sr + cy * cr
+    r[1, 2] = sysp * cr - cy * sr
+    r[2, 0] = -sp
+    r[2, 1] = cp * sr
+    r[2, 2] = cp * cr
     return r
 
 
-def rotate(r: FloatArray, v: FloatArray) -> FloatArray:
-    """Apply rotations (n, 3, 3) to one vector (3,) or to one vector per rotation (n, 3)."""
-    if v.ndim == 1:
-        fixed: FloatArray = r @ v
-        return fixed
-    out: FloatArray = np.einsum("nij,nj->ni", r, v)
+def pitch_only(pitch: FloatArray) -> FloatArray:
+    """Rotations (3, 3, n) about y."""
+    c, s = np.cos(pitch), np.sin(pitch)
+    r = np.zeros((3, 3, len(pitch)))
+    r[0, 0] = c
+    r[0, 2] = s
+    r[1, 1] = 1.0
+    r[2, 0] = -s
+    r[2, 2] = c
+    return r
+
+
+def matmul(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Products a @ b of rotation stacks (3, 3, n)."""
+    out = np.empty_like(a)
+    for i in range(3):
+        for j in range(3):
+            out[i, j] = a[i, 0] * b[0, j] + a[i, 1] * b[1, j] + a[i, 2] * b[2, j]
     return out
+
+
+def rotate(r: FloatArray, v: FloatArray) -> FloatArray:
+    """Rotations (3, 3, n) applied to one vector (3,) or one vector per rotation (3, n)."""
+    return np.stack([r[i, 0] * v[0] + r[i, 1] * v[1] + r[i, 2] * v[2] for i in range(3)])
 
 
 def random_rotation(rng: np.random.Generator) -> FloatArray:

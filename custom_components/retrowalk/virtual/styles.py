@@ -135,7 +135,7 @@ FORWARD_STYLE = GaitStyle(
     step_length=0.70,
     ref_cadence=105.0,
     sideways=False,
-    pitch=Keyframes([-1.2, -0.75, 0.0, 0.2], [0.0, deg(55.0), deg(-20.0), 0.0]),
+    pitch=Keyframes([-1.1, -0.75, -0.02, 0.25], [0.0, deg(50.0), deg(-25.0), 0.0]),
     roll=None,
     translate=(-0.85, 0.0),
     pivot_early=TOE,
@@ -153,19 +153,21 @@ FORWARD_STYLE = GaitStyle(
     trunk_lean=deg(2.0),
     arm_swing=deg(18.0),
 )
-# Backward walking is close to forward walking played in reverse: the toes touch first and the
-# heel lowers, the foot leaves by lifting its toes about the heel. Shorter, slower steps.
+# Backward walking is close to forward walking played in reverse: the foot leaves by lifting its
+# toes about the heel, swings back with the knee flexed and toes pointing down, touches with the
+# toes and drops the heel quickly (peak pitch rates ~4 and ~8 rad/s, as in the UCI recordings).
+# Shorter, slower steps.
 BACKWARD_STYLE = GaitStyle(
     step_length=0.36,
     ref_cadence=85.0,
     sideways=False,
-    pitch=Keyframes([-0.96, -0.8, -0.05, 0.4], [0.0, deg(-10.0), deg(27.0), 0.0]),
+    pitch=Keyframes([-1.0, -0.75, -0.08, 0.12], [0.0, deg(-22.0), deg(38.0), 0.0]),
     roll=None,
     translate=(-0.8, 0.0),
     pivot_early=HEEL,
     pivot_late=TOE,
     clearance=0.04,
-    shank=Keyframes([0.0, 0.65, 1.0], [deg(-27.0), deg(14.0), deg(-27.0)]),
+    shank=Keyframes([0.0, 0.6, 0.82, 1.0], [deg(-27.0), deg(14.0), deg(-40.0), deg(-27.0)]),
     shank_roll=0.0,
     bounce=0.014,
     surge=0.15,
@@ -183,7 +185,7 @@ SIDEWAYS_STYLE = GaitStyle(
     ref_cadence=75.0,
     sideways=True,
     pitch=Keyframes([-0.7, -0.35, 0.0, 0.1], [0.0, deg(8.0), deg(-3.0), 0.0]),
-    roll=Keyframes([-0.7, -0.3, 0.1], [0.0, deg(6.0), 0.0]),
+    roll=Keyframes([-0.7, -0.3, 0.1], [0.0, deg(10.0), 0.0]),
     translate=(-0.6, 0.0),
     pivot_early=MIDSOLE,
     pivot_late=MIDSOLE,

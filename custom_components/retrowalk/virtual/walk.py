@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction
-from .body import Arm, Leg, Trunk
+from ..gait.types import Direction, Placement
+from .body import Angles, Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import (
     FloatArray,
@@ -28,6 +28,7 @@ from .shapes import (
     hermite_path,
     minjerk,
     node_blend,
+    rotate,
 )
 from .styles import ANKLE_HEIGHT, STANDING, TOE_OUT, GaitStyle
 
@@ -45,7 +46,7 @@ class FootSteps:
     """One foot's step table: contact phases and its floor positions before/after each step."""
 
     phases: IntArray  # (m,) integer gait phases of this foot's contacts
-    positions: FloatArray  # (m + 1, 2) horizontal ankle position before step 0, after each step
+    positions: FloatArray  # (2, m + 1) horizontal ankle position before step 0, after each step
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -62,95 +63,101 @@ class WalkSpan:
     sagittal: float  # +1 walking forward, -1 backward (sideways: +1)
     first_side: int  # +1 if the left foot takes the first step, else -1
     left: FootSteps
-    centre: FloatArray  # (n + 2, 2) pelvis progression at phases -1..n
-    centre_slope: FloatArray  # (n + 2, 2) its slope per unit phase
+    centre: FloatArray  # (2, n + 2) pelvis progression at phases -1..n
+    centre_slope: FloatArray  # (2, n + 2) its slope per unit phase
     amplitude: FloatArray  # (n + 2,) oscillation amplitude (0 at rest ends, ~1 walking)
+
+    def pose(self, placement: Placement, t: FloatArray) -> Pose:
+        """Sensor pose at times t."""
+        phi = self.clock(t)
+        gain = node_blend(self.amplitude, -1, phi)
+        if placement in (Placement.FOOT, Placement.SHANK):
+            ankle, foot, travel = self._foot(phi)
+            if placement is Placement.FOOT:
+                return foot_pose(ankle, foot)
+            return shank_pose(ankle, *self._shank(phi, gain, travel))
+        pelvis, pelvis_angles, trunk = self._trunk(phi, gain)
+        if placement is not Placement.WRIST:
+            return trunk_pose(placement, pelvis, pelvis_angles, trunk)
+        flex, elbow = self._arm(phi, gain)
+        return wrist_pose(pelvis, trunk, flex, elbow, None)
 
     # -- legs ---------------------------------------------------------------------------------
 
-    def leg(self, t: FloatArray) -> Leg:
-        """Left ankle, foot orientation and shank angles."""
-        phi = self.clock(t)
+    def _foot(self, phi: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Left ankle (3, n), foot orientation (3, 3, n) and progress of its current step."""
         st = self.style
         steps = self.left
-        n = len(t)
+        n = len(phi)
         if len(steps.phases) == 0:
             x = np.full(n, 1e3)  # this foot never steps: always long after its (absent) window
-            j = np.zeros(n, dtype=np.intp)
-            before = steps.positions[:1]
-            after = steps.positions[:1]
+            before = after = np.repeat(steps.positions[:, :1], n, axis=1)
         else:
             j = np.searchsorted(steps.phases + st.window[1], phi, side="left")
             j = np.minimum(j, len(steps.phases) - 1)
             x = phi - steps.phases[j]
-            before = steps.positions[j]
-            after = steps.positions[j + 1]
+            before = steps.positions[:, j]
+            after = steps.positions[:, j + 1]
         t0, t1 = st.translate
         travel = (x - t0) / (t1 - t0)
-        horiz = before + (after - before) * minjerk(travel)[:, None]
-        lift = ANKLE_HEIGHT + st.clearance * bump(travel)
-        pitch = st.pitch(x)
         side = float(self.heading[1])  # +1 stepping left, -1 right, 0 fore-aft
         roll = st.roll(x) * side if st.roll is not None else np.zeros(n)
-        rot = euler_zyx(np.full(n, TOE_OUT), pitch, roll)
+        rot = euler_zyx(np.full(n, TOE_OUT), st.pitch(x), roll)
         # Roll over the toe (or heel): that point stays put while the foot rotates about it.
-        w = minjerk((x - PIVOT_SWITCH[0]) / (PIVOT_SWITCH[1] - PIVOT_SWITCH[0]))[:, None]
-        pivot = st.pivot_early + (st.pivot_late - st.pivot_early) * w
-        rest = euler_zyx(np.full(1, TOE_OUT), np.zeros(1), np.zeros(1))[0]
-        ankle = np.empty((n, 3))
-        ankle[:, :2] = horiz
-        ankle[:, 2] = lift
-        ankle += pivot @ rest.T - np.einsum("nij,nj->ni", rot, pivot)
+        w = minjerk((x - PIVOT_SWITCH[0]) / (PIVOT_SWITCH[1] - PIVOT_SWITCH[0]))
+        pivot = st.pivot_early[:, None] + np.outer(st.pivot_late - st.pivot_early, w)
+        ankle = rotate(_REST_FOOT, pivot) - rotate(rot, pivot)
+        ankle[:2] += before + (after - before) * minjerk(travel)
+        ankle[2] += ANKLE_HEIGHT + st.clearance * bump(travel)
+        return ankle, rot, travel
 
-        gain = node_blend(self.amplitude, -1, phi)
+    def _shank(
+        self, phi: FloatArray, gain: FloatArray, travel: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Left shank inclination and roll."""
+        st = self.style
         if st.shank is not None:
             lo, hi = st.shank.span
             parity = 0 if self.first_side > 0 else 1
             stride = np.mod((phi - parity) / 2.0 - lo, hi - lo) + lo
-            shank = gain * st.shank(stride)
+            inclination = gain * st.shank(stride)
         else:
-            shank = np.zeros(n)
-        shank_roll = st.shank_roll * side * bump(travel)
-        return Leg(ankle=ankle, foot=rot, shank=shank, shank_roll=shank_roll)
+            inclination = np.zeros(len(phi))
+        return inclination, st.shank_roll * float(self.heading[1]) * bump(travel)
 
-    # -- pelvis and trunk -----------------------------------------------------------------------
+    # -- pelvis, trunk, arm -----------------------------------------------------------------------
 
-    def trunk(self, t: FloatArray) -> Trunk:
-        """Pelvis position and orientation, trunk orientation."""
-        phi = self.clock(t)
+    def _trunk(self, phi: FloatArray, gain: FloatArray) -> tuple[FloatArray, Angles, Angles]:
+        """Pelvis position (3, n), pelvis and trunk Euler angles."""
         st = self.style
-        gain = node_blend(self.amplitude, -1, phi)
         centre = hermite_path(self.centre, self.centre_slope, -1, phi)
         progress = node_blend(self.centre_slope, -1, phi)
-        surge = st.surge * np.sin(TWO_PI * phi - st.surge_phase) / TWO_PI
-        pelvis = np.empty((len(t), 3))
-        pelvis[:, :2] = centre + progress * surge[:, None]
+        step_phase = TWO_PI * phi
+        surge = st.surge * np.sin(step_phase - st.surge_phase) / TWO_PI
+        half = math.pi * phi
+        pelvis = np.empty((3, len(phi)))
+        pelvis[:2] = centre + progress * surge
+        pelvis[0] += STANDING.pelvis_x
         # Weight moves over the stance foot: left of the midline while the left foot bears it.
-        pelvis[:, 0] += STANDING.pelvis_x
-        pelvis[:, 1] += self.first_side * st.sway * gain * np.sin(math.pi * phi)
-        vertical = -np.cos(TWO_PI * phi) - BOUNCE_H2 * np.cos(2.0 * TWO_PI * phi - BOUNCE_H2_PHASE)
-        pelvis[:, 2] = STANDING.pelvis_z + st.bounce * gain * vertical
+        across = np.sin(half)
+        pelvis[1] += self.first_side * st.sway * gain * across
+        cos_step = np.cos(step_phase)
+        vertical = -cos_step - BOUNCE_H2 * np.cos(2.0 * step_phase - BOUNCE_H2_PHASE)
+        pelvis[2] = STANDING.pelvis_z + st.bounce * gain * vertical
 
-        stride = np.cos(math.pi * phi)
-        yaw = -self.first_side * self.sagittal * st.pelvis_yaw * gain * stride
-        roll = self.first_side * st.pelvis_roll * gain * np.sin(math.pi * phi)
-        step = np.cos(TWO_PI * phi)
-        tilt = STANDING.pelvis_pitch + st.pelvis_tilt * gain * step
-        lean = STANDING.trunk_lean + gain * (st.trunk_lean + 0.5 * st.pelvis_tilt * step)
-        return Trunk(
-            pelvis=pelvis,
-            pelvis_angles=(yaw, tilt, roll),
-            trunk_angles=(-0.5 * yaw, lean, -0.3 * roll),
-        )
+        yaw = -self.first_side * self.sagittal * st.pelvis_yaw * gain * np.cos(half)
+        roll = self.first_side * st.pelvis_roll * gain * across
+        tilt = STANDING.pelvis_pitch + st.pelvis_tilt * gain * cos_step
+        lean = STANDING.trunk_lean + gain * (st.trunk_lean + 0.5 * st.pelvis_tilt * cos_step)
+        return pelvis, (yaw, tilt, roll), (-0.5 * yaw, lean, -0.3 * roll)
 
-    def arm(self, t: FloatArray, trunk: Trunk) -> Arm:
-        """Left arm: a pendulum in antiphase with the left leg."""
-        del trunk  # the arm's swing is timed by the legs, not by the trunk's pose
-        phi = self.clock(t)
-        gain = node_blend(self.amplitude, -1, phi)
+    def _arm(self, phi: FloatArray, gain: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Left shoulder and elbow flexion: a pendulum in antiphase with the left leg."""
         swing = self.style.arm_swing * gain * np.cos(math.pi * phi - ARM_LAG)
         flex = STANDING.arm_flex - self.sagittal * self.first_side * swing
         # The elbow bends more as the arm swings forward.
         bend = 0.5 * (flex - STANDING.arm_flex) + 0.5 * self.style.arm_swing * gain
-        elbow = STANDING.elbow + bend
-        return Arm(flex=flex, elbow=elbow, roll=None)
+        return flex, STANDING.elbow + bend
+
+
+_REST_FOOT = euler_zyx(np.full(1, TOE_OUT), np.zeros(1), np.zeros(1))[:, :, 0]
