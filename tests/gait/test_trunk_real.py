@@ -144,4 +144,4 @@ def test_bandai_forward_and_backward_walks(bench: ModuleType, placement: Placeme
     back_ok, back_n = bench._score(res, clips, ("walk-back",))
     assert back_ok == back_n == 9
     diag_ok, diag_n = bench._score(res, clips, ("walk-left", "walk-right"))
-    assert diag_ok >= diag_n - 1
+    assert diag_ok >= 0.9 * diag_n  # diagonal walks are forward walking too

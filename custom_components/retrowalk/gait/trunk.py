@@ -49,9 +49,9 @@ class TrunkParams:
     history_s: float = 5.0
     gravity_s: float = 1.0
     smooth_s: float = 0.2
-    extremum_s: float = 0.3  # a peak/valley dominates this much on either side, at most
-    extremum_min_s: float = 0.2  # ... and at least
-    extremum_k: float = 0.4  # ... or this fraction of the step period in between
+    # A peak/valley must dominate this much on either side: wide enough to swallow slow
+    # walking's push-off bump (it follows heel strike by ~0.3 s), which caps cadence at 3.3/s.
+    extremum_s: float = 0.3
     peak_k: float = 0.6  # peak threshold, times the recent RMS
     peak_min: float = 0.5  # m/s^2
     valley_k: float = 0.3
@@ -84,7 +84,6 @@ class TrunkDetector:
         self._n_grav = max(1, round(self.p.gravity_s * fs))
         self._kernel = hann_kernel(round(self.p.smooth_s * fs) | 1)
         self._w = max(1, round(self.p.extremum_s * fs))
-        self._w_min = max(1, round(self.p.extremum_min_s * fs))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
         self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
         self.axis = ForwardAxis()
@@ -186,15 +185,7 @@ class TrunkDetector:
         valley_thr = -max(self.p.valley_min, self.p.valley_k * rms)
         j0 = first - self._w - s0
         sub = smooth[j0 : last + self._w + 1 - s0]
-        # Slow walking has a second bump per step (push-off): widen the window with the period.
-        med = self._median_interval() if self._in_bout else None
-        w = (
-            self._w_min
-            if med is None
-            else min(self._w, max(self._w_min, round(self.p.extremum_k * med * self.fs)))
-        )
-        peaks, valleys = local_extrema(sub[self._w - w : len(sub) - self._w + w], w)
-        peaks, valleys = peaks + self._w - w, valleys + self._w - w
+        peaks, valleys = local_extrema(sub, self._w)
         peaks = peaks[sub[peaks] > peak_thr]
         valleys = valleys[sub[valleys] < valley_thr]
 
