@@ -236,11 +236,12 @@ class FootDetector:
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
-        confidence *= max(0.6, 1.0 - abs(turn) / math.pi)
+        certainty = max(0.2, 1.0 - abs(turn) / math.pi)
         if gyro is None:
             # Gravity leaking in while the foot pitches can outweigh a slow stride's true
             # displacement and flip it (about 1 stride in 5 on the UCI runs): never be sure.
-            confidence = 0.5 + 0.4 * (confidence - 0.5)
+            certainty *= 0.4
+        confidence = 0.5 + (confidence - 0.5) * certainty
         self.axis.observe(angle, min(1.0, length))
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         prev = self._last_heel_strike
