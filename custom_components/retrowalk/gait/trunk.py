@@ -10,7 +10,7 @@ walking's double hump (heel strike, then push-off) counts once. Walking needs tw
 apart; those are then confirmed retroactively, so a short walk counts from its first step. A step
 missed inside a steady bout (an interval near twice the recent median) is restored half-way.
 Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
-step of a bout at a slow cadence can take up to ~2.3 s).
+step of a bout at a slow cadence can take up to ~2.4 s).
 
 Direction. Walking backwards is, to a good approximation, walking forwards with time reversed.
 Time reversal conjugates the cross-spectrum between vertical and horizontal acceleration, so its
