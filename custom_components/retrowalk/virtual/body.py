@@ -13,7 +13,7 @@ import numpy as np
 
 from ..gait.types import Direction, Placement
 from .segments import Segment
-from .shapes import FloatArray, euler_zyx, matmul, pitch_only, rotate
+from .shapes import BoolArray, FloatArray, euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,
@@ -55,6 +55,10 @@ class Span(Protocol):
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:
         """Where the sensor at `placement` is, and how its segment is turned, at times t."""
+        ...
+
+    def busy(self, t: FloatArray) -> BoolArray:
+        """Which of the sorted times t see more than slow sway (need full-rate kinematics)."""
         ...
 
 

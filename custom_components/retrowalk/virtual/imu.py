@@ -26,6 +26,7 @@ ACC_OFFSET = 0.02  # m/s^2, SD of the per-axis offset (fixed per device)
 GYRO_OFFSET = 0.002  # rad/s, SD of the per-axis bias at switch-on
 GYRO_WANDER = 0.0015  # rad/s, SD of the bias' slow wandering
 WANDER_PERIOD_S = (300.0, 3000.0)
+QUIET_STEP_S = 0.08
 
 
 def kinematics(
@@ -52,6 +53,39 @@ def kinematics(
         return out
 
     gyro = 0.5 * np.stack((s(2, 1) - s(1, 2), s(0, 2) - s(2, 0), s(1, 0) - s(0, 1)))
+    return force, gyro
+
+
+def render(
+    span: Span, placement: Placement, t0: float, dt: float, n: int, oversample: int
+) -> tuple[FloatArray, FloatArray]:
+    """Noise-free (force, gyro) (3, n) at t0 + k * dt, cheaply where the body barely moves.
+
+    Where the span says nothing but slow sway and breathing is going on, the kinematics are
+    evaluated every QUIET_STEP_S or so and interpolated: the signals there are sub-hertz and tiny,
+    so this changes them by far less than the sensor's noise, and it makes a day of mostly sitting
+    cheap. Elsewhere they are computed on a grid `oversample` times finer than dt.
+    """
+    t = t0 + dt * np.arange(n, dtype=np.float64)
+    busy = span.busy(t)
+    force = np.empty((3, n))
+    gyro = np.empty((3, n))
+    coarse = max(1, int(QUIET_STEP_S / dt))
+    edges = np.flatnonzero(np.diff(busy)) + 1
+    for a, b in zip([0, *edges.tolist()], [*edges.tolist(), n], strict=True):
+        if busy[a] or coarse == 1:
+            m = oversample
+            f, w = kinematics(span, placement, float(t[a]), dt / m, (b - a - 1) * m + 1)
+            force[:, a:b] = f[:, ::m]
+            gyro[:, a:b] = w[:, ::m]
+            continue
+        points = -(-(b - a - 1) // coarse) + 1
+        f, w = kinematics(span, placement, float(t[a]), dt * coarse, points)
+        at = np.arange(b - a) / coarse
+        grid = np.arange(points, dtype=np.float64)
+        for i in range(3):
+            force[i, a:b] = np.interp(at, grid, f[i])
+            gyro[i, a:b] = np.interp(at, grid, w[i])
     return force, gyro
 
 

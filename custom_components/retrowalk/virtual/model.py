@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..gait.types import Direction, Placement
 from .body import Span
-from .imu import SensorErrors, kinematics
+from .imu import SensorErrors, render
 from .plan import plan
 from .scenario import parse_scenario
 from .segments import Activity, Segment
@@ -172,12 +172,13 @@ class ScenarioStream:
                 self._pending.append((math.ceil(t_step * self.rate - 1e-9), t_step, direction))
 
     def _render(self, block: int) -> None:
-        """Compute the samples of one block (truncated at the scenario's end)."""
+        """Compute the samples of one block.
+
+        Always a whole block, even past the end of the scenario (the body rests there), so the
+        noise drawn for it never depends on when the end became known.
+        """
         lo = block * BLOCK
-        hi = lo + BLOCK
-        if self._end_sample is not None:
-            hi = min(hi, self._end_sample)
-        t = np.arange(lo, hi, dtype=np.float64) / self.rate
+        t = np.arange(lo, lo + BLOCK, dtype=np.float64) / self.rate
         self._plan_until(t[-1] + _MARGIN_S)
         while len(self._spans) > 1 and self._spans[1].start <= t[0] - _MARGIN_S:
             self._spans.popleft()
@@ -186,13 +187,12 @@ class ScenarioStream:
         starts = np.array([s.start for s in self._spans])
         owner = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, len(starts) - 1)
         edges = np.flatnonzero(np.diff(owner)) + 1
-        m = self._oversample
-        step = 1.0 / (self.rate * m)
+        dt = 1.0 / self.rate
         for a, b in zip([0, *edges.tolist()], [*edges.tolist(), len(t)], strict=True):
             span = self._spans[int(owner[a])]
-            f, w = kinematics(span, self.placement, float(t[a]), step, (b - a - 1) * m + 1)
-            force[:, a:b] = f[:, ::m]
-            spin[:, a:b] = w[:, ::m]
+            f, w = render(span, self.placement, float(t[a]), dt, b - a, self._oversample)
+            force[:, a:b] = f
+            spin[:, a:b] = w
         acc, gyro = self._errors.apply(block, t, self.mounting @ force, self.mounting @ spin)
         self._block = block
         self._block_acc = acc.T

@@ -63,7 +63,7 @@ def _backward_session(sets: int, steps: int) -> list[Segment]:
 
 
 def day() -> list[Segment]:
-    """A plausible 24 hours from midnight: about 9000 steps, a tenth of them backward.
+    """A plausible 24 hours from midnight: about 9000 steps, 8% of them backward.
 
     Sleep is modelled as sitting still (the model has no lying posture). The last night segment
     is sized so the whole day lasts exactly 24 h on the wearer's clock.
@@ -77,7 +77,7 @@ def day() -> list[Segment]:
         _sit(1200.0),
         _walk(A.FORWARD, 40),
         _stand(300.0),
-        _walk(A.FORWARD, 900, 110.0),  # walking to work
+        _walk(A.FORWARD, 1100, 110.0),  # walking to work
         _stand(420.0),
         _sit(1500.0),
         _walk(A.FORWARD, 300, 108.0),
@@ -92,9 +92,15 @@ def day() -> list[Segment]:
     afternoon = [
         *_office_hour(),
         *_office_hour(),
+        *_office_hour(),
+        *_office_hour(),
         _walk(A.LEFT, 10, 75.0),
         _walk(A.RIGHT, 10, 75.0),
         *_office_hour(),
+        _walk(A.FORWARD, 800, 108.0),  # errands
+        _stand(1800.0),
+        _walk(A.FORWARD, 800, 108.0),
+        _sit(1500.0),
     ]
     evening = [
         _walk(A.FORWARD, 300, 108.0),
@@ -103,9 +109,13 @@ def day() -> list[Segment]:
         _stand(900.0),
         _walk(A.FORWARD, 60),
         _sit(1800.0),
-        _walk(A.FORWARD, 1500, 112.0),  # an evening walk with a backward stretch
+        _walk(A.FORWARD, 2000, 112.0),  # an evening walk with a backward stretch
         *_backward_session(3, 120),
-        _sit(5400.0),
+        _stand(1500.0),  # cooking
+        _walk(A.FORWARD, 40),
+        _sit(2400.0),  # dinner
+        _walk(A.FORWARD, 60),
+        _sit(9000.0),  # the evening on the sofa
         _walk(A.FORWARD, 30),
         _stand(300.0),
         _walk(A.FORWARD, 20),

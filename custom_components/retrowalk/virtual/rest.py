@@ -16,10 +16,11 @@ import numpy as np
 from ..gait.types import Direction, Placement
 from .body import Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
 from .segments import Segment
-from .shapes import FloatArray, bump, euler_zyx, minjerk
+from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0
+BUSY_MARGIN_S = 0.2
 BREATH_HZ = 0.25
 BREATH_LEAN = math.radians(0.4)
 
@@ -104,6 +105,17 @@ class RestSpan:
         lo = self.start + self.transfer_s
         fade_in = minjerk((t - lo) / FADE_S)
         out: FloatArray = fade_in * (1.0 - minjerk((t - self.end + FADE_S) / FADE_S))
+        return out
+
+    def busy(self, t: FloatArray) -> BoolArray:
+        """The transfer and the fidgets (with a margin for the differences); not the sway."""
+        out = t < self.start + self.transfer_s + BUSY_MARGIN_S
+        fid = self.fidgets
+        if len(fid.start):
+            i = np.maximum(np.searchsorted(fid.start, t + BUSY_MARGIN_S, side="right") - 1, 0)
+            out |= (t > fid.start[i] - BUSY_MARGIN_S) & (
+                t < fid.start[i] + fid.duration[i] + BUSY_MARGIN_S
+            )
         return out
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:

@@ -20,6 +20,7 @@ from ..gait.types import Direction, Placement
 from .body import Angles, Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import (
+    BoolArray,
     FloatArray,
     IntArray,
     PhaseClock,
@@ -81,6 +82,10 @@ class WalkSpan:
             return trunk_pose(placement, pelvis, pelvis_angles, trunk)
         flex, elbow = self._arm(phi, gain)
         return wrist_pose(pelvis, trunk, flex, elbow, None)
+
+    def busy(self, t: FloatArray) -> BoolArray:
+        """Walking moves every segment all the time."""
+        return np.ones(len(t), dtype=np.bool_)
 
     # -- legs ---------------------------------------------------------------------------------
 
