@@ -81,6 +81,10 @@ def _finished(stream: ScenarioStream) -> bool:
     return stream.finished
 
 
+def _current(stream: ScenarioStream) -> Segment | None:
+    return stream.current
+
+
 def test_stream_properties_follow_the_scenario() -> None:
     scenario = [
         Segment(activity="sit", seconds=2.0),  # type: ignore[arg-type]
@@ -98,7 +102,7 @@ def test_stream_properties_follow_the_scenario() -> None:
     rest = stream.read(10**6)
     assert len(rest.t) > 0
     assert _finished(stream)
-    assert stream.current is None
+    assert _current(stream) is None
     assert len(stream.read(10).t) == 0
     assert stream.truth() == Counter({Direction.FORWARD: 4})
     with pytest.raises(ValueError, match="negative"):
