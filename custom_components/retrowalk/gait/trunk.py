@@ -63,7 +63,7 @@ class TrunkParams:
     # A peak/valley must dominate this much on either side: wide enough to swallow slow
     # walking's push-off bump (it follows heel strike by ~0.3 s), which caps cadence at 3.3/s.
     extremum_s: float = 0.3
-    peak_k: float = 0.6  # peak threshold, times the recent RMS
+    peak_k: float = 0.5  # peak threshold, times the recent RMS (0.45-0.55 perform alike)
     peak_min: float = 0.5  # m/s^2
     valley_k: float = 0.3
     valley_min: float = 0.2
@@ -237,7 +237,9 @@ class TrunkDetector:
             out: list[float] = []
             if med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
                 out.append(self._last_step + dt / 2)  # a step lost in steady walking
-                dt /= 2
+            # The raw interval, even after a fill: were filled halves recorded instead, a wrong
+            # fill would shorten the median and invite more fills (a runaway); this way frequent
+            # fills raise the median and stop themselves.
             self._intervals = [*self._intervals[-5:], dt]
             self._last_step = tk
             return [*out, tk]
