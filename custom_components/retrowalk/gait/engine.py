@@ -82,8 +82,8 @@ class GaitEngine:
             x = np.concatenate((aa, gg), axis=1)
         else:
             x = aa
-        ok = np.isfinite(x).all(axis=1) & np.isfinite(tt)
-        if not ok.all():
+        if not (np.isfinite(x).all() and np.isfinite(tt).all()):
+            ok = np.isfinite(x).all(axis=1) & np.isfinite(tt)
             self.dropped_nonfinite += int(len(ok) - np.count_nonzero(ok))
             tt, x = tt[ok], x[ok]
 
@@ -122,6 +122,8 @@ class GaitEngine:
         if restarted:
             self._resampler.reset()
             last = None
+        if (last is None or t[0] > last) and (len(t) == 1 or bool((np.diff(t) > 0).all())):
+            return t, x, restarted
         before = np.maximum.accumulate(t)
         keep = np.empty(len(t), dtype=bool)
         keep[0] = last is None or t[0] > last

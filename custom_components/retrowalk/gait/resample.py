@@ -85,8 +85,9 @@ class Resampler:
         if len(tt) == 1:
             vals = np.repeat(xx[:1], len(grid), axis=0)
         else:
+            # Grid points never precede tt[0], so only the last interval needs clamping.
             idx = np.searchsorted(tt, grid, side="right") - 1
-            np.clip(idx, 0, len(tt) - 2, out=idx)
+            np.minimum(idx, len(tt) - 2, out=idx)
             t_lo = tt[idx]
             w = (grid - t_lo) / (tt[idx + 1] - t_lo)
             x_lo = xx[idx]

@@ -71,11 +71,18 @@ def body_to_start(gyro: FloatArray, fs: float) -> FloatArray:
     return _prefix_product(dq)
 
 
+def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    # np.cross spends most of its time validating axes on these small arrays.
+    ax, ay, az = a[:, 0], a[:, 1], a[:, 2]
+    bx, by, bz = b[:, 0], b[:, 1], b[:, 2]
+    return np.stack((ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx), axis=1)
+
+
 def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
     w = q[:, :1]
     u = q[:, 1:]
-    t = 2.0 * np.cross(u, v)
-    rotated: FloatArray = v + w * t + np.cross(u, t)
+    t = 2.0 * _cross(u, v)
+    rotated: FloatArray = v + w * t + _cross(u, t)
     return rotated
 
 
