@@ -14,6 +14,7 @@ import pytest
 from custom_components.retrowalk.gait.detector import make_detector
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
+from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
 from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,12 +59,16 @@ def trunk_walk(
     mount: FloatArray = MOUNT,
     noise: float = 0.05,
     seed: int = 0,
+    drop: int | None = None,
+    running: bool = False,
 ) -> Walk:
     """Waist-like signal: vertical bounce at the step rate, anterior-posterior acceleration
     leading it by 100 degrees (forward) and medio-lateral sway at the stride rate.
 
     Backward walking is the same motion with time reversed (the physics the detector relies on),
-    along the same body axes.
+    along the same body axes. `drop` flattens the bounce of one step (a step the sensor misses).
+    `running` adds flight phases (the sensor reads ~0 g) and the spring-mass phase: the body is
+    lowest at mid-stance, which flips the vertical oscillation against the horizontal one.
     """
     n = round((lead + (n_steps - 1) * period + tail) * FS)
     t = t0 + np.arange(n) / FS
@@ -75,7 +80,14 @@ def trunk_walk(
     env = np.sin(np.pi / 2 * ramp) ** 2
     th = -theta if backward else theta
     vert = 2.5 * np.cos(th) + 0.6 * np.cos(2 * th + 0.5)
-    ap = 1.6 * np.cos(th + math.radians(100))
+    if drop is not None:
+        # A whole step period without its bounce, shaped so it leaves no peak of its own.
+        near = np.abs(theta - 2 * np.pi * drop) < np.pi
+        vert[near] = -2.5 + 0.3 * np.cos(theta[near] - 2 * np.pi * drop)
+    if running:
+        stance = np.cos(th) > -0.1
+        vert = np.where(stance, 14.0 * np.cos(th) - 1.0, -G + 0.5)
+    ap = 1.6 * np.cos(th + math.radians(-80 if running else 100))
     ml = 0.8 * np.cos(th / 2)
     world = np.stack([ap * env, ml * env, vert * env + G], axis=1)
     rng = np.random.default_rng(seed)
@@ -269,6 +281,38 @@ def test_reset_drops_the_signal_but_keeps_the_axis() -> None:
     assert all(s.t < w.t[half] for s in first)
     assert len(second) == 10
     assert {s.direction for s in second} == {Direction.BACKWARD}
+
+
+def test_a_step_lost_in_steady_walking_is_restored() -> None:
+    w = trunk_walk(20, drop=10)
+    det = waist()
+    steps = feed(det, w)
+    assert len(steps) == 20
+    assert abs(steps[10].t - w.steps[10]) < 0.1
+
+
+def test_isolated_jolts_are_not_walking() -> None:
+    # Bumps 2 s apart (someone sitting down, a door): never two within a walking interval.
+    walks = [after(trunk_walk(1, lead=1.0, tail=1.0, seed=k), 2.0 * k) for k in range(10)]
+    assert feed(waist(), concat(*walks)) == []
+
+
+def test_forward_running_stays_forward() -> None:
+    det = waist()
+    feed(det, trunk_walk(40))
+    run = feed(det, after(trunk_walk(20, running=True, period=0.36, seed=11), 40.0))
+    assert len(run) == 20
+    assert [s.direction for s in run].count(Direction.FORWARD) >= 18
+
+
+def test_signal_helpers_on_degenerate_input() -> None:
+    maxima, minima = local_extrema(np.zeros(5), 3)
+    assert len(maxima) == len(minima) == 0
+    still = np.tile([0.0, 0.0, G], (100, 1))
+    q, re, mag = quadrature(still, np.array([0.0, 0.0, 1.0]), 25.0)
+    assert mag == 0.0
+    assert not q.any()
+    assert not re.any()
 
 
 def test_cadence_range() -> None:

@@ -6,9 +6,10 @@ trailing one-second mean) is the vertical acceleration without having to know th
 orientation; that keeps a phone swinging in a hand or turning in a pocket usable. The signal is
 smoothed (0.2 s Hann). A step is the highest peak between two consecutive clear valleys, each
 dominating +-0.3 s of signal, with thresholds scaled by the signal's recent RMS, so slow
-walking's double hump (heel strike, then push-off) counts once. Walking needs two steps 0.25-1.3 s
-apart; those are then confirmed retroactively, so a short walk counts from its first step. A step
-missed inside a steady bout (an interval near twice the recent median) is restored half-way.
+walking's double hump (heel strike, then push-off) counts once. Walking needs two steps at most
+1.3 s apart; those are then confirmed retroactively, so a short walk counts from its first step.
+A step missed inside a steady bout (an interval near twice the recent median) is restored
+half-way.
 Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
 step of a bout at a slow cadence can take up to ~2.4 s).
 
@@ -69,7 +70,6 @@ class TrunkParams:
     valley_min: float = 0.2
     hold_s: float = 0.7  # commit a peak without a following valley after this long
     start_gap_s: float = 1.3  # the first steps of a bout must be closer than this
-    min_interval_s: float = 0.25
     bout_gap_s: float = 1.5  # or 2.6 median intervals, whichever is longer (capped below)
     bout_gap_max_s: float = 2.5
     start_steps: int = 2
@@ -231,8 +231,6 @@ class TrunkDetector:
             self._intervals = []
         if self._in_bout:
             dt = tk - self._last_step
-            if dt < self.p.min_interval_s:
-                return []
             med = self._median_interval()
             out: list[float] = []
             if med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
@@ -243,8 +241,6 @@ class TrunkDetector:
             self._intervals = [*self._intervals[-5:], dt]
             self._last_step = tk
             return [*out, tk]
-        if self._run and tk - self._run[-1] < self.p.min_interval_s:
-            return []
         if self._run and tk - self._run[-1] > self.p.start_gap_s:
             self._run = []
         self._run.append(tk)

@@ -67,7 +67,7 @@ def quadrature(
     v = complex(phase @ (vert - vert.mean()))
     h = phase @ (horiz - horiz.mean(axis=0))
     mag_v = abs(v)
-    if mag_v == 0.0:
+    if mag_v < 1e-9:  # no vertical oscillation at all: nothing to compare against
         zero = np.zeros(3)
         return zero, zero, 0.0
     cross = np.conj(v) * h / mag_v
