@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from custom_components.retrowalk.gait import GaitEngine
 from custom_components.retrowalk.gait.detector import make_detector
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
@@ -61,6 +62,7 @@ def trunk_walk(
     seed: int = 0,
     drop: int | None = None,
     running: bool = False,
+    fs: float = FS,
 ) -> Walk:
     """Waist-like signal: vertical bounce at the step rate, anterior-posterior acceleration
     leading it by 100 degrees (forward) and medio-lateral sway at the stride rate.
@@ -70,8 +72,8 @@ def trunk_walk(
     `running` adds flight phases (the sensor reads ~0 g) and the spring-mass phase: the body is
     lowest at mid-stance, which flips the vertical oscillation against the horizontal one.
     """
-    n = round((lead + (n_steps - 1) * period + tail) * FS)
-    t = t0 + np.arange(n) / FS
+    n = round((lead + (n_steps - 1) * period + tail) * fs)
+    t = t0 + np.arange(n) / fs
     tau = t - t0 - lead
     theta = 2 * np.pi * tau / period  # a step (vertical peak) at every multiple of 2 pi
     span = 2 * np.pi * (n_steps - 1)
@@ -313,6 +315,29 @@ def test_signal_helpers_on_degenerate_input() -> None:
     assert mag == 0.0
     assert not q.any()
     assert not re.any()
+
+
+def test_through_the_engine_calibration_walk_and_restart() -> None:
+    engine = GaitEngine(Placement.WAIST)
+    engine.start_calibration(16)
+    w = trunk_walk(20, fs=104.0)
+    steps = [
+        s
+        for i in range(0, len(w.t), 20)
+        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
+    ]
+    assert len(steps) == 20
+    assert engine.calibration.done
+    assert engine.calibration.quality is not None
+    assert engine.calibration.quality > 0.9
+    restored = GaitEngine.from_dict(json.loads(json.dumps(engine.to_dict())))
+    back = after(trunk_walk(12, backward=True, fs=104.0, seed=12), 30.0)
+    steps = [
+        s
+        for i in range(0, len(back.t), 20)
+        for s in restored.process(back.t[i : i + 20], back.acc[i : i + 20]).steps
+    ]
+    assert [s.direction for s in steps] == [Direction.BACKWARD] * 12
 
 
 def test_cadence_range() -> None:
