@@ -61,6 +61,39 @@ class Keyframes:
         return float(self._x[0]), float(self._x[-1])
 
 
+class Periodic:
+    """A smooth periodic curve (period 1): the first harmonics of a piecewise-linear outline.
+
+    Unlike Keyframes it does not stop at each point, so it can describe a segment that keeps
+    turning at a steady rate (a shank rolling over the ankle all through stance).
+    """
+
+    __slots__ = ("_coef", "_mean")
+
+    def __init__(self, xs: Sequence[float], values: Sequence[float], harmonics: int = 6) -> None:
+        x = np.asarray(xs, dtype=np.float64)
+        if len(x) < 2 or len(x) != len(values) or np.any(np.diff(x) <= 0) or x[-1] - x[0] > 1:
+            raise ValueError("outline needs >= 2 increasing positions within one period")
+        grid = np.arange(512) / 512.0
+        xp = np.concatenate((x, [x[0] + 1.0]))
+        vp = np.concatenate((values, [values[0]]))
+        outline = np.interp(np.mod(grid - x[0], 1.0) + x[0], xp, vp)
+        spectrum = np.fft.rfft(outline) / len(grid)
+        self._mean = float(spectrum[0].real)
+        self._coef = 2.0 * spectrum[1 : harmonics + 1]
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        """The curve's values at positions x (any real numbers)."""
+        z = np.exp(2j * np.pi * x)
+        zk = z.copy()
+        total = np.zeros(len(x), dtype=np.complex128)
+        for c in self._coef:
+            total += c * zk
+            zk *= z
+        out: FloatArray = self._mean + total.real
+        return out
+
+
 def node_index(phi: FloatArray, first: int, count: int) -> tuple[IntArray, FloatArray]:
     """Interval index (0..count-2) and position within it (0..1) of phases on integer nodes."""
     i = np.clip(np.floor(phi).astype(np.intp) - first, 0, count - 2)

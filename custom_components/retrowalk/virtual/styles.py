@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .segments import Activity
-from .shapes import FloatArray, Keyframes
+from .shapes import FloatArray, Keyframes, Periodic
 
 deg = math.radians
 
@@ -98,12 +98,14 @@ class GaitStyle:
     sideways: bool
     pitch: Keyframes  # foot pitch around its contact; also sets the foot's moving window
     roll: Keyframes | None
+    swing_yaw: float  # extra toe-out at mid-swing
     translate: tuple[float, float]  # window of the foot's travel (ends at contact)
     pivot_early: FloatArray  # the foot rolls about this point while leaving the floor
     pivot_late: FloatArray  # and about this one while landing
     clearance: float  # m, extra lift of the ankle mid-swing
-    shank: Keyframes | None  # shank inclination over the stride (0 = this foot's contact)
+    shank: Periodic | None  # shank inclination over the stride (0 = this foot's contact)
     shank_roll: float  # frontal-plane shank tilt during the foot's travel
+    shank_lift: float  # shank inclination from the knee lifting the foot (without a stride shape)
     bounce: float  # m, pelvis vertical oscillation amplitude
     surge: float  # relative modulation of the forward speed over a step
     surge_phase: float  # shift of the speed minimum before mid-stance
@@ -137,12 +139,18 @@ FORWARD_STYLE = GaitStyle(
     sideways=False,
     pitch=Keyframes([-1.1, -0.75, -0.02, 0.25], [0.0, deg(50.0), deg(-25.0), 0.0]),
     roll=None,
+    swing_yaw=deg(4.0),
     translate=(-0.85, 0.0),
     pivot_early=TOE,
     pivot_late=HEEL,
     clearance=0.06,
-    shank=Keyframes([-0.05, 0.6, 0.95], [deg(20.0), deg(-38.0), deg(20.0)]),
+    # The shank rolls forward over the ankle all through stance (about -1.5 rad/s), then swings
+    # through fast (peak ~5 rad/s) and settles slightly before contact.
+    shank=Periodic(
+        [0.0, 0.08, 0.6, 0.7, 0.9], [deg(20.0), deg(18.0), deg(-38.0), deg(-25.0), deg(24.0)]
+    ),
     shank_roll=0.0,
+    shank_lift=0.0,
     bounce=0.018,
     surge=0.15,
     surge_phase=deg(-10.0),
@@ -163,12 +171,15 @@ BACKWARD_STYLE = GaitStyle(
     sideways=False,
     pitch=Keyframes([-1.0, -0.75, -0.08, 0.12], [0.0, deg(-22.0), deg(38.0), 0.0]),
     roll=None,
+    swing_yaw=deg(4.0),
     translate=(-0.8, 0.0),
     pivot_early=HEEL,
     pivot_late=TOE,
     clearance=0.04,
-    shank=Keyframes([0.0, 0.6, 0.82, 1.0], [deg(-27.0), deg(14.0), deg(-40.0), deg(-27.0)]),
+    # Stance rolls the shank the other way; the knee flexes to lift the foot early in swing.
+    shank=Periodic([0.0, 0.6, 0.8], [deg(-27.0), deg(14.0), deg(-40.0)]),
     shank_roll=0.0,
+    shank_lift=0.0,
     bounce=0.014,
     surge=0.15,
     surge_phase=deg(-35.0),
@@ -179,19 +190,24 @@ BACKWARD_STYLE = GaitStyle(
     trunk_lean=deg(4.0),
     arm_swing=deg(10.0),
 )
-# Side-stepping: the leading foot steps out, the trailing foot closes; the feet barely pitch.
+# Side-stepping: the leading foot steps out, the trailing foot closes. The foot lifts toes first,
+# tips onto its outer edge as it travels and lands on it (UCI side-shuffles roll far more).
 SIDEWAYS_STYLE = GaitStyle(
     step_length=0.35,
     ref_cadence=75.0,
     sideways=True,
-    pitch=Keyframes([-0.7, -0.35, 0.0, 0.1], [0.0, deg(8.0), deg(-3.0), 0.0]),
-    roll=Keyframes([-0.7, -0.3, 0.1], [0.0, deg(10.0), 0.0]),
+    # Pitch, roll and yaw peak at different moments, as real feet do: a swinging foot is never
+    # still in every axis at once.
+    pitch=Keyframes([-0.7, -0.5, -0.2, 0.1], [0.0, deg(12.0), deg(-6.0), 0.0]),
+    roll=Keyframes([-0.7, -0.38, -0.04, 0.12], [0.0, deg(-10.0), deg(14.0), 0.0]),
+    swing_yaw=deg(10.0),
     translate=(-0.6, 0.0),
     pivot_early=MIDSOLE,
     pivot_late=MIDSOLE,
     clearance=0.04,
     shank=None,
-    shank_roll=deg(7.0),
+    shank_roll=deg(10.0),
+    shank_lift=deg(-25.0),
     bounce=0.008,
     surge=0.12,
     surge_phase=0.0,

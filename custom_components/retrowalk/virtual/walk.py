@@ -107,7 +107,7 @@ class WalkSpan:
         travel = (x - t0) / (t1 - t0)
         side = float(self.heading[1])  # +1 stepping left, -1 right, 0 fore-aft
         roll = st.roll(x) * side if st.roll is not None else np.zeros(n)
-        rot = euler_zyx(np.full(n, TOE_OUT), st.pitch(x), roll)
+        rot = euler_zyx(TOE_OUT + st.swing_yaw * bump(travel), st.pitch(x), roll)
         # Roll over the toe (or heel): that point stays put while the foot rotates about it.
         w = minjerk((x - PIVOT_SWITCH[0]) / (PIVOT_SWITCH[1] - PIVOT_SWITCH[0]))
         pivot = st.pivot_early[:, None] + np.outer(st.pivot_late - st.pivot_early, w)
@@ -122,12 +122,10 @@ class WalkSpan:
         """Left shank inclination and roll."""
         st = self.style
         if st.shank is not None:
-            lo, hi = st.shank.span
             parity = 0 if self.first_side > 0 else 1
-            stride = np.mod((phi - parity) / 2.0 - lo, hi - lo) + lo
-            inclination = gain * st.shank(stride)
+            inclination = gain * st.shank((phi - parity) / 2.0)
         else:
-            inclination = np.zeros(len(phi))
+            inclination = st.shank_lift * bump(travel)
         return inclination, st.shank_roll * float(self.heading[1]) * bump(travel)
 
     # -- pelvis, trunk, arm -----------------------------------------------------------------------
