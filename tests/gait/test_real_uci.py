@@ -57,3 +57,10 @@ def test_shank_thresholds_loosely(uci_dir: Path) -> None:
     rates = uci.rates(scores)
     assert rates["fwd_as_back"] <= 1.0 and rates["back_ok"] >= 95.0
     assert max(abs(s.count_error) for s in scores) <= 0.05
+
+
+def test_steps_reported_within_1_5_s(scores: list[uci.RunScore]) -> None:
+    delays = [d for s in scores for d in s.latency]
+    assert len(delays) > 1000
+    assert min(delays) >= 0.0
+    assert max(delays) <= 1.5

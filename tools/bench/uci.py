@@ -60,6 +60,8 @@ class RunScore:
     unmatched_eng: int = 0
     # (true direction, engine direction or "missed") -> strides
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # seconds from each step's time to the end of the batch that reported it
+    latency: list[float] = field(default_factory=list)
 
     @property
     def count_error(self) -> float:
@@ -110,13 +112,21 @@ def engine_strides(
     gyro: FloatArray | None,
     batch: int = 20,
     placement: Placement = Placement.FOOT,
+    latency: list[float] | None = None,
 ) -> list[tuple[float, Direction]]:
-    """(heel-strike time, direction) of each stride the engine reports, streaming in batches."""
+    """(heel-strike time, direction) of each stride the engine reports, streaming in batches.
+
+    If `latency` is given, the delay of every step (both feet) is appended to it.
+    """
     engine = GaitEngine(placement)
     steps: list[StepEvent] = []
     for i in range(0, len(t), batch):
         g = None if gyro is None else gyro[i : i + batch]
-        steps += engine.process(t[i : i + batch], acc[i : i + batch], g).steps
+        new = engine.process(t[i : i + batch], acc[i : i + batch], g).steps
+        if latency is not None:
+            now = float(t[min(i + batch, len(t)) - 1])
+            latency.extend(now - s.t for s in new)
+        steps += new
     steps += engine.flush().steps
     # The foot detector reports the other foot's step first, then this foot's heel strike.
     return [(s.t, s.direction) for s in steps[1::2]]
@@ -190,8 +200,11 @@ def evaluate(
     out = []
     for path in paths:
         t, acc, gyr = load_run(path, fs)
-        strides = engine_strides(t, acc, gyr if gyro else None, placement=placement)
-        out.append(score(path.stem, strides, reference(path)))
+        delays: list[float] = []
+        strides = engine_strides(t, acc, gyr if gyro else None, placement=placement, latency=delays)
+        result = score(path.stem, strides, reference(path))
+        result.latency = delays
+        out.append(result)
     return out
 
 
@@ -199,6 +212,12 @@ def _config(fs: float, gyro: bool, placement: Placement) -> str:
     name = f"{fs:g} Hz {'acc+gyro' if gyro else 'acc-only'}"
     # No shank recordings exist: this row only shows the shank thresholds on foot data.
     return name if placement == Placement.FOOT else f"{name} SHANK settings on foot data"
+
+
+def _latency(delays: list[float]) -> str:
+    if not delays:
+        return "-"
+    return f"{float(np.percentile(delays, 95)):.2f}/{max(delays):.2f}"
 
 
 def _pct(v: float) -> str:
@@ -265,6 +284,7 @@ def uci_table(args: argparse.Namespace) -> str:
                     f"{100 * float(np.median([abs(s.count_error) for s in scores])):.1f}",
                     f"{100 * worst:.1f}",
                     str(sum(abs(s.count_error) <= 0.03 for s in scores)),
+                    _latency([d for s in scores for d in s.latency]),
                 ]
             )
         blocks.append(f"\n-- {_config(fs, gyro, placement)} --")
@@ -304,6 +324,7 @@ def uci_table(args: argparse.Namespace) -> str:
                 "med|cnt|%",
                 "max|cnt|%",
                 "runs<=3%",
+                "delay p95/max s",
             ],
             summary_rows,
         )
