@@ -315,3 +315,25 @@ def test_any_batch_partition_gives_the_same_steps(sizes: list[int]) -> None:
         steps += engine.process(w.t[i:j], w.acc[i:j], w.gyro[i:j]).steps
         i, k = j, k + 1
     assert steps == _PROPERTY_REFERENCE
+
+
+def test_standing_and_fidgeting_are_not_steps() -> None:
+    fs = 104.0
+    rng = np.random.default_rng(5)
+    n = int(120 * fs)
+    t = np.arange(n) / fs
+    # Two minutes: standing with sensor noise, then tapping the toes / rocking the foot in place
+    # (strong pitch rotations, no travel).
+    pitch = np.where(t > 60, 0.5 * np.sin(2 * np.pi * 1.5 * t) ** 2, 0.0)
+    rate = np.gradient(pitch, 1 / fs)
+    acc = np.empty((n, 3))
+    gyro = np.empty((n, 3))
+    for i in range(n):
+        r = rot("y", pitch[i]) @ rot("x", np.pi - 0.2)
+        acc[i] = r.T @ np.array([0.0, 0.0, 9.80665])
+        gyro[i] = r.T @ np.array([0.0, rate[i], 0.0])
+    acc += rng.normal(0, 0.05, acc.shape)
+    gyro += rng.normal(0, 0.01, gyro.shape)
+    steps, updates = run(GaitEngine(Placement.FOOT), Walk(t, acc, gyro, [], []))
+    assert steps == []
+    assert not any(u.walking for u in updates)
