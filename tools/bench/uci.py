@@ -23,7 +23,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 
-from .data import GRAVITY, FloatArray, data_dir, fmt_table, resample
+from .data import GRAVITY, DataMissingError, FloatArray, data_dir, fmt_table, resample
 from .registry import table
 
 TUNE_SESSION = "2023_08_23"
@@ -72,7 +72,7 @@ def runs(session: str | None = None) -> list[Path]:
     base = data_dir("uci-foot")
     found = sorted(base.glob(f"{session or ''}*.npz"))
     if not found:
-        raise FileNotFoundError(f"no UCI runs matching {session!r} in {base}")
+        raise DataMissingError(f"no UCI runs matching {session!r} in {base}")
     return found
 
 
