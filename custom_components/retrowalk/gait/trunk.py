@@ -20,8 +20,11 @@ flips sign while everything else stays. On Bandai Namco motion capture the forwa
 horizontal acceleration leads the vertical by about 100 degrees at the pelvis and backward walking
 lags by about 55 degrees, so the sign is a clear feature. The sign that means "forward" depends on
 how the sensor is mounted: it is learned (trunk_axis) from the dominant walking direction and from
-explicit calibration walks. Running (a flight phase, fast cadence) swaps the phase again, since the
-body is lowest rather than highest at mid-stance, and is handled by flipping the feature.
+explicit calibration walks. The quadrature vector lies along the anterior-posterior axis by itself
+(medio-lateral sway repeats per stride, not per step); projecting it onto the principal horizontal
+axis (PCA) was tried and did not help (Bandai unchanged, more false "backward" on Oxford).
+Running (a flight phase, fast cadence) swaps the phase again, since the body is lowest rather than
+highest at mid-stance, and is handled by flipping the feature.
 Sideways steps are not told apart at these placements. The wrist sees mostly arm swing: its
 direction is unreliable (about chance on the Bandai data) and reported as such by the benchmark.
 
