@@ -266,9 +266,10 @@ def bandai_table(quick: bool = False) -> str:
         "forward walks (leave-one-style-out).\nGoal: walk vs walk-back bouts >= 95% correct at "
         "foot and waist. 'waist' is the pelvis joint centre; the rows below it move the sensor on "
         "the pelvis.\n'sessions from scratch': a single engine, nothing learned beforehand, "
-        "streams all clips in a shuffled order\n(forward walking outnumbers backward 5:1); five such "
-        "sessions pooled. Starting with backward walking inverts the\nlearned axis until enough "
-        "forward walking outweighs it: a cold start, which a calibration walk avoids.\n"
+        "streams all clips in a shuffled order\n(forward walking outnumbers backward 5:1); "
+        "five such sessions pooled. Starting with backward walking inverts the\n"
+        "learned axis until enough forward walking outweighs it: a cold start, which a "
+        "calibration walk avoids.\n"
         "Detail cells: bout label, steps labelled as expected/steps."
     )
     return "\n\n".join([intro, fmt_table(header, rows), fmt_table(detail_header, detail)])
