@@ -106,6 +106,7 @@ class GaitStyle:
     pivot_early: FloatArray  # the foot rolls about this point while leaving the floor
     pivot_late: FloatArray  # and about this one while landing
     clearance: float  # m, extra lift of the ankle mid-swing
+    impact: float  # m, how far the sole (and heel pad) compresses as the foot lands
     shank: Periodic | None  # shank inclination over the stride (0 = this foot's contact)
     shank_roll: float  # frontal-plane shank tilt during the foot's travel
     shank_lift: float  # shank inclination from the knee lifting the foot (without a stride shape)
@@ -147,10 +148,12 @@ FORWARD_STYLE = GaitStyle(
     pivot_early=TOE,
     pivot_late=HEEL,
     clearance=0.06,
-    # The shank rolls forward over the ankle all through stance (about -1.5 rad/s), then swings
-    # through fast (peak ~5 rad/s) and settles slightly before contact.
+    impact=0.003,
+    # The shank rolls forward over the ankle all through stance (about 1.2 rad/s), faster as the
+    # knee flexes in push-off, swings through fast (peak ~5 rad/s) and settles before contact.
     shank=Periodic(
-        [0.0, 0.08, 0.6, 0.7, 0.9], [deg(20.0), deg(18.0), deg(-38.0), deg(-25.0), deg(24.0)]
+        [0.0, 0.08, 0.45, 0.6, 0.7, 0.9],
+        [deg(20.0), deg(18.0), deg(-10.0), deg(-38.0), deg(-25.0), deg(24.0)],
     ),
     shank_roll=0.0,
     shank_lift=0.0,
@@ -179,6 +182,7 @@ BACKWARD_STYLE = GaitStyle(
     pivot_early=HEEL,
     pivot_late=TOE,
     clearance=0.04,
+    impact=0.002,
     # Stance rolls the shank the other way; the knee flexes to lift the foot early in swing.
     shank=Periodic([0.0, 0.6, 0.8], [deg(-27.0), deg(14.0), deg(-40.0)]),
     shank_roll=0.0,
@@ -208,6 +212,7 @@ SIDEWAYS_STYLE = GaitStyle(
     pivot_early=MIDSOLE,
     pivot_late=MIDSOLE,
     clearance=0.04,
+    impact=0.0015,
     shank=None,
     shank_roll=deg(10.0),
     shank_lift=deg(-25.0),

@@ -40,6 +40,12 @@ ARM_LAG = 0.1 * math.pi  # the arm's pendulum trails the legs a little
 # the vertical acceleration peak sharper than a sine.
 BOUNCE_H2 = 0.1
 BOUNCE_H2_PHASE = 0.6
+# Landing is not perfectly soft: the sole and heel pad compress and spring back within about a
+# tenth of a step, and the jolt travels up the leg to the pelvis (attenuated). These give the
+# short contact transients real IMUs record; they leave every position where it was.
+IMPACT_PHASE = 0.1
+PELVIS_IMPACT = 0.0004  # m, over a longer time: the leg and spine soften the jolt
+PELVIS_IMPACT_PHASE = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +119,7 @@ class WalkSpan:
         pivot = st.pivot_early[:, None] + np.outer(st.pivot_late - st.pivot_early, w)
         ankle = rotate(_REST_FOOT, pivot) - rotate(rot, pivot)
         ankle[:2] += before + (after - before) * minjerk(travel)
-        ankle[2] += ANKLE_HEIGHT + st.clearance * bump(travel)
+        ankle[2] += ANKLE_HEIGHT + st.clearance * bump(travel) - st.impact * bump(x / IMPACT_PHASE)
         return ankle, rot, travel
 
     def _shank(
@@ -146,7 +152,8 @@ class WalkSpan:
         pelvis[1] += self.first_side * st.sway * gain * across
         cos_step = np.cos(step_phase)
         vertical = -cos_step - BOUNCE_H2 * np.cos(2.0 * step_phase - BOUNCE_H2_PHASE)
-        pelvis[2] = STANDING.pelvis_z + st.bounce * gain * vertical
+        jolt = PELVIS_IMPACT * bump((phi - np.floor(phi)) / PELVIS_IMPACT_PHASE)
+        pelvis[2] = STANDING.pelvis_z + gain * (st.bounce * vertical - jolt)
 
         yaw = -self.first_side * self.sagittal * st.pelvis_yaw * gain * np.cos(half)
         roll = self.first_side * st.pelvis_roll * gain * across
