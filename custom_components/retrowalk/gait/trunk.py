@@ -280,7 +280,7 @@ class TrunkDetector:
             n_steps -= 1
         n_win = min(round(n_steps * period), len(acc))
         win = acc[len(acc) - n_win :]
-        q, _, _ = quadrature(win, up, period)
+        q, re, _ = quadrature(win, up, period)
         running = (
             med < self.p.run_period_s
             and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
@@ -299,7 +299,10 @@ class TrunkDetector:
             h_norm = float(np.linalg.norm(horiz))
             cos = float(unit @ horiz) / h_norm if h_norm > 0 else 1.0
         direction = Direction.FORWARD if cos >= 0 else Direction.BACKWARD
-        confidence = round(0.5 + 0.5 * min(abs(cos), 1.0), 3)
+        # How much of the cross-spectrum is in quadrature (sin of the phase lag): near 0 or 180
+        # degrees the sign is a coin toss, whatever the axis says.
+        strength = norm / max(math.hypot(norm, float(np.linalg.norm(re))), 1e-12)
+        confidence = round(0.5 + 0.5 * min(abs(cos), 1.0) * strength, 3)
         if not running:
             for _ in steps:
                 self.axis.add(unit)
