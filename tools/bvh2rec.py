@@ -230,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        x, y, z = (float(v) for v in args.offset.split(","))
+        offset = [float(v) for v in args.offset.split(",")]
+    except ValueError:
+        offset = []
+    if len(offset) != 3:
+        parser.error(f"--offset needs three numbers X,Y,Z in cm, got {args.offset!r}")
+    x, y, z = offset
+    try:
         motion = bvh.load(args.bvh)
         t, acc, gyro = synthesise(motion, args.location, args.rate, args.side, (x, y, z))
     except (OSError, ValueError, KeyError) as err:

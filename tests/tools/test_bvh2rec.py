@@ -163,7 +163,8 @@ def test_cli_writes_an_engine_recording(tmp_path: Path) -> None:
     src = tmp_path / "still.bvh"
     src.write_text(make_bvh(np.tile([0.0, 95.0, 0.0, 0.0, 0.0, 0.0], (10, 1))))
     out = tmp_path / "rec.csv"
-    assert bvh2rec.main([str(src), "--location", "waist", "-o", str(out), "--rate", "60"]) == 0
+    args = [str(src), "--location", "waist", "-o", str(out), "--rate", "60", "--offset", "0,0,12"]
+    assert bvh2rec.main(args) == 0
     lines = out.read_text().splitlines()
     assert lines[0] == "t,ax,ay,az,gx,gy,gz"
     table = np.loadtxt(out, delimiter=",", skiprows=1)
@@ -178,6 +179,8 @@ def test_cli_reports_bad_input_without_a_traceback(
     bad.write_text("HIERARCHY\nROOT x\n{\n OFFSET 0 0\n")
     assert bvh2rec.main([str(bad), "--location", "waist", "-o", str(tmp_path / "o.csv")]) == 1
     assert "error:" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bvh2rec.main([str(bad), "--location", "waist", "-o", "o.csv", "--offset", "1,2"])
     missing = tmp_path / "missing.bvh"
     assert bvh2rec.main([str(missing), "--location", "foot", "-o", str(tmp_path / "o.csv")]) == 1
 
