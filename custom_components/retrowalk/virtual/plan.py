@@ -28,7 +28,10 @@ from .timing import (
 )
 from .walk import FootSteps, WalkSpan
 
-PERIOD_JITTER = 0.025  # relative SD of step-to-step period
+PERIOD_JITTER = 0.015  # relative SD of step-to-step period
+# People also drift slowly faster and slower over tens of steps (AR(1), relative SD and memory).
+PERIOD_DRIFT = 0.025
+DRIFT_MEMORY = 0.95
 LENGTH_JITTER = 0.03  # relative SD of step length
 PLACEMENT_JITTER = 0.008  # m, SD of where a foot lands across the walking line
 # Gait initiation and the closing step are shorter than steady steps.
@@ -157,7 +160,14 @@ def _walk(
     sideways = style.sideways
 
     # Contact times: jittered periods, rescaled so the bout keeps its nominal length.
-    intervals = period * np.clip(1.0 + rng.normal(0.0, PERIOD_JITTER, n - 1), 0.92, 1.08)
+    drift = np.zeros(max(n - 1, 0))
+    shocks = rng.normal(0.0, PERIOD_DRIFT * np.sqrt(1.0 - DRIFT_MEMORY**2), len(drift))
+    level = rng.normal(0.0, PERIOD_DRIFT)
+    for k in range(len(drift)):
+        level = DRIFT_MEMORY * level + shocks[k]
+        drift[k] = level
+    wobble = drift + rng.normal(0.0, PERIOD_JITTER, len(drift))
+    intervals = period * np.clip(1.0 + wobble, 0.85, 1.15)
     if n > 1:
         intervals *= (n - 1) * period / intervals.sum()
     first_contact = start + LEAD_IN_S + LEAD_IN_STEPS * period
