@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import importlib
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -28,7 +29,10 @@ import pytest
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 
 FloatArray = npt.NDArray[np.float64]
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+# Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
+DATA = Path(
+    os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")
+)
 UNIFORM_HZ = 400.0
 
 # name, placement: pockets and purse at the waist, neck pouch at the chest, hand/arm as wrist.

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+import os
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+# Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
+DATA = Path(
+    os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")
+)
 
 
 @pytest.fixture(autouse=True)
