@@ -203,7 +203,8 @@ def lossy_link(
     t = t + rng.uniform(-0.3, 0.3, len(t)) / fs
     packet = np.arange(len(t)) // 20
     keep = rng.random(int(packet[-1]) + 1)[packet] >= 0.03
-    keep &= ((t - t[0]) % 40.0) < 39.0
+    # Whole notifications vanish, so the engine's 20-sample batches stay notifications.
+    keep &= ((t[packet * 20] - t[0]) % 40.0) < 39.0
     return t[keep], acc[keep], gyro[keep]
 
 
