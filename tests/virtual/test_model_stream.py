@@ -14,7 +14,9 @@ from custom_components.retrowalk.virtual.model import (
     Chunk,
     ScenarioStream,
     Segment,
+    expected_steps,
     parse_scenario,
+    scenario_seconds,
 )
 
 SPEC = "sit:5s,forward:12,backward:8,left:4,right:4,stand:3s"
@@ -180,3 +182,15 @@ def test_generation_speed() -> None:
         rates[placement] = best
     print({str(p): f"{r / 1e6:.2f} M samples/s" for p, r in rates.items()})
     assert min(rates.values()) > 0.3e6
+
+
+def test_expected_steps_and_length_without_rendering() -> None:
+    scenario = parse_scenario("sit:3s,forward:9,backward:20s,left:3,stand:2s")
+    expected = expected_steps(scenario)
+    assert expected[Direction.FORWARD] == 9
+    assert expected[Direction.LEFT] == 3
+    stream = ScenarioStream(scenario, Placement.FOOT, seed=8)
+    chunk = stream.read(10**6)
+    assert stream.truth() == expected
+    assert scenario_seconds(scenario) == pytest.approx(len(chunk.t) / 104.0, abs=1 / 104.0)
+    assert scenario_seconds(parse_scenario("day")) == pytest.approx(86400.0)

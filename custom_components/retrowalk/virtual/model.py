@@ -30,7 +30,16 @@ from .scenario import parse_scenario
 from .segments import Activity, Segment
 from .shapes import FloatArray, random_rotation
 
-__all__ = ["Activity", "Chunk", "Direction", "ScenarioStream", "Segment", "parse_scenario"]
+__all__ = [
+    "Activity",
+    "Chunk",
+    "Direction",
+    "ScenarioStream",
+    "Segment",
+    "expected_steps",
+    "parse_scenario",
+    "scenario_seconds",
+]
 
 BLOCK = 4096  # samples rendered at a time; fixed so output never depends on read sizes
 _MARGIN_S = 0.05  # look-around needed by the finite differences, with room to spare
@@ -47,6 +56,22 @@ class Chunk:
     # Steps of either foot at their contact time; a step belongs to the chunk holding the first
     # sample at or after it.
     steps: tuple[tuple[float, Direction], ...]
+
+
+def expected_steps(scenario: Sequence[Segment]) -> Counter[Direction]:
+    """Steps one pass of `scenario` contains (the same for every seed), without rendering it."""
+    out: Counter[Direction] = Counter()
+    for span in plan(list(scenario), 0, False):
+        out.update(direction for _, direction in span.steps)
+    return out
+
+
+def scenario_seconds(scenario: Sequence[Segment]) -> float:
+    """Length of one pass of `scenario` on the wearer's clock (the same for every seed)."""
+    end = 0.0
+    for span in plan(list(scenario), 0, False):
+        end = span.end
+    return end
 
 
 def _check_rotation(mounting: npt.ArrayLike) -> FloatArray:
