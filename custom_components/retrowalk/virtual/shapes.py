@@ -224,9 +224,8 @@ def rotate(r: FloatArray, v: FloatArray) -> FloatArray:
 
 def random_rotation(rng: np.random.Generator) -> FloatArray:
     """A rotation matrix drawn uniformly (from a normalised 4-D Gaussian quaternion)."""
-    w, x, y, z = rng.normal(size=4) / 1.0
-    n = float(np.sqrt(w * w + x * x + y * y + z * z))
-    w, x, y, z = w / n, x / n, y / n, z / n
+    q = rng.normal(size=4)
+    w, x, y, z = (float(v) for v in q / np.linalg.norm(q))
     return np.array(
         [
             [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
