@@ -33,26 +33,52 @@ def bump(s: FloatArray) -> FloatArray:
 
 
 class Keyframes:
-    """A curve through (x, value) keyframes, min-jerk between them, constant outside.
+    """A C2 profile through (x, value) keyframes that starts and ends flat at zero.
 
-    Velocity is zero at every keyframe, so keyframes belong at the extremes of a motion.
+    A clamped cubic spline passes through the keyframes without stopping at them (a turning foot
+    reverses its rotation with a real angular acceleration, it does not linger), and a short
+    min-jerk taper at each end makes value, slope and curvature vanish there so the profile joins
+    a motionless stance smoothly. Outside the keyframes it is zero.
     """
 
-    __slots__ = ("_v", "_x")
+    __slots__ = ("_curv", "_h", "_taper", "_x", "_y")
 
     def __init__(self, xs: Sequence[float], values: Sequence[float]) -> None:
         x = np.asarray(xs, dtype=np.float64)
-        if len(x) < 2 or len(x) != len(values) or np.any(np.diff(x) <= 0):
-            raise ValueError("keyframes need >= 2 strictly increasing positions and one value each")
-        self._x = x
-        self._v = np.asarray(values, dtype=np.float64)
+        y = np.asarray(values, dtype=np.float64)
+        if len(x) < 3 or len(x) != len(y) or np.any(np.diff(x) <= 0) or y[0] != 0 or y[-1] != 0:
+            raise ValueError("keyframes need >= 3 increasing positions, starting and ending at 0")
+        h = np.diff(x)
+        n = len(x)
+        a = np.zeros((n, n))
+        rhs = np.zeros(n)
+        slope = np.diff(y) / h
+        a[0, :2] = (2 * h[0], h[0])
+        rhs[0] = 6 * slope[0]
+        a[-1, -2:] = (h[-1], 2 * h[-1])
+        rhs[-1] = -6 * slope[-1]
+        for i in range(1, n - 1):
+            a[i, i - 1 : i + 2] = (h[i - 1], 2 * (h[i - 1] + h[i]), h[i])
+            rhs[i] = 6 * (slope[i] - slope[i - 1])
+        self._x, self._y, self._h = x, y, h
+        self._curv = np.linalg.solve(a, rhs)
+        self._taper = 0.35 * min(float(h[0]), float(h[-1]))
 
     def __call__(self, x: FloatArray) -> FloatArray:
-        """The curve's values at positions x."""
-        i = np.clip(np.searchsorted(self._x, x, side="right") - 1, 0, len(self._x) - 2)
-        x0 = self._x[i]
-        v0 = self._v[i]
-        out: FloatArray = v0 + (self._v[i + 1] - v0) * minjerk((x - x0) / (self._x[i + 1] - x0))
+        """The profile's values at positions x."""
+        xs, ys, m = self._x, self._y, self._curv
+        i = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
+        h = self._h[i]
+        right = np.clip(xs[i + 1] - x, 0.0, None)
+        left = np.clip(x - xs[i], 0.0, None)
+        spline = (
+            (m[i] * right**3 + m[i + 1] * left**3) / (6 * h)
+            + (ys[i] / h - m[i] * h / 6) * right
+            + (ys[i + 1] / h - m[i + 1] * h / 6) * left
+        )
+        taper = minjerk((x - xs[0]) / self._taper) * minjerk((xs[-1] - x) / self._taper)
+        inside = (x > xs[0]) & (x < xs[-1])
+        out: FloatArray = np.where(inside, spline * taper, 0.0)
         return out
 
     @property

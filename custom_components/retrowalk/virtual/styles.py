@@ -100,9 +100,10 @@ class GaitStyle:
     ref_cadence: float
     sideways: bool
     pitch: Keyframes  # foot pitch around its contact; also sets the foot's moving window
-    roll: Keyframes | None
+    roll: Keyframes  # sideways: towards the walking direction
     swing_yaw: float  # extra toe-out at mid-swing
     translate: tuple[float, float]  # window of the foot's travel (ends at contact)
+    pivot_switch: tuple[float, float]  # phase span where the rolling point moves to the other end
     pivot_early: FloatArray  # the foot rolls about this point while leaving the floor
     pivot_late: FloatArray  # and about this one while landing
     clearance: float  # m, extra lift of the ankle mid-swing
@@ -130,9 +131,8 @@ class GaitStyle:
         """Phase span, around its contact, in which a foot is not flat and still on the floor."""
         lo, hi = self.pitch.span
         t0, t1 = self.translate
-        if self.roll is not None:
-            r0, r1 = self.roll.span
-            lo, hi = min(lo, r0), max(hi, r1)
+        r0, r1 = self.roll.span
+        lo, hi = min(lo, r0), max(hi, r1)
         return min(lo, t0), max(hi, t1)
 
 
@@ -142,9 +142,12 @@ FORWARD_STYLE = GaitStyle(
     ref_cadence=105.0,
     sideways=False,
     pitch=Keyframes([-1.1, -0.75, -0.02, 0.25], [0.0, deg(50.0), deg(-25.0), 0.0]),
-    roll=None,
+    # The foot also tips in and out a little; its extremes fall between the pitch extremes, so
+    # (as in real feet) it is never still in every axis at once during a swing.
+    roll=Keyframes([-1.1, -0.5, -0.15, 0.25], [0.0, deg(6.0), deg(-3.0), 0.0]),
     swing_yaw=deg(4.0),
     translate=(-0.85, 0.0),
+    pivot_switch=(-0.6, -0.2),
     pivot_early=TOE,
     pivot_late=HEEL,
     clearance=0.06,
@@ -175,16 +178,24 @@ BACKWARD_STYLE = GaitStyle(
     step_length=0.36,
     ref_cadence=85.0,
     sideways=False,
-    pitch=Keyframes([-1.0, -0.75, -0.08, 0.12], [0.0, deg(-22.0), deg(38.0), 0.0]),
-    roll=None,
+    # The toes flick up briefly and the foot reverses at once into the backward swing (the UCI
+    # backward strides show this sharp reversal), so it is never momentarily still mid-stride.
+    pitch=Keyframes([-1.0, -0.82, -0.06, 0.12], [0.0, deg(-16.0), deg(32.0), 0.0]),
+    roll=Keyframes([-1.0, -0.35, 0.02, 0.12], [0.0, deg(5.0), deg(-3.0), 0.0]),
     swing_yaw=deg(4.0),
-    translate=(-0.8, 0.0),
+    translate=(-0.9, 0.0),
+    pivot_switch=(-0.8, -0.5),
     pivot_early=HEEL,
     pivot_late=TOE,
     clearance=0.04,
     impact=0.002,
-    # Stance rolls the shank the other way; the knee flexes to lift the foot early in swing.
-    shank=Periodic([0.0, 0.6, 0.8], [deg(-27.0), deg(14.0), deg(-40.0)]),
+    # The forward outline played in reverse from toe-off (and a quarter smaller): stance rolls
+    # the shank the other way, and the fast part of the swing comes late, as the knee extends to
+    # reach back for the floor.
+    shank=Periodic(
+        [0.0, 0.15, 0.52, 0.6, 0.7, 0.9],
+        [deg(-28.0), deg(-7.5), deg(13.5), deg(15.0), deg(18.0), deg(-19.0)],
+    ),
     shank_roll=0.0,
     shank_lift=0.0,
     bounce=0.02,
@@ -209,6 +220,7 @@ SIDEWAYS_STYLE = GaitStyle(
     roll=Keyframes([-0.7, -0.38, -0.04, 0.12], [0.0, deg(-10.0), deg(14.0), 0.0]),
     swing_yaw=deg(10.0),
     translate=(-0.6, 0.0),
+    pivot_switch=(-0.6, -0.2),
     pivot_early=MIDSOLE,
     pivot_late=MIDSOLE,
     clearance=0.04,

@@ -34,7 +34,6 @@ from .shapes import (
 from .styles import ANKLE_HEIGHT, STANDING, TOE_OUT, GaitStyle
 
 TWO_PI = 2.0 * math.pi
-PIVOT_SWITCH = (-0.6, -0.2)  # phase span over which the foot's rolling point moves to the other end
 ARM_LAG = 0.1 * math.pi  # the arm's pendulum trails the legs a little
 # Second harmonic of the pelvis' vertical motion: the loading response after each contact makes
 # the vertical acceleration peak sharper than a sine.
@@ -112,10 +111,11 @@ class WalkSpan:
         t0, t1 = st.translate
         travel = (x - t0) / (t1 - t0)
         side = float(self.heading[1])  # +1 stepping left, -1 right, 0 fore-aft
-        roll = st.roll(x) * side if st.roll is not None else np.zeros(n)
+        roll = st.roll(x) * (side if st.sideways else 1.0)
         rot = euler_zyx(TOE_OUT + st.swing_yaw * bump(travel), st.pitch(x), roll)
         # Roll over the toe (or heel): that point stays put while the foot rotates about it.
-        w = minjerk((x - PIVOT_SWITCH[0]) / (PIVOT_SWITCH[1] - PIVOT_SWITCH[0]))
+        p0, p1 = st.pivot_switch
+        w = minjerk((x - p0) / (p1 - p0))
         pivot = st.pivot_early[:, None] + np.outer(st.pivot_late - st.pivot_early, w)
         ankle = rotate(_REST_FOOT, pivot) - rotate(rot, pivot)
         ankle[:2] += before + (after - before) * minjerk(travel)
