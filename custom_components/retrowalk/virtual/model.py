@@ -120,8 +120,8 @@ class ScenarioStream:
         self._pending: deque[tuple[int, float, Direction]] = deque()  # planned, not yet read
         self._next = 0  # index of the next sample to read
         self._block = -1
-        self._block_acc = np.zeros((0, 3))
-        self._block_gyro = np.zeros((0, 3))
+        self._block_acc = np.zeros((BLOCK, 3))
+        self._block_gyro = np.zeros((BLOCK, 3))
         self._truth: Counter[Direction] = Counter()
 
     # -- public ------------------------------------------------------------------------------
@@ -158,9 +158,30 @@ class ScenarioStream:
         if n < 0:
             raise ValueError("cannot read a negative number of samples")
         first = self._next
-        self._plan_until((first + n) / self.rate + _MARGIN_S)
+        if self._planned_to <= (first + n) / self.rate + _MARGIN_S:
+            self._plan_until((first + n) / self.rate + _MARGIN_S)
         stop = first + n if self._end_sample is None else min(first + n, self._end_sample)
         stop = max(stop, first)
+        block = first // BLOCK
+        if stop <= (block + 1) * BLOCK:  # the usual small read: one slice of one block
+            if block != self._block and stop > first:
+                self._render(block)
+            lo, hi = first - block * BLOCK, stop - block * BLOCK
+            acc = self._block_acc[lo:hi].copy()
+            gyro = self._block_gyro[lo:hi].copy()
+        else:
+            acc, gyro = self._read_blocks(first, stop)
+        self._next = stop
+        steps: list[tuple[float, Direction]] = []
+        while self._pending and self._pending[0][0] < stop:
+            _, t_step, direction = self._pending.popleft()
+            steps.append((t_step, direction))
+            self._truth[direction] += 1
+        t = np.arange(first, stop, dtype=np.float64) / self.rate
+        return Chunk(t=t, acc=acc, gyro=gyro, steps=tuple(steps))
+
+    def _read_blocks(self, first: int, stop: int) -> tuple[FloatArray, FloatArray]:
+        """Samples first..stop-1 spanning several blocks."""
         accs: list[FloatArray] = []
         gyros: list[FloatArray] = []
         i = first
@@ -173,19 +194,7 @@ class ScenarioStream:
             accs.append(self._block_acc[lo:hi])
             gyros.append(self._block_gyro[lo:hi])
             i = block * BLOCK + hi
-        self._next = stop
-        steps: list[tuple[float, Direction]] = []
-        while self._pending and self._pending[0][0] < stop:
-            _, t_step, direction = self._pending.popleft()
-            steps.append((t_step, direction))
-            self._truth[direction] += 1
-        t = np.arange(first, stop, dtype=np.float64) / self.rate
-        return Chunk(
-            t=t,
-            acc=np.concatenate(accs) if accs else np.zeros((0, 3)),
-            gyro=np.concatenate(gyros) if gyros else np.zeros((0, 3)),
-            steps=tuple(steps),
-        )
+        return np.concatenate(accs), np.concatenate(gyros)
 
     # -- internals ----------------------------------------------------------------------------
 
