@@ -4,6 +4,8 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -12,9 +14,8 @@ from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
 from custom_components.retrowalk.virtual.model import parse_scenario
+from custom_components.retrowalk.virtual.runner import RealtimeRunner
 from custom_components.retrowalk.virtual.setup import async_attach_virtual_wearable
-from homeassistant.const import CONF_ADDRESS
-from homeassistant.core import HomeAssistant
 
 ADDRESS = "D0:5E:57:1A:00:01"
 NAME = "Retrowalk IMU Test"
@@ -23,16 +24,14 @@ NAME = "Retrowalk IMU Test"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: Any) -> Generator[None]:
     """Let Home Assistant load custom_components/retrowalk in every test."""
-    yield
+    return
 
 
 type MakeWearable = Callable[..., VirtualWearable]
 
 
 @pytest.fixture
-async def make_wearable(
-    hass: HomeAssistant, enable_bluetooth: Any
-) -> AsyncGenerator[MakeWearable]:
+async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGenerator[MakeWearable]:
     """Create virtual wearables advertising through a virtual proxy; detached at teardown."""
     detach: list[Callable[[], None]] = []
 
@@ -43,7 +42,9 @@ async def make_wearable(
         name: str = NAME,
         seed: int = 1,
         loop: bool = True,
+        speed: float | None = None,
     ) -> VirtualWearable:
+        """With `speed`, wearer time runs with the wall clock (times speed) on its own."""
         device = VirtualWearable(
             address=address,
             name=name,
@@ -53,10 +54,14 @@ async def make_wearable(
             loop=loop,
         )
         detach.append(async_attach_virtual_wearable(hass, device))
+        if speed is not None:
+            runner = RealtimeRunner(device, speed=speed)
+            runner.start(hass.loop)
+            detach.append(runner.stop)
         return device
 
     yield make
-    for undo in detach:
+    for undo in reversed(detach):
         undo()
 
 

@@ -5,6 +5,11 @@ import asyncio
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import SOURCE_BLUETOOTH, SOURCE_USER
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.retrowalk.const import (
@@ -16,15 +21,8 @@ from custom_components.retrowalk.const import (
     DOMAIN,
 )
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.virtual.runner import RealtimeRunner
-from homeassistant.components import bluetooth
-from homeassistant.config_entries import SOURCE_BLUETOOTH, SOURCE_USER
-from homeassistant.const import CONF_ADDRESS
-from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.setup import async_setup_component
 
-from .conftest import ADDRESS, NAME, MakeWearable, entry_for
+from .conftest import ADDRESS, NAME, MakeWearable, entry_for, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -35,16 +33,12 @@ def _no_entry_setup() -> Any:
 
 
 async def _progress_done(hass: HomeAssistant, flow_id: str) -> dict[str, Any]:
-    """Let the flow's background task run, then continue the flow."""
-    for _ in range(500):
-        await asyncio.sleep(0.01)
-        flow = hass.config_entries.flow.async_get(flow_id)
-        if flow.get("progress_action") is None:
-            break
-        result = await hass.config_entries.flow.async_configure(flow_id)
-        if result["type"] is not FlowResultType.SHOW_PROGRESS:
-            return dict(result)
-    return dict(await hass.config_entries.flow.async_configure(flow_id))
+    """Wait until the flow's background task moved it on, then continue as the frontend does."""
+    flows = hass.config_entries.flow
+    async with asyncio.timeout(15):
+        while flows.async_get(flow_id)["step_id"] in ("connect", "calibrate"):
+            await asyncio.sleep(0.02)
+    return dict(await flows.async_configure(flow_id))
 
 
 def _service_info(hass: HomeAssistant) -> bluetooth.BluetoothServiceInfoBleak:
@@ -53,25 +47,34 @@ def _service_info(hass: HomeAssistant) -> bluetooth.BluetoothServiceInfoBleak:
     return info
 
 
-async def _running(hass: HomeAssistant, make_wearable: MakeWearable, scenario: str) -> RealtimeRunner:
-    device = make_wearable(scenario)
-    runner = RealtimeRunner(device, speed=4.0)
-    runner.start(hass.loop)
-    return runner
+async def _discovered(hass: HomeAssistant) -> dict[str, Any]:
+    """The flow Home Assistant started by itself when the wearable advertised."""
+    progress = hass.config_entries.flow.async_progress_by_handler
+    await wait_for(lambda: bool(progress(DOMAIN)))
+    flows = progress(DOMAIN)
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_BLUETOOTH
+    return dict(flows[0])
+
+
+async def _to_placement(hass: HomeAssistant) -> dict[str, Any]:
+    flow = await _discovered(hass)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    result = await _progress_done(hass, result["flow_id"])
+    assert result["step_id"] == "placement"
+    return result
 
 
 async def test_discovery_confirm_connect_placement_creates_entry(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
-    runner = await _running(hass, make_wearable, "sit:600s")
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "bluetooth_confirm"
-    assert result["description_placeholders"]["name"] == NAME
+    make_wearable(speed=4)
+    flow = await _discovered(hass)
+    assert flow["step_id"] == "bluetooth_confirm"
+    assert flow["context"]["title_placeholders"] == {"name": NAME}
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
     assert result["type"] is FlowResultType.SHOW_PROGRESS
     assert result["progress_action"] == "connecting"
     result = await _progress_done(hass, result["flow_id"])
@@ -88,23 +91,29 @@ async def test_discovery_confirm_connect_placement_creates_entry(
         CONF_PLACEMENT: "waist",
     }
     assert result["result"].unique_id == ADDRESS
-    runner.stop()
 
 
-async def test_discovery_of_unsupported_device_aborts(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    make_wearable()
-    info = _service_info(hass)
+async def test_discovery_of_unsupported_device_aborts(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
     with patch("custom_components.retrowalk.config_flow.match_protocol", return_value=None):
+        make_wearable()
+        await hass.async_block_till_done()
+        assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
         result = await hass.config_entries.flow.async_init(
-            DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=info
+            DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
         )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_supported"
 
 
-async def test_discovery_of_configured_device_aborts(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    make_wearable()
+async def test_discovery_of_configured_device_aborts(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
     entry_for().add_to_hass(hass)
+    make_wearable()
+    await hass.async_block_till_done()
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
     )
@@ -112,20 +121,11 @@ async def test_discovery_of_configured_device_aborts(hass: HomeAssistant, make_w
     assert result["reason"] == "already_configured"
 
 
-async def test_wearable_is_discovered_by_home_assistant(
+async def test_user_step_lists_supported_devices(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
-    """The manifest matcher brings the virtual wearable to Discovered without any user action."""
-    assert await async_setup_component(hass, DOMAIN, {})
-    make_wearable()
+    make_wearable(speed=4)
     await hass.async_block_till_done()
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [f["context"]["source"] for f in flows] == [SOURCE_BLUETOOTH]
-    assert flows[0]["context"]["unique_id"] == ADDRESS
-
-
-async def test_user_step_lists_supported_devices(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    runner = await _running(hass, make_wearable, "sit:600s")
     with patch(
         "custom_components.retrowalk.config_flow.bluetooth.async_request_active_scan"
     ) as scan:
@@ -133,11 +133,12 @@ async def test_user_step_lists_supported_devices(hass: HomeAssistant, make_weara
     scan.assert_awaited_once()
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_ADDRESS: ADDRESS})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_ADDRESS: ADDRESS}
+    )
     assert result["type"] is FlowResultType.SHOW_PROGRESS
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
-    runner.stop()
 
 
 async def test_user_step_without_devices_aborts(hass: HomeAssistant, enable_bluetooth: Any) -> None:
@@ -147,37 +148,33 @@ async def test_user_step_without_devices_aborts(hass: HomeAssistant, enable_blue
     assert result["reason"] == "no_devices_found"
 
 
-async def test_connection_failure_then_retry(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    runner = await _running(hass, make_wearable, "sit:600s")
-    runner.device.refuse_connections = 10  # more than establish_connection's attempts
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
-    with patch("bleak_retry_connector.asyncio.sleep"):
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+async def test_connection_failure_then_retry(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    device = make_wearable(speed=4)
+    device.refuse_connections = 20  # more than establish_connection's attempts
+    flow = await _discovered(hass)
+    with patch("bleak_retry_connector.calculate_backoff_time", return_value=0.0):
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
         result = await _progress_done(hass, result["flow_id"])
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "connect_failed"
     assert result["errors"] == {"base": "cannot_connect"}
 
-    runner.device.refuse_connections = 0
+    device.refuse_connections = 0
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
-    runner.stop()
 
 
 async def test_device_gone_before_connect(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
     make_wearable()
-    info = _service_info(hass)
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=info
-    )
+    flow = await _discovered(hass)
     with patch(
         "custom_components.retrowalk.connection.bluetooth.async_ble_device_from_address",
         return_value=None,
     ):
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
         result = await _progress_done(hass, result["flow_id"])
     assert result["errors"] == {"base": "not_found"}
 
@@ -185,55 +182,43 @@ async def test_device_gone_before_connect(hass: HomeAssistant, make_wearable: Ma
 async def test_pairing_failure_is_reported_for_bonded_protocols(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
-    runner = await _running(hass, make_wearable, "sit:600s")
-    runner.device.refuse_connections = 10
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
+    device = make_wearable(speed=4)
+    device.refuse_connections = 20
+    flow = await _discovered(hass)
     with (
         patch(
             "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu.requires_bonding", True
         ),
-        patch("bleak_retry_connector.asyncio.sleep"),
+        patch("bleak_retry_connector.calculate_backoff_time", return_value=0.0),
     ):
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
         assert result["progress_action"] == "pairing"
         result = await _progress_done(hass, result["flow_id"])
     assert result["errors"] == {"base": "pairing_failed"}
-    runner.stop()
 
 
 async def test_calibration_walk_is_stored_in_the_entry(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
-    runner = await _running(hass, make_wearable, "forward:400")
-    runner.speed = 20.0
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    result = await _progress_done(hass, result["flow_id"])
+    make_wearable("forward:600", speed=25)
+    result = await _to_placement(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PLACEMENT: "foot", "calibrate": True}
     )
     assert result["step_id"] == "calibrate_intro"
+    assert result["description_placeholders"]["steps"] == "20"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["progress_action"] == "calibrating"
     result = await _progress_done(hass, result["flow_id"])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_CALIBRATION]["placement"] == "foot"
-    runner.stop()
 
 
 async def test_calibration_timeout_offers_retry_or_skip(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
-    runner = await _running(hass, make_wearable, "sit:600s")
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    result = await _progress_done(hass, result["flow_id"])
+    make_wearable("sit:600s", speed=4)
+    result = await _to_placement(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PLACEMENT: "foot", "calibrate": True}
     )
@@ -249,7 +234,6 @@ async def test_calibration_timeout_offers_retry_or_skip(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"retry": False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert CONF_CALIBRATION not in result["data"]
-    runner.stop()
 
 
 async def test_options_flow_stores_goals(hass: HomeAssistant) -> None:
@@ -289,4 +273,3 @@ async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:
     assert result["reason"] == "reconfigure_successful"
     assert entry.data[CONF_PLACEMENT] == "wrist"
     assert entry.options[CONF_PLACEMENT] == "wrist"
-

@@ -5,14 +5,14 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
-
-from custom_components.retrowalk.gait import Direction
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.retrowalk.gait import Direction
 
 from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
 
@@ -47,7 +47,7 @@ async def test_walking_is_counted_by_direction(
     assert _state(hass, BACKWARD) == str(today.backward)
     assert int(_state(hass, "sensor.retrowalk_imu_test_forward_steps_lifetime")) == today.forward
     assert float(_state(hass, "sensor.retrowalk_imu_test_backward_walking_today")) > 0
-    assert _state(hass, "binary_sensor.retrowalk_imu_test_connected") == "on"
+    assert _state(hass, "binary_sensor.retrowalk_imu_test_connectivity") == "on"
 
 
 async def test_reconnect_mid_walk_never_double_counts(

@@ -12,7 +12,11 @@ from custom_components.retrowalk.nudge import (
 
 TZ = ZoneInfo("Europe/Berlin")
 SETTINGS = NudgeSettings(
-    sedentary_minutes=30, active_start=time(8), active_end=time(20), max_per_day=3, backward_goal=100
+    sedentary_minutes=30,
+    active_start=time(8),
+    active_end=time(20),
+    max_per_day=3,
+    backward_goal=100,
 )
 
 
@@ -115,9 +119,9 @@ def test_goal_reached_fires_once_a_day() -> None:
     fired = [n.type for n in policy.check(t(9, 1), backward_steps=120, backward_seconds=0)]
     assert fired == [NudgeType.GOAL_REACHED]
     assert policy.check(t(9, 2), backward_steps=130, backward_seconds=0) == []
-    assert [n.type for n in policy.check(t(9, 1, day=11), backward_steps=100, backward_seconds=0)] == [
-        NudgeType.GOAL_REACHED
-    ]
+    assert [
+        n.type for n in policy.check(t(9, 1, day=11), backward_steps=100, backward_seconds=0)
+    ] == [NudgeType.GOAL_REACHED]
 
 
 def test_backward_session_done_after_a_pause() -> None:

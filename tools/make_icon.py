@@ -30,7 +30,11 @@ def icon(size: int) -> Image.Image:
     d.arc((0.12 * n, 0.12 * n, 0.88 * n, 0.88 * n), start=205, end=335, fill="#ffa62b", width=w)
     tip_x, tip_y = 0.13 * n, 0.47 * n
     d.polygon(
-        ((tip_x - 0.07 * n, tip_y - 0.08 * n), (tip_x + 0.09 * n, tip_y - 0.1 * n), (tip_x + 0.02 * n, tip_y + 0.08 * n)),
+        (
+            (tip_x - 0.07 * n, tip_y - 0.08 * n),
+            (tip_x + 0.09 * n, tip_y - 0.1 * n),
+            (tip_x + 0.02 * n, tip_y + 0.08 * n),
+        ),
         fill="#ffa62b",
     )
     return img.resize((size, size), Image.Resampling.LANCZOS)

@@ -2,10 +2,12 @@
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_PROTOCOL, DOMAIN
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .devices import PROTOCOLS
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
@@ -18,6 +20,8 @@ PLATFORMS: list[Platform] = [
     Platform.NUMBER,
     Platform.SENSOR,
 ]
+
+PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
 
 __all__ = ["CONFIG_SCHEMA", "DOMAIN"]
 
@@ -39,6 +43,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) ->
     Setup does not wait for the wearable: counts and the midnight reset must work while it is
     out of range or charging; the connection is made (and re-made) in the background.
     """
+    if entry.data.get(CONF_PROTOCOL) not in PROTOCOL_KEYS:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_protocol",
+            translation_placeholders={"protocol": str(entry.data.get(CONF_PROTOCOL))},
+        )
     coordinator = RetrowalkCoordinator(hass, entry)
     await coordinator.async_load()
     entry.runtime_data = coordinator

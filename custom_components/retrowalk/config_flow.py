@@ -140,10 +140,12 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Connect once and wait for data before anything is created (pairs if required)."""
         assert self._protocol is not None and self._address is not None
+        first = self._task is None
         if self._task is None:
             self._error = None
             self._task = self.hass.async_create_task(self._async_probe())
-        if not self._task.done():
+        # Progress is shown at least once, even when the attempt failed at once.
+        if first or not self._task.done():
             return self.async_show_progress(
                 step_id="connect",
                 progress_action="pairing" if self._protocol.requires_bonding else "connecting",
@@ -213,9 +215,10 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Stream while the user walks forward, until the engine has learned the forward axis."""
+        first = self._task is None
         if self._task is None:
             self._task = self.hass.async_create_task(self._async_calibrate())
-        if not self._task.done():
+        if first or not self._task.done():
             return self.async_show_progress(
                 step_id="calibrate",
                 progress_action="calibrating",
