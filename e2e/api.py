@@ -20,11 +20,11 @@ class ApiError(RuntimeError):
 
 
 async def wait_http(session: aiohttp.ClientSession, url: str, timeout: float) -> None:
-    """Until Home Assistant's HTTP server answers (the onboarding view needs no token)."""
+    """Until Home Assistant's HTTP server answers (/api/ says 401 without a token)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            async with session.get(f"{url}/api/onboarding") as resp:
+            async with session.get(f"{url}/api/") as resp:
                 if resp.status in (200, 401):
                     return
         except aiohttp.ClientError:
