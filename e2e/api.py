@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 import itertools
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
-
-T = TypeVar("T")
 
 USER = {"name": "E2E Tester", "username": "e2e", "password": "retrowalk-e2e-pass", "language": "en"}
 
@@ -19,9 +17,9 @@ class ApiError(RuntimeError):
     """An API call answered with an error."""
 
 
-async def wait_http(session: aiohttp.ClientSession, url: str, timeout: float) -> None:
+async def wait_http(session: aiohttp.ClientSession, url: str, within: float) -> None:
     """Until Home Assistant's HTTP server answers (/api/ says 401 without a token)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         try:
             async with session.get(f"{url}/api/") as resp:
@@ -30,7 +28,7 @@ async def wait_http(session: aiohttp.ClientSession, url: str, timeout: float) ->
         except aiohttp.ClientError:
             pass
         if time.monotonic() > deadline:
-            raise ApiError(f"Home Assistant did not answer on {url} within {timeout:.0f} s")
+            raise ApiError(f"Home Assistant did not answer on {url} within {within:.0f} s")
         await asyncio.sleep(0.5)
 
 
@@ -163,7 +161,12 @@ class Hass:
         return queue
 
     async def call(
-        self, domain: str, service: str, data: dict[str, Any] | None = None, *, response: bool = False
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any] | None = None,
+        *,
+        response: bool = False,
     ) -> Any:
         """Call an action through the websocket's call_service, as the front end does."""
         result = await self.ws(
@@ -188,18 +191,18 @@ class Hass:
             return await resp.json() if text else None
 
 
-async def poll(
+async def poll[T](
     what: str,
     probe: Callable[[], Awaitable[T | None]],
-    timeout: float,
+    within: float,
     every: float = 1.0,
 ) -> T:
     """Call probe until it returns something other than None (or fail saying what we waited for)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     last: Any = None
     while time.monotonic() < deadline:
         last = await probe()
         if last is not None:
             return last
         await asyncio.sleep(every)
-    raise ApiError(f"timed out after {timeout:.0f} s waiting for {what}")
+    raise ApiError(f"timed out after {within:.0f} s waiting for {what}")

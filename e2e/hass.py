@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from pathlib import Path
 import shutil
 import signal
 import socket
 import subprocess
 import time
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HASS = ROOT / ".venv" / "bin" / "hass"
@@ -143,7 +144,5 @@ class HassProcess:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass
