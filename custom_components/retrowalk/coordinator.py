@@ -25,7 +25,7 @@ from .connection import WearableConnection
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
-from .gait import Direction, GaitEngine, Placement
+from .gait import Direction, EngineUpdate, GaitEngine, Placement
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
 from .settings import Settings
@@ -172,14 +172,20 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if update.gap_s > 0:
             stats.gaps += 1
             stats.gap_seconds += update.gap_s
+        self._async_apply(update)
+
+    @callback
+    def _async_apply(self, update: EngineUpdate) -> None:
+        """Count the engine's new steps (each arrives exactly once) and follow the walking state."""
         now = dt_util.now()
         self.nudges.record_data(now)
         if update.steps:
+            last_t = self._last_t if self._last_t is not None else update.steps[-1].t
             steps = [
-                (now - timedelta(seconds=max(0.0, self._last_t - step.t)), step.direction)
+                (now - timedelta(seconds=max(0.0, last_t - step.t)), step.direction)
                 for step in update.steps
             ]
-            stats.steps += self.ledger.add_steps(steps)
+            self.stats.steps += self.ledger.add_steps(steps)
             backward = any(step.direction is Direction.BACKWARD for step in update.steps)
             self.nudges.record_walk(now, backward=backward)
             self.store.schedule_save(self.snapshot)
@@ -200,8 +206,11 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             return
         self._connection_seen = self.connection.connections
         if self._last_t is not None:
-            away = monotonic_clock.monotonic() - self._last_sample_mono
-            self._t_offset = self._last_t + max(MIN_RECONNECT_GAP, away) - float(batch.t[0])
+            away = max(MIN_RECONNECT_GAP, monotonic_clock.monotonic() - self._last_sample_mono)
+            self._t_offset = self._last_t + away - float(batch.t[0])
+            # Steps taken while disconnected are lost; the gap is recorded, never filled in.
+            self.stats.gaps += 1
+            self.stats.gap_seconds += away
 
     @callback
     def _async_on_decode_error(self, err: DecodeError) -> None:
@@ -241,6 +250,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     @callback
     def _async_connection_changed(self) -> None:
         if not self.connection.connected:
+            # The stream ended: steps the engine still held are counted, the bout is closed.
+            self._async_apply(self.engine.flush())
             self.walking, self.direction, self.cadence = False, None, None
         self._async_push_now()
 
