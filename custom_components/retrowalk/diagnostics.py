@@ -10,7 +10,9 @@ from homeassistant.core import HomeAssistant
 
 from .coordinator import RetrowalkConfigEntry
 
-TO_REDACT = frozenset({CONF_ADDRESS, "address", "name", "source", "device", "title", "local_name"})
+TO_REDACT = frozenset(
+    {CONF_ADDRESS, "address", "advertisement", "name", "source", "device", "title", "local_name"}
+)
 
 
 async def async_get_config_entry_diagnostics(

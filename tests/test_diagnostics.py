@@ -1,0 +1,36 @@
+"""Diagnostics carry stream health and never the Bluetooth address or the wearable's name."""
+
+import json
+
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from homeassistant.core import HomeAssistant
+
+from .conftest import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry
+
+
+async def test_diagnostics_are_redacted_and_useful(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    make_wearable: MakeWearable,
+    walk: Walk,
+) -> None:
+    device = make_wearable("forward:40", loop=False)
+    device.frame_filter = lambda data: [data[:5], data]
+    entry = entry_for()
+    await setup_entry(hass, entry)
+    await walk(device, 20)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    for secret in (ADDRESS, ADDRESS.lower(), NAME, ADDRESS.replace(":", "")):
+        assert secret not in text
+    assert diagnostics["protocol"] == "retrowalk_imu"
+    assert diagnostics["connection"]["connected"] is True
+    assert diagnostics["stream"]["samples"] > 1000
+    assert diagnostics["decode_errors"]["length"] > 10
+    assert diagnostics["protocol_errors"] == diagnostics["decode_errors"]
+    assert diagnostics["today"]["forward"] > 0
+    assert diagnostics["entry"]["data"]["address"] == "**REDACTED**"

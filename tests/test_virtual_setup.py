@@ -1,0 +1,77 @@
+"""The virtual wearable from configuration.yaml, and its control actions."""
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from custom_components.retrowalk.const import DOMAIN
+from custom_components.retrowalk.virtual.client import DEVICES
+from custom_components.retrowalk.virtual.config import DEFAULT_ADDRESS
+from homeassistant.components import bluetooth
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.setup import async_setup_component
+
+
+async def _truth(hass: HomeAssistant) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN, "virtual_wearable_truth", {}, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def test_yaml_starts_an_advertising_wearable_with_actions(
+    hass: HomeAssistant, enable_bluetooth: Any
+) -> None:
+    config = {DOMAIN: {"virtual_wearable": {"scenario": "sit:5s,forward:20", "speed": 20}}}
+    assert await async_setup_component(hass, DOMAIN, config)
+    await hass.async_block_till_done()
+    info = bluetooth.async_last_service_info(hass, DEFAULT_ADDRESS, connectable=True)
+    assert info is not None
+    assert info.name == "Retrowalk IMU Virtual"
+    device = DEVICES[DEFAULT_ADDRESS]
+    await asyncio.sleep(0.3)  # about 6 s of wearer time at speed 20
+    truth = await _truth(hass)
+    assert truth["model_seconds"] > 2
+    assert truth["connected"] is False
+    assert truth["rate"] == 104
+
+    await hass.services.async_call(
+        DOMAIN, "virtual_wearable_play", {"scenario": "backward:10", "loop": False}, blocking=True
+    )
+    assert not device.loop
+    await hass.services.async_call(
+        DOMAIN, "virtual_wearable_fault", {"fault": "refuse", "count": 3}, blocking=True
+    )
+    assert device.refuse_connections == 3
+    await hass.services.async_call(
+        DOMAIN, "virtual_wearable_fault", {"fault": "out_of_range"}, blocking=True
+    )
+    assert not device.in_range
+    await hass.services.async_call(
+        DOMAIN, "virtual_wearable_fault", {"fault": "in_range"}, blocking=True
+    )
+    assert device.in_range
+    await hass.services.async_call(
+        DOMAIN, "virtual_wearable_fault", {"fault": "drop_link"}, blocking=True
+    )
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN, "virtual_wearable_play", {"scenario": "dance:10"}, blocking=True
+        )
+
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    assert DEFAULT_ADDRESS not in DEVICES
+
+
+async def test_bad_scenario_in_yaml_is_logged_not_fatal(
+    hass: HomeAssistant, enable_bluetooth: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = {DOMAIN: {"virtual_wearable": {"scenario": "moonwalk:5"}}}
+    assert await async_setup_component(hass, DOMAIN, config)
+    assert "Virtual wearable not started: bad scenario" in caplog.text
+    assert DEFAULT_ADDRESS not in DEVICES
