@@ -16,7 +16,7 @@ import numpy as np
 from ..gait.types import Direction, Placement
 from .body import Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
 from .segments import Segment
-from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk
+from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk, sin
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0
@@ -49,8 +49,13 @@ class Sway:
 
     def __call__(self, t: FloatArray) -> FloatArray:
         """(2, n) horizontal offsets."""
-        arg = 2.0 * math.pi * np.outer(t, self.freq)
-        return np.stack([np.sin(arg + self.phase[i]) @ self.amp[i] for i in range(2)])
+        turns = np.mod(np.outer(t, self.freq), 1.0)  # reduced in float64, then fast trig
+        return np.stack(
+            [
+                (sin(2.0 * math.pi * turns + self.phase[i]).reshape(turns.shape)) @ self.amp[i]
+                for i in range(2)
+            ]
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -139,7 +144,7 @@ class RestSpan:
         pelvis[0] = pose[0] + sway[0] + fid[Channel.PELVIS_X]
         pelvis[1] = sway[1] + fid[Channel.PELVIS_Y]
         pelvis[2] = pose[1]
-        breath = BREATH_LEAN * env * np.sin(2.0 * math.pi * BREATH_HZ * t)
+        breath = BREATH_LEAN * env * sin(2.0 * math.pi * np.mod(BREATH_HZ * t, 1.0))
         trunk = (zero, pose[3] + fid[Channel.LEAN] + breath, zero)
         if placement is not Placement.WRIST:
             return trunk_pose(placement, pelvis, (zero, pose[2], zero), trunk)

@@ -17,6 +17,23 @@ IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
 
+def cos(angle: FloatArray) -> FloatArray:
+    """Cosine of angles within a few turns of zero, to ~1e-7.
+
+    NumPy's float32 trigonometry is SIMD-vectorised and about 15x faster than float64 here; for
+    bounded angles its error is far below the sensor noise (1e-7 rad moves a sensor 0.5 m out by
+    50 nm). Callers reduce large arguments (gait phase, time) modulo a period first.
+    """
+    out: FloatArray = np.cos(angle.astype(np.float32)).astype(np.float64)
+    return out
+
+
+def sin(angle: FloatArray) -> FloatArray:
+    """Sine of angles within a few turns of zero, to ~1e-7 (see cos)."""
+    out: FloatArray = np.sin(angle.astype(np.float32)).astype(np.float64)
+    return out
+
+
 def minjerk(s: FloatArray) -> FloatArray:
     """0 -> 1 over s in [0, 1] with zero velocity and acceleration at both ends (clamped)."""
     s = np.clip(s, 0.0, 1.0)
@@ -41,7 +58,7 @@ class Keyframes:
     a motionless stance smoothly. Outside the keyframes it is zero.
     """
 
-    __slots__ = ("_curv", "_h", "_taper", "_x", "_y")
+    __slots__ = ("_c0", "_c1", "_d0", "_d1", "_taper", "_x")
 
     def __init__(self, xs: Sequence[float], values: Sequence[float]) -> None:
         x = np.asarray(xs, dtype=np.float64)
@@ -60,25 +77,29 @@ class Keyframes:
         for i in range(1, n - 1):
             a[i, i - 1 : i + 2] = (h[i - 1], 2 * (h[i - 1] + h[i]), h[i])
             rhs[i] = 6 * (slope[i] - slope[i - 1])
-        self._x, self._y, self._h = x, y, h
-        self._curv = np.linalg.solve(a, rhs)
+        self._x = x
+        curv = np.linalg.solve(a, rhs)
+        # Per interval: c0 (x1 - x)^3 + c1 (x - x0)^3 + d0 (x1 - x) + d1 (x - x0).
+        self._c0 = curv[:-1] / (6 * h)
+        self._c1 = curv[1:] / (6 * h)
+        self._d0 = y[:-1] / h - curv[:-1] * h / 6
+        self._d1 = y[1:] / h - curv[1:] * h / 6
         self._taper = 0.35 * min(float(h[0]), float(h[-1]))
 
     def __call__(self, x: FloatArray) -> FloatArray:
         """The profile's values at positions x."""
-        xs, ys, m = self._x, self._y, self._curv
+        xs = self._x
         i = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
-        h = self._h[i]
-        right = np.clip(xs[i + 1] - x, 0.0, None)
-        left = np.clip(x - xs[i], 0.0, None)
+        left = x - xs[i]
+        right = xs[i + 1] - x
         spline = (
-            (m[i] * right**3 + m[i + 1] * left**3) / (6 * h)
-            + (ys[i] / h - m[i] * h / 6) * right
-            + (ys[i + 1] / h - m[i + 1] * h / 6) * left
+            self._c0[i] * (right * right * right)
+            + self._c1[i] * (left * left * left)
+            + self._d0[i] * right
+            + self._d1[i] * left
         )
         taper = minjerk((x - xs[0]) / self._taper) * minjerk((xs[-1] - x) / self._taper)
-        inside = (x > xs[0]) & (x < xs[-1])
-        out: FloatArray = np.where(inside, spline * taper, 0.0)
+        out: FloatArray = spline * taper  # the taper is 0 outside the keyframes
         return out
 
     @property
@@ -110,13 +131,13 @@ class Periodic:
 
     def __call__(self, x: FloatArray) -> FloatArray:
         """The curve's values at positions x (any real numbers)."""
-        z = np.exp(2j * np.pi * x)
-        zk = z.copy()
-        total = np.zeros(len(x), dtype=np.complex128)
-        for c in self._coef:
-            total += c * zk
-            zk *= z
-        out: FloatArray = self._mean + total.real
+        turn = 2.0 * np.pi * np.mod(x, 1.0)
+        c1, s1 = cos(turn), sin(turn)
+        ck, sk = c1, s1
+        out: FloatArray = np.full(len(x), self._mean)
+        for coef in self._coef:
+            out += coef.real * ck - coef.imag * sk
+            ck, sk = ck * c1 - sk * s1, sk * c1 + ck * s1
         return out
 
 
@@ -204,9 +225,9 @@ class PhaseClock:
 
 def euler_zyx(yaw: FloatArray, pitch: FloatArray, roll: FloatArray) -> FloatArray:
     """Rotations (3, 3, n) Rz(yaw) @ Ry(pitch) @ Rx(roll), world <- body."""
-    cy, sy = np.cos(yaw), np.sin(yaw)
-    cp, sp = np.cos(pitch), np.sin(pitch)
-    cr, sr = np.cos(roll), np.sin(roll)
+    cy, sy = cos(yaw), sin(yaw)
+    cp, sp = cos(pitch), sin(pitch)
+    cr, sr = cos(roll), sin(roll)
     r = np.empty((3, 3, len(yaw)))
     cysp = cy * sp
     sysp = sy * sp
@@ -224,7 +245,7 @@ def euler_zyx(yaw: FloatArray, pitch: FloatArray, roll: FloatArray) -> FloatArra
 
 def pitch_only(pitch: FloatArray) -> FloatArray:
     """Rotations (3, 3, n) about y."""
-    c, s = np.cos(pitch), np.sin(pitch)
+    c, s = cos(pitch), sin(pitch)
     r = np.zeros((3, 3, len(pitch)))
     r[0, 0] = c
     r[0, 2] = s

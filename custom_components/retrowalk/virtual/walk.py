@@ -25,11 +25,13 @@ from .shapes import (
     IntArray,
     PhaseClock,
     bump,
+    cos,
     euler_zyx,
     hermite_path,
     minjerk,
     node_blend,
     rotate,
+    sin,
 )
 from .styles import ANKLE_HEIGHT, STANDING, TOE_OUT, GaitStyle
 
@@ -141,21 +143,23 @@ class WalkSpan:
         st = self.style
         centre = hermite_path(self.centre, self.centre_slope, -1, phi)
         progress = node_blend(self.centre_slope, -1, phi)
-        step_phase = TWO_PI * phi
-        surge = st.surge * np.sin(step_phase - st.surge_phase) / TWO_PI
-        half = math.pi * phi
+        # Everything here repeats every stride (two steps): reduce the phase before the trig.
+        stride = np.mod(phi, 2.0)
+        step_phase = TWO_PI * stride
+        surge = st.surge * sin(step_phase - st.surge_phase) / TWO_PI
+        half = math.pi * stride
         pelvis = np.empty((3, len(phi)))
         pelvis[:2] = centre + progress * surge
         pelvis[0] += STANDING.pelvis_x
         # Weight moves over the stance foot: left of the midline while the left foot bears it.
-        across = np.sin(half)
+        across = sin(half)
         pelvis[1] += self.first_side * st.sway * gain * across
-        cos_step = np.cos(step_phase)
-        vertical = -cos_step - BOUNCE_H2 * np.cos(2.0 * step_phase - BOUNCE_H2_PHASE)
+        cos_step = cos(step_phase)
+        vertical = -cos_step - BOUNCE_H2 * cos(2.0 * step_phase - BOUNCE_H2_PHASE)
         jolt = PELVIS_IMPACT * bump((phi - np.floor(phi)) / PELVIS_IMPACT_PHASE)
         pelvis[2] = STANDING.pelvis_z + gain * (st.bounce * vertical - jolt)
 
-        yaw = -self.first_side * self.sagittal * st.pelvis_yaw * gain * np.cos(half)
+        yaw = -self.first_side * self.sagittal * st.pelvis_yaw * gain * cos(half)
         roll = self.first_side * st.pelvis_roll * gain * across
         tilt = STANDING.pelvis_pitch + st.pelvis_tilt * gain * cos_step
         lean = STANDING.trunk_lean + gain * (st.trunk_lean + 0.5 * st.pelvis_tilt * cos_step)
@@ -163,7 +167,7 @@ class WalkSpan:
 
     def _arm(self, phi: FloatArray, gain: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Left shoulder and elbow flexion: a pendulum in antiphase with the left leg."""
-        swing = self.style.arm_swing * gain * np.cos(math.pi * phi - ARM_LAG)
+        swing = self.style.arm_swing * gain * cos(math.pi * np.mod(phi, 2.0) - ARM_LAG)
         flex = STANDING.arm_flex - self.sagittal * self.first_side * swing
         # The elbow bends more as the arm swings forward.
         bend = 0.5 * (flex - STANDING.arm_flex) + 0.5 * self.style.arm_swing * gain
