@@ -153,10 +153,11 @@ FORWARD_STYLE = GaitStyle(
     clearance=0.06,
     impact=0.003,
     # The shank rolls forward over the ankle all through stance (about 1.2 rad/s), faster as the
-    # knee flexes in push-off, swings through fast (peak ~5 rad/s) and settles before contact.
+    # knee flexes in push-off, swings through fast (peak ~6 rad/s; Bandai's shanks reach 4.5-8.5)
+    # and settles before contact.
     shank=Periodic(
         [0.0, 0.08, 0.45, 0.6, 0.7, 0.9],
-        [deg(20.0), deg(18.0), deg(-10.0), deg(-38.0), deg(-25.0), deg(24.0)],
+        [deg(20.0), deg(18.0), deg(-10.0), deg(-45.0), deg(-30.0), deg(30.0)],
     ),
     shank_roll=0.0,
     shank_lift=0.0,
@@ -189,12 +190,12 @@ BACKWARD_STYLE = GaitStyle(
     pivot_late=TOE,
     clearance=0.04,
     impact=0.002,
-    # The forward outline played in reverse from toe-off (and a quarter smaller): stance rolls
+    # The forward outline played in reverse from toe-off (15% smaller): stance rolls
     # the shank the other way, and the fast part of the swing comes late, as the knee extends to
     # reach back for the floor.
     shank=Periodic(
         [0.0, 0.15, 0.52, 0.6, 0.7, 0.9],
-        [deg(-28.0), deg(-7.5), deg(13.5), deg(15.0), deg(18.0), deg(-19.0)],
+        [deg(-38.0), deg(-8.5), deg(15.3), deg(17.0), deg(25.5), deg(-25.5)],
     ),
     shank_roll=0.0,
     shank_lift=0.0,
