@@ -527,9 +527,13 @@ def main() -> int:
         print("--------------------------------------", flush=True)
     finally:
         suite.hass_proc.stop()
-        for name in ("home-assistant.log",):
+        # The log of the first run (rotated at the restart) and of the second.
+        for name, copy in (
+            ("home-assistant.log.1", "home-assistant-before-restart.log"),
+            ("home-assistant.log", "home-assistant.log"),
+        ):
             if (config_dir / name).exists():
-                shutil.copy(config_dir / name, args.artifacts / name)
+                shutil.copy(config_dir / name, args.artifacts / copy)
         if args.keep:
             say(f"kept {config_dir}")
         else:

@@ -150,7 +150,9 @@ if (!PHASES[phase] || !base) {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 let status = 0;
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  // The later screenshots are taller so the device page shows most of its entities.
+  const height = phase === 'shots' ? 1400 : 900;
+  const context = await browser.newContext({ viewport: { width: 1280, height }, locale: 'en-US' });
   context.setDefaultTimeout(30000);
   const page = await context.newPage();
   page.on('pageerror', (err) => log('page error:', err.message));
