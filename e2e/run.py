@@ -23,12 +23,14 @@ from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
+import re
 import shutil
 import signal
 import sys
 import tempfile
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
@@ -54,6 +56,9 @@ COUNTERS = (
     "forward_steps_lifetime",
     "backward_steps_lifetime",
 )
+
+
+LOG_ERROR = re.compile(r"^\d{4}-\d\d-\d\d \S+ (ERROR|CRITICAL) ")
 
 
 class CheckFailedError(Exception):
@@ -312,7 +317,7 @@ class Suite:
         say(f"before the walk: counts {before}, truth delivered {truth_before['delivered']}")
 
         config = await hass.ws("get_config")
-        local_now = datetime.now(UTC).astimezone(_zone(config["time_zone"]))
+        local_now = datetime.now(UTC).astimezone(ZoneInfo(config["time_zone"]))
         # The wearer sits briefly, walks forward, turns, walks backward and sits down again.
         scenario = f"sit:5s,forward:{FORWARD_STEPS},stand:3s,backward:{BACKWARD_STEPS},sit:10s"
         await hass.call(
@@ -494,12 +499,6 @@ class Suite:
                 await self.phone.stop()
 
 
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
-
-    return ZoneInfo(name)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts" / "e2e")
@@ -516,35 +515,53 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, _terminate)
     started = time.monotonic()
-    status = 0
+    crashed = False
     try:
         asyncio.run(suite.run())
     except (Exception, KeyboardInterrupt) as err:
-        status = 1
+        crashed = True
         say(f"FAILED: {type(err).__name__}: {err}")
-        print("----- tail of home-assistant.log -----", flush=True)
-        print(suite.hass_proc.log_tail(), flush=True)
-        print("--------------------------------------", flush=True)
     finally:
         suite.hass_proc.stop()
-        # The log of the first run (rotated at the restart) and of the second.
-        for name, copy in (
-            ("home-assistant.log.1", "home-assistant-before-restart.log"),
-            ("home-assistant.log", "home-assistant.log"),
-        ):
-            if (config_dir / name).exists():
-                shutil.copy(config_dir / name, args.artifacts / copy)
+        logs = save_logs(config_dir, args.artifacts)
         if args.keep:
             say(f"kept {config_dir}")
         else:
             shutil.rmtree(config_dir, ignore_errors=True)
     passed = sum(ok for _n, ok, _d in suite.results)
-    if passed < len(suite.results):
-        status = 1
-    failed = sum(not ok for _n, ok, _d in suite.results) or status
-    say(f"done in {time.monotonic() - started:.0f} s; screenshots in {args.artifacts}")
+    failed = len(suite.results) - passed + crashed
+    if failed:
+        print_log_excerpts(logs)
+    say(f"done in {time.monotonic() - started:.0f} s; screenshots and logs in {args.artifacts}")
     print(f"e2e: {passed} passed, {failed} failed", flush=True)
-    return status
+    return 1 if failed else 0
+
+
+def save_logs(config_dir: Path, artifacts: Path) -> list[Path]:
+    """Copy Home Assistant's logs: the first run's (rotated at the restart) and the last one."""
+    saved = []
+    for name, copy in (
+        ("home-assistant.log.1", "home-assistant-before-restart.log"),
+        ("home-assistant.log", "home-assistant.log"),
+    ):
+        if (config_dir / name).exists():
+            shutil.copy(config_dir / name, artifacts / copy)
+            saved.append(artifacts / copy)
+    return saved
+
+
+def print_log_excerpts(logs: list[Path], tail: int = 60) -> None:
+    """Every distinct error Home Assistant logged, then the tail of its last log."""
+    errors: dict[str, str] = {}
+    for log in logs:
+        for line in log.read_text(errors="replace").splitlines():
+            if LOG_ERROR.match(line):
+                errors.setdefault(line.split("] ", 1)[-1], line)
+    print("----- errors in home-assistant.log -----", flush=True)
+    print("\n".join(errors.values()) or "(none)", flush=True)
+    print(f"----- tail of {logs[-1] if logs else 'home-assistant.log'} -----", flush=True)
+    print("\n".join(logs[-1].read_text(errors="replace").splitlines()[-tail:]) if logs else "")
+    print("-" * 40, flush=True)
 
 
 if __name__ == "__main__":
