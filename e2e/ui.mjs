@@ -89,8 +89,9 @@ async function addDevice(page) {
   const confirm = await shot(page, '02-confirm');
   await submit(page);
 
-  // Test connection (progress), then where it is worn.
-  await waitForStep(page, 'Where do you wear it?');
+  // Test connection (progress; the integration allows up to 60 s to connect plus 15 s for the
+  // first data), then where it is worn.
+  await waitForStep(page, 'Where do you wear it?', 120000);
   await dialog(page).getByRole('radio', { name: 'Foot or ankle' }).click();
   await expectAttr(dialog(page).getByRole('radio', { name: 'Foot or ankle' }), 'aria-checked', 'true');
   // The form's only switch is "Calibrate now" (it has no accessible name of its own).
