@@ -66,12 +66,12 @@ async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGene
 
 
 def entry_for(
-    placement: Placement = Placement.FOOT, address: str = ADDRESS, **options: Any
+    placement: Placement = Placement.FOOT, address: str = ADDRESS, title: str = NAME, **options: Any
 ) -> MockConfigEntry:
     """A config entry as the config flow creates it."""
     return MockConfigEntry(
         domain=DOMAIN,
-        title=NAME,
+        title=title,
         unique_id=address,
         data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu", CONF_PLACEMENT: placement},
         options=options,

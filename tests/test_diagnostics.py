@@ -2,12 +2,11 @@
 
 import json
 
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
-
-from homeassistant.core import HomeAssistant
 
 from .conftest import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry
 

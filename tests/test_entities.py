@@ -4,6 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -16,10 +20,6 @@ from custom_components.retrowalk.const import (
 )
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.virtual.model import parse_scenario
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.util import dt as dt_util
 
 from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 
@@ -132,7 +132,7 @@ async def test_calibration_button_and_finished_calibration(
     hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
     device = make_wearable("forward:200", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    await setup_entry(hass, entry_for())
     await hass.services.async_call(
         "button", "press", {"entity_id": f"button.{PREFIX}_start_calibration_walk"}, blocking=True
     )

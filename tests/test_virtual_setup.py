@@ -3,16 +3,16 @@
 import asyncio
 from typing import Any
 
-import pytest
-
-from custom_components.retrowalk.const import DOMAIN
-from custom_components.retrowalk.virtual.client import DEVICES
-from custom_components.retrowalk.virtual.config import DEFAULT_ADDRESS
 from homeassistant.components import bluetooth
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
+import pytest
+
+from custom_components.retrowalk.const import DOMAIN
+from custom_components.retrowalk.virtual.client import DEVICES
+from custom_components.retrowalk.virtual.config import DEFAULT_ADDRESS
 
 
 async def _truth(hass: HomeAssistant) -> dict[str, Any]:
