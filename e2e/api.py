@@ -18,12 +18,13 @@ class ApiError(RuntimeError):
 
 
 async def wait_http(session: aiohttp.ClientSession, url: str, within: float) -> None:
-    """Until Home Assistant's HTTP server answers (/api/ says 401 without a token)."""
+    """Until Home Assistant's HTTP server answers (the front end's manifest needs no token, and
+    asking /api/ without one would count as a failed login)."""
     deadline = time.monotonic() + within
     while True:
         try:
-            async with session.get(f"{url}/api/") as resp:
-                if resp.status in (200, 401):
+            async with session.get(f"{url}/manifest.json") as resp:
+                if resp.status == 200:
                     return
         except aiohttp.ClientError:
             pass

@@ -49,6 +49,14 @@ async function login(page) {
     () => document.querySelector('home-assistant')?.hass?.connected === true, null, { timeout: 60000 },
   );
   log('logged in');
+  // What the Notifications badge counts, for the record.
+  const titles = await page.evaluate(() => new Promise((resolve) => {
+    const conn = document.querySelector('home-assistant').hass.connection;
+    conn.subscribeMessage((msg) => resolve(Object.values(msg.notifications || {})
+      .map((n) => `${n.title || ''}: ${n.message}`.slice(0, 200))),
+    { type: 'persistent_notification/subscribe' });
+  }));
+  if (titles.length) log('persistent notifications:', JSON.stringify(titles));
 }
 
 // The websocket connection the front end already holds (used for lookups and the wearer's walk).
@@ -132,9 +140,12 @@ async function screenshots(page) {
   await page.getByText(DEVICE_NAME).first().waitFor({ timeout: 60000 });
   const integration = await shot(page, 'integration');
   const id = await deviceId(page);
+  // Taller, so the device page shows most of its entities.
+  await page.setViewportSize({ width: 1280, height: 1400 });
   await page.goto(`${base}/config/devices/device/${id}`);
   await page.getByText('Forward steps today').first().waitFor({ timeout: 60000 });
   const device = await shot(page, 'device');
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(base + '/retrowalk-e2e/walking');
   await page.locator('hui-tile-card').first().waitFor({ timeout: 60000 });
   await page.getByText('Backward goal').first().waitFor({ timeout: 30000 });
@@ -151,9 +162,7 @@ if (!PHASES[phase] || !base) {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 let status = 0;
 try {
-  // The later screenshots are taller so the device page shows most of its entities.
-  const height = phase === 'shots' ? 1400 : 900;
-  const context = await browser.newContext({ viewport: { width: 1280, height }, locale: 'en-US' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   context.setDefaultTimeout(30000);
   const page = await context.newPage();
   page.on('pageerror', (err) => log('page error:', err.message));
