@@ -15,12 +15,11 @@ import time
 ROOT = Path(__file__).resolve().parent.parent
 HASS = ROOT / ".venv" / "bin" / "hass"
 TEMPLATE = Path(__file__).resolve().parent / "config"
-PYDEPS = Path(__file__).resolve().parent / ".pydeps"  # see e2e/requirements.txt
 
 # Requirements of Home Assistant's voice pipeline (set up with the base platforms) that have no
 # Python 3.14 wheels at the pinned versions and need Python's headers to build, which Debian's
-# unpacked interpreter lacks: later wheels come from e2e/.pydeps instead (e2e/requirements.txt).
-# Skipping their install keeps Home Assistant from failing the requirement check of every
+# unpacked interpreter lacks; requirements_dev.txt installs later releases with abi3 wheels. Without
+# skipping the pinned versions' install, Home Assistant fails the requirement check of every
 # integration that pulls the pipeline in (mobile_app, bluetooth_adapters and so Retrowalk).
 SKIP_PIP_PACKAGES = "pymicro-vad,pyspeex-noise"
 
@@ -90,8 +89,6 @@ class HassProcess:
 
     def start(self) -> None:
         env = dict(os.environ)
-        if PYDEPS.is_dir():
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PYDEPS), env.get("PYTHONPATH")]))
         self._out = open(self.config_dir / "hass-stdout.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [str(HASS), "--config", str(self.config_dir), "--skip-pip-packages", SKIP_PIP_PACKAGES],
