@@ -9,6 +9,15 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Self
 
+from .const import (
+    DEFAULT_ACTIVE_END,
+    DEFAULT_ACTIVE_START,
+    DEFAULT_BACKWARD_GOAL,
+    DEFAULT_BACKWARD_MINUTES_GOAL,
+    DEFAULT_MAX_NUDGES,
+    DEFAULT_SEDENTARY_MINUTES,
+)
+
 # After a nudge, walking within this window counts as a response to it.
 FOLLOW_UP = timedelta(minutes=30)
 # Backward walking of at least this long, ended by a pause, is a "session".
@@ -30,12 +39,12 @@ class NudgeType(StrEnum):
 class NudgeSettings:
     """What the user chose in the options."""
 
-    sedentary_minutes: int = 60
-    active_start: time = time(8, 0)
-    active_end: time = time(21, 0)
-    max_per_day: int = 6
-    backward_goal: int = 500
-    backward_minutes_goal: int = 10
+    sedentary_minutes: int = DEFAULT_SEDENTARY_MINUTES
+    active_start: time = DEFAULT_ACTIVE_START
+    active_end: time = DEFAULT_ACTIVE_END
+    max_per_day: int = DEFAULT_MAX_NUDGES
+    backward_goal: int = DEFAULT_BACKWARD_GOAL
+    backward_minutes_goal: int = DEFAULT_BACKWARD_MINUTES_GOAL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

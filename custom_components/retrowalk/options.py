@@ -23,14 +23,7 @@ from .const import (
     CONF_MAX_NUDGES,
     CONF_PLACEMENT,
     CONF_SEDENTARY_MINUTES,
-    DEFAULT_ACTIVE_END,
-    DEFAULT_ACTIVE_START,
-    DEFAULT_BACKWARD_GOAL,
-    DEFAULT_BACKWARD_MINUTES_GOAL,
-    DEFAULT_EQUIVALENCE,
-    DEFAULT_FORWARD_GOAL,
-    DEFAULT_MAX_NUDGES,
-    DEFAULT_SEDENTARY_MINUTES,
+    OPTION_DEFAULTS,
 )
 from .gait import Placement
 
@@ -55,30 +48,22 @@ def placement_selector(placements: Iterable[Placement]) -> SelectSelector:
 
 def options_schema(placements: Iterable[Placement]) -> vol.Schema:
     """Every option with its default."""
+    fields = {
+        CONF_BACKWARD_GOAL: vol.All(_number(0, 20000, 50, "steps"), vol.Coerce(int)),
+        CONF_BACKWARD_MINUTES_GOAL: vol.All(_number(0, 120, 1, "min"), vol.Coerce(int)),
+        CONF_FORWARD_GOAL: vol.All(_number(0, 100000, 500, "steps"), vol.Coerce(int)),
+        CONF_SEDENTARY_MINUTES: vol.All(_number(1, 480, 1, "min"), vol.Coerce(int)),
+        CONF_ACTIVE_START: TimeSelector(),
+        CONF_ACTIVE_END: TimeSelector(),
+        CONF_MAX_NUDGES: vol.All(_number(0, 24, 1), vol.Coerce(int)),
+        CONF_EQUIVALENCE: vol.All(_number(1, 50, 0.5), vol.Coerce(float)),
+    }
     return vol.Schema(
         {
             vol.Required(CONF_PLACEMENT): placement_selector(placements),
-            vol.Required(CONF_BACKWARD_GOAL, default=DEFAULT_BACKWARD_GOAL): vol.All(
-                _number(0, 20000, 50, "steps"), vol.Coerce(int)
-            ),
-            vol.Required(
-                CONF_BACKWARD_MINUTES_GOAL, default=DEFAULT_BACKWARD_MINUTES_GOAL
-            ): vol.All(_number(0, 120, 1, "min"), vol.Coerce(int)),
-            vol.Required(CONF_FORWARD_GOAL, default=DEFAULT_FORWARD_GOAL): vol.All(
-                _number(0, 100000, 500, "steps"), vol.Coerce(int)
-            ),
-            vol.Required(CONF_SEDENTARY_MINUTES, default=DEFAULT_SEDENTARY_MINUTES): vol.All(
-                _number(1, 480, 1, "min"), vol.Coerce(int)
-            ),
-            vol.Required(
-                CONF_ACTIVE_START, default=DEFAULT_ACTIVE_START.isoformat()
-            ): TimeSelector(),
-            vol.Required(CONF_ACTIVE_END, default=DEFAULT_ACTIVE_END.isoformat()): TimeSelector(),
-            vol.Required(CONF_MAX_NUDGES, default=DEFAULT_MAX_NUDGES): vol.All(
-                _number(0, 24, 1), vol.Coerce(int)
-            ),
-            vol.Required(CONF_EQUIVALENCE, default=DEFAULT_EQUIVALENCE): vol.All(
-                _number(1, 50, 0.5), vol.Coerce(float)
-            ),
+            **{
+                vol.Required(key, default=OPTION_DEFAULTS[key]): field
+                for key, field in fields.items()
+            },
         }
     )

@@ -15,25 +15,16 @@ from .const import (
     CONF_MAX_NUDGES,
     CONF_PLACEMENT,
     CONF_SEDENTARY_MINUTES,
-    DEFAULT_ACTIVE_END,
-    DEFAULT_ACTIVE_START,
-    DEFAULT_BACKWARD_GOAL,
-    DEFAULT_BACKWARD_MINUTES_GOAL,
     DEFAULT_EQUIVALENCE,
     DEFAULT_FORWARD_GOAL,
-    DEFAULT_MAX_NUDGES,
-    DEFAULT_SEDENTARY_MINUTES,
+    OPTION_DEFAULTS,
 )
 from .gait import Placement
 from .nudge import NudgeSettings
 
 
-def _time(value: Any, default: time) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        return time.fromisoformat(value)
-    return default
+def _time(value: Any) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,21 +39,17 @@ class Settings:
     @classmethod
     def from_entry(cls, data: Mapping[str, Any], options: Mapping[str, Any]) -> Self:
         """Options override what the config flow stored."""
-        merged = {**data, **options}
+        merged = {**OPTION_DEFAULTS, CONF_PLACEMENT: Placement.WAIST, **data, **options}
         return cls(
-            placement=Placement(merged.get(CONF_PLACEMENT, Placement.WAIST)),
-            forward_goal=int(merged.get(CONF_FORWARD_GOAL, DEFAULT_FORWARD_GOAL)),
-            equivalence=float(merged.get(CONF_EQUIVALENCE, DEFAULT_EQUIVALENCE)),
+            placement=Placement(merged[CONF_PLACEMENT]),
+            forward_goal=int(merged[CONF_FORWARD_GOAL]),
+            equivalence=float(merged[CONF_EQUIVALENCE]),
             nudge=NudgeSettings(
-                sedentary_minutes=int(
-                    merged.get(CONF_SEDENTARY_MINUTES, DEFAULT_SEDENTARY_MINUTES)
-                ),
-                active_start=_time(merged.get(CONF_ACTIVE_START), DEFAULT_ACTIVE_START),
-                active_end=_time(merged.get(CONF_ACTIVE_END), DEFAULT_ACTIVE_END),
-                max_per_day=int(merged.get(CONF_MAX_NUDGES, DEFAULT_MAX_NUDGES)),
-                backward_goal=int(merged.get(CONF_BACKWARD_GOAL, DEFAULT_BACKWARD_GOAL)),
-                backward_minutes_goal=int(
-                    merged.get(CONF_BACKWARD_MINUTES_GOAL, DEFAULT_BACKWARD_MINUTES_GOAL)
-                ),
+                sedentary_minutes=int(merged[CONF_SEDENTARY_MINUTES]),
+                active_start=_time(merged[CONF_ACTIVE_START]),
+                active_end=_time(merged[CONF_ACTIVE_END]),
+                max_per_day=int(merged[CONF_MAX_NUDGES]),
+                backward_goal=int(merged[CONF_BACKWARD_GOAL]),
+                backward_minutes_goal=int(merged[CONF_BACKWARD_MINUTES_GOAL]),
             ),
         )

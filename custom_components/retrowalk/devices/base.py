@@ -136,13 +136,15 @@ class WearableProtocol(ABC):
     min_mtu: ClassVar[int] = 23
     has_gyro: ClassVar[bool]
     nominal_rate: ClassVar[float]
+    # What its advertisements carry; matches() and manifest_matchers() both derive from these.
+    advertised_services: ClassVar[tuple[str, ...]] = ()
+    name_prefixes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, on_error: Callable[[DecodeError], None] | None = None) -> None:
         self.error_counts: Counter[str] = Counter()
         self._on_error = on_error
 
     @classmethod
-    @abstractmethod
     def matches(
         cls,
         name: str | None,
@@ -150,11 +152,17 @@ class WearableProtocol(ABC):
         manufacturer_data: Mapping[int, bytes],
     ) -> bool:
         """Whether an advertisement belongs to this wearable."""
+        return has_service(service_uuids, cls.advertised_services) or matches_name(
+            name, cls.name_prefixes
+        )
 
     @classmethod
-    @abstractmethod
     def manifest_matchers(cls) -> list[dict[str, Any]]:
-        """Entries for manifest.json's `bluetooth` key."""
+        """Entries for manifest.json's `bluetooth` key (the same rules as matches())."""
+        return [
+            *({"service_uuid": uuid, "connectable": True} for uuid in cls.advertised_services),
+            *({"local_name": f"{prefix}*", "connectable": True} for prefix in cls.name_prefixes),
+        ]
 
     @abstractmethod
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:

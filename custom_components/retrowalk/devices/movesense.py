@@ -12,9 +12,9 @@ IMU6 data: u32 LE timestamp (ms) of the first sample, N x acc xyz float32 (m/s^2
 N x gyro xyz float32 (deg/s). The sensor unsubscribes everything on disconnect.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 import struct
-from typing import Any, override
+from typing import override
 
 import numpy as np
 
@@ -29,8 +29,6 @@ from .base import (
     SetupError,
     WearableProtocol,
     check_physical,
-    has_service,
-    matches_name,
     now_if_none,
     uuid16,
 )
@@ -95,6 +93,8 @@ class Movesense(WearableProtocol):
     min_mtu = 23
     has_gyro = True
     nominal_rate = 104.0
+    advertised_services = (GSP_SERVICE,)
+    name_prefixes = (NAME_PREFIX,)
 
     def __init__(
         self,
@@ -111,24 +111,6 @@ class Movesense(WearableProtocol):
         self._clock = Unwrapper(32)
         self._pending: bytes | None = None
         self._max_payload: int | None = None
-
-    @override
-    @classmethod
-    def matches(
-        cls,
-        name: str | None,
-        service_uuids: Sequence[str],
-        manufacturer_data: Mapping[int, bytes],
-    ) -> bool:
-        return matches_name(name, (NAME_PREFIX,)) or has_service(service_uuids, (GSP_SERVICE,))
-
-    @override
-    @classmethod
-    def manifest_matchers(cls) -> list[dict[str, Any]]:
-        return [
-            {"local_name": f"{NAME_PREFIX}*", "connectable": True},
-            {"service_uuid": GSP_SERVICE, "connectable": True},
-        ]
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:

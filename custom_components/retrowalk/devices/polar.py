@@ -17,12 +17,12 @@ Wire format:
   GYRO type 0 x factor = deg/s.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 import math
 import struct
-from typing import Any, ClassVar, override
+from typing import ClassVar, override
 
 import numpy as np
 
@@ -38,7 +38,6 @@ from .base import (
     SetupError,
     WearableProtocol,
     check_physical,
-    matches_name,
     now_if_none,
 )
 from .merge import ImuMerger
@@ -261,7 +260,6 @@ class PolarPmdProtocol(WearableProtocol):
     """Shared PMD logic; subclasses pick the measurements and the preferred rate."""
 
     manufacturer = "Polar Electro"
-    name_prefixes: ClassVar[tuple[str, ...]]
     measurements: ClassVar[tuple[int, ...]]
 
     def __init__(
@@ -277,21 +275,6 @@ class PolarPmdProtocol(WearableProtocol):
         self._epoch_ns: int | None = None
         self._early: list[tuple[bytes, float]] | None = []
         self._merger = ImuMerger() if GYRO in self.measurements else None
-
-    @override
-    @classmethod
-    def matches(
-        cls,
-        name: str | None,
-        service_uuids: Sequence[str],
-        manufacturer_data: Mapping[int, bytes],
-    ) -> bool:
-        return matches_name(name, cls.name_prefixes)
-
-    @override
-    @classmethod
-    def manifest_matchers(cls) -> list[dict[str, Any]]:
-        return [{"local_name": f"{p}*", "connectable": True} for p in cls.name_prefixes]
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:

@@ -1,7 +1,7 @@
 """Decoder and setup sequence for the open Retrowalk IMU profile (see retrowalk_imu_spec)."""
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, override
+from collections.abc import Callable
+from typing import override
 
 from custom_components.retrowalk.gait.types import Placement
 
@@ -12,8 +12,6 @@ from .base import (
     SetupError,
     WearableProtocol,
     check_physical,
-    has_service,
-    matches_name,
     now_if_none,
 )
 from .retrowalk_imu_spec import (
@@ -52,6 +50,8 @@ class RetrowalkImu(WearableProtocol):
     min_mtu = 26
     has_gyro = True
     nominal_rate = 104.0
+    advertised_services = (SERVICE_UUID,)
+    name_prefixes = (LOCAL_NAME_PREFIX,)
 
     def __init__(
         self,
@@ -66,26 +66,6 @@ class RetrowalkImu(WearableProtocol):
         self._timeline = Timeline()
         self._clock = Unwrapper(32)
         self._last_seq: int | None = None
-
-    @override
-    @classmethod
-    def matches(
-        cls,
-        name: str | None,
-        service_uuids: Sequence[str],
-        manufacturer_data: Mapping[int, bytes],
-    ) -> bool:
-        return has_service(service_uuids, (SERVICE_UUID,)) or matches_name(
-            name, (LOCAL_NAME_PREFIX,)
-        )
-
-    @override
-    @classmethod
-    def manifest_matchers(cls) -> list[dict[str, Any]]:
-        return [
-            {"service_uuid": SERVICE_UUID, "connectable": True},
-            {"local_name": f"{LOCAL_NAME_PREFIX}*", "connectable": True},
-        ]
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:

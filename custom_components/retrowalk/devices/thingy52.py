@@ -10,10 +10,10 @@ xyz int16 Q6.10 (g), gyro xyz int16 Q11.5 (deg/s), compass xyz int16 Q12.4 (uT).
 starts when the raw CCCD is enabled. No timestamps; the MPU-9250 stays at +-2 g / +-2000 dps.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 import struct
-from typing import Any, override
+from typing import override
 
 import numpy as np
 
@@ -28,8 +28,6 @@ from .base import (
     SetupError,
     WearableProtocol,
     check_physical,
-    has_service,
-    matches_name,
     now_if_none,
 )
 from .timeline import ReceiveTimeline
@@ -99,6 +97,8 @@ class Thingy52(WearableProtocol):
     min_mtu = 23
     has_gyro = True
     nominal_rate = 50.0
+    advertised_services = (CONFIGURATION_SERVICE,)
+    name_prefixes = (NAME_PREFIX,)
 
     def __init__(
         self,
@@ -112,23 +112,6 @@ class Thingy52(WearableProtocol):
             raise ValueError(f"Thingy:52 motion rate must be {MIN_RATE_HZ}-{MAX_RATE_HZ} Hz")
         self.rate = rate
         self._timeline = ReceiveTimeline(1.0 / rate)
-
-    @override
-    @classmethod
-    def matches(
-        cls,
-        name: str | None,
-        service_uuids: Sequence[str],
-        manufacturer_data: Mapping[int, bytes],
-    ) -> bool:
-        return has_service(service_uuids, (CONFIGURATION_SERVICE,)) or matches_name(
-            name, (NAME_PREFIX,)
-        )
-
-    @override
-    @classmethod
-    def manifest_matchers(cls) -> list[dict[str, Any]]:
-        return [{"service_uuid": CONFIGURATION_SERVICE, "connectable": True}]
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
