@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 import json
 import os
@@ -174,8 +175,11 @@ class Suite:
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), 300)
         except TimeoutError:
-            os.killpg(proc.pid, signal.SIGKILL)
             raise CheckFailedError(f"browser phase {phase} timed out") from None
+        finally:  # the browser goes with its driver, also when the suite is interrupted
+            if proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
         lines = out.decode().strip().splitlines()
         result = json.loads(lines[-1]) if lines else {"ok": False, "error": "no output"}
         self.check(f"browser {phase}", bool(result.get("ok")), result.get("error") or "ok")
