@@ -75,3 +75,21 @@ async def test_bad_scenario_in_yaml_is_logged_not_fatal(
     assert await async_setup_component(hass, DOMAIN, config)
     assert "Virtual wearable not started: bad scenario" in caplog.text
     assert DEFAULT_ADDRESS not in DEVICES
+
+
+def test_a_new_scenario_keeps_the_sensor_mounting() -> None:
+    from custom_components.retrowalk.gait import Placement
+    from custom_components.retrowalk.virtual.device import VirtualWearable
+    from custom_components.retrowalk.virtual.model import parse_scenario
+
+    device = VirtualWearable(
+        address="AA:BB:CC:DD:EE:01",
+        name="x",
+        placement=Placement.FOOT,
+        scenario=parse_scenario("sit:10s"),
+        seed=3,
+    )
+    before = device._stream.mounting.copy()
+    device.advance(50)
+    device.play(parse_scenario("forward:10"))
+    assert (device._stream.mounting == before).all()

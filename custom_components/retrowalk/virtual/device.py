@@ -97,12 +97,15 @@ class VirtualWearable:
         """The wearer starts a new scenario now (the sample clock keeps running)."""
         if loop is not None:
             self.loop = loop
+        # Same sensor, same strap: a new scenario must not re-mount it (the engine learned its
+        # orientation); only the wearer's variability continues with a new seed.
         self._stream = ScenarioStream(
             scenario,
             self.placement,
             rate=SUPPORTED_RATE,
             seed=self.seed + self._seq,
             loop=self.loop,
+            mounting=self._stream.mounting,
         )
 
     @property
