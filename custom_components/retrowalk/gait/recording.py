@@ -53,7 +53,7 @@ def read_recording(path: str | Path) -> Recording:
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise RecordingError(f"{path}: cannot read: {err}") from None
     if not rows:
         raise EmptyRecordingError(f"{path}: empty file (expected a header t,ax,ay,az[,gx,gy,gz])")
