@@ -11,22 +11,31 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+import json
 import logging
+import os
+from pathlib import Path
 import random
+import tempfile
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir, storage
 from homeassistant.util import dt as dt_util
+from hypothesis import HealthCheck, given, settings, strategies as st
+import numpy as np
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.const import RECONNECT_BACKOFF
+from custom_components.retrowalk.const import DOMAIN, RECONNECT_BACKOFF
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.devices.base import SampleBatch
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.gait import Direction, EngineUpdate, GaitEngine, Placement
+from custom_components.retrowalk.gait.recording import RecordingError, read_recording
 from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
 from custom_components.retrowalk.virtual.model import parse_scenario, scenario_seconds
 
@@ -261,3 +270,349 @@ async def test_reconnect_refused_then_out_of_range_logs_once_and_recovers(
     assert coordinator.ledger.today.forward <= device.truth.delivered[Direction.FORWARD] + 2
     assert device.truth.missed[Direction.FORWARD] > 0
     assert connection.connections == 2
+
+
+# --- mangled notifications, sequence wrap, device clock jumps -------------------------------
+
+MANGLE_SCENARIO = "forward:120,sit:3s,backward:80,sit:3s"
+SEQ = slice(2, 4)  # frame header: version u8, flags u8, seq u16, t0 u32 (µs) ...
+T0 = slice(4, 8)
+
+
+def patch_header(data: bytes, *, seq: int | None = None, t0_us: int | None = None) -> bytes:
+    out = bytearray(data)
+    if seq is not None:
+        out[SEQ] = (seq & 0xFFFF).to_bytes(2, "little")
+    if t0_us is not None:
+        out[T0] = (t0_us % 2**32).to_bytes(4, "little")
+    return bytes(out)
+
+
+async def play_against_reference(
+    hass: HomeAssistant, device: VirtualWearable, scenario: str, seed: int
+) -> tuple[RetrowalkCoordinator, Counter[Direction], Counter[Direction]]:
+    """Walk `device` (already attached) and an uninterrupted reference through `scenario`."""
+    ref = Reference(scenario, seed=seed)
+    await ref.start()
+    coordinator = await setup_entry(hass, entry_for())
+    rng = random.Random(seed)
+    while not device.scenario_finished:
+        n = rng.randint(1, 20)
+        device.advance(n)
+        ref.device.advance(n)
+        if rng.random() < 0.05:
+            await hass.async_block_till_done()
+    device.drop_link()
+    await hass.async_block_till_done()
+    return coordinator, counts(coordinator), ref.finish()
+
+
+async def test_duplicate_and_truncated_notifications_change_nothing(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    device = make_wearable(MANGLE_SCENARIO, loop=False, seed=3)
+    rng = random.Random(3)
+
+    def mangle(data: bytes) -> list[bytes]:
+        roll = rng.random()
+        if roll < 0.1:
+            return [data, data]  # delivered twice
+        if roll < 0.2:
+            return [data[: rng.randrange(len(data))], data]  # a truncated copy first
+        if roll < 0.25:
+            return [data, data + b"\x00" * rng.randint(1, 8)]  # an overlong copy after
+        return [data]
+
+    device.frame_filter = mangle
+    coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 3)
+    errors = coordinator.decode_errors
+    assert errors["duplicate"] > 10
+    assert errors["length"] > 10
+    assert got == want
+    assert coordinator.stats.lost_samples == 0
+
+
+async def test_reordered_notifications_are_dropped_as_stale_never_counted_twice(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    device = make_wearable(MANGLE_SCENARIO, loop=False, seed=4)
+    rng = random.Random(4)
+    held: list[bytes] = []
+
+    def swap(data: bytes) -> list[bytes]:
+        if held:
+            return [data, held.pop()]  # the held frame arrives after its successor
+        if rng.random() < 0.03:
+            held.append(data)
+            return []
+        return [data]
+
+    device.frame_filter = swap
+    coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 4)
+    swaps = coordinator.decode_errors["stale"]
+    assert swaps > 5
+    assert coordinator.stats.lost_samples > 0  # the late frame's samples are a gap, not replayed
+    for d in DIRECTIONS:
+        assert want[d] - EDGE_ALLOWANCE * swaps <= got[d] <= want[d], (d, got, want)
+
+
+async def test_sequence_number_wraps_mid_walk(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    device = make_wearable(MANGLE_SCENARIO, loop=False, seed=5)
+    sent: list[int] = []
+
+    def near_wrap(data: bytes) -> list[bytes]:
+        seq = (int.from_bytes(data[SEQ], "little") + 65536 - 300) & 0xFFFF  # wraps at frame 300
+        sent.append(seq)
+        return [patch_header(data, seq=seq)]
+
+    device.frame_filter = near_wrap
+    coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 5)
+    assert 65535 in sent
+    assert sent.index(0) == sent.index(65535) + 1
+    assert len(sent) > 1000
+    assert got == want
+    assert not coordinator.decode_errors
+    assert coordinator.stats.lost_samples == 0
+    assert coordinator.stats.gaps == 0
+
+
+@pytest.mark.parametrize(
+    "jump_us",
+    [3_600_000_000, -20_000_000, 2**32 - 5_000_000],
+    ids=["forward_1h", "back_20s", "wrap_back_5s"],
+)
+async def test_device_clock_jump_mid_walk(
+    hass: HomeAssistant, make_wearable: MakeWearable, jump_us: int
+) -> None:
+    device = make_wearable(MANGLE_SCENARIO, loop=False, seed=6)
+    frames = 0
+
+    def jump(data: bytes) -> list[bytes]:
+        nonlocal frames
+        frames += 1
+        if frames < 400:
+            return [data]
+        return [patch_header(data, t0_us=int.from_bytes(data[T0], "little") + jump_us)]
+
+    device.frame_filter = jump
+    coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 6)
+    assert frames > 1000
+    assert coordinator.stats.gap_seconds < 5  # a jump is not an hour of missing data
+    for d in DIRECTIONS:
+        assert want[d] - EDGE_ALLOWANCE <= got[d] <= want[d], (d, got, want)
+
+
+# --- restarts and the store -----------------------------------------------------------------
+
+
+async def test_restart_mid_bout_keeps_counts_and_never_double_counts(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    scenario = "forward:200,backward:120"
+    device = make_wearable(scenario, loop=False, seed=8)
+    ref = Reference(scenario, seed=8)
+    await ref.start()
+    entry = entry_for()
+    coordinator = await setup_entry(hass, entry)
+    rng = random.Random(8)
+    restarts = 0
+
+    def lockstep(samples: int) -> None:
+        for _ in range(samples // 10):
+            device.advance(10)
+            ref.device.advance(10)
+
+    for _ in range(6):
+        lockstep(rng.randint(8, 25) * SUPPORTED_RATE)  # mid-bout: both directions are long
+        await hass.async_block_till_done()
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+        saved = coordinator.ledger.to_dict()  # the engine's held steps were flushed on unload
+        lockstep(SUPPORTED_RATE)  # Home Assistant is down for a second of walking
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        coordinator = entry.runtime_data
+        assert coordinator.ledger.to_dict() == saved  # identical after the restart
+        assert state(hass, FORWARD) == str(saved["today"]["forward"])
+        await reconnect(hass, coordinator)
+        restarts += 1
+    while not device.scenario_finished:
+        lockstep(SUPPORTED_RATE)
+    device.drop_link()
+    await hass.async_block_till_done()
+    got, want = counts(coordinator), ref.finish()
+    missed = device.truth.missed
+    assert missed.total() > 0
+    for d in DIRECTIONS:
+        assert got[d] <= want[d], (d, got, want)
+        assert got[d] >= want[d] - missed[d] - EDGE_ALLOWANCE * restarts, (d, got, want)
+    lifetime = coordinator.ledger.lifetime
+    assert (lifetime.forward, lifetime.backward) == (
+        got[Direction.FORWARD],
+        got[Direction.BACKWARD],
+    )
+
+
+REAL_STORE_LOAD = storage.Store._async_load  # captured before the test harness mocks it
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+async def test_damaged_store_file_restores_counts_from_the_backup(
+    hass: HomeAssistant, make_wearable: MakeWearable, damage: str
+) -> None:
+    """Real files on disk (the suite's in-memory storage is bypassed for Retrowalk's keys)."""
+    mocked_load = storage.Store._async_load
+
+    async def load(store: storage.Store[Any]) -> Any:
+        if store.key.startswith("retrowalk."):
+            return await REAL_STORE_LOAD(store)
+        return await mocked_load(store)
+
+    make_wearable()
+    entry = entry_for()
+    good = {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), "forward": 321, "backward": 45},
+            "lifetime": {"day": "0001-01-01", "forward": 9876, "backward": 1234},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    }
+    later = json.loads(json.dumps(good))
+    later["ledger"]["lifetime"]["forward"] = 9999  # the lost newer state
+    primary = Path(hass.config.path(".storage", f"retrowalk.{entry.entry_id}"))
+    backup = primary.with_name(primary.name + ".backup")
+    wrapped = {"version": 1, "minor_version": 1, "key": "x", "data": later}
+    text = json.dumps(wrapped)
+    broken = {"truncated": text[: len(text) // 2], "garbage": "\x00{]]not json", "empty": ""}
+    primary.parent.mkdir(parents=True, exist_ok=True)
+    created = [primary, backup]
+    try:
+        primary.write_text(broken[damage])
+        backup.write_text(json.dumps({**wrapped, "key": "y", "data": good}))
+        # Patched and restored here, inside the harness's own storage mock.
+        with patch.object(storage.Store, "_async_load", load):
+            coordinator = await setup_entry(hass, entry)
+        assert coordinator.ledger.lifetime.forward == 9876
+        assert coordinator.ledger.today.forward == 321
+        assert coordinator.ledger.today.backward == 45
+        issues = ir.async_get(hass)
+        assert issues.async_get_issue(DOMAIN, f"store_restored_{entry.entry_id}") is not None
+    finally:
+        for path in [*created, *primary.parent.glob(primary.name + ".corrupt.*")]:
+            path.unlink(missing_ok=True)
+
+
+# --- the recording-CSV reader -----------------------------------------------------------------
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("RETROWALK_FUZZ_EXAMPLES", "200")) * 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CELLS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(["", " ", "nan", "-inf", "1e999", "0x10", "1_0", "١٢", '"1,2"', "t", "\x00"]),
+    st.text(max_size=6),
+)
+HEADERS = st.lists(
+    st.sampled_from(["t", "ax", "ay", "az", "gx", "gy", "gz", " T ", "AX", "x", ""]),
+    max_size=9,
+).map(",".join)
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> bytes:
+    kind = draw(st.sampled_from(["bytes", "text", "rows", "valid_mutated"]))
+    if kind == "bytes":
+        return draw(st.binary(max_size=400))
+    if kind == "text":
+        return draw(st.text(max_size=400)).encode("utf-8", "surrogatepass")
+    if kind == "rows":
+        header = draw(st.one_of(HEADERS, st.just("t,ax,ay,az,gx,gy,gz")))
+        rows = draw(st.lists(st.lists(CELLS, max_size=8).map(",".join), max_size=12))
+        newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+        return newline.join([header, *rows]).encode("utf-8", "surrogatepass")
+    n = draw(st.integers(1, 12))
+    gyro = draw(st.booleans())
+    rows = [
+        ",".join(str(v) for v in [0.01 * k, 0.1, 0.2, 9.8, *([0.0, 0.1, 0.2] if gyro else [])])
+        for k in range(n)
+    ]
+    text = "\n".join(["t,ax,ay,az" + (",gx,gy,gz" if gyro else ""), *rows]) + "\n"
+    data = bytearray(text.encode())
+    for _ in range(draw(st.integers(0, 4))):
+        i = draw(st.integers(0, len(data) - 1))
+        op = draw(st.sampled_from(["flip", "cut", "insert", "delete"]))
+        if op == "flip":
+            data[i] ^= 1 << draw(st.integers(0, 7))
+        elif op == "cut":
+            del data[i:]
+            if not data:
+                break
+        elif op == "insert":
+            data[i:i] = draw(st.binary(min_size=1, max_size=6))
+        else:
+            del data[i]
+            if not data:
+                break
+    return bytes(data)
+
+
+def check_recording(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "rec.csv")
+        path.write_bytes(content)
+        error: RecordingError | None = None
+        try:
+            rec = read_recording(path)
+        except RecordingError as err:
+            error = err
+    if error is not None:
+        assert str(error).startswith(str(path))  # one line naming the file
+        return
+    n = len(rec)
+    assert n > 0
+    assert rec.acc.shape == (n, 3)
+    assert rec.gyro is None or rec.gyro.shape == (n, 3)
+    assert np.all(np.isfinite(rec.t)) and np.all(np.isfinite(rec.acc))
+    assert np.all(np.diff(rec.t) > 0)
+
+
+@FUZZ
+@given(content=csv_files())
+def test_recording_reader_raises_only_its_typed_errors(content: bytes) -> None:
+    check_recording(content)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xff\xfe\x00t,ax",
+        b"t,ax,ay,az\n" + b"1," * 70_000 + b"\n",
+        b't,ax,ay,az\n"' + b"9" * 140_000 + b'",1,2,3\n',  # a field beyond csv's size limit
+        b'"t,ax,ay,az\n0,1,2,3\n',  # an unterminated quote swallows the rest
+        b"t,ax,ay,az,gx\n0,1,2,3,4\n",
+        b"t,ax,ay,az\n0,1,2,3\n0,1,2,3\n",
+        b"t,ax,ay,az\n0,1,2,nan\n",
+        b"t,ax,ay,az\n0,1,2,3\x00\n",
+    ],
+    ids=[
+        "empty",
+        "utf16",
+        "wide_row",
+        "huge_field",
+        "open_quote",
+        "gyro_part",
+        "dup_t",
+        "nan",
+        "nul",
+    ],
+)
+def test_recording_reader_edge_cases(content: bytes) -> None:
+    check_recording(content)
