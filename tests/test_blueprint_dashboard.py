@@ -4,18 +4,29 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 import shutil
+from types import SimpleNamespace
 from typing import Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
-import homeassistant.components.mobile_app.device_action  # noqa: F401 - patched below
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util, yaml as yaml_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+import probatio as vol
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    async_fire_time_changed,
+    mock_integration,
+    mock_platform,
+)
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.retrowalk.const import (
@@ -105,38 +116,49 @@ async def test_blueprint_notifies_and_snoozes(
             },
         }
     }
+    # A stand-in for the companion app's notify device action: the real one needs a phone.
     notify = AsyncMock()
-    with patch(
-        "homeassistant.components.mobile_app.device_action.async_call_action_from_config", notify
-    ):
-        assert await async_setup_component(hass, "automation", config)
-        await hass.async_block_till_done()
-        assert hass.states.get("automation.retrowalk_nudge").state == "on"
+    mock_integration(hass, MockModule("mobile_app"))
+    mock_platform(
+        hass,
+        "mobile_app.device_action",
+        SimpleNamespace(
+            ACTION_SCHEMA=cv.DEVICE_ACTION_BASE_SCHEMA.extend(
+                {
+                    vol.Required("type"): "notify",
+                    vol.Required("message"): cv.template,
+                    vol.Optional("title"): cv.template,
+                    vol.Optional("data"): cv.template_complex,
+                }
+            ),
+            async_call_action_from_config=notify,
+        ),
+    )
+    assert await async_setup_component(hass, "automation", config)
+    await hass.async_block_till_done()
+    assert hass.states.get("automation.retrowalk_nudge").state == "on"
 
-        await walk(device, 15)
-        # From the nudge on, the automation waits for the phone's reply: block_till_done would
-        # wait with it, and with the clock frozen only zero-length sleeps return.
-        for _ in range(4):
-            advance(device, 1)
-            freezer.tick(timedelta(seconds=60))
-            async_fire_time_changed(hass)
-            await settle()
-        assert notify.await_count == 1
-        action = notify.await_args.args[1]
-        variables = notify.await_args.args[2]
-        data = action["data"]
-        buttons = [
-            {
-                k: v.async_render(variables) if hasattr(v, "async_render") else v
-                for k, v in b.items()
-            }
-            for b in data["actions"]
-        ]
-        assert len(buttons) == 2  # Android shows at most three
-        snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
-
-        hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
+    await walk(device, 15)
+    # From the nudge on, the automation waits for the phone's reply: block_till_done would
+    # wait with it, and with the clock frozen only zero-length sleeps return.
+    for _ in range(4):
+        advance(device, 1)
+        freezer.tick(timedelta(seconds=60))
+        async_fire_time_changed(hass)
         await settle()
+    assert notify.await_count == 1
+    action = notify.await_args.args[1]
+    variables = notify.await_args.args[2]
+    data = action["data"]
+    buttons = [
+        {k: v.async_render(variables) if hasattr(v, "async_render") else v for k, v in b.items()}
+        for b in data["actions"]
+    ]
+    assert len(buttons) == 2  # Android shows at most three
+    snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
+    await settle()
     assert coordinator.nudges.snoozed_until is not None
     assert coordinator.nudges.snoozed_until - dt_util.now() > timedelta(minutes=19)
 
