@@ -3,8 +3,9 @@ refused connections and lost proxy slots, mangled notifications, sequence wrap, 
 restarts in the middle of a bout, a corrupt store, and a fuzzed recording-CSV reader.
 
 Nothing here mocks the coordinator, the connection or the wearable: faults are injected at the
-virtual device (the radio side) or on disk, and counts are compared with an identical wearable
-that walks the same scenario without faults.
+virtual device (the radio side) or on disk. Counts are compared with a reference run: the same
+scenario and seed on a second virtual wearable streaming, without faults, straight into the same
+decoder and gait engine outside Home Assistant (`Reference`).
 """
 
 import asyncio
