@@ -93,3 +93,26 @@ def test_a_new_scenario_keeps_the_sensor_mounting() -> None:
     device.advance(50)
     device.play(parse_scenario("forward:10"))
     assert (device._stream.mounting == before).all()
+
+
+def test_the_sensor_keeps_streaming_after_the_scenario_ends() -> None:
+    from custom_components.retrowalk.gait import Placement
+    from custom_components.retrowalk.virtual.device import VirtualWearable
+    from custom_components.retrowalk.virtual.model import parse_scenario
+
+    device = VirtualWearable(
+        address="AA:BB:CC:DD:EE:02",
+        name="x",
+        placement=Placement.FOOT,
+        scenario=parse_scenario("forward:10"),
+        seed=3,
+        loop=False,
+    )
+    total = 0
+    while not device.scenario_finished:
+        total += device.advance(100)
+    steps = sum(device.truth.missed.values())
+    assert device.advance(500) == 500  # sitting still, still sampled
+    assert sum(device.truth.missed.values()) == steps == 10
+    device.play(parse_scenario("sit:1s"), loop=False)
+    assert not device.scenario_finished

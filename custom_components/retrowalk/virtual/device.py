@@ -27,13 +27,15 @@ from ..devices.retrowalk_imu_spec import (
     parse_command,
 )
 from ..gait.types import Direction, Placement
-from .model import ScenarioStream, Segment
+from .model import Activity, ScenarioStream, Segment
 
 _LOGGER = logging.getLogger(__name__)
 
 BATTERY_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 SUPPORTED_RATE = 104
 DEFAULT_MTU = 247
+# What the wearer does once a non-looping scenario has ended.
+REST = [Segment(activity=Activity.SIT, seconds=600.0)]
 
 type Notify = Callable[[bytes], None]
 # Fault injection: turns one outgoing frame into what actually reaches the air (none, one, more).
@@ -84,6 +86,7 @@ class VirtualWearable:
             scenario, placement, rate=SUPPORTED_RATE, seed=seed, loop=loop
         )
         self._sample_index = 0
+        self._ended = False
         self._seq = 0
         self._state = State.IDLE
         self._result = Result.OK
@@ -97,6 +100,10 @@ class VirtualWearable:
         """The wearer starts a new scenario now (the sample clock keeps running)."""
         if loop is not None:
             self.loop = loop
+        self._start(scenario, loop=self.loop)
+        self._ended = False
+
+    def _start(self, scenario: list[Segment], *, loop: bool) -> None:
         # Same sensor, same strap: a new scenario must not re-mount it (the engine learned its
         # orientation); only the wearer's variability continues with a new seed.
         self._stream = ScenarioStream(
@@ -104,14 +111,14 @@ class VirtualWearable:
             self.placement,
             rate=SUPPORTED_RATE,
             seed=self.seed + self._seq,
-            loop=self.loop,
+            loop=loop,
             mounting=self._stream.mounting,
         )
 
     @property
     def scenario_finished(self) -> bool:
         """Whether a non-looping scenario has played to its end."""
-        return self._stream.finished
+        return self._ended or self._stream.finished
 
     @property
     def model_seconds(self) -> float:
@@ -195,6 +202,12 @@ class VirtualWearable:
     def advance(self, samples: int) -> int:
         """Let `samples` sample periods of wearer time pass; returns how many were generated."""
         chunk = self._stream.read(samples)
+        if chunk.t.shape[0] == 0 and samples > 0:
+            # The scenario is over but the wearer is still wearing it: a real sensor keeps
+            # streaming while they sit, so does this one.
+            self._start(REST, loop=True)
+            self._ended = True
+            chunk = self._stream.read(samples)
         n = int(chunk.t.shape[0])
         if n == 0:
             return 0
