@@ -26,6 +26,8 @@ from .options import options_schema, placement_selector
 _LOGGER = logging.getLogger(__name__)
 
 PROBE_TIMEOUT = 15.0
+# A second of samples proves the stream runs (one stray frame would not).
+PROBE_SECONDS = 1.0
 CALIBRATION_TIMEOUT = 180.0
 CALIBRATION_STEPS = 20
 
@@ -160,9 +162,17 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_probe(self) -> str | None:
         assert self._protocol is not None and self._address is not None
+        wanted = int(self._protocol.nominal_rate * PROBE_SECONDS)
+        received = 0
+
+        def streaming(batch: SampleBatch) -> bool:
+            nonlocal received
+            received += len(batch)
+            return received >= wanted
+
         try:
             await async_stream_until(
-                self.hass, self._address, self._protocol, self._name, lambda _b: True, PROBE_TIMEOUT
+                self.hass, self._address, self._protocol, self._name, streaming, PROBE_TIMEOUT
             )
         except DeviceNotFoundError:
             return "not_found"
