@@ -205,3 +205,19 @@ async def test_empty_store_starts_at_zero_without_an_issue(
     coordinator = await setup_entry(hass, entry)
     assert coordinator.ledger.lifetime.total == 0
     assert not ir.async_get(hass).issues
+
+
+async def test_counts_reach_disk_during_a_long_walk(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
+) -> None:
+    """Steps in every notification must not postpone the save forever."""
+    device = make_wearable("forward:400", loop=False)
+    entry = entry_for()
+    coordinator = await setup_entry(hass, entry)
+    start = dt_util.utcnow()
+    for tick in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
+        await walk(device, 5)
+        async_fire_time_changed(hass, start + timedelta(seconds=3 * tick))
+        await hass.async_block_till_done()
+    saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
+    assert 0 < saved <= coordinator.ledger.today.forward

@@ -100,10 +100,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
 
     async def async_load(self) -> None:
         """Restore counts, nudge state and calibration saved before a restart or reload."""
+        # The store validates by restoring: a copy that loads has already been applied.
         loaded = await self.store.async_load(self._restore)
-        if loaded.data is not None:
-            self._restore(loaded.data)
-        elif calibration := self.config_entry.data.get("calibration"):
+        if loaded.data is None and (calibration := self.config_entry.data.get("calibration")):
             self.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
         self._calibration_saved = self.engine.calibration.done

@@ -1,5 +1,6 @@
 """Persistence of counts, nudge state and calibration, with a backup for a corrupt store."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 import logging
 from typing import Any
@@ -34,11 +35,12 @@ class RetrowalkStore:
         self.hass = hass
         self.entry_id = entry_id
         self._primary: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+        self._save_pending = False
         self._backup: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.backup"
         )
 
-    async def async_load(self, validate: Any) -> Loaded:
+    async def async_load(self, validate: Callable[[dict[str, Any]], None]) -> Loaded:
         """Load the primary store, else the backup; `validate` raises on malformed content.
 
         Home Assistant moves an undecodable file aside and reports it; here we also catch content
@@ -58,7 +60,7 @@ class RetrowalkStore:
         return Loaded(None, "none")
 
     @staticmethod
-    def _valid(data: dict[str, Any], validate: Any) -> bool:
+    def _valid(data: dict[str, Any], validate: Callable[[dict[str, Any]], None]) -> bool:
         try:
             validate(data)
         except (KeyError, ValueError, TypeError, AttributeError) as err:
@@ -80,9 +82,21 @@ class RetrowalkStore:
             translation_key="store_restored",
         )
 
-    def schedule_save(self, snapshot: Any) -> None:
-        """Write soon (debounced)."""
-        self._primary.async_delay_save(snapshot, SAVE_DELAY)
+    def schedule_save(self, snapshot: Callable[[], dict[str, Any]]) -> None:
+        """Write within SAVE_DELAY seconds.
+
+        The Store postpones a delayed write on every new request, so during a long walk (steps in
+        every notification) it would never write; one pending write at a time keeps the bound.
+        """
+        if self._save_pending:
+            return
+        self._save_pending = True
+
+        def collect() -> dict[str, Any]:
+            self._save_pending = False
+            return snapshot()
+
+        self._primary.async_delay_save(collect, SAVE_DELAY)
 
     async def async_save_now(self, data: dict[str, Any]) -> None:
         """Write the primary store at once."""
