@@ -46,9 +46,20 @@ REF_ADDRESS = "D0:5E:57:1A:00:02"
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.
 BOUTS = ",".join(["forward:150,sit:3s,backward:90,sit:3s"] * 4)
-# A step at the edge of a gap may be lost beyond the ones the wearer took while disconnected
-# (the engine needs the stride on both sides of a step); never more than this per gap.
-EDGE_ALLOWANCE = 2
+# Steps of a stride cut by a gap are counted from the gait cycle's timing (gait/edges.py); one
+# within a loading response (~0.1 s) of a gap's edge can fall either side of it. Allowed: this
+# many such steps per 10 gaps, at least 2 (observed: 7 and 3 in 129 gaps, forward and backward).
+EDGE_ERRORS_PER_10_GAPS = 1
+
+
+def assert_connected_counts(
+    got: Counter[Direction], want: Counter[Direction], missed: Counter[Direction], gaps: int
+) -> None:
+    """Counts equal the uninterrupted run's minus the steps taken while disconnected."""
+    allowed = max(2, EDGE_ERRORS_PER_10_GAPS * gaps // 10)
+    for d in DIRECTIONS:
+        assert got[d] <= want[d], (d, got, want)  # never more than without the gaps
+        assert abs(got[d] - (want[d] - missed[d])) <= allowed, (d, got, want, missed, allowed)
 
 
 def counts(coordinator: RetrowalkCoordinator) -> Counter[Direction]:
@@ -156,9 +167,7 @@ async def test_random_disconnects_mid_bout_lose_only_the_gap(
     assert drops >= 100
     assert reference.truth.missed.total() == 0
     assert missed.total() > 0
-    for d in DIRECTIONS:
-        assert got[d] <= want[d], (d, got, want)
-        assert got[d] >= want[d] - missed[d] - EDGE_ALLOWANCE * drops, (d, got, want, missed)
+    assert_connected_counts(got, want, missed, drops)
     assert coordinator.stats.gaps >= drops  # every disconnect shows as a gap
     assert coordinator.connection.connections == drops + 1
 
@@ -249,11 +258,12 @@ async def test_reconnect_refused_then_out_of_range_logs_once_and_recovers(
     coordinator = await setup_entry(hass, entry_for())
     connection = coordinator.connection
     await walk(device, 20)
-    before = coordinator.ledger.today.forward
     assert online_lines(caplog) == (0, 0)
 
     device.refuse_connections = 1000
     await drop(hass, device, coordinator)
+    # Counted by now: the steps of the stride the drop cut (the engine is flushed at once).
+    before = coordinator.ledger.today.forward
     await fire_until(hass, lambda: connection.failures >= 2, BACKOFF_MAX)
     device.in_range, device.refuse_connections = False, 0  # then the wearer walks away
     await fire_until(hass, lambda: connection.failures >= 4, BACKOFF_MAX)
@@ -353,8 +363,7 @@ async def test_reordered_notifications_are_dropped_as_stale_never_counted_twice(
     swaps = coordinator.decode_errors["stale"]
     assert swaps > 5
     assert coordinator.stats.lost_samples > 0  # the late frame's samples are a gap, not replayed
-    for d in DIRECTIONS:
-        assert want[d] - EDGE_ALLOWANCE * swaps <= got[d] <= want[d], (d, got, want)
+    assert_connected_counts(got, want, Counter(), swaps)  # a late frame is a hole, nothing missed
 
 
 async def test_sequence_number_wraps_mid_walk(
@@ -401,8 +410,7 @@ async def test_device_clock_jump_mid_walk(
     coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 6)
     assert frames > 1000
     assert coordinator.stats.gap_seconds < 5  # a jump is not an hour of missing data
-    for d in DIRECTIONS:
-        assert want[d] - EDGE_ALLOWANCE <= got[d] <= want[d], (d, got, want)
+    assert_connected_counts(got, want, Counter(), 1)
 
 
 # --- restarts and the store -----------------------------------------------------------------
@@ -446,9 +454,7 @@ async def test_restart_mid_bout_keeps_counts_and_never_double_counts(
     got, want = counts(coordinator), ref.finish()
     missed = device.truth.missed
     assert missed.total() > 0
-    for d in DIRECTIONS:
-        assert got[d] <= want[d], (d, got, want)
-        assert got[d] >= want[d] - missed[d] - EDGE_ALLOWANCE * restarts, (d, got, want)
+    assert_connected_counts(got, want, missed, restarts)
     lifetime = coordinator.ledger.lifetime
     assert (lifetime.forward, lifetime.backward) == (
         got[Direction.FORWARD],

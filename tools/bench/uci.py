@@ -128,8 +128,7 @@ def engine_strides(
             latency.extend(now - s.t for s in new)
         steps += new
     steps += engine.flush().steps
-    # The foot detector reports the other foot's step first, then this foot's heel strike.
-    return [(s.t, s.direction) for s in steps[1::2]]
+    return [(s.t, s.direction) for s in steps if s.sensor_foot]
 
 
 def score(run: str, strides: list[tuple[float, Direction]], ref: list[RefStride]) -> RunScore:

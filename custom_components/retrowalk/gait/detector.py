@@ -39,6 +39,13 @@ class Detector(Protocol):
         """Drop signal buffers after a gap; keep calibration."""
         ...
 
+    def end_segment(self) -> list[StepEvent]:
+        """The data stops (a gap or the end of the stream): steps it showed, then reset().
+
+        Those are steps no later data can confirm, such as the ones of a stride it cut.
+        """
+        ...
+
     def calibrate_forward(self, active: bool) -> None:
         """While active, walking is known to be forward: learn the forward axis from it."""
         ...

@@ -99,18 +99,26 @@ class GaitEngine:
         chunks, gap_s = self._resampler.push(tt, x)
         for chunk in chunks:
             if chunk.new_segment:
-                self._detector.reset()
+                steps += self._detector.end_segment()
             g = chunk.x[:, 3:] if has_gyro else None
             steps += self._detector.feed(chunk.t, chunk.x[:, :3], g)
         return self._finish(steps, ended, gap_s)
 
     def flush(self) -> EngineUpdate:
-        """End of stream: close the current bout and drop signal buffers (learning is kept)."""
-        ended = self._bouts.close()
+        """End of stream: steps the data already showed, the bout closed, buffers dropped.
+
+        Learning is kept. The steps are those of a stride the stream cut (see gait/edges.py).
+        """
+        update = self._finish(self._detector.end_segment(), [], 0.0)
         self._resampler.reset()
-        self._detector.reset()
+        ended = [*update.bouts, *self._bouts.close()]
         return EngineUpdate(
-            steps=(), bouts=tuple(ended), walking=False, direction=None, cadence=None, gap_s=0.0
+            steps=update.steps,
+            bouts=tuple(ended),
+            walking=False,
+            direction=None,
+            cadence=None,
+            gap_s=0.0,
         )
 
     def _in_order(self, t: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray, bool]:

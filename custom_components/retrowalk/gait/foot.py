@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
 from .types import Placement, StepEvent
-from .zupt import GRAVITY, level_frame, stride_displacement
+from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -56,6 +57,7 @@ _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
+_PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
 
 
 class FootDetector:
@@ -75,6 +77,7 @@ class FootDetector:
         self._gyro = np.empty((self._cap, 3))
         self._base = 0  # absolute index of buffer row 0
         self._n = 0
+        self._rhythm = Rhythm()
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -92,6 +95,25 @@ class FootDetector:
         self._last_heel_strike: float | None = None
         self._last_emitted = -math.inf
         self._has_gyro: bool | None = None
+        self._stance_start_t = 0.0
+        # The start of a segment, until its first stance shows how it began: "fresh", then
+        # "still" (began in stance: its first stride may lack the other foot's step) or None.
+        self._head: str | None = "fresh"
+        self._head_landing: int | None = None  # first stance of a segment that began mid-swing
+
+    def end_segment(self) -> list[StepEvent]:
+        """The data stops here (a gap or the end of the stream): steps it already showed."""
+        out: list[StepEvent] = []
+        if self._n and self._has_gyro is not None:
+            th = _THRESHOLDS[(self.placement, self._has_gyro)]
+            if self._head_landing is not None:
+                self._resolve_head(self._base + self._n, th, out)
+            stance = self._stance_start_t if self._in_stance else None
+            end = float(self._t[self._n - 1])
+            out += self._rhythm.before_gap(end, stance, self._last_emitted)
+        self._rhythm.gap()
+        self.reset()
+        return out
 
     def calibrate_forward(self, active: bool) -> None:
         """Start or finish learning forward from a known-forward walk."""
@@ -144,6 +166,14 @@ class FootDetector:
             self._run(bool(still[lo]), start + lo, start + hi, th, events)
         end = start + n
         if (
+            self._head_landing is not None
+            and self._in_stance
+            and end - self._head_landing >= _GRAVITY_SAMPLES * self.fs
+        ):
+            self._resolve_head(end, th, events)
+        if self._head == "fresh" and end > th.max_duration * self.fs:
+            self._head = None  # no stance for that long: whatever began the segment was no stride
+        if (
             self._pending
             and self._in_stance
             and end - self._stance_start >= _PAUSE_IN_SWING * self.fs
@@ -171,12 +201,56 @@ class FootDetector:
             if hi - self._still_start >= max(2, round(th.min_stance * self.fs)):
                 self._in_stance = True
                 self._stance_start = self._still_start
+                self._stance_start_t = float(self._t[self._row(self._stance_start)])
+                if self._head == "fresh":
+                    # A segment starts at absolute index 0 (reset() rebases the buffer).
+                    self._head = "still" if self._stance_start == 0 else None
+                    if self._head is None and self._move_start is None:
+                        self._head_landing = self._stance_start
                 self._end_stride(self._stance_start, th, out)
             return
         self._still_start = None
         if self._in_stance:
             self._in_stance = False
+            if self._head_landing is not None:
+                self._resolve_head(lo, th, out)
             self._leave_stance(lo)
+
+    def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
+        """The segment began mid-swing: count the landing that ended the swing."""
+        landing, self._head_landing = self._head_landing, None
+        if landing is None or self._base > 0 or self._ref_axis is None:
+            return  # the swing's start is gone from the buffer, or no frame was ever learned
+        b = self._row(landing) + 1
+        span = round(_GRAVITY_SAMPLES * self.fs)
+        force = self._acc[b - 1 : min(max(b, self._row(end)), b - 1 + span)].mean(axis=0)
+        norm = float(np.linalg.norm(force))
+        if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
+            return
+        t_hs = float(self._t[b - 1])
+        if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._t[0]):
+            return  # the foot touched down before the data began: only foot flat was seen
+        # A swing long enough to judge gives its own direction; the tail end of one (data that
+        # began just before the landing) takes the direction of the walk it continues.
+        direction = self._rhythm.recent_direction(t_hs)
+        confidence = EDGE_CONFIDENCE
+        if self._swing_peak(0, b) >= th.swing_peak:
+            gyro = self._gyro[:b] if self._has_gyro else None
+            frame = level_frame(force, self._ref_axis)
+            disp = displacement_into_stance(self._acc[:b], gyro, self.fs, frame)
+            dx, dy = float(disp[0]), float(disp[1])
+            if math.hypot(dx, dy) >= 0.5 * th.min_length:
+                direction, confidence = self.axis.classify(math.atan2(dy, dx))
+                confidence = min(confidence, _PARTIAL_CONFIDENCE)
+        if direction is None:
+            return
+        t = max(t_hs, self._last_emitted + 1e-3)
+        out.append(
+            StepEvent(t=t, direction=direction, confidence=round(confidence, 3), sensor_foot=True)
+        )
+        self._last_heel_strike = t_hs
+        self._last_emitted = t
+        self._rhythm.landed(t_hs, direction)
 
     def _leave_stance(self, first_moving: int) -> None:
         if self._pending and (first_moving - self._stance_start) < _PAUSE_IN_SWING * self.fs:
@@ -219,11 +293,7 @@ class FootDetector:
             return False
         acc = self._acc[a:b]
         gyro = self._gyro[a:b] if self._has_gyro else None
-        if gyro is not None:
-            peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", gyro, gyro))))
-        else:
-            peak = float(np.max(np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)))
-        if peak < th.swing_peak:
+        if self._swing_peak(a, b) < th.swing_peak:
             return False
         if self._frame is None or self._ref_axis is None:
             return False
@@ -249,11 +319,28 @@ class FootDetector:
         # no stride period to go by, so its step is put at this foot's toe-off.
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
         t_other = max(t_other, min(t_off, t_hs - 0.05), self._last_emitted + 1e-3)
+        times: tuple[float, ...] = (t_other, t_hs)
+        if self._head == "still":
+            self._head = None
+            if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
+                times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        out.extend(StepEvent(t=x, direction=direction, confidence=conf) for x in (t_other, t_hs))
+        out.extend(
+            StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
+            for x in times
+        )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
+        self._rhythm.stride(t_off, t_hs, direction)
         return True
+
+    def _swing_peak(self, a: int, b: int) -> float:
+        """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
+        if self._has_gyro:
+            gyro = self._gyro[a:b]
+            return float(np.sqrt(np.max(np.einsum("ij,ij->i", gyro, gyro))))
+        acc = self._acc[a:b]
+        return float(np.max(np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)))
 
     # -- sample buffer -------------------------------------------------------------------------
 
@@ -285,7 +372,9 @@ class FootDetector:
         # Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
         span = round(_GRAVITY_SAMPLES * self.fs) + 1
         end = self._base + self._n
-        if self._move_start is not None:
+        if self._head == "fresh" or self._head_landing is not None:
+            keep_from = 0  # the segment's start, until its first swing has been judged
+        elif self._move_start is not None:
             keep_from = self._move_start
         elif self._in_stance:
             keep_from = max(self._stance_start, end - span)

@@ -121,6 +121,11 @@ class TrunkDetector:
         self._last_step = -np.inf
         self._intervals: list[float] = []
 
+    def end_segment(self) -> list[StepEvent]:
+        """The data stops: nothing held is confirmed without the signal after it."""
+        self.reset()
+        return []
+
     def calibrate_forward(self, active: bool) -> None:
         """While active, the walking seen is forward by definition."""
         if active and not self.axis.calibrating:

@@ -32,6 +32,9 @@ class StepEvent:
     t: float
     direction: Direction
     confidence: float
+    # Foot/shank placements: the landing of the foot wearing the sensor (the other foot's steps
+    # are inferred from its strides). False for every step at other placements.
+    sensor_foot: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

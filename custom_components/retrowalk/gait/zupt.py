@@ -115,3 +115,26 @@ def stride_displacement(
     vel -= np.outer(np.arange(1, n + 1) / n, vel[-1])
     disp: FloatArray = vel.sum(axis=0) * dt
     return disp, turn
+
+
+def displacement_into_stance(
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    fs: float,
+    frame: FloatArray,
+) -> FloatArray:
+    """Displacement (x, y, z in `frame`) from the first sample to the last, only the last still.
+
+    For a swing whose start was not seen (the data began mid-stride): integrated backwards from
+    the stance it ends in, whose velocity is zero and whose tilt `frame` gives. Time reversal
+    leaves acceleration unchanged and negates the rotation rate, so the same strap-down
+    integration runs on the reversed signal; no drift correction is possible with one still end.
+    """
+    back = acc[::-1]
+    if gyro is not None:
+        back = _rotate(body_to_start(-gyro[::-1], fs), back)
+    lin = back @ frame.T
+    lin[:, 2] -= GRAVITY
+    dt = 1.0 / fs
+    disp: FloatArray = -(np.cumsum(lin, axis=0) * dt).sum(axis=0) * dt
+    return disp

@@ -1,0 +1,128 @@
+"""Which steps a foot sensor saw when its data stops or starts in the middle of a stride.
+
+The foot detector confirms steps from whole strides (stance to stance), so a gap that cuts a
+stride would lose steps that happened while the data was flowing. The gait cycle says when they
+happen: with this foot landing at 0 and again at P, the other foot lands at about P/2, while this
+foot is still on the ground (stance lasts about 60 % of the cycle). The detector sees a landing
+only when the foot is flat and still, which follows the first contact by the loading response,
+about 10 % of the cycle (Perry's gait phases). Hence, with hs the detected landing:
+- data that ends mid-stride saw the other foot's landing if it reached hs + 0.4 P (it always did
+  once this foot had lifted off), and this foot's next landing if it reached hs + 0.9 P;
+- data that starts mid-swing saw this foot's landing if its contact, 0.1 P before the foot was
+  flat, came after the start; never the other foot's, which came before lift-off;
+- data that starts in stance missed the other foot's landing if it began after hs + 0.4 P (hs
+  estimated from the lift-off and the usual stance length).
+The rhythm (stride period, stance length, direction) comes from the strides just before; a step
+is only claimed at an edge while the walk is steady, so a pause is never mistaken for walking.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+import statistics
+
+from .types import Direction, StepEvent
+
+_HISTORY = 5  # strides the rhythm is the median of
+_MAX_PERIOD = 2.5  # s: longer intervals between heel strikes are pauses, not strides
+_STEADY = 1.3  # the stride in progress may run this many periods past the last heel strike
+_RECENT = 5.0  # s: a walk this recent lends its direction to an edge step too short to judge
+LOADING = 0.1  # first contact to foot flat, as a fraction of the gait cycle
+_STANCE = 0.45  # foot flat to lift-off, as a fraction of the cycle, until strides measure it
+_LONG_STANCE = 1.5  # a stance this many times the usual one means the walk has stopped
+EDGE_CONFIDENCE = 0.6  # cap: an edge step's direction is inferred from a partial stride
+
+
+@dataclass(slots=True)
+class Rhythm:
+    """The walk's recent timing and direction, kept across gaps (not across restarts)."""
+
+    periods: deque[float] = field(default_factory=lambda: deque(maxlen=_HISTORY))
+    stances: deque[float] = field(default_factory=lambda: deque(maxlen=_HISTORY))
+    last_heel_strike: float | None = None
+    direction: Direction | None = None
+    linked: bool = False  # the last heel strike and the next one are in the same segment
+
+    def stride(self, toe_off: float, heel_strike: float, direction: Direction) -> None:
+        """Record a counted stride that lifted off at toe_off and landed at heel_strike."""
+        last = self.last_heel_strike
+        if self.linked and last is not None and 0.0 < heel_strike - last <= _MAX_PERIOD:
+            self.periods.append(heel_strike - last)
+            if last <= toe_off:
+                self.stances.append(toe_off - last)
+        self.last_heel_strike = heel_strike
+        self.direction = direction
+        self.linked = True
+
+    def gap(self) -> None:
+        """The data stopped: the next stride's interval to the last one is no period."""
+        self.linked = False
+
+    def landed(self, heel_strike: float, direction: Direction) -> None:
+        """Record a heel strike seen without its stride (after a gap): timing only."""
+        self.last_heel_strike = heel_strike
+        self.direction = direction
+        self.linked = True
+
+    def _stance(self, period: float) -> float:
+        return statistics.median(self.stances) if self.stances else _STANCE * period
+
+    @property
+    def period(self) -> float | None:
+        """Median stride period (s) of the recent strides."""
+        return statistics.median(self.periods) if self.periods else None
+
+    def before_gap(self, end: float, stance_start: float | None, after: float) -> list[StepEvent]:
+        """Steps of the stride in progress that data ending at `end` saw, if the walk was steady.
+
+        `stance_start` is when the stance the data ended in began (None: the foot was moving);
+        `after` is the time of the last step already reported.
+        """
+        period, last, direction = self.period, self.last_heel_strike, self.direction
+        if period is None or last is None or direction is None:
+            return []
+        if end - last > _STEADY * period:
+            return []  # the walk had paused: nothing says a stride was under way
+        if stance_start is not None and (
+            stance_start != last or end - last > _LONG_STANCE * self._stance(period)
+        ):
+            return []  # a stance that ended no counted stride, or outlasted a stride's: a pause
+        # The other foot's landing, then (once this foot is in the air) this foot's own.
+        phases = (0.5 - LOADING,) if stance_start is not None else (0.5 - LOADING, 1.0 - LOADING)
+        out: list[StepEvent] = []
+        for phase in phases:
+            t = last + phase * period
+            if t > end:
+                break
+            after = min(max(t, after + 1e-3), end)
+            out.append(
+                StepEvent(
+                    t=after,
+                    direction=direction,
+                    confidence=EDGE_CONFIDENCE,
+                    sensor_foot=phase == phases[-1] and len(phases) == 2,
+                )
+            )
+        return out
+
+    def recent_direction(self, t: float) -> Direction | None:
+        """Direction of a walk whose last heel strike was at most a few seconds before t."""
+        last = self.last_heel_strike
+        if last is None or not 0.0 <= t - last <= _RECENT:
+            return None
+        return self.direction
+
+    def other_foot_missed(self, first: float, toe_off: float) -> bool:
+        """Whether data that began in a stance missed the other foot's landing.
+
+        `first` is when the data began, `toe_off` when that stance ended.
+        """
+        period = self.period
+        if period is None:
+            return False
+        heel_strike = toe_off - self._stance(period)
+        return (
+            heel_strike + (0.5 - LOADING) * period < first
+            and self.recent_direction(first) is not None
+        )
