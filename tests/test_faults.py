@@ -5,7 +5,7 @@ restarts in the middle of a bout, a corrupt store, and a fuzzed recording-CSV re
 Nothing here mocks the coordinator, the connection or the wearable: faults are injected at the
 virtual device (the radio side) or on disk. Counts are compared with a reference run: the same
 scenario and seed on a second virtual wearable streaming, without faults, straight into the same
-decoder and gait engine outside Home Assistant (`Reference`).
+decoder and gait engine outside Home Assistant (virtual/reference.py).
 """
 
 import asyncio
@@ -33,16 +33,14 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.const import DOMAIN, RECONNECT_BACKOFF
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
-from custom_components.retrowalk.devices.base import SampleBatch
-from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
-from custom_components.retrowalk.gait import Direction, EngineUpdate, GaitEngine, Placement
+from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.gait.recording import RecordingError, read_recording
 from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
 from custom_components.retrowalk.virtual.model import parse_scenario, scenario_seconds
+from custom_components.retrowalk.virtual.reference import ReferenceRun
 
 from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
 
-REF_ADDRESS = "D0:5E:57:1A:00:02"
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.
 BOUTS = ",".join(["forward:150,sit:3s,backward:90,sit:3s"] * 4)
@@ -78,62 +76,17 @@ async def drop(hass: HomeAssistant, device: VirtualWearable, coordinator: Any) -
     await wait_for(lambda: not coordinator.connection.connected)
 
 
-class DirectLink:
-    """A GATT link straight to a VirtualWearable, without Home Assistant (for reference runs)."""
-
-    def __init__(self, device: VirtualWearable) -> None:
-        self.device = device
-        device.accept(lambda: None)
-
-    @property
-    def mtu(self) -> int:
-        return self.device.mtu
-
-    async def write(self, char: str, data: bytes, *, response: bool = True) -> None:
-        self.device.write(char, data)
-
-    async def read(self, char: str) -> bytes:
-        return self.device.read(char)
-
-    async def start_notify(self, char: str, callback: Callable[[bytes], None]) -> None:
-        self.device.subscribe(char, callback)
-
-
-class Reference:
-    """The same wearer, decoder and gait engine, uninterrupted and outside Home Assistant."""
-
-    def __init__(self, scenario: str, seed: int) -> None:
-        self.device = VirtualWearable(
-            address=REF_ADDRESS,
-            name="Reference",
-            placement=Placement.FOOT,
-            scenario=parse_scenario(scenario),
-            seed=seed,
-            loop=False,
-        )
-        self.engine = GaitEngine(Placement.FOOT)
-        self.counts: Counter[Direction] = Counter()
-
-    async def start(self) -> None:
-        await RetrowalkImu().start(DirectLink(self.device), self._on_batch)
-
-    def _on_batch(self, batch: SampleBatch) -> None:
-        self._count(self.engine.process(batch.t, batch.acc, batch.gyro))
-
-    def _count(self, update: EngineUpdate) -> None:
-        self.counts.update(step.direction for step in update.steps)
-
-    def finish(self) -> Counter[Direction]:
-        self._count(self.engine.flush())
-        return self.counts
+def reference(scenario: str, seed: int) -> ReferenceRun:
+    """The same scenario and seed on an uninterrupted twin outside Home Assistant."""
+    return ReferenceRun(parse_scenario(scenario), placement=Placement.FOOT, seed=seed)
 
 
 async def test_random_disconnects_mid_bout_lose_only_the_gap(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
     faulty = make_wearable(BOUTS, loop=False, seed=7)
-    ref = Reference(BOUTS, seed=7)
-    reference = ref.device
+    ref = reference(BOUTS, seed=7)
+    twin = ref.device
     await ref.start()
     coordinator = await setup_entry(hass, entry_for())
     rng = random.Random(20261124)
@@ -144,7 +97,7 @@ async def test_random_disconnects_mid_bout_lose_only_the_gap(
         while samples > 0:
             n = min(samples, rng.randint(1, 20))
             faulty.advance(n)
-            reference.advance(n)
+            twin.advance(n)
             samples -= n
 
     while True:
@@ -165,7 +118,7 @@ async def test_random_disconnects_mid_bout_lose_only_the_gap(
     got, want = counts(coordinator), ref.finish()
     missed = faulty.truth.missed
     assert drops >= 100
-    assert reference.truth.missed.total() == 0
+    assert twin.truth.missed.total() == 0
     assert missed.total() > 0
     assert_connected_counts(got, want, missed, drops)
     assert coordinator.stats.gaps >= drops  # every disconnect shows as a gap
@@ -303,7 +256,7 @@ async def play_against_reference(
     hass: HomeAssistant, device: VirtualWearable, scenario: str, seed: int
 ) -> tuple[RetrowalkCoordinator, Counter[Direction], Counter[Direction]]:
     """Walk `device` (already attached) and an uninterrupted reference through `scenario`."""
-    ref = Reference(scenario, seed=seed)
+    ref = reference(scenario, seed=seed)
     await ref.start()
     coordinator = await setup_entry(hass, entry_for())
     rng = random.Random(seed)
@@ -421,7 +374,7 @@ async def test_restart_mid_bout_keeps_counts_and_never_double_counts(
 ) -> None:
     scenario = "forward:200,backward:120"
     device = make_wearable(scenario, loop=False, seed=8)
-    ref = Reference(scenario, seed=8)
+    ref = reference(scenario, seed=8)
     await ref.start()
     entry = entry_for()
     coordinator = await setup_entry(hass, entry)

@@ -128,6 +128,11 @@ class VirtualWearable:
     # --- the radio link ---------------------------------------------------------------------
 
     @property
+    def streaming(self) -> bool:
+        """Whether samples generated now reach a subscriber."""
+        return self._state is State.STREAMING and self._notify is not None
+
+    @property
     def connected(self) -> bool:
         """Whether a central holds the link."""
         return self._link_lost is not None
@@ -212,7 +217,7 @@ class VirtualWearable:
         if n == 0:
             return 0
         self._sample_index += n
-        streaming = self._state is State.STREAMING and self._notify is not None
+        streaming = self.streaming
         target = self.truth.delivered if streaming else self.truth.missed
         target.update(direction for _t, direction in chunk.steps)
         if streaming:

@@ -1,0 +1,99 @@
+"""An uninterrupted twin of a virtual wearable, for judging what Home Assistant counted.
+
+The same wearer (scenario, seed, placement), the same protocol decoder and the same gait engine,
+linked directly, without Home Assistant, radio faults or reconnects. Whatever the real path counts
+differently from this twin during the periods it was connected is the link's doing, not the
+engine's: the fault tests and the soak compare against it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from ..devices.base import SampleBatch
+from ..devices.retrowalk_imu import RetrowalkImu
+from ..gait import Direction, GaitEngine, Placement, StepEvent
+from .device import VirtualWearable
+from .segments import Segment
+
+REFERENCE_ADDRESS = "D0:5E:57:1A:FF:FE"
+
+
+class _DirectLink:
+    """A GATT link straight to a VirtualWearable."""
+
+    def __init__(self, device: VirtualWearable) -> None:
+        self.device = device
+        device.accept(lambda: None)
+
+    @property
+    def mtu(self) -> int:
+        return self.device.mtu
+
+    async def write(self, char: str, data: bytes, *, response: bool = True) -> None:
+        self.device.write(char, data)
+
+    async def read(self, char: str) -> bytes:
+        return self.device.read(char)
+
+    async def start_notify(self, char: str, callback: Callable[[bytes], None]) -> None:
+        self.device.subscribe(char, callback)
+
+
+class ReferenceRun:
+    """The same wearer, decoder and gait engine, uninterrupted and outside Home Assistant.
+
+    Counts are kept, not steps, so a day-long run stays small. The owner may say when the real
+    path's link went up and down (link_up/link_down, device clock); steps that happened while it
+    was up are counted separately in `while_connected`.
+    """
+
+    def __init__(
+        self, scenario: list[Segment], *, placement: Placement, seed: int, loop: bool = False
+    ) -> None:
+        self.device = VirtualWearable(
+            address=REFERENCE_ADDRESS,
+            name="Reference",
+            placement=placement,
+            scenario=scenario,
+            seed=seed,
+            loop=loop,
+        )
+        self.engine = GaitEngine(placement)
+        self.totals: Counter[Direction] = Counter()
+        self.while_connected: Counter[Direction] = Counter()
+        self._windows: list[tuple[float, float]] = []
+        self._up_since: float | None = None
+
+    async def start(self) -> None:
+        """Connect and start streaming (the device streams as time is advanced)."""
+        await RetrowalkImu().start(_DirectLink(self.device), self._on_batch)
+
+    def link_up(self, t: float) -> None:
+        """The real path's link came up at device time t."""
+        if self._up_since is None:
+            self._up_since = t
+
+    def link_down(self, t: float) -> None:
+        """The real path's link went down at device time t."""
+        if self._up_since is not None:
+            self._windows.append((self._up_since, t))
+            self._up_since = None
+
+    def _on_batch(self, batch: SampleBatch) -> None:
+        self._count(self.engine.process(batch.t, batch.acc, batch.gyro).steps)
+
+    def _count(self, steps: Iterable[StepEvent]) -> None:
+        # Steps are reported up to ~1.5 s late, so a step is judged by its own time, against
+        # the windows closed since as well as the open one.
+        for step in steps:
+            self.totals[step.direction] += 1
+            up = self._up_since is not None and step.t >= self._up_since
+            if up or any(a <= step.t < b for a, b in reversed(self._windows)):
+                self.while_connected[step.direction] += 1
+
+    def finish(self) -> Counter[Direction]:
+        """End the stream; counts of every step."""
+        self._count(self.engine.flush().steps)
+        return Counter(self.totals)
