@@ -161,7 +161,7 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     return found.state
 
 
-@pytest.mark.parametrize("fault", ["no_slot", "out_of_range"])
+@pytest.mark.parametrize("fault", ["no_slot", "out_of_range", "timeout"])
 async def test_setup_without_a_connection_retries_until_it_can(
     hass: HomeAssistant,
     make_wearable: MakeWearable,
@@ -173,6 +173,8 @@ async def test_setup_without_a_connection_retries_until_it_can(
     device = make_wearable("forward:100", loop=False)
     if fault == "no_slot":
         device.refuse_connections = 1000  # the proxy's slots are all taken
+    elif fault == "timeout":
+        device.hang_connections = 1000  # attempts get no answer until they time out
     else:
         device.in_range = False
     entry = entry_for()
@@ -182,6 +184,8 @@ async def test_setup_without_a_connection_retries_until_it_can(
     coordinator: RetrowalkCoordinator = entry.runtime_data
     connection = coordinator.connection
     await fire_until(hass, lambda: connection.failures >= 2, BACKOFF_MAX)
+    if fault == "timeout":
+        assert device.hang_connections < 1000  # attempts were made and timed out
 
     assert entry.state is ConfigEntryState.LOADED
     assert not connection.connected
@@ -190,7 +194,8 @@ async def test_setup_without_a_connection_retries_until_it_can(
     assert state(hass, FORWARD) == "0"  # counts stay available while the wearable is away
     assert online_lines(caplog) == (1, 0)
 
-    device.in_range, device.refuse_connections = True, 0  # back in range, a slot frees
+    # Back in range, a slot frees, the proxy answers again.
+    device.in_range, device.refuse_connections, device.hang_connections = True, 0, 0
     await fire_until(hass, lambda: connection.connected, BACKOFF_MAX)
     await hass.async_block_till_done()
     assert online_lines(caplog) == (1, 1)

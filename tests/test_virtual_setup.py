@@ -48,6 +48,10 @@ async def test_yaml_starts_an_advertising_wearable_with_actions(
     )
     assert device.refuse_connections == 3
     await hass.services.async_call(
+        DOMAIN, "virtual_wearable_fault", {"fault": "hang", "count": 2}, blocking=True
+    )
+    assert device.hang_connections == 2
+    await hass.services.async_call(
         DOMAIN, "virtual_wearable_fault", {"fault": "out_of_range"}, blocking=True
     )
     assert not device.in_range

@@ -68,6 +68,8 @@ class VirtualBleakClient(BaseBleakClient):
         device = DEVICES.get(self.address)
         if device is None:
             raise BleakError(f"{self.address}: no such device")
+        if device.hangs():
+            await asyncio.Event().wait()  # until the caller's timeout cancels the attempt
         try:
             device.accept(self._link_lost)
         except VirtualRefusedError as err:

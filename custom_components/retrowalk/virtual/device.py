@@ -79,6 +79,8 @@ class VirtualWearable:
         self.loop = loop
         self.in_range = True
         self.refuse_connections = 0
+        # Connection attempts that get no answer at all (a proxy that hangs), until they time out.
+        self.hang_connections = 0
         self.battery = 87
         self.frame_filter: FrameFilter | None = None
         self.truth = Truth()
@@ -136,6 +138,13 @@ class VirtualWearable:
     def connected(self) -> bool:
         """Whether a central holds the link."""
         return self._link_lost is not None
+
+    def hangs(self) -> bool:
+        """Whether the next connection attempt goes unanswered (uses one hang_connections)."""
+        if self.hang_connections <= 0:
+            return False
+        self.hang_connections -= 1
+        return True
 
     def accept(self, link_lost: Callable[[], None]) -> None:
         """A central connects; raises VirtualRefusedError as a real device or proxy would."""

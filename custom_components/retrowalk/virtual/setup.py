@@ -50,7 +50,7 @@ PLAY_SCHEMA = vol.Schema(
 )
 FAULT_SCHEMA = vol.Schema(
     {
-        vol.Required("fault"): vol.In(["drop_link", "out_of_range", "in_range", "refuse"]),
+        vol.Required("fault"): vol.In(["drop_link", "out_of_range", "in_range", "refuse", "hang"]),
         vol.Optional("count", default=1): vol.All(vol.Coerce(int), vol.Range(min=1, max=100)),
     }
 )
@@ -133,6 +133,8 @@ def _register_actions(hass: HomeAssistant, device: VirtualWearable, runner: Real
                 device.in_range = True
             case "refuse":
                 device.refuse_connections = call.data["count"]
+            case "hang":
+                device.hang_connections = call.data["count"]
 
     async def truth(call: ServiceCall) -> ServiceResponse:
         return {
