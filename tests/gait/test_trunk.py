@@ -369,3 +369,22 @@ def test_forward_axis_prefers_a_running_calibration() -> None:
     assert fwd is not None
     assert fwd[1] > 0
     assert fwd[0] == 0
+
+
+def test_slow_step_is_timed_at_the_heel_strike_not_the_higher_hump_before_it() -> None:
+    # Slow walking (0.75 s per step): 0.33 s before each heel strike a higher hump (late single
+    # support), joined to it by a shallow dip, not a valley; the deep valley follows the heel
+    # strike. Each step is counted once and, once the bout has a rhythm, timed at the heel
+    # strike (before that the time may move at most 0.3 s from the peak: the first two stay).
+    period, n_steps, lead = 0.75, 16, 2.0
+    t = 50.0 + np.arange(round((lead + n_steps * period + 2.0) * FS)) / FS
+    steps = 50.0 + lead + period * np.arange(n_steps)
+    vert = np.zeros(len(t))
+    for s in steps:
+        for dt, amp, width in ((-0.33, 3.0, 0.07), (0.0, 2.2, 0.06), (0.22, -3.6, 0.08)):
+            vert += amp * np.exp(-0.5 * ((t - s - dt) / width) ** 2)
+    world = np.stack([np.zeros(len(t)), np.zeros(len(t)), vert - vert.mean() + G], axis=1)
+    acc = world @ MOUNT.T + np.random.default_rng(3).normal(0, 0.05, (len(t), 3))
+    found = np.array([e.t for e in feed(waist(), Walk(t, acc, steps))])
+    assert len(found) == n_steps
+    assert np.allclose(found[2:], steps[2:], atol=0.08)

@@ -1,11 +1,11 @@
 """The trunk detector on a small subset of the real shared recordings: fails if accuracy drops.
 
 Oxford (real phones, per-step foot-switch truth): seven recordings, one per carrying position and
-mixing both users, resampled (anti-aliased) to 50 and 100 Hz and streamed through GaitEngine in
-20-sample batches. Goals from the issue: median |count error| <= 3%, none worse than 8%, per-step
-F1 >= 0.95 within +-0.3 s. The detector was tuned on all 36 optimisation recordings (see the
-trunk module's docstring), so this guards against regressions rather than measuring
-generalisation.
+mixing both users, plus the slowest walk (in the hand on carpet, 0.72 s per step), resampled
+(anti-aliased) to 50 and 100 Hz and streamed through GaitEngine in 20-sample batches. Goals from
+the issue: median |count error| <= 3%, none worse than 8%, per-step F1 >= 0.95 within +-0.3 s.
+The detector was tuned on all 36 optimisation recordings (see the trunk module's docstring), so
+this guards against regressions rather than measuring generalisation.
 
 Bandai (motion capture turned into IMU signals by tools/bvh2rec.py): walk vs walk-back bout
 direction with the forward axis learned from the other styles' forward walks. The issue's goal is
@@ -44,6 +44,8 @@ OXFORD = [
     ("Pixel_Jamie_Hard_InHand_2", Placement.WRIST),
     ("Samsung_Carmelo_Hard_Armband_1", Placement.WRIST),
     ("Pixel_Jamie_Hard_SwingingArm_2", Placement.WRIST),
+    # Its heel strikes can be lower than the hump before them: guards the step timing (F1).
+    ("Pixel_Jamie_Carpet_InHand_1", Placement.WRIST),
 ]
 
 
