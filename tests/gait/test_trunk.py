@@ -388,3 +388,40 @@ def test_slow_step_is_timed_at_the_heel_strike_not_the_higher_hump_before_it() -
     found = np.array([e.t for e in feed(waist(), Walk(t, acc, steps))])
     assert len(found) == n_steps
     assert np.allclose(found[2:], steps[2:], atol=0.08)
+
+
+def test_a_gap_mid_walk_loses_only_the_steps_inside_it() -> None:
+    w = trunk_walk(24)
+    cut_from = int(np.searchsorted(w.t, w.steps[10] + 0.15))
+    cut_to = int(np.searchsorted(w.t, w.steps[12] + 0.15))  # steps 11 and 12 are never seen
+    engine = GaitEngine(Placement.WAIST)
+    steps: list[StepEvent] = []
+    for lo, hi in ((0, cut_from), (cut_to, len(w.t))):
+        for i in range(lo, hi, 20):
+            j = min(i + 20, hi)
+            steps += engine.process(w.t[i:j], w.acc[i:j]).steps
+    steps += engine.flush().steps
+    times = np.array([s.t for s in steps])
+    kept = np.concatenate([w.steps[:11], w.steps[13:]])
+    assert len(steps) == 22
+    assert np.allclose(times, kept, atol=0.08)
+
+
+def test_a_stream_ending_mid_walk_reports_its_last_steps_at_flush() -> None:
+    w = trunk_walk(12)
+    end = int(np.searchsorted(w.t, w.steps[-1] + 0.15))  # the data stops just after a step
+    det = waist()
+    steps = feed(det, Walk(w.t[:end], w.acc[:end], w.steps))
+    steps += det.end_segment()
+    assert len(steps) == 12
+
+
+def test_a_new_clock_after_the_stream_ended_starts_a_new_walk() -> None:
+    det = waist()
+    first = trunk_walk(12, t0=50.0, tail=0.3)
+    feed(det, first)
+    det.end_segment()
+    again = trunk_walk(12, t0=10.0)  # earlier times: a new stream, not a continuation
+    steps = feed(det, again)
+    assert len(steps) == 12
+    assert all(b.t > a.t for a, b in itertools.pairwise(steps))

@@ -16,6 +16,14 @@ strike is the last rise before the segment's closing valley, and in slow walking
 Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
 step of a bout at a slow cadence can take up to ~2.4 s).
 
+Gaps. Where the data stops (a lost link, the end of a stream) the last samples are examined with
+their windows completed by repeating the edge sample, and a peak still waiting for its valley is
+confirmed; where it starts again, examination begins as soon as the smoothing allows. Extrema
+within edge_s of an edge are not trusted (the signal must be seen to turn). The bout, its rhythm
+and the signal level carry over the gap, so a walk that goes on counts from its first step after
+it; the interval across a gap never fills in a step. On the virtual wearer with 0.3-2 s gaps
+this cut the loss from about two steps per gap to about 0.3.
+
 Direction. Walking backwards is, to a good approximation, walking forwards with time reversed.
 Time reversal conjugates the cross-spectrum between vertical and horizontal acceleration, so its
 imaginary part at the step frequency (the "quadrature" vector, along the anterior-posterior axis)
@@ -103,6 +111,7 @@ class TrunkParams:
     run_flight: float = 2.0  # m/s^2: |a| this low means a flight phase
     run_period_s: float = 0.5
     direction_steps: int = 4  # cross-spectrum window, in steps
+    edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
 
 
 class TrunkDetector:
@@ -129,26 +138,46 @@ class TrunkDetector:
     # -- contract --------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget the signal (after a gap); the learned forward axis stays."""
+        """Forget the signal and the walk; the learned forward axis stays."""
+        self._forget_signal()
+        self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
+        self._run: list[tuple[float, float]] = []  # (peak, step time) before a bout is confirmed
+        self._in_bout = False
+        self._last_step = -np.inf
+        self._intervals: list[float] = []
+        self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
+
+    def _forget_signal(self) -> None:
         self._t = np.zeros(0)
         self._a = np.zeros((0, 3))
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
-        self._count = 0  # samples since the reset
-        self._next = self._lag  # stream index of the next sample to examine (skips filter edges)
-        self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
+        self._count = 0  # samples since the signal began
+        self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
         self._best: tuple[float, float] | None = None  # highest peak since the last valley
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
-        self._run: list[tuple[float, float]] = []  # (peak, step time) before a bout is confirmed
-        self._in_bout = False
-        self._last_step = -np.inf
-        self._intervals: list[float] = []
 
     def end_segment(self) -> list[StepEvent]:
-        """The data stops: nothing held is confirmed without the signal after it."""
-        self.reset()
-        return []
+        """The data stops: confirm the peak that only waited for its valley, keep the walk.
+
+        The bout, its rhythm and the signal level carry over a gap, so walking that goes on
+        after it counts from its first step (a bout still ends after bout_gap without steps);
+        the interval across the gap is never used to fill in a step.
+        """
+        out: list[StepEvent] = []
+        if self._count or self._n_pend:
+            pend_t = np.concatenate([np.zeros(0), *self._pend_t])
+            pend_a = np.concatenate([np.zeros((0, 3)), *self._pend_a])
+            out = self._process(pend_t, pend_a, final=True)
+        if self._best is not None and len(self._a):
+            steps = self._commit(self._best[0], self._step_time(self._best))
+            if steps:
+                up = causal_mean(self._a, self._n_grav)[-1]
+                out += self._label(steps, self._a, up / np.linalg.norm(up))
+        self._forget_signal()
+        self._across_gap = True
+        return out
 
     def calibrate_forward(self, active: bool) -> None:
         """While active, the walking seen is forward by definition."""
@@ -200,14 +229,17 @@ class TrunkDetector:
 
     # -- processing --------------------------------------------------------------------------
 
-    def _process(self, new_t: FloatArray, new_a: FloatArray) -> list[StepEvent]:
+    def _process(
+        self, new_t: FloatArray, new_a: FloatArray, *, final: bool = False
+    ) -> list[StepEvent]:
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
         self._count += len(new_t)
         t, a = self._t, self._a
         n = len(t)
         base = self._count - n  # stream index of t[0]
-        last = n - 1 - self._lag  # the newest sample whose neighbourhood is complete
+        # The newest sample whose neighbourhood is complete; at the end of the data, the last.
+        last = n - 1 if final else n - 1 - self._lag
         first = self._next - base  # the oldest sample not yet examined
         if last < first:
             return []
@@ -226,9 +258,19 @@ class TrunkDetector:
         rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
         peak_thr = max(self.p.peak_min, self.p.peak_k * rms)
         valley_thr = -max(self.p.valley_min, self.p.valley_k * rms)
-        j0 = first - self._w - s0
-        sub = smooth[j0 : last + self._w + 1 - s0]
+        # At the edges of the data the extremum windows are completed by repeating the edge
+        # sample, and extrema within edge_s of an edge are ignored (the signal must have turned).
+        lo_pad = max(0, self._w + s0 - first)
+        hi_pad = max(0, last + self._w + 1 - s0 - len(smooth))
+        padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
+        j0 = first - self._w - s0 + lo_pad
+        sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
         peaks, valleys = local_extrema(sub, self._w)
+        if lo_pad or hi_pad:
+            margin = round(self.p.edge_s * self.fs)
+            real = (peaks >= lo_pad + margin) & (peaks < len(sub) - hi_pad - margin)
+            peaks = peaks[real]
+            valleys = valleys[(valleys >= lo_pad) & (valleys < len(sub) - hi_pad)]
         peaks = peaks[sub[peaks] > peak_thr]
         valleys = valleys[sub[valleys] < valley_thr]
         # Humps (a superset of the peaks, over the same samples) only matter from a peak on.
@@ -237,20 +279,20 @@ class TrunkDetector:
             h = self._w - self._w_hump
             humps, _ = local_extrema(sub[h : len(sub) - h], self._w_hump)
             humps += h
-            humps = humps[sub[humps] > peak_thr]
+            humps = humps[(sub[humps] > peak_thr) & (humps >= lo_pad) & (humps < len(sub) - hi_pad)]
         anchors = set(peaks.tolist())
 
         new_steps: list[float] = []
         is_hump = np.concatenate([np.ones(len(humps), bool), np.zeros(len(valleys), bool)])
         idx = np.concatenate([humps, valleys])
         order = np.argsort(idx, kind="stable")
-        t_sub = t[s0 + j0 :]
+        t0 = first - self._w  # index into t of sub[0] (negative only inside the padding)
         for i, hump in zip(idx[order].tolist(), is_hump[order].tolist(), strict=True):
             if hump:
                 if i in anchors and (self._best is None or sub[i] > self._best[1]):
-                    self._best = (float(t_sub[i]), float(sub[i]))
+                    self._best = (float(t[t0 + i]), float(sub[i]))
                 if self._best is not None:
-                    self._humps.append((float(t_sub[i]), float(sub[i])))
+                    self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
                 if self._best is not None:
                     new_steps += self._commit(self._best[0], self._step_time(self._best))
@@ -283,19 +325,27 @@ class TrunkDetector:
 
         The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is reported.
         """
+        if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
+            # Time went back (a new stream on a new clock): nothing of the old walk carries over.
+            self._in_bout, self._intervals, self._run = False, [], []
+            self._last_step = -math.inf
         if self._in_bout and tk - self._last_step > self._bout_gap():
             self._in_bout = False
             self._intervals = []
+        across_gap, self._across_gap = self._across_gap, False
         if self._in_bout:
             dt = tk - self._last_step
             med = self._median_interval()
             out: list[float] = []
-            if med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
+            if across_gap:
+                pass  # steps taken while the data was missing are not ours to count
+            elif med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
                 out.append(self._last_step + dt / 2)  # a step lost in steady walking
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
             # fills raise the median and stop themselves.
-            self._intervals = [*self._intervals[-5:], dt]
+            if not across_gap:
+                self._intervals = [*self._intervals[-5:], dt]
             self._last_step = tk
             return [*out, step_t]
         if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
