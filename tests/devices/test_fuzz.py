@@ -23,6 +23,7 @@ from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
 from custom_components.retrowalk.devices.thingy52 import Thingy52
+from tools.fuzz import pack_delta, wave  # the fuzzers' seed frames are built the same way
 
 FUZZ = settings(
     max_examples=int(os.environ.get("RETROWALK_FUZZ_EXAMPLES", "200")),
@@ -31,22 +32,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 TS0 = 700_000_000 * 10**9
-
-
-def pack_delta(samples: np.ndarray, width: int = 8) -> bytes:
-    """Reference sample + one delta block, LSB-first (wire format in devices/polar.py)."""
-    ref = struct.pack("<3h", *samples[0])
-    deltas = np.diff(samples, axis=0).ravel()
-    bits = 0
-    for k, d in enumerate(deltas):
-        bits |= (int(d) & ((1 << width) - 1)) << (k * width)
-    nbytes = (len(deltas) * width + 7) // 8
-    return ref + bytes([width, len(samples) - 1]) + bits.to_bytes(nbytes, "little")
-
-
-def wave(n: int, offset: int) -> np.ndarray:
-    k = np.arange(n) + offset
-    return np.column_stack([(40 * np.sin(k / 5)).astype(int), k % 7 - 3, 1000 + k % 11])
 
 
 def h10_stream() -> tuple[WearableProtocol, list[bytes]]:
