@@ -21,9 +21,8 @@ from custom_components.retrowalk.devices.base import (
 from custom_components.retrowalk.devices.movesense import STREAM_REFERENCE, Movesense
 from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
-from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
 from custom_components.retrowalk.devices.thingy52 import Thingy52
-from tools.fuzz import pack_delta, wave  # the fuzzers' seed frames are built the same way
+from tools.fuzz import pack_delta, retrowalk_imu_frames, wave  # the fuzzers' seeds, shared
 
 FUZZ = settings(
     max_examples=int(os.environ.get("RETROWALK_FUZZ_EXAMPLES", "200")),
@@ -82,23 +81,7 @@ def thingy_stream() -> tuple[WearableProtocol, list[bytes]]:
 
 
 def retrowalk_stream() -> tuple[WearableProtocol, list[bytes]]:
-    frames: list[bytes] = []
-    for i in range(6):
-        n = 5
-        frames.append(
-            encode_frame(
-                Frame(
-                    seq=(0xFFFD + i) & 0xFFFF,
-                    t0_us=(2**32 - 100_000 + round(i * n * 1e6 / 104)) % 2**32,
-                    rate_hz=104,
-                    acc_range_g=16,
-                    gyro_range_dps=2000,
-                    acc=np.tile([0.5 * i, 0.0, 9.8], (n, 1)),
-                    gyro=np.tile([0.1 * i, -0.2, 0.0], (n, 1)),
-                )
-            )
-        )
-    return RetrowalkImu(), frames
+    return RetrowalkImu(), retrowalk_imu_frames()
 
 
 STREAMS: dict[str, Callable[[], tuple[WearableProtocol, list[bytes]]]] = {
