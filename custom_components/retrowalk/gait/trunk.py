@@ -57,7 +57,9 @@ intervals fixes too little (0.938); hump width 0.06-0.14 s and reach 0.5-0.65 be
 height 0.7 fixes less (0.964). The engine's steps lead the foot switches by 0.05 s (median;
 0-0.13 s by phone and user), half the switches' 0.1 s sampling: no timing offset is added.
 The direction feature was chosen on the Bandai clips (world-frame analysis of all of them) and
-has no tuned constant besides the 4-step window.
+has no tuned constant besides the 4-step window. Alternatives tried against the three Bandai
+clips it gets wrong (a rotated decision axis, jerk skewness, a lateral-sway phase reference,
+pelvis gyroscope phases, trunk tilt) and why none was adopted: docs/trunk_direction.md.
 """
 
 from __future__ import annotations
