@@ -425,3 +425,22 @@ def test_a_new_clock_after_the_stream_ended_starts_a_new_walk() -> None:
     steps = feed(det, again)
     assert len(steps) == 12
     assert all(b.t > a.t for a, b in itertools.pairwise(steps))
+
+
+def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
+    # Starting, stopping and turning can make one 4-step window look backward in a forward walk
+    # (Oxford: most false "backward" steps came in runs of one or two): a bout keeps its
+    # direction until two windows in a row disagree, so a real switch costs one step.
+    det = waist()
+    feed(det, trunk_walk(30))  # learns which way is forward
+    fwd = trunk_walk(8, seed=5).acc[150:400]
+    back = trunk_walk(8, backward=True, seed=6).acc[150:400]
+    up = np.array([0.0, 0.0, 1.0]) @ MOUNT.T
+    labels = []
+    for win in (fwd, back, fwd, back, back, back, fwd, back):
+        (step,) = det._label([0.0], win, up)
+        labels.append((step.direction, step.confidence))
+    d = Direction
+    assert [x for x, _ in labels] == [d.FORWARD] * 4 + [d.BACKWARD] * 4
+    assert labels[1][1] == labels[3][1] == labels[6][1] == 0.5  # held against the window
+    assert labels[4][1] > 0.9 and labels[5][1] > 0.9

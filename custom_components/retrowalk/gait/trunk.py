@@ -57,7 +57,9 @@ intervals fixes too little (0.938); hump width 0.06-0.14 s and reach 0.5-0.65 be
 height 0.7 fixes less (0.964). The engine's steps lead the foot switches by 0.05 s (median;
 0-0.13 s by phone and user), half the switches' 0.1 s sampling: no timing offset is added.
 The direction feature was chosen on the Bandai clips (world-frame analysis of all of them) and
-has no tuned constant besides the 4-step window. Alternatives tried against the three Bandai
+has no tuned constant besides the 4-step window and the bout's two-window hysteresis (chosen
+on Oxford's forward walking: most false "backward" steps came in runs of one or two, at the
+starts and ends of walks). Alternatives tried against the three Bandai
 clips it gets wrong (a rotated decision axis, jerk skewness, a lateral-sway phase reference,
 pelvis gyroscope phases, trunk tilt) and why none was adopted: docs/trunk_direction.md.
 """
@@ -113,6 +115,11 @@ class TrunkParams:
     run_flight: float = 2.0  # m/s^2: |a| this low means a flight phase
     run_period_s: float = 0.5
     direction_steps: int = 4  # cross-spectrum window, in steps
+    # A bout keeps its direction until this many windows in a row disagree: starting, stopping
+    # and turning make single windows of a forward walk look backward (Oxford, all forward:
+    # 2.2% of steps labelled backward with 1, 1.6% with 2; Bandai unchanged). Costs one step
+    # of delay when a walker really switches direction without stopping.
+    switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
 
 
@@ -148,6 +155,8 @@ class TrunkDetector:
         self._last_step = -np.inf
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
+        self._bout_dir: Direction | None = None  # the bout's direction so far
+        self._against = 0  # consecutive windows that disagreed with it
 
     def _forget_signal(self) -> None:
         self._t = np.zeros(0)
@@ -359,6 +368,7 @@ class TrunkDetector:
         self._intervals = np.diff([peak for peak, _ in confirmed]).tolist()
         self._run = []
         self._in_bout = True
+        self._bout_dir = None  # a new walk: its first window decides
         self._last_step = tk
         return [step for _, step in confirmed]
 
@@ -405,6 +415,15 @@ class TrunkDetector:
             h_norm = float(np.linalg.norm(horiz))
             cos = float(unit @ horiz) / h_norm if h_norm > 0 else 1.0
         direction = Direction.FORWARD if cos >= 0 else Direction.BACKWARD
+        if self._bout_dir is None or direction == self._bout_dir:
+            self._bout_dir, self._against = direction, 0
+        else:
+            self._against += 1
+            if self._against >= self.p.switch_windows:
+                self._bout_dir, self._against = direction, 0
+            else:
+                direction = self._bout_dir
+                cos = 0.0
         # How much of the cross-spectrum is in quadrature (sin of the phase lag): near 0 or 180
         # degrees the sign is a coin toss, whatever the axis says.
         strength = norm / max(math.hypot(norm, float(np.linalg.norm(re))), 1e-12)
