@@ -86,7 +86,7 @@ def require(condition: bool, what: str) -> None:
         raise ContractError(what)
 
 
-# --- Decoders: the same set-up state as tests/devices/test_fuzz.py ------------------------------
+# --- Decoders: set-up state and valid seed frames (shared with tests/devices/test_fuzz.py) -------
 
 
 def wave(n: int, offset: int) -> np.ndarray:
@@ -191,7 +191,7 @@ def encode_records(frames: list[bytes], gap: int = SEED_GAP) -> bytes:
 
 
 def check_batch(batch: SampleBatch, last_t: float) -> float:
-    """The SampleBatch contract, as tests/devices/test_fuzz.py's Checker.check asserts it."""
+    """The SampleBatch contract (tests/devices/test_fuzz.py checks its batches with this too)."""
     n = len(batch)
     require(n > 0, "empty batch")
     require(batch.acc.shape == (n, 3), f"acc shape {batch.acc.shape} for {n} samples")
@@ -313,11 +313,12 @@ SELFTESTS: dict[str, Target] = {
     )
     for mode in ("raise", "range")
 }
+KNOWN: dict[str, Target] = {**TARGETS, **SELFTESTS}
 
 
 def fuzz_in_process(name: str, libfuzzer_args: list[str]) -> None:
     """Run one target here; never returns (libFuzzer exits the process)."""
-    make, _ = {**TARGETS, **SELFTESTS}[name]
+    make, _ = KNOWN[name]
     atheris.Setup([sys.argv[0], *libfuzzer_args], make())
     atheris.Fuzz()
 
@@ -331,7 +332,7 @@ def run_target(name: str, libfuzzer_args: list[str], paths: list[str], *, echo: 
 
     `echo` streams libFuzzer's own output; otherwise it is shown only for a crash.
     """
-    _, seeds = {**TARGETS, **SELFTESTS}[name]
+    _, seeds = KNOWN[name]
     args = list(libfuzzer_args)
     # Given files, libFuzzer replays each -runs times instead of fuzzing.
     replay = bool(paths) and all(Path(p).is_file() for p in paths)
@@ -384,16 +385,15 @@ def main(argv: list[str]) -> int:
         flags.remove("--in-process")
         fuzz_in_process(names[0], [*flags, *names[1:]])
         return 1  # not reached
-    known = {**TARGETS, **SELFTESTS}
-    if not names or names[0] not in {"all", *known}:
+    if not names or names[0] not in {"all", *KNOWN}:
         print(__doc__, file=sys.stderr)
         print(f"targets: {', '.join(TARGETS)} (self-tests: {', '.join(SELFTESTS)})")
         return 2
     if names[0] == "all":
         chosen, paths = names[1:] or list(TARGETS), []
-        unknown = [n for n in chosen if n not in known]
+        unknown = [n for n in chosen if n not in KNOWN]
         if unknown:
-            print(f"unknown target(s): {', '.join(unknown)}; known: {', '.join(known)}")
+            print(f"unknown target(s): {', '.join(unknown)}; known: {', '.join(KNOWN)}")
             return 2
     else:
         chosen, paths = names[:1], names[1:]

@@ -5,24 +5,13 @@ reordering): only DecodeError may escape, and nothing physically impossible come
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import os
-import struct
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-import numpy as np
 
-from custom_components.retrowalk.devices import polar
-from custom_components.retrowalk.devices.base import (
-    ACC_LIMIT,
-    GYRO_LIMIT,
-    DecodeError,
-    SampleBatch,
-    WearableProtocol,
-)
-from custom_components.retrowalk.devices.movesense import STREAM_REFERENCE, Movesense
-from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
+from custom_components.retrowalk.devices.base import DecodeError, SampleBatch, WearableProtocol
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.thingy52 import Thingy52
-from tools.fuzz import pack_delta, retrowalk_imu_frames, wave  # the fuzzers' seeds, shared
+from tools import fuzz  # the atheris fuzzers' set-up, seed frames and contract check, shared
 
 FUZZ = settings(
     max_examples=int(os.environ.get("RETROWALK_FUZZ_EXAMPLES", "200")),
@@ -30,66 +19,22 @@ FUZZ = settings(
     # The suite's autouse Home Assistant fixture is function scoped; these tests do not use it.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-TS0 = 700_000_000 * 10**9
+
+Stream = tuple[WearableProtocol, list[bytes]]
 
 
-def h10_stream() -> tuple[WearableProtocol, list[bytes]]:
-    device = PolarH10()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
-    frames: list[bytes] = []
-    for i in range(6):
-        samples = wave(10, 10 * i)
-        ts = TS0 + (10 * i + 9) * 20_000_000
-        payload = b"".join(struct.pack("<3h", *s) for s in samples)
-        frames.append(bytes([polar.ACC]) + ts.to_bytes(8, "little") + b"\x01" + payload)
-    return device, frames
+def stream(
+    make: Callable[[], WearableProtocol], frames: Callable[[], list[bytes]]
+) -> Callable[[], Stream]:
+    return lambda: (make(), frames())
 
 
-def verity_stream() -> tuple[WearableProtocol, list[bytes]]:
-    device = PolarVeritySense()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
-    device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
-    frames: list[bytes] = []
-    period_ns = round(1e9 / 52)
-    for i in range(4):
-        ts = TS0 + (12 * i + 11) * period_ns
-        frames.extend(
-            bytes([measurement])
-            + ts.to_bytes(8, "little")
-            + bytes([0x81 if measurement == polar.ACC else 0x80])
-            + pack_delta(wave(12, 12 * i))
-            for measurement in (polar.ACC, polar.GYRO)
-        )
-    return device, frames
-
-
-def movesense_stream() -> tuple[WearableProtocol, list[bytes]]:
-    device = Movesense()
-    device._max_payload = 158
-    frames: list[bytes] = []
-    for i in range(4):
-        floats = [0.1 * k for k in range(24)] + [1.0 * k for k in range(24)]
-        body = struct.pack("<I48f", round(i * 8000 / 104), *floats)
-        packet = bytes([2, STREAM_REFERENCE]) + body
-        frames += [packet[:158], bytes([3, STREAM_REFERENCE]) + packet[158:]]
-    return device, frames
-
-
-def thingy_stream() -> tuple[WearableProtocol, list[bytes]]:
-    frames = [struct.pack("<9h", 10 * k, -5 * k, 1024, k, 2 * k, -k, 0, 0, 0) for k in range(8)]
-    return Thingy52(), frames
-
-
-def retrowalk_stream() -> tuple[WearableProtocol, list[bytes]]:
-    return RetrowalkImu(), retrowalk_imu_frames()
-
-
-STREAMS: dict[str, Callable[[], tuple[WearableProtocol, list[bytes]]]] = {
-    "h10": h10_stream,
-    "verity": verity_stream,
-    "movesense": movesense_stream,
-    "thingy52": thingy_stream,
-    "retrowalk_imu": retrowalk_stream,
+STREAMS: dict[str, Callable[[], Stream]] = {
+    "h10": stream(fuzz.h10, fuzz.h10_frames),
+    "verity": stream(fuzz.verity, fuzz.verity_frames),
+    "movesense": stream(fuzz.movesense, fuzz.movesense_frames),
+    "thingy52": stream(Thingy52, fuzz.thingy52_frames),
+    "retrowalk_imu": stream(RetrowalkImu, fuzz.retrowalk_imu_frames),
 }
 
 
@@ -113,21 +58,8 @@ class Checker:
             self.check(batch)
 
     def check(self, batch: SampleBatch) -> None:
-        n = len(batch)
-        assert n > 0
-        assert batch.acc.shape == (n, 3)
-        assert np.all(np.isfinite(batch.acc))
-        assert np.all(np.abs(batch.acc) <= ACC_LIMIT)
-        if batch.gyro is not None:
-            assert batch.gyro.shape == (n, 3)
-            assert np.all(np.isfinite(batch.gyro))
-            assert np.all(np.abs(batch.gyro) <= GYRO_LIMIT)
-        assert np.all(np.isfinite(batch.t))
-        assert batch.t[0] > self.last_t
-        assert np.all(np.diff(batch.t) > 0)
-        assert batch.lost >= 0
-        assert 0 <= batch.clipped <= n
-        self.last_t = float(batch.t[-1])
+        # The SampleBatch contract; fuzz.ContractError is an AssertionError.
+        self.last_t = fuzz.check_batch(batch, self.last_t)
 
 
 def run(name: str, packets: list[bytes]) -> None:

@@ -423,7 +423,7 @@ class TrunkDetector:
                 self._bout_dir, self._against = direction, 0
             else:
                 direction = self._bout_dir
-                cos = 0.0
+                cos = 0.0  # held against this window's reading: confidence 0.5
         # How much of the cross-spectrum is in quadrature (sin of the phase lag): near 0 or 180
         # degrees the sign is a coin toss, whatever the axis says.
         strength = norm / max(math.hypot(norm, float(np.linalg.norm(re))), 1e-12)
