@@ -154,7 +154,7 @@ async def test_snooze_button_holds_nudges(hass: HomeAssistant, make_wearable: Ma
 
 
 async def test_actions_validate_their_target(
-    hass: HomeAssistant, make_wearable: MakeWearable
+    hass: HomeAssistant, make_wearable: MakeWearable, caplog: pytest.LogCaptureFixture
 ) -> None:
     device = make_wearable()
     entry = entry_for()
@@ -167,6 +167,8 @@ async def test_actions_validate_their_target(
         DOMAIN, "snooze", {"device_id": device_entry.id, "minutes": 10}, blocking=True
     )
     assert coordinator.nudges.snoozed_until is not None
+    # Targeting a device must not use the device registry's deprecated multi-entry access.
+    assert "which is deprecated" not in caplog.text
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "snooze", {"device_id": "nope"}, blocking=True)
     assert err.value.translation_key == "unknown_device"

@@ -36,7 +36,9 @@ def _coordinators(hass: HomeAssistant, device_id: str | None) -> list[RetrowalkC
     ]
     if device_id is not None:
         device = dr.async_get(hass).async_get(device_id)
-        entries = [e for e in entries if device and e.entry_id in device.config_entries]
+        # A device belongs to one config entry (DeviceEntry.config_entries is deprecated, gone in
+        # Home Assistant 2027.10).
+        entries = [e for e in entries if device and e.entry_id == device.config_entry_id]
         if not entries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
