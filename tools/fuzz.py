@@ -54,7 +54,7 @@ import custom_components.retrowalk.gait  # noqa: E402, F401
 # Only the fuzzing process instruments; the parent merely writes seeds and reports.
 IN_PROCESS = sys.argv[1:2] == ["--in-process"]
 with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS else nullcontext():
-    from custom_components.retrowalk.devices import polar
+    from custom_components.retrowalk.devices import polar, witmotion
     from custom_components.retrowalk.devices.base import (
         ACC_LIMIT,
         DEG,
@@ -68,7 +68,6 @@ with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS els
     from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
     from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
     from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
-    from custom_components.retrowalk.devices import witmotion
     from custom_components.retrowalk.devices.thingy52 import Thingy52
     from custom_components.retrowalk.devices.witmotion import WitMotion
     from custom_components.retrowalk.gait.recording import RecordingError, read_recording
