@@ -17,21 +17,24 @@ characteristic, one per sample at the output rate:
     angle xyz (/32768*180 deg: roll, pitch, yaw).
 There is no checksum, sequence number or timestamp. A register read `FF AA 27 <reg> 00` is
 answered with `0x55 0x71 <reg lo> <reg hi>` followed by eight int16 LE registers starting at
-<reg> (20 bytes). Register writes are `FF AA <reg> <lo> <hi>`, accepted for 10 s after the unlock
-`FF AA 69 88 B5` and kept over power cycles after the save `FF AA 00 00 00`. Writes are never
-acknowledged, so setup reads a register back to confirm it. The vendor parsers treat the
-notifications as one byte stream, resyncing on `55 61`/`55 71`; so does this module (a packet
-may be split across notifications or several may share one).
+<reg> (20 bytes). Register writes are `FF AA <reg> <lo> <hi>`, accepted after the unlock
+`FF AA 69 88 B5` (for 10 s, per WitMotion's protocol documents) and kept over power cycles
+after the save `FF AA 00 00 00`. Writes are never
+acknowledged, so setup reads a register back to confirm it. WitMotion's Python SDK and older
+Android SDK treat the notifications as one byte stream, resyncing on `55 61`/`55 71`; so does
+this module (a packet may be split across notifications, or several may share one).
 
 Configuration. RRATE (register 0x03) codes per the SDK: 1 Hz 0x03, 5 Hz 0x05, 10 Hz 0x06
 (factory default), 50 Hz 0x08, 100 Hz 0x09, 200 Hz 0x0B. Default here 100 Hz: each sample is
 its own notification, and at BlueZ's default 30-50 ms connection interval a controller moving
 4-7 packets per connection event carries 80-140 notifications per second, so 200 Hz would
-overrun the sensor's radio queue on common links (and through ESPHome proxies) while 100 Hz
-fits with margin; 100 Hz is also the engine's foot grid (104 Hz), so a higher rate adds nothing
-the detector uses. `rate=200` stays available for short-interval local adapters. The ranges are
-not configured: the BLE 5.0 packet has a fixed scale (±16 g, ±2000 deg/s) in every vendor
-source, so nothing written to the range registers could change what the packet means.
+overrun the sensor's radio queue on common links while 100 Hz fits; 100 Hz is also about the
+foot detector's grid (104 Hz), so a higher rate adds nothing it uses. `rate=200` stays
+available for short-interval adapters. (WitMotion's SDK offers 200 Hz but documents no BLE
+throughput; the interval figures are BlueZ defaults, not vendor statements.) The ranges are
+not configured: every vendor decoder and the datasheet read the packet with one fixed scale
+(±16 g, ±2000 deg/s) and no SDK writes a range register, so changing one would make the
+packets disagree with WitMotion's own formulas.
 Battery: register 0x64 holds the cell voltage in 0.01 V; percent by the SDK's step table.
 
 Vendor examples reproduced in tests/devices/test_witmotion.py (all pass): the datasheet's
@@ -41,10 +44,12 @@ the SDK's and datasheet's command bytes (read 0x3A/0x51/0x40/0x64/0x03, unlock, 
 writes for 1/5/10/50/100/200 Hz); the SDK's voltage-to-percent steps. Not applicable: the
 magnetometer, quaternion and temperature replies (read by the vendor apps for display; the
 step engine uses acc and gyro only, and we never request them), the magnetic-type register 0x72
-and version registers 0x2E/0x2F (display only), the older two-cell interpolation table in
-`Old_Example/.../Bwt901bleProcessor.java` (superseded by the current SDK's single-cell steps),
+and version registers 0x2E/0x2F (display only), the interpolated battery tables in
+`Old_Example/.../Bwt901bleProcessor.java` (superseded by the current SDK's steps),
 and the bandwidth register 0x1F (left at the owner's setting: no vendor source says which
-bandwidth the packet formulas assume). WitMotion publishes no complete 0x61 example packet.
+bandwidth the packet formulas assume), and the WTVB01-BT50 manual's `55 61` example (a
+vibration sensor whose 0x61 packet is 28 bytes of other quantities). WitMotion publishes no
+complete BWT901BLECL 0x61 example packet, so none is reproduced.
 """
 
 import asyncio
@@ -79,8 +84,10 @@ def _wit_uuid(short: int) -> str:
 SERVICE = _wit_uuid(0xFFE5)
 NOTIFY = _wit_uuid(0xFFE4)
 WRITE = _wit_uuid(0xFFE9)
-# The vendor scanner keeps names containing "WT"; the BLE 5.0 family advertises "WT901BLE<nn>"
-# (WT9011DCL included), and a manifest matcher needs three literal characters before the "*".
+# WitMotion's scanner (Python SDK test.py) keeps any name containing "WT"; the sensors advertise
+# names like "WT901BLE68", and a WT9011DCL's model name starts "WT901" too. A manifest matcher
+# needs three literal characters before its "*", and "WT901" keeps WitMotion's other BLE
+# products with different packets (the WTVB01-BT50 vibration sensor) out.
 NAME_PREFIX = "WT901"
 
 HEADER = 0x55
