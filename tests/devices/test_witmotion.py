@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.devices import match_protocol, replies, witmotion
-from custom_components.retrowalk.devices.base import DEG, STANDARD_GRAVITY, DecodeError, SetupError
+from custom_components.retrowalk.devices.base import (
+    BATTERY_LEVEL_CHAR,
+    DEG,
+    STANDARD_GRAVITY,
+    DecodeError,
+    SetupError,
+)
 from custom_components.retrowalk.devices.witmotion import (
     NOTIFY,
     SAVE,
@@ -325,6 +331,8 @@ async def test_battery_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
     await protocol.start(link, lambda _: None)
     assert protocol.battery is None
     assert await protocol.battery_level(link) is None
+    link.reads[BATTERY_LEVEL_CHAR] = [b"\x21"]  # a standard Battery Service, if it has one
+    assert await protocol.battery_level(link) == 33
 
 
 async def test_link_lost_during_setup_propagates() -> None:

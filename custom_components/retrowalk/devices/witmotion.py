@@ -100,7 +100,8 @@ ACC_FULL_SCALE_G = 16.0
 GYRO_FULL_SCALE_DPS = 2000.0
 ANGLE_FULL_SCALE_DEG = 180.0
 INT16_SCALE = 32768.0
-# A saturated axis reads at (or, after the factory offset, within 2 % of) full scale.
+# Within 2 % of full scale counts as saturated (the Thingy:52's margin too): factory calibration
+# can move where a saturated axis reads.
 _CLIP_RAW = 0.98 * INT16_SCALE
 
 REG_SAVE = 0x00
@@ -110,7 +111,7 @@ REG_UNLOCK = 0x69
 REG_BATTERY = 0x64
 UNLOCK_KEY = 0xB588
 RATE_CODES: dict[int, int] = {1: 0x03, 5: 0x05, 10: 0x06, 50: 0x08, 100: 0x09, 200: 0x0B}
-# Below 50 Hz a step's heel strike and toe-off blur together.
+# 50 Hz is the least the gait detectors are built for; the SDK's 1-10 Hz serve displays.
 GAIT_RATES = (50, 100, 200)
 DEFAULT_RATE_HZ = 100
 # The SDKs leave 100 ms between unlock, write and save for the sensor's MCU to act on each.
@@ -265,7 +266,7 @@ class WitMotion(WearableProtocol):
     min_mtu = 23
     has_gyro = True
     nominal_rate = float(DEFAULT_RATE_HZ)
-    # What the sensors advertise is their name only (the vendor scanner filters by name).
+    # Matched by name only, as WitMotion's own scanner does (see NAME_PREFIX).
     advertised_services = ()
     name_prefixes = (NAME_PREFIX,)
 
@@ -324,8 +325,11 @@ class WitMotion(WearableProtocol):
 
     @override
     async def battery_level(self, link: GattLink) -> int | None:
-        # Read during start() through the register protocol; the sensors have no Battery Service.
-        return self.battery
+        # WitMotion's SDKs read it from register 0x64 (done in start()); only a sensor that did
+        # not answer gets the standard Battery Service tried.
+        if self.battery is not None:
+            return self.battery
+        return await super().battery_level(link)
 
     @override
     async def stop(self, link: GattLink) -> None:
