@@ -54,10 +54,12 @@ import custom_components.retrowalk.gait  # noqa: E402, F401
 # Only the fuzzing process instruments; the parent merely writes seeds and reports.
 IN_PROCESS = sys.argv[1:2] == ["--in-process"]
 with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS else nullcontext():
-    from custom_components.retrowalk.devices import polar
+    from custom_components.retrowalk.devices import polar, witmotion
     from custom_components.retrowalk.devices.base import (
         ACC_LIMIT,
+        DEG,
         GYRO_LIMIT,
+        STANDARD_GRAVITY,
         DecodeError,
         SampleBatch,
         WearableProtocol,
@@ -67,6 +69,7 @@ with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS els
     from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
     from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
     from custom_components.retrowalk.devices.thingy52 import Thingy52
+    from custom_components.retrowalk.devices.witmotion import WitMotion
     from custom_components.retrowalk.gait.recording import RecordingError, read_recording
 
 TS0 = 700_000_000 * 10**9
@@ -175,6 +178,43 @@ def retrowalk_imu_frames() -> list[bytes]:
         )
         for i in range(6)
     ]
+
+
+def witmotion_encode(
+    acc: np.ndarray, gyro: np.ndarray, angle_deg: np.ndarray | None = None
+) -> list[bytes]:
+    """The notifications a WitMotion sensor sends for samples in m/s² and rad/s.
+
+    One 20-byte `55 61` packet per sample (devices/witmotion.py); values are rounded to the
+    packet's resolution and saturate at its full scale, as the sensor's would. Angles default to
+    zero: the decoder does not use them. Send them at the protocol's `rate`, one per period.
+    """
+    n = len(acc)
+    angle = np.zeros((n, 3)) if angle_deg is None else angle_deg
+    full = witmotion.INT16_SCALE
+    scaled = np.column_stack(
+        [
+            np.asarray(acc) / (witmotion.ACC_FULL_SCALE_G * STANDARD_GRAVITY),
+            np.asarray(gyro) / (witmotion.GYRO_FULL_SCALE_DPS * DEG),
+            angle / witmotion.ANGLE_FULL_SCALE_DEG,
+        ]
+    )
+    raw = np.clip(np.rint(scaled * full), -full, full - 1).astype("<i2")
+    head = bytes([witmotion.HEADER, witmotion.DATA])
+    return [head + row.tobytes() for row in raw]
+
+
+def witmotion_frames() -> list[bytes]:
+    k = np.arange(6)[:, None]
+    acc = np.column_stack([np.sin(k / 3), 0.1 * k, 9.8 + 0 * k]).astype(float)
+    gyro = np.column_stack([0.5 * np.cos(k / 3), -0.01 * k, 0 * k]).astype(float)
+    packets = witmotion_encode(acc, gyro)
+    # A register reply between samples, as after a read command, and one sample split across
+    # two notifications and two in one, which the sensor's byte-stream bridge may do.
+    reply = bytes([witmotion.HEADER, witmotion.REPLY, 0x64, 0]) + (395).to_bytes(2, "little")
+    # (Six samples 50 ms apart stay within the receive timeline's re-sync window at 100 Hz.)
+    split = packets[2] + packets[3][:7]
+    return [*packets[:2], reply + bytes(14), split, packets[3][7:], packets[4] + packets[5]]
 
 
 def records(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -303,6 +343,7 @@ TARGETS: dict[str, Target] = {
     "movesense": (lambda: decoder_target(movesense), decoder_seeds(movesense_frames)),
     "thingy52": (lambda: decoder_target(Thingy52), decoder_seeds(thingy52_frames)),
     "retrowalk_imu": (lambda: decoder_target(RetrowalkImu), decoder_seeds(retrowalk_imu_frames)),
+    "witmotion": (lambda: decoder_target(WitMotion), decoder_seeds(witmotion_frames)),
     "recording": (recording_target, recording_seeds),
 }
 # Not part of `all`: each must crash (tests/tools/test_fuzz_atheris.py).

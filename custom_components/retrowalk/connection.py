@@ -20,7 +20,7 @@ from homeassistant.components import bluetooth
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .const import CONNECT_TIMEOUT, RECONNECT_BACKOFF
-from .devices.base import DecodeError, SampleBatch, SetupError, WearableProtocol, read_battery
+from .devices.base import DecodeError, SampleBatch, SetupError, WearableProtocol
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class WearableConnection:
         self._client = await async_open_stream(
             self.hass, ble_device, protocol, self.name, self._on_batch, self._async_on_disconnect
         )
-        self.battery = await read_battery(BleakLink(self._client))
+        self.battery = await protocol.battery_level(BleakLink(self._client))
         self._mark_online()
         await self._disconnected.wait()
         self._mark_offline(None)

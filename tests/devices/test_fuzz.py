@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from custom_components.retrowalk.devices.base import DecodeError, SampleBatch, WearableProtocol
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.thingy52 import Thingy52
+from custom_components.retrowalk.devices.witmotion import WitMotion
 from tools import fuzz  # the atheris fuzzers' set-up, seed frames and contract check, shared
 
 FUZZ = settings(
@@ -35,6 +36,7 @@ STREAMS: dict[str, Callable[[], Stream]] = {
     "movesense": stream(fuzz.movesense, fuzz.movesense_frames),
     "thingy52": stream(Thingy52, fuzz.thingy52_frames),
     "retrowalk_imu": stream(RetrowalkImu, fuzz.retrowalk_imu_frames),
+    "witmotion": stream(WitMotion, fuzz.witmotion_frames),
 }
 
 

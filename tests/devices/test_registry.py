@@ -26,6 +26,7 @@ from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
 from custom_components.retrowalk.devices.replies import Replies
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.thingy52 import Thingy52
+from custom_components.retrowalk.devices.witmotion import WitMotion
 from custom_components.retrowalk.gait.types import Placement
 
 from .fakes import FakeLink
@@ -38,6 +39,7 @@ ADVERTS = [
     ("Thingy", ["ef680100-9b35-4933-9b10-52ffa9740042"], {0x59: b"\x12\x34"}, Thingy52),
     (None, ["52770001-7e3a-4c1b-9d5f-2b8e6a4c0d17"], {}, RetrowalkImu),
     ("Retrowalk IMU 01", [], {}, RetrowalkImu),
+    ("WT901BLE68", [], {}, WitMotion),
     ("Polar Vantage V2 1234", [uuid16(0x180D)], {107: b""}, None),
     (None, [], {0x9F: b""}, None),
 ]
@@ -84,6 +86,9 @@ async def test_read_battery() -> None:
     assert await read_battery(link) is None
     link.reads[BATTERY_LEVEL_CHAR] = [b""]
     assert await read_battery(link) is None
+    # Protocols read it through the standard service unless they know better.
+    link.reads[BATTERY_LEVEL_CHAR] = [b"\x2a"]
+    assert await Thingy52().battery_level(link) == 42
 
 
 def test_errors_and_helpers() -> None:

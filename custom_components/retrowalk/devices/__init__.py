@@ -8,6 +8,7 @@ from .movesense import Movesense
 from .polar import PolarH10, PolarVeritySense
 from .retrowalk_imu import RetrowalkImu
 from .thingy52 import Thingy52
+from .witmotion import WitMotion
 
 # Most specific first: the first protocol whose matcher accepts an advertisement wins.
 PROTOCOLS: tuple[type[WearableProtocol], ...] = (
@@ -16,6 +17,7 @@ PROTOCOLS: tuple[type[WearableProtocol], ...] = (
     PolarH10,
     Movesense,
     Thingy52,
+    WitMotion,
 )
 
 

@@ -168,6 +168,10 @@ class WearableProtocol(ABC):
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
         """Run the setup sequence and subscribe; raises SetupError when the device refuses."""
 
+    async def battery_level(self, link: GattLink) -> int | None:
+        """Battery percent once streaming; the standard Battery Service unless overridden."""
+        return await read_battery(link)
+
     @abstractmethod
     async def stop(self, link: GattLink) -> None:
         """Best-effort stop of the stream (the link may already be gone)."""
