@@ -1,13 +1,19 @@
 """Nordic Thingy:52 Thingy Motion Service (raw accelerometer/gyroscope notifications).
 
 Sources: NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`, `drv_motion.c`;
-documentation v2.2.0 `ble__tms_8h.html`).
+documentation v2.2.0 `ble__tms_8h.html`), read at commit 6ada0a9.
 
 Wire format: motion configuration EF680401 (read/write, exactly 9 bytes LE: u16 pedometer
 interval ms, u16 temperature compensation interval ms, u16 compass interval ms, u16 motion
 processing rate Hz 5-200, u8 wake-on-motion). Raw data EF680406 (notify, 18 bytes LE): accel
 xyz int16 Q6.10 (g), gyro xyz int16 Q11.5 (deg/s), compass xyz int16 Q12.4 (uT). Sampling
 starts when the raw CCCD is enabled. No timestamps; the MPU-9250 stays at +-2 g / +-2000 dps.
+
+Saturation (m_motion.c, drv_motion_evt_handler, DRV_MOTION_EVT_RAW): before packing the 16Q16
+driver values into the Q formats above, the firmware clamps each to its Q format's integer range:
+gyro to [-1024, 1023] deg/s although the chip measures up to 2000, acc to [-32, 31] g (never
+reached: the chip stops at 2 g). A gyro axis at the clamp value means the true rate was at least
+that high.
 """
 
 from collections.abc import Callable
@@ -53,6 +59,11 @@ _GYRO_LSB_DPS = 1.0 / (1 << 5)
 # top of the accelerometer range is saturated (heel strikes exceed 2 g at the foot).
 ACC_FULL_SCALE_G = 2.0
 _CLIP_G = ACC_FULL_SCALE_G * 0.98
+# m_motion.c clamps gyro to the Q11.5 integer range, [-2^10, 2^10 - 1] deg/s, then shifts into
+# int16: a clamped axis arrives as exactly these counts (any true rate from 1023 deg/s up).
+GYRO_BLE_MIN_DPS = -(1 << 10)
+GYRO_BLE_MAX_DPS = (1 << 10) - 1
+_GYRO_CLAMP_COUNTS = (GYRO_BLE_MIN_DPS << 5, GYRO_BLE_MAX_DPS << 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,5 +154,6 @@ class Thingy52(WearableProtocol):
         gyro = (raw[3:6] * _GYRO_LSB_DPS * DEG).reshape(1, 3)
         check_physical(acc, gyro)
         t, lost = self._timeline.place(1, received)
-        clipped = int(np.any(np.abs(acc_g) >= _CLIP_G))
+        gyro_clamped = np.any(np.isin(raw[3:6], _GYRO_CLAMP_COUNTS))
+        clipped = int(bool(np.any(np.abs(acc_g) >= _CLIP_G)) or bool(gyro_clamped))
         return SampleBatch(t=t, acc=acc, gyro=gyro, lost=lost, clipped=clipped)
