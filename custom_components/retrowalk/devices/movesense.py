@@ -19,6 +19,13 @@ What the firmware does, per GATTSensorDataClient::onNotify and ::onSubscribeResu
 - a subscription it refuses for any reason but a full slot table (unknown path, unsupported
   rate, sensor error) only frees the slot: no command result is sent, so silence after SUBSCRIBE
   is the only sign of it.
+
+Vendor test vectors: the device library publishes none for GSP. Its examples, as they apply:
+python_client/movesense_sensor_data.py joins a DATA packet with the DATA_PART2 that follows and
+reads 8 samples per 104 Hz notification (IMU9 there; IMU6 is the same layout without the
+magnetometer block) - reproduced in tests/devices/test_movesense.py. Not applicable: its ECG
+branch (reference 100, int32 samples) and FETCH_LOG / offline logbook data (Retrowalk subscribes
+IMU6 only).
 """
 
 from collections.abc import Callable

@@ -14,6 +14,13 @@ driver values into the Q formats above, the firmware clamps each to its Q format
 gyro to [-1024, 1023] deg/s although the chip measures up to 2000, acc to [-32, 31] g (never
 reached: the chip stops at 2 g). A gyro axis at the clamp value means the true rate was at least
 that high.
+
+Vendor test vectors: Nordic publishes none for the motion service. What tests/devices reproduces
+instead is the firmware's own packing (m_motion.c: Q formats, clamps; ble_tms.h: layouts). Not
+followed: Nordic's web library (NordicPlayground/Nordic-Thingy52-Thingyjs js/RawDataSensor.js)
+divides raw acc by 64 and gyro by 2048, the Q formats' integer-bit counts as powers of two, which
+contradicts the firmware's shift (acc 1/1024 g, gyro 1/32 deg/s per count): a resting Thingy
+reads 16 g there.
 """
 
 from collections.abc import Callable
