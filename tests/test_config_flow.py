@@ -79,6 +79,10 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     assert result["progress_action"] == "connecting"
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
+    # The same per-placement advice as the README's wearables table (gait/advice.py).
+    assert result["description_placeholders"]["advice"].startswith(
+        "Backward steps are measured reliably at the foot/ankle;"
+    )
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PLACEMENT: "waist", "calibrate": False}

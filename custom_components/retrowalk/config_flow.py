@@ -21,6 +21,7 @@ from .const import CONF_CALIBRATION, CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .devices import match_protocol, protocol_by_key
 from .devices.base import SampleBatch, WearableProtocol
 from .gait import GaitEngine, Placement
+from .gait.advice import backward_advice
 from .options import options_schema, placement_selector
 
 _LOGGER = logging.getLogger(__name__)
@@ -208,7 +209,10 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="placement",
             data_schema=_placement_schema(self._protocol, self._protocol.placements[0]),
-            description_placeholders=self._placeholders(),
+            description_placeholders={
+                **self._placeholders(),
+                "advice": backward_advice(self._protocol.placements),
+            },
         )
 
     async def async_step_calibrate_intro(

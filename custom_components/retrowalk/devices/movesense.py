@@ -129,6 +129,7 @@ class Movesense(WearableProtocol):
     nominal_rate = 104.0
     advertised_services = (GSP_SERVICE,)
     name_prefixes = (NAME_PREFIX,)
+    notes = "runs Movesense's gatt_sensordata_app firmware (GATT SensorData Protocol)"
 
     def __init__(
         self,

@@ -117,6 +117,10 @@ class Thingy52(WearableProtocol):
     nominal_rate = 50.0
     advertised_services = (CONFIGURATION_SERVICE,)
     name_prefixes = (NAME_PREFIX,)
+    notes = (
+        f"accelerometer limited to ±{ACC_FULL_SCALE_G:g} g (clips at a heel strike),"
+        f" gyro sent up to ±{-GYRO_BLE_MIN_DPS} °/s; no device timestamps"
+    )
 
     def __init__(
         self,
