@@ -261,3 +261,13 @@ def test_rate_validation_and_matching() -> None:
     assert Movesense.matches("Movesense 204730000081", ["0000fe06-0000-1000-8000-00805f9b34fb"], {})
     assert Movesense.matches(None, [GSP_SERVICE], {})
     assert not Movesense.matches("Suunto 9", [], {0x9F: b""})
+
+
+async def test_other_error_results_are_refusals_too() -> None:
+    # The sample firmware sends only 507; a build that answers other errors is still refused.
+    device = MovesenseDevice(
+        subscribe_reply=bytes([1, STREAM_REFERENCE]) + (404).to_bytes(2, "little")
+    )
+    with pytest.raises(SetupError) as err:
+        await Movesense().start(FakeLink(on_write=device), lambda _: None)
+    assert err.value.reason == "status_404"
