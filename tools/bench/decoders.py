@@ -57,9 +57,8 @@ class WireStats:
     clipped: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def per_cpu_second(self) -> float:
-        return self.notifications / self.cpu_s if self.cpu_s > 0 else float("inf")
+    def per_cpu_second(self, count: int) -> float:
+        return count / self.cpu_s if self.cpu_s > 0 else float("inf")
 
 
 def decode_all(encoder: Encoder, path: Path, stats: WireStats) -> list[SampleBatch]:
@@ -131,6 +130,7 @@ def decoders_table(args: argparse.Namespace) -> str:
                 f"{encoder.rate:g}",
                 f"{got['back_ok']:.1f} ({direct['back_ok']:.1f})",
                 f"{got['fwd_as_back']:.1f} ({direct['fwd_as_back']:.1f})",
+                f"{got['side_as_back']:.1f} ({direct['side_as_back']:.1f})",
                 f"{got['missed']:.1f} ({direct['missed']:.1f})",
                 f"{sum(s.n_eng for s in scores)}/{sum(s.n_ref for s in scores)}",
                 _count_error(scores),
@@ -140,7 +140,8 @@ def decoders_table(args: argparse.Namespace) -> str:
             [
                 key,
                 str(stats.notifications),
-                f"{stats.per_cpu_second:,.0f}",
+                f"{stats.per_cpu_second(stats.notifications):,.0f}",
+                f"{stats.per_cpu_second(stats.samples_out):,.0f}",
                 _pct(stats.samples_out, stats.samples_sent),
                 _pct(stats.without_gyro, stats.samples_out),
                 str(stats.lost),
@@ -153,7 +154,7 @@ def decoders_table(args: argparse.Namespace) -> str:
         f" {TUNE_SESSION} tuning and {CHECK_SESSION} check sessions; GaitEngine FOOT)."
         " In brackets: the same runs at the same rate straight into the engine.",
         fmt_table(
-            ["wearable", "Hz", "B->B%", "F->B%", "missed%", "strides eng/ref", "max|cnt|%"], rows
+            ["wearable", "Hz", "B->B%", "F->B%", "S->B%", "missed%", "eng/ref", "max|cnt|%"], rows
         ),
         "",
         fmt_table(
@@ -161,6 +162,7 @@ def decoders_table(args: argparse.Namespace) -> str:
                 "wearable",
                 "notifications",
                 "notif/CPU-s",
+                "samples/CPU-s",
                 "samples out%",
                 "no gyro%",
                 "lost",
