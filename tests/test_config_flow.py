@@ -20,6 +20,7 @@ from custom_components.retrowalk.const import (
     CONF_SEDENTARY_MINUTES,
     DOMAIN,
 )
+from custom_components.retrowalk.devices.base import SetupError
 from custom_components.retrowalk.gait import Placement
 
 from .conftest import ADDRESS, NAME, MakeWearable, entry_for, wait_for
@@ -79,6 +80,10 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     assert result["progress_action"] == "connecting"
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
+    # The same per-placement advice as the README's wearables table (gait/advice.py).
+    assert result["description_placeholders"]["advice"].startswith(
+        "Backward steps are measured reliably at the foot/ankle;"
+    )
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PLACEMENT: "waist", "calibrate": False}
@@ -165,6 +170,22 @@ async def test_connection_failure_then_retry(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
+
+
+async def test_refused_setup_shows_the_wearables_reason(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable(speed=4)
+    flow = await _discovered(hass)
+    refusal = SetupError("subscribe_silent", "no IMU6 data after SUBSCRIBE /Meas/IMU6/104")
+    with patch(
+        "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu.start", side_effect=refusal
+    ):
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+        result = await _progress_done(hass, result["flow_id"])
+    assert result["step_id"] == "connect_failed"
+    assert result["errors"] == {"base": "setup_refused"}
+    assert result["description_placeholders"]["reason"] == str(refusal)
 
 
 async def test_device_gone_before_connect(hass: HomeAssistant, make_wearable: MakeWearable) -> None:

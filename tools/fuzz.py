@@ -64,7 +64,11 @@ with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS els
         SampleBatch,
         WearableProtocol,
     )
-    from custom_components.retrowalk.devices.movesense import STREAM_REFERENCE, Movesense
+    from custom_components.retrowalk.devices.movesense import (
+        FIRST_PART_BYTES,
+        STREAM_REFERENCE,
+        Movesense,
+    )
     from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
     from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
     from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
@@ -143,18 +147,16 @@ def verity_frames() -> list[bytes]:
     ]
 
 
-def movesense() -> WearableProtocol:
-    device = Movesense()
-    device._max_payload = 158  # start() sets it from the MTU (161 here)
-    return device
-
-
 def movesense_frames() -> list[bytes]:
     frames = []
     for i in range(4):
         floats = [0.1 * k for k in range(24)] + [1.0 * k for k in range(24)]
-        packet = bytes([2, STREAM_REFERENCE]) + struct.pack("<I48f", round(i * 8000 / 104), *floats)
-        frames += [packet[:158], bytes([3, STREAM_REFERENCE]) + packet[158:]]
+        body = struct.pack("<I48f", round(i * 8000 / 104), *floats)
+        # Split where the firmware splits (devices/movesense.py: FIRST_PART_BYTES).
+        frames += [
+            bytes([2, STREAM_REFERENCE]) + body[:FIRST_PART_BYTES],
+            bytes([3, STREAM_REFERENCE]) + body[FIRST_PART_BYTES:],
+        ]
     return frames
 
 
@@ -340,7 +342,7 @@ def decoder_seeds(frames: Callable[[], list[bytes]]) -> Callable[[], list[bytes]
 TARGETS: dict[str, Target] = {
     "h10": (lambda: decoder_target(h10), decoder_seeds(h10_frames)),
     "verity": (lambda: decoder_target(verity), decoder_seeds(verity_frames)),
-    "movesense": (lambda: decoder_target(movesense), decoder_seeds(movesense_frames)),
+    "movesense": (lambda: decoder_target(Movesense), decoder_seeds(movesense_frames)),
     "thingy52": (lambda: decoder_target(Thingy52), decoder_seeds(thingy52_frames)),
     "retrowalk_imu": (lambda: decoder_target(RetrowalkImu), decoder_seeds(retrowalk_imu_frames)),
     "witmotion": (lambda: decoder_target(WitMotion), decoder_seeds(witmotion_frames)),

@@ -19,8 +19,9 @@ import probatio as vol
 from .connection import CONNECT_ERRORS, DeviceNotFoundError, async_stream_until
 from .const import CONF_CALIBRATION, CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .devices import match_protocol, protocol_by_key
-from .devices.base import SampleBatch, WearableProtocol
+from .devices.base import SampleBatch, SetupError, WearableProtocol
 from .gait import GaitEngine, Placement
+from .gait.advice import backward_advice
 from .options import options_schema, placement_selector
 
 _LOGGER = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         self._calibration: dict[str, Any] | None = None
         self._task: asyncio.Task[Any] | None = None
         self._error: str | None = None
+        self._setup_reason = ""
 
     @staticmethod
     @callback
@@ -176,6 +178,12 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         except DeviceNotFoundError:
             return "not_found"
+        except SetupError as err:
+            # Connected, but the wearable refused or garbled its setup: its own reason is the
+            # most useful thing to show (e.g. a Movesense without the GSP firmware).
+            _LOGGER.warning("%s refused to stream: %s", self._name, err)
+            self._setup_reason = str(err)
+            return "setup_refused"
         except (*CONNECT_ERRORS,) as err:
             _LOGGER.debug("Test connection to %s failed: %r", self._name, err)
             return "pairing_failed" if self._protocol.requires_bonding else "cannot_connect"
@@ -190,7 +198,7 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="connect_failed",
             errors={"base": self._error or "unknown"},
-            description_placeholders=self._placeholders(),
+            description_placeholders={**self._placeholders(), "reason": self._setup_reason},
         )
 
     # --- placement and calibration ------------------------------------------------------------
@@ -208,7 +216,10 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="placement",
             data_schema=_placement_schema(self._protocol, self._protocol.placements[0]),
-            description_placeholders=self._placeholders(),
+            description_placeholders={
+                **self._placeholders(),
+                "advice": backward_advice(self._protocol.placements),
+            },
         )
 
     async def async_step_calibrate_intro(

@@ -9,6 +9,7 @@ import os
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from custom_components.retrowalk.devices.base import DecodeError, SampleBatch, WearableProtocol
+from custom_components.retrowalk.devices.movesense import Movesense
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.thingy52 import Thingy52
 from custom_components.retrowalk.devices.witmotion import WitMotion
@@ -33,7 +34,7 @@ def stream(
 STREAMS: dict[str, Callable[[], Stream]] = {
     "h10": stream(fuzz.h10, fuzz.h10_frames),
     "verity": stream(fuzz.verity, fuzz.verity_frames),
-    "movesense": stream(fuzz.movesense, fuzz.movesense_frames),
+    "movesense": stream(Movesense, fuzz.movesense_frames),
     "thingy52": stream(Thingy52, fuzz.thingy52_frames),
     "retrowalk_imu": stream(RetrowalkImu, fuzz.retrowalk_imu_frames),
     "witmotion": stream(WitMotion, fuzz.witmotion_frames),

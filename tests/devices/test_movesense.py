@@ -1,7 +1,8 @@
 """Movesense GSP: IMU6 data packets, DATA_PART2 continuations, setup sequence.
 
 Layouts per the wire format in devices/movesense.py's docstring
-(movesense.com/docs/esw/gatt_sensordata_protocol, movesense-device-lib gatt_sensordata_app).
+(movesense.com/docs/esw/gatt_sensordata_protocol, movesense-device-lib gatt_sensordata_app,
+GATTSensorDataClient.cpp at github.com/alexisduque/movesense-device-lib 07177ff).
 """
 
 import struct
@@ -70,50 +71,73 @@ def test_timestamps_gaps_duplicates_and_ms_wraparound() -> None:
     assert third.t[0] > second.t[-1]
 
 
-def test_continuation_packet_completes_a_frame() -> None:
+# movesense-device-lib samples/gatt_sensordata_app/GATTSensorDataClient.cpp, onNotify: the first
+# 150 bytes of the serialised notification go in a DATA packet, the rest in one DATA_PART2.
+SPLIT = 150
+
+
+def firmware_packets(ts_ms: int, n: int) -> list[bytes]:
+    body = imu6_body(ts_ms, n)
+    if len(body) <= SPLIT:
+        return [bytes([2, STREAM_REFERENCE]) + body]
+    part1, part2 = body[:SPLIT], body[SPLIT:]
+    return [bytes([2, STREAM_REFERENCE]) + part1, bytes([3, STREAM_REFERENCE]) + part2]
+
+
+def test_part2_completes_a_frame_split_at_150_bytes() -> None:
     device = Movesense()
-    device._max_payload = 158  # MTU 161
-    frame = data(500, 8)  # 2 + 4 + 192 bytes: does not fit one notification
-    part1, rest = frame[:158], frame[158:]
+    part1, part2 = firmware_packets(500, 8)  # 4 + 192 bytes: IMU6 at 104 Hz, 8 samples
+    assert (len(part1), len(part2)) == (152, 48)
     assert device.decode(part1, received=0.0) is None
-    batch = device.decode(bytes([3, STREAM_REFERENCE]) + rest, received=0.01)
+    batch = device.decode(part2, received=0.01)
     assert batch is not None
     assert len(batch) == 8
     np.testing.assert_allclose(batch.acc[:, 0], 0.1 * np.arange(8), rtol=1e-6, atol=1e-7)
+    assert batch.gyro is not None
+    np.testing.assert_allclose(batch.gyro[:, 0], 10.0 * np.arange(8) * DEG, rtol=1e-6)
 
 
-def test_tiny_mtu_needs_several_continuations() -> None:
-    device = Movesense()
-    device._max_payload = 20
-    frame = data(500, 1)
-    chunks = [frame[:20]] + [
-        bytes([3, STREAM_REFERENCE]) + frame[i : i + 18] for i in range(20, len(frame), 18)
-    ]
-    results = [device.decode(c, received=0.0) for c in chunks]
-    assert results[:-1] == [None] * (len(chunks) - 1)
-    assert results[-1] is not None
-
-
-def test_full_size_complete_packet_is_held_then_flushed() -> None:
-    device = Movesense()
-    device._max_payload = 2 + 4 + 48  # exactly two samples fill a notification
-    assert device.decode(data(0, 2), received=0.0) is None
-    batch = device.decode(data(round(2000 / RATE), 1), received=0.03)
+def test_frame_under_150_bytes_comes_whole_at_once() -> None:
+    # 52 Hz: 4 samples, 100 bytes, one DATA packet: delivered without waiting for a next packet.
+    (packet,) = firmware_packets(0, 4)
+    batch = Movesense(rate=52).decode(packet, received=0.0)
     assert batch is not None
-    assert len(batch) == 3
-    assert batch.lost == 0
+    assert len(batch) == 4
 
 
-def test_part1_without_continuation_is_counted_and_dropped() -> None:
+def test_part1_without_part2_is_counted_and_dropped() -> None:
     errors: list[DecodeError] = []
     device = Movesense(on_error=errors.append)
-    device._max_payload = 100
-    assert device.decode(data(0, 8)[:100], received=0.0) is None
-    batch = device.decode(data(round(8000 / RATE), 1), received=0.1)
-    assert batch is not None
-    assert len(batch) == 1
+    part1, _ = firmware_packets(0, 8)
+    assert device.decode(part1, received=0.0) is None
+    batch = device.decode(firmware_packets(round(16000 / RATE), 8)[0], received=0.1)
+    assert batch is None  # the new frame's part 1 waits for its part 2
     assert [e.reason for e in errors] == ["truncated"]
     assert device.error_counts["truncated"] == 1
+
+
+def test_no_second_continuation() -> None:
+    # The firmware sends at most one DATA_PART2, from a 158-byte buffer: 156 payload bytes.
+    device = Movesense()
+    device.decode(firmware_packets(0, 8)[0], received=0.0)
+    with pytest.raises(DecodeError) as err:
+        device.decode(bytes([3, STREAM_REFERENCE]) + bytes(157), received=0.0)
+    assert err.value.reason == "length"
+    device.decode(firmware_packets(0, 8)[0], received=0.0)
+    with pytest.raises(DecodeError) as err:
+        device.decode(bytes([3, STREAM_REFERENCE]) + bytes(20), received=0.0)  # not whole
+    assert err.value.reason == "length"
+    with pytest.raises(DecodeError) as err:  # the pending part 1 was dropped with its part 2
+        device.decode(bytes([3, STREAM_REFERENCE]) + bytes(48), received=0.0)
+    assert err.value.reason == "continuation"
+
+
+def test_split_frame_not_at_150_bytes_is_rejected() -> None:
+    # What an MTU-based split (the old assumption) would send: not what the firmware does.
+    frame = data(500, 8)
+    with pytest.raises(DecodeError) as err:
+        Movesense().decode(frame[:158], received=0.0)
+    assert err.value.reason == "length"
 
 
 @pytest.mark.parametrize(
@@ -135,9 +159,13 @@ def test_rejects(packet: bytes, reason: str) -> None:
 
 
 class MovesenseDevice:
-    def __init__(self, subscribe_reply: bytes | None = None, hello: bool = True) -> None:
+    def __init__(
+        self, subscribe_reply: bytes | None = None, hello: bool = True, streams: bool = True
+    ) -> None:
         self.subscribe_reply = subscribe_reply
         self.hello = hello
+        # False: a subscription the firmware refused in onSubscribeResult (no reply, no data).
+        self.streams = streams
 
     def __call__(self, link: FakeLink, char: str, payload: bytes) -> None:
         assert char == GSP_COMMAND
@@ -147,9 +175,14 @@ class MovesenseDevice:
             if self.subscribe_reply is not None:
                 link.notify(GSP_DATA, self.subscribe_reply)
                 if http_status(self.subscribe_reply[2:4]) < 400:
-                    link.notify(GSP_DATA, data(0, 8))
-            else:
-                link.notify(GSP_DATA, data(0, 8))
+                    self.stream(link)
+            elif self.streams:
+                self.stream(link)
+
+    @staticmethod
+    def stream(link: FakeLink) -> None:
+        for packet in firmware_packets(0, 8):
+            link.notify(GSP_DATA, packet)
 
 
 async def test_setup_sequence_and_stream() -> None:
@@ -183,10 +216,42 @@ async def test_refused_subscription(reply: bytes, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(SetupError) as err:
         await Movesense().start(FakeLink(on_write=device), lambda _: None)
     assert err.value.reason == "status_507"
+    assert "subscription slots are taken" in str(err.value)
     monkeypatch.setattr(replies, "REPLY_TIMEOUT_S", 0.01)
     with pytest.raises(SetupError) as err:
         await Movesense().start(FakeLink(on_write=MovesenseDevice(hello=False)), lambda _: None)
     assert err.value.reason == "timeout"
+
+
+async def test_silently_refused_subscription_has_a_clear_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GATTSensorDataClient::onSubscribeResult frees the slot on resultCode >= 400 and sends
+    # nothing: HELLO answered, then silence.
+    monkeypatch.setattr(replies, "REPLY_TIMEOUT_S", 0.01)
+    link = FakeLink(on_write=MovesenseDevice(streams=False))
+    with pytest.raises(SetupError) as err:
+        await Movesense(rate=208).start(link, lambda _: None)
+    assert err.value.reason == "subscribe_silent"
+    assert "/Meas/IMU6/208" in str(err.value)
+    assert link.writes(GSP_COMMAND) == [bytes([0, 0x48]), subscribe_command(208)]
+
+
+@pytest.mark.parametrize(("mtu", "ok"), [(23, False), (154, False), (155, True), (247, True)])
+async def test_links_below_mtu_155_are_refused(mtu: int, ok: bool) -> None:
+    # A DATA packet is 2 + 150 bytes and needs ATT MTU 155; the firmware never splits smaller.
+    assert Movesense.min_mtu == 155
+    link = FakeLink(mtu=mtu, on_write=MovesenseDevice())
+    batches: list[SampleBatch] = []
+    if ok:
+        await Movesense().start(link, batches.append)
+        assert len(batches) == 1
+        return
+    with pytest.raises(SetupError) as err:
+        await Movesense().start(link, batches.append)
+    assert err.value.reason == "mtu"
+    assert "152 bytes" in str(err.value)
+    assert link.log == []
 
 
 def test_rate_validation_and_matching() -> None:
@@ -196,3 +261,13 @@ def test_rate_validation_and_matching() -> None:
     assert Movesense.matches("Movesense 204730000081", ["0000fe06-0000-1000-8000-00805f9b34fb"], {})
     assert Movesense.matches(None, [GSP_SERVICE], {})
     assert not Movesense.matches("Suunto 9", [], {0x9F: b""})
+
+
+async def test_other_error_results_are_refusals_too() -> None:
+    # The sample firmware sends only 507; a build that answers other errors is still refused.
+    device = MovesenseDevice(
+        subscribe_reply=bytes([1, STREAM_REFERENCE]) + (404).to_bytes(2, "little")
+    )
+    with pytest.raises(SetupError) as err:
+        await Movesense().start(FakeLink(on_write=device), lambda _: None)
+    assert err.value.reason == "status_404"

@@ -108,3 +108,28 @@ def test_rate_validation_and_matching() -> None:
     assert Thingy52.matches("MyThingy", [CONFIGURATION_SERVICE], {0x59: b"\x01"})
     assert Thingy52.matches("Thingy", [], {})
     assert not Thingy52.matches("Nordic_HRM", [], {0x59: b""})
+
+
+@pytest.mark.parametrize(
+    ("gyro", "clipped"),
+    [
+        ((1023 * 32, 0, 0), 1),  # clamped at the upper limit
+        ((0, -1024 * 32, 0), 1),  # clamped at the lower limit
+        ((0, 0, 1022 * 32 + 31), 0),  # 1022.97 deg/s: the largest value below the clamp
+        ((-1023 * 32 - 31, 0, 0), 0),  # -1023.97 deg/s: the most negative below the clamp
+    ],
+    ids=["upper", "lower", "below_upper", "above_lower"],
+)
+def test_gyro_clamped_by_the_ble_format_is_flagged(
+    gyro: tuple[int, int, int], clipped: int
+) -> None:
+    # Nordic-Thingy52-FW source/modules/m_motion.c (6ada0a9), drv_motion_evt_handler
+    # (DRV_MOTION_EVT_RAW): each 16Q16 value is clamped to its Q format's integer range before
+    # the shift into int16; for gyro (RAW_Q_FORMAT_GYR_INTEGER_BITS 11) that is
+    # upper (1 << 10) - 1 = 1023 and lower -(1 << 10) = -1024 deg/s, while the MPU-9250 runs at
+    # +-2000 deg/s. A foot swing at 1500 deg/s arrives as 1023.
+    batch = Thingy52().decode(raw((0, 0, 1024), gyro), received=0.0)
+    assert batch is not None
+    assert batch.clipped == clipped
+    assert batch.gyro is not None
+    assert np.max(np.abs(batch.gyro)) <= 1024 * DEG

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Iterable
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,13 +119,25 @@ def engine_strides(
 
     If `latency` is given, the delay of every step (both feet) is appended to it.
     """
+    batches = (
+        (t[i : i + batch], acc[i : i + batch], None if gyro is None else gyro[i : i + batch])
+        for i in range(0, len(t), batch)
+    )
+    return stream_strides(batches, placement, latency)
+
+
+def stream_strides(
+    batches: Iterable[tuple[FloatArray, FloatArray, FloatArray | None]],
+    placement: Placement = Placement.FOOT,
+    latency: list[float] | None = None,
+) -> list[tuple[float, Direction]]:
+    """engine_strides for batches as they come (a decoder's, each with or without gyro)."""
     engine = GaitEngine(placement)
     steps: list[StepEvent] = []
-    for i in range(0, len(t), batch):
-        g = None if gyro is None else gyro[i : i + batch]
-        new = engine.process(t[i : i + batch], acc[i : i + batch], g).steps
+    for t, acc, gyro in batches:
+        new = engine.process(t, acc, gyro).steps
         if latency is not None:
-            now = float(t[min(i + batch, len(t)) - 1])
+            now = float(t[-1])
             latency.extend(now - s.t for s in new)
         steps += new
     steps += engine.flush().steps

@@ -139,6 +139,8 @@ class WearableProtocol(ABC):
     # What its advertisements carry; matches() and manifest_matchers() both derive from these.
     advertised_services: ClassVar[tuple[str, ...]] = ()
     name_prefixes: ClassVar[tuple[str, ...]] = ()
+    # What a buyer should know beyond the attributes above (README table, tools/wearables_table).
+    notes: ClassVar[str] = ""
 
     def __init__(self, *, on_error: Callable[[DecodeError], None] | None = None) -> None:
         self.error_counts: Counter[str] = Counter()

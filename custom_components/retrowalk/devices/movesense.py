@@ -1,15 +1,31 @@
 """Movesense sensors running the GATT SensorData Protocol (GSP) sample firmware.
 
 Sources: movesense.com/docs/esw/gatt_sensordata_protocol (GD-77 v1.0) and movesense-device-lib
-`samples/gatt_sensordata_app` (GATTSensorDataClient.cpp, python_client).
+`samples/gatt_sensordata_app` (GATTSensorDataClient.cpp, python_client), read at
+github.com/alexisduque/movesense-device-lib commit 07177ff (a mirror of the official library).
 
 Wire format: commands written to 34800001 are `<cmd> <client reference != 0> <payload>`
 (0 HELLO, 1 SUBSCRIBE + ASCII path such as "/Meas/IMU6/104", 2 UNSUBSCRIBE). Notifications on
-34800002 are `<type> <reference> ...`: type 1 command result (HELLO: "Hello"; errors: u16 LE
-HTTP-like status, e.g. 507), type 2 DATA, type 3 DATA_PART2 (continuation of the previous DATA
-when the frame exceeded one notification; its bytes after the 2-byte header are appended).
+34800002 are `<type> <reference> ...`: type 1 command result (HELLO: "Hello"; SUBSCRIBE with no
+free subscription slot: status 507 as bytes 01 FB), type 2 DATA, type 3 DATA_PART2.
 IMU6 data: u32 LE timestamp (ms) of the first sample, N x acc xyz float32 (m/s^2), then
 N x gyro xyz float32 (deg/s). The sensor unsubscribes everything on disconnect.
+
+What the firmware does, per GATTSensorDataClient::onNotify and ::onSubscribeResult:
+- it splits a serialised notification at a fixed 150 payload bytes, never at the link's MTU: the
+  first 150 bytes go in a DATA packet, the rest in exactly one DATA_PART2 packet (its message
+  buffer holds 158 bytes, so a part 2 carries at most 156). A DATA packet is therefore up to 152
+  bytes, and a link whose MTU is below 155 cannot carry it at all;
+- a subscription it refuses for any reason but a full slot table (unknown path, unsupported
+  rate, sensor error) only frees the slot: no command result is sent, so silence after SUBSCRIBE
+  is the only sign of it.
+
+Vendor test vectors: the device library publishes none for GSP. Its examples, as they apply:
+python_client/movesense_sensor_data.py joins a DATA packet with the DATA_PART2 that follows and
+reads 8 samples per 104 Hz notification (IMU9 there; IMU6 is the same layout without the
+magnetometer block) - reproduced in tests/devices/test_movesense.py. Not applicable: its ECG
+branch (reference 100, int32 samples) and FETCH_LOG / offline logbook data (Retrowalk subscribes
+IMU6 only).
 """
 
 from collections.abc import Callable
@@ -51,6 +67,12 @@ RESP_DATA = 2
 RESP_DATA_PART2 = 3
 
 RATES = (13, 26, 52, 104, 208, 416, 833, 1666)
+# GATTSensorDataClient::onNotify: a DATA packet carries the first 150 bytes of the serialised
+# notification, one DATA_PART2 the rest, from a 158-byte buffer (2 of them the packet header).
+FIRST_PART_BYTES = 150
+PART2_MAX_BYTES = 158 - 2
+_PACKET_HEADER = 2
+_ATT_HEADER = 3
 HELLO_REFERENCE = 0x48
 STREAM_REFERENCE = 0x52
 # IMU6 payload: uint32 ms timestamp of the first sample, N acc xyz float32 then N gyro xyz float32.
@@ -58,9 +80,14 @@ _TIMESTAMP = struct.Struct("<I")
 _SAMPLE_BYTES = 2 * 3 * 4
 
 
+SUBSCRIBE_PATH = "/Meas/IMU6/{rate}"
+# HTTP 507 Insufficient Storage: the firmware's only command result for SUBSCRIBE.
+STATUS_NO_FREE_SLOT = 507
+
+
 def subscribe_command(rate: int, reference: int = STREAM_REFERENCE) -> bytes:
     """Build `01 <ref> "/Meas/IMU6/<rate>"`."""
-    return bytes([CMD_SUBSCRIBE, reference]) + f"/Meas/IMU6/{rate}".encode("ascii")
+    return bytes([CMD_SUBSCRIBE, reference]) + SUBSCRIBE_PATH.format(rate=rate).encode("ascii")
 
 
 def http_status(data: bytes) -> int:
@@ -87,14 +114,22 @@ class Movesense(WearableProtocol):
     key = "movesense"
     manufacturer = "Movesense"
     model = "Movesense (GSP firmware)"
-    placements = (Placement.SHANK, Placement.FOOT, Placement.WAIST, Placement.CHEST)
+    # Movesense sells chest, wrist and clip-on holders; the clip goes on a shoe or ankle strap.
+    placements = (
+        Placement.FOOT,
+        Placement.SHANK,
+        Placement.WAIST,
+        Placement.CHEST,
+        Placement.WRIST,
+    )
     requires_bonding = False
-    # DATA_PART2 continuations carry frames larger than one notification, so any MTU works.
-    min_mtu = 23
+    # The firmware sends DATA packets of up to 152 bytes whatever the MTU (module docstring).
+    min_mtu = _ATT_HEADER + _PACKET_HEADER + FIRST_PART_BYTES
     has_gyro = True
     nominal_rate = 104.0
     advertised_services = (GSP_SERVICE,)
     name_prefixes = (NAME_PREFIX,)
+    notes = "runs Movesense's gatt_sensordata_app firmware (GATT SensorData Protocol)"
 
     def __init__(
         self,
@@ -110,12 +145,15 @@ class Movesense(WearableProtocol):
         self._timeline = Timeline()
         self._clock = Unwrapper(32)
         self._pending: bytes | None = None
-        self._max_payload: int | None = None
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
-        self._check_mtu(link)
-        self._max_payload = link.mtu - 3
+        if link.mtu < self.min_mtu:
+            raise SetupError(
+                "mtu",
+                f"MTU {link.mtu} < {self.min_mtu}: the GSP firmware sends IMU6 data in packets of"
+                f" up to {_PACKET_HEADER + FIRST_PART_BYTES} bytes, which this link cannot carry",
+            )
         replies = Replies(after_setup=self._late_result)
 
         def notified(data: bytes) -> None:
@@ -133,10 +171,26 @@ class Movesense(WearableProtocol):
         )
         await link.write(GSP_COMMAND, subscribe_command(self.rate), response=True)
         while True:
-            reply = await replies.wait_for(lambda d: len(d) >= 2 and d[1] == STREAM_REFERENCE)
+            try:
+                reply = await replies.wait_for(lambda d: len(d) >= 2 and d[1] == STREAM_REFERENCE)
+            except SetupError as err:
+                # HELLO was answered, so the link works: the firmware refused the subscription
+                # the only way it can besides "no free slot", by saying nothing.
+                raise SetupError(
+                    "subscribe_silent",
+                    f"no IMU6 data after SUBSCRIBE {SUBSCRIBE_PATH.format(rate=self.rate)}: the"
+                    " sensor answers a refused subscription (unknown path, unsupported rate,"
+                    " sensor error) with silence; is it running the gatt_sensordata_app firmware?",
+                ) from err
             if reply[0] != RESP_COMMAND_RESULT:
                 break
             status = http_status(reply[2:4]) if len(reply) >= 4 else 0
+            if status == STATUS_NO_FREE_SLOT:
+                raise SetupError(
+                    f"status_{status}",
+                    "subscription refused: all the sensor's subscription slots are taken"
+                    " (another app is streaming from it)",
+                )
             if status >= 400:
                 raise SetupError(f"status_{status}", "subscription refused")
         replies.close()
@@ -163,39 +217,31 @@ class Movesense(WearableProtocol):
         if data[0] == RESP_DATA_PART2:
             if self._pending is None:
                 raise DecodeError("continuation", "part 2 without part 1")
+            if len(body) > PART2_MAX_BYTES:
+                # Beyond its 158-byte buffer the firmware sends whatever memory follows it.
+                raise DecodeError("length", f"{len(body)}-byte part 2 (the firmware sends <= 156)")
             body, self._pending = self._pending + body, None
             if not _is_whole(body):
-                # Only possible at tiny MTUs: more continuation packets follow.
-                self._pending = body
-                return None
-            return self._emit([body], received)
-        held, self._pending = self._pending, None
-        bodies = []
-        if held is not None:
-            if not _is_whole(held):
-                self._report(DecodeError("truncated", "frame without its continuation"))
-            else:
-                bodies.append(held)
-        if _is_whole(body) and len(data) != self._max_payload:
-            bodies.append(body)
-        else:
-            # The sensor splits a frame only when it fills a whole notification, so a full-size
-            # packet waits for the next one to show whether a DATA_PART2 follows.
+                raise DecodeError("length", f"{len(body)}-byte IMU6 frame from parts 1 and 2")
+            return self._emit(body, received)
+        if self._pending is not None:
+            self._pending = None
+            self._report(DecodeError("truncated", "part 1 without its part 2"))
+        if len(body) == FIRST_PART_BYTES:
+            # Cut at the firmware's fixed split: the rest follows in one DATA_PART2. (A whole
+            # IMU6 frame is 4 + 24 N bytes, never exactly 150, so no frame is held by mistake.)
             self._pending = body
-        return self._emit(bodies, received) if bodies else None
+            return None
+        if not _is_whole(body):
+            raise DecodeError("length", f"{len(body)}-byte IMU6 frame in one DATA packet")
+        return self._emit(body, received)
 
-    def _emit(self, bodies: list[bytes], received: float) -> SampleBatch:
+    def _emit(self, body: bytes, received: float) -> SampleBatch:
         period = 1.0 / self.rate
-        times, accs, gyros = [], [], []
-        raw_last = ext_last = 0
-        for body in bodies:
-            raw_last, acc, gyro = _parse_imu6(body)
-            ext_last = self._clock.peek(raw_last)
-            times.append(uniform(ext_last * 1e-3, acc.shape[0], period))
-            accs.append(acc)
-            gyros.append(gyro)
-        acc, gyro = np.concatenate(accs), np.concatenate(gyros)
+        raw_first, acc, gyro = _parse_imu6(body)
+        first = self._clock.peek(raw_first)
         check_physical(acc, gyro)
-        t, lost = self._timeline.place(np.concatenate(times), period, received)
-        self._clock.commit(raw_last, ext_last)
+        t_dev = uniform(first * 1e-3, acc.shape[0], period)
+        t, lost = self._timeline.place(t_dev, period, received)
+        self._clock.commit(raw_first, first)
         return SampleBatch(t=t, acc=acc, gyro=gyro, lost=lost)

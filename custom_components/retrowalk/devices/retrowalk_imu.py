@@ -52,6 +52,7 @@ class RetrowalkImu(WearableProtocol):
     nominal_rate = 104.0
     advertised_services = (SERVICE_UUID,)
     name_prefixes = (LOCAL_NAME_PREFIX,)
+    notes = "our open profile (docs/retrowalk_imu_profile.md) for ESP32/nRF52 builds"
 
     def __init__(
         self,

@@ -1,13 +1,26 @@
 """Nordic Thingy:52 Thingy Motion Service (raw accelerometer/gyroscope notifications).
 
 Sources: NordicSemiconductor/Nordic-Thingy52-FW (`ble_tms.h`, `m_motion.c`, `drv_motion.c`;
-documentation v2.2.0 `ble__tms_8h.html`).
+documentation v2.2.0 `ble__tms_8h.html`), read at commit 6ada0a9.
 
 Wire format: motion configuration EF680401 (read/write, exactly 9 bytes LE: u16 pedometer
 interval ms, u16 temperature compensation interval ms, u16 compass interval ms, u16 motion
 processing rate Hz 5-200, u8 wake-on-motion). Raw data EF680406 (notify, 18 bytes LE): accel
 xyz int16 Q6.10 (g), gyro xyz int16 Q11.5 (deg/s), compass xyz int16 Q12.4 (uT). Sampling
 starts when the raw CCCD is enabled. No timestamps; the MPU-9250 stays at +-2 g / +-2000 dps.
+
+Saturation (m_motion.c, drv_motion_evt_handler, DRV_MOTION_EVT_RAW): before packing the 16Q16
+driver values into the Q formats above, the firmware clamps each to its Q format's integer range:
+gyro to [-1024, 1023] deg/s although the chip measures up to 2000, acc to [-32, 31] g (never
+reached: the chip stops at 2 g). A gyro axis at the clamp value means the true rate was at least
+that high.
+
+Vendor test vectors: Nordic publishes none for the motion service. What tests/devices reproduces
+instead is the firmware's own packing (m_motion.c: Q formats, clamps; ble_tms.h: layouts). Not
+followed: Nordic's web library (NordicPlayground/Nordic-Thingy52-Thingyjs js/RawDataSensor.js)
+divides raw acc by 64 and gyro by 2048, the Q formats' integer-bit counts as powers of two, which
+contradicts the firmware's shift (acc 1/1024 g, gyro 1/32 deg/s per count): a resting Thingy
+reads 16 g there.
 """
 
 from collections.abc import Callable
@@ -53,6 +66,11 @@ _GYRO_LSB_DPS = 1.0 / (1 << 5)
 # top of the accelerometer range is saturated (heel strikes exceed 2 g at the foot).
 ACC_FULL_SCALE_G = 2.0
 _CLIP_G = ACC_FULL_SCALE_G * 0.98
+# m_motion.c clamps gyro to the Q11.5 integer range, [-2^10, 2^10 - 1] deg/s, then shifts into
+# int16: a clamped axis arrives as exactly these counts (any true rate from 1023 deg/s up).
+GYRO_BLE_MIN_DPS = -(1 << 10)
+GYRO_BLE_MAX_DPS = (1 << 10) - 1
+_GYRO_CLAMP_COUNTS = (GYRO_BLE_MIN_DPS << 5, GYRO_BLE_MAX_DPS << 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +117,10 @@ class Thingy52(WearableProtocol):
     nominal_rate = 50.0
     advertised_services = (CONFIGURATION_SERVICE,)
     name_prefixes = (NAME_PREFIX,)
+    notes = (
+        f"accelerometer limited to ±{ACC_FULL_SCALE_G:g} g (clips at a heel strike),"
+        f" gyro sent up to ±{-GYRO_BLE_MIN_DPS} °/s; no device timestamps"
+    )
 
     def __init__(
         self,
@@ -143,5 +165,6 @@ class Thingy52(WearableProtocol):
         gyro = (raw[3:6] * _GYRO_LSB_DPS * DEG).reshape(1, 3)
         check_physical(acc, gyro)
         t, lost = self._timeline.place(1, received)
-        clipped = int(np.any(np.abs(acc_g) >= _CLIP_G))
+        gyro_clamped = np.any(np.isin(raw[3:6], _GYRO_CLAMP_COUNTS))
+        clipped = int(bool(np.any(np.abs(acc_g) >= _CLIP_G)) or bool(gyro_clamped))
         return SampleBatch(t=t, acc=acc, gyro=gyro, lost=lost, clipped=clipped)

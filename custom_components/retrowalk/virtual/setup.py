@@ -32,7 +32,7 @@ import probatio as vol
 from ..const import DOMAIN
 from ..gait.types import Placement
 from .client import DEVICES
-from .device import SUPPORTED_RATE, VirtualWearable
+from .device import FAULTS, SUPPORTED_RATE, VirtualWearable
 from .model import parse_scenario
 from .runner import RealtimeRunner
 from .scanner import VirtualProxyScanner
@@ -50,7 +50,7 @@ PLAY_SCHEMA = vol.Schema(
 )
 FAULT_SCHEMA = vol.Schema(
     {
-        vol.Required("fault"): vol.In(["drop_link", "out_of_range", "in_range", "refuse", "hang"]),
+        vol.Required("fault"): vol.In(list(FAULTS)),
         vol.Optional("count", default=1): vol.All(vol.Coerce(int), vol.Range(min=1, max=100)),
     }
 )

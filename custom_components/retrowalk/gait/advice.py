@@ -1,0 +1,61 @@
+"""Where on the body the engine tells backward from forward, for users choosing a placement.
+
+One home for this advice: the config flow's placement step and the README's wearables table
+(tools/wearables_table.py) both phrase it from here. The grades follow the benchmarks in the
+README (./scripts/bench): at the foot every backward stride of the UCI runs and every Bandai
+walk-back clip came out right; waist and chest 89 % of the Bandai clips and 1-10 % of forward
+Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot's stride method
+but no shank recording exists to confirm it, so it is not graded reliable.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from .types import Placement
+
+
+class Backward(StrEnum):
+    """How well backward steps are told from forward ones at a placement."""
+
+    RELIABLE = "reliable"
+    MOSTLY = "mostly"
+    COUNTS_ONLY = "counts_only"
+
+
+BACKWARD_AT: dict[Placement, Backward] = {
+    Placement.FOOT: Backward.RELIABLE,
+    Placement.SHANK: Backward.MOSTLY,
+    Placement.WAIST: Backward.MOSTLY,
+    Placement.CHEST: Backward.MOSTLY,
+    Placement.WRIST: Backward.COUNTS_ONLY,
+}
+
+# Short body-part names for the advice sentence (the placement selector has its own labels).
+WHERE = {
+    Placement.FOOT: "foot/ankle",
+    Placement.SHANK: "shank",
+    Placement.WAIST: "waist/hip",
+    Placement.CHEST: "chest",
+    Placement.WRIST: "wrist/arm",
+}
+
+_PHRASES = {
+    Backward.RELIABLE: "measured reliably at the {where}",
+    Backward.MOSTLY: "mostly right at the {where}",
+    Backward.COUNTS_ONLY: "not told from forward at the {where} (steps are still counted)",
+}
+
+
+def backward_advice(placements: Iterable[Placement]) -> str:
+    """One sentence: where, among `placements`, backward steps are measured reliably."""
+    chosen = list(placements)
+    parts = []
+    for grade in Backward:
+        where = [WHERE[p] for p in chosen if BACKWARD_AT[p] is grade]
+        if where:
+            parts.append(_PHRASES[grade].format(where=", ".join(where)))
+    text = "Backward steps are " + "; ".join(parts) + "."
+    if not any(BACKWARD_AT[p] is Backward.RELIABLE for p in chosen):
+        reliable = ", ".join(WHERE[p] for p in Placement if BACKWARD_AT[p] is Backward.RELIABLE)
+        text += f" Reliable backward counts need a wearable at the {reliable}."
+    return text
