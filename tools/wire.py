@@ -40,7 +40,12 @@ from custom_components.retrowalk.devices.thingy52 import (
     GYRO_BLE_MIN_DPS,
     Thingy52,
 )
-from tools.fuzz import TS0, h10, pack_delta, verity
+from custom_components.retrowalk.devices.witmotion import (
+    ACC_FULL_SCALE_G as ACC_FULL_SCALE_G_WIT,
+    GYRO_FULL_SCALE_DPS as GYRO_FULL_SCALE_DPS_WIT,
+    WitMotion,
+)
+from tools.fuzz import TS0, h10, pack_delta, verity, witmotion_encode
 
 FloatArray = npt.NDArray[np.float64]
 Notifications = list[tuple[float, bytes]]
@@ -190,6 +195,14 @@ def _h10(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
     return out
 
 
+# --- WitMotion BLE 5.0: devices/witmotion.py -----------------------------------------------------
+
+
+def _witmotion(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    # One 20-byte 0x61 packet per sample, sent as it is sampled (no device timestamps).
+    return [(k / rate, packet) for k, packet in enumerate(witmotion_encode(acc, gyro))]
+
+
 ENCODERS: dict[str, Encoder] = {
     encoder.protocol.key: encoder
     for encoder in (
@@ -241,6 +254,16 @@ ENCODERS: dict[str, Encoder] = {
             decoder=Thingy52,
             pack=_thingy52,
             source="m_motion.c: one Q6.10/Q11.5 sample per notification, gyro clamped at 1024",
+        ),
+        Encoder(
+            protocol=WitMotion,
+            rate=WitMotion.nominal_rate,
+            # The 0x61 packet's fixed scales (WitMotion SDK): ±16 g, ±2000 deg/s.
+            acc_range_g=ACC_FULL_SCALE_G_WIT,
+            gyro_range_dps=GYRO_FULL_SCALE_DPS_WIT,
+            decoder=WitMotion,
+            pack=_witmotion,
+            source="WitBluetooth_BWT901BLE5_0: one 55 61 packet per sample at 100 Hz",
         ),
     )
 }

@@ -269,6 +269,10 @@ class WitMotion(WearableProtocol):
     # Matched by name only, as WitMotion's own scanner does (see NAME_PREFIX).
     advertised_services = ()
     name_prefixes = (NAME_PREFIX,)
+    notes = (
+        "strap-on, about 30 USD; no device timestamps (receive-time timeline); battery from its "
+        "voltage register"
+    )
 
     def __init__(
         self,
