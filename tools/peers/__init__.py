@@ -1,1 +1,1 @@
-"""Open step counters re-implemented or driven by the benchmarks (dev-only, never the integration's)."""
+"""Open step counters the benchmarks re-implement or drive (dev-only, never the integration's)."""

@@ -7,8 +7,9 @@ accelerometer sample at 12.5 Hz with 8192 = 1 g:
 1. magnitude: integer square root of x^2 + y^2 + z^2;
 2. DC removal: an exponential moving average (alpha 1/12, kept as a running total, started at 1 g)
    is subtracted, the result scaled by 1/32 and clipped to a signed byte;
-3. band-pass: a 7-tap integer FIR (its "oxford filter"; pass band roughly 1-2.5 Hz at 12.5 Hz)
-   with 8 fractional bits;
+3. a 7-tap integer FIR with 8 fractional bits: a low-pass peaking near 2 Hz (1.4x its gain at
+   0 Hz) and falling to about a fifth of it by 4-6 Hz; with the DC removal before it (a first-order
+   high-pass near 0.17 Hz) the chain passes 1-3 Hz best, slow posture drift and fast jolts least;
 4. activity gate: the gate opens once 3 samples in a row (an up/down counter) have |raw| > 15
    (about 0.06 g of DC-removed magnitude) and closes when the counter falls back to 0;
 5. a step candidate is a local maximum of the filtered signal while the gate is open;
@@ -58,7 +59,7 @@ def int_sqrt(x: int) -> int:
 
 @dataclass(slots=True)
 class StepCounter:
-    """One watch's counter: feed() one sample at a time, get the steps it adds (0, 1 or RUN_STEPS)."""
+    """One watch's counter: feed() one sample, get the steps it adds (0, 1 or RUN_STEPS)."""
 
     history: deque[int] = field(default_factory=lambda: deque([0] * len(FIR_TAPS), len(FIR_TAPS)))
     dc_total: int = ONE_G * DC_SAMPLES
@@ -144,7 +145,8 @@ def to_watch(t: FloatArray, acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np
         return np.empty(0), np.empty((0, 3), dtype=np.int64)
     grid = np.arange(t[0], t[-1], 1.0 / RATE_HZ)
     # Mean of each poll period by differencing the running integral (exact for any input rate).
-    cum = np.concatenate((np.zeros((1, 3)), np.cumsum((acc[1:] + acc[:-1]) / 2 * np.diff(t)[:, None], axis=0)))
+    areas = (acc[1:] + acc[:-1]) / 2 * np.diff(t)[:, None]
+    cum = np.concatenate((np.zeros((1, 3)), np.cumsum(areas, axis=0)))
     ends = np.minimum(grid + 1.0 / RATE_HZ, t[-1])
     starts = np.maximum(grid, t[0])
     integral = np.stack(

@@ -29,9 +29,10 @@ def peer_python() -> Path:
     return Path(os.environ.get("RETROWALK_PEERS_PYTHON", ROOT / ".venv-peers" / "bin" / "python"))
 
 
-def write_streams(
-    path: Path, streams: list[tuple[FloatArray, FloatArray, FloatArray | None]], locations: list[str]
-) -> None:
+Recording = tuple[FloatArray, FloatArray, FloatArray | None]  # t, acc, gyro or None
+
+
+def write_streams(path: Path, streams: list[Recording], locations: list[str]) -> None:
     arrays: dict[str, npt.NDArray[np.generic]] = {"locations": np.array(locations)}
     for i, (t, acc, gyro) in enumerate(streams):
         arrays[f"t{i}"] = t
@@ -46,9 +47,7 @@ def read_steps(path: Path, n: int) -> list[FloatArray]:
         return [npz[f"steps{i}"].astype(np.float64) for i in range(n)]
 
 
-def run_peer(
-    name: str, streams: list[tuple[FloatArray, FloatArray, FloatArray | None]], locations: list[str]
-) -> list[FloatArray]:
+def run_peer(name: str, streams: list[Recording], locations: list[str]) -> list[FloatArray]:
     """Step times per stream from tools/peers/run_<name>.py in the peers' environment."""
     python = peer_python()
     if not python.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+import itertools
 
 import numpy as np
 from scipy.signal import resample_poly
@@ -15,7 +16,7 @@ def pieces(t: np.ndarray) -> list[tuple[int, int]]:
     dt = float(np.median(np.diff(t)))
     cuts = np.flatnonzero(np.diff(t) > 2 * dt) + 1
     bounds = [0, *cuts.tolist(), len(t)]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return list(itertools.pairwise(bounds))
 
 
 def to_rate(x: np.ndarray, fs_in: float, fs_out: float) -> np.ndarray:

@@ -19,10 +19,9 @@ from __future__ import annotations
 import sys
 import warnings
 
+from gaitmap.stride_segmentation import BarthDtw, BarthOriginalTemplate
 import numpy as np
 import pandas as pd
-
-from gaitmap.stride_segmentation import BarthDtw, BarthOriginalTemplate
 from peer_common import pieces, rate_of, to_rate
 
 GAITMAP_HZ = 102.4
@@ -49,7 +48,7 @@ def steps_of(t: np.ndarray, gyro: np.ndarray, template: BarthOriginalTemplate) -
         x = to_rate(np.rad2deg(gyro[a:b]), fs, GAITMAP_HZ)
         data = pd.DataFrame({"gyr_ml": ml_axis(x, template_sign)})
         dtw = BarthDtw(template=template).segment(data, sampling_rate_hz=GAITMAP_HZ)
-        for start, end in zip(dtw.stride_list_["start"], dtw.stride_list_["end"]):
+        for start, end in zip(dtw.stride_list_["start"], dtw.stride_list_["end"], strict=True):
             out += [t[a] + start / GAITMAP_HZ, t[a] + (start + end) / 2 / GAITMAP_HZ]
     return np.sort(np.asarray(out, dtype=np.float64))
 

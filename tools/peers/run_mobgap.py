@@ -1,4 +1,4 @@
-"""Mobilise-D's mobgap on the bench's streams; runs in .venv-peers (Python 3.11), not the project env.
+"""Mobilise-D's mobgap on the bench's streams; runs in .venv-peers (Python 3.11), not in .venv.
 
 Usage: run_mobgap.py IN.npz OUT.npz (written and read by tools/peers/external.py).
 
@@ -15,13 +15,12 @@ from __future__ import annotations
 import sys
 import warnings
 
-import numpy as np
-import pandas as pd
-from scipy.signal import butter, sosfiltfilt
-
 from mobgap.gait_sequences import GsdIluz
 from mobgap.initial_contacts import IcdIonescu
+import numpy as np
+import pandas as pd
 from peer_common import pieces, rate_of, to_rate
+from scipy.signal import butter, sosfiltfilt
 
 MIN_PIECE_S = 5.0  # GsdIluz's shortest gait sequence: shorter pieces cannot hold one
 # Mobilise-D's sensors record at 100 Hz and mobgap's filters and windows are designed there: every
@@ -38,7 +37,7 @@ def body_frame(acc: np.ndarray, fs: float) -> pd.DataFrame:
     would with a lower-back sensor). Anterior-posterior: the horizontal direction with the most
     0.5-3 Hz movement (at the lower back walking sways most forward-backward).
     """
-    win = max(1, int(round(fs)))
+    win = max(1, round(fs))
     n = len(acc) // win
     means = acc[: n * win].reshape(n, win, 3).mean(axis=1) if n else acc.mean(axis=0)[None]
     units = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
@@ -75,7 +74,7 @@ def steps_of(t: np.ndarray, acc: np.ndarray) -> np.ndarray:
             continue
         data = body_frame(to_rate(acc[a:b], fs, MOBGAP_HZ), MOBGAP_HZ)
         gs = GsdIluz().detect(data, sampling_rate_hz=MOBGAP_HZ).gs_list_
-        for start, end in zip(gs["start"].tolist(), gs["end"].tolist()):
+        for start, end in zip(gs["start"].tolist(), gs["end"].tolist(), strict=True):
             icd = IcdIonescu().detect(data.iloc[start:end], sampling_rate_hz=MOBGAP_HZ)
             ics = icd.ic_list_["ic"].to_numpy() + start
             out += (t[a] + ics / MOBGAP_HZ).tolist()
