@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Placement
 from tools.bench import daily
+from tools.peers.peer_common import pieces
 
 from .conftest import DATA
 
@@ -256,3 +257,10 @@ def test_the_real_labels_and_one_segment_per_data_set_load() -> None:
         assert len(t) == n_samples[seg.name] == len(acc)
         assert (gyro is not None) == seg.has_gyro
         assert 5.0 < float(np.median(np.linalg.norm(acc, axis=1))) < 15.0  # m/s^2 with gravity
+
+
+def test_pieces_split_a_stream_at_its_holes_only() -> None:
+    t = np.concatenate((np.arange(0, 1, 0.01), 5 + np.arange(0, 1, 0.01)))
+    assert pieces(t) == [(0, 100), (100, 200)]
+    assert pieces(np.arange(0, 1, 0.01)) == [(0, 100)]
+    assert pieces(np.empty(0)) == []

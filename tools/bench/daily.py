@@ -38,6 +38,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
 from tools.peers import espruino, external
+from tools.peers.peer_common import pieces
 
 from .data import FloatArray, data_dir
 from .registry import table
@@ -207,7 +208,13 @@ PeerFn = Callable[[list[Stream]], list[FloatArray]]
 
 
 def _espruino(streams: list[Stream]) -> list[FloatArray]:
-    return [espruino.step_times(s.t, s.acc) for s in streams]
+    """One watch per stream, run over each piece without holes (nothing made up inside them)."""
+    out = []
+    for s in streams:
+        counter = espruino.StepCounter()
+        parts = [espruino.step_times(s.t[a:b], s.acc[a:b], counter) for a, b in pieces(s.t)]
+        out.append(np.concatenate(parts) if parts else np.empty(0))
+    return out
 
 
 def _external(name: str) -> PeerFn:
