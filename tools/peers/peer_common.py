@@ -6,7 +6,7 @@ from fractions import Fraction
 import itertools
 
 import numpy as np
-from scipy.signal import resample_poly
+from scipy.signal import resample_poly  # type: ignore[import-untyped]
 
 
 def pieces(t: np.ndarray) -> list[tuple[int, int]]:
@@ -24,7 +24,8 @@ def to_rate(x: np.ndarray, fs_in: float, fs_out: float) -> np.ndarray:
     frac = Fraction(fs_out / fs_in).limit_denominator(1000)
     if frac == 1:
         return x
-    return resample_poly(x, frac.numerator, frac.denominator, axis=0)
+    out: np.ndarray = resample_poly(x, frac.numerator, frac.denominator, axis=0)
+    return out
 
 
 def rate_of(t: np.ndarray) -> float:
