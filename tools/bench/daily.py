@@ -1,0 +1,424 @@
+"""False steps in daily life and cadence of everyday walking (../shared/data/daily-living).
+
+Four public data sets (HAPT, spsw, WISDM subset, UMAFall; see docs/daily_bench.md) at wrist,
+waist, trouser pocket, chest and ankle, labelled per segment with whether steps are expected.
+
+Streams. HAPT and spsw segments of one session are contiguous pieces of one recording: they are
+stitched back on their session clock (start_s + t), so bouts, transitions and the engine's state
+run as in daily life; unlabelled stretches between them stay holes (the engine resets there and
+nothing is interpolated across). UMAFall trials and WISDM blocks are separate recordings: one
+stream each, each with a fresh engine. Every stream goes through GaitEngine (the placement for its
+location, 20-sample batches, gyro when the device had one) at its native rate, and each step is
+attributed to the segment whose time span holds it (steps in holes are reported apart).
+
+Figures per location and data set, so each data set can be read on its own (leave-one-data-set-
+out: nothing here tunes anything; the engine's settings come from other data):
+- false steps per hour over segments with steps_expected = no (and apart, `maybe`: transitions
+  where 0-2 real steps can happen);
+- cadence (steps/min) of each plain `walking` segment, median and inter-quartile range.
+
+Peers on the same streams: the Espruino/Bangle.js firmware counter (tools/peers/espruino.py) at
+the wrist; Mobilise-D's mobgap (gait sequences, then initial contacts) at waist, pocket and chest,
+off-label away from the lower back; gaitmap at the ankle. mobgap and gaitmap run in the separate
+dev-only environment .venv-peers (./scripts/setup_peers); without it their columns say why not.
+
+Run: ./scripts/bench daily [--quick].
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from custom_components.retrowalk.gait import GaitEngine, Placement
+from tools.peers import espruino, external
+from tools.peers.peer_common import pieces
+
+from .data import FloatArray, data_dir
+from .registry import table
+
+BATCH = 20
+STITCHED = ("hapt", "spsw")  # data sets whose sessions are contiguous recordings
+QUICK_SUBJECTS = 2  # per data set with --quick
+# The trouser pocket moves with the thigh. The engine gains a THIGH placement in issue 12; until
+# then the pocket runs as WAIST (what Oxford's pockets run as).
+POCKET = next((p for p in Placement if p.value == "thigh"), Placement.WAIST)
+PLACEMENT = {
+    "wrist": Placement.WRIST,
+    "waist": Placement.WAIST,
+    "chest": Placement.CHEST,
+    "pocket": POCKET,
+    # An ankle strap sits on the distal shank, above the malleoli: it turns with the shank through
+    # stance instead of lying still on a flat foot, which is what the SHANK thresholds describe.
+    "ankle": Placement.SHANK,
+}
+LOCATIONS = ("wrist", "waist", "pocket", "chest", "ankle")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    name: str
+    dataset: str
+    subject: str
+    location: str
+    activity: str
+    walking: bool
+    expected: str  # "no", "maybe", "yes"
+    duration_s: float
+    rate: float
+    has_gyro: bool
+    session: str
+    start_s: float
+    file: str
+
+
+@dataclass(slots=True)
+class Stream:
+    """One continuous recording: abs times t, acc m/s^2, gyro rad/s or None, and its segments."""
+
+    key: str
+    dataset: str
+    location: str
+    t: FloatArray
+    acc: FloatArray
+    gyro: FloatArray | None
+    segments: list[tuple[Segment, float]] = field(default_factory=list)  # (segment, start on t)
+
+    def attribute(self, steps: FloatArray) -> tuple[dict[str, int], int]:
+        """Steps per segment name, and steps that fell outside every segment (holes, edges)."""
+        counts = dict.fromkeys((s.name for s, _ in self.segments), 0)
+        starts = np.array([start for _, start in self.segments])
+        ends = starts + np.array([s.duration_s for s, _ in self.segments])
+        idx = np.searchsorted(starts, steps, side="right") - 1
+        outside = 0
+        for i, t in zip(idx.tolist(), steps.tolist(), strict=True):
+            if i >= 0 and t < ends[i]:
+                counts[self.segments[i][0].name] += 1
+            else:
+                outside += 1
+        return counts, outside
+
+
+def read_labels(base: Path | None = None) -> list[Segment]:
+    base = base or data_dir("daily-living")
+    with (base / "labels.csv").open(newline="") as fh:
+        return [
+            Segment(
+                name=r["segment"],
+                dataset=r["dataset"],
+                subject=r["subject"],
+                location=r["location"],
+                activity=r["activity"],
+                walking=r["walking"] == "yes",
+                expected=r["steps_expected"],
+                duration_s=float(r["duration_s"]),
+                rate=float(r["rate"]),
+                has_gyro=r["has_gyro"] == "yes",
+                session=r["session"],
+                start_s=float(r["start_s"] or 0.0),
+                file=r["file"],
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def load_segment(base: Path, seg: Segment) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """(t s from the segment start, acc (N, 3), gyro (N, 3) or None) of one segment file."""
+    raw = np.loadtxt(base / seg.file, delimiter=",", skiprows=1, ndmin=2)
+    if raw.shape[1] not in (4, 7):
+        raise ValueError(f"{seg.file}: expected t,ax,ay,az[,gx,gy,gz], got {raw.shape[1]} columns")
+    gyro = raw[:, 4:7] if raw.shape[1] == 7 else None
+    return raw[:, 0], raw[:, 1:4], gyro
+
+
+def build_streams(segments: Sequence[Segment], base: Path) -> list[Stream]:
+    """Stitch contiguous sessions (STITCHED data sets); every other segment is its own stream."""
+    groups: dict[tuple[str, ...], list[Segment]] = defaultdict(list)
+    for seg in segments:
+        if seg.dataset in STITCHED:
+            groups[(seg.dataset, seg.subject, seg.location, seg.session)].append(seg)
+        else:
+            groups[(seg.dataset, seg.name)].append(seg)
+    streams = []
+    for key, segs in groups.items():
+        segs.sort(key=lambda s: s.start_s)
+        stitched = segs[0].dataset in STITCHED
+        ts, accs, gyros = [], [], []
+        placed = []
+        last = -np.inf
+        for seg in segs:
+            t, acc, gyro = load_segment(base, seg)
+            offset = seg.start_s if stitched else 0.0
+            t = t + offset
+            # Neighbouring segments may share their boundary sample: keep time strictly rising.
+            keep = t > last + 1e-9
+            if keep.any():
+                last = float(t[keep][-1])
+            ts.append(t[keep])
+            accs.append(acc[keep])
+            gyros.append(None if gyro is None else gyro[keep])
+            placed.append((seg, offset))
+        with_gyro = all(g is not None for g in gyros)
+        streams.append(
+            Stream(
+                key="/".join(key),
+                dataset=segs[0].dataset,
+                location=segs[0].location,
+                t=np.concatenate(ts),
+                acc=np.concatenate(accs),
+                gyro=np.concatenate([g for g in gyros if g is not None]) if with_gyro else None,
+                segments=placed,
+            )
+        )
+    return streams
+
+
+def select(segments: Sequence[Segment], quick: bool) -> list[Segment]:
+    """All segments, or with quick the first QUICK_SUBJECTS subjects of every data set."""
+    if not quick:
+        return list(segments)
+    keep: dict[str, list[str]] = defaultdict(list)
+    for subject in sorted({(s.dataset, s.subject) for s in segments}):
+        if len(keep[subject[0]]) < QUICK_SUBJECTS:
+            keep[subject[0]].append(subject[1])
+    return [s for s in segments if s.subject in keep[s.dataset]]
+
+
+def engine_steps(stream: Stream) -> FloatArray:
+    """Step times GaitEngine reports on the stream, fed in BATCH-sample batches."""
+    engine = GaitEngine(PLACEMENT[stream.location])
+    times: list[float] = []
+    for i in range(0, len(stream.t), BATCH):
+        gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
+        update = engine.process(stream.t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
+        times += [s.t for s in update.steps]
+    times += [s.t for s in engine.flush().steps]
+    return np.sort(np.asarray(times, dtype=np.float64))
+
+
+# -- peers --------------------------------------------------------------------------------------
+
+PeerFn = Callable[[list[Stream]], list[FloatArray]]
+
+
+def _espruino(streams: list[Stream]) -> list[FloatArray]:
+    """One watch per stream, run over each piece without holes (nothing made up inside them)."""
+    out = []
+    for s in streams:
+        counter = espruino.StepCounter()
+        parts = [espruino.step_times(s.t[a:b], s.acc[a:b], counter) for a, b in pieces(s.t)]
+        out.append(np.concatenate(parts) if parts else np.empty(0))
+    return out
+
+
+def _external(name: str) -> PeerFn:
+    def run(streams: list[Stream]) -> list[FloatArray]:
+        return external.run_peer(
+            name, [(s.t, s.acc, s.gyro) for s in streams], [s.location for s in streams]
+        )
+
+    return run
+
+
+PEERS: dict[str, tuple[str, PeerFn]] = {
+    "wrist": ("espruino", _espruino),
+    "waist": ("mobgap", _external("mobgap")),
+    "pocket": ("mobgap*", _external("mobgap")),
+    "chest": ("mobgap*", _external("mobgap")),
+    "ankle": ("gaitmap*", _external("gaitmap")),
+}
+PEER_NOTES = {
+    "espruino": "Espruino/Bangle.js firmware counter, re-implemented (tools/peers/espruino.py)",
+    "mobgap": "mobgap GsdIluz + IcdIonescu (Mobilise-D), made for a lower-back sensor",
+    "mobgap*": "mobgap off-label: its algorithms assume a lower-back sensor",
+    "gaitmap*": "gaitmap BarthDtw strides x 2, off-label: made for a foot-mounted sensor",
+}
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Counted:
+    """Steps per segment for the engine and the location's peer (None: peer did not run)."""
+
+    engine: dict[str, int] = field(default_factory=dict)
+    peer: dict[str, int] = field(default_factory=dict)  # -1: the peer could not run
+    outside_engine: int = 0
+    outside_peer: int = 0
+    peer_errors: list[str] = field(default_factory=list)
+
+
+def count_all(streams: list[Stream]) -> Counted:
+    out = Counted()
+    for stream in streams:
+        counts, outside = stream.attribute(engine_steps(stream))
+        out.engine.update(counts)
+        out.outside_engine += outside
+    by_location: dict[str, list[Stream]] = defaultdict(list)
+    for stream in streams:
+        by_location[stream.location].append(stream)
+    for location, group in by_location.items():
+        name, fn = PEERS[location]
+        try:
+            results = fn(group)
+        except external.PeerUnavailableError as err:
+            out.peer_errors.append(f"{name} at {location}: {err}")
+            for stream in group:
+                out.peer.update(dict.fromkeys((s.name for s, _ in stream.segments), -1))
+            continue
+        for stream, steps in zip(group, results, strict=True):
+            counts, outside = stream.attribute(steps)
+            out.peer.update(counts)
+            out.outside_peer += outside
+    return out
+
+
+def per_hour(segs: Iterable[Segment], counts: dict[str, int]) -> str:
+    segs = list(segs)
+    hours = sum(s.duration_s for s in segs) / 3600
+    if not segs or hours == 0:
+        return "-"
+    if any(counts.get(s.name, -1) < 0 for s in segs):
+        return "n/a"
+    return f"{sum(counts[s.name] for s in segs) / hours:.0f}"
+
+
+def cadence(segs: Iterable[Segment], counts: dict[str, int]) -> str:
+    """Median [quartiles] steps/min over the segments."""
+    segs = list(segs)
+    if not segs:
+        return "-"
+    if any(counts.get(s.name, -1) < 0 for s in segs):
+        return "n/a"
+    rates = [60 * counts[s.name] / s.duration_s for s in segs]
+    q1, med, q3 = np.percentile(rates, [25, 50, 75])
+    return f"{med:.0f} [{q1:.0f}-{q3:.0f}]"
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def summary_rows(segments: list[Segment], counted: Counted) -> list[list[str]]:
+    peer = counted.peer
+    rows = []
+    for location in LOCATIONS:
+        here = [s for s in segments if s.location == location]
+        datasets = sorted({s.dataset for s in here})
+        for dataset in [*datasets, "all"] if len(datasets) > 1 else datasets:
+            segs = [s for s in here if dataset in ("all", s.dataset)]
+            no = [s for s in segs if s.expected == "no"]
+            maybe = [s for s in segs if s.expected == "maybe"]
+            walk = [s for s in segs if s.activity == "walking"]
+            rows.append(
+                [
+                    location,
+                    PLACEMENT[location].value,
+                    dataset,
+                    f"{sum(s.duration_s for s in no) / 3600:.2f}",
+                    per_hour(no, counted.engine),
+                    PEERS[location][0],
+                    per_hour(no, peer),
+                    f"{sum(s.duration_s for s in maybe) / 3600:.2f}",
+                    per_hour(maybe, counted.engine),
+                    per_hour(maybe, peer),
+                    f"{sum(s.duration_s for s in walk) / 60:.1f}",
+                    cadence(walk, counted.engine),
+                    cadence(walk, peer),
+                ]
+            )
+    return rows
+
+
+def activity_rows(segments: list[Segment], counted: Counted) -> list[list[str]]:
+    peer = counted.peer
+    rows = []
+    keys = sorted(
+        {(s.location, s.dataset, s.expected, s.activity) for s in segments if s.expected != "yes"},
+        key=lambda k: (LOCATIONS.index(k[0]), k[1], k[2] != "no", k[3]),
+    )
+    for location, dataset, expected, activity in keys:
+        segs = [
+            s
+            for s in segments
+            if (s.location, s.dataset, s.expected, s.activity)
+            == (location, dataset, expected, activity)
+        ]
+        rows.append(
+            [
+                location,
+                dataset,
+                activity,
+                expected,
+                f"{sum(s.duration_s for s in segs) / 60:.1f}",
+                per_hour(segs, counted.engine),
+                PEERS[location][0],
+                per_hour(segs, peer),
+            ]
+        )
+    return rows
+
+
+@table("daily")
+def daily_table(args: argparse.Namespace) -> str:
+    base = data_dir("daily-living")
+    segments = select(read_labels(base), args.quick)
+    streams = build_streams(segments, base)
+    counted = count_all(streams)
+    samples = sum(len(s.t) for s in streams)
+    blocks = [
+        f"Daily living ({'quick subset: ' if args.quick else ''}{len(segments)} segments,"
+        f" {len(streams)} streams, {samples} samples). Goals: false steps/h <= 30 at the wrist,"
+        " <= 10 elsewhere; walking cadence median 95-125 steps/min.",
+        "",
+        md_table(
+            [
+                "location",
+                "engine as",
+                "data set",
+                "h non-walking",
+                "engine false steps/h",
+                "peer",
+                "peer false steps/h",
+                "h maybe",
+                "engine steps/h (maybe)",
+                "peer steps/h (maybe)",
+                "walking min",
+                "engine cadence",
+                "peer cadence",
+            ],
+            summary_rows(segments, counted),
+        ),
+        "",
+        "False steps per hour by activity (steps_expected no, then maybe):",
+        "",
+        md_table(
+            [
+                "location",
+                "data set",
+                "activity",
+                "expected",
+                "minutes",
+                "engine steps/h",
+                "peer",
+                "peer steps/h",
+            ],
+            activity_rows(segments, counted),
+        ),
+        "",
+        "Cadence: median [quartiles] steps/min over plain `walking` segments.",
+        f"Steps outside every labelled segment (holes between HAPT labels): engine"
+        f" {counted.outside_engine}, peers {counted.outside_peer}.",
+        *(f"{k}: {v}" for k, v in PEER_NOTES.items()),
+    ]
+    blocks += [f"n/a: {e}" for e in counted.peer_errors]
+    return "\n".join(blocks)

@@ -1,0 +1,1 @@
+"""Open step counters the benchmarks re-implement or drive (dev-only, never the integration's)."""
