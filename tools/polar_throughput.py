@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 import struct
 import sys
 import time
 import types
-from pathlib import Path
 
 import numpy as np
 

@@ -350,7 +350,7 @@ def sample_offsets_ns(previous: int | None, timestamp: int, n: int, period_ns: f
         raise DecodeError("timestamp", f"previous frame at {previous}, this one at {timestamp}")
     # Exact rational rounding of previous + (k + 1) * interval / n, at any timestamp magnitude.
     q, r = np.divmod(np.arange(1, n, dtype=np.int64) * interval, n)
-    q += (2 * r > n) | ((2 * r == n) & ((q + previous) % 2 == 1))
+    q += (2 * r > n) | ((2 * r == n) & ((q + previous % 2) % 2 == 1))
     return np.append(q - interval, np.int64(0))
 
 
@@ -524,29 +524,29 @@ class PolarPmdProtocol(WearableProtocol):
             return
         stopped = [m for m in data[1:] if m in self.streams]
         self._report(DecodeError("stream_stopped", f"device stopped measurement {data[1:].hex()}"))
-        if not (self._running and stopped):
+        link = self._link
+        if not (self._running and stopped and link is not None):
             return
         # Like the SDK, the stopped streams are closed: their state (timestamps, rate) belongs to
         # a measurement that has ended. Unlike an app, nobody is there to start them again, so
         # Retrowalk does, with the settings it chose at setup.
         selections = {m: self.streams.pop(m).selection for m in stopped}
+        # Their frames from now until the restart's reply wait for it, as at setup.
+        self._early = []
         try:
-            task = asyncio.get_running_loop().create_task(self._restart(selections))
+            task = asyncio.get_running_loop().create_task(self._restart(link, selections))
         except RuntimeError:  # notified outside the event loop: nothing can await the device
             self._report(DecodeError("restart_failed", "no event loop to restart streams in"))
             return
         self._restarts.add(task)
         task.add_done_callback(self._restarts.discard)
 
-    async def _restart(self, selections: dict[int, dict[Setting, int]]) -> None:
+    async def _restart(self, link: GattLink, selections: dict[int, dict[Setting, int]]) -> None:
         async with self._restart_lock:
-            if not self._running or self._link is None:
-                return
             self._replies = replies = Replies(after_setup=self._unsolicited)
-            self._early = []
             try:
                 for measurement, selection in selections.items():
-                    await self._start_stream(self._link, replies, measurement, selection)
+                    await self._start_stream(link, replies, measurement, selection)
             except Exception as err:  # a lost link or a refusal: report, the stream stays closed
                 self._report(DecodeError("restart_failed", f"{type(err).__name__}: {err}"))
             finally:
@@ -581,7 +581,7 @@ class PolarPmdProtocol(WearableProtocol):
         # Seconds since 2000 as a float would lose sub-µs precision; count from the first frame.
         if self._epoch_ns is None:
             self._epoch_ns = frame.timestamp
-        t_dev = (frame.timestamp - self._epoch_ns) * 1e-9 + offsets * 1e-9
+        t_dev = (frame.timestamp - self._epoch_ns) * 1e-9 + offsets.astype(np.float64) * 1e-9
         if self._merger is None:
             check_physical(values, None)
             t, lost = self._timeline.place(t_dev, period, received)
