@@ -30,6 +30,7 @@ from custom_components.retrowalk.devices.polar import (
     factor_from,
     parse_cp_response,
     parse_settings,
+    sample_offsets_ns,
 )
 from tools.fuzz import pack_delta, wave
 
@@ -634,3 +635,25 @@ def test_stop_notification_outside_the_event_loop_is_reported() -> None:
     assert protocol.error_counts["restart_failed"] == 1
     protocol._unsolicited(bytes.fromhex("f00205000000"))  # a stray reply: ignored
     assert protocol.error_counts["restart_failed"] == 1
+
+
+def test_sample_times_refuse_impossible_frames() -> None:
+    with pytest.raises(DecodeError) as err:
+        sample_offsets_ns(None, TS0, 0, 1e6)
+    assert err.value.reason == "length"
+    for previous, timestamp in ((TS0, TS0), (TS0, TS0 - 1), (0, 2**64 - 1)):
+        with pytest.raises(DecodeError) as err:
+            sample_offsets_ns(previous, timestamp, 3, 1e6)
+        assert err.value.reason == "timestamp"
+
+
+def test_learned_rate_follows_drift() -> None:
+    stream = polar._StreamConfig(rate=50.0, factor=1.0)
+    for _ in range(1000):
+        stream.learn(36 * 19_000_000, 36)
+    # Older frames weigh half at every forgetting step, the estimate stays exact meanwhile.
+    assert stream.learned_n <= polar._FORGET_SAMPLES
+    assert stream.period_ns() == pytest.approx(19_000_000)
+    for _ in range(2000):
+        stream.learn(36 * 19_100_000, 36)
+    assert stream.period_ns() == pytest.approx(19_100_000, rel=1e-3)

@@ -205,6 +205,8 @@ def test_every_published_test_is_accounted_for_once() -> None:
     doc = polar.__doc__ or ""
     for name in ("MagDataTest", "PmdActiveMeasurementTest", "status is fail", "previous timestamp"):
         assert name in doc
+    assert f"runs the {pv.APPLICABLE_COUNT} that apply" in " ".join(doc.split())
+    assert f"The {len(pv.NOT_APPLICABLE)} that do not apply" in doc
 
 
 def test_delta_frames_as_floats_match_the_integers() -> None:

@@ -17,23 +17,28 @@ Wire format:
   complement>`; ACC type 1 (int16) x factor = mG, ACC type 0 (int16) x factor = g, GYRO type 0
   (int16) x factor = deg/s, GYRO type 1: the reference and the running sums are the bit patterns
   of float32 deg/s (32-bit deltas added modulo 2^32), x factor.
-- Sample times: a frame's samples are spread evenly up to its timestamp (PmdTimeStampUtils),
-  between the previous frame's timestamp and this one when the two frames are contiguous.
 
-Published vectors: tests/devices/polar_vectors.py holds every vector of polar-ble-sdk's PMD unit
-tests (Android and iOS) with its provenance; tests/devices/test_polar_vectors.py runs the ones that
-apply. Those that do not apply, and why:
+Timing: a frame's samples are spread evenly up to its timestamp, since the previous frame's
+timestamp when the two are contiguous (PmdTimeStampUtils); whether a frame is
+contiguous with the previous one is judged against the device's real sample period, learned
+from contiguous frames (a sensor's clock can run a few percent off nominal), so that losses and
+stale frames are counted at the real rate. A stop notification closes the listed streams Retrowalk
+runs and starts them again with the settings chosen at setup.
+
+Published vectors: tests/devices/polar_vectors.py holds every polar-ble-sdk PMD unit test (Android
+and iOS) about what Retrowalk decodes, with its provenance; tests/devices/test_polar_vectors.py
+runs the 57 that apply, all passing. The 19 that do not apply, and why:
 - MagDataTest (Android 3, iOS 3): magnetometer frames; Retrowalk never starts MAGNETOMETER.
 - PmdActiveMeasurementTest (4): the GET_MEASUREMENT_STATUS reply, a request Retrowalk never makes.
+- PmdTimeStampUtilsTest.swift testPerformanceExample: a timing benchmark that asserts no values.
 - BlePmdClientTest "process control point response when status is fail": the ATT status of the
   GATT operation, which bleak turns into an exception before any PMD parsing.
-- BlePmdClientTest "test previous timestamp", "... reset", "process acc data": they mock the
-  sample parser; what remains is per-type bookkeeping (Retrowalk keeps one per started stream and
-  a fresh protocol object per connection) and ACC compressed type 3, which no Polar parser
-  decodes (Retrowalk rejects it as an unsupported frame type, as AccData does).
-- BlePmdClientTest "startMeasurement - ..." for ECG/PPG, offline recording, a secret, and
-  "notifications not enabled": measurements, recording modes and encryption Retrowalk never uses;
-  the start path it does use (factor in the reply, refused and already-running starts) is covered.
+- BlePmdClientTest "test previous timestamp" and "... reset": they mock the sample parser and
+  feed ACC compressed type 3, which no Polar parser decodes; Retrowalk keeps the previous
+  timestamp per started stream and makes a fresh protocol object per connection.
+- BlePmdClientTest "startMeasurement - ..." for online ECG, offline ACC, a secret, offline
+  recording and "notifications not enabled": measurements, recording modes and encryption
+  Retrowalk never uses (the start path it uses, factor reply and refusals, is covered).
 """
 
 import asyncio
