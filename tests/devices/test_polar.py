@@ -630,9 +630,10 @@ async def test_stop_cancels_a_pending_restart() -> None:
 
 def test_stop_notification_outside_the_event_loop_is_reported() -> None:
     protocol = started_verity()
-    protocol._running, protocol._link = True, FakeLink()
+    protocol._running, protocol._link, protocol._early = True, FakeLink(), None  # as after setup
     protocol._unsolicited(bytes.fromhex("0102"))
     assert protocol.error_counts["restart_failed"] == 1
+    assert protocol._early is None  # nothing piles up for a restart that never comes
     protocol._unsolicited(bytes.fromhex("f00205000000"))  # a stray reply: ignored
     assert protocol.error_counts["restart_failed"] == 1
 

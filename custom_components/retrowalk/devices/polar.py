@@ -536,13 +536,14 @@ class PolarPmdProtocol(WearableProtocol):
         # a measurement that has ended. Unlike an app, nobody is there to start them again, so
         # Retrowalk does, with the settings it chose at setup.
         selections = {m: self.streams.pop(m).selection for m in stopped}
-        # Their frames from now until the restart's reply wait for it, as at setup.
-        self._early = []
         try:
-            task = asyncio.get_running_loop().create_task(self._restart(link, selections))
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # notified outside the event loop: nothing can await the device
             self._report(DecodeError("restart_failed", "no event loop to restart streams in"))
             return
+        # Their frames from now until the restart's reply wait for it, as at setup.
+        self._early = []
+        task = loop.create_task(self._restart(link, selections))
         self._restarts.add(task)
         task.add_done_callback(self._restarts.discard)
 
