@@ -614,19 +614,17 @@ class PolarPmdProtocol(WearableProtocol):
         # gaps and stale frames, use the device's real rate rather than the nominal one.
         if not stream.rate > 0:
             raise DecodeError("rate", f"stream started at {stream.rate} Hz")
-        previous = stream.last_ts
-        contiguous = (
+        previous, stream.last_ts = stream.last_ts, timestamp
+        if (
             previous is not None
             and timestamp > previous
             and stream.contiguous(timestamp - previous, n)
-        )
-        if contiguous:
-            assert previous is not None
+        ):
             stream.learn(timestamp - previous, n)
+        else:
+            previous = None  # not contiguous: the samples lie at the learned period instead
         period_ns = stream.period_ns()
-        offsets = sample_offsets_ns(previous if contiguous else None, timestamp, n, period_ns)
-        stream.last_ts = timestamp
-        return offsets, period_ns * 1e-9
+        return sample_offsets_ns(previous, timestamp, n, period_ns), period_ns * 1e-9
 
 
 class PolarVeritySense(PolarPmdProtocol):
