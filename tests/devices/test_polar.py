@@ -30,7 +30,9 @@ from custom_components.retrowalk.devices.polar import (
     factor_from,
     parse_cp_response,
     parse_settings,
+    sample_offsets_ns,
 )
+from tools.fuzz import pack_delta, wave
 
 from .fakes import FakeLink
 
@@ -121,11 +123,15 @@ def test_start_command_matches_the_h10_example() -> None:
 
 
 def test_settings_parsing_rejects_garbage() -> None:
-    for bad in (b"\x09\x01\x00\x00", b"\x00\x02\x34\x00", b"\x00"):
+    for bad in (b"\x00\x02\x34\x00", b"\x00"):
         with pytest.raises(SetupError):
             parse_settings(bad)
     with pytest.raises(SetupError):
         choose_settings({Setting.RESOLUTION: [16]}, 52)
+    # A setting type newer than Retrowalk has no known width: it ends the list (iOS SDK
+    # PmdSetting.parsePmdSettingsData does the same), what precedes it is kept.
+    assert parse_settings(b"\x00\x01\x34\x00\x09\x01\x00\x00") == {Setting.SAMPLE_RATE: [52]}
+    assert parse_settings(b"\x09\x01\x00\x00") == {}
 
 
 def test_factor() -> None:
@@ -380,3 +386,275 @@ def test_matching() -> None:
     assert not PolarVeritySense.matches("Polar H10 A1B2C3D4", [], {})
     assert not PolarH10.matches(None, [], {107: b""})
     assert PolarH10.manifest_matchers() == [{"local_name": "Polar H10*", "connectable": True}]
+
+
+# --- Fixes reproducing polar-ble-sdk behaviour (issue 13) ----------------------------------------
+
+VERITY_PERIOD_NS = round(1e9 / 52)
+VERITY_FRAME = 57  # reference + 56 deltas, as AccDataTest's "process acc compressed data type 0"
+
+
+def verity_frames(index: int, n: int = VERITY_FRAME) -> tuple[bytes, bytes]:
+    """The acc and gyro twins of the `index`-th full Verity Sense frame."""
+    ts = TS0 + (n * (index + 1) - 1) * VERITY_PERIOD_NS
+    acc = pack_delta(wave(n, n * index), width=10)
+    gyro = pack_delta(wave(n, n * index + 3), width=10)
+    return frame(polar.ACC, ts, 0x81, acc), frame(polar.GYRO, ts, 0x80, gyro)
+
+
+def test_verity_gyro_compressed_type1_float_deltas() -> None:
+    # polar-ble-sdk model/GyrData.dataFromCompressedType1, reproducing GyrDataTest "process gyro
+    # compressed data type 1 with factor": float32 reference (1, 10, 20) deg/s and 28-bit deltas
+    # on the bit patterns, times the factor 0.5. Rejected as an unsupported frame type before.
+    device = started_verity()
+    device.streams[polar.GYRO].factor = 0.5
+    device.streams[polar.ACC].factor = 1.0
+    ts = TS0 + VERITY_PERIOD_NS
+    acc = frame(polar.ACC, ts, 0x81, bytes.fromhex("F1FF1400F00306017B0F08"))
+    gyro = frame(polar.GYRO, ts, 0x81, bytes.fromhex(GYRO_TYPE1_PAYLOAD_HEX))
+    assert device.decode(acc, received=0.0) is None
+    batch = device.decode(gyro, received=0.0)
+    assert batch is not None
+    assert batch.gyro is not None
+    np.testing.assert_allclose(batch.gyro / DEG, [[0.5, 5, 10], [5, 10, 0.55]], rtol=1e-6)
+    np.testing.assert_allclose(batch.acc / MG, [[-15, 20, 1008], [-20, 17, 1008]])
+
+
+GYRO_TYPE1_PAYLOAD_HEX = "0000803F000020410000A0411C010000A001000008CDCCEC0D"
+
+
+def test_verity_gyro_twin_after_a_full_frame_of_acc_keeps_the_gyro() -> None:
+    # A full 52 Hz frame spans 1.08 s, more than the merger's old fixed 1 s hold: acc notified
+    # before its gyro twin was released without gyro, every frame.
+    device = started_verity()
+    total = 0
+    for i in range(4):
+        acc, gyro = verity_frames(i)
+        assert device.decode(acc, received=i * 1.1) is None
+        batch = device.decode(gyro, received=i * 1.1 + 0.01)
+        assert batch is not None
+        assert batch.gyro is not None
+        total += len(batch)
+    assert total == 4 * VERITY_FRAME
+    assert not device.error_counts
+
+
+def test_verity_acc_goes_without_gyro_when_gyro_stays_silent() -> None:
+    device = started_verity()
+    released = [device.decode(verity_frames(i)[0], received=i * 1.1) for i in range(2)]
+    assert released[0] is None
+    assert released[1] is not None
+    assert released[1].gyro is None
+    assert len(released[1]) == 2 * VERITY_FRAME
+
+
+def test_zero_hz_rate_is_refused_at_setup() -> None:
+    # polar-ble-sdk PmdTimeStampUtilsTest "assert on invalid input, both sample rate and
+    # timestamp are zero": a 0 Hz rate cannot time samples. Refused when it is all there is...
+    with pytest.raises(SetupError) as err:
+        choose_settings({Setting.SAMPLE_RATE: [0], Setting.RESOLUTION: [16]}, 52)
+    assert err.value.reason == "invalid_sample_rate"
+    # ...and never chosen beside a real rate, even when nearest the preferred one.
+    assert choose_settings({Setting.SAMPLE_RATE: [0, 52]}, 1)[Setting.SAMPLE_RATE] == 52
+
+
+async def test_zero_hz_device_fails_setup_before_any_start() -> None:
+    zero = bytes.fromhex("0001000001011000")  # rate 0 Hz only, resolution 16
+    device = PolarDevice({polar.ACC: zero})
+    link = verity_link(device)
+    with pytest.raises(SetupError) as err:
+        await PolarH10().start(link, lambda _: None)
+    assert err.value.reason == "invalid_sample_rate"
+    assert all(w[0] != polar.OP_START for w in link.writes(PMD_CP))
+
+
+def test_zero_hz_stream_and_decoder_bugs_stay_out_of_the_callback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    device = started_h10()
+    device.streams[polar.ACC].rate = 0.0
+    link = FakeLink()
+    batches: list[SampleBatch] = []
+    link.callbacks[PMD_DATA] = lambda data: device._deliver(data, batches.append, 0.0)
+    link.notify(PMD_DATA, raw_acc(TS0, [(0, 0, 1000)]))
+    assert device.error_counts == {"rate": 1}
+
+    def broken(data: bytes, received: float | None = None) -> SampleBatch | None:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(device, "decode", broken)
+    link.notify(PMD_DATA, raw_acc(TS0, [(0, 0, 1000)]))
+    assert device.error_counts["internal"] == 1
+    assert not batches
+
+
+SECURITY_BLOCK = bytes([Setting.SECURITY, 1]) + bytes(range(16))
+
+
+async def test_security_setting_is_parsed_and_never_chosen() -> None:
+    # polar-ble-sdk PmdSetting.PmdSettingType.SECURITY(6), field size 16 (PmdSetting.kt
+    # typeToFieldSize): settings carrying it made parsing fail before.
+    settings = parse_settings(VERITY_ACC_SETTINGS + SECURITY_BLOCK)
+    assert settings[Setting.SECURITY] == [int.from_bytes(bytes(range(16)), "little")]
+    assert Setting.SECURITY not in choose_settings(settings, 52)
+    device = PolarDevice(
+        {
+            polar.ACC: VERITY_ACC_SETTINGS + SECURITY_BLOCK,
+            polar.GYRO: VERITY_GYRO_SETTINGS + SECURITY_BLOCK,
+        },
+        {polar.ACC: ACC_FACTOR, polar.GYRO: GYRO_FACTOR},
+    )
+    link = verity_link(device)
+    await PolarVeritySense().start(link, lambda _: None)
+    starts = [w for w in link.writes(PMD_CP) if w[0] == polar.OP_START]
+    assert starts == [
+        bytes.fromhex("0202000134000101100002010800040103"),
+        bytes.fromhex("020500013400010110000201d007040103"),
+    ]
+
+
+def h10_stream(frames: int, period_ns: float, n: int = 36, skip: int | None = None) -> list[bytes]:
+    """H10 raw frames of `n` samples whose device clock ticks every `period_ns`."""
+    out = []
+    for i in range(frames):
+        if i == skip:
+            continue
+        ts = TS0 + round((n * (i + 1) - 1) * period_ns)
+        out.append(raw_acc(ts, [tuple(int(v) for v in s) for s in wave(n, n * i)]))
+    return out
+
+
+@pytest.mark.parametrize("off", [1.07, 1 / 1.07, 1.03, 1.0])
+def test_device_clock_off_nominal_keeps_every_frame(off: float) -> None:
+    # polar-ble-sdk PmdTimeStampUtils.getTimeStamps spreads a frame's samples since the previous
+    # frame's timestamp, whatever the device's real rate; Retrowalk learns that rate, so frames
+    # of a clock 7 % fast were judged stale every other frame and 7 % slow ones lost samples.
+    device = started_h10()
+    real_ns = 20_000_000 / off
+    lost = 0
+    n_samples = 0
+    for k, data in enumerate(h10_stream(40, real_ns)):
+        batch = device.decode(data, received=k * 0.72)
+        assert batch is not None
+        lost += batch.lost
+        n_samples += len(batch)
+        if k:  # the first frame has no previous one: its samples lie at the nominal rate
+            assert np.all(np.abs(np.diff(batch.t) - real_ns * 1e-9) < 1e-6)
+    assert not device.error_counts
+    assert lost == 0
+    assert n_samples == 40 * 36
+    assert device.streams[polar.ACC].period_ns() == pytest.approx(real_ns, rel=1e-6)
+
+
+def test_lost_frame_counted_at_the_learned_rate() -> None:
+    device = started_h10()
+    real_ns = 20_000_000 / 1.07
+    lost = sum(
+        batch.lost
+        for k, data in enumerate(h10_stream(12, real_ns, skip=8))
+        if (batch := device.decode(data, received=k * 0.72)) is not None
+    )
+    assert lost == 36
+    assert not device.error_counts
+
+
+def test_frame_timestamp_before_the_device_epoch_is_refused() -> None:
+    # polar-ble-sdk PmdTimeStampUtilsTest "assert on invalid input, time stamps are negative".
+    device = started_h10()
+    with pytest.raises(DecodeError) as err:
+        device.decode(raw_acc(10, [(0, 0, 1000)] * 2), received=0.0)
+    assert err.value.reason == "timestamp"
+
+
+async def started_verity_link() -> tuple[
+    PolarVeritySense, FakeLink, PolarDevice, list[SampleBatch]
+]:
+    device = PolarDevice(
+        {polar.ACC: VERITY_ACC_SETTINGS, polar.GYRO: VERITY_GYRO_SETTINGS},
+        {polar.ACC: ACC_FACTOR, polar.GYRO: GYRO_FACTOR},
+    )
+    link = verity_link(device)
+    batches: list[SampleBatch] = []
+    protocol = PolarVeritySense()
+    await protocol.start(link, batches.append)
+    return protocol, link, device, batches
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_stopped_stream_is_restarted_and_streams_again() -> None:
+    # polar-ble-sdk BlePmdClientTest "process measurement stop control point command": `01 01 02`
+    # closes the PPG and ACC streams. Retrowalk closes its ACC stream and starts it again.
+    protocol, link, device, batches = await started_verity_link()
+    acc, gyro = verity_frames(0)
+    link.notify(PMD_DATA, acc)
+    link.notify(PMD_DATA, gyro)
+    device.factors[polar.ACC] = ACC_FACTOR / 2  # the restarted stream reports its own factor
+    link.notify(PMD_CP, bytes.fromhex("010102"))
+    assert polar.ACC not in protocol.streams
+    # Frames of the closed stream wait for its restart, as at setup.
+    link.notify(PMD_DATA, verity_frames(1)[0])
+    await settle()
+    assert protocol.streams[polar.ACC].factor == pytest.approx(ACC_FACTOR / 2)
+    for data in (verity_frames(1)[1], *verity_frames(2)):
+        link.notify(PMD_DATA, data)
+    assert [b.gyro is not None for b in batches] == [True, True, True]
+    assert sum(len(b) for b in batches) == 3 * VERITY_FRAME
+    assert sum(b.lost for b in batches) == 0
+    np.testing.assert_allclose(
+        batches[2].acc, decode_delta_frames(verity_frames(2)[0][10:], 3, 16) * ACC_FACTOR / 2 * MG
+    )
+    assert dict(protocol.error_counts) == {"stream_stopped": 1}
+
+
+async def test_failed_restart_is_reported() -> None:
+    protocol, link, device, _ = await started_verity_link()
+    device.start_status = [13]  # device_in_charger
+    link.notify(PMD_CP, bytes.fromhex("0102"))
+    await settle()
+    assert protocol.error_counts["restart_failed"] == 1
+    assert polar.ACC not in protocol.streams
+
+
+async def test_stop_cancels_a_pending_restart() -> None:
+    protocol, link, _, _ = await started_verity_link()
+    before = len(link.writes(PMD_CP))
+    link.notify(PMD_CP, bytes.fromhex("0105"))
+    await protocol.stop(link)
+    await settle()
+    assert link.writes(PMD_CP)[before:] == [bytes.fromhex("0302"), bytes.fromhex("0305")]
+
+
+def test_stop_notification_outside_the_event_loop_is_reported() -> None:
+    protocol = started_verity()
+    protocol._running, protocol._link, protocol._early = True, FakeLink(), None  # as after setup
+    protocol._unsolicited(bytes.fromhex("0102"))
+    assert protocol.error_counts["restart_failed"] == 1
+    assert protocol._early is None  # nothing piles up for a restart that never comes
+    protocol._unsolicited(bytes.fromhex("f00205000000"))  # a stray reply: ignored
+    assert protocol.error_counts["restart_failed"] == 1
+
+
+def test_sample_times_refuse_impossible_frames() -> None:
+    with pytest.raises(DecodeError) as err:
+        sample_offsets_ns(None, TS0, 0, 1e6)
+    assert err.value.reason == "length"
+    for previous, timestamp in ((TS0, TS0), (TS0, TS0 - 1), (0, 2**64 - 1)):
+        with pytest.raises(DecodeError) as err:
+            sample_offsets_ns(previous, timestamp, 3, 1e6)
+        assert err.value.reason == "timestamp"
+
+
+def test_learned_rate_follows_drift() -> None:
+    stream = polar._StreamConfig(rate=50.0, factor=1.0)
+    for _ in range(1000):
+        stream.learn(36 * 19_000_000, 36)
+    # Older frames weigh half at every forgetting step, the estimate stays exact meanwhile.
+    assert stream.learned_n <= polar._FORGET_SAMPLES
+    assert stream.period_ns() == pytest.approx(19_000_000)
+    for _ in range(2000):
+        stream.learn(36 * 19_100_000, 36)
+    assert stream.period_ns() == pytest.approx(19_100_000, rel=1e-3)

@@ -140,11 +140,29 @@ def test_merger_interpolates_gyro_at_acc_times() -> None:
 
 def test_merger_releases_acc_without_gyro_when_gyro_is_silent() -> None:
     m = ImuMerger(hold_s=0.1)
+    # 0.2 s frames: the wait is 1.5 frames (0.3 s), longer than hold_s, so one frame waits...
     m.push_acc(uniform(0.0, 20, 0.01), np.zeros((20, 3)))
+    assert m.hold_s == pytest.approx(0.3)
+    assert m.pop() is None
+    # ...and the next one, 0.39 s of acc without gyro, goes without.
+    m.push_acc(uniform(0.2, 20, 0.01), np.zeros((20, 3)))
     out = m.pop()
     assert out is not None
     assert out[2] is None
-    assert out[0].size == 20
+    assert out[0].size == 40
+
+
+def test_merger_waits_a_whole_frame_for_the_gyro_twin() -> None:
+    # A Verity Sense frame: 57 samples at 52 Hz span 1.08 s, more than the 1 s minimum hold.
+    m = ImuMerger()
+    t = uniform(0.0, 57, 1 / 52)
+    m.push_acc(t, np.zeros((57, 3)))
+    assert m.pop() is None
+    m.push_gyro(t, np.ones((57, 3)))
+    out = m.pop()
+    assert out is not None
+    assert out[2] is not None
+    assert out[0].size == 57
 
 
 def test_merger_releases_acc_from_before_the_gyro_stream() -> None:

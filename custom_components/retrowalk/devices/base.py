@@ -125,7 +125,9 @@ class WearableProtocol(ABC):
 
     Decode errors raised inside the notification callback never propagate into the BLE stack:
     they are counted in `error_counts` (keyed by reason, for diagnostics) and passed to the
-    optional `on_error` hook, so the coordinator can log the first one and carry on.
+    optional `on_error` hook, so the coordinator can log the first one and carry on. Any other
+    exception from `decode` (a bug; the fuzz harness calls `decode` directly and still sees it)
+    is counted the same way under "internal".
     """
 
     key: ClassVar[str]
@@ -204,6 +206,9 @@ class WearableProtocol(ABC):
             batch = self.decode(bytes(data), now_if_none(received))
         except DecodeError as err:
             self._report(err)
+            return
+        except Exception as err:  # a decoder bug must not escape into the BLE stack's callback
+            self._report(DecodeError("internal", f"{type(err).__name__}: {err}"))
             return
         if batch is not None and len(batch):
             on_batch(batch)

@@ -31,23 +31,43 @@ class _Stream:
 class ImuMerger:
     """Pairs acc and gyro samples of one device clock by interpolating gyro at acc sample times.
 
-    Acc samples wait until gyro covers them; if gyro stays silent for `hold_s` the waiting acc
-    samples are released without gyro rather than stalling the step counter.
+    Acc samples wait until gyro covers them; if gyro stays silent the waiting acc samples are
+    released without gyro rather than stalling the step counter. How long is "silent" depends
+    on the frames: the gyro twin of an acc frame can only arrive after it, once its own frame is
+    complete, so the wait is `hold_frames` times the longest frame seen on either stream (a
+    Verity Sense frame of 57 samples at 52 Hz spans 1.1 s), and at least `hold_s`.
     """
 
-    def __init__(self, hold_s: float = 1.0, tolerance_s: float = 0.05) -> None:
+    def __init__(
+        self, hold_s: float = 1.0, tolerance_s: float = 0.05, hold_frames: float = 1.5
+    ) -> None:
         self._acc = _Stream()
         self._gyro = _Stream()
         self._hold_s = hold_s
         self._tolerance_s = tolerance_s
+        self._hold_frames = hold_frames
+        self._longest_frame_s = 0.0
 
     def push_acc(self, t: FloatArray, acc: FloatArray) -> int:
-        """Queue acc samples (device seconds); returns how many were new."""
+        """Queue acc samples (device seconds) of one frame; returns how many were new."""
+        self._saw_frame(t)
         return self._acc.push(t, acc)
 
     def push_gyro(self, t: FloatArray, gyro: FloatArray) -> int:
-        """Queue gyro samples (device seconds); returns how many were new."""
+        """Queue gyro samples (device seconds) of one frame; returns how many were new."""
+        self._saw_frame(t)
         return self._gyro.push(t, gyro)
+
+    @property
+    def hold_s(self) -> float:
+        """How long acc samples wait for their gyro before going without."""
+        return max(self._hold_s, self._hold_frames * self._longest_frame_s)
+
+    def _saw_frame(self, t: FloatArray) -> None:
+        # A frame of n samples covers n sample periods: its span plus one step.
+        n = int(t.size)
+        if n > 1:
+            self._longest_frame_s = max(self._longest_frame_s, float(t[-1] - t[0]) * n / (n - 1))
 
     def pop(self) -> tuple[FloatArray, FloatArray, FloatArray | None] | None:
         """Release the acc samples that can be paired (or must go without gyro), oldest first."""
@@ -67,7 +87,7 @@ class ImuMerger:
                 first_kept = max(0, int(np.searchsorted(gyro.t, t[-1], side="right")) - 1)
                 gyro.t, gyro.v = gyro.t[first_kept:], gyro.v[first_kept:]
                 return self._release(n, g)
-        if acc.t[-1] - acc.t[0] >= self._hold_s:
+        if acc.t[-1] - acc.t[0] >= self.hold_s:
             return self._release(acc.t.size, None)
         return None
 

@@ -2,29 +2,55 @@
 
 Sources: polarofficial/polar-ble-sdk, Android `pmd/` package (PmdControlPointCommand,
 PmdControlPointResponse, PmdSetting, PmdDataFrame, model/AccData, model/GyrData,
-BlePMDClient.parseDeltaFramesAll, model/PmdTimeStampUtils).
+BlePMDClient.parseDeltaFramesAll, model/PmdTimeStampUtils) and the iOS counterparts.
 
 Wire format:
 - Control point FB005C81 (read/write/indicate). Read -> `0F <features...>`. Write
   `<op> <type> [<setting> <count=1> <value LE>]...` (op 1 get settings, 2 start, 3 stop).
   Reply `F0 <op> <type> <status> <more> <params...>`; params of a successful GET are
-  `[<setting> <count> <values>]...` (rate/resolution/range u16, channels u8, factor float32),
-  `more != 0` announces a continuation reply. Device-initiated `01 <type>` = stream stopped.
+  `[<setting> <count> <values>]...` (rate/resolution/range u16, range in milli-units u32,
+  channels u8, factor float32, security 16 bytes), `more != 0` announces a continuation reply.
+  Device-initiated `01 <type>...` = those streams stopped.
 - Data FB005C82: `<type> <u64 ns since 2000-01-01, LAST sample> <frame type> <samples>`.
   Frame type bit 7 = delta compressed. Raw ACC types 0/1/2 = int8/16/24 x3 in mG. Compressed:
-  a reference sample (3 x int16) then blocks `<bit width> <count> <count x 3 deltas, packed
-  LSB first, two's complement>`; ACC type 1 x factor = mG, ACC type 0 x factor = g,
-  GYRO type 0 x factor = deg/s.
+  a reference sample then blocks `<bit width> <count> <count x 3 deltas, packed LSB first, two's
+  complement>`; ACC type 1 (int16) x factor = mG, ACC type 0 (int16) x factor = g, GYRO type 0
+  (int16) x factor = deg/s, GYRO type 1: the reference and the running sums are the bit patterns
+  of float32 deg/s (32-bit deltas added modulo 2^32), x factor.
+
+Timing: a frame's samples are spread evenly up to its timestamp, since the previous frame's
+timestamp when the two are contiguous (PmdTimeStampUtils); whether a frame is
+contiguous with the previous one is judged against the device's real sample period, learned
+from contiguous frames (a sensor's clock can run a few percent off nominal), so that losses and
+stale frames are counted at the real rate. A stop notification closes the listed streams Retrowalk
+runs and starts them again with the settings chosen at setup.
+
+Published vectors: tests/devices/polar_vectors.py holds every polar-ble-sdk PMD unit test (Android
+and iOS) about what Retrowalk decodes, with its provenance; tests/devices/test_polar_vectors.py
+runs the 57 that apply, all passing. The 19 that do not apply, and why:
+- MagDataTest (Android 3, iOS 3): magnetometer frames; Retrowalk never starts MAGNETOMETER.
+- PmdActiveMeasurementTest (4): the GET_MEASUREMENT_STATUS reply, a request Retrowalk never makes.
+- PmdTimeStampUtilsTest.swift testPerformanceExample: a timing benchmark that asserts no values.
+- BlePmdClientTest "process control point response when status is fail": the ATT status of the
+  GATT operation, which bleak turns into an exception before any PMD parsing.
+- BlePmdClientTest "test previous timestamp" and "... reset": they mock the sample parser and
+  feed ACC compressed type 3, which no Polar parser decodes; Retrowalk keeps the previous
+  timestamp per started stream and makes a fresh protocol object per connection.
+- BlePmdClientTest "startMeasurement - ..." for online ECG, offline ACC, a secret, offline
+  recording and "notifications not enabled": measurements, recording modes and encryption
+  Retrowalk never uses (the start path it uses, factor reply and refusals, is covered).
 """
 
+import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 import math
 import struct
 from typing import ClassVar, override
 
 import numpy as np
+import numpy.typing as npt
 
 from custom_components.retrowalk.gait.types import Placement
 
@@ -42,7 +68,7 @@ from .base import (
 )
 from .merge import ImuMerger
 from .replies import Replies
-from .timeline import Timeline, uniform
+from .timeline import Timeline
 
 PMD_SERVICE = "fb005c80-02e7-f387-1cad-8acd2d8df0c8"
 PMD_CP = "fb005c81-02e7-f387-1cad-8acd2d8df0c8"
@@ -66,6 +92,20 @@ HEADER_SIZE = 10
 _COMPRESSED = 0x80
 _MILLI_G = STANDARD_GRAVITY / 1000.0
 _MAX_SAMPLES_PER_FRAME = 2048
+_INT64_MAX = 2**63 - 1
+
+# A sensor's sample clock runs off its own oscillator, a few percent from nominal at most; a lost
+# notification takes a whole frame (tens of samples), so a frame after a loss spaces its samples
+# at 1.5x nominal or more. Within this band of nominal, two frames are taken as contiguous while
+# the device's real rate is still being learned.
+CLOCK_TOLERANCE = 0.10
+# Contiguous samples needed before the learned rate replaces nominal (2-3 frames).
+_LEARN_SAMPLES = 100
+# The learned rate forgets older frames (halving the weight past this many samples) so that it
+# follows the oscillator's drift with temperature.
+_FORGET_SAMPLES = 20_000
+
+type IntArray = npt.NDArray[np.int64]
 
 
 class Setting(IntEnum):
@@ -77,6 +117,8 @@ class Setting(IntEnum):
     RANGE_MILLIUNIT = 3
     CHANNELS = 4
     FACTOR = 5
+    # An AES key offered for encrypted measurements; Retrowalk streams unencrypted.
+    SECURITY = 6
 
 
 _SETTING_SIZE = {
@@ -86,7 +128,11 @@ _SETTING_SIZE = {
     Setting.RANGE_MILLIUNIT: 4,
     Setting.CHANNELS: 1,
     Setting.FACTOR: 4,
+    Setting.SECURITY: 16,
 }
+# Listed by the device but never chosen: the factor is the device's answer, not a request; the
+# milli-unit range duplicates RANGE; a security key would encrypt the stream.
+_NOT_CHOSEN = (Setting.FACTOR, Setting.RANGE_MILLIUNIT, Setting.SECURITY)
 
 STATUS_REASONS = (
     "success",
@@ -143,12 +189,18 @@ def parse_cp_response(data: bytes) -> CpResponse:
 
 
 def parse_settings(params: bytes) -> dict[Setting, list[int]]:
-    """Parse `[type, count, values...]...` settings; LE per-type widths, FACTOR as raw bits."""
+    """Parse `[type, count, values...]...` settings; LE per-type widths, FACTOR as raw bits.
+
+    A setting type newer than this list has an unknown width, so it ends the list (types come
+    in increasing order, as the iOS SDK's parser assumes too); what precedes it is kept.
+    """
     out: dict[Setting, list[int]] = {}
     i = 0
     while i < len(params):
-        if i + 2 > len(params) or params[i] not in _SETTING_SIZE:
+        if i + 2 > len(params):
             raise SetupError("settings", f"bad settings block at {i}: {params.hex()}")
+        if params[i] not in _SETTING_SIZE:
+            break
         kind, count = Setting(params[i]), params[i + 1]
         size = _SETTING_SIZE[kind]
         i += 2
@@ -176,13 +228,20 @@ def factor_from(settings: Mapping[Setting, list[int]]) -> float:
 def choose_settings(
     available: Mapping[Setting, list[int]], preferred_rate: float
 ) -> dict[Setting, int]:
-    """Rate nearest the preferred one; widest range and finest resolution (steps saturate less)."""
+    """Rate nearest the preferred one; widest range and finest resolution (steps saturate less).
+
+    A 0 Hz rate cannot time a single sample: it is never chosen, and a device offering nothing
+    else is refused here rather than failing on every frame.
+    """
     chosen: dict[Setting, int] = {}
     for kind, values in available.items():
-        if not values or kind in (Setting.FACTOR, Setting.RANGE_MILLIUNIT):
+        if not values or kind in _NOT_CHOSEN:
             continue
         if kind is Setting.SAMPLE_RATE:
-            chosen[kind] = min(values, key=lambda r: (abs(r - preferred_rate), -r))
+            rates = [r for r in values if r > 0]
+            if not rates:
+                raise SetupError("invalid_sample_rate", f"device offers only {values} Hz")
+            chosen[kind] = min(rates, key=lambda r: (abs(r - preferred_rate), -r))
         else:
             chosen[kind] = max(values)
     if Setting.SAMPLE_RATE not in chosen:
@@ -191,24 +250,53 @@ def choose_settings(
 
 
 def encode_start(measurement: int, selection: Mapping[Setting, int]) -> bytes:
-    """Build `02 <type> [<setting> 01 <value LE>]...` in setting-type order."""
+    """Build `02 <type> [<setting> 01 <value LE>]...` in setting-type order (never FACTOR)."""
     out = bytearray([OP_START, measurement])
     for kind in sorted(selection):
-        out += bytes([kind, 1]) + selection[kind].to_bytes(_SETTING_SIZE[kind], "little")
+        if kind is not Setting.FACTOR:
+            out += bytes([kind, 1]) + selection[kind].to_bytes(_SETTING_SIZE[kind], "little")
     return bytes(out)
 
 
-def decode_delta_frames(payload: bytes, channels: int, resolution: int) -> FloatArray:
-    """Decode a reference sample then `[bit width][count][LSB-first signed deltas]` blocks."""
+@dataclass(frozen=True, slots=True)
+class DataFrame:
+    """The header fields of a PMD data notification and the samples' bytes."""
+
+    measurement: int
+    timestamp: int
+    compressed: bool
+    frame_type: int
+    payload: bytes
+
+
+def parse_data_frame(data: bytes) -> DataFrame:
+    """Split `<type> <u64 timestamp> <frame type> <payload>`; a frame without payload is refused."""
+    if len(data) <= HEADER_SIZE:
+        raise DecodeError("length", f"{len(data)}-byte PMD frame")
+    return DataFrame(
+        measurement=data[0] & 0x3F,
+        timestamp=int.from_bytes(data[1:9], "little"),
+        compressed=bool(data[9] & _COMPRESSED),
+        frame_type=data[9] & 0x7F,
+        payload=bytes(data[HEADER_SIZE:]),
+    )
+
+
+def delta_frame_ints(payload: bytes, channels: int, resolution: int) -> IntArray:
+    """Decode a reference sample then `[bit width][count][LSB-first signed deltas]` blocks.
+
+    Integers as the SDK's parseDeltaFramesAll returns them: running sums, not wrapped to
+    `resolution` bits (the caller wraps the 32-bit float patterns).
+    """
     ref_size = (resolution + 7) // 8
     if len(payload) < channels * ref_size:
         raise DecodeError("length", "delta frame shorter than its reference sample")
-    rows = [
-        [
-            int.from_bytes(payload[k * ref_size : (k + 1) * ref_size], "little", signed=True)
-            for k in range(channels)
-        ]
+    ref = [
+        int.from_bytes(payload[k * ref_size : (k + 1) * ref_size], "little", signed=True)
+        for k in range(channels)
     ]
+    parts = [np.array([ref], dtype=np.int64)]
+    samples = 1
     i = channels * ref_size
     while i < len(payload):
         if i + 2 > len(payload):
@@ -217,22 +305,79 @@ def decode_delta_frames(payload: bytes, channels: int, resolution: int) -> Float
         i += 2
         if not 1 <= width <= 32:
             raise DecodeError("frame", f"delta width {width}")
-        nbytes = (width * count * channels + 7) // 8
+        nbits = width * count * channels
+        nbytes = (nbits + 7) // 8
         if i + nbytes > len(payload):
             raise DecodeError("length", "delta block truncated")
-        bits = int.from_bytes(payload[i : i + nbytes], "little")
-        i += nbytes
-        mask, sign = (1 << width) - 1, 1 << (width - 1)
-        for s in range(count):
-            prev = rows[-1]
-            row = []
-            for c in range(channels):
-                field = (bits >> ((s * channels + c) * width)) & mask
-                row.append(prev[c] + (field - (1 << width) if field & sign else field))
-            rows.append(row)
-        if len(rows) > _MAX_SAMPLES_PER_FRAME:
+        samples += count
+        if samples > _MAX_SAMPLES_PER_FRAME:
             raise DecodeError("length", "implausibly many samples")
-    return np.array(rows, dtype=np.float64)
+        if count:
+            bits = np.unpackbits(
+                np.frombuffer(payload, dtype=np.uint8, count=nbytes, offset=i), bitorder="little"
+            )[:nbits].reshape(-1, width)
+            fields = bits.astype(np.int64) @ (np.int64(1) << np.arange(width, dtype=np.int64))
+            fields -= (fields >> (width - 1)) << width  # two's complement of `width` bits
+            parts.append(fields.reshape(count, channels))
+        i += nbytes
+    return np.cumsum(np.concatenate(parts), axis=0)
+
+
+def decode_delta_frames(payload: bytes, channels: int, resolution: int) -> FloatArray:
+    """Integer delta-compressed samples as floats (counts, before the factor)."""
+    return delta_frame_ints(payload, channels, resolution).astype(np.float64)
+
+
+def decode_float_delta_frames(payload: bytes, channels: int) -> FloatArray:
+    """Delta-compressed float32 samples: 32-bit patterns summed modulo 2^32, then read as floats."""
+    patterns = (delta_frame_ints(payload, channels, 32) & 0xFFFFFFFF).astype(np.uint32)
+    return patterns.view(np.float32).astype(np.float64)
+
+
+def sample_offsets_ns(previous: int | None, timestamp: int, n: int, period_ns: float) -> IntArray:
+    """Times of a frame's `n` samples relative to its timestamp (that of the last sample), ns.
+
+    As polar-ble-sdk's PmdTimeStampUtils.getTimeStamps: with the previous frame's timestamp the
+    samples divide the interval since it evenly (rounded to the ns, ties to even); without one
+    they lie `period_ns` apart. A frame whose first sample would precede the device's epoch, or
+    a missing rate, is refused like the SDK refuses it.
+    """
+    if n <= 0:
+        raise DecodeError("length", "frame without samples")
+    if previous is None:
+        if not (math.isfinite(period_ns) and period_ns > 0):
+            raise DecodeError("rate", "no previous frame and no sample rate to time samples")
+        if timestamp < period_ns * n:
+            raise DecodeError("timestamp", f"samples before the device epoch ({timestamp} ns)")
+        return -np.round(period_ns * np.arange(n - 1, -1, -1, dtype=np.float64)).astype(np.int64)
+    interval = timestamp - previous
+    if interval <= 0 or interval > _INT64_MAX // max(1, n - 1):
+        raise DecodeError("timestamp", f"previous frame at {previous}, this one at {timestamp}")
+    # Exact rational rounding of previous + (k + 1) * interval / n, at any timestamp magnitude.
+    q, r = np.divmod(np.arange(1, n, dtype=np.int64) * interval, n)
+    q += (2 * r > n) | ((2 * r == n) & ((q + previous % 2) % 2 == 1))
+    return np.append(q - interval, np.int64(0))
+
+
+def decode_values(frame: DataFrame, factor: float) -> FloatArray:
+    """A data frame's samples in SI units: acc m/s², gyro rad/s (`factor` from the START reply)."""
+    measurement, frame_type, payload = frame.measurement, frame.frame_type, frame.payload
+    if measurement == ACC and not frame.compressed and frame_type <= 2:
+        return _raw_samples(payload, frame_type + 1) * _MILLI_G
+    if measurement == ACC and frame.compressed and frame_type == 1:
+        return decode_delta_frames(payload, 3, 16) * (factor * _MILLI_G)
+    if measurement == ACC and frame.compressed and frame_type == 0:
+        # Compressed type 0 counts in g (SDK multiplies factor by 1000 to reach mG).
+        return decode_delta_frames(payload, 3, 16) * (factor * STANDARD_GRAVITY)
+    if measurement == GYRO and frame.compressed and frame_type == 0:
+        return decode_delta_frames(payload, 3, 16) * (factor * DEG)
+    if measurement == GYRO and frame.compressed and frame_type == 1:
+        return decode_float_delta_frames(payload, 3) * (factor * DEG)
+    raise DecodeError(
+        "frame_type",
+        f"measurement {measurement} frame type {frame_type:#04x}"
+        f"{' compressed' if frame.compressed else ''}",
+    )
 
 
 def _raw_samples(payload: bytes, width: int) -> FloatArray:
@@ -241,12 +386,13 @@ def _raw_samples(payload: bytes, width: int) -> FloatArray:
         raise DecodeError(
             "length", f"{len(payload)} bytes is not a whole number of {step}-byte samples"
         )
-    n = len(payload) // step
-    vals = [
-        int.from_bytes(payload[k * width : (k + 1) * width], "little", signed=True)
-        for k in range(3 * n)
-    ]
-    return np.array(vals, dtype=np.float64).reshape(n, 3)
+    if width == 3:
+        b = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        v -= (v >> 23) << 24  # sign of the 24-bit value
+    else:
+        v = np.frombuffer(payload, dtype="<i1" if width == 1 else "<i2")
+    return v.astype(np.float64).reshape(-1, 3)
 
 
 @dataclass(slots=True)
@@ -254,6 +400,29 @@ class _StreamConfig:
     rate: float
     factor: float
     last_ts: int | None = None
+    # The device's real sample period, learned from contiguous frames (ns and sample count).
+    learned_ns: float = 0.0
+    learned_n: float = 0.0
+    selection: dict[Setting, int] = field(default_factory=dict)
+
+    def period_ns(self) -> float:
+        if self.learned_n >= _LEARN_SAMPLES:
+            return self.learned_ns / self.learned_n
+        return 1e9 / self.rate
+
+    def learn(self, interval_ns: int, n: int) -> None:
+        self.learned_ns += interval_ns
+        self.learned_n += n
+        if self.learned_n > _FORGET_SAMPLES:
+            self.learned_ns /= 2
+            self.learned_n /= 2
+
+    def contiguous(self, interval_ns: int, n: int) -> bool:
+        """Whether `n` samples fill the interval since the previous frame (no frame lost)."""
+        if self.learned_n < _LEARN_SAMPLES:
+            nominal = 1e9 / self.rate
+            return abs(interval_ns / n - nominal) <= CLOCK_TOLERANCE * nominal
+        return abs(interval_ns / self.period_ns() - n) < 0.5
 
 
 class PolarPmdProtocol(WearableProtocol):
@@ -275,14 +444,21 @@ class PolarPmdProtocol(WearableProtocol):
         self._epoch_ns: int | None = None
         self._early: list[tuple[bytes, float]] | None = []
         self._merger = ImuMerger() if GYRO in self.measurements else None
+        self._replies = Replies()
+        self._link: GattLink | None = None
+        self._on_batch: Callable[[SampleBatch], None] = lambda _: None
+        self._running = False
+        self._restarts: set[asyncio.Task[None]] = set()
+        self._restart_lock = asyncio.Lock()
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
         self._check_mtu(link)
-        replies = Replies(after_setup=self._unsolicited)
+        self._link, self._on_batch = link, on_batch
+        self._replies = replies = Replies(after_setup=self._unsolicited)
         # The device only answers on the control point once both CCCDs are enabled
         # (the Polar SDK waits for both).
-        await link.start_notify(PMD_CP, replies.push)
+        await link.start_notify(PMD_CP, self._on_cp)
         await link.start_notify(PMD_DATA, lambda data: self._deliver(data, on_batch))
         features = await link.read(PMD_CP)
         if len(features) < 2 or features[0] != CP_FEATURES:
@@ -295,24 +471,31 @@ class PolarPmdProtocol(WearableProtocol):
                 await self._request(link, replies, bytes([OP_GET_SETTINGS, measurement]))
             )
             selection = choose_settings(available, self.preferred_rate)
-            start = encode_start(measurement, selection)
-            try:
-                params = await self._request(link, replies, start)
-            except SetupError as err:
-                if err.reason != STATUS_REASONS[STATUS_ALREADY_IN_STATE]:
-                    raise
-                # A stream left running by an earlier connection: restart it with our settings.
-                await self._request(link, replies, bytes([OP_STOP, measurement]))
-                params = await self._request(link, replies, start)
-            self.streams[measurement] = _StreamConfig(
-                rate=float(selection[Setting.SAMPLE_RATE]),
-                factor=factor_from(parse_settings(params)),
-            )
-            early, self._early = self._early or [], []
-            for data, received in early:
-                self._deliver(data, on_batch, received)
+            await self._start_stream(link, replies, measurement, selection)
         self._early = None
         replies.close()
+        self._running = True
+
+    async def _start_stream(
+        self, link: GattLink, replies: Replies, measurement: int, selection: dict[Setting, int]
+    ) -> None:
+        start = encode_start(measurement, selection)
+        try:
+            params = await self._request(link, replies, start)
+        except SetupError as err:
+            if err.reason != STATUS_REASONS[STATUS_ALREADY_IN_STATE]:
+                raise
+            # A stream left running by an earlier connection: restart it with our settings.
+            await self._request(link, replies, bytes([OP_STOP, measurement]))
+            params = await self._request(link, replies, start)
+        self.streams[measurement] = _StreamConfig(
+            rate=float(selection[Setting.SAMPLE_RATE]),
+            factor=factor_from(parse_settings(params)),
+            selection=selection,
+        )
+        early, self._early = self._early or [], []
+        for data, received in early:
+            self._deliver(data, self._on_batch, received)
 
     async def _request(self, link: GattLink, replies: Replies, command: bytes) -> bytes:
         await link.write(PMD_CP, command, response=True)
@@ -337,15 +520,51 @@ class PolarPmdProtocol(WearableProtocol):
             more = part.more
         return bytes(params)
 
+    def _on_cp(self, data: bytes) -> None:
+        # Replies go to whoever awaits them (setup, a restart); the rest is unsolicited.
+        self._replies.push(data)
+
     def _unsolicited(self, data: bytes) -> None:
-        if data[:1] == bytes([CP_MEASUREMENT_STOPPED]):
-            self._report(
-                DecodeError("stream_stopped", f"device stopped measurement {data[1:].hex()}")
-            )
+        if data[:1] != bytes([CP_MEASUREMENT_STOPPED]):
+            return
+        stopped = [m for m in data[1:] if m in self.streams]
+        self._report(DecodeError("stream_stopped", f"device stopped measurement {data[1:].hex()}"))
+        link = self._link
+        if not (self._running and stopped and link is not None):
+            return
+        # Like the SDK, the stopped streams are closed: their state (timestamps, rate) belongs to
+        # a measurement that has ended. Unlike an app, nobody is there to start them again, so
+        # Retrowalk does, with the settings it chose at setup.
+        selections = {m: self.streams.pop(m).selection for m in stopped}
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # notified outside the event loop: nothing can await the device
+            self._report(DecodeError("restart_failed", "no event loop to restart streams in"))
+            return
+        # Their frames from now until the restart's reply wait for it, as at setup.
+        self._early = []
+        task = loop.create_task(self._restart(link, selections))
+        self._restarts.add(task)
+        task.add_done_callback(self._restarts.discard)
+
+    async def _restart(self, link: GattLink, selections: dict[int, dict[Setting, int]]) -> None:
+        async with self._restart_lock:
+            self._replies = replies = Replies(after_setup=self._unsolicited)
+            try:
+                for measurement, selection in selections.items():
+                    await self._start_stream(link, replies, measurement, selection)
+            except Exception as err:  # a lost link or a refusal: report, the stream stays closed
+                self._report(DecodeError("restart_failed", f"{type(err).__name__}: {err}"))
+            finally:
+                self._early = None
+                replies.close()
 
     @override
     async def stop(self, link: GattLink) -> None:
-        for measurement in self.streams:
+        self._running = False
+        for task in list(self._restarts):
+            task.cancel()
+        for measurement in self.measurements:
             try:
                 await link.write(PMD_CP, bytes([OP_STOP, measurement]), response=True)
             except Exception:  # the link may already be gone; stopping is best effort
@@ -354,29 +573,26 @@ class PolarPmdProtocol(WearableProtocol):
     @override
     def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
         received = now_if_none(received)
-        if len(data) <= HEADER_SIZE:
-            raise DecodeError("length", f"{len(data)}-byte PMD frame")
-        measurement = data[0] & 0x3F
-        stream = self.streams.get(measurement)
+        frame = parse_data_frame(data)
+        stream = self.streams.get(frame.measurement)
         if stream is None:
-            if self._early is not None and measurement in self.measurements:
+            if self._early is not None and frame.measurement in self.measurements:
                 # Data can overtake the START reply; keep it until the stream's factor is known.
                 self._early.append((bytes(data), received))
                 return None
-            raise DecodeError("frame_type", f"measurement {measurement} not started")
-        timestamp = int.from_bytes(data[1:9], "little")
-        values = self._values(measurement, data[9], data[HEADER_SIZE:], stream.factor)
+            raise DecodeError("frame_type", f"measurement {frame.measurement} not started")
+        values = decode_values(frame, stream.factor)
         n = values.shape[0]
-        period = self._period(stream, timestamp, n)
+        offsets, period = self._sample_times(stream, frame.timestamp, n)
         # Seconds since 2000 as a float would lose sub-µs precision; count from the first frame.
         if self._epoch_ns is None:
-            self._epoch_ns = timestamp
-        t_dev = uniform((timestamp - self._epoch_ns) * 1e-9 - (n - 1) * period, n, period)
+            self._epoch_ns = frame.timestamp
+        t_dev = (frame.timestamp - self._epoch_ns) * 1e-9 + offsets.astype(np.float64) * 1e-9
         if self._merger is None:
             check_physical(values, None)
             t, lost = self._timeline.place(t_dev, period, received)
             return SampleBatch(t=t, acc=values, gyro=None, lost=lost)
-        is_acc = measurement == ACC
+        is_acc = frame.measurement == ACC
         check_physical(values if is_acc else None, None if is_acc else values)
         push = self._merger.push_acc if is_acc else self._merger.push_gyro
         if push(t_dev, values) == 0:
@@ -385,33 +601,30 @@ class PolarPmdProtocol(WearableProtocol):
         if merged is None:
             return None
         t_acc, acc, gyro = merged
-        t, lost = self._timeline.place(t_acc, 1.0 / self.streams[ACC].rate, received)
+        acc_stream = self.streams.get(ACC)
+        acc_period = period if acc_stream is None else acc_stream.period_ns() * 1e-9
+        t, lost = self._timeline.place(t_acc, acc_period, received)
         return SampleBatch(t=t, acc=acc, gyro=gyro, lost=lost)
 
-    def _period(self, stream: _StreamConfig, timestamp: int, n: int) -> float:
-        # Like the Polar SDK: spread a frame between the previous frame's timestamp and its own
-        # when they are contiguous, which absorbs the device's small deviation from nominal rate.
-        nominal = 1.0 / stream.rate
-        previous, stream.last_ts = stream.last_ts, max(timestamp, stream.last_ts or 0)
-        if previous is not None and timestamp > previous:
-            measured = (timestamp - previous) * 1e-9 / n
-            if abs(measured - nominal) < 0.05 * nominal:
-                return measured
-        return nominal
-
     @staticmethod
-    def _values(measurement: int, frame_byte: int, payload: bytes, factor: float) -> FloatArray:
-        compressed, frame_type = bool(frame_byte & _COMPRESSED), frame_byte & 0x7F
-        if measurement == ACC and not compressed and frame_type <= 2:
-            return _raw_samples(payload, frame_type + 1) * _MILLI_G
-        if measurement == ACC and compressed and frame_type == 1:
-            return decode_delta_frames(payload, 3, 16) * (factor * _MILLI_G)
-        if measurement == ACC and compressed and frame_type == 0:
-            # Compressed type 0 counts in g (SDK multiplies factor by 1000 to reach mG).
-            return decode_delta_frames(payload, 3, 16) * (factor * STANDARD_GRAVITY)
-        if measurement == GYRO and compressed and frame_type == 0:
-            return decode_delta_frames(payload, 3, 16) * (factor * DEG)
-        raise DecodeError("frame_type", f"measurement {measurement} frame type {frame_byte:#04x}")
+    def _sample_times(stream: _StreamConfig, timestamp: int, n: int) -> tuple[IntArray, float]:
+        # Like the Polar SDK, a frame contiguous with the previous one spreads its samples since
+        # that frame's timestamp, which absorbs the device's deviation from its nominal rate; the
+        # deviation is also learned, so that frames after a loss, and the timeline's judgement of
+        # gaps and stale frames, use the device's real rate rather than the nominal one.
+        if not stream.rate > 0:
+            raise DecodeError("rate", f"stream started at {stream.rate} Hz")
+        previous, stream.last_ts = stream.last_ts, timestamp
+        if (
+            previous is not None
+            and timestamp > previous
+            and stream.contiguous(timestamp - previous, n)
+        ):
+            stream.learn(timestamp - previous, n)
+        else:
+            previous = None  # not contiguous: the samples lie at the learned period instead
+        period_ns = stream.period_ns()
+        return sample_offsets_ns(previous, timestamp, n, period_ns), period_ns * 1e-9
 
 
 class PolarVeritySense(PolarPmdProtocol):
@@ -421,7 +634,9 @@ class PolarVeritySense(PolarPmdProtocol):
     model = "Verity Sense"
     name_prefixes = ("Polar Sense",)
     placements = (Placement.WRIST, Placement.SHANK)
-    # Not documented as needing a bond; the coordinator pairs on an authentication error anyway.
+    # Polar documents no bond for the Verity Sense's PMD service, so Retrowalk connects without
+    # pairing (connection.py pairs only when requires_bonding says so; nothing retries with
+    # pairing after an authentication error).
     requires_bonding = False
     # The Polar SDK always negotiates a large MTU; below ~232 the device answers INVALID_MTU.
     min_mtu = 232

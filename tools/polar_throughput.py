@@ -1,0 +1,109 @@
+"""Polar PMD decoder throughput: notifications decoded per CPU-second.
+
+    python -m tools.polar_throughput [--seconds S]
+
+Streams are built the way the devices send them at their native rates and MTU 232 (the
+minimum both Polar protocols accept): H10 raw int16 acc at 200 Hz, 36 samples a frame; Verity
+Sense delta-compressed acc (type 1) and gyro (type 0) at 52 Hz, a reference sample plus one
+10-bit block of 56 deltas a frame (the layout of polar-ble-sdk's AccDataTest "process acc
+compressed data type 0" vector). Each stream is decoded from a fresh protocol instance until
+S CPU-seconds have passed (time.process_time); one line per stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+import struct
+import sys
+import time
+import types
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+# devices/ never imports Home Assistant (tests/test_purity.py); skip the integration's __init__.
+if "custom_components.retrowalk" not in sys.modules:
+    _package = types.ModuleType("custom_components.retrowalk")
+    _package.__path__ = [str(ROOT / "custom_components" / "retrowalk")]
+    sys.modules["custom_components.retrowalk"] = _package
+
+from custom_components.retrowalk.devices import polar  # noqa: E402
+from custom_components.retrowalk.devices.base import WearableProtocol  # noqa: E402
+
+TS0 = 700_000_000 * 10**9
+
+
+def _walk(n: int, offset: int, scale: float) -> np.ndarray:
+    k = np.arange(n) + offset
+    return np.column_stack(
+        [scale * np.sin(k / 7.0), scale * np.cos(k / 11.0), 1000 + 0.2 * scale * np.sin(k / 3.0)]
+    ).astype(int)
+
+
+def _pack_delta(samples: np.ndarray, width: int) -> bytes:
+    ref = struct.pack("<3h", *samples[0])
+    bits = 0
+    for k, d in enumerate(np.diff(samples, axis=0).ravel()):
+        bits |= (int(d) & ((1 << width) - 1)) << (k * width)
+    nbytes = ((len(samples) - 1) * 3 * width + 7) // 8
+    return ref + bytes([width, len(samples) - 1]) + bits.to_bytes(nbytes, "little")
+
+
+def h10_stream(frames: int) -> list[bytes]:
+    n, period = 36, 5_000_000
+    out = []
+    for i in range(frames):
+        payload = b"".join(struct.pack("<3h", *s) for s in _walk(n, n * i, 300))
+        ts = TS0 + (n * (i + 1) - 1) * period
+        out.append(bytes([polar.ACC]) + ts.to_bytes(8, "little") + b"\x01" + payload)
+    return out
+
+
+def verity_stream(frames: int) -> list[bytes]:
+    n, period = 57, round(1e9 / 52)
+    out = []
+    for i in range(frames):
+        ts = (TS0 + (n * (i + 1) - 1) * period).to_bytes(8, "little")
+        acc = _pack_delta(_walk(n, n * i, 200), 10)
+        gyro = _pack_delta(_walk(n, n * i + 5, 200), 10)
+        out += [bytes([polar.ACC]) + ts + b"\x81" + acc, bytes([polar.GYRO]) + ts + b"\x80" + gyro]
+    return out
+
+
+def started(kind: str) -> WearableProtocol:
+    if kind == "h10":
+        h10 = polar.PolarH10()
+        h10.streams[polar.ACC] = polar._StreamConfig(rate=200.0, factor=1.0)
+        return h10
+    verity = polar.PolarVeritySense()
+    verity.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
+    verity.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
+    return verity
+
+
+def measure(kind: str, stream: Callable[[int], list[bytes]], seconds: float) -> tuple[int, float]:
+    packets = stream(200)
+    done, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        device, received = started(kind), 0.0
+        for packet in packets:
+            received += 0.05
+            device.decode(packet, received=received)
+        assert not device.error_counts, dict(device.error_counts)
+        done += len(packets)
+    return done, time.process_time() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    for kind, stream in (("h10", h10_stream), ("verity", verity_stream)):
+        n, cpu = measure(kind, stream, args.seconds)
+        print(f"{kind}: {n} notifications in {cpu:.2f} CPU-s = {n / cpu:.0f} notif/s")
+
+
+if __name__ == "__main__":
+    main()
