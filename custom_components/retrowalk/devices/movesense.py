@@ -87,7 +87,13 @@ class Movesense(WearableProtocol):
     key = "movesense"
     manufacturer = "Movesense"
     model = "Movesense (GSP firmware)"
-    placements = (Placement.SHANK, Placement.FOOT, Placement.WAIST, Placement.CHEST)
+    placements = (
+        Placement.SHANK,
+        Placement.FOOT,
+        Placement.WAIST,
+        Placement.THIGH,
+        Placement.CHEST,
+    )
     requires_bonding = False
     # DATA_PART2 continuations carry frames larger than one notification, so any MTU works.
     min_mtu = 23

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..gait.types import Direction, Placement
-from .body import Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
+from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk, sin
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
@@ -128,14 +128,14 @@ class RestSpan:
         n = len(t)
         zero = np.zeros(n)
         fid = self.fidgets(t)
-        if placement in (Placement.FOOT, Placement.SHANK):
-            # The left foot stays flat on the floor, shuffling now and then.
-            ankle = np.empty((3, n))
-            ankle[0] = fid[Channel.FOOT_X]
-            ankle[1] = HALF_WIDTH
-            ankle[2] = ANKLE_HEIGHT + fid[Channel.FOOT_LIFT]
-            if placement is Placement.FOOT:
-                return foot_pose(ankle, euler_zyx(np.full(n, TOE_OUT), zero, zero))
+        # The left foot stays flat on the floor, shuffling now and then.
+        ankle = np.empty((3, n))
+        ankle[0] = fid[Channel.FOOT_X]
+        ankle[1] = HALF_WIDTH
+        ankle[2] = ANKLE_HEIGHT + fid[Channel.FOOT_LIFT]
+        if placement is Placement.FOOT:
+            return foot_pose(ankle, euler_zyx(np.full(n, TOE_OUT), zero, zero))
+        if placement is Placement.SHANK:
             return shank_pose(ankle, self._posture(t)[4], zero)
         pose = self._posture(t)
         env = self._envelope(t)
@@ -146,6 +146,9 @@ class RestSpan:
         pelvis[2] = pose[1]
         breath = BREATH_LEAN * env * sin(2.0 * math.pi * np.mod(BREATH_HZ * t, 1.0))
         trunk = (zero, pose[3] + fid[Channel.LEAN] + breath, zero)
+        if placement is Placement.THIGH:
+            knee = knee_position(ankle, pose[4])
+            return thigh_pose(pelvis, (zero, pose[2], zero), knee)
         if placement is not Placement.WRIST:
             return trunk_pose(placement, pelvis, (zero, pose[2], zero), trunk)
         flex = pose[5] + fid[Channel.ARM_FLEX]

@@ -17,7 +17,16 @@ import math
 import numpy as np
 
 from ..gait.types import Direction, Placement
-from .body import Angles, Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
+from .body import (
+    Angles,
+    Pose,
+    foot_pose,
+    knee_position,
+    shank_pose,
+    thigh_pose,
+    trunk_pose,
+    wrist_pose,
+)
 from .segments import Segment
 from .shapes import (
     BoolArray,
@@ -85,6 +94,10 @@ class WalkSpan:
                 return foot_pose(ankle, foot)
             return shank_pose(ankle, *self._shank(phi, gain, travel))
         pelvis, pelvis_angles, trunk = self._trunk(phi, gain)
+        if placement is Placement.THIGH:
+            ankle, _, travel = self._foot(phi)
+            inclination, _ = self._shank(phi, gain, travel)
+            return thigh_pose(pelvis, pelvis_angles, knee_position(ankle, inclination))
         if placement is not Placement.WRIST:
             return trunk_pose(placement, pelvis, pelvis_angles, trunk)
         flex, elbow = self._arm(phi, gain)
