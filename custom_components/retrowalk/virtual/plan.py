@@ -12,8 +12,10 @@ import math
 
 import numpy as np
 
+from .arms import ARM_WORK, Channel, arm_work
 from .body import Span
-from .rest import Channel, Fidgets, RestSpan, Sway
+from .lying import GET_UP_S, LIE_DOWN_S, LyingSpan, draw_rolls
+from .rest import Fidgets, RestSpan, Sway
 from .segments import Activity, Segment
 from .shapes import FloatArray, PhaseClock
 from .styles import HALF_WIDTH, HEADING_OF, POSTURE_OF, SITTING, STANDING, STYLE_OF, Posture
@@ -60,6 +62,11 @@ def plan(segments: Sequence[Segment], seed: int, loop: bool) -> Iterator[Span]:
                 yield walk
                 t = walk.end
                 posture = STANDING
+            elif segment.activity is Activity.LIE:
+                assert segment.seconds is not None
+                yield _lie(segment, t, t + segment.seconds, posture, rng)
+                t += segment.seconds
+                posture = STANDING  # a lying span ends standing beside the bed
             else:
                 assert segment.seconds is not None
                 target = POSTURE_OF[segment.activity]
@@ -97,6 +104,10 @@ def _rest(
         amp=rng.normal(0.0, 0.003 if standing else 0.001, size=(2, k)),
     )
     fidgets = _fidgets(start + transfer, end, standing, rng) if not still else _no_fidgets()
+    # Drawn last, so plain sitting and standing keep the wearer they always had.
+    work = None
+    if segment.activity in ARM_WORK and not still:
+        work = arm_work(segment.activity, start + transfer, end, rng)
     return RestSpan(
         start=start,
         end=end,
@@ -107,6 +118,28 @@ def _rest(
         transfer_s=transfer,
         sway=sway,
         fidgets=fidgets,
+        work=work,
+    )
+
+
+def _lie(
+    segment: Segment, start: float, end: float, previous: Posture | None, rng: np.random.Generator
+) -> LyingSpan:
+    length = end - start
+    down = min(LIE_DOWN_S, length / 3.0)
+    up = min(GET_UP_S, length / 3.0)
+    body = _rest(
+        segment, start, end, STANDING, None if previous is STANDING else previous, rng, still=True
+    )
+    return LyingSpan(
+        start=start,
+        end=end,
+        segment=segment,
+        steps=(),
+        body=body,
+        rolls=draw_rolls(start + down, end - up, rng),
+        down_s=down,
+        up_s=up,
     )
 
 

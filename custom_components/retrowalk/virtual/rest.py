@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ..gait.types import Direction, Placement
+from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk, sin
@@ -23,20 +24,6 @@ FADE_S = 1.0
 BUSY_MARGIN_S = 0.2
 BREATH_HZ = 0.25
 BREATH_LEAN = math.radians(0.4)
-
-
-class Channel:
-    """Columns of a fidget's amplitude vector."""
-
-    PELVIS_X = 0
-    PELVIS_Y = 1
-    LEAN = 2
-    ARM_FLEX = 3
-    ELBOW = 4
-    FOREARM_ROLL = 5
-    FOOT_X = 6
-    FOOT_LIFT = 7
-    COUNT = 8
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -94,6 +81,7 @@ class RestSpan:
     transfer_s: float
     sway: Sway
     fidgets: Fidgets
+    work: ArmWork | None = None  # eating, typing, brushing teeth
 
     def _posture(self, t: FloatArray) -> FloatArray:
         """(7, n) Posture.vector() per instant, including the transfer and its forward lean."""
@@ -113,8 +101,10 @@ class RestSpan:
         return out
 
     def busy(self, t: FloatArray) -> BoolArray:
-        """The transfer and the fidgets (with a margin for the differences); not the sway."""
+        """The transfer, fidgets and arm work (with a margin for the differences); not sway."""
         out = t < self.start + self.transfer_s + BUSY_MARGIN_S
+        if self.work is not None:
+            out |= self.work.busy(t, self.start + self.transfer_s, self.end, BUSY_MARGIN_S)
         fid = self.fidgets
         if len(fid.start):
             i = np.maximum(np.searchsorted(fid.start, t + BUSY_MARGIN_S, side="right") - 1, 0)
@@ -128,6 +118,8 @@ class RestSpan:
         n = len(t)
         zero = np.zeros(n)
         fid = self.fidgets(t)
+        if self.work is not None:
+            fid = fid + self.work(t, self.start + self.transfer_s, self.end)
         # The left foot stays flat on the floor, shuffling now and then.
         ankle = np.empty((3, n))
         ankle[0] = fid[Channel.FOOT_X]

@@ -14,13 +14,22 @@ class Activity(StrEnum):
 
     SIT = "sit"
     STAND = "stand"
+    # Arm work: seated eating and typing, brushing teeth standing at the sink.
+    EAT = "eat"
+    TYPE = "type"
+    BRUSH = "brush"
+    LIE = "lie"  # lying down in bed, rolling over now and then
     FORWARD = "forward"
     BACKWARD = "backward"
     LEFT = "left"
     RIGHT = "right"
 
 
-POSTURES = frozenset({Activity.SIT, Activity.STAND})
+# Activities without steps: a posture held, possibly with the arms at work.
+POSTURES = frozenset(
+    {Activity.SIT, Activity.STAND, Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE}
+)
+SEATED = frozenset({Activity.SIT, Activity.EAT, Activity.TYPE})
 DIRECTIONS = {
     Activity.FORWARD: Direction.FORWARD,
     Activity.BACKWARD: Direction.BACKWARD,
@@ -30,8 +39,7 @@ DIRECTIONS = {
 # What people actually do when not told a cadence (steps/min): backward and sideways walking are
 # markedly slower than forward walking.
 TYPICAL_CADENCE = {
-    Activity.SIT: 105.0,
-    Activity.STAND: 105.0,
+    **dict.fromkeys(POSTURES, 105.0),
     Activity.FORWARD: 105.0,
     Activity.BACKWARD: 85.0,
     Activity.LEFT: 75.0,
@@ -45,7 +53,7 @@ MAX_STEPS = 1_000_000
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
-    """A stretch of one activity: seconds for sit/stand, seconds or steps for walking."""
+    """A stretch of one activity: seconds for postures, seconds or steps for walking."""
 
     activity: Activity
     seconds: float | None = None
@@ -94,5 +102,5 @@ class Segment:
 
     @property
     def direction(self) -> Direction | None:
-        """The direction of every step of this segment (None for sit/stand)."""
+        """The direction of every step of this segment (None without steps)."""
         return DIRECTIONS.get(self.activity)

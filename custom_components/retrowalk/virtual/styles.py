@@ -88,7 +88,13 @@ SITTING = Posture(
     arm_flex=deg(25.0),
     elbow=deg(70.0),
 )
-POSTURE_OF = {Activity.SIT: SITTING, Activity.STAND: STANDING}
+POSTURE_OF = {
+    Activity.SIT: SITTING,
+    Activity.EAT: SITTING,
+    Activity.TYPE: SITTING,
+    Activity.STAND: STANDING,
+    Activity.BRUSH: STANDING,
+}
 # Sit-to-stand leans the trunk forward to bring the weight over the feet before rising.
 TRANSFER_LEAN = deg(28.0)
 
