@@ -346,7 +346,7 @@ async def test_soak(
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 
 
-def false_step_figures(false_steps: Counter[Any], idle_s: Counter[Any]) -> dict[str, Any]:
+def false_step_figures(false_steps: Counter[Any], idle_s: dict[Any, float]) -> dict[str, Any]:
     """False steps while the wearer did not walk: per hour of each activity and overall.
 
     Judged on the uninterrupted twin (the same engine on the same samples), against the virtual

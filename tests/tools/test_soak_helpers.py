@@ -50,7 +50,7 @@ def test_warm_growth_counts_from_the_end_of_the_first_walking_hour() -> None:
 
 
 def test_false_step_figures_are_per_hour_of_each_activity() -> None:
-    idle = Counter({Activity.TYPE: 7200.0, Activity.LIE: 1800.0, Activity.EAT: 0.0})
+    idle = {Activity.TYPE: 7200.0, Activity.LIE: 1800.0, Activity.EAT: 0.0}
     out = false_step_figures(Counter({Activity.TYPE: 30, Activity.LIE: 1}), idle)
     assert out["idle_hours"] == 2.5
     assert out["false_steps"] == 31
@@ -59,4 +59,4 @@ def test_false_step_figures_are_per_hour_of_each_activity() -> None:
         "lie": {"hours": 0.5, "steps": 1, "per_hour": 2.0},
         "type": {"hours": 2.0, "steps": 30, "per_hour": 15.0},
     }
-    assert false_step_figures(Counter(), Counter())["false_steps_per_idle_hour"] is None
+    assert false_step_figures(Counter(), {})["false_steps_per_idle_hour"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import math
 
@@ -16,6 +17,11 @@ from custom_components.retrowalk.virtual.lying import LyingSpan, draw_rolls
 from custom_components.retrowalk.virtual.model import ScenarioStream, parse_scenario
 from custom_components.retrowalk.virtual.plan import plan
 from custom_components.retrowalk.virtual.presets import chores
+from custom_components.retrowalk.virtual.reference import (
+    WALK_EDGE_S,
+    ActivityTimeline,
+    ReferenceRun,
+)
 from custom_components.retrowalk.virtual.rest import RestSpan
 from custom_components.retrowalk.virtual.segments import Activity
 
@@ -160,3 +166,43 @@ def test_chores_preset_is_short_and_nearly_stepless() -> None:
     assert {Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE} <= {
         s.activity for s in segments
     }
+
+
+def test_activity_timeline_tells_idle_time_from_walks() -> None:
+    scenario = parse_scenario("sit:10s,forward:10,type:20s")
+    spans = list(plan(scenario, 0, False))
+    walk_end = spans[2].end  # sit, standing up (the walk's), the walk, typing
+    timeline = ActivityTimeline(scenario, seed=0, loop=False)
+    assert timeline.idle_activity(2.0) is Activity.SIT
+    assert timeline.idle_activity(10.0 - WALK_EDGE_S / 2) is None  # about to stand up and walk
+    assert timeline.idle_activity(12.0) is None  # standing up
+    assert timeline.idle_activity(walk_end - 1.0) is None
+    assert timeline.idle_activity(walk_end + WALK_EDGE_S / 2) is None  # just stopped
+    assert timeline.idle_activity(walk_end + 5.0) is Activity.TYPE
+    assert timeline.idle_activity(walk_end + 100.0) is Activity.TYPE  # after the end
+    assert timeline.idle_seconds(5.0) == {Activity.SIT: 5.0}
+    idle = timeline.idle_seconds(1e4)
+    assert set(idle) == {Activity.SIT, Activity.TYPE}
+    assert idle[Activity.SIT] == pytest.approx(10.0)
+    assert idle[Activity.TYPE] == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.WRIST])
+def test_reference_run_sorts_steps_into_walks_and_false_ones(placement: Placement) -> None:
+    async def run() -> ReferenceRun:
+        twin = ReferenceRun(
+            parse_scenario("eat:60s,forward:20,sit:5s"), placement=placement, seed=2
+        )
+        await twin.start()
+        for _ in range(round(90 * RATE / 19)):
+            twin.device.advance(19)
+        twin.finish()
+        return twin
+
+    twin = asyncio.run(run())
+    false = sum(twin.false_steps.values())
+    assert set(twin.false_steps) <= {Activity.EAT, Activity.SIT}
+    assert false <= sum(twin.totals.values())
+    if placement is Placement.FOOT:  # the feet stay put while eating: every step is the walk's
+        assert false == 0
+        assert abs(sum(twin.totals.values()) - 20) <= 2

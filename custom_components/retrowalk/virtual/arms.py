@@ -99,8 +99,6 @@ class ArmWork:
     def busy(self, t: FloatArray, start: float, end: float, margin: float) -> BoolArray:
         """The hold's ramps and the strokes."""
         ramps = (t < start + HOLD_RISE_S + margin) | (t > end - HOLD_RISE_S - margin)
-        if not self.hold.any():
-            ramps[:] = False
         out: BoolArray = ramps | self.strokes.busy(t, margin)
         return out
 

@@ -59,15 +59,16 @@ class ActivityTimeline:
                     return None
         return span.segment.activity
 
-    def idle_seconds(self, until: float) -> Counter[Activity]:
+    def idle_seconds(self, until: float) -> dict[Activity, float]:
         """Seconds spent in each activity without steps from the start until `until`."""
         self._extend(until)
-        out: Counter[Activity] = Counter()
+        out: dict[Activity, float] = {}
         for span in self._spans:
             if span.start >= until:
                 break
             if not span.segment.walking:
-                out[span.segment.activity] += min(span.end, until) - span.start
+                activity = span.segment.activity
+                out[activity] = out.get(activity, 0.0) + min(span.end, until) - span.start
         return out
 
 
