@@ -24,6 +24,7 @@ from custom_components.retrowalk.virtual.reference import (
 )
 from custom_components.retrowalk.virtual.rest import RestSpan
 from custom_components.retrowalk.virtual.segments import Activity
+from custom_components.retrowalk.virtual.walk import WalkSpan
 
 Array = npt.NDArray[np.float64]
 RATE = 104.0
@@ -130,7 +131,10 @@ def test_a_long_night_in_bed_turns_over_and_stays_still_otherwise() -> None:
 
 @pytest.mark.parametrize("placement", list(Placement))
 def test_no_jumps_between_everyday_activities(placement: Placement) -> None:
-    spec = "sit:4s,eat:20s,type:20s,forward:12,brush:20s,sit:4s,lie:30s,forward:10,lie:20s,type:5s"
+    spec = (
+        "sit:4s,eat:20s,type:20s,forward:12~180,brush:20s,sit:4s,lie:30s,forward:10~-90,"
+        "lie:20s,backward:8~45,type:5s"
+    )
     spans = list(plan(parse_scenario(spec), 6, False))
     for before, after in itertools.pairwise(spans):
         edge = after.start
@@ -143,7 +147,7 @@ def test_no_jumps_between_everyday_activities(placement: Placement) -> None:
     chunk = stream.read(10**7)
     assert np.linalg.norm(chunk.acc, axis=1).max() < 80.0
     assert np.linalg.norm(chunk.gyro, axis=1).max() < 12.0
-    assert sum(stream.truth().values()) == 22
+    assert sum(stream.truth().values()) == 30
 
 
 def test_day_preset_lives_a_real_day() -> None:
@@ -206,3 +210,55 @@ def test_reference_run_sorts_steps_into_walks_and_false_ones(placement: Placemen
     if placement is Placement.FOOT:  # the feet stay put while eating: every step is the walk's
         assert false == 0
         assert abs(sum(twin.totals.values()) - 20) <= 2
+
+
+def test_a_u_turn_brings_the_walker_back_facing_the_other_way() -> None:
+    (walk,) = [s for s in plan(parse_scenario("stand:2s,forward:20~180"), 0, False) if s.steps]
+    assert isinstance(walk, WalkSpan) and walk.facing is not None
+    assert walk.facing[0] == 0.0 and walk.facing[-1] == pytest.approx(math.pi)
+    assert walk.left.yaws is not None and walk.left.yaws[-1] == pytest.approx(math.pi)
+    x, y = walk.centre
+    far = int(np.argmax(x))
+    assert x[far] > 2.0 and x[-1] < x[far] - 2.0  # out and back
+    assert 0.6 < y[-1] < 2.0  # beside the way out, a turning circle apart
+    # The body turns at a human rate (a U-turn over about four steps, not on the spot).
+    t = np.linspace(walk.start, walk.end, 4000)
+    _, rot = walk.pose(Placement.WAIST, t)
+    yaw = np.unwrap(np.arctan2(rot[1, 0], rot[0, 0]))
+    rate = np.abs(np.diff(yaw)) / np.diff(t)
+    assert 1.0 < rate.max() < 4.0
+
+
+@pytest.mark.parametrize("activity", ["forward", "backward"])
+def test_a_turning_foot_is_still_on_the_floor_between_its_steps(activity: str) -> None:
+    (walk,) = [s for s in plan(parse_scenario(f"{activity}:16~-90"), 1, False) if s.steps]
+    assert isinstance(walk, WalkSpan)
+    force, gyro, _ = _render(walk, Placement.FOOT, walk.start, walk.end)
+    t = walk.start + DT * np.arange(len(force))
+    phase = walk.clock(t)
+    # Mid-stance of the left foot (half a step after its contact): flat, motionless.
+    contacts = walk.left.phases.astype(float)
+    still = np.zeros(len(t), dtype=bool)
+    for c in contacts:
+        still |= np.abs(phase - (c + 0.5)) < 0.05
+    assert still.any()
+    assert np.abs(np.linalg.norm(force[still], axis=1) - GRAVITY).max() < 0.05
+    assert np.linalg.norm(gyro[still], axis=1).max() < 0.01
+    assert walk.left.yaws is not None
+    assert walk.left.yaws[-1] == pytest.approx(-math.pi / 2)
+
+
+def test_turns_parse_and_are_only_for_forward_and_backward_walks() -> None:
+    (seg,) = parse_scenario("forward:20@95~-90")
+    assert seg.turn == -90.0 and seg.cadence == 95.0
+    (seg,) = parse_scenario([{"activity": "backward", "steps": 10, "turn": 45}])
+    assert seg.turn == 45.0
+    for spec, message in (
+        ("sit:20s~90", "only forward and backward"),
+        ("left:6~90", "only forward and backward"),
+        ("forward:10~400", "within"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            parse_scenario(spec)
+    with pytest.raises(ValueError, match="turn must be a number"):
+        parse_scenario([{"activity": "forward", "steps": 10, "turn": "left"}])

@@ -70,16 +70,28 @@ def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:
     return ankle + rotate(foot, FOOT_SENSOR), foot
 
 
-def shank_pose(ankle: FloatArray, inclination: FloatArray, roll: FloatArray) -> Pose:
-    """Sensor on the left shin; inclination is positive with the ankle ahead of the knee."""
-    r = euler_zyx(np.zeros_like(roll), -inclination, roll)
+def shank_pose(
+    ankle: FloatArray, inclination: FloatArray, roll: FloatArray, yaw: FloatArray | None = None
+) -> Pose:
+    """Sensor on the left shin; inclination is positive with the ankle ahead of the knee.
+
+    `yaw` turns the leg with its foot (walking around a corner); None is facing ahead.
+    """
+    r = euler_zyx(np.zeros_like(roll) if yaw is None else yaw, -inclination, roll)
     return ankle + rotate(r, SHANK_SENSOR), r
 
 
-def knee_position(ankle: FloatArray, inclination: FloatArray) -> FloatArray:
+def knee_position(
+    ankle: FloatArray, inclination: FloatArray, yaw: FloatArray | None = None
+) -> FloatArray:
     """The left knee from the ankle and the shank's inclination (ankle ahead of the knee > 0)."""
     knee = ankle.copy()
-    knee[0] -= SHANK_LENGTH * np.sin(inclination)
+    behind = SHANK_LENGTH * np.sin(inclination)
+    if yaw is None:
+        knee[0] -= behind
+    else:
+        knee[0] -= behind * np.cos(yaw)
+        knee[1] -= behind * np.sin(yaw)
     knee[2] += SHANK_LENGTH * np.cos(inclination)
     return knee
 

@@ -19,8 +19,8 @@ def _stand(seconds: float) -> Segment:
     return Segment(activity=A.STAND, seconds=seconds)
 
 
-def _walk(activity: Activity, steps: int, cadence: float = 105.0) -> Segment:
-    return Segment(activity=activity, steps=steps, cadence=cadence)
+def _walk(activity: Activity, steps: int, cadence: float = 105.0, turn: float = 0.0) -> Segment:
+    return Segment(activity=activity, steps=steps, cadence=cadence, turn=turn)
 
 
 def _do(activity: Activity, seconds: float) -> Segment:
@@ -57,15 +57,16 @@ def e2e() -> list[Segment]:
 def chores() -> list[Segment]:
     """About eight minutes of everyday life without much walking, for the end-to-end suite.
 
-    Typing, a short indoor walk, eating, brushing teeth, lying down and rolling over: nothing
-    but the two short walks has steps, so every other step counted is a false one.
+    Typing, short indoor walks with a U-turn and a corner, eating, brushing teeth, lying down
+    and rolling over: nothing but the two walks has steps, so every other step counted is a
+    false one.
     """
     return [
         _do(A.TYPE, 90.0),
-        _walk(A.FORWARD, 14, 95.0),
+        _walk(A.FORWARD, 14, 95.0, turn=180.0),  # fetch something from the next room
         _stand(5.0),
         _do(A.EAT, 120.0),
-        _walk(A.FORWARD, 22, 100.0),
+        _walk(A.FORWARD, 22, 100.0, turn=-90.0),  # round a corner to the bathroom
         _do(A.BRUSH, 90.0),
         _sit(10.0),
         _do(A.LIE, 120.0),
@@ -78,9 +79,9 @@ def _office_hour() -> list[Segment]:
     return [
         _do(A.TYPE, 1500.0),
         _sit(240.0),
-        _walk(A.FORWARD, 14, 95.0),  # to the printer and back
+        _walk(A.FORWARD, 14, 95.0, turn=90.0),  # round the corner to the printer
         _stand(30.0),
-        _walk(A.FORWARD, 14, 95.0),
+        _walk(A.FORWARD, 14, 95.0, turn=-90.0),  # and back
         _do(A.TYPE, 900.0),
         _walk(A.FORWARD, 45, 100.0),
         _stand(240.0),
@@ -108,7 +109,7 @@ def day() -> list[Segment]:
     morning: list[Segment] = [
         _stand(60.0),
         _do(A.BRUSH, 150.0),
-        _walk(A.FORWARD, 25, 95.0),
+        _walk(A.FORWARD, 25, 95.0, turn=-90.0),  # down the hall to the kitchen
         _stand(600.0),
         _walk(A.LEFT, 6, 70.0),
         _walk(A.RIGHT, 6, 70.0),
@@ -157,14 +158,14 @@ def day() -> list[Segment]:
         _sit(900.0),
         _walk(A.FORWARD, 60),
         _sit(4200.0),  # the evening on the sofa
-        _walk(A.FORWARD, 18, 95.0),  # to the kitchen and back
+        _walk(A.FORWARD, 18, 95.0, turn=-90.0),  # to the kitchen
         _stand(60.0),
-        _walk(A.FORWARD, 18, 95.0),
+        _walk(A.FORWARD, 18, 95.0, turn=180.0),  # and back to the sofa
         _sit(4500.0),
         _walk(A.FORWARD, 30),
         _stand(180.0),
         _do(A.BRUSH, 120.0),
-        _walk(A.FORWARD, 12, 95.0),
+        _walk(A.FORWARD, 12, 95.0, turn=135.0),  # round the bed
         _sit(30.0),  # on the edge of the bed
     ]
     awake = [*morning, *work, *lunch, *afternoon, *evening]

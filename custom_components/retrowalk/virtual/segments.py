@@ -48,6 +48,8 @@ TYPICAL_CADENCE = {
 MIN_CADENCE = 40.0
 MAX_CADENCE = 160.0  # above this people run, and the model only walks
 MAX_SECONDS = 7 * 86400.0
+MAX_TURN = 360.0
+TURNABLE = frozenset({Activity.FORWARD, Activity.BACKWARD})
 MAX_STEPS = 1_000_000
 
 
@@ -59,6 +61,9 @@ class Segment:
     seconds: float | None = None
     steps: int | None = None
     cadence: float = 105.0  # steps per minute (walking only)
+    # Degrees the walker turns (positive to the left) over the middle steps of a forward or
+    # backward walk: an indoor walk around furniture, or a U-turn (180).
+    turn: float = 0.0
 
     def __post_init__(self) -> None:
         try:
@@ -89,6 +94,13 @@ class Segment:
                 f"{MIN_CADENCE:.0f}..{MAX_CADENCE:.0f}"
             )
         object.__setattr__(self, "cadence", float(self.cadence))
+        if isinstance(self.turn, bool) or not isinstance(self.turn, int | float):
+            raise ValueError(f"{activity}: turn must be a number of degrees, got {self.turn!r}")
+        if not (math.isfinite(self.turn) and abs(self.turn) <= MAX_TURN):
+            raise ValueError(f"{activity}: turn must be within +-{MAX_TURN:.0f} degrees")
+        if self.turn and activity not in TURNABLE:
+            raise ValueError(f"{activity}: only forward and backward walks turn")
+        object.__setattr__(self, "turn", float(self.turn))
         if activity in POSTURES:
             if self.seconds is None or self.steps is not None:
                 raise ValueError(f"{activity}: give seconds (and no steps)")
