@@ -137,12 +137,9 @@ class WalkSpan:
         yaw = None
         rest = _REST_FOOT
         toe_yaw = TOE_OUT + st.swing_yaw * bump(travel)
-        if steps.yaws is not None:
+        if steps.yaws is not None and len(steps.phases):  # a turn has two steps or more
             # The foot turns to its new heading while it is in the air (and lands turned).
-            if len(steps.phases):
-                yaw = steps.yaws[j] + (steps.yaws[j + 1] - steps.yaws[j]) * minjerk(travel)
-            else:
-                yaw = np.full(n, steps.yaws[0])
+            yaw = steps.yaws[j] + (steps.yaws[j + 1] - steps.yaws[j]) * minjerk(travel)
             toe_yaw = toe_yaw + yaw
             zero = np.zeros(n)
             rest = euler_zyx(TOE_OUT + yaw, zero, zero)
