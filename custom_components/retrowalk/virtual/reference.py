@@ -27,48 +27,48 @@ WALK_EDGE_S = 1.5
 
 
 class ActivityTimeline:
-    """What the wearer was doing when: the scenario's spans on the wearer's clock."""
+    """What the wearer was doing when: the scenario's spans on the wearer's clock.
+
+    Only (start, end, activity, walking) is kept per span, so a soak's twin holds a few bytes
+    per span rather than the spans' motion arrays.
+    """
 
     def __init__(self, scenario: list[Segment], *, seed: int, loop: bool) -> None:
         self._plan: Iterator[Span] = plan(scenario, seed, loop)
         self._starts: list[float] = []
-        self._spans: list[Span] = []
+        self._spans: list[tuple[float, float, Activity, bool]] = []
 
     def _extend(self, t: float) -> None:
-        while not self._spans or self._spans[-1].end <= t:
+        while not self._spans or self._spans[-1][1] <= t:
             span = next(self._plan, None)
             if span is None:
                 return
             self._starts.append(span.start)
-            self._spans.append(span)
-
-    def _index(self, t: float) -> int:
-        self._extend(t + WALK_EDGE_S)
-        return max(0, bisect_right(self._starts, t) - 1)
+            self._spans.append((span.start, span.end, span.segment.activity, span.segment.walking))
 
     def idle_activity(self, t: float) -> Activity | None:
         """The activity at time t if nobody walks within WALK_EDGE_S of it, else None."""
-        i = self._index(t)
-        span = self._spans[i]
-        if span.segment.walking:
+        self._extend(t + WALK_EDGE_S)
+        i = max(0, bisect_right(self._starts, t) - 1)
+        _, _, activity, walking = self._spans[i]
+        if walking:
             return None
         for j in (i - 1, i + 1):
-            if 0 <= j < len(self._spans) and self._spans[j].segment.walking:
-                near = self._spans[j]
-                if near.start - WALK_EDGE_S <= t < near.end + WALK_EDGE_S:
+            if 0 <= j < len(self._spans):
+                start, end, _, near_walking = self._spans[j]
+                if near_walking and start - WALK_EDGE_S <= t < end + WALK_EDGE_S:
                     return None
-        return span.segment.activity
+        return activity
 
     def idle_seconds(self, until: float) -> dict[Activity, float]:
         """Seconds spent in each activity without steps from the start until `until`."""
         self._extend(until)
         out: dict[Activity, float] = {}
-        for span in self._spans:
-            if span.start >= until:
+        for start, end, activity, walking in self._spans:
+            if start >= until:
                 break
-            if not span.segment.walking:
-                activity = span.segment.activity
-                out[activity] = out.get(activity, 0.0) + min(span.end, until) - span.start
+            if not walking:
+                out[activity] = out.get(activity, 0.0) + min(end, until) - start
         return out
 
 
