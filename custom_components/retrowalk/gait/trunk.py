@@ -127,8 +127,8 @@ class TrunkDetector:
     """Streaming step detector and forward/backward classifier for waist, chest and wrist."""
 
     def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
-        # A trouser pocket (THIGH) is handled with the waist's parameters for now: the
-        # magnitude signal does not depend on how the sensor is oriented (see above).
+        # A trouser pocket (THIGH) runs like the waist for now, on the same parameters (they
+        # are not per placement): the magnitude signal ignores how the sensor is oriented.
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
