@@ -2,6 +2,8 @@
 calibration, failures, options and reconfigure."""
 
 import asyncio
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -18,12 +20,18 @@ from custom_components.retrowalk.const import (
     CONF_PLACEMENT,
     CONF_PROTOCOL,
     CONF_SEDENTARY_MINUTES,
+    DEFAULT_SEDENTARY_MINUTES,
     DOMAIN,
 )
 from custom_components.retrowalk.devices.base import SetupError
 from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.settings import Settings
 
 from .conftest import ADDRESS, NAME, MakeWearable, entry_for, wait_for
+
+TRANSLATIONS = (
+    Path(__file__).parents[1] / "custom_components" / "retrowalk" / "translations" / "en.json"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +104,34 @@ async def test_discovery_confirm_connect_placement_creates_entry(
         CONF_PLACEMENT: "waist",
     }
     assert result["result"].unique_id == ADDRESS
+
+
+def _placement_choices(result: dict[str, Any]) -> list[str]:
+    """The placements a form offers, in order."""
+    for key, selector in result["data_schema"].schema.items():
+        if key == CONF_PLACEMENT:
+            return list(selector.config["options"])
+    raise AssertionError("the form has no placement field")
+
+
+async def test_trouser_pocket_is_a_placement_to_pick(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable(speed=4)
+    result = await _to_placement(hass)
+    choices = _placement_choices(result)
+    assert "thigh" in choices
+    translations = json.loads(TRANSLATIONS.read_text())
+    labels = translations["selector"]["placement"]["options"]
+    assert set(choices) <= set(labels)  # every offered placement has a label
+    assert "pocket" in labels["thigh"].lower()
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PLACEMENT: "thigh", "calibrate": False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PLACEMENT] == "thigh"
+    assert Settings.from_entry(result["data"], {}).placement is Placement.THIGH
 
 
 async def test_discovery_of_unsupported_device_aborts(
@@ -279,6 +315,21 @@ async def test_options_flow_stores_goals(hass: HomeAssistant) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options[CONF_BACKWARD_GOAL] == 700
     assert entry.options[CONF_SEDENTARY_MINUTES] == 45
+
+
+async def test_options_flow_moves_the_wearable_to_a_trouser_pocket(hass: HomeAssistant) -> None:
+    entry = entry_for(Placement.WAIST)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert "thigh" in _placement_choices(dict(result))
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_PLACEMENT: "thigh"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_PLACEMENT] == "thigh"
+    settings = Settings.from_entry(entry.data, entry.options)
+    assert settings.placement is Placement.THIGH
+    assert settings.nudge.sedentary_minutes == DEFAULT_SEDENTARY_MINUTES  # defaults filled in
 
 
 async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:

@@ -12,7 +12,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.gait import Direction
+from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, StepEvent
 
 from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
 
@@ -221,3 +221,28 @@ async def test_counts_reach_disk_during_a_long_walk(
         await hass.async_block_till_done()
     saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
     assert 0 < saved <= coordinator.ledger.today.forward
+
+
+async def test_only_a_bout_of_several_steps_ends_sitting(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    """Steps of a bout that ended and of the next one, reported together, are kept apart."""
+    make_wearable("sit:600s")
+    coordinator = await setup_entry(hass, entry_for())
+    policy = coordinator.nudges
+    before = policy.last_walk
+
+    def update(times: list[float], ended: list[Bout]) -> EngineUpdate:
+        steps = tuple(StepEvent(t=t, direction=Direction.BACKWARD, confidence=1.0) for t in times)
+        return EngineUpdate(
+            steps=steps, bouts=tuple(ended), walking=True, direction=None, cadence=None, gap_s=0.0
+        )
+
+    three = Bout(start=1.0, end=3.0, direction=Direction.BACKWARD, steps=3)
+    # A three-step shuffle ends, and one step of something new follows in the same batch.
+    coordinator._async_apply(update([1.0, 2.0, 3.0, 9.0], [three]))
+    assert policy.last_walk == before  # neither is a walk
+    assert coordinator.ledger.today.backward == 4  # but every step is counted
+    coordinator._async_apply(update([9.5, 10.0, 10.5], []))  # the new bout reaches 4 steps
+    assert policy.last_walk is not None and policy.last_walk != before
+    assert policy.last_backward == policy.last_walk

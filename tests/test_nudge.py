@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from custom_components.retrowalk.nudge import (
     FOLLOW_UP,
+    WALK_STEPS,
     NudgePolicy,
     NudgeSettings,
     NudgeType,
@@ -153,3 +154,34 @@ def test_round_trip_keeps_counters() -> None:
     run(policy, t(9), 30)
     restored = NudgePolicy.from_dict(policy.to_dict(), SETTINGS)
     assert restored.to_dict() == policy.to_dict()
+
+
+def test_gesturing_while_seated_is_sedentary_and_nudged_on_time() -> None:
+    """Arm work the step detector reads as a stray step or two is no walk: sitting goes on."""
+    policy = fresh(t(9))
+    fired: list[str] = []
+    for m in range(31):
+        now = t(9, m)
+        policy.record_data(now)
+        if m % 3 == 1:  # a "step" or three during a gesture, each burst its own short bout
+            policy.record_steps(now, 1 + m % (WALK_STEPS - 1), backward=m % 2 == 0)
+            policy.end_bout()
+        fired += [str(n.type) for n in policy.check(now, backward_steps=0, backward_seconds=0.0)]
+    assert fired == ["sedentary"]  # at 9:30, as if the wearer had sat perfectly still
+    assert policy.sedentary_minutes(t(9, 30)) == 30
+    assert policy.last_backward is None  # stray backward "steps" start no backward session
+
+
+def test_a_walk_ends_sitting_from_its_fourth_step() -> None:
+    policy = fresh(t(9))
+    policy.record_steps(t(9, 20), WALK_STEPS - 1, backward=True)
+    assert policy.sedentary_minutes(t(9, 20)) == 20
+    policy.record_steps(t(9, 21), 1, backward=False)  # the same bout goes on
+    assert policy.sedentary_minutes(t(9, 21)) == 0
+    assert policy.last_backward == t(9, 21)  # its earlier backward steps count
+    policy.record_steps(t(9, 22), 2, backward=False)
+    assert policy.last_walk == t(9, 22)
+    assert policy.last_backward == t(9, 21)
+    policy.end_bout()
+    policy.record_steps(t(9, 40), 2, backward=False)  # a new bout starts from zero
+    assert policy.last_walk == t(9, 22)

@@ -4,7 +4,8 @@ instance, as fast as possible, with a simulated clock (not part of ./scripts/tes
 Run it with ./scripts/soak (a pytest invocation of this module: the Home Assistant instance, its
 bluetooth stack and the frozen wall clock come from pytest-homeassistant-custom-component).
 Settings come from the environment (the wrapper sets them from its options): SOAK_HOURS,
-SOAK_PLACEMENT, SOAK_DISCONNECTS (per 24 h), SOAK_SEED, SOAK_REPORT (a JSON copy of the figures).
+SOAK_PLACEMENT, SOAK_DISCONNECTS (per 24 h), SOAK_SEED, SOAK_PRESET (the scenario, looped; "day"
+by default), SOAK_REPORT (a JSON copy of the figures).
 
 Time: the wall clock (freezegun) and Home Assistant's event-loop clock both advance by exactly the
 wearer time that was streamed, one second at a time, so throttled entity updates, the 30 s tick,
@@ -54,6 +55,7 @@ HOURS = float(os.environ.get("SOAK_HOURS", "24"))
 PLACEMENT = Placement(os.environ.get("SOAK_PLACEMENT", "foot"))
 DISCONNECTS_PER_DAY = int(os.environ.get("SOAK_DISCONNECTS", "4"))
 SEED = int(os.environ.get("SOAK_SEED", "1"))
+PRESET = os.environ.get("SOAK_PRESET", "day")
 REPORT = os.environ.get("SOAK_REPORT")
 ADDRESS = "D0:5E:57:1A:50:AC"
 NAME = "Retrowalk IMU Soak"
@@ -154,7 +156,7 @@ async def test_soak(
     clock = SimulatedLoopClock(hass)
     hass.loop.set_debug(False)  # the test harness's slow-callback checks assume a real clock
 
-    day = PRESETS["day"]()
+    day = PRESETS[PRESET]()
     device = VirtualWearable(
         address=ADDRESS, name=NAME, placement=PLACEMENT, scenario=day, seed=SEED, loop=True
     )
@@ -187,6 +189,7 @@ async def test_soak(
             writes[hour][event.data["entity_id"]] += 1
 
     unlisten = hass.bus.async_listen(EVENT_STATE_CHANGED, on_state)
+    nudges: Counter[str] = Counter()
 
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -200,6 +203,7 @@ async def test_soak(
         await hass.async_block_till_done()
         coordinator: RetrowalkCoordinator = entry.runtime_data
         await until(lambda: coordinator.connection.connected)
+        coordinator.async_add_nudge_listener(lambda nudge: nudges.update([str(nudge.type)]))
 
         total_s = round(HOURS * 3600)
         rng = random.Random(SEED)
@@ -260,10 +264,11 @@ async def test_soak(
                 Direction.BACKWARD: ledger.lifetime.backward,
             }
         )
-        full_days = total_s // 86400
+        full_passes = int(total_s // scenario_seconds(day))
         planned = Counter[Direction]()
-        for _ in range(full_days):
+        for _ in range(full_passes):
             planned.update(expected_steps(day))
+        idle_s = twin.timeline.idle_seconds(float(total_s))
         per_entity: dict[str, list[int]] = defaultdict(list)
         for hour in sorted(walking_hours):
             for entity_id, n in writes[hour].items():
@@ -277,18 +282,22 @@ async def test_soak(
         us = np.sort(handler_ns[:n_timed]) / 1000
         figures = {
             "hours": HOURS,
+            "preset": PRESET,
             "placement": str(PLACEMENT),
             "seed": SEED,
             "disconnects": n_drops,
             "outage_seconds": sum(outages.values()),
             "scenario_day_seconds": scenario_seconds(day),
-            "planned_full_days": {str(d): n for d, n in planned.items()},
+            "planned_full_passes": {str(d): n for d, n in planned.items()},
+            "full_passes": full_passes,
             "true_delivered": {str(d): truth.delivered[d] for d in DIRECTIONS},
             "true_missed": {str(d): truth.missed[d] for d in DIRECTIONS},
             "counted": {str(d): counted[d] for d in DIRECTIONS},
             "twin_while_connected": {str(d): twin.while_connected[d] for d in DIRECTIONS},
             "twin_total": {str(d): twin.totals[d] for d in DIRECTIONS},
             "sideways_true": truth.delivered[Direction.LEFT] + truth.delivered[Direction.RIGHT],
+            **false_step_figures(twin.false_steps, idle_s),
+            "nudges": dict(nudges),
             "sideways_counted": ledger.lifetime.sideways,
             "gaps": coordinator.stats.gaps,
             "gap_seconds": round(coordinator.stats.gap_seconds, 1),
@@ -337,6 +346,30 @@ async def test_soak(
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 
 
+def false_step_figures(false_steps: Counter[Any], idle_s: dict[Any, float]) -> dict[str, Any]:
+    """False steps while the wearer did not walk: per hour of each activity and overall.
+
+    Judged on the uninterrupted twin (the same engine on the same samples), against the virtual
+    truth of what the wearer was doing; steps within WALK_EDGE_S of a walk are the walk's.
+    """
+    hours = sum(idle_s.values()) / 3600
+    total = sum(false_steps.values())
+    return {
+        "idle_hours": round(hours, 2),
+        "false_steps": total,
+        "false_steps_per_idle_hour": round(total / hours, 1) if hours else None,
+        "false_steps_by_activity": {
+            str(activity): {
+                "hours": round(seconds / 3600, 2),
+                "steps": false_steps[activity],
+                "per_hour": round(3600 * false_steps[activity] / seconds, 1),
+            }
+            for activity, seconds in sorted(idle_s.items(), key=lambda kv: str(kv[0]))
+            if seconds > 0
+        },
+    }
+
+
 def warm_growth(
     walking_hours: set[int],
     rss: list[tuple[float, float]],
@@ -375,20 +408,30 @@ def report(figures: dict[str, Any]) -> None:
         return f"{100 * counted / truth:.1f} %" if truth else "n/a"
 
     lines = [
-        f"soak: {figures['hours']:g} h of the 'day' preset, placement {figures['placement']}, "
-        f"seed {figures['seed']}, {figures['disconnects']} disconnects "
+        f"soak: {figures['hours']:g} h of the '{figures['preset']}' preset, placement "
+        f"{figures['placement']}, seed {figures['seed']}, {figures['disconnects']} disconnects "
         f"({figures['outage_seconds']} s out of range)",
-        "steps (forward / backward):",
+        f"steps (forward / backward; planned for {figures['full_passes']} full passes):",
     ]
     for d in ("forward", "backward"):
         delivered, twin = figures["true_delivered"][d], figures["twin_while_connected"][d]
         counted = figures["counted"][d]
         lines.append(
-            f"  {d:8s} planned {figures['planned_full_days'].get(d, '-')}, "
+            f"  {d:8s} planned {figures['planned_full_passes'].get(d, '-')}, "
             f"true while connected {delivered}, missed while away {figures['true_missed'][d]}, "
             f"counted {counted} ({pct(counted, delivered)} of connected); "
             f"uninterrupted twin while connected {twin} (counted - twin: {counted - twin:+d})"
         )
+    lines.append(
+        f"false steps while not walking (uninterrupted twin): {figures['false_steps']} in "
+        f"{figures['idle_hours']:g} h, {figures['false_steps_per_idle_hour']} per hour; "
+        "by activity: "
+        + ", ".join(
+            f"{name} {row['per_hour']:g}/h ({row['steps']} in {row['hours']:g} h)"
+            for name, row in figures["false_steps_by_activity"].items()
+        )
+    )
+    lines.append(f"nudges fired: {figures['nudges'] or 'none'}")
     lines += [
         f"gaps {figures['gaps']} ({figures['gap_seconds']} s), "
         f"lost samples {figures['lost_samples']}, "

@@ -1,7 +1,7 @@
 """The push coordinator: notifications → decoder → gait engine → counts, nudges and entities."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
@@ -25,7 +25,7 @@ from .connection import WearableConnection
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
-from .gait import Direction, EngineUpdate, GaitEngine, Placement
+from .gait import Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
 from .settings import Settings
@@ -185,9 +185,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
                 for step in update.steps
             ]
             self.stats.steps += self.ledger.add_steps(steps)
-            backward = any(step.direction is Direction.BACKWARD for step in update.steps)
-            self.nudges.record_walk(now, backward=backward)
             self.store.schedule_save(self.snapshot)
+        self._note_walking(now, update)
         started_or_stopped = update.walking != self.walking
         self.walking, self.direction, self.cadence = (
             update.walking,
@@ -198,6 +197,22 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self._async_push_now()
         elif update.steps:
             self._async_push_soon()
+
+    def _note_walking(self, now: datetime, update: EngineUpdate) -> None:
+        """Tell the nudge policy which steps belong to which bout: only a walk ends sitting."""
+        steps = update.steps
+        if update.bouts:
+            # Steps up to the last bout that ended belong to the bouts that ended.
+            ended_at = update.bouts[-1].end
+            self._record_steps(now, [s for s in steps if s.t <= ended_at])
+            self.nudges.end_bout()
+            steps = tuple(s for s in steps if s.t > ended_at)
+        self._record_steps(now, steps)
+
+    def _record_steps(self, now: datetime, steps: Sequence[StepEvent]) -> None:
+        if steps:
+            backward = any(step.direction is Direction.BACKWARD for step in steps)
+            self.nudges.record_steps(now, len(steps), backward=backward)
 
     def _align_timeline(self, batch: SampleBatch) -> None:
         """Continue the engine's timeline across reconnects (each connection restarts at 0)."""

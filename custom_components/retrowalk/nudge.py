@@ -25,6 +25,11 @@ SESSION_SECONDS = 60.0
 SESSION_PAUSE = timedelta(minutes=2)
 # Without data from the wearable for this long we do not know whether the person sits.
 DATA_STALE = timedelta(minutes=5)
+# A walking bout ends sitting once it has this many steps: two strides, the fewest that show a
+# walking rhythm. A step or two on their own (shuffling on the spot, or arm work the step
+# detector mistook for steps) leave the wearer sedentary. The engine's walking gate comes first;
+# this keeps the nudge honest whatever placement's detector feeds it.
+WALK_STEPS = 4
 
 
 class NudgeType(StrEnum):
@@ -73,6 +78,10 @@ class NudgePolicy:
     last_backward: datetime | None = None
     _session_closed: bool = True
     _awaiting_response: bool = False
+    # The open walking bout's steps so far and whether any was backward; not saved (a restart
+    # also restarts the engine's bout).
+    _bout_steps: int = 0
+    _bout_backward: bool = False
 
     def _new_day(self, now: datetime) -> None:
         today = now.date().isoformat()
@@ -112,8 +121,21 @@ class NudgePolicy:
         """Note that the wearable delivered data (it is worn and connected)."""
         self.last_data = now
 
+    def record_steps(self, now: datetime, steps: int, *, backward: bool) -> None:
+        """Note `steps` new steps of the open walking bout; it is walking from WALK_STEPS on."""
+        self._bout_steps += steps
+        self._bout_backward |= backward
+        if steps and self._bout_steps >= WALK_STEPS:
+            self.record_walk(now, backward=self._bout_backward)
+            self._bout_backward = False
+
+    def end_bout(self) -> None:
+        """The walking bout ended: the next steps start a new one."""
+        self._bout_steps = 0
+        self._bout_backward = False
+
     def record_walk(self, now: datetime, *, backward: bool) -> None:
-        """Note walking; answers a pending nudge."""
+        """Note confirmed walking: ends sitting and answers a pending nudge."""
         self._new_day(now)
         self.last_walk = now
         self.last_data = now

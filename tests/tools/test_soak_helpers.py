@@ -6,12 +6,14 @@ autospecced function's `.mock`, not to a Mock), which made the harness look like
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from tools.soak import forget_recorded_writes, warm_growth
+from custom_components.retrowalk.virtual.segments import Activity
+from tools.soak import false_step_figures, forget_recorded_writes, warm_growth
 
 KEY = "retrowalk_soak_probe"
 
@@ -45,3 +47,16 @@ def test_warm_growth_counts_from_the_end_of_the_first_walking_hour() -> None:
     }
     assert warm_growth(set(), rss, trimmed, 103.4, {"anon": 63.1}) == {}  # never walked
     assert warm_growth({23}, rss, trimmed, 103.4, {"anon": 63.1}) == {}  # walked too late
+
+
+def test_false_step_figures_are_per_hour_of_each_activity() -> None:
+    idle = {Activity.TYPE: 7200.0, Activity.LIE: 1800.0, Activity.EAT: 0.0}
+    out = false_step_figures(Counter({Activity.TYPE: 30, Activity.LIE: 1}), idle)
+    assert out["idle_hours"] == 2.5
+    assert out["false_steps"] == 31
+    assert out["false_steps_per_idle_hour"] == 12.4
+    assert out["false_steps_by_activity"] == {
+        "lie": {"hours": 0.5, "steps": 1, "per_hour": 2.0},
+        "type": {"hours": 2.0, "steps": 30, "per_hour": 15.0},
+    }
+    assert false_step_figures(Counter(), {})["false_steps_per_idle_hour"] is None

@@ -32,7 +32,7 @@ def _count(
     return stream.truth(), counted
 
 
-@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.WAIST])
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.WAIST, Placement.THIGH])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_engine_counts_each_direction_within_ten_percent(placement: Placement, seed: int) -> None:
     truth, counted = _count(SPEC, placement, seed)

@@ -114,11 +114,13 @@ class Movesense(WearableProtocol):
     key = "movesense"
     manufacturer = "Movesense"
     model = "Movesense (GSP firmware)"
-    # Movesense sells chest, wrist and clip-on holders; the clip goes on a shoe or ankle strap.
+    # Movesense sells chest, wrist and clip-on holders; the clip goes on a shoe or ankle strap or
+    # in a trouser pocket.
     placements = (
         Placement.FOOT,
         Placement.SHANK,
         Placement.WAIST,
+        Placement.THIGH,
         Placement.CHEST,
         Placement.WRIST,
     )

@@ -42,6 +42,7 @@ class RetrowalkImu(WearableProtocol):
         Placement.SHANK,
         Placement.FOOT,
         Placement.WAIST,
+        Placement.THIGH,
         Placement.CHEST,
         Placement.WRIST,
     )

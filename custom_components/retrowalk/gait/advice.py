@@ -5,7 +5,9 @@ One home for this advice: the config flow's placement step and the README's wear
 README (./scripts/bench): at the foot every backward stride of the UCI runs and every Bandai
 walk-back clip came out right; waist and chest 89 % of the Bandai clips and 1-10 % of forward
 Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot's stride method
-but no shank recording exists to confirm it, so it is not graded reliable.
+but no shank recording exists to confirm it, so it is not graded reliable. No recording of
+backward walking with a sensor in a trouser pocket exists (Oxford's pocket walks are all forward),
+so the thigh is graded untested rather than guessed.
 """
 
 from collections.abc import Iterable
@@ -20,12 +22,14 @@ class Backward(StrEnum):
     RELIABLE = "reliable"
     MOSTLY = "mostly"
     COUNTS_ONLY = "counts_only"
+    UNTESTED = "untested"
 
 
 BACKWARD_AT: dict[Placement, Backward] = {
     Placement.FOOT: Backward.RELIABLE,
     Placement.SHANK: Backward.MOSTLY,
     Placement.WAIST: Backward.MOSTLY,
+    Placement.THIGH: Backward.UNTESTED,
     Placement.CHEST: Backward.MOSTLY,
     Placement.WRIST: Backward.COUNTS_ONLY,
 }
@@ -35,6 +39,7 @@ WHERE = {
     Placement.FOOT: "foot/ankle",
     Placement.SHANK: "shank",
     Placement.WAIST: "waist/hip",
+    Placement.THIGH: "trouser pocket",
     Placement.CHEST: "chest",
     Placement.WRIST: "wrist/arm",
 }
@@ -43,6 +48,7 @@ _PHRASES = {
     Backward.RELIABLE: "measured reliably at the {where}",
     Backward.MOSTLY: "mostly right at the {where}",
     Backward.COUNTS_ONLY: "not told from forward at the {where} (steps are still counted)",
+    Backward.UNTESTED: "not yet measured on backward walking at the {where}",
 }
 
 

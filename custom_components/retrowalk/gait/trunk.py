@@ -127,7 +127,9 @@ class TrunkDetector:
     """Streaming step detector and forward/backward classifier for waist, chest and wrist."""
 
     def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
-        if placement not in (Placement.WAIST, Placement.CHEST, Placement.WRIST):
+        # A trouser pocket (THIGH) runs like the waist for now, on the same parameters (they
+        # are not per placement): the magnitude signal ignores how the sensor is oriented.
+        if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
         self.p = params or TrunkParams()

@@ -21,6 +21,7 @@ class Placement(StrEnum):
     FOOT = "foot"
     SHANK = "shank"
     WAIST = "waist"
+    THIGH = "thigh"  # trouser pocket: the sensor moves with the thigh
     CHEST = "chest"
     WRIST = "wrist"
 

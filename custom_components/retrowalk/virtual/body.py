@@ -17,6 +17,9 @@ from .shapes import BoolArray, FloatArray, euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,
+    HIP,
+    POCKET_SENSOR,
+    SHANK_LENGTH,
     SHANK_SENSOR,
     SHOULDER,
     UPPER_ARM,
@@ -67,10 +70,46 @@ def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:
     return ankle + rotate(foot, FOOT_SENSOR), foot
 
 
-def shank_pose(ankle: FloatArray, inclination: FloatArray, roll: FloatArray) -> Pose:
-    """Sensor on the left shin; inclination is positive with the ankle ahead of the knee."""
-    r = euler_zyx(np.zeros_like(roll), -inclination, roll)
+def shank_pose(
+    ankle: FloatArray, inclination: FloatArray, roll: FloatArray, yaw: FloatArray | None = None
+) -> Pose:
+    """Sensor on the left shin; inclination is positive with the ankle ahead of the knee.
+
+    `yaw` turns the leg with its foot (walking around a corner); None is facing ahead.
+    """
+    r = euler_zyx(np.zeros_like(roll) if yaw is None else yaw, -inclination, roll)
     return ankle + rotate(r, SHANK_SENSOR), r
+
+
+def knee_position(
+    ankle: FloatArray, inclination: FloatArray, yaw: FloatArray | None = None
+) -> FloatArray:
+    """The left knee from the ankle and the shank's inclination (ankle ahead of the knee > 0)."""
+    knee = ankle.copy()
+    behind = SHANK_LENGTH * np.sin(inclination)
+    if yaw is None:
+        knee[0] -= behind
+    else:
+        knee[0] -= behind * np.cos(yaw)
+        knee[1] -= behind * np.sin(yaw)
+    knee[2] += SHANK_LENGTH * np.cos(inclination)
+    return knee
+
+
+def thigh_pose(pelvis: FloatArray, pelvis_angles: Angles, knee: FloatArray) -> Pose:
+    """Sensor in the left front trouser pocket: the thigh runs from the hip joint to the knee.
+
+    The thigh's pitch follows the hip-knee line in the sagittal plane and its yaw the pelvis;
+    the leg's small frontal-plane tilt is left out. Sitting turns the thigh to nearly level.
+    """
+    yaw = pelvis_angles[0]
+    hip = pelvis + rotate(euler_zyx(*pelvis_angles), HIP)
+    along = knee - hip
+    # Pitch of the segment whose -z axis points from the hip to the knee (flexion < 0, as the
+    # arm's): 0 standing, about -100 degrees sitting.
+    forward = np.cos(yaw) * along[0] + np.sin(yaw) * along[1]
+    r = euler_zyx(yaw, -np.arctan2(forward, -along[2]), np.zeros_like(yaw))
+    return hip + rotate(r, POCKET_SENSOR), r
 
 
 def waist_pose(pelvis: FloatArray, angles: Angles) -> Pose:

@@ -5,8 +5,10 @@ strapped to; imu.py turns poses into what an accelerometer and gyroscope there w
 stream renders fixed blocks of samples on demand, so a 24-hour scenario never exists in memory,
 any chunking of read() returns identical samples, and the same seed gives the same wearer.
 
-What the model leaves out (so results on it are an upper bound for real wearers): the wearer never
-turns, runs, climbs stairs or lies down (sleep is sitting still); one wearer's proportions; the
+What the model leaves out (so results on it are an upper bound for real wearers): the wearer turns
+only while walking forward or backward (each span starts facing +x again: a turn about the
+vertical leaves no trace in an IMU at rest), never runs or climbs stairs; arm work (eating,
+typing, brushing teeth) moves one arm, in smooth rhythms; one wearer's proportions; the
 left side of the body only; sideways walking is side-stepping, not diagonal walking; contact
 transients are a smooth ~60 ms sole compression, not the sharp, ringing impacts of real shoes;
 soft tissue and strap wobble are absent; the sensor never saturates and never drops samples.

@@ -12,10 +12,12 @@ import math
 
 import numpy as np
 
+from .arms import ARM_WORK, Channel, arm_work
 from .body import Span
-from .rest import Channel, Fidgets, RestSpan, Sway
+from .lying import GET_UP_S, LIE_DOWN_S, LyingSpan, draw_rolls
+from .rest import Fidgets, RestSpan, Sway
 from .segments import Activity, Segment
-from .shapes import FloatArray, PhaseClock
+from .shapes import FloatArray, PhaseClock, minjerk
 from .styles import HALF_WIDTH, HEADING_OF, POSTURE_OF, SITTING, STANDING, STYLE_OF, Posture
 from .timing import (
     LEAD_IN_S,
@@ -60,6 +62,11 @@ def plan(segments: Sequence[Segment], seed: int, loop: bool) -> Iterator[Span]:
                 yield walk
                 t = walk.end
                 posture = STANDING
+            elif segment.activity is Activity.LIE:
+                assert segment.seconds is not None
+                yield _lie(segment, t, t + segment.seconds, posture, rng)
+                t += segment.seconds
+                posture = STANDING  # a lying span ends standing beside the bed
             else:
                 assert segment.seconds is not None
                 target = POSTURE_OF[segment.activity]
@@ -97,6 +104,10 @@ def _rest(
         amp=rng.normal(0.0, 0.003 if standing else 0.001, size=(2, k)),
     )
     fidgets = _fidgets(start + transfer, end, standing, rng) if not still else _no_fidgets()
+    # Drawn last, so plain sitting and standing keep the wearer they always had.
+    work = None
+    if segment.activity in ARM_WORK and not still:
+        work = arm_work(segment.activity, start + transfer, end, rng)
     return RestSpan(
         start=start,
         end=end,
@@ -107,6 +118,28 @@ def _rest(
         transfer_s=transfer,
         sway=sway,
         fidgets=fidgets,
+        work=work,
+    )
+
+
+def _lie(
+    segment: Segment, start: float, end: float, previous: Posture | None, rng: np.random.Generator
+) -> LyingSpan:
+    length = end - start
+    down = min(LIE_DOWN_S, length / 3.0)
+    up = min(GET_UP_S, length / 3.0)
+    body = _rest(
+        segment, start, end, STANDING, None if previous is STANDING else previous, rng, still=True
+    )
+    return LyingSpan(
+        start=start,
+        end=end,
+        segment=segment,
+        steps=(),
+        body=body,
+        rolls=draw_rolls(start + down, end - up, rng),
+        down_s=down,
+        up_s=up,
     )
 
 
@@ -229,6 +262,19 @@ def _walk(
     if n > 1:
         gain[-2] *= END_STEP_GAIN
 
+    facing = None
+    left_yaws = None
+    left_points = np.array(left_positions).T
+    if segment.turn and n >= 2:
+        to_world = _TurningPath(segment.turn, heading, points)
+        points = to_world(points)
+        left_points = to_world(left_points)
+        facing = to_world.facing(np.array(centre).T)
+        left_yaws = to_world.facing(np.array(left_positions).T)
+        slopes = np.zeros_like(points)
+        slopes[:, 1:-1] = (points[:, 2:] - points[:, :-2]) / 2
+        slopes[:, -2] *= 0.5
+
     direction = segment.direction
     assert direction is not None
     return WalkSpan(
@@ -242,9 +288,71 @@ def _walk(
         sagittal=-1.0 if activity is Activity.BACKWARD else 1.0,
         first_side=first_side,
         left=FootSteps(
-            phases=np.array(left_phases, dtype=np.intp), positions=np.array(left_positions).T
+            phases=np.array(left_phases, dtype=np.intp), positions=left_points, yaws=left_yaws
         ),
         centre=points,
         centre_slope=slopes,
         amplitude=gain,
+        facing=facing,
+        facing_slope=None if facing is None else np.gradient(facing),
     )
+
+
+TURN_PER_STEP = math.radians(45.0)  # people take about four steps for a U-turn
+_PATH_STEP = 0.005  # m, resolution of the bent walking line
+
+
+class _TurningPath:
+    """Bends a straight walk's floor plan so it turns `turn` degrees over its middle steps.
+
+    A point of the straight plan is (distance along the walking line, offset across it); the
+    turned plan puts it at the same distance along a line whose direction turns smoothly
+    (min-jerk in distance) between two centre points, and the same offset across it.
+    """
+
+    def __init__(self, turn: float, heading: FloatArray, centre: FloatArray) -> None:
+        self.heading = heading
+        along = heading @ centre  # (n + 2,) the centre's progress at phases -1..n
+        n = len(along) - 2
+        m = min(max(2, round(abs(math.radians(turn)) / TURN_PER_STEP)), max(n - 1, 1))
+        first = (n - m) // 2
+        self.a, self.b = float(along[first + 1]), float(along[first + 1 + m])
+        self.turn = math.radians(turn)
+        lo = min(0.0, float(along.min())) - 1.0
+        hi = float(along.max()) + 1.0
+        self.grid: FloatArray = np.arange(lo, hi + _PATH_STEP, _PATH_STEP, dtype=np.float64)
+        angle = self._angle(self.grid)
+        rot = np.stack([np.cos(angle), np.sin(angle)])  # the direction, rotated per grid point
+        dx = heading[0] * rot[0] - heading[1] * rot[1]
+        dy = heading[0] * rot[1] + heading[1] * rot[0]
+        # Trapezoidal integral of the direction, anchored so distance 0 stays where it was.
+        path = np.zeros((2, len(self.grid)))
+        path[0, 1:] = np.cumsum((dx[1:] + dx[:-1]) / 2) * _PATH_STEP
+        path[1, 1:] = np.cumsum((dy[1:] + dy[:-1]) / 2) * _PATH_STEP
+        zero = np.array([np.interp(0.0, self.grid, path[0]), np.interp(0.0, self.grid, path[1])])
+        self.path = path - zero[:, None]
+
+    def _angle(self, along: FloatArray) -> FloatArray:
+        span = max(self.b - self.a, 1e-9)
+        out: FloatArray = self.turn * minjerk((along - self.a) / span)
+        return out
+
+    def facing(self, points: FloatArray) -> FloatArray:
+        """The walking line's direction change at the straight-plan points (2, k)."""
+        return self._angle(self.heading @ points)
+
+    def __call__(self, points: FloatArray) -> FloatArray:
+        """Straight-plan points (2, k) moved onto the turned plan."""
+        along = self.heading @ points
+        across = np.array([-self.heading[1], self.heading[0]]) @ points
+        angle = self._angle(along)
+        base = np.stack([np.interp(along, self.grid, self.path[i]) for i in range(2)])
+        # The offset across the line turns with it.
+        normal = np.stack(
+            [
+                -self.heading[1] * np.cos(angle) - self.heading[0] * np.sin(angle),
+                -self.heading[1] * np.sin(angle) + self.heading[0] * np.cos(angle),
+            ]
+        )
+        out: FloatArray = base + across * normal
+        return out

@@ -19,8 +19,13 @@ def _stand(seconds: float) -> Segment:
     return Segment(activity=A.STAND, seconds=seconds)
 
 
-def _walk(activity: Activity, steps: int, cadence: float = 105.0) -> Segment:
-    return Segment(activity=activity, steps=steps, cadence=cadence)
+def _walk(activity: Activity, steps: int, cadence: float = 105.0, turn: float = 0.0) -> Segment:
+    return Segment(activity=activity, steps=steps, cadence=cadence, turn=turn)
+
+
+def _do(activity: Activity, seconds: float) -> Segment:
+    """Arm work or lying: eating, typing, brushing teeth, lying in bed."""
+    return Segment(activity=activity, seconds=seconds)
 
 
 def demo() -> list[Segment]:
@@ -49,8 +54,39 @@ def e2e() -> list[Segment]:
     ]
 
 
+def chores() -> list[Segment]:
+    """About eight minutes of everyday life without much walking, for the end-to-end suite.
+
+    Typing, short indoor walks with a U-turn and a corner, eating, brushing teeth, lying down
+    and rolling over: nothing but the two walks has steps, so every other step counted is a
+    false one.
+    """
+    return [
+        _do(A.TYPE, 90.0),
+        _walk(A.FORWARD, 14, 95.0, turn=180.0),  # fetch something from the next room
+        _stand(5.0),
+        _do(A.EAT, 120.0),
+        _walk(A.FORWARD, 22, 100.0, turn=-90.0),  # round a corner to the bathroom
+        _do(A.BRUSH, 90.0),
+        _sit(10.0),
+        _do(A.LIE, 120.0),
+        _sit(20.0),
+    ]
+
+
 def _office_hour() -> list[Segment]:
-    return [_sit(2700.0), _walk(A.FORWARD, 45, 100.0), _stand(240.0), _walk(A.FORWARD, 45, 100.0)]
+    """Desk work broken by short trips (printer, kitchen) and one longer walk."""
+    return [
+        _do(A.TYPE, 1500.0),
+        _sit(240.0),
+        _walk(A.FORWARD, 14, 95.0, turn=90.0),  # round the corner to the printer
+        _stand(30.0),
+        _walk(A.FORWARD, 14, 95.0, turn=-90.0),  # and back
+        _do(A.TYPE, 900.0),
+        _walk(A.FORWARD, 45, 100.0),
+        _stand(240.0),
+        _walk(A.FORWARD, 45, 100.0),
+    ]
 
 
 def _backward_session(sets: int, steps: int) -> list[Segment]:
@@ -65,16 +101,20 @@ def _backward_session(sets: int, steps: int) -> list[Segment]:
 def day() -> list[Segment]:
     """A plausible 24 hours from midnight: about 9000 steps, 8% of them backward.
 
-    Sleep is modelled as sitting still (the model has no lying posture). The last night segment
-    is sized so the whole day lasts exactly 24 h on the wearer's clock.
+    Sleep is lying in bed, turning over now and then; desk hours are mostly typing, meals are
+    eaten, teeth brushed morning and night, and short indoor walks (10-30 steps) break the
+    sitting. The last night segment is sized so the whole day lasts exactly 24 h on the
+    wearer's clock.
     """
     morning: list[Segment] = [
-        _stand(240.0),
-        _walk(A.FORWARD, 25, 95.0),
+        _stand(60.0),
+        _do(A.BRUSH, 150.0),
+        _walk(A.FORWARD, 25, 95.0, turn=-90.0),  # down the hall to the kitchen
         _stand(600.0),
         _walk(A.LEFT, 6, 70.0),
         _walk(A.RIGHT, 6, 70.0),
-        _sit(1200.0),
+        _do(A.EAT, 900.0),  # breakfast
+        _sit(300.0),
         _walk(A.FORWARD, 40),
         _stand(300.0),
         _walk(A.FORWARD, 1100, 110.0),  # walking to work
@@ -85,7 +125,8 @@ def day() -> list[Segment]:
     work = _office_hour() * 2 + _backward_session(3, 60) + _office_hour()
     lunch = [
         _walk(A.FORWARD, 500, 110.0),
-        _sit(1800.0),
+        _do(A.EAT, 1200.0),  # lunch
+        _sit(600.0),
         _walk(A.FORWARD, 450, 108.0),
         *_backward_session(2, 100),
     ]
@@ -113,26 +154,37 @@ def day() -> list[Segment]:
         *_backward_session(3, 120),
         _stand(1500.0),  # cooking
         _walk(A.FORWARD, 40),
-        _sit(2400.0),  # dinner
+        _do(A.EAT, 1500.0),  # dinner
+        _sit(900.0),
         _walk(A.FORWARD, 60),
-        _sit(9000.0),  # the evening on the sofa
+        _sit(4200.0),  # the evening on the sofa
+        _walk(A.FORWARD, 18, 95.0, turn=-90.0),  # to the kitchen
+        _stand(60.0),
+        _walk(A.FORWARD, 18, 95.0, turn=180.0),  # and back to the sofa
+        _sit(4500.0),
         _walk(A.FORWARD, 30),
-        _stand(300.0),
-        _walk(A.FORWARD, 20),
+        _stand(180.0),
+        _do(A.BRUSH, 120.0),
+        _walk(A.FORWARD, 12, 95.0, turn=135.0),  # round the bed
+        _sit(30.0),  # on the edge of the bed
     ]
     awake = [*morning, *work, *lunch, *afternoon, *evening]
     night = 6.5 * 3600.0
-    segments = [_sit(night), *awake]
+    segments = [_do(A.LIE, night), *awake]
     used = 0.0
     previous: Activity | None = None
     for seg in segments:
         used += segment_seconds(seg, previous)
         previous = seg.activity
-    # The trailing sleep follows a walk, so it carries no stand-up time of its own.
     rest = DAY_S - used
     if rest < 600.0:
         raise AssertionError(f"the day preset overflows 24 h by {-rest:.0f} s")
-    return [*segments, _sit(rest)]
+    return [*segments, _do(A.LIE, rest)]
 
 
-PRESETS: dict[str, Callable[[], list[Segment]]] = {"demo": demo, "e2e": e2e, "day": day}
+PRESETS: dict[str, Callable[[], list[Segment]]] = {
+    "demo": demo,
+    "e2e": e2e,
+    "day": day,
+    "chores": chores,
+}

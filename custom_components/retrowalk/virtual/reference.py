@@ -8,16 +8,68 @@ engine's: the fault tests and the soak compare against it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from ..devices.base import SampleBatch
 from ..devices.retrowalk_imu import RetrowalkImu
 from ..gait import Direction, GaitEngine, Placement, StepEvent
+from .body import Span
 from .device import VirtualWearable
-from .segments import Segment
+from .plan import plan
+from .segments import Activity, Segment
 
 REFERENCE_ADDRESS = "D0:5E:57:1A:FF:FE"
+# A step reported this close to a walk is the walk's: step times lead or lag the true contacts
+# a little, and a walk's first steps are confirmed retroactively.
+WALK_EDGE_S = 1.5
+
+
+class ActivityTimeline:
+    """What the wearer was doing when: the scenario's spans on the wearer's clock.
+
+    Only (start, end, activity, walking) is kept per span, so a soak's twin holds a few bytes
+    per span rather than the spans' motion arrays.
+    """
+
+    def __init__(self, scenario: list[Segment], *, seed: int, loop: bool) -> None:
+        self._plan: Iterator[Span] = plan(scenario, seed, loop)
+        self._starts: list[float] = []
+        self._spans: list[tuple[float, float, Activity, bool]] = []
+
+    def _extend(self, t: float) -> None:
+        while not self._spans or self._spans[-1][1] <= t:
+            span = next(self._plan, None)
+            if span is None:
+                return
+            self._starts.append(span.start)
+            self._spans.append((span.start, span.end, span.segment.activity, span.segment.walking))
+
+    def idle_activity(self, t: float) -> Activity | None:
+        """The activity at time t if nobody walks within WALK_EDGE_S of it, else None."""
+        self._extend(t + WALK_EDGE_S)
+        i = max(0, bisect_right(self._starts, t) - 1)
+        _, _, activity, walking = self._spans[i]
+        if walking:
+            return None
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(self._spans):
+                start, end, _, near_walking = self._spans[j]
+                if near_walking and start - WALK_EDGE_S <= t < end + WALK_EDGE_S:
+                    return None
+        return activity
+
+    def idle_seconds(self, until: float) -> dict[Activity, float]:
+        """Seconds spent in each activity without steps from the start until `until`."""
+        self._extend(until)
+        out: dict[Activity, float] = {}
+        for start, end, activity, walking in self._spans:
+            if start >= until:
+                break
+            if not walking:
+                out[activity] = out.get(activity, 0.0) + min(end, until) - start
+        return out
 
 
 class _DirectLink:
@@ -63,6 +115,9 @@ class ReferenceRun:
         self.engine = GaitEngine(placement)
         self.totals: Counter[Direction] = Counter()
         self.while_connected: Counter[Direction] = Counter()
+        # Steps counted while the wearer did something else than walk, by that activity.
+        self.timeline = ActivityTimeline(scenario, seed=seed, loop=loop)
+        self.false_steps: Counter[Activity] = Counter()
         self._windows: list[tuple[float, float]] = []
         self._up_since: float | None = None
 
@@ -89,6 +144,9 @@ class ReferenceRun:
         # the windows closed since as well as the open one.
         for step in steps:
             self.totals[step.direction] += 1
+            idle = self.timeline.idle_activity(step.t)
+            if idle is not None:
+                self.false_steps[idle] += 1
             up = self._up_since is not None and step.t >= self._up_since
             if up or any(a <= step.t < b for a, b in reversed(self._windows)):
                 self.while_connected[step.direction] += 1

@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from ..gait.types import Direction, Placement
-from .body import Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
+from .arms import ArmWork, Channel
+from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment
 from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk, sin
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
@@ -23,20 +24,6 @@ FADE_S = 1.0
 BUSY_MARGIN_S = 0.2
 BREATH_HZ = 0.25
 BREATH_LEAN = math.radians(0.4)
-
-
-class Channel:
-    """Columns of a fidget's amplitude vector."""
-
-    PELVIS_X = 0
-    PELVIS_Y = 1
-    LEAN = 2
-    ARM_FLEX = 3
-    ELBOW = 4
-    FOREARM_ROLL = 5
-    FOOT_X = 6
-    FOOT_LIFT = 7
-    COUNT = 8
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -94,6 +81,7 @@ class RestSpan:
     transfer_s: float
     sway: Sway
     fidgets: Fidgets
+    work: ArmWork | None = None  # eating, typing, brushing teeth
 
     def _posture(self, t: FloatArray) -> FloatArray:
         """(7, n) Posture.vector() per instant, including the transfer and its forward lean."""
@@ -113,8 +101,10 @@ class RestSpan:
         return out
 
     def busy(self, t: FloatArray) -> BoolArray:
-        """The transfer and the fidgets (with a margin for the differences); not the sway."""
+        """The transfer, fidgets and arm work (with a margin for the differences); not sway."""
         out = t < self.start + self.transfer_s + BUSY_MARGIN_S
+        if self.work is not None:
+            out |= self.work.busy(t, self.start + self.transfer_s, self.end, BUSY_MARGIN_S)
         fid = self.fidgets
         if len(fid.start):
             i = np.maximum(np.searchsorted(fid.start, t + BUSY_MARGIN_S, side="right") - 1, 0)
@@ -128,14 +118,16 @@ class RestSpan:
         n = len(t)
         zero = np.zeros(n)
         fid = self.fidgets(t)
-        if placement in (Placement.FOOT, Placement.SHANK):
-            # The left foot stays flat on the floor, shuffling now and then.
-            ankle = np.empty((3, n))
-            ankle[0] = fid[Channel.FOOT_X]
-            ankle[1] = HALF_WIDTH
-            ankle[2] = ANKLE_HEIGHT + fid[Channel.FOOT_LIFT]
-            if placement is Placement.FOOT:
-                return foot_pose(ankle, euler_zyx(np.full(n, TOE_OUT), zero, zero))
+        if self.work is not None:
+            fid = fid + self.work(t, self.start + self.transfer_s, self.end)
+        # The left foot stays flat on the floor, shuffling now and then.
+        ankle = np.empty((3, n))
+        ankle[0] = fid[Channel.FOOT_X]
+        ankle[1] = HALF_WIDTH
+        ankle[2] = ANKLE_HEIGHT + fid[Channel.FOOT_LIFT]
+        if placement is Placement.FOOT:
+            return foot_pose(ankle, euler_zyx(np.full(n, TOE_OUT), zero, zero))
+        if placement is Placement.SHANK:
             return shank_pose(ankle, self._posture(t)[4], zero)
         pose = self._posture(t)
         env = self._envelope(t)
@@ -146,6 +138,9 @@ class RestSpan:
         pelvis[2] = pose[1]
         breath = BREATH_LEAN * env * sin(2.0 * math.pi * np.mod(BREATH_HZ * t, 1.0))
         trunk = (zero, pose[3] + fid[Channel.LEAN] + breath, zero)
+        if placement is Placement.THIGH:
+            knee = knee_position(ankle, pose[4])
+            return thigh_pose(pelvis, (zero, pose[2], zero), knee)
         if placement is not Placement.WRIST:
             return trunk_pose(placement, pelvis, (zero, pose[2], zero), trunk)
         flex = pose[5] + fid[Channel.ARM_FLEX]

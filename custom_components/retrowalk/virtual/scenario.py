@@ -12,15 +12,16 @@ from .segments import TYPICAL_CADENCE, Activity, Segment
 _ITEM = re.compile(
     r"""^(?P<activity>[a-z]+)\s*:\s*
         (?P<value>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>s|sec|min|m|h)?\s*
-        (?:@\s*(?P<cadence>\d+(?:\.\d+)?))?$""",
+        (?:@\s*(?P<cadence>\d+(?:\.\d+)?))?\s*
+        (?:~\s*(?P<turn>-?\d+(?:\.\d+)?))?$""",
     re.VERBOSE,
 )
 _UNIT_S = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
-_KEYS = frozenset({"activity", "seconds", "steps", "cadence"})
+_KEYS = frozenset({"activity", "seconds", "steps", "cadence", "turn"})
 _FORMAT = (
     'expected a preset name ({presets}), a string like "sit:30s,forward:40,backward:20@85" '
-    "(N = steps, Ns/Nmin/Nh = duration, @N = cadence in steps/min), or a list of mappings "
-    "with activity and seconds or steps"
+    "(N = steps, Ns/Nmin/Nh = duration, @N = cadence in steps/min, ~N = turn N degrees to "
+    "the left, ~-N to the right), or a list of mappings with activity and seconds or steps"
 )
 
 
@@ -64,13 +65,14 @@ def _parse_item(item: str, index: int) -> Segment:
     activity = _activity(match["activity"], where)
     cadence = float(match["cadence"]) if match["cadence"] else TYPICAL_CADENCE[activity]
     value = match["value"]
+    turn = float(match["turn"]) if match["turn"] else 0.0
     try:
         if match["unit"]:
             seconds = float(value) * _UNIT_S[match["unit"]]
-            return Segment(activity=activity, seconds=seconds, cadence=cadence)
+            return Segment(activity=activity, seconds=seconds, cadence=cadence, turn=turn)
         if "." in value:
             raise ValueError("a step count must be a whole number (add s for seconds)")
-        return Segment(activity=activity, steps=int(value), cadence=cadence)
+        return Segment(activity=activity, steps=int(value), cadence=cadence, turn=turn)
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
 
@@ -92,6 +94,7 @@ def _parse_mapping(item: object, index: int) -> Segment:
             seconds=item.get("seconds"),
             steps=item.get("steps"),
             cadence=cadence,
+            turn=item.get("turn", 0.0),
         )
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None

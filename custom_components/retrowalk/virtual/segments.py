@@ -14,13 +14,22 @@ class Activity(StrEnum):
 
     SIT = "sit"
     STAND = "stand"
+    # Arm work: seated eating and typing, brushing teeth standing at the sink.
+    EAT = "eat"
+    TYPE = "type"
+    BRUSH = "brush"
+    LIE = "lie"  # lying down in bed, rolling over now and then
     FORWARD = "forward"
     BACKWARD = "backward"
     LEFT = "left"
     RIGHT = "right"
 
 
-POSTURES = frozenset({Activity.SIT, Activity.STAND})
+# Activities without steps: a posture held, possibly with the arms at work.
+POSTURES = frozenset(
+    {Activity.SIT, Activity.STAND, Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE}
+)
+SEATED = frozenset({Activity.SIT, Activity.EAT, Activity.TYPE})
 DIRECTIONS = {
     Activity.FORWARD: Direction.FORWARD,
     Activity.BACKWARD: Direction.BACKWARD,
@@ -30,8 +39,7 @@ DIRECTIONS = {
 # What people actually do when not told a cadence (steps/min): backward and sideways walking are
 # markedly slower than forward walking.
 TYPICAL_CADENCE = {
-    Activity.SIT: 105.0,
-    Activity.STAND: 105.0,
+    **dict.fromkeys(POSTURES, 105.0),
     Activity.FORWARD: 105.0,
     Activity.BACKWARD: 85.0,
     Activity.LEFT: 75.0,
@@ -40,17 +48,22 @@ TYPICAL_CADENCE = {
 MIN_CADENCE = 40.0
 MAX_CADENCE = 160.0  # above this people run, and the model only walks
 MAX_SECONDS = 7 * 86400.0
+MAX_TURN = 360.0
+TURNABLE = frozenset({Activity.FORWARD, Activity.BACKWARD})
 MAX_STEPS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Segment:
-    """A stretch of one activity: seconds for sit/stand, seconds or steps for walking."""
+    """A stretch of one activity: seconds for postures, seconds or steps for walking."""
 
     activity: Activity
     seconds: float | None = None
     steps: int | None = None
     cadence: float = 105.0  # steps per minute (walking only)
+    # Degrees the walker turns (positive to the left) over the middle steps of a forward or
+    # backward walk: an indoor walk around furniture, or a U-turn (180).
+    turn: float = 0.0
 
     def __post_init__(self) -> None:
         try:
@@ -81,6 +94,13 @@ class Segment:
                 f"{MIN_CADENCE:.0f}..{MAX_CADENCE:.0f}"
             )
         object.__setattr__(self, "cadence", float(self.cadence))
+        if isinstance(self.turn, bool) or not isinstance(self.turn, int | float):
+            raise ValueError(f"{activity}: turn must be a number of degrees, got {self.turn!r}")
+        if not (math.isfinite(self.turn) and abs(self.turn) <= MAX_TURN):
+            raise ValueError(f"{activity}: turn must be within +-{MAX_TURN:.0f} degrees")
+        if self.turn and activity not in TURNABLE:
+            raise ValueError(f"{activity}: only forward and backward walks turn")
+        object.__setattr__(self, "turn", float(self.turn))
         if activity in POSTURES:
             if self.seconds is None or self.steps is not None:
                 raise ValueError(f"{activity}: give seconds (and no steps)")
@@ -94,5 +114,5 @@ class Segment:
 
     @property
     def direction(self) -> Direction | None:
-        """The direction of every step of this segment (None for sit/stand)."""
+        """The direction of every step of this segment (None without steps)."""
         return DIRECTIONS.get(self.activity)

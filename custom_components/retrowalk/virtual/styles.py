@@ -36,6 +36,10 @@ CHEST_SENSOR = np.array([0.11, 0.0, 0.35])  # sternum, from the lumbar joint
 SHOULDER = np.array([0.0, 0.18, 0.45])  # left shoulder, from the lumbar joint
 UPPER_ARM = np.array([0.0, 0.0, -0.30])
 WRIST_SENSOR = np.array([0.0, 0.03, -0.24])  # back of the left wrist along the forearm
+HIP = np.array([0.0, 0.09, -0.07])  # left hip joint, from the pelvis centre
+SHANK_LENGTH = 0.43  # m, ankle to knee
+# Front left trouser pocket: on the thigh's front, a little below the hip.
+POCKET_SENSOR = np.array([0.07, 0.02, -0.12])
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,13 @@ SITTING = Posture(
     arm_flex=deg(25.0),
     elbow=deg(70.0),
 )
-POSTURE_OF = {Activity.SIT: SITTING, Activity.STAND: STANDING}
+POSTURE_OF = {
+    Activity.SIT: SITTING,
+    Activity.EAT: SITTING,
+    Activity.TYPE: SITTING,
+    Activity.STAND: STANDING,
+    Activity.BRUSH: STANDING,
+}
 # Sit-to-stand leans the trunk forward to bring the weight over the feet before rising.
 TRANSFER_LEAN = deg(28.0)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .segments import Activity, Segment
+from .segments import SEATED, Activity, Segment
 
 STAND_UP_S = 2.5  # a walk that follows sitting begins by standing up
 SIT_DOWN_S = 2.0
@@ -52,6 +52,6 @@ def walk_timing(segment: Segment, after_sit: bool) -> WalkTiming:
 def segment_seconds(segment: Segment, previous: Activity | None) -> float:
     """Length of `segment` when it follows `previous` (None at the very start)."""
     if segment.walking:
-        return walk_timing(segment, previous is Activity.SIT).duration
+        return walk_timing(segment, previous in SEATED).duration
     assert segment.seconds is not None
     return segment.seconds

@@ -17,7 +17,16 @@ import math
 import numpy as np
 
 from ..gait.types import Direction, Placement
-from .body import Angles, Pose, foot_pose, shank_pose, trunk_pose, wrist_pose
+from .body import (
+    Angles,
+    Pose,
+    foot_pose,
+    knee_position,
+    shank_pose,
+    thigh_pose,
+    trunk_pose,
+    wrist_pose,
+)
 from .segments import Segment
 from .shapes import (
     BoolArray,
@@ -55,6 +64,8 @@ class FootSteps:
 
     phases: IntArray  # (m,) integer gait phases of this foot's contacts
     positions: FloatArray  # (2, m + 1) horizontal ankle position before step 0, after each step
+    # (m + 1,) the foot's heading (radians, to the left) likewise; None on a straight walk.
+    yaws: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -74,17 +85,24 @@ class WalkSpan:
     centre: FloatArray  # (2, n + 2) pelvis progression at phases -1..n
     centre_slope: FloatArray  # (2, n + 2) its slope per unit phase
     amplitude: FloatArray  # (n + 2,) oscillation amplitude (0 at rest ends, ~1 walking)
+    # (n + 2,) where the body faces (radians, to the left) at phases -1..n; None: straight ahead.
+    facing: FloatArray | None = None
+    facing_slope: FloatArray | None = None  # (n + 2,) its slope per unit phase
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:
         """Sensor pose at times t."""
         phi = self.clock(t)
         gain = node_blend(self.amplitude, -1, phi)
         if placement in (Placement.FOOT, Placement.SHANK):
-            ankle, foot, travel = self._foot(phi)
+            ankle, foot, travel, yaw = self._foot(phi)
             if placement is Placement.FOOT:
                 return foot_pose(ankle, foot)
-            return shank_pose(ankle, *self._shank(phi, gain, travel))
+            return shank_pose(ankle, *self._shank(phi, gain, travel), yaw)
         pelvis, pelvis_angles, trunk = self._trunk(phi, gain)
+        if placement is Placement.THIGH:
+            ankle, _, travel, yaw = self._foot(phi)
+            inclination, _ = self._shank(phi, gain, travel)
+            return thigh_pose(pelvis, pelvis_angles, knee_position(ankle, inclination, yaw))
         if placement is not Placement.WRIST:
             return trunk_pose(placement, pelvis, pelvis_angles, trunk)
         flex, elbow = self._arm(phi, gain)
@@ -96,8 +114,10 @@ class WalkSpan:
 
     # -- legs ---------------------------------------------------------------------------------
 
-    def _foot(self, phi: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Left ankle (3, n), foot orientation (3, 3, n) and progress of its current step."""
+    def _foot(
+        self, phi: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
+        """Left ankle (3, n), foot orientation, step progress and heading (None if straight)."""
         st = self.style
         steps = self.left
         n = len(phi)
@@ -114,15 +134,24 @@ class WalkSpan:
         travel = (x - t0) / (t1 - t0)
         side = float(self.heading[1])  # +1 stepping left, -1 right, 0 fore-aft
         roll = st.roll(x) * (side if st.sideways else 1.0)
-        rot = euler_zyx(TOE_OUT + st.swing_yaw * bump(travel), st.pitch(x), roll)
+        yaw = None
+        rest = _REST_FOOT
+        toe_yaw = TOE_OUT + st.swing_yaw * bump(travel)
+        if steps.yaws is not None and len(steps.phases):  # a turn has two steps or more
+            # The foot turns to its new heading while it is in the air (and lands turned).
+            yaw = steps.yaws[j] + (steps.yaws[j + 1] - steps.yaws[j]) * minjerk(travel)
+            toe_yaw = toe_yaw + yaw
+            zero = np.zeros(n)
+            rest = euler_zyx(TOE_OUT + yaw, zero, zero)
+        rot = euler_zyx(toe_yaw, st.pitch(x), roll)
         # Roll over the toe (or heel): that point stays put while the foot rotates about it.
         p0, p1 = st.pivot_switch
         w = minjerk((x - p0) / (p1 - p0))
         pivot = st.pivot_early[:, None] + np.outer(st.pivot_late - st.pivot_early, w)
-        ankle = rotate(_REST_FOOT, pivot) - rotate(rot, pivot)
+        ankle = rotate(rest, pivot) - rotate(rot, pivot)
         ankle[:2] += before + (after - before) * minjerk(travel)
         ankle[2] += ANKLE_HEIGHT + st.clearance * bump(travel) - st.impact * bump(x / IMPACT_PHASE)
-        return ankle, rot, travel
+        return ankle, rot, travel, yaw
 
     def _shank(
         self, phi: FloatArray, gain: FloatArray, travel: FloatArray
@@ -153,7 +182,15 @@ class WalkSpan:
         pelvis[0] += STANDING.pelvis_x
         # Weight moves over the stance foot: left of the midline while the left foot bears it.
         across = sin(half)
-        pelvis[1] += self.first_side * st.sway * gain * across
+        sway = self.first_side * st.sway * gain * across
+        facing = None
+        if self.facing is None or self.facing_slope is None:
+            pelvis[1] += sway
+        else:
+            # C2 through the nodes without stopping at each: the body turns at a steady rate.
+            facing = hermite_path(self.facing[None, :], self.facing_slope[None, :], -1, phi)[0]
+            pelvis[0] -= sway * np.sin(facing)
+            pelvis[1] += sway * np.cos(facing)
         cos_step = cos(step_phase)
         vertical = -cos_step - BOUNCE_H2 * cos(2.0 * step_phase - BOUNCE_H2_PHASE)
         jolt = PELVIS_IMPACT * bump((phi - np.floor(phi)) / PELVIS_IMPACT_PHASE)
@@ -163,7 +200,9 @@ class WalkSpan:
         roll = self.first_side * st.pelvis_roll * gain * across
         tilt = STANDING.pelvis_pitch + st.pelvis_tilt * gain * cos_step
         lean = STANDING.trunk_lean + gain * (st.trunk_lean + 0.5 * st.pelvis_tilt * cos_step)
-        return pelvis, (yaw, tilt, roll), (-0.5 * yaw, lean, -0.3 * roll)
+        if facing is None:
+            return pelvis, (yaw, tilt, roll), (-0.5 * yaw, lean, -0.3 * roll)
+        return pelvis, (facing + yaw, tilt, roll), (facing - 0.5 * yaw, lean, -0.3 * roll)
 
     def _arm(self, phi: FloatArray, gain: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Left shoulder and elbow flexion: a pendulum in antiphase with the left leg."""

@@ -1,0 +1,264 @@
+"""Everyday life in the virtual wearer: arm work, lying in bed, short walks, and the day preset."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.virtual.body import Span
+from custom_components.retrowalk.virtual.imu import GRAVITY, kinematics
+from custom_components.retrowalk.virtual.lying import LyingSpan, draw_rolls
+from custom_components.retrowalk.virtual.model import ScenarioStream, parse_scenario
+from custom_components.retrowalk.virtual.plan import plan
+from custom_components.retrowalk.virtual.presets import chores
+from custom_components.retrowalk.virtual.reference import (
+    WALK_EDGE_S,
+    ActivityTimeline,
+    ReferenceRun,
+)
+from custom_components.retrowalk.virtual.rest import RestSpan
+from custom_components.retrowalk.virtual.segments import Activity
+from custom_components.retrowalk.virtual.walk import WalkSpan
+
+Array = npt.NDArray[np.float64]
+RATE = 104.0
+DT = 1.0 / RATE
+
+
+def _span(spec: str, index: int, seed: int = 0) -> Span:
+    return list(plan(parse_scenario(spec), seed, False))[index]
+
+
+def _render(span: Span, placement: Placement, t0: float, t1: float) -> tuple[Array, Array, Array]:
+    """Noise-free specific force and gyro (n, 3) and the rotations (n, 3, 3) from t0 to t1."""
+    n = int((t1 - t0) * RATE)
+    force, gyro = kinematics(span, placement, t0, DT, n)
+    _, rot = span.pose(placement, t0 + DT * np.arange(n, dtype=np.float64))
+    return force.T, gyro.T, np.moveaxis(rot, 2, 0)
+
+
+def _dynamic_rms(force: Array) -> float:
+    """RMS of the acceleration magnitude's departure from 1 g (what a step detector sees)."""
+    return float(np.sqrt(np.mean((np.linalg.norm(force, axis=1) - GRAVITY) ** 2)))
+
+
+def _dominant_hz(x: Array) -> float:
+    """The strongest frequency above 0.5 Hz, over all axes of x (n, 3)."""
+    power = (np.abs(np.fft.rfft(x - x.mean(axis=0), axis=0)) ** 2).sum(axis=1)
+    freqs = np.fft.rfftfreq(len(x), DT)
+    power[freqs < 0.5] = 0.0
+    return float(freqs[int(np.argmax(power))])
+
+
+@pytest.mark.parametrize(
+    ("activity", "wrist_rms", "rhythm_hz"),
+    [
+        # Typing is the gentlest, brushing the most vigorous (about 1 g at its peaks).
+        ("type", (0.05, 1.5), (4.0, 7.0)),
+        ("eat", (0.3, 4.0), (0.5, 3.0)),
+        ("brush", (2.0, 10.0), (3.0, 5.0)),
+    ],
+)
+def test_arm_work_moves_the_wrist_and_leaves_the_body_still(
+    activity: str, wrist_rms: tuple[float, float], rhythm_hz: tuple[float, float]
+) -> None:
+    posture = "sit" if activity != "brush" else "stand"
+    span = _span(f"{posture}:5s,{activity}:300s", 1, seed=4)
+    assert isinstance(span, RestSpan) and span.work is not None
+    t0, t1 = span.start + 5.0, span.end - 5.0
+    wrist, wrist_gyro, _ = _render(span, Placement.WRIST, t0, t1)
+    assert wrist_rms[0] < _dynamic_rms(wrist) < wrist_rms[1]
+    assert rhythm_hz[0] <= _dominant_hz(wrist_gyro) <= rhythm_hz[1]
+    for placement in (Placement.FOOT, Placement.WAIST, Placement.THIGH):
+        force, gyro, _ = _render(span, placement, t0, t1)
+        # Leaning over the plate or the sink tips the trunk a little; nothing like a step.
+        assert _dynamic_rms(force) < 0.1, placement
+        assert float(np.percentile(np.linalg.norm(gyro, axis=1), 99)) < 0.5, placement
+
+
+def test_arm_work_is_reproducible_and_differs_by_seed() -> None:
+    def wrist(seed: int) -> Array:
+        stream = ScenarioStream(parse_scenario("eat:60s"), Placement.WRIST, seed=seed)
+        return stream.read(10**6).acc
+
+    np.testing.assert_array_equal(wrist(3), wrist(3))
+    assert not np.allclose(wrist(3), wrist(4))
+
+
+def test_lying_down_tips_the_body_onto_its_back_and_getting_up_restores_it() -> None:
+    span = _span("sit:10s,lie:600s", 1)
+    assert isinstance(span, LyingSpan)
+    t = np.array([span.start + 0.001, span.start + span.down_s + 1.0, span.end - 0.001])
+    assert span.rolls(t[1:2])[0] == 0.0  # not turned yet
+    _, rot = span.pose(Placement.CHEST, t)
+    up = rot[2, 2]  # the chest's long axis along world up: upright 1, lying 0
+    assert up[0] > 0.9
+    assert abs(up[1]) < 0.2 and rot[2, 0, 1] > 0.9  # lying on the back: its front faces up
+    assert up[2] > 0.99  # standing beside the bed
+    force, _, _ = _render(span, Placement.CHEST, span.start, span.start + 10.0)
+    assert np.linalg.norm(force, axis=1).max() < 1.5 * GRAVITY  # a gentle lie-down
+
+
+def test_rolling_over_turns_the_body_about_its_long_axis() -> None:
+    rolls = draw_rolls(0.0, 4 * 3600.0, np.random.default_rng(5))
+    assert len(rolls.start) >= 4  # several turns in four hours
+    assert rolls.after[-1] == 0.0  # back on the back before getting up
+    assert np.all(np.diff(rolls.start) > 0)
+    assert np.all(rolls.start[1:] >= rolls.start[:-1] + rolls.duration[:-1])  # one at a time
+    assert rolls.start[-1] + rolls.duration[-1] < 4 * 3600.0
+    mid = rolls.start[0] + rolls.duration[0] + 1.0
+    angles = rolls(np.array([rolls.start[0] - 1.0, mid]))
+    assert angles[0] == 0.0 and abs(angles[1]) == pytest.approx(math.pi / 2)
+    assert len(draw_rolls(0.0, 5.0, np.random.default_rng(5)).start) == 0
+
+
+def test_a_long_night_in_bed_turns_over_and_stays_still_otherwise() -> None:
+    span = _span("lie:3h", 0, seed=2)
+    assert isinstance(span, LyingSpan) and len(span.rolls.start) >= 2
+    t = span.start + np.linspace(10.0, 3 * 3600.0 - 10.0, 5000)
+    busy = span.busy(t)
+    assert busy.mean() < 0.05  # cheap to render: mostly still
+    _, rot = span.pose(Placement.WAIST, t)
+    sideways = np.abs(rot[2, 1])  # the pelvis' left-right axis along world up: on a side
+    assert sideways.max() > 0.9 and sideways.min() < 0.1
+
+
+@pytest.mark.parametrize("placement", list(Placement))
+def test_no_jumps_between_everyday_activities(placement: Placement) -> None:
+    spec = (
+        "sit:4s,eat:20s,type:20s,forward:12~180,brush:20s,sit:4s,lie:30s,forward:10~-90,"
+        "lie:20s,backward:8~45,type:5s"
+    )
+    spans = list(plan(parse_scenario(spec), 6, False))
+    for before, after in itertools.pairwise(spans):
+        edge = after.start
+        f0, w0, _ = _render(before, placement, edge - 0.3, edge)
+        f1, w1, _ = _render(after, placement, edge, edge + 0.3)
+        jump = np.linalg.norm(f1[0] - f0[-1])
+        assert jump < 0.5, f"{placement} force jumps {jump:.2f} at {edge:.2f} s"
+        assert np.linalg.norm(w1[0] - w0[-1]) < 0.2, f"{placement} gyro jumps at {edge:.2f}"
+    stream = ScenarioStream(parse_scenario(spec), placement, seed=6)
+    chunk = stream.read(10**7)
+    assert np.linalg.norm(chunk.acc, axis=1).max() < 80.0
+    assert np.linalg.norm(chunk.gyro, axis=1).max() < 12.0
+    assert sum(stream.truth().values()) == 30
+
+
+def test_day_preset_lives_a_real_day() -> None:
+    day = parse_scenario("day")
+    kinds = {s.activity for s in day}
+    assert {Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE} <= kinds
+    assert day[0].activity is Activity.LIE and day[-1].activity is Activity.LIE  # the nights
+    short = [s for s in day if s.walking and s.steps is not None and 10 <= s.steps <= 30]
+    assert len(short) >= 10
+    seconds = {a: sum(s.seconds or 0.0 for s in day if s.activity is a) for a in kinds}
+    assert seconds[Activity.TYPE] > 3 * 3600.0  # a desk job
+    assert seconds[Activity.EAT] >= 3600.0
+
+
+def test_chores_preset_is_short_and_nearly_stepless() -> None:
+    segments = parse_scenario("chores")
+    assert segments == chores()
+    walks = [s for s in segments if s.walking]
+    assert [s.steps for s in walks] == [14, 22]
+    assert {Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE} <= {
+        s.activity for s in segments
+    }
+
+
+def test_activity_timeline_tells_idle_time_from_walks() -> None:
+    scenario = parse_scenario("sit:10s,forward:10,type:20s")
+    spans = list(plan(scenario, 0, False))
+    walk_end = spans[2].end  # sit, standing up (the walk's), the walk, typing
+    timeline = ActivityTimeline(scenario, seed=0, loop=False)
+    assert timeline.idle_activity(2.0) is Activity.SIT
+    assert timeline.idle_activity(10.0 - WALK_EDGE_S / 2) is None  # about to stand up and walk
+    assert timeline.idle_activity(12.0) is None  # standing up
+    assert timeline.idle_activity(walk_end - 1.0) is None
+    assert timeline.idle_activity(walk_end + WALK_EDGE_S / 2) is None  # just stopped
+    assert timeline.idle_activity(walk_end + 5.0) is Activity.TYPE
+    assert timeline.idle_activity(walk_end + 100.0) is Activity.TYPE  # after the end
+    assert timeline.idle_seconds(5.0) == {Activity.SIT: 5.0}
+    idle = timeline.idle_seconds(1e4)
+    assert set(idle) == {Activity.SIT, Activity.TYPE}
+    assert idle[Activity.SIT] == pytest.approx(10.0)
+    assert idle[Activity.TYPE] == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.WRIST])
+def test_reference_run_sorts_steps_into_walks_and_false_ones(placement: Placement) -> None:
+    async def run() -> ReferenceRun:
+        twin = ReferenceRun(
+            parse_scenario("eat:60s,forward:20,sit:5s"), placement=placement, seed=2
+        )
+        await twin.start()
+        for _ in range(round(90 * RATE / 19)):
+            twin.device.advance(19)
+        twin.finish()
+        return twin
+
+    twin = asyncio.run(run())
+    false = sum(twin.false_steps.values())
+    assert set(twin.false_steps) <= {Activity.EAT, Activity.SIT}
+    assert false <= sum(twin.totals.values())
+    if placement is Placement.FOOT:  # the feet stay put while eating: every step is the walk's
+        assert false == 0
+        assert abs(sum(twin.totals.values()) - 20) <= 2
+
+
+def test_a_u_turn_brings_the_walker_back_facing_the_other_way() -> None:
+    (walk,) = [s for s in plan(parse_scenario("stand:2s,forward:20~180"), 0, False) if s.steps]
+    assert isinstance(walk, WalkSpan) and walk.facing is not None
+    assert walk.facing[0] == 0.0 and walk.facing[-1] == pytest.approx(math.pi)
+    assert walk.left.yaws is not None and walk.left.yaws[-1] == pytest.approx(math.pi)
+    x, y = walk.centre
+    far = int(np.argmax(x))
+    assert x[far] > 2.0 and x[-1] < x[far] - 2.0  # out and back
+    assert 0.6 < y[-1] < 2.0  # beside the way out, a turning circle apart
+    # The body turns at a human rate (a U-turn over about four steps, not on the spot).
+    t = np.linspace(walk.start, walk.end, 4000)
+    _, rot = walk.pose(Placement.WAIST, t)
+    yaw = np.unwrap(np.arctan2(rot[1, 0], rot[0, 0]))
+    rate = np.abs(np.diff(yaw)) / np.diff(t)
+    assert 1.0 < rate.max() < 4.0
+
+
+@pytest.mark.parametrize("activity", ["forward", "backward"])
+def test_a_turning_foot_is_still_on_the_floor_between_its_steps(activity: str) -> None:
+    (walk,) = [s for s in plan(parse_scenario(f"{activity}:16~-90"), 1, False) if s.steps]
+    assert isinstance(walk, WalkSpan)
+    force, gyro, _ = _render(walk, Placement.FOOT, walk.start, walk.end)
+    t = walk.start + DT * np.arange(len(force))
+    phase = walk.clock(t)
+    # Mid-stance of the left foot (half a step after its contact): flat, motionless.
+    contacts = walk.left.phases.astype(float)
+    still = np.zeros(len(t), dtype=bool)
+    for c in contacts:
+        still |= np.abs(phase - (c + 0.5)) < 0.05
+    assert still.any()
+    assert np.abs(np.linalg.norm(force[still], axis=1) - GRAVITY).max() < 0.05
+    assert np.linalg.norm(gyro[still], axis=1).max() < 0.01
+    assert walk.left.yaws is not None
+    assert walk.left.yaws[-1] == pytest.approx(-math.pi / 2)
+
+
+def test_turns_parse_and_are_only_for_forward_and_backward_walks() -> None:
+    (seg,) = parse_scenario("forward:20@95~-90")
+    assert seg.turn == -90.0 and seg.cadence == 95.0
+    (seg,) = parse_scenario([{"activity": "backward", "steps": 10, "turn": 45}])
+    assert seg.turn == 45.0
+    for spec, message in (
+        ("sit:20s~90", "only forward and backward"),
+        ("left:6~90", "only forward and backward"),
+        ("forward:10~400", "within"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            parse_scenario(spec)
+    with pytest.raises(ValueError, match="turn must be a number"):
+        parse_scenario([{"activity": "forward", "steps": 10, "turn": "left"}])
