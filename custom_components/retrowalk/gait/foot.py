@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
+from .stride import measure
 from .types import Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
@@ -315,6 +316,10 @@ class FootDetector:
         self.axis.observe(angle, min(1.0, length))
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         prev = self._last_heel_strike
+        length_m = speed = None
+        if gyro is not None:
+            m = measure(self.placement, disp, gyro, self.fs, self._frame, t_hs, prev)
+            length_m, speed = round(m.length_m, 3), m.speed_m_s
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
@@ -327,6 +332,15 @@ class FootDetector:
         conf = round(confidence, 3)
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
+            if x != t_hs
+            else StepEvent(
+                t=x,
+                direction=direction,
+                confidence=conf,
+                sensor_foot=True,
+                stride_length_m=length_m,
+                speed_m_s=None if speed is None else round(speed, 3),
+            )
             for x in times
         )
         self._last_heel_strike = t_hs

@@ -1,0 +1,109 @@
+"""Stride length and walking speed of the instrumented foot, from its stride displacement.
+
+The foot detector integrates each stride between two zero-velocity (stance) phases (zupt.py); the
+horizontal part of that displacement is how far the foot, and so the walker, moved during one gait
+cycle: the stride length. Walking speed is that length over the stride time, the interval between
+this heel strike and the previous one of the same foot. The first stride after standing has no
+previous heel strike within a gait cycle, so it gets a length but no speed.
+
+Shank (sensor strapped above the ankle). In stance the foot is flat and the ankle is (nearly) a
+fixed pivot, but the shank keeps rotating over it: forward in forward walking, backward in
+backward walking, about 1-1.7 rad/s at the moments the detector calls "still" (foot.py allows
+1.5 rad/s). A point a height h above the ankle therefore moves at v = omega x r with r = h * up,
+i.e. 0.2-0.35 m/s for h = 0.2 m, not zero. The zero-velocity update forces the velocity to zero
+at both ends of the stride, so the integrated path misses T * (v_start + v_end) / 2: for a 1.1 s
+stride about 0.2-0.4 m, a quarter of the stride, always shortening it (the shank rotates in the
+walking direction at both ends). Were the boundary velocities zero, the displacement of any point of
+a rigid segment between the same phase of two gait cycles would be the stride length; it is the
+boundary velocity that breaks the estimate, so it is put back from the gyro at each end:
+linear drift correction between known end velocities adds exactly T * (v_a + v_b) / 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from .types import Placement
+from .zupt import body_to_start
+
+FloatArray = npt.NDArray[np.float64]
+
+# The longest gait cycle still taken as one stride time (slow backward walking is about 1.5-2 s);
+# beyond it the previous heel strike belongs to an earlier walk and no speed is given.
+MAX_STRIDE_TIME_S = 2.5
+# Height of a shank sensor's centre above the ankle joint, the lever arm of the shank's rotation
+# over the planted foot. A strap just above the ankle bone sits 0.10-0.15 m up; half-way up the
+# shank (where the Bandai synthesis puts it) about 0.2 m. 0.15 m splits the two: the error of the
+# correction is (h_true - h) * omega * T, about 0.05 m per 0.05 m of misplacement.
+SHANK_LEVER_M = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class StrideMeasure:
+    """Length (m) and speed (m/s, None without a stride time) of one stride."""
+
+    length_m: float
+    speed_m_s: float | None
+
+
+def _quat_matrix(q: FloatArray) -> FloatArray:
+    w, x, y, z = (float(v) for v in q)
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+
+
+def shank_boundary_shift(
+    gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float = SHANK_LEVER_M
+) -> FloatArray:
+    """Horizontal (x, y) displacement the zero-velocity update missed at the shank.
+
+    `gyro` is the stride's rotation rate (body frame, rad/s) from the last stance sample to the
+    first of the next stance; `frame` the level frame of the first sample (zupt.level_frame).
+    The sensor sits `lever_m` above the ankle, taken as vertical at the stance ends (the shank
+    is within about 30 degrees of vertical there, so the horizontal speed is within cos 30 = 0.87
+    of omega * h).
+    """
+    n = len(gyro)
+    # Rotation of the last sample's body frame into the first's, then into the level frame.
+    end = _quat_matrix(body_to_start(gyro, fs)[-1])
+    w_a = frame @ gyro[0]
+    w_b = frame @ (end @ gyro[-1])
+    # omega x (h * up) = h * (w_y, -w_x, 0) in the level frame.
+    v_a = lever_m * np.array([w_a[1], -w_a[0]])
+    v_b = lever_m * np.array([w_b[1], -w_b[0]])
+    shift: FloatArray = (n / fs) * 0.5 * (v_a + v_b)
+    return shift
+
+
+def measure(
+    placement: Placement,
+    disp: FloatArray,
+    gyro: FloatArray,
+    fs: float,
+    frame: FloatArray,
+    t_hs: float,
+    prev_hs: float | None,
+) -> StrideMeasure:
+    """Length and speed of one stride of the instrumented foot (needs the gyro).
+
+    `disp` is zupt.stride_displacement's result for the stride, in `frame`; `prev_hs` the time of
+    the same foot's previous heel strike (None after a pause or a gap).
+    """
+    dx, dy = float(disp[0]), float(disp[1])
+    if placement == Placement.SHANK:
+        sx, sy = shank_boundary_shift(gyro, fs, frame)
+        dx, dy = dx + float(sx), dy + float(sy)
+    length = math.hypot(dx, dy)
+    speed = None
+    if prev_hs is not None and 0.0 < t_hs - prev_hs <= MAX_STRIDE_TIME_S:
+        speed = length / (t_hs - prev_hs)
+    return StrideMeasure(length_m=length, speed_m_s=speed)
