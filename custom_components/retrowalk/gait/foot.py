@@ -8,7 +8,7 @@ at its heel strike and the other foot's half a stride earlier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import itertools
 import math
 from typing import Any
@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import measure
+from .stride import StridePieces, measure
 from .types import Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
@@ -61,6 +61,26 @@ _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical befor
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
 
 
+@dataclass(slots=True)
+class _Held:
+    """A measured stride's steps, held until its ending stance proves a real one.
+
+    Slow backward walking glides: the foot translates at nearly constant velocity with little
+    rotation, which the stance test cannot tell from standing, and lands for real a moment
+    later. A stance shorter than _PAUSE_IN_SWING followed within _MIN_SWING_BEFORE_PAUSE by
+    another stance was such a glide: the stride's length is then integrated on to that stance
+    (ending it at the glide lost up to half of it on the UCI runs). Counting and direction are
+    not changed; the steps only leave once the length is known.
+    """
+
+    events: list[StepEvent]
+    start: int  # absolute index of the stride's first sample
+    frame: FloatArray
+    extra: FloatArray  # horizontal displacement of pieces joined before the stride
+    prev: float | None  # the same foot's previous heel strike
+    left: int | None = None  # where the motion resumed after a too-short stance
+
+
 class FootDetector:
     """Detector for a sensor on the foot (or, more loosely, the shank)."""
 
@@ -79,6 +99,8 @@ class FootDetector:
         self._base = 0  # absolute index of buffer row 0
         self._n = 0
         self._rhythm = Rhythm()
+        self._pieces = StridePieces()
+        self._held: _Held | None = None
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -101,10 +123,12 @@ class FootDetector:
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
+        self._pieces.clear()
+        self._held = None
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
-        out: list[StepEvent] = []
+        out: list[StepEvent] = self._release()
         if self._n and self._has_gyro is not None:
             th = _THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
@@ -145,7 +169,9 @@ class FootDetector:
         if n == 0:
             return []
         has_gyro = gyro is not None
+        events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
+            events += self._release()
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
@@ -160,7 +186,6 @@ class FootDetector:
                 (rate2 < (th.run_gyro * th.still_gyro) ** 2) & (dev < th.run_acc * th.still_acc)
             )
         start = self._append(t, acc, gyro)
-        events: list[StepEvent] = []
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1
         bounds = [0, *edges.tolist(), n]
         for lo, hi in itertools.pairwise(bounds):
@@ -187,6 +212,12 @@ class FootDetector:
             and (start + n - self._move_start) > th.max_duration * self.fs
         ):
             self._move_start = None
+        held = self._held
+        if held is not None and (
+            (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
+            or (held.left is not None and end - held.left > _MIN_SWING_BEFORE_PAUSE * self.fs)
+        ):
+            events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
         return events
 
@@ -208,6 +239,8 @@ class FootDetector:
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
+                if self._held is not None and self._held.left is not None:
+                    self._glide_to(self._stance_start, out)
                 self._end_stride(self._stance_start, th, out)
             return
         self._still_start = None
@@ -215,6 +248,11 @@ class FootDetector:
             self._in_stance = False
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
+            if self._held is not None:
+                if lo - self._stance_start >= _PAUSE_IN_SWING * self.fs:
+                    out += self._release()
+                else:
+                    self._held.left = lo
             self._leave_stance(lo)
 
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
@@ -301,6 +339,9 @@ class FootDetector:
         disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
         length = math.hypot(float(disp[0]), float(disp[1]))
         if length < th.min_length:
+            if gyro is not None:
+                t_a, t_b = float(self._t[a]), float(self._t[b - 1])
+                self._pieces.hold(disp, turn, t_a, t_b, self._base + b - 1)
             return False
         # Judged against the foot's heading at toe-off (what the UCI reference does, and better
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
@@ -318,8 +359,10 @@ class FootDetector:
         prev = self._last_heel_strike
         length_m = speed = None
         if gyro is not None:
-            m = measure(self.placement, disp, gyro, self.fs, self._frame, t_hs, prev)
+            whole = self._pieces.take(disp, t_off, self._base + a)
+            m = measure(self.placement, whole, gyro, self.fs, self._frame, t_hs, prev)
             length_m, speed = round(m.length_m, 3), m.speed_m_s
+            extra = whole - disp[:2]
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
@@ -330,7 +373,7 @@ class FootDetector:
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        out.extend(
+        steps = [
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             if x != t_hs
             else StepEvent(
@@ -342,11 +385,45 @@ class FootDetector:
                 speed_m_s=None if speed is None else round(speed, 3),
             )
             for x in times
-        )
+        ]
+        if length_m is None:
+            out.extend(steps)
+        else:
+            self._held = _Held(steps, self._base + a, self._frame, extra, prev)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
         return True
+
+    def _release(self) -> list[StepEvent]:
+        held, self._held = self._held, None
+        return [] if held is None else held.events
+
+    def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
+        """A new stance began after the held stride's short one: glide or new stride?"""
+        held = self._held
+        if held is None or held.left is None:
+            return
+        if stance - held.left > _MIN_SWING_BEFORE_PAUSE * self.fs or held.start < self._base:
+            out += self._release()
+            return
+        a, b = self._row(held.start), self._row(stance) + 1
+        if self._ref_axis is None:  # pragma: no cover - a held stride always had one
+            out += self._release()
+            return
+        gyro = self._gyro[a:b]
+        disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, self._ref_axis)
+        step = held.events[-1]
+        m = measure(
+            self.placement, disp[:2] + held.extra, gyro, self.fs, held.frame, step.t, held.prev
+        )
+        held.events[-1] = replace(
+            step,
+            stride_length_m=round(m.length_m, 3),
+            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
+        )
+        held.left = None  # wait again for this stance to prove real
+        self._move_start = None  # the glide's remainder is no stride of its own
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
@@ -388,6 +465,8 @@ class FootDetector:
         end = self._base + self._n
         if self._head == "fresh" or self._head_landing is not None:
             keep_from = 0  # the segment's start, until its first swing has been judged
+        elif self._held is not None:
+            keep_from = self._held.start
         elif self._move_start is not None:
             keep_from = self._move_start
         elif self._in_stance:
