@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import StridePieces, measure
+from .stride import StrideClock, StridePieces, measure
 from .types import Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
@@ -77,7 +77,6 @@ class _Held:
     start: int  # absolute index of the stride's first sample
     frame: FloatArray
     extra: FloatArray  # horizontal displacement of pieces joined before the stride
-    prev: float | None  # the same foot's previous heel strike
     left: int | None = None  # where the motion resumed after a too-short stance
 
 
@@ -101,6 +100,7 @@ class FootDetector:
         self._rhythm = Rhythm()
         self._pieces = StridePieces()
         self._held: _Held | None = None
+        self._clock = StrideClock()
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -125,6 +125,7 @@ class FootDetector:
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
         self._pieces.clear()
         self._held = None
+        self._clock.clear()
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
@@ -360,7 +361,8 @@ class FootDetector:
         length_m = speed = None
         if gyro is not None:
             whole = self._pieces.take(disp, t_off, self._base + a)
-            m = measure(self.placement, whole, gyro, self.fs, self._frame, t_hs, prev)
+            stride_time = self._clock.land(0.5 * (t_off + t_hs))
+            m = measure(self.placement, whole, gyro, self.fs, self._frame, stride_time)
             length_m, speed = round(m.length_m, 3), m.speed_m_s
             extra = whole - disp[:2]
         # The other foot lands about half a stride before this one; right after a pause there is
@@ -389,7 +391,7 @@ class FootDetector:
         if length_m is None:
             out.extend(steps)
         else:
-            self._held = _Held(steps, self._base + a, self._frame, extra, prev)
+            self._held = _Held(steps, self._base + a, self._frame, extra)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
@@ -414,9 +416,9 @@ class FootDetector:
         gyro = self._gyro[a:b]
         disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, self._ref_axis)
         step = held.events[-1]
-        m = measure(
-            self.placement, disp[:2] + held.extra, gyro, self.fs, held.frame, step.t, held.prev
-        )
+        # The speed is timed from the real swing; the step keeps the time it was counted at.
+        stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
+        m = measure(self.placement, disp[:2] + held.extra, gyro, self.fs, held.frame, stride_time)
         held.events[-1] = replace(
             step,
             stride_length_m=round(m.length_m, 3),

@@ -2,9 +2,9 @@
 
 The foot detector integrates each stride between two zero-velocity (stance) phases (zupt.py); the
 horizontal part of that displacement is how far the foot, and so the walker, moved during one gait
-cycle: the stride length. Walking speed is that length over the stride time, the interval between
-this heel strike and the previous one of the same foot. The first stride after standing has no
-previous heel strike within a gait cycle, so it gets a length but no speed.
+cycle: the stride length. Walking speed is that length over the stride time, one gait cycle of
+the same foot (StrideClock). The first stride after standing has no previous stride within a gait
+cycle, so it gets a length but no speed.
 
 Shank (sensor strapped above the ankle). In stance the foot is flat and the ankle is (nearly) a
 fixed pivot, but the shank keeps rotating over it: forward in forward walking, backward in
@@ -92,6 +92,37 @@ class StridePieces:
         return out
 
 
+class StrideClock:
+    """Stride times of the instrumented foot, from mid-swing to mid-swing.
+
+    The stance test's boundaries are thresholds on slowly varying signals: in slow walking the
+    first still sample wanders by a tenth of a second or more from stride to stride, so landing to
+    landing intervals are noisy (per-stride speed p95 about 20 % on the UCI tuning session). The
+    middle of the moving window sits at the swing's speed peak, a sharp event, and the reference
+    strides are timed by it too (t_mid); mid-swing to mid-swing is the same gait cycle.
+    """
+
+    def __init__(self) -> None:
+        self._last: float | None = None
+        self._pending: float | None = None  # the mid-swing before the last, for reland()
+
+    def clear(self) -> None:
+        """Forget the last stride (a gap: the next stride starts a new walk)."""
+        self._last = self._pending = None
+
+    def land(self, mid_swing: float) -> float | None:
+        """A stride whose swing was centred at `mid_swing`; its stride time, None after a pause."""
+        prev, self._pending, self._last = self._last, self._last, mid_swing
+        if prev is None or not 0.0 < mid_swing - prev <= MAX_STRIDE_TIME_S:
+            return None
+        return mid_swing - prev
+
+    def reland(self, mid_swing: float) -> float | None:
+        """The last stride's swing really ended later (a glide): time it again."""
+        self._last = self._pending
+        return self.land(mid_swing)
+
+
 @dataclass(frozen=True, slots=True)
 class StrideMeasure:
     """Length (m) and speed (m/s, None without a stride time) of one stride."""
@@ -140,20 +171,17 @@ def measure(
     gyro: FloatArray,
     fs: float,
     frame: FloatArray,
-    t_hs: float,
-    prev_hs: float | None,
+    stride_time: float | None,
 ) -> StrideMeasure:
     """Length and speed of one stride of the instrumented foot (needs the gyro).
 
-    `disp` is zupt.stride_displacement's result for the stride, in `frame`; `prev_hs` the time of
-    the same foot's previous heel strike (None after a pause or a gap).
+    `disp` is zupt.stride_displacement's result for the stride, in `frame`; `stride_time` from
+    StrideClock (None after a pause or a gap).
     """
     dx, dy = float(disp[0]), float(disp[1])
     if placement == Placement.SHANK:
         sx, sy = shank_boundary_shift(gyro, fs, frame)
         dx, dy = dx + float(sx), dy + float(sy)
     length = math.hypot(dx, dy)
-    speed = None
-    if prev_hs is not None and 0.0 < t_hs - prev_hs <= MAX_STRIDE_TIME_S:
-        speed = length / (t_hs - prev_hs)
+    speed = None if stride_time is None else length / stride_time
     return StrideMeasure(length_m=length, speed_m_s=speed)
