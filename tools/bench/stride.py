@@ -163,13 +163,17 @@ def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float]]:
     return out
 
 
-def _match_true(eng: list[Measured], truth: list[tuple[float, float, float]], group: str) -> list[Pair]:
+def _match_true(
+    eng: list[Measured], truth: list[tuple[float, float, float]], group: str
+) -> list[Pair]:
     out = []
     used: set[int] = set()
     for e in eng:
-        best = min(
-            (abs(e.t_hs - t0), k) for k, (t0, _, _) in enumerate(truth) if k not in used
-        ) if len(used) < len(truth) else None
+        best = (
+            min((abs(e.t_hs - t0), k) for k, (t0, _, _) in enumerate(truth) if k not in used)
+            if len(used) < len(truth)
+            else None
+        )
         if best is None or best[0] > MATCH_TOL_S:
             continue
         used.add(best[1])
@@ -180,7 +184,9 @@ def _match_true(eng: list[Measured], truth: list[tuple[float, float, float]], gr
     return out
 
 
-def _trained(placement: Placement, clips: list[bandai.Clip], style: str, recs: dict[str, bandai.Recording]) -> dict[str, object]:
+def _trained(
+    placement: Placement, clips: list[bandai.Clip], style: str, recs: dict[str, bandai.Recording]
+) -> dict[str, object]:
     engine = GaitEngine(placement)
     for c in clips:
         if c.kind == "walk" and c.style != style:
@@ -211,7 +217,9 @@ class BandaiResult:
 
 def evaluate_bandai(placement: Placement, clips: list[bandai.Clip]) -> BandaiResult:
     location = str(placement)
-    recs = {c.name: bandai.settle(bvh2rec.synthesise(c.motion, location, bandai.RATE)) for c in clips}
+    recs = {
+        c.name: bandai.settle(bvh2rec.synthesise(c.motion, location, bandai.RATE)) for c in clips
+    }
     res = BandaiResult([], [])
     for style in sorted({c.style for c in clips}):
         state = _trained(placement, clips, style, recs)

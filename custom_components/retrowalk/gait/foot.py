@@ -67,10 +67,10 @@ class _Held:
 
     Slow backward walking glides: the foot translates at nearly constant velocity with little
     rotation, which the stance test cannot tell from standing, and lands for real a moment
-    later. A stance shorter than _PAUSE_IN_SWING followed within _MIN_SWING_BEFORE_PAUSE by
-    another stance was such a glide: the stride's length is then integrated on to that stance
-    (ending it at the glide lost up to half of it on the UCI runs). Counting and direction are
-    not changed; the steps only leave once the length is known.
+    later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
+    stride of its own was such a glide: the stride's length is then integrated on to the next
+    stance (ending it at the glide lost up to half of it on the UCI runs). Counting and
+    direction are not changed; the steps only leave once the length is known.
     """
 
     events: list[StepEvent]
@@ -216,7 +216,7 @@ class FootDetector:
         held = self._held
         if held is not None and (
             (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
-            or (held.left is not None and end - held.left > _MIN_SWING_BEFORE_PAUSE * self.fs)
+            or (held.left is not None and end - held.left > th.max_duration * self.fs)
         ):
             events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
@@ -240,9 +240,12 @@ class FootDetector:
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
-                if self._held is not None and self._held.left is not None:
-                    self._glide_to(self._stance_start, out)
+                held = (
+                    self._held if self._held is not None and self._held.left is not None else None
+                )
                 self._end_stride(self._stance_start, th, out)
+                if held is not None and self._held is held:
+                    self._glide_to(self._stance_start, out)  # what moved since was no stride
             return
         self._still_start = None
         if self._in_stance:
@@ -388,6 +391,7 @@ class FootDetector:
             )
             for x in times
         ]
+        out += self._release()  # a stride held before this one is complete
         if length_m is None:
             out.extend(steps)
         else:
@@ -402,11 +406,9 @@ class FootDetector:
         return [] if held is None else held.events
 
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
-        """A new stance began after the held stride's short one: glide or new stride?"""
+        """The held stride's short stance was a glide: measure it on to this stance."""
         held = self._held
-        if held is None or held.left is None:
-            return
-        if stance - held.left > _MIN_SWING_BEFORE_PAUSE * self.fs or held.start < self._base:
+        if held is None or held.start < self._base:
             out += self._release()
             return
         a, b = self._row(held.start), self._row(stance) + 1
@@ -426,6 +428,8 @@ class FootDetector:
         )
         held.left = None  # wait again for this stance to prove real
         self._move_start = None  # the glide's remainder is no stride of its own
+        self._pending = False
+        self._pieces.clear()  # nor a piece of the next one
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
