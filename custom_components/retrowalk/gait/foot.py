@@ -59,21 +59,24 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
+# A glide's rest of the swing lasted up to 0.4 s on the UCI runs; moving on longer than this, the
+# foot is making a new stride, and its held predecessor is let go (step delay stays bounded).
+_GLIDE_REST = 0.5  # s
 
 
 @dataclass(slots=True)
 class _Held:
-    """A measured stride's steps, held until its ending stance proves a real one.
+    """A measured stride's landing step, held until its ending stance proves a real one.
 
     Slow backward walking glides: the foot translates at nearly constant velocity with little
     rotation, which the stance test cannot tell from standing, and lands for real a moment
     later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
     stride of its own was such a glide: the stride's length is then integrated on to the next
     stance (ending it at the glide lost up to half of it on the UCI runs). Counting and
-    direction are not changed; the steps only leave once the length is known.
+    direction are not changed; the landing step only leaves once the length is known.
     """
 
-    events: list[StepEvent]
+    step: StepEvent  # the instrumented foot's landing, carrying the stride
     start: int  # absolute index of the stride's first sample
     frame: FloatArray
     extra: FloatArray  # horizontal displacement of pieces joined before the stride
@@ -216,7 +219,7 @@ class FootDetector:
         held = self._held
         if held is not None and (
             (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
-            or (held.left is not None and end - held.left > th.max_duration * self.fs)
+            or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
         ):
             events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
@@ -395,7 +398,9 @@ class FootDetector:
         if length_m is None:
             out.extend(steps)
         else:
-            self._held = _Held(steps, self._base + a, self._frame, extra)
+            # Only the step carrying the length waits; the other foot's leaves now.
+            out.extend(steps[:-1])
+            self._held = _Held(steps[-1], self._base + a, self._frame, extra)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
@@ -403,7 +408,7 @@ class FootDetector:
 
     def _release(self) -> list[StepEvent]:
         held, self._held = self._held, None
-        return [] if held is None else held.events
+        return [] if held is None else [held.step]
 
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""
@@ -417,11 +422,11 @@ class FootDetector:
             return
         gyro = self._gyro[a:b]
         disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, self._ref_axis)
-        step = held.events[-1]
+        step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
         m = measure(self.placement, disp[:2] + held.extra, gyro, self.fs, held.frame, stride_time)
-        held.events[-1] = replace(
+        held.step = replace(
             step,
             stride_length_m=round(m.length_m, 3),
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
