@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+import itertools
 import statistics
 
 from .types import Bout, Direction, StepEvent
@@ -18,7 +19,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def _cv(times: list[float]) -> float | None:
-    intervals = [b - a for a, b in zip(times, times[1:], strict=False) if b - a <= BOUT_END_S]
+    intervals = [b - a for a, b in itertools.pairwise(times) if b - a <= BOUT_END_S]
     if len(intervals) < MIN_CV_INTERVALS:
         return None
     mean = statistics.fmean(intervals)

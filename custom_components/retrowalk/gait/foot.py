@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import StrideClock, StridePieces, measure
+from .stride import StrideClock, measure
 from .types import Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
@@ -79,7 +79,6 @@ class _Held:
     step: StepEvent  # the instrumented foot's landing, carrying the stride
     start: int  # absolute index of the stride's first sample
     frame: FloatArray
-    extra: FloatArray  # horizontal displacement of pieces joined before the stride
     left: int | None = None  # where the motion resumed after a too-short stance
 
 
@@ -101,7 +100,6 @@ class FootDetector:
         self._base = 0  # absolute index of buffer row 0
         self._n = 0
         self._rhythm = Rhythm()
-        self._pieces = StridePieces()
         self._held: _Held | None = None
         self._clock = StrideClock()
         self.reset()
@@ -126,7 +124,6 @@ class FootDetector:
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
-        self._pieces.clear()
         self._held = None
         self._clock.clear()
 
@@ -346,9 +343,6 @@ class FootDetector:
         disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
         length = math.hypot(float(disp[0]), float(disp[1]))
         if length < th.min_length:
-            if gyro is not None:
-                t_a, t_b = float(self._t[a]), float(self._t[b - 1])
-                self._pieces.hold(disp, turn, t_a, t_b, self._base + b - 1)
             return False
         # Judged against the foot's heading at toe-off (what the UCI reference does, and better
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
@@ -366,11 +360,9 @@ class FootDetector:
         prev = self._last_heel_strike
         length_m = speed = None
         if gyro is not None:
-            whole = self._pieces.take(disp, t_off, self._base + a)
             stride_time = self._clock.land(0.5 * (t_off + t_hs))
-            m = measure(self.placement, whole, gyro, self.fs, self._frame, stride_time)
+            m = measure(self.placement, disp, gyro, self.fs, self._frame, stride_time)
             length_m, speed = round(m.length_m, 3), m.speed_m_s
-            extra = whole - disp[:2]
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
@@ -400,7 +392,7 @@ class FootDetector:
         else:
             # Only the step carrying the length waits; the other foot's leaves now.
             out.extend(steps[:-1])
-            self._held = _Held(steps[-1], self._base + a, self._frame, extra)
+            self._held = _Held(steps[-1], self._base + a, self._frame)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
@@ -425,7 +417,7 @@ class FootDetector:
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
-        m = measure(self.placement, disp[:2] + held.extra, gyro, self.fs, held.frame, stride_time)
+        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(
             step,
             stride_length_m=round(m.length_m, 3),
@@ -434,7 +426,6 @@ class FootDetector:
         held.left = None  # wait again for this stance to prove real
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
-        self._pieces.clear()  # nor a piece of the next one
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""

@@ -42,56 +42,6 @@ MAX_STRIDE_TIME_S = 2.5
 SHANK_LEVER_M = 0.15
 
 
-# Pieces of one stride cut by a still moment inside the swing are joined only across a pause this
-# short; a longer stillness was standing, and what came before it no part of the next stride.
-MAX_PIECE_PAUSE_S = 1.0
-
-
-class StridePieces:
-    """Displacement of swing pieces too short to be strides, to add to the stride they begin.
-
-    Slow backward walking often sets the toe down and holds still before the heel lands: the foot
-    detector ends the stride at that stillness and, the piece being too short for a stride, starts
-    the stride again after it. Both stillnesses are real zero-velocity moments, so the pieces'
-    displacements add up to the whole stride; dropping the first would shorten it by half.
-    """
-
-    def __init__(self) -> None:
-        self._sum: FloatArray | None = None
-        self._end_t = -math.inf
-        self._end_index = 0
-
-    def clear(self) -> None:
-        """Forget held pieces (a stride used them, or the stream was cut)."""
-        self._sum = None
-
-    def hold(
-        self, disp: FloatArray, turn: float, t_start: float, t_end: float, end_index: int
-    ) -> None:
-        """Keep a piece: `disp` in its level frame, `turn` the yaw (rad) it turned the sensor.
-
-        The next piece's level frame starts where this one's sensor heading ended, so the sum is
-        carried over into it by undoing the turn.
-        """
-        chained = self._sum is not None and t_start - self._end_t <= MAX_PIECE_PAUSE_S
-        total = (self._sum if chained and self._sum is not None else 0.0) + disp[:2]
-        c, s = math.cos(turn), math.sin(turn)
-        self._sum = np.array([c * total[0] + s * total[1], -s * total[0] + c * total[1]])
-        self._end_t, self._end_index = t_end, end_index
-
-    def take(self, disp: FloatArray, t_start: float, start_index: int) -> FloatArray:
-        """Horizontal displacement of a stride starting at `start_index`, with the held pieces
-        if it began at the pause that ended them (not if it carried on from before them)."""
-        held, self._sum = self._sum, None
-        joined = (
-            held is not None
-            and start_index >= self._end_index
-            and t_start - self._end_t <= MAX_PIECE_PAUSE_S
-        )
-        out: FloatArray = disp[:2] + held if joined and held is not None else disp[:2].copy()
-        return out
-
-
 class StrideClock:
     """Stride times of the instrumented foot, from mid-swing to mid-swing.
 
