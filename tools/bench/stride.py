@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+import itertools
 import math
 from pathlib import Path
 import sys
@@ -140,8 +141,25 @@ def uci_pairs(path: Path, fs: float) -> list[Pair]:
 # -- Bandai --------------------------------------------------------------------------------------
 
 
-def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float]]:
-    """(stance start time of the ending stance, length m, stride time s) from the mocap foot."""
+def _peak_time(speed: FloatArray, lo: int, hi: int, h: float) -> float:
+    """Time of the speed peak in frames lo..hi-1, refined by a parabola through its neighbours."""
+    k = lo + int(np.argmax(speed[lo:hi]))
+    if 0 < k < len(speed) - 1:
+        y0, y1, y2 = float(speed[k - 1]), float(speed[k]), float(speed[k + 1])
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            return (k + 0.5 * (y0 - y2) / den) * h
+    return k * h
+
+
+def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float | None]]:
+    """(start of the ending stance s, length m, stride time s or None) of each mocap stride.
+
+    Length runs from one stance's middle to the next's (the planted instep does not move within
+    a stance). Stride time runs from the previous swing's speed peak to this swing's: a sharp
+    event, located between 30 fps frames by a parabola, where stance boundaries found by a speed
+    threshold wander by a frame or two.
+    """
     site = bvh2rec.site_for("foot")
     pos, _ = bvh.forward_kinematics(motion)
     seg, toe = motion.index(site.segment), motion.index(site.towards or site.segment)
@@ -152,19 +170,20 @@ def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float]]:
     still = speed < STANCE_SPEED
     edges = np.flatnonzero(np.diff(still.astype(np.int8))) + 1
     bounds = [0, *edges.tolist(), len(still)]
-    stances = [
-        (lo, hi) for lo, hi in zip(bounds, bounds[1:], strict=False) if still[lo] and hi - lo >= 2
-    ]
-    out = []
-    for (a0, a1), (b0, b1) in zip(stances, stances[1:], strict=False):
+    stances = [(lo, hi) for lo, hi in itertools.pairwise(bounds) if still[lo] and hi - lo >= 2]
+    out: list[tuple[float, float, float | None]] = []
+    prev_peak = None
+    for (a0, a1), (b0, b1) in itertools.pairwise(stances):
         mid_a, mid_b = (a0 + a1 - 1) // 2, (b0 + b1 - 1) // 2
         length = float(np.linalg.norm(horiz[mid_b] - horiz[mid_a]))
-        out.append((b0 * h, length, (b0 - a0) * h))
+        peak = _peak_time(speed, a1, b0, h)
+        out.append((b0 * h, length, None if prev_peak is None else peak - prev_peak))
+        prev_peak = peak
     return out
 
 
 def _match_true(
-    eng: list[Measured], truth: list[tuple[float, float, float]], group: str
+    eng: list[Measured], truth: list[tuple[float, float, float | None]], group: str
 ) -> list[Pair]:
     out = []
     used: set[int] = set()
@@ -180,7 +199,7 @@ def _match_true(
         _, length, cycle = truth[best[1]]
         if length < 0.25:
             continue  # a shuffle in the mocap, not a stride
-        out.append(Pair(group, e.length, length, e.speed, length / cycle))
+        out.append(Pair(group, e.length, length, e.speed, None if cycle is None else length / cycle))
     return out
 
 
@@ -215,10 +234,14 @@ class BandaiResult:
     tests: list[tuple[str, float, float | None]]  # clip, true time, estimated time
 
 
-def evaluate_bandai(placement: Placement, clips: list[bandai.Clip]) -> BandaiResult:
+def evaluate_bandai(
+    placement: Placement,
+    clips: list[bandai.Clip],
+    offset_cm: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> BandaiResult:
     location = str(placement)
     recs = {
-        c.name: bandai.settle(bvh2rec.synthesise(c.motion, location, bandai.RATE)) for c in clips
+        c.name: bandai.settle(bvh2rec.synthesise(c.motion, location, bandai.RATE, offset_cm=offset_cm)) for c in clips
     }
     res = BandaiResult([], [])
     for style in sorted({c.style for c in clips}):
