@@ -6,17 +6,25 @@ cycle: the stride length. Walking speed is that length over the stride time, one
 the same foot (StrideClock). The first stride after standing has no previous stride within a gait
 cycle, so it gets a length but no speed.
 
-Shank (sensor strapped above the ankle). In stance the foot is flat and the ankle is (nearly) a
-fixed pivot, but the shank keeps rotating over it: forward in forward walking, backward in
-backward walking, about 1-1.7 rad/s at the moments the detector calls "still" (foot.py allows
-1.5 rad/s). A point a height h above the ankle therefore moves at v = omega x r with r = h * up,
-i.e. 0.2-0.35 m/s for h = 0.2 m, not zero. The zero-velocity update forces the velocity to zero
-at both ends of the stride, so the integrated path misses T * (v_start + v_end) / 2: for a 1.1 s
-stride about 0.2-0.4 m, a quarter of the stride, always shortening it (the shank rotates in the
-walking direction at both ends). Were the boundary velocities zero, the displacement of any point of
-a rigid segment between the same phase of two gait cycles would be the stride length; it is the
-boundary velocity that breaks the estimate, so it is put back from the gyro at each end:
-linear drift correction between known end velocities adds exactly T * (v_a + v_b) / 2.
+The stance ends are not quite still. The detector calls a sample still below a rotation rate
+(1 rad/s at the foot, 1.5 at the shank), and at those moments the segment is rolling over a
+pivot: the heel as the foot lands, the toes as it pushes off, the ankle while the shank turns
+over the flat foot. A sensor a height h above the pivot then moves horizontally at omega * h
+(omega x r with r = h * up; the pivot's horizontal offset only gives vertical speed). The
+zero-velocity update forces the velocity to zero at both ends, so the integrated path misses
+T * (v_start + v_end) / 2 (linear drift correction between known end velocities adds exactly that),
+and always on the short side, because the segment rotates in the walking direction at both ends.
+Were the end velocities zero, the displacement of any point of a rigid segment between the same
+phase of two gait cycles would be the stride length; so the shift is put back from the gyro at
+each end with a fixed height per placement (LEVER_M).
+
+- Foot: an instep sensor sits about 0.07 m above the ground (Bandai's instep site: 0.08 m); at
+  up to 1 rad/s that is up to 0.07 m/s, a few centimetres per stride (Bandai: lengths 3.5 % short
+  without it).
+- Shank: the shank keeps turning over the planted foot at 1-1.7 rad/s; for a strap 0.10 m above
+  an ankle joint 0.09 m above the ground the height is 0.10 m over the ankle and 0.19 m over
+  the heel or toes. Without the correction Bandai shank strides come out 10-18 % short;
+  the displacement of the shank between stances is no stride estimate on its own.
 """
 
 from __future__ import annotations
@@ -35,11 +43,10 @@ FloatArray = npt.NDArray[np.float64]
 # The longest gait cycle still taken as one stride time (slow backward walking is about 1.5-2 s);
 # beyond it the previous heel strike belongs to an earlier walk and no speed is given.
 MAX_STRIDE_TIME_S = 2.5
-# Height of a shank sensor's centre above the ankle joint, the lever arm of the shank's rotation
-# over the planted foot. A strap just above the ankle bone sits 0.10-0.15 m up; half-way up the
-# shank (where the Bandai synthesis puts it) about 0.2 m. 0.15 m splits the two: the error of the
-# correction is (h_true - h) * omega * T, about 0.05 m per 0.05 m of misplacement.
-SHANK_LEVER_M = 0.15
+# Sensor height above the pivot at the stance ends (see above), m. The shank's 0.15 lies between
+# its height over the ankle (0.10) and over the ground (0.19); set before any stride was measured.
+# A misplaced sensor errs by (h_true - h) * omega * T: about 0.05 m per 0.05 m of height.
+LEVER_M = {Placement.FOOT: 0.07, Placement.SHANK: 0.15}
 
 
 class StrideClock:
@@ -92,16 +99,13 @@ def _quat_matrix(q: FloatArray) -> FloatArray:
     )
 
 
-def shank_boundary_shift(
-    gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float = SHANK_LEVER_M
-) -> FloatArray:
-    """Horizontal (x, y) displacement the zero-velocity update missed at the shank.
+def pivot_shift(gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float) -> FloatArray:
+    """Horizontal (x, y) displacement the zero-velocity update missed at the stance ends.
 
     `gyro` is the stride's rotation rate (body frame, rad/s) from the last stance sample to the
     first of the next stance; `frame` the level frame of the first sample (zupt.level_frame).
-    The sensor sits `lever_m` above the ankle, taken as vertical at the stance ends (the shank
-    is within about 30 degrees of vertical there, so the horizontal speed is within cos 30 = 0.87
-    of omega * h).
+    The sensor sits `lever_m` above the pivot, taken as straight up (a shank within 30 degrees
+    of vertical keeps at least cos 30 = 0.87 of the horizontal speed).
     """
     n = len(gyro)
     # Rotation of the last sample's body frame into the first's, then into the level frame.
@@ -128,10 +132,7 @@ def measure(
     `disp` is zupt.stride_displacement's result for the stride, in `frame`; `stride_time` from
     StrideClock (None after a pause or a gap).
     """
-    dx, dy = float(disp[0]), float(disp[1])
-    if placement == Placement.SHANK:
-        sx, sy = shank_boundary_shift(gyro, fs, frame)
-        dx, dy = dx + float(sx), dy + float(sy)
-    length = math.hypot(dx, dy)
+    shift = pivot_shift(gyro, fs, frame, LEVER_M[placement])
+    length = math.hypot(float(disp[0] + shift[0]), float(disp[1] + shift[1]))
     speed = None if stride_time is None else length / stride_time
     return StrideMeasure(length_m=length, speed_m_s=speed)
