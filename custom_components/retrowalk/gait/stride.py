@@ -115,7 +115,8 @@ def pivot_shift(gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float) 
     # omega x (h * up) = h * (w_y, -w_x, 0) in the level frame.
     v_a = lever_m * np.array([w_a[1], -w_a[0]])
     v_b = lever_m * np.array([w_b[1], -w_b[0]])
-    shift: FloatArray = (n / fs) * 0.5 * (v_a + v_b)
+    # Over the time from the first sample to the last.
+    shift: FloatArray = ((n - 1) / fs) * 0.5 * (v_a + v_b)
     return shift
 
 
