@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.bouts import BoutTracker
+from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.stride import (
     LEVER_M,
     MAX_STRIDE_TIME_S,
@@ -249,3 +250,31 @@ def test_step_time_cv_from_all_steps_without_a_foot_sensor() -> None:
     intervals = np.diff(times)
     assert bout.step_time_cv == pytest.approx(float(np.std(intervals) / np.mean(intervals)))
     assert bout.stride_length_m is None and bout.speed_m_s is None
+
+
+def _feed_until_glide(det: FootDetector, t: FloatArray, acc: FloatArray, gyro: FloatArray) -> int:
+    """Feed 4-sample batches until the held stride's short stance has been left; next index."""
+    for i in range(0, len(t), 4):
+        det.feed(t[i : i + 4], acc[i : i + 4], gyro[i : i + 4])
+        held = det._held
+        if held is not None and held.left is not None:
+            return i + 4
+    raise AssertionError("no glide seen")
+
+
+def test_a_glide_whose_stride_start_left_the_buffer_keeps_its_first_length() -> None:
+    t, acc, gyro, length = _glide_walk(1)
+    det = FootDetector(Placement.FOOT)
+    i = _feed_until_glide(det, t, acc, gyro)
+    det._drop(det._n - 2)
+    steps = det.feed(t[i:], acc[i:], gyro[i:]) + det.end_segment()
+    (stride,) = measured(steps)
+    assert stride.stride_length_m is not None and stride.stride_length_m < 0.5 * length
+
+
+def test_a_held_landing_leaves_when_the_detector_loses_its_gyro() -> None:
+    t, acc, gyro, _ = _glide_walk(1)
+    det = FootDetector(Placement.FOOT)
+    i = _feed_until_glide(det, t, acc, gyro)
+    steps = det.feed(t[i:], acc[i:], None)
+    assert len(measured(steps)) == 1

@@ -79,6 +79,7 @@ class _Held:
     step: StepEvent  # the instrumented foot's landing, carrying the stride
     start: int  # absolute index of the stride's first sample
     frame: FloatArray
+    ref_axis: FloatArray  # the frame's yaw reference
     left: int | None = None  # where the motion resumed after a too-short stance
 
 
@@ -392,7 +393,7 @@ class FootDetector:
         else:
             # Only the step carrying the length waits; the other foot's leaves now.
             out.extend(steps[:-1])
-            self._held = _Held(steps[-1], self._base + a, self._frame)
+            self._held = _Held(steps[-1], self._base + a, self._frame, self._ref_axis)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
@@ -409,11 +410,8 @@ class FootDetector:
             out += self._release()
             return
         a, b = self._row(held.start), self._row(stance) + 1
-        if self._ref_axis is None:  # pragma: no cover - a held stride always had one
-            out += self._release()
-            return
         gyro = self._gyro[a:b]
-        disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, self._ref_axis)
+        disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
