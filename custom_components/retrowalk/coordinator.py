@@ -25,7 +25,7 @@ from .connection import WearableConnection
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
-from .gait import Direction, EngineUpdate, GaitEngine, Placement
+from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
 from .settings import Settings
@@ -39,6 +39,7 @@ TICK = timedelta(seconds=30)
 BACKUP_EVERY = timedelta(hours=1)
 # A reconnect restarts the device timeline; the engine must see a gap, never time going back.
 MIN_RECONNECT_GAP = 1.0
+STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.ledger = Ledger.new(dt_util.now().date())
         self.nudges = NudgePolicy(settings=self.settings.nudge)
         self.stats = StreamStats()
+        # The last walking bout with measured strides, per direction (foot/shank with a gyro).
+        self.last_walk: dict[Direction, Bout] = {}
         self.decode_errors: Counter[str] = Counter()
         self.walking = False
         self.direction: Direction | None = None
@@ -194,6 +197,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             update.direction,
             update.cadence,
         )
+        for bout in update.bouts:
+            if bout.stride_length_m is not None or bout.step_time_cv is not None:
+                self.last_walk[bout.direction] = bout
         if started_or_stopped or update.bouts:
             self._async_push_now()
         elif update.steps:
@@ -351,6 +357,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.nudges.settings = settings.nudge
         if placement_changed:
             self.engine = GaitEngine(settings.placement)
+            self.last_walk.clear()  # measured where the sensor no longer is
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -370,6 +377,16 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if calibration.active:
             return "calibrating"
         return "calibrated" if calibration.done else "automatic"
+
+    @property
+    def measures_strides(self) -> bool:
+        """Stride length and speed need a foot or shank sensor with a gyroscope."""
+        return self.placement in STRIDE_PLACEMENTS and self.protocol_cls.has_gyro
+
+    @property
+    def times_strides(self) -> bool:
+        """Step-time variability is timed from the instrumented foot's own landings."""
+        return self.placement in STRIDE_PLACEMENTS
 
     @property
     def placement(self) -> Placement:
