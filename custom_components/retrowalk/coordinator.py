@@ -2,7 +2,7 @@
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 import logging
 import time as monotonic_clock
@@ -40,6 +40,36 @@ BACKUP_EVERY = timedelta(hours=1)
 # A reconnect restarts the device timeline; the engine must see a gap, never time going back.
 MIN_RECONNECT_GAP = 1.0
 STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
+
+
+def _walks_to_dict(walks: dict[Direction, Bout]) -> dict[str, dict[str, Any]]:
+    return {str(d): asdict(bout) | {"direction": str(d)} for d, bout in walks.items()}
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _walks_from_dict(data: Any) -> dict[Direction, Bout]:
+    """Last walks from the store; a malformed one is skipped (logged), never the counts."""
+    walks: dict[Direction, Bout] = {}
+    stored = data.values() if isinstance(data, dict) else ()
+    for raw in stored:
+        try:
+            bout = Bout(
+                start=float(raw["start"]),
+                end=float(raw["end"]),
+                direction=Direction(raw["direction"]),
+                steps=int(raw["steps"]),
+                stride_length_m=_optional(raw.get("stride_length_m")),
+                speed_m_s=_optional(raw.get("speed_m_s")),
+                step_time_cv=_optional(raw.get("step_time_cv")),
+            )
+        except (KeyError, ValueError, TypeError) as err:
+            _LOGGER.warning("Ignoring a malformed last walk in the store: %r", err)
+            continue
+        walks[bout.direction] = bout
+    return walks
 
 
 @dataclass(slots=True)
@@ -116,9 +146,13 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         ledger = Ledger.from_dict(data["ledger"])
         nudges = NudgePolicy.from_dict(data["nudges"], self.settings.nudge)
         engine = self.engine
-        if data.get("placement") == self.settings.placement and data.get("engine"):
-            engine = GaitEngine.from_dict(data["engine"])
+        walks: dict[Direction, Bout] = {}
+        if data.get("placement") == self.settings.placement:
+            if data.get("engine"):
+                engine = GaitEngine.from_dict(data["engine"])
+            walks = _walks_from_dict(data.get("last_walk"))
         self.ledger, self.nudges, self.engine = ledger, nudges, engine
+        self.last_walk = walks
         if seen := data.get("last_seen"):
             self.last_seen = datetime.fromisoformat(seen)
 
@@ -130,6 +164,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             "engine": self.engine.to_dict(),
             "placement": str(self.settings.placement),
             "last_seen": self.last_seen.isoformat(),
+            "last_walk": _walks_to_dict(self.last_walk),
         }
 
     @callback
@@ -200,6 +235,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         for bout in update.bouts:
             if bout.stride_length_m is not None or bout.step_time_cv is not None:
                 self.last_walk[bout.direction] = bout
+                self.store.schedule_save(self.snapshot)
         if started_or_stopped or update.bouts:
             self._async_push_now()
         elif update.steps:
