@@ -359,11 +359,6 @@ class FootDetector:
         self.axis.observe(angle, min(1.0, length))
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         prev = self._last_heel_strike
-        length_m = speed = None
-        if gyro is not None:
-            stride_time = self._clock.land(0.5 * (t_off + t_hs))
-            m = measure(self.placement, disp, gyro, self.fs, self._frame, stride_time)
-            length_m, speed = round(m.length_m, 3), m.speed_m_s
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
         t_other = t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < 2.5 else t_off
@@ -374,30 +369,39 @@ class FootDetector:
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        steps = [
-            StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
-            if x != t_hs
-            else StepEvent(
-                t=x,
-                direction=direction,
-                confidence=conf,
-                sensor_foot=True,
-                stride_length_m=length_m,
-                speed_m_s=None if speed is None else round(speed, 3),
-            )
-            for x in times
-        ]
         out += self._release()  # a stride held before this one is complete
-        if length_m is None:
-            out.extend(steps)
-        else:
-            # Only the step carrying the length waits; the other foot's leaves now.
-            out.extend(steps[:-1])
-            self._held = _Held(steps[-1], self._base + a, self._frame, self._ref_axis)
+        out.extend(
+            StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
+            for x in times
+        )
+        if gyro is not None:
+            # The landing (last) carries the stride.
+            self._hold(out.pop(), a, b, disp, self._frame, self._ref_axis)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
         return True
+
+    def _hold(
+        self,
+        landing: StepEvent,
+        a: int,
+        b: int,
+        disp: FloatArray,
+        frame: FloatArray,
+        ref_axis: FloatArray,
+    ) -> None:
+        """Measure the stride of rows a..b and hold its landing step (see _Held)."""
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        stride_time = self._clock.land(0.5 * (t_off + t_hs))
+        m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
+        step = replace(
+            landing,
+            stride_length_m=round(m.length_m, 3),
+            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
+        )
+        # Only the step carrying the length waits; the other foot's has left already.
+        self._held = _Held(step, self._base + a, frame, ref_axis)
 
     def _release(self) -> list[StepEvent]:
         held, self._held = self._held, None
