@@ -59,7 +59,7 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
-# A glide's rest of the swing lasted up to 0.4 s on the UCI runs; moving on longer than this, the
+# The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than this, the
 # foot is making a new stride, and its held predecessor is let go (step delay stays bounded).
 _GLIDE_REST = 0.5  # s
 
