@@ -59,8 +59,8 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
-# The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than this, the
-# foot is making a new stride, and its held predecessor is let go (step delay stays bounded).
+# The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than
+# this, the foot is making a new stride, and its held predecessor is let go (delays stay bounded).
 _GLIDE_REST = 0.5  # s
 
 
@@ -72,7 +72,7 @@ class _Held:
     rotation, which the stance test cannot tell from standing, and lands for real a moment
     later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
     stride of its own was such a glide: the stride's length is then integrated on to the next
-    stance (ending it at the glide lost up to half of it on the UCI runs). Counting and
+    stance (ending it at the glide lost up to two thirds of it on the UCI runs). Counting and
     direction are not changed; the landing step only leaves once the length is known.
     """
 
