@@ -197,6 +197,38 @@ async def test_corrupt_store_restores_from_backup(
     assert issue is not None
 
 
+async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    make_wearable()
+    entry = entry_for()
+    walk = {"start": 10.0, "end": 30.0, "steps": 24, "step_time_cv": 0.04}
+    stored = {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), "forward": 0, "backward": 24},
+            "lifetime": {"day": "0001-01-01", "forward": 0, "backward": 24},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+        "last_walk": {
+            "backward": walk | {"direction": "backward", "stride_length_m": 0.7, "speed_m_s": 0.5},
+            "forward": walk | {"direction": "forward", "speed_m_s": "fast"},
+        },
+    }
+    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.ledger.today.backward == 24  # the counts are not lost to a bad walk
+    assert _state(hass, "sensor.retrowalk_imu_test_backward_walking_speed") == "0.5"
+    assert _state(hass, "sensor.retrowalk_imu_test_backward_stride_length") == "0.7"
+    assert _state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability") == "4.0"
+    assert _state(hass, "sensor.retrowalk_imu_test_forward_walking_speed") == "unknown"
+    assert "Ignoring a malformed last walk" in caplog.text
+
+
 async def test_empty_store_starts_at_zero_without_an_issue(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:

@@ -236,3 +236,47 @@ async def test_sideways_steps_and_gait(
     await walk(device, 90)
     truth = device.truth.delivered[Direction.LEFT] + device.truth.delivered[Direction.RIGHT]
     assert abs(coordinator.ledger.today.sideways - truth) <= max(3, 0.2 * truth)
+
+
+async def test_walking_speed_stride_length_and_variability_of_the_last_walk(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    # Forward first (a fresh engine learns which way is forward), a pause ends each bout.
+    device = make_wearable("forward:60,sit:10s,backward:40,sit:30s", loop=False)
+    coordinator = await setup_entry(hass, entry_for(Placement.FOOT))
+    speed = f"sensor.{PREFIX}_backward_walking_speed"
+    assert state(hass, speed).state == "unknown"  # no walk measured yet: unknown, not zero
+    await walk(device, 110)
+    assert set(coordinator.last_walk) == {Direction.FORWARD, Direction.BACKWARD}
+    backward = float(state(hass, speed).state)
+    forward = float(state(hass, f"sensor.{PREFIX}_forward_walking_speed").state)
+    stride = float(state(hass, f"sensor.{PREFIX}_backward_stride_length").state)
+    variability = float(state(hass, f"sensor.{PREFIX}_backward_step_time_variability").state)
+    # The virtual walker (virtual/styles.py): backward strides 2 x 0.36 m at 85 steps/min,
+    # forward 2 x 0.70 m at 105 steps/min.
+    assert stride == pytest.approx(0.72, rel=0.1)
+    assert backward == pytest.approx(0.72 * 85 / 120, rel=0.1)
+    assert forward == pytest.approx(1.40 * 105 / 120, rel=0.1)
+    assert 0.0 <= variability < 15.0
+    saved = coordinator.snapshot()["last_walk"]["backward"]
+    assert saved["stride_length_m"] == pytest.approx(stride, abs=1e-3)
+    attributes = state(hass, speed).attributes
+    assert attributes["state_class"] == "measurement"
+    assert attributes["unit_of_measurement"] == "m/s"
+
+
+@pytest.mark.parametrize("placement", [Placement.WAIST, Placement.WRIST])
+async def test_stride_entities_unavailable_where_they_cannot_be_measured(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, placement: Placement
+) -> None:
+    device = make_wearable("forward:40,sit:30s", loop=False, placement=placement)
+    await setup_entry(hass, entry_for(placement))
+    await walk(device, 60)
+    for key in (
+        "backward_walking_speed",
+        "forward_walking_speed",
+        "backward_stride_length",
+        "backward_step_time_variability",
+    ):
+        assert state(hass, f"sensor.{PREFIX}_{key}").state == "unavailable", key
+    assert state(hass, f"sensor.{PREFIX}_forward_steps_today").state != "unavailable"

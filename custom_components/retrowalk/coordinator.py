@@ -2,7 +2,7 @@
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 import logging
 import time as monotonic_clock
@@ -25,7 +25,7 @@ from .connection import WearableConnection
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
-from .gait import Direction, EngineUpdate, GaitEngine, Placement, StepEvent
+from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
 from .settings import Settings
@@ -39,6 +39,37 @@ TICK = timedelta(seconds=30)
 BACKUP_EVERY = timedelta(hours=1)
 # A reconnect restarts the device timeline; the engine must see a gap, never time going back.
 MIN_RECONNECT_GAP = 1.0
+STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
+
+
+def _walks_to_dict(walks: dict[Direction, Bout]) -> dict[str, dict[str, Any]]:
+    return {str(d): asdict(bout) | {"direction": str(d)} for d, bout in walks.items()}
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _walks_from_dict(data: Any) -> dict[Direction, Bout]:
+    """Last walks from the store; a malformed one is skipped (logged), never the counts."""
+    walks: dict[Direction, Bout] = {}
+    stored = data.values() if isinstance(data, dict) else ()
+    for raw in stored:
+        try:
+            bout = Bout(
+                start=float(raw["start"]),
+                end=float(raw["end"]),
+                direction=Direction(raw["direction"]),
+                steps=int(raw["steps"]),
+                stride_length_m=_optional(raw.get("stride_length_m")),
+                speed_m_s=_optional(raw.get("speed_m_s")),
+                step_time_cv=_optional(raw.get("step_time_cv")),
+            )
+        except (KeyError, ValueError, TypeError) as err:
+            _LOGGER.warning("Ignoring a malformed last walk in the store: %r", err)
+            continue
+        walks[bout.direction] = bout
+    return walks
 
 
 @dataclass(slots=True)
@@ -70,6 +101,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.ledger = Ledger.new(dt_util.now().date())
         self.nudges = NudgePolicy(settings=self.settings.nudge)
         self.stats = StreamStats()
+        # The last walking bout with measured strides, per direction (foot/shank with a gyro).
+        self.last_walk: dict[Direction, Bout] = {}
         self.decode_errors: Counter[str] = Counter()
         self.walking = False
         self.direction: Direction | None = None
@@ -113,9 +146,13 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         ledger = Ledger.from_dict(data["ledger"])
         nudges = NudgePolicy.from_dict(data["nudges"], self.settings.nudge)
         engine = self.engine
-        if data.get("placement") == self.settings.placement and data.get("engine"):
-            engine = GaitEngine.from_dict(data["engine"])
+        walks: dict[Direction, Bout] = {}
+        if data.get("placement") == self.settings.placement:
+            if data.get("engine"):
+                engine = GaitEngine.from_dict(data["engine"])
+            walks = _walks_from_dict(data.get("last_walk"))
         self.ledger, self.nudges, self.engine = ledger, nudges, engine
+        self.last_walk = walks
         if seen := data.get("last_seen"):
             self.last_seen = datetime.fromisoformat(seen)
 
@@ -127,6 +164,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             "engine": self.engine.to_dict(),
             "placement": str(self.settings.placement),
             "last_seen": self.last_seen.isoformat(),
+            "last_walk": _walks_to_dict(self.last_walk),
         }
 
     @callback
@@ -193,6 +231,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             update.direction,
             update.cadence,
         )
+        for bout in update.bouts:
+            if bout.stride_length_m is not None or bout.step_time_cv is not None:
+                self.last_walk[bout.direction] = bout
+                self.store.schedule_save(self.snapshot)
         if started_or_stopped or update.bouts:
             self._async_push_now()
         elif update.steps:
@@ -366,6 +408,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.nudges.settings = settings.nudge
         if placement_changed:
             self.engine = GaitEngine(settings.placement)
+            self.last_walk.clear()  # measured where the sensor no longer is
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -385,6 +428,16 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if calibration.active:
             return "calibrating"
         return "calibrated" if calibration.done else "automatic"
+
+    @property
+    def measures_strides(self) -> bool:
+        """Stride length and speed need a foot or shank sensor with a gyroscope."""
+        return self.placement in STRIDE_PLACEMENTS and self.protocol_cls.has_gyro
+
+    @property
+    def times_strides(self) -> bool:
+        """Step-time variability is timed from the instrumented foot's own landings."""
+        return self.placement in STRIDE_PLACEMENTS
 
     @property
     def placement(self) -> Placement:

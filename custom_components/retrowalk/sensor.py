@@ -15,6 +15,8 @@ from homeassistant.const import (
     PERCENTAGE,
     SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
     EntityCategory,
+    UnitOfLength,
+    UnitOfSpeed,
     UnitOfTime,
 )
 from homeassistant.core import HomeAssistant
@@ -24,7 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
-from .gait import Direction
+from .gait import Bout, Direction
 
 PARALLEL_UPDATES = 0
 
@@ -46,6 +48,17 @@ def _gait(c: RetrowalkCoordinator) -> str:
     return str(c.direction)
 
 
+def _last_walk(
+    direction: Direction, read: Callable[[Bout], float | None], scale: float = 1.0
+) -> Callable[[RetrowalkCoordinator], float | None]:
+    def value(c: RetrowalkCoordinator) -> float | None:
+        bout = c.last_walk.get(direction)
+        x = None if bout is None else read(bout)
+        return None if x is None else round(scale * x, 3)
+
+    return value
+
+
 def _equivalent(c: RetrowalkCoordinator) -> int:
     today = c.ledger.today
     return round(today.forward + c.settings.equivalence * today.backward)
@@ -58,6 +71,8 @@ class RetrowalkSensorDescription(SensorEntityDescription):
     value_fn: Callable[[RetrowalkCoordinator], Value]
     daily: bool = False  # resets at local midnight: last_reset tells the statistics
     needs_connection: bool = False
+    # Unavailable where the sensor cannot measure it (a wrong placement or no gyro), not zero.
+    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
 
 
 SENSORS: tuple[RetrowalkSensorDescription, ...] = (
@@ -163,6 +178,45 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         value_fn=_gait,
     ),
     RetrowalkSensorDescription(
+        key="backward_walking_speed",
+        translation_key="backward_walking_speed",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.speed_m_s),
+    ),
+    RetrowalkSensorDescription(
+        key="forward_walking_speed",
+        translation_key="forward_walking_speed",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=_last_walk(Direction.FORWARD, lambda b: b.speed_m_s),
+    ),
+    RetrowalkSensorDescription(
+        key="backward_stride_length",
+        translation_key="backward_stride_length",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.METERS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.stride_length_m),
+    ),
+    RetrowalkSensorDescription(
+        key="backward_step_time_variability",
+        translation_key="backward_step_time_variability",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        available_fn=lambda c: c.times_strides,
+        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.step_time_cv, scale=100.0),
+    ),
+    RetrowalkSensorDescription(
         key="last_walk",
         translation_key="last_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
@@ -225,6 +279,12 @@ class RetrowalkSensor(RetrowalkEntity, SensorEntity):
         """Create the sensor."""
         super().__init__(coordinator, description)
         self._needs_connection = description.needs_connection
+
+    @property
+    @override
+    def available(self) -> bool:
+        can = self.entity_description.available_fn
+        return super().available and (can is None or can(self.coordinator))
 
     @property
     @override

@@ -95,7 +95,15 @@ def test_replay_prints_steps_and_summary(forward_then_back: Path) -> None:
     lines = [json.loads(x) for x in out.splitlines()]
     steps, summary = lines[:-1], lines[-1]
     assert len(steps) == 18
-    assert all(set(s) == {"t", "direction", "confidence"} for s in steps)
+    # The instrumented foot's steps (every second one) carry the stride; the other foot's do not,
+    # and the first stride after standing has no stride time, so no speed.
+    base = {"t", "direction", "confidence"}
+    assert all(set(s) == base for s in steps[0::2])
+    assert set(steps[1]) == base | {"stride_length_m"}
+    assert all(set(s) == base | {"stride_length_m", "speed_m_s"} for s in steps[3::2])
+    # synth.walk: 1.3 m strides, one every 0.7 s swing + 0.45 s stance.
+    assert all(abs(s["stride_length_m"] - 1.3) < 0.03 for s in steps[1::2])
+    assert all(abs(s["speed_m_s"] - 1.3 / 1.15) < 0.03 for s in steps[3::2])
     assert [s["direction"] for s in steps[-6:]] == ["backward"] * 6
     assert summary == {"summary": {"forward": 12, "backward": 6, "left": 0, "right": 0}}
 

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections import deque
+import itertools
+import statistics
 
 from .types import Bout, Direction, StepEvent
 
 BOUT_END_S = 2.5  # a pause this long (in sample time) ends a bout
 _CADENCE_STEPS = 12
+# A coefficient of variation from fewer intervals says more about chance than about the walker.
+MIN_CV_INTERVALS = 4
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _cv(times: list[float]) -> float | None:
+    intervals = [b - a for a, b in itertools.pairwise(times) if b - a <= BOUT_END_S]
+    if len(intervals) < MIN_CV_INTERVALS:
+        return None
+    mean = statistics.fmean(intervals)
+    return statistics.pstdev(intervals) / mean if mean > 0 else None
 
 
 class BoutTracker:
@@ -19,6 +35,10 @@ class BoutTracker:
         self._last = 0.0
         self._counts: dict[Direction, int] = dict.fromkeys(Direction, 0)
         self._recent: deque[float] = deque(maxlen=_CADENCE_STEPS)
+        # Per direction: (stride length, speed or None) of the instrumented foot's strides.
+        self._strides: list[tuple[Direction, float, float | None]] = []
+        self._step_times: list[float] = []
+        self._foot_times: list[float] = []
 
     @property
     def walking(self) -> bool:
@@ -37,6 +57,11 @@ class BoutTracker:
             self._counts[step.direction] += 1
             self.totals[step.direction] += 1
             self._recent.append(step.t)
+            self._step_times.append(step.t)
+            if step.sensor_foot:
+                self._foot_times.append(step.t)
+            if step.stride_length_m is not None:
+                self._strides.append((step.direction, step.stride_length_m, step.speed_m_s))
         return ended
 
     def advance(self, now: float | None) -> list[Bout]:
@@ -65,10 +90,23 @@ class BoutTracker:
     def _end(self) -> Bout:
         start = self._start if self._start is not None else self._last
         direction = self.direction() or Direction.FORWARD
+        mine = [(length, speed) for d, length, speed in self._strides if d == direction]
+        # At foot/shank the other foot's steps are placed half-way between this foot's landings,
+        # so only this foot's stride times carry the walker's own variability.
+        times = self._foot_times if self._foot_times else self._step_times
         bout = Bout(
-            start=start, end=self._last, direction=direction, steps=sum(self._counts.values())
+            start=start,
+            end=self._last,
+            direction=direction,
+            steps=sum(self._counts.values()),
+            stride_length_m=_median([length for length, _ in mine]),
+            speed_m_s=_median([speed for _, speed in mine if speed is not None]),
+            step_time_cv=_cv(times),
         )
         self._start = None
         self._counts = dict.fromkeys(Direction, 0)
         self._recent.clear()
+        self._strides.clear()
+        self._step_times.clear()
+        self._foot_times.clear()
         return bout

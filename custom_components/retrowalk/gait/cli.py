@@ -65,6 +65,11 @@ def replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "direction": str(step.direction),
             "confidence": round(step.confidence, 3),
         }
+        # Only on the instrumented foot's steps that end a measured stride (foot/shank + gyro).
+        if step.stride_length_m is not None:
+            line["stride_length_m"] = round(step.stride_length_m, 3)
+            if step.speed_m_s is not None:
+                line["speed_m_s"] = round(step.speed_m_s, 3)
         out.write(json.dumps(line) + "\n")
     out.write(json.dumps({"summary": {str(d): n for d, n in counts.items()}}) + "\n")
     return 0

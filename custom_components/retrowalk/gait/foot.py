@@ -8,7 +8,7 @@ at its heel strike and the other foot's half a stride earlier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import itertools
 import math
 from typing import Any
@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
+from .stride import StrideClock, measure
 from .types import Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
@@ -58,6 +59,28 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
+# The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than
+# this, the foot is making a new stride, and its held predecessor is let go (delays stay bounded).
+_GLIDE_REST = 0.5  # s
+
+
+@dataclass(slots=True)
+class _Held:
+    """A measured stride's landing step, held until its ending stance proves a real one.
+
+    Slow backward walking glides: the foot translates at nearly constant velocity with little
+    rotation, which the stance test cannot tell from standing, and lands for real a moment
+    later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
+    stride of its own was such a glide: the stride's length is then integrated on to the next
+    stance (ending it at the glide lost up to two thirds of it on the UCI runs). Counting and
+    direction are not changed; the landing step only leaves once the length is known.
+    """
+
+    step: StepEvent  # the instrumented foot's landing, carrying the stride
+    start: int  # absolute index of the stride's first sample
+    frame: FloatArray
+    ref_axis: FloatArray  # the frame's yaw reference
+    left: int | None = None  # where the motion resumed after a too-short stance
 
 
 class FootDetector:
@@ -78,6 +101,8 @@ class FootDetector:
         self._base = 0  # absolute index of buffer row 0
         self._n = 0
         self._rhythm = Rhythm()
+        self._held: _Held | None = None
+        self._clock = StrideClock()
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -100,10 +125,12 @@ class FootDetector:
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
+        self._held = None
+        self._clock.clear()
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
-        out: list[StepEvent] = []
+        out: list[StepEvent] = self._release()
         if self._n and self._has_gyro is not None:
             th = _THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
@@ -144,7 +171,9 @@ class FootDetector:
         if n == 0:
             return []
         has_gyro = gyro is not None
+        events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
+            events += self._release()
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
@@ -159,7 +188,6 @@ class FootDetector:
                 (rate2 < (th.run_gyro * th.still_gyro) ** 2) & (dev < th.run_acc * th.still_acc)
             )
         start = self._append(t, acc, gyro)
-        events: list[StepEvent] = []
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1
         bounds = [0, *edges.tolist(), n]
         for lo, hi in itertools.pairwise(bounds):
@@ -186,6 +214,12 @@ class FootDetector:
             and (start + n - self._move_start) > th.max_duration * self.fs
         ):
             self._move_start = None
+        held = self._held
+        if held is not None and (
+            (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
+            or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
+        ):
+            events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
         return events
 
@@ -207,13 +241,23 @@ class FootDetector:
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
+                held = (
+                    self._held if self._held is not None and self._held.left is not None else None
+                )
                 self._end_stride(self._stance_start, th, out)
+                if held is not None and self._held is held:
+                    self._glide_to(self._stance_start, out)  # what moved since was no stride
             return
         self._still_start = None
         if self._in_stance:
             self._in_stance = False
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
+            if self._held is not None:
+                if lo - self._stance_start >= _PAUSE_IN_SWING * self.fs:
+                    out += self._release()
+                else:
+                    self._held.left = lo
             self._leave_stance(lo)
 
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
@@ -325,14 +369,65 @@ class FootDetector:
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
+        out += self._release()  # a stride held before this one is complete
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
         )
+        if gyro is not None:
+            # The landing (last) carries the stride.
+            self._hold(out.pop(), a, b, disp, self._frame, self._ref_axis)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         self._rhythm.stride(t_off, t_hs, direction)
         return True
+
+    def _hold(
+        self,
+        landing: StepEvent,
+        a: int,
+        b: int,
+        disp: FloatArray,
+        frame: FloatArray,
+        ref_axis: FloatArray,
+    ) -> None:
+        """Measure the stride of rows a..b and hold its landing step (see _Held)."""
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        stride_time = self._clock.land(0.5 * (t_off + t_hs))
+        m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
+        step = replace(
+            landing,
+            stride_length_m=round(m.length_m, 3),
+            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
+        )
+        # Only the step carrying the length waits; the other foot's has left already.
+        self._held = _Held(step, self._base + a, frame, ref_axis)
+
+    def _release(self) -> list[StepEvent]:
+        held, self._held = self._held, None
+        return [] if held is None else [held.step]
+
+    def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
+        """The held stride's short stance was a glide: measure it on to this stance."""
+        held = self._held
+        if held is None or held.start < self._base:
+            out += self._release()
+            return
+        a, b = self._row(held.start), self._row(stance) + 1
+        gyro = self._gyro[a:b]
+        disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+        step = held.step
+        # The speed is timed from the real swing; the step keeps the time it was counted at.
+        stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
+        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
+        held.step = replace(
+            step,
+            stride_length_m=round(m.length_m, 3),
+            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
+        )
+        held.left = None  # wait again for this stance to prove real
+        self._move_start = None  # the glide's remainder is no stride of its own
+        self._pending = False
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
@@ -374,6 +469,8 @@ class FootDetector:
         end = self._base + self._n
         if self._head == "fresh" or self._head_landing is not None:
             keep_from = 0  # the segment's start, until its first swing has been judged
+        elif self._held is not None:
+            keep_from = self._held.start
         elif self._move_start is not None:
             keep_from = self._move_start
         elif self._in_stance:

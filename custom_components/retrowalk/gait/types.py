@@ -36,6 +36,10 @@ class StepEvent:
     # Foot/shank placements: the landing of the foot wearing the sensor (the other foot's steps
     # are inferred from its strides). False for every step at other placements.
     sensor_foot: bool = False
+    # Foot/shank with a gyro, on the instrumented foot's step that ends a stride: the stride's
+    # horizontal length and the walking speed over it (None for the first stride after a pause).
+    stride_length_m: float | None = None
+    speed_m_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +50,12 @@ class Bout:
     end: float
     direction: Direction
     steps: int
+    # Medians over the bout's strides in its direction (foot/shank with a gyro), else None.
+    stride_length_m: float | None = None
+    speed_m_s: float | None = None
+    # Coefficient of variation of the step times (at foot/shank: of the instrumented foot's stride
+    # times, the other foot's steps being inferred); None with too few steps.
+    step_time_cv: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,280 @@
+"""Stride length and speed on synthetic strides of known length (gait/stride.py, foot.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.bouts import BoutTracker
+from custom_components.retrowalk.gait.foot import FootDetector
+from custom_components.retrowalk.gait.stride import (
+    LEVER_M,
+    MAX_STRIDE_TIME_S,
+    StrideClock,
+    measure,
+    pivot_shift,
+)
+from custom_components.retrowalk.gait.types import Direction
+from custom_components.retrowalk.gait.zupt import level_frame, stride_displacement
+
+from .synth import MOUNT, FloatArray, G, rot, walk
+
+
+def stream(
+    engine: GaitEngine, t: FloatArray, acc: FloatArray, gyro: FloatArray | None, batch: int = 20
+) -> list[StepEvent]:
+    steps: list[StepEvent] = []
+    for i in range(0, len(t), batch):
+        g = None if gyro is None else gyro[i : i + batch]
+        steps += engine.process(t[i : i + batch], acc[i : i + batch], g).steps
+    return steps
+
+
+def measured(steps: list[StepEvent]) -> list[StepEvent]:
+    return [s for s in steps if s.stride_length_m is not None]
+
+
+def lengths(strides: list[StepEvent]) -> list[float]:
+    return [s.stride_length_m for s in strides if s.stride_length_m is not None]
+
+
+def speeds(strides: list[StepEvent]) -> list[float]:
+    return [s.speed_m_s for s in strides if s.speed_m_s is not None]
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "left"])
+@pytest.mark.parametrize("length", [0.6, 1.3])
+def test_known_stride_length_and_speed(direction: str, length: float) -> None:
+    w = walk([direction] * 6, length=length, swing=0.7, stance=0.45)
+    engine = GaitEngine(Placement.FOOT)
+    steps = stream(engine, w.t, w.acc, w.gyro) + list(engine.flush().steps)
+    strides = measured(steps)
+    assert len(strides) == 6
+    assert all(s.sensor_foot for s in strides)
+    assert all(abs(x - length) <= 0.03 * length for x in lengths(strides))
+    # The first stride after standing has no stride time; the rest one gait cycle each.
+    assert strides[0].speed_m_s is None and len(speeds(strides)) == 5
+    cycle = 0.7 + 0.45
+    assert all(abs(v - length / cycle) <= 0.03 * length / cycle for v in speeds(strides))
+    # Only the instrumented foot's steps carry the stride.
+    assert all(s.stride_length_m is None for s in steps if not s.sensor_foot)
+
+
+def test_no_stride_without_gyro() -> None:
+    w = walk(["forward"] * 4)
+    engine = GaitEngine(Placement.FOOT)
+    steps = stream(engine, w.t, w.acc, None) + list(engine.flush().steps)
+    assert len(steps) >= 6
+    assert not measured(steps)
+
+
+def test_bout_carries_medians_and_step_time_variability() -> None:
+    w = walk(["forward"] * 6, length=0.8)
+    engine = GaitEngine(Placement.FOOT)
+    stream(engine, w.t, w.acc, w.gyro)
+    bouts = engine.flush().bouts
+    assert len(bouts) == 1
+    bout = bouts[0]
+    assert bout.direction == Direction.FORWARD
+    assert bout.stride_length_m == pytest.approx(0.8, rel=0.03)
+    assert bout.speed_m_s == pytest.approx(0.8 / 1.15, rel=0.03)
+    # Perfectly regular synthetic strides: no variability.
+    assert bout.step_time_cv is not None and bout.step_time_cv < 0.01
+
+
+def _glide_walk(n: int, fs: float = 104.0) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    """Strides that coast, and their length.
+
+    Each swing speeds the foot up to 2 m/s and carries it on while it pitches up and back down
+    (3 rad/s); then the foot glides 0.03 s at that speed without turning or accelerating, which
+    looks exactly like standing to the stance test, and slides to a stop without turning (hard
+    enough, 33 m/s^2 at the peak, to be no running stance either).
+    """
+    v, t1, tg, t2, stance = 2.0, 0.5, 0.03, 0.12, 0.6
+    period = t1 + tg + t2 + stance
+    lead = 1.0
+    total = round((lead + n * period + 1.0) * fs)
+    tau = np.arange(total) / fs
+    a = np.zeros(total)
+    rate = np.zeros(total)
+    for k in range(n):
+        s0 = lead + k * period
+        m = (tau >= s0) & (tau < s0 + 0.4 * t1)
+        a[m] = v / (0.4 * t1) * (1 - np.cos(2 * np.pi * (tau[m] - s0) / (0.4 * t1)))
+        m1 = (tau >= s0) & (tau < s0 + t1)
+        u = (tau[m1] - s0) / t1
+        # Up, then down, turning fast throughout; steep ends so the stances are truly still.
+        rate[m1] = 3.0 * np.tanh((0.5 - u) * 40) * np.clip(np.minimum(u, 1 - u) * 40, 0, 1)
+        s2 = s0 + t1 + tg
+        m2 = (tau >= s2) & (tau < s2 + t2)
+        a[m2] = -v / t2 * (1 - np.cos(2 * np.pi * (tau[m2] - s2) / t2))
+    pitch = np.cumsum(rate) / fs
+    acc = np.empty((total, 3))
+    gyro = np.empty((total, 3))
+    for i in range(total):
+        r = rot("y", pitch[i]) @ MOUNT
+        acc[i] = r.T @ np.array([a[i], 0.0, G])
+        gyro[i] = r.T @ np.array([0.0, rate[i], 0.0])
+    length = float(np.cumsum(a).sum()) / fs**2 / n
+    return 50.0 + tau, acc, gyro, length
+
+
+def test_a_glide_inside_the_swing_is_measured_to_the_real_landing() -> None:
+    t, acc, gyro, length = _glide_walk(5)
+    engine = GaitEngine(Placement.FOOT)
+    steps = stream(engine, t, acc, gyro) + list(engine.flush().steps)
+    strides = measured(steps)
+    # Counting is untouched: one stride (two steps) per swing.
+    assert len(steps) == 10 and len(strides) == 5
+    # Ended at the glide the stride measures 0.28 m; the stance test finds the landing while the
+    # foot still slides a little, hence 5 %.
+    assert all(abs(x - length) <= 0.05 * length for x in lengths(strides))
+    assert [s.t for s in steps] == sorted(s.t for s in steps)
+
+
+def test_held_landing_leaves_at_the_end_of_the_stream() -> None:
+    # The data stops 0.05 s into the last stance: the landing step is held, then flushed.
+    w = walk(["forward"] * 3, tail=0.05)
+    engine = GaitEngine(Placement.FOOT)
+    steps = stream(engine, w.t, w.acc, w.gyro)
+    assert len(measured(steps)) == 2
+    tail = list(engine.flush().steps)
+    assert len(measured(steps + tail)) == 3
+
+
+def test_held_landing_leaves_when_the_gyro_disappears() -> None:
+    w = walk(["forward"] * 3, tail=1.0)
+    cut = int(np.searchsorted(w.t, w.heel_strikes[-1] + 0.05))
+    engine = GaitEngine(Placement.FOOT)
+    before = stream(engine, w.t[:cut], w.acc[:cut], w.gyro[:cut])
+    after = stream(engine, w.t[cut:], w.acc[cut:], None)
+    assert len(measured(before)) == 2
+    assert len(measured(before + after)) == 3
+
+
+def test_stride_clock() -> None:
+    clock = StrideClock()
+    assert clock.land(10.0) is None  # nothing before it
+    assert clock.land(11.1) == pytest.approx(1.1)
+    assert clock.reland(11.3) == pytest.approx(1.3)  # the glide ended later
+    assert clock.land(11.3 + MAX_STRIDE_TIME_S + 0.1) is None  # a pause, not a stride
+    clock.clear()
+    assert clock.land(30.0) is None
+
+
+def test_pivot_shift_is_omega_times_height_for_the_stride_time() -> None:
+    fs, n, w, h = 100.0, 80, 1.2, 0.15
+    gyro = np.tile([0.0, w, 0.0], (n, 1))
+    shift = pivot_shift(gyro, fs, np.eye(3), h)
+    assert shift == pytest.approx([h * w * (n - 1) / fs, 0.0])
+    # Rolling about x instead moves the sensor sideways, the other way (omega x up).
+    shift = pivot_shift(np.tile([w, 0.0, 0.0], (n, 1)), fs, np.eye(3), h)
+    assert shift == pytest.approx([0.0, -h * w * (n - 1) / fs])
+
+
+def test_shank_rotating_over_a_planted_pivot() -> None:
+    """A shank sensor 0.15 m over a fixed pivot, turning at 1 rad/s through 0.2 rad: the
+    zero-velocity update alone sees almost no displacement; the pivot correction restores it."""
+    fs, omega, h, dur = 104.0, 1.0, LEVER_M[Placement.SHANK], 0.2
+    tt = np.arange(round(dur * fs) + 1) / fs
+    theta = -0.1 + omega * tt
+    # Sensor at rot_y(theta) @ (0, 0, h) over the pivot: x = h sin, z = h cos.
+    a_world = np.stack(
+        (
+            -h * omega**2 * np.sin(theta),
+            np.zeros_like(theta),
+            -h * omega**2 * np.cos(theta),
+        ),
+        axis=1,
+    )
+    acc = np.empty((len(tt), 3))
+    for i, th in enumerate(theta):
+        acc[i] = rot("y", th).T @ (a_world[i] + np.array([0.0, 0.0, G]))
+    gyro = np.tile([0.0, omega, 0.0], (len(tt), 1))
+    ref = np.array([1.0, 0.0, 0.0])
+    frame = level_frame(acc[0], ref)
+    disp, _ = stride_displacement(acc, gyro, fs, frame, ref)
+    true = h * (math.sin(theta[-1]) - math.sin(theta[0]))
+    assert abs(float(disp[0])) < 0.1 * true  # the naive estimate misses nearly all of it
+    m = measure(Placement.SHANK, disp, gyro, fs, frame, None)
+    assert m.length_m == pytest.approx(true, rel=0.05)
+    assert m.speed_m_s is None
+
+
+def _step(
+    t: float,
+    direction: Direction = Direction.BACKWARD,
+    *,
+    sensor_foot: bool = False,
+    stride_length_m: float | None = None,
+    speed_m_s: float | None = None,
+) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=direction,
+        confidence=0.9,
+        sensor_foot=sensor_foot,
+        stride_length_m=stride_length_m,
+        speed_m_s=speed_m_s,
+    )
+
+
+def test_bout_medians_use_the_bout_direction_only() -> None:
+    tracker = BoutTracker()
+    steps = [
+        _step(0.0, sensor_foot=True, stride_length_m=0.7, speed_m_s=None),
+        _step(0.5),
+        _step(1.0, sensor_foot=True, stride_length_m=0.8, speed_m_s=0.8),
+        _step(1.5),
+        _step(2.0, sensor_foot=True, stride_length_m=0.9, speed_m_s=0.9),
+        _step(2.4, Direction.FORWARD),
+        _step(2.8, Direction.FORWARD, sensor_foot=True, stride_length_m=1.5),
+    ]
+    tracker.add(steps)
+    (bout,) = tracker.close()
+    assert bout.direction == Direction.BACKWARD
+    assert bout.stride_length_m == pytest.approx(0.8)  # the forward stride is left out
+    assert bout.speed_m_s == pytest.approx(0.85)  # the stride without a time is left out
+    # Three sensor-foot intervals (1.0, 1.0, 0.8) are too few for a variability.
+    assert bout.step_time_cv is None
+
+
+def test_step_time_cv_from_all_steps_without_a_foot_sensor() -> None:
+    tracker = BoutTracker()
+    times = [0.0, 0.5, 1.0, 1.6, 2.0, 2.5]
+    tracker.add([StepEvent(t=x, direction=Direction.FORWARD, confidence=0.9) for x in times])
+    (bout,) = tracker.close()
+    intervals = np.diff(times)
+    assert bout.step_time_cv == pytest.approx(float(np.std(intervals) / np.mean(intervals)))
+    assert bout.stride_length_m is None and bout.speed_m_s is None
+
+
+def _feed_until_glide(det: FootDetector, t: FloatArray, acc: FloatArray, gyro: FloatArray) -> int:
+    """Feed 4-sample batches until the held stride's short stance has been left; next index."""
+    for i in range(0, len(t), 4):
+        det.feed(t[i : i + 4], acc[i : i + 4], gyro[i : i + 4])
+        held = det._held
+        if held is not None and held.left is not None:
+            return i + 4
+    raise AssertionError("no glide seen")
+
+
+def test_a_glide_whose_stride_start_left_the_buffer_keeps_its_first_length() -> None:
+    t, acc, gyro, length = _glide_walk(1)
+    det = FootDetector(Placement.FOOT)
+    i = _feed_until_glide(det, t, acc, gyro)
+    det._drop(det._n - 2)
+    steps = det.feed(t[i:], acc[i:], gyro[i:]) + det.end_segment()
+    (stride,) = measured(steps)
+    assert stride.stride_length_m is not None and stride.stride_length_m < 0.5 * length
+
+
+def test_a_held_landing_leaves_when_the_detector_loses_its_gyro() -> None:
+    t, acc, gyro, _ = _glide_walk(1)
+    det = FootDetector(Placement.FOOT)
+    i = _feed_until_glide(det, t, acc, gyro)
+    steps = det.feed(t[i:], acc[i:], None)
+    assert len(measured(steps)) == 1

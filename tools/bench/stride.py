@@ -1,0 +1,383 @@
+"""Stride length, walking speed and the 3-metre backward walk test time.
+
+UCI (real foot IMU, 800 Hz resampled to 104 and 52 Hz, 20-sample batches): every engine stride of
+the instrumented foot is matched one-to-one to a reference stride by time, as in uci.py, and its
+length and speed compared. The reference length is the data set's offline full-rate (800 Hz)
+zero-velocity-corrected integration, so this measures what the device rate, the range and the
+streaming detector lose, not the absolute accuracy of the method (Bandai does that). Reference
+speed is the reference length over the stride time, the interval between consecutive reference
+strides' midpoints (none after a merged row or a pause longer than a gait cycle). The engine times
+strides the same way, mid-swing to mid-swing (gait/stride.py: StrideClock); that choice was made
+on the 2023_08_23 session (landing to landing: backward speed p95 19 %; mid-swing: 12 %).
+
+Bandai (synthesised foot and shank IMU, 100 Hz, from motion capture): the truth is the
+motion capture itself. The mocap foot's stance phases (the instep point slower than 0.2 m/s) are
+found independently of the engine; the true stride is the horizontal distance the instep point
+moved between two consecutive stance midpoints, the true stride time the interval between the
+two stance starts. Each engine stride is matched to the true stride whose ending stance started
+nearest its heel strike (within 0.3 s). The forward axis is learned as bandai.py does
+(leave-one-style-out: the other styles' forward walks first).
+
+3-metre backward walk test: each walk-back clip is cut to the part in which the pelvis moves the
+first 3 m horizontally (clips shorter than 3 m are left out); the true test time is that part's
+duration. Retrowalk's estimate is 3 m over the walking speed its strides inside the cut
+measured (total stride length over total stride time). The clips are steady walking with no
+start or stop, so this scores the speed the test would report, not the start and stop
+detection.
+
+Run: ./scripts/bench stride [--quick], or python -m tools.bench.stride [--quick].
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+import itertools
+from pathlib import Path
+import sys
+
+import numpy as np
+
+from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.stride import MAX_STRIDE_TIME_S
+from tools import bvh, bvh2rec
+
+from . import bandai, uci
+from .data import FloatArray, fmt_table
+from .registry import table
+
+GOAL_MEDIAN = 5.0  # % error
+GOAL_P95 = 12.0
+GOAL_TEST_S = 0.3
+TEST_DISTANCE_M = 3.0
+BATCH = 20
+# Bandai: the mocap instep point counts as planted below this speed (m/s).
+STANCE_SPEED = 0.2
+MATCH_TOL_S = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One engine stride of the instrumented foot."""
+
+    t_hs: float
+    direction: Direction
+    length: float
+    speed: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """An engine stride and its reference."""
+
+    group: str  # forward, backward, sideways (UCI) or the Bandai clip kind
+    length: float
+    ref_length: float
+    speed: float | None
+    ref_speed: float | None
+
+    @property
+    def length_err(self) -> float:
+        return 100.0 * abs(self.length - self.ref_length) / self.ref_length
+
+    @property
+    def speed_err(self) -> float | None:
+        if self.speed is None or self.ref_speed is None:
+            return None
+        return 100.0 * abs(self.speed - self.ref_speed) / self.ref_speed
+
+
+def measured(steps: list[StepEvent]) -> list[Measured]:
+    return [
+        Measured(s.t, s.direction, s.stride_length_m, s.speed_m_s)
+        for s in steps
+        if s.stride_length_m is not None
+    ]
+
+
+def run_engine(
+    engine: GaitEngine, t: FloatArray, acc: FloatArray, gyro: FloatArray
+) -> list[StepEvent]:
+    steps: list[StepEvent] = []
+    for i in range(0, len(t), BATCH):
+        steps += engine.process(t[i : i + BATCH], acc[i : i + BATCH], gyro[i : i + BATCH]).steps
+    return steps + list(engine.flush().steps)
+
+
+# -- UCI ---------------------------------------------------------------------------------------
+
+
+def uci_pairs(path: Path, fs: float) -> list[Pair]:
+    t, acc, gyro = uci.load_run(path, fs)
+    eng = measured(run_engine(GaitEngine(Placement.FOOT), t, acc, gyro))
+    ref = uci.reference(path)
+    ref_speed: list[float | None] = [None]
+    for prev, cur in itertools.pairwise(ref):
+        cycle = cur.t_mid - prev.t_mid
+        ok = not (prev.merged or cur.merged) and 0 < cycle <= MAX_STRIDE_TIME_S
+        ref_speed.append(cur.length / cycle if ok else None)
+    cands = sorted(
+        (abs(e.t_hs - (r.t_mid + uci.HS_OFFSET * r.duration)), i, j)
+        for i, r in enumerate(ref)
+        if not r.merged
+        for j, e in enumerate(eng)
+        if r.t_mid <= e.t_hs <= r.t_mid + uci.HS_OFFSET * r.duration + uci.MATCH_TOL_S
+    )
+    used_r: set[int] = set()
+    used_e: set[int] = set()
+    out = []
+    for _, i, j in cands:
+        if i in used_r or j in used_e:
+            continue
+        used_r.add(i)
+        used_e.add(j)
+        r, e = ref[i], eng[j]
+        group = "sideways" if r.direction in (Direction.LEFT, Direction.RIGHT) else r.direction
+        out.append(Pair(str(group), e.length, r.length, e.speed, ref_speed[i]))
+    return out
+
+
+# -- Bandai --------------------------------------------------------------------------------------
+
+
+def _peak_time(speed: FloatArray, lo: int, hi: int, h: float) -> float:
+    """Time of the speed peak in frames lo..hi-1, refined by a parabola through its neighbours."""
+    k = lo + int(np.argmax(speed[lo:hi]))
+    if 0 < k < len(speed) - 1:
+        y0, y1, y2 = float(speed[k - 1]), float(speed[k]), float(speed[k + 1])
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            return (k + 0.5 * (y0 - y2) / den) * h
+    return k * h
+
+
+def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float | None]]:
+    """(start of the ending stance s, length m, stride time s or None) of each mocap stride.
+
+    Length runs from one stance's middle to the next's (the planted instep does not move within
+    a stance). Stride time runs from the previous swing's speed peak to this swing's: a sharp
+    event, located between 30 fps frames by a parabola, where stance boundaries found by a speed
+    threshold wander by a frame or two.
+    """
+    site = bvh2rec.site_for("foot")
+    pos, _ = bvh.forward_kinematics(motion)
+    seg, toe = motion.index(site.segment), motion.index(site.towards or site.segment)
+    point = pos[:, seg] + site.fraction * (pos[:, toe] - pos[:, seg])
+    h = motion.frame_time
+    horiz = point[:, [0, 2]]  # Y is up
+    speed = np.linalg.norm(np.gradient(point, h, axis=0), axis=1)
+    still = speed < STANCE_SPEED
+    edges = np.flatnonzero(np.diff(still.astype(np.int8))) + 1
+    bounds = [0, *edges.tolist(), len(still)]
+    stances = [(lo, hi) for lo, hi in itertools.pairwise(bounds) if still[lo] and hi - lo >= 2]
+    out: list[tuple[float, float, float | None]] = []
+    prev_peak = None
+    for (a0, a1), (b0, b1) in itertools.pairwise(stances):
+        mid_a, mid_b = (a0 + a1 - 1) // 2, (b0 + b1 - 1) // 2
+        length = float(np.linalg.norm(horiz[mid_b] - horiz[mid_a]))
+        peak = _peak_time(speed, a1, b0, h)
+        out.append((b0 * h, length, None if prev_peak is None else peak - prev_peak))
+        prev_peak = peak
+    return out
+
+
+def _match_true(
+    eng: list[Measured], truth: list[tuple[float, float, float | None]], group: str
+) -> list[Pair]:
+    out = []
+    used: set[int] = set()
+    for e in eng:
+        best = (
+            min((abs(e.t_hs - t0), k) for k, (t0, _, _) in enumerate(truth) if k not in used)
+            if len(used) < len(truth)
+            else None
+        )
+        if best is None or best[0] > MATCH_TOL_S:
+            continue
+        used.add(best[1])
+        _, length, cycle = truth[best[1]]
+        if length < 0.25:
+            continue  # a shuffle in the mocap, not a stride
+        ref_speed = None if cycle is None else length / cycle
+        out.append(Pair(group, e.length, length, e.speed, ref_speed))
+    return out
+
+
+def _trained(
+    placement: Placement, clips: list[bandai.Clip], style: str, recs: dict[str, bandai.Recording]
+) -> dict[str, object]:
+    engine = GaitEngine(placement)
+    for c in clips:
+        if c.kind == "walk" and c.style != style:
+            bandai.stream(engine, recs[c.name], True)
+    return engine.to_dict()
+
+
+def cut_3m(motion: bvh.Motion, distance: float = TEST_DISTANCE_M) -> tuple[float, float] | None:
+    """(start s, end s) of the part of the clip in which the pelvis covers `distance` m."""
+    pos, _ = bvh.forward_kinematics(motion)
+    hips = pos[:, motion.index("Hips"), :][:, [0, 2]]
+    travelled = np.linalg.norm(hips - hips[0], axis=1)
+    beyond = np.flatnonzero(travelled >= distance)
+    if not len(beyond):
+        return None
+    k = int(beyond[0])
+    # Interpolate the crossing between frames k-1 and k.
+    d0, d1 = float(travelled[k - 1]), float(travelled[k])
+    frac = (distance - d0) / (d1 - d0) if d1 > d0 else 0.0
+    return 0.0, (k - 1 + frac) * motion.frame_time
+
+
+@dataclass(slots=True)
+class BandaiResult:
+    pairs: list[Pair]
+    tests: list[tuple[str, float, float | None]]  # clip, true time, estimated time
+
+
+def evaluate_bandai(
+    placement: Placement,
+    clips: list[bandai.Clip],
+    offset: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> BandaiResult:
+    location = str(placement)
+    recs = {
+        c.name: bandai.settle(bvh2rec.synthesise(c.motion, location, bandai.RATE, offset_cm=offset))
+        for c in clips
+    }
+    res = BandaiResult([], [])
+    for style in sorted({c.style for c in clips}):
+        state = _trained(placement, clips, style, recs)
+        for c in clips:
+            if c.style != style or c.kind not in ("walk", "walk-back"):
+                continue
+            t, acc, gyro = recs[c.name]
+            eng = measured(run_engine(GaitEngine(placement, state=state), t, acc, gyro))
+            res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
+            if c.kind != "walk-back":
+                continue
+            cut = cut_3m(c.motion)
+            if cut is None:
+                continue
+            inside = [e for e in eng if cut[0] <= e.t_hs <= cut[1] + MATCH_TOL_S and e.speed]
+            dist = sum(e.length for e in inside)
+            dur = sum(e.length / e.speed for e in inside if e.speed)
+            est = TEST_DISTANCE_M * dur / dist if dist > 0 else None
+            res.tests.append((c.name, cut[1] - cut[0], est))
+    return res
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+def _stats(errors: list[float]) -> tuple[str, str, str]:
+    if not errors:
+        return "0", "-", "-"
+    return (
+        str(len(errors)),
+        f"{float(np.median(errors)):.1f}",
+        f"{float(np.percentile(errors, 95)):.1f}",
+    )
+
+
+def error_row(name: str, pairs: list[Pair]) -> list[str]:
+    n, med, p95 = _stats([p.length_err for p in pairs])
+    speed = [e for p in pairs if (e := p.speed_err) is not None]
+    sn, smed, sp95 = _stats(speed)
+    bias = (
+        f"{100 * (sum(p.length for p in pairs) / sum(p.ref_length for p in pairs) - 1):+.1f}"
+        if pairs
+        else "-"
+    )
+    return [name, n, med, p95, bias, sn, smed, sp95]
+
+
+HEADER = ["set", "strides", "len med%", "len p95%", "len bias%", "w/ speed", "spd med%", "spd p95%"]
+
+
+def uci_block(quick: bool) -> str:
+    rows = []
+    for fs in (104.0, 52.0):
+        for session in (uci.TUNE_SESSION, uci.CHECK_SESSION):
+            paths = uci.runs(session)[: 2 if quick else None]
+            pairs = [p for path in paths for p in uci_pairs(path, fs)]
+            for group in ("forward", "backward", "sideways"):
+                sel = [p for p in pairs if p.group == group]
+                rows.append(error_row(f"{fs:g} Hz {session} {group}", sel))
+            walk = [p for p in pairs if p.group == "forward" and (p.ref_speed or 9) <= 2.0]
+            rows.append(error_row(f"{fs:g} Hz {session} forward <= 2 m/s", walk))
+    return fmt_table(HEADER, rows)
+
+
+# Bandai's shank site is half-way up the shank (0.2 m over the ankle joint); +x of its LowerLeg
+# frame runs down to the ankle, so 10.5 cm along it puts the sensor where an ankle strap sits,
+# 0.10 m over the joint (the height gait/stride.py assumes).
+SHANK_SITES = {
+    "shank, ankle strap (0.10 m over the ankle)": (10.5, 0.0, 0.0),
+    "shank, mid-shank (0.20 m over the ankle)": (0.0, 0.0, 0.0),
+}
+
+
+def bandai_block(quick: bool) -> str:
+    clips = bandai.load_clips(quick)
+    rows = []
+    test_rows = []
+    sites = [("foot (instep)", Placement.FOOT, (0.0, 0.0, 0.0))]
+    sites += [(name, Placement.SHANK, off) for name, off in SHANK_SITES.items()]
+    for name, placement, off in sites:
+        res = evaluate_bandai(placement, clips, off)
+        rows += [
+            error_row(f"{name} {kind}", [p for p in res.pairs if p.group == kind])
+            for kind in ("walk", "walk-back")
+        ]
+        errs = [abs(e - true) for _, true, e in res.tests if e is not None]
+        within = sum(x <= GOAL_TEST_S for x in errs)
+        test_rows.append(
+            [
+                name,
+                str(len(res.tests)),
+                str(len(errs)),
+                f"{float(np.median(errs)):.2f}" if errs else "-",
+                f"{max(errs):.2f}" if errs else "-",
+                f"{within}/{len(res.tests)}",
+            ]
+        )
+    return (
+        fmt_table(HEADER, rows)
+        + "\n\n3-metre backward walk test (walk-back clips cut to 3 m of pelvis travel)\n"
+        + fmt_table(
+            ["sensor", "clips", "timed", "med |err| s", "max |err| s", "within 0.3 s"],
+            test_rows,
+        )
+    )
+
+
+def stride_table(quick: bool = False) -> str:
+    intro = (
+        "Stride length and speed: absolute error in % of the reference (goals: median <= "
+        f"{GOAL_MEDIAN:g}%, p95 <= {GOAL_P95:g}%,\nbackward and forward alike); 'len bias' is "
+        "total engine length over total reference length.\nUCI reference: the data set's offline "
+        f"800 Hz integration. Stride timing (mid-swing) was chosen on {uci.TUNE_SESSION};\n"
+        f"{uci.CHECK_SESSION} is the check set. The pivot heights (gait/stride.py) are set from "
+        "anatomy, not fitted.\nBandai truth: motion-capture foot positions; synthesised 100 Hz IMU "
+        "(30 fps source); forward axis learned leave-one-style-out."
+    )
+    return "\n\n".join(
+        [intro, "-- UCI foot --", uci_block(quick), "-- Bandai mocap --", bandai_block(quick)]
+    )
+
+
+@table("stride")
+def _stride(args: argparse.Namespace) -> str:
+    return stride_table(quick=bool(getattr(args, "quick", False)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.stride")
+    parser.add_argument("--quick", action="store_true", help="fewer runs and styles")
+    args = parser.parse_args(argv)
+    print(stride_table(quick=args.quick))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
