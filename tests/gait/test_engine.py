@@ -177,7 +177,8 @@ def test_bouts_cadence_and_walking_flag() -> None:
     bouts = [b for u in updates for b in u.bouts]
     assert len(bouts) == 1
     bout = bouts[0]
-    assert bout.steps == 16 and bout.direction == Direction.FORWARD
+    # Every stride is a whole one, the last too: the other foot then closes up (gait/edges.py).
+    assert bout.steps == 16 + 1 and bout.direction == Direction.FORWARD
     assert bout.start == steps[0].t and bout.end == steps[-1].t
     cadences = [u.cadence for u in updates if u.cadence is not None]
     # One stride every 1.15 s is 2 / 1.15 * 60 steps per minute.
@@ -203,8 +204,9 @@ def test_short_walk_counted_from_first_step_and_promptly() -> None:
         now = float(w.t[min(i + 19, len(w.t) - 1)])
         new = engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps
         reported.extend((now, s) for s in new)
-    assert len(reported) == 6
+    assert len(reported) == 6 + 1  # three whole strides, and the other foot closing up
     assert reported[0][1].t < w.heel_strikes[0]
+    assert not reported[-1][1].sensor_foot and reported[-1][1].t > w.heel_strikes[-1]
     assert max(at - s.t for at, s in reported) <= 1.5
 
 

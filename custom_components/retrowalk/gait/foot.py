@@ -96,6 +96,9 @@ class FootDetector:
         self._last_emitted = -math.inf
         self._has_gyro: bool | None = None
         self._stance_start_t = 0.0
+        # Whether the data saw the whole stance the current stride lifted off from (not one it
+        # began in): only then can a stride be judged to have started a walk from standing.
+        self._stood_in_view = False
         # The start of a segment, until its first stance shows how it began: "fresh", then
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
@@ -171,6 +174,13 @@ class FootDetector:
             and end - self._head_landing >= _GRAVITY_SAMPLES * self.fs
         ):
             self._resolve_head(end, th, events)
+        if self._in_stance:
+            closing = self._rhythm.stopped(
+                float(self._t[self._n - 1]), self._stance_start_t, self._last_emitted
+            )
+            if closing:
+                events += closing
+                self._last_emitted = closing[-1].t
         if self._head == "fresh" and end > th.max_duration * self.fs:
             self._head = None  # no stance for that long: whatever began the segment was no stride
         if (
@@ -257,6 +267,7 @@ class FootDetector:
             self._pending = False
             return  # keep the stride's start and frame: the swing resumes
         self._pending = False
+        self._stood_in_view = self._stance_start > 0  # absolute 0 is the segment's first sample
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
         a = self._row(max(self._stance_start, first_moving - span, self._base))
         b = self._row(first_moving)
@@ -324,6 +335,8 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
+        if self._stood_in_view and self._rhythm.leads_off(t_off, length, direction):
+            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
@@ -331,7 +344,7 @@ class FootDetector:
         )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
-        self._rhythm.stride(t_off, t_hs, direction)
+        self._rhythm.stride(t_off, t_hs, direction, length)
         return True
 
     def _swing_peak(self, a: int, b: int) -> float:
