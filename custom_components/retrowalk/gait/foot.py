@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .types import Placement, StepEvent
+from .types import Direction, Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,6 +58,10 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
+# A stride that turns the foot this much about the vertical is a turning step: straight walking
+# turns it by 10-15 degrees at most, a U-turn's two to four steps by 45-120 each.
+_TURNING = math.radians(45)
+_TURNING_MIN_LENGTH = 0.1  # m: a turning step still moves the foot; a swivel in place does not
 
 
 class FootDetector:
@@ -310,21 +314,30 @@ class FootDetector:
             return False
         disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
         length = math.hypot(float(disp[0]), float(disp[1]))
-        if length < th.min_length:
+        # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
+        # and lands near where it was. Its turn, not its length, tells it from a weight shift.
+        turning = abs(turn) >= _TURNING
+        if length < (_TURNING_MIN_LENGTH if turning else th.min_length):
             return False
         # Judged against the foot's heading at toe-off (what the UCI reference does, and better
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        if turning and direction is Direction.BACKWARD:
+            # Turning on the spot can swing the foot behind the heading it lifted off with, but a
+            # turn is not walking backwards: the step goes the way the walk it belongs to went.
+            direction = self._rhythm.recent_direction(t_off) or Direction.FORWARD
+            confidence = EDGE_CONFIDENCE
         certainty = max(0.2, 1.0 - abs(turn) / math.pi)
         if gyro is None:
             # Gravity leaking in while the foot pitches can outweigh a slow stride's true
             # displacement and flip it (about 1 stride in 5 on the UCI runs): never be sure.
             certainty *= 0.4
         confidence = 0.5 + (confidence - 0.5) * certainty
-        self.axis.observe(angle, min(1.0, length))
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        if not turning:  # a turning step's angle says nothing about which way the sensor faces
+            self.axis.observe(angle, min(1.0, length))
         prev = self._last_heel_strike
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
@@ -344,7 +357,8 @@ class FootDetector:
         )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
-        self._rhythm.stride(t_off, t_hs, direction, length)
+        # A turning step's length is no measure of the walk's strides.
+        self._rhythm.stride(t_off, t_hs, direction, None if turning else length)
         return True
 
     def _swing_peak(self, a: int, b: int) -> float:
