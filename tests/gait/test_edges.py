@@ -235,7 +235,9 @@ def test_walks_from_standstill_count_their_first_and_last_steps(seed: int) -> No
     The first walk teaches the usual stride length; the 12- and 13-step walks after it must
     come out step for step, whichever foot (instrumented or not) leads off and closes.
     """
-    scenario = parse_scenario("stand:3s,forward:12,stand:3s,forward:12,stand:3s,forward:13,stand:4s")
+    scenario = parse_scenario(
+        "stand:3s,forward:12,stand:3s,forward:12,stand:3s,forward:13,stand:4s"
+    )
     stream = ScenarioStream(scenario, Placement.FOOT, seed=seed)
     engine = GaitEngine(Placement.FOOT)
     steps: list[StepEvent] = []

@@ -314,21 +314,24 @@ class FootDetector:
             return False
         disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
         length = math.hypot(float(disp[0]), float(disp[1]))
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
-        # and lands near where it was. Its turn, not its length, tells it from a weight shift.
+        # and lands near where it was. Its turn, not its length, tells it from a weight shift,
+        # as long as it is part of a walk: a lone twist of the foot while standing is not a step.
         turning = abs(turn) >= _TURNING
-        if length < (_TURNING_MIN_LENGTH if turning else th.min_length):
+        walk = self._rhythm.recent_direction(t_off)
+        short_ok = turning and walk is not None
+        if length < (_TURNING_MIN_LENGTH if short_ok else th.min_length):
             return False
         # Judged against the foot's heading at toe-off (what the UCI reference does, and better
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         if turning and direction is Direction.BACKWARD:
             # Turning on the spot can swing the foot behind the heading it lifted off with, but a
             # turn is not walking backwards: the step goes the way the walk it belongs to went.
-            direction = self._rhythm.recent_direction(t_off) or Direction.FORWARD
+            direction = walk or Direction.FORWARD
             confidence = EDGE_CONFIDENCE
         certainty = max(0.2, 1.0 - abs(turn) / math.pi)
         if gyro is None:
