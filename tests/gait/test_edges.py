@@ -1,6 +1,7 @@
 """Steps of strides cut by a gap or by the end of the stream (gait/edges.py, foot detector)."""
 
 from collections import Counter
+import json
 import math
 import random
 
@@ -277,3 +278,28 @@ def test_a_turn_while_walking_backwards_stays_backward() -> None:
     engine = GaitEngine(Placement.FOOT)
     steps = feed(engine, w.t, w.acc, w.gyro)
     assert [str(s.direction) for s in steps if s.sensor_foot] == names
+
+
+def test_the_usual_stride_lengths_outlive_a_restart() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    w = walk(["forward"] * 6, tail=2.0)
+    feed(engine, w.t, w.acc, w.gyro)
+    state = engine.to_dict()
+    lengths = state["detector"]["stride_lengths"]["forward"]
+    assert len(lengths) == 5 and all(1.1 < x < 1.5 for x in lengths)  # inside the walk only
+    # A restarted engine knows a half stride from standing when it sees one.
+    half = walk(["forward"] * 4, lengths=[0.6, 1.3, 1.3, 1.3], t0=500.0, tail=2.0)
+    fresh = GaitEngine(Placement.FOOT)
+    restored = GaitEngine.from_dict(json.loads(json.dumps(state)))
+    first_fresh = feed(fresh, half.t, half.acc, half.gyro)
+    first_restored = feed(restored, half.t, half.acc, half.gyro)
+    assert len(first_fresh) == len(first_restored) + 1  # no invented step before the first
+
+
+@pytest.mark.parametrize(
+    "bad", [None, [], {"forward": "x"}, {"sideways": [1.0]}, {"forward": [float("nan"), -1.0]}]
+)
+def test_malformed_stride_lengths_are_ignored(bad: object) -> None:
+    rhythm = Rhythm()
+    rhythm.load_usual_lengths(bad)
+    assert all(not q for q in rhythm.lengths.values())

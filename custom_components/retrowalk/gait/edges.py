@@ -94,6 +94,23 @@ class Rhythm:
         self.last_length = None
         self.closed = False
 
+    def usual_lengths(self) -> dict[str, list[float]]:
+        """JSON-safe recent stride lengths per direction (a person's strides outlive a restart)."""
+        return {str(d): [round(x, 3) for x in q] for d, q in self.lengths.items()}
+
+    def load_usual_lengths(self, state: object) -> None:
+        """Restore what usual_lengths() returned; anything malformed is ignored."""
+        if not isinstance(state, dict):
+            return
+        for name, values in state.items():
+            try:
+                direction = Direction(name)
+                lengths = [float(x) for x in values]
+            except (TypeError, ValueError):
+                continue
+            usable = [x for x in lengths if 0.0 < x < 10.0]  # also drops nan and inf
+            self.lengths[direction] = deque(usable[-_LENGTHS:], maxlen=_LENGTHS)
+
     def _half(self, length: float, direction: Direction) -> bool | None:
         """Whether a stride of `length` m is a half stride (None: no usual length yet)."""
         usual = self.lengths.get(direction, ())

@@ -62,6 +62,9 @@ _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in par
 # turns it by 10-15 degrees at most, a U-turn's two to four steps by 45-120 each.
 _TURNING = math.radians(45)
 _TURNING_MIN_LENGTH = 0.1  # m: a turning step still moves the foot; a swivel in place does not
+# s: a foot still this long was standing, not in a walking stance (0.4-0.8 s); only a stride from
+# standing can start a walk (data resuming mid-walk after a gap sees a stance's tail only).
+_STANDING = 1.0
 
 
 class FootDetector:
@@ -100,9 +103,8 @@ class FootDetector:
         self._last_emitted = -math.inf
         self._has_gyro: bool | None = None
         self._stance_start_t = 0.0
-        # Whether the data saw the whole stance the current stride lifted off from (not one it
-        # began in): only then can a stride be judged to have started a walk from standing.
-        self._stood_in_view = False
+        # How long (s) the data saw the foot still before the current stride lifted off.
+        self._stood_s = 0.0
         # The start of a segment, until its first stance shows how it began: "fresh", then
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
@@ -137,6 +139,7 @@ class FootDetector:
             "ref_axis": None if self._ref_axis is None else [float(v) for v in self._ref_axis],
             "axis": self.axis.state(),
             "calibration_quality": self.axis.quality,
+            "stride_lengths": self._rhythm.usual_lengths(),
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
@@ -144,6 +147,7 @@ class FootDetector:
         ref = state.get("ref_axis")
         self._ref_axis = None if ref is None else np.asarray(ref, dtype=np.float64)
         self.axis.load_state(state.get("axis", {}))
+        self._rhythm.load_usual_lengths(state.get("stride_lengths"))
 
     def feed(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> list[StepEvent]:
         """Consume contiguous uniform samples at fs; return two steps per finished stride."""
@@ -271,7 +275,7 @@ class FootDetector:
             self._pending = False
             return  # keep the stride's start and frame: the swing resumes
         self._pending = False
-        self._stood_in_view = self._stance_start > 0  # absolute 0 is the segment's first sample
+        self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
         a = self._row(max(self._stance_start, first_moving - span, self._base))
         b = self._row(first_moving)
@@ -351,7 +355,7 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
-        if self._stood_in_view and self._rhythm.leads_off(t_off, length, direction):
+        if self._stood_s >= _STANDING and self._rhythm.leads_off(t_off, length, direction):
             times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
         out.extend(
