@@ -23,7 +23,8 @@ ahead, or from a step behind to side by side. Hence:
   had not stepped before it, so it is one step, not two;
 - a walk that stops after this foot's full stride leaves the other foot a step behind; standing
   still, the feet end side by side, so the other foot made one closing step, counted once this
-  foot's stance has outlasted a walking stance (after a half stride this foot closed the feet).
+  foot has stood for a whole stride period (after a half stride this foot closed the feet).
+The usual stride length is kept per direction, from strides inside walks only.
 """
 
 from __future__ import annotations

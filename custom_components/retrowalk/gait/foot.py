@@ -3,7 +3,9 @@
 Each stride of the instrumented foot runs from the last sample of one stance to the first of the
 next. Its horizontal displacement (see zupt.py) gives the walking direction relative to the learned
 forward axis. The other foot is not seen, so every stride yields two steps: the instrumented foot's
-at its heel strike and the other foot's half a stride earlier.
+at its heel strike and the other foot's half a stride earlier; at the start and end of a walk the
+stride's length says whether the other foot stepped (see edges.py). A stride that turns the foot
+a lot is a turning step: short ones count inside a walk, and none is walking backwards.
 """
 
 from __future__ import annotations
