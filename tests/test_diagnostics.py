@@ -22,6 +22,11 @@ async def test_diagnostics_are_redacted_and_useful(
     entry = entry_for()
     await setup_entry(hass, entry)
     await walk(device, 20)
+    engine = entry.runtime_data.engine
+    assert engine.dropped == {"nonfinite": 0, "backwards": 0, "repeated": 0}
+    # A notification that repeats the last sample's time, then one from long ago.
+    t = engine._resampler.last_t
+    engine.process([t, t - 1.0], [[0.0, 0.0, 9.8]] * 2, [[0.0, 0.0, 0.0]] * 2)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     text = json.dumps(diagnostics)
     for secret in (ADDRESS, ADDRESS.lower(), NAME, ADDRESS.replace(":", "")):
@@ -31,5 +36,6 @@ async def test_diagnostics_are_redacted_and_useful(
     assert diagnostics["stream"]["samples"] > 1000
     assert diagnostics["decode_errors"]["length"] > 10
     assert diagnostics["protocol_errors"] == diagnostics["decode_errors"]
+    assert diagnostics["dropped_samples"] == {"nonfinite": 0, "backwards": 1, "repeated": 1}
     assert diagnostics["today"]["forward"] > 0
     assert diagnostics["entry"]["data"]["address"] == "**REDACTED**"

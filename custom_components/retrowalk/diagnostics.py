@@ -38,6 +38,8 @@ async def async_get_config_entry_diagnostics(
             "battery": connection.battery,
         },
         "stream": asdict(coordinator.stats),
+        # Samples the gait engine discarded: unusable values, time going backwards, repeats.
+        "dropped_samples": coordinator.engine.dropped,
         "decode_errors": dict(coordinator.decode_errors),
         "protocol_errors": dict(protocol.error_counts) if protocol else {},
         "calibration": coordinator.calibration_status,

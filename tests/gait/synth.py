@@ -53,23 +53,40 @@ def walk(
     mount: FloatArray = MOUNT,
     noise: float = 0.0,
     seed: int = 0,
+    lengths: list[float] | None = None,
+    turns: list[float] | None = None,
 ) -> Walk:
-    """Strides in the given directions ("forward", ...), still `lead` s before, `tail` after."""
+    """Strides in the given directions ("forward", ...), still `lead` s before, `tail` after.
+
+    `lengths` (m) overrides `length` per stride; `turns` (rad, + to the left) turns the foot
+    about the vertical during each stride's swing, and the stride travels along the heading
+    halfway through that turn, as on a curved path.
+    """
     n_total = round((lead + len(directions) * (swing + stance) - stance + tail) * fs)
     t = t0 + np.arange(n_total) / fs
     tau = t - t0
     a_world = np.zeros((n_total, 3))
     pitch = np.zeros(n_total)
     pitch_rate = np.zeros(n_total)
+    yaw = np.zeros(n_total)
+    yaw_rate = np.zeros(n_total)
+    heading = 0.0
     heel: list[float] = []
     for k, name in enumerate(directions):
         start = lead + k * (swing + stance)
         m = (tau >= start) & (tau < start + swing)
         u = (tau[m] - start) / swing
-        phi = ANGLES[name]
         w = 2 * math.pi
+        turn = turns[k] if turns else 0.0
+        phi = ANGLES[name] + heading + turn / 2
+        # The same smooth profile as the path: no rotation rate at either end of the swing.
+        yaw[m] = heading + turn * (u - np.sin(w * u) / w)
+        yaw_rate[m] = turn * (1 - np.cos(w * u)) / swing
+        yaw[tau >= start + swing] = heading + turn
+        heading += turn
+        stride_length = lengths[k] if lengths else length
         # s(u) = L (u - sin(2 pi u) / 2 pi): zero velocity and acceleration at both ends.
-        acc_path = length * w * np.sin(w * u) / swing**2
+        acc_path = stride_length * w * np.sin(w * u) / swing**2
         a_world[m, 0] = acc_path * math.cos(phi)
         a_world[m, 1] = acc_path * math.sin(phi)
         a_world[m, 2] = 0.12 * w**2 * np.cos(w * u) / swing**2  # lifts the foot and sets it down
@@ -80,9 +97,11 @@ def walk(
     acc = np.empty((n_total, 3))
     gyro = np.empty((n_total, 3))
     for i in range(n_total):
-        r_ws = rot("y", pitch[i]) @ mount
+        r_yaw = rot("z", yaw[i])
+        r_ws = r_yaw @ rot("y", pitch[i]) @ mount
         acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
-        gyro[i] = r_ws.T @ np.array([0.0, pitch_rate[i], 0.0])
+        omega = r_yaw @ np.array([0.0, pitch_rate[i], 0.0]) + np.array([0.0, 0.0, yaw_rate[i]])
+        gyro[i] = r_ws.T @ omega
     if noise:
         rng = np.random.default_rng(seed)
         acc += rng.normal(0, noise, acc.shape)

@@ -67,7 +67,8 @@ def test_columns_in_any_order_and_case(tmp_path: Path) -> None:
         ("t,ax,ay,az\n0,1,2,3\n0.01,1,x,3\n", BadValueError, ":3:"),
         ("t,ax,ay,az\n0,1,2,3\n0.01,1,2\n", BadValueError, ":3:"),
         ("t,ax,ay,az\n0,1,2,3\n0.01,1,nan,3\n", BadValueError, "non-finite"),
-        ("t,ax,ay,az\n0,1,2,3\n0.02,1,2,3\n0.01,1,2,3\n", TimeOrderError, "sample 3"),
+        ("t,ax,ay,az\n0,1,2,3\n0.02,1,2,3\n0.01,1,2,3\n", TimeOrderError, "backwards.*sample 3"),
+        ("t,ax,ay,az\n0,1,2,3\n0.02,1,2,3\n0.02,1,2,3\n0.01,1,2,3\n", TimeOrderError, "sample 4"),
         ("", EmptyRecordingError, "empty"),
         ("t,ax,ay,az\n", EmptyRecordingError, "no samples"),
     ],
@@ -82,6 +83,33 @@ def test_bad_recordings_raise_typed_errors(
     code, out, err = replay(str(path), "--placement", "foot")
     assert code == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_repeated_time_stamp_is_dropped_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("t,ax,ay,az\n0,1,2,3\n0.01,4,5,6\n0.01,7,8,9\n0.01,7,8,9\n0.02,1,2,3\n")
+    rec = read_recording(path)
+    assert rec.t.tolist() == [0, 0.01, 0.02] and rec.repeated == 2
+    assert rec.acc[1].tolist() == [4, 5, 6]  # the first sample with that time is kept
+
+
+def test_replay_of_a_file_with_one_repeated_time_stamp(
+    forward_then_back: Path, tmp_path: Path
+) -> None:
+    """A held-out recording was rejected outright for one repeated time stamp: now it counts."""
+    _, clean, _ = replay(str(forward_then_back), "--placement", "foot")
+    lines = forward_then_back.read_text().splitlines(keepends=True)
+    lines.insert(400, lines[400 - 1])  # sample 398 written twice, in the middle of a stride
+    dup = tmp_path / "dup.csv"
+    dup.write_text("".join(lines))
+    code, out, err = replay(str(dup), "--placement", "foot", "--calibrate-with", str(dup))
+    assert code == 0
+    assert out.splitlines()[-1] == json.dumps(
+        {"summary": {"forward": 12, "backward": 6, "left": 0, "right": 0}}
+    )
+    assert err.count("dropped 1 sample(s) repeating the previous sample's time") == 2
+    code, out, err = replay(str(dup), "--placement", "foot")
+    assert (code, out) == (0, clean)
 
 
 def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:

@@ -1,13 +1,15 @@
 """Steps of strides cut by a gap or by the end of the stream (gait/edges.py, foot detector)."""
 
 from collections import Counter
+import json
+import math
 import random
 
 import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.edges import LOADING, Rhythm
+from custom_components.retrowalk.gait.edges import HALF_STRIDE, LOADING, Rhythm
 from custom_components.retrowalk.virtual.model import (
     ScenarioStream,
     parse_scenario,
@@ -167,3 +169,142 @@ def test_trunk_keeps_the_walk_across_gaps(seed: int) -> None:
     # steps per gap were.
     lost = truth.total() - got.total()
     assert -2 <= lost <= gaps // 2, (got, truth, gaps)
+
+
+# -- the edges of a walk: from standing, to standing, and turning ---------------------------------
+
+L, R = Direction.LEFT, Direction.RIGHT
+
+
+def walked(direction: Direction = F, length: float = 1.3) -> Rhythm:
+    """Four whole strides of 1.3 m (period 1.0 s, stance 0.45 s), the last landing at t = 10."""
+    rhythm = Rhythm()
+    for k in range(4):
+        landing = 10.0 - (3 - k) * 1.0
+        rhythm.stride(landing - 0.55, landing, direction, length)
+    return rhythm
+
+
+def test_a_walk_stopping_after_a_whole_stride_gets_the_other_foots_closing_step() -> None:
+    rhythm = walked()
+    assert rhythm.stopped(10.9, 10.0, 10.0) == []  # still a walking stance
+    closing = rhythm.stopped(11.05, 10.0, 10.0)
+    assert [(s.t, s.direction, s.sensor_foot) for s in closing] == [
+        (pytest.approx(10.0 + 0.5 - LOADING), F, False)
+    ]
+    assert rhythm.stopped(12.0, 10.0, 10.0) == []  # once
+
+
+def test_no_closing_step_after_a_half_stride_or_a_stance_that_ended_no_stride() -> None:
+    rhythm = walked()
+    rhythm.stride(10.45, 11.0, F, 0.5 * 1.3)  # this foot closed the feet
+    assert rhythm.stopped(12.5, 11.0, 11.0) == []
+    assert walked().stopped(12.5, 10.7, 10.0) == []  # a stance that began after a fidget
+    assert walked(L).stopped(12.5, 10.0, 10.0) == []  # side-stepping feet never pass
+    unmeasured = walked()
+    unmeasured.stride(10.45, 11.0, F)
+    assert unmeasured.stopped(12.5, 11.0, 11.0) == []
+
+
+def test_a_half_stride_after_standing_leads_a_walk_off() -> None:
+    rhythm = walked()
+    half = (HALF_STRIDE - 0.1) * 1.3
+    assert not Rhythm().leads_off(20.0, half, F)  # no usual stride length to compare with
+    assert not rhythm.leads_off(10.5, half, F)  # mid-walk
+    assert rhythm.leads_off(20.0, half, F)
+    assert not rhythm.leads_off(20.0, 1.2, F)  # a whole stride: the other foot stepped first
+    assert not rhythm.leads_off(20.0, half, B)  # no backward strides seen yet
+    assert not walked(R).leads_off(20.0, half, R)
+
+
+def truth_matched(steps: list[StepEvent], truth: list[float], tol: float = 0.35) -> int:
+    """How many true step times have an engine step within tol s (each used once)."""
+    times = sorted(s.t for s in steps)
+    matched = 0
+    for t in truth:
+        near = [x for x in times if abs(x - t) <= tol]
+        if near:
+            times.remove(min(near, key=lambda x: abs(x - t)))
+            matched += 1
+    return matched
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_walks_from_standstill_count_their_first_and_last_steps(seed: int) -> None:
+    """The virtual wearer starts from standing (a half step) and stops with a closing step.
+
+    The first walk teaches the usual stride length; the 12- and 13-step walks after it must
+    come out step for step, whichever foot (instrumented or not) leads off and closes.
+    """
+    scenario = parse_scenario(
+        "stand:3s,forward:12,stand:3s,forward:12,stand:3s,forward:13,stand:4s"
+    )
+    stream = ScenarioStream(scenario, Placement.FOOT, seed=seed)
+    engine = GaitEngine(Placement.FOOT)
+    steps: list[StepEvent] = []
+    truth: list[float] = []
+    while not stream.finished:
+        chunk = stream.read(20)
+        steps += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
+        truth += [t for t, _ in chunk.steps]
+    steps += engine.flush().steps
+    walks = np.split(np.array(truth), np.flatnonzero(np.diff(truth) > 2.0) + 1)
+    assert [len(w) for w in walks] == [12, 12, 13]
+    for w in walks[1:]:
+        inside = [s for s in steps if w[0] - 1.0 <= s.t <= w[-1] + 1.0]
+        assert len(inside) == len(w)
+        assert truth_matched(inside, [w[0], w[-1]]) == 2  # the first and the last step
+
+
+def test_u_turn_steps_count_and_none_is_backward() -> None:
+    # Five strides, a U-turn in two turning strides (a short pivot, then a step around that
+    # swings the foot behind the heading it lifted off with), five strides back.
+    names = ["forward"] * 5 + ["forward", "left"] + ["forward"] * 5
+    turns = [0.0] * 5 + [0.4 * math.pi, 0.6 * math.pi] + [0.0] * 5
+    lengths = [1.3] * 5 + [0.15, 0.3] + [1.3] * 5
+    w = walk(names, turns=turns, lengths=lengths, tail=3.0)
+    engine = GaitEngine(Placement.FOOT)
+    steps = feed(engine, w.t, w.acc, w.gyro) + list(engine.flush().steps)
+    assert len(steps) == 2 * len(names) + 1  # and the other foot closing up at the end
+    assert B not in {s.direction for s in steps}
+    turning = [s for s in steps if w.heel_strikes[4] + 0.1 < s.t < w.heel_strikes[6] + 0.1]
+    assert len(turning) == 4 and all(s.confidence < 0.8 for s in turning)
+    # A turn is no gait cycle: neither its strides nor the first one after it get a speed (timed
+    # from a turning step's short swing, that speed came out about twice too high); the next do.
+    landings = [s for s in steps if s.sensor_foot]
+    assert [s.speed_m_s is None for s in landings[5:9]] == [True, True, True, False]
+    assert all(s.stride_length_m is not None for s in landings[5:9])
+
+
+def test_a_turn_while_walking_backwards_stays_backward() -> None:
+    names = ["forward"] * 8 + ["backward"] * 4 + ["backward", "backward"] + ["backward"] * 2
+    turns = [0.0] * 12 + [0.3 * math.pi, 0.3 * math.pi] + [0.0] * 2
+    w = walk(names, turns=turns, lengths=[1.3] * 12 + [0.4, 0.4] + [1.3] * 2)
+    engine = GaitEngine(Placement.FOOT)
+    steps = feed(engine, w.t, w.acc, w.gyro)
+    assert [str(s.direction) for s in steps if s.sensor_foot] == names
+
+
+def test_the_usual_stride_lengths_outlive_a_restart() -> None:
+    engine = GaitEngine(Placement.FOOT)
+    w = walk(["forward"] * 6, tail=2.0)
+    feed(engine, w.t, w.acc, w.gyro)
+    state = engine.to_dict()
+    lengths = state["detector"]["stride_lengths"]["forward"]
+    assert len(lengths) == 5 and all(1.1 < x < 1.5 for x in lengths)  # inside the walk only
+    # A restarted engine knows a half stride from standing when it sees one.
+    half = walk(["forward"] * 4, lengths=[0.6, 1.3, 1.3, 1.3], t0=500.0, tail=2.0)
+    fresh = GaitEngine(Placement.FOOT)
+    restored = GaitEngine.from_dict(json.loads(json.dumps(state)))
+    first_fresh = feed(fresh, half.t, half.acc, half.gyro)
+    first_restored = feed(restored, half.t, half.acc, half.gyro)
+    assert len(first_fresh) == len(first_restored) + 1  # no invented step before the first
+
+
+@pytest.mark.parametrize(
+    "bad", [None, [], {"forward": "x"}, {"sideways": [1.0]}, {"forward": [float("nan"), -1.0]}]
+)
+def test_malformed_stride_lengths_are_ignored(bad: object) -> None:
+    rhythm = Rhythm()
+    rhythm.load_usual_lengths(bad)
+    assert all(not q for q in rhythm.lengths.values())

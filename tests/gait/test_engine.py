@@ -114,7 +114,33 @@ def test_time_going_backwards_is_dropped_and_counted() -> None:
         if i == 600:  # a stale batch arrives late
             steps += engine.process(w.t[500:520], w.acc[500:520], w.gyro[500:520]).steps
     assert engine.dropped_backwards == 20
+    assert engine.dropped_repeated == 0
     assert steps == clean
+
+
+def test_a_repeated_time_stamp_is_dropped_and_counted_apart_from_late_samples(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    w = walk(MIXED)
+    clean, _ = run(GaitEngine(Placement.FOOT), w)
+    # Sample 300 sent twice, sample 700 stamped with sample 699's time, and twice a small batch
+    # repeating the last sample and then sending a stale one from long before.
+    order = np.concatenate((np.arange(301), np.arange(300, len(w.t))))
+    t, acc, gyro = w.t[order], w.acc[order], w.gyro[order]
+    t[701] = t[700]
+    engine = GaitEngine(Placement.FOOT)
+    steps: list[StepEvent] = []
+    with caplog.at_level("DEBUG", logger="custom_components.retrowalk.gait.engine"):
+        for i in range(0, len(t), 20):
+            steps += engine.process(t[i : i + 20], acc[i : i + 20], gyro[i : i + 20]).steps
+            if i in (900, 1000):
+                late = [i + 19, 5]
+                steps += engine.process(np.array([t[i + 19], w.t[5]]), acc[late], gyro[late]).steps
+    assert engine.dropped == {"nonfinite": 0, "backwards": 2, "repeated": 2 + 2}
+    assert len(steps) == len(clean)
+    assert [s.direction for s in steps] == [s.direction for s in clean]
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "backwards" in warnings[0].getMessage()  # once, not per batch
 
 
 def test_non_finite_rows_are_dropped() -> None:
@@ -151,7 +177,8 @@ def test_bouts_cadence_and_walking_flag() -> None:
     bouts = [b for u in updates for b in u.bouts]
     assert len(bouts) == 1
     bout = bouts[0]
-    assert bout.steps == 16 and bout.direction == Direction.FORWARD
+    # Every stride is a whole one, the last too: the other foot then closes up (gait/edges.py).
+    assert bout.steps == 16 + 1 and bout.direction == Direction.FORWARD
     assert bout.start == steps[0].t and bout.end == steps[-1].t
     cadences = [u.cadence for u in updates if u.cadence is not None]
     # One stride every 1.15 s is 2 / 1.15 * 60 steps per minute.
@@ -177,8 +204,9 @@ def test_short_walk_counted_from_first_step_and_promptly() -> None:
         now = float(w.t[min(i + 19, len(w.t) - 1)])
         new = engine.process(w.t[i : i + 20], w.acc[i : i + 20], w.gyro[i : i + 20]).steps
         reported.extend((now, s) for s in new)
-    assert len(reported) == 6
+    assert len(reported) == 6 + 1  # three whole strides, and the other foot closing up
     assert reported[0][1].t < w.heel_strikes[0]
+    assert not reported[-1][1].sensor_foot and reported[-1][1].t > w.heel_strikes[-1]
     assert max(at - s.t for at, s in reported) <= 1.5
 
 

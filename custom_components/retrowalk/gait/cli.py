@@ -46,6 +46,13 @@ def replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the replay command; RecordingError propagates to main()."""
     rec = read_recording(args.recording)
     calibration = read_recording(args.calibrate_with) if args.calibrate_with else None
+    for name, r in ((args.recording, rec), (args.calibrate_with, calibration)):
+        if r is not None and r.repeated:
+            print(
+                f"warning: {name}: dropped {r.repeated} sample(s) repeating the previous"
+                " sample's time",
+                file=err,
+            )
     engine = GaitEngine(Placement(args.placement))
     if calibration is not None:
         engine.start_calibration(steps=2**31 - 1)

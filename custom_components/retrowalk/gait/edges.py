@@ -1,4 +1,4 @@
-"""Which steps a foot sensor saw when its data stops or starts in the middle of a stride.
+"""Which steps a foot sensor saw when its data, or the walk itself, starts or stops.
 
 The foot detector confirms steps from whole strides (stance to stance), so a gap that cuts a
 stride would lose steps that happened while the data was flowing. The gait cycle says when they
@@ -14,6 +14,17 @@ about 10 % of the cycle (Perry's gait phases). Hence, with hs the detected landi
   estimated from the lift-off and the usual stance length).
 The rhythm (stride period, stance length, direction) comes from the strides just before; a step
 is only claimed at an edge while the walk is steady, so a pause is never mistaken for walking.
+
+A walk from standing to standing has edges of its own. This foot's stride spans the other foot's
+step before it and its own (it travels from a step behind the other foot to a step ahead), so a
+stride of about half the usual length starts or ends a walk: from feet side by side to a step
+ahead, or from a step behind to side by side. Hence:
+- the first stride after standing still that is a half stride led the walk off: the other foot
+  had not stepped before it, so it is one step, not two;
+- a walk that stops after this foot's full stride leaves the other foot a step behind; standing
+  still, the feet end side by side, so the other foot made one closing step, counted once this
+  foot has stood for a whole stride period (after a half stride this foot closed the feet).
+The usual stride length is kept per direction, from strides inside walks only.
 """
 
 from __future__ import annotations
@@ -32,6 +43,13 @@ LOADING = 0.1  # first contact to foot flat, as a fraction of the gait cycle
 _STANCE = 0.45  # foot flat to lift-off, as a fraction of the cycle, until strides measure it
 _LONG_STANCE = 1.5  # a stance this many times the usual one means the walk has stopped
 EDGE_CONFIDENCE = 0.6  # cap: an edge step's direction is inferred from a partial stride
+_LENGTHS = 9  # strides whose median is the usual stride length
+# Side-stepping feet never pass each other: every stride of either foot is one step.
+_SIDEWAYS = (Direction.LEFT, Direction.RIGHT)
+# A half stride is about 0.5 of the usual one (a first step from standing is often shorter
+# still); a stride beyond 0.6 took this foot clearly past the other, by more than about half a
+# foot's length, which a standing person closes.
+HALF_STRIDE = 0.6
 
 
 @dataclass(slots=True)
@@ -43,17 +61,27 @@ class Rhythm:
     last_heel_strike: float | None = None
     direction: Direction | None = None
     linked: bool = False  # the last heel strike and the next one are in the same segment
+    # Per direction: people step shorter backwards and sideways than forwards.
+    lengths: dict[Direction, deque[float]] = field(default_factory=dict)
+    last_length: float | None = None  # m, of the stride that ended at last_heel_strike
+    closed: bool = False  # the walk's edge after last_heel_strike was already judged
 
-    def stride(self, toe_off: float, heel_strike: float, direction: Direction) -> None:
+    def stride(
+        self, toe_off: float, heel_strike: float, direction: Direction, length: float | None = None
+    ) -> None:
         """Record a counted stride that lifted off at toe_off and landed at heel_strike."""
         last = self.last_heel_strike
         if self.linked and last is not None and 0.0 < heel_strike - last <= _MAX_PERIOD:
             self.periods.append(heel_strike - last)
             if last <= toe_off:
                 self.stances.append(toe_off - last)
+            if length is not None:  # only strides inside a walk: starts are halves
+                self.lengths.setdefault(direction, deque(maxlen=_LENGTHS)).append(length)
         self.last_heel_strike = heel_strike
         self.direction = direction
         self.linked = True
+        self.last_length = length
+        self.closed = False
 
     def gap(self) -> None:
         """The data stopped: the next stride's interval to the last one is no period."""
@@ -64,6 +92,67 @@ class Rhythm:
         self.last_heel_strike = heel_strike
         self.direction = direction
         self.linked = True
+        self.last_length = None
+        self.closed = False
+
+    def usual_lengths(self) -> dict[str, list[float]]:
+        """JSON-safe recent stride lengths per direction (a person's strides outlive a restart)."""
+        return {str(d): [round(x, 3) for x in q] for d, q in self.lengths.items()}
+
+    def load_usual_lengths(self, state: object) -> None:
+        """Restore what usual_lengths() returned; anything malformed is ignored."""
+        if not isinstance(state, dict):
+            return
+        for name, values in state.items():
+            try:
+                direction = Direction(name)
+                lengths = [float(x) for x in values]
+            except (TypeError, ValueError):
+                continue
+            usable = [x for x in lengths if 0.0 < x < 10.0]  # also drops nan and inf
+            self.lengths[direction] = deque(usable[-_LENGTHS:], maxlen=_LENGTHS)
+
+    def _half(self, length: float, direction: Direction) -> bool | None:
+        """Whether a stride of `length` m is a half stride (None: no usual length yet)."""
+        usual = self.lengths.get(direction, ())
+        if len(usual) < 2:
+            return None
+        return length < HALF_STRIDE * statistics.median(usual)
+
+    def leads_off(self, toe_off: float, length: float, direction: Direction) -> bool:
+        """Whether a stride lifting off at toe_off began a walk with this foot's step.
+
+        True only for a half stride after standing still, with a usual length to compare it to.
+        """
+        last = self.last_heel_strike
+        if (last is not None and toe_off - last <= _MAX_PERIOD) or direction in _SIDEWAYS:
+            return False  # the walk was going on, or no feet passing each other
+        return self._half(length, direction) is True
+
+    def stopped(self, now: float, stance_start: float, after: float) -> list[StepEvent]:
+        """The other foot's closing step once a walk stopped after this foot's whole stride.
+
+        This foot has stood since `stance_start` until `now`; `after` as in before_gap().
+        """
+        period, last, direction = self.period, self.last_heel_strike, self.direction
+        if (
+            self.closed
+            or period is None
+            or last is None
+            or direction is None
+            or self.last_length is None
+            or stance_start != last
+            or direction in _SIDEWAYS
+            # Standing on this foot for a whole stride period (stance alone varies with the
+            # direction and pace of the walk) means the walk stopped.
+            or now - last <= max(_LONG_STANCE * self._stance(period), period)
+        ):
+            return []
+        self.closed = True
+        if self._half(self.last_length, direction) is not False:
+            return []  # this foot's half stride closed the feet (or nothing to compare it to)
+        t = max(last + (0.5 - LOADING) * period, after + 1e-3)
+        return [StepEvent(t=t, direction=direction, confidence=EDGE_CONFIDENCE, sensor_foot=False)]
 
     def _stance(self, period: float) -> float:
         return statistics.median(self.stances) if self.stances else _STANCE * period
@@ -88,6 +177,7 @@ class Rhythm:
             stance_start != last or end - last > _LONG_STANCE * self._stance(period)
         ):
             return []  # a stance that ended no counted stride, or outlasted a stride's: a pause
+        self.closed = True  # whatever follows the gap is judged on its own
         # The other foot's landing, then (once this foot is in the air) this foot's own.
         phases = (0.5 - LOADING,) if stance_start is not None else (0.5 - LOADING, 1.0 - LOADING)
         out: list[StepEvent] = []

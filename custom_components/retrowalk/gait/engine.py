@@ -1,7 +1,8 @@
 """The streaming gait engine: raw IMU batches in, steps, bouts and cadence out.
 
 Pipeline per process() call: validate shapes; drop rows with NaN/inf and samples not later than
-every earlier one (counted, never fatal); resample linearly onto the detector's uniform grid
+every earlier one (counted by kind, logged, never fatal: a repeated timestamp is a duplicated
+sample, an earlier one a late or stale sample); resample linearly onto the detector's uniform grid
 (resample.py), splitting at holes longer than MAX_GAP_S and resetting the detector there, so no
 stride is ever integrated across missing data; feed the detector for the placement (detector.py);
 group its steps into bouts and cadence on sample time (bouts.py). Everything is vectorised per
@@ -11,6 +12,7 @@ batch; per-sample Python loops would not reach 100k samples/s at 20-sample batch
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import logging
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,8 @@ from .bouts import BoutTracker
 from .detector import CALIBRATION_QUALITY_KEY, Detector, make_detector
 from .resample import Resampler
 from .types import Bout, CalibrationState, Direction, Placement, StepEvent
+
+_LOGGER = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 STATE_VERSION = 1
@@ -57,7 +61,8 @@ class GaitEngine:
         self._backup: dict[str, Any] | None = None
         self._has_gyro: bool | None = None
         self.dropped_nonfinite = 0
-        self.dropped_backwards = 0
+        self.dropped_backwards = 0  # earlier than a sample already seen
+        self.dropped_repeated = 0  # the same time as the sample before
         if state is not None:
             self._load(state)
 
@@ -121,6 +126,15 @@ class GaitEngine:
             gap_s=0.0,
         )
 
+    @property
+    def dropped(self) -> dict[str, int]:
+        """Samples discarded so far, by reason (for diagnostics)."""
+        return {
+            "nonfinite": self.dropped_nonfinite,
+            "backwards": self.dropped_backwards,
+            "repeated": self.dropped_repeated,
+        }
+
     def _in_order(self, t: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray, bool]:
         """Drop samples not later than every sample before them; detect a restarted clock."""
         if len(t) == 0:
@@ -132,14 +146,29 @@ class GaitEngine:
             last = None
         if (last is None or t[0] > last) and (len(t) == 1 or bool((np.diff(t) > 0).all())):
             return t, x, restarted
-        before = np.maximum.accumulate(t)
-        keep = np.empty(len(t), dtype=bool)
-        keep[0] = last is None or t[0] > last
-        keep[1:] = t[1:] > np.maximum(before[:-1], -np.inf if last is None else last)
-        if not keep.all():
-            self.dropped_backwards += int(len(keep) - np.count_nonzero(keep))
-            t, x = t[keep], x[keep]
-        return t, x, restarted
+        # The latest time seen before each sample; a sample must be later than it.
+        latest = np.empty(len(t))
+        latest[0] = -np.inf if last is None else last
+        np.maximum.accumulate(np.maximum(t[:-1], latest[0]), out=latest[1:])
+        keep = t > latest
+        # Equal to the latest time: a second sample stamped with the same time (sent twice, or a
+        # clock too coarse to tell them apart), harmless to drop; earlier: a late or stale sample.
+        repeated = int(np.count_nonzero(t == latest))
+        backwards = len(t) - int(np.count_nonzero(keep)) - repeated
+        if repeated:
+            self.dropped_repeated += repeated
+            _LOGGER.debug("Dropped %d samples repeating the previous time stamp", repeated)
+        if backwards:
+            log = _LOGGER.warning if self.dropped_backwards == 0 else _LOGGER.debug
+            self.dropped_backwards += backwards
+            log(
+                "Dropped %d samples older than t=%.3f s already seen (time went backwards; "
+                "%d so far, counted in diagnostics)",
+                backwards,
+                max(float(latest[-1]), float(t[-1])),
+                self.dropped_backwards,
+            )
+        return t[keep], x[keep], restarted
 
     def _finish(self, steps: list[StepEvent], ended: list[Bout], gap_s: float) -> EngineUpdate:
         if self._calibration.active and steps:

@@ -3,7 +3,9 @@
 Each stride of the instrumented foot runs from the last sample of one stance to the first of the
 next. Its horizontal displacement (see zupt.py) gives the walking direction relative to the learned
 forward axis. The other foot is not seen, so every stride yields two steps: the instrumented foot's
-at its heel strike and the other foot's half a stride earlier.
+at its heel strike and the other foot's half a stride earlier; at the start and end of a walk the
+stride's length says whether the other foot stepped (see edges.py). A stride that turns the foot
+a lot is a turning step: short ones count inside a walk, and none is walking backwards.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy.typing as npt
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, measure
-from .types import Placement, StepEvent
+from .types import Direction, Placement, StepEvent
 from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
 
 FloatArray = npt.NDArray[np.float64]
@@ -59,6 +61,13 @@ _PAUSE_IN_SWING = 0.15  # s
 _MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
+# A stride that turns the foot this much about the vertical is a turning step: straight walking
+# turns it by 10-15 degrees at most, a U-turn's two to four steps by 45-120 each.
+_TURNING = math.radians(45)
+_TURNING_MIN_LENGTH = 0.1  # m: a turning step still moves the foot; a swivel in place does not
+# s: a foot still this long was standing, not in a walking stance (0.4-0.8 s); only a stride from
+# standing can start a walk (data resuming mid-walk after a gap sees a stance's tail only).
+_STANDING = 1.0
 # The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than
 # this, the foot is making a new stride, and its held predecessor is let go (delays stay bounded).
 _GLIDE_REST = 0.5  # s
@@ -81,6 +90,7 @@ class _Held:
     frame: FloatArray
     ref_axis: FloatArray  # the frame's yaw reference
     left: int | None = None  # where the motion resumed after a too-short stance
+    timed: bool = True  # False for a turning step: no speed, and none for the stride after it
 
 
 class FootDetector:
@@ -121,6 +131,8 @@ class FootDetector:
         self._last_emitted = -math.inf
         self._has_gyro: bool | None = None
         self._stance_start_t = 0.0
+        # How long (s) the data saw the foot still before the current stride lifted off.
+        self._stood_s = 0.0
         # The start of a segment, until its first stance shows how it began: "fresh", then
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
@@ -157,6 +169,7 @@ class FootDetector:
             "ref_axis": None if self._ref_axis is None else [float(v) for v in self._ref_axis],
             "axis": self.axis.state(),
             "calibration_quality": self.axis.quality,
+            "stride_lengths": self._rhythm.usual_lengths(),
         }
 
     def load_state(self, state: dict[str, Any]) -> None:
@@ -164,6 +177,7 @@ class FootDetector:
         ref = state.get("ref_axis")
         self._ref_axis = None if ref is None else np.asarray(ref, dtype=np.float64)
         self.axis.load_state(state.get("axis", {}))
+        self._rhythm.load_usual_lengths(state.get("stride_lengths"))
 
     def feed(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> list[StepEvent]:
         """Consume contiguous uniform samples at fs; return two steps per finished stride."""
@@ -199,6 +213,13 @@ class FootDetector:
             and end - self._head_landing >= _GRAVITY_SAMPLES * self.fs
         ):
             self._resolve_head(end, th, events)
+        if self._in_stance:
+            closing = self._rhythm.stopped(
+                float(self._t[self._n - 1]), self._stance_start_t, self._last_emitted
+            )
+            if closing:
+                events += closing
+                self._last_emitted = closing[-1].t
         if self._head == "fresh" and end > th.max_duration * self.fs:
             self._head = None  # no stance for that long: whatever began the segment was no stride
         if (
@@ -301,6 +322,7 @@ class FootDetector:
             self._pending = False
             return  # keep the stride's start and frame: the swing resumes
         self._pending = False
+        self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
         a = self._row(max(self._stance_start, first_moving - span, self._base))
         b = self._row(first_moving)
@@ -343,21 +365,33 @@ class FootDetector:
             return False
         disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
         length = math.hypot(float(disp[0]), float(disp[1]))
-        if length < th.min_length:
+        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
+        # and lands near where it was. Its turn, not its length, tells it from a weight shift,
+        # as long as it is part of a walk: a lone twist of the foot while standing is not a step.
+        turning = abs(turn) >= _TURNING
+        walk = self._rhythm.recent_direction(t_off)
+        short_ok = turning and walk is not None
+        if length < (_TURNING_MIN_LENGTH if short_ok else th.min_length):
             return False
         # Judged against the foot's heading at toe-off (what the UCI reference does, and better
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
+        if turning and direction is Direction.BACKWARD:
+            # Turning on the spot can swing the foot behind the heading it lifted off with, but a
+            # turn is not walking backwards: the step goes the way the walk it belongs to went.
+            direction = walk or Direction.FORWARD
+            confidence = EDGE_CONFIDENCE
         certainty = max(0.2, 1.0 - abs(turn) / math.pi)
         if gyro is None:
             # Gravity leaking in while the foot pitches can outweigh a slow stride's true
             # displacement and flip it (about 1 stride in 5 on the UCI runs): never be sure.
             certainty *= 0.4
         confidence = 0.5 + (confidence - 0.5) * certainty
-        self.axis.observe(angle, min(1.0, length))
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        if not turning:  # a turning step's angle says nothing about which way the sensor faces
+            self.axis.observe(angle, min(1.0, length))
         prev = self._last_heel_strike
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
@@ -368,6 +402,8 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
+        if self._stood_s >= _STANDING and self._rhythm.leads_off(t_off, length, direction):
+            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
         out += self._release()  # a stride held before this one is complete
         out.extend(
@@ -376,10 +412,11 @@ class FootDetector:
         )
         if gyro is not None:
             # The landing (last) carries the stride.
-            self._hold(out.pop(), a, b, disp, self._frame, self._ref_axis)
+            self._hold(out.pop(), a, b, disp, self._frame, self._ref_axis, cycle=not turning)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
-        self._rhythm.stride(t_off, t_hs, direction)
+        # A turning step's length is no measure of the walk's strides.
+        self._rhythm.stride(t_off, t_hs, direction, None if turning else length)
         return True
 
     def _hold(
@@ -390,10 +427,19 @@ class FootDetector:
         disp: FloatArray,
         frame: FloatArray,
         ref_axis: FloatArray,
+        *,
+        cycle: bool,
     ) -> None:
-        """Measure the stride of rows a..b and hold its landing step (see _Held)."""
+        """Measure the stride of rows a..b and hold its landing step (see _Held).
+
+        A turning step (`cycle` False) is no gait cycle of a walk in one direction: neither it nor
+        the stride after it gets a speed, as after standing (timed from the turn's short swing,
+        the first stride after a U-turn came out at twice its speed on a UCI check run).
+        """
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
-        stride_time = self._clock.land(0.5 * (t_off + t_hs))
+        stride_time = self._clock.land(0.5 * (t_off + t_hs)) if cycle else None
+        if not cycle:
+            self._clock.clear()
         m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
         step = replace(
             landing,
@@ -401,7 +447,7 @@ class FootDetector:
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
         )
         # Only the step carrying the length waits; the other foot's has left already.
-        self._held = _Held(step, self._base + a, frame, ref_axis)
+        self._held = _Held(step, self._base + a, frame, ref_axis, timed=cycle)
 
     def _release(self) -> list[StepEvent]:
         held, self._held = self._held, None
@@ -418,7 +464,8 @@ class FootDetector:
         disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
-        stride_time = self._clock.reland(0.5 * float(self._t[a] + self._t[b - 1]))
+        mid_swing = 0.5 * float(self._t[a] + self._t[b - 1])
+        stride_time = self._clock.reland(mid_swing) if held.timed else None
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(
             step,

@@ -1,4 +1,9 @@
-"""Recording CSV files: header t,ax,ay,az[,gx,gy,gz]; seconds, m/s^2 with gravity, rad/s."""
+"""Recording CSV files: header t,ax,ay,az[,gx,gy,gz]; seconds, m/s^2 with gravity, rad/s.
+
+Time must increase. A sample stamped with the same time as the one before it is dropped and
+counted (loggers duplicate samples, or stamp them with a clock too coarse to tell them apart);
+time going backwards means the file is out of order or spliced, and is an error.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ class BadValueError(RecordingError):
 
 
 class TimeOrderError(RecordingError):
-    """Time does not strictly increase."""
+    """Time goes backwards."""
 
 
 class EmptyRecordingError(RecordingError):
@@ -42,6 +47,7 @@ class Recording:
     t: FloatArray  # (N,) seconds, strictly increasing
     acc: FloatArray  # (N, 3) m/s^2 including gravity
     gyro: FloatArray | None  # (N, 3) rad/s
+    repeated: int = 0  # samples dropped because they repeated the previous sample's time
 
     def __len__(self) -> int:
         return len(self.t)
@@ -86,14 +92,17 @@ def read_recording(path: str | Path) -> Recording:
         raise EmptyRecordingError(f"{path}: no samples after the header")
     data = data[:count]
     t = data[:, 0]
-    back = np.flatnonzero(np.diff(t) <= 0)
+    step = np.diff(t)
+    back = np.flatnonzero(step < 0)
     if len(back):
         i = int(back[0]) + 1
         raise TimeOrderError(
-            f"{path}: time does not increase at sample {i + 1} (t={t[i]:g} after {t[i - 1]:g})"
+            f"{path}: time goes backwards at sample {i + 1} (t={t[i]:g} after {t[i - 1]:g})"
         )
+    keep = np.concatenate(([True], step > 0))
+    data = data[keep]
     gyro = data[:, 4:7].copy() if present_gyro else None
-    return Recording(t.copy(), data[:, 1:4].copy(), gyro)
+    return Recording(data[:, 0].copy(), data[:, 1:4].copy(), gyro, len(keep) - len(data))
 
 
 def write_recording(path: str | Path, rec: Recording) -> None:
