@@ -94,3 +94,14 @@ def test_round_trip() -> None:
 def test_malformed_data_raises(bad: dict[str, object]) -> None:
     with pytest.raises((KeyError, ValueError)):
         Ledger.from_dict(bad)
+
+
+def test_declared_backward_steps_are_counted_apart_and_saved() -> None:
+    ledger = Ledger.new(date(2026, 3, 1))
+    ledger.add_steps([(at(1, 9), F), (at(1, 9), F), (at(1, 9), B)], declared=[True, False, False])
+    assert (ledger.today.forward, ledger.today.backward) == (2, 1)  # the engine's counts stay
+    assert ledger.today.declared_backward == 1
+    assert ledger.lifetime.declared_backward == 1
+    restored = Ledger.from_dict(ledger.to_dict())
+    assert restored.today.declared_backward == 1
+    assert DayTotals.from_dict({"day": "2026-03-01"}).declared_backward == 0

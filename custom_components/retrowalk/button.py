@@ -1,4 +1,4 @@
-"""Buttons: start a calibration walk, snooze nudges."""
+"""Buttons: start a calibration walk, a backward walk test or session; snooze nudges."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +31,18 @@ BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         needs_connection=True,
         press_fn=lambda c: c.async_start_calibration(),
+    ),
+    RetrowalkButtonDescription(
+        key="backward_walk_test",
+        translation_key="backward_walk_test",
+        needs_connection=True,
+        press_fn=lambda c: c.async_start_walk_test(),
+    ),
+    RetrowalkButtonDescription(
+        key="backward_session",
+        translation_key="backward_session",
+        needs_connection=True,
+        press_fn=lambda c: c.async_start_session(),
     ),
     RetrowalkButtonDescription(
         key="snooze",

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 import logging
 import time as monotonic_clock
@@ -12,6 +12,7 @@ from homeassistant.components import bluetooth
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
     async_call_later,
@@ -28,8 +29,10 @@ from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
+from .session import Session, SessionResult, counts_declared
 from .settings import Settings
 from .storage import RetrowalkStore
+from .walktest import HISTORY, WalkTestResult, WalkTest
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ BACKUP_EVERY = timedelta(hours=1)
 # A reconnect restarts the device timeline; the engine must see a gap, never time going back.
 MIN_RECONNECT_GAP = 1.0
 STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
+# Event types of the backward walking event entity.
+BACKWARD_WALK_TEST = "backward_walk_test"
+BACKWARD_SESSION = "backward_session"
 
 
 def _walks_to_dict(walks: dict[Direction, Bout]) -> dict[str, dict[str, Any]]:
@@ -70,6 +76,27 @@ def _walks_from_dict(data: Any) -> dict[Direction, Bout]:
             continue
         walks[bout.direction] = bout
     return walks
+
+
+def _tests_from_list(data: Any) -> list[WalkTestResult]:
+    """Walk test history from the store; a malformed result is skipped (logged)."""
+    tests: list[WalkTestResult] = []
+    for raw in data if isinstance(data, list) else ():
+        try:
+            tests.append(WalkTestResult.from_dict(raw))
+        except (KeyError, ValueError, TypeError, AttributeError) as err:
+            _LOGGER.warning("Ignoring a malformed walk test result in the store: %r", err)
+    return tests[-HISTORY:]
+
+
+def _session_from_dict(data: Any) -> SessionResult | None:
+    if data is None:
+        return None
+    try:
+        return SessionResult.from_dict(data)
+    except (KeyError, ValueError, TypeError, AttributeError) as err:
+        _LOGGER.warning("Ignoring a malformed backward session in the store: %r", err)
+        return None
 
 
 @dataclass(slots=True)
@@ -103,6 +130,13 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.stats = StreamStats()
         # The last walking bout with measured strides, per direction (foot/shank with a gyro).
         self.last_walk: dict[Direction, Bout] = {}
+        # The guided 3-metre backward walk test: the running one and the results so far.
+        self.walk_test: WalkTest | None = None
+        self.walk_tests: list[WalkTestResult] = []
+        # A backward walk session the user started, and the last one that ended.
+        self.session: Session | None = None
+        self.last_session: SessionResult | None = None
+        self._result_listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self.decode_errors: Counter[str] = Counter()
         self.walking = False
         self.direction: Direction | None = None
@@ -153,6 +187,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             walks = _walks_from_dict(data.get("last_walk"))
         self.ledger, self.nudges, self.engine = ledger, nudges, engine
         self.last_walk = walks
+        self.walk_tests = _tests_from_list(data.get("walk_tests"))
+        self.last_session = _session_from_dict(data.get("last_session"))
         if seen := data.get("last_seen"):
             self.last_seen = datetime.fromisoformat(seen)
 
@@ -165,6 +201,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             "placement": str(self.settings.placement),
             "last_seen": self.last_seen.isoformat(),
             "last_walk": _walks_to_dict(self.last_walk),
+            "walk_tests": [t.to_dict() for t in self.walk_tests],
+            "last_session": None if self.last_session is None else self.last_session.to_dict(),
         }
 
     @callback
@@ -222,8 +260,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
                 (now - timedelta(seconds=max(0.0, last_t - step.t)), step.direction)
                 for step in update.steps
             ]
-            self.stats.steps += self.ledger.add_steps(steps)
+            declared = self.session.declared(update.steps) if self.session else None
+            self.stats.steps += self.ledger.add_steps(steps, declared=declared)
             self.store.schedule_save(self.snapshot)
+        self._async_follow_test_and_session(update)
         self._note_walking(now, update)
         started_or_stopped = update.walking != self.walking
         self.walking, self.direction, self.cadence = (
@@ -239,6 +279,15 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self._async_push_now()
         elif update.steps:
             self._async_push_soon()
+
+    def _async_follow_test_and_session(self, update: EngineUpdate) -> None:
+        """Feed the running walk test and session the new steps on the sample clock."""
+        if self._last_t is None:
+            return
+        if self.walk_test and (result := self.walk_test.update(self._last_t, update.steps)):
+            self._async_walk_test_done(result)
+        if self.session and (done := self.session.update(self._last_t, update.steps)):
+            self._async_session_done(done)
 
     def _note_walking(self, now: datetime, update: EngineUpdate) -> None:
         """Tell the nudge policy which steps belong to which bout: only a walk ends sitting."""
@@ -309,6 +358,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             # The stream ended: steps the engine still held are counted, the bout is closed.
             self._async_apply(self.engine.flush())
             self.walking, self.direction, self.cadence = False, None, None
+            if self.walk_test and (result := self.walk_test.disconnected()):
+                self._async_walk_test_done(result)
+            if self.session:
+                self._async_session_done(self.session.end())
         self._async_push_now()
 
     # --- clocks -----------------------------------------------------------------------------
@@ -384,7 +437,66 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self._nudge_listeners.append(listener)
         return lambda: self._nudge_listeners.remove(listener)
 
+    @callback
+    def async_add_result_listener(
+        self, listener: Callable[[str, dict[str, Any]], None]
+    ) -> CALLBACK_TYPE:
+        """Subscribe to walk test and session results (the backward walking event entity)."""
+        self._result_listeners.append(listener)
+        return lambda: self._result_listeners.remove(listener)
+
+    @callback
+    def _async_fire_result(self, event_type: str, data: dict[str, Any]) -> None:
+        for listener in list(self._result_listeners):
+            listener(event_type, data)
+        self.store.schedule_save(self.snapshot)
+        self._async_push_now()
+
+    @callback
+    def _async_walk_test_done(self, result: WalkTestResult) -> None:
+        self.walk_test = None
+        result = replace(result, when=dt_util.now().isoformat())
+        self.walk_tests = [*self.walk_tests, result][-HISTORY:]
+        _LOGGER.debug("Backward walk test of %s: %s", self.name, result)
+        self._async_fire_result(BACKWARD_WALK_TEST, result.to_dict())
+
+    @callback
+    def _async_session_done(self, result: SessionResult) -> None:
+        self.session = None
+        result = replace(result, when=dt_util.now().isoformat())
+        self.last_session = result
+        self._async_fire_result(BACKWARD_SESSION, result.to_dict())
+
     # --- user actions -----------------------------------------------------------------------
+
+    def _require_connection(self) -> None:
+        if not self.connection.connected:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="needs_connection",
+                translation_placeholders={"name": self.name},
+            )
+
+    @callback
+    def async_start_walk_test(self) -> None:
+        """Start the guided 3-metre backward walk test (needs live stride data)."""
+        if not self.measures_strides:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="cannot_time_walk",
+                translation_placeholders={"name": self.name, "placement": str(self.placement)},
+            )
+        self._require_connection()
+        self.walk_test = WalkTest(self._last_t)
+        self._async_push_now()
+
+    @callback
+    def async_start_session(self) -> None:
+        """Start a backward walk session ("Going now"); a running one goes on."""
+        self._require_connection()
+        if self.session is None:
+            self.session = Session(self._last_t, declare=counts_declared(self.placement))
+        self._async_push_now()
 
     @callback
     def async_snooze(self, minutes: float) -> datetime:

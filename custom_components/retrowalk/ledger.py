@@ -4,7 +4,7 @@ Every step the gait engine reports is added here exactly once. Days are local ca
 by the caller (Home Assistant's time zone), so a DST change only changes how long a day is.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Self
@@ -26,6 +26,9 @@ class DayTotals:
     left: int = 0
     right: int = 0
     backward_seconds: float = 0.0
+    # Steps the engine counted another way, inside a session the user declared backward at a
+    # placement that cannot tell (session.py). Already in forward/left/right: never added twice.
+    declared_backward: int = 0
 
     @property
     def sideways(self) -> int:
@@ -65,6 +68,7 @@ class DayTotals:
             left=int(data.get("left", 0)),
             right=int(data.get("right", 0)),
             backward_seconds=float(data.get("backward_seconds", 0.0)),
+            declared_backward=int(data.get("declared_backward", 0)),
         )
 
 
@@ -93,15 +97,25 @@ class Ledger:
         self.today = DayTotals(day=day)
         return True
 
-    def add_steps(self, steps: Iterable[tuple[datetime, Direction]]) -> int:
-        """Count steps given as (local time, direction); returns how many were counted."""
+    def add_steps(
+        self,
+        steps: Iterable[tuple[datetime, Direction]],
+        declared: Sequence[bool] | None = None,
+    ) -> int:
+        """Count steps given as (local time, direction); returns how many were counted.
+
+        `declared`, per step, marks steps the user declared backward (see DayTotals).
+        """
         counted = 0
-        for when, direction in steps:
+        for i, (when, direction) in enumerate(steps):
             self.roll_to(when.date())
             # A step stamped before today (late data across midnight) still counts for lifetime
             # and today: moving it into a closed day would rewrite statistics already recorded.
             self.today.add(direction)
             self.lifetime.add(direction)
+            if declared is not None and declared[i]:
+                self.today.declared_backward += 1
+                self.lifetime.declared_backward += 1
             if direction is Direction.BACKWARD:
                 self._add_backward_time(when)
             if self.last_step is None or when > self.last_step:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import override
+from typing import Any, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -27,6 +27,7 @@ from homeassistant.util import dt as dt_util
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
 from .gait import Bout, Direction
+from .walktest import Outcome, WalkTestResult
 
 PARALLEL_UPDATES = 0
 
@@ -59,6 +60,44 @@ def _last_walk(
     return value
 
 
+def _last_test(c: RetrowalkCoordinator) -> WalkTestResult | None:
+    """The last test that timed a backward walk (a failed attempt leaves it standing)."""
+    return next((t for t in reversed(c.walk_tests) if t.outcome is Outcome.OK), None)
+
+
+def _test_value(
+    read: Callable[[WalkTestResult], float | None],
+) -> Callable[[RetrowalkCoordinator], Value]:
+    def value(c: RetrowalkCoordinator) -> Value:
+        test = _last_test(c)
+        return None if test is None else read(test)
+
+    return value
+
+
+def _test_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
+    """The last test's details, the last attempt's outcome and whether one is running."""
+    test = _last_test(c)
+    attempt = c.walk_tests[-1] if c.walk_tests else None
+    return {
+        "distance_m": None if test is None else test.distance_m,
+        "steps": None if test is None else test.steps,
+        "tested_at": None if test is None else test.when,
+        "last_outcome": None if attempt is None else str(attempt.outcome),
+        "tests": sum(t.outcome is Outcome.OK for t in c.walk_tests),
+        "running": c.walk_test is not None,
+    }
+
+
+def _session_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
+    last = c.last_session
+    return {
+        "declared_steps": None if last is None else last.declared_steps,
+        "ended_at": None if last is None else last.when,
+        "running": c.session is not None,
+    }
+
+
 def _equivalent(c: RetrowalkCoordinator) -> int:
     today = c.ledger.today
     return round(today.forward + c.settings.equivalence * today.backward)
@@ -73,6 +112,7 @@ class RetrowalkSensorDescription(SensorEntityDescription):
     needs_connection: bool = False
     # Unavailable where the sensor cannot measure it (a wrong placement or no gyro), not zero.
     available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
+    attributes_fn: Callable[[RetrowalkCoordinator], dict[str, Any]] | None = None
 
 
 SENSORS: tuple[RetrowalkSensorDescription, ...] = (
@@ -217,6 +257,62 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         value_fn=_last_walk(Direction.BACKWARD, lambda b: b.step_time_cv, scale=100.0),
     ),
     RetrowalkSensorDescription(
+        key="declared_backward_steps_today",
+        translation_key="declared_backward_steps_today",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.TOTAL,
+        daily=True,
+        value_fn=lambda c: c.ledger.today.declared_backward,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_walk_test_time",
+        translation_key="backward_walk_test_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=_test_value(lambda t: t.time_s),
+        attributes_fn=_test_attributes,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_walk_test_speed",
+        translation_key="backward_walk_test_speed",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=_test_value(lambda t: t.speed_m_s),
+    ),
+    RetrowalkSensorDescription(
+        key="backward_session_steps",
+        translation_key="backward_session_steps",
+        native_unit_of_measurement=STEPS,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda c: None if c.last_session is None else c.last_session.steps,
+        attributes_fn=_session_attributes,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_session_minutes",
+        translation_key="backward_session_minutes",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda c: None if c.last_session is None else c.last_session.minutes,
+    ),
+    RetrowalkSensorDescription(
+        key="backward_session_speed",
+        translation_key="backward_session_speed",
+        device_class=SensorDeviceClass.SPEED,
+        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        available_fn=lambda c: c.measures_strides,
+        value_fn=lambda c: None if c.last_session is None else c.last_session.speed_m_s,
+    ),
+    RetrowalkSensorDescription(
         key="last_walk",
         translation_key="last_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
@@ -290,6 +386,12 @@ class RetrowalkSensor(RetrowalkEntity, SensorEntity):
     @override
     def native_value(self) -> Value:
         return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        attributes = self.entity_description.attributes_fn
+        return None if attributes is None else attributes(self.coordinator)
 
     @property
     @override

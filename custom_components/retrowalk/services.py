@@ -1,4 +1,4 @@
-"""Actions: snooze nudges and start a calibration walk, for automations and the blueprint."""
+"""Actions: snooze nudges; start a calibration walk, a backward walk test or session."""
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
@@ -58,6 +58,16 @@ async def _async_snooze(call: ServiceCall) -> ServiceResponse:
     return {"snoozed_until": max(until).isoformat()}
 
 
+async def _async_start_walk_test(call: ServiceCall) -> None:
+    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
+        coordinator.async_start_walk_test()
+
+
+async def _async_start_session(call: ServiceCall) -> None:
+    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
+        coordinator.async_start_session()
+
+
 async def _async_calibrate(call: ServiceCall) -> None:
     for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
         if not coordinator.connection.connected:
@@ -76,3 +86,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
         DOMAIN, "snooze", _async_snooze, SNOOZE_SCHEMA, supports_response=SupportsResponse.OPTIONAL
     )
     hass.services.async_register(DOMAIN, "calibrate", _async_calibrate, CALIBRATE_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, "start_backward_walk_test", _async_start_walk_test, CALIBRATE_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, "start_backward_session", _async_start_session, CALIBRATE_SCHEMA
+    )

@@ -1,0 +1,128 @@
+"""A backward walk session the user declared ("Going now"); pure, no Home Assistant imports.
+
+Runs on the gait engine's sample clock like the walk test. Where the engine cannot tell backward
+from forward (gait/advice.py grades the placement counts-only or untested), the user's word
+decides: a step inside the session counts as a declared backward step unless the engine is
+confident it went another way. Declared steps are kept apart from the engine's own counts (the
+ledger's `declared_backward`), so the entities can say which backward counts were measured and
+which were declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+import itertools
+import statistics
+from typing import Any, Self
+
+from .gait.advice import BACKWARD_AT, Backward
+from .gait.types import Direction, Placement, StepEvent
+from .ledger import MAX_BACKWARD_STEP_INTERVAL
+from .nudge import SESSION_PAUSE
+
+# Above this engine confidence a step keeps the direction the engine gave it even in a declared
+# session: a wrist step the engine is sure went forward was not backward whatever was declared.
+CONFIDENT = 0.8
+# A session ends this long after its last step (the same pause that ends a backward session in
+# the nudge policy), or this long after the start when no step came at all.
+END_PAUSE_S = SESSION_PAUSE.total_seconds()
+START_WAIT_S = 300.0  # getting up and finding a clear space after "Going now" takes a while
+
+
+def counts_declared(placement: Placement) -> bool:
+    """Whether declared sessions decide the direction at this placement (the engine cannot)."""
+    return BACKWARD_AT[placement] in (Backward.COUNTS_ONLY, Backward.UNTESTED)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionResult:
+    """What a session's backward walking came to."""
+
+    steps: int  # backward steps: measured plus declared
+    declared_steps: int  # of which the engine did not call backward, counted on the user's word
+    minutes: float
+    speed_m_s: float | None  # median stride speed of its backward strides (foot/shank with gyro)
+    when: str | None = None  # ISO time it ended, set by the caller
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe, also the event's data."""
+        return {
+            "steps": self.steps,
+            "declared_steps": self.declared_steps,
+            "minutes": self.minutes,
+            "speed_m_s": self.speed_m_s,
+            "when": self.when,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Restore to_dict()'s output; raises KeyError/ValueError/TypeError when malformed."""
+        speed, when = data.get("speed_m_s"), data.get("when")
+        return cls(
+            steps=int(data["steps"]),
+            declared_steps=int(data.get("declared_steps", 0)),
+            minutes=float(data["minutes"]),
+            speed_m_s=None if speed is None else float(speed),
+            when=None if when is None else str(when),
+        )
+
+
+class Session:
+    """One running session; feed it the engine's steps and the sample clock."""
+
+    def __init__(self, start: float | None, *, declare: bool) -> None:
+        """Start at sample time `start` (None: at the first sample); `declare`: see module doc."""
+        self.start = start
+        self.declare = declare
+        self._last: float | None = None
+        self._times: list[float] = []  # backward (measured or declared) steps
+        self._declared = 0
+        self._speeds: list[float] = []
+
+    def declared(self, steps: Sequence[StepEvent]) -> list[bool]:
+        """Per step: whether it counts as backward only because the session was declared."""
+        return [self._is_declared(s) for s in steps]
+
+    def _inside(self, step: StepEvent) -> bool:
+        return self.start is None or step.t > self.start
+
+    def _is_declared(self, step: StepEvent) -> bool:
+        return (
+            self.declare
+            and self._inside(step)
+            and step.direction is not Direction.BACKWARD
+            and step.confidence < CONFIDENT
+        )
+
+    def update(self, now: float, steps: Sequence[StepEvent]) -> SessionResult | None:
+        """Add new steps seen up to sample time `now`; returns the result when it has ended."""
+        if self.start is None:
+            self.start = min(now, steps[0].t) if steps else now
+        for step in steps:
+            if not self._inside(step):
+                continue
+            self._last = step.t
+            declared = self._is_declared(step)
+            if step.direction is Direction.BACKWARD or declared:
+                self._times.append(step.t)
+                self._declared += declared
+            if step.direction is Direction.BACKWARD and step.speed_m_s is not None:
+                self._speeds.append(step.speed_m_s)
+        if self._last is None:
+            return self.end() if now - self.start >= START_WAIT_S else None
+        return self.end() if now - self._last >= END_PAUSE_S else None
+
+    def end(self) -> SessionResult:
+        """The session's result so far (the caller drops the session)."""
+        seconds = sum(
+            b - a
+            for a, b in itertools.pairwise(self._times)
+            if 0 < b - a <= MAX_BACKWARD_STEP_INTERVAL
+        )
+        return SessionResult(
+            steps=len(self._times),
+            declared_steps=self._declared,
+            minutes=round(seconds / 60, 2),
+            speed_m_s=round(statistics.median(self._speeds), 3) if self._speeds else None,
+        )

@@ -1,0 +1,74 @@
+"""Declared backward walk sessions: what counts, when they end, what they report."""
+
+import pytest
+
+from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.session import (
+    CONFIDENT,
+    END_PAUSE_S,
+    START_WAIT_S,
+    Session,
+    SessionResult,
+    counts_declared,
+)
+
+B, F = Direction.BACKWARD, Direction.FORWARD
+
+
+def steps(
+    start: float, n: int, direction: Direction, confidence: float = 0.6, speed: float | None = None
+) -> list[StepEvent]:
+    return [
+        StepEvent(t=start + 0.7 * k, direction=direction, confidence=confidence, speed_m_s=speed)
+        for k in range(n)
+    ]
+
+
+def test_only_placements_that_cannot_tell_take_the_users_word() -> None:
+    assert counts_declared(Placement.WRIST)
+    assert counts_declared(Placement.THIGH)  # untested
+    assert not counts_declared(Placement.FOOT)
+    assert not counts_declared(Placement.WAIST)
+
+
+def test_declared_session_counts_unsure_steps_as_backward() -> None:
+    session = Session(10.0, declare=True)
+    unsure = steps(11.0, 10, F)
+    sure = steps(20.0, 4, F, confidence=CONFIDENT)
+    measured = steps(25.0, 6, B)
+    before = steps(5.0, 3, F)  # before the press
+    batch = before + unsure + sure + measured
+    assert session.declared(batch) == [False] * 3 + [True] * 10 + [False] * 10
+    assert session.update(29.0, batch) is None
+    result = session.update(25.0 + 0.7 * 5 + END_PAUSE_S, [])
+    assert result is not None
+    assert result.steps == 16
+    assert result.declared_steps == 10
+    # 10 declared steps 0.7 s apart (6.3 s), then 6 measured ones (3.5 s); gaps over 2.5 s don't
+    # count as walking.
+    assert result.minutes == pytest.approx((6.3 + 3.5) / 60, abs=0.01)
+    assert result.speed_m_s is None
+
+
+def test_reliable_placement_counts_what_the_engine_says() -> None:
+    session = Session(0.0, declare=False)
+    batch = steps(1.0, 8, F) + steps(10.0, 8, B, confidence=0.9, speed=0.5)
+    assert session.declared(batch) == [False] * 16
+    session.update(16.0, batch)
+    result = session.end()
+    assert (result.steps, result.declared_steps, result.speed_m_s) == (8, 0, 0.5)
+
+
+def test_a_session_without_steps_ends_after_the_wait() -> None:
+    session = Session(None, declare=True)
+    assert session.update(100.0, []) is None
+    assert session.update(100.0 + START_WAIT_S - 1, []) is None
+    result = session.update(100.0 + START_WAIT_S, [])
+    assert result == SessionResult(steps=0, declared_steps=0, minutes=0.0, speed_m_s=None)
+
+
+def test_result_round_trips_and_rejects_garbage() -> None:
+    result = SessionResult(steps=40, declared_steps=12, minutes=1.5, speed_m_s=0.6, when="x")
+    assert SessionResult.from_dict(result.to_dict()) == result
+    with pytest.raises(KeyError):
+        SessionResult.from_dict({"minutes": 1})

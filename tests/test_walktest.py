@@ -1,0 +1,121 @@
+"""The 3-metre backward walk test's pure logic: start, stop, outcomes, time and distance."""
+
+import pytest
+
+from custom_components.retrowalk.gait import Direction, StepEvent
+from custom_components.retrowalk.walktest import (
+    STOP_S,
+    TIMEOUT_S,
+    Outcome,
+    WalkTestResult,
+    WalkTest,
+)
+
+B, F = Direction.BACKWARD, Direction.FORWARD
+
+
+def walk(
+    start: float, n: int, period: float, direction: Direction = B, stride: float = 0.72
+) -> list[StepEvent]:
+    """n steps landing every `period` s from start + period; every second one ends a stride."""
+    return [
+        StepEvent(
+            t=start + (k + 1) * period,
+            direction=direction,
+            confidence=0.9,
+            sensor_foot=k % 2 == 1,
+            stride_length_m=stride if k % 2 == 1 else None,
+        )
+        for k in range(n)
+    ]
+
+
+def test_times_a_backward_walk_from_first_lift_to_last_landing() -> None:
+    test = WalkTest(start=100.0)
+    steps = walk(102.0, 8, 0.7)  # lifts at 102.0, lands for the last time at 107.6
+    assert test.update(104.0, steps[:3]) is None
+    assert test.update(107.7, steps[3:]) is None  # not stopped yet
+    assert test.update(107.6 + STOP_S - 0.01, []) is None
+    result = test.update(107.6 + STOP_S, [])
+    assert result is not None
+    assert result.outcome is Outcome.OK
+    assert result.steps == 8
+    assert result.time_s == pytest.approx(5.6)
+    assert result.distance_m == pytest.approx(4 * 0.72)
+    assert result.speed_m_s == pytest.approx(4 * 0.72 / 5.6, abs=1e-3)
+    assert test.update(200.0, []) is None  # a result is reported once
+    assert test.disconnected() is None
+
+
+def test_steps_before_the_press_and_a_weight_shift_are_not_the_walk() -> None:
+    test = WalkTest(start=100.0)
+    before = walk(95.0, 4, 0.7, direction=F)  # the walk to the start line
+    shift = walk(101.0, 2, 0.5)  # a step back to find the footing
+    assert test.update(106.0, before + shift) is None  # too few steps: still waiting
+    steps = walk(110.0, 6, 0.8)
+    result = test.update(110.0 + 6 * 0.8 + STOP_S, steps)
+    assert result is not None and result.outcome is Outcome.OK
+    assert result.steps == 6
+    assert result.time_s == pytest.approx(4.8)
+
+
+def test_no_walk_times_out() -> None:
+    test = WalkTest(start=None)  # no data yet at the press: starts with the first sample
+    assert test.update(50.0, []) is None
+    assert test.start == 50.0
+    assert test.update(50.0 + TIMEOUT_S - 1, []) is None
+    result = test.update(50.0 + TIMEOUT_S, [])
+    assert result == WalkTestResult(outcome=Outcome.NO_WALK)
+
+
+def test_a_lone_weight_shift_at_the_timeout_is_no_walk() -> None:
+    test = WalkTest(start=0.0)
+    result = test.update(TIMEOUT_S + STOP_S, walk(TIMEOUT_S - 2.0, 2, 0.5))
+    assert result is not None and result.outcome is Outcome.NO_WALK
+
+
+def test_walking_forward_instead() -> None:
+    test = WalkTest(start=0.0)
+    result = test.update(20.0, walk(1.0, 10, 0.6, direction=F))
+    assert result is not None
+    assert result.outcome is Outcome.WALKED_FORWARD
+    assert result.steps == 10
+    assert result.time_s is None
+
+
+def test_a_walk_that_never_stops() -> None:
+    test = WalkTest(start=0.0)
+    steps = walk(1.0, 120, 0.6)
+    result = test.update(steps[-1].t, steps)
+    assert result is not None
+    assert result.outcome is Outcome.NO_STOP
+
+
+def test_disconnect_mid_test() -> None:
+    test = WalkTest(start=0.0)
+    test.update(3.0, walk(1.0, 3, 0.6))
+    result = test.disconnected()
+    assert result == WalkTestResult(outcome=Outcome.DISCONNECTED, steps=3)
+
+
+def test_without_stride_lengths_only_the_time_is_known() -> None:
+    test = WalkTest(start=0.0)
+    steps = [StepEvent(t=1.0 + 0.7 * k, direction=B, confidence=0.9) for k in range(5)]
+    result = test.update(10.0, steps)
+    assert result is not None and result.outcome is Outcome.OK
+    assert result.distance_m is None and result.speed_m_s is None
+    # Steps all stamped at one instant (bad timestamps) give no speed, not a division by zero.
+    same = [StepEvent(t=2.0, direction=B, confidence=0.9, stride_length_m=0.7)] * 4
+    result = WalkTest(start=0.0).update(10.0, same)
+    assert result is not None and result.time_s == 0.0 and result.speed_m_s is None
+
+
+def test_result_round_trips_and_rejects_garbage() -> None:
+    result = WalkTestResult(
+        outcome=Outcome.OK, steps=8, time_s=5.6, distance_m=2.9, speed_m_s=0.52, when="x"
+    )
+    assert WalkTestResult.from_dict(result.to_dict()) == result
+    with pytest.raises(ValueError, match="fell"):
+        WalkTestResult.from_dict({"outcome": "fell"})
+    with pytest.raises(KeyError):
+        WalkTestResult.from_dict({})
