@@ -7,8 +7,8 @@ from custom_components.retrowalk.walktest import (
     STOP_S,
     TIMEOUT_S,
     Outcome,
-    WalkTestResult,
     WalkTest,
+    WalkTestResult,
 )
 
 B, F = Direction.BACKWARD, Direction.FORWARD

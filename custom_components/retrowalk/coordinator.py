@@ -32,7 +32,7 @@ from .nudge import Nudge, NudgePolicy
 from .session import Session, SessionResult, counts_declared
 from .settings import Settings
 from .storage import RetrowalkStore
-from .walktest import HISTORY, WalkTestResult, WalkTest
+from .walktest import HISTORY, WalkTest, WalkTestResult
 
 _LOGGER = logging.getLogger(__name__)
 
