@@ -12,7 +12,7 @@ from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.virtual.model import parse_scenario
 from custom_components.retrowalk.virtual.segments import TYPICAL_CADENCE, Activity
-from custom_components.retrowalk.walktest import STOP_S, TIMEOUT_S
+from custom_components.retrowalk.walktest import TIMEOUT_S
 
 from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 
@@ -68,8 +68,6 @@ async def test_a_good_test_times_the_walk(
     true_distance = (BACKWARD_STEPS - 1) * 0.36
     time_s = float(state(hass, TIME).state)
     speed = float(state(hass, SPEED).state)
-    print(f"time {time_s} true {true_time:.2f}; speed {speed} true {true_distance / true_time:.3f}")
-    print(coordinator.walk_tests, device.truth.delivered)
     assert abs(time_s - true_time) <= 0.3
     assert speed == pytest.approx(true_distance / true_time, rel=0.15)
     attributes = state(hass, TIME).attributes
@@ -89,3 +87,142 @@ async def test_a_good_test_times_the_walk(
     await hass.async_block_till_done()
     assert entry.runtime_data.walk_tests == coordinator.walk_tests
     assert float(state(hass, TIME).state) == time_s
+
+
+async def _ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -> Any:
+    device = make_wearable(WARM_UP, loop=False)
+    coordinator = await setup_entry(hass, entry_for(Placement.FOOT))
+    await walk(device, WARM_UP_S)
+    return device, coordinator
+
+
+async def test_no_walk_times_out(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device, coordinator = await _ready(hass, make_wearable, walk)
+    fired = events(hass)
+    device_id = _device_id(hass, coordinator)
+    await hass.services.async_call(
+        DOMAIN, "start_backward_walk_test", {"device_id": device_id}, blocking=True
+    )
+    device.play(parse_scenario("stand:120s"), loop=False)
+    await walk(device, TIMEOUT_S - 5)
+    assert coordinator.walk_test is not None
+    await walk(device, 10)
+    assert coordinator.walk_test is None
+    assert [e.attributes["outcome"] for e in fired] == ["no_walk"]
+    assert state(hass, TIME).state == "unknown"  # a failed attempt is no result
+    assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
+
+
+async def test_walking_forward_instead(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device, _ = await _ready(hass, make_wearable, walk)
+    fired = events(hass)
+    await press(hass, TEST_BUTTON)
+    device.play(parse_scenario("stand:3s,forward:6,stand:20s"), loop=False)
+    await walk(device, 20)
+    assert [e.attributes["outcome"] for e in fired] == ["walked_forward"]
+    assert fired[0].attributes["time_s"] is None
+    assert state(hass, SPEED).state == "unknown"
+
+
+async def test_disconnect_mid_test(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device, coordinator = await _ready(hass, make_wearable, walk)
+    fired = events(hass)
+    await press(hass, TEST_BUTTON)
+    device.play(parse_scenario(f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"), loop=False)
+    await walk(device, 6)  # part of the way
+    device.in_range = False
+    device.drop_link()
+    await wait_for(lambda: not coordinator.connection.connected)
+    await hass.async_block_till_done()
+    assert [e.attributes["outcome"] for e in fired] == ["disconnected"]
+    assert coordinator.walk_test is None
+    assert state(hass, TEST_BUTTON).state == "unavailable"
+    with pytest.raises(ServiceValidationError) as err:  # not while the wearable is away
+        await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
+    assert err.value.translation_key == "needs_connection"
+
+
+@pytest.mark.parametrize("placement", [Placement.WRIST, Placement.WAIST])
+async def test_only_where_strides_are_measured(
+    hass: HomeAssistant, make_wearable: MakeWearable, placement: Placement
+) -> None:
+    make_wearable(placement=placement)
+    coordinator = await setup_entry(hass, entry_for(placement))
+    assert state(hass, TIME).state == "unavailable"
+    assert state(hass, SPEED).state == "unavailable"
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
+    assert err.value.translation_key == "cannot_time_walk"
+    assert coordinator.walk_test is None
+
+
+def _device_id(hass: HomeAssistant, coordinator: Any) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, ADDRESS.lower()), coordinator.config_entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device, coordinator = await _ready(hass, make_wearable, walk)
+    fired = events(hass)
+    await press(hass, SESSION_BUTTON)
+    device.play(parse_scenario("stand:5s,backward:80,stand:200s"), loop=False)
+    await walk(device, 70)
+    assert coordinator.session is not None
+    assert state(hass, f"sensor.{PREFIX}_backward_session_steps").attributes["running"] is True
+    await walk(device, 130)  # two minutes without a step end it
+    assert coordinator.session is None
+    sessions = [e for e in fired if e.attributes.get("event_type") == "backward_session"]
+    assert len(sessions) == 1
+    data = sessions[0].attributes
+    truth = device.truth.delivered[Direction.BACKWARD]
+    assert abs(data["steps"] - truth) <= 3
+    assert data["declared_steps"] == 0  # the foot tells backward by itself
+    assert data["minutes"] == pytest.approx(80 * 60 / 85 / 60, rel=0.1)
+    assert data["speed_m_s"] == pytest.approx(0.72 * 85 / 120, rel=0.1)
+    assert float(state(hass, f"sensor.{PREFIX}_backward_session_steps").state) == data["steps"]
+    minutes = float(state(hass, f"sensor.{PREFIX}_backward_session_time").state)
+    assert minutes == data["minutes"]
+    assert float(state(hass, f"sensor.{PREFIX}_backward_session_speed").state) == pytest.approx(
+        data["speed_m_s"]
+    )
+    assert state(hass, f"sensor.{PREFIX}_declared_backward_steps_today").state == "0"
+
+
+async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device = make_wearable("forward:40,stand:20s", loop=False, placement=Placement.WRIST)
+    coordinator = await setup_entry(hass, entry_for(Placement.WRIST))
+    await walk(device, 50)
+    honest_before = coordinator.ledger.today.backward
+    fired = events(hass)
+    await hass.services.async_call(DOMAIN, "start_backward_session", {}, blocking=True)
+    device.play(parse_scenario("stand:5s,backward:60,stand:200s"), loop=False)
+    await walk(device, 210)
+    sessions = [e for e in fired if e.attributes.get("event_type") == "backward_session"]
+    assert len(sessions) == 1
+    data = sessions[0].attributes
+    truth = device.truth.delivered[Direction.BACKWARD]
+    today = coordinator.ledger.today
+    measured = today.backward - honest_before
+    assert data["steps"] == measured + data["declared_steps"]
+    # The wrist engine keeps the steps it is sure went forward (here the end of a long backward
+    # walk, after it re-learned "forward" from the walking it saw): declared steps fill in the
+    # unsure ones only, so the session counts no more than were walked.
+    assert measured < data["steps"] <= truth + 2
+    assert data["declared_steps"] == today.declared_backward > 0
+    assert data["speed_m_s"] is None
+    declared = state(hass, f"sensor.{PREFIX}_declared_backward_steps_today")
+    assert int(declared.state) == today.declared_backward
+    assert state(hass, f"sensor.{PREFIX}_backward_session_speed").state == "unavailable"
