@@ -34,6 +34,7 @@ from custom_components.retrowalk.const import (
     CONF_ACTIVE_START,
     CONF_SEDENTARY_MINUTES,
 )
+from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 
 from .conftest import MakeWearable, Walk, advance, entry_for, setup_entry
 
@@ -68,13 +69,14 @@ def test_blueprint_passes_home_assistants_schema() -> None:
     }
 
 
-async def test_blueprint_notifies_and_snoozes(
+async def _nudged(
     hass: HomeAssistant,
     make_wearable: MakeWearable,
     walk: Walk,
     freezer: FrozenDateTimeFactory,
     tmp_path: Path,
-) -> None:
+) -> tuple[RetrowalkCoordinator, list[dict[str, Any]]]:
+    """The blueprint set up, a wearer sitting long enough for a nudge: its phone buttons."""
     await hass.config.async_set_time_zone("Europe/Berlin")
     freezer.move_to("2026-06-10 08:00:00+00:00")
     hass.config.config_dir = str(tmp_path)
@@ -155,12 +157,41 @@ async def test_blueprint_notifies_and_snoozes(
         for b in data["actions"]
     ]
     assert len(buttons) == 2  # Android shows at most three
-    snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
+    return coordinator, buttons
 
+
+async def test_blueprint_notifies_and_snoozes(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+    snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await settle()
     assert coordinator.nudges.snoozed_until is not None
     assert coordinator.nudges.snoozed_until - dt_util.now() > timedelta(minutes=19)
+    assert coordinator.session is None
+
+
+async def test_going_now_starts_a_backward_session(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+    going = next(b for b in buttons if b["action"].startswith("RETROWALK_GOING_"))
+    assert going["title"] == "Going now"
+    hass.bus.async_fire("mobile_app_notification_action", {"action": going["action"]})
+    await settle()
+    assert coordinator.session is not None
+    assert coordinator.nudges.snoozed_until is None
+    trace = hass.states.get("automation.retrowalk_nudge")
+    assert trace is not None and trace.state == "on"
 
 
 async def test_dashboard_loads_as_a_yaml_dashboard(
@@ -209,3 +240,26 @@ async def test_dashboard_loads_as_a_yaml_dashboard(
     assert len(referenced) >= 12
     missing = sorted(e for e in referenced if hass.states.get(e) is None)
     assert missing == []
+    prefix = "retrowalk_imu_virtual"
+    for entity in (
+        f"button.{prefix}_start_3_metre_backward_walk_test",
+        f"sensor.{prefix}_backward_walk_test_time",
+        f"sensor.{prefix}_backward_walk_test_speed",
+        f"button.{prefix}_start_backward_walk_session",
+    ):
+        assert entity in referenced, entity
+
+    # The weekly trend of backward walking speed: long-term statistics, one point a week.
+    graphs = [
+        card
+        for section in dashboard["views"][0]["sections"]
+        for card in section["cards"]
+        if card["type"] == "statistics-graph"
+    ]
+    weekly = [g for g in graphs if g["period"] == "week"]
+    assert len(weekly) == 1
+    speeds = [e if isinstance(e, str) else e["entity"] for e in weekly[0]["entities"]]
+    assert f"sensor.{prefix}_backward_walking_speed" in speeds
+    assert "mean" in weekly[0]["stat_types"]
+    speed = hass.states.get(f"sensor.{prefix}_backward_walking_speed")
+    assert speed is not None and speed.attributes["state_class"] == "measurement"
