@@ -6,6 +6,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.retrowalk.const import DOMAIN
@@ -226,3 +227,56 @@ async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
     declared = state(hass, f"sensor.{PREFIX}_declared_backward_steps_today")
     assert int(declared.state) == today.declared_backward
     assert state(hass, f"sensor.{PREFIX}_backward_session_speed").state == "unavailable"
+
+
+def _stored(**extra: Any) -> dict[str, Any]:
+    return {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
+            "lifetime": {"day": "0001-01-01", "backward": 30},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    } | extra
+
+
+async def test_history_and_last_session_restore_skipping_malformed_ones(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    make_wearable()
+    entry = entry_for()
+    good = {"outcome": "ok", "steps": 9, "time_s": 6.3, "distance_m": 2.9, "speed_m_s": 0.46}
+    stored = _stored(
+        walk_tests=[good, {"outcome": "fell"}, {"outcome": "no_walk"}],
+        last_session={"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
+    )
+    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
+    coordinator = await setup_entry(hass, entry)
+    assert [str(t.outcome) for t in coordinator.walk_tests] == ["ok", "no_walk"]
+    assert "Ignoring a malformed walk test result" in caplog.text
+    assert state(hass, TIME).state == "6.3"  # the last timed test, not the failed attempt after it
+    assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
+    assert state(hass, TIME).attributes["tests"] == 1
+    assert state(hass, f"sensor.{PREFIX}_backward_session_steps").state == "30"
+    assert coordinator.ledger.today.backward == 30
+
+
+async def test_a_malformed_session_is_skipped_and_the_counts_kept(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    make_wearable()
+    entry = entry_for()
+    stored = _stored(walk_tests="garbage", last_session={"minutes": "long"})
+    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.walk_tests == []
+    assert coordinator.last_session is None
+    assert "Ignoring a malformed backward session" in caplog.text
+    assert coordinator.ledger.today.backward == 30
