@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from custom_components.retrowalk.gait import Direction, StepEvent
+from custom_components.retrowalk.gait import Direction, Placement, StepEvent
 from custom_components.retrowalk.walktest import (
     STOP_S,
     TIMEOUT_S,
@@ -12,6 +12,7 @@ from custom_components.retrowalk.walktest import (
     WalkTest,
     WalkTestResult,
 )
+from tools.bench.walktest_virtual import run_case
 
 B, F = Direction.BACKWARD, Direction.FORWARD
 
@@ -145,3 +146,16 @@ def test_a_lead_off_by_the_instrumented_foot_is_not_counted_twice() -> None:
     full = [replace(s, stride_length_m=0.72) if s.sensor_foot else s for s in lead]
     result = WalkTest(start=0.0).update(30.0, [echo, *full])
     assert result is not None and result.steps == 8
+
+
+@pytest.mark.parametrize("cadence", [70.0, 85.0, 100.0])
+@pytest.mark.parametrize("steps", [8, 10])
+def test_virtual_walker_tests_are_timed_within_the_goal(cadence: float, steps: int) -> None:
+    """Synthetic (the virtual wearer, tools/bench/walktest_virtual.py): start and stop mechanics."""
+    case = run_case(Placement.FOOT, cadence, steps, seed=3)
+    assert case.result is not None and case.result.outcome is Outcome.OK
+    assert case.result.steps == steps
+    assert case.result.time_s is not None and case.result.speed_m_s is not None
+    assert abs(case.result.time_s - case.true_time_s) <= 0.3
+    true_speed = case.true_distance_m / case.true_time_s
+    assert case.result.speed_m_s == pytest.approx(true_speed, rel=0.1)
