@@ -98,8 +98,12 @@ def test_malformed_data_raises(bad: dict[str, object]) -> None:
 
 def test_declared_backward_steps_are_counted_apart_and_saved() -> None:
     ledger = Ledger.new(date(2026, 3, 1))
-    ledger.add_steps([(at(1, 9), F), (at(1, 9), F), (at(1, 9), B)], declared=[True, False, False])
-    assert (ledger.today.forward, ledger.today.backward) == (2, 1)  # the engine's counts stay
+    ledger.add_steps(
+        [(at(1, 9), F), (at(1, 9, 0, 0.7), F), (at(1, 9, 0, 1.4), B)], declared=[True, False, False]
+    )
+    # The declared step moved from forward to backward, with its walking time: none doubled.
+    assert (ledger.today.forward, ledger.today.backward, ledger.today.total) == (1, 2, 3)
+    assert ledger.today.backward_seconds == pytest.approx(1.4)  # declared step to backward step
     assert ledger.today.declared_backward == 1
     assert ledger.lifetime.declared_backward == 1
     restored = Ledger.from_dict(ledger.to_dict())

@@ -26,8 +26,9 @@ class DayTotals:
     left: int = 0
     right: int = 0
     backward_seconds: float = 0.0
-    # Steps the engine counted another way, inside a session the user declared backward at a
-    # placement that cannot tell (session.py). Already in forward/left/right: never added twice.
+    # Of the backward steps, those the engine called another way but the user declared backward
+    # (a session at a placement that cannot tell, session.py). The engine's own backward count is
+    # backward - declared_backward; each step is in exactly one direction, never in two.
     declared_backward: int = 0
 
     @property
@@ -104,16 +105,19 @@ class Ledger:
     ) -> int:
         """Count steps given as (local time, direction); returns how many were counted.
 
-        `declared`, per step, marks steps the user declared backward (see DayTotals).
+        `declared`, per step, marks steps the user declared backward: they count as backward
+        whatever direction the engine gave them, and in declared_backward (see DayTotals).
         """
         counted = 0
-        for i, (when, direction) in enumerate(steps):
+        for i, (when, measured) in enumerate(steps):
             self.roll_to(when.date())
+            mine = declared is not None and declared[i]
+            direction = Direction.BACKWARD if mine else measured
             # A step stamped before today (late data across midnight) still counts for lifetime
             # and today: moving it into a closed day would rewrite statistics already recorded.
             self.today.add(direction)
             self.lifetime.add(direction)
-            if declared is not None and declared[i]:
+            if mine:
                 self.today.declared_backward += 1
                 self.lifetime.declared_backward += 1
             if direction is Direction.BACKWARD:

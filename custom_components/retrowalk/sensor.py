@@ -131,6 +131,8 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.TOTAL,
         daily=True,
         value_fn=lambda c: c.ledger.today.backward,
+        # How many of them the user declared in a session rather than the engine measured.
+        attributes_fn=lambda c: {"declared": c.ledger.today.declared_backward},
     ),
     RetrowalkSensorDescription(
         key="sideways_steps_today",
