@@ -1,4 +1,5 @@
-"""The gait engine, device protocols and nudge policy must not depend on Home Assistant."""
+"""The gait engine, device protocols, nudge policy, ledger, walk test and sessions must not depend
+on Home Assistant."""
 
 import ast
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / "retrowalk"
-PURE = ("gait", "devices", "nudge.py", "nudge")
+PURE = ("gait", "devices", "nudge.py", "nudge", "ledger.py", "walktest.py", "session.py")
 
 
 def _pure_files() -> list[Path]:
