@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -21,6 +21,7 @@ class Placement(StrEnum):
     FOOT = "foot"
     SHANK = "shank"
     WAIST = "waist"
+    THIGH = "thigh"  # trouser pocket: the sensor moves with the thigh
     CHEST = "chest"
     WRIST = "wrist"
 
@@ -35,6 +36,19 @@ class StepEvent:
     # Foot/shank placements: the landing of the foot wearing the sensor (the other foot's steps
     # are inferred from its strides). False for every step at other placements.
     sensor_foot: bool = False
+    # What the detector saw at this step, for the walking gate (gait/gate.py); None where the
+    # detector has nothing to say (e.g. a step restored inside a steady bout). Not part of a
+    # step's identity: equality and repr ignore it.
+    features: StepFeatures | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepFeatures:
+    """Per-step mechanics a detector reports alongside a step."""
+
+    amplitude: float  # m/s^2: height of the step's vertical-acceleration peak
+    # Unit gravity ("up") direction in the sensor's own axes around the step: the posture.
+    up: tuple[float, float, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
