@@ -37,28 +37,63 @@ REPORT_LAG_S = 1.5
 class GateParams:
     """How much walking evidence one placement needs before steps count."""
 
-    confirm_steps: int  # candidates in a row that confirm a bout
+    confirm_steps: int  # candidates in a row that confirm a bout (in walking posture)
     min_interval: float = 0.25  # s: faster "steps" are vibration or a double-detected step
     max_interval: float = 1.3  # s: a longer wait between candidates breaks a run
     # Largest relative spread of the confirming run's intervals, (max - min) / median.
     spread: float = 0.5
-    min_amplitude: float = 0.0  # m/s^2: smallest vertical jolt of a confirming step
-    # Smallest |cos| between "up" and the sensor axis that is vertical when walking upright
-    # (None: no posture rule at this placement).
+    min_amplitude: float = 0.0  # m/s^2: smallest vertical jolt of a confirming run's steps
+    # Every step of the run must reach it (the trunk feels each heel strike), or only the
+    # median step (a hand damps some steps, e.g. a phone held steady in front).
+    jolt_every_step: bool = True
+    # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
+    # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
+    # (None: it cannot confirm a bout at all).
     upright_axis: int | None = None
     min_upright: float = 0.0
+    unposed_steps: int | None = None
+    # Inside a confirmed bout a candidate continues it if its interval is within this factor
+    # of the bout's median interval (a missed step doubles one) and, where posture_ends_bout,
+    # the posture still allows walking; otherwise the bout ends there.
+    bout_factor: float = 2.5
+    posture_ends_bout: bool = False
     end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
 
 
+# A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
+# (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
+# daily-living); sitting, standing and lying candidates are mostly below it.
+_JOLT = 1.0
 GATE_PARAMS: dict[Placement, GateParams] = {
     # Foot/shank strides are already gated by stance phases and stride length (foot.py); each
     # stride yields two steps, so 4 steps are two strides.
     Placement.FOOT: GateParams(confirm_steps=4),
     Placement.SHANK: GateParams(confirm_steps=4),
-    Placement.WAIST: GateParams(confirm_steps=4),
-    Placement.THIGH: GateParams(confirm_steps=4),
-    Placement.CHEST: GateParams(confirm_steps=4),
-    Placement.WRIST: GateParams(confirm_steps=6),
+    Placement.WAIST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
+    Placement.CHEST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
+    # A phone in a trouser pocket lies along the thigh (its y axis). Walking swings the thigh
+    # about 30 degrees either side of vertical, and "up" is a 1 s mean over that swing; a
+    # thigh more than 45 degrees from vertical is sitting (or lying), whatever the rhythm, and
+    # sitting down ends a walk.
+    Placement.THIGH: GateParams(
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        upright_axis=1,
+        min_upright=math.cos(math.radians(45)),
+        posture_ends_bout=True,
+    ),
+    # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
+    # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
+    # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
+    # longer regular run.
+    Placement.WRIST: GateParams(
+        confirm_steps=6,
+        min_amplitude=_JOLT,
+        upright_axis=0,
+        min_upright=math.cos(math.radians(45)),
+        unposed_steps=10,
+        jolt_every_step=False,
+    ),
 }
 
 
@@ -70,6 +105,7 @@ class WalkingGate:
         self._held: list[StepEvent] = []
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
+        self._gaps: list[float] = []  # the confirmed bout's latest step intervals
 
     @property
     def walking(self) -> bool:
@@ -109,29 +145,52 @@ class WalkingGate:
             self._held = []
         self._last = max(self._last, step.t)
         if self._confirmed:
-            return [step]
+            if self._continues(step, dt):
+                self._gaps = [*self._gaps[-5:], dt]
+                return [step]
+            # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
+            # this candidate may start the next one.
+            self._confirmed = False
+            self._held = []
         # Candidates older than two confirming runs are not the start of the walk a later run
         # confirms: a walk's first steps settle into its rhythm within a step or two.
-        self._held = [*self._held[1 - 2 * self.p.confirm_steps :], step]
-        if not self._mechanics_ok(step):
+        keep = 2 * max(self.p.confirm_steps, self.p.unposed_steps or 0) - 1
+        self._held = [*self._held[-keep:], step]
+        if self.p.unposed_steps is None and not self._posture_ok(step):
             # A candidate that cannot be a walking step breaks the run it would belong to.
             self._held = []
             return []
-        run = self._held[-self.p.confirm_steps :]
-        if len(run) < self.p.confirm_steps or not self._rhythm_ok(run):
+        need = self.p.confirm_steps
+        if not all(self._posture_ok(s) for s in self._held[-need:]):
+            need = self.p.unposed_steps or need
+        run = self._held[-need:]
+        if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         released, self._held = self._held, []
         self._confirmed = True
+        self._gaps = [b.t - a.t for a, b in zip(run, run[1:], strict=False)]
         return released
 
-    def _mechanics_ok(self, step: StepEvent) -> bool:
-        f = step.features
-        if f is None:
-            return True
-        if f.amplitude < self.p.min_amplitude:
+    def _continues(self, step: StepEvent, dt: float) -> bool:
+        """Does a candidate inside a confirmed bout belong to it?"""
+        med = statistics.median(self._gaps)
+        if not med / self.p.bout_factor <= dt <= self.p.bout_factor * med:
             return False
+        return not self.p.posture_ends_bout or self._posture_ok(step)
+
+    def _jolt_ok(self, run: list[StepEvent]) -> bool:
+        """The run's steps are heel strikes' jolts: every one, or the typical one."""
+        heights = [s.features.amplitude for s in run if s.features is not None]
+        if not heights:
+            return True
+        typical = min(heights) if self.p.jolt_every_step else statistics.median(heights)
+        return typical >= self.p.min_amplitude
+
+    def _posture_ok(self, step: StepEvent) -> bool:
         axis = self.p.upright_axis
-        return axis is None or abs(f.up[axis]) >= self.p.min_upright
+        if axis is None or step.features is None:
+            return True
+        return abs(step.features.up[axis]) >= self.p.min_upright
 
     def _rhythm_ok(self, run: list[StepEvent]) -> bool:
         gaps = [b.t - a.t for a, b in zip(run, run[1:], strict=False)]
