@@ -100,12 +100,17 @@ class GaitEngine:
             ended += self._bouts.close()
 
         steps: list[StepEvent] = []
+        prev = self._resampler.last_t
         chunks, gap_s = self._resampler.push(tt, x)
         for chunk in chunks:
             if chunk.new_segment:
-                steps += self._detector.end_segment()
+                steps += self._gate.add(self._detector.end_segment())
+                if prev is not None:
+                    # Missing data is not a pause: the walk may have gone on through it.
+                    self._gate.gap(float(chunk.t[0]) - prev)
             g = chunk.x[:, 3:] if has_gyro else None
-            steps += self._detector.feed(chunk.t, chunk.x[:, :3], g)
+            steps += self._gate.add(self._detector.feed(chunk.t, chunk.x[:, :3], g))
+            prev = float(chunk.t[-1])
         return self._finish(steps, ended, gap_s)
 
     def flush(self) -> EngineUpdate:
@@ -113,7 +118,7 @@ class GaitEngine:
 
         Learning is kept. The steps are those of a stride the stream cut (see gait/edges.py).
         """
-        update = self._finish(self._detector.end_segment(), [], 0.0)
+        update = self._finish(self._gate.add(self._detector.end_segment()), [], 0.0)
         self._resampler.reset()
         self._gate.close()
         ended = [*update.bouts, *self._bouts.close()]
@@ -147,7 +152,7 @@ class GaitEngine:
         return t, x, restarted
 
     def _finish(self, steps: list[StepEvent], ended: list[Bout], gap_s: float) -> EngineUpdate:
-        steps = self._gate.add(steps)
+        """Steps (already through the gate) into bouts and calibration; the update."""
         self._gate.advance(self._resampler.last_t)
         if self._calibration.active and steps:
             steps = [replace(s, direction=Direction.FORWARD) for s in steps]

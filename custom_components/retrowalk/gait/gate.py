@@ -22,12 +22,12 @@ pause of end_s without a candidate ends the bout; unconfirmed candidates are dis
 from __future__ import annotations
 
 from dataclasses import dataclass
+import itertools
 import math
 import statistics
 
 from .bouts import BOUT_END_S
 from .types import Placement, StepEvent
-
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
 REPORT_LAG_S = 1.5
@@ -106,6 +106,8 @@ class WalkingGate:
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
+        self._gap_s = 0.0  # data missing since the latest candidate
+        self._bridged: set[float] = set()  # times of held candidates just after missing data
 
     @property
     def walking(self) -> bool:
@@ -129,6 +131,13 @@ class WalkingGate:
             self._confirmed = False
             self._held = []
 
+    def gap(self, seconds: float) -> None:
+        """The data stopped for this long: the next candidate's interval spans the hole.
+
+        An interval across missing data says nothing about rhythm; the walk may have gone on.
+        """
+        self._gap_s += max(0.0, seconds)
+
     def close(self) -> None:
         """The stream ended: end the bout; held candidates never became walking."""
         self._confirmed = False
@@ -139,13 +148,16 @@ class WalkingGate:
 
     def _add(self, step: StepEvent) -> list[StepEvent]:
         dt = step.t - self._last
-        if dt > self._pause() or dt < 0:
+        hole, self._gap_s = self._gap_s, 0.0
+        if dt > self._pause() + hole or dt < 0:
             # A pause (or a new clock): whatever was running is over.
             self._confirmed = False
             self._held = []
         self._last = max(self._last, step.t)
         if self._confirmed:
-            if self._continues(step, dt):
+            if hole and (not self.p.posture_ends_bout or self._posture_ok(step)):
+                return [step]
+            if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
                 return [step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
@@ -156,6 +168,9 @@ class WalkingGate:
         # confirms: a walk's first steps settle into its rhythm within a step or two.
         keep = 2 * max(self.p.confirm_steps, self.p.unposed_steps or 0) - 1
         self._held = [*self._held[-keep:], step]
+        if hole:
+            self._bridged.add(step.t)
+        self._bridged.intersection_update(s.t for s in self._held)
         if self.p.unposed_steps is None and not self._posture_ok(step):
             # A candidate that cannot be a walking step breaks the run it would belong to.
             self._held = []
@@ -168,11 +183,12 @@ class WalkingGate:
             return []
         released, self._held = self._held, []
         self._confirmed = True
-        self._gaps = [b.t - a.t for a, b in zip(run, run[1:], strict=False)]
+        self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        self._bridged.clear()
         return released
 
     def _continues(self, step: StepEvent, dt: float) -> bool:
-        """Does a candidate inside a confirmed bout belong to it?"""
+        """Whether a candidate inside a confirmed bout belongs to it."""
         med = statistics.median(self._gaps)
         if not med / self.p.bout_factor <= dt <= self.p.bout_factor * med:
             return False
@@ -192,8 +208,14 @@ class WalkingGate:
             return True
         return abs(step.features.up[axis]) >= self.p.min_upright
 
+    def _intervals(self, run: list[StepEvent]) -> list[float]:
+        """Intervals between consecutive candidates, except those across missing data."""
+        return [b.t - a.t for a, b in itertools.pairwise(run) if b.t not in self._bridged]
+
     def _rhythm_ok(self, run: list[StepEvent]) -> bool:
-        gaps = [b.t - a.t for a, b in zip(run, run[1:], strict=False)]
+        gaps = self._intervals(run)
+        if not gaps:
+            return False
         if min(gaps) < self.p.min_interval or max(gaps) > self.p.max_interval:
             return False
         med = statistics.median(gaps)
