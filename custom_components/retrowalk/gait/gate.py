@@ -142,6 +142,8 @@ class WalkingGate:
         """The stream ended: end the bout; held candidates never became walking."""
         self._confirmed = False
         self._held = []
+        self._last = -math.inf
+        self._gap_s = 0.0
 
     def _pause(self) -> float:
         return self.p.end_s if self._confirmed else self.p.max_interval
@@ -153,7 +155,8 @@ class WalkingGate:
             # A pause (or a new clock): whatever was running is over.
             self._confirmed = False
             self._held = []
-        self._last = max(self._last, step.t)
+        # In time order, or a new clock after a restart: either way this is now the latest.
+        self._last = step.t
         if self._confirmed:
             if hole and (not self.p.posture_ends_bout or self._posture_ok(step)):
                 return [step]
