@@ -27,6 +27,7 @@ import math
 import statistics
 
 from .bouts import BOUT_END_S
+from .foot import MAX_STRIDE_S
 from .types import Placement, StepEvent
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
@@ -64,11 +65,21 @@ class GateParams:
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
+_STRIDES = GateParams(
+    confirm_steps=3,
+    min_interval=0.0,
+    max_interval=MAX_STRIDE_S,
+    spread=math.inf,
+    bout_factor=math.inf,
+)
 GATE_PARAMS: dict[Placement, GateParams] = {
-    # Foot/shank strides are already gated by stance phases and stride length (foot.py); each
-    # stride yields two steps, so 4 steps are two strides.
-    Placement.FOOT: GateParams(confirm_steps=4),
-    Placement.SHANK: GateParams(confirm_steps=4),
+    # A foot/shank step is a verified swing between two stances of a minimum stride length
+    # (foot.py): its mechanics are checked already. What one stride alone cannot show is
+    # persistence: fidgeting or a single step to the side makes one. Three steps are two
+    # strides (each yields two steps); their intervals are a stride's parts, irregular at the
+    # edges of a walk, so no rhythm is asked beyond the stride's own time limit.
+    Placement.FOOT: _STRIDES,
+    Placement.SHANK: _STRIDES,
     Placement.WAIST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
     Placement.CHEST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
     # A phone in a trouser pocket lies along the thigh (its y axis). Walking swings the thigh
