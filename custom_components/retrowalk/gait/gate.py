@@ -96,7 +96,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
     # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
-    # longer regular run.
+    # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
+    # (sitting down, reaching for something).
     Placement.WRIST: GateParams(
         confirm_steps=6,
         min_amplitude=_JOLT,
@@ -104,6 +105,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         min_upright=math.cos(math.radians(45)),
         unposed_steps=10,
         jolt_every_step=False,
+        posture_ends_bout=True,
     ),
 }
 
@@ -117,6 +119,7 @@ class WalkingGate:
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
+        self._posed = False  # the bout was confirmed in walking posture
         self._gap_s = 0.0  # data missing since the latest candidate
         self._bridged: set[float] = set()  # times of held candidates just after missing data
 
@@ -169,7 +172,7 @@ class WalkingGate:
         # In time order, or a new clock after a restart: either way this is now the latest.
         self._last = step.t
         if self._confirmed:
-            if hole and (not self.p.posture_ends_bout or self._posture_ok(step)):
+            if hole and self._still_posed(step):
                 return [step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
@@ -190,13 +193,15 @@ class WalkingGate:
             self._held = []
             return []
         need = self.p.confirm_steps
-        if not all(self._posture_ok(s) for s in self._held[-need:]):
+        posed = all(self._posture_ok(s) for s in self._held[-need:])
+        if not posed:
             need = self.p.unposed_steps or need
         run = self._held[-need:]
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         released, self._held = self._held, []
         self._confirmed = True
+        self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         self._bridged.clear()
         return released
@@ -206,7 +211,11 @@ class WalkingGate:
         med = statistics.median(self._gaps)
         if not med / self.p.bout_factor <= dt <= self.p.bout_factor * med:
             return False
-        return not self.p.posture_ends_bout or self._posture_ok(step)
+        return self._still_posed(step)
+
+    def _still_posed(self, step: StepEvent) -> bool:
+        """A walk confirmed in walking posture ends where the posture does (sitting down)."""
+        return not (self.p.posture_ends_bout and self._posed) or self._posture_ok(step)
 
     def _jolt_ok(self, run: list[StepEvent]) -> bool:
         """The run's steps are heel strikes' jolts: every one, or the typical one."""
