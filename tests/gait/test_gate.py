@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, WalkingGate
 from custom_components.retrowalk.gait.types import StepFeatures
 
@@ -85,9 +85,9 @@ def test_a_pause_ends_the_bout() -> None:
     assert len(gate.add(walk(6))) == 6
     last = 10.0 + 5 * 0.55
     gate.advance(last + 1.0)
-    assert gate.walking  # a second without a reported step is the detector's latency
+    still = gate.walking  # a second without a reported step is the detector's latency
     gate.advance(last + GATE_PARAMS[Placement.WAIST].end_s + REPORT_LAG_S + 0.1)
-    assert not gate.walking
+    assert still and not gate.walking
     # After the pause a new walk must confirm again; its first steps are held.
     assert gate.add(walk(2, start=last + 10.0)) == []
 
@@ -229,8 +229,8 @@ def test_engine_a_pause_ends_the_bout_and_the_next_walk_counts_whole() -> None:
     second = [first[-1] + 6.0 + 0.55 * i for i in range(8)]
     t, acc = trunk_signal(first + second, second[-1] + 3.0)
     engine = GaitEngine(Placement.WAIST)
-    bouts = []
-    steps = []
+    bouts: list[Bout] = []
+    steps: list[StepEvent] = []
     for i in range(0, len(t), 20):
         update = engine.process(t[i : i + 20], acc[i : i + 20])
         bouts += update.bouts

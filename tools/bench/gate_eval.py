@@ -135,11 +135,11 @@ def run_stream(run: list[Segment], *, gated: bool = True) -> list[StepEvent]:
     parts = [load(s) for s in run]
     t = np.concatenate([p[0] for p in parts])
     acc = np.concatenate([p[1] for p in parts])
-    gyros = [p[2] for p in parts]
-    gyro = None if any(g is None for g in gyros) else np.concatenate(gyros)  # type: ignore[arg-type]
+    gyros = [p[2] for p in parts if p[2] is not None]
+    gyro: FloatArray | None = np.concatenate(gyros) if len(gyros) == len(parts) else None
     engine = GaitEngine(LOCATION_PLACEMENT[run[0].location])
     if not gated:
-        engine._gate = _NoGate(engine.placement)  # noqa: SLF001 - a developer tool's bypass
+        engine._gate = _NoGate(engine.placement)
     steps: list[StepEvent] = []
     for i in range(0, len(t), BATCH):
         g = None if gyro is None else gyro[i : i + BATCH]
@@ -150,10 +150,7 @@ def run_stream(run: list[Segment], *, gated: bool = True) -> list[StepEvent]:
 def per_segment(run: list[Segment], steps: list[StepEvent]) -> list[FloatArray]:
     """The step times falling in each segment of a stream."""
     st = np.sort(np.array([s.t for s in steps], dtype=np.float64))
-    out = []
-    for s in run:
-        out.append(st[(st >= s.start) & (st < s.start + s.duration)])
-    return out
+    return [st[(st >= s.start) & (st < s.start + s.duration)] for s in run]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,11 +218,11 @@ def fmt(rows: list[Row]) -> str:
         "| cadence, steps/duration | cadence, 60/median interval |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in rows:
-        lines.append(
-            f"| {r.dataset} | {r.location} | {r.hours:.2f} | {r.false_per_h:.0f} | {r.n_walk} "
-            f"| {r.cadence:.0f} | {r.cadence_walk:.0f} |"
-        )
+    lines += [
+        f"| {r.dataset} | {r.location} | {r.hours:.2f} | {r.false_per_h:.0f} | {r.n_walk} "
+        f"| {r.cadence:.0f} | {r.cadence_walk:.0f} |"
+        for r in rows
+    ]
     return "\n".join(lines)
 
 
@@ -279,7 +276,7 @@ def lodo(segments: list[Segment]) -> str:
         if base.upright_axis is not None:
             grid |= POSTURE_GRID
         choices = [
-            replace(base, **dict(zip(grid, vals, strict=True)))
+            replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
         ]
         table = {p: gate_rows(mine, p) for p in choices}
