@@ -36,7 +36,10 @@ def test_features_do_not_change_step_identity() -> None:
     assert "features" not in repr(cand(1.0))
 
 
-@pytest.mark.parametrize("placement", list(Placement))
+TRUNK_AND_ARM = [p for p in Placement if p not in (Placement.FOOT, Placement.SHANK)]
+
+
+@pytest.mark.parametrize("placement", TRUNK_AND_ARM)
 def test_a_gesture_burst_is_not_a_bout(placement: Placement) -> None:
     gate = WalkingGate(placement)
     burst = [cand(10.0), cand(10.45), cand(10.9)]  # three arm swings, then nothing
@@ -45,6 +48,48 @@ def test_a_gesture_burst_is_not_a_bout(placement: Placement) -> None:
     assert not gate.walking
     # The next burst, a pause later, starts from nothing: the held candidates were discarded.
     assert gate.add([cand(25.0), cand(25.5)]) == []
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.SHANK])
+def test_one_stride_is_not_a_bout_two_are(placement: Placement) -> None:
+    # A foot detector reports each stride as two steps at once (the other foot's, inferred).
+    gate = WalkingGate(placement)
+    assert gate.add(walk(2)) == []  # one stride: a weight shift, a step aside
+    gate.advance(20.0)
+    assert gate.add(walk(2, start=30.0)) == []  # another one, after a pause: still nothing
+    gate = WalkingGate(placement)
+    steps = walk(4)
+    assert [s.t for s in gate.add(steps[:2]) + gate.add(steps[2:])] == [s.t for s in steps]
+
+
+def test_too_fast_candidates_are_not_steps() -> None:
+    assert WalkingGate(Placement.WAIST).add(walk(10, period=0.12)) == []  # vibration
+
+
+def test_missing_data_is_not_a_pause() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(5))) == 5
+    last = 10.0 + 4 * 0.55
+    gate.gap(3.0)  # the link dropped for 3 s while the wearer walked on
+    assert len(gate.add(walk(3, start=last + 3.3))) == 3
+    assert gate.walking
+
+
+def test_an_interval_across_missing_data_says_nothing_about_rhythm() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert gate.add(walk(2)) == []
+    gate.gap(2.0)
+    # 0.55 s walking before the hole, then 2.7 s across it, then walking again: the hole's
+    # interval is neither a pause nor an irregular step.
+    after = walk(3, start=10.55 + 2.7)
+    assert len(gate.add(after)) == 5
+    # A run whose only intervals cross holes has no rhythm to judge yet.
+    gate = WalkingGate(Placement.WAIST)
+    out: list[StepEvent] = []
+    for i in range(4):
+        gate.gap(1.0)
+        out += gate.add([cand(10.0 + 1.5 * i)])
+    assert out == []
 
 
 def test_an_irregular_run_is_not_a_bout() -> None:
