@@ -4,19 +4,21 @@ A detector reports every rhythmic jolt that looks like a step; people at a desk,
 teeth or talking with their hands make plenty of those. Walking differs from them physically in
 three ways the gate checks on a run of consecutive candidates before anything is counted:
 
-- Rhythm. Legs are pendulums: consecutive steps of a walk follow each other at 0.3-1.3 s and
+- Rhythm. Legs are pendulums: consecutive steps of a walk follow each other at 0.25-1.3 s and
   within a few steps vary by a few per cent (stride-time variability of healthy and older
   walkers is 2-5 %); gestures come in ones and twos or at irregular intervals.
 - Persistence. A walk takes several steps in a row; a gesture burst rarely keeps the rhythm that
   long. confirm_steps candidates in a row are needed (the Espruino/Bangle.js counter asks for a
   run of steps inside a time window for the same reason).
 - Mechanics per placement (the detector's StepFeatures): the heel strike's vertical jolt has a
-  minimum size at each body location, and the posture must allow walking (a thigh that is
-  horizontal is sitting; a trunk that is horizontal is lying).
+  minimum size at the trunk, and the posture must allow walking (a thigh that is horizontal is
+  sitting; a forearm held in front is not swinging, so it needs more evidence).
 
 Held candidates are released retroactively when the bout is confirmed, so a 12-step walk counts
 from its first step; after that, steps pass through as soon as the detector reports them. A
-pause of end_s without a candidate ends the bout; unconfirmed candidates are discarded.
+pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
+confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
+data is not a pause. Design, reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
