@@ -1,4 +1,4 @@
-"""Step detector and direction classifier for sensors on the trunk or arm (waist, chest, wrist).
+"""Step detector and direction classifier for sensors on the trunk, thigh or arm.
 
 Steps. Each heel strike jolts the body upwards. Near 1 g the magnitude of the measured
 acceleration equals, to first order, its component along gravity, so ``|a| - |g|`` (with ``g`` the
@@ -13,7 +13,8 @@ that there was a step and sets the rhythm; the reported time is the latest hump 
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
 strike is the last rise before the segment's closing valley, and in slow walking a hump
 0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
-Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
+Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
+gate (gate.py), which decides whether it counts. Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
 step of a bout at a slow cadence can take up to ~2.4 s).
 
 Gaps. Where the data stops (a lost link, the end of a stream) the last samples are examined with
@@ -124,7 +125,7 @@ class TrunkParams:
 
 
 class TrunkDetector:
-    """Streaming step detector and forward/backward classifier for waist, chest and wrist."""
+    """Streaming step detector and forward/backward classifier for waist, thigh, chest, wrist."""
 
     def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
