@@ -14,8 +14,9 @@ maximum over +-0.1 s) of at least half its height and at most half a step later:
 strike is the last rise before the segment's closing valley, and in slow walking a hump
 0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
 Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
-gate (gate.py), which decides whether it counts. Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
-step of a bout at a slow cadence can take up to ~2.4 s).
+gate (gate.py), which decides whether it counts. Steps are reported about 0.8 s after they
+happen (99% within 1.5 s on Oxford; only the first step of a bout at a slow cadence can take
+up to ~2.4 s, before the gate's own wait for a confirming run).
 
 Gaps. Where the data stops (a lost link, the end of a stream) the last samples are examined with
 their windows completed by repeating the edge sample, and a peak still waiting for its valley is
