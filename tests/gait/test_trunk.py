@@ -438,7 +438,7 @@ def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
     up = np.array([0.0, 0.0, 1.0]) @ MOUNT.T
     labels = []
     for win in (fwd, back, fwd, back, back, back, fwd, back):
-        (step,) = det._label([0.0], win, up)
+        (step,) = det._label([(0.0, 1.0)], win, up)
         labels.append((step.direction, step.confidence))
     d = Direction
     assert [x for x, _ in labels] == [d.FORWARD] * 4 + [d.BACKWARD] * 4

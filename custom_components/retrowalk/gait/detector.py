@@ -63,4 +63,4 @@ def make_detector(placement: Placement) -> Detector:
     """Return a fresh detector suited to where the sensor is worn."""
     if placement in (Placement.FOOT, Placement.SHANK):
         return FootDetector(placement)
-    return TrunkDetector(placement)
+    return TrunkDetector(placement)  # waist, thigh, chest, wrist; gate.py judges each its own way

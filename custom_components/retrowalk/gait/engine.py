@@ -5,8 +5,9 @@ every earlier one (counted by kind, logged, never fatal: a repeated timestamp is
 sample, an earlier one a late or stale sample); resample linearly onto the detector's uniform grid
 (resample.py), splitting at holes longer than MAX_GAP_S and resetting the detector there, so no
 stride is ever integrated across missing data; feed the detector for the placement (detector.py);
-group its steps into bouts and cadence on sample time (bouts.py). Everything is vectorised per
-batch; per-sample Python loops would not reach 100k samples/s at 20-sample batches.
+let only the steps of confirmed walking through (gate.py); group them into bouts and cadence on
+sample time (bouts.py). Everything is vectorised per batch; per-sample Python loops would not
+reach 100k samples/s at 20-sample batches.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy.typing as npt
 
 from .bouts import BoutTracker
 from .detector import CALIBRATION_QUALITY_KEY, Detector, make_detector
+from .gate import WalkingGate
 from .resample import Resampler
 from .types import Bout, CalibrationState, Direction, Placement, StepEvent
 
@@ -56,6 +58,7 @@ class GaitEngine:
         self.placement = Placement(placement)
         self._detector: Detector = make_detector(self.placement)
         self._resampler = Resampler(self._detector.fs, MAX_GAP_S)
+        self._gate = WalkingGate(self.placement)
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
         self._backup: dict[str, Any] | None = None
@@ -98,15 +101,21 @@ class GaitEngine:
         self._has_gyro = has_gyro
         tt, x, restarted = self._in_order(tt, x)
         if restarted:
+            self._gate.close()
             ended += self._bouts.close()
 
         steps: list[StepEvent] = []
+        prev = self._resampler.last_t
         chunks, gap_s = self._resampler.push(tt, x)
         for chunk in chunks:
             if chunk.new_segment:
-                steps += self._detector.end_segment()
+                steps += self._gate.add(self._detector.end_segment())
+                if prev is not None:
+                    # Missing data is not a pause: the walk may have gone on through it.
+                    self._gate.gap(float(chunk.t[0]) - prev)
             g = chunk.x[:, 3:] if has_gyro else None
-            steps += self._detector.feed(chunk.t, chunk.x[:, :3], g)
+            steps += self._gate.add(self._detector.feed(chunk.t, chunk.x[:, :3], g))
+            prev = float(chunk.t[-1])
         return self._finish(steps, ended, gap_s)
 
     def flush(self) -> EngineUpdate:
@@ -114,8 +123,9 @@ class GaitEngine:
 
         Learning is kept. The steps are those of a stride the stream cut (see gait/edges.py).
         """
-        update = self._finish(self._detector.end_segment(), [], 0.0)
+        update = self._finish(self._gate.add(self._detector.end_segment()), [], 0.0)
         self._resampler.reset()
+        self._gate.close()
         ended = [*update.bouts, *self._bouts.close()]
         return EngineUpdate(
             steps=update.steps,
@@ -171,6 +181,8 @@ class GaitEngine:
         return t[keep], x[keep], restarted
 
     def _finish(self, steps: list[StepEvent], ended: list[Bout], gap_s: float) -> EngineUpdate:
+        """Steps (already through the gate) into bouts and calibration; the update."""
+        self._gate.advance(self._resampler.last_t)
         if self._calibration.active and steps:
             steps = [replace(s, direction=Direction.FORWARD) for s in steps]
             self._count_calibration_steps(len(steps))

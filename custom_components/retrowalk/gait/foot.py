@@ -27,6 +27,9 @@ from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displac
 FloatArray = npt.NDArray[np.float64]
 
 
+MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Stance and stride limits for one placement / sensor combination."""
@@ -41,7 +44,7 @@ class Thresholds:
     run_gyro: float = 0.6
     run_acc: float = 3.0
     min_duration: float = 0.15  # s
-    max_duration: float = 2.5  # s
+    max_duration: float = MAX_STRIDE_S
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward

@@ -1,4 +1,4 @@
-"""Step detector and direction classifier for sensors on the trunk or arm (waist, chest, wrist).
+"""Step detector and direction classifier for sensors on the trunk, thigh or arm.
 
 Steps. Each heel strike jolts the body upwards. Near 1 g the magnitude of the measured
 acceleration equals, to first order, its component along gravity, so ``|a| - |g|`` (with ``g`` the
@@ -13,8 +13,10 @@ that there was a step and sets the rhythm; the reported time is the latest hump 
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
 strike is the last rise before the segment's closing valley, and in slow walking a hump
 0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
-Steps are reported about 0.8 s after they happen (99% within 1.5 s on Oxford; only the first
-step of a bout at a slow cadence can take up to ~2.4 s).
+Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
+gate (gate.py), which decides whether it counts. Steps are reported about 0.8 s after they
+happen (99% within 1.5 s on Oxford; only the first step of a bout at a slow cadence can take
+up to ~2.4 s, before the gate's own wait for a confirming run).
 
 Gaps. Where the data stops (a lost link, the end of a stream) the last samples are examined with
 their windows completed by repeating the edge sample, and a peak still waiting for its valley is
@@ -76,7 +78,7 @@ import numpy.typing as npt
 
 from .trunk_axis import ForwardAxis
 from .trunk_signal import FloatArray, causal_mean, hann_kernel, local_extrema, quadrature
-from .types import Direction, Placement, StepEvent
+from .types import Direction, Placement, StepEvent, StepFeatures
 
 STATE_VERSION = 1
 
@@ -124,11 +126,9 @@ class TrunkParams:
 
 
 class TrunkDetector:
-    """Streaming step detector and forward/backward classifier for waist, chest and wrist."""
+    """Streaming step detector and forward/backward classifier for waist, thigh, chest, wrist."""
 
     def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
-        # A trouser pocket (THIGH) runs like the waist for now, on the same parameters (they
-        # are not per placement): the magnitude signal ignores how the sensor is oriented.
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
@@ -152,7 +152,7 @@ class TrunkDetector:
         """Forget the signal and the walk; the learned forward axis stays."""
         self._forget_signal()
         self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
-        self._run: list[tuple[float, float]] = []  # (peak, step time) before a bout is confirmed
+        self._run: list[tuple[float, float, float]] = []  # (peak, step time, height), unconfirmed
         self._in_bout = False
         self._last_step = -np.inf
         self._intervals: list[float] = []
@@ -184,7 +184,7 @@ class TrunkDetector:
             pend_a = np.concatenate([np.zeros((0, 3)), *self._pend_a])
             out = self._process(pend_t, pend_a, final=True)
         if self._best is not None and len(self._a):
-            steps = self._commit(self._best[0], self._step_time(self._best))
+            steps = self._commit(self._best, self._step_time(self._best))
             if steps:
                 up = causal_mean(self._a, self._n_grav)[-1]
                 out += self._label(steps, self._a, up / np.linalg.norm(up))
@@ -295,7 +295,7 @@ class TrunkDetector:
             humps = humps[(sub[humps] > peak_thr) & (humps >= lo_pad) & (humps < len(sub) - hi_pad)]
         anchors = set(peaks.tolist())
 
-        new_steps: list[float] = []
+        new_steps: list[tuple[float, float | None]] = []
         is_hump = np.concatenate([np.ones(len(humps), bool), np.zeros(len(valleys), bool)])
         idx = np.concatenate([humps, valleys])
         order = np.argsort(idx, kind="stable")
@@ -308,11 +308,11 @@ class TrunkDetector:
                     self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
                 if self._best is not None:
-                    new_steps += self._commit(self._best[0], self._step_time(self._best))
+                    new_steps += self._commit(self._best, self._step_time(self._best))
                 self._best = None
                 self._humps = []
         if self._best is not None and t_final - self._best[0] > self.p.hold_s:
-            new_steps += self._commit(self._best[0], self._step_time(self._best))
+            new_steps += self._commit(self._best, self._step_time(self._best))
             self._best = None
             self._humps = []
         self._expire(t_final)
@@ -333,11 +333,14 @@ class TrunkDetector:
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
 
-    def _commit(self, tk: float, step_t: float) -> list[float]:
-        """Feed one candidate step (peak at tk) into the bout logic; return step times it confirms.
+    def _commit(self, peak: tuple[float, float], step_t: float) -> list[tuple[float, float | None]]:
+        """Feed one candidate step (peak time, height) into the bout logic.
 
-        The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is reported.
+        Returns the (step time, peak height) of the steps it confirms; a restored step has no
+        height. The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is
+        reported.
         """
+        tk, height = peak
         if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
@@ -349,30 +352,30 @@ class TrunkDetector:
         if self._in_bout:
             dt = tk - self._last_step
             med = self._median_interval()
-            out: list[float] = []
+            out: list[tuple[float, float | None]] = []
             if across_gap:
                 pass  # steps taken while the data was missing are not ours to count
             elif med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
-                out.append(self._last_step + dt / 2)  # a step lost in steady walking
+                out.append((self._last_step + dt / 2, None))  # a step lost in steady walking
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
             # fills raise the median and stop themselves.
             if not across_gap:
                 self._intervals = [*self._intervals[-5:], dt]
             self._last_step = tk
-            return [*out, step_t]
+            return [*out, (step_t, height)]
         if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
             self._run = []
-        self._run.append((tk, step_t))
+        self._run.append((tk, step_t, height))
         if len(self._run) < self.p.start_steps:
             return []
         confirmed = self._run
-        self._intervals = np.diff([peak for peak, _ in confirmed]).tolist()
+        self._intervals = np.diff([run[0] for run in confirmed]).tolist()
         self._run = []
         self._in_bout = True
         self._bout_dir = None  # a new walk: its first window decides
         self._last_step = tk
-        return [step for _, step in confirmed]
+        return [(step, h) for _, step, h in confirmed]
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
@@ -386,11 +389,16 @@ class TrunkDetector:
 
     def _label(
         self,
-        steps: list[float],
+        steps: list[tuple[float, float | None]],
         acc: FloatArray,
         up: FloatArray,
     ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
+        posture = (float(up[0]), float(up[1]), float(up[2]))
+
+        def f(height: float | None) -> StepFeatures | None:
+            return None if height is None else StepFeatures(amplitude=height, up=posture)
+
         med = self._median_interval() or 0.55
         period = med * self.fs
         n_steps = self.p.direction_steps
@@ -407,7 +415,10 @@ class TrunkDetector:
             q = -q  # spring-mass running puts the body lowest, not highest, at mid-stance
         norm = float(np.linalg.norm(q))
         if norm == 0.0:
-            return [StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5) for s in steps]
+            return [
+                StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5, features=f(h))
+                for s, h in steps
+            ]
         unit = q / norm
         fwd = self.axis.forward()
         if fwd is None:
@@ -433,4 +444,7 @@ class TrunkDetector:
         if not running:
             for _ in steps:
                 self.axis.add(unit)
-        return [StepEvent(t=s, direction=direction, confidence=confidence) for s in steps]
+        return [
+            StepEvent(t=s, direction=direction, confidence=confidence, features=f(h))
+            for s, h in steps
+        ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -40,6 +40,19 @@ class StepEvent:
     # horizontal length and the walking speed over it (None for the first stride after a pause).
     stride_length_m: float | None = None
     speed_m_s: float | None = None
+    # What the detector saw at this step, for the walking gate (gait/gate.py); None where the
+    # detector has nothing to say (e.g. a step restored inside a steady bout). Not part of a
+    # step's identity: equality and repr ignore it.
+    features: StepFeatures | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepFeatures:
+    """Per-step mechanics a detector reports alongside a step."""
+
+    amplitude: float  # m/s^2: height of the step's vertical-acceleration peak
+    # Unit gravity ("up") direction in the sensor's own axes around the step: the posture.
+    up: tuple[float, float, float]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

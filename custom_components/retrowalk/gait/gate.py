@@ -1,0 +1,269 @@
+"""The walking gate: candidate steps count only inside a confirmed walking bout.
+
+A detector reports every rhythmic jolt that looks like a step; people at a desk, eating, brushing
+teeth or talking with their hands make plenty of those. Walking differs from them physically in
+three ways the gate checks on a run of consecutive candidates before anything is counted:
+
+- Rhythm. Legs are pendulums: consecutive steps of a walk follow each other at 0.25-1.3 s and
+  within a few steps vary by a few per cent (stride-time variability of healthy and older
+  walkers is 2-5 %); gestures come in ones and twos or at irregular intervals.
+- Persistence. A walk takes several steps in a row; a gesture burst rarely keeps the rhythm that
+  long. confirm_steps candidates in a row are needed (the Espruino/Bangle.js counter asks for a
+  run of steps inside a time window for the same reason).
+- Mechanics per placement (the detector's StepFeatures): the heel strike's vertical jolt has a
+  minimum size at the trunk, and the posture must allow walking (a thigh that is horizontal is
+  sitting; a forearm held in front is not swinging, so it needs more evidence).
+
+Held candidates are released retroactively when the bout is confirmed, so a 12-step walk counts
+from its first step; after that, steps pass through as soon as the detector reports them. A
+pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
+confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
+data is not a pause. Design, reasons and figures: docs/walking_gate.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import itertools
+import math
+import statistics
+
+from .bouts import BOUT_END_S
+from .foot import MAX_STRIDE_S
+from .types import Placement, StepEvent
+
+# The detector contract (detector.py): a step is reported at most about this long after it happened.
+REPORT_LAG_S = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class GateParams:
+    """How much walking evidence one placement needs before steps count."""
+
+    confirm_steps: int  # candidates in a row that confirm a bout (in walking posture)
+    min_interval: float = 0.25  # s: faster "steps" are vibration or a double-detected step
+    max_interval: float = 1.3  # s: a longer wait between candidates breaks a run
+    # Largest relative spread of the confirming run's intervals, (max - min) / median.
+    spread: float = 0.5
+    min_amplitude: float = 0.0  # m/s^2: smallest vertical jolt of a confirming run's steps
+    # Every step of the run must reach it (the trunk feels each heel strike), or only the
+    # median step (a hand damps some steps, e.g. a phone held steady in front).
+    jolt_every_step: bool = True
+    # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
+    # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
+    # (None: it cannot confirm a bout at all).
+    upright_axis: int | None = None
+    min_upright: float = 0.0
+    unposed_steps: int | None = None
+    # Inside a confirmed bout a candidate continues it if its interval is within this factor
+    # of the bout's median interval (a missed step doubles one) and, where posture_ends_bout,
+    # the posture still allows walking; otherwise the bout ends there.
+    bout_factor: float = 2.5
+    posture_ends_bout: bool = False
+    # A run mixing walking posture and not is a posture change (getting up): it waits for a run
+    # all in posture, and candidates out of posture held before are not steps of the walk.
+    posture_change_waits: bool = False
+    # Judge the rhythm on stride times (every other candidate): a sensor on one leg feels its
+    # own leg's and the other leg's steps differently, so the steps alternate short and long
+    # while the strides keep the pendulum's period.
+    stride_rhythm: bool = False
+    end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
+
+
+# A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
+# (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
+# daily-living); sitting, standing and lying candidates are mostly below it.
+_JOLT = 1.0
+_STRIDES = GateParams(
+    confirm_steps=3,
+    min_interval=0.0,
+    max_interval=MAX_STRIDE_S,
+    spread=math.inf,
+    bout_factor=math.inf,
+)
+GATE_PARAMS: dict[Placement, GateParams] = {
+    # A foot/shank step is a verified swing between two stances of a minimum stride length
+    # (foot.py): its mechanics are checked already. What one stride alone cannot show is
+    # persistence: fidgeting or a single step to the side makes one. Three steps are two
+    # strides (each yields two steps); their intervals are a stride's parts, irregular at the
+    # edges of a walk, so no rhythm is asked beyond the stride's own time limit.
+    Placement.FOOT: _STRIDES,
+    Placement.SHANK: _STRIDES,
+    Placement.WAIST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
+    Placement.CHEST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
+    # A phone in a trouser pocket lies along the thigh (its y axis). Walking swings the thigh
+    # about 30 degrees either side of vertical, and "up" is a 1 s mean over that swing; with
+    # that axis more than 45 degrees from vertical the thigh is level (sitting, lying) or the
+    # sensor sits in the pocket another way round (a strap-on sensor, a phone lying across):
+    # a run then needs twice the steps, and a walk confirmed upright ends when the thigh levels
+    # (sitting down).
+    Placement.THIGH: GateParams(
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        upright_axis=1,
+        min_upright=math.cos(math.radians(45)),
+        unposed_steps=8,
+        posture_ends_bout=True,
+        posture_change_waits=True,
+        stride_rhythm=True,
+    ),
+    # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
+    # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
+    # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
+    # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
+    # (sitting down, reaching for something).
+    Placement.WRIST: GateParams(
+        confirm_steps=6,
+        min_amplitude=_JOLT,
+        upright_axis=0,
+        min_upright=math.cos(math.radians(45)),
+        unposed_steps=10,
+        jolt_every_step=False,
+        posture_ends_bout=True,
+    ),
+}
+
+
+class WalkingGate:
+    """Holds candidate steps until they form a walking bout; streams them after that."""
+
+    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+        self.p = params or GATE_PARAMS[Placement(placement)]
+        self._held: list[StepEvent] = []
+        self._confirmed = False
+        self._last = -math.inf  # time of the latest candidate seen
+        self._gaps: list[float] = []  # the confirmed bout's latest step intervals
+        self._posed = False  # the bout was confirmed in walking posture
+        self._gap_s = 0.0  # data missing since the latest candidate
+        self._bridged: set[float] = set()  # times of held candidates just after missing data
+
+    @property
+    def walking(self) -> bool:
+        """True while a confirmed bout is open."""
+        return self._confirmed
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        """Feed candidates (time order); return the steps that now count."""
+        out: list[StepEvent] = []
+        for step in steps:
+            out += self._add(step)
+        return out
+
+    def advance(self, now: float | None) -> None:
+        """Sample time moved on to `now`: a pause long enough ends the bout.
+
+        Detectors report a step up to REPORT_LAG_S after it happened, so silence is only a pause
+        once that much more time has passed (the next candidate itself is judged in add()).
+        """
+        if now is not None and now - self._last > self.p.end_s + REPORT_LAG_S:
+            self._confirmed = False
+            self._held = []
+
+    def gap(self, seconds: float) -> None:
+        """The data stopped for this long: the next candidate's interval spans the hole.
+
+        An interval across missing data says nothing about rhythm; the walk may have gone on.
+        """
+        self._gap_s += max(0.0, seconds)
+
+    def close(self) -> None:
+        """The stream ended: end the bout; held candidates never became walking."""
+        self._confirmed = False
+        self._held = []
+        self._last = -math.inf
+        self._gap_s = 0.0
+
+    def _pause(self) -> float:
+        return self.p.end_s if self._confirmed else self.p.max_interval
+
+    def _add(self, step: StepEvent) -> list[StepEvent]:
+        dt = step.t - self._last
+        hole, self._gap_s = self._gap_s, 0.0
+        if dt > self._pause() + hole or dt < 0:
+            # A pause (or a new clock): whatever was running is over.
+            self._confirmed = False
+            self._held = []
+        # In time order, or a new clock after a restart: either way this is now the latest.
+        self._last = step.t
+        if self._confirmed:
+            if hole and self._still_posed(step):
+                return [step]
+            if not hole and self._continues(step, dt):
+                self._gaps = [*self._gaps[-5:], dt]
+                return [step]
+            # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
+            # this candidate may start the next one.
+            self._confirmed = False
+            self._held = []
+        # Candidates older than two confirming runs are not the start of the walk a later run
+        # confirms: a walk's first steps settle into its rhythm within a step or two.
+        keep = 2 * max(self.p.confirm_steps, self.p.unposed_steps or 0) - 1
+        self._held = [*self._held[-keep:], step]
+        if hole:
+            self._bridged.add(step.t)
+        self._bridged.intersection_update(s.t for s in self._held)
+        if self.p.unposed_steps is None and not self._posture_ok(step):
+            # A candidate that cannot be a walking step breaks the run it would belong to.
+            self._held = []
+            return []
+        need = self.p.confirm_steps
+        posed = all(self._posture_ok(s) for s in self._held[-need:])
+        if not posed:
+            need = self.p.unposed_steps or need
+        run = self._held[-need:]
+        if not posed and self.p.posture_change_waits and any(self._posture_ok(s) for s in run):
+            # Part of the run in walking posture, part out of it: the wearer is getting up
+            # (or sitting down); only a run all in posture shows the walk.
+            return []
+        if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
+            return []
+        released, self._held = self._held, []
+        if posed and self.p.posture_change_waits:
+            # Confirmed in walking posture: held candidates out of it were made before standing
+            # up (a level thigh, a forearm on the desk), not steps of this walk.
+            released = [s for s in released if self._posture_ok(s)]
+        self._confirmed = True
+        self._posed = posed
+        self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        self._bridged.clear()
+        return released
+
+    def _continues(self, step: StepEvent, dt: float) -> bool:
+        """Whether a candidate inside a confirmed bout belongs to it."""
+        med = statistics.median(self._gaps)
+        if not med / self.p.bout_factor <= dt <= self.p.bout_factor * med:
+            return False
+        return self._still_posed(step)
+
+    def _still_posed(self, step: StepEvent) -> bool:
+        """A walk confirmed in walking posture ends where the posture does (sitting down)."""
+        return not (self.p.posture_ends_bout and self._posed) or self._posture_ok(step)
+
+    def _jolt_ok(self, run: list[StepEvent]) -> bool:
+        """The run's steps are heel strikes' jolts: every one, or the typical one."""
+        heights = [s.features.amplitude for s in run if s.features is not None]
+        if not heights:
+            return True
+        typical = min(heights) if self.p.jolt_every_step else statistics.median(heights)
+        return typical >= self.p.min_amplitude
+
+    def _posture_ok(self, step: StepEvent) -> bool:
+        axis = self.p.upright_axis
+        if axis is None or step.features is None:
+            return True
+        return abs(step.features.up[axis]) >= self.p.min_upright
+
+    def _intervals(self, run: list[StepEvent]) -> list[float]:
+        """Intervals between consecutive candidates, except those across missing data."""
+        return [b.t - a.t for a, b in itertools.pairwise(run) if b.t not in self._bridged]
+
+    def _rhythm_ok(self, run: list[StepEvent]) -> bool:
+        gaps = self._intervals(run)
+        if not gaps:
+            return False
+        if min(gaps) < self.p.min_interval or max(gaps) > self.p.max_interval:
+            return False
+        if self.p.stride_rhythm:
+            gaps = [a + b for a, b in itertools.pairwise(gaps)] or gaps
+        med = statistics.median(gaps)
+        return (max(gaps) - min(gaps)) <= self.p.spread * med

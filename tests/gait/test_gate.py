@@ -1,0 +1,309 @@
+"""The walking gate's mechanics on synthetic candidates and synthetic trunk signals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, WalkingGate
+from custom_components.retrowalk.gait.types import StepFeatures
+
+G = 9.80665
+UPRIGHT = (0.0, 1.0, 0.0)  # a pocketed phone's y axis along a vertical thigh
+HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
+FLAT = (0.0, 0.0, 1.0)  # thigh horizontal (seated) / watch face up (typing)
+
+
+def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = UPRIGHT) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=amplitude, up=up),
+    )
+
+
+def walk(n: int, start: float = 10.0, period: float = 0.55, **kw: object) -> list[StepEvent]:
+    return [cand(start + i * period, **kw) for i in range(n)]  # type: ignore[arg-type]
+
+
+def test_features_do_not_change_step_identity() -> None:
+    plain = StepEvent(t=1.0, direction=Direction.FORWARD, confidence=0.9)
+    assert cand(1.0) == plain
+    assert "features" not in repr(cand(1.0))
+
+
+TRUNK_AND_ARM = [p for p in Placement if p not in (Placement.FOOT, Placement.SHANK)]
+
+
+@pytest.mark.parametrize("placement", TRUNK_AND_ARM)
+def test_a_gesture_burst_is_not_a_bout(placement: Placement) -> None:
+    gate = WalkingGate(placement)
+    burst = [cand(10.0), cand(10.45), cand(10.9)]  # three arm swings, then nothing
+    assert gate.add(burst) == []
+    gate.advance(20.0)
+    assert not gate.walking
+    # The next burst, a pause later, starts from nothing: the held candidates were discarded.
+    assert gate.add([cand(25.0), cand(25.5)]) == []
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.SHANK])
+def test_one_stride_is_not_a_bout_two_are(placement: Placement) -> None:
+    # A foot detector reports each stride as two steps at once (the other foot's, inferred).
+    gate = WalkingGate(placement)
+    assert gate.add(walk(2)) == []  # one stride: a weight shift, a step aside
+    gate.advance(20.0)
+    assert gate.add(walk(2, start=30.0)) == []  # another one, after a pause: still nothing
+    gate = WalkingGate(placement)
+    steps = walk(4)
+    assert [s.t for s in gate.add(steps[:2]) + gate.add(steps[2:])] == [s.t for s in steps]
+
+
+def test_too_fast_candidates_are_not_steps() -> None:
+    assert WalkingGate(Placement.WAIST).add(walk(10, period=0.12)) == []  # vibration
+
+
+def test_missing_data_is_not_a_pause() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(5))) == 5
+    last = 10.0 + 4 * 0.55
+    gate.gap(3.0)  # the link dropped for 3 s while the wearer walked on
+    assert len(gate.add(walk(3, start=last + 3.3))) == 3
+    assert gate.walking
+
+
+def test_an_interval_across_missing_data_says_nothing_about_rhythm() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert gate.add(walk(2)) == []
+    gate.gap(2.0)
+    # 0.55 s walking before the hole, then 2.7 s across it, then walking again: the hole's
+    # interval is neither a pause nor an irregular step.
+    after = walk(3, start=10.55 + 2.7)
+    assert len(gate.add(after)) == 5
+    # A run whose only intervals cross holes has no rhythm to judge yet.
+    gate = WalkingGate(Placement.WAIST)
+    out: list[StepEvent] = []
+    for i in range(4):
+        gate.gap(1.0)
+        out += gate.add([cand(10.0 + 1.5 * i)])
+    assert out == []
+
+
+def test_an_irregular_run_is_not_a_bout() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    t, out = 10.0, []
+    for dt in (0.3, 1.1, 0.4, 0.9, 0.35, 1.2, 0.5, 1.0, 0.3, 1.1):
+        t += dt
+        out += gate.add([cand(t)])
+    assert out == []
+    assert not gate.walking
+
+
+def test_a_12_step_walk_counts_from_its_first_step() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    steps = walk(12)
+    released: list[StepEvent] = []
+    for i, s in enumerate(steps):
+        got = gate.add([s])
+        released += got
+        if i + 1 < GATE_PARAMS[Placement.WAIST].confirm_steps:
+            assert got == []  # held, not yet walking
+            assert not gate.walking
+    assert [s.t for s in released] == [s.t for s in steps]
+    assert gate.walking
+
+
+def test_steps_after_confirmation_pass_at_once() -> None:
+    gate = WalkingGate(Placement.CHEST)
+    need = GATE_PARAMS[Placement.CHEST].confirm_steps
+    steps = walk(need + 5)
+    assert len(gate.add(steps[:need])) == need
+    for s in steps[need:]:
+        assert gate.add([s]) == [s]
+
+
+def test_a_pause_ends_the_bout() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(6))) == 6
+    last = 10.0 + 5 * 0.55
+    gate.advance(last + 1.0)
+    still = gate.walking  # a second without a reported step is the detector's latency
+    gate.advance(last + GATE_PARAMS[Placement.WAIST].end_s + REPORT_LAG_S + 0.1)
+    assert still and not gate.walking
+    # After the pause a new walk must confirm again; its first steps are held.
+    assert gate.add(walk(2, start=last + 10.0)) == []
+
+
+def test_a_late_candidate_after_a_pause_starts_over() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(6))) == 6
+    assert gate.add([cand(30.0)]) == []  # no advance() call between: add() sees the pause
+    assert not gate.walking
+
+
+def test_an_out_of_rhythm_candidate_ends_the_bout() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(6))) == 6
+    last = 10.0 + 5 * 0.55
+    assert gate.add([cand(last + 0.1)]) == []  # far faster than the walk's rhythm
+    assert not gate.walking
+
+
+def test_trunk_candidates_without_a_heel_strike_jolt_are_not_walking() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    jolt = GATE_PARAMS[Placement.WAIST].min_amplitude
+    assert gate.add(walk(10, amplitude=0.8 * jolt)) == []
+    # One soft step among firm ones breaks the run at the trunk.
+    steps = walk(4, amplitude=3.0)
+    steps[2] = cand(steps[2].t, amplitude=0.5 * jolt)
+    assert WalkingGate(Placement.WAIST).add(steps) == []
+
+
+def test_steps_without_features_are_judged_by_rhythm_alone() -> None:
+    bare = [
+        StepEvent(t=10.0 + i * 0.55, direction=Direction.FORWARD, confidence=0.5) for i in range(4)
+    ]
+    assert len(WalkingGate(Placement.WAIST).add(bare)) == 4
+    assert len(WalkingGate(Placement.THIGH).add(bare)) == 4
+
+
+def test_a_thigh_out_of_posture_needs_a_longer_run_and_sitting_down_ends_a_walk() -> None:
+    p = GATE_PARAMS[Placement.THIGH]
+    assert p.unposed_steps is not None
+    # Level (sitting) or a sensor lying across the pocket: a short run is no walk, a long one is.
+    assert WalkingGate(Placement.THIGH).add(walk(p.unposed_steps - 1, up=FLAT)) == []
+    assert len(WalkingGate(Placement.THIGH).add(walk(p.unposed_steps, up=FLAT))) == p.unposed_steps
+    gate = WalkingGate(Placement.THIGH)
+    assert len(gate.add(walk(6))) == 6
+    assert gate.add([cand(10.0 + 6 * 0.55, up=FLAT)]) == []
+    assert not gate.walking
+
+
+def test_getting_up_from_a_chair_counts_only_the_walk() -> None:
+    # Seated candidates (thigh level) in rhythm, then the same rhythm upright: a run that mixes
+    # the two waits, and the walk it confirms starts where the thigh stood up.
+    seated = walk(5, up=FLAT)
+    upright = walk(6, start=10.0 + 5 * 0.55)
+    released = WalkingGate(Placement.THIGH).add(seated + upright)
+    assert [s.t for s in released] == [s.t for s in upright]
+
+
+def test_the_thigh_judges_rhythm_by_stride() -> None:
+    # One leg's sensor feels its own and the other leg's steps differently: steps alternate
+    # 0.35 / 0.8 s (as the virtual wearer's pocket shows), strides stay at 1.15 s: a walk at the
+    # thigh, not at the waist.
+    times = np.cumsum([0.0] + [0.35, 0.8] * 5) + 10.0
+    steps = [cand(float(t)) for t in times]
+    assert len(WalkingGate(Placement.THIGH).add(steps)) == len(steps)
+    assert WalkingGate(Placement.WAIST).add(steps) == []
+
+
+def test_a_wrist_held_in_front_needs_a_longer_run() -> None:
+    p = GATE_PARAMS[Placement.WRIST]
+    assert p.unposed_steps is not None
+    hanging = walk(p.confirm_steps, up=HANGING)
+    assert len(WalkingGate(Placement.WRIST).add(hanging)) == p.confirm_steps
+    gate = WalkingGate(Placement.WRIST)
+    in_front = walk(p.unposed_steps + 2, up=FLAT)
+    assert gate.add(in_front[: p.unposed_steps - 1]) == []
+    released = gate.add(in_front[p.unposed_steps - 1 :])
+    assert [s.t for s in released] == [s.t for s in in_front]
+
+
+def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:
+    p = GATE_PARAMS[Placement.WRIST]
+    steps = walk(p.confirm_steps, up=HANGING)
+    steps[1] = cand(steps[1].t, amplitude=0.2, up=HANGING)  # one step damped by the hand
+    assert len(WalkingGate(Placement.WRIST).add(steps)) == p.confirm_steps
+    weak = walk(p.confirm_steps, amplitude=0.5 * p.min_amplitude, up=HANGING)
+    assert WalkingGate(Placement.WRIST).add(weak) == []
+
+
+def test_close_discards_held_candidates() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    gate.add(walk(3))
+    gate.close()
+    assert gate.add([cand(10.0 + 3 * 0.55)]) == []  # the earlier three are gone
+
+
+def test_time_going_back_starts_over() -> None:
+    gate = WalkingGate(Placement.WAIST)
+    assert len(gate.add(walk(5))) == 5
+    assert gate.add([cand(1.0)]) == []
+    assert not gate.walking
+
+
+# -- through the engine, on a synthetic trunk signal --------------------------------------------
+
+
+def trunk_signal(
+    jolts: list[float], seconds: float, fs: float = 50.0, height: float = 3.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A waist sensor at rest (1 g on a tilted axis) with one heel-strike jolt per step time."""
+    t = np.arange(0.0, seconds, 1.0 / fs)
+    vertical = np.zeros_like(t)
+    for tj in jolts:
+        vertical += height * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+        vertical -= 0.5 * height * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
+    up = np.array([0.2, 0.95, 0.24]) / np.linalg.norm([0.2, 0.95, 0.24])
+    acc = np.outer(G + vertical, up)
+    return t, acc
+
+
+def stream(placement: Placement, t: np.ndarray, acc: np.ndarray) -> list[tuple[float, StepEvent]]:
+    """(sample time when reported, step) for every step, 20-sample batches."""
+    engine = GaitEngine(placement)
+    out: list[tuple[float, StepEvent]] = []
+    for i in range(0, len(t), 20):
+        now = float(t[min(i + 19, len(t) - 1)])
+        out += [(now, s) for s in engine.process(t[i : i + 20], acc[i : i + 20]).steps]
+    out += [(float(t[-1]), s) for s in engine.flush().steps]
+    return out
+
+
+def test_engine_counts_a_12_step_walk_from_its_first_step_and_reports_promptly() -> None:
+    jolts = [3.0 + 0.55 * i for i in range(12)]
+    t, acc = trunk_signal(jolts, 14.0)
+    got = stream(Placement.WAIST, t, acc)
+    times = [s.t for _, s in got]
+    assert len(times) == 12
+    assert times[0] == pytest.approx(jolts[0], abs=0.15)
+    need = GATE_PARAMS[Placement.WAIST].confirm_steps
+    lags = [now - s.t for now, s in got]
+    assert max(lags[need:]) <= 1.5  # after confirmation: within 1.5 s of the step
+    assert max(lags) < 1.5 + need * 0.55  # before it: only the confirming run's wait
+
+
+def test_engine_walking_means_confirmed_walking() -> None:
+    jolts = [3.0, 3.5, 4.0]  # a burst of three jolts is not walking
+    t, acc = trunk_signal(jolts, 8.0)
+    engine = GaitEngine(Placement.WAIST)
+    walking = False
+    steps = 0
+    for i in range(0, len(t), 20):
+        update = engine.process(t[i : i + 20], acc[i : i + 20])
+        walking |= update.walking
+        steps += len(update.steps)
+    assert steps == 0
+    assert not walking
+    assert sum(engine.totals.values()) == 0
+
+
+def test_engine_a_pause_ends_the_bout_and_the_next_walk_counts_whole() -> None:
+    first = [2.0 + 0.55 * i for i in range(8)]
+    second = [first[-1] + 6.0 + 0.55 * i for i in range(8)]
+    t, acc = trunk_signal(first + second, second[-1] + 3.0)
+    engine = GaitEngine(Placement.WAIST)
+    bouts: list[Bout] = []
+    steps: list[StepEvent] = []
+    for i in range(0, len(t), 20):
+        update = engine.process(t[i : i + 20], acc[i : i + 20])
+        bouts += update.bouts
+        steps += update.steps
+    bouts += engine.flush().bouts
+    assert [b.steps for b in bouts] == [8, 8]
+    assert len(steps) == 16
+    assert math.isclose(bouts[1].start, second[0], abs_tol=0.15)
