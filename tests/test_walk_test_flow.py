@@ -285,3 +285,17 @@ async def test_a_malformed_session_is_skipped_and_the_counts_kept(
     assert coordinator.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text
     assert coordinator.ledger.today.backward == 30
+
+
+async def test_moving_the_wearable_cancels_a_running_test(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for(Placement.FOOT)
+    coordinator = await setup_entry(hass, entry)
+    await press(hass, TEST_BUTTON)
+    assert coordinator.walk_test is not None
+    hass.config_entries.async_update_entry(entry, options={"placement": "wrist"})
+    await hass.async_block_till_done()
+    assert coordinator.walk_test is None
+    assert state(hass, TIME).state == "unavailable"

@@ -521,6 +521,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if placement_changed:
             self.engine = GaitEngine(settings.placement)
             self.last_walk.clear()  # measured where the sensor no longer is
+            self.walk_test = None  # a test must be timed where it started: the user starts anew
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
