@@ -38,4 +38,6 @@ async def test_diagnostics_are_redacted_and_useful(
     assert diagnostics["protocol_errors"] == diagnostics["decode_errors"]
     assert diagnostics["dropped_samples"] == {"nonfinite": 0, "backwards": 1, "repeated": 1}
     assert diagnostics["today"]["forward"] > 0
+    assert diagnostics["walk_test"] == {"running": False, "results": []}
+    assert diagnostics["backward_session"] == {"running": False, "last": None}
     assert diagnostics["entry"]["data"]["address"] == "**REDACTED**"

@@ -46,6 +46,16 @@ async def async_get_config_entry_diagnostics(
         "today": coordinator.ledger.today.to_dict(),
         "lifetime": coordinator.ledger.lifetime.to_dict(),
         "nudges": coordinator.nudges.to_dict(),
+        "walk_test": {
+            "running": coordinator.walk_test is not None,
+            "results": [t.to_dict() for t in coordinator.walk_tests[-5:]],
+        },
+        "backward_session": {
+            "running": coordinator.session is not None,
+            "last": None
+            if coordinator.last_session is None
+            else coordinator.last_session.to_dict(),
+        },
         "service_info": async_redact_data(
             service_info.as_dict() if service_info else None, TO_REDACT
         ),
