@@ -73,6 +73,7 @@ async def test_a_good_test_times_the_walk(
     assert speed == pytest.approx(true_distance / true_time, rel=0.15)
     attributes = state(hass, TIME).attributes
     assert attributes["last_outcome"] == "ok"
+    assert attributes["time_3m_s"] == pytest.approx(3.0 / speed, abs=0.01)
     assert attributes["state_class"] == "measurement"
     assert attributes["running"] is False
     assert state(hass, SPEED).attributes["unit_of_measurement"] == "m/s"

@@ -46,6 +46,8 @@ def test_times_a_backward_walk_from_first_lift_to_last_landing() -> None:
     assert result.time_s == pytest.approx(5.6)
     assert result.distance_m == pytest.approx(4 * 0.72)
     assert result.speed_m_s == pytest.approx(4 * 0.72 / 5.6, abs=1e-3)
+    assert result.time_3m_s == pytest.approx(3.0 / result.speed_m_s, abs=0.01)
+    assert result.to_dict()["time_3m_s"] == result.time_3m_s
     assert test.update(200.0, []) is None  # a result is reported once
     assert test.disconnected() is None
 
@@ -107,6 +109,7 @@ def test_without_stride_lengths_only_the_time_is_known() -> None:
     result = test.update(10.0, steps)
     assert result is not None and result.outcome is Outcome.OK
     assert result.distance_m is None and result.speed_m_s is None
+    assert result.time_3m_s is None
     # Steps all stamped at one instant (bad timestamps) give no speed, not a division by zero.
     same = [StepEvent(t=2.0, direction=B, confidence=0.9, stride_length_m=0.7)] * 4
     result = WalkTest(start=0.0).update(10.0, same)

@@ -81,6 +81,7 @@ def _test_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
     attempt = c.walk_tests[-1] if c.walk_tests else None
     return {
         "distance_m": None if test is None else test.distance_m,
+        "time_3m_s": None if test is None else test.time_3m_s,
         "steps": None if test is None else test.steps,
         "tested_at": None if test is None else test.when,
         "last_outcome": None if attempt is None else str(attempt.outcome),

@@ -27,6 +27,8 @@ from .nudge import WALK_STEPS
 TIMEOUT_S = 60.0
 # A walk that has stopped: no step for as long as ends a walking bout in the engine.
 STOP_S = BOUT_END_S
+# The test's nominal distance: clinical cut-offs are times over exactly this far.
+TEST_DISTANCE_M = 3.0
 # Test results kept in the history (about a year of weekly tests).
 HISTORY = 60
 # From standing, the foot that moves first makes a half stride (it lands beside or one step past
@@ -55,6 +57,13 @@ class WalkTestResult:
     speed_m_s: float | None = None
     when: str | None = None  # ISO time of the result, set by the caller
 
+    @property
+    def time_3m_s(self) -> float | None:
+        """The time 3 m take at the measured speed: the walk was only about 3 m long."""
+        if self.speed_m_s is None or self.speed_m_s <= 0:
+            return None
+        return round(TEST_DISTANCE_M / self.speed_m_s, 2)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe, also the event's data."""
         return {
@@ -63,6 +72,7 @@ class WalkTestResult:
             "time_s": self.time_s,
             "distance_m": self.distance_m,
             "speed_m_s": self.speed_m_s,
+            "time_3m_s": self.time_3m_s,
             "when": self.when,
         }
 
