@@ -158,6 +158,8 @@ async def test_only_where_strides_are_measured(
     coordinator = await setup_entry(hass, entry_for(placement))
     assert state(hass, TIME).state == "unavailable"
     assert state(hass, SPEED).state == "unavailable"
+    assert state(hass, TEST_BUTTON).state == "unavailable"
+    assert state(hass, SESSION_BUTTON).state != "unavailable"  # sessions work everywhere
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
     assert err.value.translation_key == "cannot_time_walk"

@@ -22,6 +22,8 @@ class RetrowalkButtonDescription(ButtonEntityDescription):
 
     press_fn: Callable[[RetrowalkCoordinator], object]
     needs_connection: bool = False
+    # Unavailable where it cannot work (the walk test away from the foot and shank).
+    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
 
 
 BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
@@ -36,6 +38,7 @@ BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
         key="backward_walk_test",
         translation_key="backward_walk_test",
         needs_connection=True,
+        available_fn=lambda c: c.measures_strides,
         press_fn=lambda c: c.async_start_walk_test(),
     ),
     RetrowalkButtonDescription(
@@ -72,6 +75,12 @@ class RetrowalkButton(RetrowalkEntity, ButtonEntity):
         """Create the button."""
         super().__init__(coordinator, description)
         self._needs_connection = description.needs_connection
+
+    @property
+    @override
+    def available(self) -> bool:
+        can = self.entity_description.available_fn
+        return super().available and (can is None or can(self.coordinator))
 
     @override
     async def async_press(self) -> None:
