@@ -35,9 +35,9 @@ from custom_components.retrowalk.const import DOMAIN, RECONNECT_BACKOFF
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.gait.recording import RecordingError, read_recording
-from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
-from custom_components.retrowalk.virtual.model import parse_scenario, scenario_seconds
-from custom_components.retrowalk.virtual.reference import ReferenceRun
+from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
+from custom_components.retrowalk_virtual.reference import ReferenceRun
 
 from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
 

@@ -45,11 +45,11 @@ from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.devices.base import SampleBatch
 from custom_components.retrowalk.devices.retrowalk_imu_spec import max_samples
 from custom_components.retrowalk.gait import Direction, Placement
-from custom_components.retrowalk.virtual.device import DEFAULT_MTU, SUPPORTED_RATE, VirtualWearable
-from custom_components.retrowalk.virtual.model import expected_steps, scenario_seconds
-from custom_components.retrowalk.virtual.presets import PRESETS
-from custom_components.retrowalk.virtual.reference import ReferenceRun
-from custom_components.retrowalk.virtual.setup import async_attach_virtual_wearable
+from custom_components.retrowalk_virtual.device import DEFAULT_MTU, SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import expected_steps, scenario_seconds
+from custom_components.retrowalk_virtual.presets import PRESETS
+from custom_components.retrowalk_virtual.reference import ReferenceRun
+from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
 HOURS = float(os.environ.get("SOAK_HOURS", "24"))
 PLACEMENT = Placement(os.environ.get("SOAK_PLACEMENT", "foot"))

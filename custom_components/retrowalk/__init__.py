@@ -3,6 +3,7 @@
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_PROTOCOL, DOMAIN
@@ -11,7 +12,6 @@ from .devices import PROTOCOLS
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
-from .virtual.config import CONF_VIRTUAL, CONFIG_SCHEMA
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -23,17 +23,12 @@ PLATFORMS: list[Platform] = [
 
 PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
 
-__all__ = ["CONFIG_SCHEMA", "DOMAIN"]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions; start the virtual wearable when configuration.yaml asks for it."""
+    """Register the actions (once, for every wearable)."""
     async_setup_services(hass)
-    if CONF_VIRTUAL in config.get(DOMAIN, {}):
-        # Imported only when asked for: users with real wearables never load the gait model.
-        from .virtual.setup import async_setup_virtual_wearable  # noqa: PLC0415
-
-        await async_setup_virtual_wearable(hass, config[DOMAIN][CONF_VIRTUAL])
     return True
 
 

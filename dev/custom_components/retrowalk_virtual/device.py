@@ -12,7 +12,7 @@ import logging
 
 import numpy as np
 
-from ..devices.retrowalk_imu_spec import (
+from custom_components.retrowalk.devices.retrowalk_imu_spec import (
     CONTROL_UUID,
     DATA_UUID,
     CommandError,
@@ -26,7 +26,8 @@ from ..devices.retrowalk_imu_spec import (
     max_samples,
     parse_command,
 )
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .model import Activity, ScenarioStream, Segment
 
 _LOGGER = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Placement
+from custom_components.retrowalk.gait.types import Placement
+
 from .body import Span
 from .shapes import FloatArray
 

@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .body import (
     Angles,
     Pose,

@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment

@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .body import Pose
 from .rest import BUSY_MARGIN_S, RestSpan
 from .segments import Segment

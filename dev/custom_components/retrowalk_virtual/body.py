@@ -11,7 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .segments import Segment
 from .shapes import BoolArray, FloatArray, euler_zyx, matmul, pitch_only, rotate
 from .styles import (

@@ -24,7 +24,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .body import Span
 from .imu import SensorErrors, render
 from .plan import plan
