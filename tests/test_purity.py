@@ -105,3 +105,91 @@ def test_simulator_checker_catches_uses() -> None:
         "virtual_wearable"
     ]
     assert _simulator_uses("from .gait import Placement  # the virtual wearer walks") == []
+
+
+# tools/ (benchmarks, fuzzing, the soak) use the integration's public API only: the names the
+# packages export and public module names. Reaching into privates ties a tool to one version of
+# an internal; patching a private method measures or changes code the integration does not run.
+TOOLS = PACKAGE.parent.parent / "tools"
+PATCHERS = {"setattr", "delattr", "object", "setitem"}
+# The one exception, kept on purpose: atheris instruments modules as they are imported, and the
+# integration's __init__ would import every decoder (with Home Assistant) uninstrumented first.
+KNOWN_PRIVATE_USES = {"fuzz.py": ["sys.modules assignment"]}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _root(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
+
+
+def _private_uses(source: str) -> list[str]:
+    """Private names a tool imports from the integration, reads off objects, or patches."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("custom_components"):
+            found += [f"import {a.name}" for a in node.names if _private(a.name)]
+            found += [f"import {node.module}" for p in node.module.split(".") if _private(p)]
+        elif isinstance(node, ast.Import):
+            found += [
+                f"import {a.name}"
+                for a in node.names
+                if a.name.startswith("custom_components") and any(map(_private, a.name.split(".")))
+            ]
+        elif isinstance(node, ast.Attribute) and _private(node.attr):
+            root = _root(node.value)
+            if not (isinstance(root, ast.Name) and root.id in {"self", "cls"}):
+                found.append(f"attribute {node.attr}")
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            strings = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if name in PATCHERS | {"patch"} and any(_private(s.split(".")[-1]) for s in strings):
+                found.append(f"patch {strings}")
+        elif isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                # Faking a package in sys.modules hides which code a tool really runs.
+                if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "sys.modules":
+                    found.append("sys.modules assignment")
+    return found
+
+
+def _tool_files() -> list[Path]:
+    return sorted(TOOLS.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _tool_files(), ids=lambda p: str(p.relative_to(TOOLS)))
+def test_tools_use_the_public_api(path: Path) -> None:
+    allowed = KNOWN_PRIVATE_USES.get(path.relative_to(TOOLS).as_posix(), [])
+    assert _private_uses(path.read_text()) == allowed
+
+
+def test_private_use_checker_catches_each_kind() -> None:
+    assert _private_uses("from custom_components.retrowalk.devices.polar import _StreamConfig") == [
+        "import _StreamConfig"
+    ]
+    assert _private_uses("from custom_components.retrowalk import _util") == ["import _util"]
+    assert _private_uses("x = polar._StreamConfig(rate=1.0, factor=1.0)") == [
+        "attribute _StreamConfig"
+    ]
+    assert _private_uses("n = device._max_payload()") == ["attribute _max_payload"]
+    assert _private_uses("Coordinator._async_on_batch = timed") == ["attribute _async_on_batch"]
+    assert _private_uses("monkeypatch.setattr(Coordinator, '_async_on_batch', f)") == [
+        "patch ['_async_on_batch']"
+    ]
+    assert _private_uses("patch('custom_components.retrowalk.coordinator._tick')") == [
+        "patch ['custom_components.retrowalk.coordinator._tick']"
+    ]
+    assert _private_uses("sys.modules['custom_components.retrowalk'] = fake") == [
+        "sys.modules assignment"
+    ]
+    assert _private_uses("self._cache = {}\nfrom custom_components.retrowalk.gait import x") == []
+    assert _private_uses("size = obj.__sizeof__()") == []

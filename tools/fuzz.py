@@ -54,26 +54,28 @@ import custom_components.retrowalk.gait  # noqa: E402, F401
 # Only the fuzzing process instruments; the parent merely writes seeds and reports.
 IN_PROCESS = sys.argv[1:2] == ["--in-process"]
 with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS else nullcontext():
-    from custom_components.retrowalk.devices import polar, witmotion
-    from custom_components.retrowalk.devices.base import (
+    from custom_components.retrowalk.devices import (
         ACC_LIMIT,
         DEG,
         GYRO_LIMIT,
         STANDARD_GRAVITY,
         DecodeError,
+        Movesense,
+        PolarH10,
+        PolarVeritySense,
+        RetrowalkImu,
         SampleBatch,
+        Thingy52,
         WearableProtocol,
+        WitMotion,
+        polar,
+        witmotion,
     )
     from custom_components.retrowalk.devices.movesense import (
         FIRST_PART_BYTES,
         STREAM_REFERENCE,
-        Movesense,
     )
-    from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
-    from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
     from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
-    from custom_components.retrowalk.devices.thingy52 import Thingy52
-    from custom_components.retrowalk.devices.witmotion import WitMotion
     from custom_components.retrowalk.gait.recording import RecordingError, read_recording
 
 TS0 = 700_000_000 * 10**9
@@ -115,7 +117,7 @@ def pack_delta(samples: np.ndarray, width: int = 8) -> bytes:
 def h10() -> WearableProtocol:
     device = PolarH10()
     # What start() stores once the device answers the START request.
-    device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
+    device.assume_started(polar.ACC, rate=50.0, factor=1.0)
     return device
 
 
@@ -130,8 +132,8 @@ def h10_frames() -> list[bytes]:
 
 def verity() -> WearableProtocol:
     device = PolarVeritySense()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
-    device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
+    device.assume_started(polar.ACC, rate=52.0, factor=0.244)
+    device.assume_started(polar.GYRO, rate=52.0, factor=0.061)
     return device
 
 

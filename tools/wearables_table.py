@@ -15,10 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from custom_components.retrowalk.devices import PROTOCOLS
-from custom_components.retrowalk.devices.base import WearableProtocol
-from custom_components.retrowalk.gait.advice import backward_advice
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.devices import PROTOCOLS, WearableProtocol
+from custom_components.retrowalk.gait import Placement, backward_advice
 from custom_components.retrowalk_virtual.device import FAULTS, SUPPORTED_RATE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,8 +22,16 @@ import struct
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retrowalk.devices import PROTOCOLS, polar
-from custom_components.retrowalk.devices.base import DEG, STANDARD_GRAVITY, WearableProtocol
+from custom_components.retrowalk.devices import (
+    DEG,
+    PROTOCOLS,
+    STANDARD_GRAVITY,
+    PolarH10,
+    PolarVeritySense,
+    RetrowalkImu,
+    WearableProtocol,
+    polar,
+)
 from custom_components.retrowalk.devices.movesense import (
     FIRST_PART_BYTES,
     RESP_DATA,
@@ -31,8 +39,6 @@ from custom_components.retrowalk.devices.movesense import (
     STREAM_REFERENCE,
     Movesense,
 )
-from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
-from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame, max_samples
 from custom_components.retrowalk.devices.thingy52 import (
     ACC_FULL_SCALE_G,

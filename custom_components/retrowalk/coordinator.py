@@ -91,7 +91,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.address,
             entry.title,
             self.protocol_cls,
-            on_batch=self._async_on_batch,
+            on_batch=self.async_on_batch,
             on_change=self._async_connection_changed,
             on_decode_error=self._async_on_decode_error,
         )
@@ -157,7 +157,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     # --- data path (hot: every notification) ------------------------------------------------
 
     @callback
-    def _async_on_batch(self, batch: SampleBatch) -> None:
+    def async_on_batch(self, batch: SampleBatch) -> None:
+        """Feed one decoded notification to the engine (the connection's data callback)."""
         self._align_timeline(batch)
         t = batch.t + self._t_offset
         update = self.engine.process(t, batch.acc, batch.gyro)

@@ -19,9 +19,8 @@ import numpy.typing as npt
 from .bouts import BoutTracker
 from .detector import CALIBRATION_QUALITY_KEY, Detector, make_detector
 from .resample import Resampler
-from .types import Bout, CalibrationState, Direction, Placement, StepEvent
+from .types import Bout, CalibrationState, Direction, FloatArray, Placement, StepEvent
 
-FloatArray = npt.NDArray[np.float64]
 STATE_VERSION = 1
 MAX_GAP_S = 0.25  # longer holes are gaps: never interpolated across
 # A jump this far back is a restarted sensor clock, not a late sample: start a new stream.

@@ -14,14 +14,11 @@ import math
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .types import Placement, StepEvent
-from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
-
-FloatArray = npt.NDArray[np.float64]
+from .types import STANDARD_GRAVITY as GRAVITY, FloatArray, Placement, StepEvent
+from .zupt import displacement_into_stance, level_frame, stride_displacement
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,8 +75,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .trunk_axis import ForwardAxis
-from .trunk_signal import FloatArray, causal_mean, hann_kernel, local_extrema, quadrature
-from .types import Direction, Placement, StepEvent
+from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
+from .types import Direction, FloatArray, Placement, StepEvent
 
 STATE_VERSION = 1
 

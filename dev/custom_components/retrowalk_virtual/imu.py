@@ -14,12 +14,14 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import (
+    STANDARD_GRAVITY as GRAVITY,
+    FloatArray,
+    Placement,
+)
 
 from .body import Span
-from .shapes import FloatArray
 
-GRAVITY = 9.80665
 DIFF_STEP = 1e-3  # s
 ACC_NOISE = 0.03  # m/s^2, white noise SD per sample
 GYRO_NOISE = 0.004  # rad/s
