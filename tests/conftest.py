@@ -73,8 +73,10 @@ def entry_for(
         domain=DOMAIN,
         title=title,
         unique_id=address,
-        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu", CONF_PLACEMENT: placement},
-        options=options,
+        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"},
+        options={CONF_PLACEMENT: str(placement), **options},
+        version=1,
+        minor_version=2,
     )
 
 

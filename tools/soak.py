@@ -195,7 +195,9 @@ async def test_soak(
         domain=DOMAIN,
         title=NAME,
         unique_id=ADDRESS,
-        data={CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu", CONF_PLACEMENT: PLACEMENT},
+        data={CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"},
+        options={CONF_PLACEMENT: str(PLACEMENT)},
+        minor_version=2,
     )
     entry.add_to_hass(hass)
     try:

@@ -1,14 +1,17 @@
 """The Retrowalk integration: a BLE wearable as a forward and backward step counter."""
 
+import logging
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_PROTOCOL, DOMAIN
+from .const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .devices import PROTOCOLS
+from .gait import Placement
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
@@ -22,6 +25,10 @@ PLATFORMS: list[Platform] = [
 ]
 
 PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
+# Entries from before 1.2 without a placement anywhere were counted as worn at the waist.
+LEGACY_PLACEMENT = Placement.WAIST
+
+_LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -29,6 +36,27 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions (once, for every wearable)."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
+    """Bring an entry from an older version of the integration to the current layout."""
+    if entry.version > 1:
+        # Written by a newer Retrowalk: refuse rather than guess (Home Assistant says so).
+        return False
+    if entry.minor_version < 2:
+        # 1.1 kept the placement in data and, once changed, in options too (options won); 1.2
+        # keeps it in options only.
+        data = dict(entry.data)
+        stored = data.pop(CONF_PLACEMENT, LEGACY_PLACEMENT)
+        placement = str(entry.options.get(CONF_PLACEMENT, stored))
+        hass.config_entries.async_update_entry(
+            entry,
+            data=data,
+            options={**entry.options, CONF_PLACEMENT: placement},
+            minor_version=2,
+        )
+        _LOGGER.debug("Migrated %s to 1.2 (placement %s in options)", entry.title, placement)
     return True
 
 
@@ -55,7 +83,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) ->
 
 async def _async_options_updated(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
     """Apply changed options without a reload (goals change often)."""
-    entry.runtime_data.async_apply_settings(Settings.from_entry(entry.data, entry.options))
+    entry.runtime_data.async_apply_settings(Settings.from_options(entry.options))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
