@@ -11,8 +11,11 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.retrowalk.const import DOMAIN as RETROWALK
+from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk_virtual.client import DEVICES
 from custom_components.retrowalk_virtual.config import DEFAULT_ADDRESS, DOMAIN
+from custom_components.retrowalk_virtual.device import VirtualWearable
+from custom_components.retrowalk_virtual.model import parse_scenario
 
 
 async def _truth(hass: HomeAssistant) -> dict[str, Any]:
@@ -87,18 +90,20 @@ async def test_retrowalk_takes_no_yaml(
     assert not hass.services.has_service(RETROWALK, "virtual_wearable_play")
 
 
-def test_a_new_scenario_keeps_the_sensor_mounting() -> None:
-    from custom_components.retrowalk.gait import Placement
-    from custom_components.retrowalk_virtual.device import VirtualWearable
-    from custom_components.retrowalk_virtual.model import parse_scenario
-
-    device = VirtualWearable(
+def _wearable(scenario: str, *, loop: bool = True) -> VirtualWearable:
+    """A wearable on its own (no proxy), stepped by hand."""
+    return VirtualWearable(
         address="AA:BB:CC:DD:EE:01",
         name="x",
         placement=Placement.FOOT,
-        scenario=parse_scenario("sit:10s"),
+        scenario=parse_scenario(scenario),
         seed=3,
+        loop=loop,
     )
+
+
+def test_a_new_scenario_keeps_the_sensor_mounting() -> None:
+    device = _wearable("sit:10s")
     before = device._stream.mounting.copy()
     device.advance(50)
     device.play(parse_scenario("forward:10"))
@@ -106,18 +111,7 @@ def test_a_new_scenario_keeps_the_sensor_mounting() -> None:
 
 
 def test_the_sensor_keeps_streaming_after_the_scenario_ends() -> None:
-    from custom_components.retrowalk.gait import Placement
-    from custom_components.retrowalk_virtual.device import VirtualWearable
-    from custom_components.retrowalk_virtual.model import parse_scenario
-
-    device = VirtualWearable(
-        address="AA:BB:CC:DD:EE:02",
-        name="x",
-        placement=Placement.FOOT,
-        scenario=parse_scenario("forward:10"),
-        seed=3,
-        loop=False,
-    )
+    device = _wearable("forward:10", loop=False)
     total = 0
     while not device.scenario_finished:
         total += device.advance(100)

@@ -35,7 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 BATTERY_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 SUPPORTED_RATE = 104
 DEFAULT_MTU = 247
-# What the virtual_wearable_fault action can make the device do (virtual/setup.py).
+# What the retrowalk_virtual.fault action can make the device do (setup.py).
 FAULTS = ("drop_link", "out_of_range", "in_range", "refuse", "hang")
 # What the wearer does once a non-looping scenario has ended.
 REST = [Segment(activity=Activity.SIT, seconds=600.0)]
