@@ -112,9 +112,6 @@ def test_simulator_checker_catches_uses() -> None:
 # an internal; patching a private method measures or changes code the integration does not run.
 TOOLS = PACKAGE.parent.parent / "tools"
 PATCHERS = {"setattr", "delattr", "object", "setitem"}
-# The one exception, kept on purpose: atheris instruments modules as they are imported, and the
-# integration's __init__ would import every decoder (with Home Assistant) uninstrumented first.
-KNOWN_PRIVATE_USES = {"fuzz.py": ["sys.modules assignment"]}
 
 
 def _private(name: str) -> bool:
@@ -168,8 +165,7 @@ def _tool_files() -> list[Path]:
 
 @pytest.mark.parametrize("path", _tool_files(), ids=lambda p: str(p.relative_to(TOOLS)))
 def test_tools_use_the_public_api(path: Path) -> None:
-    allowed = KNOWN_PRIVATE_USES.get(path.relative_to(TOOLS).as_posix(), [])
-    assert _private_uses(path.read_text()) == allowed
+    assert _private_uses(path.read_text()) == []
 
 
 def test_private_use_checker_catches_each_kind() -> None:
