@@ -51,9 +51,9 @@ from custom_components.retrowalk.devices.witmotion import (
     GYRO_FULL_SCALE_DPS as GYRO_FULL_SCALE_DPS_WIT,
     WitMotion,
 )
+from custom_components.retrowalk.gait import FloatArray
 from tools.fuzz import TS0, h10, pack_delta, verity, witmotion_encode
 
-FloatArray = npt.NDArray[np.float64]
 Notifications = list[tuple[float, bytes]]
 # The MTU a phone or a Home Assistant adapter usually negotiates (the Polar SDK's minimum is 232).
 MTU = 247
