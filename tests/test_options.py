@@ -19,7 +19,9 @@ from custom_components.retrowalk.number import NUMBERS, RetrowalkNumberDescripti
 from custom_components.retrowalk.options import options_schema
 from custom_components.retrowalk.services import SNOOZE_SCHEMA
 
-SERVICES = Path(__file__).resolve().parent.parent / "custom_components/retrowalk/services.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ROOT / "custom_components/retrowalk/services.yaml"
+BLUEPRINT = ROOT / "blueprints/automation/retrowalk/go_walk_backwards.yaml"
 
 
 def _form() -> dict[str, Any]:
@@ -71,7 +73,9 @@ def test_minutes_unit_is_home_assistants() -> None:
     assert UNIT_MINUTES == UnitOfTime.MINUTES
 
 
-def test_snooze_default_is_the_same_for_button_action_and_ui() -> None:
+def test_snooze_default_is_the_same_for_button_action_ui_and_blueprint() -> None:
     assert SNOOZE_SCHEMA({})["minutes"] == DEFAULT_SNOOZE_MINUTES
     services = load_yaml(SERVICES)
     assert services["snooze"]["fields"]["minutes"]["default"] == DEFAULT_SNOOZE_MINUTES
+    blueprint = load_yaml(BLUEPRINT)
+    assert blueprint["blueprint"]["input"]["snooze_minutes"]["default"] == DEFAULT_SNOOZE_MINUTES

@@ -28,7 +28,7 @@ DEFAULT_ACTIVE_END: Final = time(21, 0)
 DEFAULT_EQUIVALENCE: Final = 10.0
 DEFAULT_MAX_NUDGES: Final = 6
 # Minutes the snooze button and the snooze action (without `minutes`) silence nudges for;
-# services.yaml repeats it for the UI (tests/test_manifest.py checks they agree).
+# services.yaml and the blueprint repeat it in YAML (tests/test_options.py checks they agree).
 DEFAULT_SNOOZE_MINUTES: Final = 30
 
 # Entities follow a walk at most this often, so the recorder is not flooded while walking.
