@@ -72,7 +72,7 @@ async def test_entries_from_1_1_keep_their_placement_in_the_options(
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_an_entry_from_a_newer_version_is_not_guessed_at(
+async def test_an_entry_from_a_newer_major_version_is_left_alone(
     hass: HomeAssistant, enable_bluetooth: object
 ) -> None:
     entry = entry_for()

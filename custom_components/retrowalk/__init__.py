@@ -40,11 +40,12 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
-    """Bring an entry from an older version of the integration to the current layout."""
-    if entry.version > 1:
-        # Written by a newer Retrowalk: refuse rather than guess (Home Assistant says so).
-        return False
-    if entry.minor_version < 2:
+    """Bring an entry from an older version of the integration to the current layout.
+
+    Home Assistant itself refuses entries of a newer major version (a downgrade) before calling
+    this, so only older layouts arrive here.
+    """
+    if entry.version == 1 and entry.minor_version < 2:
         # 1.1 kept the placement in data and, once changed, in options too (options won); 1.2
         # keeps it in options only.
         data = dict(entry.data)
