@@ -20,19 +20,25 @@ def _pure_files() -> list[Path]:
     return files
 
 
+def _imports(node: ast.AST) -> list[str]:
+    """What an import statement names: its modules, and for `from m import a` also m.a (a may be
+    a module); relative ones keep their leading dots."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        base = "." * node.level + (node.module or "")
+        joint = "." if node.module else ""
+        return [base, *(f"{base}{joint}{a.name}" for a in node.names)]
+    return []
+
+
 def _imports_homeassistant(source: str) -> list[str]:
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found += [a.name for a in node.names if a.name.split(".")[0] == "homeassistant"]
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and node.level == 0
-            and node.module
-            and node.module.split(".")[0] == "homeassistant"
-        ):
-            found.append(node.module)
-    return found
+    return [
+        name
+        for node in ast.walk(ast.parse(source))
+        for name in _imports(node)
+        if name.split(".")[0] == "homeassistant"
+    ]
 
 
 def test_pure_modules_exist() -> None:
@@ -46,10 +52,12 @@ def test_no_homeassistant_import(path: Path) -> None:
 
 def test_checker_catches_an_import() -> None:
     assert _imports_homeassistant("from homeassistant.core import HomeAssistant") == [
-        "homeassistant.core"
+        "homeassistant.core",
+        "homeassistant.core.HomeAssistant",
     ]
     assert _imports_homeassistant("import homeassistant.helpers as h") == ["homeassistant.helpers"]
     assert _imports_homeassistant("from .homeassistant import x") == []
+    assert _imports(ast.parse("from .. import gait").body[0]) == ["..", "..gait"]
 
 
 # What HACS installs is custom_components/retrowalk/ alone: the virtual wearable (a simulator for
@@ -62,13 +70,7 @@ def _simulator_uses(source: str) -> list[str]:
     """Imports of the simulator package, and definitions or uses of its names."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        modules: list[str] = []
-        if isinstance(node, ast.Import):
-            modules = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            modules = [base, *(f"{base}.{a.name}" for a in node.names)]
-        found += [m for m in modules if set(m.split(".")) & set(SIMULATOR)]
+        found += [m for m in _imports(node) if set(m.split(".")) & set(SIMULATOR)]
         name = next((getattr(node, a) for a in ("id", "name", "attr") if hasattr(node, a)), None)
         if isinstance(name, str) and any(s in name for s in SIMULATOR_NAMES):
             found.append(name)
@@ -93,8 +95,8 @@ def test_shipped_module_does_not_use_the_simulator(path: Path) -> None:
 
 def test_simulator_checker_catches_uses() -> None:
     assert _simulator_uses("from .virtual.setup import x") == [
-        "virtual.setup",
-        "virtual.setup.x",
+        ".virtual.setup",
+        ".virtual.setup.x",
     ]
     assert _simulator_uses("from . import virtual") == [".virtual"]
     assert _simulator_uses("import custom_components.retrowalk_virtual.model as m") == [
@@ -128,16 +130,12 @@ def _private_uses(source: str) -> list[str]:
     """Private names a tool imports from the integration, reads off objects, or patches."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("custom_components"):
-            found += [f"import {a.name}" for a in node.names if _private(a.name)]
-            found += [f"import {node.module}" for p in node.module.split(".") if _private(p)]
-        elif isinstance(node, ast.Import):
-            found += [
-                f"import {a.name}"
-                for a in node.names
-                if a.name.startswith("custom_components") and any(map(_private, a.name.split(".")))
-            ]
-        elif isinstance(node, ast.Attribute) and _private(node.attr):
+        found += [
+            f"import {name}"
+            for name in _imports(node)
+            if name.startswith("custom_components") and any(map(_private, name.split(".")))
+        ]
+        if isinstance(node, ast.Attribute) and _private(node.attr):
             root = _root(node.value)
             if not (isinstance(root, ast.Name) and root.id in {"self", "cls"}):
                 found.append(f"attribute {node.attr}")
@@ -170,9 +168,11 @@ def test_tools_use_the_public_api(path: Path) -> None:
 
 def test_private_use_checker_catches_each_kind() -> None:
     assert _private_uses("from custom_components.retrowalk.devices.polar import _StreamConfig") == [
-        "import _StreamConfig"
+        "import custom_components.retrowalk.devices.polar._StreamConfig"
     ]
-    assert _private_uses("from custom_components.retrowalk import _util") == ["import _util"]
+    assert _private_uses("import custom_components.retrowalk._util as u") == [
+        "import custom_components.retrowalk._util"
+    ]
     assert _private_uses("x = polar._StreamConfig(rate=1.0, factor=1.0)") == [
         "attribute _StreamConfig"
     ]
