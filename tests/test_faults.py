@@ -5,7 +5,7 @@ restarts in the middle of a bout, a corrupt store, and a fuzzed recording-CSV re
 Nothing here mocks the coordinator, the connection or the wearable: faults are injected at the
 virtual device (the radio side) or on disk. Counts are compared with a reference run: the same
 scenario and seed on a second virtual wearable streaming, without faults, straight into the same
-decoder and gait engine outside Home Assistant (virtual/reference.py).
+decoder and gait engine outside Home Assistant (custom_components.retrowalk_virtual.reference).
 """
 
 import asyncio
