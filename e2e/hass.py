@@ -15,6 +15,7 @@ import time
 ROOT = Path(__file__).resolve().parent.parent
 HASS = ROOT / ".venv" / "bin" / "hass"
 TEMPLATE = Path(__file__).resolve().parent / "config"
+VIRTUAL = ROOT / "dev" / "custom_components" / "retrowalk_virtual"
 
 # Requirements of Home Assistant's voice pipeline (set up with the base platforms) that have no
 # Python 3.14 wheels at the pinned versions and need Python's headers to build, which Debian's
@@ -32,13 +33,14 @@ def free_port() -> int:
 
 
 def make_config_dir(path: Path, port: int) -> Path:
-    """Copy the template, link Retrowalk in, add the shipped blueprint and dashboard."""
+    """Copy the template; link Retrowalk and the virtual wearable in; add blueprint, dashboard."""
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(TEMPLATE / "configuration.yaml", path / "configuration.yaml")
     _write_http_store(path, port)
     (path / "automations.yaml").write_text("[]\n")
     (path / "custom_components").mkdir(exist_ok=True)
     os.symlink(ROOT / "custom_components" / "retrowalk", path / "custom_components" / "retrowalk")
+    os.symlink(VIRTUAL, path / "custom_components" / VIRTUAL.name)
     blueprints = path / "blueprints" / "automation"
     blueprints.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "blueprints" / "automation" / "retrowalk", blueprints / "retrowalk")

@@ -219,7 +219,7 @@ class Suite:
 
     async def truth(self) -> dict[str, Any]:
         assert self.hass is not None
-        return dict(await self.hass.call("retrowalk", "virtual_wearable_truth", response=True))
+        return dict(await self.hass.call("retrowalk_virtual", "truth", response=True))
 
     async def settle(self, what: str) -> dict[str, int | None]:
         """Counts once the wearer stands still and entities stopped changing."""
@@ -326,9 +326,7 @@ class Suite:
         # The wearer sits briefly, walks forward, turns, walks backward and sits down again.
         scenario = f"sit:5s,forward:{FORWARD_STEPS},stand:3s,backward:{BACKWARD_STEPS},sit:10s"
         await hass.call(
-            "retrowalk",
-            "virtual_wearable_play",
-            {"scenario": scenario, "speed": WALK_SPEED, "loop": False},
+            "retrowalk_virtual", "play", {"scenario": scenario, "speed": WALK_SPEED, "loop": False}
         )
         await self.set_options(local_now)
         say(f"playing {scenario!r} at {WALK_SPEED:g}x")
@@ -340,7 +338,7 @@ class Suite:
         truth_after = await poll("the scripted walk to finish", walked, 120)
         # From here on the wearer sits (wall-clock speed) until sedentary.
         await hass.call(
-            "retrowalk", "virtual_wearable_play", {"scenario": "sit:2h", "speed": 1, "loop": True}
+            "retrowalk_virtual", "play", {"scenario": "sit:2h", "speed": 1, "loop": True}
         )
         walk_end = datetime.now(UTC)
         after = await self.settle("counts to settle after the walk")

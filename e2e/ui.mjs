@@ -114,7 +114,7 @@ async function addDevice(page) {
   await waitForStep(page, 'Walk 20 steps forward now');
   // The flow listens now: the virtual wearer walks forward (then sits).
   await ws(page, {
-    type: 'call_service', domain: 'retrowalk', service: 'virtual_wearable_play',
+    type: 'call_service', domain: 'retrowalk_virtual', service: 'play',
     service_data: { scenario: 'stand:2s,forward:30,sit:1h', speed: 2, loop: false },
   });
   log('virtual wearer walks forward');

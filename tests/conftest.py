@@ -12,10 +12,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
-from custom_components.retrowalk.virtual.model import parse_scenario
-from custom_components.retrowalk.virtual.runner import RealtimeRunner
-from custom_components.retrowalk.virtual.setup import async_attach_virtual_wearable
+from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import parse_scenario
+from custom_components.retrowalk_virtual.runner import RealtimeRunner
+from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
 ADDRESS = "D0:5E:57:1A:00:01"
 NAME = "Retrowalk IMU Test"
@@ -73,8 +73,10 @@ def entry_for(
         domain=DOMAIN,
         title=title,
         unique_id=address,
-        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu", CONF_PLACEMENT: placement},
-        options=options,
+        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"},
+        options={CONF_PLACEMENT: str(placement), **options},
+        version=1,
+        minor_version=2,
     )
 
 

@@ -98,11 +98,8 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == NAME
-    assert result["data"] == {
-        CONF_ADDRESS: ADDRESS,
-        CONF_PROTOCOL: "retrowalk_imu",
-        CONF_PLACEMENT: "waist",
-    }
+    assert result["data"] == {CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"}
+    assert result["options"] == {CONF_PLACEMENT: "waist"}  # stored once, in the options
     assert result["result"].unique_id == ADDRESS
 
 
@@ -130,8 +127,8 @@ async def test_trouser_pocket_is_a_placement_to_pick(
         result["flow_id"], {CONF_PLACEMENT: "thigh", "calibrate": False}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_PLACEMENT] == "thigh"
-    assert Settings.from_entry(result["data"], {}).placement is Placement.THIGH
+    assert result["options"][CONF_PLACEMENT] == "thigh"
+    assert Settings.from_options(result["options"]).placement is Placement.THIGH
 
 
 async def test_discovery_of_unsupported_device_aborts(
@@ -327,7 +324,7 @@ async def test_options_flow_moves_the_wearable_to_a_trouser_pocket(hass: HomeAss
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options[CONF_PLACEMENT] == "thigh"
-    settings = Settings.from_entry(entry.data, entry.options)
+    settings = Settings.from_options(entry.options)
     assert settings.placement is Placement.THIGH
     assert settings.nudge.sedentary_minutes == DEFAULT_SEDENTARY_MINUTES  # defaults filled in
 
@@ -343,5 +340,5 @@ async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:
         )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data[CONF_PLACEMENT] == "wrist"
+    assert CONF_PLACEMENT not in entry.data
     assert entry.options[CONF_PLACEMENT] == "wrist"

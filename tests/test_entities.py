@@ -19,7 +19,7 @@ from custom_components.retrowalk.const import (
     DOMAIN,
 )
 from custom_components.retrowalk.gait import Direction, Placement
-from custom_components.retrowalk.virtual.model import parse_scenario
+from custom_components.retrowalk_virtual.model import parse_scenario
 
 from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 

@@ -5,7 +5,7 @@ restarts in the middle of a bout, a corrupt store, and a fuzzed recording-CSV re
 Nothing here mocks the coordinator, the connection or the wearable: faults are injected at the
 virtual device (the radio side) or on disk. Counts are compared with a reference run: the same
 scenario and seed on a second virtual wearable streaming, without faults, straight into the same
-decoder and gait engine outside Home Assistant (virtual/reference.py).
+decoder and gait engine outside Home Assistant (custom_components.retrowalk_virtual.reference).
 """
 
 import asyncio
@@ -35,9 +35,9 @@ from custom_components.retrowalk.const import DOMAIN, RECONNECT_BACKOFF
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.gait.recording import RecordingError, read_recording
-from custom_components.retrowalk.virtual.device import SUPPORTED_RATE, VirtualWearable
-from custom_components.retrowalk.virtual.model import parse_scenario, scenario_seconds
-from custom_components.retrowalk.virtual.reference import ReferenceRun
+from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
+from custom_components.retrowalk_virtual.reference import ReferenceRun
 
 from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
 

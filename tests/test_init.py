@@ -1,9 +1,17 @@
 """The integration sets up and unloads in a test Home Assistant."""
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from typing import Any
 
-from .conftest import entry_for
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
+from custom_components.retrowalk.gait import Placement
+
+from .conftest import ADDRESS, entry_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -30,3 +38,46 @@ async def test_entry_with_unknown_protocol_fails_clearly(
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert entry.reason == "Unknown wearable protocol nope; remove and re-add the wearable"
+
+
+@pytest.mark.parametrize(
+    ("data_placement", "options", "expected"),
+    [
+        ("foot", {}, "foot"),  # as the 1.1 config flow stored it
+        ("foot", {"placement": "thigh", "forward_goal": 9000}, "thigh"),  # changed in the options
+        (None, {}, "waist"),  # the 1.1 hidden default, now written down
+    ],
+)
+async def test_entries_from_1_1_keep_their_placement_in_the_options(
+    hass: HomeAssistant,
+    enable_bluetooth: object,
+    data_placement: str | None,
+    options: dict[str, Any],
+    expected: str,
+) -> None:
+    data = {CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"}
+    if data_placement is not None:
+        data[CONF_PLACEMENT] = data_placement
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=ADDRESS, data=data, options=options, version=1, minor_version=1
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.data == {CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"}
+    assert entry.options == {**options, CONF_PLACEMENT: expected}
+    assert entry.runtime_data.placement == Placement(expected)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_entry_from_a_newer_major_version_is_left_alone(
+    hass: HomeAssistant, enable_bluetooth: object
+) -> None:
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.options[CONF_PLACEMENT] == "foot"  # untouched

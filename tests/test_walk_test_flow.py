@@ -11,9 +11,9 @@ import pytest
 
 from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import Direction, Placement
-from custom_components.retrowalk.virtual.model import parse_scenario
-from custom_components.retrowalk.virtual.segments import TYPICAL_CADENCE, Activity
 from custom_components.retrowalk.walktest import TIMEOUT_S
+from custom_components.retrowalk_virtual.model import parse_scenario
+from custom_components.retrowalk_virtual.segments import TYPICAL_CADENCE, Activity
 
 from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 

@@ -24,7 +24,7 @@ because the timelines use receive time to tell device clock jumps from gaps.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+import inspect
 import os
 from pathlib import Path
 import re
@@ -33,48 +33,73 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 
 import atheris
 import numpy as np
 
+from custom_components.retrowalk.devices import (
+    ACC_LIMIT,
+    DEG,
+    GYRO_LIMIT,
+    STANDARD_GRAVITY,
+    DecodeError,
+    Movesense,
+    PolarH10,
+    PolarVeritySense,
+    RetrowalkImu,
+    SampleBatch,
+    Thingy52,
+    WearableProtocol,
+    WitMotion,
+    polar,
+    witmotion,
+)
+from custom_components.retrowalk.devices.movesense import (
+    FIRST_PART_BYTES,
+    STREAM_REFERENCE,
+)
+from custom_components.retrowalk.devices.retrowalk_imu_spec import (
+    Frame,
+    encode_frame,
+)
+from custom_components.retrowalk.gait.recording import (
+    RecordingError,
+    read_recording,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 
-# The integration's own __init__ imports Home Assistant (~3 s per process); devices/ and gait/
-# never do (tests/test_purity.py), so load them as plain subpackages of an empty parent.
-if "custom_components.retrowalk" not in sys.modules:
-    _package = types.ModuleType("custom_components.retrowalk")
-    _package.__path__ = [str(ROOT / "custom_components" / "retrowalk")]
-    sys.modules["custom_components.retrowalk"] = _package
+# What coverage feedback counts: the decoders and the recording reader, nothing else (not the
+# gait engine, not Home Assistant, which the integration's package imports first).
+INSTRUMENTED = ("custom_components.retrowalk.devices", "custom_components.retrowalk.gait.recording")
 
-# The gait engine comes in through devices/base.py's Placement import; loaded first, it stays
-# uninstrumented, so coverage feedback counts only the decoders' and the reader's branches.
-import custom_components.retrowalk.gait  # noqa: E402, F401
 
-# Only the fuzzing process instruments; the parent merely writes seeds and reports.
-IN_PROCESS = sys.argv[1:2] == ["--in-process"]
-with atheris.instrument_imports(include=["custom_components"]) if IN_PROCESS else nullcontext():
-    from custom_components.retrowalk.devices import polar, witmotion
-    from custom_components.retrowalk.devices.base import (
-        ACC_LIMIT,
-        DEG,
-        GYRO_LIMIT,
-        STANDARD_GRAVITY,
-        DecodeError,
-        SampleBatch,
-        WearableProtocol,
-    )
-    from custom_components.retrowalk.devices.movesense import (
-        FIRST_PART_BYTES,
-        STREAM_REFERENCE,
-        Movesense,
-    )
-    from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
-    from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
-    from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame
-    from custom_components.retrowalk.devices.thingy52 import Thingy52
-    from custom_components.retrowalk.devices.witmotion import WitMotion
-    from custom_components.retrowalk.gait.recording import RecordingError, read_recording
+def instrument_loaded(prefixes: tuple[str, ...] = INSTRUMENTED) -> int:
+    """Instrument, in place, every function and method of the loaded modules named by `prefixes`.
+
+    atheris.instrument_imports only sees modules imported inside it; these were imported with
+    the package. Nested functions and lambdas are instrumented with their enclosing function.
+    Returns how many functions were instrumented.
+    """
+    done: set[int] = set()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(prefixes):
+            continue
+        for obj in vars(module).values():
+            if getattr(obj, "__module__", None) != name:
+                continue
+            members = vars(obj).values() if inspect.isclass(obj) else [obj]
+            for member in members:
+                for fn in (
+                    member,
+                    getattr(member, "__func__", None),
+                    getattr(member, "fget", None),
+                ):
+                    if inspect.isfunction(fn) and id(fn) not in done:
+                        done.add(id(fn))
+                        atheris.instrument_func(fn)
+    return len(done)
+
 
 TS0 = 700_000_000 * 10**9
 SEED_GAP = 5  # 50 ms between notifications, as tests/devices/test_fuzz.py feeds them
@@ -115,7 +140,7 @@ def pack_delta(samples: np.ndarray, width: int = 8) -> bytes:
 def h10() -> WearableProtocol:
     device = PolarH10()
     # What start() stores once the device answers the START request.
-    device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
+    device.assume_started(polar.ACC, rate=50.0, factor=1.0)
     return device
 
 
@@ -130,8 +155,8 @@ def h10_frames() -> list[bytes]:
 
 def verity() -> WearableProtocol:
     device = PolarVeritySense()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
-    device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
+    device.assume_started(polar.ACC, rate=52.0, factor=0.244)
+    device.assume_started(polar.GYRO, rate=52.0, factor=0.061)
     return device
 
 
@@ -362,6 +387,8 @@ KNOWN: dict[str, Target] = {**TARGETS, **SELFTESTS}
 def fuzz_in_process(name: str, libfuzzer_args: list[str]) -> None:
     """Run one target here; never returns (libFuzzer exits the process)."""
     make, _ = KNOWN[name]
+    # Only the fuzzing process instruments; the parent merely writes seeds and reports.
+    instrument_loaded()
     atheris.Setup([sys.argv[0], *libfuzzer_args], make())
     atheris.Fuzz()
 

@@ -14,23 +14,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 import struct
-import sys
 import time
-import types
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-# devices/ never imports Home Assistant (tests/test_purity.py); skip the integration's __init__.
-if "custom_components.retrowalk" not in sys.modules:
-    _package = types.ModuleType("custom_components.retrowalk")
-    _package.__path__ = [str(ROOT / "custom_components" / "retrowalk")]
-    sys.modules["custom_components.retrowalk"] = _package
-
-from custom_components.retrowalk.devices import polar  # noqa: E402
-from custom_components.retrowalk.devices.base import WearableProtocol  # noqa: E402
+from custom_components.retrowalk.devices import WearableProtocol, polar
 
 TS0 = 700_000_000 * 10**9
 
@@ -75,11 +64,11 @@ def verity_stream(frames: int) -> list[bytes]:
 def started(kind: str) -> WearableProtocol:
     if kind == "h10":
         h10 = polar.PolarH10()
-        h10.streams[polar.ACC] = polar._StreamConfig(rate=200.0, factor=1.0)
+        h10.assume_started(polar.ACC, rate=200.0, factor=1.0)
         return h10
     verity = polar.PolarVeritySense()
-    verity.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=0.244)
-    verity.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=0.061)
+    verity.assume_started(polar.ACC, rate=52.0, factor=0.244)
+    verity.assume_started(polar.GYRO, rate=52.0, factor=0.061)
     return verity
 
 

@@ -42,14 +42,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
-from custom_components.retrowalk.devices.base import SampleBatch
+from custom_components.retrowalk.devices import SampleBatch
 from custom_components.retrowalk.devices.retrowalk_imu_spec import max_samples
 from custom_components.retrowalk.gait import Direction, Placement
-from custom_components.retrowalk.virtual.device import DEFAULT_MTU, SUPPORTED_RATE, VirtualWearable
-from custom_components.retrowalk.virtual.model import expected_steps, scenario_seconds
-from custom_components.retrowalk.virtual.presets import PRESETS
-from custom_components.retrowalk.virtual.reference import ReferenceRun
-from custom_components.retrowalk.virtual.setup import async_attach_virtual_wearable
+from custom_components.retrowalk_virtual.device import DEFAULT_MTU, SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import expected_steps, scenario_seconds
+from custom_components.retrowalk_virtual.presets import PRESETS
+from custom_components.retrowalk_virtual.reference import ReferenceRun
+from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
 HOURS = float(os.environ.get("SOAK_HOURS", "24"))
 PLACEMENT = Placement(os.environ.get("SOAK_PLACEMENT", "foot"))
@@ -169,7 +169,7 @@ async def test_soak(
 
     # Event-loop time spent on each notification's batch (decode is timed separately: it is
     # the protocol's, and runs just before).
-    original = RetrowalkCoordinator._async_on_batch
+    original = RetrowalkCoordinator.async_on_batch
 
     def timed(self: RetrowalkCoordinator, batch: SampleBatch) -> None:
         nonlocal n_timed
@@ -179,7 +179,7 @@ async def test_soak(
             handler_ns[n_timed] = real_perf_ns() - t0
             n_timed += 1
 
-    RetrowalkCoordinator._async_on_batch = timed  # type: ignore[method-assign]
+    RetrowalkCoordinator.async_on_batch = timed  # type: ignore[method-assign]
 
     writes: dict[int, Counter[str]] = defaultdict(Counter)  # simulated hour → entity → writes
 
@@ -195,7 +195,9 @@ async def test_soak(
         domain=DOMAIN,
         title=NAME,
         unique_id=ADDRESS,
-        data={CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu", CONF_PLACEMENT: PLACEMENT},
+        data={CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"},
+        options={CONF_PLACEMENT: str(PLACEMENT)},
+        minor_version=2,
     )
     entry.add_to_hass(hass)
     try:
@@ -337,7 +339,7 @@ async def test_soak(
         for d in DIRECTIONS:
             assert abs(counted[d] - twin.while_connected[d]) <= 2 + n_drops // 10, (d, counted)
     finally:
-        RetrowalkCoordinator._async_on_batch = original  # type: ignore[method-assign]
+        RetrowalkCoordinator.async_on_batch = original  # type: ignore[method-assign]
         unlisten()
         detach()
         clock.restore()

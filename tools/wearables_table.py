@@ -1,6 +1,8 @@
 """Print README.md's "Supported wearables" table from the protocol registry.
 
-    python -m tools.wearables_table
+    PYTHONPATH=.:dev python -m tools.wearables_table
+
+(dev/ holds the virtual wearable, custom_components.retrowalk_virtual, whose row ends the table.)
 
 Every row comes from devices/__init__.py's PROTOCOLS (class attributes), the placement labels
 from translations/en.json, the backward-step advice from gait/advice.py and the last row from the
@@ -13,11 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from custom_components.retrowalk.devices import PROTOCOLS
-from custom_components.retrowalk.devices.base import WearableProtocol
-from custom_components.retrowalk.gait.advice import backward_advice
-from custom_components.retrowalk.gait.types import Placement
-from custom_components.retrowalk.virtual.device import FAULTS, SUPPORTED_RATE
+from custom_components.retrowalk.devices import PROTOCOLS, WearableProtocol
+from custom_components.retrowalk.gait import Placement, backward_advice
+from custom_components.retrowalk_virtual.device import FAULTS, SUPPORTED_RATE
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "custom_components" / "retrowalk" / "translations" / "en.json"

@@ -22,8 +22,16 @@ import struct
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retrowalk.devices import PROTOCOLS, polar
-from custom_components.retrowalk.devices.base import DEG, STANDARD_GRAVITY, WearableProtocol
+from custom_components.retrowalk.devices import (
+    DEG,
+    PROTOCOLS,
+    STANDARD_GRAVITY,
+    PolarH10,
+    PolarVeritySense,
+    RetrowalkImu,
+    WearableProtocol,
+    polar,
+)
 from custom_components.retrowalk.devices.movesense import (
     FIRST_PART_BYTES,
     RESP_DATA,
@@ -31,8 +39,6 @@ from custom_components.retrowalk.devices.movesense import (
     STREAM_REFERENCE,
     Movesense,
 )
-from custom_components.retrowalk.devices.polar import PolarH10, PolarVeritySense
-from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.devices.retrowalk_imu_spec import Frame, encode_frame, max_samples
 from custom_components.retrowalk.devices.thingy52 import (
     ACC_FULL_SCALE_G,
@@ -45,9 +51,9 @@ from custom_components.retrowalk.devices.witmotion import (
     GYRO_FULL_SCALE_DPS as GYRO_FULL_SCALE_DPS_WIT,
     WitMotion,
 )
+from custom_components.retrowalk.gait import FloatArray
 from tools.fuzz import TS0, h10, pack_delta, verity, witmotion_encode
 
-FloatArray = npt.NDArray[np.float64]
 Notifications = list[tuple[float, bytes]]
 # The MTU a phone or a Home Assistant adapter usually negotiates (the Polar SDK's minimum is 232).
 MTU = 247

@@ -1,17 +1,20 @@
 """The Retrowalk integration: a BLE wearable as a forward and backward step counter."""
 
+import logging
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_PROTOCOL, DOMAIN
+from .const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .devices import PROTOCOLS
+from .gait import Placement
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
-from .virtual.config import CONF_VIRTUAL, CONFIG_SCHEMA
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -22,18 +25,39 @@ PLATFORMS: list[Platform] = [
 ]
 
 PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
+# Entries from before 1.2 without a placement anywhere were counted as worn at the waist.
+LEGACY_PLACEMENT = Placement.WAIST
 
-__all__ = ["CONFIG_SCHEMA", "DOMAIN"]
+_LOGGER = logging.getLogger(__name__)
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions; start the virtual wearable when configuration.yaml asks for it."""
+    """Register the actions (once, for every wearable)."""
     async_setup_services(hass)
-    if CONF_VIRTUAL in config.get(DOMAIN, {}):
-        # Imported only when asked for: users with real wearables never load the gait model.
-        from .virtual.setup import async_setup_virtual_wearable  # noqa: PLC0415
+    return True
 
-        await async_setup_virtual_wearable(hass, config[DOMAIN][CONF_VIRTUAL])
+
+async def async_migrate_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
+    """Bring an entry from an older version of the integration to the current layout.
+
+    Home Assistant itself refuses entries of a newer major version (a downgrade) before calling
+    this, so only older layouts arrive here.
+    """
+    if entry.version == 1 and entry.minor_version < 2:
+        # 1.1 kept the placement in data and, once changed, in options too (options won); 1.2
+        # keeps it in options only.
+        data = dict(entry.data)
+        stored = data.pop(CONF_PLACEMENT, LEGACY_PLACEMENT)
+        placement = str(entry.options.get(CONF_PLACEMENT, stored))
+        hass.config_entries.async_update_entry(
+            entry,
+            data=data,
+            options={**entry.options, CONF_PLACEMENT: placement},
+            minor_version=2,
+        )
+        _LOGGER.debug("Migrated %s to 1.2 (placement %s in options)", entry.title, placement)
     return True
 
 
@@ -60,7 +84,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) ->
 
 async def _async_options_updated(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
     """Apply changed options without a reload (goals change often)."""
-    entry.runtime_data.async_apply_settings(Settings.from_entry(entry.data, entry.options))
+    entry.runtime_data.async_apply_settings(Settings.from_options(entry.options))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:

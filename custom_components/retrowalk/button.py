@@ -9,11 +9,11 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DEFAULT_SNOOZE_MINUTES
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
 
 PARALLEL_UPDATES = 0
-SNOOZE_MINUTES = 30
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +50,7 @@ BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
     RetrowalkButtonDescription(
         key="snooze",
         translation_key="snooze",
-        press_fn=lambda c: c.async_snooze(SNOOZE_MINUTES),
+        press_fn=lambda c: c.async_snooze(DEFAULT_SNOOZE_MINUTES),
     ),
 )
 

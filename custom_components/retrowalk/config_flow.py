@@ -52,7 +52,9 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a wearable."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 1.2: the placement lives in the options only (1.1 also kept it in data); see
+    # async_migrate_entry in __init__.py.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing chosen."""
@@ -293,14 +295,13 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create(self) -> ConfigFlowResult:
         assert self._protocol is not None and self._placement is not None
-        data: dict[str, Any] = {
-            CONF_ADDRESS: self._address,
-            CONF_PROTOCOL: self._protocol.key,
-            CONF_PLACEMENT: str(self._placement),
-        }
+        data: dict[str, Any] = {CONF_ADDRESS: self._address, CONF_PROTOCOL: self._protocol.key}
         if self._calibration is not None:
             data[CONF_CALIBRATION] = self._calibration
-        return self.async_create_entry(title=self._name, data=data)
+        # The placement is a choice the options form changes later: it is stored there only.
+        return self.async_create_entry(
+            title=self._name, data=data, options={CONF_PLACEMENT: str(self._placement)}
+        )
 
     # --- reconfigure ----------------------------------------------------------------------------
 
@@ -313,11 +314,9 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             placement = user_input[CONF_PLACEMENT]
             return self.async_update_reload_and_abort(
-                entry,
-                data_updates={CONF_PLACEMENT: placement},
-                options={**entry.options, CONF_PLACEMENT: placement},
+                entry, options={**entry.options, CONF_PLACEMENT: placement}
             )
-        current = Placement(entry.options.get(CONF_PLACEMENT, entry.data[CONF_PLACEMENT]))
+        current = Placement(entry.options[CONF_PLACEMENT])
         schema = vol.Schema(
             {
                 vol.Required(CONF_PLACEMENT, default=str(current)): placement_selector(
@@ -339,6 +338,6 @@ class RetrowalkOptionsFlow(OptionsFlow):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
                 options_schema(protocol_by_key(self.config_entry.data[CONF_PROTOCOL]).placements),
-                {**self.config_entry.data, **self.config_entry.options},
+                self.config_entry.options,
             ),
         )

@@ -1,5 +1,6 @@
 """Constants for the Retrowalk integration."""
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Final
 
@@ -26,6 +27,9 @@ DEFAULT_ACTIVE_END: Final = time(21, 0)
 # "100 backward steps are worth about 1000 forward ones": a rule of thumb, not a measurement.
 DEFAULT_EQUIVALENCE: Final = 10.0
 DEFAULT_MAX_NUDGES: Final = 6
+# Minutes the snooze button and the snooze action (without `minutes`) silence nudges for;
+# services.yaml and the blueprint repeat it in YAML (tests/test_options.py checks they agree).
+DEFAULT_SNOOZE_MINUTES: Final = 30
 
 # Entities follow a walk at most this often, so the recorder is not flooded while walking.
 UPDATE_INTERVAL_WHILE_WALKING: Final = 2.0
@@ -35,14 +39,39 @@ RECONNECT_BACKOFF: Final = (2.0, 5.0, 15.0, 30.0, 60.0)
 # A wearable not heard from for this long raises a repair issue.
 NOT_SEEN_REPAIR_HOURS: Final = 24
 
-# Every option's default, shared by the options form and Settings.
+UNIT_STEPS: Final = "steps"
+UNIT_MINUTES: Final = "min"  # Home Assistant's UnitOfTime.MINUTES (const.py stays HA-free)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberOption:
+    """A numeric option's one declaration: the options form and the goal numbers derive from it.
+
+    The default's type (int or float) is the type the option is stored as.
+    """
+
+    default: int | float
+    low: float
+    high: float
+    step: float
+    unit: str | None = None
+
+
+NUMBER_OPTIONS: Final[dict[str, NumberOption]] = {
+    CONF_BACKWARD_GOAL: NumberOption(DEFAULT_BACKWARD_GOAL, 0, 20000, 50, UNIT_STEPS),
+    CONF_BACKWARD_MINUTES_GOAL: NumberOption(
+        DEFAULT_BACKWARD_MINUTES_GOAL, 0, 120, 1, UNIT_MINUTES
+    ),
+    CONF_FORWARD_GOAL: NumberOption(DEFAULT_FORWARD_GOAL, 0, 100000, 500, UNIT_STEPS),
+    CONF_SEDENTARY_MINUTES: NumberOption(DEFAULT_SEDENTARY_MINUTES, 1, 480, 1, UNIT_MINUTES),
+    CONF_MAX_NUDGES: NumberOption(DEFAULT_MAX_NUDGES, 0, 24, 1),
+    CONF_EQUIVALENCE: NumberOption(DEFAULT_EQUIVALENCE, 1, 50, 0.5),
+}
+
+# Every option's default, shared by the options form and Settings (placement has none: the config
+# flow always stores the one the user chose).
 OPTION_DEFAULTS: Final[dict[str, object]] = {
-    CONF_BACKWARD_GOAL: DEFAULT_BACKWARD_GOAL,
-    CONF_BACKWARD_MINUTES_GOAL: DEFAULT_BACKWARD_MINUTES_GOAL,
-    CONF_FORWARD_GOAL: DEFAULT_FORWARD_GOAL,
-    CONF_SEDENTARY_MINUTES: DEFAULT_SEDENTARY_MINUTES,
+    **{key: option.default for key, option in NUMBER_OPTIONS.items()},
     CONF_ACTIVE_START: DEFAULT_ACTIVE_START.isoformat(),
     CONF_ACTIVE_END: DEFAULT_ACTIVE_END.isoformat(),
-    CONF_MAX_NUDGES: DEFAULT_MAX_NUDGES,
-    CONF_EQUIVALENCE: DEFAULT_EQUIVALENCE,
 }

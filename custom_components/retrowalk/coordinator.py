@@ -23,7 +23,13 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .connection import WearableConnection
-from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS, UPDATE_INTERVAL_WHILE_WALKING
+from .const import (
+    CONF_CALIBRATION,
+    CONF_PROTOCOL,
+    DOMAIN,
+    NOT_SEEN_REPAIR_HOURS,
+    UPDATE_INTERVAL_WHILE_WALKING,
+)
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
@@ -121,8 +127,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         """Set up state; nothing connects until async_start()."""
         super().__init__(hass, _LOGGER, config_entry=entry, name=entry.title)
         self.address: str = entry.data[CONF_ADDRESS]
-        self.protocol_cls = protocol_by_key(entry.data["protocol"])
-        self.settings = Settings.from_entry(entry.data, entry.options)
+        self.protocol_cls = protocol_by_key(entry.data[CONF_PROTOCOL])
+        self.settings = Settings.from_options(entry.options)
         self.store = RetrowalkStore(hass, entry.entry_id)
         self.engine = GaitEngine(self.settings.placement)
         self.ledger = Ledger.new(dt_util.now().date())
@@ -158,7 +164,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.address,
             entry.title,
             self.protocol_cls,
-            on_batch=self._async_on_batch,
+            on_batch=self.async_on_batch,
             on_change=self._async_connection_changed,
             on_decode_error=self._async_on_decode_error,
         )
@@ -169,7 +175,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         """Restore counts, nudge state and calibration saved before a restart or reload."""
         # The store validates by restoring: a copy that loads has already been applied.
         loaded = await self.store.async_load(self._restore)
-        if loaded.data is None and (calibration := self.config_entry.data.get("calibration")):
+        if loaded.data is None and (calibration := self.config_entry.data.get(CONF_CALIBRATION)):
             self.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
         self._calibration_saved = self.engine.calibration.done
@@ -233,7 +239,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     # --- data path (hot: every notification) ------------------------------------------------
 
     @callback
-    def _async_on_batch(self, batch: SampleBatch) -> None:
+    def async_on_batch(self, batch: SampleBatch) -> None:
+        """Feed one decoded notification to the engine (the connection's data callback)."""
         self._align_timeline(batch)
         t = batch.t + self._t_offset
         update = self.engine.process(t, batch.acc, batch.gyro)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from typing import override
 
 from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_BACKWARD_GOAL, CONF_BACKWARD_MINUTES_GOAL, CONF_FORWARD_GOAL
+from .const import CONF_BACKWARD_GOAL, CONF_BACKWARD_MINUTES_GOAL, CONF_FORWARD_GOAL, NUMBER_OPTIONS
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
 from .settings import Settings
@@ -25,43 +25,27 @@ class RetrowalkNumberDescription(NumberEntityDescription):
     value_fn: Callable[[Settings], int]
 
 
+def _goal(option: str, value_fn: Callable[[Settings], int]) -> RetrowalkNumberDescription:
+    """A goal number with the range, step and unit its option declares (key = option)."""
+    declared = NUMBER_OPTIONS[option]
+    return RetrowalkNumberDescription(
+        key=option,
+        translation_key=option,
+        option=option,
+        native_min_value=declared.low,
+        native_max_value=declared.high,
+        native_step=declared.step,
+        native_unit_of_measurement=declared.unit,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=value_fn,
+    )
+
+
 NUMBERS: tuple[RetrowalkNumberDescription, ...] = (
-    RetrowalkNumberDescription(
-        key="backward_goal",
-        translation_key="backward_goal",
-        option=CONF_BACKWARD_GOAL,
-        native_min_value=0,
-        native_max_value=20000,
-        native_step=50,
-        native_unit_of_measurement="steps",
-        mode=NumberMode.BOX,
-        entity_category=EntityCategory.CONFIG,
-        value_fn=lambda s: s.nudge.backward_goal,
-    ),
-    RetrowalkNumberDescription(
-        key="backward_minutes_goal",
-        translation_key="backward_minutes_goal",
-        option=CONF_BACKWARD_MINUTES_GOAL,
-        native_min_value=0,
-        native_max_value=120,
-        native_step=1,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
-        mode=NumberMode.BOX,
-        entity_category=EntityCategory.CONFIG,
-        value_fn=lambda s: s.nudge.backward_minutes_goal,
-    ),
-    RetrowalkNumberDescription(
-        key="forward_goal",
-        translation_key="forward_goal",
-        option=CONF_FORWARD_GOAL,
-        native_min_value=0,
-        native_max_value=100000,
-        native_step=500,
-        native_unit_of_measurement="steps",
-        mode=NumberMode.BOX,
-        entity_category=EntityCategory.CONFIG,
-        value_fn=lambda s: s.forward_goal,
-    ),
+    _goal(CONF_BACKWARD_GOAL, lambda s: s.nudge.backward_goal),
+    _goal(CONF_BACKWARD_MINUTES_GOAL, lambda s: s.nudge.backward_minutes_goal),
+    _goal(CONF_FORWARD_GOAL, lambda s: s.forward_goal),
 )
 
 

@@ -1,4 +1,4 @@
-"""The options form's schema (defaults in one place, shared with Settings)."""
+"""The options form's schema, derived from const.NUMBER_OPTIONS and OPTION_DEFAULTS."""
 
 from collections.abc import Iterable
 
@@ -16,23 +16,22 @@ import probatio as vol
 from .const import (
     CONF_ACTIVE_END,
     CONF_ACTIVE_START,
-    CONF_BACKWARD_GOAL,
-    CONF_BACKWARD_MINUTES_GOAL,
-    CONF_EQUIVALENCE,
-    CONF_FORWARD_GOAL,
-    CONF_MAX_NUDGES,
     CONF_PLACEMENT,
     CONF_SEDENTARY_MINUTES,
+    NUMBER_OPTIONS,
     OPTION_DEFAULTS,
 )
 from .gait import Placement
 
 
-def _number(low: float, high: float, step: float, unit: str | None = None) -> NumberSelector:
-    config = NumberSelectorConfig(min=low, max=high, step=step, mode=NumberSelectorMode.BOX)
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return NumberSelector(config)
+def _number(key: str) -> vol.All[int | float]:
+    option = NUMBER_OPTIONS[key]
+    config = NumberSelectorConfig(
+        min=option.low, max=option.high, step=option.step, mode=NumberSelectorMode.BOX
+    )
+    if option.unit is not None:
+        config["unit_of_measurement"] = option.unit
+    return vol.All(NumberSelector(config), vol.Coerce(type(option.default)))
 
 
 def placement_selector(placements: Iterable[Placement]) -> SelectSelector:
@@ -48,16 +47,13 @@ def placement_selector(placements: Iterable[Placement]) -> SelectSelector:
 
 def options_schema(placements: Iterable[Placement]) -> vol.Schema:
     """Every option with its default."""
-    fields = {
-        CONF_BACKWARD_GOAL: vol.All(_number(0, 20000, 50, "steps"), vol.Coerce(int)),
-        CONF_BACKWARD_MINUTES_GOAL: vol.All(_number(0, 120, 1, "min"), vol.Coerce(int)),
-        CONF_FORWARD_GOAL: vol.All(_number(0, 100000, 500, "steps"), vol.Coerce(int)),
-        CONF_SEDENTARY_MINUTES: vol.All(_number(1, 480, 1, "min"), vol.Coerce(int)),
-        CONF_ACTIVE_START: TimeSelector(),
-        CONF_ACTIVE_END: TimeSelector(),
-        CONF_MAX_NUDGES: vol.All(_number(0, 24, 1), vol.Coerce(int)),
-        CONF_EQUIVALENCE: vol.All(_number(1, 50, 0.5), vol.Coerce(float)),
-    }
+    # Form order: the numbers as declared, the active hours right after the sedentary threshold.
+    fields: dict[str, object] = {}
+    for key in NUMBER_OPTIONS:
+        fields[key] = _number(key)
+        if key == CONF_SEDENTARY_MINUTES:
+            fields[CONF_ACTIVE_START] = TimeSelector()
+            fields[CONF_ACTIVE_END] = TimeSelector()
     return vol.Schema(
         {
             vol.Required(CONF_PLACEMENT): placement_selector(placements),

@@ -12,7 +12,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio as vol
 
-from .const import DOMAIN
+from .const import DEFAULT_SNOOZE_MINUTES, DOMAIN
 from .coordinator import RetrowalkCoordinator
 
 ATTR_DEVICE_ID = "device_id"
@@ -21,7 +21,7 @@ ATTR_MINUTES = "minutes"
 SNOOZE_SCHEMA = vol.Schema(
     {
         vol.Optional(ATTR_DEVICE_ID): cv.string,
-        vol.Optional(ATTR_MINUTES, default=30): vol.All(
+        vol.Optional(ATTR_MINUTES, default=DEFAULT_SNOOZE_MINUTES): vol.All(
             vol.Coerce(float), vol.Range(min=1, max=1440)
         ),
     }

@@ -1,4 +1,4 @@
-"""The user's choices (config entry data and options) as one typed value."""
+"""The user's choices (the config entry's options) as one typed value."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,9 +37,9 @@ class Settings:
     nudge: NudgeSettings = field(default_factory=NudgeSettings)
 
     @classmethod
-    def from_entry(cls, data: Mapping[str, Any], options: Mapping[str, Any]) -> Self:
-        """Options override what the config flow stored."""
-        merged = {**OPTION_DEFAULTS, CONF_PLACEMENT: Placement.WAIST, **data, **options}
+    def from_options(cls, options: Mapping[str, Any]) -> Self:
+        """The entry's options (placement always among them), defaults for the rest."""
+        merged = {**OPTION_DEFAULTS, **options}
         return cls(
             placement=Placement(merged[CONF_PLACEMENT]),
             forward_goal=int(merged[CONF_FORWARD_GOAL]),

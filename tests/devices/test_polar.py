@@ -143,7 +143,7 @@ def test_factor() -> None:
 
 def started_h10() -> PolarH10:
     device = PolarH10()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=50.0, factor=1.0)
+    device.assume_started(polar.ACC, rate=50.0, factor=1.0)
     return device
 
 
@@ -198,8 +198,8 @@ def test_raw_int8_and_int24_acc() -> None:
 
 def started_verity() -> PolarVeritySense:
     device = PolarVeritySense()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=ACC_FACTOR)
-    device.streams[polar.GYRO] = polar._StreamConfig(rate=52.0, factor=GYRO_FACTOR)
+    device.assume_started(polar.ACC, rate=52.0, factor=ACC_FACTOR)
+    device.assume_started(polar.GYRO, rate=52.0, factor=GYRO_FACTOR)
     return device
 
 

@@ -135,7 +135,7 @@ def test_frame_header(v: pv.HeaderVector) -> None:
 def test_unsupported_frame_type_is_refused() -> None:
     # pv.UNSUPPORTED_FRAME_SOURCE
     device = PolarVeritySense()
-    device.streams[polar.ACC] = polar._StreamConfig(rate=52.0, factor=ACC_FACTOR)
+    device.assume_started(polar.ACC, rate=52.0, factor=ACC_FACTOR)
     with pytest.raises(DecodeError):
         device.decode(pv.UNSUPPORTED_FRAME, received=0.0)
     frame = parse_data_frame(pv.UNSUPPORTED_FRAME + b"\x00")

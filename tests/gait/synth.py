@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import math
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-G = 9.80665
+from custom_components.retrowalk.gait import STANDARD_GRAVITY as G, FloatArray
+
 ANGLES = {"forward": 0.0, "backward": math.pi, "left": math.pi / 2, "right": -math.pi / 2}
 
 

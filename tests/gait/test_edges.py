@@ -10,7 +10,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.edges import HALF_STRIDE, LOADING, Rhythm
-from custom_components.retrowalk.virtual.model import (
+from custom_components.retrowalk_virtual.model import (
     ScenarioStream,
     parse_scenario,
     scenario_seconds,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, WalkingGate
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, OpenGate, WalkingGate
 from custom_components.retrowalk.gait.types import StepFeatures
 
 G = 9.80665
@@ -307,3 +307,12 @@ def test_engine_a_pause_ends_the_bout_and_the_next_walk_counts_whole() -> None:
     assert [b.steps for b in bouts] == [8, 8]
     assert len(steps) == 16
     assert math.isclose(bouts[1].start, second[0], abs_tol=0.15)
+
+
+def test_an_open_gate_counts_every_candidate_for_comparison() -> None:
+    burst = [cand(10.0), cand(10.3, amplitude=0.2)]
+    assert WalkingGate(Placement.WAIST).add(burst) == []
+    assert OpenGate(Placement.WAIST).add(burst) == burst
+    t = np.arange(0.0, 6.0, 0.01)
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    assert not GaitEngine(Placement.WAIST, gated=False).process(t, acc).walking

@@ -8,17 +8,15 @@ import json
 import math
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
-from custom_components.retrowalk.gait import GaitEngine
+from custom_components.retrowalk.gait import FloatArray, GaitEngine
 from custom_components.retrowalk.gait.detector import make_detector
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
 from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent
 
-FloatArray = npt.NDArray[np.float64]
 G = 9.81
 FS = 50.0
 

@@ -23,12 +23,10 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 
-FloatArray = npt.NDArray[np.float64]
 # Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
 DATA = Path(
     os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")

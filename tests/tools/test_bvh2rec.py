@@ -6,12 +6,11 @@ import math
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
+from custom_components.retrowalk.gait import FloatArray
 from tools import bvh, bvh2rec
 
-FloatArray = npt.NDArray[np.float64]
 FPS = 30.0
 
 HIERARCHY = """HIERARCHY

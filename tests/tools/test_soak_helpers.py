@@ -12,7 +12,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from custom_components.retrowalk.virtual.segments import Activity
+from custom_components.retrowalk_virtual.segments import Activity
 from tools.soak import false_step_figures, forget_recorded_writes, warm_growth
 
 KEY = "retrowalk_soak_probe"

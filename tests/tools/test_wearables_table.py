@@ -25,7 +25,8 @@ def readme_table() -> str:
 
 
 def test_readme_table_is_generated_from_the_registry() -> None:
-    # Regenerate with: python -m tools.wearables_table (then paste over the README's table).
+    # Regenerate with: PYTHONPATH=.:dev python -m tools.wearables_table, then paste it over
+    # the README's table.
     assert readme_table() == wearables_table.markdown()
 
 

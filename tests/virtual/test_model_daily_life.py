@@ -11,20 +11,20 @@ import numpy.typing as npt
 import pytest
 
 from custom_components.retrowalk.gait.types import Placement
-from custom_components.retrowalk.virtual.body import Span
-from custom_components.retrowalk.virtual.imu import GRAVITY, kinematics
-from custom_components.retrowalk.virtual.lying import LyingSpan, draw_rolls
-from custom_components.retrowalk.virtual.model import ScenarioStream, parse_scenario
-from custom_components.retrowalk.virtual.plan import plan
-from custom_components.retrowalk.virtual.presets import chores
-from custom_components.retrowalk.virtual.reference import (
+from custom_components.retrowalk_virtual.body import Span
+from custom_components.retrowalk_virtual.imu import GRAVITY, kinematics
+from custom_components.retrowalk_virtual.lying import LyingSpan, draw_rolls
+from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
+from custom_components.retrowalk_virtual.plan import plan
+from custom_components.retrowalk_virtual.presets import chores
+from custom_components.retrowalk_virtual.reference import (
     WALK_EDGE_S,
     ActivityTimeline,
     ReferenceRun,
 )
-from custom_components.retrowalk.virtual.rest import RestSpan
-from custom_components.retrowalk.virtual.segments import Activity
-from custom_components.retrowalk.virtual.walk import WalkSpan
+from custom_components.retrowalk_virtual.rest import RestSpan
+from custom_components.retrowalk_virtual.segments import Activity
+from custom_components.retrowalk_virtual.walk import WalkSpan
 
 Array = npt.NDArray[np.float64]
 RATE = 104.0

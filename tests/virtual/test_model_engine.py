@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
 from custom_components.retrowalk.gait.types import Direction
-from custom_components.retrowalk.virtual.model import ScenarioStream, parse_scenario
+from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 
 SPEC = "stand:3s,forward:60,backward:40,forward:40,backward:30,stand:3s"
 BATCH = 20

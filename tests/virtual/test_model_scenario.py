@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.retrowalk.virtual.model import Activity, Segment, parse_scenario
-from custom_components.retrowalk.virtual.presets import DAY_S
-from custom_components.retrowalk.virtual.timing import segment_seconds
+from custom_components.retrowalk_virtual.model import Activity, Segment, parse_scenario
+from custom_components.retrowalk_virtual.presets import DAY_S
+from custom_components.retrowalk_virtual.timing import segment_seconds
 
 
 def test_compact_string() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait.types import Direction, Placement
-from custom_components.retrowalk.virtual.model import (
+from custom_components.retrowalk_virtual.model import (
     BLOCK,
     Chunk,
     ScenarioStream,

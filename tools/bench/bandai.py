@@ -28,10 +28,10 @@ import sys
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
 from tools import bvh, bvh2rec
 
-from .data import FloatArray, data_dir, fmt_table
+from .data import data_dir, fmt_table
 from .registry import table
 
 RATE = 100.0

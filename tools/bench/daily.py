@@ -36,11 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import espruino, external
 from tools.peers.peer_common import pieces
 
-from .data import FloatArray, data_dir
+from .data import data_dir
 from .registry import table
 
 BATCH = 20

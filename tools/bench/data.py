@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 from scipy.signal import resample_poly  # type: ignore[import-untyped]
 
-FloatArray = npt.NDArray[np.float64]
+from custom_components.retrowalk.gait import FloatArray
+
 ROOT = Path(__file__).resolve().parents[2]
-GRAVITY = 9.80665
 
 
 class DataMissingError(RuntimeError):

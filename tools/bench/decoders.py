@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import time
 
-from custom_components.retrowalk.devices.base import DecodeError, SampleBatch
+from custom_components.retrowalk.devices import DecodeError, SampleBatch
 from custom_components.retrowalk.gait import Placement
 from tools.wire import ENCODERS, Encoder, missing
 

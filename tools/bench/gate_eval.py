@@ -123,13 +123,6 @@ def load(seg: Segment) -> tuple[FloatArray, FloatArray, FloatArray | None]:
     return raw[:, 0] + seg.start, raw[:, 1:4], gyro
 
 
-class _NoGate(WalkingGate):
-    """Lets every candidate through: what the detector alone reports."""
-
-    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
-        return list(steps)
-
-
 def run_stream(run: list[Segment], *, gated: bool = True) -> list[StepEvent]:
     """Every step the engine reports on one stitched stream."""
     parts = [load(s) for s in run]
@@ -137,9 +130,7 @@ def run_stream(run: list[Segment], *, gated: bool = True) -> list[StepEvent]:
     acc = np.concatenate([p[1] for p in parts])
     gyros = [p[2] for p in parts if p[2] is not None]
     gyro: FloatArray | None = np.concatenate(gyros) if len(gyros) == len(parts) else None
-    engine = GaitEngine(LOCATION_PLACEMENT[run[0].location])
-    if not gated:
-        engine._gate = _NoGate(engine.placement)
+    engine = GaitEngine(LOCATION_PLACEMENT[run[0].location], gated=gated)
     steps: list[StepEvent] = []
     for i in range(0, len(t), BATCH):
         g = None if gyro is None else gyro[i : i + BATCH]

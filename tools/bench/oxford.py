@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 
-from .data import FloatArray, data_dir, fmt_table, resample, to_uniform
+from .data import data_dir, fmt_table, resample, to_uniform
 from .registry import table
 
 MATCH_S = 0.3

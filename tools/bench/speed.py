@@ -16,9 +16,9 @@ import tracemalloc
 
 import numpy as np
 
-from custom_components.retrowalk.gait import GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
-from .data import FloatArray, fmt_table
+from .data import fmt_table
 from .registry import table
 from .uci import load_run, runs
 

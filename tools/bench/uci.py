@@ -22,9 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import (
+    STANDARD_GRAVITY as GRAVITY,
+    Direction,
+    FloatArray,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
 
-from .data import GRAVITY, DataMissingError, FloatArray, data_dir, fmt_table, resample
+from .data import DataMissingError, data_dir, fmt_table, resample
 from .registry import table
 
 TUNE_SESSION = "2023_08_23"

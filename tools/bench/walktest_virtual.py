@@ -19,12 +19,12 @@ import statistics
 import sys
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
-from custom_components.retrowalk.virtual.device import SUPPORTED_RATE
-from custom_components.retrowalk.virtual.model import ScenarioStream, parse_scenario
-from custom_components.retrowalk.virtual.segments import Activity
-from custom_components.retrowalk.virtual.styles import STYLE_OF
-from custom_components.retrowalk.virtual.timing import segment_seconds
 from custom_components.retrowalk.walktest import Outcome, WalkTest, WalkTestResult
+from custom_components.retrowalk_virtual.device import SUPPORTED_RATE
+from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
+from custom_components.retrowalk_virtual.segments import Activity
+from custom_components.retrowalk_virtual.styles import STYLE_OF
+from custom_components.retrowalk_virtual.timing import segment_seconds
 
 CADENCES = (70.0, 85.0, 100.0)
 STEPS = (8, 9, 10)

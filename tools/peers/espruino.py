@@ -31,11 +31,10 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from custom_components.retrowalk.gait import STANDARD_GRAVITY as GRAVITY, FloatArray
 
 RATE_HZ = 12.5
 ONE_G = 8192  # firmware units per g
-GRAVITY = 9.80665
 RANGE_G = 4.0  # Bangle.js 2's accelerometer range as the firmware configures it
 FIR_TAPS = (-11, -15, 44, 68, 44, -15, -11)
 DC_SAMPLES = 12  # EMA alpha = 1 / DC_SAMPLES

@@ -15,7 +15,8 @@ import tempfile
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from custom_components.retrowalk.gait import FloatArray
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 3600
 

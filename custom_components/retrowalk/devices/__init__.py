@@ -3,7 +3,18 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .base import WearableProtocol
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
+
+from .base import (
+    ACC_LIMIT,
+    DEG,
+    GYRO_LIMIT,
+    DecodeError,
+    GattLink,
+    SampleBatch,
+    SetupError,
+    WearableProtocol,
+)
 from .movesense import Movesense
 from .polar import PolarH10, PolarVeritySense
 from .retrowalk_imu import RetrowalkImu
@@ -46,4 +57,25 @@ def manifest_matchers() -> list[dict[str, Any]]:
     return [matcher for protocol in PROTOCOLS for matcher in protocol.manifest_matchers()]
 
 
-__all__ = ["PROTOCOLS", "manifest_matchers", "match_protocol", "protocol_by_key"]
+# The public API: what the integration, tools/ and tests use without reaching into modules.
+__all__ = [
+    "ACC_LIMIT",
+    "DEG",
+    "GYRO_LIMIT",
+    "PROTOCOLS",
+    "STANDARD_GRAVITY",
+    "DecodeError",
+    "GattLink",
+    "Movesense",
+    "PolarH10",
+    "PolarVeritySense",
+    "RetrowalkImu",
+    "SampleBatch",
+    "SetupError",
+    "Thingy52",
+    "WearableProtocol",
+    "WitMotion",
+    "manifest_matchers",
+    "match_protocol",
+    "protocol_by_key",
+]

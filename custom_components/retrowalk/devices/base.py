@@ -13,11 +13,9 @@ import time
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
-STANDARD_GRAVITY = 9.80665
 DEG = np.pi / 180.0
 
 # Per-axis plausibility limits. The widest range any supported IMU can be set to is ±16 g and
@@ -27,8 +25,6 @@ ACC_LIMIT = 16.0 * STANDARD_GRAVITY * 1.1
 GYRO_LIMIT = 2000.0 * DEG * 1.1
 
 BATTERY_LEVEL_CHAR = "00002a19-0000-1000-8000-00805f9b34fb"
-
-type FloatArray = npt.NDArray[np.float64]
 
 
 def uuid16(short: int) -> str:

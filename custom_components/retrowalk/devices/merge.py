@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base import FloatArray
+from custom_components.retrowalk.gait.types import FloatArray
+
 from .timeline import JUMP_WINDOW_S
 
 _EMPTY_T = np.zeros(0, dtype=np.float64)

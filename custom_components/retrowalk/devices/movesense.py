@@ -34,12 +34,11 @@ from typing import override
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .base import (
     DEG,
     DecodeError,
-    FloatArray,
     GattLink,
     SampleBatch,
     SetupError,

@@ -52,13 +52,11 @@ from typing import ClassVar, override
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
 from .base import (
     DEG,
-    STANDARD_GRAVITY,
     DecodeError,
-    FloatArray,
     GattLink,
     SampleBatch,
     SetupError,
@@ -450,6 +448,14 @@ class PolarPmdProtocol(WearableProtocol):
         self._running = False
         self._restarts: set[asyncio.Task[None]] = set()
         self._restart_lock = asyncio.Lock()
+
+    def assume_started(self, measurement: int, *, rate: float, factor: float) -> None:
+        """Decode `measurement` frames as if start() had opened the stream at `rate` and `factor`.
+
+        For notifications without a device (fuzzing, benchmarks, captured traffic): `factor`
+        is the unit per raw count the START reply would give (mG or mdps per LSB).
+        """
+        self.streams[measurement] = _StreamConfig(rate=rate, factor=factor)
 
     @override
     async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:

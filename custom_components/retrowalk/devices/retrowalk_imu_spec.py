@@ -11,7 +11,9 @@ import struct
 import numpy as np
 import numpy.typing as npt
 
-from .base import DEG, STANDARD_GRAVITY, DecodeError, FloatArray
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray
+
+from .base import DEG, DecodeError
 
 
 def _uuid(short: int) -> str:

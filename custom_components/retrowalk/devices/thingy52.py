@@ -30,11 +30,10 @@ from typing import override
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement
 
 from .base import (
     DEG,
-    STANDARD_GRAVITY,
     DecodeError,
     GattLink,
     SampleBatch,

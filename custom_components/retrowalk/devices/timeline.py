@@ -8,7 +8,9 @@ import math
 
 import numpy as np
 
-from .base import DecodeError, FloatArray
+from custom_components.retrowalk.gait.types import FloatArray
+
+from .base import DecodeError
 
 # A frame whose device time lies this far behind the expected next sample is not a late BLE
 # frame (notifications on one link arrive in order; proxies reorder at most a few packets) but a

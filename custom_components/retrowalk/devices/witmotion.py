@@ -59,19 +59,9 @@ from typing import override
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
-from .base import (
-    DEG,
-    STANDARD_GRAVITY,
-    DecodeError,
-    FloatArray,
-    GattLink,
-    SampleBatch,
-    SetupError,
-    WearableProtocol,
-    now_if_none,
-)
+from .base import DEG, DecodeError, GattLink, SampleBatch, SetupError, WearableProtocol, now_if_none
 from .replies import Replies
 from .timeline import ReceiveTimeline
 

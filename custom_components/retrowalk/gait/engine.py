@@ -21,13 +21,12 @@ import numpy.typing as npt
 
 from .bouts import BoutTracker
 from .detector import CALIBRATION_QUALITY_KEY, Detector, make_detector
-from .gate import WalkingGate
+from .gate import OpenGate, WalkingGate
 from .resample import Resampler
-from .types import Bout, CalibrationState, Direction, Placement, StepEvent
+from .types import Bout, CalibrationState, Direction, FloatArray, Placement, StepEvent
 
 _LOGGER = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 STATE_VERSION = 1
 MAX_GAP_S = 0.25  # longer holes are gaps: never interpolated across
 # A jump this far back is a restarted sensor clock, not a late sample: start a new stream.
@@ -54,11 +53,18 @@ _IDLE_CALIBRATION = CalibrationState(
 class GaitEngine:
     """Streams one wearable's samples through the detector for its placement."""
 
-    def __init__(self, placement: Placement, *, state: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        placement: Placement,
+        *,
+        state: dict[str, Any] | None = None,
+        gated: bool = True,
+    ) -> None:
+        """`gated=False` counts every step candidate (benchmarks compare it with the gate)."""
         self.placement = Placement(placement)
         self._detector: Detector = make_detector(self.placement)
         self._resampler = Resampler(self._detector.fs, MAX_GAP_S)
-        self._gate = WalkingGate(self.placement)
+        self._gate = (WalkingGate if gated else OpenGate)(self.placement)
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
         self._backup: dict[str, Any] | None = None

@@ -16,16 +16,12 @@ import math
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, measure
-from .types import Direction, Placement, StepEvent
-from .zupt import GRAVITY, displacement_into_stance, level_frame, stride_displacement
-
-FloatArray = npt.NDArray[np.float64]
-
+from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
+from .zupt import displacement_into_stance, level_frame, stride_displacement
 
 MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
 

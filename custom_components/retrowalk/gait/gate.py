@@ -267,3 +267,11 @@ class WalkingGate:
             gaps = [a + b for a, b in itertools.pairwise(gaps)] or gaps
         med = statistics.median(gaps)
         return (max(gaps) - min(gaps)) <= self.p.spread * med
+
+
+class OpenGate(WalkingGate):
+    """Lets every candidate through: what the detector alone reports (for benchmarks)."""
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        """Every candidate counts."""
+        return list(steps)

@@ -13,9 +13,9 @@ import math
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from .types import FloatArray
+
 ACC_COLUMNS = ("t", "ax", "ay", "az")
 GYRO_COLUMNS = ("gx", "gy", "gz")
 

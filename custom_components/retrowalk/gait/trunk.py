@@ -14,56 +14,33 @@ maximum over +-0.1 s) of at least half its height and at most half a step later:
 strike is the last rise before the segment's closing valley, and in slow walking a hump
 0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
 Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
-gate (gate.py), which decides whether it counts. Steps are reported about 0.8 s after they
-happen (99% within 1.5 s on Oxford; only the first step of a bout at a slow cadence can take
-up to ~2.4 s, before the gate's own wait for a confirming run).
+gate (gate.py), which decides whether it counts. A step is reported once its closing valley is
+confirmed, so counts lag the steps (the measured latency is in docs/trunk_steps.md).
 
 Gaps. Where the data stops (a lost link, the end of a stream) the last samples are examined with
 their windows completed by repeating the edge sample, and a peak still waiting for its valley is
 confirmed; where it starts again, examination begins as soon as the smoothing allows. Extrema
 within edge_s of an edge are not trusted (the signal must be seen to turn). The bout, its rhythm
 and the signal level carry over the gap, so a walk that goes on counts from its first step after
-it; the interval across a gap never fills in a step. On the virtual wearer with 0.3-2 s gaps
-this cut the loss from about two steps per gap to about 0.3.
+it; the interval across a gap never fills in a step.
 
 Direction. Walking backwards is, to a good approximation, walking forwards with time reversed.
 Time reversal conjugates the cross-spectrum between vertical and horizontal acceleration, so its
 imaginary part at the step frequency (the "quadrature" vector, along the anterior-posterior axis)
-flips sign while everything else stays. On Bandai Namco motion capture the forward-walking
-horizontal acceleration leads the vertical by about 100 degrees at the pelvis and backward walking
-lags by about 55 degrees, so the sign is a clear feature. The sign that means "forward" depends on
+flips sign while everything else stays (the phases measured per clip are in
+docs/trunk_direction.md). The sign that means "forward" depends on
 how the sensor is mounted: it is learned (trunk_axis) from the dominant walking direction and from
 explicit calibration walks. The quadrature vector lies along the anterior-posterior axis by itself
-(medio-lateral sway repeats per stride, not per step); projecting it onto the principal horizontal
-axis (PCA) was tried and did not help (Bandai unchanged, more false "backward" on Oxford).
+(medio-lateral sway repeats per stride, not per step).
 Running (a flight phase, fast cadence) swaps the phase again, since the body is lowest rather than
-highest at mid-stance, and is handled by flipping the feature.
+highest at mid-stance, and is handled by flipping the feature. The cross-spectrum spans the last
+`direction_steps` steps; a bout keeps its direction until `switch_windows` windows in a row
+disagree, since starting, stopping and turning make single windows look backward.
 Sideways steps are not told apart at these placements. The wrist sees mostly arm swing: its
-direction is unreliable (about chance on the Bandai data) and reported as such by the benchmark.
+direction is unreliable and reported as such by the benchmark.
 
-Tuning. The step parameters were chosen on all 36 Oxford optimisation recordings together (both
-users, every carrying position, hard floor and carpet), comparing a handful of variants by their
-median and worst count error and per-step F1 at 50 Hz: magnitude vs gravity projection (the
-projection lost 20% of the steps with a swinging arm), valley segmentation vs plain peaks (slow
-carpet walking double-counted), a 0.2/0.25/0.3 s or cadence-scaled extremum window (the scaled
-one could lock onto half-steps), and gap filling. No parameter depends on a recording or position.
-Step timing: with the highest peak as the time, slow hand-held walking on carpet (0.72 s per
-step) scored F1 0.928 at a perfect count: 11 of its 195 steps were put 0.31-0.45 s before the
-foot switch, on the hump preceding the heel strike. Reporting the latest hump of at least half
-the peak's height within half a median interval after it lifts that recording to 0.979 and
-moves 1.5% of all steps (150 of 10188 at 50 Hz; 112 of them closer to a foot-switch step, 13
-into the +-0.3 s window, none out of it), with the same counts at 50 and 100 Hz and no
-recording's F1 lower. The rhythm stays on the peaks: a hump more than half a step later can be
-the next step of two merged into one segment, which gap filling restores. Reaching only 0.35
-intervals fixes too little (0.938); hump width 0.06-0.14 s and reach 0.5-0.65 behave alike,
-height 0.7 fixes less (0.964). The engine's steps lead the foot switches by 0.05 s (median;
-0-0.13 s by phone and user), half the switches' 0.1 s sampling: no timing offset is added.
-The direction feature was chosen on the Bandai clips (world-frame analysis of all of them) and
-has no tuned constant besides the 4-step window and the bout's two-window hysteresis (chosen
-on Oxford's forward walking: most false "backward" steps came in runs of one or two, at the
-starts and ends of walks). Alternatives tried against the three Bandai
-clips it gets wrong (a rotated decision axis, jerk skewness, a lateral-sway phase reference,
-pelvis gyroscope phases, trunk tilt) and why none was adopted: docs/trunk_direction.md.
+How the parameters were chosen, with the measured figures and the alternatives tried:
+docs/trunk_steps.md (steps, gaps, timing) and docs/trunk_direction.md (direction).
 """
 
 from __future__ import annotations
@@ -77,8 +54,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .trunk_axis import ForwardAxis
-from .trunk_signal import FloatArray, causal_mean, hann_kernel, local_extrema, quadrature
-from .types import Direction, Placement, StepEvent, StepFeatures
+from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
+from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
 
 STATE_VERSION = 1
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .trunk_signal import FloatArray
+from .types import FloatArray
 
 # Caps the automatic estimate's memory so an old mounting is forgotten after a few thousand steps.
 AUTO_MAX_WEIGHT = 3000.0

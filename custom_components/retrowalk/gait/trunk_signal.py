@@ -7,7 +7,8 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from .types import FloatArray
+
 IntArray = npt.NDArray[np.intp]
 
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+
+# The one home of these two facts: the engine, the decoders, the virtual wearable and the tools
+# import them from here.
+type FloatArray = npt.NDArray[np.float64]
+STANDARD_GRAVITY = 9.80665  # m/s², the conventional value (CGPM 1901); sensors report g in it
+
 
 class Direction(StrEnum):
     """Walking direction of one step, relative to where the wearer faces."""

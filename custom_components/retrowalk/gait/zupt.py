@@ -10,10 +10,8 @@ gravity while the foot pitches and shortens the stride but keeps its direction u
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-GRAVITY = 9.80665
+from .types import STANDARD_GRAVITY as GRAVITY, FloatArray
 
 
 def level_frame(specific_force: FloatArray, ref_axis: FloatArray) -> FloatArray:

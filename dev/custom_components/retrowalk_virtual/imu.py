@@ -14,11 +14,14 @@ import math
 
 import numpy as np
 
-from ..gait.types import Placement
-from .body import Span
-from .shapes import FloatArray
+from custom_components.retrowalk.gait.types import (
+    STANDARD_GRAVITY as GRAVITY,
+    FloatArray,
+    Placement,
+)
 
-GRAVITY = 9.80665
+from .body import Span
+
 DIFF_STEP = 1e-3  # s
 ACC_NOISE = 0.03  # m/s^2, white noise SD per sample
 GYRO_NOISE = 0.004  # rad/s

@@ -13,11 +13,12 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+
 from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment
-from .shapes import BoolArray, FloatArray, bump, euler_zyx, minjerk, sin
+from .shapes import BoolArray, bump, euler_zyx, minjerk, sin
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0

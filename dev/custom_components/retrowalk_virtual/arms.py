@@ -19,8 +19,10 @@ import math
 
 import numpy as np
 
+from custom_components.retrowalk.gait.types import FloatArray
+
 from .segments import Activity
-from .shapes import BoolArray, FloatArray, minjerk, sin
+from .shapes import BoolArray, minjerk, sin
 
 deg = math.radians
 

@@ -15,11 +15,12 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+
 from .body import Pose
 from .rest import BUSY_MARGIN_S, RestSpan
 from .segments import Segment
-from .shapes import BoolArray, FloatArray, euler_zyx, matmul, minjerk, rotate
+from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate
 from .styles import STANDING
 
 LIE_DOWN_S = 4.0  # from sitting on the edge of the bed (or standing) to lying on the back

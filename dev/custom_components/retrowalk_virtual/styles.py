@@ -17,8 +17,10 @@ import math
 
 import numpy as np
 
+from custom_components.retrowalk.gait.types import FloatArray
+
 from .segments import Activity
-from .shapes import FloatArray, Keyframes, Periodic
+from .shapes import Keyframes, Periodic
 
 deg = math.radians
 

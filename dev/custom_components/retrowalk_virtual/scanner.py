@@ -3,7 +3,8 @@
 from bluetooth_data_tools import monotonic_time_coarse
 from homeassistant.components.bluetooth import BaseHaRemoteScanner, HaBluetoothConnector
 
-from ..devices.retrowalk_imu_spec import SERVICE_UUID
+from custom_components.retrowalk.devices.retrowalk_imu_spec import SERVICE_UUID
+
 from .client import VirtualBleakClient
 from .device import VirtualWearable
 

@@ -11,9 +11,10 @@ from typing import Protocol
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+
 from .segments import Segment
-from .shapes import BoolArray, FloatArray, euler_zyx, matmul, pitch_only, rotate
+from .shapes import BoolArray, euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,

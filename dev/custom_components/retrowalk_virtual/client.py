@@ -16,8 +16,13 @@ from bleak.backends.device import BLEDevice
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import BleakError
 
-from ..devices.base import uuid16
-from ..devices.retrowalk_imu_spec import CONTROL_UUID, DATA_UUID, SERVICE_UUID
+from custom_components.retrowalk.devices.base import uuid16
+from custom_components.retrowalk.devices.retrowalk_imu_spec import (
+    CONTROL_UUID,
+    DATA_UUID,
+    SERVICE_UUID,
+)
+
 from .device import BATTERY_UUID, VirtualRefusedError, VirtualWearable
 
 # Virtual wearables by address; the client looks its device up at connect time.

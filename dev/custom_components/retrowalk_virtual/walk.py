@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+
 from .body import (
     Angles,
     Pose,
@@ -30,7 +31,6 @@ from .body import (
 from .segments import Segment
 from .shapes import (
     BoolArray,
-    FloatArray,
     IntArray,
     PhaseClock,
     bump,

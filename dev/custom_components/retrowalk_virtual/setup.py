@@ -1,11 +1,10 @@
 """Starts the virtual wearable from configuration.yaml and registers its control actions.
 
 ```yaml
-retrowalk:
-  virtual_wearable:
-    scenario: demo        # preset, "sit:30s,forward:40,backward:20", or a list of segments
-    placement: foot
-    speed: 1.0            # wearer time per wall-clock second (compresses a day for tests)
+retrowalk_virtual:
+  scenario: demo        # preset, "sit:30s,forward:40,backward:20", or a list of segments
+  placement: foot
+  speed: 1.0            # wearer time per wall-clock second (compresses a day for tests)
 ```
 """
 
@@ -29,9 +28,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_track_time_interval
 import probatio as vol
 
-from ..const import DOMAIN
-from ..gait.types import Placement
+from custom_components.retrowalk.gait.types import Placement
+
 from .client import DEVICES
+from .config import DOMAIN
 from .device import FAULTS, SUPPORTED_RATE, VirtualWearable
 from .model import parse_scenario
 from .runner import RealtimeRunner
@@ -57,7 +57,7 @@ FAULT_SCHEMA = vol.Schema(
 
 
 async def async_setup_virtual_wearable(hass: HomeAssistant, conf: dict[str, Any]) -> None:
-    """Register the virtual proxy and wearable (`retrowalk: virtual_wearable:` in YAML)."""
+    """Register the virtual proxy and wearable (`retrowalk_virtual:` in YAML)."""
     try:
         scenario = parse_scenario(conf["scenario"])
     except ValueError as err:
@@ -148,8 +148,6 @@ def _register_actions(hass: HomeAssistant, device: VirtualWearable, runner: Real
             "scenario_finished": device.scenario_finished,
         }
 
-    hass.services.async_register(DOMAIN, "virtual_wearable_play", play, PLAY_SCHEMA)
-    hass.services.async_register(DOMAIN, "virtual_wearable_fault", fault, FAULT_SCHEMA)
-    hass.services.async_register(
-        DOMAIN, "virtual_wearable_truth", truth, supports_response=SupportsResponse.ONLY
-    )
+    hass.services.async_register(DOMAIN, "play", play, PLAY_SCHEMA)
+    hass.services.async_register(DOMAIN, "fault", fault, FAULT_SCHEMA)
+    hass.services.async_register(DOMAIN, "truth", truth, supports_response=SupportsResponse.ONLY)

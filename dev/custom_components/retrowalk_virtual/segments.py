@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 import math
 
-from ..gait.types import Direction
+from custom_components.retrowalk.gait.types import Direction
 
 
 class Activity(StrEnum):

@@ -12,9 +12,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
-from ..devices.base import SampleBatch
-from ..devices.retrowalk_imu import RetrowalkImu
-from ..gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.devices.base import SampleBatch
+from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
+from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+
 from .body import Span
 from .device import VirtualWearable
 from .plan import plan

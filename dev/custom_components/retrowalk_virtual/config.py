@@ -1,12 +1,11 @@
-"""configuration.yaml schema of the virtual wearable (kept apart so loading it stays cheap)."""
+"""configuration.yaml schema of the virtual wearable: `retrowalk_virtual:` and its settings."""
 
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from ..const import DOMAIN
-from ..gait.types import Placement
+from custom_components.retrowalk.gait.types import Placement
 
-CONF_VIRTUAL = "virtual_wearable"
+DOMAIN = "retrowalk_virtual"
 DEFAULT_ADDRESS = "D0:5E:57:1A:00:01"
 DEFAULT_NAME = "Retrowalk IMU Virtual"
 
@@ -25,6 +24,4 @@ VIRTUAL_SCHEMA = vol.Schema(
         vol.Optional("seed", default=0): vol.Coerce(int),
     }
 )
-CONFIG_SCHEMA = vol.Schema(
-    {DOMAIN: vol.Schema({vol.Optional(CONF_VIRTUAL): VIRTUAL_SCHEMA})}, extra=vol.ALLOW_EXTRA
-)
+CONFIG_SCHEMA = vol.Schema({vol.Optional(DOMAIN): VIRTUAL_SCHEMA}, extra=vol.ALLOW_EXTRA)

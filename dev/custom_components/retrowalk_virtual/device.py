@@ -12,7 +12,7 @@ import logging
 
 import numpy as np
 
-from ..devices.retrowalk_imu_spec import (
+from custom_components.retrowalk.devices.retrowalk_imu_spec import (
     CONTROL_UUID,
     DATA_UUID,
     CommandError,
@@ -26,7 +26,8 @@ from ..devices.retrowalk_imu_spec import (
     max_samples,
     parse_command,
 )
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
+
 from .model import Activity, ScenarioStream, Segment
 
 _LOGGER = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 BATTERY_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 SUPPORTED_RATE = 104
 DEFAULT_MTU = 247
-# What the virtual_wearable_fault action can make the device do (virtual/setup.py).
+# What the retrowalk_virtual.fault action can make the device do (setup.py).
 FAULTS = ("drop_link", "out_of_range", "in_range", "refuse", "hang")
 # What the wearer does once a non-looping scenario has ended.
 REST = [Segment(activity=Activity.SIT, seconds=600.0)]

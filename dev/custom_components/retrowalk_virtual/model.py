@@ -24,13 +24,14 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ..gait.types import Direction, Placement
+from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+
 from .body import Span
 from .imu import SensorErrors, render
 from .plan import plan
 from .scenario import parse_scenario
 from .segments import Activity, Segment
-from .shapes import FloatArray, random_rotation
+from .shapes import random_rotation
 
 __all__ = [
     "Activity",
