@@ -27,7 +27,7 @@ from custom_components.retrowalk.devices.base import SetupError
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.settings import Settings
 
-from .conftest import ADDRESS, NAME, MakeWearable, entry_for, wait_for
+from .common import ADDRESS, NAME, MakeWearable, entry_for, wait_for
 
 TRANSLATIONS = (
     Path(__file__).parents[1] / "custom_components" / "retrowalk" / "translations" / "en.json"

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, StepEvent
 
-from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, wait_for
 
 FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
 BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"

@@ -8,7 +8,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from .conftest import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry
+from .common import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry
 
 
 async def test_diagnostics_are_redacted_and_useful(

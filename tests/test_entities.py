@@ -21,7 +21,7 @@ from custom_components.retrowalk.const import (
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk_virtual.model import parse_scenario
 
-from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 
 PREFIX = "retrowalk_imu_test"
 

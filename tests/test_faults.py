@@ -39,7 +39,7 @@ from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWe
 from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
 from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, wait_for
 
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.

@@ -15,7 +15,7 @@ from custom_components.retrowalk.walktest import TIMEOUT_S
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.segments import TYPICAL_CADENCE, Activity
 
-from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
 
 PREFIX = "retrowalk_imu_test"
 TEST_BUTTON = f"button.{PREFIX}_start_3_metre_backward_walk_test"
