@@ -5,10 +5,13 @@ Helpers (entry_for, setup_entry, wait_for, ...) live in tests/common.py; only fi
 
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk_virtual.device import VirtualWearable
@@ -26,6 +29,24 @@ MOCK_ENTRY_ID = "01JRETROWALKTESTENTRY00001"
 def auto_enable_custom_integrations(enable_custom_integrations: Any) -> Generator[None]:
     """Let Home Assistant load custom_components/retrowalk in every test."""
     return
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots through Home Assistant's serializer: registry ids, contexts and times become
+    ANY, states and registry entries are written field by field."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Enable entities that are off by default (signal strength), so snapshots cover them."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture

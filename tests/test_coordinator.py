@@ -12,9 +12,10 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, StepEvent
+from custom_components.retrowalk.const import DOMAIN
+from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, Placement, StepEvent
 
-from .common import MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, tick, wait_for
 
 FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
 BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"
@@ -247,9 +248,9 @@ async def test_counts_reach_disk_during_a_long_walk(
     entry = entry_for()
     coordinator = await setup_entry(hass, entry)
     start = dt_util.utcnow()
-    for tick in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
+    for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
         await walk(device, 5)
-        async_fire_time_changed(hass, start + timedelta(seconds=3 * tick))
+        async_fire_time_changed(hass, start + timedelta(seconds=3 * n))
         await hass.async_block_till_done()
     saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
     assert 0 < saved <= coordinator.ledger.today.forward
@@ -278,3 +279,32 @@ async def test_only_a_bout_of_several_steps_ends_sitting(
     coordinator._async_apply(update([9.5, 10.0, 10.5], []))  # the new bout reaches 4 steps
     assert policy.last_walk is not None and policy.last_walk != before
     assert policy.last_backward == policy.last_walk
+
+
+async def test_placement_change_asks_for_calibration(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for(Placement.FOOT)
+    coordinator = await setup_entry(hass, entry)
+    hass.config_entries.async_update_entry(entry, options={"placement": "waist"})
+    await hass.async_block_till_done()
+    assert coordinator.placement is Placement.WAIST
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test", "placement": "waist"}
+
+
+async def test_not_seen_for_a_day_raises_a_repair_issue(
+    hass: HomeAssistant, enable_bluetooth: Any, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issues = ir.async_get(hass)
+    await tick(hass, freezer, 3600)
+    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is None
+    for _ in range(24):
+        await tick(hass, freezer, 3600)
+    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None
