@@ -1,24 +1,28 @@
-"""Shared fixtures: a test Home Assistant with bluetooth, and virtual wearables behind a proxy."""
+"""Shared fixtures: a test Home Assistant with bluetooth, and virtual wearables behind a proxy.
 
-import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+Helpers (entry_for, setup_entry, wait_for, ...) live in tests/common.py; only fixtures live here.
+"""
+
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
-from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
-from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.device import VirtualWearable
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.runner import RealtimeRunner
 from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
-ADDRESS = "D0:5E:57:1A:00:01"
-NAME = "Retrowalk IMU Test"
+from .common import ADDRESS, NAME, MakeWearable, Walk, advance, entry_for
+
+# A fixed id keeps the entity registry entries in the snapshots stable.
+MOCK_ENTRY_ID = "01JRETROWALKTESTENTRY00001"
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +31,28 @@ def auto_enable_custom_integrations(enable_custom_integrations: Any) -> Generato
     return
 
 
-type MakeWearable = Callable[..., VirtualWearable]
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots through Home Assistant's serializer: registry ids, contexts and times become
+    ANY, states and registry entries are written field by field."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Enable entities that are off by default (signal strength), so snapshots cover them."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """A foot-worn wearable's entry as the config flow creates it (not yet added to hass)."""
+    return entry_for(Placement.FOOT, entry_id=MOCK_ENTRY_ID)
 
 
 @pytest.fixture
@@ -63,51 +88,6 @@ async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGene
     yield make
     for undo in reversed(detach):
         undo()
-
-
-def entry_for(
-    placement: Placement = Placement.FOOT, address: str = ADDRESS, title: str = NAME, **options: Any
-) -> MockConfigEntry:
-    """A config entry as the config flow creates it."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=title,
-        unique_id=address,
-        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"},
-        options={CONF_PLACEMENT: str(placement), **options},
-        version=1,
-        minor_version=2,
-    )
-
-
-async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
-    """Let the event loop run until `condition` holds (connections are background tasks)."""
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> RetrowalkCoordinator:
-    """Add and set up an entry, then wait for its wearable to stream."""
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator: RetrowalkCoordinator = entry.runtime_data
-    await wait_for(lambda: coordinator.connection.connected)
-    return coordinator
-
-
-def advance(device: VirtualWearable, seconds: float, batch: int = 20) -> None:
-    """Let wearer time pass, delivering frames as a real device would (about 20 samples each)."""
-    total = round(seconds * SUPPORTED_RATE)
-    while total > 0:
-        produced = device.advance(min(batch, total))
-        if produced == 0:
-            break
-        total -= produced
-
-
-type Walk = Callable[[VirtualWearable, float], Awaitable[None]]
 
 
 @pytest.fixture

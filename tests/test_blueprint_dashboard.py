@@ -36,7 +36,7 @@ from custom_components.retrowalk.const import (
 )
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 
-from .conftest import MakeWearable, Walk, advance, entry_for, setup_entry
+from .common import MakeWearable, Walk, advance, entry_for, setup_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINT = ROOT / "blueprints" / "automation" / "retrowalk" / "go_walk_backwards.yaml"

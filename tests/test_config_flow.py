@@ -2,6 +2,8 @@
 calibration, failures, options and reconfigure."""
 
 import asyncio
+from collections.abc import Callable
+from contextlib import ExitStack
 import json
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,9 @@ from custom_components.retrowalk.const import (
 from custom_components.retrowalk.devices.base import SetupError
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.settings import Settings
+from custom_components.retrowalk_virtual.device import VirtualWearable
 
-from .conftest import ADDRESS, NAME, MakeWearable, entry_for, wait_for
+from .common import ADDRESS, NAME, MakeWearable, entry_for, wait_for
 
 TRANSLATIONS = (
     Path(__file__).parents[1] / "custom_components" / "retrowalk" / "translations" / "en.json"
@@ -186,69 +189,77 @@ async def test_user_step_without_devices_aborts(hass: HomeAssistant, enable_blue
     assert result["reason"] == "no_devices_found"
 
 
-async def test_connection_failure_then_retry(
-    hass: HomeAssistant, make_wearable: MakeWearable
+REFUSAL = SetupError("subscribe_silent", "no IMU6 data after SUBSCRIBE /Meas/IMU6/104")
+PROTOCOL = "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu"
+
+
+def _refuse_links(device: VirtualWearable) -> ExitStack:
+    """More refusals than establish_connection's attempts, without its back-off waits."""
+    device.refuse_connections = 20
+    stack = ExitStack()
+    stack.enter_context(patch("bleak_retry_connector.calculate_backoff_time", return_value=0.0))
+    stack.callback(setattr, device, "refuse_connections", 0)
+    return stack
+
+
+def _bonded_and_refusing(device: VirtualWearable) -> ExitStack:
+    stack = _refuse_links(device)
+    stack.enter_context(patch(f"{PROTOCOL}.requires_bonding", True))
+    return stack
+
+
+def _refusing_setup(device: VirtualWearable) -> ExitStack:
+    stack = ExitStack()
+    stack.enter_context(patch(f"{PROTOCOL}.start", side_effect=REFUSAL))
+    return stack
+
+
+def _gone(device: VirtualWearable) -> ExitStack:
+    stack = ExitStack()
+    stack.enter_context(
+        patch(
+            "custom_components.retrowalk.connection.bluetooth.async_ble_device_from_address",
+            return_value=None,
+        )
+    )
+    return stack
+
+
+@pytest.mark.parametrize(
+    ("cause", "progress_action", "error", "reason"),
+    [
+        pytest.param(_refuse_links, "connecting", "cannot_connect", "", id="cannot_connect"),
+        pytest.param(_bonded_and_refusing, "pairing", "pairing_failed", "", id="pairing_failed"),
+        # The wearable's own reason is shown: the most useful thing the user can read.
+        pytest.param(_refusing_setup, "connecting", "setup_refused", str(REFUSAL), id="refused"),
+        pytest.param(_gone, "connecting", "not_found", "", id="not_found"),
+    ],
+)
+async def test_connection_test_failure_then_retry(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    cause: Callable[[VirtualWearable], ExitStack],
+    progress_action: str,
+    error: str,
+    reason: str,
 ) -> None:
+    """Each way the test connection fails shows its error; once the cause is gone, retrying
+    goes on to the placement step."""
     device = make_wearable(speed=4)
-    device.refuse_connections = 20  # more than establish_connection's attempts
     flow = await _discovered(hass)
-    with patch("bleak_retry_connector.calculate_backoff_time", return_value=0.0):
+    with cause(device):
         result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+        assert result["type"] is FlowResultType.SHOW_PROGRESS
+        assert result["progress_action"] == progress_action
         result = await _progress_done(hass, result["flow_id"])
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "connect_failed"
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": error}
+    assert result["description_placeholders"]["reason"] == reason
 
-    device.refuse_connections = 0
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
-
-
-async def test_refused_setup_shows_the_wearables_reason(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable(speed=4)
-    flow = await _discovered(hass)
-    refusal = SetupError("subscribe_silent", "no IMU6 data after SUBSCRIBE /Meas/IMU6/104")
-    with patch(
-        "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu.start", side_effect=refusal
-    ):
-        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
-        result = await _progress_done(hass, result["flow_id"])
-    assert result["step_id"] == "connect_failed"
-    assert result["errors"] == {"base": "setup_refused"}
-    assert result["description_placeholders"]["reason"] == str(refusal)
-
-
-async def test_device_gone_before_connect(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    make_wearable()
-    flow = await _discovered(hass)
-    with patch(
-        "custom_components.retrowalk.connection.bluetooth.async_ble_device_from_address",
-        return_value=None,
-    ):
-        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
-        result = await _progress_done(hass, result["flow_id"])
-    assert result["errors"] == {"base": "not_found"}
-
-
-async def test_pairing_failure_is_reported_for_bonded_protocols(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    device = make_wearable(speed=4)
-    device.refuse_connections = 20
-    flow = await _discovered(hass)
-    with (
-        patch(
-            "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu.requires_bonding", True
-        ),
-        patch("bleak_retry_connector.calculate_backoff_time", return_value=0.0),
-    ):
-        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
-        assert result["progress_action"] == "pairing"
-        result = await _progress_done(hass, result["flow_id"])
-    assert result["errors"] == {"base": "pairing_failed"}
 
 
 async def test_calibration_walk_is_stored_in_the_entry(

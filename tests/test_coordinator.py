@@ -12,18 +12,13 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, StepEvent
+from custom_components.retrowalk.const import DOMAIN
+from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, Placement, StepEvent
 
-from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, state, tick, wait_for
 
 FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
 BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"
-
-
-def _state(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 def _close(counted: int, truth: int, tolerance: float = 0.1) -> bool:
@@ -43,11 +38,13 @@ async def test_walking_is_counted_by_direction(
     today = coordinator.ledger.today
     assert _close(today.forward, truth[Direction.FORWARD]), (today, truth)
     assert _close(today.backward, truth[Direction.BACKWARD]), (today, truth)
-    assert _state(hass, FORWARD) == str(today.forward)
-    assert _state(hass, BACKWARD) == str(today.backward)
-    assert int(_state(hass, "sensor.retrowalk_imu_test_forward_steps_lifetime")) == today.forward
-    assert float(_state(hass, "sensor.retrowalk_imu_test_backward_walking_today")) > 0
-    assert _state(hass, "binary_sensor.retrowalk_imu_test_connectivity") == "on"
+    assert state(hass, FORWARD).state == str(today.forward)
+    assert state(hass, BACKWARD).state == str(today.backward)
+    assert (
+        int(state(hass, "sensor.retrowalk_imu_test_forward_steps_lifetime").state) == today.forward
+    )
+    assert float(state(hass, "sensor.retrowalk_imu_test_backward_walking_today").state) > 0
+    assert state(hass, "binary_sensor.retrowalk_imu_test_connectivity").state == "on"
 
 
 async def test_reconnect_mid_walk_never_double_counts(
@@ -115,7 +112,7 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
     await hass.async_block_till_done()
     restored = entry.runtime_data
     assert restored.ledger.to_dict() == counts
-    assert _state(hass, FORWARD) == str(counts["today"]["forward"])
+    assert state(hass, FORWARD).state == str(counts["today"]["forward"])
     await wait_for(lambda: restored.connection.connected)
 
 
@@ -132,24 +129,20 @@ async def test_counts_reset_at_local_midnight(
     await walk(device, 30)
     walked = coordinator.ledger.today.forward
     assert walked > 0
-    state = hass.states.get(FORWARD)
-    assert state is not None
-    assert state.attributes["state_class"] == "total"
-    assert dt_util.parse_datetime(state.attributes["last_reset"]) == dt_util.parse_datetime(
+    forward = state(hass, FORWARD)
+    assert forward.attributes["state_class"] == "total"
+    assert dt_util.parse_datetime(forward.attributes["last_reset"]) == dt_util.parse_datetime(
         "2026-03-28T00:00:00+01:00"
     )
 
     freezer.move_to("2026-03-28 23:00:01+00:00")  # 00:00:01 local, 29 March
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert _state(hass, FORWARD) == "0"
+    assert state(hass, FORWARD).state == "0"
     assert coordinator.ledger.lifetime.forward == walked
     assert coordinator.ledger.history[-1].forward == walked
-    state = hass.states.get(FORWARD)
-    assert state is not None
-    assert dt_util.parse_datetime(state.attributes["last_reset"]) == dt_util.parse_datetime(
-        "2026-03-29T00:00:00+01:00"
-    )
+    last_reset = state(hass, FORWARD).attributes["last_reset"]
+    assert dt_util.parse_datetime(last_reset) == dt_util.parse_datetime("2026-03-29T00:00:00+01:00")
 
 
 async def test_entities_update_at_most_every_two_seconds_while_walking(
@@ -222,10 +215,10 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
     hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
     coordinator = await setup_entry(hass, entry)
     assert coordinator.ledger.today.backward == 24  # the counts are not lost to a bad walk
-    assert _state(hass, "sensor.retrowalk_imu_test_backward_walking_speed") == "0.5"
-    assert _state(hass, "sensor.retrowalk_imu_test_backward_stride_length") == "0.7"
-    assert _state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability") == "4.0"
-    assert _state(hass, "sensor.retrowalk_imu_test_forward_walking_speed") == "unknown"
+    assert state(hass, "sensor.retrowalk_imu_test_backward_walking_speed").state == "0.5"
+    assert state(hass, "sensor.retrowalk_imu_test_backward_stride_length").state == "0.7"
+    assert state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability").state == "4.0"
+    assert state(hass, "sensor.retrowalk_imu_test_forward_walking_speed").state == "unknown"
     assert "Ignoring a malformed last walk" in caplog.text
 
 
@@ -247,9 +240,9 @@ async def test_counts_reach_disk_during_a_long_walk(
     entry = entry_for()
     coordinator = await setup_entry(hass, entry)
     start = dt_util.utcnow()
-    for tick in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
+    for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
         await walk(device, 5)
-        async_fire_time_changed(hass, start + timedelta(seconds=3 * tick))
+        async_fire_time_changed(hass, start + timedelta(seconds=3 * n))
         await hass.async_block_till_done()
     saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
     assert 0 < saved <= coordinator.ledger.today.forward
@@ -278,3 +271,32 @@ async def test_only_a_bout_of_several_steps_ends_sitting(
     coordinator._async_apply(update([9.5, 10.0, 10.5], []))  # the new bout reaches 4 steps
     assert policy.last_walk is not None and policy.last_walk != before
     assert policy.last_backward == policy.last_walk
+
+
+async def test_placement_change_asks_for_calibration(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for(Placement.FOOT)
+    coordinator = await setup_entry(hass, entry)
+    hass.config_entries.async_update_entry(entry, options={"placement": "waist"})
+    await hass.async_block_till_done()
+    assert coordinator.placement is Placement.WAIST
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test", "placement": "waist"}
+
+
+async def test_not_seen_for_a_day_raises_a_repair_issue(
+    hass: HomeAssistant, enable_bluetooth: Any, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issues = ir.async_get(hass)
+    await tick(hass, freezer, 3600)
+    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is None
+    for _ in range(24):
+        await tick(hass, freezer, 3600)
+    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None

@@ -18,7 +18,7 @@ from custom_components.retrowalk.coordinator import TICK
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.nudge import Nudge, NudgeType
 
-from .conftest import MakeWearable, Walk, entry_for, setup_entry
+from .common import MakeWearable, Walk, entry_for, setup_entry
 
 SEDENTARY_MINUTES = 5
 STEP_S = 10.0  # wearer time and wall time advance together, this much at a time

@@ -1,14 +1,22 @@
 """Diagnostics carry stream health and never the Bluetooth address or the wearable's name."""
 
 import json
+from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.json import JSONEncoder
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import paths
 
-from .conftest import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry
+from custom_components.retrowalk.diagnostics import async_get_config_entry_diagnostics
+
+from .common import ADDRESS, NAME, MakeWearable, Walk, entry_for, setup_entry, setup_scene
 
 
 async def test_diagnostics_are_redacted_and_useful(
@@ -41,3 +49,25 @@ async def test_diagnostics_are_redacted_and_useful(
     assert diagnostics["walk_test"] == {"running": False, "results": []}
     assert diagnostics["backward_session"] == {"running": False, "last": None}
     assert diagnostics["entry"]["data"]["address"] == "**REDACTED**"
+
+
+async def test_diagnostics_snapshot(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    make_wearable: MakeWearable,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The whole diagnostics of the scene in tests/common.py, redacted.
+
+    Called directly, through the JSON the download goes through: the scene's frozen clock is
+    months away from the test client's access token, which the HTTP path would refuse (the test
+    above covers that path).
+    """
+    await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_config_entry)
+    # The advertisement's receive time is the host's monotonic clock: the one value no scene fixes.
+    assert json.loads(json.dumps(diagnostics, cls=JSONEncoder)) == snapshot(
+        exclude=paths("service_info.time")
+    )

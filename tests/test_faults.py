@@ -39,7 +39,7 @@ from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWe
 from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
 from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .conftest import MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, state, wait_for
 
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.
@@ -155,12 +155,6 @@ async def fire_until(hass: HomeAssistant, condition: Callable[[], bool], seconds
     raise AssertionError("condition not reached")
 
 
-def state(hass: HomeAssistant, entity_id: str) -> str:
-    found = hass.states.get(entity_id)
-    assert found is not None, entity_id
-    return found.state
-
-
 @pytest.mark.parametrize("fault", ["no_slot", "out_of_range", "timeout"])
 async def test_setup_without_a_connection_retries_until_it_can(
     hass: HomeAssistant,
@@ -189,9 +183,9 @@ async def test_setup_without_a_connection_retries_until_it_can(
 
     assert entry.state is ConfigEntryState.LOADED
     assert not connection.connected
-    assert state(hass, CADENCE) == STATE_UNAVAILABLE
-    assert state(hass, CONNECTED) == "off"
-    assert state(hass, FORWARD) == "0"  # counts stay available while the wearable is away
+    assert state(hass, CADENCE).state == STATE_UNAVAILABLE
+    assert state(hass, CONNECTED).state == "off"
+    assert state(hass, FORWARD).state == "0"  # counts stay available while the wearable is away
     assert online_lines(caplog) == (1, 0)
 
     # Back in range, a slot frees, the proxy answers again.
@@ -199,8 +193,8 @@ async def test_setup_without_a_connection_retries_until_it_can(
     await fire_until(hass, lambda: connection.connected, BACKOFF_MAX)
     await hass.async_block_till_done()
     assert online_lines(caplog) == (1, 1)
-    assert state(hass, CONNECTED) == "on"
-    assert state(hass, CADENCE) != STATE_UNAVAILABLE
+    assert state(hass, CONNECTED).state == "on"
+    assert state(hass, CADENCE).state != STATE_UNAVAILABLE
     await walk(device, 30)
     assert coordinator.ledger.today.forward > 30
 
@@ -227,7 +221,7 @@ async def test_reconnect_refused_then_out_of_range_logs_once_and_recovers(
     await fire_until(hass, lambda: connection.failures >= 4, BACKOFF_MAX)
     await walk(device, 10)  # nobody listens: missed, never counted
     assert not connection.connected
-    assert state(hass, CADENCE) == STATE_UNAVAILABLE
+    assert state(hass, CADENCE).state == STATE_UNAVAILABLE
     assert coordinator.ledger.today.forward == before
     assert online_lines(caplog) == (1, 0)
 
@@ -402,7 +396,7 @@ async def test_restart_mid_bout_keeps_counts_and_never_double_counts(
         await hass.async_block_till_done()
         coordinator = entry.runtime_data
         assert coordinator.ledger.to_dict() == saved  # identical after the restart
-        assert state(hass, FORWARD) == str(saved["today"]["forward"])
+        assert state(hass, FORWARD).state == str(saved["today"]["forward"])
         await reconnect(hass, coordinator)
         restarts += 1
     while not device.scenario_finished:

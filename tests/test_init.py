@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.gait import Placement
 
-from .conftest import ADDRESS, entry_for
+from .common import ADDRESS, entry_for
 
 
 async def test_setup_and_unload_without_the_wearable(

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     do_adhoc_statistics,
 )
 
-from .conftest import MakeWearable, advance, entry_for, setup_entry
+from .common import MakeWearable, advance, entry_for, setup_entry
 
 
 @pytest.fixture(autouse=True)

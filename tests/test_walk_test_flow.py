@@ -15,9 +15,8 @@ from custom_components.retrowalk.walktest import TIMEOUT_S
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.segments import TYPICAL_CADENCE, Activity
 
-from .conftest import ADDRESS, MakeWearable, Walk, entry_for, setup_entry, wait_for
+from .common import ADDRESS, PREFIX, MakeWearable, Walk, entry_for, setup_entry, state, wait_for
 
-PREFIX = "retrowalk_imu_test"
 TEST_BUTTON = f"button.{PREFIX}_start_3_metre_backward_walk_test"
 SESSION_BUTTON = f"button.{PREFIX}_start_backward_walk_session"
 TIME = f"sensor.{PREFIX}_backward_walk_test_time"
@@ -27,12 +26,6 @@ EVENT = f"event.{PREFIX}_backward_walking"
 WARM_UP = "forward:60,stand:20s"
 WARM_UP_S = 75.0
 BACKWARD_STEPS = 9  # the virtual walker's backward steps are 0.36 m: 8 steps forward of 3 m
-
-
-def state(hass: HomeAssistant, entity_id: str) -> Any:
-    found = hass.states.get(entity_id)
-    assert found is not None, entity_id
-    return found
 
 
 def events(hass: HomeAssistant) -> list[Any]:

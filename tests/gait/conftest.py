@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
-DATA = Path(
-    os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")
-)
+from ..data import DATA
 
 
 @pytest.fixture(autouse=True)

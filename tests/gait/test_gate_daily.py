@@ -14,7 +14,7 @@ from custom_components.retrowalk.gait import Placement
 from tools.bench import gate_eval
 from tools.bench.data import FloatArray
 
-from .conftest import DATA
+from ..data import DATA
 
 SUBJECTS = 3
 

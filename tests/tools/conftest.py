@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-import os
 from pathlib import Path
 
 import pytest
 
-# Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
-DATA = Path(
-    os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")
-)
+from ..data import DATA
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from custom_components.retrowalk.gait import Placement
 from tools.bench import daily
 from tools.peers.peer_common import pieces
 
-from .conftest import DATA
+from ..data import DATA
 
 FIELDS = [
     "segment",

@@ -1,0 +1,173 @@
+"""Helpers shared by the Home Assistant tests: config entries, waiting, and wearer time.
+
+Fixtures live in conftest.py; everything a test imports comes from here.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import HomeAssistant, State
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.retrowalk.const import (
+    CONF_BACKWARD_GOAL,
+    CONF_PLACEMENT,
+    CONF_PROTOCOL,
+    DOMAIN,
+)
+from custom_components.retrowalk.coordinator import RetrowalkCoordinator
+from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWearable
+from custom_components.retrowalk_virtual.model import parse_scenario
+
+ADDRESS = "D0:5E:57:1A:00:01"
+NAME = "Retrowalk IMU Test"
+# Entity ids start with the device name (has_entity_name).
+PREFIX = "retrowalk_imu_test"
+
+type MakeWearable = Callable[..., VirtualWearable]
+type Walk = Callable[[VirtualWearable, float], Awaitable[None]]
+
+
+def entry_for(
+    placement: Placement = Placement.FOOT,
+    address: str = ADDRESS,
+    title: str = NAME,
+    entry_id: str | None = None,
+    **options: Any,
+) -> MockConfigEntry:
+    """A config entry as the config flow creates it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        unique_id=address,
+        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"},
+        options={CONF_PLACEMENT: str(placement), **options},
+        version=1,
+        minor_version=2,
+        entry_id=entry_id,
+    )
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    """Let the event loop run until `condition` holds (connections are background tasks)."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> RetrowalkCoordinator:
+    """Add and set up an entry, then wait for its wearable to stream."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator: RetrowalkCoordinator = entry.runtime_data
+    await wait_for(lambda: coordinator.connection.connected)
+    return coordinator
+
+
+def advance(device: VirtualWearable, seconds: float, batch: int = 20) -> None:
+    """Let wearer time pass, delivering frames as a real device would (about 20 samples each)."""
+    total = round(seconds * SUPPORTED_RATE)
+    while total > 0:
+        produced = device.advance(min(batch, total))
+        if produced == 0:
+            break
+        total -= produced
+
+
+def state(hass: HomeAssistant, entity_id: str) -> State:
+    """An entity's state, which must exist."""
+    found = hass.states.get(entity_id)
+    assert found is not None, entity_id
+    return found
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move Home Assistant's (frozen) clock on and run what became due."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+# The snapshot scene: a day with a stored past and a live walk, so that every entity has a value
+# to show (or says why not). Wearer time is scripted and Home Assistant's clock frozen, so the
+# values come out the same on every run.
+SCENE_START = "2026-06-10 08:00:00+00:00"  # 10:00 in Berlin
+SCENE_BACKWARD_GOAL = 20
+
+
+def scene_storage(entry_id: str) -> dict[str, Any]:
+    """What an earlier run stored: a goal met yesterday and the day before, a timed walk test
+    and a failed attempt after it, and a past backward session."""
+
+    def day(iso: str, backward: int) -> dict[str, Any]:
+        return {"day": iso, "forward": 4000, "backward": backward, "backward_seconds": 30.0}
+
+    data = {
+        "ledger": {
+            "today": day("2026-06-10", 0) | {"forward": 0, "backward_seconds": 0.0},
+            "lifetime": day("0001-01-01", 60) | {"forward": 8000, "backward_seconds": 60.0},
+            "history": [day("2026-06-08", 30), day("2026-06-09", 30)],
+            "last_step": None,
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+        "walk_tests": [
+            {
+                "outcome": "ok",
+                "steps": 9,
+                "time_s": 6.3,
+                "distance_m": 2.9,
+                "speed_m_s": 0.46,
+                "when": "2026-06-09T18:30:00+02:00",
+            },
+            {"outcome": "no_walk", "when": "2026-06-09T18:32:00+02:00"},
+        ],
+        "last_session": {"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
+    }
+    return {"version": 1, "key": f"{DOMAIN}.{entry_id}", "data": data}
+
+
+async def walk_with_the_clock(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, device: VirtualWearable, seconds: float
+) -> None:
+    """Let wearer time and Home Assistant's clock pass together, a second at a time, as they
+    do for a real wearer (steps are stamped by wall clock, so this keeps their spacing)."""
+    while seconds > 0:
+        advance(device, min(1.0, seconds))
+        await tick(hass, freezer, min(1.0, seconds))
+        seconds -= 1.0
+
+
+async def setup_scene(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    make_wearable: MakeWearable,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> RetrowalkCoordinator:
+    """Set the entry up on the scene and walk it: forward, then a backward session whose steps
+    meet the backward goal (a goal_reached nudge and a backward_session result fire)."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(SCENE_START)
+    hass_storage[f"{DOMAIN}.{entry.entry_id}"] = scene_storage(entry.entry_id)
+    device = make_wearable("forward:60,stand:10s", loop=False, seed=7)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_BACKWARD_GOAL: SCENE_BACKWARD_GOAL}
+    )
+    coordinator = await setup_entry(hass, entry)
+    # A forward walk first: a fresh engine learns which way is forward from the dominant walking.
+    await walk_with_the_clock(hass, freezer, device, 45)
+    coordinator.async_start_session()
+    device.play(parse_scenario("stand:5s,backward:40,stand:130s"), loop=False)
+    await walk_with_the_clock(hass, freezer, device, 165)  # two still minutes end the session
+    assert coordinator.session is None
+    assert coordinator.last_session is not None
+    return coordinator

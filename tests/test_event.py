@@ -1,0 +1,98 @@
+"""Event entities: nudges and backward walking results."""
+
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.retrowalk.const import (
+    CONF_ACTIVE_END,
+    CONF_ACTIVE_START,
+    CONF_BACKWARD_GOAL,
+    CONF_SEDENTARY_MINUTES,
+    DOMAIN,
+)
+from custom_components.retrowalk_virtual.model import parse_scenario
+
+from .common import PREFIX, MakeWearable, Walk, entry_for, setup_entry, setup_scene, state, tick
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_all_entities(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    make_wearable: MakeWearable,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every event entity: state, unit, device and state class, on the scene of tests/common.py."""
+    with patch("custom_components.retrowalk.PLATFORMS", [Platform.EVENT]):
+        await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+async def test_sedentary_nudge_snooze_walk_response(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to("2026-06-10 08:00:00+00:00")  # 10:00 local
+    device = make_wearable("forward:30,sit:7200s", loop=False)
+    coordinator = await setup_entry(
+        hass,
+        entry_for(
+            **{
+                CONF_SEDENTARY_MINUTES: 30,
+                CONF_ACTIVE_START: "08:00:00",
+                CONF_ACTIVE_END: "21:00:00",
+                CONF_BACKWARD_GOAL: 20,
+            }
+        ),
+    )
+    events: list[Any] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: events.append(e.data["new_state"])
+        if e.data["entity_id"] == f"event.{PREFIX}_nudge"
+        else None,
+    )
+    await walk(device, 25)  # the forward walk, then sitting starts
+    assert coordinator.ledger.today.forward > 0
+    for _ in range(31):  # sit for 31 minutes while the wearable keeps streaming
+        await walk(device, 1)
+        await tick(hass, freezer, 60)
+    assert state(hass, f"binary_sensor.{PREFIX}_sedentary").state == "on"
+    sedentary = [e for e in events if e.attributes.get("event_type") == "sedentary"]
+    assert len(sedentary) == 1
+    assert sedentary[0].attributes["sedentary_minutes"] >= 30
+    assert sedentary[0].attributes["backward_minutes_goal"] == 10
+
+    response = await hass.services.async_call(
+        DOMAIN, "snooze", {"minutes": 45}, blocking=True, return_response=True
+    )
+    assert response is not None
+    assert dt_util.parse_datetime(str(response["snoozed_until"])) == dt_util.now() + timedelta(
+        minutes=45
+    )
+    # The wearer gets up and walks backwards: sitting ends, the nudge counts as answered.
+    device.play(parse_scenario("backward:30,sit:600s"), loop=False)
+    await walk(device, 30)
+    await tick(hass, freezer, 30)
+    assert state(hass, f"binary_sensor.{PREFIX}_sedentary").state == "off"
+    assert state(hass, f"sensor.{PREFIX}_nudge_response_rate_today").state == "100.0"
+    assert coordinator.ledger.today.backward >= 20
+    goal = [e for e in events if e.attributes.get("event_type") == "goal_reached"]
+    assert len(goal) == 1
+    assert float(state(hass, f"sensor.{PREFIX}_backward_goal_progress").state) >= 100
