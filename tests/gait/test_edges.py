@@ -266,7 +266,8 @@ def test_u_turn_steps_count_and_none_is_backward() -> None:
     engine = GaitEngine(Placement.FOOT)
     steps = feed(engine, w.t, w.acc, w.gyro) + list(engine.flush().steps)
     assert len(steps) == 2 * len(names) + 1  # and the other foot closing up at the end
-    assert B not in {s.direction for s in steps}
+    # A turn inside a forward walk is neither backward walking nor a side step.
+    assert {s.direction for s in steps} == {Direction.FORWARD}
     turning = [s for s in steps if w.heel_strikes[4] + 0.1 < s.t < w.heel_strikes[6] + 0.1]
     assert len(turning) == 4 and all(s.confidence < 0.8 for s in turning)
     # A turn is no gait cycle: neither its strides nor the first one after it get a speed (timed
@@ -274,6 +275,26 @@ def test_u_turn_steps_count_and_none_is_backward() -> None:
     landings = [s for s in steps if s.sensor_foot]
     assert [s.speed_m_s is None for s in landings[5:9]] == [True, True, True, False]
     assert all(s.stride_length_m is not None for s in landings[5:9])
+
+
+@pytest.mark.parametrize("turn", ["forward:14~180", "forward:22~-90"])
+def test_turning_steps_of_a_forward_walk_are_forward(turn: str) -> None:
+    """The virtual wearer turns round (U-turn) or a corner inside a forward walk.
+
+    The turning foot lands beside the heading it lifted off with; that is a turn, not a side
+    step (a side step keeps the foot's heading), so every step of the walk is forward.
+    """
+    directions: set[Direction] = set()
+    for seed in range(4):
+        scenario = parse_scenario(f"stand:3s,forward:20,stand:3s,{turn},stand:3s")
+        stream = ScenarioStream(scenario, Placement.FOOT, seed=seed)
+        engine = GaitEngine(Placement.FOOT)
+        while not stream.finished:
+            chunk = stream.read(20)
+            directions |= {
+                s.direction for s in engine.process(chunk.t, chunk.acc, chunk.gyro).steps
+            }
+    assert directions == {Direction.FORWARD}
 
 
 def test_a_turn_while_walking_backwards_stays_backward() -> None:

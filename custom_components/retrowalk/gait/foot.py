@@ -378,9 +378,15 @@ class FootDetector:
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
         direction, confidence = self.axis.classify(angle)
-        if turning and direction is Direction.BACKWARD:
-            # Turning on the spot can swing the foot behind the heading it lifted off with, but a
-            # turn is not walking backwards: the step goes the way the walk it belongs to went.
+        sideways = direction in (Direction.LEFT, Direction.RIGHT)
+        if turning and (
+            direction is Direction.BACKWARD or (sideways and walk is Direction.FORWARD)
+        ):
+            # Turning swings the foot behind or beside the heading it lifted off with, but a
+            # turn is not walking backwards, and a turn inside a forward walk is no side step
+            # (a side step keeps the foot's heading): the step goes the way its walk went. A
+            # sideways step turning after a backward walk stays sideways: on the UCI runs that
+            # is a change to side-stepping, not a turn of the backward walk.
             direction = walk or Direction.FORWARD
             confidence = EDGE_CONFIDENCE
         certainty = max(0.2, 1.0 - abs(turn) / math.pi)
