@@ -305,3 +305,47 @@ def test_a_flickering_shank_stance_is_one_stance() -> None:
     assert [(s.t, s.direction) for s in steps] == [(s.t, s.direction) for s in plain]
     assert len(lengths(measured(steps))) == 3
     assert all(x == pytest.approx(0.8, rel=0.03) for x in lengths(measured(steps)))
+
+
+def _lift_pause_walk(n: int, fs: float = 104.0) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Shank strides whose lift pauses: 0.12 s of lift pitching the shank (up to 2.5 rad/s) to
+    0.5 m/s, 0.08 s coasting at that speed without turning or accelerating (which the stance
+    test cannot tell from standing), then the swing (4 rad/s) and a 0.6 s stance."""
+    t1, coast, t3, stance, v0 = 0.12, 0.08, 0.45, 0.6, 0.5
+    period, lead = t1 + coast + t3 + stance, 1.0
+    tau = np.arange(round((lead + n * period + 1.0) * fs)) / fs
+    a = np.zeros(len(tau))
+    rate = np.zeros(len(tau))
+    for k in range(n):
+        s0 = lead + k * period
+        m = (tau >= s0) & (tau < s0 + t1)
+        u = (tau[m] - s0) / t1
+        a[m] = v0 / t1 * (1 - np.cos(2 * np.pi * u))
+        rate[m] = 2.5 * np.sin(np.pi * u)
+        s3 = s0 + t1 + coast
+        m = (tau >= s3) & (tau < s3 + t3)
+        u = (tau[m] - s3) / t3
+        a[m] = -v0 / t3 * (1 - np.cos(2 * np.pi * u)) + 8.0 * np.sin(2 * np.pi * u)
+        back = 2.5 * t1 * 2 / np.pi / t3  # returns the lift's pitch by the landing
+        rate[m] = -back * (1 - np.cos(2 * np.pi * u)) - 4.0 * np.sin(2 * np.pi * u)
+    pitch = np.cumsum(rate) / fs
+    acc = np.empty((len(tau), 3))
+    gyro = np.empty((len(tau), 3))
+    for i in range(len(tau)):
+        r = rot("y", pitch[i]) @ MOUNT
+        acc[i] = r.T @ np.array([a[i], 0.0, G])
+        gyro[i] = r.T @ np.array([0.0, rate[i], 0.0])
+    return 50.0 + tau, acc, gyro
+
+
+def test_a_shank_stride_whose_lift_pauses_goes_on_from_the_stance() -> None:
+    """The lift is shorter than the foot's 0.25 s wobble limit; at the shank the stride goes on
+    from the real stance through the coast (foot.py, min_cut_swing) instead of restarting after
+    it, where too little of the swing was left to make a stride: none was counted."""
+    t, acc, gyro = _lift_pause_walk(4)
+    engine = GaitEngine(Placement.SHANK)
+    steps = stream(engine, t, acc, gyro) + list(engine.flush().steps)
+    strides = measured(steps)
+    # Two steps per stride, and the other foot closing up beside it at the end.
+    assert len(strides) == 4 and len(steps) == 9
+    assert all(s.sensor_foot for s in strides)
