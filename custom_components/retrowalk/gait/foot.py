@@ -43,10 +43,6 @@ class Thresholds:
     max_duration: float = MAX_STRIDE_S
     # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
     blip: float = 0.0
-    # s: a too-short "stride" cut by a still phase shorter than _PAUSE_IN_SWING goes on if it
-    # lasted this long (the still phase was a pause in the swing); shorter ones are wobbles
-    # after a heel strike and the stride restarts after the still phase.
-    min_cut_swing: float = 0.25
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
@@ -58,9 +54,7 @@ class Thresholds:
 # No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
 _THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(
-        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, min_cut_swing=0.0
-    ),
+    (Placement.SHANK, True): Thresholds(1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
@@ -69,6 +63,7 @@ _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 # A still phase shorter than this that ended a too-short "stride" was a pause inside the swing
 # (slow backward walking touches the toe down before the heel), not a stance: the stride goes on.
 _PAUSE_IN_SWING = 0.15  # s
+_MIN_SWING_BEFORE_PAUSE = 0.25  # s: shorter cut "strides" are wobbles after a heel strike
 _MAX_FRAME_TILT = 0.9  # |cos| between the yaw reference axis and vertical before re-choosing it
 _PARTIAL_CONFIDENCE = 0.8  # cap for a step judged from a swing seen only in part
 # A stride that turns the foot this much about the vertical is a turning step: straight walking
@@ -397,7 +392,7 @@ class FootDetector:
         duration = (b - a - 1) / self.fs
         if duration > th.max_duration:
             return
-        if not self._try_stride(a, b, duration, th, out) and duration >= th.min_cut_swing:
+        if not self._try_stride(a, b, duration, th, out) and duration >= _MIN_SWING_BEFORE_PAUSE:
             self._move_start = start
             self._pending = True
 
