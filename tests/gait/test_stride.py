@@ -278,3 +278,30 @@ def test_a_held_landing_leaves_when_the_detector_loses_its_gyro() -> None:
     i = _feed_until_glide(det, t, acc, gyro)
     steps = det.feed(t[i:], acc[i:], None)
     assert len(measured(steps)) == 1
+
+
+def _flickering_stance_walk(blip: bool) -> list[StepEvent]:
+    """Shank, backward: 0.8 m, 0.8 m, a 0.15 m shuffle (no stride), 0.8 m; 0.2 s stances.
+
+    With `blip`, the stance after the second stride is broken in the middle by two samples of
+    rotation (+2.5 then -2.5 rad/s: no net turn), as the shank's stance rotation flickers across
+    its 1.5 rad/s bound; each half is shorter than a real stance must last.
+    """
+    w = walk(["backward"] * 4, lengths=[0.8, 0.8, 0.15, 0.8], stance=0.2, swing=0.45)
+    gyro = w.gyro.copy()
+    if blip:
+        k = int(np.searchsorted(w.t, w.heel_strikes[1] + 0.1))
+        gyro[k, 0] += 2.5
+        gyro[k + 1, 0] -= 2.5
+    engine = GaitEngine(Placement.SHANK)
+    return stream(engine, w.t, w.acc, gyro) + list(engine.flush().steps)
+
+
+def test_a_flickering_shank_stance_is_one_stance() -> None:
+    """Two samples of motion do not end a shank stance (foot.py, blip): the shuffle after it is
+    no glide of the stride before (which then measured 0.97 m: 0.8 + 0.15 + the pivot's share)."""
+    plain = _flickering_stance_walk(blip=False)
+    steps = _flickering_stance_walk(blip=True)
+    assert [(s.t, s.direction) for s in steps] == [(s.t, s.direction) for s in plain]
+    assert len(lengths(measured(steps))) == 3
+    assert all(x == pytest.approx(0.8, rel=0.03) for x in lengths(measured(steps)))

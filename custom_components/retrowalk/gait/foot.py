@@ -41,14 +41,20 @@ class Thresholds:
     run_acc: float = 3.0
     min_duration: float = 0.15  # s
     max_duration: float = MAX_STRIDE_S
+    # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
+    blip: float = 0.0
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
 # in the Bandai captures), so it needs a looser gyro bound but a tighter acceleration bound; it
-# has no still moment at all when running, so the foot's running-stance rule is off.
+# has no still moment at all when running, so the foot's running-stance rule is off. Its stance
+# rotation straddles the 1.5 rad/s bound, so a real stance flickers: the Bandai backward captures
+# show stances broken by 1-3 moving samples (10-30 ms), each half shorter than _PAUSE_IN_SWING,
+# which the glide rule then took for pauses in a swing and merged two or three strides into one.
+# No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
 _THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0),
+    (Placement.SHANK, True): Thresholds(1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
@@ -70,6 +76,18 @@ _STANDING = 1.0
 # The rest of a glided swing lasted about 0.4 s at most on the UCI runs; moving on longer than
 # this, the foot is making a new stride, and its held predecessor is let go (delays stay bounded).
 _GLIDE_REST = 0.5  # s
+
+
+@dataclass(frozen=True, slots=True)
+class _Left:
+    """The detector's state just before it left a stance, to resume it after a blip."""
+
+    at: int  # absolute index of the first moving sample
+    stance_start: int
+    stance_start_t: float
+    move_start: int | None
+    frame: FloatArray | None
+    stood_s: float
 
 
 @dataclass(slots=True)
@@ -137,6 +155,7 @@ class FootDetector:
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
         self._held = None
+        self._left: _Left | None = None
         self._clock.clear()
 
     def end_segment(self) -> list[StepEvent]:
@@ -250,6 +269,10 @@ class FootDetector:
         if still:
             if self._in_stance:
                 return
+            left = self._left
+            if self._still_start is None and left is not None and lo - left.at <= th.blip * self.fs:
+                self._resume(left)
+                return
             if self._still_start is None:
                 self._still_start = lo
             if hi - self._still_start >= max(2, round(th.min_stance * self.fs)):
@@ -271,6 +294,18 @@ class FootDetector:
         self._still_start = None
         if self._in_stance:
             self._in_stance = False
+            self._left = None
+            # Not after a cut stride (pending): motion after such a stance is the swing going on
+            # (a glide, in bursts), and the stride it continues must be tried at the next stance.
+            if th.blip > 0 and self._head_landing is None and not self._pending:
+                self._left = _Left(
+                    lo,
+                    self._stance_start,
+                    self._stance_start_t,
+                    self._move_start,
+                    self._frame,
+                    self._stood_s,
+                )
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
             if self._held is not None:
@@ -279,6 +314,16 @@ class FootDetector:
                 else:
                     self._held.left = lo
             self._leave_stance(lo)
+
+    def _resume(self, left: _Left) -> None:
+        """Motion too brief for a swing interrupted the stance: it goes on as if unbroken."""
+        self._left = None
+        self._in_stance = True
+        self._stance_start, self._stance_start_t = left.stance_start, left.stance_start_t
+        self._move_start, self._frame, self._stood_s = left.move_start, left.frame, left.stood_s
+        self._pending = False
+        if self._held is not None:
+            self._held.left = None
 
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
         """The segment began mid-swing: count the landing that ended the swing."""
