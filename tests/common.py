@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_ADDRESS
+from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant, State
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -31,6 +31,7 @@ PREFIX = "retrowalk_imu_test"
 
 type MakeWearable = Callable[..., VirtualWearable]
 type Walk = Callable[[VirtualWearable, float], Awaitable[None]]
+type SnapshotEntities = Callable[[Platform], Awaitable[None]]
 
 
 def entry_for(

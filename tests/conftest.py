@@ -3,13 +3,16 @@
 Helpers (entry_for, setup_entry, wait_for, ...) live in tests/common.py; only fixtures live here.
 """
 
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
@@ -19,7 +22,7 @@ from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.runner import RealtimeRunner
 from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
-from .common import ADDRESS, NAME, MakeWearable, Walk, advance, entry_for
+from .common import ADDRESS, NAME, MakeWearable, Walk, advance, entry_for, setup_scene
 
 # A fixed id keeps the entity registry entries in the snapshots stable.
 MOCK_ENTRY_ID = "01JRETROWALKTESTENTRY00001"
@@ -102,3 +105,24 @@ def walk(hass: HomeAssistant) -> Walk:
             await hass.async_block_till_done()
 
     return _walk
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    make_wearable: MakeWearable,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    entity_registry_enabled_by_default: None,
+) -> Callable[[Platform], Awaitable[None]]:
+    """Set up one platform on the scene of tests/common.py and snapshot all its entities."""
+
+    async def _snapshot(platform: Platform) -> None:
+        with patch("custom_components.retrowalk.PLATFORMS", [platform]):
+            await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
+        await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+    return _snapshot

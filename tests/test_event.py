@@ -2,16 +2,11 @@
 
 from datetime import timedelta
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retrowalk.const import (
     CONF_ACTIVE_END,
@@ -22,23 +17,21 @@ from custom_components.retrowalk.const import (
 )
 from custom_components.retrowalk_virtual.model import parse_scenario
 
-from .common import PREFIX, MakeWearable, Walk, entry_for, setup_entry, setup_scene, state, tick
+from .common import (
+    PREFIX,
+    MakeWearable,
+    SnapshotEntities,
+    Walk,
+    entry_for,
+    setup_entry,
+    state,
+    tick,
+)
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_all_entities(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    make_wearable: MakeWearable,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     """Every event entity: state, unit, device and state class, on the scene of tests/common.py."""
-    with patch("custom_components.retrowalk.PLATFORMS", [Platform.EVENT]):
-        await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+    await snapshot_entities(Platform.EVENT)
 
 
 async def test_sedentary_nudge_snooze_walk_response(

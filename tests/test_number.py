@@ -1,35 +1,16 @@
 """Number entities: goals and nudge settings, written to the options live."""
 
-from typing import Any
-from unittest.mock import patch
-
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retrowalk.const import CONF_BACKWARD_GOAL
 
-from .common import PREFIX, MakeWearable, entry_for, setup_entry, setup_scene, state
+from .common import PREFIX, MakeWearable, SnapshotEntities, entry_for, setup_entry, state
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_all_entities(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    make_wearable: MakeWearable,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     """Every number: state, unit, device and state class, on the scene of tests/common.py."""
-    with patch("custom_components.retrowalk.PLATFORMS", [Platform.NUMBER]):
-        await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+    await snapshot_entities(Platform.NUMBER)
 
 
 async def test_goal_numbers_change_options_live(

@@ -1,35 +1,26 @@
 """Sensors: counts, goals, walk measures, gait, battery and calibration."""
 
-from typing import Any
-from unittest.mock import patch
-
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retrowalk.gait import Direction, Placement
 
-from .common import PREFIX, MakeWearable, Walk, entry_for, setup_entry, setup_scene, state, wait_for
+from .common import (
+    PREFIX,
+    MakeWearable,
+    SnapshotEntities,
+    Walk,
+    entry_for,
+    setup_entry,
+    state,
+    wait_for,
+)
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default")
-async def test_all_entities(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    make_wearable: MakeWearable,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     """Every sensor: state, unit, device and state class, on the scene of tests/common.py."""
-    with patch("custom_components.retrowalk.PLATFORMS", [Platform.SENSOR]):
-        await setup_scene(hass, mock_config_entry, make_wearable, freezer, hass_storage)
-    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+    await snapshot_entities(Platform.SENSOR)
 
 
 async def test_live_entities_unavailable_while_away_counts_stay(
