@@ -48,7 +48,7 @@ _PHRASES = {
     Backward.RELIABLE: "measured reliably at the {where}",
     Backward.MOSTLY: "mostly right at the {where}",
     Backward.COUNTS_ONLY: "not told from forward at the {where} (steps are still counted)",
-    Backward.UNTESTED: "not yet measured on backward walking at the {where}",
+    Backward.UNTESTED: "not yet measured on backward walking in a {where}",
 }
 
 
