@@ -13,12 +13,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_time_change,
-    async_track_time_interval,
-)
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -27,12 +23,12 @@ from .const import (
     CONF_CALIBRATION,
     CONF_PROTOCOL,
     DOMAIN,
-    NOT_SEEN_REPAIR_HOURS,
     UPDATE_INTERVAL_WHILE_WALKING,
 )
 from .devices import protocol_by_key
 from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
+from .issues import async_ask_for_calibration, async_calibrated, async_track_not_seen
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
 from .session import Session, SessionResult, counts_declared
@@ -153,8 +149,15 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self._t_offset = 0.0
         self._last_t: float | None = None
         self._last_sample_mono = 0.0
-        self._push_pending: CALLBACK_TYPE | None = None
-        self._last_push = 0.0
+        # Entities are written at once when a walk starts or stops, at most every
+        # UPDATE_INTERVAL_WHILE_WALKING seconds while steps stream in (keeps the recorder quiet).
+        self._writes = Debouncer(
+            hass,
+            _LOGGER,
+            cooldown=UPDATE_INTERVAL_WHILE_WALKING,
+            immediate=True,
+            function=self.async_update_listeners,
+        )
         self._unsubs: list[CALLBACK_TYPE] = []
         self._last_backup = dt_util.utcnow()
         self.last_seen = dt_util.utcnow()
@@ -229,9 +232,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         for unsub in self._unsubs:
             unsub()
         self._unsubs.clear()
-        if self._push_pending:
-            self._push_pending()
-            self._push_pending = None
+        self._writes.async_shutdown()
         await self.connection.async_stop()
         await self.store.async_save_now(self.snapshot())
         await super().async_shutdown()
@@ -336,28 +337,14 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
 
     @callback
     def _async_push_now(self) -> None:
-        if self._push_pending:
-            self._push_pending()
-            self._push_pending = None
-        self._last_push = monotonic_clock.monotonic()
-        self.async_update_listeners()
+        """Write entities now; the throttle's window restarts from this write."""
+        self._writes.async_cancel()
+        self._writes.async_schedule_call()
 
     @callback
     def _async_push_soon(self) -> None:
-        """Update entities at most every UPDATE_INTERVAL_WHILE_WALKING seconds while walking."""
-        if self._push_pending:
-            return
-        wait = self._last_push + UPDATE_INTERVAL_WHILE_WALKING - monotonic_clock.monotonic()
-        if wait <= 0:
-            self._async_push_now()
-            return
-
-        @callback
-        def _fire(_now: datetime) -> None:
-            self._push_pending = None
-            self._async_push_now()
-
-        self._push_pending = async_call_later(self.hass, wait, _fire)
+        """Write entities now, or at the end of the throttle's window if one is open."""
+        self._writes.async_schedule_call()
 
     @callback
     def _async_connection_changed(self) -> None:
@@ -394,26 +381,14 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.hass, self.address, connectable=True
         ):
             self.last_seen = now
-        issue_id = f"not_seen_{self.config_entry.entry_id}"
-        if now - self.last_seen >= timedelta(hours=NOT_SEEN_REPAIR_HOURS):
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="not_seen",
-                translation_placeholders={"name": self.name, "hours": str(NOT_SEEN_REPAIR_HOURS)},
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        async_track_not_seen(self.hass, self.config_entry.entry_id, self.name, now, self.last_seen)
 
     @callback
     def _async_track_calibration(self) -> None:
         """Once a calibration walk finished, keep it and retire the calibration repair issue."""
         done = self.engine.calibration.done
         if done and not self._calibration_saved:
-            ir.async_delete_issue(self.hass, DOMAIN, f"calibrate_{self.config_entry.entry_id}")
+            async_calibrated(self.hass, self.config_entry.entry_id)
             self.store.schedule_save(self.snapshot)
         self._calibration_saved = done
 
@@ -529,14 +504,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.engine = GaitEngine(settings.placement)
             self.last_walk.clear()  # measured where the sensor no longer is
             self.walk_test = None  # a test must be timed where it started: the user starts anew
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"calibrate_{self.config_entry.entry_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="calibration_needed",
-                translation_placeholders={"name": self.name, "placement": str(settings.placement)},
+            async_ask_for_calibration(
+                self.hass, self.config_entry.entry_id, self.name, str(settings.placement)
             )
         self.store.schedule_save(self.snapshot)
         self._async_push_now()
