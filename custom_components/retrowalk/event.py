@@ -6,12 +6,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import (
-    BACKWARD_SESSION,
-    BACKWARD_WALK_TEST,
-    RetrowalkConfigEntry,
-    RetrowalkCoordinator,
-)
+from .backward import BACKWARD_SESSION, BACKWARD_WALK_TEST
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
 from .nudge import Nudge, NudgeType
 
