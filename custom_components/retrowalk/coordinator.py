@@ -20,15 +20,13 @@ from .connection import WearableConnection
 from .const import CONF_CALIBRATION, CONF_PROTOCOL, DOMAIN, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import SampleBatch
-from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement
+from .gait import Direction, EngineUpdate, GaitEngine, Placement
 from .issues import async_ask_for_calibration, async_calibrated, async_track_not_seen
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
-from .session import Session, SessionResult
 from .settings import Settings
 from .storage import RetrowalkStore
 from .stream import SampleStream, walks_from_dict, walks_to_dict
-from .walktest import WalkTest, WalkTestResult
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,14 +88,14 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if loaded.data is None and (calibration := self.config_entry.data.get(CONF_CALIBRATION)):
             self.stream.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
-        self._calibration_saved = self.engine.calibration.done
+        self._calibration_saved = self.stream.engine.calibration.done
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
     def _restore(self, data: dict[str, Any]) -> None:
         """Apply stored data; raises on malformed content (the store then tries its backup)."""
         ledger = Ledger.from_dict(data["ledger"])
         nudges = NudgePolicy.from_dict(data["nudges"], self.settings.nudge)
-        engine, walks = self.engine, {}
+        engine, walks = self.stream.engine, {}
         if data.get("placement") == self.settings.placement:
             if data.get("engine"):
                 engine = GaitEngine.from_dict(data["engine"])
@@ -113,10 +111,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         return {
             "ledger": self.ledger.to_dict(),
             "nudges": self.nudges.to_dict(),
-            "engine": self.engine.to_dict(),
+            "engine": self.stream.engine.to_dict(),
             "placement": str(self.settings.placement),
             "last_seen": self.last_seen.isoformat(),
-            "last_walk": walks_to_dict(self.last_walk),
+            "last_walk": walks_to_dict(self.stream.last_walk),
         } | self.backward.to_dict()
 
     @callback
@@ -172,7 +170,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     def _async_connection_changed(self) -> None:
         if not self.connection.connected:
             # The stream ended: steps the engine still held are counted, the bout is closed.
-            self._async_apply(self.engine.flush())
+            self._async_apply(self.stream.engine.flush())
             self.walking, self.direction, self.cadence = False, None, None
             self.backward.async_disconnected()
         self._async_push_now()
@@ -191,7 +189,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         ):
             self.last_seen = now
         async_track_not_seen(self.hass, self.config_entry.entry_id, self.name, now, self.last_seen)
-        if (done := self.engine.calibration.done) and not self._calibration_saved:
+        if (done := self.stream.engine.calibration.done) and not self._calibration_saved:
             # A calibration walk finished: keep it, and retire the calibration repair issue.
             async_calibrated(self.hass, self.config_entry.entry_id)
             self.store.schedule_save(self.snapshot)
@@ -273,7 +271,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     @callback
     def async_start_calibration(self) -> None:
         """Start the explicit calibration walk ("walk forward 20 steps")."""
-        self.engine.start_calibration()
+        self.stream.engine.start_calibration()
         self._async_push_now()
 
     @callback
@@ -284,51 +282,13 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.nudges.settings = settings.nudge
         if placement_changed:
             self.stream.engine = GaitEngine(settings.placement)
-            self.last_walk.clear()  # measured where the sensor no longer is
+            self.stream.last_walk.clear()  # measured where the sensor no longer is
             self.backward.walk_test = None  # timed where it started: the user starts anew
             async_ask_for_calibration(
                 self.hass, self.config_entry.entry_id, self.name, str(settings.placement)
             )
         self.store.schedule_save(self.snapshot)
         self._async_push_now()
-
-    @property
-    def engine(self) -> GaitEngine:
-        """The gait engine (the stream's; replaced on restore and on a new placement)."""
-        return self.stream.engine
-
-    @property
-    def last_walk(self) -> dict[Direction, Bout]:
-        """The last walking bout with measured strides, per direction."""
-        return self.stream.last_walk
-
-    @property
-    def walk_test(self) -> WalkTest | None:
-        """The running backward walk test."""
-        return self.backward.walk_test
-
-    @property
-    def walk_tests(self) -> list[WalkTestResult]:
-        """Backward walk test results, oldest first."""
-        return self.backward.walk_tests
-
-    @property
-    def session(self) -> Session | None:
-        """The running backward walk session."""
-        return self.backward.session
-
-    @property
-    def last_session(self) -> SessionResult | None:
-        """The backward walk session that ended last."""
-        return self.backward.last_session
-
-    @property
-    def calibration_status(self) -> str:
-        """Automatic (learned from walking), calibrating, or calibrated (explicit walk)."""
-        calibration = self.engine.calibration
-        if calibration.active:
-            return "calibrating"
-        return "calibrated" if calibration.done else "automatic"
 
     @property
     def measures_strides(self) -> bool:

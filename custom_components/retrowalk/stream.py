@@ -49,6 +49,14 @@ class SampleStream:
         self._t_offset = 0.0
         self._last_sample_mono = 0.0
 
+    @property
+    def calibration_status(self) -> str:
+        """Automatic (learned from walking), calibrating, or calibrated (explicit walk)."""
+        calibration = self.engine.calibration
+        if calibration.active:
+            return "calibrating"
+        return "calibrated" if calibration.done else "automatic"
+
     def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
         """Feed one decoded notification of the `connections`-th connection to the engine."""
         self._align_timeline(batch, connections)
