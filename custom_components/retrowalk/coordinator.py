@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 import logging
 from typing import Any
 
-from homeassistant.components import bluetooth
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -21,9 +20,10 @@ from .const import CONF_CALIBRATION, CONF_PROTOCOL, DOMAIN, UPDATE_INTERVAL_WHIL
 from .devices import protocol_by_key
 from .devices.base import SampleBatch
 from .gait import Direction, EngineUpdate, GaitEngine, Placement
-from .issues import async_ask_for_calibration, async_calibrated, async_track_not_seen
+from .issues import async_ask_for_calibration, async_calibrated
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
+from .presence import Presence
 from .settings import Settings
 from .storage import RetrowalkStore
 from .stream import SampleStream, walks_from_dict, walks_to_dict
@@ -57,10 +57,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.walking = False
         self.direction: Direction | None = None
         self.cadence: float | None = None
-        self.rssi: int | None = None
         self._nudge_listeners: list[Callable[[Nudge], None]] = []
         self._unsubs: list[CALLBACK_TYPE] = []
-        self._last_backup = self.last_seen = dt_util.utcnow()
+        self.presence = Presence(hass, self.address, entry.entry_id, entry.title)
+        self._last_backup = dt_util.utcnow()
         self._calibration_saved = False
         # Entities are written at once when a walk starts or stops, at most every
         # UPDATE_INTERVAL_WHILE_WALKING seconds while steps stream in (keeps the recorder quiet).
@@ -104,7 +104,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.stream.last_walk = walks
         self.backward.restore(data)
         if seen := data.get("last_seen"):
-            self.last_seen = datetime.fromisoformat(seen)
+            self.presence.last_seen = datetime.fromisoformat(seen)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything that must survive a restart, JSON-safe."""
@@ -113,7 +113,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             "nudges": self.nudges.to_dict(),
             "engine": self.stream.engine.to_dict(),
             "placement": str(self.settings.placement),
-            "last_seen": self.last_seen.isoformat(),
+            "last_seen": self.presence.last_seen.isoformat(),
             "last_walk": walks_to_dict(self.stream.last_walk),
         } | self.backward.to_dict()
 
@@ -182,13 +182,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
 
     @callback
     def _async_tick(self, now: datetime) -> None:
-        if info := bluetooth.async_last_service_info(self.hass, self.address, connectable=True):
-            self.rssi = info.rssi
-        if self.connection.connected or bluetooth.async_address_present(
-            self.hass, self.address, connectable=True
-        ):
-            self.last_seen = now
-        async_track_not_seen(self.hass, self.config_entry.entry_id, self.name, now, self.last_seen)
+        self.presence.async_update(now, self.connection.connected)
         if (done := self.stream.engine.calibration.done) and not self._calibration_saved:
             # A calibration walk finished: keep it, and retire the calibration repair issue.
             async_calibrated(self.hass, self.config_entry.entry_id)
@@ -224,13 +218,6 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         """Subscribe to nudges (the event entity does)."""
         self._nudge_listeners.append(listener)
         return lambda: self._nudge_listeners.remove(listener)
-
-    @callback
-    def async_add_result_listener(
-        self, listener: Callable[[str, dict[str, Any]], None]
-    ) -> CALLBACK_TYPE:
-        """Subscribe to walk test and session results (the backward walking event entity)."""
-        return self.backward.async_add_listener(listener)
 
     def _require_connection(self) -> None:
         if not self.connection.connected:

@@ -77,7 +77,7 @@ class RetrowalkResultEvent(RetrowalkEntity, EventEntity):
     @override
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.async_add_result_listener(self._async_result))
+        self.async_on_remove(self.coordinator.backward.async_add_listener(self._async_result))
 
     @callback
     def _async_result(self, event_type: str, data: dict[str, Any]) -> None:

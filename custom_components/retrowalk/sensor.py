@@ -350,7 +350,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda c: c.rssi,
+        value_fn=lambda c: c.presence.rssi,
     ),
     RetrowalkSensorDescription(
         key="calibration",
