@@ -19,7 +19,7 @@ from .connection import WearableConnection
 from .const import CONF_CALIBRATION, CONF_PROTOCOL, DOMAIN, UPDATE_INTERVAL_WHILE_WALKING
 from .devices import protocol_by_key
 from .devices.base import SampleBatch
-from .gait import Direction, EngineUpdate, GaitEngine, Placement
+from .gait import EngineUpdate, GaitEngine, Placement
 from .issues import async_ask_for_calibration, async_calibrated
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
@@ -54,9 +54,6 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.backward = BackwardActivities(entry.title, self._async_result)
         self.ledger = Ledger.new(dt_util.now().date())
         self.nudges = NudgePolicy(settings=self.settings.nudge)
-        self.walking = False
-        self.direction: Direction | None = None
-        self.cadence: float | None = None
         self._nudge_listeners: list[Callable[[Nudge], None]] = []
         self._unsubs: list[CALLBACK_TYPE] = []
         self.presence = Presence(hass, self.address, entry.entry_id, entry.title)
@@ -148,13 +145,11 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     @callback
     def _async_apply(self, update: EngineUpdate) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
+        started_or_stopped = update.walking != self.stream.walking
         declared = self.backward.declared(update.steps)
         if self.stream.count(update, dt_util.now(), self.ledger, self.nudges, declared):
             self.store.schedule_save(self.snapshot)
         self.backward.async_follow(self.stream.last_t, update.steps)
-        started_or_stopped = update.walking != self.walking
-        self.walking, self.direction = update.walking, update.direction
-        self.cadence = update.cadence
         if started_or_stopped or update.bouts:
             self._async_push_now()
         elif update.steps:
@@ -171,7 +166,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if not self.connection.connected:
             # The stream ended: steps the engine still held are counted, the bout is closed.
             self._async_apply(self.stream.engine.flush())
-            self.walking, self.direction, self.cadence = False, None, None
+            self.stream.stopped()
             self.backward.async_disconnected()
         self._async_push_now()
 

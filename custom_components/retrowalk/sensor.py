@@ -42,11 +42,11 @@ def _percent(part: float, whole: float) -> float | None:
 
 
 def _gait(c: RetrowalkCoordinator) -> str:
-    if not c.walking or c.direction is None:
+    if not c.stream.walking or c.stream.direction is None:
         return "still"
-    if c.direction in (Direction.LEFT, Direction.RIGHT):
+    if c.stream.direction in (Direction.LEFT, Direction.RIGHT):
         return "sideways"
-    return str(c.direction)
+    return str(c.stream.direction)
 
 
 def _last_walk(
@@ -210,7 +210,9 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         needs_connection=True,
-        value_fn=lambda c: round(c.cadence, 1) if c.walking and c.cadence else 0,
+        value_fn=lambda c: (
+            round(c.stream.cadence, 1) if c.stream.walking and c.stream.cadence else 0
+        ),
     ),
     RetrowalkSensorDescription(
         key="current_gait",

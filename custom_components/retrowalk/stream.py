@@ -43,6 +43,10 @@ class SampleStream:
         self.decode_errors: Counter[str] = Counter()
         # The engine's clock at the newest sample (seconds); walk tests and sessions run on it.
         self.last_t: float | None = None
+        # The walking state of the newest update: what the live entities show.
+        self.walking = False
+        self.direction: Direction | None = None
+        self.cadence: float | None = None
         # The last walking bout with measured strides, per direction (foot/shank with a gyro).
         self.last_walk: dict[Direction, Bout] = {}
         self._connection_seen = 0
@@ -82,10 +86,12 @@ class SampleStream:
         nudges: NudgePolicy,
         declared: Sequence[bool] | None = None,
     ) -> bool:
-        """Count the engine's new steps (each arrives exactly once) and tell the nudge policy.
+        """Count the new steps (each arrives exactly once), tell the nudge policy, note the state.
 
         Returns whether anything worth saving changed (steps counted, a walk measured).
         """
+        self.walking, self.direction = update.walking, update.direction
+        self.cadence = update.cadence
         nudges.record_data(now)
         changed = bool(update.steps)
         if update.steps:
@@ -109,6 +115,10 @@ class SampleStream:
                 self.last_walk[bout.direction] = bout
                 changed = True
         return changed
+
+    def stopped(self) -> None:
+        """The connection ended: nobody is walking as far as the stream knows."""
+        self.walking, self.direction, self.cadence = False, None, None
 
     def decode_error(self, err: DecodeError) -> None:
         """Count malformed data by reason; the first of each reason is logged."""
