@@ -10,8 +10,10 @@ import logging
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
+from .const import DOMAIN
 from .gait import Placement, StepEvent
 from .session import Session, SessionResult, counts_declared
 from .walktest import HISTORY, WalkTest, WalkTestResult
@@ -54,12 +56,22 @@ class BackwardActivities:
         """Per step, whether it counts as backward on the user's word (only in a session)."""
         return self.session.declared(steps) if self.session else None
 
-    def start_walk_test(self, t: float | None) -> None:
+    def start_walk_test(
+        self, t: float | None, placement: Placement, *, connected: bool, measures_strides: bool
+    ) -> None:
         """Start a walk test at sample time `t` (a running one starts anew)."""
+        if not measures_strides:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="cannot_time_walk",
+                translation_placeholders={"name": self.name, "placement": str(placement)},
+            )
+        self._require_connection(connected)
         self.walk_test = WalkTest(t)
 
-    def start_session(self, t: float | None, placement: Placement) -> None:
+    def start_session(self, t: float | None, placement: Placement, *, connected: bool) -> None:
         """Start a session at sample time `t`; a running one goes on."""
+        self._require_connection(connected)
         if self.session is None:
             self.session = Session(t, declare=counts_declared(placement))
 
@@ -86,6 +98,14 @@ class BackwardActivities:
         """Subscribe to results."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def _require_connection(self, connected: bool) -> None:
+        if not connected:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="needs_connection",
+                translation_placeholders={"name": self.name},
+            )
 
     @callback
     def _async_walk_test_done(self, result: WalkTestResult) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -214,32 +213,22 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self._nudge_listeners.append(listener)
         return lambda: self._nudge_listeners.remove(listener)
 
-    def _require_connection(self) -> None:
-        if not self.connection.connected:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="needs_connection",
-                translation_placeholders={"name": self.name},
-            )
-
     @callback
     def async_start_walk_test(self) -> None:
         """Start the guided 3-metre backward walk test (needs live stride data)."""
-        if not self.measures_strides:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="cannot_time_walk",
-                translation_placeholders={"name": self.name, "placement": str(self.placement)},
-            )
-        self._require_connection()
-        self.backward.start_walk_test(self.stream.last_t)
+        self.backward.start_walk_test(
+            self.stream.last_t,
+            self.placement,
+            connected=self.connection.connected,
+            measures_strides=self.measures_strides,
+        )
         self._async_push_now()
 
     @callback
     def async_start_session(self) -> None:
         """Start a backward walk session ("Going now"); a running one goes on."""
-        self._require_connection()
-        self.backward.start_session(self.stream.last_t, self.placement)
+        connected = self.connection.connected
+        self.backward.start_session(self.stream.last_t, self.placement, connected=connected)
         self._async_push_now()
 
     @callback
