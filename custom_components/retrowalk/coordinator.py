@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 from typing import Any
 
@@ -22,10 +23,11 @@ from .gait import EngineUpdate, GaitEngine, Placement
 from .issues import async_ask_for_calibration, async_calibrated
 from .ledger import Ledger
 from .nudge import Nudge, NudgePolicy
+from .persist import restore, to_store
 from .presence import Presence
 from .settings import Settings
 from .storage import RetrowalkStore
-from .stream import SampleStream, walks_from_dict, walks_to_dict
+from .stream import SampleStream
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,38 +82,16 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     async def async_load(self) -> None:
         """Restore counts, nudge state and calibration saved before a restart or reload."""
         # The store validates by restoring: a copy that loads has already been applied.
-        loaded = await self.store.async_load(self._restore)
+        loaded = await self.store.async_load(partial(restore, self))
         if loaded.data is None and (calibration := self.config_entry.data.get(CONF_CALIBRATION)):
             self.stream.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
         self._calibration_saved = self.stream.engine.calibration.done
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
-    def _restore(self, data: dict[str, Any]) -> None:
-        """Apply stored data; raises on malformed content (the store then tries its backup)."""
-        ledger = Ledger.from_dict(data["ledger"])
-        nudges = NudgePolicy.from_dict(data["nudges"], self.settings.nudge)
-        engine, walks = self.stream.engine, {}
-        if data.get("placement") == self.settings.placement:
-            if data.get("engine"):
-                engine = GaitEngine.from_dict(data["engine"])
-            walks = walks_from_dict(data.get("last_walk"))
-        self.ledger, self.nudges, self.stream.engine = ledger, nudges, engine
-        self.stream.last_walk = walks
-        self.backward.restore(data)
-        if seen := data.get("last_seen"):
-            self.presence.last_seen = datetime.fromisoformat(seen)
-
     def snapshot(self) -> dict[str, Any]:
         """Everything that must survive a restart, JSON-safe."""
-        return {
-            "ledger": self.ledger.to_dict(),
-            "nudges": self.nudges.to_dict(),
-            "engine": self.stream.engine.to_dict(),
-            "placement": str(self.settings.placement),
-            "last_seen": self.presence.last_seen.isoformat(),
-            "last_walk": walks_to_dict(self.stream.last_walk),
-        } | self.backward.to_dict()
+        return to_store(self)
 
     @callback
     def async_start(self) -> None:

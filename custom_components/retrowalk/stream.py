@@ -2,11 +2,10 @@
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 import time as monotonic_clock
-from typing import Any
 
 from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, StepEvent
@@ -145,34 +144,3 @@ def _record_steps(nudges: NudgePolicy, now: datetime, steps: Sequence[StepEvent]
     if steps:
         backward = any(step.direction is Direction.BACKWARD for step in steps)
         nudges.record_steps(now, len(steps), backward=backward)
-
-
-def walks_to_dict(walks: dict[Direction, Bout]) -> dict[str, dict[str, Any]]:
-    """Last walks, JSON-safe."""
-    return {str(d): asdict(bout) | {"direction": str(d)} for d, bout in walks.items()}
-
-
-def _optional(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def walks_from_dict(data: Any) -> dict[Direction, Bout]:
-    """Last walks from the store; a malformed one is skipped (logged), never the counts."""
-    walks: dict[Direction, Bout] = {}
-    stored = data.values() if isinstance(data, dict) else ()
-    for raw in stored:
-        try:
-            bout = Bout(
-                start=float(raw["start"]),
-                end=float(raw["end"]),
-                direction=Direction(raw["direction"]),
-                steps=int(raw["steps"]),
-                stride_length_m=_optional(raw.get("stride_length_m")),
-                speed_m_s=_optional(raw.get("speed_m_s")),
-                step_time_cv=_optional(raw.get("step_time_cv")),
-            )
-        except (KeyError, ValueError, TypeError) as err:
-            _LOGGER.warning("Ignoring a malformed last walk in the store: %r", err)
-            continue
-        walks[bout.direction] = bout
-    return walks
