@@ -59,7 +59,6 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self._unsubs: list[CALLBACK_TYPE] = []
         self.presence = Presence(hass, self.address, entry.entry_id, entry.title)
         self._last_backup = dt_util.utcnow()
-        self._calibration_saved = False
         # Entities are written at once when a walk starts or stops, at most every
         # UPDATE_INTERVAL_WHILE_WALKING seconds while steps stream in (keeps the recorder quiet).
         self._writes = Debouncer(
@@ -86,7 +85,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         if loaded.data is None and (calibration := self.config_entry.data.get(CONF_CALIBRATION)):
             self.stream.engine = GaitEngine(self.settings.placement, state=calibration)
         self.ledger.roll_to(dt_util.now().date())
-        self._calibration_saved = self.stream.engine.calibration.done
+        self.stream.calibration_finished()  # a calibration restored is not a new one
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
     def snapshot(self) -> dict[str, Any]:
@@ -157,11 +156,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
     @callback
     def _async_tick(self, now: datetime) -> None:
         self.presence.async_update(now, self.connection.connected)
-        if (done := self.stream.engine.calibration.done) and not self._calibration_saved:
-            # A calibration walk finished: keep it, and retire the calibration repair issue.
+        if self.stream.calibration_finished():  # keep it; the repair issue is retired
             async_calibrated(self.hass, self.config_entry.entry_id)
             self.store.schedule_save(self.snapshot)
-        self._calibration_saved = done
         local = dt_util.as_local(now)
         self.ledger.roll_to(local.date())
         fired = self.nudges.check(
@@ -232,8 +229,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.settings = settings
         self.nudges.settings = settings.nudge
         if placement_changed:
-            self.stream.engine = GaitEngine(settings.placement)
-            self.stream.last_walk.clear()  # measured where the sensor no longer is
+            self.stream.new_placement(settings.placement)
             self.backward.walk_test = None  # timed where it started: the user starts anew
             async_ask_for_calibration(
                 self.hass, self.config_entry.entry_id, self.name, str(settings.placement)

@@ -8,7 +8,7 @@ import logging
 import time as monotonic_clock
 
 from .devices.base import DecodeError, SampleBatch
-from .gait import Bout, Direction, EngineUpdate, GaitEngine, StepEvent
+from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
 from .nudge import NudgePolicy
 
@@ -49,6 +49,7 @@ class SampleStream:
         # The last walking bout with measured strides, per direction (foot/shank with a gyro).
         self.last_walk: dict[Direction, Bout] = {}
         self._connection_seen = 0
+        self._calibrated = engine.calibration.done
         self._t_offset = 0.0
         self._last_sample_mono = 0.0
 
@@ -59,6 +60,17 @@ class SampleStream:
         if calibration.active:
             return "calibrating"
         return "calibrated" if calibration.done else "automatic"
+
+    def calibration_finished(self) -> bool:
+        """Whether a calibration walk finished since the last call (or since the engine came)."""
+        done = self.engine.calibration.done
+        finished, self._calibrated = done and not self._calibrated, done
+        return finished
+
+    def new_placement(self, placement: Placement) -> None:
+        """The sensor moved: a new engine to calibrate; walks measured elsewhere are dropped."""
+        self.engine = GaitEngine(placement)
+        self.last_walk.clear()
 
     def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
         """Feed one decoded notification of the `connections`-th connection to the engine."""
