@@ -169,6 +169,6 @@ async def setup_scene(
     coordinator.async_start_session()
     device.play(parse_scenario("stand:5s,backward:40,stand:130s"), loop=False)
     await walk_with_the_clock(hass, freezer, device, 165)  # two still minutes end the session
-    assert coordinator.session is None
-    assert coordinator.last_session is not None
+    assert coordinator.backward.session is None
+    assert coordinator.backward.last_session is not None
     return coordinator

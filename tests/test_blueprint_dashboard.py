@@ -173,7 +173,7 @@ async def test_blueprint_notifies_and_snoozes(
     await settle()
     assert coordinator.nudges.snoozed_until is not None
     assert coordinator.nudges.snoozed_until - dt_util.now() > timedelta(minutes=19)
-    assert coordinator.session is None
+    assert coordinator.backward.session is None
 
 
 async def test_going_now_starts_a_backward_session(
@@ -188,7 +188,7 @@ async def test_going_now_starts_a_backward_session(
     assert going["title"] == "Going now"
     hass.bus.async_fire("mobile_app_notification_action", {"action": going["action"]})
     await settle()
-    assert coordinator.session is not None
+    assert coordinator.backward.session is not None
     assert coordinator.nudges.snoozed_until is None
     trace = hass.states.get("automation.retrowalk_nudge")
     assert trace is not None and trace.state == "on"

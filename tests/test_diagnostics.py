@@ -30,7 +30,7 @@ async def test_diagnostics_are_redacted_and_useful(
     entry = entry_for()
     await setup_entry(hass, entry)
     await walk(device, 20)
-    engine = entry.runtime_data.engine
+    engine = entry.runtime_data.stream.engine
     assert engine.dropped == {"nonfinite": 0, "backwards": 0, "repeated": 0}
     # A notification that repeats the last sample's time, then one from long ago.
     t = engine._resampler.last_t

@@ -65,7 +65,7 @@ async def test_walking_speed_stride_length_and_variability_of_the_last_walk(
     speed = f"sensor.{PREFIX}_backward_walking_speed"
     assert state(hass, speed).state == "unknown"  # no walk measured yet: unknown, not zero
     await walk(device, 110)
-    assert set(coordinator.last_walk) == {Direction.FORWARD, Direction.BACKWARD}
+    assert set(coordinator.stream.last_walk) == {Direction.FORWARD, Direction.BACKWARD}
     backward = float(state(hass, speed).state)
     forward = float(state(hass, f"sensor.{PREFIX}_forward_walking_speed").state)
     stride = float(state(hass, f"sensor.{PREFIX}_backward_stride_length").state)

@@ -33,7 +33,7 @@ async def test_actions_validate_their_target(
     await hass.services.async_call(
         DOMAIN, "calibrate", {"device_id": device_entry.id}, blocking=True
     )
-    assert coordinator.engine.calibration.active
+    assert coordinator.stream.engine.calibration.active
     device.in_range = False
     device.drop_link()
     await wait_for(lambda: not coordinator.connection.connected)

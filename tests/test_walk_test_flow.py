@@ -80,7 +80,7 @@ async def test_a_good_test_times_the_walk(
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.runtime_data.walk_tests == coordinator.walk_tests
+    assert entry.runtime_data.backward.walk_tests == coordinator.backward.walk_tests
     assert float(state(hass, TIME).state) == time_s
 
 
@@ -102,9 +102,9 @@ async def test_no_walk_times_out(
     )
     device.play(parse_scenario("stand:120s"), loop=False)
     await walk(device, TIMEOUT_S - 5)
-    assert coordinator.walk_test is not None
+    assert coordinator.backward.walk_test is not None
     await walk(device, 10)
-    assert coordinator.walk_test is None
+    assert coordinator.backward.walk_test is None
     assert [e.attributes["outcome"] for e in fired] == ["no_walk"]
     assert state(hass, TIME).state == "unknown"  # a failed attempt is no result
     assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
@@ -136,7 +136,7 @@ async def test_disconnect_mid_test(
     await wait_for(lambda: not coordinator.connection.connected)
     await hass.async_block_till_done()
     assert [e.attributes["outcome"] for e in fired] == ["disconnected"]
-    assert coordinator.walk_test is None
+    assert coordinator.backward.walk_test is None
     assert state(hass, TEST_BUTTON).state == "unavailable"
     with pytest.raises(ServiceValidationError) as err:  # not while the wearable is away
         await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
@@ -156,7 +156,7 @@ async def test_only_where_strides_are_measured(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
     assert err.value.translation_key == "cannot_time_walk"
-    assert coordinator.walk_test is None
+    assert coordinator.backward.walk_test is None
 
 
 def _device_id(hass: HomeAssistant, coordinator: Any) -> str:
@@ -175,10 +175,10 @@ async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
     await press(hass, SESSION_BUTTON)
     device.play(parse_scenario("stand:5s,backward:80,stand:200s"), loop=False)
     await walk(device, 70)
-    assert coordinator.session is not None
+    assert coordinator.backward.session is not None
     assert state(hass, f"sensor.{PREFIX}_backward_session_steps").attributes["running"] is True
     await walk(device, 130)  # two minutes without a step end it
-    assert coordinator.session is None
+    assert coordinator.backward.session is None
     sessions = [e for e in fired if e.attributes.get("event_type") == "backward_session"]
     assert len(sessions) == 1
     data = sessions[0].attributes
@@ -257,7 +257,7 @@ async def test_history_and_last_session_restore_skipping_malformed_ones(
     )
     hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
     coordinator = await setup_entry(hass, entry)
-    assert [str(t.outcome) for t in coordinator.walk_tests] == ["ok", "no_walk"]
+    assert [str(t.outcome) for t in coordinator.backward.walk_tests] == ["ok", "no_walk"]
     assert "Ignoring a malformed walk test result" in caplog.text
     assert state(hass, TIME).state == "6.3"  # the last timed test, not the failed attempt after it
     assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
@@ -277,8 +277,8 @@ async def test_a_malformed_session_is_skipped_and_the_counts_kept(
     stored = _stored(walk_tests="garbage", last_session={"minutes": "long"})
     hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
     coordinator = await setup_entry(hass, entry)
-    assert coordinator.walk_tests == []
-    assert coordinator.last_session is None
+    assert coordinator.backward.walk_tests == []
+    assert coordinator.backward.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text
     assert coordinator.ledger.today.backward == 30
 
@@ -290,8 +290,8 @@ async def test_moving_the_wearable_cancels_a_running_test(
     entry = entry_for(Placement.FOOT)
     coordinator = await setup_entry(hass, entry)
     await press(hass, TEST_BUTTON)
-    assert coordinator.walk_test is not None
+    assert coordinator.backward.walk_test is not None
     hass.config_entries.async_update_entry(entry, options={"placement": "wrist"})
     await hass.async_block_till_done()
-    assert coordinator.walk_test is None
+    assert coordinator.backward.walk_test is None
     assert state(hass, TIME).state == "unavailable"

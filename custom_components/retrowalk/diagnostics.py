@@ -39,22 +39,22 @@ async def async_get_config_entry_diagnostics(
         },
         "stream": asdict(coordinator.stats),
         # Samples the gait engine discarded: unusable values, time going backwards, repeats.
-        "dropped_samples": coordinator.engine.dropped,
+        "dropped_samples": coordinator.stream.engine.dropped,
         "decode_errors": dict(coordinator.decode_errors),
         "protocol_errors": dict(protocol.error_counts) if protocol else {},
-        "calibration": coordinator.calibration_status,
+        "calibration": coordinator.stream.calibration_status,
         "today": coordinator.ledger.today.to_dict(),
         "lifetime": coordinator.ledger.lifetime.to_dict(),
         "nudges": coordinator.nudges.to_dict(),
         "walk_test": {
-            "running": coordinator.walk_test is not None,
-            "results": [t.to_dict() for t in coordinator.walk_tests[-5:]],
+            "running": coordinator.backward.walk_test is not None,
+            "results": [t.to_dict() for t in coordinator.backward.walk_tests[-5:]],
         },
         "backward_session": {
-            "running": coordinator.session is not None,
+            "running": coordinator.backward.session is not None,
             "last": None
-            if coordinator.last_session is None
-            else coordinator.last_session.to_dict(),
+            if coordinator.backward.last_session is None
+            else coordinator.backward.last_session.to_dict(),
         },
         "service_info": async_redact_data(
             service_info.as_dict() if service_info else None, TO_REDACT

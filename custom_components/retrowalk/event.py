@@ -6,12 +6,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import (
-    BACKWARD_SESSION,
-    BACKWARD_WALK_TEST,
-    RetrowalkConfigEntry,
-    RetrowalkCoordinator,
-)
+from .backward import BACKWARD_SESSION, BACKWARD_WALK_TEST
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity
 from .nudge import Nudge, NudgeType
 
@@ -81,7 +77,7 @@ class RetrowalkResultEvent(RetrowalkEntity, EventEntity):
     @override
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.async_add_result_listener(self._async_result))
+        self.async_on_remove(self.coordinator.backward.async_add_listener(self._async_result))
 
     @callback
     def _async_result(self, event_type: str, data: dict[str, Any]) -> None:

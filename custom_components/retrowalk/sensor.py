@@ -42,18 +42,18 @@ def _percent(part: float, whole: float) -> float | None:
 
 
 def _gait(c: RetrowalkCoordinator) -> str:
-    if not c.walking or c.direction is None:
+    if not c.stream.walking or c.stream.direction is None:
         return "still"
-    if c.direction in (Direction.LEFT, Direction.RIGHT):
+    if c.stream.direction in (Direction.LEFT, Direction.RIGHT):
         return "sideways"
-    return str(c.direction)
+    return str(c.stream.direction)
 
 
 def _last_walk(
     direction: Direction, read: Callable[[Bout], float | None], scale: float = 1.0
 ) -> Callable[[RetrowalkCoordinator], float | None]:
     def value(c: RetrowalkCoordinator) -> float | None:
-        bout = c.last_walk.get(direction)
+        bout = c.stream.last_walk.get(direction)
         x = None if bout is None else read(bout)
         return None if x is None else round(scale * x, 3)
 
@@ -62,7 +62,7 @@ def _last_walk(
 
 def _last_test(c: RetrowalkCoordinator) -> WalkTestResult | None:
     """The last test that timed a backward walk (a failed attempt leaves it standing)."""
-    return next((t for t in reversed(c.walk_tests) if t.outcome is Outcome.OK), None)
+    return next((t for t in reversed(c.backward.walk_tests) if t.outcome is Outcome.OK), None)
 
 
 def _test_value(
@@ -78,24 +78,24 @@ def _test_value(
 def _test_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
     """The last test's details, the last attempt's outcome and whether one is running."""
     test = _last_test(c)
-    attempt = c.walk_tests[-1] if c.walk_tests else None
+    attempt = c.backward.walk_tests[-1] if c.backward.walk_tests else None
     return {
         "distance_m": None if test is None else test.distance_m,
         "time_3m_s": None if test is None else test.time_3m_s,
         "steps": None if test is None else test.steps,
         "tested_at": None if test is None else test.when,
         "last_outcome": None if attempt is None else str(attempt.outcome),
-        "tests": sum(t.outcome is Outcome.OK for t in c.walk_tests),
-        "running": c.walk_test is not None,
+        "tests": sum(t.outcome is Outcome.OK for t in c.backward.walk_tests),
+        "running": c.backward.walk_test is not None,
     }
 
 
 def _session_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
-    last = c.last_session
+    last = c.backward.last_session
     return {
         "declared_steps": None if last is None else last.declared_steps,
         "ended_at": None if last is None else last.when,
-        "running": c.session is not None,
+        "running": c.backward.session is not None,
     }
 
 
@@ -210,7 +210,9 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         needs_connection=True,
-        value_fn=lambda c: round(c.cadence, 1) if c.walking and c.cadence else 0,
+        value_fn=lambda c: (
+            round(c.stream.cadence, 1) if c.stream.walking and c.stream.cadence else 0
+        ),
     ),
     RetrowalkSensorDescription(
         key="current_gait",
@@ -293,7 +295,9 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         translation_key="backward_session_steps",
         native_unit_of_measurement=STEPS,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.steps,
+        value_fn=lambda c: (
+            None if c.backward.last_session is None else c.backward.last_session.steps
+        ),
         attributes_fn=_session_attributes,
     ),
     RetrowalkSensorDescription(
@@ -303,7 +307,9 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.minutes,
+        value_fn=lambda c: (
+            None if c.backward.last_session is None else c.backward.last_session.minutes
+        ),
     ),
     RetrowalkSensorDescription(
         key="backward_session_speed",
@@ -313,7 +319,9 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         available_fn=lambda c: c.measures_strides,
-        value_fn=lambda c: None if c.last_session is None else c.last_session.speed_m_s,
+        value_fn=lambda c: (
+            None if c.backward.last_session is None else c.backward.last_session.speed_m_s
+        ),
     ),
     RetrowalkSensorDescription(
         key="last_walk",
@@ -344,7 +352,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda c: c.rssi,
+        value_fn=lambda c: c.presence.rssi,
     ),
     RetrowalkSensorDescription(
         key="calibration",
@@ -352,7 +360,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=["automatic", "calibrating", "calibrated"],
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c: c.calibration_status,
+        value_fn=lambda c: c.stream.calibration_status,
     ),
 )
 

@@ -1,0 +1,50 @@
+"""The integration's repair issues: a wearable not heard for a day, a calibration to redo."""
+
+from datetime import datetime, timedelta
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS
+
+
+@callback
+def async_track_not_seen(
+    hass: HomeAssistant, entry_id: str, name: str, now: datetime, last_seen: datetime
+) -> None:
+    """Raise the issue once no adapter or proxy has heard the wearable for a day; else retire it."""
+    issue_id = f"not_seen_{entry_id}"
+    if now - last_seen >= timedelta(hours=NOT_SEEN_REPAIR_HOURS):
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="not_seen",
+            translation_placeholders={"name": name, "hours": str(NOT_SEEN_REPAIR_HOURS)},
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_ask_for_calibration(
+    hass: HomeAssistant, entry_id: str, name: str, placement: str
+) -> None:
+    """A new placement needs a calibration walk: say so until one finishes."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"calibrate_{entry_id}",
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="calibration_needed",
+        translation_placeholders={"name": name, "placement": placement},
+    )
+
+
+@callback
+def async_calibrated(hass: HomeAssistant, entry_id: str) -> None:
+    """A calibration walk finished: the issue is retired."""
+    ir.async_delete_issue(hass, DOMAIN, f"calibrate_{entry_id}")

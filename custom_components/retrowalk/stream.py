@@ -1,0 +1,158 @@
+"""The sample stream beside the connection: notifications → timeline → engine → counted steps."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import logging
+import time as monotonic_clock
+
+from .devices.base import DecodeError, SampleBatch
+from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
+from .ledger import Ledger
+from .nudge import NudgePolicy
+
+_LOGGER = logging.getLogger(__name__)
+
+# A reconnect restarts the device timeline; the engine must see a gap, never time going back.
+MIN_RECONNECT_GAP = 1.0
+
+
+@dataclass(slots=True)
+class StreamStats:
+    """Counters for diagnostics (kept out of entities so the recorder stays quiet)."""
+
+    batches: int = 0
+    samples: int = 0
+    lost_samples: int = 0
+    clipped_samples: int = 0
+    gaps: int = 0
+    gap_seconds: float = 0.0
+    steps: int = 0
+
+
+class SampleStream:
+    """Feeds one wearable's gait engine a continuous timeline and counts the steps it finds."""
+
+    def __init__(self, name: str, engine: GaitEngine) -> None:
+        """Start with no samples seen; `engine` may be replaced (restore, new placement)."""
+        self.name = name
+        self.engine = engine
+        self.stats = StreamStats()
+        self.decode_errors: Counter[str] = Counter()
+        # The engine's clock at the newest sample (seconds); walk tests and sessions run on it.
+        self.last_t: float | None = None
+        # The walking state of the newest update: what the live entities show.
+        self.walking = False
+        self.direction: Direction | None = None
+        self.cadence: float | None = None
+        # The last walking bout with measured strides, per direction (foot/shank with a gyro).
+        self.last_walk: dict[Direction, Bout] = {}
+        self._connection_seen = 0
+        self._calibrated = engine.calibration.done
+        self._t_offset = 0.0
+        self._last_sample_mono = 0.0
+
+    @property
+    def calibration_status(self) -> str:
+        """Automatic (learned from walking), calibrating, or calibrated (explicit walk)."""
+        calibration = self.engine.calibration
+        if calibration.active:
+            return "calibrating"
+        return "calibrated" if calibration.done else "automatic"
+
+    def calibration_finished(self) -> bool:
+        """Whether a calibration walk finished since the last call (or since the engine came)."""
+        done = self.engine.calibration.done
+        finished, self._calibrated = done and not self._calibrated, done
+        return finished
+
+    def new_placement(self, placement: Placement) -> None:
+        """The sensor moved: a new engine to calibrate; walks measured elsewhere are dropped."""
+        self.engine = GaitEngine(placement)
+        self.last_walk.clear()
+
+    def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
+        """Feed one decoded notification of the `connections`-th connection to the engine."""
+        self._align_timeline(batch, connections)
+        t = batch.t + self._t_offset
+        update = self.engine.process(t, batch.acc, batch.gyro)
+        self.last_t = float(t[-1])
+        self._last_sample_mono = monotonic_clock.monotonic()
+        stats = self.stats
+        stats.batches += 1
+        stats.samples += len(batch)
+        stats.lost_samples += batch.lost
+        stats.clipped_samples += batch.clipped
+        if update.gap_s > 0:
+            stats.gaps += 1
+            stats.gap_seconds += update.gap_s
+        return update
+
+    def count(
+        self,
+        update: EngineUpdate,
+        now: datetime,
+        ledger: Ledger,
+        nudges: NudgePolicy,
+        declared: Sequence[bool] | None = None,
+    ) -> bool:
+        """Count the new steps (each arrives exactly once), tell the nudge policy, note the state.
+
+        Returns whether anything worth saving changed (steps counted, a walk measured).
+        """
+        self.walking, self.direction = update.walking, update.direction
+        self.cadence = update.cadence
+        nudges.record_data(now)
+        changed = bool(update.steps)
+        if update.steps:
+            last_t = self.last_t if self.last_t is not None else update.steps[-1].t
+            steps = [
+                (now - timedelta(seconds=max(0.0, last_t - step.t)), step.direction)
+                for step in update.steps
+            ]
+            self.stats.steps += ledger.add_steps(steps, declared=declared)
+        steps_left: Sequence[StepEvent] = update.steps
+        if update.bouts:
+            # Steps up to the last bout that ended belong to the bouts that ended: only a walk
+            # (a bout of several steps) ends sitting, so the policy must see them apart.
+            ended_at = update.bouts[-1].end
+            _record_steps(nudges, now, [s for s in steps_left if s.t <= ended_at])
+            nudges.end_bout()
+            steps_left = [s for s in steps_left if s.t > ended_at]
+        _record_steps(nudges, now, steps_left)
+        for bout in update.bouts:
+            if bout.stride_length_m is not None or bout.step_time_cv is not None:
+                self.last_walk[bout.direction] = bout
+                changed = True
+        return changed
+
+    def stopped(self) -> None:
+        """The connection ended: nobody is walking as far as the stream knows."""
+        self.walking, self.direction, self.cadence = False, None, None
+
+    def decode_error(self, err: DecodeError) -> None:
+        """Count malformed data by reason; the first of each reason is logged."""
+        if not self.decode_errors[err.reason]:
+            _LOGGER.warning(
+                "Ignoring malformed data from %s (%s); counted in diagnostics", self.name, err
+            )
+        self.decode_errors[err.reason] += 1
+
+    def _align_timeline(self, batch: SampleBatch, connections: int) -> None:
+        """Continue the engine's timeline across reconnects (each connection restarts at 0)."""
+        if connections == self._connection_seen:
+            return
+        self._connection_seen = connections
+        if self.last_t is not None:
+            away = max(MIN_RECONNECT_GAP, monotonic_clock.monotonic() - self._last_sample_mono)
+            self._t_offset = self.last_t + away - float(batch.t[0])
+            # Steps taken while disconnected are lost; the gap is recorded, never filled in.
+            self.stats.gaps += 1
+            self.stats.gap_seconds += away
+
+
+def _record_steps(nudges: NudgePolicy, now: datetime, steps: Sequence[StepEvent]) -> None:
+    if steps:
+        backward = any(step.direction is Direction.BACKWARD for step in steps)
+        nudges.record_steps(now, len(steps), backward=backward)

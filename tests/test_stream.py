@@ -1,0 +1,39 @@
+"""The sample stream: one timeline across reconnects, and its diagnostics counters."""
+
+import numpy as np
+
+from custom_components.retrowalk.devices.base import SampleBatch
+from custom_components.retrowalk.gait import GaitEngine, Placement
+from custom_components.retrowalk.stream import MIN_RECONNECT_GAP, SampleStream
+
+FS = 50.0
+
+
+def still(start: float, seconds: float) -> SampleBatch:
+    """A wearable lying still: gravity only, on the connection's own timeline."""
+    t = start + np.arange(int(seconds * FS)) / FS
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    return SampleBatch(t=t, acc=acc, gyro=None, lost=2, clipped=1)
+
+
+def test_a_gap_inside_a_connection_is_counted_with_its_length() -> None:
+    stream = SampleStream("test", GaitEngine(Placement.WAIST))
+    stream.process(still(0.0, 2.0), connections=1)
+    update = stream.process(still(5.0, 2.0), connections=1)  # 3 s of samples never arrived
+    assert update.gap_s > 2.5
+    assert stream.stats.gaps == 1
+    assert stream.stats.gap_seconds == update.gap_s
+    assert stream.stats.batches == 2
+    assert stream.stats.samples == 200
+    assert (stream.stats.lost_samples, stream.stats.clipped_samples) == (4, 2)
+
+
+def test_a_reconnect_continues_the_timeline_after_a_gap() -> None:
+    stream = SampleStream("test", GaitEngine(Placement.WAIST))
+    stream.process(still(0.0, 2.0), connections=1)
+    end_of_first = stream.last_t
+    assert end_of_first is not None
+    stream.process(still(0.0, 1.0), connections=2)  # the new connection restarts at 0
+    assert stream.last_t is not None
+    assert stream.last_t >= end_of_first + MIN_RECONNECT_GAP  # time never goes back
+    assert stream.stats.gaps >= 1
