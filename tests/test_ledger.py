@@ -59,6 +59,19 @@ def test_backward_time_accumulates_between_close_backward_steps() -> None:
     assert ledger.today.backward_seconds == pytest.approx(8.0)
 
 
+def test_backward_time_follows_the_wearable_clock_when_frames_come_in_bursts() -> None:
+    # A proxy that buffers delivers 0.8 s steps 0.1 s apart (arrival times); the wearable's own
+    # sample times keep the walk's real length.
+    ledger = Ledger.new(date(2026, 3, 1))
+    steps = [(at(1, 10, 0, 0.1 * i), B) for i in range(11)]
+    ledger.add_steps(steps, sample_times=[100.0 + 0.8 * i for i in range(11)])
+    assert ledger.today.backward_seconds == pytest.approx(8.0)
+    # A restarted wearable clock (time going back) and a pause add nothing.
+    ledger.add_steps([(at(1, 10, 0, 1.2), B)], sample_times=[3.0])
+    ledger.add_steps([(at(1, 10, 0, 1.3), B)], sample_times=[9.0])
+    assert ledger.today.backward_seconds == pytest.approx(8.0)
+
+
 def test_streak_counts_consecutive_days_with_goal_met() -> None:
     ledger = Ledger.new(date(2026, 3, 1))
     for day, backward in ((1, 120), (2, 100), (3, 50), (4, 100), (5, 130)):

@@ -82,6 +82,7 @@ class Ledger:
     history: list[DayTotals] = field(default_factory=list)
     last_step: datetime | None = None
     _last_backward: datetime | None = None
+    _last_backward_t: float | None = None  # the same step on the wearable's sample clock
 
     @classmethod
     def new(cls, day: date) -> Self:
@@ -102,11 +103,15 @@ class Ledger:
         self,
         steps: Iterable[tuple[datetime, Direction]],
         declared: Sequence[bool] | None = None,
+        sample_times: Sequence[float] | None = None,
     ) -> int:
         """Count steps given as (local time, direction); returns how many were counted.
 
         `declared`, per step, marks steps the user declared backward: they count as backward
         whatever direction the engine gave them, and in declared_backward (see DayTotals).
+        `sample_times`, per step, are the steps' times on the wearable's clock (s): time spent
+        walking backwards is measured on it, since local times are stamped on arrival and frames
+        may arrive in bursts (a proxy that buffers, a replay).
         """
         counted = 0
         for i, (when, measured) in enumerate(steps):
@@ -121,19 +126,24 @@ class Ledger:
                 self.today.declared_backward += 1
                 self.lifetime.declared_backward += 1
             if direction is Direction.BACKWARD:
-                self._add_backward_time(when)
+                self._add_backward_time(when, None if sample_times is None else sample_times[i])
             if self.last_step is None or when > self.last_step:
                 self.last_step = when
             counted += 1
         return counted
 
-    def _add_backward_time(self, when: datetime) -> None:
-        if self._last_backward is not None:
+    def _add_backward_time(self, when: datetime, t: float | None) -> None:
+        if t is not None and self._last_backward_t is not None:
+            interval = t - self._last_backward_t
+        elif self._last_backward is not None:
             interval = (when - self._last_backward).total_seconds()
-            if 0 < interval <= MAX_BACKWARD_STEP_INTERVAL:
-                self.today.backward_seconds += interval
-                self.lifetime.backward_seconds += interval
-        self._last_backward = when
+        else:
+            interval = 0.0
+        # A longer interval is a pause; a negative one a restarted wearable clock.
+        if 0 < interval <= MAX_BACKWARD_STEP_INTERVAL:
+            self.today.backward_seconds += interval
+            self.lifetime.backward_seconds += interval
+        self._last_backward, self._last_backward_t = when, t
 
     def streak(self, goal: int) -> int:
         """Days in a row, ending today (or yesterday if today is not done yet), with goal met."""

@@ -111,7 +111,9 @@ class SampleStream:
                 (now - timedelta(seconds=max(0.0, last_t - step.t)), step.direction)
                 for step in update.steps
             ]
-            self.stats.steps += ledger.add_steps(steps, declared=declared)
+            self.stats.steps += ledger.add_steps(
+                steps, declared=declared, sample_times=[step.t for step in update.steps]
+            )
         steps_left: Sequence[StepEvent] = update.steps
         if update.bouts:
             # Steps up to the last bout that ended belong to the bouts that ended: only a walk
