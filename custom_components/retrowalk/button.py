@@ -11,19 +11,16 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DEFAULT_SNOOZE_MINUTES
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity
+from .entity import RetrowalkEntity, RetrowalkEntityDescription
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class RetrowalkButtonDescription(ButtonEntityDescription):
+class RetrowalkButtonDescription(ButtonEntityDescription, RetrowalkEntityDescription):
     """A button and what it does."""
 
     press_fn: Callable[[RetrowalkCoordinator], object]
-    needs_connection: bool = False
-    # Unavailable where it cannot work (the walk test away from the foot and shank).
-    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
 
 
 BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
@@ -68,19 +65,6 @@ class RetrowalkButton(RetrowalkEntity, ButtonEntity):
     """A one-shot action."""
 
     entity_description: RetrowalkButtonDescription
-
-    def __init__(
-        self, coordinator: RetrowalkCoordinator, description: RetrowalkButtonDescription
-    ) -> None:
-        """Create the button."""
-        super().__init__(coordinator, description)
-        self._needs_connection = description.needs_connection
-
-    @property
-    @override
-    def available(self) -> bool:
-        can = self.entity_description.available_fn
-        return super().available and (can is None or can(self.coordinator))
 
     @override
     async def async_press(self) -> None:

@@ -1,5 +1,8 @@
 """Base entity: one device per wearable."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
@@ -9,12 +12,20 @@ from .const import DOMAIN
 from .coordinator import RetrowalkCoordinator
 
 
+@dataclass(frozen=True, kw_only=True)
+class RetrowalkEntityDescription(EntityDescription):
+    """When a Retrowalk entity is available, whatever its platform."""
+
+    # Entities that describe the live stream are unknown while the wearable is away; counts are not.
+    needs_connection: bool = False
+    # Unavailable where the wearable cannot measure or do it (a wrong placement, no gyro), not 0.
+    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
+
+
 class RetrowalkEntity(CoordinatorEntity[RetrowalkCoordinator]):
-    """Common device info and unique ids."""
+    """Common device info, unique ids and availability."""
 
     _attr_has_entity_name = True
-    # Entities that describe the live stream are unknown while the wearable is away; counts are not.
-    _needs_connection = False
 
     def __init__(self, coordinator: RetrowalkCoordinator, description: EntityDescription) -> None:
         """Bind to the coordinator and describe the entity."""
@@ -34,6 +45,11 @@ class RetrowalkEntity(CoordinatorEntity[RetrowalkCoordinator]):
     @property
     def available(self) -> bool:
         """Live values need a connection; counted steps stay valid without one."""
-        return super().available and (
-            not self._needs_connection or self.coordinator.connection.connected
-        )
+        ok = super().available
+        description = self.entity_description
+        if ok and isinstance(description, RetrowalkEntityDescription):
+            if description.needs_connection:
+                ok = self.coordinator.connection.connected
+            if ok and description.available_fn is not None:
+                ok = description.available_fn(self.coordinator)
+        return ok

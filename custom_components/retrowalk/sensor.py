@@ -25,7 +25,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity
+from .entity import RetrowalkEntity, RetrowalkEntityDescription
 from .gait import Bout, Direction
 from .walktest import Outcome, WalkTestResult
 
@@ -105,14 +105,11 @@ def _equivalent(c: RetrowalkCoordinator) -> int:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RetrowalkSensorDescription(SensorEntityDescription):
+class RetrowalkSensorDescription(SensorEntityDescription, RetrowalkEntityDescription):
     """A sensor and how to read it from the coordinator."""
 
     value_fn: Callable[[RetrowalkCoordinator], Value]
     daily: bool = False  # resets at local midnight: last_reset tells the statistics
-    needs_connection: bool = False
-    # Unavailable where the sensor cannot measure it (a wrong placement or no gyro), not zero.
-    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
     attributes_fn: Callable[[RetrowalkCoordinator], dict[str, Any]] | None = None
 
 
@@ -379,19 +376,6 @@ class RetrowalkSensor(RetrowalkEntity, SensorEntity):
     """A value derived from the coordinator."""
 
     entity_description: RetrowalkSensorDescription
-
-    def __init__(
-        self, coordinator: RetrowalkCoordinator, description: RetrowalkSensorDescription
-    ) -> None:
-        """Create the sensor."""
-        super().__init__(coordinator, description)
-        self._needs_connection = description.needs_connection
-
-    @property
-    @override
-    def available(self) -> bool:
-        can = self.entity_description.available_fn
-        return super().available and (can is None or can(self.coordinator))
 
     @property
     @override
