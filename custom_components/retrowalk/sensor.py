@@ -27,6 +27,7 @@ from homeassistant.util import dt as dt_util
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .entity import RetrowalkEntity, RetrowalkEntityDescription
 from .gait import Bout, Direction
+from .session import SessionResult
 from .walktest import Outcome, WalkTestResult
 
 PARALLEL_UPDATES = 0
@@ -71,6 +72,16 @@ def _test_value(
     def value(c: RetrowalkCoordinator) -> Value:
         test = _last_test(c)
         return None if test is None else read(test)
+
+    return value
+
+
+def _session_value(
+    read: Callable[[SessionResult], float | int | None],
+) -> Callable[[RetrowalkCoordinator], Value]:
+    def value(c: RetrowalkCoordinator) -> Value:
+        session = c.backward.last_session
+        return None if session is None else read(session)
 
     return value
 
@@ -292,9 +303,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         translation_key="backward_session_steps",
         native_unit_of_measurement=STEPS,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: (
-            None if c.backward.last_session is None else c.backward.last_session.steps
-        ),
+        value_fn=_session_value(lambda r: r.steps),
         attributes_fn=_session_attributes,
     ),
     RetrowalkSensorDescription(
@@ -304,9 +313,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda c: (
-            None if c.backward.last_session is None else c.backward.last_session.minutes
-        ),
+        value_fn=_session_value(lambda r: r.minutes),
     ),
     RetrowalkSensorDescription(
         key="backward_session_speed",
@@ -316,9 +323,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         available_fn=lambda c: c.measures_strides,
-        value_fn=lambda c: (
-            None if c.backward.last_session is None else c.backward.last_session.speed_m_s
-        ),
+        value_fn=_session_value(lambda r: r.speed_m_s),
     ),
     RetrowalkSensorDescription(
         key="last_walk",
