@@ -3,8 +3,10 @@
     python -m tools.fuzz TARGET [libFuzzer args]        one target, e.g. -runs=200000 -max_len=512
     python -m tools.fuzz all [TARGET ...] [libFuzzer args]   each target (default: all) in turn
 
+One target per protocol in the devices registry (PROTOCOLS), named by its key, plus "recording".
 Each target runs in its own process (atheris.Setup/Fuzz run once per process) that starts from a
-temporary corpus seeded with valid frames, so mutations begin from real structure. One summary
+temporary corpus seeded with valid frames (the protocol's example_frames, fed to its
+example_decoder), so mutations begin from real structure. One summary
 line per target: executions, wall time, "no crash" or the crash with its traceback and the input
 libFuzzer saved (under artifacts/fuzz/ unless -artifact_prefix= says otherwise). Extra positional
 paths after a single TARGET go to libFuzzer instead of the seeded corpus (a corpus directory to
@@ -23,12 +25,11 @@ because the timelines use receive time to tell device clock jumps from gaps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 import inspect
 import os
 from pathlib import Path
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -39,28 +40,12 @@ import numpy as np
 
 from custom_components.retrowalk.devices import (
     ACC_LIMIT,
-    DEG,
     GYRO_LIMIT,
-    STANDARD_GRAVITY,
+    PROTOCOLS,
     DecodeError,
-    Movesense,
-    PolarH10,
-    PolarVeritySense,
-    RetrowalkImu,
     SampleBatch,
     Thingy52,
     WearableProtocol,
-    WitMotion,
-    polar,
-    witmotion,
-)
-from custom_components.retrowalk.devices.movesense import (
-    FIRST_PART_BYTES,
-    STREAM_REFERENCE,
-)
-from custom_components.retrowalk.devices.retrowalk_imu_spec import (
-    Frame,
-    encode_frame,
 )
 from custom_components.retrowalk.gait.recording import (
     RecordingError,
@@ -101,7 +86,6 @@ def instrument_loaded(prefixes: tuple[str, ...] = INSTRUMENTED) -> int:
     return len(done)
 
 
-TS0 = 700_000_000 * 10**9
 SEED_GAP = 5  # 50 ms between notifications, as tests/devices/test_fuzz.py feeds them
 DEFAULT_RUNS = 20_000
 ARTIFACTS = ROOT / "artifacts" / "fuzz"
@@ -118,130 +102,7 @@ def require(condition: bool, what: str) -> None:
         raise ContractError(what)
 
 
-# --- Decoders: set-up state and valid seed frames (shared with tests/devices/test_fuzz.py) -------
-
-
-def wave(n: int, offset: int) -> np.ndarray:
-    k = np.arange(n) + offset
-    return np.column_stack([(40 * np.sin(k / 5)).astype(int), k % 7 - 3, 1000 + k % 11])
-
-
-def pack_delta(samples: np.ndarray, width: int = 8) -> bytes:
-    """Reference sample + one delta block, LSB-first (wire format in devices/polar.py)."""
-    ref = struct.pack("<3h", *samples[0])
-    deltas = np.diff(samples, axis=0).ravel()
-    bits = 0
-    for k, d in enumerate(deltas):
-        bits |= (int(d) & ((1 << width) - 1)) << (k * width)
-    nbytes = (len(deltas) * width + 7) // 8
-    return ref + bytes([width, len(samples) - 1]) + bits.to_bytes(nbytes, "little")
-
-
-def h10() -> WearableProtocol:
-    device = PolarH10()
-    # What start() stores once the device answers the START request.
-    device.assume_started(polar.ACC, rate=50.0, factor=1.0)
-    return device
-
-
-def h10_frames() -> list[bytes]:
-    frames = []
-    for i in range(6):
-        ts = TS0 + (10 * i + 9) * 20_000_000
-        payload = b"".join(struct.pack("<3h", *s) for s in wave(10, 10 * i))
-        frames.append(bytes([polar.ACC]) + ts.to_bytes(8, "little") + b"\x01" + payload)
-    return frames
-
-
-def verity() -> WearableProtocol:
-    device = PolarVeritySense()
-    device.assume_started(polar.ACC, rate=52.0, factor=0.244)
-    device.assume_started(polar.GYRO, rate=52.0, factor=0.061)
-    return device
-
-
-def verity_frames() -> list[bytes]:
-    period_ns = round(1e9 / 52)
-    return [
-        bytes([measurement])
-        + (TS0 + (12 * i + 11) * period_ns).to_bytes(8, "little")
-        + bytes([0x81 if measurement == polar.ACC else 0x80])
-        + pack_delta(wave(12, 12 * i))
-        for i in range(4)
-        for measurement in (polar.ACC, polar.GYRO)
-    ]
-
-
-def movesense_frames() -> list[bytes]:
-    frames = []
-    for i in range(4):
-        floats = [0.1 * k for k in range(24)] + [1.0 * k for k in range(24)]
-        body = struct.pack("<I48f", round(i * 8000 / 104), *floats)
-        # Split where the firmware splits (devices/movesense.py: FIRST_PART_BYTES).
-        frames += [
-            bytes([2, STREAM_REFERENCE]) + body[:FIRST_PART_BYTES],
-            bytes([3, STREAM_REFERENCE]) + body[FIRST_PART_BYTES:],
-        ]
-    return frames
-
-
-def thingy52_frames() -> list[bytes]:
-    return [struct.pack("<9h", 10 * k, -5 * k, 1024, k, 2 * k, -k, 0, 0, 0) for k in range(8)]
-
-
-def retrowalk_imu_frames() -> list[bytes]:
-    n = 5
-    return [
-        encode_frame(
-            Frame(
-                seq=(0xFFFD + i) & 0xFFFF,  # wraps, and so does the µs clock
-                t0_us=(2**32 - 100_000 + round(i * n * 1e6 / 104)) % 2**32,
-                rate_hz=104,
-                acc_range_g=16,
-                gyro_range_dps=2000,
-                acc=np.tile([0.5 * i, 0.0, 9.8], (n, 1)),
-                gyro=np.tile([0.1 * i, -0.2, 0.0], (n, 1)),
-            )
-        )
-        for i in range(6)
-    ]
-
-
-def witmotion_encode(
-    acc: np.ndarray, gyro: np.ndarray, angle_deg: np.ndarray | None = None
-) -> list[bytes]:
-    """The notifications a WitMotion sensor sends for samples in m/s² and rad/s.
-
-    One 20-byte `55 61` packet per sample (devices/witmotion.py); values are rounded to the
-    packet's resolution and saturate at its full scale, as the sensor's would. Angles default to
-    zero: the decoder does not use them. Send them at the protocol's `rate`, one per period.
-    """
-    n = len(acc)
-    angle = np.zeros((n, 3)) if angle_deg is None else angle_deg
-    full = witmotion.INT16_SCALE
-    scaled = np.column_stack(
-        [
-            np.asarray(acc) / (witmotion.ACC_FULL_SCALE_G * STANDARD_GRAVITY),
-            np.asarray(gyro) / (witmotion.GYRO_FULL_SCALE_DPS * DEG),
-            angle / witmotion.ANGLE_FULL_SCALE_DEG,
-        ]
-    )
-    raw = np.clip(np.rint(scaled * full), -full, full - 1).astype("<i2")
-    head = bytes([witmotion.HEADER, witmotion.DATA])
-    return [head + row.tobytes() for row in raw]
-
-
-def witmotion_frames() -> list[bytes]:
-    k = np.arange(6)[:, None]
-    acc = np.column_stack([np.sin(k / 3), 0.1 * k, 9.8 + 0 * k]).astype(float)
-    gyro = np.column_stack([0.5 * np.cos(k / 3), -0.01 * k, 0 * k]).astype(float)
-    packets = witmotion_encode(acc, gyro)
-    # A register reply between samples, as after a read command, and one sample split across
-    # two notifications and two in one, which the sensor's byte-stream bridge may do.
-    reply = bytes([witmotion.HEADER, witmotion.REPLY, 0x64, 0]) + (395).to_bytes(2, "little")
-    # (Six samples 50 ms apart stay within the receive timeline's re-sync window at 100 Hz.)
-    split = packets[2] + packets[3][:7]
-    return [*packets[:2], reply + bytes(14), split, packets[3][7:], packets[4] + packets[5]]
+# --- Decoders: each protocol's example_frames are its seeds, its example_decoder the state ----
 
 
 def records(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -253,7 +114,7 @@ def records(data: bytes) -> Iterator[tuple[int, bytes]]:
         i += 2 + length
 
 
-def encode_records(frames: list[bytes], gap: int = SEED_GAP) -> bytes:
+def encode_records(frames: Sequence[bytes], gap: int = SEED_GAP) -> bytes:
     return b"".join(bytes([len(f), gap]) + f for f in frames)
 
 
@@ -359,27 +220,36 @@ class BrokenThingy(Thingy52):
 type Target = tuple[Callable[[], Callable[[bytes], None]], Callable[[], list[bytes]]]
 
 
-def decoder_seeds(frames: Callable[[], list[bytes]]) -> Callable[[], list[bytes]]:
+def decoder_seeds(frames: Sequence[bytes]) -> Callable[[], list[bytes]]:
     # The whole valid stream, and each frame alone.
-    return lambda: [encode_records(frames()), *(encode_records([f]) for f in frames())]
+    return lambda: [encode_records(frames), *(encode_records([f]) for f in frames)]
 
 
+def protocol_target(protocol: type[WearableProtocol]) -> Target:
+    """A protocol's target: its example decoder fed mutations of its example frames."""
+    return (
+        lambda: decoder_target(protocol.example_decoder),
+        decoder_seeds(protocol.example_frames),
+    )
+
+
+# One target per registered protocol, named by its key, so a new protocol is fuzzed unasked.
 TARGETS: dict[str, Target] = {
-    "h10": (lambda: decoder_target(h10), decoder_seeds(h10_frames)),
-    "verity": (lambda: decoder_target(verity), decoder_seeds(verity_frames)),
-    "movesense": (lambda: decoder_target(Movesense), decoder_seeds(movesense_frames)),
-    "thingy52": (lambda: decoder_target(Thingy52), decoder_seeds(thingy52_frames)),
-    "retrowalk_imu": (lambda: decoder_target(RetrowalkImu), decoder_seeds(retrowalk_imu_frames)),
-    "witmotion": (lambda: decoder_target(WitMotion), decoder_seeds(witmotion_frames)),
+    **{protocol.key: protocol_target(protocol) for protocol in PROTOCOLS},
     "recording": (recording_target, recording_seeds),
 }
+
+
 # Not part of `all`: each must crash (tests/tools/test_fuzz_atheris.py).
-SELFTESTS: dict[str, Target] = {
-    f"selftest_{mode}": (
-        lambda mode=mode: decoder_target(lambda: BrokenThingy(mode)),
-        decoder_seeds(thingy52_frames),
+def selftest_target(mode: str) -> Target:
+    return (
+        lambda: decoder_target(lambda: BrokenThingy(mode)),
+        decoder_seeds(Thingy52.example_frames),
     )
-    for mode in ("raise", "range")
+
+
+SELFTESTS: dict[str, Target] = {
+    f"selftest_{mode}": selftest_target(mode) for mode in ("raise", "range")
 }
 KNOWN: dict[str, Target] = {**TARGETS, **SELFTESTS}
 

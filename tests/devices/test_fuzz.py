@@ -2,18 +2,14 @@
 reordering): only DecodeError may escape, and nothing physically impossible comes out.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 import os
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from custom_components.retrowalk.devices import PROTOCOLS
 from custom_components.retrowalk.devices.base import DecodeError, SampleBatch, WearableProtocol
-from custom_components.retrowalk.devices.movesense import Movesense
-from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
-from custom_components.retrowalk.devices.thingy52 import Thingy52
-from custom_components.retrowalk.devices.witmotion import WitMotion
-from tools import fuzz  # the atheris fuzzers' set-up, seed frames and contract check, shared
+from tools import fuzz  # the atheris fuzzers' contract check, shared
 
 FUZZ = settings(
     max_examples=int(os.environ.get("RETROWALK_FUZZ_EXAMPLES", "200")),
@@ -22,23 +18,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-Stream = tuple[WearableProtocol, list[bytes]]
-
-
-def stream(
-    make: Callable[[], WearableProtocol], frames: Callable[[], list[bytes]]
-) -> Callable[[], Stream]:
-    return lambda: (make(), frames())
-
-
-STREAMS: dict[str, Callable[[], Stream]] = {
-    "h10": stream(fuzz.h10, fuzz.h10_frames),
-    "verity": stream(fuzz.verity, fuzz.verity_frames),
-    "movesense": stream(Movesense, fuzz.movesense_frames),
-    "thingy52": stream(Thingy52, fuzz.thingy52_frames),
-    "retrowalk_imu": stream(RetrowalkImu, fuzz.retrowalk_imu_frames),
-    "witmotion": stream(WitMotion, fuzz.witmotion_frames),
-}
+# Every registered protocol, with its example decoder and frames (a new one is fuzzed unasked).
+BY_KEY: dict[str, type[WearableProtocol]] = {p.key: p for p in PROTOCOLS}
 
 
 @dataclass
@@ -66,14 +47,13 @@ class Checker:
 
 
 def run(name: str, packets: list[bytes]) -> None:
-    device, _ = STREAMS[name]()
-    checker = Checker(device)
+    checker = Checker(BY_KEY[name].example_decoder())
     for packet in packets:
         checker.feed(packet)
     assert all(checker.reasons)
 
 
-names = st.sampled_from(sorted(STREAMS))
+names = st.sampled_from(sorted(BY_KEY))
 
 
 @FUZZ
@@ -85,8 +65,7 @@ def test_random_bytes(name: str, blobs: list[bytes]) -> None:
 @st.composite
 def mutated_streams(draw: st.DrawFn) -> tuple[str, list[bytes]]:
     name = draw(names)
-    _, frames = STREAMS[name]()
-    packets = list(frames)
+    packets = list(BY_KEY[name].example_frames)
     for _ in range(draw(st.integers(0, 6))):
         op = draw(st.sampled_from(["truncate", "flip", "duplicate", "swap", "drop", "extend"]))
         i = draw(st.integers(0, len(packets) - 1))
@@ -118,11 +97,11 @@ def test_mutated_valid_streams(case: tuple[str, list[bytes]]) -> None:
 
 
 def test_unmutated_streams_decode_without_errors_or_loss() -> None:
-    for name, make in STREAMS.items():
-        device, frames = make()
+    for name, protocol in BY_KEY.items():
+        device = protocol.example_decoder()
         checker = Checker(device)
         batches: list[SampleBatch] = []
-        for packet in frames:
+        for packet in protocol.example_frames:
             checker.received += 0.05
             batch = device.decode(packet, received=checker.received)
             if batch is not None:

@@ -32,7 +32,7 @@ from custom_components.retrowalk.devices.polar import (
     parse_settings,
     sample_offsets_ns,
 )
-from tools.fuzz import pack_delta, wave
+from tools.wire import pack_delta
 
 from .fakes import FakeLink
 
@@ -44,6 +44,12 @@ GYRO_FACTOR = 2000 / 32768  # deg/s per count at ±2000 dps
 VERITY_ACC_SETTINGS = bytes.fromhex("000134000101100002010800040103")
 VERITY_GYRO_SETTINGS = bytes.fromhex("00013400010110000201d007040103")
 TS0 = 700_000_000 * 10**9  # ns since 2000-01-01, ~2022
+
+
+def wave(n: int, offset: int) -> np.ndarray:
+    """n int samples (x swings ±40, y small, z about 1000), continuing at `offset`."""
+    k = np.arange(n) + offset
+    return np.column_stack([(40 * np.sin(k / 5)).astype(int), k % 7 - 3, 1000 + k % 11])
 
 
 def factor_block(factor: float) -> bytes:

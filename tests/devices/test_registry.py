@@ -67,6 +67,15 @@ def test_protocol_by_key_and_class_attributes() -> None:
     assert not PolarH10.has_gyro
 
 
+def test_every_protocol_has_example_frames_and_decoder() -> None:
+    # The fuzzers and contract tests take them from the protocol (tools/fuzz.py, test_fuzz.py);
+    # a registered protocol without example_frames fails here by name.
+    for protocol in PROTOCOLS:
+        assert isinstance(protocol.__dict__.get("example_frames"), tuple), protocol.key
+        assert all(isinstance(f, bytes) and f for f in protocol.example_frames), protocol.key
+        assert type(protocol.example_decoder()) is protocol
+
+
 def test_manifest_matchers_are_valid_for_hassfest() -> None:
     allowed = {"connectable", "service_uuid", "local_name", "manufacturer_id"}
     for matcher in manifest_matchers():

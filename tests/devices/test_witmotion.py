@@ -30,7 +30,7 @@ from custom_components.retrowalk.devices.witmotion import (
     rate_command,
     read_command,
 )
-from tools import fuzz
+from tools import wire
 
 from .fakes import FakeLink
 
@@ -216,7 +216,7 @@ def test_encoder_round_trips_through_the_decoder() -> None:
     device = WitMotion(rate=100)
     batches = [
         device.decode(frame, received=0.01 * k)
-        for k, frame in enumerate(fuzz.witmotion_encode(acc, gyro))
+        for k, frame in enumerate(wire.witmotion_encode(acc, gyro))
     ]
     got_acc = np.concatenate([b.acc for b in batches if b is not None])
     got_gyro = np.concatenate([b.gyro for b in batches if b is not None and b.gyro is not None])
@@ -224,7 +224,7 @@ def test_encoder_round_trips_through_the_decoder() -> None:
     np.testing.assert_allclose(got_gyro, gyro, atol=2000 * DEG / 32768)
     assert sum(b.lost for b in batches if b is not None) == 0
     # Beyond full scale the sensor saturates, and so does its encoder.
-    (frame,) = fuzz.witmotion_encode(np.array([[20 * STANDARD_GRAVITY, 0, 0]]), np.zeros((1, 3)))
+    (frame,) = wire.witmotion_encode(np.array([[20 * STANDARD_GRAVITY, 0, 0]]), np.zeros((1, 3)))
     assert DataPacket.parse(frame).acc_g[0] == pytest.approx(16 * 32767 / 32768)
 
 

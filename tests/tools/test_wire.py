@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.devices import PROTOCOLS
+from custom_components.retrowalk.devices import PROTOCOLS, Movesense
 from custom_components.retrowalk.devices.base import DEG, STANDARD_GRAVITY, DecodeError
 from custom_components.retrowalk.devices.movesense import FIRST_PART_BYTES
-from tools.wire import ENCODERS, Encoder, missing
+from tools.wire import ENCODERS, Encoder, encodes, missing
 
 SECONDS = 6.0
 
@@ -24,10 +24,19 @@ def walk_like(rate: float) -> tuple[np.ndarray, np.ndarray]:
 
 def test_every_protocol_has_an_encoder() -> None:
     assert missing() == []
-    assert set(ENCODERS) == {p.key for p in PROTOCOLS}
+    assert list(ENCODERS) == [p.key for p in PROTOCOLS]
+    for protocol in PROTOCOLS:
+        assert ENCODERS[protocol.key].protocol is protocol
+        assert ENCODERS[protocol.key].rate == protocol.nominal_rate
 
 
-@pytest.mark.parametrize("key", list(ENCODERS))
+def test_a_second_encoder_for_a_protocol_is_refused() -> None:
+    with pytest.raises(ValueError, match="a second encoder for movesense"):
+        encodes(Movesense, acc_range_g=8.0, gyro_range_dps=None, source="")(lambda *_: [])
+
+
+# Per registered protocol, not per encoder: a protocol without an encoder fails here by name.
+@pytest.mark.parametrize("key", [p.key for p in PROTOCOLS])
 def test_round_trip(key: str) -> None:
     encoder: Encoder = ENCODERS[key]
     acc, gyro = walk_like(encoder.rate)

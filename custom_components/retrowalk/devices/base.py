@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 import time
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
 import numpy as np
 
@@ -105,6 +105,15 @@ async def read_battery(link: GattLink) -> int | None:
     return int(data[0])
 
 
+async def write_best_effort(link: GattLink, char: str, data: bytes) -> bool:
+    """Write with response, for stopping a stream; False when the link is already gone."""
+    try:
+        await link.write(char, data, response=True)
+    except Exception:  # a stop is best effort: the device stops anyway when the link drops
+        return False
+    return True
+
+
 def matches_name(name: str | None, prefixes: Sequence[str]) -> bool:
     """Whether an advertised local name starts with one of `prefixes`."""
     return name is not None and any(name.startswith(p) for p in prefixes)
@@ -114,6 +123,11 @@ def has_service(service_uuids: Sequence[str], wanted: Sequence[str]) -> bool:
     """Whether any of the `wanted` (lowercase 128-bit) UUIDs is advertised."""
     present = {u.lower() for u in service_uuids}
     return any(w in present for w in wanted)
+
+
+# What a protocol calls with each DecodeError, and with each batch it decodes.
+type ErrorHook = Callable[[DecodeError], None]
+type BatchSink = Callable[[SampleBatch], None]
 
 
 class WearableProtocol(ABC):
@@ -139,10 +153,20 @@ class WearableProtocol(ABC):
     name_prefixes: ClassVar[tuple[str, ...]] = ()
     # What a buyer should know beyond the attributes above (README table, tools/wearables_table).
     notes: ClassVar[str] = ""
+    # Valid notifications as the device sends them, in order, for a decoder from
+    # example_decoder(): the fuzzers' seeds (tools/fuzz.py) and the clean stream the contract
+    # tests mutate (tests/devices/test_fuzz.py). A few frames, kept as bytes so that they read as
+    # what a capture of the device shows; required of every protocol (tests/devices).
+    example_frames: ClassVar[tuple[bytes, ...]]
 
-    def __init__(self, *, on_error: Callable[[DecodeError], None] | None = None) -> None:
+    def __init__(self, *, on_error: ErrorHook | None = None) -> None:
         self.error_counts: Counter[str] = Counter()
         self._on_error = on_error
+
+    @classmethod
+    def example_decoder(cls) -> Self:
+        """A decoder in the state start() leaves it in, without a device, for example_frames."""
+        return cls()
 
     @classmethod
     def matches(
@@ -165,18 +189,20 @@ class WearableProtocol(ABC):
         ]
 
     @abstractmethod
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         """Run the setup sequence and subscribe; raises SetupError when the device refuses."""
 
     async def battery_level(self, link: GattLink) -> int | None:
         """Battery percent once streaming; the standard Battery Service unless overridden."""
         return await read_battery(link)
 
-    @abstractmethod
-    async def stop(self, link: GattLink) -> None:
-        """Best-effort stop of the stream (the link may already be gone)."""
+    async def stop(self, link: GattLink) -> None:  # noqa: B027 (a default, not abstract)
+        """Best-effort stop of the stream (the link may already be gone).
 
-    @abstractmethod
+        By default nothing is sent: the device stops streaming when its notifications are
+        disabled or the link drops, both of which the coordinator does.
+        """
+
     def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
         """Decode one data notification; None while nothing is complete yet.
 
@@ -186,6 +212,11 @@ class WearableProtocol(ABC):
         `received` is the monotonic receive time in seconds (defaults to now); only devices
         without timestamps use it for sample times, others use it to tell clock jumps from gaps.
         """
+        return self._decode(data, now_if_none(received))
+
+    @abstractmethod
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
+        """decode() with the receive time settled."""
 
     def _report(self, error: DecodeError) -> None:
         self.error_counts[error.reason] += 1
@@ -195,7 +226,7 @@ class WearableProtocol(ABC):
     def _deliver(
         self,
         data: bytes,
-        on_batch: Callable[[SampleBatch], None],
+        on_batch: BatchSink,
         received: float | None = None,
     ) -> None:
         try:

@@ -28,7 +28,6 @@ branch (reference 100, int32 samples) and FETCH_LOG / offline logbook data (Retr
 IMU6 only).
 """
 
-from collections.abc import Callable
 import struct
 from typing import override
 
@@ -38,14 +37,16 @@ from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .base import (
     DEG,
+    BatchSink,
     DecodeError,
+    ErrorHook,
     GattLink,
     SampleBatch,
     SetupError,
     WearableProtocol,
     check_physical,
-    now_if_none,
     uuid16,
+    write_best_effort,
 )
 from .replies import Replies
 from .timeline import Timeline, Unwrapper, uniform
@@ -123,7 +124,6 @@ class Movesense(WearableProtocol):
         Placement.CHEST,
         Placement.WRIST,
     )
-    requires_bonding = False
     # The firmware sends DATA packets of up to 152 bytes whatever the MTU (module docstring).
     min_mtu = _ATT_HEADER + _PACKET_HEADER + FIRST_PART_BYTES
     has_gyro = True
@@ -131,11 +131,37 @@ class Movesense(WearableProtocol):
     advertised_services = (GSP_SERVICE,)
     name_prefixes = (NAME_PREFIX,)
     notes = "runs Movesense's gatt_sensordata_app firmware (GATT SensorData Protocol)"
+    # Two IMU6 notifications of 8 samples at 104 Hz, each split after 150 bytes into DATA and
+    # DATA_PART2 as the firmware splits it (timestamp ms, 24 acc floats, 24 gyro floats).
+    example_frames = (
+        bytes.fromhex(
+            "02 52 00000000 00000000cdcccc3d cdcc4c3e9a99993e cdcccc3e0000003f 9a99193f3333333f "
+            "cdcc4c3f6666663f 0000803fcdcc8c3f 9a99993f6666a63f 3333b33f0000c03f "
+            "cdcccc3f9a99d93f 6666e63f3333f33f 0000004066660640 cdcc0c4033331340 "
+            "000000000000803f 0000004000004040 000080400000a040 0000c0400000e040 "
+            "0000004100001041 0000204100003041 0000"
+        ),
+        bytes.fromhex(
+            "03 52 4041000050410000 6041000070410000 8041000088410000 9041000098410000 "
+            "a0410000a8410000 b0410000b841"
+        ),
+        bytes.fromhex(
+            "02 52 4d000000 00000000cdcccc3d cdcc4c3e9a99993e cdcccc3e0000003f 9a99193f3333333f "
+            "cdcc4c3f6666663f 0000803fcdcc8c3f 9a99993f6666a63f 3333b33f0000c03f "
+            "cdcccc3f9a99d93f 6666e63f3333f33f 0000004066660640 cdcc0c4033331340 "
+            "000000000000803f 0000004000004040 000080400000a040 0000c0400000e040 "
+            "0000004100001041 0000204100003041 0000"
+        ),
+        bytes.fromhex(
+            "03 52 4041000050410000 6041000070410000 8041000088410000 9041000098410000 "
+            "a0410000a8410000 b0410000b841"
+        ),
+    )
 
     def __init__(
         self,
         *,
-        on_error: Callable[[DecodeError], None] | None = None,
+        on_error: ErrorHook | None = None,
         rate: int = 104,
     ) -> None:
         """Stream IMU6 at `rate` Hz (one of RATES)."""
@@ -148,7 +174,7 @@ class Movesense(WearableProtocol):
         self._pending: bytes | None = None
 
     @override
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         if link.mtu < self.min_mtu:
             raise SetupError(
                 "mtu",
@@ -202,14 +228,11 @@ class Movesense(WearableProtocol):
 
     @override
     async def stop(self, link: GattLink) -> None:
-        try:
-            await link.write(GSP_COMMAND, bytes([CMD_UNSUBSCRIBE, STREAM_REFERENCE]), response=True)
-        except Exception:  # the link may already be gone; the sensor unsubscribes on disconnect
-            return
+        # Should the link be gone already, the sensor unsubscribes everything on disconnect.
+        await write_best_effort(link, GSP_COMMAND, bytes([CMD_UNSUBSCRIBE, STREAM_REFERENCE]))
 
     @override
-    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        received = now_if_none(received)
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
         if len(data) < 2 or data[0] not in (RESP_DATA, RESP_DATA_PART2):
             raise DecodeError("frame_type", f"GSP packet {data[:2].hex()}")
         if data[1] != STREAM_REFERENCE:

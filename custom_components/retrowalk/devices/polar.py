@@ -42,12 +42,12 @@ runs the 57 that apply, all passing. The 19 that do not apply, and why:
 """
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 import math
 import struct
-from typing import ClassVar, override
+from typing import ClassVar, Self, override
 
 import numpy as np
 import numpy.typing as npt
@@ -56,13 +56,15 @@ from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray,
 
 from .base import (
     DEG,
+    BatchSink,
     DecodeError,
+    ErrorHook,
     GattLink,
     SampleBatch,
     SetupError,
     WearableProtocol,
     check_physical,
-    now_if_none,
+    write_best_effort,
 )
 from .merge import ImuMerger
 from .replies import Replies
@@ -428,11 +430,13 @@ class PolarPmdProtocol(WearableProtocol):
 
     manufacturer = "Polar Electro"
     measurements: ClassVar[tuple[int, ...]]
+    # What the START reply's factor setting gives (mG, deg/s per count) to example_frames.
+    example_factors: ClassVar[Mapping[int, float]]
 
     def __init__(
         self,
         *,
-        on_error: Callable[[DecodeError], None] | None = None,
+        on_error: ErrorHook | None = None,
         rate: float | None = None,
     ) -> None:
         super().__init__(on_error=on_error)
@@ -444,10 +448,18 @@ class PolarPmdProtocol(WearableProtocol):
         self._merger = ImuMerger() if GYRO in self.measurements else None
         self._replies = Replies()
         self._link: GattLink | None = None
-        self._on_batch: Callable[[SampleBatch], None] = lambda _: None
+        self._on_batch: BatchSink = lambda _: None
         self._running = False
         self._restarts: set[asyncio.Task[None]] = set()
         self._restart_lock = asyncio.Lock()
+
+    @classmethod
+    @override
+    def example_decoder(cls) -> Self:
+        device = cls()
+        for measurement, factor in cls.example_factors.items():
+            device.assume_started(measurement, rate=cls.nominal_rate, factor=factor)
+        return device
 
     def assume_started(self, measurement: int, *, rate: float, factor: float) -> None:
         """Decode `measurement` frames as if start() had opened the stream at `rate` and `factor`.
@@ -458,7 +470,7 @@ class PolarPmdProtocol(WearableProtocol):
         self.streams[measurement] = _StreamConfig(rate=rate, factor=factor)
 
     @override
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         self._check_mtu(link)
         self._link, self._on_batch = link, on_batch
         self._replies = replies = Replies(after_setup=self._unsolicited)
@@ -571,14 +583,11 @@ class PolarPmdProtocol(WearableProtocol):
         for task in list(self._restarts):
             task.cancel()
         for measurement in self.measurements:
-            try:
-                await link.write(PMD_CP, bytes([OP_STOP, measurement]), response=True)
-            except Exception:  # the link may already be gone; stopping is best effort
-                return
+            if not await write_best_effort(link, PMD_CP, bytes([OP_STOP, measurement])):
+                return  # the link is gone: no use trying the other streams
 
     @override
-    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        received = now_if_none(received)
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
         frame = parse_data_frame(data)
         stream = self.streams.get(frame.measurement)
         if stream is None:
@@ -649,6 +658,27 @@ class PolarVeritySense(PolarPmdProtocol):
     has_gyro = True
     nominal_rate = 52.0
     measurements = (ACC, GYRO)
+    example_factors: ClassVar[Mapping[int, float]] = {ACC: 0.244, GYRO: 0.061}
+    # Delta-compressed acc (0x81) and gyro (0x80) frames of 12 samples each, interleaved as the
+    # device sends them: a reference sample, then one block of 8-bit deltas.
+    example_frames = (
+        bytes.fromhex(
+            "02 1bd2619b4ae6b609 81 0000fdffe803080b 0701010801010701 0106010105010104 "
+            "010102fa01000101 ff0101fe0101fc01 f6"
+        ),
+        bytes.fromhex(
+            "05 1bd2619b4ae6b609 80 0000fdffe803080b 0701010801010701 0106010105010104 "
+            "010102fa01000101 ff0101fe0101fc01 f6"
+        ),
+        bytes.fromhex(
+            "02 671423a94ae6b609 81 1b000200e903080b f90101f9fa01f801 01f90101f80101f9 "
+            "0101f90101fa0101 fcfa01fc01f6ff01 01"
+        ),
+        bytes.fromhex(
+            "05 671423a94ae6b609 80 1b000200e903080b f90101f9fa01f801 01f90101f80101f9 "
+            "0101f90101fa0101 fcfa01fc01f6ff01 01"
+        ),
+    )
 
 
 class PolarH10(PolarPmdProtocol):
@@ -664,3 +694,19 @@ class PolarH10(PolarPmdProtocol):
     has_gyro = False
     nominal_rate = 50.0
     measurements = (ACC,)
+    example_factors: ClassVar[Mapping[int, float]] = {ACC: 1.0}
+    # Raw frames (type 1: int16 mG) of 10 samples each.
+    example_frames = (
+        bytes.fromhex(
+            "02 009580994ae6b609 01 0000fdffe8030700 feffe9030f00ffff ea0316000000eb03 "
+            "1c000100ec032100 0200ed0325000300 ee032700fdffef03 2700fefff0032600 fffff103"
+        ),
+        bytes.fromhex(
+            "02 00576ca54ae6b609 01 24000000f2032000 0100e8031b000200 e90314000300ea03 "
+            "0d00fdffeb030500 feffec03feffffff ed03f6ff0000ee03 efff0100ef03e8ff 0200f003"
+        ),
+        bytes.fromhex(
+            "02 001958b14ae6b609 01 e2ff0300f103deff fdfff203dafffeff e803d9ffffffe903 "
+            "d9ff0000ea03daff 0100eb03ddff0200 ec03e2ff0300ed03 e7fffdffee03eeff feffef03"
+        ),
+    )

@@ -1,31 +1,20 @@
 """Decoder and setup sequence for the open Retrowalk IMU profile (see retrowalk_imu_spec)."""
 
-from collections.abc import Callable
 from typing import override
 
 from custom_components.retrowalk.gait.types import Placement
 
+from . import retrowalk_imu_spec as spec
 from .base import (
+    BatchSink,
     DecodeError,
+    ErrorHook,
     GattLink,
     SampleBatch,
     SetupError,
     WearableProtocol,
     check_physical,
-    now_if_none,
-)
-from .retrowalk_imu_spec import (
-    CONTROL_UUID,
-    DATA_UUID,
-    LOCAL_NAME_PREFIX,
-    PROTOCOL_VERSION,
-    SERVICE_UUID,
-    Result,
-    StartCommand,
-    State,
-    Status,
-    StopCommand,
-    decode_frame,
+    write_best_effort,
 )
 from .timeline import Timeline, Unwrapper, uniform
 
@@ -46,59 +35,74 @@ class RetrowalkImu(WearableProtocol):
         Placement.CHEST,
         Placement.WRIST,
     )
-    requires_bonding = False
     # Header plus one six-axis sample; builds should negotiate 247 for ~19 samples a frame.
     min_mtu = 26
     has_gyro = True
     nominal_rate = 104.0
-    advertised_services = (SERVICE_UUID,)
-    name_prefixes = (LOCAL_NAME_PREFIX,)
+    advertised_services = (spec.SERVICE_UUID,)
+    name_prefixes = (spec.LOCAL_NAME_PREFIX,)
     notes = "our open profile (docs/retrowalk_imu_profile.md) for ESP32/nRF52 builds"
+    # Four frames of 5 samples at 104 Hz, ±16 g and ±2000 dps (header, then acc and gyro int16
+    # per sample), across the wrap of the 16-bit sequence number and of the 32-bit µs clock.
+    example_frames = (
+        bytes.fromhex(
+            "01 1f feff 2d35ffff 6800 05 68000000ff075e00 44ff000068000000 ff075e0044ff0000 "
+            "68000000ff075e00 44ff000068000000 ff075e0044ff0000 68000000ff075e00 44ff0000"
+        ),
+        bytes.fromhex(
+            "01 1f ffff faf0ffff 6800 05 d1000000ff07bc00 44ff0000d1000000 ff07bc0044ff0000 "
+            "d1000000ff07bc00 44ff0000d1000000 ff07bc0044ff0000 d1000000ff07bc00 44ff0000"
+        ),
+        bytes.fromhex(
+            "01 1f 0000 c7ac0000 6800 05 39010000ff071a01 44ff000039010000 ff071a0144ff0000 "
+            "39010000ff071a01 44ff000039010000 ff071a0144ff0000 39010000ff071a01 44ff0000"
+        ),
+        bytes.fromhex(
+            "01 1f 0100 94680100 6800 05 a2010000ff077701 44ff0000a2010000 ff07770144ff0000 "
+            "a2010000ff077701 44ff0000a2010000 ff07770144ff0000 a2010000ff077701 44ff0000"
+        ),
+    )
 
     def __init__(
         self,
         *,
-        on_error: Callable[[DecodeError], None] | None = None,
-        config: StartCommand | None = None,
+        on_error: ErrorHook | None = None,
+        config: spec.StartCommand | None = None,
     ) -> None:
         """Stream with `config` (rate and ranges; default 104 Hz, ±16 g, ±2000 dps)."""
         super().__init__(on_error=on_error)
-        self.config = config or StartCommand()
-        self.status: Status | None = None
+        self.config = config or spec.StartCommand()
+        self.status: spec.Status | None = None
         self._timeline = Timeline()
         self._clock = Unwrapper(32)
         self._last_seq: int | None = None
 
     @override
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         self._check_mtu(link)
-        await link.start_notify(DATA_UUID, lambda data: self._deliver(data, on_batch))
-        await link.write(CONTROL_UUID, self.config.encode(), response=True)
+        await link.start_notify(spec.DATA_UUID, lambda data: self._deliver(data, on_batch))
+        await link.write(spec.CONTROL_UUID, self.config.encode(), response=True)
         try:
-            status = Status.parse(await link.read(CONTROL_UUID))
+            status = spec.Status.parse(await link.read(spec.CONTROL_UUID))
         except ValueError as err:
             raise SetupError("status", str(err)) from err
-        if status.version != PROTOCOL_VERSION:
+        if status.version != spec.PROTOCOL_VERSION:
             raise SetupError("version", f"profile version {status.version}")
-        if status.result is not Result.OK:
+        if status.result is not spec.Result.OK:
             raise SetupError(status.result.name.lower(), "start command refused")
         wanted = (self.config.rate_hz, self.config.acc_range_g, self.config.gyro_range_dps)
         got = (status.rate_hz, status.acc_range_g, status.gyro_range_dps)
-        if status.state is not State.STREAMING or got != wanted:
+        if status.state is not spec.State.STREAMING or got != wanted:
             raise SetupError("config_mismatch", f"device reports {status}")
         self.status = status
 
     @override
     async def stop(self, link: GattLink) -> None:
-        try:
-            await link.write(CONTROL_UUID, StopCommand().encode(), response=True)
-        except Exception:  # the link may already be gone; stopping is best effort
-            return
+        await write_best_effort(link, spec.CONTROL_UUID, spec.StopCommand().encode())
 
     @override
-    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        received = now_if_none(received)
-        frame, clipped = decode_frame(data)
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
+        frame, clipped = spec.decode_frame(data)
         n = frame.acc.shape[0]
         period = 1.0 / frame.rate_hz
         t0 = self._clock.peek(frame.t0_us)

@@ -23,7 +23,6 @@ contradicts the firmware's shift (acc 1/1024 g, gyro 1/32 deg/s per count): a re
 reads 16 g there.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 import struct
 from typing import override
@@ -34,13 +33,14 @@ from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement
 
 from .base import (
     DEG,
+    BatchSink,
     DecodeError,
+    ErrorHook,
     GattLink,
     SampleBatch,
     SetupError,
     WearableProtocol,
     check_physical,
-    now_if_none,
 )
 from .timeline import ReceiveTimeline
 
@@ -111,7 +111,6 @@ class Thingy52(WearableProtocol):
     placements = (Placement.WAIST,)
     # The firmware answers pairing requests with "pairing not supported".
     requires_bonding = False
-    min_mtu = 23
     has_gyro = True
     nominal_rate = 50.0
     advertised_services = (CONFIGURATION_SERVICE,)
@@ -120,11 +119,22 @@ class Thingy52(WearableProtocol):
         f"accelerometer limited to ±{ACC_FULL_SCALE_G:g} g (clips at a heel strike),"
         f" gyro sent up to ±{-GYRO_BLE_MIN_DPS} °/s; no device timestamps"
     )
+    # Eight samples, one a notification: acc Q6.10 g, gyro Q11.5 deg/s, compass (unused) zero.
+    example_frames = (
+        bytes.fromhex("000000000004 000000000000 000000000000"),
+        bytes.fromhex("0a00fbff0004 01000200ffff 000000000000"),
+        bytes.fromhex("1400f6ff0004 02000400feff 000000000000"),
+        bytes.fromhex("1e00f1ff0004 03000600fdff 000000000000"),
+        bytes.fromhex("2800ecff0004 04000800fcff 000000000000"),
+        bytes.fromhex("3200e7ff0004 05000a00fbff 000000000000"),
+        bytes.fromhex("3c00e2ff0004 06000c00faff 000000000000"),
+        bytes.fromhex("4600ddff0004 07000e00f9ff 000000000000"),
+    )
 
     def __init__(
         self,
         *,
-        on_error: Callable[[DecodeError], None] | None = None,
+        on_error: ErrorHook | None = None,
         rate: int = 50,
     ) -> None:
         """Configure the motion processing rate to `rate` Hz (5-200; ~100 is the practical top)."""
@@ -135,7 +145,7 @@ class Thingy52(WearableProtocol):
         self._timeline = ReceiveTimeline(1.0 / rate)
 
     @override
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         self._check_mtu(link)
         # Read-modify-write keeps the user's pedometer/compass settings.
         current = MotionConfig.parse(await link.read(MOTION_CONFIG))
@@ -144,18 +154,12 @@ class Thingy52(WearableProtocol):
         applied = MotionConfig.parse(await link.read(MOTION_CONFIG))
         if applied.motion_rate_hz != self.rate:
             raise SetupError("config_rejected", f"rate stayed {applied.motion_rate_hz} Hz")
-        # Raw sampling starts when this CCCD is enabled and stops when it is disabled.
+        # Raw sampling starts when this CCCD is enabled and stops when it is disabled (so stop()
+        # has nothing to write).
         await link.start_notify(RAW_DATA, lambda data: self._deliver(data, on_batch))
 
     @override
-    async def stop(self, link: GattLink) -> None:
-        # Nothing to write: the firmware stops raw sampling when notifications are disabled or
-        # the link drops, both of which the coordinator does.
-        return
-
-    @override
-    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        received = now_if_none(received)
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
         if len(data) != _RAW.size:
             raise DecodeError("length", f"{len(data)}-byte raw motion notification")
         raw = np.array(_RAW.unpack(data), dtype=np.float64)

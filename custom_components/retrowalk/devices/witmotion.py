@@ -53,7 +53,6 @@ complete BWT901BLECL 0x61 example packet, so none is reproduced.
 """
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import override
 
@@ -61,7 +60,16 @@ import numpy as np
 
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
-from .base import DEG, DecodeError, GattLink, SampleBatch, SetupError, WearableProtocol, now_if_none
+from .base import (
+    DEG,
+    BatchSink,
+    DecodeError,
+    ErrorHook,
+    GattLink,
+    SampleBatch,
+    SetupError,
+    WearableProtocol,
+)
 from .replies import Replies
 from .timeline import ReceiveTimeline
 
@@ -251,9 +259,7 @@ class WitMotion(WearableProtocol):
     model = "BWT901BLECL / WT9011DCL (Bluetooth 5.0)"
     # Strap-on boxes: ankle strap first, where backward steps are measured reliably.
     placements = (Placement.FOOT, Placement.SHANK, Placement.WAIST, Placement.CHEST)
-    requires_bonding = False
-    # One 20-byte packet per notification fits the default ATT MTU.
-    min_mtu = 23
+    # One 20-byte packet per notification fits the default ATT MTU (the base's min_mtu).
     has_gyro = True
     nominal_rate = float(DEFAULT_RATE_HZ)
     # Matched by name only, as WitMotion's own scanner does (see NAME_PREFIX).
@@ -263,11 +269,24 @@ class WitMotion(WearableProtocol):
         "strap-on, about 30 USD; no device timestamps (receive-time timeline); battery from its "
         "voltage register"
     )
+    # Six 0x61 samples at 100 Hz (50 ms of them stay within the receive timeline's re-sync
+    # window), with a register reply between two, one packet split across two notifications and
+    # two sharing one, as the sensor's byte-stream bridge may send them.
+    example_frames = (
+        bytes.fromhex("556100000000ff07 d501000000000000 00000000"),
+        bytes.fromhex("556144001500ff07 bc01f7ff00000000 00000000"),
+        bytes.fromhex("557164008b010000 0000000000000000 00000000"),
+        bytes.fromhex("556181002a00ff07 7101edff00000000 000000005561b000 3f00ff"),
+        bytes.fromhex("07fe00e4ff000000 0000000000"),
+        bytes.fromhex(
+            "5561cb005400ff07 6e00daff00000000 000000005561d000 6800ff07d3ffd1ff 0000000000000000"
+        ),
+    )
 
     def __init__(
         self,
         *,
-        on_error: Callable[[DecodeError], None] | None = None,
+        on_error: ErrorHook | None = None,
         rate: int = DEFAULT_RATE_HZ,
     ) -> None:
         """Stream at `rate` Hz (50, 100 or 200; see the module docstring for the default)."""
@@ -284,7 +303,7 @@ class WitMotion(WearableProtocol):
         self._streaming = True
 
     @override
-    async def start(self, link: GattLink, on_batch: Callable[[SampleBatch], None]) -> None:
+    async def start(self, link: GattLink, on_batch: BatchSink) -> None:
         self._check_mtu(link)
         self._streaming = False
         self._stream.clear()
@@ -325,14 +344,10 @@ class WitMotion(WearableProtocol):
             return self.battery
         return await super().battery_level(link)
 
-    @override
-    async def stop(self, link: GattLink) -> None:
-        # Nothing to send: the sensor streams whenever connected and stops when the link drops.
-        return
+    # stop() sends nothing: the sensor streams whenever connected and stops when the link drops.
 
     @override
-    def decode(self, data: bytes, received: float | None = None) -> SampleBatch | None:
-        received = now_if_none(received)
+    def _decode(self, data: bytes, received: float) -> SampleBatch | None:
         packets, skipped = self._stream.feed(data)
         samples = [p for p in packets if p[1] == DATA]
         if self._replies is not None:
