@@ -6,6 +6,7 @@ Layouts per docs/retrowalk_imu_profile.md (sections "Data frame", "Control", "St
 import numpy as np
 import pytest
 
+from custom_components.retrowalk.devices import retrowalk_imu_spec as spec
 from custom_components.retrowalk.devices.base import (
     DEG,
     STANDARD_GRAVITY,
@@ -14,22 +15,6 @@ from custom_components.retrowalk.devices.base import (
     SetupError,
 )
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
-from custom_components.retrowalk.devices.retrowalk_imu_spec import (
-    CONTROL_UUID,
-    DATA_UUID,
-    SERVICE_UUID,
-    CommandError,
-    Frame,
-    Result,
-    StartCommand,
-    State,
-    Status,
-    StopCommand,
-    decode_frame,
-    encode_frame,
-    max_samples,
-    parse_command,
-)
 
 from .fakes import FakeLink
 
@@ -43,33 +28,39 @@ EXAMPLE_START = bytes.fromhex("01 6800 03 03")
 EXAMPLE_STATUS = bytes.fromhex("01 01 00 01 6800 03 03")
 
 
-def make_frame(seq: int, t0_us: int, n: int = 4, rate: int = 104, gyro: bool = True) -> Frame:
-    acc = np.tile([0.0, 0.0, G], (n, 1))
-    return Frame(
+def frame_of(
+    acc: np.ndarray,
+    gyro: np.ndarray | None,
+    *,
+    seq: int = 0,
+    t0_us: int = 0,
+    rate: int = 104,
+    ranges: tuple[int, int] = (16, 2000),
+) -> spec.Frame:
+    """A frame of these samples; `ranges` are the acc (g) and gyro (dps) full scales."""
+    return spec.Frame(
         seq=seq,
         t0_us=t0_us,
         rate_hz=rate,
-        acc_range_g=16,
-        gyro_range_dps=2000,
+        acc_range_g=ranges[0],
+        gyro_range_dps=ranges[1],
         acc=acc,
-        gyro=np.zeros((n, 3)) if gyro else None,
+        gyro=gyro,
     )
+
+
+def make_frame(seq: int, t0_us: int, n: int = 4, rate: int = 104, gyro: bool = True) -> spec.Frame:
+    """n samples at rest (1 g up, no rotation)."""
+    acc = np.tile([0.0, 0.0, G], (n, 1))
+    return frame_of(acc, np.zeros((n, 3)) if gyro else None, seq=seq, t0_us=t0_us, rate=rate)
 
 
 def test_documented_example_frame() -> None:
     acc = np.array([[0.0, 0.0, G], [-0.5 * G, 0.0, G]])
     gyro = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 100 * DEG]])
-    frame = Frame(
-        seq=0x1234,
-        t0_us=1_000_000,
-        rate_hz=104,
-        acc_range_g=16,
-        gyro_range_dps=2000,
-        acc=acc,
-        gyro=gyro,
-    )
-    assert encode_frame(frame) == EXAMPLE_FRAME
-    decoded, clipped = decode_frame(EXAMPLE_FRAME)
+    frame = frame_of(acc, gyro, seq=0x1234, t0_us=1_000_000)
+    assert spec.encode_frame(frame) == EXAMPLE_FRAME
+    decoded, clipped = spec.decode_frame(EXAMPLE_FRAME)
     assert clipped == 0
     assert (decoded.seq, decoded.t0_us, decoded.rate_hz) == (0x1234, 1_000_000, 104)
     np.testing.assert_allclose(decoded.acc, acc)
@@ -78,18 +69,11 @@ def test_documented_example_frame() -> None:
 
 
 def test_acc_only_frames_and_saturation() -> None:
-    frame = Frame(
-        seq=1,
-        t0_us=0,
-        rate_hz=52,
-        acc_range_g=2,
-        gyro_range_dps=250,
-        acc=np.array([[0.0, 0.0, G], [5 * G, 0.0, 0.0], [-5 * G, 0.0, 0.0]]),
-        gyro=None,
-    )
-    data = encode_frame(frame)
+    acc = np.array([[0.0, 0.0, G], [5 * G, 0.0, 0.0], [-5 * G, 0.0, 0.0]])
+    frame = frame_of(acc, None, seq=1, rate=52, ranges=(2, 250))
+    data = spec.encode_frame(frame)
     assert len(data) == 11 + 3 * 6
-    decoded, clipped = decode_frame(data)
+    decoded, clipped = spec.decode_frame(data)
     assert decoded.gyro is None
     assert clipped == 2
     assert decoded.acc[1, 0] == pytest.approx(2 * G, rel=1e-4)
@@ -98,18 +82,10 @@ def test_acc_only_frames_and_saturation() -> None:
 
 def test_encoder_refuses_malformed_frames() -> None:
     with pytest.raises(ValueError, match="1-255"):
-        encode_frame(make_frame(0, 0, n=0))
-    bad = Frame(
-        seq=0,
-        t0_us=0,
-        rate_hz=104,
-        acc_range_g=16,
-        gyro_range_dps=2000,
-        acc=np.zeros((2, 3)),
-        gyro=np.zeros((3, 3)),
-    )
+        spec.encode_frame(make_frame(0, 0, n=0))
+    bad = frame_of(np.zeros((2, 3)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="gyro"):
-        encode_frame(bad)
+        spec.encode_frame(bad)
 
 
 @pytest.mark.parametrize(
@@ -126,39 +102,39 @@ def test_encoder_refuses_malformed_frames() -> None:
 )
 def test_malformed_frames(data: bytes, reason: str) -> None:
     with pytest.raises(DecodeError) as err:
-        decode_frame(data)
+        spec.decode_frame(data)
     assert err.value.reason == reason
 
 
 def test_max_samples() -> None:
-    assert max_samples(247) == 19
-    assert max_samples(247, has_gyro=False) == 38
-    assert max_samples(23) == 0
-    assert max_samples(517, has_gyro=False) == 83
+    assert spec.max_samples(247) == 19
+    assert spec.max_samples(247, has_gyro=False) == 38
+    assert spec.max_samples(23) == 0
+    assert spec.max_samples(517, has_gyro=False) == 83
 
 
 def test_commands_and_status() -> None:
-    assert StartCommand(104, 16, 2000).encode() == EXAMPLE_START
-    assert parse_command(EXAMPLE_START) == StartCommand(104, 16, 2000)
-    assert StopCommand().encode() == b"\x02"
-    assert parse_command(b"\x02") == StopCommand()
+    assert spec.StartCommand(104, 16, 2000).encode() == EXAMPLE_START
+    assert spec.parse_command(EXAMPLE_START) == spec.StartCommand(104, 16, 2000)
+    assert spec.StopCommand().encode() == b"\x02"
+    assert spec.parse_command(b"\x02") == spec.StopCommand()
     for data, result in [
-        (b"", Result.BAD_LENGTH),
-        (b"\x02\x00", Result.BAD_LENGTH),
-        (b"\x07", Result.UNKNOWN_COMMAND),
-        (b"\x01\x68\x00\x03", Result.BAD_LENGTH),
-        (b"\x01\x64\x00\x03\x03", Result.BAD_RATE),
-        (b"\x01\x68\x00\x04\x03", Result.BAD_RANGE),
+        (b"", spec.Result.BAD_LENGTH),
+        (b"\x02\x00", spec.Result.BAD_LENGTH),
+        (b"\x07", spec.Result.UNKNOWN_COMMAND),
+        (b"\x01\x68\x00\x03", spec.Result.BAD_LENGTH),
+        (b"\x01\x64\x00\x03\x03", spec.Result.BAD_RATE),
+        (b"\x01\x68\x00\x04\x03", spec.Result.BAD_RANGE),
     ]:
-        with pytest.raises(CommandError) as err:
-            parse_command(data)
+        with pytest.raises(spec.CommandError) as err:
+            spec.parse_command(data)
         assert err.value.result is result
-    status = Status(State.STREAMING, Result.OK, True, 104, 16, 2000)
+    status = spec.Status(spec.State.STREAMING, spec.Result.OK, True, 104, 16, 2000)
     assert status.encode() == EXAMPLE_STATUS
-    assert Status.parse(EXAMPLE_STATUS) == status
+    assert spec.Status.parse(EXAMPLE_STATUS) == status
     for bad in (EXAMPLE_STATUS[:-1], EXAMPLE_STATUS[:-1] + b"\x09"):
         with pytest.raises(ValueError):  # noqa: PT011 - only the type is part of the contract
-            Status.parse(bad)
+            spec.Status.parse(bad)
 
 
 def test_sequence_and_timestamp_wraparound() -> None:
@@ -168,7 +144,7 @@ def test_sequence_and_timestamp_wraparound() -> None:
     batches = []
     for k in range(4):
         seq = (0xFFFE + k) & 0xFFFF
-        data = encode_frame(make_frame(seq, round(t0 + 4 * k * period_us) % 2**32))
+        data = spec.encode_frame(make_frame(seq, round(t0 + 4 * k * period_us) % 2**32))
         batch = device.decode(data, received=0.04 * k)
         assert batch is not None
         batches.append(batch)
@@ -182,7 +158,7 @@ def test_duplicates_reordering_and_gaps() -> None:
     period_us = 1e6 / 104
 
     def frame(seq: int) -> bytes:
-        return encode_frame(make_frame(seq, round(seq * 4 * period_us)))
+        return spec.encode_frame(make_frame(seq, round(seq * 4 * period_us)))
 
     assert device.decode(frame(10), received=0.0) is not None
     assert device.decode(frame(11), received=0.04) is not None
@@ -200,32 +176,36 @@ def test_duplicates_reordering_and_gaps() -> None:
 
 def test_device_restart_is_a_clock_jump_not_stale() -> None:
     device = RetrowalkImu()
-    first = device.decode(encode_frame(make_frame(5000, 3_000_000_000)), received=50.0)
-    restarted = device.decode(encode_frame(make_frame(0, 0)), received=50.04)
+    first = device.decode(spec.encode_frame(make_frame(5000, 3_000_000_000)), received=50.0)
+    restarted = device.decode(spec.encode_frame(make_frame(0, 0)), received=50.04)
     assert first is not None
     assert restarted is not None
     assert restarted.t[0] > first.t[-1]
     with pytest.raises(DecodeError) as err:
-        device.decode(encode_frame(make_frame(0, 0)), received=50.08)
+        device.decode(spec.encode_frame(make_frame(0, 0)), received=50.08)
     assert err.value.reason == "duplicate"
 
 
 async def test_setup_sequence() -> None:
     device_status = EXAMPLE_STATUS
     link = FakeLink()
-    link.reads[CONTROL_UUID] = [device_status]
+    link.reads[spec.CONTROL_UUID] = [device_status]
     batches: list[SampleBatch] = []
     protocol = RetrowalkImu()
     await protocol.start(link, batches.append)
-    assert link.ops() == [("notify", DATA_UUID), ("write", CONTROL_UUID), ("read", CONTROL_UUID)]
-    assert link.writes(CONTROL_UUID) == [EXAMPLE_START]
-    assert protocol.status == Status.parse(EXAMPLE_STATUS)
-    link.notify(DATA_UUID, EXAMPLE_FRAME)
-    link.notify(DATA_UUID, EXAMPLE_FRAME)
+    assert link.ops() == [
+        ("notify", spec.DATA_UUID),
+        ("write", spec.CONTROL_UUID),
+        ("read", spec.CONTROL_UUID),
+    ]
+    assert link.writes(spec.CONTROL_UUID) == [EXAMPLE_START]
+    assert protocol.status == spec.Status.parse(EXAMPLE_STATUS)
+    link.notify(spec.DATA_UUID, EXAMPLE_FRAME)
+    link.notify(spec.DATA_UUID, EXAMPLE_FRAME)
     assert len(batches) == 1
     assert protocol.error_counts == {"duplicate": 1}
     await protocol.stop(link)
-    assert link.writes(CONTROL_UUID)[-1] == b"\x02"
+    assert link.writes(spec.CONTROL_UUID)[-1] == b"\x02"
     link.fail_writes = True
     await protocol.stop(link)
 
@@ -233,11 +213,25 @@ async def test_setup_sequence() -> None:
 @pytest.mark.parametrize(
     ("status", "mtu", "reason"),
     [
-        (Status(State.IDLE, Result.BAD_RATE, True, 104, 16, 2000).encode(), 247, "bad_rate"),
-        (Status(State.STREAMING, Result.OK, True, 52, 16, 2000).encode(), 247, "config_mismatch"),
-        (Status(State.IDLE, Result.OK, True, 104, 16, 2000).encode(), 247, "config_mismatch"),
         (
-            Status(State.STREAMING, Result.OK, True, 104, 16, 2000, version=2).encode(),
+            spec.Status(spec.State.IDLE, spec.Result.BAD_RATE, True, 104, 16, 2000).encode(),
+            247,
+            "bad_rate",
+        ),
+        (
+            spec.Status(spec.State.STREAMING, spec.Result.OK, True, 52, 16, 2000).encode(),
+            247,
+            "config_mismatch",
+        ),
+        (
+            spec.Status(spec.State.IDLE, spec.Result.OK, True, 104, 16, 2000).encode(),
+            247,
+            "config_mismatch",
+        ),
+        (
+            spec.Status(
+                spec.State.STREAMING, spec.Result.OK, True, 104, 16, 2000, version=2
+            ).encode(),
             247,
             "version",
         ),
@@ -248,13 +242,13 @@ async def test_setup_sequence() -> None:
 )
 async def test_setup_failures(status: bytes, mtu: int, reason: str) -> None:
     link = FakeLink(mtu=mtu)
-    link.reads[CONTROL_UUID] = [status]
+    link.reads[spec.CONTROL_UUID] = [status]
     with pytest.raises(SetupError) as err:
         await RetrowalkImu().start(link, lambda _: None)
     assert err.value.reason == reason
 
 
 def test_matching() -> None:
-    assert RetrowalkImu.matches(None, [SERVICE_UUID.upper()], {})
+    assert RetrowalkImu.matches(None, [spec.SERVICE_UUID.upper()], {})
     assert RetrowalkImu.matches("Retrowalk IMU 3F2A", [], {})
     assert not RetrowalkImu.matches("Retro", [], {})

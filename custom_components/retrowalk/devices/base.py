@@ -105,15 +105,6 @@ async def read_battery(link: GattLink) -> int | None:
     return int(data[0])
 
 
-async def write_best_effort(link: GattLink, char: str, data: bytes) -> bool:
-    """Write with response, for stopping a stream; False when the link is already gone."""
-    try:
-        await link.write(char, data, response=True)
-    except Exception:  # a stop is best effort: the device stops anyway when the link drops
-        return False
-    return True
-
-
 def matches_name(name: str | None, prefixes: Sequence[str]) -> bool:
     """Whether an advertised local name starts with one of `prefixes`."""
     return name is not None and any(name.startswith(p) for p in prefixes)
@@ -239,6 +230,15 @@ class WearableProtocol(ABC):
             return
         if batch is not None and len(batch):
             on_batch(batch)
+
+    @staticmethod
+    async def _write_best_effort(link: GattLink, char: str, data: bytes) -> bool:
+        """Write with response, for stopping a stream; False when the link is already gone."""
+        try:
+            await link.write(char, data, response=True)
+        except Exception:  # a stop is best effort: the device stops anyway when the link drops
+            return False
+        return True
 
     def _check_mtu(self, link: GattLink) -> None:
         if link.mtu < self.min_mtu:

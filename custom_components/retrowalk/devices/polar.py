@@ -47,28 +47,21 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 import math
 import struct
-from typing import ClassVar, Self, override
+from typing import TYPE_CHECKING, ClassVar, Self, override
 
 import numpy as np
 import numpy.typing as npt
 
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
-from .base import (
-    DEG,
-    BatchSink,
-    DecodeError,
-    ErrorHook,
-    GattLink,
-    SampleBatch,
-    SetupError,
-    WearableProtocol,
-    check_physical,
-    write_best_effort,
-)
+from .base import DEG, DecodeError, SampleBatch, SetupError, WearableProtocol, check_physical
 from .merge import ImuMerger
 from .replies import Replies
 from .timeline import Timeline
+
+# Named in annotations only, which nothing in devices/ evaluates (Python 3.14 defers them).
+if TYPE_CHECKING:
+    from .base import BatchSink, ErrorHook, GattLink
 
 PMD_SERVICE = "fb005c80-02e7-f387-1cad-8acd2d8df0c8"
 PMD_CP = "fb005c81-02e7-f387-1cad-8acd2d8df0c8"
@@ -583,7 +576,7 @@ class PolarPmdProtocol(WearableProtocol):
         for task in list(self._restarts):
             task.cancel()
         for measurement in self.measurements:
-            if not await write_best_effort(link, PMD_CP, bytes([OP_STOP, measurement])):
+            if not await self._write_best_effort(link, PMD_CP, bytes([OP_STOP, measurement])):
                 return  # the link is gone: no use trying the other streams
 
     @override

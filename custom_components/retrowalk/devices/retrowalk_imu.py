@@ -1,22 +1,16 @@
 """Decoder and setup sequence for the open Retrowalk IMU profile (see retrowalk_imu_spec)."""
 
-from typing import override
+from typing import TYPE_CHECKING, override
 
 from custom_components.retrowalk.gait.types import Placement
 
 from . import retrowalk_imu_spec as spec
-from .base import (
-    BatchSink,
-    DecodeError,
-    ErrorHook,
-    GattLink,
-    SampleBatch,
-    SetupError,
-    WearableProtocol,
-    check_physical,
-    write_best_effort,
-)
+from .base import DecodeError, SampleBatch, SetupError, WearableProtocol, check_physical
 from .timeline import Timeline, Unwrapper, uniform
+
+# Named in annotations only, which nothing in devices/ evaluates (Python 3.14 defers them).
+if TYPE_CHECKING:
+    from .base import BatchSink, ErrorHook, GattLink
 
 _SEQ_MODULUS = 1 << 16
 
@@ -98,7 +92,7 @@ class RetrowalkImu(WearableProtocol):
 
     @override
     async def stop(self, link: GattLink) -> None:
-        await write_best_effort(link, spec.CONTROL_UUID, spec.StopCommand().encode())
+        await self._write_best_effort(link, spec.CONTROL_UUID, spec.StopCommand().encode())
 
     @override
     def _decode(self, data: bytes, received: float) -> SampleBatch | None:

@@ -25,24 +25,18 @@ reads 16 g there.
 
 from dataclasses import dataclass, replace
 import struct
-from typing import override
+from typing import TYPE_CHECKING, override
 
 import numpy as np
 
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement
 
-from .base import (
-    DEG,
-    BatchSink,
-    DecodeError,
-    ErrorHook,
-    GattLink,
-    SampleBatch,
-    SetupError,
-    WearableProtocol,
-    check_physical,
-)
+from .base import DEG, DecodeError, SampleBatch, SetupError, WearableProtocol, check_physical
 from .timeline import ReceiveTimeline
+
+# Named in annotations only, which nothing in devices/ evaluates (Python 3.14 defers them).
+if TYPE_CHECKING:
+    from .base import BatchSink, ErrorHook, GattLink
 
 
 def _thingy_uuid(short: int) -> str:

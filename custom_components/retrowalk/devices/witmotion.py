@@ -54,24 +54,19 @@ complete BWT901BLECL 0x61 example packet, so none is reproduced.
 
 import asyncio
 from dataclasses import dataclass
-from typing import override
+from typing import TYPE_CHECKING, override
 
 import numpy as np
 
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, FloatArray, Placement
 
-from .base import (
-    DEG,
-    BatchSink,
-    DecodeError,
-    ErrorHook,
-    GattLink,
-    SampleBatch,
-    SetupError,
-    WearableProtocol,
-)
+from .base import DEG, DecodeError, SampleBatch, SetupError, WearableProtocol
 from .replies import Replies
 from .timeline import ReceiveTimeline
+
+# Named in annotations only, which nothing in devices/ evaluates (Python 3.14 defers them).
+if TYPE_CHECKING:
+    from .base import BatchSink, ErrorHook, GattLink
 
 
 def _wit_uuid(short: int) -> str:
