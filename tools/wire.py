@@ -58,8 +58,7 @@ class Encoder:
     protocol: type[WearableProtocol]
     acc_range_g: float
     gyro_range_dps: float | None  # None: the device streams no gyro
-    pack: Pack
-    source: str
+    pack: Pack  # its docstring names the source of the format
 
     @property
     def rate(self) -> float:
@@ -89,7 +88,6 @@ def encodes(
     *,
     acc_range_g: float,
     gyro_range_dps: float | None,
-    source: str,
 ) -> Callable[[Pack], Pack]:
     """Register the decorated pack function as `protocol`'s encoder (one per protocol)."""
 
@@ -101,7 +99,6 @@ def encodes(
             acc_range_g=acc_range_g,
             gyro_range_dps=gyro_range_dps,
             pack=pack,
-            source=source,
         )
         return pack
 
@@ -119,13 +116,9 @@ def _ready(stop: int, rate: float) -> float:
 # --- Retrowalk IMU: docs/retrowalk_imu_profile.md -----------------------------------------------
 
 
-@encodes(
-    RetrowalkImu,
-    acc_range_g=16.0,
-    gyro_range_dps=2000.0,
-    source="docs/retrowalk_imu_profile.md; frames of max_samples(247) samples",
-)
+@encodes(RetrowalkImu, acc_range_g=16.0, gyro_range_dps=2000.0)
 def _retrowalk_imu(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """docs/retrowalk_imu_profile.md; frames of max_samples(247) samples."""
     out = []
     for seq, part in enumerate(_chunks(len(acc), retrowalk_imu_spec.max_samples(MTU))):
         frame = retrowalk_imu_spec.Frame(
@@ -187,14 +180,12 @@ def _pmd_header(measurement: int, stop: int, rate: float, frame_type: int) -> by
     return bytes([measurement]) + ts.to_bytes(8, "little") + bytes([frame_type])
 
 
-@encodes(
-    PolarVeritySense,
-    # The example factors, 0.244 mG and 0.061 deg/s per count of 16 bits.
-    acc_range_g=8.0,
-    gyro_range_dps=2000.0,
-    source="polar-ble-sdk PMD: delta frames (acc 0x81, gyro 0x80) filling MTU 247",
-)
+@encodes(PolarVeritySense, acc_range_g=8.0, gyro_range_dps=2000.0)
 def _verity(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """polar-ble-sdk PMD: delta frames (acc 0x81, gyro 0x80) filling MTU 247.
+
+    Ranges: the example factors, 0.244 mG and 0.061 deg/s per count of 16 bits.
+    """
     out = []
     for measurement, values, unit, frame_type in (
         (polar.ACC, acc, STANDARD_GRAVITY / 1000.0, 0x81),
@@ -209,13 +200,12 @@ def _verity(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
     return sorted(out, key=lambda item: item[0])
 
 
-@encodes(
-    PolarH10,
-    acc_range_g=8.0,  # choose_settings() takes the widest range the H10 offers
-    gyro_range_dps=None,
-    source="polar-ble-sdk PMD: raw int16 mG frames (type 1) filling MTU 247",
-)
+@encodes(PolarH10, acc_range_g=8.0, gyro_range_dps=None)
 def _h10(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """polar-ble-sdk PMD: raw int16 mG frames (type 1) filling MTU 247.
+
+    Range: choose_settings() takes the widest the H10 offers.
+    """
     # Raw frame type 1: int16 mG, as many samples as fit one notification.
     counts = np.clip(np.rint(acc / (STANDARD_GRAVITY / 1000.0)), -32768, 32767).astype("<i2")
     out = []
@@ -231,14 +221,12 @@ def _h10(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
 _MOVESENSE_SAMPLES = 8
 
 
-@encodes(
-    Movesense,
-    # Not set by Retrowalk; assumed the sensor's defaults (the API yaml names none).
-    acc_range_g=8.0,
-    gyro_range_dps=2000.0,
-    source="GATTSensorDataClient.cpp: IMU6, 8 samples, DATA 150 B + DATA_PART2",
-)
+@encodes(Movesense, acc_range_g=8.0, gyro_range_dps=2000.0)
 def _movesense(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """GATTSensorDataClient.cpp: IMU6, 8 samples, DATA 150 B + DATA_PART2.
+
+    Ranges: not set by Retrowalk; assumed the sensor's defaults (the API yaml names none).
+    """
     out = []
     split = movesense.FIRST_PART_BYTES
     reference = movesense.STREAM_REFERENCE
@@ -255,15 +243,13 @@ def _movesense(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
 # --- Nordic Thingy:52: devices/thingy52.py -----------------------------------------------------
 
 
-@encodes(
-    Thingy52,
-    # drv_motion.c leaves the MPU-9250 at ±2 g / ±2000 deg/s; the chip saturates 1 LSB short of
-    # full scale.
-    acc_range_g=thingy52.ACC_FULL_SCALE_G * 32767 / 32768,
-    gyro_range_dps=2000.0,
-    source="m_motion.c: one Q6.10/Q11.5 sample per notification, gyro clamped at 1024",
-)
+@encodes(Thingy52, acc_range_g=thingy52.ACC_FULL_SCALE_G * 32767 / 32768, gyro_range_dps=2000.0)
 def _thingy52(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """m_motion.c: one Q6.10/Q11.5 sample per notification, gyro clamped at 1024.
+
+    Ranges: drv_motion.c leaves the MPU-9250 at ±2 g / ±2000 deg/s; the chip saturates 1 LSB
+    short of full scale.
+    """
     # m_motion.c: 16Q16 driver values clamped to the Q format's integer range, then shifted
     # (an arithmetic shift floors): acc Q6.10 g, gyro Q11.5 deg/s.
     acc_counts = np.floor(acc / STANDARD_GRAVITY * (1 << 10))
@@ -301,13 +287,13 @@ def witmotion_encode(
 
 
 @encodes(
-    WitMotion,
-    # The 0x61 packet's fixed scales (WitMotion SDK): ±16 g, ±2000 deg/s.
-    acc_range_g=witmotion.ACC_FULL_SCALE_G,
-    gyro_range_dps=witmotion.GYRO_FULL_SCALE_DPS,
-    source="WitBluetooth_BWT901BLE5_0: one 55 61 packet per sample at 100 Hz",
+    WitMotion, acc_range_g=witmotion.ACC_FULL_SCALE_G, gyro_range_dps=witmotion.GYRO_FULL_SCALE_DPS
 )
 def _witmotion(acc: FloatArray, gyro: FloatArray, rate: float) -> Notifications:
+    """WitBluetooth_BWT901BLE5_0: one 55 61 packet per sample at 100 Hz.
+
+    Ranges: the 0x61 packet's fixed scales (WitMotion SDK), ±16 g and ±2000 deg/s.
+    """
     # One 20-byte 0x61 packet per sample, sent as it is sampled (no device timestamps).
     return [(k / rate, packet) for k, packet in enumerate(witmotion_encode(acc, gyro))]
 

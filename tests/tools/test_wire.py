@@ -32,7 +32,7 @@ def test_every_protocol_has_an_encoder() -> None:
 
 def test_a_second_encoder_for_a_protocol_is_refused() -> None:
     with pytest.raises(ValueError, match="a second encoder for movesense"):
-        encodes(Movesense, acc_range_g=8.0, gyro_range_dps=None, source="")(lambda *_: [])
+        encodes(Movesense, acc_range_g=8.0, gyro_range_dps=None)(lambda *_: [])
 
 
 # Per registered protocol, not per encoder: a protocol without an encoder fails here by name.
