@@ -95,25 +95,21 @@ def _acc_type0(factor: float, raw: tuple[int, int, int]) -> tuple[float, float, 
 _T0_ROUND = round(100 + (2_000_000_000 - 100) / 57)  # first sample of the 57 after previous 100
 
 FRAME_VECTORS = [
-    FrameVector(
-        Source(ANDROID + "model/AccDataTest.kt", "process acc raw data frame type 1"),
-        ACC_RAW_TYPE1,
-        factor=1.0,
-        previous=None,
-        rate=52,
-        count=36,
-        samples={0: (-9, -1, 999), 1: (-8, -2, 997)},
-        times={-1: 2_000_000_000},
-    ),
-    FrameVector(
-        Source(IOS + "AccDataTest.swift", "testProcessAccRawDataFrameType1"),
-        ACC_RAW_TYPE1,
-        factor=1.0,
-        previous=None,
-        rate=52,
-        count=36,
-        samples={0: (-9, -1, 999), 1: (-8, -2, 997)},
-        times={-1: 2_000_000_000},
+    *(
+        FrameVector(
+            source,
+            ACC_RAW_TYPE1,
+            factor=1.0,
+            previous=None,
+            rate=52,
+            count=36,
+            samples={0: (-9, -1, 999), 1: (-8, -2, 997)},
+            times={-1: 2_000_000_000},
+        )
+        for source in (
+            Source(ANDROID + "model/AccDataTest.kt", "process acc raw data frame type 1"),
+            Source(IOS + "AccDataTest.swift", "testProcessAccRawDataFrameType1"),
+        )
     ),
     *(
         FrameVector(
@@ -306,15 +302,16 @@ class SettingsVector:
 
 
 SETTINGS_VECTORS = [
-    SettingsVector(
-        Source(ANDROID + "PmdSettingTest.kt", "testPmdSettingsWithRange"),
-        SETTINGS_WITH_RANGE,
-        {SAMPLE_RATE: {52}, RESOLUTION: {16}, RANGE: {245, 500, 1000, 2000}, CHANNELS: {3}},
-    ),
-    SettingsVector(
-        Source(IOS + "PmdSettingTest.swift", "testPmdSettingsWithRange"),
-        SETTINGS_WITH_RANGE,
-        {SAMPLE_RATE: {52}, RESOLUTION: {16}, RANGE: {245, 500, 1000, 2000}, CHANNELS: {3}},
+    *(
+        SettingsVector(
+            source,
+            SETTINGS_WITH_RANGE,
+            {SAMPLE_RATE: {52}, RESOLUTION: {16}, RANGE: {245, 500, 1000, 2000}, CHANNELS: {3}},
+        )
+        for source in (
+            Source(ANDROID + "PmdSettingTest.kt", "testPmdSettingsWithRange"),
+            Source(IOS + "PmdSettingTest.swift", "testPmdSettingsWithRange"),
+        )
     ),
     SettingsVector(
         Source(ANDROID + "PmdSettingTest.kt", "testPmdSettingWithRangeMilliUnit"),
@@ -489,15 +486,12 @@ STOP_VECTORS = [
         bytes.fromhex("01"),
         stopped=(),
     ),
-    StopVector(
-        Source(_CLIENT, "process measurement stop control point command"),
-        bytes.fromhex("010102"),
-        stopped=(1, 2),
-    ),
-    StopVector(
-        Source(IOS + "BlePmdClientTest.swift", "testProcessMeasurementStopControlPointCommand"),
-        bytes.fromhex("010102"),
-        stopped=(1, 2),
+    *(
+        StopVector(source, bytes.fromhex("010102"), stopped=(1, 2))
+        for source in (
+            Source(_CLIENT, "process measurement stop control point command"),
+            Source(IOS + "BlePmdClientTest.swift", "testProcessMeasurementStopControlPointCommand"),
+        )
     ),
 ]
 

@@ -24,14 +24,6 @@ def test_contiguous_frames_continue_without_loss() -> None:
     np.testing.assert_allclose(np.concatenate([t1, t2]), np.arange(10) * P, atol=1e-9)
 
 
-def test_gap_counts_lost_samples() -> None:
-    tl = Timeline()
-    tl.place(uniform(0.0, 5, P), P, received=1.0)
-    t, lost = tl.place(uniform(0.08, 5, P), P, received=1.1)
-    assert lost == 3
-    assert t[0] == pytest.approx(0.08)
-
-
 def test_gap_inside_a_frame_counts_too() -> None:
     tl = Timeline()
     _, lost = tl.place(np.array([0.0, 0.01, 0.05, 0.06]), P, received=0.0)
@@ -50,37 +42,31 @@ def test_duplicate_and_stale_frames_are_refused() -> None:
     assert stale.value.reason == "stale"
 
 
-def test_backward_clock_jump_reanchors_without_going_back() -> None:
+# Two frames of 5 samples: (device time, receive time) of each, then the second frame's lost count
+# and first sample time. Device time decides unless it jumps (a restart or a glitch), when receive
+# time does.
+@pytest.mark.parametrize(
+    ("first", "second", "lost", "t0"),
+    [
+        pytest.param((0.0, 1.0), (0.08, 1.1), 3, 0.08, id="gap_counts_lost_samples"),
+        pytest.param(
+            (5000.0, 100.0), (10.0, 100.05), 0, 5 * P, id="backward_jump_reanchors_going_on"
+        ),
+        # Device time leaps an hour while only 50 ms passed on the receiver.
+        pytest.param((0.0, 100.0), (3600.0, 100.05), 0, 0.05, id="forward_jump_is_no_huge_gap"),
+        pytest.param((0.0, 100.0), (-500.0, 103.05), 300, 0.05 + 300 * P, id="jump_and_outage"),
+        pytest.param((0.0, 100.0), (10.05, 110.1), 1000, 10.05, id="long_genuine_gap_is_lost"),
+    ],
+)
+def test_second_frame_after_a_gap_or_clock_jump(
+    first: tuple[float, float], second: tuple[float, float], lost: int, t0: float
+) -> None:
     tl = Timeline()
-    t1, _ = tl.place(uniform(5000.0, 5, P), P, received=100.0)
-    t2, lost = tl.place(uniform(10.0, 5, P), P, received=100.05)
-    assert lost == 0
-    assert t2[0] == pytest.approx(t1[-1] + P)
-
-
-def test_forward_clock_jump_is_not_a_huge_gap() -> None:
-    tl = Timeline()
-    tl.place(uniform(0.0, 5, P), P, received=100.0)
-    # Device time leaps an hour while only 50 ms passed on the receiver.
-    t, lost = tl.place(uniform(3600.0, 5, P), P, received=100.05)
-    assert lost == 0
-    assert t[0] == pytest.approx(0.05)
-
-
-def test_clock_jump_with_a_real_outage_marks_lost_by_receive_time() -> None:
-    tl = Timeline()
-    tl.place(uniform(0.0, 5, P), P, received=100.0)
-    t, lost = tl.place(uniform(-500.0, 5, P), P, received=103.05)
-    assert lost == 300
-    assert t[0] == pytest.approx(0.05 + 300 * P)
-
-
-def test_long_genuine_gap_is_lost_samples() -> None:
-    tl = Timeline()
-    tl.place(uniform(0.0, 5, P), P, received=100.0)
-    t, lost = tl.place(uniform(10.05, 5, P), P, received=110.1)
-    assert lost == 1000
-    assert t[0] == pytest.approx(10.05)
+    t1, _ = tl.place(uniform(first[0], 5, P), P, received=first[1])
+    t2, lost2 = tl.place(uniform(second[0], 5, P), P, received=second[1])
+    assert lost2 == lost
+    assert t2[0] == pytest.approx(t0)
+    assert t2[0] > t1[-1]
 
 
 def test_times_must_increase_within_a_frame() -> None:
