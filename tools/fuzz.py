@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 
-import atheris
+import atheris  # type: ignore[import-untyped]
 import numpy as np
 
 from custom_components.retrowalk.devices import (

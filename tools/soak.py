@@ -14,7 +14,7 @@ hourly backups, reconnect backoffs and midnight all happen at their simulated ti
 
 import asyncio
 from collections import Counter, defaultdict
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 import contextlib
 import ctypes
 from datetime import timedelta
@@ -38,7 +38,9 @@ from homeassistant.helpers import storage
 from homeassistant.util import dt as dt_util
 import numpy as np
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+    MockConfigEntry,
+)
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
@@ -60,6 +62,7 @@ REPORT = os.environ.get("SOAK_REPORT")
 ADDRESS = "D0:5E:57:1A:50:AC"
 NAME = "Retrowalk IMU Soak"
 START = "2026-06-09 22:00:00+00:00"  # local midnight in Europe/Berlin
+START_UTC = dt_util.parse_datetime(START, raise_on_error=True)
 BATCH = max_samples(DEFAULT_MTU)  # samples per advance: one full notification, as the device sends
 WRITE_GOAL = 1800
 
@@ -67,7 +70,7 @@ WRITE_GOAL = 1800
 # Looked up on freezegun's module at call time: freezegun replaces module-level references to the
 # clock functions while the wall clock is frozen, which would include our own copies.
 def real_perf_ns() -> int:
-    return int(freezegun_api.real_perf_counter_ns())  # type: ignore[attr-defined]
+    return int(freezegun_api.real_perf_counter_ns())
 
 
 def real_monotonic() -> float:
@@ -118,7 +121,7 @@ def current_rss_mib() -> float:
 
 
 @pytest.fixture(autouse=True)
-def _custom(enable_custom_integrations: Any) -> Generator[None]:
+def _custom(enable_custom_integrations: Any) -> None:
     return
 
 
@@ -134,7 +137,7 @@ class SimulatedLoopClock:
         return real_monotonic() + self.offset
 
     def restore(self) -> None:
-        del self._loop.time  # type: ignore[method-assign]
+        del self._loop.time
 
 
 async def test_soak(
@@ -185,7 +188,7 @@ async def test_soak(
 
     def on_state(event: Event[Any]) -> None:
         if event.data["entity_id"].startswith(("sensor.", "binary_sensor.", "event.")):
-            hour = int((dt_util.utcnow() - dt_util.parse_datetime(START)).total_seconds() // 3600)
+            hour = int((dt_util.utcnow() - START_UTC).total_seconds() // 3600)
             writes[hour][event.data["entity_id"]] += 1
 
     unlisten = hass.bus.async_listen(EVENT_STATE_CHANGED, on_state)
@@ -241,9 +244,9 @@ async def test_soak(
             await asyncio.sleep(0)  # timers now due run (ticks, throttled pushes, backoffs)
             if second % 60 == 59:
                 await hass.async_block_till_done()
-                counted = coordinator.stats.steps
-                hour_steps[second // 3600] += counted - steps_before
-                steps_before = counted
+                steps_now = coordinator.stats.steps
+                hour_steps[second // 3600] += steps_now - steps_before
+                steps_before = steps_now
             if second % 1800 == 0:
                 forget_recorded_writes()
                 gc.collect()

@@ -27,9 +27,9 @@ import sys
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 
-from .data import FloatArray, fmt_table, resample
+from .data import fmt_table, resample
 
 IMU_RATE = 204.8
 MOCAP_RATE = 100.0

@@ -31,10 +31,10 @@ import itertools
 
 import numpy as np
 
-from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
-from .data import FloatArray, data_dir
+from .data import data_dir
 
 BATCH = 32
 LOCATION_PLACEMENT = {

@@ -38,12 +38,12 @@ import sys
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.stride import MAX_STRIDE_TIME_S
 from tools import bvh, bvh2rec
 
 from . import bandai, uci
-from .data import FloatArray, fmt_table
+from .data import fmt_table
 from .registry import table
 
 GOAL_MEDIAN = 5.0  # % error
