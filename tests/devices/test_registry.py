@@ -45,6 +45,10 @@ ADVERTS = [
 ]
 
 
+def test_every_protocol_has_an_advertisement_here() -> None:
+    assert {expected for *_, expected in ADVERTS} >= set(PROTOCOLS)
+
+
 @pytest.mark.parametrize(("name", "uuids", "mfr", "expected"), ADVERTS)
 def test_match_protocol(
     name: str | None, uuids: list[str], mfr: dict[int, bytes], expected: type | None
