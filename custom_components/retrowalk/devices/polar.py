@@ -426,12 +426,7 @@ class PolarPmdProtocol(WearableProtocol):
     # What the START reply's factor setting gives (mG, deg/s per count) to example_frames.
     example_factors: ClassVar[Mapping[int, float]]
 
-    def __init__(
-        self,
-        *,
-        on_error: ErrorHook | None = None,
-        rate: float | None = None,
-    ) -> None:
+    def __init__(self, *, on_error: ErrorHook | None = None, rate: float | None = None) -> None:
         super().__init__(on_error=on_error)
         self.preferred_rate = rate or self.nominal_rate
         self.streams: dict[int, _StreamConfig] = {}
@@ -656,20 +651,20 @@ class PolarVeritySense(PolarPmdProtocol):
     # device sends them: a reference sample, then one block of 8-bit deltas.
     example_frames = (
         bytes.fromhex(
-            "02 1bd2619b4ae6b609 81 0000fdffe803080b 0701010801010701 0106010105010104 "
-            "010102fa01000101 ff0101fe0101fc01 f6"
+            "02 1bd2619b4ae6b609 81 0000fdffe803 08 0b 070101080101070101 060101050101040101 "
+            "02fa01000101ff0101 fe0101fc01f6"
         ),
         bytes.fromhex(
-            "05 1bd2619b4ae6b609 80 0000fdffe803080b 0701010801010701 0106010105010104 "
-            "010102fa01000101 ff0101fe0101fc01 f6"
+            "05 1bd2619b4ae6b609 80 0000fdffe803 08 0b 070101080101070101 060101050101040101 "
+            "02fa01000101ff0101 fe0101fc01f6"
         ),
         bytes.fromhex(
-            "02 671423a94ae6b609 81 1b000200e903080b f90101f9fa01f801 01f90101f80101f9 "
-            "0101f90101fa0101 fcfa01fc01f6ff01 01"
+            "02 671423a94ae6b609 81 1b000200e903 08 0b f90101f9fa01f80101 f90101f80101f90101 "
+            "f90101fa0101fcfa01 fc01f6ff0101"
         ),
         bytes.fromhex(
-            "05 671423a94ae6b609 80 1b000200e903080b f90101f9fa01f801 01f90101f80101f9 "
-            "0101f90101fa0101 fcfa01fc01f6ff01 01"
+            "05 671423a94ae6b609 80 1b000200e903 08 0b f90101f9fa01f80101 f90101f80101f90101 "
+            "f90101fa0101fcfa01 fc01f6ff0101"
         ),
     )
 
@@ -691,15 +686,15 @@ class PolarH10(PolarPmdProtocol):
     # Raw frames (type 1: int16 mG) of 10 samples each.
     example_frames = (
         bytes.fromhex(
-            "02 009580994ae6b609 01 0000fdffe8030700 feffe9030f00ffff ea0316000000eb03 "
-            "1c000100ec032100 0200ed0325000300 ee032700fdffef03 2700fefff0032600 fffff103"
+            "02 009580994ae6b609 01 0000fdffe803 0700feffe903 0f00ffffea03 16000000eb03 "
+            "1c000100ec03 21000200ed03 25000300ee03 2700fdffef03 2700fefff003 2600fffff103"
         ),
         bytes.fromhex(
-            "02 00576ca54ae6b609 01 24000000f2032000 0100e8031b000200 e90314000300ea03 "
-            "0d00fdffeb030500 feffec03feffffff ed03f6ff0000ee03 efff0100ef03e8ff 0200f003"
+            "02 00576ca54ae6b609 01 24000000f203 20000100e803 1b000200e903 14000300ea03 "
+            "0d00fdffeb03 0500feffec03 feffffffed03 f6ff0000ee03 efff0100ef03 e8ff0200f003"
         ),
         bytes.fromhex(
-            "02 001958b14ae6b609 01 e2ff0300f103deff fdfff203dafffeff e803d9ffffffe903 "
-            "d9ff0000ea03daff 0100eb03ddff0200 ec03e2ff0300ed03 e7fffdffee03eeff feffef03"
+            "02 001958b14ae6b609 01 e2ff0300f103 defffdfff203 dafffeffe803 d9ffffffe903 "
+            "d9ff0000ea03 daff0100eb03 ddff0200ec03 e2ff0300ed03 e7fffdffee03 eefffeffef03"
         ),
     )

@@ -125,12 +125,7 @@ class Thingy52(WearableProtocol):
         bytes.fromhex("4600ddff0004 07000e00f9ff 000000000000"),
     )
 
-    def __init__(
-        self,
-        *,
-        on_error: ErrorHook | None = None,
-        rate: int = 50,
-    ) -> None:
+    def __init__(self, *, on_error: ErrorHook | None = None, rate: int = 50) -> None:
         """Configure the motion processing rate to `rate` Hz (5-200; ~100 is the practical top)."""
         super().__init__(on_error=on_error)
         if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:

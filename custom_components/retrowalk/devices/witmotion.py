@@ -268,22 +268,18 @@ class WitMotion(WearableProtocol):
     # window), with a register reply between two, one packet split across two notifications and
     # two sharing one, as the sensor's byte-stream bridge may send them.
     example_frames = (
-        bytes.fromhex("556100000000ff07 d501000000000000 00000000"),
-        bytes.fromhex("556144001500ff07 bc01f7ff00000000 00000000"),
-        bytes.fromhex("557164008b010000 0000000000000000 00000000"),
-        bytes.fromhex("556181002a00ff07 7101edff00000000 000000005561b000 3f00ff"),
-        bytes.fromhex("07fe00e4ff000000 0000000000"),
+        bytes.fromhex("5561 00000000ff07 d50100000000 000000000000"),
+        bytes.fromhex("5561 44001500ff07 bc01f7ff0000 000000000000"),
+        bytes.fromhex("5571 64008b010000 000000000000 000000000000"),
+        bytes.fromhex("5561 81002a00ff07 7101edff0000 000000000000 5561 b0003f00ff"),
+        bytes.fromhex("07fe00e4ff00 000000000000 00"),
         bytes.fromhex(
-            "5561cb005400ff07 6e00daff00000000 000000005561d000 6800ff07d3ffd1ff 0000000000000000"
+            "5561 cb005400ff07 6e00daff0000 000000000000 5561 d0006800ff07 d3ffd1ff0000 "
+            "000000000000"
         ),
     )
 
-    def __init__(
-        self,
-        *,
-        on_error: ErrorHook | None = None,
-        rate: int = DEFAULT_RATE_HZ,
-    ) -> None:
+    def __init__(self, *, on_error: ErrorHook | None = None, rate: int = DEFAULT_RATE_HZ) -> None:
         """Stream at `rate` Hz (50, 100 or 200; see the module docstring for the default)."""
         super().__init__(on_error=on_error)
         if rate not in GAIT_RATES:
