@@ -9,12 +9,12 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.retrowalk.clock import TICK
 from custom_components.retrowalk.const import (
     CONF_ACTIVE_END,
     CONF_ACTIVE_START,
     CONF_SEDENTARY_MINUTES,
 )
-from custom_components.retrowalk.coordinator import TICK
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.nudge import Nudge, NudgeType
 
@@ -64,7 +64,7 @@ async def test_seated_arm_work_is_sedentary_and_nudged_on_time(
         ),
     )
     fired: list[tuple[datetime, Nudge]] = []
-    coordinator.async_add_nudge_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
+    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
 
     async def live(seconds: float) -> None:
         """Wearer time and wall time pass together."""
