@@ -211,6 +211,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         translation_key="backward_streak",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
+        suggested_display_precision=0,  # whole days (a duration would show 2 decimals)
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda d: d.streak,
     ),
