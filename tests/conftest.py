@@ -22,7 +22,18 @@ from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.runner import RealtimeRunner
 from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
-from .common import ADDRESS, NAME, MakeWearable, Walk, advance, entry_for, setup_scene
+from .common import (
+    ADDRESS,
+    NAME,
+    MakeWearable,
+    Start,
+    Started,
+    Walk,
+    advance,
+    entry_for,
+    setup_entry,
+    setup_scene,
+)
 
 # A fixed id keeps the entity registry entries in the snapshots stable.
 MOCK_ENTRY_ID = "01JRETROWALKTESTENTRY00001"
@@ -91,6 +102,26 @@ async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGene
     yield make
     for undo in reversed(detach):
         undo()
+
+
+@pytest.fixture
+def start(hass: HomeAssistant, make_wearable: MakeWearable) -> Start:
+    """Create a virtual wearable (make_wearable's arguments) and set up its entry (entry options
+    as keywords); returns once the wearable streams."""
+
+    async def _start(
+        scenario: str = "sit:600s",
+        placement: Placement = Placement.FOOT,
+        *,
+        loop: bool = True,
+        seed: int = 1,
+        **options: Any,
+    ) -> Started:
+        device = make_wearable(scenario, placement=placement, loop=loop, seed=seed)
+        entry = entry_for(placement, **options)
+        return Started(device, await setup_entry(hass, entry), entry)
+
+    return _start
 
 
 @pytest.fixture

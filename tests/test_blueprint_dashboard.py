@@ -29,14 +29,17 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.retrowalk.const import (
-    CONF_ACTIVE_END,
-    CONF_ACTIVE_START,
-    CONF_SEDENTARY_MINUTES,
-)
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 
-from .common import MakeWearable, Walk, advance, entry_for, setup_entry
+from .common import (
+    MakeWearable,
+    Walk,
+    advance,
+    entry_for,
+    freeze_in_berlin,
+    nudge_options,
+    setup_entry,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINT = ROOT / "blueprints" / "automation" / "retrowalk" / "go_walk_backwards.yaml"
@@ -77,8 +80,7 @@ async def _nudged(
     tmp_path: Path,
 ) -> tuple[RetrowalkCoordinator, list[dict[str, Any]]]:
     """The blueprint set up, a wearer sitting long enough for a nudge: its phone buttons."""
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-06-10 08:00:00+00:00")
+    await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")
     hass.config.config_dir = str(tmp_path)
     target = tmp_path / "blueprints" / "automation" / "retrowalk"
     target.mkdir(parents=True)
@@ -90,16 +92,7 @@ async def _nudged(
         config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "phone-1")}, name="Phone"
     )
     device = make_wearable("forward:20,sit:7200s", loop=False)
-    coordinator = await setup_entry(
-        hass,
-        entry_for(
-            **{
-                CONF_SEDENTARY_MINUTES: 2,
-                CONF_ACTIVE_START: "08:00:00",
-                CONF_ACTIVE_END: "21:00:00",
-            }
-        ),
-    )
+    coordinator = await setup_entry(hass, entry_for(**nudge_options(2)))
     nudge_entity = er.async_get(hass).async_get_entity_id(
         "event", "retrowalk", "d0:5e:57:1a:00:01-nudge"
     )

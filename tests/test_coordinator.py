@@ -13,9 +13,26 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.const import DOMAIN
-from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, Placement, StepEvent
+from custom_components.retrowalk.gait import (
+    Bout,
+    Direction,
+    EngineUpdate,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
 
-from .common import MakeWearable, Walk, entry_for, setup_entry, state, tick, wait_for
+from .common import (
+    MakeWearable,
+    Start,
+    Walk,
+    entry_for,
+    freeze_in_berlin,
+    setup_entry,
+    state,
+    tick,
+    wait_for,
+)
 
 FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
 BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"
@@ -26,10 +43,10 @@ def _close(counted: int, truth: int, tolerance: float = 0.1) -> bool:
 
 
 async def test_walking_is_counted_by_direction(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("sit:5s,forward:60,sit:5s,backward:40,sit:10s", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    scenario = "sit:5s,forward:60,sit:5s,backward:40,sit:10s"
+    device, coordinator, _ = await start(scenario, loop=False)
     await walk(device, 120)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=5))
     await hass.async_block_till_done()
@@ -48,10 +65,9 @@ async def test_walking_is_counted_by_direction(
 
 
 async def test_reconnect_mid_walk_never_double_counts(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("forward:200", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:200", loop=False)
     await walk(device, 30)
     before = coordinator.ledger.today.forward
     device.drop_link()
@@ -69,10 +85,9 @@ async def test_reconnect_mid_walk_never_double_counts(
 
 
 async def test_malformed_frames_are_ignored_and_counted(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
-    device = make_wearable("forward:80", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:80", loop=False)
     frames = 0
 
     def mangle(data: bytes) -> list[bytes]:
@@ -95,11 +110,9 @@ async def test_malformed_frames_are_ignored_and_counted(
 
 
 async def test_unload_releases_the_connection_and_reload_keeps_counts(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("forward:60,backward:30", loop=False)
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    device, coordinator, entry = await start("forward:60,backward:30", loop=False)
     await walk(device, 60)
     counts = coordinator.ledger.to_dict()
     assert counts["today"]["forward"] > 0
@@ -117,15 +130,11 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
 
 
 async def test_counts_reset_at_local_midnight(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-03-28 22:50:00+00:00")  # 23:50 in Berlin; DST starts that night
-    device = make_wearable("forward:40", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    # 23:50 in Berlin; DST starts that night
+    await freeze_in_berlin(hass, freezer, "2026-03-28 22:50:00+00:00")
+    device, coordinator, _ = await start("forward:40", loop=False)
     await walk(device, 30)
     walked = coordinator.ledger.today.forward
     assert walked > 0
@@ -146,10 +155,9 @@ async def test_counts_reset_at_local_midnight(
 
 
 async def test_entities_update_at_most_every_two_seconds_while_walking(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("forward:300", loop=False)
-    await setup_entry(hass, entry_for())
+    device, _, _ = await start("forward:300", loop=False)
     writes: list[str] = []
     hass.bus.async_listen(
         "state_changed",
@@ -223,22 +231,18 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
 
 
 async def test_empty_store_starts_at_zero_without_an_issue(
-    hass: HomeAssistant, make_wearable: MakeWearable
+    hass: HomeAssistant, start: Start
 ) -> None:
-    make_wearable()
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    _, coordinator, _ = await start()
     assert coordinator.ledger.lifetime.total == 0
     assert not ir.async_get(hass).issues
 
 
 async def test_counts_reach_disk_during_a_long_walk(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
+    hass: HomeAssistant, start: Start, walk: Walk, hass_storage: dict[str, Any]
 ) -> None:
     """Steps in every notification must not postpone the save forever."""
-    device = make_wearable("forward:400", loop=False)
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    device, coordinator, entry = await start("forward:400", loop=False)
     start = dt_util.utcnow()
     for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
         await walk(device, 5)
@@ -248,12 +252,9 @@ async def test_counts_reach_disk_during_a_long_walk(
     assert 0 < saved <= coordinator.ledger.today.forward
 
 
-async def test_only_a_bout_of_several_steps_ends_sitting(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
+async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, start: Start) -> None:
     """Steps of a bout that ended and of the next one, reported together, are kept apart."""
-    make_wearable("sit:600s")
-    coordinator = await setup_entry(hass, entry_for())
+    _, coordinator, _ = await start()
     policy = coordinator.nudges
     before = policy.last_walk
 
@@ -273,12 +274,8 @@ async def test_only_a_bout_of_several_steps_ends_sitting(
     assert policy.last_backward == policy.last_walk
 
 
-async def test_placement_change_asks_for_calibration(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable()
-    entry = entry_for(Placement.FOOT)
-    coordinator = await setup_entry(hass, entry)
+async def test_placement_change_asks_for_calibration(hass: HomeAssistant, start: Start) -> None:
+    _, coordinator, entry = await start(placement=Placement.FOOT)
     hass.config_entries.async_update_entry(entry, options={"placement": "waist"})
     await hass.async_block_till_done()
     assert coordinator.placement is Placement.WAIST
@@ -300,3 +297,49 @@ async def test_not_seen_for_a_day_raises_a_repair_issue(
     for _ in range(24):
         await tick(hass, freezer, 3600)
     assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None
+
+
+def _walked_calibration() -> dict[str, Any]:
+    """What the config flow stores after a calibration walk at the foot."""
+    state = GaitEngine(Placement.FOOT).to_dict()
+    state["calibration"]["done"] = True
+    return state
+
+
+async def test_calibration_walked_in_the_config_flow_is_applied(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for(calibration=_walked_calibration())
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.data.calibration == "calibrated"
+    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "calibrated"
+    assert not ir.async_get(hass).issues
+
+
+@pytest.mark.parametrize(
+    "calibration",
+    [
+        "walked",  # not a mapping
+        {"version": 99, "placement": "foot"},  # an engine state from another version
+        _walked_calibration() | {"detector": 3},  # a part of it of the wrong type
+    ],
+)
+async def test_unreadable_calibration_from_setup_is_ignored_and_asked_for_again(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    caplog: pytest.LogCaptureFixture,
+    calibration: Any,
+) -> None:
+    """Setup goes on (the counts never depend on it); the user is asked for a calibration walk."""
+    device, coordinator, entry = await start("forward:60", loop=False, calibration=calibration)
+    assert entry.state is ConfigEntryState.LOADED
+    assert "Ignoring the unreadable calibration stored for Retrowalk IMU Test" in caplog.text
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "calibration_unreadable"
+    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test"}
+    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "automatic"
+    await walk(device, 40)
+    assert coordinator.ledger.today.forward > 0
