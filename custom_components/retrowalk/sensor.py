@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -109,38 +110,32 @@ class RetrowalkSensorDescription(SensorEntityDescription, RetrowalkEntityDescrip
 type ValueFn = Callable[[RetrowalkData], Value]
 
 
-def _steps_today(key: str, value_fn: ValueFn, **extra: Any) -> RetrowalkSensorDescription:
-    """A step count that starts again at local midnight."""
+def _sensor(
+    key: str, value_fn: ValueFn, unit: str, state_class: SensorStateClass, **extra: Any
+) -> RetrowalkSensorDescription:
+    """A sensor; its key names its translation unless `translation_key` says otherwise."""
+    extra.setdefault("translation_key", key)
     return RetrowalkSensorDescription(
         key=key,
-        translation_key=key,
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
+        native_unit_of_measurement=unit,
+        state_class=state_class,
         value_fn=value_fn,
         **extra,
     )
 
 
+def _steps_today(key: str, value_fn: ValueFn, **extra: Any) -> RetrowalkSensorDescription:
+    """A step count that starts again at local midnight."""
+    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL, daily=True, **extra)
+
+
 def _steps_lifetime(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
-    return RetrowalkSensorDescription(
-        key=key,
-        translation_key=key,
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=value_fn,
-    )
+    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL_INCREASING)
 
 
 def _share(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
     """A percentage of a total or of a goal."""
-    return RetrowalkSensorDescription(
-        key=key,
-        translation_key=key,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=value_fn,
-    )
+    return _sensor(key, value_fn, PERCENTAGE, SensorStateClass.MEASUREMENT)
 
 
 def _measured(
@@ -148,18 +143,17 @@ def _measured(
     value_fn: ValueFn,
     device_class: SensorDeviceClass | None,
     unit: str,
-    precision: int,
+    precision: int | None,
     **extra: Any,
 ) -> RetrowalkSensorDescription:
-    """A measurement of the wearer's walking."""
-    return RetrowalkSensorDescription(
-        key=key,
-        translation_key=key,
+    """A measurement, shown with `precision` decimals."""
+    return _sensor(
+        key,
+        value_fn,
+        unit,
+        SensorStateClass.MEASUREMENT,
         device_class=device_class,
-        native_unit_of_measurement=unit,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=precision,
-        value_fn=value_fn,
         **extra,
     )
 
@@ -169,6 +163,36 @@ def _stride(
 ) -> RetrowalkSensorDescription:
     """Measured from the strides: unavailable where the wearable cannot measure them."""
     return _measured(key, value_fn, device_class, unit, 2, available_fn=_measures_strides)
+
+
+def _wearable(
+    key: str, value_fn: ValueFn, device_class: SensorDeviceClass, unit: str, **extra: Any
+) -> RetrowalkSensorDescription:
+    """A measurement of the wearable itself, named by its device class (no translation)."""
+    return _measured(
+        key,
+        value_fn,
+        device_class,
+        unit,
+        None,
+        translation_key=None,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        **extra,
+    )
+
+
+def _state(
+    key: str, states: type[StrEnum], value_fn: ValueFn, **extra: Any
+) -> RetrowalkSensorDescription:
+    """One of the values of `states` (an enum sensor: translations name each)."""
+    return RetrowalkSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(state) for state in states],
+        value_fn=value_fn,
+        **extra,
+    )
 
 
 def _measures_strides(d: RetrowalkData) -> bool:
@@ -189,15 +213,14 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
     _steps_today("sideways_steps_today", lambda d: d.today.sideways),
     _steps_lifetime("forward_steps_lifetime", lambda d: d.lifetime.forward),
     _steps_lifetime("backward_steps_lifetime", lambda d: d.lifetime.backward),
-    RetrowalkSensorDescription(
-        key="backward_time_today",
-        translation_key="backward_time_today",
+    _sensor(
+        "backward_time_today",
+        lambda d: round(d.today.backward_seconds / 60, 2),
+        UnitOfTime.MINUTES,
+        SensorStateClass.TOTAL,
         device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=1,
-        state_class=SensorStateClass.TOTAL,
         daily=True,
-        value_fn=lambda d: round(d.today.backward_seconds / 60, 2),
     ),
     _steps_today("forward_equivalent_steps_today", _equivalent),
     _share("backward_share_today", lambda d: _percent(d.today.backward, d.today.total)),
@@ -206,14 +229,12 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         lambda d: _percent(d.today.backward, d.settings.nudge.backward_goal),
     ),
     _share("forward_goal_progress", lambda d: _percent(d.today.forward, d.settings.forward_goal)),
-    RetrowalkSensorDescription(
-        key="backward_streak",
-        translation_key="backward_streak",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.DAYS,
-        suggested_display_precision=0,  # whole days (a duration would show 2 decimals)
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda d: d.streak,
+    _measured(
+        "backward_streak",
+        lambda d: d.streak,
+        SensorDeviceClass.DURATION,
+        UnitOfTime.DAYS,
+        0,  # whole days (a duration would show 2 decimals)
     ),
     _measured(
         "cadence",
@@ -223,14 +244,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         0,
         needs_connection=True,
     ),
-    RetrowalkSensorDescription(
-        key="current_gait",
-        translation_key="current_gait",
-        device_class=SensorDeviceClass.ENUM,
-        options=[str(gait) for gait in Gait],
-        needs_connection=True,
-        value_fn=lambda d: d.gait,
-    ),
+    _state("current_gait", Gait, lambda d: d.gait, needs_connection=True),
     _stride(
         "backward_walking_speed", _last_walk(Direction.BACKWARD, lambda b: b.speed_m_s), SPEED, M_S
     ),
@@ -263,12 +277,11 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         attributes_fn=_test_attributes,
     ),
     _stride("backward_walk_test_speed", _last_test(lambda t: t.speed_m_s), SPEED, M_S),
-    RetrowalkSensorDescription(
-        key="backward_session_steps",
-        translation_key="backward_session_steps",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_last_session(lambda r: r.steps),
+    _sensor(
+        "backward_session_steps",
+        _last_session(lambda r: r.steps),
+        STEPS,
+        SensorStateClass.MEASUREMENT,
         attributes_fn=_session_attributes,
     ),
     _measured(
@@ -286,31 +299,21 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
         value_fn=lambda d: d.last_step,
     ),
     _share("nudge_response_rate", lambda d: d.nudge_response_rate),
-    RetrowalkSensorDescription(
-        key="battery",
-        device_class=SensorDeviceClass.BATTERY,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        needs_connection=True,
-        value_fn=lambda d: d.battery,
+    _wearable(
+        "battery", lambda d: d.battery, SensorDeviceClass.BATTERY, PERCENTAGE, needs_connection=True
     ),
-    RetrowalkSensorDescription(
-        key="signal_strength",
-        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
-        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    _wearable(
+        "signal_strength",
+        lambda d: d.rssi,
+        SensorDeviceClass.SIGNAL_STRENGTH,
+        SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
         entity_registry_enabled_default=False,
-        value_fn=lambda d: d.rssi,
     ),
-    RetrowalkSensorDescription(
-        key="calibration",
-        translation_key="calibration",
-        device_class=SensorDeviceClass.ENUM,
-        options=[str(status) for status in CalibrationStatus],
+    _state(
+        "calibration",
+        CalibrationStatus,
+        lambda d: d.calibration,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda d: d.calibration,
     ),
 )
 
