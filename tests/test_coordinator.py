@@ -343,3 +343,27 @@ async def test_unreadable_calibration_from_setup_is_ignored_and_asked_for_again(
     assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "automatic"
     await walk(device, 40)
     assert coordinator.ledger.today.forward > 0
+
+
+async def test_midnight_backs_up_the_finished_day(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The day rolled over at midnight is in the backup at once, not only at the next hour."""
+    # 23:59:45 in Berlin: the first 30 s tick comes after midnight, so midnight rolls the day.
+    await freeze_in_berlin(hass, freezer, "2026-06-10 21:59:45+00:00")
+    device, coordinator, entry = await start("forward:40", loop=False)
+    await walk(device, 25)
+    walked = coordinator.ledger.today.forward
+    assert walked > 0
+    assert f"retrowalk.{entry.entry_id}.backup" not in hass_storage
+    freezer.move_to("2026-06-10 22:00:00+00:00")
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    backup = hass_storage[f"retrowalk.{entry.entry_id}.backup"]["data"]["ledger"]
+    assert backup["today"] == {**backup["today"], "day": "2026-06-11", "forward": 0}
+    assert backup["history"][-1]["day"] == "2026-06-10"
+    assert backup["history"][-1]["forward"] == walked
