@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retrowalk.const import (
@@ -98,6 +99,22 @@ def advance(device: VirtualWearable, seconds: float, batch: int = 20) -> None:
         if produced == 0:
             break
         total -= produced
+
+
+def stored_state(
+    today: dict[str, int] | None = None, lifetime: dict[str, int] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What the coordinator stores (persist.py) for a foot-worn wearable without a calibration:
+    today's and the lifetime counts (zero where not given), and `extra` keys."""
+    return {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), **(today or {})},
+            "lifetime": {"day": "0001-01-01", **(lifetime or {})},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    } | extra
 
 
 def nudge_options(sedentary_minutes: int, **options: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk_virtual.device import VirtualWearable
 from custom_components.retrowalk_virtual.model import parse_scenario
@@ -105,9 +106,9 @@ async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGene
 
 
 @pytest.fixture
-def start(hass: HomeAssistant, make_wearable: MakeWearable) -> Start:
-    """Create a virtual wearable (make_wearable's arguments) and set up its entry (entry options
-    as keywords); returns once the wearable streams."""
+def start(hass: HomeAssistant, make_wearable: MakeWearable, hass_storage: dict[str, Any]) -> Start:
+    """Create a virtual wearable (make_wearable's arguments) and set up its entry (entry_for's
+    keywords) on what an earlier run `stored` (and its `backup`); returns once it streams."""
 
     async def _start(
         scenario: str = "sit:600s",
@@ -115,10 +116,16 @@ def start(hass: HomeAssistant, make_wearable: MakeWearable) -> Start:
         *,
         loop: bool = True,
         seed: int = 1,
+        stored: Any = None,
+        backup: Any = None,
         **options: Any,
     ) -> Started:
         device = make_wearable(scenario, placement=placement, loop=loop, seed=seed)
         entry = entry_for(placement, **options)
+        store = f"{DOMAIN}.{entry.entry_id}"
+        for key, data in ((store, stored), (f"{store}.backup", backup)):
+            if data is not None:
+                hass_storage[key] = {"version": 1, "key": key, "data": data}
         return Started(device, await setup_entry(hass, entry), entry)
 
     return _start

@@ -25,11 +25,13 @@ from custom_components.retrowalk.gait import (
 from .common import (
     MakeWearable,
     Start,
+    Started,
     Walk,
     entry_for,
     freeze_in_berlin,
     setup_entry,
     state,
+    stored_state,
     tick,
     wait_for,
 )
@@ -129,15 +131,24 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
     await wait_for(lambda: restored.connection.connected)
 
 
+async def _walked_before_midnight(
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory, utc: str
+) -> tuple[Started, int]:
+    """A wearer in Berlin who walked at `utc`, shortly before midnight; the steps counted."""
+    await freeze_in_berlin(hass, freezer, utc)
+    started = await start("forward:40", loop=False)
+    await walk(started.device, 30)  # wearer time: Home Assistant's clock stands still
+    walked = started.coordinator.ledger.today.forward
+    assert walked > 0
+    return started, walked
+
+
 async def test_counts_reset_at_local_midnight(
     hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
     # 23:50 in Berlin; DST starts that night
-    await freeze_in_berlin(hass, freezer, "2026-03-28 22:50:00+00:00")
-    device, coordinator, _ = await start("forward:40", loop=False)
-    await walk(device, 30)
-    walked = coordinator.ledger.today.forward
-    assert walked > 0
+    utc = "2026-03-28 22:50:00+00:00"
+    (_, coordinator, _), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
     forward = state(hass, FORWARD)
     assert forward.attributes["state_class"] == "total"
     assert dt_util.parse_datetime(forward.attributes["last_reset"]) == dt_util.parse_datetime(
@@ -152,6 +163,27 @@ async def test_counts_reset_at_local_midnight(
     assert coordinator.ledger.history[-1].forward == walked
     last_reset = state(hass, FORWARD).attributes["last_reset"]
     assert dt_util.parse_datetime(last_reset) == dt_util.parse_datetime("2026-03-29T00:00:00+01:00")
+
+
+async def test_midnight_backs_up_the_finished_day(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The day rolled over at midnight is in the backup at once, not only at the next hour."""
+    # 23:59:45 in Berlin: the first 30 s tick comes after midnight, so midnight rolls the day.
+    utc = "2026-06-10 21:59:45+00:00"
+    (_, _, entry), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
+    assert f"retrowalk.{entry.entry_id}.backup" not in hass_storage
+    freezer.move_to("2026-06-10 22:00:00+00:00")
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    backup = hass_storage[f"retrowalk.{entry.entry_id}.backup"]["data"]["ledger"]
+    assert backup["today"] == {**backup["today"], "day": "2026-06-11", "forward": 0}
+    assert backup["history"][-1]["day"] == "2026-06-10"
+    assert backup["history"][-1]["forward"] == walked
 
 
 async def test_entities_update_at_most_every_two_seconds_while_walking(
@@ -175,23 +207,9 @@ async def test_entities_update_at_most_every_two_seconds_while_walking(
     assert len(writes) == first + 1
 
 
-async def test_corrupt_store_restores_from_backup(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
-) -> None:
-    make_wearable()
-    entry = entry_for()
-    good = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "forward": 120, "backward": 30},
-            "lifetime": {"day": "0001-01-01", "forward": 5000, "backward": 700},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-    }
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": {"ledger": 3}}
-    hass_storage[f"retrowalk.{entry.entry_id}.backup"] = {"version": 1, "key": "y", "data": good}
-    coordinator = await setup_entry(hass, entry)
+async def test_corrupt_store_restores_from_backup(hass: HomeAssistant, start: Start) -> None:
+    good = stored_state({"forward": 120, "backward": 30}, {"forward": 5000, "backward": 700})
+    _, coordinator, entry = await start(stored={"ledger": 3}, backup=good)
     assert coordinator.ledger.lifetime.forward == 5000
     assert coordinator.ledger.today.backward == 30
     issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
@@ -199,29 +217,18 @@ async def test_corrupt_store_restores_from_backup(
 
 
 async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
-    entry = entry_for()
     walk = {"start": 10.0, "end": 30.0, "steps": 24, "step_time_cv": 0.04}
-    stored = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "forward": 0, "backward": 24},
-            "lifetime": {"day": "0001-01-01", "forward": 0, "backward": 24},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-        "last_walk": {
+    stored = stored_state(
+        {"backward": 24},
+        {"backward": 24},
+        last_walk={
             "backward": walk | {"direction": "backward", "stride_length_m": 0.7, "speed_m_s": 0.5},
             "forward": walk | {"direction": "forward", "speed_m_s": "fast"},
         },
-    }
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
+    )
+    _, coordinator, _ = await start(stored=stored)
     assert coordinator.ledger.today.backward == 24  # the counts are not lost to a bad walk
     assert state(hass, "sensor.retrowalk_imu_test_backward_walking_speed").state == "0.5"
     assert state(hass, "sensor.retrowalk_imu_test_backward_stride_length").state == "0.7"
@@ -343,27 +350,3 @@ async def test_unreadable_calibration_from_setup_is_ignored_and_asked_for_again(
     assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "automatic"
     await walk(device, 40)
     assert coordinator.ledger.today.forward > 0
-
-
-async def test_midnight_backs_up_the_finished_day(
-    hass: HomeAssistant,
-    start: Start,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """The day rolled over at midnight is in the backup at once, not only at the next hour."""
-    # 23:59:45 in Berlin: the first 30 s tick comes after midnight, so midnight rolls the day.
-    await freeze_in_berlin(hass, freezer, "2026-06-10 21:59:45+00:00")
-    device, coordinator, entry = await start("forward:40", loop=False)
-    await walk(device, 25)
-    walked = coordinator.ledger.today.forward
-    assert walked > 0
-    assert f"retrowalk.{entry.entry_id}.backup" not in hass_storage
-    freezer.move_to("2026-06-10 22:00:00+00:00")
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    backup = hass_storage[f"retrowalk.{entry.entry_id}.backup"]["data"]["ledger"]
-    assert backup["today"] == {**backup["today"], "day": "2026-06-11", "forward": 0}
-    assert backup["history"][-1]["day"] == "2026-06-10"
-    assert backup["history"][-1]["forward"] == walked
