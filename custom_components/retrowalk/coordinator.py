@@ -35,7 +35,7 @@ type RetrowalkConfigEntry = ConfigEntry[RetrowalkCoordinator]
 
 
 class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
-    """Owns one wearable's connection, sample stream, counts and nudge policy."""
+    """Owns one wearable's connection, stream, counts and nudges; publishes RetrowalkData."""
 
     config_entry: RetrowalkConfigEntry
 
