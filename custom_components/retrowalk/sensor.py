@@ -34,15 +34,14 @@ PARALLEL_UPDATES = 0
 STEPS = "steps"
 
 type Value = StateType | datetime
+type ValueFn = Callable[[RetrowalkData], Value]  # reads a sensor's value off the snapshot
 
 
 def _percent(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole > 0 else None
 
 
-def _of[T](
-    result: Callable[[RetrowalkData], T | None], read: Callable[[T], Value]
-) -> Callable[[RetrowalkData], Value]:
+def _of[T](result: Callable[[RetrowalkData], T | None], read: Callable[[T], Value]) -> ValueFn:
     """Read a value off a result the snapshot may not hold yet (unknown until then)."""
 
     def value(d: RetrowalkData) -> Value:
@@ -52,18 +51,18 @@ def _of[T](
     return value
 
 
-def _last_test(read: Callable[[WalkTestResult], Value]) -> Callable[[RetrowalkData], Value]:
+def _last_test(read: Callable[[WalkTestResult], Value]) -> ValueFn:
     """A value of the last test that timed a backward walk (a failed attempt leaves it)."""
     return _of(lambda d: d.last_test, read)
 
 
-def _last_session(read: Callable[[SessionResult], Value]) -> Callable[[RetrowalkData], Value]:
+def _last_session(read: Callable[[SessionResult], Value]) -> ValueFn:
     return _of(lambda d: d.last_session, read)
 
 
 def _last_walk(
     direction: Direction, read: Callable[[Bout], float | None], scale: float = 1.0
-) -> Callable[[RetrowalkData], Value]:
+) -> ValueFn:
     """A measure of the last walk with strides in `direction`, scaled (to percent, say)."""
 
     def scaled(bout: Bout) -> Value:
@@ -102,12 +101,9 @@ def _equivalent(d: RetrowalkData) -> int:
 class RetrowalkSensorDescription(SensorEntityDescription, RetrowalkEntityDescription):
     """A sensor and how to read it from the coordinator's snapshot."""
 
-    value_fn: Callable[[RetrowalkData], Value]
+    value_fn: ValueFn
     daily: bool = False  # resets at local midnight: last_reset tells the statistics
     attributes_fn: Callable[[RetrowalkData], dict[str, Any]] | None = None
-
-
-type ValueFn = Callable[[RetrowalkData], Value]
 
 
 def _sensor(
