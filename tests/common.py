@@ -135,6 +135,12 @@ async def freeze_in_berlin(hass: HomeAssistant, freezer: FrozenDateTimeFactory, 
     freezer.move_to(utc)
 
 
+async def press(hass: HomeAssistant, button: str) -> None:
+    """Press a button entity and let Home Assistant process what it started."""
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    await hass.async_block_till_done()
+
+
 def state(hass: HomeAssistant, entity_id: str) -> State:
     """An entity's state, which must exist."""
     found = hass.states.get(entity_id)

@@ -20,6 +20,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util, yaml as yaml_util
 import probatio as vol
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
@@ -72,13 +73,17 @@ def test_blueprint_passes_home_assistants_schema() -> None:
     }
 
 
-async def _nudged(
+type Nudged = tuple[RetrowalkCoordinator, list[dict[str, Any]]]
+
+
+@pytest.fixture
+async def nudged(
     hass: HomeAssistant,
     make_wearable: MakeWearable,
     walk: Walk,
     freezer: FrozenDateTimeFactory,
     tmp_path: Path,
-) -> tuple[RetrowalkCoordinator, list[dict[str, Any]]]:
+) -> Nudged:
     """The blueprint set up, a wearer sitting long enough for a nudge: its phone buttons."""
     await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")
     hass.config.config_dir = str(tmp_path)
@@ -153,14 +158,8 @@ async def _nudged(
     return coordinator, buttons
 
 
-async def test_blueprint_notifies_and_snoozes(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
-) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+async def test_blueprint_notifies_and_snoozes(hass: HomeAssistant, nudged: Nudged) -> None:
+    coordinator, buttons = nudged
     snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await settle()
@@ -169,14 +168,8 @@ async def test_blueprint_notifies_and_snoozes(
     assert coordinator.backward.session is None
 
 
-async def test_going_now_starts_a_backward_session(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
-) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+async def test_going_now_starts_a_backward_session(hass: HomeAssistant, nudged: Nudged) -> None:
+    coordinator, buttons = nudged
     going = next(b for b in buttons if b["action"].startswith("RETROWALK_GOING_"))
     assert going["title"] == "Going now"
     hass.bus.async_fire("mobile_app_notification_action", {"action": going["action"]})

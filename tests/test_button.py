@@ -7,7 +7,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .common import PREFIX, SnapshotEntities, Start, Walk, state, tick
+from .common import PREFIX, SnapshotEntities, Start, Walk, press, state, tick
 
 
 async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
@@ -15,18 +15,11 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     await snapshot_entities(Platform.BUTTON)
 
 
-async def press(hass: HomeAssistant, button: str) -> None:
-    await hass.services.async_call(
-        "button", "press", {"entity_id": f"button.{PREFIX}_{button}"}, blocking=True
-    )
-    await hass.async_block_till_done()
-
-
 async def test_calibration_button_and_finished_calibration(
     hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
     device, _, _ = await start("forward:200", loop=False)
-    await press(hass, "start_calibration_walk")
+    await press(hass, f"button.{PREFIX}_start_calibration_walk")
     assert state(hass, f"sensor.{PREFIX}_calibration").state == "calibrating"
     await walk(device, 30)
     await tick(hass, freezer, 31)
@@ -35,6 +28,6 @@ async def test_calibration_button_and_finished_calibration(
 
 async def test_snooze_button_holds_nudges(hass: HomeAssistant, start: Start) -> None:
     _, coordinator, _ = await start()
-    await press(hass, "snooze_nudges")
+    await press(hass, f"button.{PREFIX}_snooze_nudges")
     assert coordinator.nudges.snoozed_until is not None
     assert coordinator.nudges.snoozed_until > dt_util.now() + timedelta(minutes=29)

@@ -21,6 +21,7 @@ from .common import (
     Start,
     Walk,
     entry_for,
+    press,
     setup_entry,
     state,
     stored_state,
@@ -45,11 +46,6 @@ def events(hass: HomeAssistant) -> list[Any]:
         lambda e: seen.append(e.data["new_state"]) if e.data["entity_id"] == EVENT else None,
     )
     return seen
-
-
-async def press(hass: HomeAssistant, button: str) -> None:
-    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
-    await hass.async_block_till_done()
 
 
 async def test_a_good_test_times_the_walk(
