@@ -6,17 +6,22 @@ Fixtures live in conftest.py; everything a test imports comes from here.
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retrowalk.const import (
+    CONF_ACTIVE_END,
+    CONF_ACTIVE_START,
     CONF_BACKWARD_GOAL,
+    CONF_CALIBRATION,
     CONF_PLACEMENT,
     CONF_PROTOCOL,
+    CONF_SEDENTARY_MINUTES,
     DOMAIN,
 )
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
@@ -34,19 +39,34 @@ type Walk = Callable[[VirtualWearable, float], Awaitable[None]]
 type SnapshotEntities = Callable[[Platform], Awaitable[None]]
 
 
+class Started(NamedTuple):
+    """A virtual wearable, and its entry set up with the wearable streaming."""
+
+    device: VirtualWearable
+    coordinator: RetrowalkCoordinator
+    entry: MockConfigEntry
+
+
+type Start = Callable[..., Awaitable[Started]]
+
+
 def entry_for(
     placement: Placement = Placement.FOOT,
     address: str = ADDRESS,
     title: str = NAME,
     entry_id: str | None = None,
+    calibration: Any = None,
     **options: Any,
 ) -> MockConfigEntry:
-    """A config entry as the config flow creates it."""
+    """A config entry as the config flow creates it (with `calibration`: after a walk)."""
+    data = {CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"}
+    if calibration is not None:
+        data[CONF_CALIBRATION] = calibration
     return MockConfigEntry(
         domain=DOMAIN,
         title=title,
         unique_id=address,
-        data={CONF_ADDRESS: address, CONF_PROTOCOL: "retrowalk_imu"},
+        data=data,
         options={CONF_PLACEMENT: str(placement), **options},
         version=1,
         minor_version=2,
@@ -79,6 +99,46 @@ def advance(device: VirtualWearable, seconds: float, batch: int = 20) -> None:
         if produced == 0:
             break
         total -= produced
+
+
+def stored_state(
+    today: dict[str, int] | None = None, lifetime: dict[str, int] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """What the coordinator stores (persist.py) for a foot-worn wearable without a calibration:
+    today's and the lifetime counts (zero where not given), and `extra` keys."""
+    return {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat(), **(today or {})},
+            "lifetime": {"day": "0001-01-01", **(lifetime or {})},
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    } | extra
+
+
+def nudge_options(sedentary_minutes: int, **options: Any) -> dict[str, Any]:
+    """Entry options for nudge tests: sedentary after `sedentary_minutes`, active 08:00-21:00
+    (around the 10:00 local that freeze_in_berlin usually sets)."""
+    return {
+        CONF_SEDENTARY_MINUTES: sedentary_minutes,
+        CONF_ACTIVE_START: "08:00:00",
+        CONF_ACTIVE_END: "21:00:00",
+        **options,
+    }
+
+
+async def freeze_in_berlin(hass: HomeAssistant, freezer: FrozenDateTimeFactory, utc: str) -> None:
+    """Home Assistant in Berlin (a local midnight and DST that are not UTC's), its clock frozen
+    at `utc`."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(utc)
+
+
+async def press(hass: HomeAssistant, button: str) -> None:
+    """Press a button entity and let Home Assistant process what it started."""
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    await hass.async_block_till_done()
 
 
 def state(hass: HomeAssistant, entity_id: str) -> State:
@@ -155,8 +215,7 @@ async def setup_scene(
 ) -> RetrowalkCoordinator:
     """Set the entry up on the scene and walk it: forward, then a backward session whose steps
     meet the backward goal (a goal_reached nudge and a backward_session result fire)."""
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to(SCENE_START)
+    await freeze_in_berlin(hass, freezer, SCENE_START)
     hass_storage[f"{DOMAIN}.{entry.entry_id}"] = scene_storage(entry.entry_id)
     device = make_wearable("forward:60,stand:10s", loop=False, seed=7)
     entry.add_to_hass(hass)

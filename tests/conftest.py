@@ -16,13 +16,25 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk_virtual.device import VirtualWearable
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.runner import RealtimeRunner
 from custom_components.retrowalk_virtual.setup import async_attach_virtual_wearable
 
-from .common import ADDRESS, NAME, MakeWearable, Walk, advance, entry_for, setup_scene
+from .common import (
+    ADDRESS,
+    NAME,
+    MakeWearable,
+    Start,
+    Started,
+    Walk,
+    advance,
+    entry_for,
+    setup_entry,
+    setup_scene,
+)
 
 # A fixed id keeps the entity registry entries in the snapshots stable.
 MOCK_ENTRY_ID = "01JRETROWALKTESTENTRY00001"
@@ -91,6 +103,32 @@ async def make_wearable(hass: HomeAssistant, enable_bluetooth: Any) -> AsyncGene
     yield make
     for undo in reversed(detach):
         undo()
+
+
+@pytest.fixture
+def start(hass: HomeAssistant, make_wearable: MakeWearable, hass_storage: dict[str, Any]) -> Start:
+    """Create a virtual wearable (make_wearable's arguments) and set up its entry (entry_for's
+    keywords) on what an earlier run `stored` (and its `backup`); returns once it streams."""
+
+    async def _start(
+        scenario: str = "sit:600s",
+        placement: Placement = Placement.FOOT,
+        *,
+        loop: bool = True,
+        seed: int = 1,
+        stored: Any = None,
+        backup: Any = None,
+        **options: Any,
+    ) -> Started:
+        device = make_wearable(scenario, placement=placement, loop=loop, seed=seed)
+        entry = entry_for(placement, **options)
+        store = f"{DOMAIN}.{entry.entry_id}"
+        for key, data in ((store, stored), (f"{store}.backup", backup)):
+            if data is not None:
+                hass_storage[key] = {"version": 1, "key": key, "data": data}
+        return Started(device, await setup_entry(hass, entry), entry)
+
+    return _start
 
 
 @pytest.fixture

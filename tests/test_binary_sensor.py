@@ -3,7 +3,7 @@
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
-from .common import PREFIX, MakeWearable, SnapshotEntities, entry_for, setup_entry, state, wait_for
+from .common import PREFIX, SnapshotEntities, Start, state, wait_for
 
 
 async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
@@ -11,9 +11,8 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     await snapshot_entities(Platform.BINARY_SENSOR)
 
 
-async def test_connected_follows_the_link(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    device = make_wearable()
-    coordinator = await setup_entry(hass, entry_for())
+async def test_connected_follows_the_link(hass: HomeAssistant, start: Start) -> None:
+    device, coordinator, _ = await start()
     connected = f"binary_sensor.{PREFIX}_connectivity"
     assert state(hass, connected).state == "on"
     assert state(hass, f"binary_sensor.{PREFIX}_sedentary").state == "off"

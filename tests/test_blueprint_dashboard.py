@@ -20,6 +20,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util, yaml as yaml_util
 import probatio as vol
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
@@ -29,14 +30,17 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.retrowalk.const import (
-    CONF_ACTIVE_END,
-    CONF_ACTIVE_START,
-    CONF_SEDENTARY_MINUTES,
-)
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 
-from .common import MakeWearable, Walk, advance, entry_for, setup_entry
+from .common import (
+    MakeWearable,
+    Walk,
+    advance,
+    entry_for,
+    freeze_in_berlin,
+    nudge_options,
+    setup_entry,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINT = ROOT / "blueprints" / "automation" / "retrowalk" / "go_walk_backwards.yaml"
@@ -69,16 +73,19 @@ def test_blueprint_passes_home_assistants_schema() -> None:
     }
 
 
-async def _nudged(
+type Nudged = tuple[RetrowalkCoordinator, list[dict[str, Any]]]
+
+
+@pytest.fixture
+async def nudged(
     hass: HomeAssistant,
     make_wearable: MakeWearable,
     walk: Walk,
     freezer: FrozenDateTimeFactory,
     tmp_path: Path,
-) -> tuple[RetrowalkCoordinator, list[dict[str, Any]]]:
+) -> Nudged:
     """The blueprint set up, a wearer sitting long enough for a nudge: its phone buttons."""
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-06-10 08:00:00+00:00")
+    await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")
     hass.config.config_dir = str(tmp_path)
     target = tmp_path / "blueprints" / "automation" / "retrowalk"
     target.mkdir(parents=True)
@@ -90,16 +97,7 @@ async def _nudged(
         config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "phone-1")}, name="Phone"
     )
     device = make_wearable("forward:20,sit:7200s", loop=False)
-    coordinator = await setup_entry(
-        hass,
-        entry_for(
-            **{
-                CONF_SEDENTARY_MINUTES: 2,
-                CONF_ACTIVE_START: "08:00:00",
-                CONF_ACTIVE_END: "21:00:00",
-            }
-        ),
-    )
+    coordinator = await setup_entry(hass, entry_for(**nudge_options(2)))
     nudge_entity = er.async_get(hass).async_get_entity_id(
         "event", "retrowalk", "d0:5e:57:1a:00:01-nudge"
     )
@@ -160,14 +158,8 @@ async def _nudged(
     return coordinator, buttons
 
 
-async def test_blueprint_notifies_and_snoozes(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
-) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+async def test_blueprint_notifies_and_snoozes(hass: HomeAssistant, nudged: Nudged) -> None:
+    coordinator, buttons = nudged
     snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await settle()
@@ -176,14 +168,8 @@ async def test_blueprint_notifies_and_snoozes(
     assert coordinator.backward.session is None
 
 
-async def test_going_now_starts_a_backward_session(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
-) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+async def test_going_now_starts_a_backward_session(hass: HomeAssistant, nudged: Nudged) -> None:
+    coordinator, buttons = nudged
     going = next(b for b in buttons if b["action"].startswith("RETROWALK_GOING_"))
     assert going["title"] == "Going now"
     hass.bus.async_fire("mobile_app_notification_action", {"action": going["action"]})

@@ -7,16 +7,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .common import (
-    PREFIX,
-    MakeWearable,
-    SnapshotEntities,
-    Walk,
-    entry_for,
-    setup_entry,
-    state,
-    tick,
-)
+from .common import PREFIX, SnapshotEntities, Start, Walk, press, state, tick
 
 
 async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
@@ -25,25 +16,18 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
 
 
 async def test_calibration_button_and_finished_calibration(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
-    device = make_wearable("forward:200", loop=False)
-    await setup_entry(hass, entry_for())
-    await hass.services.async_call(
-        "button", "press", {"entity_id": f"button.{PREFIX}_start_calibration_walk"}, blocking=True
-    )
-    await hass.async_block_till_done()
+    device, _, _ = await start("forward:200", loop=False)
+    await press(hass, f"button.{PREFIX}_start_calibration_walk")
     assert state(hass, f"sensor.{PREFIX}_calibration").state == "calibrating"
     await walk(device, 30)
     await tick(hass, freezer, 31)
     assert state(hass, f"sensor.{PREFIX}_calibration").state == "calibrated"
 
 
-async def test_snooze_button_holds_nudges(hass: HomeAssistant, make_wearable: MakeWearable) -> None:
-    make_wearable()
-    coordinator = await setup_entry(hass, entry_for())
-    await hass.services.async_call(
-        "button", "press", {"entity_id": f"button.{PREFIX}_snooze_nudges"}, blocking=True
-    )
+async def test_snooze_button_holds_nudges(hass: HomeAssistant, start: Start) -> None:
+    _, coordinator, _ = await start()
+    await press(hass, f"button.{PREFIX}_snooze_nudges")
     assert coordinator.nudges.snoozed_until is not None
     assert coordinator.nudges.snoozed_until > dt_util.now() + timedelta(minutes=29)

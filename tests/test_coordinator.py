@@ -13,9 +13,28 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.const import DOMAIN
-from custom_components.retrowalk.gait import Bout, Direction, EngineUpdate, Placement, StepEvent
+from custom_components.retrowalk.gait import (
+    Bout,
+    Direction,
+    EngineUpdate,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
 
-from .common import MakeWearable, Walk, entry_for, setup_entry, state, tick, wait_for
+from .common import (
+    MakeWearable,
+    Start,
+    Started,
+    Walk,
+    entry_for,
+    freeze_in_berlin,
+    setup_entry,
+    state,
+    stored_state,
+    tick,
+    wait_for,
+)
 
 FORWARD = "sensor.retrowalk_imu_test_forward_steps_today"
 BACKWARD = "sensor.retrowalk_imu_test_backward_steps_today"
@@ -26,10 +45,10 @@ def _close(counted: int, truth: int, tolerance: float = 0.1) -> bool:
 
 
 async def test_walking_is_counted_by_direction(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("sit:5s,forward:60,sit:5s,backward:40,sit:10s", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    scenario = "sit:5s,forward:60,sit:5s,backward:40,sit:10s"
+    device, coordinator, _ = await start(scenario, loop=False)
     await walk(device, 120)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=5))
     await hass.async_block_till_done()
@@ -48,10 +67,9 @@ async def test_walking_is_counted_by_direction(
 
 
 async def test_reconnect_mid_walk_never_double_counts(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("forward:200", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:200", loop=False)
     await walk(device, 30)
     before = coordinator.ledger.today.forward
     device.drop_link()
@@ -69,10 +87,9 @@ async def test_reconnect_mid_walk_never_double_counts(
 
 
 async def test_malformed_frames_are_ignored_and_counted(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
-    device = make_wearable("forward:80", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:80", loop=False)
     frames = 0
 
     def mangle(data: bytes) -> list[bytes]:
@@ -95,11 +112,9 @@ async def test_malformed_frames_are_ignored_and_counted(
 
 
 async def test_unload_releases_the_connection_and_reload_keeps_counts(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
-    device = make_wearable("forward:60,backward:30", loop=False)
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    device, coordinator, entry = await start("forward:60,backward:30", loop=False)
     await walk(device, 60)
     counts = coordinator.ledger.to_dict()
     assert counts["today"]["forward"] > 0
@@ -116,19 +131,24 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
     await wait_for(lambda: restored.connection.connected)
 
 
-async def test_counts_reset_at_local_midnight(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-03-28 22:50:00+00:00")  # 23:50 in Berlin; DST starts that night
-    device = make_wearable("forward:40", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
-    await walk(device, 30)
-    walked = coordinator.ledger.today.forward
+async def _walked_before_midnight(
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory, utc: str
+) -> tuple[Started, int]:
+    """A wearer in Berlin who walked at `utc`, shortly before midnight; the steps counted."""
+    await freeze_in_berlin(hass, freezer, utc)
+    started = await start("forward:40", loop=False)
+    await walk(started.device, 30)  # wearer time: Home Assistant's clock stands still
+    walked = started.coordinator.ledger.today.forward
     assert walked > 0
+    return started, walked
+
+
+async def test_counts_reset_at_local_midnight(
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
+) -> None:
+    # 23:50 in Berlin; DST starts that night
+    utc = "2026-03-28 22:50:00+00:00"
+    (_, coordinator, _), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
     forward = state(hass, FORWARD)
     assert forward.attributes["state_class"] == "total"
     assert dt_util.parse_datetime(forward.attributes["last_reset"]) == dt_util.parse_datetime(
@@ -145,11 +165,31 @@ async def test_counts_reset_at_local_midnight(
     assert dt_util.parse_datetime(last_reset) == dt_util.parse_datetime("2026-03-29T00:00:00+01:00")
 
 
-async def test_entities_update_at_most_every_two_seconds_while_walking(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+async def test_midnight_backs_up_the_finished_day(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
 ) -> None:
-    device = make_wearable("forward:300", loop=False)
-    await setup_entry(hass, entry_for())
+    """The day rolled over at midnight is in the backup at once, not only at the next hour."""
+    # 23:59:45 in Berlin: the first 30 s tick comes after midnight, so midnight rolls the day.
+    utc = "2026-06-10 21:59:45+00:00"
+    (_, _, entry), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
+    assert f"retrowalk.{entry.entry_id}.backup" not in hass_storage
+    freezer.move_to("2026-06-10 22:00:00+00:00")
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    backup = hass_storage[f"retrowalk.{entry.entry_id}.backup"]["data"]["ledger"]
+    assert backup["today"] == {**backup["today"], "day": "2026-06-11", "forward": 0}
+    assert backup["history"][-1]["day"] == "2026-06-10"
+    assert backup["history"][-1]["forward"] == walked
+
+
+async def test_entities_update_at_most_every_two_seconds_while_walking(
+    hass: HomeAssistant, start: Start, walk: Walk
+) -> None:
+    device, _, _ = await start("forward:300", loop=False)
     writes: list[str] = []
     hass.bus.async_listen(
         "state_changed",
@@ -167,23 +207,9 @@ async def test_entities_update_at_most_every_two_seconds_while_walking(
     assert len(writes) == first + 1
 
 
-async def test_corrupt_store_restores_from_backup(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
-) -> None:
-    make_wearable()
-    entry = entry_for()
-    good = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "forward": 120, "backward": 30},
-            "lifetime": {"day": "0001-01-01", "forward": 5000, "backward": 700},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-    }
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": {"ledger": 3}}
-    hass_storage[f"retrowalk.{entry.entry_id}.backup"] = {"version": 1, "key": "y", "data": good}
-    coordinator = await setup_entry(hass, entry)
+async def test_corrupt_store_restores_from_backup(hass: HomeAssistant, start: Start) -> None:
+    good = stored_state({"forward": 120, "backward": 30}, {"forward": 5000, "backward": 700})
+    _, coordinator, entry = await start(stored={"ledger": 3}, backup=good)
     assert coordinator.ledger.lifetime.forward == 5000
     assert coordinator.ledger.today.backward == 30
     issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
@@ -191,29 +217,18 @@ async def test_corrupt_store_restores_from_backup(
 
 
 async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
-    entry = entry_for()
     walk = {"start": 10.0, "end": 30.0, "steps": 24, "step_time_cv": 0.04}
-    stored = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "forward": 0, "backward": 24},
-            "lifetime": {"day": "0001-01-01", "forward": 0, "backward": 24},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-        "last_walk": {
+    stored = stored_state(
+        {"backward": 24},
+        {"backward": 24},
+        last_walk={
             "backward": walk | {"direction": "backward", "stride_length_m": 0.7, "speed_m_s": 0.5},
             "forward": walk | {"direction": "forward", "speed_m_s": "fast"},
         },
-    }
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
+    )
+    _, coordinator, _ = await start(stored=stored)
     assert coordinator.ledger.today.backward == 24  # the counts are not lost to a bad walk
     assert state(hass, "sensor.retrowalk_imu_test_backward_walking_speed").state == "0.5"
     assert state(hass, "sensor.retrowalk_imu_test_backward_stride_length").state == "0.7"
@@ -223,22 +238,18 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
 
 
 async def test_empty_store_starts_at_zero_without_an_issue(
-    hass: HomeAssistant, make_wearable: MakeWearable
+    hass: HomeAssistant, start: Start
 ) -> None:
-    make_wearable()
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    _, coordinator, _ = await start()
     assert coordinator.ledger.lifetime.total == 0
     assert not ir.async_get(hass).issues
 
 
 async def test_counts_reach_disk_during_a_long_walk(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, hass_storage: dict[str, Any]
+    hass: HomeAssistant, start: Start, walk: Walk, hass_storage: dict[str, Any]
 ) -> None:
     """Steps in every notification must not postpone the save forever."""
-    device = make_wearable("forward:400", loop=False)
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+    device, coordinator, entry = await start("forward:400", loop=False)
     start = dt_util.utcnow()
     for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
         await walk(device, 5)
@@ -248,12 +259,9 @@ async def test_counts_reach_disk_during_a_long_walk(
     assert 0 < saved <= coordinator.ledger.today.forward
 
 
-async def test_only_a_bout_of_several_steps_ends_sitting(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
+async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, start: Start) -> None:
     """Steps of a bout that ended and of the next one, reported together, are kept apart."""
-    make_wearable("sit:600s")
-    coordinator = await setup_entry(hass, entry_for())
+    _, coordinator, _ = await start()
     policy = coordinator.nudges
     before = policy.last_walk
 
@@ -273,12 +281,8 @@ async def test_only_a_bout_of_several_steps_ends_sitting(
     assert policy.last_backward == policy.last_walk
 
 
-async def test_placement_change_asks_for_calibration(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable()
-    entry = entry_for(Placement.FOOT)
-    coordinator = await setup_entry(hass, entry)
+async def test_placement_change_asks_for_calibration(hass: HomeAssistant, start: Start) -> None:
+    _, coordinator, entry = await start(placement=Placement.FOOT)
     hass.config_entries.async_update_entry(entry, options={"placement": "waist"})
     await hass.async_block_till_done()
     assert coordinator.placement is Placement.WAIST
@@ -300,3 +304,49 @@ async def test_not_seen_for_a_day_raises_a_repair_issue(
     for _ in range(24):
         await tick(hass, freezer, 3600)
     assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None
+
+
+def _walked_calibration() -> dict[str, Any]:
+    """What the config flow stores after a calibration walk at the foot."""
+    state = GaitEngine(Placement.FOOT).to_dict()
+    state["calibration"]["done"] = True
+    return state
+
+
+async def test_calibration_walked_in_the_config_flow_is_applied(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable()
+    entry = entry_for(calibration=_walked_calibration())
+    coordinator = await setup_entry(hass, entry)
+    assert coordinator.data.calibration == "calibrated"
+    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "calibrated"
+    assert not ir.async_get(hass).issues
+
+
+@pytest.mark.parametrize(
+    "calibration",
+    [
+        "walked",  # not a mapping
+        {"version": 99, "placement": "foot"},  # an engine state from another version
+        _walked_calibration() | {"detector": 3},  # a part of it of the wrong type
+    ],
+)
+async def test_unreadable_calibration_from_setup_is_ignored_and_asked_for_again(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    caplog: pytest.LogCaptureFixture,
+    calibration: Any,
+) -> None:
+    """Setup goes on (the counts never depend on it); the user is asked for a calibration walk."""
+    device, coordinator, entry = await start("forward:60", loop=False, calibration=calibration)
+    assert entry.state is ConfigEntryState.LOADED
+    assert "Ignoring the unreadable calibration stored for Retrowalk IMU Test" in caplog.text
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_key == "calibration_unreadable"
+    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test"}
+    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "automatic"
+    await walk(device, 40)
+    assert coordinator.ledger.today.forward > 0

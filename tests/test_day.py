@@ -9,16 +9,11 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.const import (
-    CONF_ACTIVE_END,
-    CONF_ACTIVE_START,
-    CONF_SEDENTARY_MINUTES,
-)
-from custom_components.retrowalk.coordinator import TICK
+from custom_components.retrowalk.clock import TICK
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.nudge import Nudge, NudgeType
 
-from .common import MakeWearable, Walk, entry_for, setup_entry
+from .common import Start, Walk, freeze_in_berlin, nudge_options
 
 SEDENTARY_MINUTES = 5
 STEP_S = 10.0  # wearer time and wall time advance together, this much at a time
@@ -44,27 +39,18 @@ STEP_S = 10.0  # wearer time and wall time advance together, this much at a time
 )
 async def test_seated_arm_work_is_sedentary_and_nudged_on_time(
     hass: HomeAssistant,
-    make_wearable: MakeWearable,
+    start: Start,
     walk: Walk,
     freezer: FrozenDateTimeFactory,
     placement: Placement,
 ) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-06-10 08:00:00+00:00")  # 10:00 local
-    device = make_wearable("forward:30,eat:150s,type:600s", placement=placement, loop=False)
-    coordinator = await setup_entry(
-        hass,
-        entry_for(
-            placement,
-            **{
-                CONF_SEDENTARY_MINUTES: SEDENTARY_MINUTES,
-                CONF_ACTIVE_START: "08:00:00",
-                CONF_ACTIVE_END: "21:00:00",
-            },
-        ),
+    await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")  # 10:00 local
+    options = nudge_options(SEDENTARY_MINUTES)
+    device, coordinator, _ = await start(
+        "forward:30,eat:150s,type:600s", placement, loop=False, **options
     )
     fired: list[tuple[datetime, Nudge]] = []
-    coordinator.async_add_nudge_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
+    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
 
     async def live(seconds: float) -> None:
         """Wearer time and wall time pass together."""

@@ -8,22 +8,16 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.retrowalk.const import (
-    CONF_ACTIVE_END,
-    CONF_ACTIVE_START,
-    CONF_BACKWARD_GOAL,
-    CONF_SEDENTARY_MINUTES,
-    DOMAIN,
-)
+from custom_components.retrowalk.const import CONF_BACKWARD_GOAL, DOMAIN
 from custom_components.retrowalk_virtual.model import parse_scenario
 
 from .common import (
     PREFIX,
-    MakeWearable,
     SnapshotEntities,
+    Start,
     Walk,
-    entry_for,
-    setup_entry,
+    freeze_in_berlin,
+    nudge_options,
     state,
     tick,
 )
@@ -35,25 +29,11 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
 
 
 async def test_sedentary_nudge_snooze_walk_response(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
 ) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-06-10 08:00:00+00:00")  # 10:00 local
-    device = make_wearable("forward:30,sit:7200s", loop=False)
-    coordinator = await setup_entry(
-        hass,
-        entry_for(
-            **{
-                CONF_SEDENTARY_MINUTES: 30,
-                CONF_ACTIVE_START: "08:00:00",
-                CONF_ACTIVE_END: "21:00:00",
-                CONF_BACKWARD_GOAL: 20,
-            }
-        ),
-    )
+    await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")  # 10:00 local
+    options = nudge_options(30, **{CONF_BACKWARD_GOAL: 20})
+    device, coordinator, _ = await start("forward:30,sit:7200s", loop=False, **options)
     events: list[Any] = []
     hass.bus.async_listen(
         "state_changed",

@@ -5,7 +5,7 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.retrowalk.const import CONF_BACKWARD_GOAL
 
-from .common import PREFIX, MakeWearable, SnapshotEntities, entry_for, setup_entry, state
+from .common import PREFIX, SnapshotEntities, Start, state
 
 
 async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
@@ -13,12 +13,8 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
     await snapshot_entities(Platform.NUMBER)
 
 
-async def test_goal_numbers_change_options_live(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable()
-    entry = entry_for()
-    coordinator = await setup_entry(hass, entry)
+async def test_goal_numbers_change_options_live(hass: HomeAssistant, start: Start) -> None:
+    _, coordinator, entry = await start()
     await hass.services.async_call(
         "number",
         "set_value",

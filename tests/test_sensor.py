@@ -6,16 +6,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement
 
-from .common import (
-    PREFIX,
-    MakeWearable,
-    SnapshotEntities,
-    Walk,
-    entry_for,
-    setup_entry,
-    state,
-    wait_for,
-)
+from .common import PREFIX, SnapshotEntities, Start, Walk, state, wait_for
 
 
 async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
@@ -24,10 +15,9 @@ async def test_all_entities(snapshot_entities: SnapshotEntities) -> None:
 
 
 async def test_live_entities_unavailable_while_away_counts_stay(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
-    device = make_wearable("forward:40,sit:600s", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:40,sit:600s", loop=False)
     await walk(device, 30)
     counted = coordinator.ledger.today.forward
     assert state(hass, f"sensor.{PREFIX}_battery").state == "87"
@@ -45,23 +35,19 @@ async def test_live_entities_unavailable_while_away_counts_stay(
     assert state(hass, f"sensor.{PREFIX}_current_gait").state == "still"
 
 
-async def test_sideways_steps_and_gait(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
+async def test_sideways_steps_and_gait(hass: HomeAssistant, start: Start, walk: Walk) -> None:
     # Forward first: a fresh engine learns which way is forward from the dominant walking.
-    device = make_wearable("forward:80,left:30,right:30,sit:60s", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    device, coordinator, _ = await start("forward:80,left:30,right:30,sit:60s", loop=False)
     await walk(device, 90)
     truth = device.truth.delivered[Direction.LEFT] + device.truth.delivered[Direction.RIGHT]
     assert abs(coordinator.ledger.today.sideways - truth) <= max(3, 0.2 * truth)
 
 
 async def test_walking_speed_stride_length_and_variability_of_the_last_walk(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk
 ) -> None:
     # Forward first (a fresh engine learns which way is forward), a pause ends each bout.
-    device = make_wearable("forward:60,sit:10s,backward:40,sit:30s", loop=False)
-    coordinator = await setup_entry(hass, entry_for(Placement.FOOT))
+    device, coordinator, _ = await start("forward:60,sit:10s,backward:40,sit:30s", loop=False)
     speed = f"sensor.{PREFIX}_backward_walking_speed"
     assert state(hass, speed).state == "unknown"  # no walk measured yet: unknown, not zero
     await walk(device, 110)
@@ -85,10 +71,9 @@ async def test_walking_speed_stride_length_and_variability_of_the_last_walk(
 
 @pytest.mark.parametrize("placement", [Placement.WAIST, Placement.WRIST])
 async def test_stride_entities_unavailable_where_they_cannot_be_measured(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, placement: Placement
+    hass: HomeAssistant, start: Start, walk: Walk, placement: Placement
 ) -> None:
-    device = make_wearable("forward:40,sit:30s", loop=False, placement=placement)
-    await setup_entry(hass, entry_for(placement))
+    device, _, _ = await start("forward:40,sit:30s", placement, loop=False)
     await walk(device, 60)
     for key in (
         "backward_walking_speed",

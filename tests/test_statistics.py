@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     do_adhoc_statistics,
 )
 
-from .common import MakeWearable, advance, entry_for, setup_entry
+from .common import Start, advance, freeze_in_berlin
 
 
 @pytest.fixture(autouse=True)
@@ -41,15 +41,10 @@ async def walk_in_time(
 
 
 async def test_counters_compile_statistics_across_midnight(
-    hass: HomeAssistant,
-    recorder_mock: Any,
-    make_wearable: MakeWearable,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, recorder_mock: Any, start: Start, freezer: FrozenDateTimeFactory
 ) -> None:
-    await hass.config.async_set_time_zone("Europe/Berlin")
-    freezer.move_to("2026-06-10 21:40:00+00:00")  # 23:40 local
-    device = make_wearable("forward:60,sit:300s,forward:40,sit:600s", loop=False)
-    coordinator = await setup_entry(hass, entry_for())
+    await freeze_in_berlin(hass, freezer, "2026-06-10 21:40:00+00:00")  # 23:40 local
+    device, coordinator, _ = await start("forward:60,sit:300s,forward:40,sit:600s", loop=False)
     await walk_in_time(hass, device, freezer, 45)
     before_midnight = coordinator.ledger.today.forward
     assert before_midnight > 40

@@ -6,7 +6,6 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.retrowalk.const import DOMAIN
@@ -15,7 +14,19 @@ from custom_components.retrowalk.walktest import TIMEOUT_S
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.segments import TYPICAL_CADENCE, Activity
 
-from .common import ADDRESS, PREFIX, MakeWearable, Walk, entry_for, setup_entry, state, wait_for
+from .common import (
+    ADDRESS,
+    PREFIX,
+    MakeWearable,
+    Start,
+    Walk,
+    entry_for,
+    press,
+    setup_entry,
+    state,
+    stored_state,
+    wait_for,
+)
 
 TEST_BUTTON = f"button.{PREFIX}_start_3_metre_backward_walk_test"
 SESSION_BUTTON = f"button.{PREFIX}_start_backward_walk_session"
@@ -35,11 +46,6 @@ def events(hass: HomeAssistant) -> list[Any]:
         lambda e: seen.append(e.data["new_state"]) if e.data["entity_id"] == EVENT else None,
     )
     return seen
-
-
-async def press(hass: HomeAssistant, button: str) -> None:
-    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
-    await hass.async_block_till_done()
 
 
 async def test_a_good_test_times_the_walk(
@@ -231,32 +237,18 @@ async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
 
 
 def _stored(**extra: Any) -> dict[str, Any]:
-    return {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
-            "lifetime": {"day": "0001-01-01", "backward": 30},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-    } | extra
+    return stored_state({"backward": 30}, {"backward": 30}, **extra)
 
 
 async def test_history_and_last_session_restore_skipping_malformed_ones(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
-    entry = entry_for()
     good = {"outcome": "ok", "steps": 9, "time_s": 6.3, "distance_m": 2.9, "speed_m_s": 0.46}
     stored = _stored(
         walk_tests=[good, {"outcome": "fell"}, {"outcome": "no_walk"}],
         last_session={"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
     )
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
+    _, coordinator, _ = await start(stored=stored)
     assert [str(t.outcome) for t in coordinator.backward.walk_tests] == ["ok", "no_walk"]
     assert "Ignoring a malformed walk test result" in caplog.text
     assert state(hass, TIME).state == "6.3"  # the last timed test, not the failed attempt after it
@@ -267,16 +259,10 @@ async def test_history_and_last_session_restore_skipping_malformed_ones(
 
 
 async def test_a_malformed_session_is_skipped_and_the_counts_kept(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
-    entry = entry_for()
     stored = _stored(walk_tests="garbage", last_session={"minutes": "long"})
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
+    _, coordinator, _ = await start(stored=stored)
     assert coordinator.backward.walk_tests == []
     assert coordinator.backward.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text

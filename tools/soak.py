@@ -208,7 +208,7 @@ async def test_soak(
         await hass.async_block_till_done()
         coordinator: RetrowalkCoordinator = entry.runtime_data
         await until(lambda: coordinator.connection.connected)
-        coordinator.async_add_nudge_listener(lambda nudge: nudges.update([str(nudge.type)]))
+        coordinator.nudge_events.async_add_listener(lambda nudge: nudges.update([str(nudge.type)]))
 
         total_s = round(HOURS * 3600)
         rng = random.Random(SEED)

@@ -10,12 +10,9 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util import dt as dt_util
 
-from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity
+from .data import RetrowalkData
+from .entity import RetrowalkEntity, platform_setup
 
 PARALLEL_UPDATES = 0
 
@@ -24,32 +21,22 @@ PARALLEL_UPDATES = 0
 class RetrowalkBinarySensorDescription(BinarySensorEntityDescription):
     """A binary sensor and how to read it."""
 
-    is_on_fn: Callable[[RetrowalkCoordinator], bool]
+    is_on_fn: Callable[[RetrowalkData], bool]
 
 
 BINARY_SENSORS: tuple[RetrowalkBinarySensorDescription, ...] = (
     RetrowalkBinarySensorDescription(
         key="sedentary",
         translation_key="sedentary",
-        is_on_fn=lambda c: c.nudges.is_sedentary(dt_util.now()),
+        is_on_fn=lambda d: d.sedentary,
     ),
     RetrowalkBinarySensorDescription(
         key="connected",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=lambda c: c.connection.connected,
+        is_on_fn=lambda d: d.connected,
     ),
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RetrowalkConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the binary sensors of one wearable."""
-    coordinator = entry.runtime_data
-    async_add_entities(RetrowalkBinarySensor(coordinator, d) for d in BINARY_SENSORS)
 
 
 class RetrowalkBinarySensor(RetrowalkEntity, BinarySensorEntity):
@@ -60,4 +47,7 @@ class RetrowalkBinarySensor(RetrowalkEntity, BinarySensorEntity):
     @property
     @override
     def is_on(self) -> bool:
-        return self.entity_description.is_on_fn(self.coordinator)
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+
+async_setup_entry = platform_setup(RetrowalkBinarySensor, BINARY_SENSORS)

@@ -6,12 +6,10 @@ from typing import override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DEFAULT_SNOOZE_MINUTES
-from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity, RetrowalkEntityDescription
+from .coordinator import RetrowalkCoordinator
+from .entity import RetrowalkEntity, RetrowalkEntityDescription, platform_setup
 
 PARALLEL_UPDATES = 0
 
@@ -35,7 +33,7 @@ BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
         key="backward_walk_test",
         translation_key="backward_walk_test",
         needs_connection=True,
-        available_fn=lambda c: c.measures_strides,
+        available_fn=lambda d: d.measures_strides,
         press_fn=lambda c: c.async_start_walk_test(),
     ),
     RetrowalkButtonDescription(
@@ -52,15 +50,6 @@ BUTTONS: tuple[RetrowalkButtonDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RetrowalkConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the buttons."""
-    async_add_entities(RetrowalkButton(entry.runtime_data, d) for d in BUTTONS)
-
-
 class RetrowalkButton(RetrowalkEntity, ButtonEntity):
     """A one-shot action."""
 
@@ -69,3 +58,6 @@ class RetrowalkButton(RetrowalkEntity, ButtonEntity):
     @override
     async def async_press(self) -> None:
         self.entity_description.press_fn(self.coordinator)
+
+
+async_setup_entry = platform_setup(RetrowalkButton, BUTTONS)

@@ -1,45 +1,41 @@
 """The push coordinator: wires the connection, sample stream, counts, nudges and entities."""
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.event import async_track_time_change, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .backward import BackwardActivities
+from .calibration import Calibration
+from .clock import async_track_clock
 from .connection import WearableConnection
-from .const import CONF_CALIBRATION, CONF_PROTOCOL, DOMAIN, UPDATE_INTERVAL_WHILE_WALKING
+from .const import CONF_PROTOCOL, DOMAIN
+from .data import RetrowalkData, measures_strides, snapshot_of
 from .devices import protocol_by_key
 from .devices.base import SampleBatch
 from .gait import EngineUpdate, GaitEngine, Placement
-from .issues import async_ask_for_calibration, async_calibrated
 from .ledger import Ledger
-from .nudge import Nudge, NudgePolicy
+from .nudge import NudgePolicy
+from .nudge_events import NudgeEvents
 from .persist import restore, to_store
 from .presence import Presence
 from .settings import Settings
 from .storage import RetrowalkStore
 from .stream import SampleStream
+from .throttle import WriteThrottle
 
 _LOGGER = logging.getLogger(__name__)
 
 type RetrowalkConfigEntry = ConfigEntry[RetrowalkCoordinator]
 
-TICK = timedelta(seconds=30)
-BACKUP_EVERY = timedelta(hours=1)
-STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
 
-
-class RetrowalkCoordinator(DataUpdateCoordinator[None]):
-    """Owns one wearable's connection, sample stream, counts and nudge policy."""
+class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
+    """Owns one wearable's connection, stream, counts and nudges; publishes RetrowalkData."""
 
     config_entry: RetrowalkConfigEntry
 
@@ -55,19 +51,11 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.backward = BackwardActivities(entry.title, self._async_result)
         self.ledger = Ledger.new(dt_util.now().date())
         self.nudges = NudgePolicy(settings=self.settings.nudge)
-        self._nudge_listeners: list[Callable[[Nudge], None]] = []
-        self._unsubs: list[CALLBACK_TYPE] = []
+        self.nudge_events = NudgeEvents()
+        self.calibration = Calibration(hass, entry, self.stream)
+        self._stop_clock: CALLBACK_TYPE = lambda: None  # until async_start()
         self.presence = Presence(hass, self.address, entry.entry_id, entry.title)
-        self._last_backup = dt_util.utcnow()
-        # Entities are written at once when a walk starts or stops, at most every
-        # UPDATE_INTERVAL_WHILE_WALKING seconds while steps stream in (keeps the recorder quiet).
-        self._writes = Debouncer(
-            hass,
-            _LOGGER,
-            cooldown=UPDATE_INTERVAL_WHILE_WALKING,
-            immediate=True,
-            function=self.async_update_listeners,
-        )
+        self._writes = WriteThrottle(hass, _LOGGER, self._async_publish)
         self.connection = WearableConnection(
             hass,
             self.address,
@@ -82,15 +70,12 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         """Restore counts, nudge state and calibration saved before a restart or reload."""
         # The store validates by restoring: a copy that loads has already been applied.
         loaded = await self.store.async_load(partial(restore, self))
-        if loaded.data is None and (calibration := self.config_entry.data.get(CONF_CALIBRATION)):
-            self.stream.engine = GaitEngine(self.settings.placement, state=calibration)
+        self.calibration.async_load(self.placement, restored=loaded.data is not None)
         self.ledger.roll_to(dt_util.now().date())
-        self.stream.calibration_finished()  # a calibration restored is not a new one
+        self.data = snapshot_of(self, dt_util.now())  # what the entities show when added
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
-    def snapshot(self) -> dict[str, Any]:
-        """Everything that must survive a restart, JSON-safe."""
-        return to_store(self)
+    snapshot = to_store  # everything that must survive a restart, JSON-safe (persist.py)
 
     @callback
     def async_start(self) -> None:
@@ -100,16 +85,11 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
                 self.hass, coro, f"{DOMAIN} {self.address} connection"
             )
         )
-        self._unsubs += [
-            async_track_time_interval(self.hass, self._async_tick, TICK),
-            async_track_time_change(self.hass, self._async_midnight, hour=0, minute=0, second=0),
-        ]
+        self._stop_clock = async_track_clock(self.hass, self._async_tick, self._async_midnight)
 
     async def async_shutdown(self) -> None:
         """Disconnect, cancel timers and write the counts."""
-        for unsub in self._unsubs:
-            unsub()
-        self._unsubs.clear()
+        self._stop_clock()
         self._writes.async_shutdown()
         await self.connection.async_stop()
         await self.store.async_save_now(self.snapshot())
@@ -129,15 +109,14 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.store.schedule_save(self.snapshot)
         self.backward.async_follow(self.stream.last_t, update.steps)
         if started_or_stopped or update.bouts:
-            self._async_push_now()
+            self._writes.async_now()
         elif update.steps:
-            self._writes.async_schedule_call()  # at once, or when the throttle's window ends
+            self._writes.async_soon()
 
     @callback
-    def _async_push_now(self) -> None:
-        """Write entities now; the throttle's window restarts from this write."""
-        self._writes.async_cancel()
-        self._writes.async_schedule_call()
+    def _async_publish(self) -> None:
+        """The throttle fired: snapshot the state (only now, not per notification) and write."""
+        self.async_set_updated_data(snapshot_of(self, dt_util.now()))
 
     @callback
     def _async_connection_changed(self) -> None:
@@ -146,49 +125,31 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self._async_apply(self.stream.engine.flush())
             self.stream.stopped()
             self.backward.async_disconnected()
-        self._async_push_now()
+        self._writes.async_now()
 
     @callback
     def _async_result(self) -> None:
         self.store.schedule_save(self.snapshot)
-        self._async_push_now()
+        self._writes.async_now()
 
     @callback
     def _async_tick(self, now: datetime) -> None:
         self.presence.async_update(now, self.connection.connected)
-        if self.stream.calibration_finished():  # keep it; the repair issue is retired
-            async_calibrated(self.hass, self.config_entry.entry_id)
-            self.store.schedule_save(self.snapshot)
         local = dt_util.as_local(now)
         self.ledger.roll_to(local.date())
-        fired = self.nudges.check(
-            local,
-            backward_steps=self.ledger.today.backward,
-            backward_seconds=self.ledger.today.backward_seconds,
-        )
-        for nudge in fired:
-            _LOGGER.debug("Nudge %s: %s", nudge.type, nudge.data)
-            for listener in list(self._nudge_listeners):
-                listener(nudge)
-        if fired:
+        # A calibration that finished is kept; nudges fired change the policy's state.
+        finished = self.calibration.async_finished()
+        if self.nudge_events.async_check(self.nudges, local, self.ledger.today) or finished:
             self.store.schedule_save(self.snapshot)
-        self._async_push_now()
-        if now - self._last_backup >= BACKUP_EVERY:
-            self._last_backup = now
-            self.hass.async_create_task(self.store.async_save_backup(self.snapshot()))
+        self._writes.async_now()
+        self.store.schedule_backup(self.snapshot, now)
 
     @callback
     def _async_midnight(self, now: datetime) -> None:
         if self.ledger.roll_to(dt_util.as_local(now).date()):
             self.store.schedule_save(self.snapshot)
-            self.hass.async_create_task(self.store.async_save_backup(self.snapshot()))
-        self._async_push_now()
-
-    @callback
-    def async_add_nudge_listener(self, listener: Callable[[Nudge], None]) -> CALLBACK_TYPE:
-        """Subscribe to nudges (the event entity does)."""
-        self._nudge_listeners.append(listener)
-        return lambda: self._nudge_listeners.remove(listener)
+            self.store.schedule_backup(self.snapshot)
+        self._writes.async_now()
 
     @callback
     def async_start_walk_test(self) -> None:
@@ -197,30 +158,29 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
             self.stream.last_t,
             self.placement,
             connected=self.connection.connected,
-            measures_strides=self.measures_strides,
+            measures_strides=measures_strides(self.placement, self.protocol_cls.has_gyro),
         )
-        self._async_push_now()
+        self._writes.async_now()
 
     @callback
     def async_start_session(self) -> None:
         """Start a backward walk session ("Going now"); a running one goes on."""
         connected = self.connection.connected
         self.backward.start_session(self.stream.last_t, self.placement, connected=connected)
-        self._async_push_now()
+        self._writes.async_now()
 
     @callback
     def async_snooze(self, minutes: float) -> datetime:
         """Hold nudges; survives a restart."""
         until = self.nudges.snooze(dt_util.now(), minutes)
-        self.store.schedule_save(self.snapshot)
-        self._async_push_now()
+        self._async_result()
         return until
 
     @callback
     def async_start_calibration(self) -> None:
         """Start the explicit calibration walk ("walk forward 20 steps")."""
         self.stream.engine.start_calibration()
-        self._async_push_now()
+        self._writes.async_now()
 
     @callback
     def async_apply_settings(self, settings: Settings) -> None:
@@ -229,23 +189,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[None]):
         self.settings = settings
         self.nudges.settings = settings.nudge
         if placement_changed:
-            self.stream.new_placement(settings.placement)
+            self.calibration.async_new_placement(settings.placement)
             self.backward.walk_test = None  # timed where it started: the user starts anew
-            async_ask_for_calibration(
-                self.hass, self.config_entry.entry_id, self.name, str(settings.placement)
-            )
-        self.store.schedule_save(self.snapshot)
-        self._async_push_now()
-
-    @property
-    def measures_strides(self) -> bool:
-        """Stride length and speed need a foot or shank sensor with a gyroscope."""
-        return self.placement in STRIDE_PLACEMENTS and self.protocol_cls.has_gyro
-
-    @property
-    def times_strides(self) -> bool:
-        """Step-time variability is timed from the instrumented foot's own landings."""
-        return self.placement in STRIDE_PLACEMENTS
+        self._async_result()
 
     @property
     def placement(self) -> Placement:

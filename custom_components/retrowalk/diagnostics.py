@@ -42,7 +42,7 @@ async def async_get_config_entry_diagnostics(
         "dropped_samples": coordinator.stream.engine.dropped,
         "decode_errors": dict(coordinator.decode_errors),
         "protocol_errors": dict(protocol.error_counts) if protocol else {},
-        "calibration": coordinator.stream.calibration_status,
+        "calibration": str(coordinator.stream.calibration_status),
         "today": coordinator.ledger.today.to_dict(),
         "lifetime": coordinator.ledger.lifetime.to_dict(),
         "nudges": coordinator.nudges.to_dict(),

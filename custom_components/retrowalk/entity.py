@@ -1,15 +1,19 @@
 """Base entity: one device per wearable."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import RetrowalkCoordinator
+from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
+from .data import RetrowalkData
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,7 +23,7 @@ class RetrowalkEntityDescription(EntityDescription):
     # Entities that describe the live stream are unknown while the wearable is away; counts are not.
     needs_connection: bool = False
     # Unavailable where the wearable cannot measure or do it (a wrong placement, no gyro), not 0.
-    available_fn: Callable[[RetrowalkCoordinator], bool] | None = None
+    available_fn: Callable[[RetrowalkData], bool] | None = None
 
 
 class RetrowalkEntity(CoordinatorEntity[RetrowalkCoordinator]):
@@ -48,8 +52,30 @@ class RetrowalkEntity(CoordinatorEntity[RetrowalkCoordinator]):
         ok = super().available
         description = self.entity_description
         if ok and isinstance(description, RetrowalkEntityDescription):
+            data = self.coordinator.data
             if description.needs_connection:
-                ok = self.coordinator.connection.connected
+                ok = data.connected
             if ok and description.available_fn is not None:
-                ok = description.available_fn(self.coordinator)
+                ok = description.available_fn(data)
         return ok
+
+
+type SetupEntry = Callable[
+    [HomeAssistant, RetrowalkConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_setup[D: EntityDescription](
+    entity: Callable[[RetrowalkCoordinator, D], Entity], descriptions: Iterable[D]
+) -> SetupEntry:
+    """A platform's async_setup_entry: one `entity` per description, for the entry's wearable."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: RetrowalkConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_add_entities(entity(entry.runtime_data, d) for d in descriptions)
+
+    return async_setup_entry

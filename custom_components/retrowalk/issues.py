@@ -33,14 +33,27 @@ def async_ask_for_calibration(
     hass: HomeAssistant, entry_id: str, name: str, placement: str
 ) -> None:
     """A new placement needs a calibration walk: say so until one finishes."""
+    _calibration_issue(hass, entry_id, "calibration_needed", name=name, placement=placement)
+
+
+@callback
+def async_calibration_unreadable(hass: HomeAssistant, entry_id: str, name: str) -> None:
+    """The calibration stored at setup could not be read: ask for a new one until it finishes."""
+    _calibration_issue(hass, entry_id, "calibration_unreadable", name=name)
+
+
+def _calibration_issue(
+    hass: HomeAssistant, entry_id: str, translation_key: str, **placeholders: str
+) -> None:
+    # One issue id for every reason: the calibration walk that finishes retires it.
     ir.async_create_issue(
         hass,
         DOMAIN,
         f"calibrate_{entry_id}",
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key="calibration_needed",
-        translation_placeholders={"name": name, "placement": placement},
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
     )
 
 

@@ -4,14 +4,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import override
 
-from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import EntityCategory, UnitOfTime
 
 from .const import CONF_BACKWARD_GOAL, CONF_BACKWARD_MINUTES_GOAL, CONF_FORWARD_GOAL, NUMBER_OPTIONS
-from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity
+from .entity import RetrowalkEntity, platform_setup
 from .settings import Settings
 
 PARALLEL_UPDATES = 0
@@ -36,6 +38,8 @@ def _goal(option: str, value_fn: Callable[[Settings], int]) -> RetrowalkNumberDe
         native_max_value=declared.high,
         native_step=declared.step,
         native_unit_of_measurement=declared.unit,
+        # A goal in minutes is a duration (the frontend then shows and converts it as one).
+        device_class=NumberDeviceClass.DURATION if declared.unit == UnitOfTime.MINUTES else None,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
         value_fn=value_fn,
@@ -49,30 +53,15 @@ NUMBERS: tuple[RetrowalkNumberDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RetrowalkConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the goal numbers."""
-    async_add_entities(RetrowalkNumber(entry.runtime_data, d) for d in NUMBERS)
-
-
 class RetrowalkNumber(RetrowalkEntity, NumberEntity):
     """A daily goal."""
 
     entity_description: RetrowalkNumberDescription
 
-    def __init__(
-        self, coordinator: RetrowalkCoordinator, description: RetrowalkNumberDescription
-    ) -> None:
-        """Create the number."""
-        super().__init__(coordinator, description)
-
     @property
     @override
     def native_value(self) -> float:
-        return self.entity_description.value_fn(self.coordinator.settings)
+        return self.entity_description.value_fn(self.coordinator.data.settings)
 
     @override
     async def async_set_native_value(self, value: float) -> None:
@@ -80,3 +69,6 @@ class RetrowalkNumber(RetrowalkEntity, NumberEntity):
         options = {**entry.options, self.entity_description.option: int(value)}
         # The entry's update listener applies the new options live (no reload).
         self.hass.config_entries.async_update_entry(entry, options=options)
+
+
+async_setup_entry = platform_setup(RetrowalkNumber, NUMBERS)

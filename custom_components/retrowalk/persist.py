@@ -5,7 +5,7 @@ from datetime import datetime
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .gait import Bout, Direction, GaitEngine
+from .gait import Bout, Direction, GaitEngine, Placement
 from .ledger import Ledger
 from .nudge import NudgePolicy
 
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from .coordinator import RetrowalkCoordinator
 
 _LOGGER = logging.getLogger(__name__)
+
+# What reading malformed stored content raises: a missing key, a wrong type or value.
+MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
 
 
 def to_store(c: RetrowalkCoordinator) -> dict[str, Any]:
@@ -44,6 +47,17 @@ def restore(c: RetrowalkCoordinator, data: dict[str, Any]) -> None:
     c.backward.restore(data)
     if seen := data.get("last_seen"):
         c.presence.last_seen = datetime.fromisoformat(seen)
+
+
+def engine_from_calibration(name: str, placement: Placement, state: Any) -> GaitEngine | None:
+    """An engine with the calibration the config flow stored, or None (logged) when unreadable."""
+    try:
+        return GaitEngine(placement, state=state)
+    except MALFORMED as err:
+        _LOGGER.warning(
+            "Ignoring the unreadable calibration stored for %s (%r); it needs a new one", name, err
+        )
+        return None
 
 
 def walks_to_dict(walks: dict[Direction, Bout]) -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -19,384 +20,322 @@ from homeassistant.const import (
     UnitOfSpeed,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
-from .entity import RetrowalkEntity, RetrowalkEntityDescription
+from .data import CalibrationStatus, Gait, RetrowalkData
+from .entity import RetrowalkEntity, RetrowalkEntityDescription, platform_setup
 from .gait import Bout, Direction
 from .session import SessionResult
-from .walktest import Outcome, WalkTestResult
+from .walktest import WalkTestResult
 
 PARALLEL_UPDATES = 0
 
 STEPS = "steps"
-GAIT_OPTIONS = ["still", "forward", "backward", "sideways"]
 
 type Value = StateType | datetime
+type ValueFn = Callable[[RetrowalkData], Value]  # reads a sensor's value off the snapshot
 
 
 def _percent(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole > 0 else None
 
 
-def _gait(c: RetrowalkCoordinator) -> str:
-    if not c.stream.walking or c.stream.direction is None:
-        return "still"
-    if c.stream.direction in (Direction.LEFT, Direction.RIGHT):
-        return "sideways"
-    return str(c.stream.direction)
+def _of[T](result: Callable[[RetrowalkData], T | None], read: Callable[[T], Value]) -> ValueFn:
+    """Read a value off a result the snapshot may not hold yet (unknown until then)."""
+
+    def value(d: RetrowalkData) -> Value:
+        found = result(d)
+        return None if found is None else read(found)
+
+    return value
+
+
+def _last_test(read: Callable[[WalkTestResult], Value]) -> ValueFn:
+    """A value of the last test that timed a backward walk (a failed attempt leaves it)."""
+    return _of(lambda d: d.last_test, read)
+
+
+def _last_session(read: Callable[[SessionResult], Value]) -> ValueFn:
+    return _of(lambda d: d.last_session, read)
 
 
 def _last_walk(
     direction: Direction, read: Callable[[Bout], float | None], scale: float = 1.0
-) -> Callable[[RetrowalkCoordinator], float | None]:
-    def value(c: RetrowalkCoordinator) -> float | None:
-        bout = c.stream.last_walk.get(direction)
-        x = None if bout is None else read(bout)
+) -> ValueFn:
+    """A measure of the last walk with strides in `direction`, scaled (to percent, say)."""
+
+    def scaled(bout: Bout) -> Value:
+        x = read(bout)
         return None if x is None else round(scale * x, 3)
 
-    return value
+    return _of(lambda d: d.last_walk.get(direction), scaled)
 
 
-def _last_test(c: RetrowalkCoordinator) -> WalkTestResult | None:
-    """The last test that timed a backward walk (a failed attempt leaves it standing)."""
-    return next((t for t in reversed(c.backward.walk_tests) if t.outcome is Outcome.OK), None)
-
-
-def _test_value(
-    read: Callable[[WalkTestResult], float | None],
-) -> Callable[[RetrowalkCoordinator], Value]:
-    def value(c: RetrowalkCoordinator) -> Value:
-        test = _last_test(c)
-        return None if test is None else read(test)
-
-    return value
-
-
-def _session_value(
-    read: Callable[[SessionResult], float | int | None],
-) -> Callable[[RetrowalkCoordinator], Value]:
-    def value(c: RetrowalkCoordinator) -> Value:
-        session = c.backward.last_session
-        return None if session is None else read(session)
-
-    return value
-
-
-def _test_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
+def _test_attributes(d: RetrowalkData) -> dict[str, Any]:
     """The last test's details, the last attempt's outcome and whether one is running."""
-    test = _last_test(c)
-    attempt = c.backward.walk_tests[-1] if c.backward.walk_tests else None
     return {
-        "distance_m": None if test is None else test.distance_m,
-        "time_3m_s": None if test is None else test.time_3m_s,
-        "steps": None if test is None else test.steps,
-        "tested_at": None if test is None else test.when,
-        "last_outcome": None if attempt is None else str(attempt.outcome),
-        "tests": sum(t.outcome is Outcome.OK for t in c.backward.walk_tests),
-        "running": c.backward.walk_test is not None,
+        "distance_m": _last_test(lambda t: t.distance_m)(d),
+        "time_3m_s": _last_test(lambda t: t.time_3m_s)(d),
+        "steps": _last_test(lambda t: t.steps)(d),
+        "tested_at": _last_test(lambda t: t.when)(d),
+        "last_outcome": None if d.last_attempt is None else str(d.last_attempt),
+        "tests": d.tests_ok,
+        "running": d.walk_test_running,
     }
 
 
-def _session_attributes(c: RetrowalkCoordinator) -> dict[str, Any]:
-    last = c.backward.last_session
+def _session_attributes(d: RetrowalkData) -> dict[str, Any]:
     return {
-        "declared_steps": None if last is None else last.declared_steps,
-        "ended_at": None if last is None else last.when,
-        "running": c.backward.session is not None,
+        "declared_steps": _last_session(lambda r: r.declared_steps)(d),
+        "ended_at": _last_session(lambda r: r.when)(d),
+        "running": d.session_running,
     }
 
 
-def _equivalent(c: RetrowalkCoordinator) -> int:
-    today = c.ledger.today
-    return round(today.forward + c.settings.equivalence * today.backward)
+def _equivalent(d: RetrowalkData) -> int:
+    return round(d.today.forward + d.settings.equivalence * d.today.backward)
 
 
 @dataclass(frozen=True, kw_only=True)
 class RetrowalkSensorDescription(SensorEntityDescription, RetrowalkEntityDescription):
-    """A sensor and how to read it from the coordinator."""
+    """A sensor and how to read it from the coordinator's snapshot."""
 
-    value_fn: Callable[[RetrowalkCoordinator], Value]
+    value_fn: ValueFn
     daily: bool = False  # resets at local midnight: last_reset tells the statistics
-    attributes_fn: Callable[[RetrowalkCoordinator], dict[str, Any]] | None = None
+    attributes_fn: Callable[[RetrowalkData], dict[str, Any]] | None = None
 
+
+def _sensor(
+    key: str, value_fn: ValueFn, unit: str, state_class: SensorStateClass, **extra: Any
+) -> RetrowalkSensorDescription:
+    """A sensor; its key names its translation unless `translation_key` says otherwise."""
+    extra.setdefault("translation_key", key)
+    return RetrowalkSensorDescription(
+        key=key,
+        native_unit_of_measurement=unit,
+        state_class=state_class,
+        value_fn=value_fn,
+        **extra,
+    )
+
+
+def _steps_today(key: str, value_fn: ValueFn, **extra: Any) -> RetrowalkSensorDescription:
+    """A step count that starts again at local midnight."""
+    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL, daily=True, **extra)
+
+
+def _steps_lifetime(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
+    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL_INCREASING)
+
+
+def _share(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
+    """A percentage of a total or of a goal."""
+    return _sensor(key, value_fn, PERCENTAGE, SensorStateClass.MEASUREMENT)
+
+
+def _measured(
+    key: str,
+    value_fn: ValueFn,
+    device_class: SensorDeviceClass | None,
+    unit: str,
+    precision: int | None,
+    **extra: Any,
+) -> RetrowalkSensorDescription:
+    """A measurement, shown with `precision` decimals."""
+    return _sensor(
+        key,
+        value_fn,
+        unit,
+        SensorStateClass.MEASUREMENT,
+        device_class=device_class,
+        suggested_display_precision=precision,
+        **extra,
+    )
+
+
+def _stride(
+    key: str, value_fn: ValueFn, device_class: SensorDeviceClass, unit: str
+) -> RetrowalkSensorDescription:
+    """Measured from the strides: unavailable where the wearable cannot measure them."""
+    return _measured(key, value_fn, device_class, unit, 2, available_fn=_measures_strides)
+
+
+def _wearable(
+    key: str, value_fn: ValueFn, device_class: SensorDeviceClass, unit: str, **extra: Any
+) -> RetrowalkSensorDescription:
+    """A measurement of the wearable itself, named by its device class (no translation)."""
+    return _measured(
+        key,
+        value_fn,
+        device_class,
+        unit,
+        None,
+        translation_key=None,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        **extra,
+    )
+
+
+def _state(
+    key: str, states: type[StrEnum], value_fn: ValueFn, **extra: Any
+) -> RetrowalkSensorDescription:
+    """One of the values of `states` (an enum sensor: translations name each)."""
+    return RetrowalkSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(state) for state in states],
+        value_fn=value_fn,
+        **extra,
+    )
+
+
+def _measures_strides(d: RetrowalkData) -> bool:
+    return d.measures_strides
+
+
+SPEED = SensorDeviceClass.SPEED
+M_S = UnitOfSpeed.METERS_PER_SECOND
 
 SENSORS: tuple[RetrowalkSensorDescription, ...] = (
-    RetrowalkSensorDescription(
-        key="forward_steps_today",
-        translation_key="forward_steps_today",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
-        value_fn=lambda c: c.ledger.today.forward,
+    _steps_today("forward_steps_today", lambda d: d.today.forward),
+    # How many of them the user declared in a session rather than the engine measured.
+    _steps_today(
+        "backward_steps_today",
+        lambda d: d.today.backward,
+        attributes_fn=lambda d: {"declared": d.today.declared_backward},
     ),
-    RetrowalkSensorDescription(
-        key="backward_steps_today",
-        translation_key="backward_steps_today",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
-        value_fn=lambda c: c.ledger.today.backward,
-        # How many of them the user declared in a session rather than the engine measured.
-        attributes_fn=lambda c: {"declared": c.ledger.today.declared_backward},
-    ),
-    RetrowalkSensorDescription(
-        key="sideways_steps_today",
-        translation_key="sideways_steps_today",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
-        value_fn=lambda c: c.ledger.today.sideways,
-    ),
-    RetrowalkSensorDescription(
-        key="forward_steps_lifetime",
-        translation_key="forward_steps_lifetime",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda c: c.ledger.lifetime.forward,
-    ),
-    RetrowalkSensorDescription(
-        key="backward_steps_lifetime",
-        translation_key="backward_steps_lifetime",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda c: c.ledger.lifetime.backward,
-    ),
-    RetrowalkSensorDescription(
-        key="backward_time_today",
-        translation_key="backward_time_today",
+    _steps_today("sideways_steps_today", lambda d: d.today.sideways),
+    _steps_lifetime("forward_steps_lifetime", lambda d: d.lifetime.forward),
+    _steps_lifetime("backward_steps_lifetime", lambda d: d.lifetime.backward),
+    _sensor(
+        "backward_time_today",
+        lambda d: round(d.today.backward_seconds / 60, 2),
+        UnitOfTime.MINUTES,
+        SensorStateClass.TOTAL,
         device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=1,
-        state_class=SensorStateClass.TOTAL,
         daily=True,
-        value_fn=lambda c: round(c.ledger.today.backward_seconds / 60, 2),
     ),
-    RetrowalkSensorDescription(
-        key="forward_equivalent_steps_today",
-        translation_key="forward_equivalent_steps_today",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
-        value_fn=_equivalent,
+    _steps_today("forward_equivalent_steps_today", _equivalent),
+    _share("backward_share_today", lambda d: _percent(d.today.backward, d.today.total)),
+    _share(
+        "backward_goal_progress",
+        lambda d: _percent(d.today.backward, d.settings.nudge.backward_goal),
     ),
-    RetrowalkSensorDescription(
-        key="backward_share_today",
-        translation_key="backward_share_today",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: _percent(c.ledger.today.backward, c.ledger.today.total),
+    _share("forward_goal_progress", lambda d: _percent(d.today.forward, d.settings.forward_goal)),
+    _measured(
+        "backward_streak",
+        lambda d: d.streak,
+        SensorDeviceClass.DURATION,
+        UnitOfTime.DAYS,
+        0,  # whole days (a duration would show 2 decimals)
     ),
-    RetrowalkSensorDescription(
-        key="backward_goal_progress",
-        translation_key="backward_goal_progress",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: _percent(c.ledger.today.backward, c.settings.nudge.backward_goal),
-    ),
-    RetrowalkSensorDescription(
-        key="forward_goal_progress",
-        translation_key="forward_goal_progress",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: _percent(c.ledger.today.forward, c.settings.forward_goal),
-    ),
-    RetrowalkSensorDescription(
-        key="backward_streak",
-        translation_key="backward_streak",
-        native_unit_of_measurement=UnitOfTime.DAYS,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: c.ledger.streak(c.settings.nudge.backward_goal),
-    ),
-    RetrowalkSensorDescription(
-        key="cadence",
-        translation_key="cadence",
-        native_unit_of_measurement="steps/min",
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
+    _measured(
+        "cadence",
+        lambda d: round(d.cadence, 1) if d.walking and d.cadence else 0,
+        None,
+        "steps/min",
+        0,
         needs_connection=True,
-        value_fn=lambda c: (
-            round(c.stream.cadence, 1) if c.stream.walking and c.stream.cadence else 0
-        ),
     ),
-    RetrowalkSensorDescription(
-        key="current_gait",
-        translation_key="current_gait",
-        device_class=SensorDeviceClass.ENUM,
-        options=GAIT_OPTIONS,
-        needs_connection=True,
-        value_fn=_gait,
+    _state("current_gait", Gait, lambda d: d.gait, needs_connection=True),
+    _stride(
+        "backward_walking_speed", _last_walk(Direction.BACKWARD, lambda b: b.speed_m_s), SPEED, M_S
     ),
-    RetrowalkSensorDescription(
-        key="backward_walking_speed",
-        translation_key="backward_walking_speed",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=2,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.speed_m_s),
+    _stride(
+        "forward_walking_speed", _last_walk(Direction.FORWARD, lambda b: b.speed_m_s), SPEED, M_S
     ),
-    RetrowalkSensorDescription(
-        key="forward_walking_speed",
-        translation_key="forward_walking_speed",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=2,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_last_walk(Direction.FORWARD, lambda b: b.speed_m_s),
+    _stride(
+        "backward_stride_length",
+        _last_walk(Direction.BACKWARD, lambda b: b.stride_length_m),
+        SensorDeviceClass.DISTANCE,
+        UnitOfLength.METERS,
     ),
-    RetrowalkSensorDescription(
-        key="backward_stride_length",
-        translation_key="backward_stride_length",
-        device_class=SensorDeviceClass.DISTANCE,
-        native_unit_of_measurement=UnitOfLength.METERS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=2,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.stride_length_m),
+    # Step-time variability is timed from the foot's own landings: no gyroscope needed.
+    _measured(
+        "backward_step_time_variability",
+        _last_walk(Direction.BACKWARD, lambda b: b.step_time_cv, scale=100.0),
+        None,
+        PERCENTAGE,
+        1,
+        available_fn=lambda d: d.times_strides,
     ),
-    RetrowalkSensorDescription(
-        key="backward_step_time_variability",
-        translation_key="backward_step_time_variability",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        available_fn=lambda c: c.times_strides,
-        value_fn=_last_walk(Direction.BACKWARD, lambda b: b.step_time_cv, scale=100.0),
-    ),
-    RetrowalkSensorDescription(
-        key="declared_backward_steps_today",
-        translation_key="declared_backward_steps_today",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.TOTAL,
-        daily=True,
-        value_fn=lambda c: c.ledger.today.declared_backward,
-    ),
-    RetrowalkSensorDescription(
-        key="backward_walk_test_time",
-        translation_key="backward_walk_test_time",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_test_value(lambda t: t.time_s),
+    _steps_today("declared_backward_steps_today", lambda d: d.today.declared_backward),
+    _measured(
+        "backward_walk_test_time",
+        _last_test(lambda t: t.time_s),
+        SensorDeviceClass.DURATION,
+        UnitOfTime.SECONDS,
+        1,
+        available_fn=_measures_strides,
         attributes_fn=_test_attributes,
     ),
-    RetrowalkSensorDescription(
-        key="backward_walk_test_speed",
-        translation_key="backward_walk_test_speed",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=2,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_test_value(lambda t: t.speed_m_s),
-    ),
-    RetrowalkSensorDescription(
-        key="backward_session_steps",
-        translation_key="backward_session_steps",
-        native_unit_of_measurement=STEPS,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_session_value(lambda r: r.steps),
+    _stride("backward_walk_test_speed", _last_test(lambda t: t.speed_m_s), SPEED, M_S),
+    _sensor(
+        "backward_session_steps",
+        _last_session(lambda r: r.steps),
+        STEPS,
+        SensorStateClass.MEASUREMENT,
         attributes_fn=_session_attributes,
     ),
-    RetrowalkSensorDescription(
-        key="backward_session_minutes",
-        translation_key="backward_session_minutes",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=_session_value(lambda r: r.minutes),
+    _measured(
+        "backward_session_minutes",
+        _last_session(lambda r: r.minutes),
+        SensorDeviceClass.DURATION,
+        UnitOfTime.MINUTES,
+        1,
     ),
-    RetrowalkSensorDescription(
-        key="backward_session_speed",
-        translation_key="backward_session_speed",
-        device_class=SensorDeviceClass.SPEED,
-        native_unit_of_measurement=UnitOfSpeed.METERS_PER_SECOND,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=2,
-        available_fn=lambda c: c.measures_strides,
-        value_fn=_session_value(lambda r: r.speed_m_s),
-    ),
+    _stride("backward_session_speed", _last_session(lambda r: r.speed_m_s), SPEED, M_S),
     RetrowalkSensorDescription(
         key="last_walk",
         translation_key="last_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda c: c.ledger.last_step,
+        value_fn=lambda d: d.last_step,
     ),
-    RetrowalkSensorDescription(
-        key="nudge_response_rate",
-        translation_key="nudge_response_rate",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda c: c.nudges.response_rate(),
+    _share("nudge_response_rate", lambda d: d.nudge_response_rate),
+    _wearable(
+        "battery", lambda d: d.battery, SensorDeviceClass.BATTERY, PERCENTAGE, needs_connection=True
     ),
-    RetrowalkSensorDescription(
-        key="battery",
-        device_class=SensorDeviceClass.BATTERY,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        needs_connection=True,
-        value_fn=lambda c: c.connection.battery,
-    ),
-    RetrowalkSensorDescription(
-        key="signal_strength",
-        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
-        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    _wearable(
+        "signal_strength",
+        lambda d: d.rssi,
+        SensorDeviceClass.SIGNAL_STRENGTH,
+        SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
         entity_registry_enabled_default=False,
-        value_fn=lambda c: c.presence.rssi,
     ),
-    RetrowalkSensorDescription(
-        key="calibration",
-        translation_key="calibration",
-        device_class=SensorDeviceClass.ENUM,
-        options=["automatic", "calibrating", "calibrated"],
+    _state(
+        "calibration",
+        CalibrationStatus,
+        lambda d: d.calibration,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda c: c.stream.calibration_status,
     ),
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: RetrowalkConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the sensors of one wearable."""
-    coordinator = entry.runtime_data
-    async_add_entities(RetrowalkSensor(coordinator, description) for description in SENSORS)
-
-
 class RetrowalkSensor(RetrowalkEntity, SensorEntity):
-    """A value derived from the coordinator."""
+    """A value of the coordinator's snapshot."""
 
     entity_description: RetrowalkSensorDescription
 
     @property
     @override
     def native_value(self) -> Value:
-        return self.entity_description.value_fn(self.coordinator)
+        return self.entity_description.value_fn(self.coordinator.data)
 
     @property
     @override
     def extra_state_attributes(self) -> dict[str, Any] | None:
         attributes = self.entity_description.attributes_fn
-        return None if attributes is None else attributes(self.coordinator)
+        return None if attributes is None else attributes(self.coordinator.data)
 
     @property
     @override
     def last_reset(self) -> datetime | None:
         if not self.entity_description.daily:
             return None
-        day = self.coordinator.ledger.today.day
-        return dt_util.start_of_local_day(day)
+        return dt_util.start_of_local_day(self.coordinator.data.today.day)
+
+
+async_setup_entry = platform_setup(RetrowalkSensor, SENSORS)

@@ -2,14 +2,17 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .persist import MALFORMED
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -17,6 +20,7 @@ STORAGE_VERSION = 1
 # Counted steps reach disk at most this many seconds after they happened; a clean shutdown
 # writes at once (the Store flushes pending saves on Home Assistant's final write).
 SAVE_DELAY = 10.0
+BACKUP_EVERY = timedelta(hours=1)
 
 
 @dataclass(slots=True)
@@ -39,6 +43,7 @@ class RetrowalkStore:
         self._backup: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.backup"
         )
+        self._last_backup = dt_util.utcnow()
 
     async def async_load(self, validate: Callable[[dict[str, Any]], None]) -> Loaded:
         """Load the primary store, else the backup; `validate` raises on malformed content.
@@ -63,7 +68,7 @@ class RetrowalkStore:
     def _valid(data: dict[str, Any], validate: Callable[[dict[str, Any]], None]) -> bool:
         try:
             validate(data)
-        except (KeyError, ValueError, TypeError, AttributeError) as err:
+        except MALFORMED as err:
             _LOGGER.error("Ignoring malformed Retrowalk store content: %r", err)
             return False
         return True
@@ -105,6 +110,17 @@ class RetrowalkStore:
     async def async_save_backup(self, data: dict[str, Any]) -> None:
         """Write the backup copy (hourly and at midnight)."""
         await self._backup.async_save(data)
+
+    @callback
+    def schedule_backup(
+        self, snapshot: Callable[[], dict[str, Any]], now: datetime | None = None
+    ) -> None:
+        """Write the backup copy in the background: at once, or, given `now`, once an hour."""
+        if now is not None:
+            if now - self._last_backup < BACKUP_EVERY:
+                return
+            self._last_backup = now
+        self.hass.async_create_task(self.async_save_backup(snapshot()))
 
     async def async_remove(self) -> None:
         """Delete both files when the entry is removed."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import logging
 import time as monotonic_clock
 
+from .data import CalibrationStatus
 from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
@@ -54,12 +55,12 @@ class SampleStream:
         self._last_sample_mono = 0.0
 
     @property
-    def calibration_status(self) -> str:
+    def calibration_status(self) -> CalibrationStatus:
         """Automatic (learned from walking), calibrating, or calibrated (explicit walk)."""
         calibration = self.engine.calibration
         if calibration.active:
-            return "calibrating"
-        return "calibrated" if calibration.done else "automatic"
+            return CalibrationStatus.CALIBRATING
+        return CalibrationStatus.CALIBRATED if calibration.done else CalibrationStatus.AUTOMATIC
 
     def calibration_finished(self) -> bool:
         """Whether a calibration walk finished since the last call (or since the engine came)."""
