@@ -19,7 +19,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import StrideClock, measure
+from .stride import StrideClock, measure, swing_time
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import displacement_into_stance, level_frame, stride_displacement
 
@@ -486,9 +486,11 @@ class FootDetector:
         the stride after it gets a speed, as after standing (timed from the turn's short swing,
         the first stride after a U-turn came out at twice its speed on a UCI check run).
         """
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
-        stride_time = self._clock.land(0.5 * (t_off + t_hs)) if cycle else None
-        if not cycle:
+        if cycle:
+            mid = swing_time(self._t[a:b], self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
+            stride_time = self._clock.land(mid)
+        else:
+            stride_time = None
             self._clock.clear()
         m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
         step = replace(
@@ -514,8 +516,10 @@ class FootDetector:
         disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
-        mid_swing = 0.5 * float(self._t[a] + self._t[b - 1])
-        stride_time = self._clock.reland(mid_swing) if held.timed else None
+        stride_time = None
+        if held.timed:
+            mid = swing_time(self._t[a:b], self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+            stride_time = self._clock.reland(mid)
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(
             step,

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .types import Placement
-from .zupt import body_to_start
+from .zupt import body_to_start, stride_velocity
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -137,3 +137,34 @@ def measure(
     length = math.hypot(float(disp[0] + shift[0]), float(disp[1] + shift[1]))
     speed = None if stride_time is None else length / stride_time
     return StrideMeasure(length_m=length, speed_m_s=speed)
+
+
+
+def swing_time(
+    t: FloatArray,
+    acc: FloatArray,
+    gyro: FloatArray,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+) -> float:
+    """The moment the foot had covered half its stride: the stride's mid-swing (StrideClock).
+
+    Rows are one stride from its last still sample to the first still sample of the next stance
+    (as zupt.stride_velocity takes them). Where the stance test cut the stride barely moves this
+    time: slow rolling or creeping at either end carries little displacement.
+    """
+    vel, _ = stride_velocity(acc, gyro, fs, frame, ref_axis)
+    horiz = vel[:, :2]
+    total = horiz.sum(axis=0)
+    norm = math.hypot(float(total[0]), float(total[1]))
+    if norm == 0.0:
+        return 0.5 * float(t[0] + t[-1])  # no displacement to halve: the middle of the window
+    # Distance along the stride's direction, in units of one sample time.
+    along = np.cumsum(horiz @ (total / norm))
+    half = 0.5 * float(along[-1])
+    k = int(np.argmax(along >= half))
+    if k == 0:
+        return float(t[0])
+    lo, hi = float(along[k - 1]), float(along[k])
+    return float(t[k - 1]) + (half - lo) / (hi - lo) * float(t[k] - t[k - 1])

@@ -84,14 +84,14 @@ def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
     return rotated
 
 
-def stride_displacement(
+def stride_velocity(
     acc: FloatArray,
     gyro: FloatArray | None,
     fs: float,
     frame: FloatArray,
     ref_axis: FloatArray,
 ) -> tuple[FloatArray, float]:
-    """Displacement over a stride and the turn of the sensor about the vertical.
+    """Velocity over a stride and the turn of the sensor about the vertical.
 
     Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still, and
     how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
@@ -111,7 +111,23 @@ def stride_displacement(
     vel = np.cumsum(lin, axis=0) * dt
     n = len(vel)
     vel -= np.outer(np.arange(1, n + 1) / n, vel[-1])
-    disp: FloatArray = vel.sum(axis=0) * dt
+    return vel, turn
+
+
+def stride_displacement(
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+) -> tuple[FloatArray, float]:
+    """Displacement over a stride and the turn of the sensor about the vertical.
+
+    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still: the
+    sum of stride_velocity's velocities.
+    """
+    vel, turn = stride_velocity(acc, gyro, fs, frame, ref_axis)
+    disp: FloatArray = vel.sum(axis=0) * (1.0 / fs)
     return disp, turn
 
 
