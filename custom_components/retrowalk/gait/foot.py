@@ -19,7 +19,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import StrideClock, measure, swing_time
+from .stride import StrideClock, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import displacement_into_stance, level_frame, stride_displacement
 
@@ -487,7 +487,15 @@ class FootDetector:
         the first stride after a U-turn came out at twice its speed on a UCI check run).
         """
         if cycle:
-            mid = swing_time(self._t[a:b], self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
+            mid = mid_swing(
+                self.placement,
+                self._t[a:b],
+                self._acc[a:b],
+                self._gyro[a:b],
+                self.fs,
+                frame,
+                ref_axis,
+            )
             stride_time = self._clock.land(mid)
         else:
             stride_time = None
@@ -518,7 +526,15 @@ class FootDetector:
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = None
         if held.timed:
-            mid = swing_time(self._t[a:b], self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+            mid = mid_swing(
+                self.placement,
+                self._t[a:b],
+                self._acc[a:b],
+                gyro,
+                self.fs,
+                held.frame,
+                held.ref_axis,
+            )
             stride_time = self._clock.reland(mid)
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(

@@ -139,6 +139,26 @@ def measure(
     return StrideMeasure(length_m=length, speed_m_s=speed)
 
 
+def mid_swing(
+    placement: Placement,
+    t: FloatArray,
+    acc: FloatArray,
+    gyro: FloatArray,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+) -> float:
+    """The time StrideClock times a stride of `placement` by (rows as for swing_time).
+
+    The shank keeps the middle of its moving window: its displacement between stances leaves out
+    what the pivot correction puts back at both ends (most of it at the strap), and its still test
+    fires inside strides, so half its integrated displacement is no mid-swing (Bandai ankle-strap
+    walk-back speed p95 40 -> 43 %, mid-shank walk 18 -> 22 % when timed so).
+    """
+    if placement is not Placement.FOOT:
+        return 0.5 * float(t[0] + t[-1])
+    return swing_time(t, acc, gyro, fs, frame, ref_axis)
+
 
 def swing_time(
     t: FloatArray,
@@ -151,8 +171,9 @@ def swing_time(
     """The moment the foot had covered half its stride: the stride's mid-swing (StrideClock).
 
     Rows are one stride from its last still sample to the first still sample of the next stance
-    (as zupt.stride_velocity takes them). Where the stance test cut the stride barely moves this
-    time: slow rolling or creeping at either end carries little displacement.
+    (as zupt.stride_velocity takes them); `t` their times. Where the stance test cut the stride
+    barely moves this time: slow rolling or creeping at either end carries little displacement,
+    where it moves the window's middle by half its duration.
     """
     vel, _ = stride_velocity(acc, gyro, fs, frame, ref_axis)
     horiz = vel[:, :2]
