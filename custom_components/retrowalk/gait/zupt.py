@@ -91,10 +91,11 @@ def stride_velocity(
     frame: FloatArray,
     ref_axis: FloatArray,
 ) -> tuple[FloatArray, float]:
-    """Velocity over a stride and the turn of the sensor about the vertical.
+    """Velocity at each sample of a stride and the turn of the sensor about the vertical.
 
-    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still, and
-    how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
+    Velocity (x, y, z) in `frame`, m/s, from the first to the last sample, both assumed still: the
+    integrated acceleration with its end-point residual removed linearly, and how far (rad) the
+    sensor turned about the vertical meanwhile (0 without a gyro).
 
     `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
     """
