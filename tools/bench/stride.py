@@ -450,13 +450,12 @@ def stride_table(quick: bool = False) -> str:
         "Stride length and speed: absolute error in % of the reference (goals: median <= "
         f"{GOAL_MEDIAN:g}%, p95 <= {GOAL_P95:g}%,\nbackward and forward alike); 'len bias' is "
         "total engine length over total reference length.\nUCI reference: the data set's offline "
-        "800 Hz integration. Foot strides are timed at mid-displacement: against the\n"
-        f"re-timed reference it beats the window middle on {uci.TUNE_SESSION} and on "
-        f"{uci.CHECK_SESSION} alone, against the\nreference as given it does not "
-        "(docs/stride.md). The pivot heights (gait/stride.py) are set from anatomy,\nnot "
-        "fitted. Bandai truth: "
-        "motion-capture foot positions;\nsynthesised 100 Hz IMU (30 fps source); forward axis "
-        "learned leave-one-style-out."
+        "800 Hz integration, timed as given and re-timed (below).\nFoot strides are timed at "
+        "mid-displacement: against the re-timed reference it beats the window\nmiddle on "
+        f"{uci.TUNE_SESSION} and on {uci.CHECK_SESSION} alone; against the reference as given "
+        "it does not\n(docs/stride.md). The pivot heights (gait/stride.py) are set from "
+        "anatomy, not fitted.\nBandai truth: motion-capture foot positions; synthesised 100 Hz "
+        "IMU (30 fps source); forward axis\nlearned leave-one-style-out."
     )
     return "\n\n".join(
         [intro, "-- UCI foot --", uci_block(quick), "-- Bandai mocap --", bandai_block(quick)]
