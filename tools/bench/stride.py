@@ -45,7 +45,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.stride import MAX_STRIDE_TIME_S, swing_time
-from custom_components.retrowalk.gait.zupt import level_frame
+from custom_components.retrowalk.gait.zupt import level_frame, stride_velocity
 from tools import bvh, bvh2rec
 
 from . import bandai, uci
@@ -139,7 +139,8 @@ def retimed_mids(path: Path) -> tuple[float, ...]:
         force = acc[max(0, a - span) : a + 1].mean(axis=0)
         ref_axis = np.eye(3)[int(np.argmin(np.abs(force)))]
         frame = level_frame(force, ref_axis)
-        out.append(swing_time(t[a:b], acc[a:b], gyro[a:b], fs, frame, ref_axis))
+        vel, _ = stride_velocity(acc[a:b], gyro[a:b], fs, frame, ref_axis)
+        out.append(swing_time(t[a:b], vel))
     return tuple(out)
 
 

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .types import Placement
-from .zupt import body_to_start, stride_velocity
+from .zupt import body_to_start
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -140,16 +140,8 @@ def measure(
     return StrideMeasure(length_m=length, speed_m_s=speed)
 
 
-def mid_swing(
-    placement: Placement,
-    t: FloatArray,
-    acc: FloatArray,
-    gyro: FloatArray,
-    fs: float,
-    frame: FloatArray,
-    ref_axis: FloatArray,
-) -> float:
-    """The time StrideClock times a stride of `placement` by (rows as for swing_time).
+def mid_swing(placement: Placement, t: FloatArray, vel: FloatArray) -> float:
+    """The time StrideClock times a stride of `placement` by (arguments as for swing_time).
 
     The shank keeps the middle of its moving window: its displacement between stances leaves out
     what the pivot correction puts back at both ends (most of it at the strap), and its still test
@@ -158,25 +150,17 @@ def mid_swing(
     """
     if placement is not Placement.FOOT:
         return 0.5 * float(t[0] + t[-1])
-    return swing_time(t, acc, gyro, fs, frame, ref_axis)
+    return swing_time(t, vel)
 
 
-def swing_time(
-    t: FloatArray,
-    acc: FloatArray,
-    gyro: FloatArray,
-    fs: float,
-    frame: FloatArray,
-    ref_axis: FloatArray,
-) -> float:
+def swing_time(t: FloatArray, vel: FloatArray) -> float:
     """The moment the foot had covered half its stride: the stride's mid-swing (StrideClock).
 
-    Rows are one stride from its last still sample to the first still sample of the next stance
-    (as zupt.stride_velocity takes them); `t` their times. Where the stance test cut the stride
-    barely moves this time: slow rolling or creeping at either end carries little displacement,
-    where it moves the window's middle by half its duration.
+    `vel` is zupt.stride_velocity's result for one stride, from its last still sample to the
+    first still sample of the next stance, and `t` their times. Where the stance test cut the
+    stride barely moves this time: slow rolling or creeping at either end carries little
+    displacement, where it moves the window's middle by half its duration.
     """
-    vel, _ = stride_velocity(acc, gyro, fs, frame, ref_axis)
     horiz = vel[:, :2]
     total = horiz.sum(axis=0)
     norm = math.hypot(float(total[0]), float(total[1]))

@@ -128,8 +128,13 @@ def stride_displacement(
     sum of stride_velocity's velocities.
     """
     vel, turn = stride_velocity(acc, gyro, fs, frame, ref_axis)
+    return displacement(vel, fs), turn
+
+
+def displacement(vel: FloatArray, fs: float) -> FloatArray:
+    """Displacement over stride_velocity's velocities (sampled at fs)."""
     disp: FloatArray = vel.sum(axis=0) * (1.0 / fs)
-    return disp, turn
+    return disp
 
 
 def displacement_into_stance(
