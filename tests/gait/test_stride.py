@@ -15,10 +15,12 @@ from custom_components.retrowalk.gait.stride import (
     MAX_STRIDE_TIME_S,
     StrideClock,
     measure,
+    mid_swing,
     pivot_shift,
+    swing_time,
 )
 from custom_components.retrowalk.gait.types import Direction
-from custom_components.retrowalk.gait.zupt import level_frame, stride_displacement
+from custom_components.retrowalk.gait.zupt import level_frame, stride_displacement, stride_velocity
 
 from .synth import MOUNT, FloatArray, G, rot, walk
 
@@ -163,6 +165,57 @@ def test_stride_clock() -> None:
     assert clock.land(11.3 + MAX_STRIDE_TIME_S + 0.1) is None  # a pause, not a stride
     clock.clear()
     assert clock.land(30.0) is None
+
+
+def _creep_then_swing(fs: float, creep: float, swing: float, speed: float) -> FloatArray:
+    """Level, unrotated sensor: `creep` s still, then a swing whose speed is peak * sin^2."""
+    tt = np.arange(round((creep + swing) * fs) + 1) / fs
+    phase = np.clip((tt - creep) / swing, 0.0, 1.0)
+    a_x = (
+        speed
+        * math.pi
+        / swing
+        * np.sin(2 * math.pi * phase)
+        * (tt >= creep)
+        * (tt <= creep + swing)
+    )
+    acc = np.zeros((len(tt), 3))
+    acc[:, 0] = a_x
+    acc[:, 2] = G
+    return acc
+
+
+def test_swing_time_is_where_half_the_stride_is_covered() -> None:
+    """A long still start (what a lenient stance test leaves in the window, like the slow roll
+    before the first backward stride on UCI) shifts the window's middle, not the mid-swing."""
+    fs, creep, swing = 104.0, 0.4, 0.8
+    acc = _creep_then_swing(fs, creep, swing, 1.5)
+    t = 100.0 + np.arange(len(acc)) / fs
+    gyro = np.zeros_like(acc)
+    ref = np.array([1.0, 0.0, 0.0])
+    frame = level_frame(acc[0], ref)
+    vel, _ = stride_velocity(acc, gyro, fs, frame, ref)
+    got = swing_time(t, vel)
+    assert got == pytest.approx(100.0 + creep + swing / 2, abs=1.5 / fs)
+    middle = 0.5 * float(t[0] + t[-1])
+    assert abs(got - middle) > 0.15
+    # The foot is timed so; the shank keeps the window's middle.
+    assert mid_swing(Placement.FOOT, t, vel) == got
+    assert mid_swing(Placement.SHANK, t, vel) == middle
+
+
+def test_swing_time_without_displacement_or_all_at_once() -> None:
+    fs, ref = 100.0, np.array([1.0, 0.0, 0.0])
+    t = np.array([5.0, 5.01, 5.02])
+    still = np.tile([0.0, 0.0, G], (3, 1))
+    gyro = np.zeros((3, 3))
+    frame = level_frame(still[0], ref)
+    vel, _ = stride_velocity(still, gyro, fs, frame, ref)
+    assert swing_time(t, vel) == pytest.approx(5.01)  # nothing to halve
+    jolt = still.copy()
+    jolt[:, 0] = [50.0, -50.0, 0.0]  # all the movement in the first sample
+    vel, _ = stride_velocity(jolt, gyro, fs, frame, ref)
+    assert swing_time(t, vel) == 5.0
 
 
 def test_pivot_shift_is_omega_times_height_for_the_stride_time() -> None:

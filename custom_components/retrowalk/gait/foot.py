@@ -19,9 +19,9 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
 from .heading import ForwardAxis
-from .stride import StrideClock, measure
+from .stride import StrideClock, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
-from .zupt import displacement_into_stance, level_frame, stride_displacement
+from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
 
 MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
 
@@ -407,7 +407,8 @@ class FootDetector:
             return False
         if self._frame is None or self._ref_axis is None:
             return False
-        disp, turn = stride_displacement(acc, gyro, self.fs, self._frame, self._ref_axis)
+        vel, turn = stride_velocity(acc, gyro, self.fs, self._frame, self._ref_axis)
+        disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
         t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
         # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
@@ -462,7 +463,7 @@ class FootDetector:
         )
         if gyro is not None:
             # The landing (last) carries the stride.
-            self._hold(out.pop(), a, b, disp, self._frame, self._ref_axis, cycle=not turning)
+            self._hold(out.pop(), a, b, vel, self._frame, self._ref_axis, cycle=not turning)
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         # A turning step's length is no measure of the walk's strides.
@@ -474,22 +475,24 @@ class FootDetector:
         landing: StepEvent,
         a: int,
         b: int,
-        disp: FloatArray,
+        vel: FloatArray,
         frame: FloatArray,
         ref_axis: FloatArray,
         *,
         cycle: bool,
     ) -> None:
-        """Measure the stride of rows a..b and hold its landing step (see _Held).
+        """Measure the stride of rows a..b from its velocity and hold its landing step (_Held).
 
         A turning step (`cycle` False) is no gait cycle of a walk in one direction: neither it nor
         the stride after it gets a speed, as after standing (timed from the turn's short swing,
         the first stride after a U-turn came out at twice its speed on a UCI check run).
         """
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
-        stride_time = self._clock.land(0.5 * (t_off + t_hs)) if cycle else None
-        if not cycle:
+        if cycle:
+            stride_time = self._clock.land(mid_swing(self.placement, self._t[a:b], vel))
+        else:
+            stride_time = None
             self._clock.clear()
+        disp = displacement(vel, self.fs)
         m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
         step = replace(
             landing,
@@ -511,11 +514,13 @@ class FootDetector:
             return
         a, b = self._row(held.start), self._row(stance) + 1
         gyro = self._gyro[a:b]
-        disp, _ = stride_displacement(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+        vel, _ = stride_velocity(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+        disp = displacement(vel, self.fs)
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
-        mid_swing = 0.5 * float(self._t[a] + self._t[b - 1])
-        stride_time = self._clock.reland(mid_swing) if held.timed else None
+        stride_time = None
+        if held.timed:
+            stride_time = self._clock.reland(mid_swing(self.placement, self._t[a:b], vel))
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(
             step,

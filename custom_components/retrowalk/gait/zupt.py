@@ -84,17 +84,18 @@ def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
     return rotated
 
 
-def stride_displacement(
+def stride_velocity(
     acc: FloatArray,
     gyro: FloatArray | None,
     fs: float,
     frame: FloatArray,
     ref_axis: FloatArray,
 ) -> tuple[FloatArray, float]:
-    """Displacement over a stride and the turn of the sensor about the vertical.
+    """Velocity at each sample of a stride and the turn of the sensor about the vertical.
 
-    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still, and
-    how far (rad) the sensor turned about the vertical meanwhile (0 without a gyro).
+    Velocity (x, y, z) in `frame`, m/s, from the first to the last sample, both assumed still: the
+    integrated acceleration with its end-point residual removed linearly, and how far (rad) the
+    sensor turned about the vertical meanwhile (0 without a gyro).
 
     `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
     """
@@ -111,8 +112,29 @@ def stride_displacement(
     vel = np.cumsum(lin, axis=0) * dt
     n = len(vel)
     vel -= np.outer(np.arange(1, n + 1) / n, vel[-1])
-    disp: FloatArray = vel.sum(axis=0) * dt
-    return disp, turn
+    return vel, turn
+
+
+def stride_displacement(
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+) -> tuple[FloatArray, float]:
+    """Displacement over a stride and the turn of the sensor about the vertical.
+
+    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still: the
+    sum of stride_velocity's velocities.
+    """
+    vel, turn = stride_velocity(acc, gyro, fs, frame, ref_axis)
+    return displacement(vel, fs), turn
+
+
+def displacement(vel: FloatArray, fs: float) -> FloatArray:
+    """Displacement over stride_velocity's velocities (sampled at fs)."""
+    disp: FloatArray = vel.sum(axis=0) * (1.0 / fs)
+    return disp
 
 
 def displacement_into_stance(
