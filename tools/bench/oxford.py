@@ -65,6 +65,10 @@ class Result:
         return (self.counted - self.switch) / self.switch
 
 
+# What load() returns: t, acc, true step times, the number of switch onsets.
+Loaded = tuple[FloatArray, FloatArray, FloatArray, int]
+
+
 def recordings() -> list[tuple[str, str]]:
     """(recording directory name, position) from stats.csv."""
     stats = data_dir("oxford-steps", "optimisation", "stats.csv")
@@ -73,7 +77,7 @@ def recordings() -> list[tuple[str, str]]:
     return [(r[0].strip(), r[3].strip()) for r in rows if r and not r[0].startswith("#")]
 
 
-def load(name: str, fs: float) -> tuple[FloatArray, FloatArray, FloatArray, int]:
+def load(name: str, fs: float) -> Loaded:
     """(t s, acc m/s^2 at fs, true step times s, switch onsets) on a clock starting at 0.
 
     The last item is the number of switch onsets (stats.csv's total, flicker included).
@@ -150,9 +154,13 @@ def run(
     fs: float,
     batch: int = 20,
     engine: GaitEngine | None = None,
+    loaded: Loaded | None = None,
 ) -> Result:
-    """One recording through a fresh engine (or the one given, built for its placement)."""
-    t, acc, truth, switch = load(name, fs)
+    """One recording through a fresh engine (or the one given, built for its placement).
+
+    loaded: what load(name, fs) returned, when the caller keeps it for many runs.
+    """
+    t, acc, truth, switch = loaded or load(name, fs)
     placement = PLACEMENT[position]
     engine = engine or GaitEngine(placement)
     steps: list[StepEvent] = []
