@@ -22,6 +22,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import replace
 import itertools
+from typing import Any, cast
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     loaded = {name: oxford.load(name, args.fs) for name, _ in recs}
     shipped = TrunkParams()
     grid = [
-        replace(shipped, **dict(zip(GRID, values, strict=True)))
+        replace(shipped, **cast("dict[str, Any]", dict(zip(GRID, values, strict=True))))
         for values in itertools.product(*GRID.values())
     ]
     # Every grid point on every recording once; the halves only choose among them.
