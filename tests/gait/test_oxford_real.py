@@ -50,13 +50,13 @@ def test_a_switch_flickering_within_one_stance_is_not_a_step() -> None:
 def test_a_short_opening_with_the_other_foot_landing_is_a_step() -> None:
     # Foot 1 lifts at 1.2 and is down again at 1.4, but foot 2 landed at 1.3 in between:
     # the feet alternated, so each onset is a step.
-    sc = switches((1.0, 1, 0), (1.2, 0, 0), (1.3, 0, 1), (1.4, 1, 1), (1.5, 1, 0))
+    sc = switches((0.9, 0, 0), (1.0, 1, 0), (1.2, 0, 0), (1.3, 0, 1), (1.4, 1, 1), (1.5, 1, 0))
     assert np.allclose(oxford.foot_strikes(sc) / 1e9, [1.0, 1.3, 1.4])
 
 
 def test_the_same_foot_stepping_again_after_a_swing_is_a_step() -> None:
     # Foot 1 twice in a row (a shuffle while turning), the switch open for 0.4 s: a swing.
-    sc = switches((1.0, 1, 0), (1.2, 0, 0), (1.6, 1, 0), (1.8, 0, 0), (2.0, 0, 1))
+    sc = switches((0.9, 0, 0), (1.0, 1, 0), (1.2, 0, 0), (1.6, 1, 0), (1.8, 0, 0), (2.0, 0, 1))
     assert np.allclose(oxford.foot_strikes(sc) / 1e9, [1.0, 1.6, 2.0])
 
 
