@@ -108,12 +108,13 @@ def foot_strikes(sc: FloatArray) -> FloatArray:
     A foot that strikes again must first swing, and a walking swing lasts about 0.35-0.45 s
     (some 40 % of a stride); meanwhile the other foot lands (steps alternate feet). Some
     switches open for one or two of their 0.1 s samples in the middle of a stance (the foot
-    rolling over the switch) and close again, with no step of the other foot: 78 of the 10,206
-    onsets of the 36 recordings, 59 of them in one session's four armband and swinging-arm walks
-    (Pixel, Jamie), where they come 0.18-0.45 s after the same foot's previous onset while the
-    walk's steps are 0.54 s apart. The count is the same with FLICKER_S at 0.2 s (72 at 0.15 s,
-    82 at 0.3 s). An onset after the switch was open less than FLICKER_S, with no onset of the
-    other foot since that foot's previous one, is not a step.
+    rolling over the switch), or touch for one sample just before the foot settles, and close
+    again with no step of the other foot; a stance counts once, from its first contact. That
+    happens at 78 of the 10,206 onsets of the 36 recordings, 59 of them in one session's four
+    armband and swinging-arm walks (Pixel, Jamie), 0.18-0.45 s after the same foot's previous
+    onset while the walk's steps are 0.54 s apart. The count is the same with FLICKER_S at
+    0.2 s (72 at 0.15 s, 82 at 0.3 s). An onset after the switch was open less than FLICKER_S,
+    with no onset of the other foot since that foot's previous one, is not a step.
     """
     t = sc[1:, 0]
     onsets = {k: t[np.diff(sc[:, k]) == 1] for k in (1, 2)}
