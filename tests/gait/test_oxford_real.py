@@ -1,0 +1,96 @@
+"""Step counting on every Oxford recording against the issue-12 goals, and the Oxford truth.
+
+All 36 optimisation recordings at 50 Hz, through GaitEngine with its walking gate, exactly as
+tools/bench/oxford.py runs them (tests/gait/test_trunk_real.py runs a subset at 50 and 100 Hz
+against the looser goals of the first issue). The detector was tuned on these recordings
+(docs/trunk_steps.md): this guards against regressions; the figures on halves the parameters
+were not chosen on come from tools/bench/oxford_split.py (docs/oxford_steps.md).
+
+Goals (issue 12): median |count error| <= 2 % and worst <= 5 % in every position group. Truth:
+foot strikes, the foot switches' onsets without a switch's flicker within one stance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Placement
+from tools.bench import oxford
+from tools.bench.data import data_dir
+
+FS = 50.0
+
+
+def switches(*rows: tuple[float, int, int]) -> np.ndarray:
+    """A stepcounter.csv from (time s, foot1, foot2) rows; times in ns as in the files."""
+    return np.array([(t * 1e9, a, b) for t, a, b in rows], dtype=np.float64)
+
+
+def test_a_switch_flickering_within_one_stance_is_not_a_step() -> None:
+    # Foot 1 lands at 1.0, its switch opens for one 0.1 s sample at 1.2 and closes again; foot 2
+    # lands at 1.5, foot 1 at 2.0.
+    sc = switches(
+        (0.8, 0, 0),
+        (0.9, 0, 0),
+        (1.0, 1, 0),
+        (1.1, 1, 0),
+        (1.2, 0, 0),
+        (1.3, 1, 0),
+        (1.4, 0, 0),
+        (1.5, 0, 1),
+        (1.6, 0, 1),
+        (1.7, 0, 0),
+        (2.0, 1, 0),
+    )
+    assert np.allclose(oxford.switch_onsets(sc) / 1e9, [1.0, 1.3, 1.5, 2.0])
+    assert np.allclose(oxford.foot_strikes(sc) / 1e9, [1.0, 1.5, 2.0])
+
+
+def test_a_short_opening_with_the_other_foot_landing_is_a_step() -> None:
+    # Foot 1 lifts at 1.2 and is down again at 1.4, but foot 2 landed at 1.3 in between:
+    # the feet alternated, so each onset is a step.
+    sc = switches((0.9, 0, 0), (1.0, 1, 0), (1.2, 0, 0), (1.3, 0, 1), (1.4, 1, 1), (1.5, 1, 0))
+    assert np.allclose(oxford.foot_strikes(sc) / 1e9, [1.0, 1.3, 1.4])
+
+
+def test_the_same_foot_stepping_again_after_a_swing_is_a_step() -> None:
+    # Foot 1 twice in a row (a shuffle while turning), the switch open for 0.4 s: a swing.
+    sc = switches((0.9, 0, 0), (1.0, 1, 0), (1.2, 0, 0), (1.6, 1, 0), (1.8, 0, 0), (2.0, 0, 1))
+    assert np.allclose(oxford.foot_strikes(sc) / 1e9, [1.0, 1.6, 2.0])
+
+
+def test_switch_onsets_reproduce_the_published_totals() -> None:
+    stats = data_dir("oxford-steps", "optimisation", "stats.csv")
+    published = {
+        row.split(",")[0].strip(): int(row.split(",")[6])
+        for row in stats.read_text().splitlines()
+        if row.strip() and not row.startswith("#")
+    }
+    flicker = 0
+    for name, _ in oxford.recordings():
+        path = data_dir("oxford-steps", "optimisation", "data", name, "stepcounter.csv")
+        sc = np.loadtxt(path, delimiter=",", ndmin=2)
+        onsets = len(oxford.switch_onsets(sc))
+        assert onsets == published[name], name
+        flicker += onsets - len(oxford.foot_strikes(sc))
+    assert len(published) == 36
+    # Flicker is rare (under 1 % of the onsets): the truth is the switches', not re-made.
+    assert 0 < flicker <= 0.01 * sum(published.values())
+
+
+@pytest.fixture(scope="module")
+def results() -> list[oxford.Result]:
+    return [oxford.run(name, pos, FS) for name, pos in oxford.recordings()]
+
+
+@pytest.mark.parametrize(("title", "placements"), oxford.GROUPS)
+def test_every_position_group_meets_the_goals(
+    results: list[oxford.Result], title: str, placements: tuple[Placement, ...]
+) -> None:
+    group = [r for r in results if r.placement in placements]
+    assert len(group) == (20 if Placement.WRIST in placements else 16), title
+    errors = {r.name: round(100 * r.error, 1) for r in group}
+    assert float(np.median([abs(e) for e in errors.values()])) <= 2.0, errors
+    assert max(abs(e) for e in errors.values()) <= 5.0, errors
+    assert min(r.f1 for r in group) >= 0.95, title
