@@ -203,17 +203,29 @@ def test_separate_recordings_are_one_stream_each_without_fake_gyro(folder: Path)
 def test_steps_are_attributed_to_segments_by_time(folder: Path) -> None:
     streams = {s.key: s for s in daily.build_streams(daily.read_labels(folder), folder)}
     hapt = streams["hapt/p1/waist/exp01"]
-    counts, outside = hapt.attribute(np.array([1.0, 2.0, 3.9, 4.5, 9.0, 10.99, 11.0, 20.0]))
+    steps = np.array([20.0, 1.0, 2.0, 3.9, 4.5, 9.0, 10.99, 11.0])  # in any order
+    counts, outside = hapt.attribute(steps)
     assert counts == {"h1": 2, "h2": 2}
     assert outside == 4  # before the first, in the hole, at and after the end
+    times, outside = hapt.split(steps)
+    assert [t.tolist() for t in times] == [[2.0, 3.9], [9.0, 10.99]]
+    assert outside == 4
 
 
 def test_quick_keeps_the_first_subjects_of_each_data_set(folder: Path) -> None:
     segs = daily.read_labels(folder)
-    quick = daily.select(segs, quick=True)
+    quick = daily.select(segs, subjects=daily.QUICK_SUBJECTS)
     assert {s.subject for s in quick if s.dataset == "umafall"} == {"p1", "p2"}
     assert {s.name for s in quick if s.dataset == "spsw"} == {"a", "b", "c"}
-    assert daily.select(segs, quick=False) == segs
+    assert daily.select(segs) == segs
+
+
+def test_select_keeps_the_named_data_sets_and_locations(folder: Path) -> None:
+    segs = daily.read_labels(folder)
+    assert {s.name for s in daily.select(segs, datasets=["hapt"])} == {"h1", "h2"}
+    ankle = daily.select(segs, datasets=["umafall", "spsw"], locations=["ankle"])
+    assert {s.name for s in ankle} == {"u1", "u3"}
+    assert daily.select(segs, locations=["ankle"], subjects=1) == [ankle[0]]
 
 
 def test_load_segment_rejects_an_unknown_column_layout(folder: Path) -> None:
@@ -224,11 +236,11 @@ def test_load_segment_rejects_an_unknown_column_layout(folder: Path) -> None:
 
 
 def test_locations_map_to_the_engine_placements() -> None:
-    has_thigh = "thigh" in {p.value for p in Placement}
-    assert daily.PLACEMENT["pocket"].value == ("thigh" if has_thigh else "waist")
+    assert daily.PLACEMENT["pocket"] is Placement.THIGH
     assert daily.PLACEMENT["ankle"] is Placement.SHANK
     assert daily.PLACEMENT["wrist"] is Placement.WRIST
     assert set(daily.PLACEMENT) == set(daily.LOCATIONS) == set(daily.PEERS)
+    assert set(daily.GOAL_FALSE_PER_H) == set(daily.LOCATIONS)
 
 
 def test_rates_and_cadence_and_a_peer_that_did_not_run(folder: Path) -> None:
