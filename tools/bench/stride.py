@@ -25,7 +25,7 @@ measured (total stride length over total stride time). The clips are steady walk
 start or stop, so this scores the speed the test would report, not the start and stop
 detection.
 
-Run: ./scripts/bench stride [--quick], or python -m tools.bench.stride [--quick].
+Run: ./scripts/bench stride [--quick].
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import argparse
 from dataclasses import dataclass
 import itertools
 from pathlib import Path
-import sys
 
 import numpy as np
 
@@ -369,15 +368,3 @@ def stride_table(quick: bool = False) -> str:
 @table("stride")
 def _stride(args: argparse.Namespace) -> str:
     return stride_table(quick=bool(getattr(args, "quick", False)))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.bench.stride")
-    parser.add_argument("--quick", action="store_true", help="fewer runs and styles")
-    args = parser.parse_args(argv)
-    print(stride_table(quick=args.quick))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
