@@ -20,6 +20,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util, yaml as yaml_util
 import probatio as vol
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
@@ -69,7 +70,8 @@ def test_blueprint_passes_home_assistants_schema() -> None:
     }
 
 
-async def _nudged(
+@pytest.fixture
+async def nudged(
     hass: HomeAssistant,
     make_wearable: MakeWearable,
     walk: Walk,
@@ -161,13 +163,9 @@ async def _nudged(
 
 
 async def test_blueprint_notifies_and_snoozes(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    hass: HomeAssistant, nudged: tuple[RetrowalkCoordinator, list[dict[str, Any]]]
 ) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+    coordinator, buttons = nudged
     snooze = next(b["action"] for b in buttons if b["action"].startswith("RETROWALK_SNOOZE_"))
     hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
     await settle()
@@ -177,13 +175,9 @@ async def test_blueprint_notifies_and_snoozes(
 
 
 async def test_going_now_starts_a_backward_session(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    hass: HomeAssistant, nudged: tuple[RetrowalkCoordinator, list[dict[str, Any]]]
 ) -> None:
-    coordinator, buttons = await _nudged(hass, make_wearable, walk, freezer, tmp_path)
+    coordinator, buttons = nudged
     going = next(b for b in buttons if b["action"].startswith("RETROWALK_GOING_"))
     assert going["title"] == "Going now"
     hass.bus.async_fire("mobile_app_notification_action", {"action": going["action"]})

@@ -91,6 +91,16 @@ async def _ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -
     return device, coordinator
 
 
+async def _press_and_play(
+    hass: HomeAssistant, device: Any, button: str, scenario: str
+) -> list[Any]:
+    """Press `button`, then the wearer plays `scenario` once; the events fired from the press on."""
+    fired = events(hass)
+    await press(hass, button)
+    device.play(parse_scenario(scenario), loop=False)
+    return fired
+
+
 async def test_no_walk_times_out(
     hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
 ) -> None:
@@ -114,9 +124,7 @@ async def test_walking_forward_instead(
     hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
 ) -> None:
     device, _ = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, TEST_BUTTON)
-    device.play(parse_scenario("stand:3s,forward:6,stand:20s"), loop=False)
+    fired = await _press_and_play(hass, device, TEST_BUTTON, "stand:3s,forward:6,stand:20s")
     await walk(device, 20)
     assert [e.attributes["outcome"] for e in fired] == ["walked_forward"]
     assert fired[0].attributes["time_s"] is None
@@ -127,9 +135,8 @@ async def test_disconnect_mid_test(
     hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
 ) -> None:
     device, coordinator = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, TEST_BUTTON)
-    device.play(parse_scenario(f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"), loop=False)
+    scenario = f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"
+    fired = await _press_and_play(hass, device, TEST_BUTTON, scenario)
     await walk(device, 6)  # part of the way
     device.in_range = False
     device.drop_link()
@@ -171,9 +178,7 @@ async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
     hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
 ) -> None:
     device, coordinator = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, SESSION_BUTTON)
-    device.play(parse_scenario("stand:5s,backward:80,stand:200s"), loop=False)
+    fired = await _press_and_play(hass, device, SESSION_BUTTON, "stand:5s,backward:80,stand:200s")
     await walk(device, 70)
     assert coordinator.backward.session is not None
     assert state(hass, f"sensor.{PREFIX}_backward_session_steps").attributes["running"] is True
@@ -230,8 +235,10 @@ async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
     assert state(hass, f"sensor.{PREFIX}_backward_session_speed").state == "unavailable"
 
 
-def _stored(**extra: Any) -> dict[str, Any]:
-    return {
+async def _restored(hass: HomeAssistant, hass_storage: dict[str, Any], **extra: Any) -> Any:
+    """An entry set up from a store holding 30 backward steps today and `extra`."""
+    entry = entry_for()
+    stored = {
         "ledger": {
             "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
             "lifetime": {"day": "0001-01-01", "backward": 30},
@@ -240,6 +247,8 @@ def _stored(**extra: Any) -> dict[str, Any]:
         "engine": None,
         "placement": "foot",
     } | extra
+    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
+    return await setup_entry(hass, entry)
 
 
 async def test_history_and_last_session_restore_skipping_malformed_ones(
@@ -249,14 +258,13 @@ async def test_history_and_last_session_restore_skipping_malformed_ones(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     make_wearable()
-    entry = entry_for()
     good = {"outcome": "ok", "steps": 9, "time_s": 6.3, "distance_m": 2.9, "speed_m_s": 0.46}
-    stored = _stored(
+    coordinator = await _restored(
+        hass,
+        hass_storage,
         walk_tests=[good, {"outcome": "fell"}, {"outcome": "no_walk"}],
         last_session={"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
     )
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
     assert [str(t.outcome) for t in coordinator.backward.walk_tests] == ["ok", "no_walk"]
     assert "Ignoring a malformed walk test result" in caplog.text
     assert state(hass, TIME).state == "6.3"  # the last timed test, not the failed attempt after it
@@ -273,10 +281,9 @@ async def test_a_malformed_session_is_skipped_and_the_counts_kept(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     make_wearable()
-    entry = entry_for()
-    stored = _stored(walk_tests="garbage", last_session={"minutes": "long"})
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    coordinator = await setup_entry(hass, entry)
+    coordinator = await _restored(
+        hass, hass_storage, walk_tests="garbage", last_session={"minutes": "long"}
+    )
     assert coordinator.backward.walk_tests == []
     assert coordinator.backward.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text
