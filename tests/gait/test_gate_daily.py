@@ -15,16 +15,14 @@ from custom_components.retrowalk.gait import FloatArray
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from tools.bench import daily, gate_eval
 
-from ..data import DATA
+from ..data import shared
 
 SUBJECTS = 3
 
 
 @pytest.fixture(scope="module")
 def counted() -> list[tuple[daily.Segment, FloatArray]]:
-    if not (DATA / "daily-living" / "labels.csv").is_file():
-        pytest.fail(f"shared recordings missing: {DATA / 'daily-living'} (see its README)")
-    segments = daily.select(daily.read_labels(), subjects=SUBJECTS)
+    segments = daily.select(daily.read_labels(shared("daily-living")), subjects=SUBJECTS)
     return gate_eval.counted(segments)
 
 
@@ -96,13 +94,14 @@ def test_the_lodo_replay_of_candidates_is_the_gated_engine() -> None:
     """gate_eval --lodo puts cached candidates through gates of other constants; with the
     shipped constants it must count what the engine counts, holes (HAPT's unlabelled stretches)
     and batch edges included."""
-    segments = daily.select(daily.read_labels(), datasets=["hapt"], subjects=1)
-    streams = daily.build_streams(segments, DATA / "daily-living")
+    base = shared("daily-living")
+    segments = daily.select(daily.read_labels(base), datasets=["hapt"], subjects=1)
+    streams = daily.build_streams(segments, base)
     assert any(np.diff(s.t).max() > 1.0 for s in streams)  # holes to bridge
     for stream in streams:
         params = GATE_PARAMS[daily.PLACEMENT[stream.location]]
         candidates = daily.engine_batches(stream, gated=False)
-        replayed = daily.step_times(gate_eval.gated(stream, candidates, params))
+        replayed = daily.step_times(gate_eval.through_gate(stream, candidates, params))
         engine = daily.engine_steps(stream)
         assert len(engine) > 20
         assert replayed.tolist() == engine.tolist()

@@ -15,7 +15,7 @@ from custom_components.retrowalk.gait import Placement
 from tools.bench import daily
 from tools.peers.peer_common import pieces
 
-from ..data import DATA
+from ..data import shared
 
 FIELDS = [
     "segment",
@@ -255,9 +255,7 @@ def test_rates_and_cadence_and_a_peer_that_did_not_run(folder: Path) -> None:
 
 
 def test_the_real_labels_and_one_segment_per_data_set_load() -> None:
-    base = DATA / "daily-living"
-    if not base.is_dir():
-        pytest.fail(f"shared recordings missing: {base} not found (see ../shared/data/README.md)")
+    base = shared("daily-living")
     segs = daily.read_labels(base)
     assert {s.location for s in segs} == set(daily.LOCATIONS)
     assert {s.dataset for s in segs} == {"hapt", "spsw", "umafall", "wisdm_reduced"}

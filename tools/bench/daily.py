@@ -226,9 +226,9 @@ def step_times(steps: Iterable[StepEvent]) -> FloatArray:
     return np.sort(np.array([s.t for s in steps], dtype=np.float64))
 
 
-def engine_steps(stream: Stream) -> FloatArray:
+def engine_steps(stream: Stream, *, gated: bool = True) -> FloatArray:
     """Step times GaitEngine reports on the stream, fed in BATCH-sample batches."""
-    return step_times(s for batch in engine_batches(stream) for s in batch)
+    return step_times(s for batch in engine_batches(stream, gated=gated) for s in batch)
 
 
 # -- peers --------------------------------------------------------------------------------------

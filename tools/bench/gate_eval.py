@@ -43,6 +43,7 @@ from .daily import (
     Stream,
     build_streams,
     engine_batches,
+    engine_steps,
     read_labels,
     select,
     step_times,
@@ -133,8 +134,7 @@ def counted(segments: list[Segment], *, gated: bool = True) -> list[tuple[Segmen
     """Each segment with the times of the steps the engine counted in it."""
     results: list[tuple[Segment, FloatArray]] = []
     for stream in build_streams(segments, data_dir("daily-living")):
-        batches = engine_batches(stream, gated=gated)
-        results += per_segment(stream, step_times(s for batch in batches for s in batch))
+        results += per_segment(stream, engine_steps(stream, gated=gated))
     return results
 
 
@@ -152,7 +152,9 @@ POSTURE_GRID = {"min_upright": (0.5, 0.7071)}
 Cached = tuple[Stream, list[list[StepEvent]]]  # a stream and its candidates, batch by batch
 
 
-def gated(stream: Stream, batches: list[list[StepEvent]], params: GateParams) -> list[StepEvent]:
+def through_gate(
+    stream: Stream, batches: list[list[StepEvent]], params: GateParams
+) -> list[StepEvent]:
     """The candidates through a gate with `params`, handed over as the engine hands them over.
 
     Per batch: the candidates before a hole, the hole (gap()), the rest, then the batch's last
@@ -178,7 +180,7 @@ def gated(stream: Stream, batches: list[list[StepEvent]], params: GateParams) ->
 def gate_rows(cached: list[Cached], params: GateParams) -> list[Row]:
     results: list[tuple[Segment, FloatArray]] = []
     for stream, batches in cached:
-        results += per_segment(stream, step_times(gated(stream, batches, params)))
+        results += per_segment(stream, step_times(through_gate(stream, batches, params)))
     return tabulate(results)
 
 
