@@ -1,6 +1,7 @@
 """The guided 3-metre backward walk test and backward sessions end to end: button or action →
 virtual wearer → foot engine → test result entities, event and stored history."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -84,7 +85,9 @@ async def test_a_good_test_times_the_walk(
     assert float(state(hass, TIME).state) == time_s
 
 
-async def _ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -> Any:
+@pytest.fixture
+async def ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -> Any:
+    """A foot wearable set up and warmed up: (device, coordinator)."""
     device = make_wearable(WARM_UP, loop=False)
     coordinator = await setup_entry(hass, entry_for(Placement.FOOT))
     await walk(device, WARM_UP_S)
@@ -101,10 +104,8 @@ async def _press_and_play(
     return fired
 
 
-async def test_no_walk_times_out(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
+async def test_no_walk_times_out(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, coordinator = ready
     fired = events(hass)
     device_id = _device_id(hass, coordinator)
     await hass.services.async_call(
@@ -120,10 +121,8 @@ async def test_no_walk_times_out(
     assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
 
 
-async def test_walking_forward_instead(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, _ = await _ready(hass, make_wearable, walk)
+async def test_walking_forward_instead(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, _ = ready
     fired = await _press_and_play(hass, device, TEST_BUTTON, "stand:3s,forward:6,stand:20s")
     await walk(device, 20)
     assert [e.attributes["outcome"] for e in fired] == ["walked_forward"]
@@ -131,10 +130,8 @@ async def test_walking_forward_instead(
     assert state(hass, SPEED).state == "unknown"
 
 
-async def test_disconnect_mid_test(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
+async def test_disconnect_mid_test(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, coordinator = ready
     scenario = f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"
     fired = await _press_and_play(hass, device, TEST_BUTTON, scenario)
     await walk(device, 6)  # part of the way
@@ -175,9 +172,9 @@ def _device_id(hass: HomeAssistant, coordinator: Any) -> str:
 
 
 async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, walk: Walk, ready: Any
 ) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
+    device, coordinator = ready
     fired = await _press_and_play(hass, device, SESSION_BUTTON, "stand:5s,backward:80,stand:200s")
     await walk(device, 70)
     assert coordinator.backward.session is not None
@@ -235,33 +232,35 @@ async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
     assert state(hass, f"sensor.{PREFIX}_backward_session_speed").state == "unavailable"
 
 
-async def _restored(hass: HomeAssistant, hass_storage: dict[str, Any], **extra: Any) -> Any:
-    """An entry set up from a store holding 30 backward steps today and `extra`."""
-    entry = entry_for()
-    stored = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
-            "lifetime": {"day": "0001-01-01", "backward": 30},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-    } | extra
-    hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
-    return await setup_entry(hass, entry)
+@pytest.fixture
+def restore(
+    hass: HomeAssistant, make_wearable: MakeWearable, hass_storage: dict[str, Any]
+) -> Callable[..., Awaitable[Any]]:
+    """Set up an entry from a store holding 30 backward steps today and the keys given."""
+
+    async def restore(**extra: Any) -> Any:
+        make_wearable()
+        entry = entry_for()
+        stored = {
+            "ledger": {
+                "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
+                "lifetime": {"day": "0001-01-01", "backward": 30},
+            },
+            "nudges": {},
+            "engine": None,
+            "placement": "foot",
+        } | extra
+        hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
+        return await setup_entry(hass, entry)
+
+    return restore
 
 
 async def test_history_and_last_session_restore_skipping_malformed_ones(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, restore: Callable[..., Awaitable[Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
     good = {"outcome": "ok", "steps": 9, "time_s": 6.3, "distance_m": 2.9, "speed_m_s": 0.46}
-    coordinator = await _restored(
-        hass,
-        hass_storage,
+    coordinator = await restore(
         walk_tests=[good, {"outcome": "fell"}, {"outcome": "no_walk"}],
         last_session={"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
     )
@@ -275,15 +274,9 @@ async def test_history_and_last_session_restore_skipping_malformed_ones(
 
 
 async def test_a_malformed_session_is_skipped_and_the_counts_kept(
-    hass: HomeAssistant,
-    make_wearable: MakeWearable,
-    hass_storage: dict[str, Any],
-    caplog: pytest.LogCaptureFixture,
+    hass: HomeAssistant, restore: Callable[..., Awaitable[Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_wearable()
-    coordinator = await _restored(
-        hass, hass_storage, walk_tests="garbage", last_session={"minutes": "long"}
-    )
+    coordinator = await restore(walk_tests="garbage", last_session={"minutes": "long"})
     assert coordinator.backward.walk_tests == []
     assert coordinator.backward.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text
