@@ -6,6 +6,7 @@ One test reads the real labels.csv and a segment per data set, so a format chang
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -210,6 +211,20 @@ def test_steps_are_attributed_to_segments_by_time(folder: Path) -> None:
     times, outside = hapt.split(steps)
     assert [t.tolist() for t in times] == [[2.0, 3.9], [9.0, 10.99]]
     assert outside == 4
+
+
+def test_a_step_on_a_boundary_counts_in_one_segment(folder: Path) -> None:
+    """Contiguous segments share their boundary time, and start + duration can round just past
+    the next start (2.14 + 2.5 > 4.64): a step there is counted once, in the segment it opens."""
+    seg = daily.read_labels(folder)[0]
+    walk = replace(seg, name="walk", start_s=2.14, duration_s=2.5)
+    turn = replace(seg, name="turn", start_s=4.64, duration_s=1.53)
+    assert walk.start_s + walk.duration_s > turn.start_s
+    empty = np.empty(0)
+    stream = daily.Stream("k", "spsw", "waist", empty, empty, None, [(walk, 2.14), (turn, 4.64)])
+    counts, outside = stream.attribute(np.array([2.14, 4.64, 6.0]))
+    assert counts == {"walk": 1, "turn": 2}
+    assert outside == 0
 
 
 def test_quick_keeps_the_first_subjects_of_each_data_set(folder: Path) -> None:
