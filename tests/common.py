@@ -11,6 +11,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retrowalk.const import (
@@ -100,6 +101,22 @@ async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: flo
 # values come out the same on every run.
 SCENE_START = "2026-06-10 08:00:00+00:00"  # 10:00 in Berlin
 SCENE_BACKWARD_GOAL = 20
+
+
+def stored_state(
+    *, today: dict[str, Any], lifetime: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """What the store holds for a foot wearable: today's and lifetime counts, no nudges or engine
+    state yet, and `extra` keys (walk tests, sessions, ...)."""
+    return {
+        "ledger": {
+            "today": {"day": dt_util.now().date().isoformat()} | today,
+            "lifetime": {"day": "0001-01-01"} | lifetime,
+        },
+        "nudges": {},
+        "engine": None,
+        "placement": "foot",
+    } | extra
 
 
 def scene_storage(entry_id: str) -> dict[str, Any]:

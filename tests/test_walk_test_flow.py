@@ -7,7 +7,6 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.retrowalk.const import DOMAIN
@@ -16,7 +15,17 @@ from custom_components.retrowalk.walktest import TIMEOUT_S
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.segments import TYPICAL_CADENCE, Activity
 
-from .common import ADDRESS, PREFIX, MakeWearable, Walk, entry_for, setup_entry, state, wait_for
+from .common import (
+    ADDRESS,
+    PREFIX,
+    MakeWearable,
+    Walk,
+    entry_for,
+    setup_entry,
+    state,
+    stored_state,
+    wait_for,
+)
 
 TEST_BUTTON = f"button.{PREFIX}_start_3_metre_backward_walk_test"
 SESSION_BUTTON = f"button.{PREFIX}_start_backward_walk_session"
@@ -241,15 +250,7 @@ def restore(
     async def restore(**extra: Any) -> Any:
         make_wearable()
         entry = entry_for()
-        stored = {
-            "ledger": {
-                "today": {"day": dt_util.now().date().isoformat(), "backward": 30},
-                "lifetime": {"day": "0001-01-01", "backward": 30},
-            },
-            "nudges": {},
-            "engine": None,
-            "placement": "foot",
-        } | extra
+        stored = stored_state(today={"backward": 30}, lifetime={"backward": 30}, **extra)
         hass_storage[f"retrowalk.{entry.entry_id}"] = {"version": 1, "key": "x", "data": stored}
         return await setup_entry(hass, entry)
 
