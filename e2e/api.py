@@ -137,29 +137,35 @@ class Hass:
 
     async def ws(self, type_: str, **payload: Any) -> Any:
         """Send a websocket command, return its result or raise ApiError."""
-        assert self._ws is not None
-        msg_id = next(self._ids)
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[msg_id] = fut
-        await self._ws.send_json({"id": msg_id, "type": type_, **payload})
-        reply = await asyncio.wait_for(fut, 60)
-        if not reply.get("success", False):
-            raise ApiError(f"{type_}: {reply.get('error')}")
-        return reply.get("result")
+        return await self._command(type_, payload, wait_s=60)
 
     async def subscribe(self, type_: str, **payload: Any) -> asyncio.Queue[dict[str, Any]]:
         """Subscribe (e.g. to events); the queue receives each event."""
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        await self._command(type_, payload, wait_s=30, events=queue)
+        return queue
+
+    async def _command(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        wait_s: float,
+        events: asyncio.Queue[dict[str, Any]] | None = None,
+    ) -> Any:
+        """Send one command and wait for its reply; `events` receives the events that follow it
+        (registered before sending, so none is missed)."""
         assert self._ws is not None
         msg_id = next(self._ids)
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._events[msg_id] = queue
+        if events is not None:
+            self._events[msg_id] = events
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[msg_id] = fut
         await self._ws.send_json({"id": msg_id, "type": type_, **payload})
-        reply = await asyncio.wait_for(fut, 30)
+        reply = await asyncio.wait_for(fut, wait_s)
         if not reply.get("success", False):
             raise ApiError(f"{type_}: {reply.get('error')}")
-        return queue
+        return reply.get("result")
 
     async def call(
         self,

@@ -134,10 +134,34 @@ async def test_trouser_pocket_is_a_placement_to_pick(
     assert Settings.from_options(result["options"]).placement is Placement.THIGH
 
 
-async def test_discovery_of_unsupported_device_aborts(
-    hass: HomeAssistant, make_wearable: MakeWearable
+def _unsupported(hass: HomeAssistant) -> ExitStack:
+    stack = ExitStack()
+    stack.enter_context(
+        patch("custom_components.retrowalk.config_flow.match_protocol", return_value=None)
+    )
+    return stack
+
+
+def _configured(hass: HomeAssistant) -> ExitStack:
+    entry_for().add_to_hass(hass)
+    return ExitStack()
+
+
+@pytest.mark.parametrize(
+    ("cause", "reason"),
+    [
+        pytest.param(_unsupported, "not_supported", id="not_supported"),
+        pytest.param(_configured, "already_configured", id="already_configured"),
+    ],
+)
+async def test_discovery_aborts(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    cause: Callable[[HomeAssistant], ExitStack],
+    reason: str,
 ) -> None:
-    with patch("custom_components.retrowalk.config_flow.match_protocol", return_value=None):
+    """A wearable no protocol speaks, or one already set up, starts no flow and aborts one."""
+    with cause(hass):
         make_wearable()
         await hass.async_block_till_done()
         assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
@@ -145,21 +169,7 @@ async def test_discovery_of_unsupported_device_aborts(
             DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
         )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "not_supported"
-
-
-async def test_discovery_of_configured_device_aborts(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    entry_for().add_to_hass(hass)
-    make_wearable()
-    await hass.async_block_till_done()
-    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_BLUETOOTH}, data=_service_info(hass)
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == reason
 
 
 async def test_user_step_lists_supported_devices(
@@ -262,15 +272,21 @@ async def test_connection_test_failure_then_retry(
     assert result["step_id"] == "placement"
 
 
-async def test_calibration_walk_is_stored_in_the_entry(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable("forward:600", speed=25)
+async def _to_calibration(hass: HomeAssistant) -> dict[str, Any]:
+    """From discovery to the calibration walk's introduction, at the foot."""
     result = await _to_placement(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PLACEMENT: "foot", "calibrate": True}
     )
     assert result["step_id"] == "calibrate_intro"
+    return dict(result)
+
+
+async def test_calibration_walk_is_stored_in_the_entry(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    make_wearable("forward:600", speed=25)
+    result = await _to_calibration(hass)
     assert result["description_placeholders"]["steps"] == "20"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["progress_action"] == "calibrating"
@@ -283,10 +299,7 @@ async def test_calibration_timeout_offers_retry_or_skip(
     hass: HomeAssistant, make_wearable: MakeWearable
 ) -> None:
     make_wearable("sit:600s", speed=4)
-    result = await _to_placement(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_PLACEMENT: "foot", "calibrate": True}
-    )
+    result = await _to_calibration(hass)
     with patch("custom_components.retrowalk.config_flow.CALIBRATION_TIMEOUT", 0.3):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
         result = await _progress_done(hass, result["flow_id"])

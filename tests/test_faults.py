@@ -39,7 +39,7 @@ from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWe
 from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
 from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .common import MakeWearable, Walk, entry_for, setup_entry, state, wait_for
+from .common import MakeWearable, Walk, entry_for, setup_entry, state, stored_state, wait_for
 
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.
@@ -431,15 +431,9 @@ async def test_damaged_store_file_restores_counts_from_the_backup(
 
     make_wearable()
     entry = entry_for()
-    good = {
-        "ledger": {
-            "today": {"day": dt_util.now().date().isoformat(), "forward": 321, "backward": 45},
-            "lifetime": {"day": "0001-01-01", "forward": 9876, "backward": 1234},
-        },
-        "nudges": {},
-        "engine": None,
-        "placement": "foot",
-    }
+    good = stored_state(
+        today={"forward": 321, "backward": 45}, lifetime={"forward": 9876, "backward": 1234}
+    )
     later = json.loads(json.dumps(good))
     later["ledger"]["lifetime"]["forward"] = 9999  # the lost newer state
     primary = Path(hass.config.path(".storage", f"retrowalk.{entry.entry_id}"))

@@ -90,17 +90,27 @@ async def test_a_good_test_times_the_walk(
     assert float(state(hass, TIME).state) == time_s
 
 
-async def _ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -> Any:
+@pytest.fixture
+async def ready(hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk) -> Any:
+    """A foot wearable set up and warmed up: (device, coordinator)."""
     device = make_wearable(WARM_UP, loop=False)
     coordinator = await setup_entry(hass, entry_for(Placement.FOOT))
     await walk(device, WARM_UP_S)
     return device, coordinator
 
 
-async def test_no_walk_times_out(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
+async def _press_and_play(
+    hass: HomeAssistant, device: Any, button: str, scenario: str
+) -> list[Any]:
+    """Press `button`, then the wearer plays `scenario` once; the events fired from the press on."""
+    fired = events(hass)
+    await press(hass, button)
+    device.play(parse_scenario(scenario), loop=False)
+    return fired
+
+
+async def test_no_walk_times_out(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, coordinator = ready
     fired = events(hass)
     device_id = _device_id(hass, coordinator)
     await hass.services.async_call(
@@ -116,26 +126,19 @@ async def test_no_walk_times_out(
     assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
 
 
-async def test_walking_forward_instead(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, _ = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, TEST_BUTTON)
-    device.play(parse_scenario("stand:3s,forward:6,stand:20s"), loop=False)
+async def test_walking_forward_instead(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, _ = ready
+    fired = await _press_and_play(hass, device, TEST_BUTTON, "stand:3s,forward:6,stand:20s")
     await walk(device, 20)
     assert [e.attributes["outcome"] for e in fired] == ["walked_forward"]
     assert fired[0].attributes["time_s"] is None
     assert state(hass, SPEED).state == "unknown"
 
 
-async def test_disconnect_mid_test(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, TEST_BUTTON)
-    device.play(parse_scenario(f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"), loop=False)
+async def test_disconnect_mid_test(hass: HomeAssistant, walk: Walk, ready: Any) -> None:
+    device, coordinator = ready
+    scenario = f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"
+    fired = await _press_and_play(hass, device, TEST_BUTTON, scenario)
     await walk(device, 6)  # part of the way
     device.in_range = False
     device.drop_link()
@@ -174,12 +177,10 @@ def _device_id(hass: HomeAssistant, coordinator: Any) -> str:
 
 
 async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+    hass: HomeAssistant, walk: Walk, ready: Any
 ) -> None:
-    device, coordinator = await _ready(hass, make_wearable, walk)
-    fired = events(hass)
-    await press(hass, SESSION_BUTTON)
-    device.play(parse_scenario("stand:5s,backward:80,stand:200s"), loop=False)
+    device, coordinator = ready
+    fired = await _press_and_play(hass, device, SESSION_BUTTON, "stand:5s,backward:80,stand:200s")
     await walk(device, 70)
     assert coordinator.backward.session is not None
     assert state(hass, f"sensor.{PREFIX}_backward_session_steps").attributes["running"] is True

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ..data import DATA
+from ..data import shared
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +16,4 @@ def auto_enable_custom_integrations() -> None:
 
 @pytest.fixture(scope="session")
 def uci_dir() -> Path:
-    path = DATA / "uci-foot"
-    if not path.is_dir():
-        pytest.fail(f"shared recordings missing: {path} not found (see ../shared/data/README.md)")
-    return path
+    return shared("uci-foot")

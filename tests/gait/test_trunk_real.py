@@ -18,19 +18,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import importlib
-import os
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait.cli import stream
+from custom_components.retrowalk.gait.recording import Recording
+from tools.bench.oxford import f1
 
-# Same place the benchmark reads (tools/bench/data.py): ../shared/data or $RETROWALK_DATA.
-DATA = Path(
-    os.environ.get("RETROWALK_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data")
-)
+from ..data import shared
+
 UNIFORM_HZ = 400.0
 
 # name, placement: pockets and purse at the waist, neck pouch at the chest, hand/arm as wrist.
@@ -45,13 +44,6 @@ OXFORD = [
     # Its heel strikes can be lower than the hump before them: guards the step timing (F1).
     ("Pixel_Jamie_Carpet_InHand_1", Placement.WRIST),
 ]
-
-
-def data(*parts: str) -> Path:
-    path = DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(f"shared recordings missing: {path} not found (see ../shared/data/README.md)")
-    return path
 
 
 def lowpass_decimate(x: FloatArray, factor: int) -> FloatArray:
@@ -72,7 +64,7 @@ class Oxford:
 
 
 def load_oxford(name: str, fs: float) -> Oxford:
-    base = data("oxford-steps", "optimisation", "data", name)
+    base = shared("oxford-steps", "optimisation", "data", name)
     raw = np.loadtxt(base / "accelerometer.csv", delimiter=",", ndmin=2)
     keep = np.concatenate(([True], np.diff(raw[:, 0]) > 0))
     t0 = raw[0, 0]
@@ -87,36 +79,12 @@ def load_oxford(name: str, fs: float) -> Oxford:
     return Oxford(t, acc, np.sort(np.concatenate(onsets) - t0) / 1e9)
 
 
-def f1(truth: FloatArray, found: FloatArray, window: float = 0.3) -> float:
-    """One-to-one matching, closest pairs first."""
-    pairs = sorted(
-        (abs(a - b), i, j)
-        for i, a in enumerate(truth.tolist())
-        for j, b in enumerate(found.tolist())
-        if abs(a - b) <= window
-    )
-    used_t: set[int] = set()
-    used_f: set[int] = set()
-    for _, i, j in pairs:
-        if i not in used_t and j not in used_f:
-            used_t.add(i)
-            used_f.add(j)
-    return 2 * len(used_t) / (len(truth) + len(found))
-
-
-def stream(engine: GaitEngine, t: FloatArray, acc: FloatArray) -> list[StepEvent]:
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), 20):
-        steps += engine.process(t[i : i + 20], acc[i : i + 20]).steps
-    return steps + list(engine.flush().steps)
-
-
 @pytest.mark.parametrize("fs", [50.0, 100.0])
 def test_oxford_step_counting_meets_the_goals(fs: float) -> None:
     errors = []
     for name, placement in OXFORD:
         rec = load_oxford(name, fs)
-        steps = stream(GaitEngine(placement), rec.t, rec.acc)
+        steps = stream(GaitEngine(placement), Recording(rec.t, rec.acc, None), batch=20)
         found = np.array([s.t for s in steps])
         error = abs(len(found) - len(rec.truth)) / len(rec.truth)
         score = f1(rec.truth, found)
@@ -132,7 +100,7 @@ def test_oxford_step_counting_meets_the_goals(fs: float) -> None:
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    data("bandai-mocap")
+    shared("bandai-mocap")
     # The bench module is the single definition of how clips are judged; imported lazily so the
     # Oxford tests above do not depend on it.
     return importlib.import_module("tools.bench.bandai")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..data import DATA
+from ..data import shared
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +18,4 @@ def auto_enable_custom_integrations() -> Generator[None]:
 
 @pytest.fixture(scope="session")
 def bandai_dir() -> Path:
-    path = DATA / "bandai-mocap"
-    if not path.is_dir():
-        pytest.fail(f"shared recordings missing: {path} not found (see ../shared/data/README.md)")
-    return path
+    return shared("bandai-mocap")

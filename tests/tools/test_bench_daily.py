@@ -6,6 +6,7 @@ One test reads the real labels.csv and a segment per data set, so a format chang
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from custom_components.retrowalk.gait import Placement
 from tools.bench import daily
 from tools.peers.peer_common import pieces
 
-from ..data import DATA
+from ..data import shared
 
 FIELDS = [
     "segment",
@@ -203,17 +204,43 @@ def test_separate_recordings_are_one_stream_each_without_fake_gyro(folder: Path)
 def test_steps_are_attributed_to_segments_by_time(folder: Path) -> None:
     streams = {s.key: s for s in daily.build_streams(daily.read_labels(folder), folder)}
     hapt = streams["hapt/p1/waist/exp01"]
-    counts, outside = hapt.attribute(np.array([1.0, 2.0, 3.9, 4.5, 9.0, 10.99, 11.0, 20.0]))
+    steps = np.array([20.0, 1.0, 2.0, 3.9, 4.5, 9.0, 10.99, 11.0])  # in any order
+    counts, outside = hapt.attribute(steps)
     assert counts == {"h1": 2, "h2": 2}
     assert outside == 4  # before the first, in the hole, at and after the end
+    times, outside = hapt.split(steps)
+    assert [t.tolist() for t in times] == [[2.0, 3.9], [9.0, 10.99]]
+    assert outside == 4
+
+
+def test_a_step_on_a_boundary_counts_in_one_segment(folder: Path) -> None:
+    """Contiguous segments share their boundary time, and start + duration can round just past
+    the next start (2.14 + 2.5 > 4.64): a step there is counted once, in the segment it opens."""
+    seg = daily.read_labels(folder)[0]
+    walk = replace(seg, name="walk", start_s=2.14, duration_s=2.5)
+    turn = replace(seg, name="turn", start_s=4.64, duration_s=1.53)
+    assert walk.start_s + walk.duration_s > turn.start_s
+    empty = np.empty(0)
+    stream = daily.Stream("k", "spsw", "waist", empty, empty, None, [(walk, 2.14), (turn, 4.64)])
+    counts, outside = stream.attribute(np.array([2.14, 4.64, 6.0]))
+    assert counts == {"walk": 1, "turn": 2}
+    assert outside == 0
 
 
 def test_quick_keeps_the_first_subjects_of_each_data_set(folder: Path) -> None:
     segs = daily.read_labels(folder)
-    quick = daily.select(segs, quick=True)
+    quick = daily.select(segs, subjects=daily.QUICK_SUBJECTS)
     assert {s.subject for s in quick if s.dataset == "umafall"} == {"p1", "p2"}
     assert {s.name for s in quick if s.dataset == "spsw"} == {"a", "b", "c"}
-    assert daily.select(segs, quick=False) == segs
+    assert daily.select(segs) == segs
+
+
+def test_select_keeps_the_named_data_sets_and_locations(folder: Path) -> None:
+    segs = daily.read_labels(folder)
+    assert {s.name for s in daily.select(segs, datasets=["hapt"])} == {"h1", "h2"}
+    ankle = daily.select(segs, datasets=["umafall", "spsw"], locations=["ankle"])
+    assert {s.name for s in ankle} == {"u1", "u3"}
+    assert daily.select(segs, locations=["ankle"], subjects=1) == [ankle[0]]
 
 
 def test_load_segment_rejects_an_unknown_column_layout(folder: Path) -> None:
@@ -224,11 +251,11 @@ def test_load_segment_rejects_an_unknown_column_layout(folder: Path) -> None:
 
 
 def test_locations_map_to_the_engine_placements() -> None:
-    has_thigh = "thigh" in {p.value for p in Placement}
-    assert daily.PLACEMENT["pocket"].value == ("thigh" if has_thigh else "waist")
+    assert daily.PLACEMENT["pocket"] is Placement.THIGH
     assert daily.PLACEMENT["ankle"] is Placement.SHANK
     assert daily.PLACEMENT["wrist"] is Placement.WRIST
     assert set(daily.PLACEMENT) == set(daily.LOCATIONS) == set(daily.PEERS)
+    assert set(daily.GOAL_FALSE_PER_H) == set(daily.LOCATIONS)
 
 
 def test_rates_and_cadence_and_a_peer_that_did_not_run(folder: Path) -> None:
@@ -243,9 +270,7 @@ def test_rates_and_cadence_and_a_peer_that_did_not_run(folder: Path) -> None:
 
 
 def test_the_real_labels_and_one_segment_per_data_set_load() -> None:
-    base = DATA / "daily-living"
-    if not base.is_dir():
-        pytest.fail(f"shared recordings missing: {base} not found (see ../shared/data/README.md)")
+    base = shared("daily-living")
     segs = daily.read_labels(base)
     assert {s.location for s in segs} == set(daily.LOCATIONS)
     assert {s.dataset for s in segs} == {"hapt", "spsw", "umafall", "wisdm_reduced"}

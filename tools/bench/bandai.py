@@ -16,7 +16,7 @@ facing direction, i.e. forward walking) and `run` are reported separately. Clips
 (walk_normal_002, walk-back_normal_001, run_normal_001) are too short for a bout and left out.
 Each clip ends mid-stride; 2 s of standing still are appended (see settle()).
 
-Run: ./scripts/bench bandai, or python -m tools.bench.bandai [--quick].
+Run: ./scripts/bench bandai [--quick].
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from dataclasses import dataclass
-import sys
 
 import numpy as np
 
@@ -278,15 +277,3 @@ def bandai_table(quick: bool = False) -> str:
 @table("bandai")
 def _bandai(args: argparse.Namespace) -> str:
     return bandai_table(quick=bool(getattr(args, "quick", False)))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.bench.bandai")
-    parser.add_argument("--quick", action="store_true", help="a third of the styles")
-    args = parser.parse_args(argv)
-    print(bandai_table(quick=args.quick))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

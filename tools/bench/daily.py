@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from tools.peers import espruino, external
 from tools.peers.peer_common import pieces
 
@@ -46,19 +46,20 @@ from .registry import table
 BATCH = 20
 STITCHED = ("hapt", "spsw")  # data sets whose sessions are contiguous recordings
 QUICK_SUBJECTS = 2  # per data set with --quick
-# The trouser pocket moves with the thigh. The engine gains a THIGH placement in issue 12; until
-# then the pocket runs as WAIST (what Oxford's pockets run as).
-POCKET = next((p for p in Placement if p.value == "thigh"), Placement.WAIST)
 PLACEMENT = {
     "wrist": Placement.WRIST,
     "waist": Placement.WAIST,
     "chest": Placement.CHEST,
-    "pocket": POCKET,
+    "pocket": Placement.THIGH,  # a pocketed phone moves with the thigh
     # An ankle strap sits on the distal shank, above the malleoli: it turns with the shank through
     # stance instead of lying still on a flat foot, which is what the SHANK thresholds describe.
     "ankle": Placement.SHANK,
 }
 LOCATIONS = ("wrist", "waist", "pocket", "chest", "ankle")
+# Issue 12's goals: false steps per hour of non-walking activity (the wrist gestures all day, so
+# it gets more room) and the median cadence of plain walking, steps/min.
+GOAL_FALSE_PER_H = {"wrist": 30.0, "waist": 10.0, "pocket": 10.0, "chest": 10.0, "ankle": 10.0}
+GOAL_CADENCE = (95.0, 125.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +91,21 @@ class Stream:
     gyro: FloatArray | None
     segments: list[tuple[Segment, float]] = field(default_factory=list)  # (segment, start on t)
 
-    def attribute(self, steps: FloatArray) -> tuple[dict[str, int], int]:
-        """Steps per segment name, and steps that fell outside every segment (holes, edges)."""
-        counts = dict.fromkeys((s.name for s, _ in self.segments), 0)
+    def split(self, steps: FloatArray) -> tuple[list[FloatArray], int]:
+        """The sorted step times falling in each segment (in order), and how many fell outside
+        every segment (holes, edges)."""
+        steps = np.sort(steps)
         starts = np.array([start for _, start in self.segments])
         ends = starts + np.array([s.duration_s for s, _ in self.segments])
         idx = np.searchsorted(starts, steps, side="right") - 1
-        outside = 0
-        for i, t in zip(idx.tolist(), steps.tolist(), strict=True):
-            if i >= 0 and t < ends[i]:
-                counts[self.segments[i][0].name] += 1
-            else:
-                outside += 1
+        inside = (idx >= 0) & (steps < ends[np.maximum(idx, 0)])
+        times = [steps[inside & (idx == i)] for i in range(len(self.segments))]
+        return times, len(steps) - int(np.count_nonzero(inside))
+
+    def attribute(self, steps: FloatArray) -> tuple[dict[str, int], int]:
+        """Steps per segment name, and steps that fell outside every segment (holes, edges)."""
+        times, outside = self.split(steps)
+        counts = {s.name: len(t) for (s, _), t in zip(self.segments, times, strict=True)}
         return counts, outside
 
 
@@ -179,27 +183,52 @@ def build_streams(segments: Sequence[Segment], base: Path) -> list[Stream]:
     return streams
 
 
-def select(segments: Sequence[Segment], quick: bool) -> list[Segment]:
-    """All segments, or with quick the first QUICK_SUBJECTS subjects of every data set."""
-    if not quick:
-        return list(segments)
+def select(
+    segments: Sequence[Segment],
+    *,
+    datasets: Sequence[str] = (),
+    locations: Sequence[str] = (),
+    subjects: int = 0,
+) -> list[Segment]:
+    """A subset: these data sets and locations (empty: all), the first N subjects of each data
+    set (0: all)."""
+    out = [
+        s
+        for s in segments
+        if (not datasets or s.dataset in datasets) and (not locations or s.location in locations)
+    ]
+    if not subjects:
+        return out
     keep: dict[str, list[str]] = defaultdict(list)
-    for subject in sorted({(s.dataset, s.subject) for s in segments}):
-        if len(keep[subject[0]]) < QUICK_SUBJECTS:
-            keep[subject[0]].append(subject[1])
-    return [s for s in segments if s.subject in keep[s.dataset]]
+    for dataset, subject in sorted({(s.dataset, s.subject) for s in out}):
+        if len(keep[dataset]) < subjects:
+            keep[dataset].append(subject)
+    return [s for s in out if s.subject in keep[s.dataset]]
 
 
-def engine_steps(stream: Stream) -> FloatArray:
-    """Step times GaitEngine reports on the stream, fed in BATCH-sample batches."""
-    engine = GaitEngine(PLACEMENT[stream.location])
-    times: list[float] = []
+def engine_batches(stream: Stream, *, gated: bool = True) -> list[list[StepEvent]]:
+    """The steps GaitEngine reports on the stream after each BATCH-sample batch; last, the flush.
+
+    `gated=False`: every step candidate, before the walking gate (tools/bench/gate_eval.py).
+    """
+    engine = GaitEngine(PLACEMENT[stream.location], gated=gated)
+    out: list[list[StepEvent]] = []
     for i in range(0, len(stream.t), BATCH):
         gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
         update = engine.process(stream.t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
-        times += [s.t for s in update.steps]
-    times += [s.t for s in engine.flush().steps]
-    return np.sort(np.asarray(times, dtype=np.float64))
+        out.append(list(update.steps))
+    out.append(list(engine.flush().steps))
+    return out
+
+
+def step_times(steps: Iterable[StepEvent]) -> FloatArray:
+    """The sorted times of steps."""
+    return np.sort(np.array([s.t for s in steps], dtype=np.float64))
+
+
+def engine_steps(stream: Stream, *, gated: bool = True) -> FloatArray:
+    """Step times GaitEngine reports on the stream, fed in BATCH-sample batches."""
+    return step_times(s for batch in engine_batches(stream, gated=gated) for s in batch)
 
 
 # -- peers --------------------------------------------------------------------------------------
@@ -371,14 +400,16 @@ def activity_rows(segments: list[Segment], counted: Counted) -> list[list[str]]:
 @table("daily")
 def daily_table(args: argparse.Namespace) -> str:
     base = data_dir("daily-living")
-    segments = select(read_labels(base), args.quick)
+    segments = select(read_labels(base), subjects=QUICK_SUBJECTS if args.quick else 0)
     streams = build_streams(segments, base)
     counted = count_all(streams)
     samples = sum(len(s.t) for s in streams)
     blocks = [
         f"Daily living ({'quick subset: ' if args.quick else ''}{len(segments)} segments,"
-        f" {len(streams)} streams, {samples} samples). Goals: false steps/h <= 30 at the wrist,"
-        " <= 10 elsewhere; walking cadence median 95-125 steps/min.",
+        f" {len(streams)} streams, {samples} samples). Goals: false steps/h <="
+        f" {GOAL_FALSE_PER_H['wrist']:.0f} at the wrist, <= {GOAL_FALSE_PER_H['waist']:.0f}"
+        f" elsewhere; walking cadence median {GOAL_CADENCE[0]:.0f}-{GOAL_CADENCE[1]:.0f}"
+        " steps/min.",
         "",
         md_table(
             [

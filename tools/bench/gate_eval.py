@@ -1,11 +1,10 @@
 """Walking-gate evaluation on ../shared/data/daily-living (a developer tool, not a bench table).
 
 False steps per hour of non-walking activity (steps_expected == no) and plain-walking cadence
-(activity == walking, steps/min, median over segments), per data set and location. Segments that
-are contiguous in their source recording (HAPT, spsw sessions) are stitched back into one stream,
-so the gate sees the walking and the sitting around each segment as it would in daily life; each
-stream runs through a fresh GaitEngine in 32-sample batches (the replay CLI's batching) and a step
-belongs to the segment its time falls in.
+(activity == walking, steps/min, median over segments), per data set and location. The labels,
+the streams (sessions stitched on their clock, holes kept) and the engine runs are
+tools/bench/daily.py's, so the figures here are the daily table's engine figures; this tool adds
+the within-walk cadence and the leave-one-data-set-out check.
 
 Cadence is given two ways: steps / segment duration (what a user sees for the segment, and the
 one that shows missed steps), and 60 / the median interval between the segment's counted steps
@@ -14,9 +13,10 @@ walking trials start and end standing, so their count / duration cannot reach a 
 spsw's 2 s timed-up-and-go legs hold too few steps for an interval).
 
 --lodo: leave-one-data-set-out check of the gate's tuned constants. The detector's candidate
-steps are computed once (engine without its gate); for each placement and each held-out data
-set, the grid point best on the OTHER data sets of that placement is chosen and its figures on
-the held-out one reported, next to the shipped constants' figures.
+steps are computed once (engine without its gate), batch by batch; for each placement and each
+held-out data set, the grid point best on the OTHER data sets of that placement is chosen and its
+figures on the held-out one reported, next to the shipped constants' figures. The candidates go
+through the gate as the engine hands them over: per batch, with the holes between them.
 
     ./.venv/bin/python -m tools.bench.gate_eval [--lodo] [--datasets hapt,spsw] [--subjects N]
 """
@@ -25,123 +25,32 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-import csv
 from dataclasses import dataclass, replace
 import itertools
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import FloatArray, StepEvent
+from custom_components.retrowalk.gait.engine import MAX_GAP_S
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
+from .daily import (
+    BATCH,
+    GOAL_CADENCE,
+    GOAL_FALSE_PER_H,
+    PLACEMENT,
+    Segment,
+    Stream,
+    build_streams,
+    engine_batches,
+    engine_steps,
+    read_labels,
+    select,
+    step_times,
+)
 from .data import data_dir
 
-BATCH = 32
-LOCATION_PLACEMENT = {
-    "wrist": Placement.WRIST,
-    "waist": Placement.WAIST,
-    "pocket": Placement.THIGH,
-    "chest": Placement.CHEST,
-    "ankle": Placement.SHANK,
-}
-GOAL_FALSE_PER_H = {Placement.WRIST: 30.0}  # 10 elsewhere
-GOAL_CADENCE = (95.0, 125.0)
 LONG_WALK_S = 8.0
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    name: str
-    dataset: str
-    subject: str
-    location: str
-    activity: str
-    expected: str
-    duration: float
-    session: str
-    start: float
-    file: str
-
-
-def read_labels() -> list[Segment]:
-    with data_dir("daily-living", "labels.csv").open(newline="") as fh:
-        return [
-            Segment(
-                r["segment"],
-                r["dataset"],
-                r["subject"],
-                r["location"],
-                r["activity"],
-                r["steps_expected"],
-                float(r["duration_s"]),
-                r["session"],
-                float(r["start_s"]),
-                r["file"],
-            )
-            for r in csv.DictReader(fh)
-        ]
-
-
-def select(
-    segments: list[Segment], datasets: str = "", locations: str = "", subjects: int = 0
-) -> list[Segment]:
-    """A subset: data sets, locations, the first N subjects of each data set."""
-    if datasets:
-        segments = [s for s in segments if s.dataset in datasets.split(",")]
-    if locations:
-        segments = [s for s in segments if s.location in locations.split(",")]
-    if subjects:
-        keep: dict[str, list[str]] = defaultdict(list)
-        for s in segments:
-            if s.subject not in keep[s.dataset] and len(keep[s.dataset]) < subjects:
-                keep[s.dataset].append(s.subject)
-        segments = [s for s in segments if s.subject in keep[s.dataset]]
-    return segments
-
-
-def streams(segments: list[Segment]) -> list[list[Segment]]:
-    """Runs of segments contiguous in one source session, in time order."""
-    by: dict[tuple[str, str, str, str], list[Segment]] = defaultdict(list)
-    for s in segments:
-        by[(s.dataset, s.subject, s.location, s.session)].append(s)
-    out: list[list[Segment]] = []
-    for group in by.values():
-        group.sort(key=lambda s: s.start)
-        run: list[Segment] = []
-        for s in group:
-            if run and abs(run[-1].start + run[-1].duration - s.start) > 0.06:
-                out.append(run)
-                run = []
-            run.append(s)
-        out.append(run)
-    return out
-
-
-def load(seg: Segment) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-    raw = np.loadtxt(data_dir("daily-living", seg.file), delimiter=",", skiprows=1, ndmin=2)
-    gyro = raw[:, 4:7] if raw.shape[1] >= 7 else None
-    return raw[:, 0] + seg.start, raw[:, 1:4], gyro
-
-
-def run_stream(run: list[Segment], *, gated: bool = True) -> list[StepEvent]:
-    """Every step the engine reports on one stitched stream."""
-    parts = [load(s) for s in run]
-    t = np.concatenate([p[0] for p in parts])
-    acc = np.concatenate([p[1] for p in parts])
-    gyros = [p[2] for p in parts if p[2] is not None]
-    gyro: FloatArray | None = np.concatenate(gyros) if len(gyros) == len(parts) else None
-    engine = GaitEngine(LOCATION_PLACEMENT[run[0].location], gated=gated)
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), BATCH):
-        g = None if gyro is None else gyro[i : i + BATCH]
-        steps += engine.process(t[i : i + BATCH], acc[i : i + BATCH], g).steps
-    return steps + list(engine.flush().steps)
-
-
-def per_segment(run: list[Segment], steps: list[StepEvent]) -> list[FloatArray]:
-    """The step times falling in each segment of a stream."""
-    st = np.sort(np.array([s.t for s in steps], dtype=np.float64))
-    return [st[(st >= s.start) & (st < s.start + s.duration)] for s in run]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,35 +68,33 @@ class Row:
         return self.false / self.hours if self.hours else 0.0
 
 
-def tabulate(results: list[tuple[Segment, FloatArray]]) -> list[Row]:
-    """Rows per (data set, location) from each segment's counted step times."""
+def tabulate(results: list[tuple[Segment, FloatArray]], *, pool: bool = False) -> list[Row]:
+    """Rows per (data set, location) from each segment's counted step times; with pool, one row
+    per location, all data sets together (data set "all")."""
     by: dict[tuple[str, str], list[tuple[Segment, FloatArray]]] = defaultdict(list)
     for seg, times in results:
-        by[(seg.dataset, seg.location)].append((seg, times))
+        by[("all" if pool else seg.dataset, seg.location)].append((seg, times))
     return [_row(ds, loc, items) for (ds, loc), items in sorted(by.items())]
 
 
-def pooled(rows_input: list[tuple[Segment, FloatArray]]) -> list[Row]:
+def pooled(results: list[tuple[Segment, FloatArray]]) -> list[Row]:
     """One row per location, all data sets together (data set "all")."""
-    by: dict[str, list[tuple[Segment, FloatArray]]] = defaultdict(list)
-    for seg, times in rows_input:
-        by[seg.location].append((seg, times))
-    return [_row("all", loc, items) for loc, items in sorted(by.items())]
+    return tabulate(results, pool=True)
 
 
 def _row(ds: str, loc: str, items: list[tuple[Segment, FloatArray]]) -> Row:
     non = [(s, t) for s, t in items if s.expected == "no"]
     walk = [(s, t) for s, t in items if s.activity == "walking"]
-    cad = [60 * len(t) / s.duration for s, t in walk]
+    cad = [60 * len(t) / s.duration_s for s, t in walk]
     within = [
         60 / float(np.median(np.diff(t))) if len(t) >= 3 else 0.0
         for s, t in walk
-        if s.duration >= LONG_WALK_S
+        if s.duration_s >= LONG_WALK_S
     ]
     return Row(
         ds,
         loc,
-        sum(s.duration for s, _ in non) / 3600,
+        sum(s.duration_s for s, _ in non) / 3600,
         sum(len(t) for _, t in non),
         float(np.median(cad)) if cad else float("nan"),
         float(np.median(within)) if within else float("nan"),
@@ -196,7 +103,7 @@ def _row(ds: str, loc: str, items: list[tuple[Segment, FloatArray]]) -> Row:
 
 
 def meets(row: Row) -> bool:
-    goal = GOAL_FALSE_PER_H.get(LOCATION_PLACEMENT[row.location], 10.0)
+    goal = GOAL_FALSE_PER_H[row.location]
     cadence_ok = np.isnan(row.cadence_walk) or (
         GOAL_CADENCE[0] <= row.cadence_walk <= GOAL_CADENCE[1]
     )
@@ -217,11 +124,17 @@ def fmt(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def per_segment(stream: Stream, steps: FloatArray) -> list[tuple[Segment, FloatArray]]:
+    """Each of the stream's segments with the step times that fall in it."""
+    times, _ = stream.split(steps)
+    return [(seg, t) for (seg, _), t in zip(stream.segments, times, strict=True)]
+
+
 def counted(segments: list[Segment], *, gated: bool = True) -> list[tuple[Segment, FloatArray]]:
     """Each segment with the times of the steps the engine counted in it."""
     results: list[tuple[Segment, FloatArray]] = []
-    for run in streams(segments):
-        results += zip(run, per_segment(run, run_stream(run, gated=gated)), strict=True)
+    for stream in build_streams(segments, data_dir("daily-living")):
+        results += per_segment(stream, engine_steps(stream, gated=gated))
     return results
 
 
@@ -236,11 +149,38 @@ GRID = {
 POSTURE_GRID = {"min_upright": (0.5, 0.7071)}
 
 
-def gate_rows(cached: list[tuple[list[Segment], list[StepEvent]]], params: GateParams) -> list[Row]:
+Cached = tuple[Stream, list[list[StepEvent]]]  # a stream and its candidates, batch by batch
+
+
+def through_gate(
+    stream: Stream, batches: list[list[StepEvent]], params: GateParams
+) -> list[StepEvent]:
+    """The candidates through a gate with `params`, handed over as the engine hands them over.
+
+    Per batch: the candidates before a hole, the hole (gap()), the rest, then the batch's last
+    sample time (advance()); the flush's last. The engine's times are its resampled grid's, these
+    the raw samples' (within a sample period of them).
+    """
+    gate = WalkingGate(PLACEMENT[stream.location], params)
+    t = stream.t
+    after_hole = np.flatnonzero(np.diff(t) > MAX_GAP_S) + 1  # first sample after each hole
+    out: list[StepEvent] = []
+    for k, batch in enumerate(batches[:-1]):
+        lo, hi = k * BATCH, min((k + 1) * BATCH, len(t))
+        rest = batch
+        for j in after_hole[(after_hole >= lo) & (after_hole < hi)].tolist():
+            out += gate.add([s for s in rest if s.t < t[j]])
+            rest = [s for s in rest if s.t >= t[j]]
+            gate.gap(float(t[j] - t[j - 1]))
+        out += gate.add(rest)
+        gate.advance(float(t[hi - 1]))
+    return out + gate.add(batches[-1])
+
+
+def gate_rows(cached: list[Cached], params: GateParams) -> list[Row]:
     results: list[tuple[Segment, FloatArray]] = []
-    for run, candidates in cached:
-        gate = WalkingGate(LOCATION_PLACEMENT[run[0].location], params)
-        results += zip(run, per_segment(run, gate.add(candidates)), strict=True)
+    for stream, batches in cached:
+        results += per_segment(stream, step_times(through_gate(stream, batches, params)))
     return tabulate(results)
 
 
@@ -254,14 +194,17 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
 
 
 def lodo(segments: list[Segment]) -> str:
-    cached = [(run, run_stream(run, gated=False)) for run in streams(segments)]
+    cached = [
+        (stream, engine_batches(stream, gated=False))
+        for stream in build_streams(segments, data_dir("daily-living"))
+    ]
     lines = [
         "| held out | location | chosen on the others | false steps/h | cadence "
         "(steps/duration, 60/median interval) | shipped constants: false/h, cadence |",
         "| --- | --- | --- | ---: | ---: | ---: |",
     ]
-    for loc, placement in LOCATION_PLACEMENT.items():
-        mine = [c for c in cached if c[0][0].location == loc]
+    for loc, placement in PLACEMENT.items():
+        mine = [c for c in cached if c[0].location == loc]
         base = GATE_PARAMS[placement]
         grid = dict(GRID)
         if base.upright_axis is not None:
@@ -296,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ungated", action="store_true", help="the detector without the gate")
     parser.add_argument("--lodo", action="store_true", help="leave-one-data-set-out check")
     args = parser.parse_args(argv)
-    segs = select(read_labels(), args.datasets, args.locations, args.subjects)
+    segs = select(
+        read_labels(),
+        datasets=[d for d in args.datasets.split(",") if d],
+        locations=[loc for loc in args.locations.split(",") if loc],
+        subjects=args.subjects,
+    )
     if args.lodo:
         print(lodo(segs))
     else:

@@ -28,7 +28,7 @@ measured (total stride length over total stride time). The clips are steady walk
 start or stop, so this scores the speed the test would report, not the start and stop
 detection.
 
-Run: ./scripts/bench stride [--quick], or python -m tools.bench.stride [--quick].
+Run: ./scripts/bench stride [--quick].
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from dataclasses import dataclass
 import functools
 import itertools
 from pathlib import Path
-import sys
 
 import numpy as np
 
@@ -466,15 +465,3 @@ def stride_table(quick: bool = False) -> str:
 @table("stride")
 def _stride(args: argparse.Namespace) -> str:
     return stride_table(quick=bool(getattr(args, "quick", False)))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.bench.stride")
-    parser.add_argument("--quick", action="store_true", help="fewer runs and styles")
-    args = parser.parse_args(argv)
-    print(stride_table(quick=args.quick))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

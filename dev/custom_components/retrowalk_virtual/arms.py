@@ -22,7 +22,7 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray
 
 from .segments import Activity
-from .shapes import BoolArray, minjerk, sin
+from .shapes import BoolArray, minjerk, sin, within
 
 deg = math.radians
 
@@ -76,13 +76,7 @@ class Strokes:
 
     def busy(self, t: FloatArray, margin: float) -> BoolArray:
         """Which sorted times t fall within a stroke (widened by `margin`)."""
-        if len(self.start) == 0:
-            return np.zeros(len(t), dtype=np.bool_)
-        i = np.maximum(np.searchsorted(self.start, t + margin, side="right") - 1, 0)
-        out: BoolArray = (t > self.start[i] - margin) & (
-            t < self.start[i] + self.duration[i] + margin
-        )
-        return out
+        return within(t, self.start, self.duration, margin)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -20,7 +20,7 @@ from custom_components.retrowalk.gait.types import Direction, FloatArray, Placem
 from .body import Pose
 from .rest import BUSY_MARGIN_S, RestSpan
 from .segments import Segment
-from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate
+from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate, within
 from .styles import STANDING
 
 LIE_DOWN_S = 4.0  # from sitting on the edge of the bed (or standing) to lying on the back
@@ -56,13 +56,7 @@ class Rolls:
 
     def busy(self, t: FloatArray) -> BoolArray:
         """Which sorted times t fall within a roll (with the usual margin)."""
-        if len(self.start) == 0:
-            return np.zeros(len(t), dtype=np.bool_)
-        i = np.maximum(np.searchsorted(self.start, t + BUSY_MARGIN_S, side="right") - 1, 0)
-        out: BoolArray = (t > self.start[i] - BUSY_MARGIN_S) & (
-            t < self.start[i] + self.duration[i] + BUSY_MARGIN_S
-        )
-        return out
+        return within(t, self.start, self.duration, BUSY_MARGIN_S)
 
 
 def draw_rolls(start: float, end: float, rng: np.random.Generator) -> Rolls:

@@ -18,7 +18,7 @@ from custom_components.retrowalk.gait.types import Direction, FloatArray, Placem
 from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .segments import Segment
-from .shapes import BoolArray, bump, euler_zyx, minjerk, sin
+from .shapes import BoolArray, bump, euler_zyx, minjerk, sin, within
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0
@@ -106,12 +106,7 @@ class RestSpan:
         out = t < self.start + self.transfer_s + BUSY_MARGIN_S
         if self.work is not None:
             out |= self.work.busy(t, self.start + self.transfer_s, self.end, BUSY_MARGIN_S)
-        fid = self.fidgets
-        if len(fid.start):
-            i = np.maximum(np.searchsorted(fid.start, t + BUSY_MARGIN_S, side="right") - 1, 0)
-            out |= (t > fid.start[i] - BUSY_MARGIN_S) & (
-                t < fid.start[i] + fid.duration[i] + BUSY_MARGIN_S
-            )
+        out |= within(t, self.fidgets.start, self.fidgets.duration, BUSY_MARGIN_S)
         return out
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:

@@ -50,6 +50,18 @@ def bump(s: FloatArray) -> FloatArray:
     return out
 
 
+def within(t: FloatArray, start: FloatArray, duration: FloatArray, margin: float) -> BoolArray:
+    """Which sorted times t fall in a sorted, non-overlapping interval, widened by `margin`.
+
+    The intervals are [start, start + duration); `margin` widens each on both sides.
+    """
+    if len(start) == 0:
+        return np.zeros(len(t), dtype=np.bool_)
+    i = np.maximum(np.searchsorted(start, t + margin, side="right") - 1, 0)
+    out: BoolArray = (t > start[i] - margin) & (t < start[i] + duration[i] + margin)
+    return out
+
+
 class Keyframes:
     """A C2 profile through (x, value) keyframes that starts and ends flat at zero.
 
