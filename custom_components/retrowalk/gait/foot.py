@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
+from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, measure
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -129,6 +129,7 @@ class FootDetector:
         self._n = 0
         self._rhythm = Rhythm()
         self._held: _Held | None = None
+        self._lead: LeadOff | None = None  # judged by the next stride, let go when the data ends
         self._clock = StrideClock()
         self.reset()
 
@@ -170,7 +171,7 @@ class FootDetector:
             out += self._rhythm.before_gap(end, stance, self._last_emitted)
         self._rhythm.gap()
         self.reset()
-        return out
+        return self._settle(out, None)
 
     def calibrate_forward(self, active: bool) -> None:
         """Start or finish learning forward from a known-forward walk."""
@@ -260,7 +261,18 @@ class FootDetector:
         ):
             events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
-        return events
+        return self._settle(events, float(self._t[self._n - 1]))
+
+    def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
+        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out."""
+        lead = self._lead
+        if lead is None:
+            return events
+        lead.held += events
+        if not lead.expired(now):
+            return []
+        self._lead = None
+        return lead.release()
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -452,9 +464,24 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
-        if self._stood_s >= _STANDING and self._rhythm.leads_off(t_off, length, direction):
-            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
+        lead, self._lead = self._lead, None
+        if lead is not None:
+            # The stride after an undecided lead-off judges it; the steps it held come first.
+            lead.judge(t_hs, None if turning else length, direction)
+            out[:0] = lead.release()
+        led = (
+            self._rhythm.leads_off(t_off, length, direction)
+            if self._stood_s >= _STANDING
+            else False
+        )
+        if led:
+            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
+        elif led is None and len(times) == 2 and not turning:
+            # No usual stride to tell a half one by: the walk's next stride will (LeadOff).
+            other = StepEvent(t=times[0], direction=direction, confidence=conf, sensor_foot=False)
+            self._lead = LeadOff(other, t_hs, length, direction)
+            times = (t_hs,)
         out += self._release()  # a stride held before this one is complete
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
@@ -523,6 +550,9 @@ class FootDetector:
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
         )
         held.left = None  # wait again for this stance to prove real
+        if self._lead is not None and self._lead.landing == step.t:
+            # A lead-off is judged on the whole stride, not on the part before the glide.
+            self._lead.length = math.hypot(float(disp[0]), float(disp[1]))
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
