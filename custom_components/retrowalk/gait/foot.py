@@ -206,7 +206,8 @@ class FootDetector:
         has_gyro = gyro is not None
         events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
-            events += self._release()
+            # Another kind of data: what was held goes out, a lead-off as it stands.
+            events = self._settle(self._release(), None)
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
