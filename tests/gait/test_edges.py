@@ -223,7 +223,8 @@ def test_a_first_stride_is_judged_by_the_next_one() -> None:
 
     def judged(t: float, length: float | None, direction: Direction = F) -> list[StepEvent]:
         lead = LeadOff(other, 20.6, 0.6, F, held=[landing])
-        lead.judge(t, length, direction)
+        lead.follow(t, length, direction)
+        lead.follow(t + 1.0, 0.6, direction)  # only the next stride judges
         return lead.release()
 
     assert judged(21.7, 1.3) == [landing]  # a half stride before a whole one: led off
@@ -235,6 +236,8 @@ def test_a_first_stride_is_judged_by_the_next_one() -> None:
     assert judged(23.2, 1.3) == [other, landing]
     lead = LeadOff(other, 20.6, 0.6, F)
     assert not lead.expired(23.0) and lead.expired(23.2) and lead.expired(None)
+    lead.follow(21.7, 1.3, F)
+    assert not lead.expired(None)  # judged by the stride that came (once it is measured)
 
 
 def feed_timed(engine: GaitEngine, w: Walk, batch: int = 20) -> list[tuple[float, StepEvent]]:
@@ -278,6 +281,21 @@ def test_a_lone_first_stride_keeps_the_other_foots_step() -> None:
     engine = GaitEngine(Placement.FOOT, gated=False)
     assert feed(engine, cut.t, cut.acc, cut.gyro) == []  # still waiting for a second stride
     assert [s.sensor_foot for s in engine.flush().steps] == [False, True]  # the data ended
+
+
+def test_lone_strides_from_standing_in_one_batch_keep_their_order() -> None:
+    """A whole recording at once: each lone stride's steps go out in order, none lost."""
+    lone: list[Walk] = []
+    for tail in (3.0, 3.0, 1.0):
+        t0 = float(lone[-1].t[-1]) + 1 / 104.0 if lone else 100.0
+        lone.append(walk(["forward"], lengths=[0.6], t0=t0, tail=tail))
+    t, acc, gyro = (np.concatenate([getattr(w, k) for w in lone]) for k in ("t", "acc", "gyro"))
+    engine = GaitEngine(Placement.FOOT, gated=False)
+    steps = [*engine.process(t, acc, gyro).steps, *engine.flush().steps]
+    assert [s.sensor_foot for s in steps] == [False, True] * 3
+    assert [s.t for s in steps] == sorted(s.t for s in steps)
+    landings = [w.heel_strikes[0] for w in lone]
+    assert [s.t for s in steps[1::2]] == pytest.approx(landings, abs=0.05)
 
 
 @pytest.mark.parametrize("seed", range(8))

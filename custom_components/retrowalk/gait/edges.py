@@ -244,20 +244,31 @@ class LeadOff:
     length: float  # m
     direction: Direction
     held: list[StepEvent] = field(default_factory=list)  # steps after it, in time order
-    led: bool = False  # judged: this foot led the walk off
+    ahead: int = 0  # steps the detector call that made it had reported before it (they go out)
+    # The next stride: its landing (s), length (m; None for a turning step) and direction.
+    next_landing: float | None = None
+    next_length: float | None = None
+    next_direction: Direction | None = None
 
-    def judge(self, landing: float, length: float | None, direction: Direction) -> None:
-        """The next stride, landing at `landing`, measured `length` m (None: a turning step)."""
-        self.led = (
-            0.0 < landing - self.landing <= _MAX_PERIOD
-            and length is not None
-            and direction is self.direction
-            and is_half(self.length, length)
+    def follow(self, landing: float, length: float | None, direction: Direction) -> None:
+        """The next stride landed (its length may still grow, see foot.py's glides)."""
+        if self.next_landing is None:
+            self.next_landing, self.next_length, self.next_direction = landing, length, direction
+
+    @property
+    def led(self) -> bool:
+        """Whether this foot led the walk off, by the next stride (False: nothing to judge by)."""
+        return (
+            self.next_landing is not None
+            and 0.0 < self.next_landing - self.landing <= _MAX_PERIOD
+            and self.next_length is not None
+            and self.next_direction is self.direction
+            and is_half(self.length, self.next_length)
         )
 
     def expired(self, now: float | None) -> bool:
-        """Whether no stride can judge it any more at sample time `now` (None: data ended)."""
-        return now is None or now - self.landing > _MAX_PERIOD
+        """Whether no next stride came, nor can come by sample time `now` (None: data ended)."""
+        return self.next_landing is None and (now is None or now - self.landing > _MAX_PERIOD)
 
     def release(self) -> list[StepEvent]:
         """The held steps, the other foot's first only if this foot did not lead off."""

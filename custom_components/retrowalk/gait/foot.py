@@ -265,15 +265,24 @@ class FootDetector:
         return self._settle(events, float(self._t[self._n - 1]))
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
-        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out."""
+        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
+
+        It is decided once the stride after it has left the hold (a glide may still lengthen
+        it), or once no such stride can come (`now` None: the data ended).
+        """
         lead = self._lead
         if lead is None:
             return events
-        lead.held += events
-        if not lead.expired(now):
-            return []
+        ahead, lead.ahead = events[: lead.ahead], 0
+        lead.held += events[len(ahead) :]
+        held = self._held
+        if lead.next_landing is not None:
+            if held is not None and held.step.t == lead.next_landing:
+                return ahead  # still measuring the stride that judges it
+        elif not lead.expired(now):
+            return ahead
         self._lead = None
-        return lead.release()
+        return ahead + lead.release()
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -466,24 +475,28 @@ class FootDetector:
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        lead, self._lead = self._lead, None
-        if lead is not None:
-            # The stride after an undecided lead-off judges it; the steps it held come first.
-            lead.judge(t_hs, None if turning else length, direction)
-            out[:0] = lead.release()
+        if self._lead is not None:
+            # The stride after an undecided lead-off judges it (once it is measured, see _settle).
+            self._lead.follow(t_hs, None if turning else length, direction)
         led = (
             self._rhythm.leads_off(t_off, length, direction)
             if self._stood_s >= _STANDING
             else False
         )
-        if led:
-            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
-        elif led is None and len(times) == 2 and not turning:
-            # No usual stride to tell a half one by: the walk's next stride will (LeadOff).
-            other = StepEvent(t=times[0], direction=direction, confidence=conf, sensor_foot=False)
-            self._lead = LeadOff(other, t_hs, length, direction)
+        # No usual stride to tell a half one by: the walk's next stride will (LeadOff).
+        judge_later = led is None and len(times) == 2 and not turning
+        if led or judge_later:
+            # This foot's half stride began the walk (or may have): the other had not stepped.
             times = (t_hs,)
         out += self._release()  # a stride held before this one is complete
+        if judge_later:
+            old = self._lead
+            if old is not None:
+                # A walk of its own (after standing) ends the one before: it had no second
+                # stride, so its steps go out as they stand, where they belong among this call's.
+                out[old.ahead : old.ahead] = old.release()
+            other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
+            self._lead = LeadOff(other, t_hs, length, direction, ahead=len(out))
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
@@ -551,9 +564,14 @@ class FootDetector:
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
         )
         held.left = None  # wait again for this stance to prove real
-        if self._lead is not None and self._lead.landing == step.t:
-            # A lead-off is judged on the whole stride, not on the part before the glide.
-            self._lead.length = math.hypot(float(disp[0]), float(disp[1]))
+        lead = self._lead
+        if lead is not None:
+            # A lead-off is judged on whole strides, not on the parts before a glide.
+            whole = math.hypot(float(disp[0]), float(disp[1]))
+            if lead.landing == step.t:
+                lead.length = whole
+            elif lead.next_landing == step.t and lead.next_length is not None:
+                lead.next_length = whole
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
