@@ -26,8 +26,8 @@ ahead, or from a step behind to side by side. Hence:
   foot has stood for a whole stride period (after a half stride this foot closed the feet).
 The usual stride length is kept per direction, from strides inside walks only. Before there is
 one (a fresh engine's first walk in a direction), the walk's own next stride is the measure: the
-first stride's other-foot step waits for it (LeadOff). That costs no counting latency: the
-walking gate holds a walk's first steps until its second stride confirms the walk anyway.
+first stride's other-foot step waits for it (LeadOff). That costs little: the walking gate
+holds a walk's first steps until its second stride confirms the walk anyway.
 """
 
 from __future__ import annotations
