@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
+from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -129,6 +129,7 @@ class FootDetector:
         self._n = 0
         self._rhythm = Rhythm()
         self._held: _Held | None = None
+        self._lead: LeadOff | None = None  # judged by the next stride, let go when the data ends
         self._clock = StrideClock()
         self.reset()
 
@@ -170,7 +171,7 @@ class FootDetector:
             out += self._rhythm.before_gap(end, stance, self._last_emitted)
         self._rhythm.gap()
         self.reset()
-        return out
+        return self._settle(out, None)
 
     def calibrate_forward(self, active: bool) -> None:
         """Start or finish learning forward from a known-forward walk."""
@@ -205,7 +206,8 @@ class FootDetector:
         has_gyro = gyro is not None
         events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
-            events += self._release()
+            # Another kind of data: what was held goes out, a lead-off as it stands.
+            events = self._settle(self._release(), None)
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
@@ -260,7 +262,27 @@ class FootDetector:
         ):
             events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
-        return events
+        return self._settle(events, float(self._t[self._n - 1]))
+
+    def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
+        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
+
+        It is decided once the stride after it has left the hold (a glide may still lengthen
+        it), or once no such stride can come (`now` None: the data ended).
+        """
+        lead = self._lead
+        if lead is None:
+            return events
+        ahead, lead.ahead = events[: lead.ahead], 0
+        lead.held += events[len(ahead) :]
+        held = self._held
+        if lead.next_landing is not None:
+            if held is not None and held.step.t == lead.next_landing:
+                return ahead  # still measuring the stride that judges it
+        elif not lead.expired(now):
+            return ahead
+        self._lead = None
+        return ahead + lead.release()
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -453,10 +475,29 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
-        if self._stood_s >= _STANDING and self._rhythm.leads_off(t_off, length, direction):
-            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
+        if self._lead is not None:
+            # The stride after an undecided lead-off judges it (once it is measured, see _settle).
+            self._lead.follow(t_hs, None if turning else length, direction)
+        led = (
+            self._rhythm.leads_off(t_off, length, direction)
+            if self._stood_s >= _STANDING
+            else False
+        )
+        # No usual stride to tell a half one by: the walk's next stride will (LeadOff).
+        judge_later = led is None and len(times) == 2 and not turning
+        if led or judge_later:
+            # This foot's half stride began the walk (or may have): the other had not stepped.
+            times = (t_hs,)
         out += self._release()  # a stride held before this one is complete
+        if judge_later:
+            old = self._lead
+            if old is not None:
+                # A walk of its own (after standing) ends the one before: it had no second
+                # stride, so its steps go out as they stand, where they belong among this call's.
+                out[old.ahead : old.ahead] = old.release()
+            other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
+            self._lead = LeadOff(other, t_hs, length, direction, ahead=len(out))
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
@@ -528,6 +569,14 @@ class FootDetector:
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
         )
         held.left = None  # wait again for this stance to prove real
+        lead = self._lead
+        if lead is not None:
+            # A lead-off is judged on whole strides, not on the parts before a glide.
+            whole = math.hypot(float(disp[0]), float(disp[1]))
+            if lead.landing == step.t:
+                lead.length = whole
+            elif lead.next_landing == step.t and lead.next_length is not None:
+                lead.next_length = whole
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
