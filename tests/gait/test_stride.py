@@ -305,3 +305,66 @@ def test_a_flickering_shank_stance_is_one_stance() -> None:
     assert [(s.t, s.direction) for s in steps] == [(s.t, s.direction) for s in plain]
     assert len(lengths(measured(steps))) == 3
     assert all(x == pytest.approx(0.8, rel=0.03) for x in lengths(measured(steps)))
+
+
+def _lift_pause_walk(
+    n: int, lead: float = 0.6, fs: float = 104.0
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Shank strides whose lift pauses, after `lead` s of standing: 0.12 s of lift pitching the
+    shank (up to 2.5 rad/s) to 0.5 m/s, 0.08 s coasting at that speed without turning or
+    accelerating (which the stance test cannot tell from standing), then the swing (4 rad/s)
+    and a 0.6 s stance."""
+    t1, coast, t3, stance, v0 = 0.12, 0.08, 0.45, 0.6, 0.5
+    period = t1 + coast + t3 + stance
+    tau = np.arange(round((lead + n * period + 1.0) * fs)) / fs
+    a = np.zeros(len(tau))
+    rate = np.zeros(len(tau))
+    for k in range(n):
+        s0 = lead + k * period
+        m = (tau >= s0) & (tau < s0 + t1)
+        u = (tau[m] - s0) / t1
+        a[m] = v0 / t1 * (1 - np.cos(2 * np.pi * u))
+        rate[m] = 2.5 * np.sin(np.pi * u)
+        s3 = s0 + t1 + coast
+        m = (tau >= s3) & (tau < s3 + t3)
+        u = (tau[m] - s3) / t3
+        a[m] = -v0 / t3 * (1 - np.cos(2 * np.pi * u)) + 8.0 * np.sin(2 * np.pi * u)
+        back = 2.5 * t1 * 2 / np.pi / t3  # returns the lift's pitch by the landing
+        rate[m] = -back * (1 - np.cos(2 * np.pi * u)) - 4.0 * np.sin(2 * np.pi * u)
+    pitch = np.cumsum(rate) / fs
+    acc = np.empty((len(tau), 3))
+    gyro = np.empty((len(tau), 3))
+    for i in range(len(tau)):
+        r = rot("y", pitch[i]) @ MOUNT
+        acc[i] = r.T @ np.array([a[i], 0.0, G])
+        gyro[i] = r.T @ np.array([0.0, rate[i], 0.0])
+    return 50.0 + tau, acc, gyro
+
+
+def _lift_pause_strides(lead: float) -> list[StepEvent]:
+    t, acc, gyro = _lift_pause_walk(4, lead)
+    engine = GaitEngine(Placement.SHANK)
+    return measured(stream(engine, t, acc, gyro) + list(engine.flush().steps))
+
+
+def test_a_shank_stride_whose_lift_pauses_goes_on_from_the_stance() -> None:
+    """Inside a walk, the shank's still phase mid-lift does not restart the stride (foot.py,
+    still_lift): each stride goes on from the real stance through the coast. Restarting after
+    the coast left too little of the swing to make a stride: none was counted."""
+    strides = _lift_pause_strides(lead=0.6)
+    assert len(strides) == 4
+    assert all(s.sensor_foot for s in strides)
+    # One stride per gait cycle (1.25 s), all of the same length.
+    assert np.diff([s.t for s in strides]) == pytest.approx([1.25] * 3, abs=0.03)
+    assert lengths(strides) == pytest.approx([lengths(strides)[0]] * 4, rel=0.01)
+
+
+def test_after_standing_a_paused_lift_restarts_as_at_the_foot() -> None:
+    """After standing (1 s or more still) the same short motion may be a fidget: the first
+    stride keeps the foot's rule and restarts after the still phase, losing the lift and the
+    coast; the walk's later strides go on from their stances."""
+    walking = lengths(_lift_pause_strides(lead=0.6))
+    first, *rest = lengths(_lift_pause_strides(lead=1.5))
+    assert len(rest) == 3
+    assert first < 0.6 * walking[0]
+    assert rest == pytest.approx([walking[0]] * 3, rel=0.05)

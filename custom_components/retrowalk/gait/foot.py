@@ -43,6 +43,9 @@ class Thresholds:
     max_duration: float = MAX_STRIDE_S
     # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
     blip: float = 0.0
+    # The still test can fire mid-lift (see _THRESHOLDS): inside a walk, a stride cut short by a
+    # brief still phase goes on whatever its length, see FootDetector._end_stride.
+    still_lift: bool = False
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
@@ -52,9 +55,13 @@ class Thresholds:
 # show stances broken by 1-3 moving samples (10-30 ms), each half shorter than _PAUSE_IN_SWING,
 # which the glide rule then took for pauses in a swing and merged two or three strides into one.
 # No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
+# At toe-off the shank translates (0.3-0.7 m/s) with little rotation and |acc| near g, so the
+# still test fires 0.06-0.15 s into the lift (Bandai backward walks): a still lift (still_lift).
 _THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03),
+    (Placement.SHANK, True): Thresholds(
+        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, still_lift=True
+    ),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
@@ -392,7 +399,16 @@ class FootDetector:
         duration = (b - a - 1) / self.fs
         if duration > th.max_duration:
             return
-        if not self._try_stride(a, b, duration, th, out) and duration >= _MIN_SWING_BEFORE_PAUSE:
+        if self._try_stride(a, b, duration, th, out):
+            return
+        # A cut "stride" shorter than that is, at the foot, a wobble after a heel strike: the stride
+        # restarts after the still phase. Where the still test fires mid-lift (the shank), it is
+        # the lift itself, and restarting loses it (Bandai walk-back_not-confident_001: 9 of 10
+        # strides 15-55 % short), so inside a walk it goes on from the real stance. Not after
+        # standing: a short motion leaving a long stillness is as likely a fidget (a door, a
+        # chair), and merging fidgets found false steps on the real UMAFall ankle recordings.
+        lift = th.still_lift and self._stood_s < _STANDING
+        if duration >= _MIN_SWING_BEFORE_PAUSE or lift:
             self._move_start = start
             self._pending = True
 
