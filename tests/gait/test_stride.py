@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import math
 
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent, foot
 from custom_components.retrowalk.gait.bouts import BoutTracker
 from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.stride import (
@@ -356,7 +357,7 @@ def test_a_shank_stride_whose_lift_pauses_goes_on_from_the_stance() -> None:
     assert all(s.sensor_foot for s in strides)
     # One stride per gait cycle (1.25 s), all of the same length.
     assert np.diff([s.t for s in strides]) == pytest.approx([1.25] * 3, abs=0.03)
-    assert lengths(strides) == pytest.approx([lengths(strides)[0]] * 4, rel=0.01)
+    assert lengths(strides) == pytest.approx([lengths(strides)[0]] * 4, rel=0.03)
 
 
 def test_after_standing_a_paused_lift_restarts_as_at_the_foot() -> None:
@@ -366,5 +367,67 @@ def test_after_standing_a_paused_lift_restarts_as_at_the_foot() -> None:
     walking = lengths(_lift_pause_strides(lead=0.6))
     first, *rest = lengths(_lift_pause_strides(lead=1.5))
     assert len(rest) == 3
-    assert first < 0.6 * walking[0]
+    assert first < 0.7 * walking[0]
     assert rest == pytest.approx([walking[0]] * 3, rel=0.05)
+
+
+def _creeping_lift_walk(
+    n: int, fs: float = 104.0
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    """Shank strides whose stance ends in a creep the still test cannot see: for the last 0.25 s
+    of each 0.6 s stance the shank accelerates at 1.5 m/s^2 (within the still test's 2 m/s^2)
+    turning at 0.3 rad/s, reaching 0.375 m/s; then a 0.5 s swing (lifting and lowering the
+    shank) brings it to rest. Returns the signals and the true stride length (the world
+    trajectory over one gait cycle)."""
+    rest, creep, swing, a0 = 0.35, 0.25, 0.5, 1.5
+    period, lead = rest + creep + swing, 0.6
+    tau = np.arange(round((lead + n * period + 1.0) * fs)) / fs
+    a = np.zeros(len(tau))
+    up = np.zeros(len(tau))
+    rate = np.zeros(len(tau))
+    v1 = a0 * creep
+    for k in range(n):
+        s0 = lead + k * period + rest
+        m = (tau >= s0) & (tau < s0 + creep)
+        a[m] = a0
+        rate[m] = 0.3
+        s1 = s0 + creep
+        m = (tau >= s1) & (tau < s1 + swing)
+        u = (tau[m] - s1) / swing
+        a[m] = -v1 / swing * (1 - np.cos(2 * np.pi * u)) + 6.0 * np.sin(2 * np.pi * u)
+        up[m] = 4.0 * np.cos(2 * np.pi * u)  # up and down again, no still moment mid-swing
+        # The creep's pitch is returned by the landing, the swing turning up to 4 rad/s.
+        rate[m] = -0.3 * creep / swing * (1 - np.cos(2 * np.pi * u)) - 4.0 * np.sin(2 * np.pi * u)
+    pitch = np.cumsum(rate) / fs
+    acc = np.empty((len(tau), 3))
+    gyro = np.empty((len(tau), 3))
+    for i in range(len(tau)):
+        r = rot("y", pitch[i]) @ MOUNT
+        acc[i] = r.T @ np.array([a[i], 0.0, G + up[i]])
+        gyro[i] = r.T @ np.array([0.0, rate[i], 0.0])
+    one = (tau >= lead) & (tau < lead + period)
+    true = float(np.sum(np.cumsum(a[one]) / fs) / fs)
+    return 50.0 + tau, acc, gyro, true
+
+
+def _creeping_strides(monkeypatch: pytest.MonkeyPatch, from_quietest: bool) -> list[float]:
+    key = (Placement.SHANK, True)
+    th = foot._THRESHOLDS[key]
+    monkeypatch.setitem(foot._THRESHOLDS, key, replace(th, from_quietest=from_quietest))
+    t, acc, gyro, _ = _creeping_lift_walk(4)
+    engine = GaitEngine(Placement.SHANK)
+    return lengths(measured(stream(engine, t, acc, gyro) + list(engine.flush().steps)))
+
+
+def test_a_shank_stride_is_measured_from_its_stances_quietest_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last still sample of a shank stance can already be moving (foot.py, _quietest): from
+    there the zero-velocity update loses the creep's speed over the whole stride. Measured from
+    the stance's quietest sample, the stride comes out at its length; counting is unchanged."""
+    *_, true = _creeping_lift_walk(1)
+    quiet = _creeping_strides(monkeypatch, True)
+    last = _creeping_strides(monkeypatch, False)
+    assert len(quiet) == len(last) == 4
+    assert all(abs(x - true) <= 0.05 * true for x in quiet)
+    assert all(x < 0.8 * true for x in last)
