@@ -431,3 +431,22 @@ def test_a_shank_stride_is_measured_from_its_stances_quietest_moment(
     assert len(quiet) == len(last) == 4
     assert all(abs(x - true) <= 0.05 * true for x in quiet)
     assert all(x < 0.8 * true for x in last)
+
+
+def test_a_stance_whose_quietest_moment_is_a_jolt_is_measured_from_its_end() -> None:
+    """Two samples of a jolt (twice gravity, reversed) inside a shank stance are too brief to end
+    it (blip), and, not turning, they are its quietest moment; the tilt there is no gravity, so
+    that stride is measured from the stance's last still sample, as before the quietest-sample
+    rule (30 % short on this walk), and the others are not."""
+    t, acc, gyro, _ = _creeping_lift_walk(3)
+    fs = 104.0
+    rest = slice(round(1.66 * fs), round(2.03 * fs))  # the second stance, before its creep
+    gyro[rest] += np.array([0.05, 0.0, 0.0])  # turning slightly, but for the jolt
+    jolt = slice(round(1.85 * fs), round(1.85 * fs) + 2)
+    acc[jolt] *= -2.0
+    gyro[jolt] = 0.0
+    engine = GaitEngine(Placement.SHANK)
+    got = lengths(measured(stream(engine, t, acc, gyro) + list(engine.flush().steps)))
+    assert len(got) == 3
+    assert got[0] == pytest.approx(got[2], rel=0.03)
+    assert got[1] < 0.8 * got[0]
