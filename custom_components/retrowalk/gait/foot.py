@@ -378,6 +378,7 @@ class FootDetector:
             self._pending = False
             return  # keep the stride's start and frame: the swing resumes
         self._pending = False
+        self._quiet = None
         self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
         a = self._row(max(self._stance_start, first_moving - span, self._base))
@@ -429,12 +430,13 @@ class FootDetector:
             return
         if self._try_stride(a, b, duration, th, out):
             return
-        # A cut "stride" shorter than that is, at the foot, a wobble after a heel strike: the stride
-        # restarts after the still phase. Where the still test fires mid-lift (the shank), it is
-        # the lift itself, and restarting loses it (Bandai walk-back_not-confident_001: 9 of 10
-        # strides 15-55 % short), so inside a walk it goes on from the real stance. Not after
-        # standing: a short motion leaving a long stillness is as likely a fidget (a door, a
-        # chair), and merging fidgets found false steps on the real UMAFall ankle recordings.
+        # A cut "stride" shorter than _MIN_SWING_BEFORE_PAUSE is, at the foot, a wobble after a
+        # heel strike: the stride restarts after the still phase. Where the still test fires
+        # mid-lift (the shank), it is the lift itself, and restarting loses it (Bandai
+        # walk-back_not-confident_001: 9 of 10 strides 15-55 % short), so inside a walk it goes
+        # on from the real stance. Not after standing: a short motion leaving a long stillness is
+        # as likely a fidget (a door, a chair), and merging fidgets found false steps on the real
+        # UMAFall ankle recordings.
         lift = th.still_lift and self._stood_s < _STANDING
         if duration >= _MIN_SWING_BEFORE_PAUSE or lift:
             self._move_start = start
@@ -534,7 +536,7 @@ class FootDetector:
         stride_time = self._clock.land(0.5 * (t_off + t_hs)) if cycle else None
         quiet = self._quiet
         if quiet is not None and self._base <= quiet[0] <= self._base + a:
-            # Measured from the stance's quietest sample (_quietest); counted as detected.
+            # Measured from the stance's quietest sample (_quietest); detected and timed as before.
             a, frame = self._row(quiet[0]), quiet[1]
             disp, _ = stride_displacement(self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
         if not cycle:
