@@ -63,6 +63,9 @@ class GateParams:
     # A run mixing walking posture and not is a posture change (getting up): it waits for a run
     # all in posture, and candidates out of posture held before are not steps of the walk.
     posture_change_waits: bool = False
+    # A bout confirmed in walking posture starts at the first held candidate in that posture:
+    # the ones before it were made before the wearer got into it (getting up from a chair).
+    posture_starts_walk: bool = False
     # Judge the rhythm on stride times (every other candidate): a sensor on one leg feels its
     # own leg's and the other leg's steps differently, so the steps alternate short and long
     # while the strides keep the pendulum's period.
@@ -111,7 +114,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
     # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
     # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
-    # (sitting down, reaching for something).
+    # (sitting down, reaching for something); candidates held before it with the forearm up
+    # (on the lap or an armrest while getting up from a chair) until it first came down are
+    # not its steps. A run mixing postures is not made to wait as at the thigh: a swinging
+    # forearm passes 45 degrees now and then.
     Placement.WRIST: GateParams(
         confirm_steps=6,
         min_amplitude=_JOLT,
@@ -120,6 +126,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         unposed_steps=10,
         jolt_every_step=False,
         posture_ends_bout=True,
+        posture_starts_walk=True,
     ),
 }
 
@@ -222,6 +229,8 @@ class WalkingGate:
             # Confirmed in walking posture: held candidates out of it were made before standing
             # up (a level thigh, a forearm on the desk), not steps of this walk.
             released = [s for s in released if self._posture_ok(s)]
+        elif posed and self.p.posture_starts_walk:
+            released = list(itertools.dropwhile(lambda s: not self._posture_ok(s), released))
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
