@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, OpenGate, WalkingGate
+from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.types import StepFeatures
 
 G = 9.80665
@@ -211,6 +212,37 @@ def test_a_wrist_held_in_front_needs_a_longer_run() -> None:
     assert gate.add(in_front[: p.unposed_steps - 1]) == []
     released = gate.add(in_front[p.unposed_steps - 1 :])
     assert [s.t for s in released] == [s.t for s in in_front]
+
+
+def test_getting_up_with_a_wrist_sensor_counts_from_the_first_hanging_step() -> None:
+    # The jolts of getting up come with the forearm still on the lap (watch face up), in the
+    # walk's rhythm; the walk confirmed with the arm hanging starts where it came down. A
+    # swinging forearm passing 45 degrees inside the walk does not make the run wait.
+    p = GATE_PARAMS[Placement.WRIST]
+    seated = walk(2, up=FLAT)
+    hanging = walk(p.confirm_steps + 2, start=10.0 + 2 * 0.55, up=HANGING)
+    hanging[1] = cand(hanging[1].t, up=FLAT)
+    released = WalkingGate(Placement.WRIST).add(seated + hanging)
+    assert [s.t for s in released] == [s.t for s in hanging]
+
+
+def test_wrist_steps_carry_the_posture_at_the_step_itself() -> None:
+    # Face up on the lap (z up) until 2.1 s, then hanging (x up). The detector confirms a
+    # bout's first two steps together, a second after the first: that one keeps its own posture.
+    fs = 50.0
+    t = np.arange(0.0, 7.0, 1.0 / fs)
+    vertical = np.zeros_like(t)
+    for tj in [2.0, 3.2, 3.75, 4.3, 4.85, 5.4]:
+        vertical += 3.0 * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+        vertical -= 1.5 * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
+    axis = np.where((t < 2.1)[:, None], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
+    detector = TrunkDetector(Placement.WRIST)
+    steps = detector.feed(t, (G + vertical)[:, None] * axis, None) + detector.end_segment()
+    posed = [s for s in steps if s.features is not None]
+    assert posed[0].t == pytest.approx(2.0, abs=0.05)
+    assert posed[0].features is not None and posed[-1].features is not None
+    assert posed[0].features.up == pytest.approx((0.0, 0.0, 1.0), abs=0.05)
+    assert posed[-1].features.up == pytest.approx((1.0, 0.0, 0.0), abs=0.05)
 
 
 def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:

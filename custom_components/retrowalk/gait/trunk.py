@@ -385,8 +385,7 @@ class TrunkDetector:
                 # the thigh levelling as the wearer sits down, which ends the walk there.
                 i = int(np.searchsorted(t, step_t, side="right"))
                 g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
-                norm = float(np.linalg.norm(g))
-                u = g / norm if norm > 0 else up
+                u = g / max(float(np.linalg.norm(g)), 1e-9)  # all zero in free fall: no posture
             return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
 
         med = self._median_interval() or 0.55
