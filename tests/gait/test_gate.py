@@ -227,15 +227,16 @@ def test_getting_up_with_a_wrist_sensor_counts_from_the_first_hanging_step() -> 
 
 
 def test_wrist_steps_carry_the_posture_at_the_step_itself() -> None:
-    # Face up on the lap (z up) until 2.1 s, then hanging (x up). The detector confirms a
-    # bout's first two steps together, a second after the first: that one keeps its own posture.
+    # Face up on the lap (z up) until 2.6 s, then hanging (x up). The detector confirms a
+    # bout's first two steps together, more than a second after the first: that one keeps its
+    # own posture (the gravity mean over the second around it).
     fs = 50.0
     t = np.arange(0.0, 7.0, 1.0 / fs)
     vertical = np.zeros_like(t)
-    for tj in [2.0, 3.2, 3.75, 4.3, 4.85, 5.4]:
+    for tj in [2.0, 3.25, 3.8, 4.35, 4.9, 5.45]:
         vertical += 3.0 * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
         vertical -= 1.5 * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
-    axis = np.where((t < 2.1)[:, None], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
+    axis = np.where((t < 2.6)[:, None], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
     detector = TrunkDetector(Placement.WRIST)
     steps = detector.feed(t, (G + vertical)[:, None] * axis, None) + detector.end_segment()
     posed = [s for s in steps if s.features is not None]
@@ -243,6 +244,37 @@ def test_wrist_steps_carry_the_posture_at_the_step_itself() -> None:
     assert posed[0].features is not None and posed[-1].features is not None
     assert posed[0].features.up == pytest.approx((0.0, 0.0, 1.0), abs=0.05)
     assert posed[-1].features.up == pytest.approx((1.0, 0.0, 0.0), abs=0.05)
+
+
+def test_steps_the_detector_restored_do_not_confirm_a_wrist_bout() -> None:
+    # Candidates without features are steps the detector filled into its own rhythm: carried
+    # along, but a run needs confirm_steps measured jolts (a phone call's fidgeting showed
+    # three restored steps in nine).
+    p = GATE_PARAMS[Placement.WRIST]
+    steps = walk(p.confirm_steps, up=HANGING)
+    for i in (1, 3):
+        steps[i] = StepEvent(t=steps[i].t, direction=Direction.FORWARD, confidence=0.9)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(steps) == []
+    more = walk(2, start=steps[-1].t + 0.55, up=HANGING)
+    assert [s.t for s in gate.add(more)] == [s.t for s in steps + more]
+
+
+def test_a_wrist_walk_ends_where_the_forearm_leaves_the_posture_it_walked_in() -> None:
+    # Sitting down: the forearm goes from hanging towards the armrest. Still within 45 degrees
+    # of vertical (a walking posture), but 40 degrees away from the walk's own: the walk ended.
+    p = GATE_PARAMS[Placement.WRIST]
+    assert p.same_posture == pytest.approx(math.cos(math.radians(30)))
+
+    def tilted(deg: float) -> tuple[float, float, float]:
+        return (math.cos(math.radians(deg)), 0.0, math.sin(math.radians(deg)))
+
+    steps = walk(p.confirm_steps + 2, up=HANGING)
+    gate = WalkingGate(Placement.WRIST)
+    assert len(gate.add(steps[: p.confirm_steps])) == p.confirm_steps
+    assert len(gate.add([cand(steps[p.confirm_steps].t, up=tilted(20))])) == 1  # the swing
+    assert gate.add([cand(steps[p.confirm_steps + 1].t, up=tilted(40))]) == []
+    assert not gate.walking
 
 
 def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:

@@ -234,6 +234,8 @@ GRID = {
     "min_amplitude": (0.0, 1.0, 1.5),
 }
 POSTURE_GRID = {"min_upright": (0.5, 0.7071)}
+# Where a placement keeps a walk to the posture it confirmed in (the wrist): how near.
+SAME_POSTURE_GRID = {"same_posture": (0.9063, 0.866, 0.7071)}  # cos 25, 30, 45 degrees
 
 
 def gate_rows(cached: list[tuple[list[Segment], list[StepEvent]]], params: GateParams) -> list[Row]:
@@ -266,6 +268,8 @@ def lodo(segments: list[Segment]) -> str:
         grid = dict(GRID)
         if base.upright_axis is not None:
             grid |= POSTURE_GRID
+        if base.same_posture > -1.0:
+            grid |= SAME_POSTURE_GRID
         choices = [
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())

@@ -378,12 +378,14 @@ class TrunkDetector:
                 return None
             u = up
             if self.placement is Placement.WRIST:
-                # At the wrist, the forearm's posture at the step itself (the gravity mean up
-                # to it): steps confirmed together (a bout's first two) span a second or more,
-                # and the first may be the jolt of getting up with the forearm still on the lap.
+                # At the wrist, the forearm's posture at the step itself (the gravity mean over
+                # the second around it, or up to the newest sample): steps confirmed together (a
+                # bout's first two) span a second or more, and the first may be the jolt of
+                # getting up with the forearm still on the lap; a walk's last step, as the
+                # wearer sits down, has the forearm coming up to the armrest just after it.
                 # At the thigh the posture when the step is reported is kept: it already shows
                 # the thigh levelling as the wearer sits down, which ends the walk there.
-                i = int(np.searchsorted(t, step_t, side="right"))
+                i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
                 g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
                 u = g / max(float(np.linalg.norm(g)), 1e-9)  # all zero in free fall: no posture
             return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
