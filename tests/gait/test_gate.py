@@ -277,6 +277,18 @@ def test_a_wrist_walk_ends_where_the_forearm_leaves_the_posture_it_walked_in() -
     assert not gate.walking
 
 
+def test_a_wrist_walk_ends_on_an_interval_twice_its_rhythm() -> None:
+    # The detector restores a step missed in steady walking itself; at the wrist an interval
+    # twice the walk's is its end (sitting down), at the waist a missed step.
+    for placement, continues in ((Placement.WRIST, False), (Placement.WAIST, True)):
+        up = HANGING if placement is Placement.WRIST else UPRIGHT
+        steps = walk(8, up=up)
+        gate = WalkingGate(placement)
+        assert len(gate.add(steps)) == 8
+        assert len(gate.add([cand(steps[-1].t + 2 * 0.55, up=up)])) == int(continues)
+        assert gate.walking is continues
+
+
 def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:
     p = GATE_PARAMS[Placement.WRIST]
     steps = walk(p.confirm_steps, up=HANGING)
