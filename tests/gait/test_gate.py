@@ -169,6 +169,12 @@ def test_steps_without_features_are_judged_by_rhythm_alone() -> None:
     ]
     assert len(WalkingGate(Placement.WAIST).add(bare)) == 4
     assert len(WalkingGate(Placement.THIGH).add(bare)) == 4
+    # A wrist run that the detector measured nothing of is judged by rhythm alone too.
+    n = GATE_PARAMS[Placement.WRIST].confirm_steps
+    bare = [
+        StepEvent(t=10.0 + i * 0.55, direction=Direction.FORWARD, confidence=0.5) for i in range(n)
+    ]
+    assert len(WalkingGate(Placement.WRIST).add(bare)) == n
 
 
 def test_a_thigh_out_of_posture_needs_a_longer_run_and_sitting_down_ends_a_walk() -> None:
