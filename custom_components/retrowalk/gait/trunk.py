@@ -164,7 +164,7 @@ class TrunkDetector:
             steps = self._commit(self._best, self._step_time(self._best))
             if steps:
                 up = causal_mean(self._a, self._n_grav)[-1]
-                out += self._label(steps, self._t, self._a, up / np.linalg.norm(up))
+                out += self._label(steps, self._a, up / np.linalg.norm(up), self._t)
         self._forget_signal()
         self._across_gap = True
         return out
@@ -296,7 +296,7 @@ class TrunkDetector:
         if not new_steps:
             return []
         up = grav[last - s0] / g_norm[last - s0]
-        return self._label(new_steps, t[: last + 1], a[: last + 1], up)
+        return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
     def _step_time(self, peak: tuple[float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
@@ -367,9 +367,9 @@ class TrunkDetector:
     def _label(
         self,
         steps: list[tuple[float, float | None]],
-        t: FloatArray,
         acc: FloatArray,
         up: FloatArray,
+        t: FloatArray | None = None,
     ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
 
@@ -377,7 +377,7 @@ class TrunkDetector:
             if height is None:
                 return None
             u = up
-            if self.placement is Placement.WRIST:
+            if self.placement is Placement.WRIST and t is not None:
                 # At the wrist, the forearm's posture at the step itself (the gravity mean over
                 # the second around it, or up to the newest sample): steps confirmed together (a
                 # bout's first two) span a second or more, and the first may be the jolt of
