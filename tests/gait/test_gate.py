@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, OpenGate, WalkingGate
+from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.types import StepFeatures
 
 G = 9.80665
@@ -168,6 +169,12 @@ def test_steps_without_features_are_judged_by_rhythm_alone() -> None:
     ]
     assert len(WalkingGate(Placement.WAIST).add(bare)) == 4
     assert len(WalkingGate(Placement.THIGH).add(bare)) == 4
+    # A wrist run that the detector measured nothing of is judged by rhythm alone too.
+    n = GATE_PARAMS[Placement.WRIST].confirm_steps
+    bare = [
+        StepEvent(t=10.0 + i * 0.55, direction=Direction.FORWARD, confidence=0.5) for i in range(n)
+    ]
+    assert len(WalkingGate(Placement.WRIST).add(bare)) == n
 
 
 def test_a_thigh_out_of_posture_needs_a_longer_run_and_sitting_down_ends_a_walk() -> None:
@@ -211,6 +218,81 @@ def test_a_wrist_held_in_front_needs_a_longer_run() -> None:
     assert gate.add(in_front[: p.unposed_steps - 1]) == []
     released = gate.add(in_front[p.unposed_steps - 1 :])
     assert [s.t for s in released] == [s.t for s in in_front]
+
+
+def test_getting_up_with_a_wrist_sensor_counts_from_the_first_hanging_step() -> None:
+    # The jolts of getting up come with the forearm still on the lap (watch face up), in the
+    # walk's rhythm; the walk confirmed with the arm hanging starts where it came down. A
+    # swinging forearm passing 45 degrees inside the walk does not make the run wait.
+    p = GATE_PARAMS[Placement.WRIST]
+    seated = walk(2, up=FLAT)
+    hanging = walk(p.confirm_steps + 2, start=10.0 + 2 * 0.55, up=HANGING)
+    hanging[1] = cand(hanging[1].t, up=FLAT)
+    released = WalkingGate(Placement.WRIST).add(seated + hanging)
+    assert [s.t for s in released] == [s.t for s in hanging]
+
+
+def test_wrist_steps_carry_the_posture_at_the_step_itself() -> None:
+    # Face up on the lap (z up) until 2.6 s, then hanging (x up). The detector confirms a
+    # bout's first two steps together, more than a second after the first: that one keeps its
+    # own posture (the gravity mean over the second around it).
+    fs = 50.0
+    t = np.arange(0.0, 7.0, 1.0 / fs)
+    vertical = np.zeros_like(t)
+    for tj in [2.0, 3.25, 3.8, 4.35, 4.9, 5.45]:
+        vertical += 3.0 * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+        vertical -= 1.5 * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
+    axis = np.where((t < 2.6)[:, None], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
+    detector = TrunkDetector(Placement.WRIST)
+    steps = detector.feed(t, (G + vertical)[:, None] * axis, None) + detector.end_segment()
+    posed = [s for s in steps if s.features is not None]
+    assert posed[0].t == pytest.approx(2.0, abs=0.05)
+    assert posed[0].features is not None and posed[-1].features is not None
+    assert posed[0].features.up == pytest.approx((0.0, 0.0, 1.0), abs=0.05)
+    assert posed[-1].features.up == pytest.approx((1.0, 0.0, 0.0), abs=0.05)
+
+
+def test_steps_the_detector_restored_do_not_confirm_a_wrist_bout() -> None:
+    # Candidates without features are steps the detector filled into its own rhythm: carried
+    # along, but a run needs confirm_steps measured jolts (a phone call's fidgeting showed
+    # three restored steps in nine).
+    p = GATE_PARAMS[Placement.WRIST]
+    steps = walk(p.confirm_steps, up=HANGING)
+    for i in (1, 3):
+        steps[i] = StepEvent(t=steps[i].t, direction=Direction.FORWARD, confidence=0.9)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(steps) == []
+    more = walk(2, start=steps[-1].t + 0.55, up=HANGING)
+    assert [s.t for s in gate.add(more)] == [s.t for s in steps + more]
+
+
+def test_a_wrist_walk_ends_where_the_forearm_leaves_the_posture_it_walked_in() -> None:
+    # Sitting down: the forearm goes from hanging towards the armrest. Still within 45 degrees
+    # of vertical (a walking posture), but 40 degrees away from the walk's own: the walk ended.
+    p = GATE_PARAMS[Placement.WRIST]
+    assert p.same_posture == pytest.approx(math.cos(math.radians(30)))
+
+    def tilted(deg: float) -> tuple[float, float, float]:
+        return (math.cos(math.radians(deg)), 0.0, math.sin(math.radians(deg)))
+
+    steps = walk(p.confirm_steps + 2, up=HANGING)
+    gate = WalkingGate(Placement.WRIST)
+    assert len(gate.add(steps[: p.confirm_steps])) == p.confirm_steps
+    assert len(gate.add([cand(steps[p.confirm_steps].t, up=tilted(20))])) == 1  # the swing
+    assert gate.add([cand(steps[p.confirm_steps + 1].t, up=tilted(40))]) == []
+    assert not gate.walking
+
+
+def test_a_wrist_walk_ends_on_an_interval_twice_its_rhythm() -> None:
+    # The detector restores a step missed in steady walking itself; at the wrist an interval
+    # twice the walk's is its end (sitting down), at the waist a missed step.
+    for placement, continues in ((Placement.WRIST, False), (Placement.WAIST, True)):
+        up = HANGING if placement is Placement.WRIST else UPRIGHT
+        steps = walk(8, up=up)
+        gate = WalkingGate(placement)
+        assert len(gate.add(steps)) == 8
+        assert len(gate.add([cand(steps[-1].t + 2 * 0.55, up=up)])) == int(continues)
+        assert gate.walking is continues
 
 
 def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:

@@ -123,6 +123,15 @@ def test_loop_keeps_going_with_continuous_time() -> None:
     assert stream.current is not None
 
 
+def test_a_watch_is_worn_as_a_watch() -> None:
+    # Not a random rotation: x along the forearm towards the hand, so a hanging arm (standing)
+    # reads gravity along -x, whatever the seed, as real left-wrist watches do.
+    for seed in (1, 2):
+        stream = ScenarioStream(parse_scenario("stand:2s"), Placement.WRIST, seed=seed)
+        still = stream.read(50).acc.mean(axis=0)
+        assert still[0] < -0.9 * 9.80665, still
+
+
 def test_default_mounting_is_a_seeded_nontrivial_rotation() -> None:
     scenario = parse_scenario("stand:2s")
     a = ScenarioStream(scenario, Placement.FOOT, seed=1)

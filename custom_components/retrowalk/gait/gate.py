@@ -28,9 +28,11 @@ import itertools
 import math
 import statistics
 
+import numpy as np
+
 from .bouts import BOUT_END_S
 from .foot import MAX_STRIDE_S
-from .types import Placement, StepEvent
+from .types import FloatArray, Placement, StepEvent
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
 REPORT_LAG_S = 1.5
@@ -63,6 +65,16 @@ class GateParams:
     # A run mixing walking posture and not is a posture change (getting up): it waits for a run
     # all in posture, and candidates out of posture held before are not steps of the walk.
     posture_change_waits: bool = False
+    # A bout confirmed in walking posture starts at the first held candidate in that posture:
+    # the ones before it were made before the wearer got into it (getting up from a chair).
+    posture_starts_walk: bool = False
+    # The confirming run must hold confirm_steps candidates the detector measured (a jolt felt);
+    # steps it restored in its own rhythm (features None) are carried along but prove nothing.
+    measured_run: bool = False
+    # Inside a bout confirmed in posture, the posture must also stay within this (cosine of an
+    # angle) of the confirming run's mean posture (-1: any walking posture will do), and the
+    # walk starts at the first held candidate within it.
+    same_posture: float = -1.0
     # Judge the rhythm on stride times (every other candidate): a sensor on one leg feels its
     # own leg's and the other leg's steps differently, so the steps alternate short and long
     # while the strides keep the pendulum's period.
@@ -111,7 +123,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
     # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
     # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
-    # (sitting down, reaching for something).
+    # (sitting down, reaching for something); candidates held before it with the forearm up
+    # (on the lap or an armrest while getting up from a chair) until it first came down are
+    # not its steps. A run mixing postures is not made to wait as at the thigh: a swinging
+    # forearm passes 45 degrees now and then.
     Placement.WRIST: GateParams(
         confirm_steps=6,
         min_amplitude=_JOLT,
@@ -120,6 +135,15 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         unposed_steps=10,
         jolt_every_step=False,
         posture_ends_bout=True,
+        posture_starts_walk=True,
+        measured_run=True,
+        same_posture=math.cos(math.radians(30)),
+        # Inside a walk the steps keep their rhythm within a few per cent, and the detector
+        # itself restores a step missed in steady walking (an interval 1.6-2.4 times its median):
+        # an interval off by more than 1.8 times is the end of the walk (the jolt of sitting
+        # down, a hand reaching out), not its next step. A walk that goes on re-confirms and
+        # its held steps still count.
+        bout_factor=1.8,
     ),
 }
 
@@ -134,6 +158,7 @@ class WalkingGate:
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
         self._posed = False  # the bout was confirmed in walking posture
+        self._walk_up: FloatArray | None = None  # unit "up" of the confirming run (posed)
         self._gap_s = 0.0  # data missing since the latest candidate
         self._bridged: set[float] = set()  # times of held candidates just after missing data
 
@@ -207,10 +232,11 @@ class WalkingGate:
             self._held = []
             return []
         need = self.p.confirm_steps
-        posed = all(self._posture_ok(s) for s in self._held[-need:])
+        run = self._run(need)
+        posed = all(self._posture_ok(s) for s in run)
         if not posed:
             need = self.p.unposed_steps or need
-        run = self._held[-need:]
+            run = self._run(need)
         if not posed and self.p.posture_change_waits and any(self._posture_ok(s) for s in run):
             # Part of the run in walking posture, part out of it: the wearer is getting up
             # (or sitting down); only a run all in posture shows the walk.
@@ -218,15 +244,48 @@ class WalkingGate:
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         released, self._held = self._held, []
+        self._walk_up = self._mean_up(run) if posed and self.p.same_posture > -1.0 else None
         if posed and self.p.posture_change_waits:
             # Confirmed in walking posture: held candidates out of it were made before standing
             # up (a level thigh, a forearm on the desk), not steps of this walk.
             released = [s for s in released if self._posture_ok(s)]
+        elif posed and self.p.posture_starts_walk:
+            # The walk starts where the posture it confirmed in does: candidates before that
+            # (getting up with the forearm on the lap) are not its steps.
+            released = list(itertools.dropwhile(lambda s: not self._in_walk_posture(s), released))
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         self._bridged.clear()
         return released
+
+    @staticmethod
+    def _mean_up(run: list[StepEvent]) -> FloatArray | None:
+        """The unit mean posture of a run's measured candidates (None if none is measured)."""
+        ups = [s.features.up for s in run if s.features is not None]
+        if not ups:
+            return None
+        mean = np.mean(np.asarray(ups, dtype=np.float64), axis=0)
+        return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-9), dtype=np.float64)
+
+    def _in_walk_posture(self, step: StepEvent) -> bool:
+        """In walking posture and, where asked, near the posture the walk confirmed in."""
+        if not self._posture_ok(step):
+            return False
+        if self._walk_up is None or step.features is None:
+            return True
+        return float(np.dot(step.features.up, self._walk_up)) >= self.p.same_posture
+
+    def _run(self, need: int) -> list[StepEvent]:
+        """The latest held candidates holding `need` measured ones (all, if none is measured)."""
+        if not self.p.measured_run:
+            return self._held[-need:]
+        n = 0
+        for k in range(len(self._held) - 1, -1, -1):
+            n += self._held[k].features is not None
+            if n == need:
+                return self._held[k:]
+        return self._held[-need:] if n == 0 else []
 
     def _continues(self, step: StepEvent, dt: float) -> bool:
         """Whether a candidate inside a confirmed bout belongs to it."""
@@ -237,7 +296,7 @@ class WalkingGate:
 
     def _still_posed(self, step: StepEvent) -> bool:
         """A walk confirmed in walking posture ends where the posture does (sitting down)."""
-        return not (self.p.posture_ends_bout and self._posed) or self._posture_ok(step)
+        return not (self.p.posture_ends_bout and self._posed) or self._in_walk_posture(step)
 
     def _jolt_ok(self, run: list[StepEvent]) -> bool:
         """The run's steps are heel strikes' jolts: every one, or the typical one."""

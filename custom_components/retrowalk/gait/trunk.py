@@ -164,7 +164,7 @@ class TrunkDetector:
             steps = self._commit(self._best, self._step_time(self._best))
             if steps:
                 up = causal_mean(self._a, self._n_grav)[-1]
-                out += self._label(steps, self._a, up / np.linalg.norm(up))
+                out += self._label(steps, self._a, up / np.linalg.norm(up), self._t)
         self._forget_signal()
         self._across_gap = True
         return out
@@ -296,7 +296,7 @@ class TrunkDetector:
         if not new_steps:
             return []
         up = grav[last - s0] / g_norm[last - s0]
-        return self._label(new_steps, a[: last + 1], up)
+        return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
     def _step_time(self, peak: tuple[float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
@@ -369,12 +369,26 @@ class TrunkDetector:
         steps: list[tuple[float, float | None]],
         acc: FloatArray,
         up: FloatArray,
+        t: FloatArray | None = None,
     ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
-        posture = (float(up[0]), float(up[1]), float(up[2]))
 
-        def f(height: float | None) -> StepFeatures | None:
-            return None if height is None else StepFeatures(amplitude=height, up=posture)
+        def f(step_t: float, height: float | None) -> StepFeatures | None:
+            if height is None:
+                return None
+            u = up
+            if self.placement is Placement.WRIST and t is not None:
+                # At the wrist, the forearm's posture at the step itself (the gravity mean over
+                # the second around it, or up to the newest sample): steps confirmed together (a
+                # bout's first two) span a second or more, and the first may be the jolt of
+                # getting up with the forearm still on the lap; a walk's last step, as the
+                # wearer sits down, has the forearm coming up to the armrest just after it.
+                # At the thigh the posture when the step is reported is kept: it already shows
+                # the thigh levelling as the wearer sits down, which ends the walk there.
+                i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
+                g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
+                u = g / max(float(np.linalg.norm(g)), 1e-9)  # all zero in free fall: no posture
+            return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
 
         med = self._median_interval() or 0.55
         period = med * self.fs
@@ -393,7 +407,7 @@ class TrunkDetector:
         norm = float(np.linalg.norm(q))
         if norm == 0.0:
             return [
-                StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5, features=f(h))
+                StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5, features=f(s, h))
                 for s, h in steps
             ]
         unit = q / norm
@@ -422,6 +436,6 @@ class TrunkDetector:
             for _ in steps:
                 self.axis.add(unit)
         return [
-            StepEvent(t=s, direction=direction, confidence=confidence, features=f(h))
+            StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h))
             for s, h in steps
         ]

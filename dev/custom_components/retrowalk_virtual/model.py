@@ -77,6 +77,14 @@ def scenario_seconds(scenario: Sequence[Segment]) -> float:
     return end
 
 
+# A watch is not strapped on at random: its x axis runs along the forearm towards the hand and
+# its z axis out of the face, on the back of the wrist (body.WRIST_SENSOR sits 3 cm along the
+# forearm segment's +y, the back of the left wrist; the forearm runs from the elbow along -z).
+# Rows: the watch's x, y, z in the segment's axes (sensor <- segment). A hanging arm then reads
+# gravity along -x, as the left-wrist watches of the daily-living recordings do.
+WATCH_MOUNTING = np.array([[0.0, 0.0, -1.0], [-1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
 def _check_rotation(mounting: npt.ArrayLike) -> FloatArray:
     m = np.asarray(mounting, dtype=np.float64)
     if m.shape != (3, 3) or not np.all(np.isfinite(m)):
@@ -109,7 +117,9 @@ class ScenarioStream:
         self.rate = float(rate)
         self.seed = int(seed)
         self.loop = loop
-        if mounting is None:
+        if mounting is None and self.placement is Placement.WRIST:
+            mounting = WATCH_MOUNTING
+        elif mounting is None:
             mounting = random_rotation(np.random.default_rng([self.seed % 2**63, 0x3C9]))
         self.mounting = _check_rotation(mounting)
         self._errors = SensorErrors(self.seed)
