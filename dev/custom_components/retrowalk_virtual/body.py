@@ -7,7 +7,8 @@ instant; the functions here turn that into the position of the sensor point and 
 
 from __future__ import annotations
 
-from typing import Protocol
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,36 +35,22 @@ type Pose = tuple[FloatArray, FloatArray]  # sensor point (3, n), world <- segme
 type Angles = tuple[FloatArray, FloatArray, FloatArray]  # yaw, pitch, roll (n,) each
 
 
-class Span(Protocol):
-    """A stretch of the wearer's time with its own motion model."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Span(ABC):
+    """A stretch of the wearer's time with its own motion model (walk.py, rest.py, lying.py)."""
 
-    @property
-    def start(self) -> float:
-        """Scenario time (s) where the span begins."""
-        ...
+    start: float  # scenario time (s) where the span begins
+    end: float  # scenario time (s) where the next span begins
+    segment: Segment  # the scenario segment this span belongs to
+    steps: tuple[tuple[float, Direction], ...]  # true steps (contact time, direction) in the span
 
-    @property
-    def end(self) -> float:
-        """Scenario time (s) where the next span begins."""
-        ...
-
-    @property
-    def segment(self) -> Segment:
-        """The scenario segment this span belongs to."""
-        ...
-
-    @property
-    def steps(self) -> tuple[tuple[float, Direction], ...]:
-        """True steps (contact time, direction) within the span."""
-        ...
-
+    @abstractmethod
     def pose(self, placement: Placement, t: FloatArray) -> Pose:
         """Where the sensor at `placement` is, and how its segment is turned, at times t."""
-        ...
 
+    @abstractmethod
     def busy(self, t: FloatArray) -> BoolArray:
         """Which of the sorted times t see more than slow sway (need full-rate kinematics)."""
-        ...
 
 
 def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:

@@ -15,11 +15,10 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
-from .body import Pose
+from .body import Pose, Span
 from .rest import BUSY_MARGIN_S, RestSpan
-from .segments import Segment
 from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate, within
 from .styles import STANDING
 
@@ -93,13 +92,9 @@ def draw_rolls(start: float, end: float, rng: np.random.Generator) -> Rolls:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class LyingSpan:
+class LyingSpan(Span):
     """Lying down, lying with turns, and getting up (see the module docstring)."""
 
-    start: float
-    end: float
-    segment: Segment
-    steps: tuple[tuple[float, Direction], ...]
     body: RestSpan  # the body standing straight (from the previous posture), without fidgets
     rolls: Rolls
     down_s: float
