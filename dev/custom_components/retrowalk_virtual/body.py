@@ -7,15 +7,11 @@ instant; the functions here turn that into the position of the sensor point and 
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
-
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
-from .segments import Segment
-from .shapes import BoolArray, euler_zyx, matmul, pitch_only, rotate
+from .shapes import euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,
@@ -33,24 +29,6 @@ ARM_ABDUCTION = float(np.radians(6.0))
 
 type Pose = tuple[FloatArray, FloatArray]  # sensor point (3, n), world <- segment (3, 3, n)
 type Angles = tuple[FloatArray, FloatArray, FloatArray]  # yaw, pitch, roll (n,) each
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Span(ABC):
-    """A stretch of the wearer's time with its own motion model (walk.py, rest.py, lying.py)."""
-
-    start: float  # scenario time (s) where the span begins
-    end: float  # scenario time (s) where the next span begins
-    segment: Segment  # the scenario segment this span belongs to
-    steps: tuple[tuple[float, Direction], ...]  # true steps (contact time, direction) in the span
-
-    @abstractmethod
-    def pose(self, placement: Placement, t: FloatArray) -> Pose:
-        """Where the sensor at `placement` is, and how its segment is turned, at times t."""
-
-    @abstractmethod
-    def busy(self, t: FloatArray) -> BoolArray:
-        """Which of the sorted times t see more than slow sway (need full-rate kinematics)."""
 
 
 def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:

@@ -17,9 +17,10 @@ import numpy as np
 
 from custom_components.retrowalk.gait.types import FloatArray, Placement
 
-from .body import Pose, Span
+from .body import Pose
 from .rest import BUSY_MARGIN_S, RestSpan
 from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate, within
+from .span import Span
 from .styles import STANDING
 
 LIE_DOWN_S = 4.0  # from sitting on the edge of the bed (or standing) to lying on the back

@@ -16,17 +16,9 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .arms import ArmWork, Channel
-from .body import (
-    Pose,
-    Span,
-    foot_pose,
-    knee_position,
-    shank_pose,
-    thigh_pose,
-    trunk_pose,
-    wrist_pose,
-)
+from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .shapes import BoolArray, bump, euler_zyx, minjerk, sin, within
+from .span import Span
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0

@@ -21,7 +21,6 @@ from custom_components.retrowalk.gait.types import FloatArray, Placement
 from .body import (
     Angles,
     Pose,
-    Span,
     foot_pose,
     knee_position,
     shank_pose,
@@ -42,6 +41,7 @@ from .shapes import (
     rotate,
     sin,
 )
+from .span import Span
 from .styles import ANKLE_HEIGHT, STANDING, TOE_OUT, GaitStyle
 
 TWO_PI = 2.0 * math.pi
