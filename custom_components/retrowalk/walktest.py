@@ -31,9 +31,6 @@ STOP_S = BOUT_END_S
 TEST_DISTANCE_M = 3.0
 # Test results kept in the history (about a year of weekly tests).
 HISTORY = 60
-# From standing, the foot that moves first makes a half stride (it lands beside or one step past
-# the other foot); every later stride is a full one. Half way between the two tells them apart.
-HALF_STRIDE = 0.75
 
 
 class Outcome(StrEnum):
@@ -139,7 +136,6 @@ class WalkTest:
 
     @staticmethod
     def _measure(walk: list[StepEvent]) -> WalkTestResult:
-        walk = _without_lead_off_echo(walk)
         backward = sum(s.direction is Direction.BACKWARD for s in walk)
         if 2 * backward <= len(walk):
             return WalkTestResult(outcome=Outcome.WALKED_FORWARD, steps=len(walk))
@@ -155,19 +151,3 @@ class WalkTest:
             distance_m=None if distance is None else round(distance, 2),
             speed_m_s=None if speed is None else round(speed, 3),
         )
-
-
-def _without_lead_off_echo(walk: list[StepEvent]) -> list[StepEvent]:
-    """Drop the other foot's step put at the lift-off of a walk the instrumented foot began.
-
-    When the instrumented foot's first stride is a half stride, that foot moved first and the
-    other foot cannot have landed before it. The engine tells such a lead-off by the person's
-    usual stride length in that direction; before it has seen one backward walk it cannot, and
-    puts the other foot's step at the lift-off. Counted in the test it adds one step and one step
-    period to the time (+0.6 to +0.9 s on the virtual walker).
-    """
-    strides = [(s, s.stride_length_m) for s in walk if s.stride_length_m is not None]
-    if len(strides) < 3 or walk[0].sensor_foot or walk[1] is not strides[0][0]:
-        return walk
-    full = statistics.median(length for _, length in strides[1:])
-    return walk[1:] if strides[0][1] < HALF_STRIDE * full else walk

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.edges import HALF_STRIDE, LOADING, Rhythm
+from custom_components.retrowalk.gait.edges import HALF_STRIDE, LOADING, LeadOff, Rhythm
 from custom_components.retrowalk_virtual.model import (
     ScenarioStream,
     parse_scenario,
@@ -209,12 +209,120 @@ def test_no_closing_step_after_a_half_stride_or_a_stance_that_ended_no_stride() 
 def test_a_half_stride_after_standing_leads_a_walk_off() -> None:
     rhythm = walked()
     half = (HALF_STRIDE - 0.1) * 1.3
-    assert not Rhythm().leads_off(20.0, half, F)  # no usual stride length to compare with
-    assert not rhythm.leads_off(10.5, half, F)  # mid-walk
-    assert rhythm.leads_off(20.0, half, F)
-    assert not rhythm.leads_off(20.0, 1.2, F)  # a whole stride: the other foot stepped first
-    assert not rhythm.leads_off(20.0, half, B)  # no backward strides seen yet
-    assert not walked(R).leads_off(20.0, half, R)
+    assert Rhythm().leads_off(20.0, half, F) is None  # no usual stride length: LeadOff judges
+    assert rhythm.leads_off(10.5, half, F) is False  # mid-walk
+    assert rhythm.leads_off(20.0, half, F) is True
+    assert rhythm.leads_off(20.0, 1.2, F) is False  # a whole stride: the other foot stepped first
+    assert rhythm.leads_off(20.0, half, B) is None  # no backward strides seen yet
+    assert walked(R).leads_off(20.0, half, R) is False
+
+
+def test_a_first_stride_is_judged_by_the_next_one() -> None:
+    other = StepEvent(t=20.0, direction=F, confidence=0.9, sensor_foot=False)
+    landing = StepEvent(t=20.6, direction=F, confidence=0.9, sensor_foot=True)
+
+    def judged(t: float, length: float | None, direction: Direction = F) -> list[StepEvent]:
+        lead = LeadOff(other, 20.6, 0.6, F, held=[landing])
+        lead.follow(t, length, direction)
+        lead.follow(t + 1.0, 0.6, direction)  # only the next stride judges
+        return lead.release()
+
+    assert judged(21.7, 1.3) == [landing]  # a half stride before a whole one: led off
+    assert judged(21.7, 0.8) == [other, landing]  # alike: the other foot stepped first
+    # Nothing to compare with keeps the other foot's step: a turning stride, one in another
+    # direction, or one after a pause (a walk of its own).
+    assert judged(21.7, None) == [other, landing]
+    assert judged(21.7, 1.3, B) == [other, landing]
+    assert judged(23.2, 1.3) == [other, landing]
+    lead = LeadOff(other, 20.6, 0.6, F)
+    assert not lead.expired(23.0) and lead.expired(23.2) and lead.expired(None)
+    lead.follow(21.7, 1.3, F)
+    assert not lead.expired(None)  # judged by the stride that came (once it is measured)
+
+
+def feed_timed(engine: GaitEngine, w: Walk, batch: int = 20) -> list[tuple[float, StepEvent]]:
+    """(time of the sample that reported it, step) for every step, streaming in batches."""
+    out: list[tuple[float, StepEvent]] = []
+    for i in range(0, len(w.t), batch):
+        sl = slice(i, i + batch)
+        now = float(w.t[sl][-1])
+        out += [(now, s) for s in engine.process(w.t[sl], w.acc[sl], w.gyro[sl]).steps]
+    return out + [(float(w.t[-1]), s) for s in engine.flush().steps]
+
+
+@pytest.mark.parametrize(
+    ("lengths", "extra"), [([0.6, 1.3, 1.3, 1.3], 0), ([1.3, 1.3, 1.3, 1.3], 1)]
+)
+def test_a_fresh_engine_tells_which_foot_led_a_walk_off(lengths: list[float], extra: int) -> None:
+    """No usual stride length yet: the walk's second stride tells a half first one.
+
+    This foot's first stride, half as long as the next: it led off and the other foot had not
+    stepped (one step); as long: the other foot stepped first (two). Both walks end after a
+    whole stride, so the other foot closes up.
+    """
+    w = walk(["forward"] * 4, lengths=lengths, tail=3.0)
+    timed = feed_timed(GaitEngine(Placement.FOOT), w)
+    steps = [s for _, s in timed]
+    assert len(steps) == 1 + 2 * 3 + 1 + extra
+    assert [s.t for s in steps] == sorted(s.t for s in steps)
+    assert [s.sensor_foot for s in steps[: 1 + extra]] == [False] * extra + [True]
+    assert steps[extra].t == pytest.approx(w.heel_strikes[0], abs=0.05)
+    # Held for the second stride inside the gate's own wait: the walk is reported by then.
+    assert timed[0][0] <= w.heel_strikes[1] + 0.5
+
+
+def test_a_lone_first_stride_keeps_the_other_foots_step() -> None:
+    """Nothing judges a single stride from standing: it is counted as before (two steps)."""
+    w = walk(["forward"], lengths=[0.6], tail=4.0)
+    timed = feed_timed(GaitEngine(Placement.FOOT, gated=False), w)
+    assert [s.sensor_foot for _, s in timed] == [False, True]
+    assert timed[0][0] >= w.heel_strikes[0] + 2.5  # let go once no next stride could come
+    cut = walk(["forward"], lengths=[0.6], tail=1.0)
+    engine = GaitEngine(Placement.FOOT, gated=False)
+    assert feed(engine, cut.t, cut.acc, cut.gyro) == []  # still waiting for a second stride
+    assert [s.sensor_foot for s in engine.flush().steps] == [False, True]  # the data ended
+
+
+def test_lone_strides_from_standing_in_one_batch_keep_their_order() -> None:
+    """A whole recording at once: each lone stride's steps go out in order, none lost."""
+    lone: list[Walk] = []
+    for tail in (3.0, 3.0, 1.0):
+        t0 = float(lone[-1].t[-1]) + 1 / 104.0 if lone else 100.0
+        lone.append(walk(["forward"], lengths=[0.6], t0=t0, tail=tail))
+    t, acc, gyro = (np.concatenate([getattr(w, k) for w in lone]) for k in ("t", "acc", "gyro"))
+    engine = GaitEngine(Placement.FOOT, gated=False)
+    steps = [*engine.process(t, acc, gyro).steps, *engine.flush().steps]
+    assert [s.sensor_foot for s in steps] == [False, True] * 3
+    assert [s.t for s in steps] == sorted(s.t for s in steps)
+    landings = [w.heel_strikes[0] for w in lone]
+    assert [s.t for s in steps[1::2]] == pytest.approx(landings, abs=0.05)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_fresh_engines_first_walks_from_standing_count_right(seed: int) -> None:
+    """The virtual wearer's first forward and first backward walk, whichever foot leads off.
+
+    Before the walk's second stride judged the first, a fresh engine counted one step too
+    many in 7 of these 16 walks (seeds 0, 1, 2, 3 and 7).
+    """
+    scenario = parse_scenario("stand:3s,forward:13,stand:3s,backward:9,stand:3s")
+    stream = ScenarioStream(scenario, Placement.FOOT, seed=seed)
+    engine = GaitEngine(Placement.FOOT)
+    steps: list[StepEvent] = []
+    truth: list[tuple[float, Direction]] = []
+    while not stream.finished:
+        chunk = stream.read(20)
+        steps += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
+        truth += chunk.steps
+    steps += engine.flush().steps
+    times = np.array([t for t, _ in truth])
+    walks = np.split(times, np.flatnonzero(np.diff(times) > 2.0) + 1)
+    assert [len(w) for w in walks] == [13, 9]
+    for w, direction in zip(walks, (F, B), strict=True):
+        inside = [s for s in steps if w[0] - 1.0 <= s.t <= w[-1] + 1.0]
+        assert len(inside) == len(w)
+        assert {s.direction for s in inside} == {direction}
+        assert truth_matched(inside, [w[0], w[-1]]) == 2  # the first and the last step
 
 
 def truth_matched(steps: list[StepEvent], truth: list[float], tol: float = 0.35) -> int:
@@ -313,13 +421,17 @@ def test_the_usual_stride_lengths_outlive_a_restart() -> None:
     state = engine.to_dict()
     lengths = state["detector"]["stride_lengths"]["forward"]
     assert len(lengths) == 5 and all(1.1 < x < 1.5 for x in lengths)  # inside the walk only
-    # A restarted engine knows a half stride from standing when it sees one.
+    # A restarted engine knows a half stride from standing when it sees one; a fresh one
+    # waits for the second stride to tell (counts straight from the detector, ungated).
     half = walk(["forward"] * 4, lengths=[0.6, 1.3, 1.3, 1.3], t0=500.0, tail=2.0)
-    fresh = GaitEngine(Placement.FOOT)
-    restored = GaitEngine.from_dict(json.loads(json.dumps(state)))
-    first_fresh = feed(fresh, half.t, half.acc, half.gyro)
-    first_restored = feed(restored, half.t, half.acc, half.gyro)
-    assert len(first_fresh) == len(first_restored) + 1  # no invented step before the first
+    fresh = GaitEngine(Placement.FOOT, gated=False)
+    restored = GaitEngine(Placement.FOOT, state=json.loads(json.dumps(state)), gated=False)
+    first_fresh = feed_timed(fresh, half)
+    first_restored = feed_timed(restored, half)
+    assert [s.t for _, s in first_fresh] == [s.t for _, s in first_restored]
+    assert len(first_fresh) == 8  # this foot's half, three whole strides, the other's closing
+    assert first_restored[0][1].t == pytest.approx(half.heel_strikes[0], abs=0.05)
+    assert first_restored[0][0] < half.heel_strikes[1] < first_fresh[0][0]
 
 
 @pytest.mark.parametrize(

@@ -371,3 +371,12 @@ def test_standing_and_fidgeting_are_not_steps() -> None:
     steps, updates = run(GaitEngine(Placement.FOOT), Walk(t, acc, gyro, [], []))
     assert steps == []
     assert not any(u.walking for u in updates)
+
+
+def test_a_supplied_detector_is_the_one_fed() -> None:
+    """Benchmarks swap in a detector with other parameters; the engine must feed that one."""
+    w = walk(MIXED)
+    supplied = FootDetector()
+    steps, _ = run(GaitEngine(Placement.FOOT, detector=supplied), w)
+    assert len(steps) == 2 * len(MIXED)
+    assert supplied.state() != FootDetector().state()  # it learned from the walk it was fed

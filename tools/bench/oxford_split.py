@@ -51,9 +51,8 @@ Rec = tuple[str, str]  # name, position
 
 def engine_with(params: TrunkParams, position: str) -> GaitEngine:
     """A gated engine whose trunk detector uses these parameters (same rate as shipped)."""
-    engine = GaitEngine(oxford.PLACEMENT[position])
-    engine._detector = TrunkDetector(engine.placement, params)
-    return engine
+    placement = oxford.PLACEMENT[position]
+    return GaitEngine(placement, detector=TrunkDetector(placement, params))
 
 
 def score(results: list[oxford.Result]) -> tuple[float, float]:

@@ -24,7 +24,10 @@ ahead, or from a step behind to side by side. Hence:
 - a walk that stops after this foot's full stride leaves the other foot a step behind; standing
   still, the feet end side by side, so the other foot made one closing step, counted once this
   foot has stood for a whole stride period (after a half stride this foot closed the feet).
-The usual stride length is kept per direction, from strides inside walks only.
+The usual stride length is kept per direction, from strides inside walks only. Before there is
+one (a fresh engine's first walk in a direction), the walk's own next stride is the measure: the
+first stride's other-foot step waits for it (LeadOff). That costs little: the walking gate
+holds a walk's first steps until its second stride confirms the walk anyway.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ _SIDEWAYS = (Direction.LEFT, Direction.RIGHT)
 # still); a stride beyond 0.6 took this foot clearly past the other, by more than about half a
 # foot's length, which a standing person closes.
 HALF_STRIDE = 0.6
+
+
+def is_half(length: float, whole: float) -> bool:
+    """Whether a stride of `length` m is a half stride next to whole strides of `whole` m."""
+    return length < HALF_STRIDE * whole
 
 
 @dataclass(slots=True)
@@ -117,17 +125,18 @@ class Rhythm:
         usual = self.lengths.get(direction, ())
         if len(usual) < 2:
             return None
-        return length < HALF_STRIDE * statistics.median(usual)
+        return is_half(length, statistics.median(usual))
 
-    def leads_off(self, toe_off: float, length: float, direction: Direction) -> bool:
+    def leads_off(self, toe_off: float, length: float, direction: Direction) -> bool | None:
         """Whether a stride lifting off at toe_off began a walk with this foot's step.
 
-        True only for a half stride after standing still, with a usual length to compare it to.
+        True for a half stride after standing still; None for a stride after standing still
+        with no usual length in its direction to compare it to (see LeadOff); else False.
         """
         last = self.last_heel_strike
         if (last is not None and toe_off - last <= _MAX_PERIOD) or direction in _SIDEWAYS:
             return False  # the walk was going on, or no feet passing each other
-        return self._half(length, direction) is True
+        return self._half(length, direction)
 
     def stopped(self, now: float, stance_start: float, after: float) -> list[StepEvent]:
         """The other foot's closing step once a walk stopped after this foot's whole stride.
@@ -216,3 +225,51 @@ class Rhythm:
             heel_strike + (0.5 - LOADING) * period < first
             and self.recent_direction(first) is not None
         )
+
+
+@dataclass(slots=True)
+class LeadOff:
+    """A first stride from standing with no usual stride length to judge it: the next one does.
+
+    Inside a walk this foot's strides are whole ones, so the walk's second stride measures the
+    first: about half of it, this foot led the walk off and the other foot had not stepped
+    before it (one step, not two). Until then the other foot's step at the lift-off waits, and
+    so do the steps after it, to keep them in time order. Nothing to compare with (no second
+    stride within a stride period, a turning one, or one in another direction) keeps it: a
+    walk is counted as the other foot's lead-off, as before there was this rule.
+    """
+
+    other: StepEvent  # the other foot's step, put at this foot's lift-off
+    landing: float  # s: this foot's heel strike that ended the stride
+    length: float  # m
+    direction: Direction
+    held: list[StepEvent] = field(default_factory=list)  # steps after it, in time order
+    ahead: int = 0  # steps the detector call that made it had reported before it (they go out)
+    # The next stride: its landing (s), length (m; None for a turning step) and direction.
+    next_landing: float | None = None
+    next_length: float | None = None
+    next_direction: Direction | None = None
+
+    def follow(self, landing: float, length: float | None, direction: Direction) -> None:
+        """The next stride landed (its length may still grow, see foot.py's glides)."""
+        if self.next_landing is None:
+            self.next_landing, self.next_length, self.next_direction = landing, length, direction
+
+    @property
+    def led(self) -> bool:
+        """Whether this foot led the walk off, by the next stride (False: nothing to judge by)."""
+        return (
+            self.next_landing is not None
+            and 0.0 < self.next_landing - self.landing <= _MAX_PERIOD
+            and self.next_length is not None
+            and self.next_direction is self.direction
+            and is_half(self.length, self.next_length)
+        )
+
+    def expired(self, now: float | None) -> bool:
+        """Whether no next stride came, nor can come by sample time `now` (None: data ended)."""
+        return self.next_landing is None and (now is None or now - self.landing > _MAX_PERIOD)
+
+    def release(self) -> list[StepEvent]:
+        """The held steps, the other foot's first only if this foot did not lead off."""
+        return self.held if self.led else [self.other, *self.held]

@@ -59,10 +59,15 @@ class GaitEngine:
         *,
         state: dict[str, Any] | None = None,
         gated: bool = True,
+        detector: Detector | None = None,
     ) -> None:
-        """`gated=False` counts every step candidate (benchmarks compare it with the gate)."""
+        """Build the detector, gate and bout tracker for this placement.
+
+        `gated=False` counts every step candidate (benchmarks compare it with the gate);
+        `detector` replaces the placement's own (benchmarks try other step parameters).
+        """
         self.placement = Placement(placement)
-        self._detector: Detector = make_detector(self.placement)
+        self._detector: Detector = detector or make_detector(self.placement)
         self._resampler = Resampler(self._detector.fs, MAX_GAP_S)
         self._gate = (WalkingGate if gated else OpenGate)(self.placement)
         self._bouts = BoutTracker()

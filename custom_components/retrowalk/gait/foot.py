@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .edges import EDGE_CONFIDENCE, LOADING, Rhythm
+from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -43,6 +43,11 @@ class Thresholds:
     max_duration: float = MAX_STRIDE_S
     # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
     blip: float = 0.0
+    # The still test can fire mid-lift (see _THRESHOLDS): inside a walk, a stride cut short by a
+    # brief still phase goes on whatever its length, see FootDetector._end_stride.
+    still_lift: bool = False
+    # Measure each stride from its stance's quietest moment, see FootDetector._quietest.
+    from_quietest: bool = False
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
@@ -52,9 +57,14 @@ class Thresholds:
 # show stances broken by 1-3 moving samples (10-30 ms), each half shorter than _PAUSE_IN_SWING,
 # which the glide rule then took for pauses in a swing and merged two or three strides into one.
 # No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
+# At toe-off the shank translates (0.3-0.7 m/s) with little rotation and |acc| near g, so the
+# still test fires 0.06-0.15 s into the lift (Bandai backward walks): a still lift (still_lift).
+# For the same reason the last still sample is no zero-velocity moment (from_quietest).
 _THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03),
+    (Placement.SHANK, True): Thresholds(
+        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, still_lift=True, from_quietest=True
+    ),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
     (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
@@ -129,6 +139,7 @@ class FootDetector:
         self._n = 0
         self._rhythm = Rhythm()
         self._held: _Held | None = None
+        self._lead: LeadOff | None = None  # judged by the next stride, let go when the data ends
         self._clock = StrideClock()
         self.reset()
 
@@ -143,6 +154,8 @@ class FootDetector:
         self._pending = False  # the current stance cut a too-short stride that may continue
         self._stance_start = 0
         self._move_start: int | None = None  # absolute index of the last stance sample
+        # Absolute index and level frame of the quietest sample of the stance the stride left.
+        self._quiet: tuple[int, FloatArray] | None = None
         self._frame: FloatArray | None = None
         self._last_heel_strike: float | None = None
         self._last_emitted = -math.inf
@@ -170,7 +183,7 @@ class FootDetector:
             out += self._rhythm.before_gap(end, stance, self._last_emitted)
         self._rhythm.gap()
         self.reset()
-        return out
+        return self._settle(out, None)
 
     def calibrate_forward(self, active: bool) -> None:
         """Start or finish learning forward from a known-forward walk."""
@@ -205,7 +218,8 @@ class FootDetector:
         has_gyro = gyro is not None
         events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
-            events += self._release()
+            # Another kind of data: what was held goes out, a lead-off as it stands.
+            events = self._settle(self._release(), None)
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
@@ -260,7 +274,27 @@ class FootDetector:
         ):
             events += self._release()  # a real stance, or the motion after it a real swing
         self._trim()
-        return events
+        return self._settle(events, float(self._t[self._n - 1]))
+
+    def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
+        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
+
+        It is decided once the stride after it has left the hold (a glide may still lengthen
+        it), or once no such stride can come (`now` None: the data ended).
+        """
+        lead = self._lead
+        if lead is None:
+            return events
+        ahead, lead.ahead = events[: lead.ahead], 0
+        lead.held += events[len(ahead) :]
+        held = self._held
+        if lead.next_landing is not None:
+            if held is not None and held.step.t == lead.next_landing:
+                return ahead  # still measuring the stride that judges it
+        elif not lead.expired(now):
+            return ahead
+        self._lead = None
+        return ahead + lead.release()
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -313,7 +347,7 @@ class FootDetector:
                     out += self._release()
                 else:
                     self._held.left = lo
-            self._leave_stance(lo)
+            self._leave_stance(lo, th)
 
     def _resume(self, left: _Left) -> None:
         """Motion too brief for a swing interrupted the stance: it goes on as if unbroken."""
@@ -361,11 +395,12 @@ class FootDetector:
         self._last_emitted = t
         self._rhythm.landed(t_hs, direction)
 
-    def _leave_stance(self, first_moving: int) -> None:
+    def _leave_stance(self, first_moving: int, th: Thresholds) -> None:
         if self._pending and (first_moving - self._stance_start) < _PAUSE_IN_SWING * self.fs:
             self._pending = False
             return  # keep the stride's start and frame: the swing resumes
         self._pending = False
+        self._quiet = None
         self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
         a = self._row(max(self._stance_start, first_moving - span, self._base))
@@ -382,6 +417,29 @@ class FootDetector:
             self._ref_axis = np.eye(3)[int(np.argmin(np.abs(up)))]
         self._frame = level_frame(force, self._ref_axis)
         self._move_start = first_moving - 1
+        self._quiet = self._quietest(first_moving) if th.from_quietest else None
+
+    def _quietest(self, first_moving: int) -> tuple[int, FloatArray] | None:
+        """The stance's quietest sample (least rotation) and its level frame.
+
+        The shank is never still in stance: it turns over the planted foot, and its still test
+        also fires into the lift (see _THRESHOLDS), so its last still sample can be moving at
+        0.3-0.8 m/s, more than the pivot correction (stride.py) puts back. Its velocity is
+        lowest where it turns least, near mid-stance: any point of a rigid segment moves one
+        stride between the same phase of two gait cycles, so the stride is measured from there
+        (the swing's timing and the detection keep the last still sample). Of a longer
+        stillness only the last _STANDING s count: anything before was standing.
+        """
+        lo = max(self._stance_start, first_moving - round(_STANDING * self.fs), self._base)
+        a, b = self._row(lo), self._row(first_moving)
+        gyro = self._gyro[a:b]
+        k = a + int(np.argmin(np.einsum("ij,ij->i", gyro, gyro)))
+        half = round(_GRAVITY_SAMPLES * self.fs) // 2
+        force = self._acc[max(a, k - half) : min(b, k + half + 1)].mean(axis=0)
+        norm = float(np.linalg.norm(force))
+        if self._ref_axis is None or not math.isfinite(norm) or norm < 0.5 * GRAVITY:
+            return None
+        return self._base + k, level_frame(force, self._ref_axis)
 
     def _end_stride(self, heel_strike: int, th: Thresholds, out: list[StepEvent]) -> None:
         start = self._move_start
@@ -392,7 +450,17 @@ class FootDetector:
         duration = (b - a - 1) / self.fs
         if duration > th.max_duration:
             return
-        if not self._try_stride(a, b, duration, th, out) and duration >= _MIN_SWING_BEFORE_PAUSE:
+        if self._try_stride(a, b, duration, th, out):
+            return
+        # A cut "stride" shorter than _MIN_SWING_BEFORE_PAUSE is, at the foot, a wobble after a
+        # heel strike: the stride restarts after the still phase. Where the still test fires
+        # mid-lift (the shank), it is the lift itself, and restarting loses it (Bandai
+        # walk-back_not-confident_001: 9 of 10 strides 15-55 % short), so inside a walk it goes
+        # on from the real stance. Not after standing: a short motion leaving a long stillness is
+        # as likely a fidget (a door, a chair), and merging fidgets found false steps on the real
+        # UMAFall ankle recordings.
+        lift = th.still_lift and self._stood_s < _STANDING
+        if duration >= _MIN_SWING_BEFORE_PAUSE or lift:
             self._move_start = start
             self._pending = True
 
@@ -453,10 +521,29 @@ class FootDetector:
             self._head = None
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
-        if self._stood_s >= _STANDING and self._rhythm.leads_off(t_off, length, direction):
-            times = (t_hs,)  # this foot's half stride began the walk: the other had not stepped
         conf = round(confidence, 3)
+        if self._lead is not None:
+            # The stride after an undecided lead-off judges it (once it is measured, see _settle).
+            self._lead.follow(t_hs, None if turning else length, direction)
+        led = (
+            self._rhythm.leads_off(t_off, length, direction)
+            if self._stood_s >= _STANDING
+            else False
+        )
+        # No usual stride to tell a half one by: the walk's next stride will (LeadOff).
+        judge_later = led is None and len(times) == 2 and not turning
+        if led or judge_later:
+            # This foot's half stride began the walk (or may have): the other had not stepped.
+            times = (t_hs,)
         out += self._release()  # a stride held before this one is complete
+        if judge_later:
+            old = self._lead
+            if old is not None:
+                # A walk of its own (after standing) ends the one before: it had no second
+                # stride, so its steps go out as they stand, where they belong among this call's.
+                out[old.ahead : old.ahead] = old.release()
+            other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
+            self._lead = LeadOff(other, t_hs, length, direction, ahead=len(out))
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
@@ -491,6 +578,12 @@ class FootDetector:
             stride_time = self._clock.land(mid_swing(self.placement, self._t[a:b], vel))
         else:
             stride_time = None
+        quiet = self._quiet
+        if quiet is not None and self._base <= quiet[0] <= self._base + a:
+            # Measured from the stance's quietest sample (_quietest); detected and timed as before.
+            a, frame = self._row(quiet[0]), quiet[1]
+            vel, _ = stride_velocity(self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
+        if not cycle:
             self._clock.clear()
         disp = displacement(vel, self.fs)
         m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
@@ -528,6 +621,14 @@ class FootDetector:
             speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
         )
         held.left = None  # wait again for this stance to prove real
+        lead = self._lead
+        if lead is not None:
+            # A lead-off is judged on whole strides, not on the parts before a glide.
+            whole = math.hypot(float(disp[0]), float(disp[1]))
+            if lead.landing == step.t:
+                lead.length = whole
+            elif lead.next_landing == step.t and lead.next_length is not None:
+                lead.next_length = whole
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
@@ -575,6 +676,8 @@ class FootDetector:
             keep_from = self._held.start
         elif self._move_start is not None:
             keep_from = self._move_start
+            if self._quiet is not None:
+                keep_from = min(keep_from, self._quiet[0])
         elif self._in_stance:
             keep_from = max(self._stance_start, end - span)
         elif self._still_start is not None:
