@@ -1,6 +1,7 @@
 """Config flow: discover, confirm, test the connection, pair, choose placement, calibrate."""
 
 import asyncio
+from collections.abc import Callable, Coroutine
 import logging
 from typing import Any, override
 
@@ -146,23 +147,39 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Connect once and wait for data before anything is created (pairs if required)."""
         assert self._protocol is not None and self._address is not None
-        first = self._task is None
-        if self._task is None:
-            self._error = None
-            self._task = self.hass.async_create_task(self._async_probe())
-        # Progress is shown at least once, even when the attempt failed at once.
-        if first or not self._task.done():
-            return self.async_show_progress(
-                step_id="connect",
-                progress_action="pairing" if self._protocol.requires_bonding else "connecting",
-                progress_task=self._task,
-                description_placeholders=self._placeholders(),
-            )
-        task, self._task = self._task, None
-        self._error = task.result()
+        action = "pairing" if self._protocol.requires_bonding else "connecting"
+        if (progress := self._progress("connect", action, self._async_probe)) is not None:
+            return progress
+        self._error = self._finished()
         if self._error:
             return self.async_show_progress_done(next_step_id="connect_failed")
         return self.async_show_progress_done(next_step_id="placement")
+
+    def _progress(
+        self, step_id: str, action: str, job: Callable[[], Coroutine[Any, Any, Any]]
+    ) -> ConfigFlowResult | None:
+        """Show the progress of `step_id`'s job, started on the first call; None once it is done.
+
+        Then _finished() takes its result. Progress is shown at least once, even when the job
+        failed at once.
+        """
+        first = self._task is None
+        if self._task is None:
+            self._task = self.hass.async_create_task(job())
+        if first or not self._task.done():
+            return self.async_show_progress(
+                step_id=step_id,
+                progress_action=action,
+                progress_task=self._task,
+                description_placeholders=self._placeholders(),
+            )
+        return None
+
+    def _finished(self) -> Any:
+        """The finished job's result; the next _progress() starts a new one."""
+        assert self._task is not None
+        task, self._task = self._task, None
+        return task.result()
 
     async def _async_probe(self) -> str | None:
         assert self._protocol is not None and self._address is not None
@@ -238,18 +255,11 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Stream while the user walks forward, until the engine has learned the forward axis."""
-        first = self._task is None
-        if self._task is None:
-            self._task = self.hass.async_create_task(self._async_calibrate())
-        if first or not self._task.done():
-            return self.async_show_progress(
-                step_id="calibrate",
-                progress_action="calibrating",
-                progress_task=self._task,
-                description_placeholders=self._placeholders(),
-            )
-        task, self._task = self._task, None
-        self._calibration = task.result()
+        if (
+            progress := self._progress("calibrate", "calibrating", self._async_calibrate)
+        ) is not None:
+            return progress
+        self._calibration = self._finished()
         if self._calibration is None:
             return self.async_show_progress_done(next_step_id="calibrate_failed")
         return self.async_show_progress_done(next_step_id="finish")

@@ -131,25 +131,22 @@ FRAME_VECTORS = [
             Source(IOS + "AccDataTest.swift", "testProcessAccCompressedFrameType0"),
         )
     ),
-    FrameVector(
-        Source(ANDROID + "model/AccDataTest.kt", "process acc compressed data type 1"),
-        bytes.fromhex("02650000000000000081") + ACC_COMPRESSED_TYPE1_PAYLOAD,
-        factor=1.0,
-        previous=100,
-        rate=0,
-        count=2,
-        samples={0: (-15, 20, 1008), 1: (-15 - 5, 20 - 3, 1008)},
-        times={0: 100, 1: 101},
-    ),
-    FrameVector(
-        Source(IOS + "AccDataTest.swift", "testProcessAccCompressedFrameType1"),
-        bytes.fromhex("02660000000000000081") + ACC_COMPRESSED_TYPE1_PAYLOAD,
-        factor=1.0,
-        previous=100,
-        rate=0,
-        count=2,
-        samples={0: (-15, 20, 1008), 1: (-15 - 5, 20 - 3, 1008)},
-        times={0: 101, 1: 102},
+    # The two suites send the same frame stamped at its last sample, 101 ns and 102 ns.
+    *(
+        FrameVector(
+            source,
+            bytes.fromhex(f"02{timestamp:02X}0000000000000081") + ACC_COMPRESSED_TYPE1_PAYLOAD,
+            factor=1.0,
+            previous=100,
+            rate=0,
+            count=2,
+            samples={0: (-15, 20, 1008), 1: (-15 - 5, 20 - 3, 1008)},
+            times={0: timestamp - 1, 1: timestamp},
+        )
+        for source, timestamp in (
+            (Source(ANDROID + "model/AccDataTest.kt", "process acc compressed data type 1"), 0x65),
+            (Source(IOS + "AccDataTest.swift", "testProcessAccCompressedFrameType1"), 0x66),
+        )
     ),
     *(
         FrameVector(

@@ -106,6 +106,13 @@ def test_receive_timeline_pulls_back_when_device_is_slow() -> None:
     assert last == pytest.approx(0.03 * 99, abs=0.35)
 
 
+def _released(m: ImuMerger) -> tuple[int, bool]:
+    """How many samples the merger releases now, and whether they come with gyro."""
+    out = m.pop()
+    assert out is not None
+    return out[0].size, out[2] is not None
+
+
 def test_merger_interpolates_gyro_at_acc_times() -> None:
     m = ImuMerger()
     t_acc = uniform(0.0, 4, 0.02)
@@ -132,10 +139,7 @@ def test_merger_releases_acc_without_gyro_when_gyro_is_silent() -> None:
     assert m.pop() is None
     # ...and the next one, 0.39 s of acc without gyro, goes without.
     m.push_acc(uniform(0.2, 20, 0.01), np.zeros((20, 3)))
-    out = m.pop()
-    assert out is not None
-    assert out[2] is None
-    assert out[0].size == 40
+    assert _released(m) == (40, False)
 
 
 def test_merger_waits_a_whole_frame_for_the_gyro_twin() -> None:
@@ -145,20 +149,14 @@ def test_merger_waits_a_whole_frame_for_the_gyro_twin() -> None:
     m.push_acc(t, np.zeros((57, 3)))
     assert m.pop() is None
     m.push_gyro(t, np.ones((57, 3)))
-    out = m.pop()
-    assert out is not None
-    assert out[2] is not None
-    assert out[0].size == 57
+    assert _released(m) == (57, True)
 
 
 def test_merger_releases_acc_from_before_the_gyro_stream() -> None:
     m = ImuMerger()
     m.push_acc(uniform(0.0, 10, 0.01), np.zeros((10, 3)))
     m.push_gyro(uniform(0.5, 10, 0.01), np.zeros((10, 3)))
-    out = m.pop()
-    assert out is not None
-    assert out[2] is None
-    assert out[0].size == 10
+    assert _released(m) == (10, False)
 
 
 def test_merger_drops_repeats_and_resets_on_clock_jump() -> None:

@@ -17,24 +17,15 @@ from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
 from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent
 
+from .synth import rot
+
 G = 9.81
 FS = 50.0
 
 
 def rotation(yaw: float, pitch: float, roll: float) -> FloatArray:
     """World-to-sensor rotation of an arbitrarily mounted sensor."""
-    cy, sy, cp, sp, cr, sr = (
-        math.cos(yaw),
-        math.sin(yaw),
-        math.cos(pitch),
-        math.sin(pitch),
-        math.cos(roll),
-        math.sin(roll),
-    )
-    rz = np.array([[cy, -sy, 0], [sy, cy, 0], [0, 0, 1]])
-    ry = np.array([[cp, 0, sp], [0, 1, 0], [-sp, 0, cp]])
-    rx = np.array([[1, 0, 0], [0, cr, -sr], [0, sr, cr]])
-    return rz @ ry @ rx
+    return rot("z", yaw) @ rot("y", pitch) @ rot("x", roll)
 
 
 MOUNT = rotation(0.9, 1.2, -0.4)  # belt clip turned and tilted: no axis is vertical

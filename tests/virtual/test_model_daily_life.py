@@ -11,7 +11,6 @@ import numpy.typing as npt
 import pytest
 
 from custom_components.retrowalk.gait.types import Placement
-from custom_components.retrowalk_virtual.body import Span
 from custom_components.retrowalk_virtual.imu import GRAVITY, kinematics
 from custom_components.retrowalk_virtual.lying import LyingSpan, draw_rolls
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
@@ -24,6 +23,7 @@ from custom_components.retrowalk_virtual.reference import (
 )
 from custom_components.retrowalk_virtual.rest import RestSpan
 from custom_components.retrowalk_virtual.segments import Activity
+from custom_components.retrowalk_virtual.span import Span
 from custom_components.retrowalk_virtual.walk import WalkSpan
 
 Array = npt.NDArray[np.float64]

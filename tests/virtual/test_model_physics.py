@@ -12,11 +12,11 @@ import numpy.typing as npt
 import pytest
 
 from custom_components.retrowalk.gait.types import Placement
-from custom_components.retrowalk_virtual.body import Span
 from custom_components.retrowalk_virtual.imu import GRAVITY, kinematics
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 from custom_components.retrowalk_virtual.plan import plan
 from custom_components.retrowalk_virtual.segments import Activity
+from custom_components.retrowalk_virtual.span import Span
 from custom_components.retrowalk_virtual.walk import WalkSpan
 
 Array = npt.NDArray[np.float64]

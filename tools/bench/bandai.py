@@ -30,11 +30,10 @@ import numpy as np
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
 from tools import bvh, bvh2rec
 
-from .data import data_dir, fmt_table
+from .data import data_dir, feed, fmt_table
 from .registry import table
 
 RATE = 100.0
-BATCH = 20
 MIN_DURATION_S = 2.0
 MIN_BOUT_STEPS = 3
 SETTLE_S = 2.0
@@ -111,12 +110,7 @@ def settle(rec: Recording, seconds: float = SETTLE_S, fade: float = 0.3) -> Reco
 def stream(engine: GaitEngine, rec: Recording, with_gyro: bool) -> list[Direction]:
     """Directions of the steps the engine reports for one recording, followed by a gap."""
     t, acc, gyro = rec
-    out: list[Direction] = []
-    for i in range(0, len(t), BATCH):
-        g = gyro[i : i + BATCH] if with_gyro else None
-        out += [s.direction for s in engine.process(t[i : i + BATCH], acc[i : i + BATCH], g).steps]
-    out += [s.direction for s in engine.flush().steps]
-    return out
+    return [s.direction for s in feed(engine, t, acc, gyro if with_gyro else None)]
 
 
 def clip_label(directions: list[Direction]) -> Direction | None:

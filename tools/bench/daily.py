@@ -40,10 +40,9 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, 
 from tools.peers import espruino, external
 from tools.peers.peer_common import pieces
 
-from .data import data_dir
+from .data import BATCH, data_dir
 from .registry import table
 
-BATCH = 20
 STITCHED = ("hapt", "spsw")  # data sets whose sessions are contiguous recordings
 QUICK_SUBJECTS = 2  # per data set with --quick
 PLACEMENT = {

@@ -9,9 +9,14 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import resample_poly  # type: ignore[import-untyped]
 
-from custom_components.retrowalk.gait import FloatArray
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, StepEvent
+from custom_components.retrowalk.gait.cli import stream
+from custom_components.retrowalk.gait.recording import Recording
 
 ROOT = Path(__file__).resolve().parents[2]
+# Samples per GaitEngine.process() call in the benchmarks: about one notification of a 50-100 Hz
+# wearable. Every published bench figure was made with it (the replay CLI uses 32).
+BATCH = 20
 
 
 class DataMissingError(RuntimeError):
@@ -39,6 +44,18 @@ def to_uniform(t: FloatArray, x: FloatArray, fs: float) -> tuple[FloatArray, Flo
     grid = np.arange(t[0], t[-1], 1.0 / fs)
     cols = [np.interp(grid, t, x[:, i]) for i in range(x.shape[1])]
     return grid, np.stack(cols, axis=1)
+
+
+def feed(
+    engine: GaitEngine,
+    t: FloatArray,
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    batch: int = BATCH,
+) -> list[StepEvent]:
+    """Every step `engine` reports on one recording delivered `batch` samples at a time, then
+    flushed (the replay CLI's stream())."""
+    return stream(engine, Recording(t, acc, gyro), batch)
 
 
 def fmt_table(header: list[str], rows: list[list[str]]) -> str:

@@ -29,7 +29,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 
-from .data import fmt_table, resample
+from .data import feed, fmt_table, resample
 
 IMU_RATE = 204.8
 MOCAP_RATE = 100.0
@@ -37,7 +37,6 @@ SWING_SPEED = 0.25  # m/s
 MIN_SWING_S = 0.15
 TURN_DEG = 45.0  # a swing that turns the foot this much is a turning step
 MATCH_S = 0.35  # an engine step this close to a true landing is that step
-BATCH = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +89,7 @@ def swings(folder: Path) -> list[Swing]:
 def engine_steps(acc: FloatArray, gyro: FloatArray, rate: float) -> list[StepEvent]:
     a, g = resample(acc, IMU_RATE, rate), resample(gyro, IMU_RATE, rate)
     t = np.arange(len(a)) / rate
-    engine = GaitEngine(Placement.FOOT)
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), BATCH):
-        steps += engine.process(t[i : i + BATCH], a[i : i + BATCH], g[i : i + BATCH]).steps
-    return steps + list(engine.flush().steps)
+    return feed(GaitEngine(Placement.FOOT), t, a, g)
 
 
 def matched(steps: list[StepEvent], truth: list[Swing]) -> list[bool]:

@@ -35,7 +35,6 @@ from custom_components.retrowalk.gait.engine import MAX_GAP_S
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
 from .daily import (
-    BATCH,
     GOAL_CADENCE,
     GOAL_FALSE_PER_H,
     PLACEMENT,
@@ -48,7 +47,7 @@ from .daily import (
     select,
     step_times,
 )
-from .data import data_dir
+from .data import BATCH, data_dir
 
 LONG_WALK_S = 8.0
 

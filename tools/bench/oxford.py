@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
 
-from .data import data_dir, fmt_table, resample, to_uniform
+from .data import BATCH, data_dir, feed, fmt_table, resample, to_uniform
 from .registry import table
 
 MATCH_S = 0.3
@@ -155,7 +155,7 @@ def run(
     name: str,
     position: str,
     fs: float,
-    batch: int = 20,
+    batch: int = BATCH,
     engine: GaitEngine | None = None,
     loaded: Loaded | None = None,
 ) -> Result:
@@ -166,10 +166,7 @@ def run(
     t, acc, truth, switch = loaded or load(name, fs)
     placement = PLACEMENT[position]
     engine = engine or GaitEngine(placement)
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), batch):
-        steps += engine.process(t[i : i + batch], acc[i : i + batch]).steps
-    steps += engine.flush().steps
+    steps = feed(engine, t, acc, None, batch)
     found = np.array([s.t for s in steps])
     backward = sum(s.direction is Direction.BACKWARD for s in steps)
     return Result(

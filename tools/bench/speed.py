@@ -18,12 +18,11 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
-from .data import fmt_table
+from .data import BATCH, fmt_table
 from .registry import table
 from .uci import load_run, runs
 
 FS = 104.0
-BATCH = 20
 
 
 def stream(seconds: float) -> tuple[FloatArray, FloatArray, FloatArray]:

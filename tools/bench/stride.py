@@ -48,14 +48,13 @@ from custom_components.retrowalk.gait.zupt import level_frame, stride_velocity
 from tools import bvh, bvh2rec
 
 from . import bandai, uci
-from .data import fmt_table
+from .data import feed, fmt_table
 from .registry import table
 
 GOAL_MEDIAN = 5.0  # % error
 GOAL_P95 = 12.0
 GOAL_TEST_S = 0.3
 TEST_DISTANCE_M = 3.0
-BATCH = 20
 # Bandai: the mocap instep point counts as planted below this speed (m/s).
 STANCE_SPEED = 0.2
 MATCH_TOL_S = 0.3
@@ -98,15 +97,6 @@ def measured(steps: list[StepEvent]) -> list[Measured]:
         for s in steps
         if s.stride_length_m is not None
     ]
-
-
-def run_engine(
-    engine: GaitEngine, t: FloatArray, acc: FloatArray, gyro: FloatArray
-) -> list[StepEvent]:
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), BATCH):
-        steps += engine.process(t[i : i + BATCH], acc[i : i + BATCH], gyro[i : i + BATCH]).steps
-    return steps + list(engine.flush().steps)
 
 
 # -- UCI ---------------------------------------------------------------------------------------
@@ -159,7 +149,7 @@ def reference_speeds(ref: list[uci.RefStride], mids: Sequence[float]) -> list[fl
 def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
     """Engine strides against the reference, with the reference timed as given and re-timed."""
     t, acc, gyro = uci.load_run(path, fs)
-    eng = measured(run_engine(GaitEngine(Placement.FOOT), t, acc, gyro))
+    eng = measured(feed(GaitEngine(Placement.FOOT), t, acc, gyro))
     ref = uci.reference(path)
     cands = sorted(
         (abs(e.t_hs - (r.t_mid + uci.HS_OFFSET * r.duration)), i, j)
@@ -308,7 +298,7 @@ def evaluate_bandai(
             if c.style != style or c.kind not in ("walk", "walk-back"):
                 continue
             t, acc, gyro = recs[c.name]
-            eng = measured(run_engine(GaitEngine(placement, state=state), t, acc, gyro))
+            eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
             res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
             if c.kind != "walk-back":
                 continue

@@ -31,7 +31,7 @@ from custom_components.retrowalk.gait import (
     StepEvent,
 )
 
-from .data import DataMissingError, data_dir, fmt_table, resample
+from .data import BATCH, DataMissingError, data_dir, fmt_table, resample
 from .registry import table
 
 TUNE_SESSION = "2023_08_23"
@@ -118,7 +118,7 @@ def engine_strides(
     t: FloatArray,
     acc: FloatArray,
     gyro: FloatArray | None,
-    batch: int = 20,
+    batch: int = BATCH,
     placement: Placement = Placement.FOOT,
     latency: list[float] | None = None,
 ) -> list[tuple[float, Direction]]:

@@ -26,10 +26,11 @@ from custom_components.retrowalk_virtual.segments import Activity
 from custom_components.retrowalk_virtual.styles import STYLE_OF
 from custom_components.retrowalk_virtual.timing import segment_seconds
 
+from .data import BATCH
+
 CADENCES = (70.0, 85.0, 100.0)
 STEPS = (8, 9, 10)
 SEEDS = tuple(range(1, 9))
-BATCH = 20
 STAND_S = 20.0
 
 

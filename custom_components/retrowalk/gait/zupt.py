@@ -115,22 +115,6 @@ def stride_velocity(
     return vel, turn
 
 
-def stride_displacement(
-    acc: FloatArray,
-    gyro: FloatArray | None,
-    fs: float,
-    frame: FloatArray,
-    ref_axis: FloatArray,
-) -> tuple[FloatArray, float]:
-    """Displacement over a stride and the turn of the sensor about the vertical.
-
-    Displacement (x, y, z) in `frame` from the first to the last sample, both assumed still: the
-    sum of stride_velocity's velocities.
-    """
-    vel, turn = stride_velocity(acc, gyro, fs, frame, ref_axis)
-    return displacement(vel, fs), turn
-
-
 def displacement(vel: FloatArray, fs: float) -> FloatArray:
     """Displacement over stride_velocity's velocities (sampled at fs)."""
     disp: FloatArray = vel.sum(axis=0) * (1.0 / fs)

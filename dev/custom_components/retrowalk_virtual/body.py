@@ -7,14 +7,11 @@ instant; the functions here turn that into the position of the sensor point and 
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
-from .segments import Segment
-from .shapes import BoolArray, euler_zyx, matmul, pitch_only, rotate
+from .shapes import euler_zyx, matmul, pitch_only, rotate
 from .styles import (
     CHEST_SENSOR,
     FOOT_SENSOR,
@@ -32,38 +29,6 @@ ARM_ABDUCTION = float(np.radians(6.0))
 
 type Pose = tuple[FloatArray, FloatArray]  # sensor point (3, n), world <- segment (3, 3, n)
 type Angles = tuple[FloatArray, FloatArray, FloatArray]  # yaw, pitch, roll (n,) each
-
-
-class Span(Protocol):
-    """A stretch of the wearer's time with its own motion model."""
-
-    @property
-    def start(self) -> float:
-        """Scenario time (s) where the span begins."""
-        ...
-
-    @property
-    def end(self) -> float:
-        """Scenario time (s) where the next span begins."""
-        ...
-
-    @property
-    def segment(self) -> Segment:
-        """The scenario segment this span belongs to."""
-        ...
-
-    @property
-    def steps(self) -> tuple[tuple[float, Direction], ...]:
-        """True steps (contact time, direction) within the span."""
-        ...
-
-    def pose(self, placement: Placement, t: FloatArray) -> Pose:
-        """Where the sensor at `placement` is, and how its segment is turned, at times t."""
-        ...
-
-    def busy(self, t: FloatArray) -> BoolArray:
-        """Which of the sorted times t see more than slow sway (need full-rate kinematics)."""
-        ...
 
 
 def foot_pose(ankle: FloatArray, foot: FloatArray) -> Pose:

@@ -20,7 +20,7 @@ from custom_components.retrowalk.gait.types import (
     Placement,
 )
 
-from .body import Span
+from .span import Span
 
 DIFF_STEP = 1e-3  # s
 ACC_NOISE = 0.03  # m/s^2, white noise SD per sample

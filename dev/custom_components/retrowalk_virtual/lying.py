@@ -15,12 +15,12 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .body import Pose
 from .rest import BUSY_MARGIN_S, RestSpan
-from .segments import Segment
 from .shapes import BoolArray, euler_zyx, matmul, minjerk, rotate, within
+from .span import Span
 from .styles import STANDING
 
 LIE_DOWN_S = 4.0  # from sitting on the edge of the bed (or standing) to lying on the back
@@ -93,13 +93,9 @@ def draw_rolls(start: float, end: float, rng: np.random.Generator) -> Rolls:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class LyingSpan:
+class LyingSpan(Span):
     """Lying down, lying with turns, and getting up (see the module docstring)."""
 
-    start: float
-    end: float
-    segment: Segment
-    steps: tuple[tuple[float, Direction], ...]
     body: RestSpan  # the body standing straight (from the previous posture), without fidgets
     rolls: Rolls
     down_s: float

@@ -26,12 +26,12 @@ import numpy.typing as npt
 
 from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
 
-from .body import Span
 from .imu import SensorErrors, render
 from .plan import plan
 from .scenario import parse_scenario
 from .segments import Activity, Segment
 from .shapes import random_rotation
+from .span import Span
 
 __all__ = [
     "Activity",

@@ -15,11 +15,11 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray
 
 from .arms import ARM_WORK, Channel, arm_work
-from .body import Span
 from .lying import GET_UP_S, LIE_DOWN_S, LyingSpan, draw_rolls
 from .rest import Fidgets, RestSpan, Sway
 from .segments import Activity, Segment
 from .shapes import PhaseClock, minjerk
+from .span import Span
 from .styles import HALF_WIDTH, HEADING_OF, POSTURE_OF, SITTING, STANDING, STYLE_OF, Posture
 from .timing import (
     LEAD_IN_S,

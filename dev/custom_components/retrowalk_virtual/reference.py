@@ -16,10 +16,10 @@ from custom_components.retrowalk.devices.base import SampleBatch
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 
-from .body import Span
 from .device import VirtualWearable
 from .plan import plan
 from .segments import Activity, Segment
+from .span import Span
 
 REFERENCE_ADDRESS = "D0:5E:57:1A:FF:FE"
 # A step reported this close to a walk is the walk's: step times lead or lag the true contacts

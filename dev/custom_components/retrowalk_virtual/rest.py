@@ -13,12 +13,12 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
-from .segments import Segment
 from .shapes import BoolArray, bump, euler_zyx, minjerk, sin, within
+from .span import Span
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
 FADE_S = 1.0
@@ -70,13 +70,9 @@ class Fidgets:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class RestSpan:
+class RestSpan(Span):
     """Sitting or standing, possibly starting with the transfer from the other posture."""
 
-    start: float
-    end: float
-    segment: Segment
-    steps: tuple[tuple[float, Direction], ...]
     posture: Posture
     previous: Posture | None  # posture being left at the start (None: no transfer)
     transfer_s: float

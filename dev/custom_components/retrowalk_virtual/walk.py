@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.types import Direction, FloatArray, Placement
+from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .body import (
     Angles,
@@ -28,7 +28,6 @@ from .body import (
     trunk_pose,
     wrist_pose,
 )
-from .segments import Segment
 from .shapes import (
     BoolArray,
     IntArray,
@@ -42,6 +41,7 @@ from .shapes import (
     rotate,
     sin,
 )
+from .span import Span
 from .styles import ANKLE_HEIGHT, STANDING, TOE_OUT, GaitStyle
 
 TWO_PI = 2.0 * math.pi
@@ -69,13 +69,9 @@ class FootSteps:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class WalkSpan:
+class WalkSpan(Span):
     """The motion model of one walking bout (see the module docstring)."""
 
-    start: float
-    end: float
-    segment: Segment
-    steps: tuple[tuple[float, Direction], ...]
     style: GaitStyle
     clock: PhaseClock
     heading: FloatArray  # (2,) unit walking direction
