@@ -131,7 +131,7 @@ def measure(
 ) -> StrideMeasure:
     """Length and speed of one stride of the instrumented foot (needs the gyro).
 
-    `disp` is zupt.stride_displacement's result for the stride, in `frame`; `stride_time` from
+    `disp` is zupt.displacement of stride_velocity's velocities for the stride, in `frame`; `stride_time` from
     StrideClock (None after a pause or a gap).
     """
     shift = pivot_shift(gyro, fs, frame, LEVER_M[placement])
