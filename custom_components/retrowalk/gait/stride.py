@@ -131,8 +131,8 @@ def measure(
 ) -> StrideMeasure:
     """Length and speed of one stride of the instrumented foot (needs the gyro).
 
-    `disp` is zupt.displacement of stride_velocity's velocities for the stride, in `frame`; `stride_time` from
-    StrideClock (None after a pause or a gap).
+    `disp` is zupt.displacement of stride_velocity's velocities for the stride, in `frame`;
+    `stride_time` from StrideClock (None after a pause or a gap).
     """
     shift = pivot_shift(gyro, fs, frame, LEVER_M[placement])
     length = math.hypot(float(disp[0] + shift[0]), float(disp[1] + shift[1]))
