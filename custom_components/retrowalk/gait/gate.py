@@ -67,6 +67,16 @@ class GateParams:
     # own leg's and the other leg's steps differently, so the steps alternate short and long
     # while the strides keep the pendulum's period.
     stride_rhythm: bool = False
+    # The bout's own walking posture: the confirming run's mean "up" (in the sensor's axes,
+    # whichever way round it sits). A candidate whose "up" lies further from it than this (cos of
+    # the angle; None: no such rule) was made in another posture: held before the run, it is not
+    # a step of the walk (sitting, getting up); inside the bout, it ends the bout (sitting down).
+    # Unlike upright_axis it needs no known mounting, so it also holds for runs out of posture.
+    min_walk_posture: float | None = None
+    # A held candidate softer than min_amplitude is released only this near the walking posture
+    # (cos; None: no such rule). A soft first step is gait starting from standing, the thigh
+    # already in its walking posture; a soft one while the thigh still turns is getting up.
+    soft_walk_posture: float | None = None
     end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
 
 
@@ -106,6 +116,15 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         posture_ends_bout=True,
         posture_change_waits=True,
         stride_rhythm=True,
+        # Walking keeps the thigh's 1 s gravity mean within about 30 degrees of its walking
+        # direction (the swing averages out); sitting down or getting up turns the thigh by
+        # 55-90 degrees (spsw pocket: seated vs walking "up" 55-77 degrees apart). A phone
+        # lying across the pocket has no upright axis, but this still sees the thigh turn.
+        min_walk_posture=math.cos(math.radians(45)),
+        # Walking candidates lie within 20 degrees of their bout's posture (99th percentile
+        # 14-20 degrees on UMAFall and spsw pockets); the soft first steps of walks started
+        # standing within 11.
+        soft_walk_posture=math.cos(math.radians(20)),
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -136,6 +155,7 @@ class WalkingGate:
         self._posed = False  # the bout was confirmed in walking posture
         self._gap_s = 0.0  # data missing since the latest candidate
         self._bridged: set[float] = set()  # times of held candidates just after missing data
+        self._walk_up: tuple[float, float, float] | None = None  # the bout's walking posture
 
     @property
     def walking(self) -> bool:
@@ -222,6 +242,17 @@ class WalkingGate:
             # Confirmed in walking posture: held candidates out of it were made before standing
             # up (a level thigh, a forearm on the desk), not steps of this walk.
             released = [s for s in released if self._posture_ok(s)]
+        self._walk_up = self._mean_up(run)
+        # Held candidates made in another posture than the walk's are not its steps.
+        released = [s for s in released if self._in_walk_posture(s)]
+        soft = self.p.soft_walk_posture
+        if soft is not None:
+            judged = {id(s) for s in run}
+            released = [
+                s
+                for s in released
+                if id(s) in judged or self._jolt_ok([s]) or self._in_walk_posture(s, soft)
+            ]
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
@@ -237,7 +268,29 @@ class WalkingGate:
 
     def _still_posed(self, step: StepEvent) -> bool:
         """A walk confirmed in walking posture ends where the posture does (sitting down)."""
+        if not self._in_walk_posture(step):
+            return False
         return not (self.p.posture_ends_bout and self._posed) or self._posture_ok(step)
+
+    def _mean_up(self, run: list[StepEvent]) -> tuple[float, float, float] | None:
+        """The run's mean gravity direction (unit), None without a posture to compare with."""
+        ups = [s.features.up for s in run if s.features is not None]
+        if self.p.min_walk_posture is None or not ups:
+            return None
+        x, y, z = (sum(u[i] for u in ups) for i in range(3))
+        norm = math.sqrt(x * x + y * y + z * z)
+        return (x / norm, y / norm, z / norm) if norm > 0 else None
+
+    def _in_walk_posture(self, step: StepEvent, limit: float | None = None) -> bool:
+        """The candidate's "up" is near the bout's walking posture.
+
+        Near: cos of the angle >= limit, by default min_walk_posture. Compared as vectors in the
+        sensor's axes, so it holds whichever way round the sensor sits.
+        """
+        ref, limit = self._walk_up, limit if limit is not None else self.p.min_walk_posture
+        if ref is None or limit is None or step.features is None:
+            return True
+        return sum(a * b for a, b in zip(ref, step.features.up, strict=True)) >= limit
 
     def _jolt_ok(self, run: list[StepEvent]) -> bool:
         """The run's steps are heel strikes' jolts: every one, or the typical one."""
