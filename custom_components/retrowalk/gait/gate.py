@@ -275,7 +275,7 @@ class WalkingGate:
     def _mean_up(self, run: list[StepEvent]) -> tuple[float, float, float] | None:
         """The run's mean gravity direction (unit), None without a posture to compare with."""
         ups = [s.features.up for s in run if s.features is not None]
-        if self.p.min_walk_posture is None or not ups:
+        if not ups or (self.p.min_walk_posture is None and self.p.soft_walk_posture is None):
             return None
         x, y, z = (sum(u[i] for u in ups) for i in range(3))
         norm = math.sqrt(x * x + y * y + z * z)
