@@ -79,6 +79,16 @@ class GateParams:
     # own leg's and the other leg's steps differently, so the steps alternate short and long
     # while the strides keep the pendulum's period.
     stride_rhythm: bool = False
+    # The bout's own walking posture: the confirming run's mean "up" (in the sensor's axes,
+    # whichever way round it sits). A candidate whose "up" lies further from it than this (cos of
+    # the angle; None: no such rule) was made in another posture: held before the run, it is not
+    # a step of the walk (sitting, getting up); inside the bout, it ends the bout (sitting down).
+    # Unlike upright_axis it needs no known mounting, so it also holds for runs out of posture.
+    min_walk_posture: float | None = None
+    # A held candidate softer than min_amplitude is released only this near the walking posture
+    # (cos; None: no such rule). A soft first step is gait starting from standing, the thigh
+    # already in its walking posture; a soft one while the thigh still turns is getting up.
+    soft_walk_posture: float | None = None
     end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
 
 
@@ -118,6 +128,15 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         posture_ends_bout=True,
         posture_change_waits=True,
         stride_rhythm=True,
+        # Walking keeps the thigh's 1 s gravity mean within about 30 degrees of its walking
+        # direction (the swing averages out); sitting down or getting up turns the thigh by
+        # 55-90 degrees (spsw pocket: seated vs walking "up" 55-77 degrees apart). A phone
+        # lying across the pocket has no upright axis, but this still sees the thigh turn.
+        min_walk_posture=math.cos(math.radians(45)),
+        # Walking candidates lie within 20 degrees of their bout's posture (99th percentile
+        # 14-20 degrees on UMAFall and spsw pockets); the soft first steps of walks started
+        # standing within 11.
+        soft_walk_posture=math.cos(math.radians(20)),
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -158,7 +177,7 @@ class WalkingGate:
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
         self._posed = False  # the bout was confirmed in walking posture
-        self._walk_up: FloatArray | None = None  # unit "up" of the confirming run (posed)
+        self._walk_up: FloatArray | None = None  # the bout's walking posture (unit "up")
         self._gap_s = 0.0  # data missing since the latest candidate
         self._bridged: set[float] = set()  # times of held candidates just after missing data
 
@@ -244,7 +263,7 @@ class WalkingGate:
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         released, self._held = self._held, []
-        self._walk_up = self._mean_up(run) if posed and self.p.same_posture > -1.0 else None
+        self._walk_up = self._mean_up(run) if self._keeps_posture(posed) else None
         if posed and self.p.posture_change_waits:
             # Confirmed in walking posture: held candidates out of it were made before standing
             # up (a level thigh, a forearm on the desk), not steps of this walk.
@@ -253,28 +272,58 @@ class WalkingGate:
             # The walk starts where the posture it confirmed in does: candidates before that
             # (getting up with the forearm on the lap) are not its steps.
             released = list(itertools.dropwhile(lambda s: not self._in_walk_posture(s), released))
+        # Held candidates made in another posture than the walk's are not its steps.
+        released = [s for s in released if self._near_walk(s, self.p.min_walk_posture)]
+        soft = self.p.soft_walk_posture
+        if soft is not None:
+            judged = {id(s) for s in run}
+            released = [
+                s
+                for s in released
+                if id(s) in judged or self._jolt_ok([s]) or self._near_walk(s, soft)
+            ]
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         self._bridged.clear()
         return released
 
+    def _keeps_posture(self, posed: bool) -> bool:
+        """Whether the bout remembers its walking posture.
+
+        Always for the thigh's rules; for same_posture (the wrist) only when the bout was
+        confirmed with the arm hanging.
+        """
+        if self.p.min_walk_posture is not None or self.p.soft_walk_posture is not None:
+            return True
+        return posed and self.p.same_posture > -1.0
+
     @staticmethod
     def _mean_up(run: list[StepEvent]) -> FloatArray | None:
-        """The unit mean posture of a run's measured candidates (None if none is measured)."""
+        """The unit mean posture of a run's measured candidates.
+
+        None if none is measured or their "up"s cancel out (no body holds that: a broken sensor),
+        so that nothing is refused against a direction that does not exist.
+        """
         ups = [s.features.up for s in run if s.features is not None]
         if not ups:
             return None
         mean = np.mean(np.asarray(ups, dtype=np.float64), axis=0)
-        return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-9), dtype=np.float64)
+        norm = float(np.linalg.norm(mean))
+        return np.asarray(mean / norm, dtype=np.float64) if norm > 1e-9 else None
 
     def _in_walk_posture(self, step: StepEvent) -> bool:
         """In walking posture and, where asked, near the posture the walk confirmed in."""
-        if not self._posture_ok(step):
-            return False
-        if self._walk_up is None or step.features is None:
+        return self._posture_ok(step) and self._near_walk(step, self.p.same_posture)
+
+    def _near_walk(self, step: StepEvent, limit: float | None) -> bool:
+        """The candidate's "up" is within `limit` (cos of the angle; None: any) of the bout's.
+
+        Compared as vectors in the sensor's axes, so it holds whichever way round the sensor sits.
+        """
+        if self._walk_up is None or limit is None or step.features is None:
             return True
-        return float(np.dot(step.features.up, self._walk_up)) >= self.p.same_posture
+        return float(np.dot(step.features.up, self._walk_up)) >= limit
 
     def _run(self, need: int) -> list[StepEvent]:
         """The latest held candidates holding `need` measured ones (all, if none is measured)."""
@@ -296,6 +345,8 @@ class WalkingGate:
 
     def _still_posed(self, step: StepEvent) -> bool:
         """A walk confirmed in walking posture ends where the posture does (sitting down)."""
+        if not self._near_walk(step, self.p.min_walk_posture):
+            return False
         return not (self.p.posture_ends_bout and self._posed) or self._in_walk_posture(step)
 
     def _jolt_ok(self, run: list[StepEvent]) -> bool:

@@ -1,0 +1,87 @@
+"""The thigh's own walking posture: a bout remembers where "up" lay while it walked.
+
+The vectors are those of a phone sitting across a trouser pocket (spsw subject 15: no sensor axis
+within 45 degrees of vertical while walking), seated and walking; synthetic candidates.
+"""
+
+from __future__ import annotations
+
+import math
+
+from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+
+from .test_gate import UPRIGHT, cand, walk
+
+
+def unit(x: float, y: float, z: float) -> tuple[float, float, float]:
+    n = math.sqrt(x * x + y * y + z * z)
+    return (x / n, y / n, z / n)
+
+
+ACROSS_WALKING = unit(-0.84, -0.50, -0.18)  # the phone's x axis nearer the thigh than its y
+ACROSS_SEATED = unit(-0.45, -0.10, -0.88)  # the same phone, thigh level: 55 degrees away
+
+
+def tilted(degrees: float) -> tuple[float, float, float]:
+    """UPRIGHT turned by this much about the sensor's x axis."""
+    r = math.radians(degrees)
+    return (0.0, math.cos(r), math.sin(r))
+
+
+def test_the_phone_across_the_pocket_is_outside_the_fixed_axis_rule() -> None:
+    p = GATE_PARAMS[Placement.THIGH]
+    assert p.upright_axis is not None
+    assert abs(ACROSS_WALKING[p.upright_axis]) < p.min_upright
+
+
+def test_sitting_down_ends_a_walk_whichever_way_round_the_phone_sits() -> None:
+    p = GATE_PARAMS[Placement.THIGH]
+    assert p.unposed_steps is not None
+    gate = WalkingGate(Placement.THIGH)
+    n = p.unposed_steps + 2
+    assert len(gate.add(walk(n, up=ACROSS_WALKING))) == n
+    # In rhythm and jolting (sitting down thumps), but the thigh has turned level: not a step,
+    # and the walk is over.
+    after = walk(2, start=10.0 + n * 0.55, up=ACROSS_SEATED)
+    assert gate.add(after) == []
+    assert not gate.walking
+    # Turning while walking leaves the thigh's posture alone: the walk goes on.
+    gate = WalkingGate(Placement.THIGH)
+    gate.add(walk(n, up=ACROSS_WALKING))
+    assert len(gate.add(walk(3, start=10.0 + n * 0.55, up=ACROSS_WALKING))) == 3
+
+
+def test_a_held_candidate_in_another_posture_is_not_a_step_of_the_walk() -> None:
+    p = GATE_PARAMS[Placement.THIGH]
+    assert p.unposed_steps is not None
+    seated = cand(9.45, up=ACROSS_SEATED)
+    steps = walk(p.unposed_steps, up=ACROSS_WALKING)
+    assert [s.t for s in WalkingGate(Placement.THIGH).add([seated, *steps])] == [s.t for s in steps]
+
+
+def test_a_soft_candidate_counts_only_with_the_thigh_already_in_its_walking_posture() -> None:
+    p = GATE_PARAMS[Placement.THIGH]
+    soft = 0.5 * p.min_amplitude
+    # A fidget in the chair as the thigh starts to turn (30 degrees off its walking posture,
+    # still within the fixed axis rule's 45), 0.8 s before the walk: not a step.
+    fidget = cand(9.2, amplitude=soft, up=tilted(30))
+    steps = walk(5)
+    assert [s.t for s in WalkingGate(Placement.THIGH).add([fidget, *steps])] == [s.t for s in steps]
+    # The same soft candidate with the thigh already upright is gait starting from standing.
+    first = cand(9.45, amplitude=soft, up=UPRIGHT)
+    assert len(WalkingGate(Placement.THIGH).add([first, *steps])) == 6
+    # A firm one 30 degrees off is a heel strike of the turning-upright thigh: still a step.
+    firm = cand(9.45, up=tilted(30))
+    assert len(WalkingGate(Placement.THIGH).add([firm, *steps])) == 6
+
+
+def test_a_run_without_a_mean_posture_has_no_posture_reference() -> None:
+    # Ups that cancel out (not a body, a broken sensor) give no reference: nothing is refused
+    # for it, nothing divides by zero.
+    down = (0.0, -1.0, 0.0)
+    steps = [cand(10.0 + i * 0.55, up=UPRIGHT if i % 2 else down) for i in range(4)]
+    gate = WalkingGate(Placement.THIGH)
+    assert len(gate.add(steps)) == 4
+    assert len(gate.add([cand(12.2, up=down)])) == 1
+    assert gate.walking
