@@ -679,7 +679,7 @@ class FootDetector:
             if self._quiet is not None:
                 keep_from = min(keep_from, self._quiet[0])
         elif self._in_stance:
-            keep_from = max(self._stance_start, end - span)
+            keep_from = max(self._stance_start, end - self._stance_look_back(span))
         elif self._still_start is not None:
             keep_from = self._still_start
         else:
@@ -687,6 +687,18 @@ class FootDetector:
         drop = keep_from - self._base
         if drop > self._cap // 2:
             self._drop(drop)
+
+    def _stance_look_back(self, span: int) -> int:
+        """Samples of the stance in progress the stride's start may still need.
+
+        The tilt needs `span`; a shank measured from its stance's quietest sample (_quietest)
+        looks back up to _STANDING s, and must see that whole stretch whenever the trim fires,
+        or its stride lengths would depend on how the samples were batched.
+        """
+        th = _THRESHOLDS.get((self.placement, bool(self._has_gyro)))
+        if th is not None and th.from_quietest:
+            return max(span, round(_STANDING * self.fs))
+        return span
 
     def _drop(self, count: int) -> None:
         if count <= 0:
