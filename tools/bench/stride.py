@@ -385,7 +385,9 @@ def uci_block(quick: bool) -> str:
         "Reference timed as given (t_mid_s: the middle of each reference stride's window)\n"
         + fmt_table(HEADER, rows)
         + "\n\nReference re-timed: each reference stride's mid-displacement moment in the same "
-        "window of the 800 Hz\nrecording (lengths as above)\n"
+        "window of the 800 Hz\nrecording (lengths as above), found by the engine's own method "
+        "(zupt.stride_velocity, stride.swing_time):\nnot independent of the engine; "
+        "the independent check of the timing is the Bandai motion capture below\n"
         + fmt_table(SPEED_HEADER, retimed_rows)
         + "\n\nThe reference's own speed, as given against re-timed (no engine; % of re-timed)\n"
         + fmt_table(["set", "strides", "med%", "p95%"], ref_rows)
