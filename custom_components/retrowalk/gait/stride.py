@@ -3,9 +3,9 @@
 The foot detector integrates each stride between two zero-velocity (stance) phases (zupt.py); the
 horizontal part of that displacement is how far the foot, and so the walker, moved during one gait
 cycle: the stride length. Walking speed is that length over the stride time, one gait cycle of
-the same foot (StrideClock), timed at the foot from the moment the foot had covered half of each
-stride (swing_time). The first stride after standing has no previous stride within a gait cycle,
-so it gets a length but no speed.
+the same foot (StrideClock), timed from the moment the foot (or shank) had covered half of each
+stride (mid_swing, swing_time). The first stride after standing has no previous stride within a
+gait cycle, so it gets a length but no speed.
 
 The stance ends are not quite still. The detector calls a sample still below a rotation rate
 (1 rad/s at the foot, 1.5 at the shank), and at those moments the segment is rolling over a
@@ -55,9 +55,9 @@ class StrideClock:
 
     The stance test's boundaries are thresholds on slowly varying signals: in slow walking the
     first still sample wanders by a tenth of a second or more from stride to stride, so landing to
-    landing intervals are noisy (per-stride speed p95 about 20 % on the UCI tuning session). At the
-    foot the mid-swing is the moment the foot had covered half its stride (swing_time), which
-    those thresholds barely move; mid-swing to mid-swing is one gait cycle.
+    landing intervals are noisy (per-stride speed p95 about 20 % on the UCI tuning session). The
+    mid-swing is the moment the segment had covered half its stride (mid_swing), which those
+    thresholds barely move; mid-swing to mid-swing is one gait cycle.
     """
 
     def __init__(self) -> None:
