@@ -446,8 +446,9 @@ def stride_table(quick: bool = False) -> str:
         "mid-displacement: against the re-timed reference it beats the window\nmiddle on "
         f"{uci.TUNE_SESSION} and on {uci.CHECK_SESSION} alone; against the reference as given "
         "it does not\n(docs/stride.md). The pivot heights (gait/stride.py) are set from "
-        "anatomy, not fitted.\nBandai truth: motion-capture foot positions; synthesised 100 Hz "
-        "IMU (30 fps source); forward axis\nlearned leave-one-style-out."
+        "anatomy, not fitted.\nShank strides are timed at mid-displacement too (pivot speed "
+        "put back; chosen on Bandai,\ntuned-on). Bandai truth: motion-capture foot positions; "
+        "synthesised 100 Hz IMU (30 fps source);\nforward axis learned leave-one-style-out."
     )
     return "\n\n".join(
         [intro, "-- UCI foot --", uci_block(quick), "-- Bandai mocap --", bandai_block(quick)]
