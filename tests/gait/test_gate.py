@@ -283,16 +283,20 @@ def test_a_wrist_walk_ends_where_the_forearm_leaves_the_posture_it_walked_in() -
     assert not gate.walking
 
 
-def test_a_wrist_walk_ends_on_an_interval_twice_its_rhythm() -> None:
-    # The detector restores a step missed in steady walking itself; at the wrist an interval
-    # twice the walk's is its end (sitting down), at the waist a missed step.
-    for placement, continues in ((Placement.WRIST, False), (Placement.WAIST, True)):
+def test_an_interval_twice_the_rhythm_is_a_missed_step_at_the_wrist_too() -> None:
+    # A tighter wrist bout factor (1.8) that ended the walk here removed no false step on the
+    # daily-living data once the posture rules were in, and cost walking steps: the wrist keeps
+    # the default, as the waist does.
+    for placement in (Placement.WRIST, Placement.WAIST):
         up = HANGING if placement is Placement.WRIST else UPRIGHT
         steps = walk(8, up=up)
         gate = WalkingGate(placement)
         assert len(gate.add(steps)) == 8
-        assert len(gate.add([cand(steps[-1].t + 2 * 0.55, up=up)])) == int(continues)
-        assert gate.walking is continues
+        assert len(gate.add([cand(steps[-1].t + 2 * 0.55, up=up)])) == 1
+        assert gate.walking
+        # Three times the rhythm is no missed step: the walk ended.
+        assert gate.add([cand(steps[-1].t + 5 * 0.55, up=up)]) == []
+        assert not gate.walking
 
 
 def test_the_wrist_judges_the_typical_jolt_not_every_one() -> None:

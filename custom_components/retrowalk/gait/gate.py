@@ -157,12 +157,9 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         posture_starts_walk=True,
         measured_run=True,
         same_posture=math.cos(math.radians(30)),
-        # Inside a walk the steps keep their rhythm within a few per cent, and the detector
-        # itself restores a step missed in steady walking (an interval 1.6-2.4 times its median):
-        # an interval off by more than 1.8 times is the end of the walk (the jolt of sitting
-        # down, a hand reaching out), not its next step. A walk that goes on re-confirms and
-        # its held steps still count.
-        bout_factor=1.8,
+        # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
+        # 1.8 times ends the walk) removed no false step on any daily-living data set once the
+        # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.
     ),
 }
 
