@@ -131,7 +131,10 @@ class FootDetector:
         self.placement = placement
         self.axis = ForwardAxis()
         self._ref_axis: FloatArray | None = None
-        self._cap = int(self.fs * 4) + 256
+        # Samples of look-back kept whatever the batch size (only a degenerate stream, e.g. a
+        # glide that never ends, needs more; then the oldest go, see _make_room).
+        self._history = int(self.fs * 4) + 256
+        self._cap = self._history
         self._t = np.empty(self._cap)
         self._acc = np.empty((self._cap, 3))
         self._gyro = np.empty((self._cap, 3))
@@ -262,6 +265,8 @@ class FootDetector:
             and (start + n - self._move_start) > th.max_duration * self.fs
         ):
             self._move_start = None
+        if self._left is not None and end - self._left.at > th.blip * self.fs:
+            self._left = None  # moving too long for a blip: the stance it left is over
         self._trim()
         # Landings up to `seen` have been confirmed (a stance needs its first stance_samples), so
         # whether a lead-off's next stride came in time does not depend on where a batch ends.
@@ -684,16 +689,28 @@ class FootDetector:
         return self._base + lo
 
     def _make_room(self, n: int) -> None:
-        if n > self._cap // 2:
-            self._cap = 2 * n + self._cap
+        """Room for n more samples, dropping only what nothing looks back at (_keep_from).
+
+        What is still needed stays (up to _history), growing the buffer for a big batch: how
+        much of a look-back survives must not depend on the batch size.
+        """
+        self._drop(max(self._keep_from() - self._base, self._n - self._history))
+        if self._n + n > self._cap:
+            self._cap = self._n + n + self._history
             self._t = np.resize(self._t, self._cap)
             self._acc = np.resize(self._acc, (self._cap, 3))
             self._gyro = np.resize(self._gyro, (self._cap, 3))
-        keep = max(0, min(self._n, self._cap - n - 1))
-        self._drop(self._n - keep)
 
     def _trim(self) -> None:
-        # Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
+        drop = self._keep_from() - self._base
+        if drop > self._cap // 2:
+            self._drop(drop)
+
+    def _keep_from(self) -> int:
+        """The oldest sample (absolute index) anything may still look back at.
+
+        Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
+        """
         span = round(_GRAVITY_SAMPLES * self.fs) + 1
         end = self._base + self._n
         if self._head == "fresh" or self._head_landing is not None:
@@ -710,9 +727,13 @@ class FootDetector:
             keep_from = self._still_start
         else:
             keep_from = end - span
-        drop = keep_from - self._base
-        if drop > self._cap // 2:
-            self._drop(drop)
+        left = self._left
+        if left is not None:
+            # A blip may yet resume the stance just left (_resume): its look-back must stay.
+            keep_from = min(
+                keep_from, max(left.stance_start, left.at - self._stance_look_back(span))
+            )
+        return keep_from
 
     def _stance_look_back(self, span: int) -> int:
         """Samples of the stance in progress the stride's start may still need.
