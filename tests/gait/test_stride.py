@@ -200,9 +200,25 @@ def test_swing_time_is_where_half_the_stride_is_covered() -> None:
     assert got == pytest.approx(100.0 + creep + swing / 2, abs=1.5 / fs)
     middle = 0.5 * float(t[0] + t[-1])
     assert abs(got - middle) > 0.15
-    # The foot is timed so; the shank keeps the window's middle.
-    assert mid_swing(Placement.FOOT, t, vel) == got
-    assert mid_swing(Placement.SHANK, t, vel) == middle
+    # Foot and shank are timed so (without rotation the shank's pivot adds nothing).
+    assert mid_swing(Placement.FOOT, t, vel, gyro, fs, frame) == got
+    assert mid_swing(Placement.SHANK, t, vel, gyro, fs, frame) == got
+
+
+def test_shank_mid_swing_counts_the_pivot_speed_the_update_took_out() -> None:
+    """A shank turning over its pivot as the window opens moved although the zero-velocity
+    update says it did not: half of that motion is covered 1 - 1/sqrt(2) of the way in, not at
+    the window's middle (the ramp the update removed falls from omega * h to 0)."""
+    fs, n = 100.0, 201
+    t = 10.0 + np.arange(n) / fs
+    vel = np.zeros((n, 3))  # what the update leaves: no displacement of its own
+    gyro = np.zeros((n, 3))
+    gyro[0] = [0.0, 1.5, 0.0]
+    frame = np.eye(3)
+    got = mid_swing(Placement.SHANK, t, vel, gyro, fs, frame)
+    assert got == pytest.approx(10.0 + (1 - 1 / math.sqrt(2)) * 2.0, abs=1.5 / fs)
+    # The foot leaves its small pivot speed out: nothing to halve, the window's middle.
+    assert mid_swing(Placement.FOOT, t, vel, gyro, fs, frame) == pytest.approx(11.0)
 
 
 def test_swing_time_without_displacement_or_all_at_once() -> None:

@@ -67,22 +67,39 @@ def test_bandai_three_metre_backward_walk(bandai_foot: stride.BandaiResult) -> N
         assert estimate is not None and abs(estimate - true) <= stride.GOAL_TEST_S
 
 
-def test_bandai_shank_backward_stride_length() -> None:
-    """At the shank (ankle strap), the backward stride length goal on the same styles.
-
-    The shank's still-lift and quietest-sample rules (foot.py) were found on these clips (the
-    only shank data: tuned-on), so this guards them rather than proving them. Asserted is what
-    meets the goals here: backward length (2.5 / 9.2 % on this subset; before the rules one
-    stride in ten was 15-55 % short). Not asserted, because it misses them on this subset:
-    backward speed p95 (12.4 %) and forward length p95 (22.9 %, one merged stride in 42); the
-    full figures are in docs/stride.md.
-    """
+@pytest.fixture(scope="module")
+def bandai_shank() -> stride.BandaiResult:
     site = stride.SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
-    res = stride.evaluate_bandai(Placement.SHANK, bandai.load_clips(quick=True), site)
-    pairs = [p for p in res.pairs if p.group == "walk-back"]
-    assert len(pairs) >= 20
-    med, p95, *_ = _goals(pairs)
-    assert med <= stride.GOAL_MEDIAN and p95 <= stride.GOAL_P95
+    return stride.evaluate_bandai(Placement.SHANK, bandai.load_clips(quick=True), site)
+
+
+def test_bandai_shank_backward_stride_length_and_speed(bandai_shank: stride.BandaiResult) -> None:
+    """At the shank (ankle strap), the backward length and speed goals on the same styles.
+
+    The shank's still-lift and quietest-sample rules (foot.py) and its mid-swing timing
+    (stride.py: mid_swing) were found on these clips (the only shank data: tuned-on), so this
+    guards them rather than proving them. Asserted is what meets the goals here: backward length
+    (2.5 / 9.2 % on this subset; before the rules one stride in ten was 15-55 % short) and speed
+    (2.9 / 10.9 %; 4.4 / 12.4 % timed at the moving window's middle). Not asserted, because it
+    misses them on this subset: forward length p95 (22.9 %) and speed p95 (26.3 %), one stance
+    missed in 42 strides (two strides measured as one); the full figures are in docs/stride.md.
+    """
+    _assert_goals([p for p in bandai_shank.pairs if p.group == "walk-back"], 20)
+
+
+def test_bandai_shank_three_metre_backward_walk(bandai_shank: stride.BandaiResult) -> None:
+    """The 3 m test at the ankle strap (tuned-on): every clip timed, all but one within 0.3 s.
+
+    The goal (every test within 0.3 s) is not met at the shank: with the stride clock at
+    mid-displacement the subset's largest error was 0.27 s only while the buffer trim cut the
+    quietest-sample look-back (lengths then moved with the batch size); measured without that
+    bug, `walk-back_not-confident_001` is 0.31 s off (full set: 8/9 clips within 0.3 s, see
+    docs/stride.md). Timed at the moving window's middle, `walk-back_chimpira_001` was 0.34 s off.
+    """
+    errors = [abs(e - t) for _, t, e in bandai_shank.tests if e is not None]
+    assert len(errors) == len(bandai_shank.tests) >= 3
+    assert sum(err <= stride.GOAL_TEST_S for err in errors) >= len(errors) - 1, errors
+    assert max(errors) <= 0.35, errors
 
 
 def test_bandai_shank_strides_do_not_depend_on_how_samples_are_batched() -> None:

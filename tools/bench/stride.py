@@ -385,7 +385,9 @@ def uci_block(quick: bool) -> str:
         "Reference timed as given (t_mid_s: the middle of each reference stride's window)\n"
         + fmt_table(HEADER, rows)
         + "\n\nReference re-timed: each reference stride's mid-displacement moment in the same "
-        "window of the 800 Hz\nrecording (lengths as above)\n"
+        "window of the 800 Hz\nrecording (lengths as above), found by the engine's own method "
+        "(zupt.stride_velocity, stride.swing_time):\nnot independent of the engine; "
+        "the independent check of the timing is the Bandai motion capture below\n"
         + fmt_table(SPEED_HEADER, retimed_rows)
         + "\n\nThe reference's own speed, as given against re-timed (no engine; % of re-timed)\n"
         + fmt_table(["set", "strides", "med%", "p95%"], ref_rows)
@@ -444,8 +446,9 @@ def stride_table(quick: bool = False) -> str:
         "mid-displacement: against the re-timed reference it beats the window\nmiddle on "
         f"{uci.TUNE_SESSION} and on {uci.CHECK_SESSION} alone; against the reference as given "
         "it does not\n(docs/stride.md). The pivot heights (gait/stride.py) are set from "
-        "anatomy, not fitted.\nBandai truth: motion-capture foot positions; synthesised 100 Hz "
-        "IMU (30 fps source); forward axis\nlearned leave-one-style-out."
+        "anatomy, not fitted.\nShank strides are timed at mid-displacement too (pivot speed "
+        "put back; chosen on Bandai,\ntuned-on). Bandai truth: motion-capture foot positions; "
+        "synthesised 100 Hz IMU (30 fps source);\nforward axis learned leave-one-style-out."
     )
     return "\n\n".join(
         [intro, "-- UCI foot --", uci_block(quick), "-- Bandai mocap --", bandai_block(quick)]

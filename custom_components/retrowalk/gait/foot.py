@@ -606,7 +606,9 @@ class FootDetector:
         the first stride after a U-turn came out at twice its speed on a UCI check run).
         """
         if cycle:
-            stride_time = self._clock.land(mid_swing(self.placement, self._t[a:b], vel))
+            stride_time = self._clock.land(
+                mid_swing(self.placement, self._t[a:b], vel, self._gyro[a:b], self.fs, frame)
+            )
         else:
             stride_time = None
         quiet = self._quiet
@@ -644,7 +646,9 @@ class FootDetector:
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = None
         if held.timed:
-            stride_time = self._clock.reland(mid_swing(self.placement, self._t[a:b], vel))
+            stride_time = self._clock.reland(
+                mid_swing(self.placement, self._t[a:b], vel, gyro, self.fs, held.frame)
+            )
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = replace(
             step,
