@@ -63,6 +63,31 @@ def test_same_steps_whatever_the_batch_size(batch: int) -> None:
     assert steps == reference
 
 
+def test_a_late_first_stance_is_judged_alike_whatever_the_batch_size() -> None:
+    """A segment moving longer than a stride before its first stance began with no stride.
+
+    feed() decides that at a batch's end; a batch holding the motion and the stance too must
+    decide it the same way, at the sample where the stance is confirmed (before, one batch
+    counted the landing as the end of the segment's first swing).
+    """
+    fs = FootDetector.fs
+    moving, still = round(3.0 * fs), round(1.0 * fs)
+    t = np.arange(moving + still) / fs
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    gyro = np.zeros((len(t), 3))
+    gyro[:moving, 1] = 3.0  # well above the stance's rotation bound
+    one_by_one, all_at_once = FootDetector(), FootDetector()
+    for det in (one_by_one, all_at_once):
+        det.load_state({"ref_axis": [1.0, 0.0, 0.0]})  # a frame learned before: a landing counts
+    steps = [
+        step
+        for i in range(len(t))
+        for step in one_by_one.feed(t[i : i + 1], acc[i : i + 1], gyro[i : i + 1])
+    ]
+    assert one_by_one._in_stance and steps == []  # that motion was no stride
+    assert all_at_once.feed(t, acc, gyro) == steps
+
+
 @pytest.mark.parametrize("fs", [52.0, 208.0, 800.0])
 def test_other_input_rates(fs: float) -> None:
     w = walk(MIXED, fs=fs)

@@ -102,23 +102,54 @@ def test_bandai_shank_three_metre_backward_walk(bandai_shank: stride.BandaiResul
     assert max(errors) <= 0.35, errors
 
 
-def test_bandai_shank_strides_do_not_depend_on_how_samples_are_batched() -> None:
-    """Live notifications come in any size; stride lengths must not follow them.
+# Notification sizes: one sample, a few, the bench's 20, and batches of a third of a second to
+# several seconds (a reconnect's backlog).
+_BATCHES = (1, 7, 20, 50, 333)
+
+
+def _same_steps_whatever_the_batch_size(
+    placement: Placement, t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, name: str
+) -> None:
+    by_batch = {b: feed(GaitEngine(placement), t, acc, gyro, batch=b) for b in _BATCHES}
+    assert any(s.stride_length_m for s in by_batch[20]), name
+    for b, steps in by_batch.items():
+        assert steps == by_batch[1], f"{name} ({placement}): batch {b} differs from batch 1"
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.SHANK])
+def test_bandai_steps_do_not_depend_on_how_samples_are_batched(placement: Placement) -> None:
+    """Live notifications come in any size; the steps, their times, lengths and speeds must not
+    follow them.
 
     The shank measures a stride from its stance's quietest sample, up to a second back; the
     detector's buffer trim once cut that stretch short whenever it fired mid-stance, and lengths
-    moved with the batch size (ankle-strap walk p95 6.7 % at 20 samples, 7.6 % at 7).
+    moved with the batch size (ankle-strap walk p95 6.7 % at 20 samples, 7.6 % at 7). Decisions
+    taken at the end of a batch did too: the stream's first landing was judged there, which
+    decided whether a blip could resume its stance (walk-back_active_001's first step 0.769 s at
+    7-sample batches, 0.721 s at 20, and the next stride's speed with it); and a walk's closing
+    step, looked for only at a batch's end, came out before the landing it follows at 333-sample
+    batches, and the walking gate dropped that landing (6 of these 24 recordings).
     """
     site = stride.SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
+    offset = site if placement is Placement.SHANK else (0.0, 0.0, 0.0)
     clips = [c for c in bandai.load_clips(quick=True) if c.kind in ("walk", "walk-back")]
+    assert clips
     for c in clips:
         t, acc, gyro = bandai.settle(
-            bvh2rec.synthesise(c.motion, "shank", bandai.RATE, offset_cm=site)
+            bvh2rec.synthesise(c.motion, str(placement), bandai.RATE, offset_cm=offset)
         )
-        by_batch = {
-            batch: feed(GaitEngine(Placement.SHANK), t, acc, gyro, batch=batch)
-            for batch in (7, 20, 50)
-        }
-        lengths = {b: [s.stride_length_m for s in steps] for b, steps in by_batch.items()}
-        assert any(lengths[20]), c.name
-        assert lengths[7] == lengths[20] == lengths[50], c.name
+        _same_steps_whatever_the_batch_size(placement, t, acc, gyro, c.name)
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.SHANK])
+def test_uci_steps_do_not_depend_on_how_samples_are_batched(
+    uci_dir: Path, placement: Placement
+) -> None:
+    """The same on real foot recordings (UCI check runs at 104 Hz, 80 s each of walking forward,
+    backward and sideways with turns), through the foot's and the shank's rules. Before, a
+    closing step was lost at 20-sample batches (exp200 at the foot, exp1200 through the shank's
+    rules)."""
+    assert uci_dir.is_dir()
+    for path in uci.runs(uci.CHECK_SESSION)[:4]:
+        t, acc, gyro = uci.load_run(path, 104.0)
+        _same_steps_whatever_the_batch_size(placement, t, acc, gyro, path.stem)

@@ -131,7 +131,10 @@ class FootDetector:
         self.placement = placement
         self.axis = ForwardAxis()
         self._ref_axis: FloatArray | None = None
-        self._cap = int(self.fs * 4) + 256
+        # Samples of look-back kept whatever the batch size (only a degenerate stream, e.g. a
+        # glide that never ends, needs more; then the oldest go, see _make_room).
+        self._history = int(self.fs * 4) + 256
+        self._cap = self._history
         self._t = np.empty(self._cap)
         self._acc = np.empty((self._cap, 3))
         self._gyro = np.empty((self._cap, 3))
@@ -239,19 +242,14 @@ class FootDetector:
         for lo, hi in itertools.pairwise(bounds):
             self._run(bool(still[lo]), start + lo, start + hi, th, events)
         end = start + n
-        if (
-            self._head_landing is not None
-            and self._in_stance
-            and end - self._head_landing >= _GRAVITY_SAMPLES * self.fs
+        held = self._held
+        if held is not None and (
+            (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
+            or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
         ):
-            self._resolve_head(end, th, events)
+            events += self._release()  # a real stance, or the motion after it a real swing
         if self._in_stance:
-            closing = self._rhythm.stopped(
-                float(self._t[self._n - 1]), self._stance_start_t, self._last_emitted
-            )
-            if closing:
-                events += closing
-                self._last_emitted = closing[-1].t
+            self._close_walk(end, events)
         if self._head == "fresh" and end > th.max_duration * self.fs:
             self._head = None  # no stance for that long: whatever began the segment was no stride
         if (
@@ -267,14 +265,13 @@ class FootDetector:
             and (start + n - self._move_start) > th.max_duration * self.fs
         ):
             self._move_start = None
-        held = self._held
-        if held is not None and (
-            (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
-            or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
-        ):
-            events += self._release()  # a real stance, or the motion after it a real swing
+        if self._left is not None and end - self._left.at > th.blip * self.fs:
+            self._left = None  # moving too long for a blip: the stance it left is over
         self._trim()
-        return self._settle(events, float(self._t[self._n - 1]))
+        # Landings up to `seen` have been confirmed (a stance needs its first stance_samples), so
+        # whether a lead-off's next stride came in time does not depend on where a batch ends.
+        seen = float(self._t[self._n - 1]) - (self._stance_samples(th) - 1) / self.fs
+        return self._settle(events, seen)
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
         """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
@@ -300,8 +297,11 @@ class FootDetector:
 
     def _run(self, still: bool, lo: int, hi: int, th: Thresholds, out: list[StepEvent]) -> None:
         """Advance over samples lo..hi (absolute) that are all still or all moving."""
+        # Whatever feed() decides at the end of a batch is decided here too, at the sample where
+        # one-sample batches would have decided it: steps must not depend on the batch size.
         if still:
             if self._in_stance:
+                self._head_seen(hi, th, out)
                 return
             left = self._left
             if self._still_start is None and left is not None and lo - left.at <= th.blip * self.fs:
@@ -309,24 +309,41 @@ class FootDetector:
                 return
             if self._still_start is None:
                 self._still_start = lo
-            if hi - self._still_start >= max(2, round(th.min_stance * self.fs)):
+            # The sample that makes the still run a stance.
+            confirmed = self._still_start + self._stance_samples(th) - 1
+            if hi > confirmed:
                 self._in_stance = True
                 self._stance_start = self._still_start
                 self._stance_start_t = float(self._t[self._row(self._stance_start)])
+                if self._head == "fresh" and confirmed > th.max_duration * self.fs:
+                    self._head = None  # as feed() decides: no stride began the segment
                 if self._head == "fresh":
                     # A segment starts at absolute index 0 (reset() rebases the buffer).
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
-                held = (
-                    self._held if self._held is not None and self._held.left is not None else None
-                )
+                held = self._held
+                if held is not None and held.left is not None:
+                    if confirmed - held.left > _GLIDE_REST * self.fs:
+                        out += self._release()  # as feed() does: the swing was a real one
+                        held = None
+                else:
+                    held = None
                 self._end_stride(self._stance_start, th, out)
                 if held is not None and self._held is held:
                     self._glide_to(self._stance_start, out)  # what moved since was no stride
+                self._head_seen(hi, th, out)
             return
         self._still_start = None
         if self._in_stance:
+            stood = lo - self._stance_start >= _PAUSE_IN_SWING * self.fs
+            if self._held is not None and stood:
+                out += self._release()  # as feed() does: the stance was a real one
+            self._close_walk(lo, out)  # as feed() does while the stance lasts
+            if self._pending and stood:
+                # As feed() does: a stance this long ended the cut stride's hopes.
+                self._pending = False
+                self._move_start = None
             self._in_stance = False
             self._left = None
             # Not after a cut stride (pending): motion after such a stance is the swing going on
@@ -343,11 +360,25 @@ class FootDetector:
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
             if self._held is not None:
-                if lo - self._stance_start >= _PAUSE_IN_SWING * self.fs:
-                    out += self._release()
-                else:
-                    self._held.left = lo
+                self._held.left = lo
             self._leave_stance(lo, th)
+
+    def _stance_samples(self, th: Thresholds) -> int:
+        """Still samples in a row that make a stance."""
+        return max(2, round(th.min_stance * self.fs))
+
+    def _head_seen(self, hi: int, th: Thresholds, out: list[StepEvent]) -> None:
+        """A segment's first landing is judged once its stance has lasted for the tilt."""
+        if self._head_landing is not None and hi - self._head_landing >= _GRAVITY_SAMPLES * self.fs:
+            self._resolve_head(hi, th, out)
+
+    def _close_walk(self, end: int, out: list[StepEvent]) -> None:
+        """The other foot's closing step once the stance up to `end` (absolute) shows a stop."""
+        now = float(self._t[self._row(end) - 1])
+        closing = self._rhythm.stopped(now, self._stance_start_t, self._last_emitted)
+        if closing:
+            out += closing
+            self._last_emitted = closing[-1].t
 
     def _resume(self, left: _Left) -> None:
         """Motion too brief for a swing interrupted the stance: it goes on as if unbroken."""
@@ -662,16 +693,28 @@ class FootDetector:
         return self._base + lo
 
     def _make_room(self, n: int) -> None:
-        if n > self._cap // 2:
-            self._cap = 2 * n + self._cap
+        """Room for n more samples, dropping only what nothing looks back at (_keep_from).
+
+        What is still needed stays (up to _history), growing the buffer for a big batch: how
+        much of a look-back survives must not depend on the batch size.
+        """
+        self._drop(max(self._keep_from() - self._base, self._n - self._history))
+        if self._n + n > self._cap:
+            self._cap = self._n + n + self._history
             self._t = np.resize(self._t, self._cap)
             self._acc = np.resize(self._acc, (self._cap, 3))
             self._gyro = np.resize(self._gyro, (self._cap, 3))
-        keep = max(0, min(self._n, self._cap - n - 1))
-        self._drop(self._n - keep)
 
     def _trim(self) -> None:
-        # Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
+        drop = self._keep_from() - self._base
+        if drop > self._cap // 2:
+            self._drop(drop)
+
+    def _keep_from(self) -> int:
+        """The oldest sample (absolute index) anything may still look back at.
+
+        Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
+        """
         span = round(_GRAVITY_SAMPLES * self.fs) + 1
         end = self._base + self._n
         if self._head == "fresh" or self._head_landing is not None:
@@ -688,9 +731,13 @@ class FootDetector:
             keep_from = self._still_start
         else:
             keep_from = end - span
-        drop = keep_from - self._base
-        if drop > self._cap // 2:
-            self._drop(drop)
+        left = self._left
+        if left is not None:
+            # A blip may yet resume the stance just left (_resume): its look-back must stay.
+            keep_from = min(
+                keep_from, max(left.stance_start, left.at - self._stance_look_back(span))
+            )
+        return keep_from
 
     def _stance_look_back(self, span: int) -> int:
         """Samples of the stance in progress the stride's start may still need.
