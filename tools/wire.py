@@ -6,9 +6,10 @@ packs samples into notifications (sources in each devices/ module); the rate Ret
 device for (`nominal_rate`) and a decoder in the state its `start()` leaves it
 (`example_decoder()`) come from the protocol itself. The decoder bench (tools/bench/decoders.py)
 re-sends recorded walks through these, so a decoder that loses gyro or samples shows up as lost
-accuracy. Development only (the integration never encodes). A new protocol plugs in with one
-`@encodes(Protocol, ...)` pack function here; tests/tools/test_wire.py fails for a registered
-protocol without one, and checks every encoder round-trips.
+accuracy. Development only (the integration never encodes). A protocol plugs in with one
+`@encodes(Protocol, ...)` pack function here; one without it is left out of the decoder bench,
+which names it (a new protocol works without one). tests/tools/test_wire.py checks every encoder
+round-trips.
 
 Input: acc (N, 3) m/s², gyro (N, 3) rad/s of consecutive samples at `Encoder.rate` Hz, sample k
 taken at k / rate seconds. Output: (ready, notification) pairs in the order the device sends
