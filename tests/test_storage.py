@@ -125,3 +125,13 @@ async def test_removing_the_entry_deletes_both_files(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert not any(key in hass_storage for key in _keys(entry.entry_id))
+
+
+async def test_a_good_store_is_loaded_and_its_backup_left_alone(
+    hass: HomeAssistant, start: Start
+) -> None:
+    primary = stored_state({"forward": 12}, {"forward": 40})
+    older = stored_state({"forward": 2}, {"forward": 30})
+    _, coordinator, _ = await start(stored=primary, backup=older)
+    assert (coordinator.ledger.today.forward, coordinator.ledger.lifetime.forward) == (12, 40)
+    assert not ir.async_get(hass).issues
