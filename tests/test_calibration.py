@@ -12,7 +12,17 @@ import pytest
 from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import GaitEngine, Placement
 
-from .common import PREFIX, MakeWearable, Start, Walk, entry_for, setup_entry, state, tick
+from .common import (
+    PREFIX,
+    MakeWearable,
+    Start,
+    Walk,
+    entry_for,
+    setup_entry,
+    state,
+    tick,
+    wait_for,
+)
 
 CALIBRATION = f"sensor.{PREFIX}_calibration"
 GAIT = f"sensor.{PREFIX}_current_gait"
@@ -140,3 +150,20 @@ async def test_explicit_calibration_walk_retires_the_repair_issue(
     assert state(hass, CALIBRATION).state == "calibrated"
     assert issues.async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}") is None
     assert not coordinator.calibration.async_finished()  # reported once
+
+
+async def test_placement_change_with_the_wearable_away_is_not_data_from_it(
+    hass: HomeAssistant, start: Start, walk: Walk
+) -> None:
+    """The engine was flushed when the wearable went: nothing to count, and no sign of wear."""
+    device, coordinator, entry = await start("forward:60", loop=False)
+    await walk(device, 30)
+    device.in_range = False
+    device.drop_link()
+    await wait_for(lambda: not coordinator.connection.connected)
+    counted, last_data = coordinator.ledger.today.total, coordinator.nudges.last_data
+    hass.config_entries.async_update_entry(entry, options={"placement": "shank"})
+    await hass.async_block_till_done()
+    assert coordinator.placement is Placement.SHANK
+    assert coordinator.ledger.today.total == counted
+    assert coordinator.nudges.last_data == last_data

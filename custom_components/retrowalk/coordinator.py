@@ -88,7 +88,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self._stop_clock = async_track_clock(self.hass, self._async_tick, self._async_midnight)
 
     async def async_shutdown(self) -> None:
-        """Disconnect, cancel timers and write the counts."""
+        """Disconnect, cancel timers and write the counts (once: the entry calls it on unload)."""
         self._stop_clock()
         self._writes.async_shutdown()
         await self.connection.async_stop()
