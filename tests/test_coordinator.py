@@ -17,19 +17,13 @@ from custom_components.retrowalk.gait import (
     Bout,
     Direction,
     EngineUpdate,
-    GaitEngine,
-    Placement,
     StepEvent,
 )
 
 from .common import (
-    MakeWearable,
     Start,
-    Started,
     Walk,
     entry_for,
-    freeze_in_berlin,
-    setup_entry,
     state,
     stored_state,
     tick,
@@ -131,91 +125,6 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
     await wait_for(lambda: restored.connection.connected)
 
 
-async def _walked_before_midnight(
-    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory, utc: str
-) -> tuple[Started, int]:
-    """A wearer in Berlin who walked at `utc`, shortly before midnight; the steps counted."""
-    await freeze_in_berlin(hass, freezer, utc)
-    started = await start("forward:40", loop=False)
-    await walk(started.device, 30)  # wearer time: Home Assistant's clock stands still
-    walked = started.coordinator.ledger.today.forward
-    assert walked > 0
-    return started, walked
-
-
-async def test_counts_reset_at_local_midnight(
-    hass: HomeAssistant, start: Start, walk: Walk, freezer: FrozenDateTimeFactory
-) -> None:
-    # 23:50 in Berlin; DST starts that night
-    utc = "2026-03-28 22:50:00+00:00"
-    (_, coordinator, _), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
-    forward = state(hass, FORWARD)
-    assert forward.attributes["state_class"] == "total"
-    assert dt_util.parse_datetime(forward.attributes["last_reset"]) == dt_util.parse_datetime(
-        "2026-03-28T00:00:00+01:00"
-    )
-
-    freezer.move_to("2026-03-28 23:00:01+00:00")  # 00:00:01 local, 29 March
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    assert state(hass, FORWARD).state == "0"
-    assert coordinator.ledger.lifetime.forward == walked
-    assert coordinator.ledger.history[-1].forward == walked
-    last_reset = state(hass, FORWARD).attributes["last_reset"]
-    assert dt_util.parse_datetime(last_reset) == dt_util.parse_datetime("2026-03-29T00:00:00+01:00")
-
-
-async def test_midnight_backs_up_the_finished_day(
-    hass: HomeAssistant,
-    start: Start,
-    walk: Walk,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """The day rolled over at midnight is in the backup at once, not only at the next hour."""
-    # 23:59:45 in Berlin: the first 30 s tick comes after midnight, so midnight rolls the day.
-    utc = "2026-06-10 21:59:45+00:00"
-    (_, _, entry), walked = await _walked_before_midnight(hass, start, walk, freezer, utc)
-    assert f"retrowalk.{entry.entry_id}.backup" not in hass_storage
-    freezer.move_to("2026-06-10 22:00:00+00:00")
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    backup = hass_storage[f"retrowalk.{entry.entry_id}.backup"]["data"]["ledger"]
-    assert backup["today"] == {**backup["today"], "day": "2026-06-11", "forward": 0}
-    assert backup["history"][-1]["day"] == "2026-06-10"
-    assert backup["history"][-1]["forward"] == walked
-
-
-async def test_entities_update_at_most_every_two_seconds_while_walking(
-    hass: HomeAssistant, start: Start, walk: Walk
-) -> None:
-    device, _, _ = await start("forward:300", loop=False)
-    writes: list[str] = []
-    hass.bus.async_listen(
-        "state_changed",
-        lambda event: writes.append(event.data["entity_id"])
-        if event.data["entity_id"] == FORWARD
-        else None,
-    )
-    await walk(device, 5)  # the bout starts: pushed at once
-    for _ in range(10):
-        await walk(device, 1)  # frames keep arriving, no time passes for the throttle
-    first = len(writes)
-    assert 1 <= first <= 3
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=3))
-    await hass.async_block_till_done()
-    assert len(writes) == first + 1
-
-
-async def test_corrupt_store_restores_from_backup(hass: HomeAssistant, start: Start) -> None:
-    good = stored_state({"forward": 120, "backward": 30}, {"forward": 5000, "backward": 700})
-    _, coordinator, entry = await start(stored={"ledger": 3}, backup=good)
-    assert coordinator.ledger.lifetime.forward == 5000
-    assert coordinator.ledger.today.backward == 30
-    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
-    assert issue is not None
-
-
 async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
     hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -235,28 +144,6 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
     assert state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability").state == "4.0"
     assert state(hass, "sensor.retrowalk_imu_test_forward_walking_speed").state == "unknown"
     assert "Ignoring a malformed last walk" in caplog.text
-
-
-async def test_empty_store_starts_at_zero_without_an_issue(
-    hass: HomeAssistant, start: Start
-) -> None:
-    _, coordinator, _ = await start()
-    assert coordinator.ledger.lifetime.total == 0
-    assert not ir.async_get(hass).issues
-
-
-async def test_counts_reach_disk_during_a_long_walk(
-    hass: HomeAssistant, start: Start, walk: Walk, hass_storage: dict[str, Any]
-) -> None:
-    """Steps in every notification must not postpone the save forever."""
-    device, coordinator, entry = await start("forward:400", loop=False)
-    start = dt_util.utcnow()
-    for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
-        await walk(device, 5)
-        async_fire_time_changed(hass, start + timedelta(seconds=3 * n))
-        await hass.async_block_till_done()
-    saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
-    assert 0 < saved <= coordinator.ledger.today.forward
 
 
 async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, start: Start) -> None:
@@ -281,16 +168,6 @@ async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, st
     assert policy.last_backward == policy.last_walk
 
 
-async def test_placement_change_asks_for_calibration(hass: HomeAssistant, start: Start) -> None:
-    _, coordinator, entry = await start(placement=Placement.FOOT)
-    hass.config_entries.async_update_entry(entry, options={"placement": "waist"})
-    await hass.async_block_till_done()
-    assert coordinator.placement is Placement.WAIST
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
-    assert issue is not None
-    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test", "placement": "waist"}
-
-
 async def test_not_seen_for_a_day_raises_a_repair_issue(
     hass: HomeAssistant, enable_bluetooth: Any, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -304,49 +181,3 @@ async def test_not_seen_for_a_day_raises_a_repair_issue(
     for _ in range(24):
         await tick(hass, freezer, 3600)
     assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None
-
-
-def _walked_calibration() -> dict[str, Any]:
-    """What the config flow stores after a calibration walk at the foot."""
-    state = GaitEngine(Placement.FOOT).to_dict()
-    state["calibration"]["done"] = True
-    return state
-
-
-async def test_calibration_walked_in_the_config_flow_is_applied(
-    hass: HomeAssistant, make_wearable: MakeWearable
-) -> None:
-    make_wearable()
-    entry = entry_for(calibration=_walked_calibration())
-    coordinator = await setup_entry(hass, entry)
-    assert coordinator.data.calibration == "calibrated"
-    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "calibrated"
-    assert not ir.async_get(hass).issues
-
-
-@pytest.mark.parametrize(
-    "calibration",
-    [
-        "walked",  # not a mapping
-        {"version": 99, "placement": "foot"},  # an engine state from another version
-        _walked_calibration() | {"detector": 3},  # a part of it of the wrong type
-    ],
-)
-async def test_unreadable_calibration_from_setup_is_ignored_and_asked_for_again(
-    hass: HomeAssistant,
-    start: Start,
-    walk: Walk,
-    caplog: pytest.LogCaptureFixture,
-    calibration: Any,
-) -> None:
-    """Setup goes on (the counts never depend on it); the user is asked for a calibration walk."""
-    device, coordinator, entry = await start("forward:60", loop=False, calibration=calibration)
-    assert entry.state is ConfigEntryState.LOADED
-    assert "Ignoring the unreadable calibration stored for Retrowalk IMU Test" in caplog.text
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
-    assert issue is not None
-    assert issue.translation_key == "calibration_unreadable"
-    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test"}
-    assert state(hass, "sensor.retrowalk_imu_test_calibration").state == "automatic"
-    await walk(device, 40)
-    assert coordinator.ledger.today.forward > 0

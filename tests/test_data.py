@@ -5,7 +5,7 @@ from dataclasses import FrozenInstanceError
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.retrowalk.data import CalibrationStatus, Gait, measures_strides
+from custom_components.retrowalk.data import Gait, measures_strides
 from custom_components.retrowalk.gait import Direction, Placement
 
 from .common import Start
@@ -27,9 +27,8 @@ def test_gait_of_the_walking_state(walking: bool, direction: Direction | None, g
 
 
 def test_entity_states_are_the_enum_values() -> None:
-    """The sensors' options and states; translations and snapshots key on these strings."""
+    """The gait sensor's options and states; translations and snapshots key on these strings."""
     assert [str(g) for g in Gait] == ["still", "forward", "backward", "sideways"]
-    assert [str(s) for s in CalibrationStatus] == ["automatic", "calibrating", "calibrated"]
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,20 @@
 """The integration sets up and unloads in a test Home Assistant."""
 
+import copy
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import storage
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.gait import Placement
 
-from .common import ADDRESS, entry_for
+from .common import ADDRESS, Start, Walk, entry_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -27,6 +30,33 @@ async def test_setup_and_unload_without_the_wearable(
     assert hass.states.get("sensor.retrowalk_imu_test_cadence").state == "unavailable"
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_unload_writes_the_counts_once_and_loses_no_step(
+    hass: HomeAssistant, start: Start, walk: Walk, hass_storage: dict[str, Any]
+) -> None:
+    """The coordinator shuts down once (Home Assistant calls it on unload): one write, which
+    holds the steps the engine still held when the stream ended."""
+    device, coordinator, entry = await start("forward:200", loop=False)
+    await walk(device, 32)  # mid walk
+    held = copy.deepcopy(coordinator.stream.engine).flush().steps
+    assert held
+    counted = coordinator.ledger.today.forward
+    key = f"{DOMAIN}.{entry.entry_id}"
+    writes: list[dict[str, Any]] = []
+    write = storage.Store._async_write_data  # the test harness's, which fills hass_storage
+
+    async def record(store: storage.Store[Any], data: dict[str, Any]) -> None:
+        if store.key == key:
+            writes.append(data)
+        await write(store, data)
+
+    with patch.object(storage.Store, "_async_write_data", record):
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    assert len(writes) == 1
+    saved = hass_storage[key]["data"]["ledger"]
+    assert saved["today"]["forward"] == counted + len(held)
+    assert saved == coordinator.ledger.to_dict()
 
 
 async def test_entry_with_unknown_protocol_fails_clearly(

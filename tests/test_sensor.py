@@ -62,7 +62,7 @@ async def test_walking_speed_stride_length_and_variability_of_the_last_walk(
     assert backward == pytest.approx(0.72 * 85 / 120, rel=0.1)
     assert forward == pytest.approx(1.40 * 105 / 120, rel=0.1)
     assert 0.0 <= variability < 15.0
-    saved = coordinator.snapshot()["last_walk"]["backward"]
+    saved = coordinator.stored()["last_walk"]["backward"]
     assert saved["stride_length_m"] == pytest.approx(stride, abs=1e-3)
     attributes = state(hass, speed).attributes
     assert attributes["state_class"] == "measurement"

@@ -4,7 +4,7 @@ import numpy as np
 
 from custom_components.retrowalk.devices.base import SampleBatch
 from custom_components.retrowalk.gait import GaitEngine, Placement
-from custom_components.retrowalk.stream import MIN_RECONNECT_GAP, SampleStream
+from custom_components.retrowalk.stream import MIN_RECONNECT_GAP, CalibrationStatus, SampleStream
 
 FS = 50.0
 
@@ -37,3 +37,12 @@ def test_a_reconnect_continues_the_timeline_after_a_gap() -> None:
     assert stream.last_t is not None
     assert stream.last_t >= end_of_first + MIN_RECONNECT_GAP  # time never goes back
     assert stream.stats.gaps >= 1
+
+
+def test_calibration_status_follows_the_engine() -> None:
+    """The calibration sensor's states; translations and snapshots key on these strings."""
+    assert [str(s) for s in CalibrationStatus] == ["automatic", "calibrating", "calibrated"]
+    stream = SampleStream("test", GaitEngine(Placement.WAIST))
+    assert stream.calibration_status is CalibrationStatus.AUTOMATIC
+    stream.engine.start_calibration()
+    assert stream.calibration_status is CalibrationStatus.CALIBRATING

@@ -88,13 +88,15 @@ async def _async_options_updated(hass: HomeAssistant, entry: RetrowalkConfigEntr
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
-    """Unload a config entry, releasing the connection slot."""
-    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-    if unloaded:
-        await entry.runtime_data.async_shutdown()
-    return unloaded
+    """Unload a config entry.
+
+    The coordinator then shuts down once, by itself (DataUpdateCoordinator registers its
+    async_shutdown with the entry's on-unload callbacks): it releases the connection slot and
+    writes the counts.
+    """
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
     """Delete the stored counts of a removed wearable."""
-    await RetrowalkStore(hass, entry.entry_id).async_remove()
+    await RetrowalkStore(hass, entry).async_remove()

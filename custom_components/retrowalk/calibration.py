@@ -1,10 +1,12 @@
 """The calibration job: the config flow's walk, the explicit walk and its repair issue."""
 
+from collections.abc import Callable
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
 from .const import CONF_CALIBRATION
-from .gait import Placement
+from .gait import EngineUpdate, Placement
 from .issues import async_ask_for_calibration, async_calibrated, async_calibration_unreadable
 from .persist import engine_from_calibration
 from .stream import SampleStream
@@ -41,7 +43,20 @@ class Calibration:
         return True
 
     @callback
-    def async_new_placement(self, placement: Placement) -> None:
-        """The sensor moved: a new engine, and a repair issue until it is calibrated."""
+    def async_new_placement(
+        self, placement: Placement, count: Callable[[EngineUpdate], None]
+    ) -> None:
+        """The sensor moved: a new engine, and a repair issue until it is calibrated.
+
+        The old engine's end goes to `count` (the coordinator's counting path) first: the steps
+        it still holds (a held landing, a gate's candidates) are counted and its bout closed, so
+        the walking state ends with it; the walks it measured are dropped only after that.
+        An end with nothing in it is not counted: counting tells the nudge policy that the
+        wearable sent data, and with the wearable away (the engine flushed when it went) it did
+        not.
+        """
+        end = self.stream.engine.flush()
+        if end.steps or end.bouts or self.stream.walking:
+            count(end)
         self.stream.new_placement(placement)
         async_ask_for_calibration(self.hass, self.entry_id, self.name, str(placement))

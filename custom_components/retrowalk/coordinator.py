@@ -45,7 +45,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self.address: str = entry.data[CONF_ADDRESS]
         self.protocol_cls = protocol_by_key(entry.data[CONF_PROTOCOL])
         self.settings = Settings.from_options(entry.options)
-        self.store = RetrowalkStore(hass, entry.entry_id)
+        self.store = RetrowalkStore(hass, entry)
         self.stream = SampleStream(entry.title, GaitEngine(self.settings.placement))
         self.stats, self.decode_errors = self.stream.stats, self.stream.decode_errors
         self.backward = BackwardActivities(entry.title, self._async_result)
@@ -75,7 +75,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self.data = snapshot_of(self, dt_util.now())  # what the entities show when added
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)
 
-    snapshot = to_store  # everything that must survive a restart, JSON-safe (persist.py)
+    stored = to_store  # everything that must survive a restart, JSON-safe (persist.py)
 
     @callback
     def async_start(self) -> None:
@@ -88,11 +88,11 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self._stop_clock = async_track_clock(self.hass, self._async_tick, self._async_midnight)
 
     async def async_shutdown(self) -> None:
-        """Disconnect, cancel timers and write the counts."""
+        """Disconnect, cancel timers and write the counts (once: the entry calls it on unload)."""
         self._stop_clock()
         self._writes.async_shutdown()
         await self.connection.async_stop()
-        await self.store.async_save_now(self.snapshot())
+        await self.store.async_save_now(self.stored())
         await super().async_shutdown()
 
     @callback
@@ -106,7 +106,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         started_or_stopped = update.walking != self.stream.walking
         declared = self.backward.declared(update.steps)
         if self.stream.count(update, dt_util.now(), self.ledger, self.nudges, declared):
-            self.store.schedule_save(self.snapshot)
+            self.store.schedule_save(self.stored)
         self.backward.async_follow(self.stream.last_t, update.steps)
         if started_or_stopped or update.bouts:
             self._writes.async_now()
@@ -129,7 +129,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
 
     @callback
     def _async_result(self) -> None:
-        self.store.schedule_save(self.snapshot)
+        self.store.schedule_save(self.stored)
         self._writes.async_now()
 
     @callback
@@ -140,15 +140,15 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         # A calibration that finished is kept; nudges fired change the policy's state.
         finished = self.calibration.async_finished()
         if self.nudge_events.async_check(self.nudges, local, self.ledger.today) or finished:
-            self.store.schedule_save(self.snapshot)
+            self.store.schedule_save(self.stored)
         self._writes.async_now()
-        self.store.schedule_backup(self.snapshot, now)
+        self.store.schedule_backup(self.stored, now)
 
     @callback
     def _async_midnight(self, now: datetime) -> None:
         if self.ledger.roll_to(dt_util.as_local(now).date()):
-            self.store.schedule_save(self.snapshot)
-            self.store.schedule_backup(self.snapshot)
+            self.store.schedule_save(self.stored)
+            self.store.schedule_backup(self.stored)
         self._writes.async_now()
 
     @callback
@@ -189,7 +189,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self.settings = settings
         self.nudges.settings = settings.nudge
         if placement_changed:
-            self.calibration.async_new_placement(settings.placement)
+            self.calibration.async_new_placement(settings.placement, self._async_apply)
             self.backward.walk_test = None  # timed where it started: the user starts anew
         self._async_result()
 

@@ -17,6 +17,7 @@ from .gait import Bout, Direction, Placement
 from .ledger import DayTotals
 from .session import SessionResult
 from .settings import Settings
+from .stream import CalibrationStatus
 from .walktest import Outcome, WalkTestResult
 
 if TYPE_CHECKING:
@@ -24,14 +25,6 @@ if TYPE_CHECKING:
 
 # Stride length and speed need a foot or shank sensor (with a gyroscope, see measures_strides).
 STRIDE_PLACEMENTS = (Placement.FOOT, Placement.SHANK)
-
-
-class CalibrationStatus(StrEnum):
-    """How the engine knows which way is forward."""
-
-    AUTOMATIC = "automatic"  # learned from everyday walking
-    CALIBRATING = "calibrating"  # an explicit calibration walk is running
-    CALIBRATED = "calibrated"  # an explicit calibration walk finished
 
 
 class Gait(StrEnum):

@@ -23,10 +23,11 @@ from homeassistant.const import (
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .data import CalibrationStatus, Gait, RetrowalkData
+from .data import Gait, RetrowalkData
 from .entity import RetrowalkEntity, RetrowalkEntityDescription, platform_setup
 from .gait import Bout, Direction
 from .session import SessionResult
+from .stream import CalibrationStatus
 from .walktest import WalkTestResult
 
 PARALLEL_UPDATES = 0

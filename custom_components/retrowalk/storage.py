@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import logging
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -34,10 +35,10 @@ class Loaded:
 class RetrowalkStore:
     """The entry's primary store plus a less frequent backup copy."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Create the stores for one config entry."""
-        self.hass = hass
-        self.entry_id = entry_id
+        self.hass, self.entry = hass, entry
+        self.entry_id = entry_id = entry.entry_id
         self._primary: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
         self._save_pending = False
         self._backup: Store[dict[str, Any]] = Store(
@@ -87,7 +88,7 @@ class RetrowalkStore:
             translation_key="store_restored",
         )
 
-    def schedule_save(self, snapshot: Callable[[], dict[str, Any]]) -> None:
+    def schedule_save(self, stored: Callable[[], dict[str, Any]]) -> None:
         """Write within SAVE_DELAY seconds.
 
         The Store postpones a delayed write on every new request, so during a long walk (steps in
@@ -99,7 +100,7 @@ class RetrowalkStore:
 
         def collect() -> dict[str, Any]:
             self._save_pending = False
-            return snapshot()
+            return stored()
 
         self._primary.async_delay_save(collect, SAVE_DELAY)
 
@@ -113,14 +114,20 @@ class RetrowalkStore:
 
     @callback
     def schedule_backup(
-        self, snapshot: Callable[[], dict[str, Any]], now: datetime | None = None
+        self, stored: Callable[[], dict[str, Any]], now: datetime | None = None
     ) -> None:
-        """Write the backup copy in the background: at once, or, given `now`, once an hour."""
+        """Write the backup copy without waiting: at once, or, given `now`, once an hour.
+
+        The write is the entry's task, not a background one: unloading waits for it (a background
+        task would be cancelled), so a reload never starts while a backup is half written.
+        """
         if now is not None:
             if now - self._last_backup < BACKUP_EVERY:
                 return
             self._last_backup = now
-        self.hass.async_create_task(self.async_save_backup(snapshot()))
+        self.entry.async_create_task(
+            self.hass, self.async_save_backup(stored()), f"{DOMAIN} {self.entry_id} backup"
+        )
 
     async def async_remove(self) -> None:
         """Delete both files when the entry is removed."""

@@ -4,10 +4,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 import logging
 import time as monotonic_clock
 
-from .data import CalibrationStatus
 from .devices.base import DecodeError, SampleBatch
 from .gait import Bout, Direction, EngineUpdate, GaitEngine, Placement, StepEvent
 from .ledger import Ledger
@@ -17,6 +17,14 @@ _LOGGER = logging.getLogger(__name__)
 
 # A reconnect restarts the device timeline; the engine must see a gap, never time going back.
 MIN_RECONNECT_GAP = 1.0
+
+
+class CalibrationStatus(StrEnum):
+    """How the engine knows which way is forward (the calibration sensor's states)."""
+
+    AUTOMATIC = "automatic"  # learned from everyday walking
+    CALIBRATING = "calibrating"  # an explicit calibration walk is running
+    CALIBRATED = "calibrated"  # an explicit calibration walk finished
 
 
 @dataclass(slots=True)
@@ -69,7 +77,10 @@ class SampleStream:
         return finished
 
     def new_placement(self, placement: Placement) -> None:
-        """The sensor moved: a new engine to calibrate; walks measured elsewhere are dropped."""
+        """The sensor moved: a new engine to calibrate; walks measured elsewhere are dropped.
+
+        Flush the old engine and count what it returns first (Calibration.async_new_placement).
+        """
         self.engine = GaitEngine(placement)
         self.last_walk.clear()
 

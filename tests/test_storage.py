@@ -1,0 +1,137 @@
+"""The store (storage.py): counts on disk within seconds, an hourly backup, and a corrupt store
+restored from the backup."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.retrowalk.storage import BACKUP_EVERY, RetrowalkStore
+
+from .common import Start, Walk, entry_for, stored_state
+
+
+def _keys(entry_id: str) -> tuple[str, str]:
+    return f"retrowalk.{entry_id}", f"retrowalk.{entry_id}.backup"
+
+
+async def test_corrupt_store_restores_from_backup(hass: HomeAssistant, start: Start) -> None:
+    good = stored_state({"forward": 120, "backward": 30}, {"forward": 5000, "backward": 700})
+    _, coordinator, entry = await start(stored={"ledger": 3}, backup=good)
+    assert coordinator.ledger.lifetime.forward == 5000
+    assert coordinator.ledger.today.backward == 30
+    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
+    assert issue is not None
+
+
+async def test_empty_store_starts_at_zero_without_an_issue(
+    hass: HomeAssistant, start: Start
+) -> None:
+    _, coordinator, _ = await start()
+    assert coordinator.ledger.lifetime.total == 0
+    assert not ir.async_get(hass).issues
+
+
+async def test_counts_reach_disk_during_a_long_walk(
+    hass: HomeAssistant, start: Start, walk: Walk, hass_storage: dict[str, Any]
+) -> None:
+    """Steps in every notification must not postpone the save forever."""
+    device, coordinator, entry = await start("forward:400", loop=False)
+    start = dt_util.utcnow()
+    for n in range(1, 9):  # 40 s of walking, 24 s of wall clock in 3 s ticks
+        await walk(device, 5)
+        async_fire_time_changed(hass, start + timedelta(seconds=3 * n))
+        await hass.async_block_till_done()
+    saved = hass_storage[f"retrowalk.{entry.entry_id}"]["data"]["ledger"]["today"]["forward"]
+    assert 0 < saved <= coordinator.ledger.today.forward
+
+
+async def test_malformed_store_without_a_backup_starts_at_zero_and_says_so(
+    hass: HomeAssistant, start: Start
+) -> None:
+    _, coordinator, entry = await start(stored={"ledger": 3})
+    assert coordinator.ledger.lifetime.total == 0
+    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
+    assert issue is not None
+
+
+async def test_backup_is_written_once_an_hour_or_when_asked(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    store = RetrowalkStore(hass, entry)
+    _, backup = _keys(entry.entry_id)
+    written = 0
+
+    def stored() -> dict[str, Any]:
+        nonlocal written
+        written += 1
+        return {"written": written}
+
+    start = dt_util.utcnow()
+    store.schedule_backup(stored, start + BACKUP_EVERY - timedelta(seconds=1))
+    await hass.async_block_till_done()
+    assert backup not in hass_storage and written == 0  # not even collected
+    store.schedule_backup(stored, start + BACKUP_EVERY)
+    await hass.async_block_till_done()
+    assert hass_storage[backup]["data"] == {"written": 1}
+    store.schedule_backup(stored, start + 2 * BACKUP_EVERY - timedelta(seconds=1))
+    await hass.async_block_till_done()
+    assert written == 1  # the hour counts from the last backup
+    store.schedule_backup(stored)  # midnight: at once
+    await hass.async_block_till_done()
+    assert hass_storage[backup]["data"] == {"written": 2}
+
+
+async def test_unload_waits_for_a_backup_being_written(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    """The backup write is the entry's: unloading (and so a reload) waits until it is on disk."""
+    _, coordinator, entry = await start()
+    release = asyncio.Event()
+    write = coordinator.store.async_save_backup
+
+    async def slow_write(data: dict[str, Any]) -> None:
+        await release.wait()
+        await write(data)
+
+    with patch.object(coordinator.store, "async_save_backup", slow_write):
+        coordinator.store.schedule_backup(coordinator.stored)
+    unload = hass.async_create_task(hass.config_entries.async_unload(entry.entry_id))
+    try:
+        done, _ = await asyncio.wait({unload}, timeout=1.0)
+        assert not done
+    finally:
+        release.set()  # also when it fails: teardown must not wait for the write forever
+    assert await unload
+    _, backup = _keys(entry.entry_id)
+    assert hass_storage[backup]["data"]["ledger"] == coordinator.ledger.to_dict()
+
+
+async def test_removing_the_entry_deletes_both_files(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    _, coordinator, entry = await start()
+    await coordinator.store.async_save_now(coordinator.stored())
+    coordinator.store.schedule_backup(coordinator.stored)
+    await hass.async_block_till_done()
+    assert all(key in hass_storage for key in _keys(entry.entry_id))
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not any(key in hass_storage for key in _keys(entry.entry_id))
+
+
+async def test_a_good_store_is_loaded_and_its_backup_left_alone(
+    hass: HomeAssistant, start: Start
+) -> None:
+    primary = stored_state({"forward": 12}, {"forward": 40})
+    older = stored_state({"forward": 2}, {"forward": 30})
+    _, coordinator, _ = await start(stored=primary, backup=older)
+    assert (coordinator.ledger.today.forward, coordinator.ledger.lifetime.forward) == (12, 40)
+    assert not ir.async_get(hass).issues
