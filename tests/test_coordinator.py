@@ -76,7 +76,7 @@ async def test_reconnect_mid_walk_never_double_counts(
     assert counted <= truth.delivered[Direction.FORWARD] + 2
     assert counted > before
     assert _close(counted, truth.delivered[Direction.FORWARD], 0.12)
-    assert coordinator.stats.gaps >= 1
+    assert coordinator.stream.stats.gaps >= 1
     assert coordinator.connection.connections == 2
 
 
@@ -97,7 +97,7 @@ async def test_malformed_frames_are_ignored_and_counted(
 
     device.frame_filter = mangle
     await walk(device, 60)
-    errors = coordinator.decode_errors
+    errors = coordinator.stream.decode_errors
     assert errors["length"] >= 5
     assert errors["duplicate"] >= 5
     assert caplog.text.count("Ignoring malformed data") == 2  # once per reason

@@ -121,7 +121,7 @@ async def test_random_disconnects_mid_bout_lose_only_the_gap(
     assert twin.truth.missed.total() == 0
     assert missed.total() > 0
     assert_connected_counts(got, want, missed, drops)
-    assert coordinator.stats.gaps >= drops  # every disconnect shows as a gap
+    assert coordinator.stream.stats.gaps >= drops  # every disconnect shows as a gap
     assert coordinator.connection.connections == drops + 1
 
 
@@ -288,11 +288,11 @@ async def test_duplicate_and_truncated_notifications_change_nothing(
 
     device.frame_filter = mangle
     coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 3)
-    errors = coordinator.decode_errors
+    errors = coordinator.stream.decode_errors
     assert errors["duplicate"] > 10
     assert errors["length"] > 10
     assert got == want
-    assert coordinator.stats.lost_samples == 0
+    assert coordinator.stream.stats.lost_samples == 0
 
 
 async def test_reordered_notifications_are_dropped_as_stale_never_counted_twice(
@@ -312,9 +312,10 @@ async def test_reordered_notifications_are_dropped_as_stale_never_counted_twice(
 
     device.frame_filter = swap
     coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 4)
-    swaps = coordinator.decode_errors["stale"]
+    swaps = coordinator.stream.decode_errors["stale"]
     assert swaps > 5
-    assert coordinator.stats.lost_samples > 0  # the late frame's samples are a gap, not replayed
+    # The late frame's samples are a gap, not replayed.
+    assert coordinator.stream.stats.lost_samples > 0
     assert_connected_counts(got, want, Counter(), swaps)  # a late frame is a hole, nothing missed
 
 
@@ -335,9 +336,9 @@ async def test_sequence_number_wraps_mid_walk(
     assert sent.index(0) == sent.index(65535) + 1
     assert len(sent) > 1000
     assert got == want
-    assert not coordinator.decode_errors
-    assert coordinator.stats.lost_samples == 0
-    assert coordinator.stats.gaps == 0
+    assert not coordinator.stream.decode_errors
+    assert coordinator.stream.stats.lost_samples == 0
+    assert coordinator.stream.stats.gaps == 0
 
 
 @pytest.mark.parametrize(
@@ -361,7 +362,7 @@ async def test_device_clock_jump_mid_walk(
     device.frame_filter = jump
     coordinator, got, want = await play_against_reference(hass, device, MANGLE_SCENARIO, 6)
     assert frames > 1000
-    assert coordinator.stats.gap_seconds < 5  # a jump is not an hour of missing data
+    assert coordinator.stream.stats.gap_seconds < 5  # a jump is not an hour of missing data
     assert_connected_counts(got, want, Counter(), 1)
 
 

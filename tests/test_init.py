@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.gait import Placement
 
-from .common import ADDRESS, Start, Walk, entry_for
+from .common import ADDRESS, Start, Walk, entry_for, stored_state
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -111,3 +111,23 @@ async def test_an_entry_from_a_newer_major_version_is_left_alone(
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
     assert entry.options[CONF_PLACEMENT] == "foot"  # untouched
+
+
+async def test_a_setup_that_fails_before_the_counts_load_does_not_overwrite_them(
+    hass: HomeAssistant, enable_bluetooth: object, hass_storage: dict[str, Any]
+) -> None:
+    """Home Assistant runs an entry's on-unload callbacks when its setup fails, the
+    coordinator's shutdown among them: what it would write is an empty day over the saved one."""
+    entry = entry_for()
+    key = f"{DOMAIN}.{entry.entry_id}"
+    saved = stored_state({"forward": 120, "backward": 30}, {"forward": 5000, "backward": 700})
+    hass_storage[key] = {"version": 1, "key": key, "data": copy.deepcopy(saved)}
+    entry.add_to_hass(hass)
+    with patch(
+        "custom_components.retrowalk.coordinator.RetrowalkStore.async_load",
+        side_effect=OSError("disk gone"),
+    ):
+        assert not await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert hass_storage[key]["data"]["ledger"] == saved["ledger"]

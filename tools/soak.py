@@ -244,7 +244,7 @@ async def test_soak(
             await asyncio.sleep(0)  # timers now due run (ticks, throttled pushes, backoffs)
             if second % 60 == 59:
                 await hass.async_block_till_done()
-                steps_now = coordinator.stats.steps
+                steps_now = coordinator.stream.stats.steps
                 hour_steps[second // 3600] += steps_now - steps_before
                 steps_before = steps_now
             if second % 1800 == 0:
@@ -304,10 +304,10 @@ async def test_soak(
             **false_step_figures(twin.false_steps, idle_s),
             "nudges": dict(nudges),
             "sideways_counted": ledger.lifetime.sideways,
-            "gaps": coordinator.stats.gaps,
-            "gap_seconds": round(coordinator.stats.gap_seconds, 1),
-            "lost_samples": coordinator.stats.lost_samples,
-            "decode_errors": dict(coordinator.decode_errors),
+            "gaps": coordinator.stream.stats.gaps,
+            "gap_seconds": round(coordinator.stream.stats.gap_seconds, 1),
+            "lost_samples": coordinator.stream.stats.lost_samples,
+            "decode_errors": dict(coordinator.stream.decode_errors),
             "connections": coordinator.connection.connections,
             "notifications": len(us),
             "handler_us_median": round(float(np.median(us)), 1),

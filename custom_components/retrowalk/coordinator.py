@@ -47,7 +47,6 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self.settings = Settings.from_options(entry.options)
         self.store = RetrowalkStore(hass, entry)
         self.stream = SampleStream(entry.title, GaitEngine(self.settings.placement))
-        self.stats, self.decode_errors = self.stream.stats, self.stream.decode_errors
         self.backward = BackwardActivities(entry.title, self._async_result)
         self.ledger = Ledger.new(dt_util.now().date())
         self.nudges = NudgePolicy(settings=self.settings.nudge)
@@ -92,7 +91,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self._stop_clock()
         self._writes.async_shutdown()
         await self.connection.async_stop()
-        await self.store.async_save_now(self.stored())
+        if self.data is not None:  # loaded: a setup that failed before must not write zeros
+            await self.store.async_save_now(self.stored())
         await super().async_shutdown()
 
     @callback

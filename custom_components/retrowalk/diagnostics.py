@@ -37,10 +37,10 @@ async def async_get_config_entry_diagnostics(
             "last_error": connection.last_error,
             "battery": connection.battery,
         },
-        "stream": asdict(coordinator.stats),
+        "stream": asdict(coordinator.stream.stats),
         # Samples the gait engine discarded: unusable values, time going backwards, repeats.
         "dropped_samples": coordinator.stream.engine.dropped,
-        "decode_errors": dict(coordinator.decode_errors),
+        "decode_errors": dict(coordinator.stream.decode_errors),
         "protocol_errors": dict(protocol.error_counts) if protocol else {},
         "calibration": str(coordinator.stream.calibration_status),
         "today": coordinator.ledger.today.to_dict(),
