@@ -2,17 +2,13 @@
 advertisement → connection → notifications → decoder → engine → counts and entities."""
 
 from datetime import timedelta
-from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.retrowalk.const import DOMAIN
 from custom_components.retrowalk.gait import (
     Bout,
     Direction,
@@ -23,10 +19,7 @@ from custom_components.retrowalk.gait import (
 from .common import (
     Start,
     Walk,
-    entry_for,
     state,
-    stored_state,
-    tick,
     wait_for,
 )
 
@@ -125,27 +118,6 @@ async def test_unload_releases_the_connection_and_reload_keeps_counts(
     await wait_for(lambda: restored.connection.connected)
 
 
-async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
-    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
-) -> None:
-    walk = {"start": 10.0, "end": 30.0, "steps": 24, "step_time_cv": 0.04}
-    stored = stored_state(
-        {"backward": 24},
-        {"backward": 24},
-        last_walk={
-            "backward": walk | {"direction": "backward", "stride_length_m": 0.7, "speed_m_s": 0.5},
-            "forward": walk | {"direction": "forward", "speed_m_s": "fast"},
-        },
-    )
-    _, coordinator, _ = await start(stored=stored)
-    assert coordinator.ledger.today.backward == 24  # the counts are not lost to a bad walk
-    assert state(hass, "sensor.retrowalk_imu_test_backward_walking_speed").state == "0.5"
-    assert state(hass, "sensor.retrowalk_imu_test_backward_stride_length").state == "0.7"
-    assert state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability").state == "4.0"
-    assert state(hass, "sensor.retrowalk_imu_test_forward_walking_speed").state == "unknown"
-    assert "Ignoring a malformed last walk" in caplog.text
-
-
 async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, start: Start) -> None:
     """Steps of a bout that ended and of the next one, reported together, are kept apart."""
     _, coordinator, _ = await start()
@@ -166,18 +138,3 @@ async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, st
     coordinator._async_apply(update([9.5, 10.0, 10.5], []))  # the new bout reaches 4 steps
     assert policy.last_walk is not None and policy.last_walk != before
     assert policy.last_backward == policy.last_walk
-
-
-async def test_not_seen_for_a_day_raises_a_repair_issue(
-    hass: HomeAssistant, enable_bluetooth: Any, freezer: FrozenDateTimeFactory
-) -> None:
-    entry = entry_for()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    issues = ir.async_get(hass)
-    await tick(hass, freezer, 3600)
-    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is None
-    for _ in range(24):
-        await tick(hass, freezer, 3600)
-    assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None

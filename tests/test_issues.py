@@ -1,11 +1,15 @@
 """issues.py: the repair issues a wearable not heard for a day and a calibration to redo raise."""
 
 from datetime import timedelta
+import json
+from pathlib import Path
+import re
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
+import custom_components.retrowalk as integration
 from custom_components.retrowalk.const import DOMAIN, NOT_SEEN_REPAIR_HOURS
 from custom_components.retrowalk.issues import (
     async_ask_for_calibration,
@@ -72,12 +76,6 @@ async def test_calibration_reasons_share_one_issue_that_a_walk_retires(hass: Hom
 
 async def test_every_issue_has_its_text(hass: HomeAssistant) -> None:
     """The translation keys the module raises exist in en.json, with the same placeholders."""
-    import json
-    from pathlib import Path
-    import re
-
-    import custom_components.retrowalk as integration
-
     text = json.loads((Path(integration.__file__).parent / "translations" / "en.json").read_text())
     seen = dt_util.utcnow()
     async_track_not_seen(hass, ENTRY, NAME, seen + timedelta(days=2), seen)

@@ -18,13 +18,11 @@ from .common import (
     ADDRESS,
     PREFIX,
     MakeWearable,
-    Start,
     Walk,
     entry_for,
     press,
     setup_entry,
     state,
-    stored_state,
     wait_for,
 )
 
@@ -235,39 +233,6 @@ async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
     assert int(backward.state) == today.backward
     assert backward.attributes["declared"] == today.declared_backward
     assert state(hass, f"sensor.{PREFIX}_backward_session_speed").state == "unavailable"
-
-
-def _stored(**extra: Any) -> dict[str, Any]:
-    return stored_state({"backward": 30}, {"backward": 30}, **extra)
-
-
-async def test_history_and_last_session_restore_skipping_malformed_ones(
-    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
-) -> None:
-    good = {"outcome": "ok", "steps": 9, "time_s": 6.3, "distance_m": 2.9, "speed_m_s": 0.46}
-    stored = _stored(
-        walk_tests=[good, {"outcome": "fell"}, {"outcome": "no_walk"}],
-        last_session={"steps": 30, "declared_steps": 0, "minutes": 0.4, "speed_m_s": 0.5},
-    )
-    _, coordinator, _ = await start(stored=stored)
-    assert [str(t.outcome) for t in coordinator.backward.walk_tests] == ["ok", "no_walk"]
-    assert "Ignoring a malformed walk test result" in caplog.text
-    assert state(hass, TIME).state == "6.3"  # the last timed test, not the failed attempt after it
-    assert state(hass, TIME).attributes["last_outcome"] == "no_walk"
-    assert state(hass, TIME).attributes["tests"] == 1
-    assert state(hass, f"sensor.{PREFIX}_backward_session_steps").state == "30"
-    assert coordinator.ledger.today.backward == 30
-
-
-async def test_a_malformed_session_is_skipped_and_the_counts_kept(
-    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
-) -> None:
-    stored = _stored(walk_tests="garbage", last_session={"minutes": "long"})
-    _, coordinator, _ = await start(stored=stored)
-    assert coordinator.backward.walk_tests == []
-    assert coordinator.backward.last_session is None
-    assert "Ignoring a malformed backward session" in caplog.text
-    assert coordinator.ledger.today.backward == 30
 
 
 async def test_moving_the_wearable_cancels_a_running_test(
