@@ -91,6 +91,20 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> RetrowalkC
     return coordinator
 
 
+async def fire_until(hass: HomeAssistant, condition: Callable[[], bool], seconds: float) -> None:
+    """Advance Home Assistant's clock (backoffs, advertisements) until `condition` holds.
+
+    Bounded by a number of rounds, not by an asyncio timeout: firing time changes runs every
+    loop timer due within `seconds`, a timeout's own timer included.
+    """
+    for _ in range(2000):
+        if condition():
+            return
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+        await asyncio.sleep(0.002)
+    raise AssertionError("condition not reached")
+
+
 def advance(device: VirtualWearable, seconds: float, batch: int = 20) -> None:
     """Let wearer time pass, delivering frames as a real device would (about 20 samples each)."""
     total = round(seconds * SUPPORTED_RATE)

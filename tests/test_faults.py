@@ -8,10 +8,7 @@ scenario and seed on a second virtual wearable streaming, without faults, straig
 decoder and gait engine outside Home Assistant (custom_components.retrowalk_virtual.reference).
 """
 
-import asyncio
 from collections import Counter
-from collections.abc import Callable
-from datetime import timedelta
 import json
 import logging
 import os
@@ -25,11 +22,9 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir, storage
-from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, given, settings, strategies as st
 import numpy as np
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.const import DOMAIN, RECONNECT_BACKOFF
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
@@ -39,7 +34,16 @@ from custom_components.retrowalk_virtual.device import SUPPORTED_RATE, VirtualWe
 from custom_components.retrowalk_virtual.model import parse_scenario, scenario_seconds
 from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .common import MakeWearable, Walk, entry_for, setup_entry, state, stored_state, wait_for
+from .common import (
+    MakeWearable,
+    Walk,
+    entry_for,
+    fire_until,
+    setup_entry,
+    state,
+    stored_state,
+    wait_for,
+)
 
 DIRECTIONS = (Direction.FORWARD, Direction.BACKWARD)
 # Alternating forward and backward bouts, short pauses between them.
@@ -139,20 +143,6 @@ def online_lines(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
         sum("Retrowalk IMU Test is unavailable" in line for line in lines),
         sum("Retrowalk IMU Test is back online" in line for line in lines),
     )
-
-
-async def fire_until(hass: HomeAssistant, condition: Callable[[], bool], seconds: float) -> None:
-    """Advance Home Assistant's clock (backoffs, advertisements) until `condition` holds.
-
-    Bounded by a number of rounds, not by an asyncio timeout: firing time changes runs every
-    loop timer due within `seconds`, a timeout's own timer included.
-    """
-    for _ in range(2000):
-        if condition():
-            return
-        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
-        await asyncio.sleep(0.002)
-    raise AssertionError("condition not reached")
 
 
 @pytest.mark.parametrize("fault", ["no_slot", "out_of_range", "timeout"])
