@@ -2,7 +2,10 @@
 
 Works the same through a local adapter or an ESPHome Bluetooth proxy: the device comes from
 `async_ble_device_from_address` and `establish_connection` picks the best path. The connection is
-re-established with backoff, and sooner when the wearable advertises again.
+re-established with backoff (2-60 s), and at once when Home Assistant passes on a new
+advertisement: one whose content changed, or from a device it had forgotten. The bluetooth
+manager drops repeats of an unchanged advertisement, so a wearable that only lost the link and
+advertises as before waits out the backoff.
 """
 
 import asyncio
