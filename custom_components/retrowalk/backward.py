@@ -15,6 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .gait import Placement, StepEvent
+from .persist import MALFORMED
 from .session import Session, SessionResult, counts_declared
 from .walktest import HISTORY, WalkTest, WalkTestResult
 
@@ -93,6 +94,10 @@ class BackwardActivities:
         if self.session:
             self._async_session_done(self.session.end())
 
+    def new_placement(self) -> None:
+        """The sensor moved: a running test was timed where it started, so it is dropped."""
+        self.walk_test = None
+
     @callback
     def async_add_listener(self, listener: ResultListener) -> CALLBACK_TYPE:
         """Subscribe to results."""
@@ -133,7 +138,7 @@ def _tests_from_list(data: Any) -> list[WalkTestResult]:
     for raw in data if isinstance(data, list) else ():
         try:
             tests.append(WalkTestResult.from_dict(raw))
-        except (KeyError, ValueError, TypeError, AttributeError) as err:
+        except MALFORMED as err:
             _LOGGER.warning("Ignoring a malformed walk test result in the store: %r", err)
     return tests[-HISTORY:]
 
@@ -143,6 +148,6 @@ def _session_from_dict(data: Any) -> SessionResult | None:
         return None
     try:
         return SessionResult.from_dict(data)
-    except (KeyError, ValueError, TypeError, AttributeError) as err:
+    except MALFORMED as err:
         _LOGGER.warning("Ignoring a malformed backward session in the store: %r", err)
         return None

@@ -190,7 +190,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
         self.nudges.settings = settings.nudge
         if placement_changed:
             self.calibration.async_new_placement(settings.placement, self._async_apply)
-            self.backward.walk_test = None  # timed where it started: the user starts anew
+            self.backward.new_placement()  # a running test: the user starts anew
         self._async_result()
 
     @property

@@ -69,8 +69,6 @@ class RetrowalkData:
     sedentary: bool
     nudge_response_rate: float | None
     measures_strides: bool
-    # Step-time variability is timed from the instrumented foot's own landings (no gyro needed).
-    times_strides: bool
     last_walk: Mapping[Direction, Bout]
     last_test: WalkTestResult | None  # the last test that timed a walk (a failed one leaves it)
     last_attempt: Outcome | None  # the outcome of the last test, failed or not
@@ -78,6 +76,11 @@ class RetrowalkData:
     walk_test_running: bool
     last_session: SessionResult | None
     session_running: bool
+
+    @property
+    def times_strides(self) -> bool:
+        """Step-time variability is timed from the instrumented foot's own landings (no gyro)."""
+        return self.settings.placement in STRIDE_PLACEMENTS
 
 
 def snapshot_of(c: RetrowalkCoordinator, now: datetime) -> RetrowalkData:
@@ -100,7 +103,6 @@ def snapshot_of(c: RetrowalkCoordinator, now: datetime) -> RetrowalkData:
         sedentary=c.nudges.is_sedentary(now),
         nudge_response_rate=c.nudges.response_rate(),
         measures_strides=measures_strides(settings.placement, c.protocol_cls.has_gyro),
-        times_strides=settings.placement in STRIDE_PLACEMENTS,
         last_walk=MappingProxyType(dict(stream.last_walk)),
         last_test=next((t for t in reversed(tests) if t.outcome is Outcome.OK), None),
         last_attempt=tests[-1].outcome if tests else None,

@@ -84,7 +84,7 @@ def walks_from_dict(data: Any) -> dict[Direction, Bout]:
                 speed_m_s=_optional(raw.get("speed_m_s")),
                 step_time_cv=_optional(raw.get("step_time_cv")),
             )
-        except (KeyError, ValueError, TypeError) as err:
+        except MALFORMED as err:
             _LOGGER.warning("Ignoring a malformed last walk in the store: %r", err)
             continue
         walks[bout.direction] = bout

@@ -23,6 +23,7 @@ from homeassistant.const import (
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from .const import UNIT_STEPS
 from .data import Gait, RetrowalkData
 from .entity import RetrowalkEntity, RetrowalkEntityDescription, platform_setup
 from .gait import Bout, Direction
@@ -31,8 +32,6 @@ from .stream import CalibrationStatus
 from .walktest import WalkTestResult
 
 PARALLEL_UPDATES = 0
-
-STEPS = "steps"
 
 type Value = StateType | datetime
 type ValueFn = Callable[[RetrowalkData], Value]  # reads a sensor's value off the snapshot
@@ -75,11 +74,12 @@ def _last_walk(
 
 def _test_attributes(d: RetrowalkData) -> dict[str, Any]:
     """The last test's details, the last attempt's outcome and whether one is running."""
+    t = d.last_test
     return {
-        "distance_m": _last_test(lambda t: t.distance_m)(d),
-        "time_3m_s": _last_test(lambda t: t.time_3m_s)(d),
-        "steps": _last_test(lambda t: t.steps)(d),
-        "tested_at": _last_test(lambda t: t.when)(d),
+        "distance_m": None if t is None else t.distance_m,
+        "time_3m_s": None if t is None else t.time_3m_s,
+        "steps": None if t is None else t.steps,
+        "tested_at": None if t is None else t.when,
         "last_outcome": None if d.last_attempt is None else str(d.last_attempt),
         "tests": d.tests_ok,
         "running": d.walk_test_running,
@@ -87,9 +87,10 @@ def _test_attributes(d: RetrowalkData) -> dict[str, Any]:
 
 
 def _session_attributes(d: RetrowalkData) -> dict[str, Any]:
+    r = d.last_session
     return {
-        "declared_steps": _last_session(lambda r: r.declared_steps)(d),
-        "ended_at": _last_session(lambda r: r.when)(d),
+        "declared_steps": None if r is None else r.declared_steps,
+        "ended_at": None if r is None else r.when,
         "running": d.session_running,
     }
 
@@ -123,11 +124,11 @@ def _sensor(
 
 def _steps_today(key: str, value_fn: ValueFn, **extra: Any) -> RetrowalkSensorDescription:
     """A step count that starts again at local midnight."""
-    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL, daily=True, **extra)
+    return _sensor(key, value_fn, UNIT_STEPS, SensorStateClass.TOTAL, daily=True, **extra)
 
 
 def _steps_lifetime(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
-    return _sensor(key, value_fn, STEPS, SensorStateClass.TOTAL_INCREASING)
+    return _sensor(key, value_fn, UNIT_STEPS, SensorStateClass.TOTAL_INCREASING)
 
 
 def _share(key: str, value_fn: ValueFn) -> RetrowalkSensorDescription:
@@ -277,7 +278,7 @@ SENSORS: tuple[RetrowalkSensorDescription, ...] = (
     _sensor(
         "backward_session_steps",
         _last_session(lambda r: r.steps),
-        STEPS,
+        UNIT_STEPS,
         SensorStateClass.MEASUREMENT,
         attributes_fn=_session_attributes,
     ),
