@@ -19,7 +19,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
 from .heading import ForwardAxis
-from .stride import StrideClock, measure, mid_swing
+from .stride import StrideClock, StrideMeasure, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
 
@@ -270,6 +270,8 @@ class FootDetector:
         self._trim()
         # Landings up to `seen` have been confirmed (a stance needs its first stance_samples), so
         # whether a lead-off's next stride came in time does not depend on where a batch ends.
+        if self._lead is None:
+            return events  # the usual case: nothing waits on a lead-off
         seen = float(self._t[self._n - 1]) - (self._stance_samples(th) - 1) / self.fs
         return self._settle(events, seen)
 
@@ -620,11 +622,7 @@ class FootDetector:
             self._clock.clear()
         disp = displacement(vel, self.fs)
         m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
-        step = replace(
-            landing,
-            stride_length_m=round(m.length_m, 3),
-            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
-        )
+        step = _with_stride(landing, m)
         # Only the step carrying the length waits; the other foot's has left already.
         self._held = _Held(step, self._base + a, frame, ref_axis, timed=cycle)
 
@@ -650,11 +648,7 @@ class FootDetector:
                 mid_swing(self.placement, self._t[a:b], vel, gyro, self.fs, held.frame)
             )
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
-        held.step = replace(
-            step,
-            stride_length_m=round(m.length_m, 3),
-            speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
-        )
+        held.step = _with_stride(step, m)
         held.left = None  # wait again for this stance to prove real
         lead = self._lead
         if lead is not None:
@@ -762,3 +756,12 @@ class FootDetector:
         self._base += count
         if self._move_start is not None and self._move_start < self._base:
             self._move_start = None
+
+
+def _with_stride(step: StepEvent, m: StrideMeasure) -> StepEvent:
+    """The step that ends a stride, carrying its length and speed (rounded as the CLI prints)."""
+    return replace(
+        step,
+        stride_length_m=round(m.length_m, 3),
+        speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
+    )

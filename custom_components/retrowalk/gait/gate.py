@@ -169,6 +169,8 @@ class WalkingGate:
 
     def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
         self.p = params or GATE_PARAMS[Placement(placement)]
+        # Candidates held at most: two confirming runs, the newest one aside (see _add).
+        self._keep = 2 * max(self.p.confirm_steps, self.p.unposed_steps or 0) - 1
         self._held: list[StepEvent] = []
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
@@ -238,8 +240,7 @@ class WalkingGate:
             self._held = []
         # Candidates older than two confirming runs are not the start of the walk a later run
         # confirms: a walk's first steps settle into its rhythm within a step or two.
-        keep = 2 * max(self.p.confirm_steps, self.p.unposed_steps or 0) - 1
-        self._held = [*self._held[-keep:], step]
+        self._held = [*self._held[-self._keep :], step]
         if hole:
             self._bridged.add(step.t)
         self._bridged.intersection_update(s.t for s in self._held)

@@ -34,12 +34,9 @@ from dataclasses import dataclass
 import math
 
 import numpy as np
-import numpy.typing as npt
 
-from .types import Placement
+from .types import FloatArray, Placement
 from .zupt import body_to_start
-
-FloatArray = npt.NDArray[np.float64]
 
 # The longest gait cycle still taken as one stride time (slow backward walking is about 1.5-2 s);
 # beyond it the previous heel strike belongs to an earlier walk and no speed is given.
