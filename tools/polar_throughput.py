@@ -20,6 +20,7 @@ import time
 import numpy as np
 
 from custom_components.retrowalk.devices import WearableProtocol, polar
+from tools.wire import pack_delta
 
 TS0 = 700_000_000 * 10**9
 
@@ -29,15 +30,6 @@ def _walk(n: int, offset: int, scale: float) -> np.ndarray:
     return np.column_stack(
         [scale * np.sin(k / 7.0), scale * np.cos(k / 11.0), 1000 + 0.2 * scale * np.sin(k / 3.0)]
     ).astype(int)
-
-
-def _pack_delta(samples: np.ndarray, width: int) -> bytes:
-    ref = struct.pack("<3h", *samples[0])
-    bits = 0
-    for k, d in enumerate(np.diff(samples, axis=0).ravel()):
-        bits |= (int(d) & ((1 << width) - 1)) << (k * width)
-    nbytes = ((len(samples) - 1) * 3 * width + 7) // 8
-    return ref + bytes([width, len(samples) - 1]) + bits.to_bytes(nbytes, "little")
 
 
 def h10_stream(frames: int) -> list[bytes]:
@@ -55,8 +47,8 @@ def verity_stream(frames: int) -> list[bytes]:
     out = []
     for i in range(frames):
         ts = (TS0 + (n * (i + 1) - 1) * period).to_bytes(8, "little")
-        acc = _pack_delta(_walk(n, n * i, 200), 10)
-        gyro = _pack_delta(_walk(n, n * i + 5, 200), 10)
+        acc = pack_delta(_walk(n, n * i, 200), 10)
+        gyro = pack_delta(_walk(n, n * i + 5, 200), 10)
         out += [bytes([polar.ACC]) + ts + b"\x81" + acc, bytes([polar.GYRO]) + ts + b"\x80" + gyro]
     return out
 

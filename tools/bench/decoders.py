@@ -21,7 +21,7 @@ from pathlib import Path
 import time
 
 from custom_components.retrowalk.devices import DecodeError, SampleBatch
-from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait import FloatArray, Placement
 from tools.wire import ENCODERS, Encoder, missing
 
 from .data import fmt_table
@@ -61,9 +61,10 @@ class WireStats:
         return count / self.cpu_s if self.cpu_s > 0 else float("inf")
 
 
-def decode_all(encoder: Encoder, path: Path, stats: WireStats) -> list[SampleBatch]:
+def decode_all(
+    encoder: Encoder, acc: FloatArray, gyro: FloatArray, stats: WireStats
+) -> list[SampleBatch]:
     """One run as `encoder`'s device sends it, decoded; the batches in arrival order."""
-    _, acc, gyro = load_run(path, encoder.rate)
     notifications = encoder.encode(acc, gyro)
     decoder = encoder.decoder()
     batches: list[SampleBatch] = []
@@ -96,8 +97,9 @@ def evaluate_wire(encoder: Encoder, paths: list[Path]) -> tuple[list[RunScore], 
     stats = WireStats()
     scores = []
     for path in paths:
-        t0 = float(load_run(path, encoder.rate)[0][0])
-        batches = decode_all(encoder, path, stats)
+        t, acc, gyro = load_run(path, encoder.rate)  # once: resampling is the costly part
+        t0 = float(t[0])
+        batches = decode_all(encoder, acc, gyro, stats)
         # The decoders' timelines start at 0 with the first sample; the references use the
         # recording's clock.
         strides = stream_strides(((b.t + t0, b.acc, b.gyro) for b in batches), Placement.FOOT)

@@ -179,11 +179,6 @@ def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
     return out
 
 
-def uci_pairs(path: Path, fs: float) -> list[Pair]:
-    """Engine strides against the reference as given."""
-    return uci_pair_sets(path, fs)[GIVEN]
-
-
 # -- Bandai --------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """The 3-metre backward walk test on the virtual wearer: start/stop detection and timing.
 
-Synthetic: the virtual wearer (custom_components/retrowalk/virtual) walks forward to let a fresh
+Synthetic: the virtual wearer (dev/custom_components/retrowalk_virtual) walks forward to let a fresh
 engine learn which way is forward, stands, then walks N backward steps at a cadence and stands
 again. The test starts while the wearer stands. True time = N step periods (the planner spaces
 the N contacts exactly N - 1 periods apart, and the first foot lifts about one period before

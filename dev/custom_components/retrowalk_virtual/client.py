@@ -16,14 +16,14 @@ from bleak.backends.device import BLEDevice
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import BleakError
 
-from custom_components.retrowalk.devices.base import uuid16
+from custom_components.retrowalk.devices.base import BATTERY_LEVEL_CHAR, uuid16
 from custom_components.retrowalk.devices.retrowalk_imu_spec import (
     CONTROL_UUID,
     DATA_UUID,
     SERVICE_UUID,
 )
 
-from .device import BATTERY_UUID, VirtualRefusedError, VirtualWearable
+from .device import VirtualRefusedError, VirtualWearable
 
 # Virtual wearables by address; the client looks its device up at connect time.
 DEVICES: dict[str, VirtualWearable] = {}
@@ -35,7 +35,7 @@ def _services(mtu: int) -> BleakGATTServiceCollection:
         tuple[str, int, tuple[tuple[str, int, list[CharacteristicPropertyName]], ...]], ...
     ] = (
         (SERVICE_UUID, 1, ((CONTROL_UUID, 2, ["read", "write"]), (DATA_UUID, 4, ["notify"]))),
-        (uuid16(0x180F), 10, ((BATTERY_UUID, 11, ["read"]),)),
+        (uuid16(0x180F), 10, ((BATTERY_LEVEL_CHAR, 11, ["read"]),)),
     )
     for service_uuid, handle, chars in layout:
         service = BleakGATTService(None, handle, service_uuid)

@@ -12,6 +12,7 @@ import logging
 
 import numpy as np
 
+from custom_components.retrowalk.devices.base import BATTERY_LEVEL_CHAR
 from custom_components.retrowalk.devices.retrowalk_imu_spec import (
     CONTROL_UUID,
     DATA_UUID,
@@ -32,7 +33,6 @@ from .model import Activity, ScenarioStream, Segment
 
 _LOGGER = logging.getLogger(__name__)
 
-BATTERY_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 SUPPORTED_RATE = 104
 DEFAULT_MTU = 247
 # What the retrowalk_virtual.fault action can make the device do (setup.py).
@@ -186,7 +186,7 @@ class VirtualWearable:
                 acc_range_g=self._config.acc_range_g,
                 gyro_range_dps=self._config.gyro_range_dps,
             ).encode()
-        if char == BATTERY_UUID:
+        if char == BATTERY_LEVEL_CHAR:
             return bytes([self.battery])
         raise KeyError(char)
 
