@@ -16,6 +16,14 @@ HISTORY_DAYS = 400
 MAX_BACKWARD_STEP_INTERVAL = 2.5
 
 
+def backward_walking_s(interval: float) -> float:
+    """The time between two backward steps that counts as walking backwards.
+
+    A longer interval is a pause; a negative one a restarted wearable clock: neither counts.
+    """
+    return interval if 0 < interval <= MAX_BACKWARD_STEP_INTERVAL else 0.0
+
+
 @dataclass(slots=True, kw_only=True)
 class DayTotals:
     """One local day's steps."""
@@ -139,10 +147,9 @@ class Ledger:
             interval = (when - self._last_backward).total_seconds()
         else:
             interval = 0.0
-        # A longer interval is a pause; a negative one a restarted wearable clock.
-        if 0 < interval <= MAX_BACKWARD_STEP_INTERVAL:
-            self.today.backward_seconds += interval
-            self.lifetime.backward_seconds += interval
+        if walked := backward_walking_s(interval):
+            self.today.backward_seconds += walked
+            self.lifetime.backward_seconds += walked
         self._last_backward, self._last_backward_t = when, t
 
     def streak(self, goal: int) -> int:

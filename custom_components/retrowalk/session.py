@@ -18,7 +18,7 @@ from typing import Any, Self
 
 from .gait.advice import BACKWARD_AT, Backward
 from .gait.types import Direction, Placement, StepEvent
-from .ledger import MAX_BACKWARD_STEP_INTERVAL
+from .ledger import backward_walking_s
 from .nudge import SESSION_PAUSE
 
 # Above this engine confidence a step keeps the direction the engine gave it even in a declared
@@ -115,11 +115,7 @@ class Session:
 
     def end(self) -> SessionResult:
         """The session's result so far (the caller drops the session)."""
-        seconds = sum(
-            b - a
-            for a, b in itertools.pairwise(self._times)
-            if 0 < b - a <= MAX_BACKWARD_STEP_INTERVAL
-        )
+        seconds = sum(backward_walking_s(b - a) for a, b in itertools.pairwise(self._times))
         return SessionResult(
             steps=len(self._times),
             declared_steps=self._declared,
