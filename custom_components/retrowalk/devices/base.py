@@ -240,9 +240,10 @@ class WearableProtocol(ABC):
             return False
         return True
 
-    def _check_mtu(self, link: GattLink) -> None:
+    def _check_mtu(self, link: GattLink, why: str = "") -> None:
+        """Refuse a link whose MTU cannot carry the protocol's packets (`why`: which ones)."""
         if link.mtu < self.min_mtu:
-            raise SetupError("mtu", f"MTU {link.mtu} < {self.min_mtu}")
+            raise SetupError("mtu", f"MTU {link.mtu} < {self.min_mtu}{why}")
 
 
 def now_if_none(received: float | None) -> float:

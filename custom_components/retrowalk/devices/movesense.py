@@ -164,12 +164,11 @@ class Movesense(WearableProtocol):
 
     @override
     async def start(self, link: GattLink, on_batch: BatchSink) -> None:
-        if link.mtu < self.min_mtu:
-            raise SetupError(
-                "mtu",
-                f"MTU {link.mtu} < {self.min_mtu}: the GSP firmware sends IMU6 data in packets of"
-                f" up to {_PACKET_HEADER + FIRST_PART_BYTES} bytes, which this link cannot carry",
-            )
+        self._check_mtu(
+            link,
+            f": the GSP firmware sends IMU6 data in packets of up to"
+            f" {_PACKET_HEADER + FIRST_PART_BYTES} bytes, which this link cannot carry",
+        )
         replies = Replies(after_setup=self._late_result)
 
         def notified(data: bytes) -> None:
