@@ -412,10 +412,10 @@ class _StreamConfig:
 
     def contiguous(self, interval_ns: int, n: int) -> bool:
         """Whether `n` samples fill the interval since the previous frame (no frame lost)."""
+        period = self.period_ns()  # the nominal one until it is learned
         if self.learned_n < _LEARN_SAMPLES:
-            nominal = 1e9 / self.rate
-            return abs(interval_ns / n - nominal) <= CLOCK_TOLERANCE * nominal
-        return abs(interval_ns / self.period_ns() - n) < 0.5
+            return abs(interval_ns / n - period) <= CLOCK_TOLERANCE * period
+        return abs(interval_ns / period - n) < 0.5
 
 
 class PolarPmdProtocol(WearableProtocol):
