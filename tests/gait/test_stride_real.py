@@ -88,18 +88,33 @@ def test_bandai_shank_backward_stride_length_and_speed(bandai_shank: stride.Band
 
 
 def test_bandai_shank_three_metre_backward_walk(bandai_shank: stride.BandaiResult) -> None:
-    """The 3 m test at the ankle strap (tuned-on): every clip timed, all but one within 0.3 s.
+    """The 3 m test at the ankle strap (tuned-on): every clip timed and within 0.3 s.
 
-    The goal (every test within 0.3 s) is not met at the shank: with the stride clock at
-    mid-displacement the subset's largest error was 0.27 s only while the buffer trim cut the
-    quietest-sample look-back (lengths then moved with the batch size); measured without that
-    bug, `walk-back_not-confident_001` is 0.31 s off (full set: 8/9 clips within 0.3 s, see
-    docs/stride.md). Timed at the moving window's middle, `walk-back_chimpira_001` was 0.34 s off.
+    The test's speed is taken over the 3 m window, each stride weighted by its time inside it
+    (stride.window_speed). Before, every stride landing up to 0.3 s past the window counted
+    whole and later ones not at all: `walk-back_not-confident_001` then came out 0.31 s off (its
+    4th stride, mostly inside the window, left out; full set 8/9 within 0.3 s). The mocap's own
+    strides, on the same rule, are up to 0.23 s off the pelvis's 3 m time: the floor of this
+    bench, not of the engine (docs/stride.md).
     """
     errors = [abs(e - t) for _, t, e in bandai_shank.tests if e is not None]
     assert len(errors) == len(bandai_shank.tests) >= 3
-    assert sum(err <= stride.GOAL_TEST_S for err in errors) >= len(errors) - 1, errors
-    assert max(errors) <= 0.35, errors
+    assert max(errors) <= stride.GOAL_TEST_S, errors
+
+
+def test_window_speed_weights_each_stride_by_its_time_inside_the_window() -> None:
+    """A stride half inside the window counts half; untimed and outside strides not at all."""
+    strides = [
+        (1.0, 0.5, None),  # the first stride of a walk: no time
+        (2.0, 1.0, 1.0),  # 1 m/s over 1-2 s
+        (3.0, 2.0, 1.0),  # 2 m/s over 2-3 s, half inside a window ending at 2.5 s
+        (5.0, 9.0, 1.0),  # over 4-5 s, outside
+    ]
+    speed = stride.window_speed(strides, 2.5)
+    assert speed == pytest.approx((1.0 * 1.0 + 2.0 * 0.5) / 1.5)
+    assert stride.test_time(strides, 2.5) == pytest.approx(stride.TEST_DISTANCE_M / speed)
+    assert stride.window_speed(strides[:1], 2.5) is None
+    assert stride.test_time([(9.0, 1.0, 1.0)], 2.5) is None
 
 
 # Notification sizes: one sample, a few, the bench's 20, and batches of a third of a second to
