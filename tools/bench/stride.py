@@ -82,6 +82,9 @@ class Pair:
     ref_length: float
     speed: float | None
     ref_speed: float | None
+    # UCI: reference rows of the same direction right before this one (0: the first stride of a
+    # walk in that direction); -1 where not known (Bandai).
+    place: int = -1
 
     @property
     def length_err(self) -> float:
@@ -170,6 +173,10 @@ def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
         used_r.add(i)
         used_e.add(j)
         matched.append((i, j))
+    places = [0] * len(ref)
+    for k in range(1, len(ref)):
+        if ref[k].direction == ref[k - 1].direction:
+            places[k] = places[k - 1] + 1
     timings = {GIVEN: [r.t_mid for r in ref], RETIMED: list(retimed_mids(path))}
     out: dict[str, list[Pair]] = {}
     for name, mids in timings.items():
@@ -178,7 +185,8 @@ def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
         for i, j in matched:
             r, e = ref[i], eng[j]
             group = "sideways" if r.direction in (Direction.LEFT, Direction.RIGHT) else r.direction
-            out[name].append(Pair(str(group), e.length, r.length, e.speed, ref_speed[i]))
+            pair = Pair(str(group), e.length, r.length, e.speed, ref_speed[i], places[i])
+            out[name].append(pair)
     return out
 
 
@@ -394,6 +402,7 @@ def uci_block(quick: bool) -> str:
     rows = []
     retimed_rows = []
     ref_rows = []
+    place_rows = []
     for fs in (104.0, 52.0):
         for session in (uci.TUNE_SESSION, uci.CHECK_SESSION):
             paths = uci.runs(session)[: 2 if quick else None]
@@ -410,6 +419,7 @@ def uci_block(quick: bool) -> str:
                 retimed_rows.append([f"{fs:g} Hz {session} {group}", *error_row("", sel)[5:]])
             if fs == 104.0:
                 ref_rows += reference_timing_rows(paths, session)
+            place_rows += place_table_rows(f"{fs:g} Hz {session}", sets)
     return (
         "Reference timed as given (t_mid_s: the middle of each reference stride's window)\n"
         + fmt_table(HEADER, rows)
@@ -420,7 +430,39 @@ def uci_block(quick: bool) -> str:
         + fmt_table(SPEED_HEADER, retimed_rows)
         + "\n\nThe reference's own speed, as given against re-timed (no engine; % of re-timed)\n"
         + fmt_table(["set", "strides", "med%", "p95%"], ref_rows)
+        + "\n\nBackward speed by the stride's place in its backward walk (reference rows; the "
+        "first stride of a walk\nhas no engine speed, so the 2nd is the first timed one: its "
+        "cycle starts in the walk's first stride)\n"
+        + fmt_table(
+            [
+                "set",
+                "place",
+                "w/ speed",
+                "given med%",
+                "given p95%",
+                "re-timed med%",
+                "re-timed p95%",
+            ],
+            place_rows,
+        )
     )
+
+
+def place_table_rows(label: str, sets: list[dict[str, list[Pair]]]) -> list[list[str]]:
+    """Backward speed errors of the first two strides of each backward walk and of the rest."""
+    out = []
+    for place, lo, hi in (("1st-2nd", 0, 1), ("3rd on", 2, None)):
+        cols = []
+        for timing in (GIVEN, RETIMED):
+            sel = [
+                p
+                for s in sets
+                for p in s[timing]
+                if p.group == "backward" and lo <= p.place and (hi is None or p.place <= hi)
+            ]
+            cols.append(_stats([e for p in sel if (e := p.speed_err) is not None]))
+        out.append([label, place, cols[0][0], *cols[0][1:], *cols[1][1:]])
+    return out
 
 
 # Bandai's shank site is half-way up the shank (0.2 m over the ankle joint); +x of its LowerLeg
