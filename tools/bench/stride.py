@@ -290,7 +290,7 @@ def window_speed(strides: Sequence[tuple[float, float, float | None]], end: floa
     when no stride overlaps the window. Before, every timed stride landing up to MATCH_TOL_S past
     the window's end counted whole: a stride mostly outside the window counted fully, and one
     landing 0.3 s later not at all, whatever share of it lay inside (Bandai
-    walk-back_not-confident_001, ankle strap: the 4th stride, 57 % inside, was left out).
+    walk-back_not-confident_001, ankle strap: the 4th stride, 58 % inside, was left out).
     """
     covered = travelled = 0.0
     for landing, length, duration in strides:
