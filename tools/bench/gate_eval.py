@@ -30,7 +30,7 @@ import itertools
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, StepEvent
+from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.engine import MAX_GAP_S
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
@@ -146,6 +146,9 @@ GRID = {
     "min_amplitude": (0.0, 1.0, 1.5),
 }
 POSTURE_GRID = {"min_upright": (0.5, 0.7071)}
+# The thigh's fixed axis only tells a level y axis (75, 70, 60 degrees from vertical), and its
+# confirming run must hold its posture within 20 or 30 degrees.
+THIGH_GRID = {"min_upright": (0.2588, 0.342, 0.5), "run_posture": (0.9397, 0.866)}
 # Where a placement keeps a walk to the posture it confirmed in (the wrist): how near, and how
 # far a step's interval may stray from the walk's (chosen with all wrist data in view: here
 # they are chosen on the other data sets like the rest).
@@ -213,7 +216,9 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
         mine = [c for c in cached if c[0].location == loc]
         base = GATE_PARAMS[placement]
         grid = dict(GRID)
-        if base.upright_axis is not None:
+        if placement is Placement.THIGH:
+            grid |= THIGH_GRID
+        elif base.upright_axis is not None:
             grid |= POSTURE_GRID
         if base.same_posture > -1.0 and wrist_grid:
             grid |= SAME_POSTURE_GRID
