@@ -11,7 +11,7 @@ from dataclasses import replace
 import math
 
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
 from .test_gate import UPRIGHT, cand, walk
 
@@ -127,3 +127,15 @@ def test_a_run_without_a_mean_posture_has_no_posture_reference() -> None:
     assert len(gate.add(steps)) == 4
     assert len(gate.add([cand(12.2, up=down)])) == 1
     assert gate.walking
+
+
+def test_without_a_longer_path_a_candidate_out_of_posture_breaks_the_run() -> None:
+    # A gate whose posture rule has no "out of posture" run at all (unposed_steps None): a level
+    # candidate cannot be a walking step, so the run restarts after it.
+    params = GateParams(confirm_steps=4, upright_axis=1, min_upright=0.5)
+    steps = walk(3)
+    level = cand(10.0 + 3 * 0.55, up=tilted(80))
+    after = walk(3, start=10.0 + 4 * 0.55)
+    gate = WalkingGate(Placement.THIGH, params)
+    assert gate.add([*steps, level, *after]) == []
+    assert len(gate.add(walk(1, start=10.0 + 7 * 0.55))) == 4

@@ -62,9 +62,6 @@ class GateParams:
     # the posture still allows walking; otherwise the bout ends there.
     bout_factor: float = 2.5
     posture_ends_bout: bool = False
-    # A run mixing walking posture and not is a posture change (getting up): it waits for a run
-    # all in posture, and candidates out of posture held before are not steps of the walk.
-    posture_change_waits: bool = False
     # A bout confirmed in walking posture starts at the first held candidate in that posture:
     # the ones before it were made before the wearer got into it (getting up from a chair).
     posture_starts_walk: bool = False
@@ -263,21 +260,13 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if not posed and self.p.posture_change_waits and any(self._posture_ok(s) for s in run):
-            # Part of the run in walking posture, part out of it: the wearer is getting up
-            # (or sitting down); only a run all in posture shows the walk.
-            return []
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         if not self._coherent(run):
             return []
         released, self._held = self._held, []
         self._walk_up = self._mean_up(run) if self._keeps_posture(posed) else None
-        if posed and self.p.posture_change_waits:
-            # Confirmed in walking posture: held candidates out of it were made before standing
-            # up (a level thigh, a forearm on the desk), not steps of this walk.
-            released = [s for s in released if self._posture_ok(s)]
-        elif posed and self.p.posture_starts_walk:
+        if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
             # (getting up with the forearm on the lap) are not its steps.
             released = list(itertools.dropwhile(lambda s: not self._in_walk_posture(s), released))
