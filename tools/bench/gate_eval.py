@@ -209,8 +209,9 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
     ]
     lines = [
         "| held out | location | chosen on the others | false steps/h | cadence "
-        "(steps/duration, 60/median interval) | shipped constants: false/h, cadence |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
+        "(steps/duration, 60/median interval) | shipped constants: false/h, cadence "
+        "| choices tied on the others: n, false/h held out |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for loc, placement in PLACEMENT.items():
         mine = [c for c in cached if c[0].location == loc]
@@ -233,13 +234,22 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
             others = [d for d in datasets if d != held]
             if not others:
                 continue
-            best = min(choices, key=lambda p: score([r for r in table[p] if r.dataset in others]))
+            scores = {p: score([r for r in table[p] if r.dataset in others]) for p in choices}
+            best = min(choices, key=scores.__getitem__)
             r = next(r for r in table[best] if r.dataset == held)
             s = shipped[held]
             name = ", ".join(f"{k}={getattr(best, k)}" for k in grid)
+            # The others may not tell some choices apart: what the held-out set says over all of
+            # them shows whether the choice made above mattered.
+            tied = [
+                next(r for r in table[p] if r.dataset == held).false_per_h
+                for p in choices
+                if scores[p] == scores[best]
+            ]
             lines.append(
                 f"| {held} | {loc} | {name} | {r.false_per_h:.0f} | {r.cadence:.0f}, "
-                f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} |"
+                f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} "
+                f"| {len(tied)}: {min(tied):.0f}-{max(tied):.0f} |"
             )
     return "\n".join(lines)
 
