@@ -30,7 +30,7 @@ import itertools
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, StepEvent
+from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.engine import MAX_GAP_S
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
@@ -146,6 +146,9 @@ GRID = {
     "min_amplitude": (0.0, 1.0, 1.5),
 }
 POSTURE_GRID = {"min_upright": (0.5, 0.7071)}
+# The thigh's fixed axis only tells a level y axis (75, 70, 60 degrees from vertical), and its
+# confirming run must hold its posture within 20 or 30 degrees.
+THIGH_GRID = {"min_upright": (0.2588, 0.342, 0.5), "run_posture": (0.9397, 0.866)}
 # Where a placement keeps a walk to the posture it confirmed in (the wrist): how near, and how
 # far a step's interval may stray from the walk's (chosen with all wrist data in view: here
 # they are chosen on the other data sets like the rest).
@@ -206,14 +209,17 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
     ]
     lines = [
         "| held out | location | chosen on the others | false steps/h | cadence "
-        "(steps/duration, 60/median interval) | shipped constants: false/h, cadence |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
+        "(steps/duration, 60/median interval) | shipped constants: false/h, cadence "
+        "| choices tied on the others: n, false/h held out |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for loc, placement in PLACEMENT.items():
         mine = [c for c in cached if c[0].location == loc]
         base = GATE_PARAMS[placement]
         grid = dict(GRID)
-        if base.upright_axis is not None:
+        if placement is Placement.THIGH:
+            grid |= THIGH_GRID
+        elif base.upright_axis is not None:
             grid |= POSTURE_GRID
         if base.same_posture > -1.0 and wrist_grid:
             grid |= SAME_POSTURE_GRID
@@ -228,13 +234,22 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
             others = [d for d in datasets if d != held]
             if not others:
                 continue
-            best = min(choices, key=lambda p: score([r for r in table[p] if r.dataset in others]))
+            scores = {p: score([r for r in table[p] if r.dataset in others]) for p in choices}
+            best = min(choices, key=scores.__getitem__)
             r = next(r for r in table[best] if r.dataset == held)
             s = shipped[held]
             name = ", ".join(f"{k}={getattr(best, k)}" for k in grid)
+            # The others may not tell some choices apart: what the held-out set says over all of
+            # them shows whether the choice made above mattered.
+            tied = [
+                next(r for r in table[p] if r.dataset == held).false_per_h
+                for p in choices
+                if scores[p] == scores[best]
+            ]
             lines.append(
                 f"| {held} | {loc} | {name} | {r.false_per_h:.0f} | {r.cadence:.0f}, "
-                f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} |"
+                f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} "
+                f"| {len(tied)}: {min(tied):.0f}-{max(tied):.0f} |"
             )
     return "\n".join(lines)
 

@@ -62,9 +62,6 @@ class GateParams:
     # the posture still allows walking; otherwise the bout ends there.
     bout_factor: float = 2.5
     posture_ends_bout: bool = False
-    # A run mixing walking posture and not is a posture change (getting up): it waits for a run
-    # all in posture, and candidates out of posture held before are not steps of the walk.
-    posture_change_waits: bool = False
     # A bout confirmed in walking posture starts at the first held candidate in that posture:
     # the ones before it were made before the wearer got into it (getting up from a chair).
     posture_starts_walk: bool = False
@@ -89,6 +86,11 @@ class GateParams:
     # (cos; None: no such rule). A soft first step is gait starting from standing, the thigh
     # already in its walking posture; a soft one while the thigh still turns is getting up.
     soft_walk_posture: float | None = None
+    # Every measured candidate of a confirming run lies within this (cos; None: no such rule)
+    # of the run's mean "up": a sensor carried on the body keeps its posture while walking
+    # (the swing averages out of the 1 s gravity mean), while one turned in the hand (a phone
+    # taken out to the ear, put back) does not. Orientation-free, like min_walk_posture.
+    run_posture: float | None = None
     end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
 
 
@@ -96,6 +98,9 @@ class GateParams:
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
+# How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
+# thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
+_WALK_SPREAD = math.cos(math.radians(20))
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
@@ -113,30 +118,31 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     Placement.SHANK: _STRIDES,
     Placement.WAIST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
     Placement.CHEST: GateParams(confirm_steps=4, min_amplitude=_JOLT),
-    # A phone in a trouser pocket lies along the thigh (its y axis). Walking swings the thigh
-    # about 30 degrees either side of vertical, and "up" is a 1 s mean over that swing; with
-    # that axis more than 45 degrees from vertical the thigh is level (sitting, lying) or the
-    # sensor sits in the pocket another way round (a strap-on sensor, a phone lying across):
-    # a run then needs twice the steps, and a walk confirmed upright ends when the thigh levels
-    # (sitting down).
+    # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
+    # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,
+    # 99th percentile 62), so a walk is told by how the posture behaves, in the sensor's own
+    # axes. The swing (about 40 degrees peak to peak) averages out of the 1 s gravity mean,
+    # which stays within about 20 degrees of the walk's direction (pocket walking candidates:
+    # 99th percentile 14-20 degrees; confirming runs 9-15): a confirming run must hold its
+    # posture that well (a phone turned in the hand to the ear and back does not: median 47
+    # degrees), and a candidate more than 45 degrees from the walk's posture is another
+    # posture: sitting down or getting up turns the thigh by 55-90 degrees (spsw: seated vs
+    # walking 55-77 degrees). The one fixed-axis rule left is a level y axis (within 20
+    # degrees of horizontal): with the phone lengthwise that is a level thigh, sitting or
+    # lying on a bed; a phone lying right across an upright thigh looks the same, so such a
+    # run needs twice the steps rather than being refused.
     Placement.THIGH: GateParams(
         confirm_steps=4,
         min_amplitude=_JOLT,
         upright_axis=1,
-        min_upright=math.cos(math.radians(45)),
+        min_upright=math.sin(math.acos(_WALK_SPREAD)),
         unposed_steps=8,
-        posture_ends_bout=True,
-        posture_change_waits=True,
         stride_rhythm=True,
-        # Walking keeps the thigh's 1 s gravity mean within about 30 degrees of its walking
-        # direction (the swing averages out); sitting down or getting up turns the thigh by
-        # 55-90 degrees (spsw pocket: seated vs walking "up" 55-77 degrees apart). A phone
-        # lying across the pocket has no upright axis, but this still sees the thigh turn.
+        run_posture=_WALK_SPREAD,
         min_walk_posture=math.cos(math.radians(45)),
-        # Walking candidates lie within 20 degrees of their bout's posture (99th percentile
-        # 14-20 degrees on UMAFall and spsw pockets); the soft first steps of walks started
-        # standing within 11.
-        soft_walk_posture=math.cos(math.radians(20)),
+        # The soft first steps of walks started standing lie within 11 degrees of the walk's
+        # posture; a soft candidate while the thigh still turns is getting up.
+        soft_walk_posture=_WALK_SPREAD,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -254,19 +260,13 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if not posed and self.p.posture_change_waits and any(self._posture_ok(s) for s in run):
-            # Part of the run in walking posture, part out of it: the wearer is getting up
-            # (or sitting down); only a run all in posture shows the walk.
-            return []
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
+            return []
+        if not self._coherent(run):
             return []
         released, self._held = self._held, []
         self._walk_up = self._mean_up(run) if self._keeps_posture(posed) else None
-        if posed and self.p.posture_change_waits:
-            # Confirmed in walking posture: held candidates out of it were made before standing
-            # up (a level thigh, a forearm on the desk), not steps of this walk.
-            released = [s for s in released if self._posture_ok(s)]
-        elif posed and self.p.posture_starts_walk:
+        if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
             # (getting up with the forearm on the lap) are not its steps.
             released = list(itertools.dropwhile(lambda s: not self._in_walk_posture(s), released))
@@ -309,6 +309,15 @@ class WalkingGate:
         mean = np.mean(np.asarray(ups, dtype=np.float64), axis=0)
         norm = float(np.linalg.norm(mean))
         return np.asarray(mean / norm, dtype=np.float64) if norm > 1e-9 else None
+
+    def _coherent(self, run: list[StepEvent]) -> bool:
+        """The run's measured candidates all lie near their mean posture (run_posture)."""
+        limit = self.p.run_posture
+        mean = self._mean_up(run) if limit is not None else None
+        if limit is None or mean is None:
+            return True
+        ups = np.asarray([s.features.up for s in run if s.features is not None], dtype=np.float64)
+        return bool(np.all(ups @ mean >= limit))
 
     def _in_walk_posture(self, step: StepEvent) -> bool:
         """In walking posture and, where asked, near the posture the walk confirmed in."""
