@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
+from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .heading import ForwardAxis
 from .stride import StrideClock, StrideMeasure, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -142,7 +142,8 @@ class FootDetector:
         self._n = 0
         self._rhythm = Rhythm()
         self._held: _Held | None = None
-        self._lead: LeadOff | None = None  # judged by the next stride, let go when the data ends
+        # A first stride's steps judged by the next stride, let go when the data ends (edges.py).
+        self._lead = LeadOffHold()
         self._clock = StrideClock()
         self.reset()
 
@@ -270,30 +271,15 @@ class FootDetector:
         self._trim()
         # Landings up to `seen` have been confirmed (a stance needs its first stance_samples), so
         # whether a lead-off's next stride came in time does not depend on where a batch ends.
-        if self._lead is None:
+        if self._lead.lead is None:
             return events  # the usual case: nothing waits on a lead-off
         seen = float(self._t[self._n - 1]) - (self._stance_samples(th) - 1) / self.fs
         return self._settle(events, seen)
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
-        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
-
-        It is decided once the stride after it has left the hold (a glide may still lengthen
-        it), or once no such stride can come (`now` None: the data ended).
-        """
-        lead = self._lead
-        if lead is None:
-            return events
-        ahead, lead.ahead = events[: lead.ahead], 0
-        lead.held += events[len(ahead) :]
+        """Steps held behind an undecided lead-off wait (edges.LeadOffHold); the rest go out."""
         held = self._held
-        if lead.next_landing is not None:
-            if held is not None and held.step.t == lead.next_landing:
-                return ahead  # still measuring the stride that judges it
-        elif not lead.expired(now):
-            return ahead
-        self._lead = None
-        return ahead + lead.release()
+        return self._lead.settle(events, now, None if held is None else held.step.t)
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -555,9 +541,8 @@ class FootDetector:
             if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        if self._lead is not None:
-            # The stride after an undecided lead-off judges it (once it is measured, see _settle).
-            self._lead.follow(t_hs, None if turning else length, direction)
+        # The stride after an undecided lead-off judges it (once it is measured, see _settle).
+        self._lead.follow(t_hs, None if turning else length, direction)
         led = (
             self._rhythm.leads_off(t_off, length, direction)
             if self._stood_s >= _STANDING
@@ -570,13 +555,8 @@ class FootDetector:
             times = (t_hs,)
         out += self._release()  # a stride held before this one is complete
         if judge_later:
-            old = self._lead
-            if old is not None:
-                # A walk of its own (after standing) ends the one before: it had no second
-                # stride, so its steps go out as they stand, where they belong among this call's.
-                out[old.ahead : old.ahead] = old.release()
             other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
-            self._lead = LeadOff(other, t_hs, length, direction, ahead=len(out))
+            self._lead.begin(other, t_hs, length, direction, out)
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
@@ -650,14 +630,7 @@ class FootDetector:
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = _with_stride(step, m)
         held.left = None  # wait again for this stance to prove real
-        lead = self._lead
-        if lead is not None:
-            # A lead-off is judged on whole strides, not on the parts before a glide.
-            whole = math.hypot(float(disp[0]), float(disp[1]))
-            if lead.landing == step.t:
-                lead.length = whole
-            elif lead.next_landing == step.t and lead.next_length is not None:
-                lead.next_length = whole
+        self._lead.glided(step.t, math.hypot(float(disp[0]), float(disp[1])))
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
