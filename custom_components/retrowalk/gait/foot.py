@@ -19,6 +19,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .heading import ForwardAxis
+from .samples import SampleBuffer
 from .stride import StrideClock, StrideMeasure, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
@@ -131,15 +132,8 @@ class FootDetector:
         self.placement = placement
         self.axis = ForwardAxis()
         self._ref_axis: FloatArray | None = None
-        # Samples of look-back kept whatever the batch size (only a degenerate stream, e.g. a
-        # glide that never ends, needs more; then the oldest go, see _make_room).
-        self._history = int(self.fs * 4) + 256
-        self._cap = self._history
-        self._t = np.empty(self._cap)
-        self._acc = np.empty((self._cap, 3))
-        self._gyro = np.empty((self._cap, 3))
-        self._base = 0  # absolute index of buffer row 0
-        self._n = 0
+        # Samples of look-back: a whole stride and the stance before it, with room to spare.
+        self._buf = SampleBuffer(int(self.fs * 4) + 256)
         self._rhythm = Rhythm()
         self._held: _Held | None = None
         # A first stride's steps judged by the next stride, let go when the data ends (edges.py).
@@ -151,8 +145,7 @@ class FootDetector:
 
     def reset(self) -> None:
         """Drop signal buffers (after a gap); learned axes stay."""
-        self._n = 0
-        self._base = 0
+        self._buf.clear()
         self._in_stance = False
         self._still_start: int | None = None  # absolute index where the current still run began
         self._pending = False  # the current stance cut a too-short stride that may continue
@@ -178,12 +171,12 @@ class FootDetector:
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
         out: list[StepEvent] = self._release()
-        if self._n and self._has_gyro is not None:
+        if self._buf.n and self._has_gyro is not None:
             th = _THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
-                self._resolve_head(self._base + self._n, th, out)
+                self._resolve_head(self._buf.base + self._buf.n, th, out)
             stance = self._stance_start_t if self._in_stance else None
-            end = float(self._t[self._n - 1])
+            end = float(self._buf.t[self._buf.n - 1])
             out += self._rhythm.before_gap(end, stance, self._last_emitted)
         self._rhythm.gap()
         self.reset()
@@ -273,7 +266,7 @@ class FootDetector:
         # whether a lead-off's next stride came in time does not depend on where a batch ends.
         if self._lead.lead is None:
             return events  # the usual case: nothing waits on a lead-off
-        seen = float(self._t[self._n - 1]) - (self._stance_samples(th) - 1) / self.fs
+        seen = float(self._buf.t[self._buf.n - 1]) - (self._stance_samples(th) - 1) / self.fs
         return self._settle(events, seen)
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
@@ -302,7 +295,7 @@ class FootDetector:
             if hi > confirmed:
                 self._in_stance = True
                 self._stance_start = self._still_start
-                self._stance_start_t = float(self._t[self._row(self._stance_start)])
+                self._stance_start_t = float(self._buf.t[self._buf.row(self._stance_start)])
                 if self._head == "fresh" and confirmed > th.max_duration * self.fs:
                     self._head = None  # as feed() decides: no stride began the segment
                 if self._head == "fresh":
@@ -362,7 +355,7 @@ class FootDetector:
 
     def _close_walk(self, end: int, out: list[StepEvent]) -> None:
         """The other foot's closing step once the stance up to `end` (absolute) shows a stop."""
-        now = float(self._t[self._row(end) - 1])
+        now = float(self._buf.t[self._buf.row(end) - 1])
         closing = self._rhythm.stopped(now, self._stance_start_t, self._last_emitted)
         if closing:
             out += closing
@@ -381,25 +374,25 @@ class FootDetector:
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
         """The segment began mid-swing: count the landing that ended the swing."""
         landing, self._head_landing = self._head_landing, None
-        if landing is None or self._base > 0 or self._ref_axis is None:
+        if landing is None or self._buf.base > 0 or self._ref_axis is None:
             return  # the swing's start is gone from the buffer, or no frame was ever learned
-        b = self._row(landing) + 1
+        b = self._buf.row(landing) + 1
         span = round(_GRAVITY_SAMPLES * self.fs)
-        force = self._acc[b - 1 : min(max(b, self._row(end)), b - 1 + span)].mean(axis=0)
+        force = self._buf.acc[b - 1 : min(max(b, self._buf.row(end)), b - 1 + span)].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             return
-        t_hs = float(self._t[b - 1])
-        if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._t[0]):
+        t_hs = float(self._buf.t[b - 1])
+        if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._buf.t[0]):
             return  # the foot touched down before the data began: only foot flat was seen
         # A swing long enough to judge gives its own direction; the tail end of one (data that
         # began just before the landing) takes the direction of the walk it continues.
         direction = self._rhythm.recent_direction(t_hs)
         confidence = EDGE_CONFIDENCE
         if self._swing_peak(0, b) >= th.swing_peak:
-            gyro = self._gyro[:b] if self._has_gyro else None
+            gyro = self._buf.gyro[:b] if self._has_gyro else None
             frame = level_frame(force, self._ref_axis)
-            disp = displacement_into_stance(self._acc[:b], gyro, self.fs, frame)
+            disp = displacement_into_stance(self._buf.acc[:b], gyro, self.fs, frame)
             dx, dy = float(disp[0]), float(disp[1])
             if math.hypot(dx, dy) >= 0.5 * th.min_length:
                 direction, confidence = self.axis.classify(math.atan2(dy, dx))
@@ -422,9 +415,9 @@ class FootDetector:
         self._quiet = None
         self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
-        a = self._row(max(self._stance_start, first_moving - span, self._base))
-        b = self._row(first_moving)
-        force = self._acc[a:b].mean(axis=0)
+        a = self._buf.row(max(self._stance_start, first_moving - span, self._buf.base))
+        b = self._buf.row(first_moving)
+        force = self._buf.acc[a:b].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             self._move_start = None
@@ -449,23 +442,23 @@ class FootDetector:
         (the swing's timing and the detection keep the last still sample). Of a longer
         stillness only the last _STANDING s count: anything before was standing.
         """
-        lo = max(self._stance_start, first_moving - round(_STANDING * self.fs), self._base)
-        a, b = self._row(lo), self._row(first_moving)
-        gyro = self._gyro[a:b]
+        lo = max(self._stance_start, first_moving - round(_STANDING * self.fs), self._buf.base)
+        a, b = self._buf.row(lo), self._buf.row(first_moving)
+        gyro = self._buf.gyro[a:b]
         k = a + int(np.argmin(np.einsum("ij,ij->i", gyro, gyro)))
         half = round(_GRAVITY_SAMPLES * self.fs) // 2
-        force = self._acc[max(a, k - half) : min(b, k + half + 1)].mean(axis=0)
+        force = self._buf.acc[max(a, k - half) : min(b, k + half + 1)].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if self._ref_axis is None or not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             return None
-        return self._base + k, level_frame(force, self._ref_axis)
+        return self._buf.base + k, level_frame(force, self._ref_axis)
 
     def _end_stride(self, heel_strike: int, th: Thresholds, out: list[StepEvent]) -> None:
         start = self._move_start
         self._move_start = None
         if start is None or self._frame is None:
             return
-        a, b = self._row(start), self._row(heel_strike) + 1
+        a, b = self._buf.row(start), self._buf.row(heel_strike) + 1
         duration = (b - a - 1) / self.fs
         if duration > th.max_duration:
             return
@@ -488,8 +481,8 @@ class FootDetector:
     ) -> bool:
         if duration < th.min_duration:
             return False
-        acc = self._acc[a:b]
-        gyro = self._gyro[a:b] if self._has_gyro else None
+        acc = self._buf.acc[a:b]
+        gyro = self._buf.gyro[a:b] if self._has_gyro else None
         if self._swing_peak(a, b) < th.swing_peak:
             return False
         if self._frame is None or self._ref_axis is None:
@@ -497,7 +490,7 @@ class FootDetector:
         vel, turn = stride_velocity(acc, gyro, self.fs, self._frame, self._ref_axis)
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        t_off, t_hs = float(self._buf.t[a]), float(self._buf.t[b - 1])
         # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
         # and lands near where it was. Its turn, not its length, tells it from a weight shift,
         # as long as it is part of a walk: a lone twist of the foot while standing is not a step.
@@ -538,7 +531,7 @@ class FootDetector:
         times: tuple[float, ...] = (t_other, t_hs)
         if self._head == "still":
             self._head = None
-            if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
+            if self._rhythm.other_foot_missed(float(self._buf.t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
         # The stride after an undecided lead-off judges it (once it is measured, see _settle).
@@ -589,22 +582,26 @@ class FootDetector:
         """
         if cycle:
             stride_time = self._clock.land(
-                mid_swing(self.placement, self._t[a:b], vel, self._gyro[a:b], self.fs, frame)
+                mid_swing(
+                    self.placement, self._buf.t[a:b], vel, self._buf.gyro[a:b], self.fs, frame
+                )
             )
         else:
             stride_time = None
         quiet = self._quiet
-        if quiet is not None and self._base <= quiet[0] <= self._base + a:
+        if quiet is not None and self._buf.base <= quiet[0] <= self._buf.base + a:
             # Measured from the stance's quietest sample (_quietest); detected and timed as before.
-            a, frame = self._row(quiet[0]), quiet[1]
-            vel, _ = stride_velocity(self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
+            a, frame = self._buf.row(quiet[0]), quiet[1]
+            vel, _ = stride_velocity(
+                self._buf.acc[a:b], self._buf.gyro[a:b], self.fs, frame, ref_axis
+            )
         if not cycle:
             self._clock.clear()
         disp = displacement(vel, self.fs)
-        m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
+        m = measure(self.placement, disp, self._buf.gyro[a:b], self.fs, frame, stride_time)
         step = _with_stride(landing, m)
         # Only the step carrying the length waits; the other foot's has left already.
-        self._held = _Held(step, self._base + a, frame, ref_axis, timed=cycle)
+        self._held = _Held(step, self._buf.base + a, frame, ref_axis, timed=cycle)
 
     def _release(self) -> list[StepEvent]:
         held, self._held = self._held, None
@@ -613,19 +610,19 @@ class FootDetector:
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""
         held = self._held
-        if held is None or held.start < self._base:
+        if held is None or held.start < self._buf.base:
             out += self._release()
             return
-        a, b = self._row(held.start), self._row(stance) + 1
-        gyro = self._gyro[a:b]
-        vel, _ = stride_velocity(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+        a, b = self._buf.row(held.start), self._buf.row(stance) + 1
+        gyro = self._buf.gyro[a:b]
+        vel, _ = stride_velocity(self._buf.acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
         disp = displacement(vel, self.fs)
         step = held.step
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = None
         if held.timed:
             stride_time = self._clock.reland(
-                mid_swing(self.placement, self._t[a:b], vel, gyro, self.fs, held.frame)
+                mid_swing(self.placement, self._buf.t[a:b], vel, gyro, self.fs, held.frame)
             )
         m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
         held.step = _with_stride(step, m)
@@ -637,45 +634,23 @@ class FootDetector:
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
         if self._has_gyro:
-            gyro = self._gyro[a:b]
+            gyro = self._buf.gyro[a:b]
             return float(np.sqrt(np.max(np.einsum("ij,ij->i", gyro, gyro))))
-        acc = self._acc[a:b]
+        acc = self._buf.acc[a:b]
         return float(np.max(np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)))
 
-    # -- sample buffer -------------------------------------------------------------------------
-
-    def _row(self, absolute: int) -> int:
-        return absolute - self._base
+    # -- sample buffer (samples.py) ---------------------------------------------------------
 
     def _append(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> int:
         n = len(t)
-        if self._n + n > self._cap:
-            self._make_room(n)
-        lo, hi = self._n, self._n + n
-        self._t[lo:hi] = t
-        self._acc[lo:hi] = acc
-        if gyro is not None:
-            self._gyro[lo:hi] = gyro
-        self._n = hi
-        return self._base + lo
-
-    def _make_room(self, n: int) -> None:
-        """Room for n more samples, dropping only what nothing looks back at (_keep_from).
-
-        What is still needed stays (up to _history), growing the buffer for a big batch: how
-        much of a look-back survives must not depend on the batch size.
-        """
-        self._drop(max(self._keep_from() - self._base, self._n - self._history))
-        if self._n + n > self._cap:
-            self._cap = self._n + n + self._history
-            self._t = np.resize(self._t, self._cap)
-            self._acc = np.resize(self._acc, (self._cap, 3))
-            self._gyro = np.resize(self._gyro, (self._cap, 3))
+        if not self._buf.fits(n) and self._buf.make_room(n, self._keep_from()):
+            self._forget_dropped()
+        return self._buf.append(t, acc, gyro)
 
     def _trim(self) -> None:
-        drop = self._keep_from() - self._base
-        if drop > self._cap // 2:
-            self._drop(drop)
+        drop = self._keep_from() - self._buf.base
+        if drop > self._buf.cap // 2 and self._buf.drop(drop):
+            self._forget_dropped()
 
     def _keep_from(self) -> int:
         """The oldest sample (absolute index) anything may still look back at.
@@ -683,7 +658,7 @@ class FootDetector:
         Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
         """
         span = round(_GRAVITY_SAMPLES * self.fs) + 1
-        end = self._base + self._n
+        end = self._buf.base + self._buf.n
         if self._head == "fresh" or self._head_landing is not None:
             keep_from = 0  # the segment's start, until its first swing has been judged
         elif self._held is not None:
@@ -718,16 +693,9 @@ class FootDetector:
             return max(span, round(_STANDING * self.fs))
         return span
 
-    def _drop(self, count: int) -> None:
-        if count <= 0:
-            return
-        keep = self._n - count
-        self._t[:keep] = self._t[count : self._n]
-        self._acc[:keep] = self._acc[count : self._n]
-        self._gyro[:keep] = self._gyro[count : self._n]
-        self._n = keep
-        self._base += count
-        if self._move_start is not None and self._move_start < self._base:
+    def _forget_dropped(self) -> None:
+        """A stride whose start the buffer dropped can no longer be measured."""
+        if self._move_start is not None and self._move_start < self._buf.base:
             self._move_start = None
 
 
