@@ -326,7 +326,7 @@ def _feed_until_glide(det: FootDetector, t: FloatArray, acc: FloatArray, gyro: F
     """Feed 4-sample batches until the held stride's short stance has been left; next index."""
     for i in range(0, len(t), 4):
         det.feed(t[i : i + 4], acc[i : i + 4], gyro[i : i + 4])
-        held = det._held
+        held = det._meter.held
         if held is not None and held.left is not None:
             return i + 4
     raise AssertionError("no glide seen")

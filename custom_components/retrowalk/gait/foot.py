@@ -10,7 +10,7 @@ a lot is a turning step: short ones count inside a walk, and none is walking bac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import itertools
 import math
 from typing import Any
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
+from .foot_stride import StrideMeter
 from .heading import ForwardAxis
 from .samples import SampleBuffer
-from .stride import StrideClock, StrideMeasure, measure, mid_swing
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
 
@@ -101,26 +101,6 @@ class _Left:
     stood_s: float
 
 
-@dataclass(slots=True)
-class _Held:
-    """A measured stride's landing step, held until its ending stance proves a real one.
-
-    Slow backward walking glides: the foot translates at nearly constant velocity with little
-    rotation, which the stance test cannot tell from standing, and lands for real a moment
-    later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
-    stride of its own was such a glide: the stride's length is then integrated on to the next
-    stance (ending it at the glide lost up to two thirds of it on the UCI runs). Counting and
-    direction are not changed; the landing step only leaves once the length is known.
-    """
-
-    step: StepEvent  # the instrumented foot's landing, carrying the stride
-    start: int  # absolute index of the stride's first sample
-    frame: FloatArray
-    ref_axis: FloatArray  # the frame's yaw reference
-    left: int | None = None  # where the motion resumed after a too-short stance
-    timed: bool = True  # False for a turning step: no speed, and none for the stride after it
-
-
 class FootDetector:
     """Detector for a sensor on the foot (or, more loosely, the shank)."""
 
@@ -135,10 +115,10 @@ class FootDetector:
         # Samples of look-back: a whole stride and the stance before it, with room to spare.
         self._buf = SampleBuffer(int(self.fs * 4) + 256)
         self._rhythm = Rhythm()
-        self._held: _Held | None = None
+        # Measures the strides found and holds the latest landing until its length is final.
+        self._meter = StrideMeter(placement, self.fs, self._buf)
         # A first stride's steps judged by the next stride, let go when the data ends (edges.py).
         self._lead = LeadOffHold()
-        self._clock = StrideClock()
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -164,13 +144,12 @@ class FootDetector:
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
-        self._held = None
+        self._meter.clear()
         self._left: _Left | None = None
-        self._clock.clear()
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
-        out: list[StepEvent] = self._release()
+        out: list[StepEvent] = self._meter.release()
         if self._buf.n and self._has_gyro is not None:
             th = _THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
@@ -216,7 +195,7 @@ class FootDetector:
         events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
             # Another kind of data: what was held goes out, a lead-off as it stands.
-            events = self._settle(self._release(), None)
+            events = self._settle(self._meter.release(), None)
             self.reset()
         self._has_gyro = has_gyro
         th = _THRESHOLDS[(self.placement, has_gyro)]
@@ -236,12 +215,12 @@ class FootDetector:
         for lo, hi in itertools.pairwise(bounds):
             self._run(bool(still[lo]), start + lo, start + hi, th, events)
         end = start + n
-        held = self._held
+        held = self._meter.held
         if held is not None and (
             (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
             or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
         ):
-            events += self._release()  # a real stance, or the motion after it a real swing
+            events += self._meter.release()  # a real stance, or the motion after it a real swing
         if self._in_stance:
             self._close_walk(end, events)
         if self._head == "fresh" and end > th.max_duration * self.fs:
@@ -271,7 +250,7 @@ class FootDetector:
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
         """Steps held behind an undecided lead-off wait (edges.LeadOffHold); the rest go out."""
-        held = self._held
+        held = self._meter.held
         return self._lead.settle(events, now, None if held is None else held.step.t)
 
     # -- stance / stride state machine ---------------------------------------------------------
@@ -303,23 +282,23 @@ class FootDetector:
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
-                held = self._held
+                held = self._meter.held
                 if held is not None and held.left is not None:
                     if confirmed - held.left > _GLIDE_REST * self.fs:
-                        out += self._release()  # as feed() does: the swing was a real one
+                        out += self._meter.release()  # as feed() does: the swing was a real one
                         held = None
                 else:
                     held = None
                 self._end_stride(self._stance_start, th, out)
-                if held is not None and self._held is held:
+                if held is not None and self._meter.held is held:
                     self._glide_to(self._stance_start, out)  # what moved since was no stride
                 self._head_seen(hi, th, out)
             return
         self._still_start = None
         if self._in_stance:
             stood = lo - self._stance_start >= _PAUSE_IN_SWING * self.fs
-            if self._held is not None and stood:
-                out += self._release()  # as feed() does: the stance was a real one
+            if self._meter.held is not None and stood:
+                out += self._meter.release()  # as feed() does: the stance was a real one
             self._close_walk(lo, out)  # as feed() does while the stance lasts
             if self._pending and stood:
                 # As feed() does: a stance this long ended the cut stride's hopes.
@@ -340,8 +319,8 @@ class FootDetector:
                 )
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
-            if self._held is not None:
-                self._held.left = lo
+            if self._meter.held is not None:
+                self._meter.held.left = lo
             self._leave_stance(lo, th)
 
     def _stance_samples(self, th: Thresholds) -> int:
@@ -368,8 +347,8 @@ class FootDetector:
         self._stance_start, self._stance_start_t = left.stance_start, left.stance_start_t
         self._move_start, self._frame, self._stood_s = left.move_start, left.frame, left.stood_s
         self._pending = False
-        if self._held is not None:
-            self._held.left = None
+        if self._meter.held is not None:
+            self._meter.held.left = None
 
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
         """The segment began mid-swing: count the landing that ended the swing."""
@@ -546,7 +525,7 @@ class FootDetector:
         if led or judge_later:
             # This foot's half stride began the walk (or may have): the other had not stepped.
             times = (t_hs,)
-        out += self._release()  # a stride held before this one is complete
+        out += self._meter.release()  # a stride held before this one is complete
         if judge_later:
             other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
             self._lead.begin(other, t_hs, length, direction, out)
@@ -556,78 +535,23 @@ class FootDetector:
         )
         if gyro is not None:
             # The landing (last) carries the stride.
-            self._hold(out.pop(), a, b, vel, self._frame, self._ref_axis, cycle=not turning)
+            self._meter.hold(
+                out.pop(), a, b, vel, self._frame, self._ref_axis, self._quiet, cycle=not turning
+            )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         # A turning step's length is no measure of the walk's strides.
         self._rhythm.stride(t_off, t_hs, direction, None if turning else length)
         return True
 
-    def _hold(
-        self,
-        landing: StepEvent,
-        a: int,
-        b: int,
-        vel: FloatArray,
-        frame: FloatArray,
-        ref_axis: FloatArray,
-        *,
-        cycle: bool,
-    ) -> None:
-        """Measure the stride of rows a..b from its velocity and hold its landing step (_Held).
-
-        A turning step (`cycle` False) is no gait cycle of a walk in one direction: neither it nor
-        the stride after it gets a speed, as after standing (timed from the turn's short swing,
-        the first stride after a U-turn came out at twice its speed on a UCI check run).
-        """
-        if cycle:
-            stride_time = self._clock.land(
-                mid_swing(
-                    self.placement, self._buf.t[a:b], vel, self._buf.gyro[a:b], self.fs, frame
-                )
-            )
-        else:
-            stride_time = None
-        quiet = self._quiet
-        if quiet is not None and self._buf.base <= quiet[0] <= self._buf.base + a:
-            # Measured from the stance's quietest sample (_quietest); detected and timed as before.
-            a, frame = self._buf.row(quiet[0]), quiet[1]
-            vel, _ = stride_velocity(
-                self._buf.acc[a:b], self._buf.gyro[a:b], self.fs, frame, ref_axis
-            )
-        if not cycle:
-            self._clock.clear()
-        disp = displacement(vel, self.fs)
-        m = measure(self.placement, disp, self._buf.gyro[a:b], self.fs, frame, stride_time)
-        step = _with_stride(landing, m)
-        # Only the step carrying the length waits; the other foot's has left already.
-        self._held = _Held(step, self._buf.base + a, frame, ref_axis, timed=cycle)
-
-    def _release(self) -> list[StepEvent]:
-        held, self._held = self._held, None
-        return [] if held is None else [held.step]
-
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""
-        held = self._held
-        if held is None or held.start < self._buf.base:
-            out += self._release()
+        disp = self._meter.glide_to(stance)
+        held = self._meter.held
+        if disp is None or held is None:
+            out += self._meter.release()  # its start is gone: it keeps its first measure
             return
-        a, b = self._buf.row(held.start), self._buf.row(stance) + 1
-        gyro = self._buf.gyro[a:b]
-        vel, _ = stride_velocity(self._buf.acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
-        disp = displacement(vel, self.fs)
-        step = held.step
-        # The speed is timed from the real swing; the step keeps the time it was counted at.
-        stride_time = None
-        if held.timed:
-            stride_time = self._clock.reland(
-                mid_swing(self.placement, self._buf.t[a:b], vel, gyro, self.fs, held.frame)
-            )
-        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
-        held.step = _with_stride(step, m)
-        held.left = None  # wait again for this stance to prove real
-        self._lead.glided(step.t, math.hypot(float(disp[0]), float(disp[1])))
+        self._lead.glided(held.step.t, math.hypot(float(disp[0]), float(disp[1])))
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
@@ -661,8 +585,8 @@ class FootDetector:
         end = self._buf.base + self._buf.n
         if self._head == "fresh" or self._head_landing is not None:
             keep_from = 0  # the segment's start, until its first swing has been judged
-        elif self._held is not None:
-            keep_from = self._held.start
+        elif self._meter.held is not None:
+            keep_from = self._meter.held.start
         elif self._move_start is not None:
             keep_from = self._move_start
             if self._quiet is not None:
@@ -697,12 +621,3 @@ class FootDetector:
         """A stride whose start the buffer dropped can no longer be measured."""
         if self._move_start is not None and self._move_start < self._buf.base:
             self._move_start = None
-
-
-def _with_stride(step: StepEvent, m: StrideMeasure) -> StepEvent:
-    """The step that ends a stride, carrying its length and speed (rounded as the CLI prints)."""
-    return replace(
-        step,
-        stride_length_m=round(m.length_m, 3),
-        speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
-    )
