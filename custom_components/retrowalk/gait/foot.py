@@ -22,7 +22,13 @@ from .foot_stride import StrideMeter
 from .heading import ForwardAxis
 from .samples import SampleBuffer
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
-from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
+from .zupt import (
+    body_to_start,
+    displacement,
+    displacement_into_stance,
+    level_frame,
+    stride_velocity,
+)
 
 MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
 
@@ -466,7 +472,11 @@ class FootDetector:
             return False
         if self._frame is None or self._ref_axis is None:
             return False
-        vel, turn = stride_velocity(acc, gyro, self.fs, self._frame, self._ref_axis)
+        # The stride's rotation, integrated once: its velocity, timing and length all use it.
+        rotation = None if gyro is None else body_to_start(gyro, self.fs)
+        vel, turn = stride_velocity(
+            acc, gyro, self.fs, self._frame, self._ref_axis, rotation=rotation
+        )
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
         t_off, t_hs = float(self._buf.t[a]), float(self._buf.t[b - 1])
@@ -533,10 +543,17 @@ class FootDetector:
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
         )
-        if gyro is not None:
-            # The landing (last) carries the stride.
+        if rotation is not None:  # with a gyro: the landing (last) carries the stride
             self._meter.hold(
-                out.pop(), a, b, vel, self._frame, self._ref_axis, self._quiet, cycle=not turning
+                out.pop(),
+                a,
+                b,
+                vel,
+                rotation,
+                self._frame,
+                self._ref_axis,
+                self._quiet,
+                cycle=not turning,
             )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from .samples import SampleBuffer
 from .stride import StrideClock, StrideMeasure, measure, mid_swing
 from .types import FloatArray, Placement, StepEvent
-from .zupt import displacement, stride_velocity
+from .zupt import body_to_start, displacement, stride_velocity
 
 
 @dataclass(slots=True)
@@ -64,6 +64,7 @@ class StrideMeter:
         a: int,
         b: int,
         vel: FloatArray,
+        rotation: FloatArray,
         frame: FloatArray,
         ref_axis: FloatArray,
         quiet: tuple[int, FloatArray] | None,
@@ -72,6 +73,8 @@ class StrideMeter:
     ) -> None:
         """Measure the stride of rows a..b from its velocity and hold its landing step (Held).
 
+        `rotation` is zupt.body_to_start of the rows' gyro, integrated once by the detector.
+
         `quiet` is the absolute index and level frame of the quietest sample of the stance the
         stride left (foot.FootDetector._quietest), or None. A turning step (`cycle` False) is no
         gait cycle of a walk in one direction: neither it nor the stride after it gets a speed,
@@ -79,20 +82,26 @@ class StrideMeter:
         came out at twice its speed on a UCI check run).
         """
         buf = self._buf
+        gyro = buf.gyro[a:b]
         if cycle:
             stride_time = self._clock.land(
-                mid_swing(self.placement, buf.t[a:b], vel, buf.gyro[a:b], self.fs, frame)
+                mid_swing(self.placement, buf.t[a:b], vel, gyro, self.fs, frame, rotation=rotation)
             )
         else:
             stride_time = None
         if quiet is not None and buf.base <= quiet[0] <= buf.base + a:
-            # Measured from the stance's quietest sample; detected and timed as before.
+            # Measured from the stance's quietest sample; detected and timed as before. A longer
+            # window: its rotation is integrated once more, from that sample.
             a, frame = buf.row(quiet[0]), quiet[1]
-            vel, _ = stride_velocity(buf.acc[a:b], buf.gyro[a:b], self.fs, frame, ref_axis)
+            gyro = buf.gyro[a:b]
+            rotation = body_to_start(gyro, self.fs)
+            vel, _ = stride_velocity(
+                buf.acc[a:b], gyro, self.fs, frame, ref_axis, rotation=rotation
+            )
         if not cycle:
             self._clock.clear()
         disp = displacement(vel, self.fs)
-        m = measure(self.placement, disp, buf.gyro[a:b], self.fs, frame, stride_time)
+        m = measure(self.placement, disp, gyro, self.fs, frame, stride_time, rotation=rotation)
         step = _with_stride(landing, m)
         # Only the step carrying the length waits; the other foot's has left already.
         self.held = Held(step, buf.base + a, frame, ref_axis, timed=cycle)
@@ -108,15 +117,21 @@ class StrideMeter:
             return None
         a, b = buf.row(held.start), buf.row(stance) + 1
         gyro = buf.gyro[a:b]
-        vel, _ = stride_velocity(buf.acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
+        # Integrated once for the velocity, the timing and the pivot correction.
+        rotation = body_to_start(gyro, self.fs)
+        vel, _ = stride_velocity(
+            buf.acc[a:b], gyro, self.fs, held.frame, held.ref_axis, rotation=rotation
+        )
         disp = displacement(vel, self.fs)
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = None
         if held.timed:
             stride_time = self._clock.reland(
-                mid_swing(self.placement, buf.t[a:b], vel, gyro, self.fs, held.frame)
+                mid_swing(
+                    self.placement, buf.t[a:b], vel, gyro, self.fs, held.frame, rotation=rotation
+                )
             )
-        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
+        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time, rotation=rotation)
         held.step = _with_stride(held.step, m)
         held.left = None  # wait again for this stance to prove real
         return disp
