@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent, foot
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent, foot_thresholds
 from custom_components.retrowalk.gait.bouts import BoutTracker
 from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.stride import (
@@ -482,8 +482,8 @@ def _creeping_lift_walk(
 
 def _creeping_strides(monkeypatch: pytest.MonkeyPatch, from_quietest: bool) -> list[float]:
     key = (Placement.SHANK, True)
-    th = foot._THRESHOLDS[key]
-    monkeypatch.setitem(foot._THRESHOLDS, key, replace(th, from_quietest=from_quietest))
+    th = foot_thresholds.THRESHOLDS[key]
+    monkeypatch.setitem(foot_thresholds.THRESHOLDS, key, replace(th, from_quietest=from_quietest))
     t, acc, gyro, _ = _creeping_lift_walk(4)
     engine = GaitEngine(Placement.SHANK)
     return lengths(measured(stream(engine, t, acc, gyro) + list(engine.flush().steps)))

@@ -19,6 +19,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .foot_stride import StrideMeter
+from .foot_thresholds import MAX_STRIDE_S, THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
 from .samples import SampleBuffer
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -30,52 +31,9 @@ from .zupt import (
     stride_velocity,
 )
 
-MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
+# MAX_STRIDE_S stays importable from here: gate.py bounds a walk's step intervals by it.
+__all__ = ["MAX_STRIDE_S", "FootDetector"]
 
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Stance and stride limits for one placement / sensor combination."""
-
-    still_gyro: float  # rad/s: stance needs |gyro| below this
-    still_acc: float  # m/s^2: and | |acc| - g | below this
-    min_stance: float  # s
-    swing_peak: float  # peak |gyro| (rad/s), or peak | |acc| - g | without gyro, during a stride
-    min_length: float  # m: shorter strides are weight shifts or fidgeting, not steps
-    # The foot's running stance: rotation below this fraction of still_gyro, with the acceleration
-    # allowed up to run_acc times still_acc (0 disables it).
-    run_gyro: float = 0.6
-    run_acc: float = 3.0
-    min_duration: float = 0.15  # s
-    max_duration: float = MAX_STRIDE_S
-    # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
-    blip: float = 0.0
-    # The still test can fire mid-lift (see _THRESHOLDS): inside a walk, a stride cut short by a
-    # brief still phase goes on whatever its length, see FootDetector._end_stride.
-    still_lift: bool = False
-    # Measure each stride from its stance's quietest moment, see FootDetector._quietest.
-    from_quietest: bool = False
-
-
-# The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
-# in the Bandai captures), so it needs a looser gyro bound but a tighter acceleration bound; it
-# has no still moment at all when running, so the foot's running-stance rule is off. Its stance
-# rotation straddles the 1.5 rad/s bound, so a real stance flickers: the Bandai backward captures
-# show stances broken by 1-3 moving samples (10-30 ms), each half shorter than _PAUSE_IN_SWING,
-# which the glide rule then took for pauses in a swing and merged two or three strides into one.
-# No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
-# At toe-off the shank translates (0.3-0.7 m/s) with little rotation and |acc| near g, so the
-# still test fires 0.06-0.15 s into the lift (Bandai backward walks): a still lift (still_lift).
-# For the same reason the last still sample is no zero-velocity moment (from_quietest).
-_THRESHOLDS = {
-    (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(
-        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, still_lift=True, from_quietest=True
-    ),
-    # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
-    (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
-    (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
-}
 _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 # A still phase shorter than this that ended a too-short "stride" was a pause inside the swing
 # (slow backward walking touches the toe down before the heel), not a stance: the stride goes on.
@@ -157,7 +115,7 @@ class FootDetector:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
         out: list[StepEvent] = self._meter.release()
         if self._buf.n and self._has_gyro is not None:
-            th = _THRESHOLDS[(self.placement, self._has_gyro)]
+            th = THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
                 self._resolve_head(self._buf.base + self._buf.n, th, out)
             stance = self._stance_start_t if self._in_stance else None
@@ -204,17 +162,8 @@ class FootDetector:
             events = self._settle(self._meter.release(), None)
             self.reset()
         self._has_gyro = has_gyro
-        th = _THRESHOLDS[(self.placement, has_gyro)]
-        dev = np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)
-        if gyro is None:
-            still = dev < th.still_acc
-        else:
-            # Running stance pushes the acceleration far from g while the foot barely rotates, so
-            # a very low rotation rate alone (with a looser acceleration bound) also counts.
-            rate2 = np.einsum("ij,ij->i", gyro, gyro)
-            still = ((rate2 < th.still_gyro**2) & (dev < th.still_acc)) | (
-                (rate2 < (th.run_gyro * th.still_gyro) ** 2) & (dev < th.run_acc * th.still_acc)
-            )
+        th = THRESHOLDS[(self.placement, has_gyro)]
+        still = still_samples(acc, gyro, th)
         start = self._append(t, acc, gyro)
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1
         bounds = [0, *edges.tolist(), n]
@@ -420,7 +369,7 @@ class FootDetector:
         """The stance's quietest sample (least rotation) and its level frame.
 
         The shank is never still in stance: it turns over the planted foot, and its still test
-        also fires into the lift (see _THRESHOLDS), so its last still sample can be moving at
+        also fires into the lift (see THRESHOLDS), so its last still sample can be moving at
         0.3-0.8 m/s, more than the pivot correction (stride.py) puts back. Its velocity is
         lowest where it turns least, near mid-stance: any point of a rigid segment moves one
         stride between the same phase of two gait cycles, so the stride is measured from there
@@ -629,7 +578,7 @@ class FootDetector:
         looks back up to _STANDING s, and must see that whole stretch whenever the trim fires,
         or its stride lengths would depend on how the samples were batched.
         """
-        th = _THRESHOLDS.get((self.placement, bool(self._has_gyro)))
+        th = THRESHOLDS.get((self.placement, bool(self._has_gyro)))
         if th is not None and th.from_quietest:
             return max(span, round(_STANDING * self.fs))
         return span
