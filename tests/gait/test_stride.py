@@ -21,7 +21,12 @@ from custom_components.retrowalk.gait.stride import (
     swing_time,
 )
 from custom_components.retrowalk.gait.types import Direction
-from custom_components.retrowalk.gait.zupt import displacement, level_frame, stride_velocity
+from custom_components.retrowalk.gait.zupt import (
+    body_to_start,
+    displacement,
+    level_frame,
+    stride_velocity,
+)
 
 from .synth import MOUNT, FloatArray, G, rot, walk
 
@@ -272,6 +277,31 @@ def test_shank_rotating_over_a_planted_pivot() -> None:
     m = measure(Placement.SHANK, disp, gyro, fs, frame, None)
     assert m.length_m == pytest.approx(true, rel=0.05)
     assert m.speed_m_s is None
+
+
+def test_a_rotation_integrated_once_gives_the_same_stride() -> None:
+    """The detector integrates a stride's rotation once (zupt.body_to_start) and hands it to the
+    velocity, the timing and the pivot correction: exactly what each would integrate itself."""
+    w = walk(["backward"] * 2, lengths=[0.8, 0.8])
+    a, b = (
+        int(np.searchsorted(w.t, w.heel_strikes[0] - 0.6)),
+        int(np.searchsorted(w.t, w.heel_strikes[0])),
+    )
+    acc, gyro, t, fs = w.acc[a:b], w.gyro[a:b], w.t[a:b], 104.0
+    ref = np.array([1.0, 0.0, 0.0])
+    frame = level_frame(acc[0], ref)
+    q = body_to_start(gyro, fs)
+    vel, turn = stride_velocity(acc, gyro, fs, frame, ref)
+    vel_q, turn_q = stride_velocity(acc, gyro, fs, frame, ref, rotation=q)
+    assert np.array_equal(vel, vel_q) and turn == turn_q and np.abs(gyro).max() > 1.0
+    disp = displacement(vel, fs)
+    for placement in (Placement.FOOT, Placement.SHANK):
+        assert mid_swing(placement, t, vel, gyro, fs, frame) == mid_swing(
+            placement, t, vel, gyro, fs, frame, rotation=q
+        )
+        assert measure(placement, disp, gyro, fs, frame, 1.0) == measure(
+            placement, disp, gyro, fs, frame, 1.0, rotation=q
+        )
 
 
 def _step(

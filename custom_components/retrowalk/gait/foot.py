@@ -6,6 +6,12 @@ forward axis. The other foot is not seen, so every stride yields two steps: the 
 at its heel strike and the other foot's half a stride earlier; at the start and end of a walk the
 stride's length says whether the other foot stepped (see edges.py). A stride that turns the foot
 a lot is a turning step: short ones count inside a walk, and none is walking backwards.
+
+This module is the detector: stances, strides and the steps they make. Its single-purpose parts
+live apart so the rules read in one place: the limits per placement and the stance test
+(foot_thresholds.py), the look-back buffer (samples.py), a found stride's length and speed and
+its landing step held while a glide may lengthen it (foot_stride.py), and a walk's edges with
+the lead-off held until the next stride judges it (edges.py).
 """
 
 from __future__ import annotations
