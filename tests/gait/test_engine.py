@@ -314,7 +314,7 @@ def test_remounted_sensor_relearns() -> None:
 
 def test_buffers_stay_bounded() -> None:
     detector = FootDetector()
-    cap = detector._cap
+    cap = detector._buf.cap
     fs = detector.fs
     still = np.tile([0.0, 0.0, 9.80665], (int(fs * 60), 1))
     moving = still + np.array([3.0, 0.0, 0.0])
@@ -325,7 +325,7 @@ def test_buffers_stay_bounded() -> None:
             detector.feed(
                 t[i : i + 20], acc[i : i + 20], np.zeros_like(acc[i : i + 20]) + 3.0 * (k % 2 == 0)
             )
-    assert detector._cap == cap and detector._n <= cap
+    assert detector._buf.cap == cap and detector._buf.n <= cap
 
 
 def test_factory_maps_placements() -> None:

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent, foot
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent, foot_thresholds
 from custom_components.retrowalk.gait.bouts import BoutTracker
 from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.stride import (
@@ -21,7 +21,12 @@ from custom_components.retrowalk.gait.stride import (
     swing_time,
 )
 from custom_components.retrowalk.gait.types import Direction
-from custom_components.retrowalk.gait.zupt import displacement, level_frame, stride_velocity
+from custom_components.retrowalk.gait.zupt import (
+    body_to_start,
+    displacement,
+    level_frame,
+    stride_velocity,
+)
 
 from .synth import MOUNT, FloatArray, G, rot, walk
 
@@ -274,6 +279,31 @@ def test_shank_rotating_over_a_planted_pivot() -> None:
     assert m.speed_m_s is None
 
 
+def test_a_rotation_integrated_once_gives_the_same_stride() -> None:
+    """The detector integrates a stride's rotation once (zupt.body_to_start) and hands it to the
+    velocity, the timing and the pivot correction: exactly what each would integrate itself."""
+    w = walk(["backward"] * 2, lengths=[0.8, 0.8])
+    a, b = (
+        int(np.searchsorted(w.t, w.heel_strikes[0] - 0.6)),
+        int(np.searchsorted(w.t, w.heel_strikes[0])),
+    )
+    acc, gyro, t, fs = w.acc[a:b], w.gyro[a:b], w.t[a:b], 104.0
+    ref = np.array([1.0, 0.0, 0.0])
+    frame = level_frame(acc[0], ref)
+    q = body_to_start(gyro, fs)
+    vel, turn = stride_velocity(acc, gyro, fs, frame, ref)
+    vel_q, turn_q = stride_velocity(acc, gyro, fs, frame, ref, rotation=q)
+    assert np.array_equal(vel, vel_q) and turn == turn_q and np.abs(gyro).max() > 1.0
+    disp = displacement(vel, fs)
+    for placement in (Placement.FOOT, Placement.SHANK):
+        assert mid_swing(placement, t, vel, gyro, fs, frame) == mid_swing(
+            placement, t, vel, gyro, fs, frame, rotation=q
+        )
+        assert measure(placement, disp, gyro, fs, frame, 1.0) == measure(
+            placement, disp, gyro, fs, frame, 1.0, rotation=q
+        )
+
+
 def _step(
     t: float,
     direction: Direction = Direction.BACKWARD,
@@ -326,7 +356,7 @@ def _feed_until_glide(det: FootDetector, t: FloatArray, acc: FloatArray, gyro: F
     """Feed 4-sample batches until the held stride's short stance has been left; next index."""
     for i in range(0, len(t), 4):
         det.feed(t[i : i + 4], acc[i : i + 4], gyro[i : i + 4])
-        held = det._held
+        held = det._meter.held
         if held is not None and held.left is not None:
             return i + 4
     raise AssertionError("no glide seen")
@@ -336,7 +366,8 @@ def test_a_glide_whose_stride_start_left_the_buffer_keeps_its_first_length() -> 
     t, acc, gyro, length = _glide_walk(1)
     det = FootDetector(Placement.FOOT)
     i = _feed_until_glide(det, t, acc, gyro)
-    det._drop(det._n - 2)
+    assert det._buf.drop(det._buf.n - 2)
+    det._forget_dropped()
     steps = det.feed(t[i:], acc[i:], gyro[i:]) + det.end_segment()
     (stride,) = measured(steps)
     assert stride.stride_length_m is not None and stride.stride_length_m < 0.5 * length
@@ -481,8 +512,8 @@ def _creeping_lift_walk(
 
 def _creeping_strides(monkeypatch: pytest.MonkeyPatch, from_quietest: bool) -> list[float]:
     key = (Placement.SHANK, True)
-    th = foot._THRESHOLDS[key]
-    monkeypatch.setitem(foot._THRESHOLDS, key, replace(th, from_quietest=from_quietest))
+    th = foot_thresholds.THRESHOLDS[key]
+    monkeypatch.setitem(foot_thresholds.THRESHOLDS, key, replace(th, from_quietest=from_quietest))
     t, acc, gyro, _ = _creeping_lift_walk(4)
     engine = GaitEngine(Placement.SHANK)
     return lengths(measured(stream(engine, t, acc, gyro) + list(engine.flush().steps)))

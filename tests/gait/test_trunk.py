@@ -422,12 +422,13 @@ def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
     # direction until two windows in a row disagree, so a real switch costs one step.
     det = waist()
     feed(det, trunk_walk(30))  # learns which way is forward
-    fwd = trunk_walk(8, seed=5).acc[150:400]
-    back = trunk_walk(8, backward=True, seed=6).acc[150:400]
+    fwd_walk, back_walk = trunk_walk(8, seed=5), trunk_walk(8, backward=True, seed=6)
+    fwd = (fwd_walk.acc[150:400], fwd_walk.t[150:400])
+    back = (back_walk.acc[150:400], back_walk.t[150:400])
     up = np.array([0.0, 0.0, 1.0]) @ MOUNT.T
     labels = []
-    for win in (fwd, back, fwd, back, back, back, fwd, back):
-        (step,) = det._label([(0.0, 1.0)], win, up)
+    for win, t in (fwd, back, fwd, back, back, back, fwd, back):
+        (step,) = det._label([(0.0, 1.0)], win, up, t)
         labels.append((step.direction, step.confidence))
     d = Direction
     assert [x for x, _ in labels] == [d.FORWARD] * 4 + [d.BACKWARD] * 4

@@ -273,3 +273,74 @@ class LeadOff:
     def release(self) -> list[StepEvent]:
         """The held steps, the other foot's first only if this foot did not lead off."""
         return self.held if self.led else [self.other, *self.held]
+
+
+@dataclass(slots=True)
+class LeadOffHold:
+    """The foot detector's undecided lead-off (at most one) and the steps waiting behind it.
+
+    The bookkeeping lives here, not in the detector, so foot.py reads as stance and stride
+    detection: the detector reports every step it finds, and settle() lets through those not
+    waiting on a lead-off, in time order.
+    """
+
+    lead: LeadOff | None = None
+
+    def follow(self, landing: float, length: float | None, direction: Direction) -> None:
+        """A stride landed: if a lead-off waits, this one may judge it (LeadOff.follow)."""
+        if self.lead is not None:
+            self.lead.follow(landing, length, direction)
+
+    def begin(
+        self,
+        other: StepEvent,
+        landing: float,
+        length: float,
+        direction: Direction,
+        out: list[StepEvent],
+    ) -> None:
+        """A first stride from standing with nothing to judge it by: hold the other foot's step.
+
+        `out` holds the steps the detector has found so far in this call; a lead-off still
+        waiting had no second stride (a walk of its own after standing ends it), so its steps go
+        out as they stand, where they belong among them.
+        """
+        old = self.lead
+        if old is not None:
+            out[old.ahead : old.ahead] = old.release()
+        self.lead = LeadOff(other, landing, length, direction, ahead=len(out))
+
+    def glided(self, landing: float, whole: float) -> None:
+        """The stride that landed at `landing` was integrated on through a glide to `whole` m.
+
+        A lead-off is judged on whole strides, not on the parts before a glide.
+        """
+        lead = self.lead
+        if lead is None:
+            return
+        if lead.landing == landing:
+            lead.length = whole
+        elif lead.next_landing == landing and lead.next_length is not None:
+            lead.next_length = whole
+
+    def settle(
+        self, events: list[StepEvent], now: float | None, measuring: float | None
+    ) -> list[StepEvent]:
+        """Steps held behind an undecided lead-off wait; the rest go out.
+
+        It is decided once the stride after it has left the detector's hold (`measuring` is the
+        landing of the stride still held there, whose length a glide may still change), or once
+        no such stride can come by sample time `now` (None: the data ended).
+        """
+        lead = self.lead
+        if lead is None:
+            return events
+        ahead, lead.ahead = events[: lead.ahead], 0
+        lead.held += events[len(ahead) :]
+        if lead.next_landing is not None:
+            if measuring == lead.next_landing:
+                return ahead  # still measuring the stride that judges it
+        elif not lead.expired(now):
+            return ahead
+        self.lead = None
+        return ahead + lead.release()

@@ -6,69 +6,40 @@ forward axis. The other foot is not seen, so every stride yields two steps: the 
 at its heel strike and the other foot's half a stride earlier; at the start and end of a walk the
 stride's length says whether the other foot stepped (see edges.py). A stride that turns the foot
 a lot is a turning step: short ones count inside a walk, and none is walking backwards.
+
+This module is the detector: stances, strides and the steps they make. Its single-purpose parts
+live apart so the rules read in one place: the limits per placement and the stance test
+(foot_thresholds.py), the look-back buffer (samples.py), a found stride's length and speed and
+its landing step held while a glide may lengthen it (foot_stride.py), and a walk's edges with
+the lead-off held until the next stride judges it (edges.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import itertools
 import math
 from typing import Any
 
 import numpy as np
 
-from .edges import EDGE_CONFIDENCE, LOADING, LeadOff, Rhythm
+from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
+from .foot_stride import StrideMeter
+from .foot_thresholds import MAX_STRIDE_S, THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
-from .stride import StrideClock, StrideMeasure, measure, mid_swing
+from .samples import SampleBuffer
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
-from .zupt import displacement, displacement_into_stance, level_frame, stride_velocity
+from .zupt import (
+    body_to_start,
+    displacement,
+    displacement_into_stance,
+    level_frame,
+    stride_velocity,
+)
 
-MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
+# MAX_STRIDE_S stays importable from here: gate.py bounds a walk's step intervals by it.
+__all__ = ["MAX_STRIDE_S", "FootDetector"]
 
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Stance and stride limits for one placement / sensor combination."""
-
-    still_gyro: float  # rad/s: stance needs |gyro| below this
-    still_acc: float  # m/s^2: and | |acc| - g | below this
-    min_stance: float  # s
-    swing_peak: float  # peak |gyro| (rad/s), or peak | |acc| - g | without gyro, during a stride
-    min_length: float  # m: shorter strides are weight shifts or fidgeting, not steps
-    # The foot's running stance: rotation below this fraction of still_gyro, with the acceleration
-    # allowed up to run_acc times still_acc (0 disables it).
-    run_gyro: float = 0.6
-    run_acc: float = 3.0
-    min_duration: float = 0.15  # s
-    max_duration: float = MAX_STRIDE_S
-    # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
-    blip: float = 0.0
-    # The still test can fire mid-lift (see _THRESHOLDS): inside a walk, a stride cut short by a
-    # brief still phase goes on whatever its length, see FootDetector._end_stride.
-    still_lift: bool = False
-    # Measure each stride from its stance's quietest moment, see FootDetector._quietest.
-    from_quietest: bool = False
-
-
-# The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
-# in the Bandai captures), so it needs a looser gyro bound but a tighter acceleration bound; it
-# has no still moment at all when running, so the foot's running-stance rule is off. Its stance
-# rotation straddles the 1.5 rad/s bound, so a real stance flickers: the Bandai backward captures
-# show stances broken by 1-3 moving samples (10-30 ms), each half shorter than _PAUSE_IN_SWING,
-# which the glide rule then took for pauses in a swing and merged two or three strides into one.
-# No segment lifts and swings in 30 ms: motion that brief does not end a shank stance (blip).
-# At toe-off the shank translates (0.3-0.7 m/s) with little rotation and |acc| near g, so the
-# still test fires 0.06-0.15 s into the lift (Bandai backward walks): a still lift (still_lift).
-# For the same reason the last still sample is no zero-velocity moment (from_quietest).
-_THRESHOLDS = {
-    (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
-    (Placement.SHANK, True): Thresholds(
-        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, still_lift=True, from_quietest=True
-    ),
-    # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
-    (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
-    (Placement.SHANK, False): Thresholds(math.inf, 2.0, 0.08, 6.0, 0.06),
-}
 _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 # A still phase shorter than this that ended a too-short "stride" was a pause inside the swing
 # (slow backward walking touches the toe down before the heel), not a stance: the stride goes on.
@@ -100,26 +71,6 @@ class _Left:
     stood_s: float
 
 
-@dataclass(slots=True)
-class _Held:
-    """A measured stride's landing step, held until its ending stance proves a real one.
-
-    Slow backward walking glides: the foot translates at nearly constant velocity with little
-    rotation, which the stance test cannot tell from standing, and lands for real a moment
-    later. A stance shorter than _PAUSE_IN_SWING after which the foot moved on without making a
-    stride of its own was such a glide: the stride's length is then integrated on to the next
-    stance (ending it at the glide lost up to two thirds of it on the UCI runs). Counting and
-    direction are not changed; the landing step only leaves once the length is known.
-    """
-
-    step: StepEvent  # the instrumented foot's landing, carrying the stride
-    start: int  # absolute index of the stride's first sample
-    frame: FloatArray
-    ref_axis: FloatArray  # the frame's yaw reference
-    left: int | None = None  # where the motion resumed after a too-short stance
-    timed: bool = True  # False for a turning step: no speed, and none for the stride after it
-
-
 class FootDetector:
     """Detector for a sensor on the foot (or, more loosely, the shank)."""
 
@@ -131,27 +82,20 @@ class FootDetector:
         self.placement = placement
         self.axis = ForwardAxis()
         self._ref_axis: FloatArray | None = None
-        # Samples of look-back kept whatever the batch size (only a degenerate stream, e.g. a
-        # glide that never ends, needs more; then the oldest go, see _make_room).
-        self._history = int(self.fs * 4) + 256
-        self._cap = self._history
-        self._t = np.empty(self._cap)
-        self._acc = np.empty((self._cap, 3))
-        self._gyro = np.empty((self._cap, 3))
-        self._base = 0  # absolute index of buffer row 0
-        self._n = 0
+        # Samples of look-back: a whole stride and the stance before it, with room to spare.
+        self._buf = SampleBuffer(int(self.fs * 4) + 256)
         self._rhythm = Rhythm()
-        self._held: _Held | None = None
-        self._lead: LeadOff | None = None  # judged by the next stride, let go when the data ends
-        self._clock = StrideClock()
+        # Measures the strides found and holds the latest landing until its length is final.
+        self._meter = StrideMeter(placement, self.fs, self._buf)
+        # A first stride's steps judged by the next stride, let go when the data ends (edges.py).
+        self._lead = LeadOffHold()
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
 
     def reset(self) -> None:
         """Drop signal buffers (after a gap); learned axes stay."""
-        self._n = 0
-        self._base = 0
+        self._buf.clear()
         self._in_stance = False
         self._still_start: int | None = None  # absolute index where the current still run began
         self._pending = False  # the current stance cut a too-short stride that may continue
@@ -170,19 +114,18 @@ class FootDetector:
         # "still" (began in stance: its first stride may lack the other foot's step) or None.
         self._head: str | None = "fresh"
         self._head_landing: int | None = None  # first stance of a segment that began mid-swing
-        self._held = None
+        self._meter.clear()
         self._left: _Left | None = None
-        self._clock.clear()
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
-        out: list[StepEvent] = self._release()
-        if self._n and self._has_gyro is not None:
-            th = _THRESHOLDS[(self.placement, self._has_gyro)]
+        out: list[StepEvent] = self._meter.release()
+        if self._buf.n and self._has_gyro is not None:
+            th = THRESHOLDS[(self.placement, self._has_gyro)]
             if self._head_landing is not None:
-                self._resolve_head(self._base + self._n, th, out)
+                self._resolve_head(self._buf.base + self._buf.n, th, out)
             stance = self._stance_start_t if self._in_stance else None
-            end = float(self._t[self._n - 1])
+            end = float(self._buf.t[self._buf.n - 1])
             out += self._rhythm.before_gap(end, stance, self._last_emitted)
         self._rhythm.gap()
         self.reset()
@@ -222,32 +165,23 @@ class FootDetector:
         events: list[StepEvent] = []
         if self._has_gyro is not None and has_gyro != self._has_gyro:
             # Another kind of data: what was held goes out, a lead-off as it stands.
-            events = self._settle(self._release(), None)
+            events = self._settle(self._meter.release(), None)
             self.reset()
         self._has_gyro = has_gyro
-        th = _THRESHOLDS[(self.placement, has_gyro)]
-        dev = np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)
-        if gyro is None:
-            still = dev < th.still_acc
-        else:
-            # Running stance pushes the acceleration far from g while the foot barely rotates, so
-            # a very low rotation rate alone (with a looser acceleration bound) also counts.
-            rate2 = np.einsum("ij,ij->i", gyro, gyro)
-            still = ((rate2 < th.still_gyro**2) & (dev < th.still_acc)) | (
-                (rate2 < (th.run_gyro * th.still_gyro) ** 2) & (dev < th.run_acc * th.still_acc)
-            )
+        th = THRESHOLDS[(self.placement, has_gyro)]
+        still = still_samples(acc, gyro, th)
         start = self._append(t, acc, gyro)
         edges = np.flatnonzero(still[1:] != still[:-1]) + 1
         bounds = [0, *edges.tolist(), n]
         for lo, hi in itertools.pairwise(bounds):
             self._run(bool(still[lo]), start + lo, start + hi, th, events)
         end = start + n
-        held = self._held
+        held = self._meter.held
         if held is not None and (
             (held.left is None and end - self._stance_start >= _PAUSE_IN_SWING * self.fs)
             or (held.left is not None and end - held.left > _GLIDE_REST * self.fs)
         ):
-            events += self._release()  # a real stance, or the motion after it a real swing
+            events += self._meter.release()  # a real stance, or the motion after it a real swing
         if self._in_stance:
             self._close_walk(end, events)
         if self._head == "fresh" and end > th.max_duration * self.fs:
@@ -270,30 +204,15 @@ class FootDetector:
         self._trim()
         # Landings up to `seen` have been confirmed (a stance needs its first stance_samples), so
         # whether a lead-off's next stride came in time does not depend on where a batch ends.
-        if self._lead is None:
+        if self._lead.lead is None:
             return events  # the usual case: nothing waits on a lead-off
-        seen = float(self._t[self._n - 1]) - (self._stance_samples(th) - 1) / self.fs
+        seen = float(self._buf.t[self._buf.n - 1]) - (self._stance_samples(th) - 1) / self.fs
         return self._settle(events, seen)
 
     def _settle(self, events: list[StepEvent], now: float | None) -> list[StepEvent]:
-        """Steps held behind an undecided lead-off (edges.LeadOff) wait; the rest go out.
-
-        It is decided once the stride after it has left the hold (a glide may still lengthen
-        it), or once no such stride can come (`now` None: the data ended).
-        """
-        lead = self._lead
-        if lead is None:
-            return events
-        ahead, lead.ahead = events[: lead.ahead], 0
-        lead.held += events[len(ahead) :]
-        held = self._held
-        if lead.next_landing is not None:
-            if held is not None and held.step.t == lead.next_landing:
-                return ahead  # still measuring the stride that judges it
-        elif not lead.expired(now):
-            return ahead
-        self._lead = None
-        return ahead + lead.release()
+        """Steps held behind an undecided lead-off wait (edges.LeadOffHold); the rest go out."""
+        held = self._meter.held
+        return self._lead.settle(events, now, None if held is None else held.step.t)
 
     # -- stance / stride state machine ---------------------------------------------------------
 
@@ -316,7 +235,7 @@ class FootDetector:
             if hi > confirmed:
                 self._in_stance = True
                 self._stance_start = self._still_start
-                self._stance_start_t = float(self._t[self._row(self._stance_start)])
+                self._stance_start_t = float(self._buf.t[self._buf.row(self._stance_start)])
                 if self._head == "fresh" and confirmed > th.max_duration * self.fs:
                     self._head = None  # as feed() decides: no stride began the segment
                 if self._head == "fresh":
@@ -324,23 +243,23 @@ class FootDetector:
                     self._head = "still" if self._stance_start == 0 else None
                     if self._head is None and self._move_start is None:
                         self._head_landing = self._stance_start
-                held = self._held
+                held = self._meter.held
                 if held is not None and held.left is not None:
                     if confirmed - held.left > _GLIDE_REST * self.fs:
-                        out += self._release()  # as feed() does: the swing was a real one
+                        out += self._meter.release()  # as feed() does: the swing was a real one
                         held = None
                 else:
                     held = None
                 self._end_stride(self._stance_start, th, out)
-                if held is not None and self._held is held:
+                if held is not None and self._meter.held is held:
                     self._glide_to(self._stance_start, out)  # what moved since was no stride
                 self._head_seen(hi, th, out)
             return
         self._still_start = None
         if self._in_stance:
             stood = lo - self._stance_start >= _PAUSE_IN_SWING * self.fs
-            if self._held is not None and stood:
-                out += self._release()  # as feed() does: the stance was a real one
+            if self._meter.held is not None and stood:
+                out += self._meter.release()  # as feed() does: the stance was a real one
             self._close_walk(lo, out)  # as feed() does while the stance lasts
             if self._pending and stood:
                 # As feed() does: a stance this long ended the cut stride's hopes.
@@ -361,8 +280,8 @@ class FootDetector:
                 )
             if self._head_landing is not None:
                 self._resolve_head(lo, th, out)
-            if self._held is not None:
-                self._held.left = lo
+            if self._meter.held is not None:
+                self._meter.held.left = lo
             self._leave_stance(lo, th)
 
     def _stance_samples(self, th: Thresholds) -> int:
@@ -376,7 +295,7 @@ class FootDetector:
 
     def _close_walk(self, end: int, out: list[StepEvent]) -> None:
         """The other foot's closing step once the stance up to `end` (absolute) shows a stop."""
-        now = float(self._t[self._row(end) - 1])
+        now = float(self._buf.t[self._buf.row(end) - 1])
         closing = self._rhythm.stopped(now, self._stance_start_t, self._last_emitted)
         if closing:
             out += closing
@@ -389,31 +308,31 @@ class FootDetector:
         self._stance_start, self._stance_start_t = left.stance_start, left.stance_start_t
         self._move_start, self._frame, self._stood_s = left.move_start, left.frame, left.stood_s
         self._pending = False
-        if self._held is not None:
-            self._held.left = None
+        if self._meter.held is not None:
+            self._meter.held.left = None
 
     def _resolve_head(self, end: int, th: Thresholds, out: list[StepEvent]) -> None:
         """The segment began mid-swing: count the landing that ended the swing."""
         landing, self._head_landing = self._head_landing, None
-        if landing is None or self._base > 0 or self._ref_axis is None:
+        if landing is None or self._buf.base > 0 or self._ref_axis is None:
             return  # the swing's start is gone from the buffer, or no frame was ever learned
-        b = self._row(landing) + 1
+        b = self._buf.row(landing) + 1
         span = round(_GRAVITY_SAMPLES * self.fs)
-        force = self._acc[b - 1 : min(max(b, self._row(end)), b - 1 + span)].mean(axis=0)
+        force = self._buf.acc[b - 1 : min(max(b, self._buf.row(end)), b - 1 + span)].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             return
-        t_hs = float(self._t[b - 1])
-        if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._t[0]):
+        t_hs = float(self._buf.t[b - 1])
+        if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._buf.t[0]):
             return  # the foot touched down before the data began: only foot flat was seen
         # A swing long enough to judge gives its own direction; the tail end of one (data that
         # began just before the landing) takes the direction of the walk it continues.
         direction = self._rhythm.recent_direction(t_hs)
         confidence = EDGE_CONFIDENCE
         if self._swing_peak(0, b) >= th.swing_peak:
-            gyro = self._gyro[:b] if self._has_gyro else None
+            gyro = self._buf.gyro[:b] if self._has_gyro else None
             frame = level_frame(force, self._ref_axis)
-            disp = displacement_into_stance(self._acc[:b], gyro, self.fs, frame)
+            disp = displacement_into_stance(self._buf.acc[:b], gyro, self.fs, frame)
             dx, dy = float(disp[0]), float(disp[1])
             if math.hypot(dx, dy) >= 0.5 * th.min_length:
                 direction, confidence = self.axis.classify(math.atan2(dy, dx))
@@ -436,9 +355,9 @@ class FootDetector:
         self._quiet = None
         self._stood_s = (first_moving - self._stance_start) / self.fs
         span = max(1, round(_GRAVITY_SAMPLES * self.fs))
-        a = self._row(max(self._stance_start, first_moving - span, self._base))
-        b = self._row(first_moving)
-        force = self._acc[a:b].mean(axis=0)
+        a = self._buf.row(max(self._stance_start, first_moving - span, self._buf.base))
+        b = self._buf.row(first_moving)
+        force = self._buf.acc[a:b].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             self._move_start = None
@@ -456,30 +375,30 @@ class FootDetector:
         """The stance's quietest sample (least rotation) and its level frame.
 
         The shank is never still in stance: it turns over the planted foot, and its still test
-        also fires into the lift (see _THRESHOLDS), so its last still sample can be moving at
+        also fires into the lift (see THRESHOLDS), so its last still sample can be moving at
         0.3-0.8 m/s, more than the pivot correction (stride.py) puts back. Its velocity is
         lowest where it turns least, near mid-stance: any point of a rigid segment moves one
         stride between the same phase of two gait cycles, so the stride is measured from there
         (the swing's timing and the detection keep the last still sample). Of a longer
         stillness only the last _STANDING s count: anything before was standing.
         """
-        lo = max(self._stance_start, first_moving - round(_STANDING * self.fs), self._base)
-        a, b = self._row(lo), self._row(first_moving)
-        gyro = self._gyro[a:b]
+        lo = max(self._stance_start, first_moving - round(_STANDING * self.fs), self._buf.base)
+        a, b = self._buf.row(lo), self._buf.row(first_moving)
+        gyro = self._buf.gyro[a:b]
         k = a + int(np.argmin(np.einsum("ij,ij->i", gyro, gyro)))
         half = round(_GRAVITY_SAMPLES * self.fs) // 2
-        force = self._acc[max(a, k - half) : min(b, k + half + 1)].mean(axis=0)
+        force = self._buf.acc[max(a, k - half) : min(b, k + half + 1)].mean(axis=0)
         norm = float(np.linalg.norm(force))
         if self._ref_axis is None or not math.isfinite(norm) or norm < 0.5 * GRAVITY:
             return None
-        return self._base + k, level_frame(force, self._ref_axis)
+        return self._buf.base + k, level_frame(force, self._ref_axis)
 
     def _end_stride(self, heel_strike: int, th: Thresholds, out: list[StepEvent]) -> None:
         start = self._move_start
         self._move_start = None
         if start is None or self._frame is None:
             return
-        a, b = self._row(start), self._row(heel_strike) + 1
+        a, b = self._buf.row(start), self._buf.row(heel_strike) + 1
         duration = (b - a - 1) / self.fs
         if duration > th.max_duration:
             return
@@ -502,16 +421,20 @@ class FootDetector:
     ) -> bool:
         if duration < th.min_duration:
             return False
-        acc = self._acc[a:b]
-        gyro = self._gyro[a:b] if self._has_gyro else None
+        acc = self._buf.acc[a:b]
+        gyro = self._buf.gyro[a:b] if self._has_gyro else None
         if self._swing_peak(a, b) < th.swing_peak:
             return False
         if self._frame is None or self._ref_axis is None:
             return False
-        vel, turn = stride_velocity(acc, gyro, self.fs, self._frame, self._ref_axis)
+        # The stride's rotation, integrated once: its velocity, timing and length all use it.
+        rotation = None if gyro is None else body_to_start(gyro, self.fs)
+        vel, turn = stride_velocity(
+            acc, gyro, self.fs, self._frame, self._ref_axis, rotation=rotation
+        )
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
-        t_off, t_hs = float(self._t[a]), float(self._t[b - 1])
+        t_off, t_hs = float(self._buf.t[a]), float(self._buf.t[b - 1])
         # A turning step (a U-turn takes two to four) is short and curved: the foot lifts, turns
         # and lands near where it was. Its turn, not its length, tells it from a weight shift,
         # as long as it is part of a walk: a lone twist of the foot while standing is not a step.
@@ -552,12 +475,11 @@ class FootDetector:
         times: tuple[float, ...] = (t_other, t_hs)
         if self._head == "still":
             self._head = None
-            if self._rhythm.other_foot_missed(float(self._t[0]), t_off):
+            if self._rhythm.other_foot_missed(float(self._buf.t[0]), t_off):
                 times = (t_hs,)  # the data began after the other foot had landed
         conf = round(confidence, 3)
-        if self._lead is not None:
-            # The stride after an undecided lead-off judges it (once it is measured, see _settle).
-            self._lead.follow(t_hs, None if turning else length, direction)
+        # The stride after an undecided lead-off judges it (once it is measured, see _settle).
+        self._lead.follow(t_hs, None if turning else length, direction)
         led = (
             self._rhythm.leads_off(t_off, length, direction)
             if self._stood_s >= _STANDING
@@ -568,141 +490,63 @@ class FootDetector:
         if led or judge_later:
             # This foot's half stride began the walk (or may have): the other had not stepped.
             times = (t_hs,)
-        out += self._release()  # a stride held before this one is complete
+        out += self._meter.release()  # a stride held before this one is complete
         if judge_later:
-            old = self._lead
-            if old is not None:
-                # A walk of its own (after standing) ends the one before: it had no second
-                # stride, so its steps go out as they stand, where they belong among this call's.
-                out[old.ahead : old.ahead] = old.release()
             other = StepEvent(t=t_other, direction=direction, confidence=conf, sensor_foot=False)
-            self._lead = LeadOff(other, t_hs, length, direction, ahead=len(out))
+            self._lead.begin(other, t_hs, length, direction, out)
         out.extend(
             StepEvent(t=x, direction=direction, confidence=conf, sensor_foot=x == t_hs)
             for x in times
         )
-        if gyro is not None:
-            # The landing (last) carries the stride.
-            self._hold(out.pop(), a, b, vel, self._frame, self._ref_axis, cycle=not turning)
+        if rotation is not None:  # with a gyro: the landing (last) carries the stride
+            self._meter.hold(
+                out.pop(),
+                a,
+                b,
+                vel,
+                rotation,
+                self._frame,
+                self._ref_axis,
+                self._quiet,
+                cycle=not turning,
+            )
         self._last_heel_strike = t_hs
         self._last_emitted = t_hs
         # A turning step's length is no measure of the walk's strides.
         self._rhythm.stride(t_off, t_hs, direction, None if turning else length)
         return True
 
-    def _hold(
-        self,
-        landing: StepEvent,
-        a: int,
-        b: int,
-        vel: FloatArray,
-        frame: FloatArray,
-        ref_axis: FloatArray,
-        *,
-        cycle: bool,
-    ) -> None:
-        """Measure the stride of rows a..b from its velocity and hold its landing step (_Held).
-
-        A turning step (`cycle` False) is no gait cycle of a walk in one direction: neither it nor
-        the stride after it gets a speed, as after standing (timed from the turn's short swing,
-        the first stride after a U-turn came out at twice its speed on a UCI check run).
-        """
-        if cycle:
-            stride_time = self._clock.land(
-                mid_swing(self.placement, self._t[a:b], vel, self._gyro[a:b], self.fs, frame)
-            )
-        else:
-            stride_time = None
-        quiet = self._quiet
-        if quiet is not None and self._base <= quiet[0] <= self._base + a:
-            # Measured from the stance's quietest sample (_quietest); detected and timed as before.
-            a, frame = self._row(quiet[0]), quiet[1]
-            vel, _ = stride_velocity(self._acc[a:b], self._gyro[a:b], self.fs, frame, ref_axis)
-        if not cycle:
-            self._clock.clear()
-        disp = displacement(vel, self.fs)
-        m = measure(self.placement, disp, self._gyro[a:b], self.fs, frame, stride_time)
-        step = _with_stride(landing, m)
-        # Only the step carrying the length waits; the other foot's has left already.
-        self._held = _Held(step, self._base + a, frame, ref_axis, timed=cycle)
-
-    def _release(self) -> list[StepEvent]:
-        held, self._held = self._held, None
-        return [] if held is None else [held.step]
-
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""
-        held = self._held
-        if held is None or held.start < self._base:
-            out += self._release()
+        disp = self._meter.glide_to(stance)
+        held = self._meter.held
+        if disp is None or held is None:
+            out += self._meter.release()  # its start is gone: it keeps its first measure
             return
-        a, b = self._row(held.start), self._row(stance) + 1
-        gyro = self._gyro[a:b]
-        vel, _ = stride_velocity(self._acc[a:b], gyro, self.fs, held.frame, held.ref_axis)
-        disp = displacement(vel, self.fs)
-        step = held.step
-        # The speed is timed from the real swing; the step keeps the time it was counted at.
-        stride_time = None
-        if held.timed:
-            stride_time = self._clock.reland(
-                mid_swing(self.placement, self._t[a:b], vel, gyro, self.fs, held.frame)
-            )
-        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time)
-        held.step = _with_stride(step, m)
-        held.left = None  # wait again for this stance to prove real
-        lead = self._lead
-        if lead is not None:
-            # A lead-off is judged on whole strides, not on the parts before a glide.
-            whole = math.hypot(float(disp[0]), float(disp[1]))
-            if lead.landing == step.t:
-                lead.length = whole
-            elif lead.next_landing == step.t and lead.next_length is not None:
-                lead.next_length = whole
+        self._lead.glided(held.step.t, math.hypot(float(disp[0]), float(disp[1])))
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""
         if self._has_gyro:
-            gyro = self._gyro[a:b]
+            gyro = self._buf.gyro[a:b]
             return float(np.sqrt(np.max(np.einsum("ij,ij->i", gyro, gyro))))
-        acc = self._acc[a:b]
+        acc = self._buf.acc[a:b]
         return float(np.max(np.abs(np.sqrt(np.einsum("ij,ij->i", acc, acc)) - GRAVITY)))
 
-    # -- sample buffer -------------------------------------------------------------------------
-
-    def _row(self, absolute: int) -> int:
-        return absolute - self._base
+    # -- sample buffer (samples.py) ---------------------------------------------------------
 
     def _append(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> int:
         n = len(t)
-        if self._n + n > self._cap:
-            self._make_room(n)
-        lo, hi = self._n, self._n + n
-        self._t[lo:hi] = t
-        self._acc[lo:hi] = acc
-        if gyro is not None:
-            self._gyro[lo:hi] = gyro
-        self._n = hi
-        return self._base + lo
-
-    def _make_room(self, n: int) -> None:
-        """Room for n more samples, dropping only what nothing looks back at (_keep_from).
-
-        What is still needed stays (up to _history), growing the buffer for a big batch: how
-        much of a look-back survives must not depend on the batch size.
-        """
-        self._drop(max(self._keep_from() - self._base, self._n - self._history))
-        if self._n + n > self._cap:
-            self._cap = self._n + n + self._history
-            self._t = np.resize(self._t, self._cap)
-            self._acc = np.resize(self._acc, (self._cap, 3))
-            self._gyro = np.resize(self._gyro, (self._cap, 3))
+        if not self._buf.fits(n) and self._buf.make_room(n, self._keep_from()):
+            self._forget_dropped()
+        return self._buf.append(t, acc, gyro)
 
     def _trim(self) -> None:
-        drop = self._keep_from() - self._base
-        if drop > self._cap // 2:
-            self._drop(drop)
+        drop = self._keep_from() - self._buf.base
+        if drop > self._buf.cap // 2 and self._buf.drop(drop):
+            self._forget_dropped()
 
     def _keep_from(self) -> int:
         """The oldest sample (absolute index) anything may still look back at.
@@ -710,11 +554,11 @@ class FootDetector:
         Only the stride in progress (and the stance tail for the tilt) is ever looked back at.
         """
         span = round(_GRAVITY_SAMPLES * self.fs) + 1
-        end = self._base + self._n
+        end = self._buf.base + self._buf.n
         if self._head == "fresh" or self._head_landing is not None:
             keep_from = 0  # the segment's start, until its first swing has been judged
-        elif self._held is not None:
-            keep_from = self._held.start
+        elif self._meter.held is not None:
+            keep_from = self._meter.held.start
         elif self._move_start is not None:
             keep_from = self._move_start
             if self._quiet is not None:
@@ -740,28 +584,12 @@ class FootDetector:
         looks back up to _STANDING s, and must see that whole stretch whenever the trim fires,
         or its stride lengths would depend on how the samples were batched.
         """
-        th = _THRESHOLDS.get((self.placement, bool(self._has_gyro)))
+        th = THRESHOLDS.get((self.placement, bool(self._has_gyro)))
         if th is not None and th.from_quietest:
             return max(span, round(_STANDING * self.fs))
         return span
 
-    def _drop(self, count: int) -> None:
-        if count <= 0:
-            return
-        keep = self._n - count
-        self._t[:keep] = self._t[count : self._n]
-        self._acc[:keep] = self._acc[count : self._n]
-        self._gyro[:keep] = self._gyro[count : self._n]
-        self._n = keep
-        self._base += count
-        if self._move_start is not None and self._move_start < self._base:
+    def _forget_dropped(self) -> None:
+        """A stride whose start the buffer dropped can no longer be measured."""
+        if self._move_start is not None and self._move_start < self._buf.base:
             self._move_start = None
-
-
-def _with_stride(step: StepEvent, m: StrideMeasure) -> StepEvent:
-    """The step that ends a stride, carrying its length and speed (rounded as the CLI prints)."""
-    return replace(
-        step,
-        stride_length_m=round(m.length_m, 3),
-        speed_m_s=None if m.speed_m_s is None else round(m.speed_m_s, 3),
-    )

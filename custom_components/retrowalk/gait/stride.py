@@ -98,17 +98,26 @@ def _quat_matrix(q: FloatArray) -> FloatArray:
 
 
 def pivot_velocities(
-    gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float
+    gyro: FloatArray,
+    fs: float,
+    frame: FloatArray,
+    lever_m: float,
+    *,
+    rotation: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Horizontal (x, y) sensor velocity at a stride's first and last sample, from the pivot.
 
     `gyro` is the stride's rotation rate (body frame, rad/s) from the last stance sample to the
     first of the next stance; `frame` the level frame of the first sample (zupt.level_frame).
     The sensor sits `lever_m` above the pivot, taken as straight up (a shank within 30 degrees
-    of vertical keeps at least cos 30 = 0.87 of the horizontal speed).
+    of vertical keeps at least cos 30 = 0.87 of the horizontal speed). `rotation` is
+    zupt.body_to_start(gyro, fs) when the caller has it already (the foot detector integrates
+    each stride's rotation once, for its velocity, its timing and this).
     """
+    if rotation is None:
+        rotation = body_to_start(gyro, fs)
     # Rotation of the last sample's body frame into the first's, then into the level frame.
-    end = _quat_matrix(body_to_start(gyro, fs)[-1])
+    end = _quat_matrix(rotation[-1])
     w_a = frame @ gyro[0]
     w_b = frame @ (end @ gyro[-1])
     # omega x (h * up) = h * (w_y, -w_x, 0) in the level frame.
@@ -117,13 +126,20 @@ def pivot_velocities(
     return v_a, v_b
 
 
-def pivot_shift(gyro: FloatArray, fs: float, frame: FloatArray, lever_m: float) -> FloatArray:
+def pivot_shift(
+    gyro: FloatArray,
+    fs: float,
+    frame: FloatArray,
+    lever_m: float,
+    *,
+    rotation: FloatArray | None = None,
+) -> FloatArray:
     """Horizontal (x, y) displacement the zero-velocity update missed at the stance ends.
 
     Arguments as for pivot_velocities. The update removed a linear ramp between the two end
     velocities, so over the stride's time it missed their mean.
     """
-    v_a, v_b = pivot_velocities(gyro, fs, frame, lever_m)
+    v_a, v_b = pivot_velocities(gyro, fs, frame, lever_m, rotation=rotation)
     shift: FloatArray = ((len(gyro) - 1) / fs) * 0.5 * (v_a + v_b)
     return shift
 
@@ -135,13 +151,16 @@ def measure(
     fs: float,
     frame: FloatArray,
     stride_time: float | None,
+    *,
+    rotation: FloatArray | None = None,
 ) -> StrideMeasure:
     """Length and speed of one stride of the instrumented foot (needs the gyro).
 
     `disp` is zupt.displacement of stride_velocity's velocities for the stride, in `frame`;
-    `stride_time` from StrideClock (None after a pause or a gap).
+    `stride_time` from StrideClock (None after a pause or a gap); `rotation` as for
+    pivot_velocities.
     """
-    shift = pivot_shift(gyro, fs, frame, LEVER_M[placement])
+    shift = pivot_shift(gyro, fs, frame, LEVER_M[placement], rotation=rotation)
     length = math.hypot(float(disp[0] + shift[0]), float(disp[1] + shift[1]))
     speed = None if stride_time is None else length / stride_time
     return StrideMeasure(length_m=length, speed_m_s=speed)
@@ -154,6 +173,8 @@ def mid_swing(
     gyro: FloatArray,
     fs: float,
     frame: FloatArray,
+    *,
+    rotation: FloatArray | None = None,
 ) -> float:
     """The time StrideClock times a stride of `placement` by: its mid-displacement (swing_time).
 
@@ -168,10 +189,12 @@ def mid_swing(
     to 0.07 m/s) is small next to the swing's and is left out. Bandai ankle strap (tuned-on),
     speed p95 walk / walk-back: window middle 14.3 / 11.3 %, mid-displacement 10.1 / 10.5 %,
     with the pivot speed 9.1 / 10.2 % (docs/stride.md).
+
+    `rotation` as for pivot_velocities.
     """
     if placement is Placement.FOOT:
         return swing_time(t, vel)
-    v_a, v_b = pivot_velocities(gyro, fs, frame, LEVER_M[placement])
+    v_a, v_b = pivot_velocities(gyro, fs, frame, LEVER_M[placement], rotation=rotation)
     ramp = np.linspace(0.0, 1.0, len(vel))[:, None]
     moved = vel[:, :2] + (1.0 - ramp) * v_a + ramp * v_b
     return swing_time(t, moved)

@@ -369,7 +369,7 @@ class TrunkDetector:
         steps: list[tuple[float, float | None]],
         acc: FloatArray,
         up: FloatArray,
-        t: FloatArray | None = None,
+        t: FloatArray,
     ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
 
@@ -377,7 +377,7 @@ class TrunkDetector:
             if height is None:
                 return None
             u = up
-            if self.placement is Placement.WRIST and t is not None:
+            if self.placement is Placement.WRIST:
                 # At the wrist, the forearm's posture at the step itself (the gravity mean over
                 # the second around it, or up to the newest sample): steps confirmed together (a
                 # bout's first two) span a second or more, and the first may be the jolt of

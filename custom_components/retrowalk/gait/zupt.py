@@ -90,6 +90,8 @@ def stride_velocity(
     fs: float,
     frame: FloatArray,
     ref_axis: FloatArray,
+    *,
+    rotation: FloatArray | None = None,
 ) -> tuple[FloatArray, float]:
     """Velocity at each sample of a stride and the turn of the sensor about the vertical.
 
@@ -98,11 +100,14 @@ def stride_velocity(
     sensor turned about the vertical meanwhile (0 without a gyro).
 
     `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
+    `rotation` is body_to_start(gyro, fs) when the caller has it already: the foot detector
+    integrates a stride's rotation once and uses it for the velocity, the stride's timing and
+    the pivot correction (stride.py).
     """
     if gyro is None:
         body, turn = acc, 0.0
     else:
-        q = body_to_start(gyro, fs)
+        q = body_to_start(gyro, fs) if rotation is None else rotation
         body = _rotate(q, acc)
         end_axis = frame @ _rotate(q[-1:], ref_axis[None, :])[0]
         turn = float(np.arctan2(end_axis[1], end_axis[0]))
