@@ -98,6 +98,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def async_on_batch(self, batch: SampleBatch) -> None:
         """Feed one decoded notification through the stream (the connection's data callback)."""
+        self.nudges.record_data(dt_util.now())  # only data that arrived says the wearable is on
         self._async_apply(self.stream.process(batch, self.connection.connections))
 
     @callback
@@ -186,8 +187,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     def async_apply_settings(self, settings: Settings) -> None:
         """Apply changed options live; a new placement needs a new engine and calibration."""
         placement_changed = settings.placement != self.settings.placement
-        self.settings = settings
-        self.nudges.settings = settings.nudge
+        self.settings, self.nudges.settings = settings, settings.nudge
         if placement_changed:
             self.calibration.async_new_placement(settings.placement, self._async_apply)
             self.backward.new_placement()  # a running test: the user starts anew

@@ -111,11 +111,12 @@ class SampleStream:
     ) -> bool:
         """Count the new steps (each arrives exactly once), tell the nudge policy, note the state.
 
-        Returns whether anything worth saving changed (steps counted, a walk measured).
+        The update may be the engine's flush (no data arrived): that data did arrive is for the
+        caller to tell the nudge policy. Returns whether anything worth saving changed (steps
+        counted, a walk measured).
         """
         self.walking, self.direction = update.walking, update.direction
         self.cadence = update.cadence
-        nudges.record_data(now)
         changed = bool(update.steps)
         if update.steps:
             last_t = self.last_t if self.last_t is not None else update.steps[-1].t
