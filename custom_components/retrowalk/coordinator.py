@@ -105,7 +105,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     def _async_apply(self, update: EngineUpdate) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
         started_or_stopped = update.walking != self.stream.walking
-        declared = self.backward.declared(update.steps)
+        declared = self.backward.session_steps(self.stream.last_t, update.steps)
         if self.stream.count(update, dt_util.now(), self.ledger, self.nudges, declared):
             self.store.schedule_save(self.stored)
         self.backward.async_follow(self.stream.last_t, update.steps)
