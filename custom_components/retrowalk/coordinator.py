@@ -99,7 +99,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     def async_on_batch(self, batch: SampleBatch) -> None:
         """Feed one decoded notification through the stream (the connection's data callback)."""
         self.nudges.record_data(dt_util.now())  # only data that arrived says the wearable is on
-        self._async_apply(self.stream.process(batch, self.connection.connections))
+        self._async_apply(self.stream.process(batch, self.connection.streams))
 
     @callback
     def _async_apply(self, update: EngineUpdate) -> None:

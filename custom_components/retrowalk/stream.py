@@ -85,7 +85,7 @@ class SampleStream:
         self.last_walk.clear()
 
     def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
-        """Feed one decoded notification of the `connections`-th connection to the engine."""
+        """Feed one decoded notification of the `connections`-th stream opened to the engine."""
         self._align_timeline(batch, connections)
         t = batch.t + self._t_offset
         update = self.engine.process(t, batch.acc, batch.gyro)
