@@ -41,10 +41,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
 
     def __init__(self, hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
         """Set up state; nothing connects until async_start()."""
+        self.settings = Settings.of_entry(entry)  # may fail: before the base ties in shutdown
         super().__init__(hass, _LOGGER, config_entry=entry, name=entry.title)
         self.address: str = entry.data[CONF_ADDRESS]
         self.protocol_cls = protocol_by_key(entry.data[CONF_PROTOCOL])
-        self.settings = Settings.from_options(entry.options)
         self.store = RetrowalkStore(hass, entry)
         self.stream = SampleStream(entry.title, GaitEngine(self.settings.placement))
         self.backward = BackwardActivities(entry.title, self._async_result)
