@@ -9,6 +9,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+import numpy as np
 import pytest
 
 from custom_components.retrowalk.backward import (
@@ -16,11 +17,12 @@ from custom_components.retrowalk.backward import (
     BACKWARD_WALK_TEST,
     BackwardActivities,
 )
-from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.devices.base import SampleBatch
+from custom_components.retrowalk.gait import Direction, EngineUpdate, Placement, StepEvent
 from custom_components.retrowalk.session import END_PAUSE_S, START_WAIT_S
 from custom_components.retrowalk.walktest import HISTORY, STOP_S, Outcome, WalkTestResult
 
-from .common import PREFIX, Start, state, stored_state
+from .common import PREFIX, Start, state, stored_state, wait_for
 
 TIME = f"sensor.{PREFIX}_backward_walk_test_time"
 
@@ -42,6 +44,12 @@ class Recorder:
 
 def _steps(times: list[float], direction: Direction, **extra: Any) -> tuple[StepEvent, ...]:
     return tuple(StepEvent(t=t, direction=direction, confidence=1.0, **extra) for t in times)
+
+
+def follow(backward: BackwardActivities, t: float, steps: tuple[StepEvent, ...]) -> None:
+    """What the coordinator does with each update: the session takes the steps, then both go on."""
+    backward.session_steps(t, steps)
+    backward.async_follow(t, steps)
 
 
 BACKWARD_WALK = _steps(
@@ -102,18 +110,19 @@ def test_a_new_walk_test_starts_anew_a_new_session_goes_on() -> None:
 def test_only_a_session_declares_steps(placement: Placement, declares: bool) -> None:
     backward = Recorder().activities
     unsure = (StepEvent(t=5.0, direction=Direction.FORWARD, confidence=0.1),)
-    assert backward.declared(unsure) is None  # no session: nothing is declared
+    assert backward.session_steps(5.0, unsure) is None  # no session: nothing is declared
     backward.start_session(0.0, placement, connected=True)
-    assert backward.declared(unsure) == [declares]
+    assert backward.session_steps(None, unsure) is None  # no sample time yet
+    assert backward.session_steps(5.0, unsure) == [declares]
 
 
 def test_a_session_ends_after_the_pause_and_its_result_is_kept() -> None:
     rec = Recorder()
     backward = rec.activities
     backward.start_session(0.0, Placement.FOOT, connected=True)
-    backward.async_follow(5.0, BACKWARD_WALK)
+    follow(backward, 5.0, BACKWARD_WALK)
     assert backward.session is not None
-    backward.async_follow(4.5 + END_PAUSE_S, ())
+    follow(backward, 4.5 + END_PAUSE_S, ())
     assert backward.session is None
     last = backward.last_session
     assert last is not None and last.steps == len(BACKWARD_WALK) and last.when is not None
@@ -128,7 +137,7 @@ def test_a_disconnect_fails_the_test_and_ends_the_session() -> None:
     assert rec.announced == [] and rec.saved == 0
     backward.start_walk_test(0.0, Placement.FOOT, connected=True, measures_strides=True)
     backward.start_session(0.0, Placement.FOOT, connected=True)
-    backward.async_follow(3.0, BACKWARD_WALK[:3])
+    follow(backward, 3.0, BACKWARD_WALK[:3])
     backward.async_disconnected()
     assert backward.walk_test is None and backward.session is None
     assert [kind for kind, _ in rec.announced] == [BACKWARD_WALK_TEST, BACKWARD_SESSION]
@@ -143,7 +152,7 @@ def test_an_unsubscribed_listener_hears_nothing_but_the_result_is_saved() -> Non
     backward = rec.activities
     rec.unsubscribe()
     backward.start_session(0.0, Placement.FOOT, connected=True)
-    backward.async_follow(START_WAIT_S, ())  # nobody walked: the session ends empty
+    follow(backward, START_WAIT_S, ())  # nobody walked: the session ends empty
     assert rec.announced == []
     assert rec.saved == 1
     assert backward.last_session is not None and backward.last_session.steps == 0
@@ -209,3 +218,30 @@ async def test_a_malformed_session_is_skipped_and_the_counts_kept(
     assert coordinator.backward.last_session is None
     assert "Ignoring a malformed backward session" in caplog.text
     assert coordinator.ledger.today.backward == 30
+
+
+async def test_a_session_pressed_before_the_first_sample_counts_what_the_ledger_counts(
+    hass: HomeAssistant, start: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Going now" pressed as the wearable connects, and the first notification already holds
+    steps (a buffered burst): the ledger and the session decide about each step once, together,
+    so the first step is in both or in neither."""
+    device, coordinator, _ = await start(placement=Placement.WRIST, loop=False)
+    assert coordinator.stream.last_t is None  # connected, nothing received yet
+    coordinator.async_start_session()
+    unsure = tuple(
+        StepEvent(t=1.0 + 0.6 * k, direction=Direction.FORWARD, confidence=0.3) for k in range(5)
+    )
+    burst = EngineUpdate(
+        steps=unsure, bouts=(), walking=True, direction=Direction.FORWARD, cadence=100.0, gap_s=0.0
+    )
+    # The engine is stood in for: which steps a wrist engine finds is not what is tested here.
+    monkeypatch.setattr(coordinator.stream.engine, "process", lambda *_: burst)
+    t = np.linspace(0.0, 4.0, 200)
+    coordinator.async_on_batch(SampleBatch(t=t, acc=np.tile([0.0, 0.0, 9.81], (200, 1)), gyro=None))
+    device.drop_link()
+    await wait_for(lambda: not coordinator.connection.connected)
+    session = coordinator.backward.last_session
+    assert session is not None
+    assert coordinator.ledger.today.declared_backward == session.declared_steps == len(unsure)
+    assert coordinator.ledger.today.backward == session.steps == len(unsure)

@@ -4,6 +4,7 @@ failures and logging them once, stopping cleanly, and the one-shot stream of the
 
 import asyncio
 from datetime import timedelta
+import itertools
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -11,6 +12,7 @@ from unittest.mock import patch
 from bleak.exc import BleakError
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+import numpy as np
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -21,8 +23,10 @@ from custom_components.retrowalk.connection import (
     async_stream_until,
 )
 from custom_components.retrowalk.const import RECONNECT_BACKOFF
-from custom_components.retrowalk.devices.base import SampleBatch, SetupError
+from custom_components.retrowalk.devices.base import BATTERY_LEVEL_CHAR, SampleBatch, SetupError
 from custom_components.retrowalk.devices.retrowalk_imu import RetrowalkImu
+from custom_components.retrowalk.gait import EngineUpdate
+from custom_components.retrowalk.stream import MIN_RECONNECT_GAP
 from custom_components.retrowalk_virtual.client import VirtualBleakClient
 from custom_components.retrowalk_virtual.device import VirtualWearable
 
@@ -238,3 +242,37 @@ async def test_the_link_adapter_reads_writes_and_reports_the_mtu(
     assert link.mtu == device.mtu
     battery_level = "00002a19-0000-1000-8000-00805f9b34fb"
     assert (await link.read(battery_level))[0] == device.battery
+
+
+async def test_notifications_before_the_connection_is_set_up_continue_the_timeline(
+    hass: HomeAssistant, start: Start, walk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wearable streams from its start command on: notifications arrive while the battery is
+    still being read. They belong to the new connection (its clock restarts at 0), so the engine
+    must see them after a gap, never as time going back."""
+    device, coordinator, _ = await start("forward:200", loop=False)
+    await walk(device, 10)
+    serve = device.read
+
+    def read_while_streaming(char: str) -> bytes:
+        if char == BATTERY_LEVEL_CHAR:
+            advance(device, 1.0)  # a second of notifications arrives before the answer
+        return serve(char)
+
+    monkeypatch.setattr(device, "read", read_while_streaming)
+    assert coordinator.stream.last_t is not None
+    seen = [coordinator.stream.last_t]  # the times the engine saw: the first connection's last
+    process = coordinator.stream.engine.process
+
+    def recorded(t: Any, acc: Any, gyro: Any) -> EngineUpdate:
+        seen.extend(np.asarray(t, dtype=float).tolist())
+        return process(t, acc, gyro)
+
+    monkeypatch.setattr(coordinator.stream.engine, "process", recorded)
+    device.drop_link()
+    await wait_for(lambda: not coordinator.connection.connected)
+    await fire_until(hass, lambda: coordinator.connection.connected, BACKOFF_MAX)
+    await walk(device, 5)
+    assert len(seen) >= 300  # the early second, then five more
+    assert all(b > a for a, b in itertools.pairwise(seen))
+    assert seen[1] >= seen[0] + MIN_RECONNECT_GAP  # a gap, never time going back

@@ -1,6 +1,7 @@
 """The whole data path through Home Assistant's bluetooth stack and the virtual wearable:
 advertisement → connection → notifications → decoder → engine → counts and entities."""
 
+import asyncio
 from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntryState
@@ -138,3 +139,21 @@ async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, st
     coordinator._async_apply(update([9.5, 10.0, 10.5], []))  # the new bout reaches 4 steps
     assert policy.last_walk is not None and policy.last_walk != before
     assert policy.last_backward == policy.last_walk
+
+
+async def test_only_data_that_arrived_is_a_sign_of_wear(
+    hass: HomeAssistant, start: Start, walk: Walk
+) -> None:
+    """The engine's flush when the wearable goes away counts its steps but is no data from it:
+    the sedentary nudge must go stale from the last notification, not from the disconnect."""
+    device, coordinator, _ = await start("forward:60", loop=False)
+    await walk(device, 30)
+    last_data = coordinator.nudges.last_data
+    assert last_data is not None
+    counted = coordinator.ledger.today.total
+    await asyncio.sleep(0.01)  # the wearable goes a moment after its last notification
+    device.in_range = False
+    device.drop_link()
+    await wait_for(lambda: not coordinator.connection.connected)
+    assert coordinator.ledger.today.total >= counted  # the flush's held steps are counted
+    assert coordinator.nudges.last_data == last_data

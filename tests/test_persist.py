@@ -123,6 +123,10 @@ async def test_malformed_content_raises_before_anything_changes(start: Start) ->
         {k: v for k, v in good.items() if k != "ledger"},
         good | {"nudges": "garbage"},
         good | {"engine": {"version": -1, "placement": "foot"}},
+        # Times without a zone cannot be compared with the clock's: they would fail later, at
+        # every notification (the ledger) or tick (the nudge policy), instead of now.
+        good | {"ledger": good["ledger"] | {"last_step": "2026-06-01T08:00:00"}},
+        good | {"nudges": good["nudges"] | {"last_walk": "2026-06-01T08:00:00"}},
     ):
         with pytest.raises((KeyError, ValueError, TypeError, AttributeError)):
             restore(coordinator, broken)
@@ -148,3 +152,18 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
     assert state(hass, "sensor.retrowalk_imu_test_backward_step_time_variability").state == "4.0"
     assert state(hass, "sensor.retrowalk_imu_test_forward_walking_speed").state == "unknown"
     assert "Ignoring a malformed last walk" in caplog.text
+
+
+@pytest.mark.parametrize("last_seen", ["garbage", "2026-06-01T08:00:00", 17])
+async def test_a_malformed_last_seen_is_skipped_and_the_counts_kept(
+    start: Start, caplog: pytest.LogCaptureFixture, last_seen: Any
+) -> None:
+    """Presence is no reason to fall back to an hour-old backup: the counts restore."""
+    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
+    data = json.loads(json.dumps(to_store(coordinator)))
+    seen = coordinator.presence.last_seen
+    data["ledger"]["today"]["backward"] = 30
+    restore(coordinator, data | {"last_seen": last_seen})
+    assert coordinator.ledger.today.backward == 30
+    assert coordinator.presence.last_seen == seen
+    assert "Ignoring a malformed last-seen time in the store" in caplog.text

@@ -3,6 +3,7 @@ the "not seen for a day" repair issue, through the virtual proxy's advertisement
 
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -77,3 +78,23 @@ async def test_not_seen_for_a_day_raises_a_repair_issue(
     for _ in range(24):
         await tick(hass, freezer, 3600)
     assert issues.async_get_issue(DOMAIN, f"not_seen_{entry.entry_id}") is not None
+
+
+async def test_a_vanished_wearable_has_no_signal_strength(
+    hass: HomeAssistant, make_wearable: MakeWearable
+) -> None:
+    """Home Assistant's bluetooth forgets a device it has not heard for a while; its last
+    signal must not go on being shown as the signal now."""
+    make_wearable()
+    presence = Presence(hass, ADDRESS, ENTRY, NAME)
+    heard = presence.last_seen
+    presence.async_update(heard, connected=False)
+    assert presence.rssi == RSSI
+    bt = "homeassistant.components.bluetooth"
+    with (
+        patch(f"{bt}.async_last_service_info", return_value=None),
+        patch(f"{bt}.async_address_present", return_value=False),
+    ):
+        presence.async_update(heard + timedelta(minutes=10), connected=False)
+    assert presence.rssi is None
+    assert presence.last_seen == heard

@@ -38,9 +38,12 @@ def test_declared_session_counts_unsure_steps_as_backward() -> None:
     measured = steps(25.0, 6, B)
     before = steps(5.0, 3, F)  # before the press
     batch = before + unsure + sure + measured
-    assert session.declared(batch) == [False] * 3 + [True] * 10 + [False] * 10
-    assert session.update(29.0, batch) is None
-    result = session.update(25.0 + 0.7 * 5 + END_PAUSE_S, [])
+    assert session.add(29.0, batch) == [False] * 3 + [True] * 10 + [False] * 10
+    assert session.ended() is None
+    session.add(25.0 + 0.7 * 5 + END_PAUSE_S - 0.1, [])
+    assert session.ended() is None
+    session.add(25.0 + 0.7 * 5 + END_PAUSE_S, [])
+    result = session.ended()
     assert result is not None
     assert result.steps == 16
     assert result.declared_steps == 10
@@ -53,18 +56,34 @@ def test_declared_session_counts_unsure_steps_as_backward() -> None:
 def test_reliable_placement_counts_what_the_engine_says() -> None:
     session = Session(0.0, declare=False)
     batch = steps(1.0, 8, F) + steps(10.0, 8, B, confidence=0.9, speed=0.5)
-    assert session.declared(batch) == [False] * 16
-    session.update(16.0, batch)
+    assert session.add(16.0, batch) == [False] * 16
     result = session.end()
     assert (result.steps, result.declared_steps, result.speed_m_s) == (8, 0, 0.5)
 
 
 def test_a_session_without_steps_ends_after_the_wait() -> None:
     session = Session(None, declare=True)
-    assert session.update(100.0, []) is None
-    assert session.update(100.0 + START_WAIT_S - 1, []) is None
-    result = session.update(100.0 + START_WAIT_S, [])
+    assert session.ended() is None  # nothing seen yet
+    session.add(100.0, [])
+    assert session.ended() is None
+    session.add(100.0 + START_WAIT_S - 1, [])
+    assert session.ended() is None
+    session.add(100.0 + START_WAIT_S, [])
+    result = session.ended()
     assert result == SessionResult(steps=0, declared_steps=0, minutes=0.0, speed_m_s=None)
+
+
+def test_a_session_started_before_any_sample_keeps_the_first_step() -> None:
+    """Pressed before the first sample: every step of the first batch is inside the session,
+    the first one too, and the session counts exactly the steps it declared to the ledger."""
+    session = Session(None, declare=True)
+    batch = steps(3.0, 5, F)
+    assert session.add(6.0, batch) == [True] * 5
+    assert session.add(7.0, steps(6.5, 1, F)) == [True]  # later steps are inside too
+    session.add(6.5 + END_PAUSE_S, [])
+    result = session.ended()
+    assert result is not None
+    assert (result.steps, result.declared_steps) == (6, 6)
 
 
 def test_result_round_trips_and_rejects_garbage() -> None:

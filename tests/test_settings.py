@@ -2,6 +2,8 @@
 
 from datetime import time
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.retrowalk.const import (
@@ -19,6 +21,8 @@ from custom_components.retrowalk.const import (
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.nudge import NudgeSettings
 from custom_components.retrowalk.settings import Settings
+
+from .common import NAME, entry_for
 
 
 def test_only_a_placement_takes_every_default() -> None:
@@ -78,3 +82,24 @@ def test_settings_are_frozen() -> None:
     settings = Settings(placement=Placement.FOOT)
     with pytest.raises(AttributeError):
         settings.forward_goal = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({CONF_PLACEMENT: "ankle"}, "'ankle' is not a valid Placement"),  # a newer version's
+        ({CONF_PLACEMENT: "foot", CONF_ACTIVE_START: "late"}, "'late'"),
+    ],
+)
+async def test_unreadable_options_fail_the_setup_clearly(
+    hass: HomeAssistant, enable_bluetooth: object, options: dict[str, str], error: str
+) -> None:
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=options)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert entry.reason.startswith(f"The options of {NAME} cannot be read (")
+    assert error in entry.reason
+    assert entry.reason.endswith("); set them again in its options")

@@ -9,6 +9,7 @@ from unittest.mock import patch
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.retrowalk.storage import BACKUP_EVERY, RetrowalkStore
@@ -135,3 +136,29 @@ async def test_a_good_store_is_loaded_and_its_backup_left_alone(
     _, coordinator, _ = await start(stored=primary, backup=older)
     assert (coordinator.ledger.today.forward, coordinator.ledger.lifetime.forward) == (12, 40)
     assert not ir.async_get(hass).issues
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"key": "retrowalk.damaged", "data": {}},  # no version
+        {"version": 1, "key": "retrowalk.damaged"},  # no data
+        ["not", "a", "store"],
+    ],
+)
+async def test_a_store_file_that_is_no_store_restores_from_backup(
+    hass: HomeAssistant,
+    start: Start,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    envelope: Any,
+) -> None:
+    """A file that decodes (so Home Assistant does not move it aside) but is not a store's
+    envelope: the setup goes on from the backup, as for malformed content inside one."""
+    primary, _ = _keys("damaged")
+    hass_storage[primary] = envelope
+    good = stored_state({"forward": 120}, {"forward": 5000})
+    _, coordinator, _ = await start(entry_id="damaged", backup=good)
+    assert coordinator.ledger.lifetime.forward == 5000
+    assert ir.async_get(hass).async_get_issue("retrowalk", "store_restored_damaged") is not None
+    assert "Ignoring malformed Retrowalk store file retrowalk.damaged" in caplog.text

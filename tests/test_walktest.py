@@ -50,6 +50,18 @@ def test_times_a_backward_walk_from_first_lift_to_last_landing() -> None:
     assert test.disconnected() is None
 
 
+def test_a_test_started_before_any_sample_keeps_the_first_step() -> None:
+    """Pressed before the first sample arrived: the first batch's steps all came after the press,
+    the first one too (it starts the walk's time)."""
+    test = WalkTest(start=None)
+    steps = walk(0.0, 8, 0.7)
+    assert test.update(5.7, steps) is None  # the whole walk in the first batch
+    result = test.update(5.6 + STOP_S, [])
+    assert result is not None and result.outcome is Outcome.OK
+    assert result.steps == 8
+    assert result.time_s == pytest.approx(5.6)
+
+
 def test_steps_before_the_press_and_a_weight_shift_are_not_the_walk() -> None:
     test = WalkTest(start=100.0)
     before = walk(95.0, 4, 0.7, direction=F)  # the walk to the start line

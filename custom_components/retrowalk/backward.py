@@ -53,9 +53,12 @@ class BackwardActivities:
             "last_session": None if self.last_session is None else self.last_session.to_dict(),
         }
 
-    def declared(self, steps: Sequence[StepEvent]) -> list[bool] | None:
-        """Per step, whether it counts as backward on the user's word (only in a session)."""
-        return self.session.declared(steps) if self.session else None
+    def session_steps(self, t: float | None, steps: Sequence[StepEvent]) -> list[bool] | None:
+        """Give a running session the new steps, up to sample time `t`, before they are counted.
+
+        Returns, per step, whether it counts as backward on the user's word (only in a session).
+        """
+        return None if self.session is None or t is None else self.session.add(t, steps)
 
     def start_walk_test(
         self, t: float | None, placement: Placement, *, connected: bool, measures_strides: bool
@@ -78,12 +81,15 @@ class BackwardActivities:
 
     @callback
     def async_follow(self, t: float | None, steps: tuple[StepEvent, ...]) -> None:
-        """Feed the running test and session the new steps, up to sample time `t`."""
+        """Feed the running test the new steps, up to sample time `t`; end what has ended.
+
+        The session took the steps already (session_steps(), before they were counted).
+        """
         if t is None:
             return
         if self.walk_test and (result := self.walk_test.update(t, steps)):
             self._async_walk_test_done(result)
-        if self.session and (done := self.session.update(t, steps)):
+        if self.session and (done := self.session.ended()):
             self._async_session_done(done)
 
     @callback

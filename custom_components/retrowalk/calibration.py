@@ -51,12 +51,7 @@ class Calibration:
         The old engine's end goes to `count` (the coordinator's counting path) first: the steps
         it still holds (a held landing, a gate's candidates) are counted and its bout closed, so
         the walking state ends with it; the walks it measured are dropped only after that.
-        An end with nothing in it is not counted: counting tells the nudge policy that the
-        wearable sent data, and with the wearable away (the engine flushed when it went) it did
-        not.
         """
-        end = self.stream.engine.flush()
-        if end.steps or end.bouts or self.stream.walking:
-            count(end)
+        count(self.stream.engine.flush())
         self.stream.new_placement(placement)
         async_ask_for_calibration(self.hass, self.entry_id, self.name, str(placement))

@@ -123,6 +123,9 @@ class WearableConnection:
         self._was_online = True  # log "unavailable" on the first failure too
         self.connected = False
         self.connections = 0
+        # Streams opened: each restarts the wearable's clock, and its first notifications may
+        # come before the connection is counted (while the battery is read).
+        self.streams = 0
         self.failures = 0
         self.battery: int | None = None
         self.last_error: str | None = None
@@ -191,6 +194,7 @@ class WearableConnection:
         self._disconnected.clear()
         protocol = self.protocol_cls(on_error=self._on_decode_error)
         self._protocol = protocol
+        self.streams += 1
         self._client = await async_open_stream(
             self.hass, ble_device, protocol, self.name, self._on_batch, self._async_on_disconnect
         )

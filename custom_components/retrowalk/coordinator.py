@@ -41,10 +41,10 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
 
     def __init__(self, hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
         """Set up state; nothing connects until async_start()."""
+        self.settings = Settings.of_entry(entry)  # may fail: before the base ties in shutdown
         super().__init__(hass, _LOGGER, config_entry=entry, name=entry.title)
         self.address: str = entry.data[CONF_ADDRESS]
         self.protocol_cls = protocol_by_key(entry.data[CONF_PROTOCOL])
-        self.settings = Settings.from_options(entry.options)
         self.store = RetrowalkStore(hass, entry)
         self.stream = SampleStream(entry.title, GaitEngine(self.settings.placement))
         self.backward = BackwardActivities(entry.title, self._async_result)
@@ -98,13 +98,14 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def async_on_batch(self, batch: SampleBatch) -> None:
         """Feed one decoded notification through the stream (the connection's data callback)."""
-        self._async_apply(self.stream.process(batch, self.connection.connections))
+        self.nudges.record_data(dt_util.now())  # only data that arrived says the wearable is on
+        self._async_apply(self.stream.process(batch, self.connection.streams))
 
     @callback
     def _async_apply(self, update: EngineUpdate) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
         started_or_stopped = update.walking != self.stream.walking
-        declared = self.backward.declared(update.steps)
+        declared = self.backward.session_steps(self.stream.last_t, update.steps)
         if self.stream.count(update, dt_util.now(), self.ledger, self.nudges, declared):
             self.store.schedule_save(self.stored)
         self.backward.async_follow(self.stream.last_t, update.steps)
@@ -186,8 +187,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     def async_apply_settings(self, settings: Settings) -> None:
         """Apply changed options live; a new placement needs a new engine and calibration."""
         placement_changed = settings.placement != self.settings.placement
-        self.settings = settings
-        self.nudges.settings = settings.nudge
+        self.settings, self.nudges.settings = settings, settings.nudge
         if placement_changed:
             self.calibration.async_new_placement(settings.placement, self._async_apply)
             self.backward.new_placement()  # a running test: the user starts anew

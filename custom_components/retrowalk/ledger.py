@@ -16,6 +16,19 @@ HISTORY_DAYS = 400
 MAX_BACKWARD_STEP_INTERVAL = 2.5
 
 
+def aware_datetime(value: Any) -> datetime:
+    """A stored ISO time; raises ValueError/TypeError unless it is one with a time zone.
+
+    A time without a zone cannot be compared with the clock's: read from a damaged store, it
+    would fail later on every notification or tick, not now, while the store can still fall
+    back to its backup.
+    """
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        raise ValueError(f"a time without a time zone: {value!r}")
+    return when
+
+
 def backward_walking_s(interval: float) -> float:
     """The time between two backward steps that counts as walking backwards.
 
@@ -182,5 +195,5 @@ class Ledger:
             today=DayTotals.from_dict(data["today"]),
             lifetime=DayTotals.from_dict(data["lifetime"]),
             history=[DayTotals.from_dict(d) for d in data.get("history", [])],
-            last_step=datetime.fromisoformat(last) if last else None,
+            last_step=aware_datetime(last) if last else None,
         )

@@ -17,6 +17,7 @@ from .const import (
     DEFAULT_MAX_NUDGES,
     DEFAULT_SEDENTARY_MINUTES,
 )
+from .ledger import aware_datetime
 
 # After a nudge, walking within this window counts as a response to it.
 FOLLOW_UP = timedelta(minutes=30)
@@ -260,7 +261,7 @@ class NudgePolicy:
 
         def when(key: str) -> datetime | None:
             value = data.get(key)
-            return datetime.fromisoformat(value) if value else None
+            return aware_datetime(value) if value else None
 
         return cls(
             settings=settings,

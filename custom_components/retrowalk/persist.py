@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from .gait import Bout, Direction, GaitEngine, Placement
-from .ledger import Ledger
+from .ledger import Ledger, aware_datetime
 from .nudge import NudgePolicy
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ def restore(c: RetrowalkCoordinator, data: dict[str, Any]) -> None:
     """
     ledger = Ledger.from_dict(data["ledger"])
     nudges = NudgePolicy.from_dict(data["nudges"], c.settings.nudge)
+    last_seen = _last_seen(data.get("last_seen"))
     engine, walks = c.stream.engine, {}
     # Calibration and measured walks belong to where the sensor was worn.
     if data.get("placement") == c.settings.placement:
@@ -45,8 +46,19 @@ def restore(c: RetrowalkCoordinator, data: dict[str, Any]) -> None:
         walks = walks_from_dict(data.get("last_walk"))
     c.ledger, c.nudges, c.stream.engine, c.stream.last_walk = ledger, nudges, engine, walks
     c.backward.restore(data)
-    if seen := data.get("last_seen"):
-        c.presence.last_seen = datetime.fromisoformat(seen)
+    if last_seen is not None:
+        c.presence.last_seen = last_seen
+
+
+def _last_seen(value: Any) -> datetime | None:
+    """When the wearable was last heard; malformed, it is skipped (logged), never the counts."""
+    if not value:
+        return None
+    try:
+        return aware_datetime(value)
+    except MALFORMED as err:
+        _LOGGER.warning("Ignoring a malformed last-seen time in the store: %r", err)
+        return None
 
 
 def engine_from_calibration(name: str, placement: Placement, state: Any) -> GaitEngine | None:

@@ -21,8 +21,9 @@ class Presence:
     @callback
     def async_update(self, now: datetime, connected: bool) -> None:
         """Note the signal and whether it is heard; a day unheard raises a repair issue."""
-        if info := bluetooth.async_last_service_info(self.hass, self.address, connectable=True):
-            self.rssi = info.rssi
+        # Once Home Assistant no longer hears it, its last signal is no signal strength now.
+        info = bluetooth.async_last_service_info(self.hass, self.address, connectable=True)
+        self.rssi = None if info is None else info.rssi
         if connected or bluetooth.async_address_present(self.hass, self.address, connectable=True):
             self.last_seen = now
         async_track_not_seen(self.hass, self.entry_id, self.name, now, self.last_seen)

@@ -75,43 +75,44 @@ class Session:
         """Start at sample time `start` (None: at the first sample); `declare`: see module doc."""
         self.start = start
         self.declare = declare
-        self._last: float | None = None
+        self._last: float | None = None  # the newest step inside the session
+        self._now: float | None = None  # the sample time of the newest add()
         self._times: list[float] = []  # backward (measured or declared) steps
         self._declared = 0
         self._speeds: list[float] = []
 
-    def declared(self, steps: Sequence[StepEvent]) -> list[bool]:
-        """Per step: whether it counts as backward only because the session was declared."""
-        return [self._is_declared(s) for s in steps]
+    def add(self, now: float, steps: Sequence[StepEvent]) -> list[bool]:
+        """Take the new steps seen up to sample time `now`, once, before the ledger counts them.
 
-    def _inside(self, step: StepEvent) -> bool:
-        return self.start is None or step.t > self.start
-
-    def _is_declared(self, step: StepEvent) -> bool:
-        return (
-            self.declare
-            and self._inside(step)
-            and step.direction is not Direction.BACKWARD
-            and step.confidence < CONFIDENT
-        )
-
-    def update(self, now: float, steps: Sequence[StepEvent]) -> SessionResult | None:
-        """Add new steps seen up to sample time `now`; returns the result when it has ended."""
-        if self.start is None:
+        Returns, per step, whether it counts as backward only because the session was declared:
+        the one decision both the ledger and this session's result go by.
+        """
+        declared = [self._add(step) for step in steps]
+        if self.start is None:  # started before any sample: every step so far was after it
             self.start = min(now, steps[0].t) if steps else now
-        for step in steps:
-            if not self._inside(step):
-                continue
-            self._last = step.t
-            declared = self._is_declared(step)
-            if step.direction is Direction.BACKWARD or declared:
-                self._times.append(step.t)
-                self._declared += declared
-            if step.direction is Direction.BACKWARD and step.speed_m_s is not None:
-                self._speeds.append(step.speed_m_s)
+        self._now = now
+        return declared
+
+    def _add(self, step: StepEvent) -> bool:
+        if self.start is not None and step.t <= self.start:
+            return False  # before the press: whatever the user did before the session
+        backward = step.direction is Direction.BACKWARD
+        declared = self.declare and not backward and step.confidence < CONFIDENT
+        self._last = step.t
+        if backward or declared:
+            self._times.append(step.t)
+            self._declared += declared
+        if backward and step.speed_m_s is not None:
+            self._speeds.append(step.speed_m_s)
+        return declared
+
+    def ended(self) -> SessionResult | None:
+        """The result once the session has ended (by the sample time of the last add())."""
+        if self.start is None or self._now is None:
+            return None
         if self._last is None:
-            return self.end() if now - self.start >= START_WAIT_S else None
-        return self.end() if now - self._last >= END_PAUSE_S else None
+            return self.end() if self._now - self.start >= START_WAIT_S else None
+        return self.end() if self._now - self._last >= END_PAUSE_S else None
 
     def end(self) -> SessionResult:
         """The session's result so far (the caller drops the session)."""

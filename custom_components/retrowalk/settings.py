@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Self
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.exceptions import ConfigEntryError
+
 from .const import (
     CONF_ACTIVE_END,
     CONF_ACTIVE_START,
@@ -17,10 +20,12 @@ from .const import (
     CONF_SEDENTARY_MINUTES,
     DEFAULT_EQUIVALENCE,
     DEFAULT_FORWARD_GOAL,
+    DOMAIN,
     OPTION_DEFAULTS,
 )
 from .gait import Placement
 from .nudge import NudgeSettings
+from .persist import MALFORMED
 
 
 def _time(value: Any) -> time:
@@ -53,3 +58,15 @@ class Settings:
                 backward_minutes_goal=int(merged[CONF_BACKWARD_MINUTES_GOAL]),
             ),
         )
+
+    @classmethod
+    def of_entry(cls, entry: ConfigEntry) -> Self:
+        """The entry's settings; unreadable options fail its setup with a clear message."""
+        try:
+            return cls.from_options(entry.options)
+        except MALFORMED as err:  # edited by hand, or written by a newer version (a downgrade)
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_options",
+                translation_placeholders={"name": entry.title, "error": repr(err)},
+            ) from err

@@ -52,27 +52,33 @@ class RetrowalkStore:
         Home Assistant moves an undecodable file aside and reports it; here we also catch content
         that decodes but is not ours, and fall back to the last good backup rather than zero.
         """
-        primary = await self._primary.async_load()
-        if primary is not None and self._valid(primary, validate):
+        primary, found = await self._async_read(self._primary, validate)
+        if primary is not None:
             return Loaded(primary, "primary")
-        backup = await self._backup.async_load()
-        if backup is not None and self._valid(backup, validate):
+        backup, _ = await self._async_read(self._backup, validate)
+        if backup is not None or found:
             # A backup always trails a primary, so reaching it means the primary was corrupt
             # (Home Assistant moved it aside), malformed or deleted.
             self._report_restored()
-            return Loaded(backup, "backup")
-        if primary is not None:
-            self._report_restored()
-        return Loaded(None, "none")
+        return Loaded(None, "none") if backup is None else Loaded(backup, "backup")
 
-    @staticmethod
-    def _valid(data: dict[str, Any], validate: Callable[[dict[str, Any]], None]) -> bool:
+    async def _async_read(
+        self, store: Store[dict[str, Any]], validate: Callable[[dict[str, Any]], None]
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """One file's content if it is valid (else None), and whether there was a file."""
+        try:
+            data = await store.async_load()
+        except MALFORMED as err:  # it decodes, but is no store's file (no version, no object)
+            _LOGGER.error("Ignoring malformed Retrowalk store file %s: %r", store.key, err)
+            return None, True
+        if data is None:
+            return None, False
         try:
             validate(data)
         except MALFORMED as err:
             _LOGGER.error("Ignoring malformed Retrowalk store content: %r", err)
-            return False
-        return True
+            return None, True
+        return data, True
 
     def _report_restored(self) -> None:
         _LOGGER.error(

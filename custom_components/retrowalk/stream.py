@@ -85,7 +85,7 @@ class SampleStream:
         self.last_walk.clear()
 
     def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
-        """Feed one decoded notification of the `connections`-th connection to the engine."""
+        """Feed one decoded notification of the `connections`-th stream opened to the engine."""
         self._align_timeline(batch, connections)
         t = batch.t + self._t_offset
         update = self.engine.process(t, batch.acc, batch.gyro)
@@ -111,11 +111,12 @@ class SampleStream:
     ) -> bool:
         """Count the new steps (each arrives exactly once), tell the nudge policy, note the state.
 
-        Returns whether anything worth saving changed (steps counted, a walk measured).
+        The update may be the engine's flush (no data arrived): that data did arrive is for the
+        caller to tell the nudge policy. Returns whether anything worth saving changed (steps
+        counted, a walk measured).
         """
         self.walking, self.direction = update.walking, update.direction
         self.cadence = update.cadence
-        nudges.record_data(now)
         changed = bool(update.steps)
         if update.steps:
             last_t = self.last_t if self.last_t is not None else update.steps[-1].t

@@ -107,10 +107,10 @@ class WalkTest:
         """Add new steps (time order) seen up to sample time `now`; returns the result once."""
         if self.result is not None:
             return None
-        if self.start is None:
-            self.start = min(now, steps[0].t) if steps else now
         # Steps from before the press belong to whatever the user did before the test.
-        self._steps += [s for s in steps if s.t > self.start]
+        self._steps += [s for s in steps if self.start is None or s.t > self.start]
+        if self.start is None:  # started before any sample: every step so far was after it
+            self.start = min(now, steps[0].t) if steps else now
         walk = self._steps
         if walk and now - walk[-1].t >= STOP_S:
             if len(walk) >= WALK_STEPS:
