@@ -25,6 +25,7 @@ from custom_components.retrowalk.const import (
     DEFAULT_SEDENTARY_MINUTES,
     DOMAIN,
 )
+from custom_components.retrowalk.devices import protocol_by_key
 from custom_components.retrowalk.devices.base import SetupError
 from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.settings import Settings
@@ -366,3 +367,24 @@ async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:
     assert result["reason"] == "reconfigure_successful"
     assert CONF_PLACEMENT not in entry.data
     assert entry.options[CONF_PLACEMENT] == "wrist"
+
+
+@pytest.mark.parametrize("stored", [{CONF_PLACEMENT: "elbow"}, {}])
+async def test_reconfigure_repairs_an_unreadable_placement(
+    hass: HomeAssistant, stored: dict[str, str]
+) -> None:
+    """An unknown or missing placement (which fails setup) is what reconfigure repairs."""
+    entry = entry_for(Placement.FOOT)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=stored)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    (key,) = result["data_schema"].schema
+    # the protocol's first placement is offered
+    assert key.default() == str(protocol_by_key("retrowalk_imu").placements[0])
+    with patch("custom_components.retrowalk.async_unload_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PLACEMENT: "foot"}
+        )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.options[CONF_PLACEMENT] == "foot"

@@ -326,13 +326,13 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_update_reload_and_abort(
                 entry, options={**entry.options, CONF_PLACEMENT: placement}
             )
-        current = Placement(entry.options[CONF_PLACEMENT])
+        # The way out of an unreadable placement (hand-edited, or a downgrade) that failed setup:
+        # offer the protocol's first placement instead of failing on the stored one.
+        offered = [str(p) for p in protocol.placements]
+        current = entry.options.get(CONF_PLACEMENT)
+        default = current if current in offered else offered[0]
         schema = vol.Schema(
-            {
-                vol.Required(CONF_PLACEMENT, default=str(current)): placement_selector(
-                    protocol.placements
-                )
-            }
+            {vol.Required(CONF_PLACEMENT, default=default): placement_selector(protocol.placements)}
         )
         return self.async_show_form(step_id="reconfigure", data_schema=schema)
 
