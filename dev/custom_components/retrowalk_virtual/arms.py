@@ -253,7 +253,10 @@ def arm_work(activity: Activity, start: float, end: float, rng: np.random.Genera
     lo, hi = start + HOLD_RISE_S, end - HOLD_RISE_S
     b = _Builder(lo + float(rng.uniform(0.5, 3.0)), hi)
     if activity is Activity.EAT:
-        hold = _vec(lean=deg(6.0), flex=deg(10.0), elbow=deg(15.0))  # over the plate
+        # Over the plate, the forearm near level (real seated wrists: 10 degrees from level,
+        # median; this hold had the hand 28 degrees up, over the plate it is not): the upper arm
+        # comes forward, the elbow opens a little from resting on the thigh.
+        hold = _vec(lean=deg(6.0), flex=deg(10.0), elbow=deg(-3.0))
         while True:
             # Cutting or scooping for a while, then the hand goes to the mouth and back.
             cut = _vec(elbow=rng.normal(0.0, deg(4.0)), roll=rng.normal(0.0, deg(10.0)))
@@ -266,7 +269,7 @@ def arm_work(activity: Activity, start: float, end: float, rng: np.random.Genera
             bite = _vec(
                 lean=deg(rng.uniform(3.0, 7.0)),
                 flex=deg(rng.uniform(20.0, 35.0)),
-                elbow=deg(rng.uniform(45.0, 65.0)),
+                elbow=deg(rng.uniform(63.0, 83.0)),  # to the mouth from the hold
                 roll=deg(rng.uniform(20.0, 45.0)),
             )
             # Chewing nods the head, not the arm: the hand lingers near the mouth only briefly.
@@ -274,7 +277,9 @@ def arm_work(activity: Activity, start: float, end: float, rng: np.random.Genera
                 break
             b.wait(float(rng.exponential(8.0)) + 2.0)
     elif activity is Activity.TYPE:
-        hold = _vec(lean=deg(4.0), flex=deg(8.0), elbow=deg(20.0))  # hands on the keyboard
+        # Hands on the keyboard, forearms near level, as ergonomic desks have them and real seated
+        # wrists show (10 degrees from level, median, WISDM sitting; this hold had 33).
+        hold = _vec(lean=deg(4.0), flex=deg(8.0), elbow=deg(-3.0))
         while True:
             if rng.random() < 0.75:  # a burst of typing: small, fast, irregular jolts
                 swing = _vec(
