@@ -14,13 +14,14 @@ oscillation around an offset of their own. Everything is an offset on rest.Chann
 A stroke's oscillation is not a metronome: every cycle takes its own time and has its own size
 (Rhythm). Arm work is aimed (each scrub, cut or keystroke goes where the tooth, the food or the key
 is), not a pendulum's swing, and real wrists show it: on the daily-living wrist recordings the
-engine's candidate steps during arm work (UMAFall phone calls, WISDM sitting) come at intervals
-varying by 33-34 % (coefficient of variation over runs of ten), walking's by 13 %, and the
-autocorrelation of the acceleration at step-like lags peaks at a median 0.16-0.27 for real arm work
-(clapping 0.27) against 0.38-0.65 for real walking. With a fixed rate per stroke the virtual
-wearer's brushing reached 0.91, typing 0.79 and its cutting strokes' intervals varied by 5 %: more
-regular than anyone's walk, so the walking gate rightly took them for walks
-(docs/daily_life.md, `python -m tools.bench.wrist_arm_work`).
+engine's candidate steps during arm work (WISDM sitting, UMAFall phone calls) come at intervals
+varying by 32-33 % (coefficient of variation over runs of ten), walking's by 12-14 %, and the
+autocorrelation of the acceleration at step-like lags peaks at a median 0.17-0.26 for real arm
+work (clapping 0.26) against 0.47-0.65 for real walking. With one fixed rate per stroke the
+virtual wearer's brushing reached 0.90, typing 0.81 and its cutting strokes' intervals varied by
+4 %: more regular than anyone's walk, so the walking gate rightly took them for walks
+(docs/daily_life.md, `python -m tools.bench.wrist_arm_work`). None of those recordings is eating,
+typing or brushing (the shared data has none): the spread is arm work's in general.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ deg = math.radians
 
 HOLD_RISE_S = 1.2  # s to raise the hand into (or lower it out of) the held position
 # Every cycle of a stroke's oscillation takes its own time and has its own size: both are the
-# stroke's mean times a log-normal factor drawn per cycle with this spread (about +-30 %, the
-# interval variation the real arm work shows; see the module docstring), independently from one
-# cycle to the next, as each movement is aimed anew.
+# stroke's mean times a log-normal factor drawn per cycle with this spread (about +-30 %: real arm
+# work's candidate intervals vary by 32-33 %, see the module docstring), independently from one
+# cycle to the next, as each movement is aimed anew. Set from that figure, not fitted to a count.
 CYCLE_SPREAD = 0.3
 ARM_WORK = frozenset({Activity.EAT, Activity.TYPE, Activity.BRUSH})
 
