@@ -118,7 +118,7 @@ def test_strokes_vary_cycle_by_cycle_and_move_smoothly() -> None:
                 strict=True,
                 reason="known failure, issue 12 open: the virtual wearer brushes its teeth in "
                 "continuous 4 Hz scrubbing 8-20 s long, 7 m/s^2 RMS and 144 jolts over 1 m/s^2 "
-                "a minute (real clapping: 77, walking 90-116); the walking gate counts about 150 "
+                "a minute (real clapping: 75, walking 88-116); the walking gate counts 150-380 "
                 "false steps an hour of it. The shared data has no real toothbrushing to tell "
                 "whether the model or the gate is off (docs/daily_life.md).",
             ),
@@ -126,23 +126,24 @@ def test_strokes_vary_cycle_by_cycle_and_move_smoothly() -> None:
     ],
 )
 def test_virtual_arm_work_at_the_wrist_is_no_walk(activity: str) -> None:
-    """Issue 12's wrist goal, at most 30 false steps an hour, on the virtual wearer's arm work."""
+    """Issue 12's wrist goal, at most 30 false steps an hour, on an hour of virtual arm work.
+
+    Six wearers for ten minutes each: one wearer's count depends on whether a long cutting or
+    scrubbing stroke happens to come out regular (eating: 0 steps for seeds 1-3 and 5, 13 and 14
+    for seeds 4 and 6).
+    """
     posture = "stand" if activity == "brush" else "sit"
-    seconds = 600.0
-    stream = ScenarioStream(
-        parse_scenario(f"{posture}:5s,{activity}:{seconds:.0f}s"), Placement.WRIST, seed=1
-    )
-    chunk = stream.read(10**7)
-    engine = GaitEngine(Placement.WRIST)
-    steps = [
-        s
-        for i in range(0, len(chunk.t), 20)
-        for s in engine.process(
-            chunk.t[i : i + 20], chunk.acc[i : i + 20], chunk.gyro[i : i + 20]
-        ).steps
-    ]
-    steps += engine.flush().steps
-    assert len(steps) <= 30.0 * seconds / 3600.0
+    seconds = 600
+    steps = 0
+    for seed in range(1, 7):
+        scenario = parse_scenario(f"{posture}:5s,{activity}:{seconds}s")
+        chunk = ScenarioStream(scenario, Placement.WRIST, seed=seed).read(10**7)
+        engine = GaitEngine(Placement.WRIST)
+        for i in range(0, len(chunk.t), 20):
+            part = slice(i, i + 20)
+            steps += len(engine.process(chunk.t[part], chunk.acc[part], chunk.gyro[part]).steps)
+        steps += len(engine.flush().steps)
+    assert steps <= 30.0 * 6 * seconds / 3600.0
 
 
 def test_arm_work_is_reproducible_and_differs_by_seed() -> None:
