@@ -153,3 +153,32 @@ def test_virtual_walker_tests_are_timed_within_the_goal(cadence: float, steps: i
     assert abs(case.result.time_s - case.true_time_s) <= 0.3
     true_speed = case.true_distance_m / case.true_time_s
     assert case.result.speed_m_s == pytest.approx(true_speed, rel=0.1)
+
+
+def test_virtual_walker_tests_at_the_shank_do_not_lose_more() -> None:
+    """Synthetic, ankle strap: the 85 steps/min walks of tools/bench/walktest_virtual.py, seeds 1-8.
+
+    The strap still misses the walk's half strides (the first from standing and the closing one:
+    their swing is slower and the strap travels less than the foot) and, on this virtual wearer,
+    whole strides lifted off while the strap already moved (docs/shank_walktest.md). This pins
+    what it does now, so a change can only make it better: 13 of 16 timed, 80 of their 116
+    steps counted, none invented, speed at least 0.6 of the truth.
+    """
+    timed = counted = 0
+    for steps in (8, 10):
+        for seed in range(1, 9):
+            case = run_case(Placement.SHANK, 85.0, steps, seed)
+            result = case.result
+            # Untimed: no walk of WALK_STEPS steps seen by the end of the scripted standing.
+            if result is None or result.outcome is Outcome.NO_WALK:
+                continue
+            assert result.outcome is Outcome.OK  # never a walk the wrong way, never unstopped
+            timed += 1
+            counted += result.steps
+            assert result.steps <= steps
+            assert result.time_s is not None and result.time_s <= case.true_time_s + 0.3
+            true_speed = case.true_distance_m / case.true_time_s
+            assert result.speed_m_s is not None
+            assert 0.6 * true_speed <= result.speed_m_s <= 1.1 * true_speed
+    assert timed >= 13
+    assert counted >= 80
