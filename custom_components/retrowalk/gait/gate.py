@@ -164,6 +164,18 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 }
 
 
+def hanging_forearm(gravity: FloatArray) -> bool:
+    """Whether a watch's gravity reading (any length, sensor axes) has the forearm hanging.
+
+    The wrist gate's walking posture, GATE_PARAMS[WRIST] (the detector narrows its peak window
+    there, trunk.WRIST_PARAMS).
+    """
+    p = GATE_PARAMS[Placement.WRIST]
+    axis = 0 if p.upright_axis is None else p.upright_axis
+    norm = float(np.linalg.norm(gravity))
+    return norm > 0 and abs(float(gravity[axis])) >= p.min_upright * norm
+
+
 class WalkingGate:
     """Holds candidate steps until they form a walking bout; streams them after that."""
 

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .gate import hanging_forearm
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -100,6 +101,20 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
+    # The extremum window while the forearm hangs (the wrist's walking posture, gate.py's
+    # hanging_forearm); None: extremum_s always. At most extremum_s.
+    hanging_extremum_s: float | None = None
+
+
+# At the wrist, with the arm hanging, the two steps of a stride differ: the watch's arm swings
+# forward on one and back on the other, so the softer step's peak rides on the flank of the
+# stronger step's hump. A peak must dominate extremum_s either side; with 0.3 s, at 0.5 s per
+# step, that flank 0.3 s away still outranks the softer peak and one step per stride is found (a
+# 20 Hz watch, whose jolts are smeared, loses most). 0.25 s is the gate's shortest step interval
+# (gate.GateParams.min_interval), so no walking step pair is closer than that window. A hand held
+# in front (a phone being read) keeps 0.3 s: its slow walking has the trunk's push-off bump 0.3 s
+# after the heel strike, which a narrower window counts as a step. Figures: docs/walking_gate.md.
+WRIST_PARAMS = TrunkParams(hanging_extremum_s=0.25)
 
 
 class TrunkDetector:
@@ -109,7 +124,7 @@ class TrunkDetector:
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
-        self.p = params or TrunkParams()
+        self.p = params or (WRIST_PARAMS if placement == Placement.WRIST else TrunkParams())
         self.fs = self.p.fs
         fs = self.fs
         self._block = max(1, round(self.p.block_s * fs))
@@ -117,6 +132,8 @@ class TrunkDetector:
         self._n_grav = max(1, round(self.p.gravity_s * fs))
         self._kernel = hann_kernel(round(self.p.smooth_s * fs) | 1)
         self._w = max(1, round(self.p.extremum_s * fs))
+        hang = self.p.hanging_extremum_s
+        self._w_hang = None if hang is None else min(self._w, max(1, round(hang * fs)))
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
         self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
@@ -255,7 +272,13 @@ class TrunkDetector:
         padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
         j0 = first - self._w - s0 + lo_pad
         sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
-        peaks, valleys = local_extrema(sub, self._w)
+        d = self._w - self._w_hang if self._w_hang is not None else 0
+        if d and hanging_forearm(grav[last - s0]):
+            # The narrower window over the same samples: sub keeps the wide one's margins.
+            peaks, valleys = local_extrema(sub[d : len(sub) - d], self._w_hang or 1)
+            peaks, valleys = peaks + d, valleys + d
+        else:
+            peaks, valleys = local_extrema(sub, self._w)
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
             real = (peaks >= lo_pad + margin) & (peaks < len(sub) - hi_pad - margin)
