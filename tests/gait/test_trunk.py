@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine
 from custom_components.retrowalk.gait.detector import make_detector
+from custom_components.retrowalk.gait.gate import hanging_forearm
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
@@ -433,3 +434,37 @@ def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
     assert [x for x, _ in labels] == [d.FORWARD] * 4 + [d.BACKWARD] * 4
     assert labels[1][1] == labels[3][1] == labels[6][1] == 0.5  # held against the window
     assert labels[4][1] > 0.9 and labels[5][1] > 0.9
+
+
+def test_a_hanging_wrist_finds_the_softer_step_of_each_stride() -> None:
+    # Arm swing: every other step is softer, and the stronger one's hump has a flank 0.2 s on
+    # (0.3 s before the softer step). With the forearm hanging (the watch's x axis vertical)
+    # the 0.25 s peak window finds both steps of every stride; held in front (z up) the
+    # trunk's 0.3 s window swallows the softer one, as it must for a phone read in the hand.
+    fs = 50.0
+    t = np.arange(0.0, 12.0, 1.0 / fs)
+
+    def bump(centre: float, width: float) -> FloatArray:
+        return np.exp(-0.5 * ((t - centre) / width) ** 2)
+
+    vertical = np.zeros_like(t)
+    for k in range(20):
+        tk = 1.0 + 0.5 * k
+        if k % 2 == 0:
+            vertical += (
+                3.0 * bump(tk, 0.05) + 2.0 * bump(tk + 0.2, 0.05) - 1.5 * bump(tk + 0.36, 0.04)
+            )
+        else:
+            vertical += 2.0 * bump(tk, 0.05) - 1.5 * bump(tk + 0.2, 0.04)
+    counts = []
+    for axis in ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0)):
+        det = TrunkDetector(Placement.WRIST)
+        acc = (G + vertical)[:, None] * np.asarray(axis)
+        counts.append(len(det.feed(t, acc, None) + det.end_segment()))
+    assert counts == [20, 10]
+
+
+def test_hanging_forearm_reads_the_watch_axis() -> None:
+    assert hanging_forearm(np.array([-9.0, 1.0, 2.0]))
+    assert not hanging_forearm(np.array([2.0, 1.0, 9.0]))
+    assert not hanging_forearm(np.zeros(3))  # free fall: no posture
