@@ -95,7 +95,8 @@ class GateParams:
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
-_JOLT = 1.0
+HEEL_STRIKE_JOLT = 1.0
+_JOLT = HEEL_STRIKE_JOLT
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .gate import hanging_forearm
+from .gate import HEEL_STRIKE_JOLT, hanging_forearm
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -146,7 +146,7 @@ class TrunkDetector:
         """Forget the signal and the walk; the learned forward axis stays."""
         self._forget_signal()
         self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
-        self._run: list[tuple[float, float, float]] = []  # (peak, step time, height), unconfirmed
+        self._run: list[tuple[float, float, float | None]] = []  # (peak, step time, height)
         self._in_bout = False
         self._last_step = -np.inf
         self._intervals: list[float] = []
@@ -164,6 +164,8 @@ class TrunkDetector:
         self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
         self._best: tuple[float, float] | None = None  # highest peak since the last valley
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
+        self._narrow_only: set[float] = set()  # peak times only the hanging window found
+        self._opened_narrow = False  # the current segment began at a valley only it found
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops: confirm the peak that only waited for its valley, keep the walk.
@@ -178,7 +180,7 @@ class TrunkDetector:
             pend_a = np.concatenate([np.zeros((0, 3)), *self._pend_a])
             out = self._process(pend_t, pend_a, final=True)
         if self._best is not None and len(self._a):
-            steps = self._commit(self._best, self._step_time(self._best))
+            steps = self._commit_best(self._best)
             if steps:
                 up = causal_mean(self._a, self._n_grav)[-1]
                 out += self._label(steps, self._a, up / np.linalg.norm(up), self._t)
@@ -277,8 +279,13 @@ class TrunkDetector:
             # The narrower window over the same samples: sub keeps the wide one's margins.
             peaks, valleys = local_extrema(sub[d : len(sub) - d], self._w_hang or 1)
             peaks, valleys = peaks + d, valleys + d
+            # A peak only the narrower window finds must still be a heel strike's jolt: a
+            # ripple on a moving arm's flank is not the softer step of a stride.
+            wide, wide_valleys = local_extrema(sub, self._w)
+            peaks = peaks[np.isin(peaks, wide) | (sub[peaks] >= HEEL_STRIKE_JOLT)]
         else:
             peaks, valleys = local_extrema(sub, self._w)
+            wide, wide_valleys = peaks, valleys
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
             real = (peaks >= lo_pad + margin) & (peaks < len(sub) - hi_pad - margin)
@@ -286,6 +293,12 @@ class TrunkDetector:
             valleys = valleys[(valleys >= lo_pad) & (valleys < len(sub) - hi_pad)]
         peaks = peaks[sub[peaks] > peak_thr]
         valleys = valleys[sub[valleys] < valley_thr]
+        narrow_valleys = set(valleys[~np.isin(valleys, wide_valleys)].tolist())
+        # Remembered until committed (a peak may wait for its valley into a later block).
+        self._narrow_only = {x for x in self._narrow_only if x > t_final - self.p.history_s}
+        self._narrow_only.update(
+            float(t[first - self._w + j]) for j in peaks[~np.isin(peaks, wide)]
+        )
         # Humps (a superset of the peaks, over the same samples) only matter from a peak on.
         humps = peaks
         if len(peaks) or self._best is not None:
@@ -308,11 +321,12 @@ class TrunkDetector:
                     self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
                 if self._best is not None:
-                    new_steps += self._commit(self._best, self._step_time(self._best))
+                    new_steps += self._commit_best(self._best)
                 self._best = None
                 self._humps = []
+                self._opened_narrow = i in narrow_valleys
         if self._best is not None and t_final - self._best[0] > self.p.hold_s:
-            new_steps += self._commit(self._best, self._step_time(self._best))
+            new_steps += self._commit_best(self._best)
             self._best = None
             self._humps = []
         self._expire(t_final)
@@ -320,6 +334,20 @@ class TrunkDetector:
             return []
         up = grav[last - s0] / g_norm[last - s0]
         return self._label(new_steps, a[: last + 1], up, t[: last + 1])
+
+    def _commit_best(self, peak: tuple[float, float]) -> list[tuple[float, float | None]]:
+        """Commit the segment's highest peak as a candidate step.
+
+        A peak only the hanging wrist's narrower window found (the softer step of a stride), or
+        one in a segment only that window split off, is counted inside a walk but carries no
+        measured jolt: like a step the detector restored,
+        it proves nothing when a walk is to be confirmed (the gate's measured_run), since a
+        moving arm's gestures make such ripples too.
+        """
+        step_t = self._step_time(peak)
+        narrow = peak[0] in self._narrow_only or self._opened_narrow
+        height = None if narrow else peak[1]
+        return self._commit((peak[0], height), step_t)
 
     def _step_time(self, peak: tuple[float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
@@ -333,7 +361,9 @@ class TrunkDetector:
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
 
-    def _commit(self, peak: tuple[float, float], step_t: float) -> list[tuple[float, float | None]]:
+    def _commit(
+        self, peak: tuple[float, float | None], step_t: float
+    ) -> list[tuple[float, float | None]]:
         """Feed one candidate step (peak time, height) into the bout logic.
 
         Returns the (step time, peak height) of the steps it confirms; a restored step has no
