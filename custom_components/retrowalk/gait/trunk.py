@@ -340,9 +340,9 @@ class TrunkDetector:
 
         A peak only the hanging wrist's narrower window found (the softer step of a stride), or
         one in a segment only that window split off, is counted inside a walk but carries no
-        measured jolt: like a step the detector restored,
-        it proves nothing when a walk is to be confirmed (the gate's measured_run), since a
-        moving arm's gestures make such ripples too.
+        measured jolt: like a step the detector restored, it proves nothing when a walk is to
+        be confirmed (the gate's measured_run), since a moving arm's gestures make such ripples
+        too.
         """
         step_t = self._step_time(peak)
         narrow = peak[0] in self._narrow_only or self._opened_narrow
