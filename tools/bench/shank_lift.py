@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement
-from custom_components.retrowalk.gait.foot import _THRESHOLDS
+from custom_components.retrowalk.gait.foot_thresholds import THRESHOLDS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from custom_components.retrowalk_virtual.imu import kinematics
 from custom_components.retrowalk_virtual.model import parse_scenario
@@ -44,7 +44,7 @@ from .stride import SHANK_SITES
 
 RATE = 100.0
 STRAP_CM = SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
-SHANK = _THRESHOLDS[(Placement.SHANK, True)]
+SHANK = THRESHOLDS[(Placement.SHANK, True)]
 SLOW, LIFT, STAND = 0.1, 0.25, 0.1  # m/s, m/s, s: a foot stance and its lift
 REAL_STANCE = 0.3  # m/s: a still run the strap never moves slower than in is no stance
 BLIP = 3  # samples: as the engine's shank blip (0.03 s), motion this brief joins two still runs
@@ -162,7 +162,7 @@ def virtual_source(kind: str) -> tuple[list[Lift], list[float]]:
         for seed in SEEDS:
             spans = plan(parse_scenario(f"stand:3s,{kind}:9@{cadence},stand:5s"), seed, False)
             span = next(s for s in spans if s.steps)
-            t = np.arange(span.start, span.end, 1.0 / RATE)
+            t: FloatArray = np.arange(span.start, span.end, 1.0 / RATE, dtype=np.float64)
             force, spin = kinematics(span, Placement.SHANK, float(t[0]), 1.0 / RATE, len(t))
             found += lifts(_pose_speed(span, Placement.FOOT, t), spin[1])
             strap = _pose_speed(span, Placement.SHANK, t)
