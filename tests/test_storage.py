@@ -3,11 +3,14 @@ restored from the backup."""
 
 import asyncio
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import STORAGE_DIR
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -52,13 +55,47 @@ async def test_counts_reach_disk_during_a_long_walk(
     assert 0 < saved <= coordinator.ledger.today.forward
 
 
-async def test_malformed_store_without_a_backup_starts_at_zero_and_says_so(
-    hass: HomeAssistant, start: Start
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """A config directory of the test's own: the unreadable store is copied aside on disk."""
+    return hass_tmp_config_dir
+
+
+async def test_malformed_store_without_a_backup_keeps_the_file_and_says_counts_are_lost(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
 ) -> None:
+    """Nothing to restore from: the issue must not claim a backup, and the unreadable file is
+    copied aside before the first save overwrites it, so the counts can be recovered by hand."""
+    entry_id = "lost"
+    primary, _ = _keys(entry_id)
+    path = Path(hass.config.path(STORAGE_DIR, primary))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps({"version": 1, "key": primary, "data": {"ledger": 3}})
+    path.write_text(raw)  # the file on disk; the test's storage serves the same content
+    hass_storage[primary] = json.loads(raw)
+    _, coordinator, _ = await start(entry_id=entry_id)
+    assert coordinator.ledger.lifetime.total == 0
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue("retrowalk", f"store_restored_{entry_id}") is None
+    issue = issues.async_get_issue("retrowalk", f"store_lost_{entry_id}")
+    assert issue is not None and issue.translation_key == "store_lost"
+    kept = Path(f"{path}.malformed")
+    assert issue.translation_placeholders == {"kept": str(kept)}
+    await coordinator.store.async_save_now(coordinator.stored())
+    assert hass_storage[primary]["data"]["ledger"] == coordinator.ledger.to_dict()
+    assert kept.read_text() == raw
+
+
+async def test_a_store_that_cannot_be_kept_aside_is_logged(
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The copy fails (here: no such file on disk, the test storage serves it): logged, the
+    setup goes on at 0 and the issue still says the counts are lost."""
     _, coordinator, entry = await start(stored={"ledger": 3})
     assert coordinator.ledger.lifetime.total == 0
-    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
-    assert issue is not None
+    issue_id = f"store_lost_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue("retrowalk", issue_id) is not None
+    assert "Could not keep the unreadable Retrowalk store" in caplog.text
 
 
 async def test_backup_is_written_once_an_hour_or_when_asked(

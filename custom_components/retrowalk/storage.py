@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
+import shutil
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -55,12 +56,31 @@ class RetrowalkStore:
         primary, found = await self._async_read(self._primary, validate)
         if primary is not None:
             return Loaded(primary, "primary")
+        kept = await self._async_keep_unreadable() if found else None
         backup, _ = await self._async_read(self._backup, validate)
-        if backup is not None or found:
+        if backup is not None:
             # A backup always trails a primary, so reaching it means the primary was corrupt
             # (Home Assistant moved it aside), malformed or deleted.
             self._report_restored()
-        return Loaded(None, "none") if backup is None else Loaded(backup, "backup")
+            return Loaded(backup, "backup")
+        if kept is not None:  # a primary that was there but unreadable, and nothing to restore
+            self._report_lost(kept)
+        return Loaded(None, "none")
+
+    async def _async_keep_unreadable(self) -> str:
+        """Copy the unreadable primary aside; return where the copy is (or was meant to be).
+
+        The first save overwrites the primary, and by hand someone may still recover counts.
+        """
+        source = self._primary.path
+        kept = f"{source}.malformed"
+        try:
+            await self.hass.async_add_executor_job(shutil.copyfile, source, kept)
+        except OSError as err:
+            _LOGGER.error("Could not keep the unreadable Retrowalk store %s: %r", source, err)
+        else:
+            _LOGGER.error("Kept the unreadable Retrowalk store %s as %s", source, kept)
+        return kept
 
     async def _async_read(
         self, store: Store[dict[str, Any]], validate: Callable[[dict[str, Any]], None]
@@ -92,6 +112,22 @@ class RetrowalkStore:
             is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key="store_restored",
+        )
+
+    def _report_lost(self, kept: str) -> None:
+        _LOGGER.error(
+            "Retrowalk's saved counts were unreadable and no backup could be read; counting "
+            "restarts at 0"
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"store_lost_{self.entry_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="store_lost",
+            translation_placeholders={"kept": kept},
         )
 
     def schedule_save(self, stored: Callable[[], dict[str, Any]]) -> None:
