@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import STORAGE_DIR
@@ -199,3 +200,38 @@ async def test_a_store_file_that_is_no_store_restores_from_backup(
     assert coordinator.ledger.lifetime.forward == 5000
     assert ir.async_get(hass).async_get_issue("retrowalk", "store_restored_damaged") is not None
     assert "Ignoring malformed Retrowalk store file retrowalk.damaged" in caplog.text
+
+
+async def test_a_store_of_an_unknown_old_version_restores_from_backup(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    """Version 0 was never written (Home Assistant has no migration for it): not ours, so the
+    setup goes on from the backup, as for any malformed file."""
+    primary, _ = _keys("old")
+    hass_storage[primary] = {"version": 0, "key": primary, "data": stored_state({"forward": 1})}
+    good = stored_state({"forward": 120}, {"forward": 5000})
+    _, coordinator, _ = await start(entry_id="old", backup=good)
+    assert coordinator.ledger.lifetime.forward == 5000
+    assert ir.async_get(hass).async_get_issue("retrowalk", "store_restored_old") is not None
+
+
+async def test_a_store_of_a_newer_version_fails_the_setup_and_is_left_untouched(
+    hass: HomeAssistant, make_wearable: Any, hass_storage: dict[str, Any]
+) -> None:
+    """A downgrade: the newer version can still read the file, so it is neither overwritten nor
+    replaced by the backup, and the setup fails saying why."""
+    make_wearable("sit:600s", loop=True, seed=1)
+    entry = entry_for(entry_id="newer")
+    primary, backup = _keys("newer")
+    newer = {"version": 2, "key": primary, "data": stored_state({"forward": 1}, {"forward": 9})}
+    hass_storage[primary] = json.loads(json.dumps(newer))
+    hass_storage[backup] = {"version": 1, "key": backup, "data": stored_state({"forward": 3})}
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert entry.reason.startswith("The saved counts of ")
+    assert f"{primary}) were written by a newer Retrowalk (store version 2, " in entry.reason
+    assert "this one reads up to 1)" in entry.reason
+    assert hass_storage[primary] == newer

@@ -9,6 +9,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError, UnsupportedStorageVersionError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -91,6 +92,22 @@ class RetrowalkStore:
         except MALFORMED as err:  # it decodes, but is no store's file (no version, no object)
             _LOGGER.error("Ignoring malformed Retrowalk store file %s: %r", store.key, err)
             return None, True
+        except NotImplementedError:  # an older version than any we wrote: no migration, not ours
+            _LOGGER.error("Ignoring Retrowalk store file %s of an unknown old version", store.key)
+            return None, True
+        except UnsupportedStorageVersionError as err:
+            # Written by a newer Retrowalk (a downgrade): reading on would overwrite counts that
+            # newer version can still read, so the setup stops here and says why.
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="store_too_new",
+                translation_placeholders={
+                    "name": self.entry.title,
+                    "path": store.path,
+                    "version": str(err.found_version),
+                    "supported": str(err.max_supported_version),
+                },
+            ) from err
         if data is None:
             return None, False
         try:
