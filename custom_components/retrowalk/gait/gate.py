@@ -150,8 +150,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
     # (sitting down, reaching for something); candidates held before it with the forearm up
     # (on the lap or an armrest while getting up from a chair) until it first came down are
-    # not its steps. A run mixing postures is not made to wait as at the thigh: a swinging
-    # forearm passes 45 degrees now and then.
+    # not its steps. A run mixing postures is not made to wait for the walking posture: a
+    # swinging forearm passes 45 degrees now and then.
     Placement.WRIST: GateParams(
         confirm_steps=6,
         min_amplitude=_JOLT,
