@@ -16,6 +16,7 @@ from custom_components.retrowalk.gait import (
     EngineUpdate,
     StepEvent,
 )
+from custom_components.retrowalk.nudge import WALK_STEPS
 
 from .common import (
     Start,
@@ -142,18 +143,30 @@ async def test_only_a_bout_of_several_steps_ends_sitting(hass: HomeAssistant, st
 
 
 async def test_only_data_that_arrived_is_a_sign_of_wear(
-    hass: HomeAssistant, start: Start, walk: Walk
+    hass: HomeAssistant, start: Start, walk: Walk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The engine's flush when the wearable goes away counts its steps but is no data from it:
     the sedentary nudge must go stale from the last notification, not from the disconnect."""
     device, coordinator, _ = await start("forward:60", loop=False)
     await walk(device, 30)
     last_data = coordinator.nudges.last_data
-    assert last_data is not None
+    last_t = coordinator.stream.last_t
+    assert last_data is not None and last_t is not None
     counted = coordinator.ledger.today.total
+    # The engine is stood in for: the flush releases a walk's worth of held steps (which steps
+    # a foot engine holds back at a disconnect is not what is tested here).
+    held = tuple(
+        StepEvent(t=last_t - 0.5 * k, direction=Direction.FORWARD, confidence=1.0)
+        for k in range(WALK_STEPS, 0, -1)
+    )
+    flush = EngineUpdate(
+        steps=held, bouts=(), walking=False, direction=None, cadence=None, gap_s=0.0
+    )
+    monkeypatch.setattr(coordinator.stream.engine, "flush", lambda: flush)
     await asyncio.sleep(0.01)  # the wearable goes a moment after its last notification
     device.in_range = False
     device.drop_link()
     await wait_for(lambda: not coordinator.connection.connected)
-    assert coordinator.ledger.today.total >= counted  # the flush's held steps are counted
+    assert coordinator.ledger.today.total == counted + len(held)  # the held steps are counted
+    assert coordinator.nudges.last_walk is not None and coordinator.nudges.last_walk > last_data
     assert coordinator.nudges.last_data == last_data

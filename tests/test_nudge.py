@@ -185,3 +185,13 @@ def test_a_walk_ends_sitting_from_its_fourth_step() -> None:
     policy.end_bout()
     policy.record_steps(t(9, 40), 2, backward=False)  # a new bout starts from zero
     assert policy.last_walk == t(9, 22)
+
+
+def test_walking_alone_is_no_sign_of_wear() -> None:
+    """Steps may be the engine's flush after the wearable went: only data that arrived says it
+    is worn, so without it the policy never calls anyone sedentary."""
+    policy = fresh(t(9))
+    assert policy.last_data is None
+    assert not policy.is_sedentary(t(9, 40))
+    policy.record_data(t(9, 40))
+    assert policy.is_sedentary(t(9, 40))

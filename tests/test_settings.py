@@ -1,9 +1,11 @@
 """settings.py: the entry's options as one typed value."""
 
 from datetime import time
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.retrowalk.const import (
@@ -22,7 +24,7 @@ from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.nudge import NudgeSettings
 from custom_components.retrowalk.settings import Settings
 
-from .common import NAME, entry_for
+from .common import NAME, MakeWearable, entry_for, setup_entry
 
 
 def test_only_a_placement_takes_every_default() -> None:
@@ -102,4 +104,49 @@ async def test_unreadable_options_fail_the_setup_clearly(
     assert entry.reason is not None
     assert entry.reason.startswith(f"The options of {NAME} cannot be read (")
     assert error in entry.reason
-    assert entry.reason.endswith("); set them again in its options")
+    assert entry.reason.endswith("); save them again in its options to set it up again")
+
+
+async def test_saving_options_sets_up_an_entry_that_failed_on_unreadable_ones(
+    hass: HomeAssistant, enable_bluetooth: object, make_wearable: MakeWearable
+) -> None:
+    """A failed setup has no update listener: saving readable options must set it up again."""
+    make_wearable("sit:600s", placement=Placement.FOOT, loop=True, seed=1)
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={CONF_PLACEMENT: "foot", CONF_ACTIVE_START: "late"}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_PLACEMENT: "foot", CONF_ACTIVE_START: "07:30:00"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_ACTIVE_START] == "07:30:00"
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.settings.nudge.active_start.hour == 7
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_saving_options_of_a_loaded_entry_applies_them_without_a_reload(
+    hass: HomeAssistant, enable_bluetooth: object, make_wearable: MakeWearable
+) -> None:
+    make_wearable("sit:600s", placement=Placement.FOOT, loop=True, seed=1)
+    coordinator = await setup_entry(hass, entry_for())
+    entry = coordinator.config_entry
+    with patch.object(hass.config_entries, "async_schedule_reload") as reload:
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_PLACEMENT: "foot", CONF_SEDENTARY_MINUTES: 45}
+        )
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    reload.assert_not_called()
+    assert entry.runtime_data is coordinator
+    assert coordinator.settings.nudge.sedentary_minutes == 45
+    assert await hass.config_entries.async_unload(entry.entry_id)

@@ -3,11 +3,15 @@ restored from the backup."""
 
 import asyncio
 from datetime import timedelta
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import STORAGE_DIR
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -52,13 +56,47 @@ async def test_counts_reach_disk_during_a_long_walk(
     assert 0 < saved <= coordinator.ledger.today.forward
 
 
-async def test_malformed_store_without_a_backup_starts_at_zero_and_says_so(
-    hass: HomeAssistant, start: Start
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """A config directory of the test's own: the unreadable store is copied aside on disk."""
+    return hass_tmp_config_dir
+
+
+async def test_malformed_store_without_a_backup_keeps_the_file_and_says_counts_are_lost(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
 ) -> None:
+    """Nothing to restore from: the issue must not claim a backup, and the unreadable file is
+    copied aside before the first save overwrites it, so the counts can be recovered by hand."""
+    entry_id = "lost"
+    primary, _ = _keys(entry_id)
+    path = Path(hass.config.path(STORAGE_DIR, primary))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps({"version": 1, "key": primary, "data": {"ledger": 3}})
+    path.write_text(raw)  # the file on disk; the test's storage serves the same content
+    hass_storage[primary] = json.loads(raw)
+    _, coordinator, _ = await start(entry_id=entry_id)
+    assert coordinator.ledger.lifetime.total == 0
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue("retrowalk", f"store_restored_{entry_id}") is None
+    issue = issues.async_get_issue("retrowalk", f"store_lost_{entry_id}")
+    assert issue is not None and issue.translation_key == "store_lost"
+    kept = Path(f"{path}.malformed")
+    assert issue.translation_placeholders == {"kept": str(kept)}
+    await coordinator.store.async_save_now(coordinator.stored())
+    assert hass_storage[primary]["data"]["ledger"] == coordinator.ledger.to_dict()
+    assert kept.read_text() == raw
+
+
+async def test_a_store_that_cannot_be_kept_aside_is_logged(
+    hass: HomeAssistant, start: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The copy fails (here: no such file on disk, the test storage serves it): logged, the
+    setup goes on at 0 and the issue still says the counts are lost."""
     _, coordinator, entry = await start(stored={"ledger": 3})
     assert coordinator.ledger.lifetime.total == 0
-    issue = ir.async_get(hass).async_get_issue("retrowalk", f"store_restored_{entry.entry_id}")
-    assert issue is not None
+    issue_id = f"store_lost_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue("retrowalk", issue_id) is not None
+    assert "Could not keep the unreadable Retrowalk store" in caplog.text
 
 
 async def test_backup_is_written_once_an_hour_or_when_asked(
@@ -162,3 +200,38 @@ async def test_a_store_file_that_is_no_store_restores_from_backup(
     assert coordinator.ledger.lifetime.forward == 5000
     assert ir.async_get(hass).async_get_issue("retrowalk", "store_restored_damaged") is not None
     assert "Ignoring malformed Retrowalk store file retrowalk.damaged" in caplog.text
+
+
+async def test_a_store_of_an_unknown_old_version_restores_from_backup(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    """Version 0 was never written (Home Assistant has no migration for it): not ours, so the
+    setup goes on from the backup, as for any malformed file."""
+    primary, _ = _keys("old")
+    hass_storage[primary] = {"version": 0, "key": primary, "data": stored_state({"forward": 1})}
+    good = stored_state({"forward": 120}, {"forward": 5000})
+    _, coordinator, _ = await start(entry_id="old", backup=good)
+    assert coordinator.ledger.lifetime.forward == 5000
+    assert ir.async_get(hass).async_get_issue("retrowalk", "store_restored_old") is not None
+
+
+async def test_a_store_of_a_newer_version_fails_the_setup_and_is_left_untouched(
+    hass: HomeAssistant, make_wearable: Any, hass_storage: dict[str, Any]
+) -> None:
+    """A downgrade: the newer version can still read the file, so it is neither overwritten nor
+    replaced by the backup, and the setup fails saying why."""
+    make_wearable("sit:600s", loop=True, seed=1)
+    entry = entry_for(entry_id="newer")
+    primary, backup = _keys("newer")
+    newer = {"version": 2, "key": primary, "data": stored_state({"forward": 1}, {"forward": 9})}
+    hass_storage[primary] = json.loads(json.dumps(newer))
+    hass_storage[backup] = {"version": 1, "key": backup, "data": stored_state({"forward": 3})}
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert entry.reason.startswith("The saved counts of ")
+    assert f"{primary}) were written by a newer Retrowalk (store version 2, " in entry.reason
+    assert "this one reads up to 1)" in entry.reason
+    assert hass_storage[primary] == newer

@@ -18,8 +18,8 @@ def still(start: float, seconds: float) -> SampleBatch:
 
 def test_a_gap_inside_a_connection_is_counted_with_its_length() -> None:
     stream = SampleStream("test", GaitEngine(Placement.WAIST))
-    stream.process(still(0.0, 2.0), connections=1)
-    update = stream.process(still(5.0, 2.0), connections=1)  # 3 s of samples never arrived
+    stream.process(still(0.0, 2.0), stream=1)
+    update = stream.process(still(5.0, 2.0), stream=1)  # 3 s of samples never arrived
     assert update.gap_s > 2.5
     assert stream.stats.gaps == 1
     assert stream.stats.gap_seconds == update.gap_s
@@ -30,10 +30,10 @@ def test_a_gap_inside_a_connection_is_counted_with_its_length() -> None:
 
 def test_a_reconnect_continues_the_timeline_after_a_gap() -> None:
     stream = SampleStream("test", GaitEngine(Placement.WAIST))
-    stream.process(still(0.0, 2.0), connections=1)
+    stream.process(still(0.0, 2.0), stream=1)
     end_of_first = stream.last_t
     assert end_of_first is not None
-    stream.process(still(0.0, 1.0), connections=2)  # the new connection restarts at 0
+    stream.process(still(0.0, 1.0), stream=2)  # a new stream restarts the clock at 0
     assert stream.last_t is not None
     assert stream.last_t >= end_of_first + MIN_RECONNECT_GAP  # time never goes back
     assert stream.stats.gaps >= 1

@@ -8,6 +8,7 @@ from typing import Any, override
 from homeassistant.components import bluetooth
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -343,7 +344,13 @@ class RetrowalkOptionsFlow(OptionsFlow):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and store the options."""
         if user_input is not None:
-            return self.async_create_entry(data={**self.config_entry.options, **user_input})
+            entry, options = self.config_entry, {**self.config_entry.options, **user_input}
+            if entry.state in (ConfigEntryState.SETUP_ERROR, ConfigEntryState.SETUP_RETRY):
+                # A setup that failed (on unreadable options, say) left no update listener to
+                # apply these: store them first (the reload reads them), then set it up again.
+                self.hass.config_entries.async_update_entry(entry, options=options)
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.async_create_entry(data=options)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(

@@ -136,10 +136,13 @@ class NudgePolicy:
         self._bout_backward = False
 
     def record_walk(self, now: datetime, *, backward: bool) -> None:
-        """Note confirmed walking: ends sitting and answers a pending nudge."""
+        """Note confirmed walking: ends sitting and answers a pending nudge.
+
+        Not a sign of wear by itself: the steps may be the engine's flush once the wearable has
+        gone; only data that arrived is (record_data).
+        """
         self._new_day(now)
         self.last_walk = now
-        self.last_data = now
         if (
             self._awaiting_response
             and self.last_nudge is not None

@@ -61,7 +61,10 @@ class Settings:
 
     @classmethod
     def of_entry(cls, entry: ConfigEntry) -> Self:
-        """The entry's settings; unreadable options fail its setup with a clear message."""
+        """The entry's settings; unreadable options fail its setup with a clear message.
+
+        Saving the options flow then sets the failed entry up again (config_flow.py).
+        """
         try:
             return cls.from_options(entry.options)
         except MALFORMED as err:  # edited by hand, or written by a newer version (a downgrade)

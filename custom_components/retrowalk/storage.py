@@ -4,10 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
+import shutil
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError, UnsupportedStorageVersionError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -55,12 +57,31 @@ class RetrowalkStore:
         primary, found = await self._async_read(self._primary, validate)
         if primary is not None:
             return Loaded(primary, "primary")
+        kept = await self._async_keep_unreadable() if found else None
         backup, _ = await self._async_read(self._backup, validate)
-        if backup is not None or found:
+        if backup is not None:
             # A backup always trails a primary, so reaching it means the primary was corrupt
             # (Home Assistant moved it aside), malformed or deleted.
             self._report_restored()
-        return Loaded(None, "none") if backup is None else Loaded(backup, "backup")
+            return Loaded(backup, "backup")
+        if kept is not None:  # a primary that was there but unreadable, and nothing to restore
+            self._report_lost(kept)
+        return Loaded(None, "none")
+
+    async def _async_keep_unreadable(self) -> str:
+        """Copy the unreadable primary aside; return where the copy is (or was meant to be).
+
+        The first save overwrites the primary, and by hand someone may still recover counts.
+        """
+        source = self._primary.path
+        kept = f"{source}.malformed"
+        try:
+            await self.hass.async_add_executor_job(shutil.copyfile, source, kept)
+        except OSError as err:
+            _LOGGER.error("Could not keep the unreadable Retrowalk store %s: %r", source, err)
+        else:
+            _LOGGER.error("Kept the unreadable Retrowalk store %s as %s", source, kept)
+        return kept
 
     async def _async_read(
         self, store: Store[dict[str, Any]], validate: Callable[[dict[str, Any]], None]
@@ -71,6 +92,22 @@ class RetrowalkStore:
         except MALFORMED as err:  # it decodes, but is no store's file (no version, no object)
             _LOGGER.error("Ignoring malformed Retrowalk store file %s: %r", store.key, err)
             return None, True
+        except NotImplementedError:  # an older version than any we wrote: no migration, not ours
+            _LOGGER.error("Ignoring Retrowalk store file %s of an unknown old version", store.key)
+            return None, True
+        except UnsupportedStorageVersionError as err:
+            # Written by a newer Retrowalk (a downgrade): reading on would overwrite counts that
+            # newer version can still read, so the setup stops here and says why.
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="store_too_new",
+                translation_placeholders={
+                    "name": self.entry.title,
+                    "path": store.path,
+                    "version": str(err.found_version),
+                    "supported": str(err.max_supported_version),
+                },
+            ) from err
         if data is None:
             return None, False
         try:
@@ -92,6 +129,22 @@ class RetrowalkStore:
             is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key="store_restored",
+        )
+
+    def _report_lost(self, kept: str) -> None:
+        _LOGGER.error(
+            "Retrowalk's saved counts were unreadable and no backup could be read; counting "
+            "restarts at 0"
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"store_lost_{self.entry_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="store_lost",
+            translation_placeholders={"kept": kept},
         )
 
     def schedule_save(self, stored: Callable[[], dict[str, Any]]) -> None:

@@ -57,7 +57,7 @@ class SampleStream:
         self.cadence: float | None = None
         # The last walking bout with measured strides, per direction (foot/shank with a gyro).
         self.last_walk: dict[Direction, Bout] = {}
-        self._connection_seen = 0
+        self._stream_seen = 0  # which stream opened (counted by the connection) fed us last
         self._calibrated = engine.calibration.done
         self._t_offset = 0.0
         self._last_sample_mono = 0.0
@@ -84,9 +84,9 @@ class SampleStream:
         self.engine = GaitEngine(placement)
         self.last_walk.clear()
 
-    def process(self, batch: SampleBatch, connections: int) -> EngineUpdate:
-        """Feed one decoded notification of the `connections`-th stream opened to the engine."""
-        self._align_timeline(batch, connections)
+    def process(self, batch: SampleBatch, stream: int) -> EngineUpdate:
+        """Feed one decoded notification of the `stream`-th stream opened to the engine."""
+        self._align_timeline(batch, stream)
         t = batch.t + self._t_offset
         update = self.engine.process(t, batch.acc, batch.gyro)
         self.last_t = float(t[-1])
@@ -154,11 +154,15 @@ class SampleStream:
             )
         self.decode_errors[err.reason] += 1
 
-    def _align_timeline(self, batch: SampleBatch, connections: int) -> None:
-        """Continue the engine's timeline across reconnects (each connection restarts at 0)."""
-        if connections == self._connection_seen:
+    def _align_timeline(self, batch: SampleBatch, stream: int) -> None:
+        """Continue the engine's timeline across streams (each one restarts the clock at 0).
+
+        `stream` counts streams opened, not connections: a stream's first notifications may come
+        before its connection is counted (while the battery is read).
+        """
+        if stream == self._stream_seen:
             return
-        self._connection_seen = connections
+        self._stream_seen = stream
         if self.last_t is not None:
             away = max(MIN_RECONNECT_GAP, monotonic_clock.monotonic() - self._last_sample_mono)
             self._t_offset = self.last_t + away - float(batch.t[0])

@@ -10,12 +10,13 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, trunk
 from custom_components.retrowalk.gait.detector import make_detector
+from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
-from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent, StepFeatures
 
 from .synth import rot
 
@@ -434,3 +435,34 @@ def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
     assert [x for x, _ in labels] == [d.FORWARD] * 4 + [d.BACKWARD] * 4
     assert labels[1][1] == labels[3][1] == labels[6][1] == 0.5  # held against the window
     assert labels[4][1] > 0.9 and labels[5][1] > 0.9
+
+
+@pytest.mark.parametrize("mean", [0.0, math.nan])
+def test_a_degenerate_gravity_mean_is_no_posture_not_nan(
+    monkeypatch: pytest.MonkeyPatch, mean: float
+) -> None:
+    """The stream ends in free fall (or on bad samples): the last steps get no posture (all
+    zero, out of walking posture) rather than NaN, which would poison the run's mean posture
+    and switch the gate's posture rules off for the whole bout."""
+    w = trunk_walk(12)
+    # The data stops while the last step's peak only waits for its valley: end_segment confirms
+    # it with the gravity mean at the end of the data.
+    end = int(np.searchsorted(w.t, w.steps[-1] + 0.4))
+    det = waist()
+    feed(det, Walk(w.t[:end], w.acc[:end], w.steps))
+    # Stand-in for the gravity mean of a stream that ended in free fall or on bad samples.
+    real = trunk.causal_mean
+    monkeypatch.setattr(
+        trunk, "causal_mean", lambda x, n: np.full_like(x, mean) if x is det._a else real(x, n)
+    )
+    (step,) = det.end_segment()
+    assert step.features is not None and step.features.up == (0.0, 0.0, 0.0)
+    walking = StepEvent(
+        t=0.0,
+        direction=Direction.FORWARD,
+        confidence=1.0,
+        features=StepFeatures(amplitude=2.0, up=(0.0, 1.0, 0.0)),
+    )
+    # The run's mean posture (the bout's walking posture) is still the walking step's.
+    mean_up = WalkingGate._mean_up([walking, step])
+    assert mean_up is not None and np.allclose(mean_up, (0.0, 1.0, 0.0))

@@ -25,7 +25,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .foot_stride import StrideMeter
-from .foot_thresholds import MAX_STRIDE_S, THRESHOLDS, Thresholds, still_samples
+from .foot_thresholds import THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
 from .samples import SampleBuffer
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
@@ -36,9 +36,6 @@ from .zupt import (
     level_frame,
     stride_velocity,
 )
-
-# MAX_STRIDE_S stays importable from here: gate.py bounds a walk's step intervals by it.
-__all__ = ["MAX_STRIDE_S", "FootDetector"]
 
 _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
 # A still phase shorter than this that ended a too-short "stride" was a pause inside the swing

@@ -31,7 +31,7 @@ import statistics
 import numpy as np
 
 from .bouts import BOUT_END_S
-from .foot import MAX_STRIDE_S
+from .foot_thresholds import MAX_STRIDE_S
 from .types import FloatArray, Placement, StepEvent
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
@@ -101,6 +101,11 @@ _JOLT = 1.0
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
+# A level thigh (sitting, lying on a bed): the pocket's lengthwise y axis within 20 degrees of
+# horizontal, so |cos| of its angle to "up" below sin 20 degrees. Walking, spsw's pocket phones
+# lie at most about 62 degrees off that axis (99th percentile), 28 degrees above horizontal, so
+# 20 degrees leaves a margin. Unrelated to _WALK_SPREAD, though the angle is the same.
+_LEVEL_THIGH = math.sin(math.radians(20))
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
@@ -135,7 +140,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         confirm_steps=4,
         min_amplitude=_JOLT,
         upright_axis=1,
-        min_upright=math.sin(math.acos(_WALK_SPREAD)),
+        min_upright=_LEVEL_THIGH,
         unposed_steps=8,
         stride_rhythm=True,
         run_posture=_WALK_SPREAD,
@@ -150,8 +155,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
     # (sitting down, reaching for something); candidates held before it with the forearm up
     # (on the lap or an armrest while getting up from a chair) until it first came down are
-    # not its steps. A run mixing postures is not made to wait as at the thigh: a swinging
-    # forearm passes 45 degrees now and then.
+    # not its steps. A run mixing postures is not made to wait for the walking posture: a
+    # swinging forearm passes 45 degrees now and then.
     Placement.WRIST: GateParams(
         confirm_steps=6,
         min_amplitude=_JOLT,

@@ -164,7 +164,7 @@ class TrunkDetector:
             steps = self._commit(self._best, self._step_time(self._best))
             if steps:
                 up = causal_mean(self._a, self._n_grav)[-1]
-                out += self._label(steps, self._a, up / np.linalg.norm(up), self._t)
+                out += self._label(steps, self._a, _unit(up, float(np.linalg.norm(up))), self._t)
         self._forget_signal()
         self._across_gap = True
         return out
@@ -295,7 +295,7 @@ class TrunkDetector:
         self._expire(t_final)
         if not new_steps:
             return []
-        up = grav[last - s0] / g_norm[last - s0]
+        up = _unit(grav[last - s0], float(g_norm[last - s0]))
         return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
     def _step_time(self, peak: tuple[float, float]) -> float:
@@ -387,7 +387,7 @@ class TrunkDetector:
                 # the thigh levelling as the wearer sits down, which ends the walk there.
                 i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
                 g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
-                u = g / max(float(np.linalg.norm(g)), 1e-9)  # all zero in free fall: no posture
+                u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
             return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
 
         med = self._median_interval() or 0.55
@@ -439,3 +439,16 @@ class TrunkDetector:
             StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h))
             for s, h in steps
         ]
+
+
+def _unit(v: FloatArray, norm: float) -> FloatArray:
+    """`v` of length `norm` as a unit posture; all zero when there is none to tell.
+
+    A gravity mean of zero (free fall) or NaN (bad samples) divided by its norm is NaN, which
+    poisons the mean posture of the run it is in: the gate then has no walk posture and drops
+    its posture rules for the whole bout, silently. All zero is "no posture": that candidate
+    alone is out of walking posture (as _label's per-step posture in free fall).
+    """
+    if not math.isfinite(norm) or norm <= 1e-9:
+        return np.zeros(3)
+    return np.asarray(v / norm, dtype=np.float64)
