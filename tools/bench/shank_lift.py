@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement
-from custom_components.retrowalk.gait.foot import _THRESHOLDS
+from custom_components.retrowalk.gait.foot_thresholds import THRESHOLDS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from custom_components.retrowalk_virtual.imu import kinematics
 from custom_components.retrowalk_virtual.model import parse_scenario
@@ -44,7 +44,7 @@ from .stride import SHANK_SITES
 
 RATE = 100.0
 STRAP_CM = SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
-SHANK = _THRESHOLDS[(Placement.SHANK, True)]
+SHANK = THRESHOLDS[(Placement.SHANK, True)]
 SLOW, LIFT, STAND = 0.1, 0.25, 0.1  # m/s, m/s, s: a foot stance and its lift
 REAL_STANCE = 0.3  # m/s: a still run the strap never moves slower than in is no stance
 BLIP = 3  # samples: as the engine's shank blip (0.03 s), motion this brief joins two still runs
