@@ -159,10 +159,11 @@ def test_virtual_walker_tests_at_the_shank_do_not_lose_more() -> None:
     """Synthetic, ankle strap: the 85 steps/min walks of tools/bench/walktest_virtual.py, seeds 1-8.
 
     The strap still misses the walk's half strides (the first from standing and the closing one:
-    their swing is slower and the strap travels less than the foot) and, on this virtual wearer,
-    whole strides lifted off while the strap already moved (docs/shank_walktest.md). This pins
-    what it does now, so a change can only make it better: 13 of 16 timed, 80 of their 116
-    steps counted, none invented, speed at least 0.6 of the truth.
+    their swing is slower and the strap travels less than the foot; docs/shank_walktest.md).
+    Since the virtual backward shank rolls through the lift as Bandai's does, every one of the
+    16 is timed, 110 of their 144 steps counted, speed 0.94-1.09 of the truth (it was 13 timed,
+    80 of 116 steps, 0.6). This pins that with a little margin, so a change can only make it
+    better: 15 timed, 104 steps, none invented, speed within 0.85-1.1 of the truth.
     """
     timed = counted = 0
     for steps in (8, 10):
@@ -179,6 +180,6 @@ def test_virtual_walker_tests_at_the_shank_do_not_lose_more() -> None:
             assert result.time_s is not None and result.time_s <= case.true_time_s + 0.3
             true_speed = case.true_distance_m / case.true_time_s
             assert result.speed_m_s is not None
-            assert 0.6 * true_speed <= result.speed_m_s <= 1.1 * true_speed
-    assert timed >= 13
-    assert counted >= 80
+            assert 0.85 * true_speed <= result.speed_m_s <= 1.1 * true_speed
+    assert timed >= 15
+    assert counted >= 104

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
-from tools.bench.shank_lift import RATE, last_still_speeds, lifts, still_runs
+from tools.bench.shank_lift import RATE, Source, last_still_speeds, lifts, still_runs
 
 
 def test_lift_reports_the_rate_at_the_lift_signed_to_the_swing() -> None:
@@ -36,3 +36,12 @@ def test_still_runs_bridge_blips_and_keep_only_stance_sized_runs() -> None:
     strap[120] = 0.1
     strap[159] = 0.4
     assert last_still_speeds(acc, gyro, strap) == [0.4]
+
+
+def test_source_scales_each_shank_lift_by_its_walks_pace() -> None:
+    """The paced figure is the shank's rate at the lift times shank length over walking speed."""
+    source = Source()
+    source.add([(-2.0, 0.3, 4.0), (-1.0, 0.4, 3.0)], [(0.1, 0.7, 2.0)], [0.2], 0.5)
+    source.add([(-0.5, 0.3, 4.0)], [], [], 1.0)
+    assert source.paced == [-1.0, -0.5, -0.5]
+    assert len(source.shank) == 3 and len(source.thigh) == 1 and source.speeds == [0.2]

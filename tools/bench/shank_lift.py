@@ -12,7 +12,12 @@ for 0.1 s, then over 0.25 m/s):
 - where in the swing the peak rotation rate falls (fraction of the swing's time);
 - the swing's peak rate (rad/s);
 - the strap's horizontal speed at the last sample of each still run (the engine's shank still
-  test) that holds a real stance (slowest speed in it under 0.3 m/s).
+  test) that holds a real stance (slowest speed in it under 0.3 m/s);
+- the rate at the lift times the shank's length over the walking speed: 1 when the knee keeps
+  pace with the body while the foot is still down (the two sources walk at different speeds:
+  Bandai's walk-back hips 0.74 m/s median, the virtual backward walker 0.36-0.68 m/s);
+- the thigh (hip-knee line) likewise: its sagittal rate at the lift, signed so that its own
+  swing peak is positive, and where in the swing that peak falls.
 
 Bandai: mocap synthesised at 100 Hz, left shank, the ankle-strap site of the stride bench (0.10 m
 over the ankle). Virtual: noise-free kinematics of 9-step walks from standing at 70, 85 and 100
@@ -24,6 +29,7 @@ Run: PYTHONPATH=.:dev python -m tools.bench.shank_lift
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 import itertools
 import sys
 
@@ -35,7 +41,9 @@ from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from custom_components.retrowalk_virtual.imu import kinematics
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.plan import plan
+from custom_components.retrowalk_virtual.segments import Activity
 from custom_components.retrowalk_virtual.span import Span
+from custom_components.retrowalk_virtual.styles import SHANK_LENGTH, STYLE_OF
 from tools import bvh, bvh2rec
 
 from . import bandai
@@ -53,6 +61,24 @@ CADENCES = (70.0, 85.0, 100.0)
 SEEDS = tuple(range(1, 9))
 
 type Lift = tuple[float, float, float]  # rate at the lift, peak's place in the swing, peak
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source's lifts: the shank's and the thigh's, and the strap's last still speeds."""
+
+    shank: list[Lift] = field(default_factory=list)
+    thigh: list[Lift] = field(default_factory=list)
+    speeds: list[float] = field(default_factory=list)
+    # Per shank lift: its rate times the shank's length over the walking speed.
+    paced: list[float] = field(default_factory=list)
+
+    def add(self, shank: list[Lift], thigh: list[Lift], speeds: list[float], pace: float) -> None:
+        """One walk's lifts; `pace` is its shank length over its walking speed (s)."""
+        self.shank.extend(shank)
+        self.thigh.extend(thigh)
+        self.speeds.extend(speeds)
+        self.paced.extend(x[0] * pace for x in shank)
 
 
 def lifts(foot: FloatArray, rate: FloatArray) -> list[Lift]:
@@ -130,10 +156,33 @@ def _mocap_speed(
     return _speed(v[:, [0, 2]])  # Bandai's y is up
 
 
-def bandai_source(kind: str) -> tuple[list[Lift], list[float]]:
+def _thigh_rate(clip: bandai.Clip, t: FloatArray) -> FloatArray:
+    """Sagittal rate (rad/s) of the left hip-knee line, in the clip's walking direction."""
+    pos, _ = bvh.forward_kinematics(clip.motion)
+    hip = pos[:, clip.motion.index("UpperLeg_L")]
+    along = pos[:, clip.motion.index("LowerLeg_L")] - hip
+    way = pos[-1, clip.motion.index("Hips"), [0, 2]] - pos[0, clip.motion.index("Hips"), [0, 2]]
+    way /= np.linalg.norm(way)
+    angle = np.unwrap(np.arctan2(along[:, 0] * way[0] + along[:, 2] * way[1], -along[:, 1]))
+    frames = np.arange(len(angle)) * clip.motion.frame_time
+    out: FloatArray = np.interp(t, frames, np.gradient(angle, clip.motion.frame_time))
+    return out
+
+
+def _pace(clip: bandai.Clip) -> float:
+    """Shank length over the walking speed (median hip speed over the clip's middle half), s."""
+    pos, _ = bvh.forward_kinematics(clip.motion)
+    knee, ankle = clip.motion.index("LowerLeg_L"), clip.motion.index("Foot_L")
+    length = float(np.median(np.linalg.norm(pos[:, knee] - pos[:, ankle], axis=1)))
+    hips = pos[:, clip.motion.index("Hips")][:, [0, 2]]
+    speed = _speed(np.gradient(hips, clip.motion.frame_time, axis=0))
+    n = len(speed)
+    return length / float(np.median(speed[n // 4 : 3 * n // 4]))
+
+
+def bandai_source(kind: str) -> Source:
     """Lifts and last-still speeds of Bandai's `kind` clips (walk, walk-back)."""
-    found: list[Lift] = []
-    speeds: list[float] = []
+    out = Source()
     for clip in bandai.load_clips():
         if clip.kind != kind:
             continue
@@ -141,9 +190,13 @@ def bandai_source(kind: str) -> tuple[list[Lift], list[float]]:
         foot = _mocap_speed(clip, t, "Foot_L", "Toes_L", (0.0, 0.0, 0.0))
         strap = _mocap_speed(clip, t, "LowerLeg_L", "Foot_L", STRAP_CM)
         sagittal = gyro[:, int(np.argmax(gyro.var(axis=0)))]
-        found += lifts(foot, sagittal)
-        speeds += last_still_speeds(acc, gyro, strap)
-    return found, speeds
+        out.add(
+            lifts(foot, sagittal),
+            lifts(foot, _thigh_rate(clip, t)),
+            last_still_speeds(acc, gyro, strap),
+            _pace(clip),
+        )
+    return out
 
 
 def _pose_speed(span: Span, placement: Placement, t: FloatArray) -> FloatArray:
@@ -154,20 +207,27 @@ def _pose_speed(span: Span, placement: Placement, t: FloatArray) -> FloatArray:
     return _speed(((ahead - behind) / (2 * h)).T)
 
 
-def virtual_source(kind: str) -> tuple[list[Lift], list[float]]:
+def virtual_source(kind: str) -> Source:
     """Lifts and last-still speeds of the virtual wearer's `kind` walks (forward, backward)."""
-    found: list[Lift] = []
-    speeds: list[float] = []
+    out = Source()
+    style = STYLE_OF[Activity(kind)]
     for cadence in CADENCES:
+        pace = SHANK_LENGTH / (style.length_at(cadence) * cadence / 60.0)
         for seed in SEEDS:
             spans = plan(parse_scenario(f"stand:3s,{kind}:9@{cadence},stand:5s"), seed, False)
             span = next(s for s in spans if s.steps)
             t: FloatArray = np.arange(span.start, span.end, 1.0 / RATE, dtype=np.float64)
             force, spin = kinematics(span, Placement.SHANK, float(t[0]), 1.0 / RATE, len(t))
-            found += lifts(_pose_speed(span, Placement.FOOT, t), spin[1])
+            _, thigh = kinematics(span, Placement.THIGH, float(t[0]), 1.0 / RATE, len(t))
+            foot = _pose_speed(span, Placement.FOOT, t)
             strap = _pose_speed(span, Placement.SHANK, t)
-            speeds += last_still_speeds(force.T, spin.T, strap)
-    return found, speeds
+            out.add(
+                lifts(foot, spin[1]),
+                lifts(foot, thigh[1]),
+                last_still_speeds(force.T, spin.T, strap),
+                pace,
+            )
+    return out
 
 
 def _q(values: list[float]) -> str:
@@ -177,28 +237,34 @@ def _q(values: list[float]) -> str:
     return f"{p50:.2f} [{p10:.2f}, {p90:.2f}]"
 
 
-def table(sources: dict[str, Callable[[], tuple[list[Lift], list[float]]]]) -> str:
+def table(sources: dict[str, Callable[[], Source]]) -> str:
     """One row per source: medians with their 10th and 90th percentiles."""
     rows = []
     for name, source in sources.items():
-        found, speeds = source()
+        found = source()
         rows.append(
             [
                 name,
-                str(len(found)),
-                _q([x[0] for x in found]),
-                _q([x[1] for x in found]),
-                _q([x[2] for x in found]),
-                _q(speeds),
+                str(len(found.shank)),
+                _q([x[0] for x in found.shank]),
+                _q(found.paced),
+                _q([x[1] for x in found.shank]),
+                _q([x[2] for x in found.shank]),
+                _q(found.speeds),
+                _q([x[0] for x in found.thigh]),
+                _q([x[1] for x in found.thigh]),
             ]
         )
     header = [
         "source",
         "lifts",
         "shank rate at the lift, rad/s (+ = swing way)",
+        "x shank length / walking speed",
         "swing's peak at (share of the swing)",
         "swing's peak, rad/s",
         "strap speed at the last still sample, m/s",
+        "thigh rate at the lift, rad/s (+ = its swing way)",
+        "thigh's swing peak at",
     ]
     return fmt_table(header, rows)
 

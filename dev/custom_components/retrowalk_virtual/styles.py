@@ -202,12 +202,18 @@ BACKWARD_STYLE = GaitStyle(
     pivot_late=TOE,
     clearance=0.04,
     impact=0.002,
-    # The forward outline played in reverse from toe-off (15% smaller): stance rolls
-    # the shank the other way, and the fast part of the swing comes late, as the knee extends to
-    # reach back for the floor.
+    # Stance rolls the shank the other way from forward walking (ankle from behind the knee to
+    # ahead of it), and it keeps rolling until the foot lifts: while the foot is still down the
+    # knee keeps pace with the body, so the shank turns at about walking speed / shank length
+    # (Bandai's walk-back captures: rate at the lift x shank length / walking speed 0.98 median
+    # [0.50, 1.25], the thigh barely turning, -0.17 rad/s). Only then does it reverse, swinging
+    # back early and fast (Bandai: peak 0.37 of the way through the swing) and settling as the
+    # toes reach for the floor. The outline that was forward walking played in reverse had the
+    # shank almost stopped at the lift (0.17 of walking speed / shank length), so an ankle strap
+    # passed the still test while the foot already travelled (docs/shank_walktest.md).
     shank=Periodic(
-        [0.0, 0.15, 0.52, 0.6, 0.7, 0.9],
-        [deg(-38.0), deg(-8.5), deg(15.3), deg(17.0), deg(25.5), deg(-25.5)],
+        [0.0, 0.15, 0.5, 0.64, 0.82, 0.92],
+        [deg(-38.0), deg(-8.5), deg(12.0), deg(24.0), deg(-20.0), deg(-28.0)],
     ),
     shank_roll=0.0,
     shank_lift=0.0,
