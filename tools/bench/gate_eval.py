@@ -27,11 +27,12 @@ import argparse
 from collections import defaultdict
 from dataclasses import dataclass, replace
 import itertools
+from typing import TypeVar
 
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
-from custom_components.retrowalk.gait.engine import MAX_GAP_S
+from custom_components.retrowalk.gait.engine import MAX_GAP_S, GaitEngine
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
 from .daily import (
@@ -50,6 +51,7 @@ from .daily import (
 from .data import BATCH, data_dir
 
 LONG_WALK_S = 8.0
+_S = TypeVar("_S", Stream, tuple[Stream, list[list[StepEvent]]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +131,48 @@ def per_segment(stream: Stream, steps: FloatArray) -> list[tuple[Segment, FloatA
     return [(seg, t) for (seg, _), t in zip(stream.segments, times, strict=True)]
 
 
-def counted(segments: list[Segment], *, gated: bool = True) -> list[tuple[Segment, FloatArray]]:
-    """Each segment with the times of the steps the engine counted in it."""
+def counted(
+    segments: list[Segment], *, gated: bool = True, wearer: bool = False
+) -> list[tuple[Segment, FloatArray]]:
+    """Each segment with the times of the steps the engine counted in it.
+
+    `wearer`: each stream starts from the gate state the engine learned on the same wearer's
+    other half of streams (see folds()), carried as the integration carries it (to_dict()).
+    """
     results: list[tuple[Segment, FloatArray]] = []
-    for stream in build_streams(segments, data_dir("daily-living")):
-        results += per_segment(stream, engine_steps(stream, gated=gated))
+    streams = build_streams(segments, data_dir("daily-living"))
+    if not wearer:
+        for stream in streams:
+            results += per_segment(stream, engine_steps(stream, gated=gated))
+        return results
+    for learn, judge in folds(streams):
+        placement = PLACEMENT[judge[0].location]
+        engine = GaitEngine(placement, gated=gated)
+        for stream in learn:
+            engine_batches(stream, engine=engine)
+        learned = {**GaitEngine(placement).to_dict(), "gate": engine.to_dict()["gate"]}
+        for stream in judge:
+            run = GaitEngine(placement, state=learned, gated=gated)
+            batches = engine_batches(stream, engine=run)
+            results += per_segment(stream, step_times(s for b in batches for s in b))
     return results
+
+
+def folds(streams: list[_S]) -> list[tuple[list[_S], list[_S]]]:
+    """Per wearer (data set, subject, location), two halves of their streams (alternate streams
+    in label order) each judged after learning on the other: what the gate learns about a wearer
+    (gate.py, learn_sign) is carried across their recordings as the integration carries it, and
+    no stream is judged with anything learned from itself. A wearer with one stream learns
+    nothing."""
+    by: dict[tuple[str, str, str], list[_S]] = defaultdict(list)
+    for item in streams:
+        stream = item[0] if isinstance(item, tuple) else item
+        by[(stream.dataset, stream.segments[0][0].subject, stream.location)].append(item)
+    out: list[tuple[list[_S], list[_S]]] = []
+    for group in by.values():
+        a, b = group[0::2], group[1::2]
+        out += [(b, a), (a, b)] if b else [([], a)]
+    return out
 
 
 # -- leave one data set out -------------------------------------------------------------------
@@ -162,7 +200,10 @@ Cached = tuple[Stream, list[list[StepEvent]]]  # a stream and its candidates, ba
 
 
 def through_gate(
-    stream: Stream, batches: list[list[StepEvent]], params: GateParams
+    stream: Stream,
+    batches: list[list[StepEvent]],
+    params: GateParams,
+    gate: WalkingGate | None = None,
 ) -> list[StepEvent]:
     """The candidates through a gate with `params`, handed over as the engine hands them over.
 
@@ -170,7 +211,7 @@ def through_gate(
     sample time (advance()); the flush's last. The engine's times are its resampled grid's, these
     the raw samples' (within a sample period of them).
     """
-    gate = WalkingGate(PLACEMENT[stream.location], params)
+    gate = gate or WalkingGate(PLACEMENT[stream.location], params)
     t = stream.t
     after_hole = np.flatnonzero(np.diff(t) > MAX_GAP_S) + 1  # first sample after each hole
     out: list[StepEvent] = []
@@ -183,13 +224,26 @@ def through_gate(
             gate.gap(float(t[j] - t[j - 1]))
         out += gate.add(rest)
         gate.advance(float(t[hi - 1]))
-    return out + gate.add(batches[-1])
+    out += gate.add(batches[-1])
+    gate.close()  # as the engine's flush
+    return out
 
 
-def gate_rows(cached: list[Cached], params: GateParams) -> list[Row]:
+def gate_rows(cached: list[Cached], params: GateParams, *, wearer: bool = False) -> list[Row]:
     results: list[tuple[Segment, FloatArray]] = []
-    for stream, batches in cached:
-        results += per_segment(stream, step_times(through_gate(stream, batches, params)))
+    if not wearer:
+        for stream, batches in cached:
+            results += per_segment(stream, step_times(through_gate(stream, batches, params)))
+        return tabulate(results)
+    for learn, judge in folds(cached):
+        gate = WalkingGate(PLACEMENT[judge[0][0].location], params)
+        for stream, batches in learn:
+            through_gate(stream, batches, params, gate)
+        learned = gate.state()
+        for stream, batches in judge:
+            gate = WalkingGate(PLACEMENT[stream.location], params)
+            gate.load_state(learned)
+            results += per_segment(stream, step_times(through_gate(stream, batches, params, gate)))
     return tabulate(results)
 
 
@@ -202,7 +256,7 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
     )
 
 
-def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
+def lodo(segments: list[Segment], *, wrist_grid: bool = True, wearer: bool = False) -> str:
     cached = [
         (stream, engine_batches(stream, gated=False))
         for stream in build_streams(segments, data_dir("daily-living"))
@@ -227,8 +281,8 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
         ]
-        table = {p: gate_rows(mine, p) for p in choices}
-        shipped = {r.dataset: r for r in gate_rows(mine, base)}
+        table = {p: gate_rows(mine, p, wearer=wearer) for p in choices}
+        shipped = {r.dataset: r for r in gate_rows(mine, base, wearer=wearer)}
         datasets = sorted({r.dataset for r in shipped.values()})
         for held in datasets:
             others = [d for d in datasets if d != held]
@@ -266,7 +320,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="--lodo with the wrist walk-posture angle and bout factor fixed as shipped",
     )
+    parser.add_argument(
+        "--wearer",
+        action="store_true",
+        help="carry what the gate learns about a wearer across their streams (two halves)",
+    )
+    parser.add_argument(
+        "--sign-off",
+        action="store_true",
+        help="the wrist gate without its learned forearm direction (learn_sign=0)",
+    )
     args = parser.parse_args(argv)
+    if args.sign_off:
+        GATE_PARAMS[Placement.WRIST] = replace(GATE_PARAMS[Placement.WRIST], learn_sign=0)
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],
@@ -274,9 +340,9 @@ def main(argv: list[str] | None = None) -> int:
         subjects=args.subjects,
     )
     if args.lodo:
-        print(lodo(segs, wrist_grid=not args.fixed_walk_posture))
+        print(lodo(segs, wrist_grid=not args.fixed_walk_posture, wearer=args.wearer))
     else:
-        results = counted(segs, gated=not args.ungated)
+        results = counted(segs, gated=not args.ungated, wearer=args.wearer)
         print(fmt(tabulate(results) + pooled(results)))
     return 0
 
