@@ -27,7 +27,6 @@ import argparse
 from collections import defaultdict
 from dataclasses import dataclass, replace
 import itertools
-from typing import TypeVar
 
 import numpy as np
 
@@ -51,7 +50,6 @@ from .daily import (
 from .data import BATCH, data_dir
 
 LONG_WALK_S = 8.0
-_S = TypeVar("_S", Stream, tuple[Stream, list[list[StepEvent]]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,17 +156,19 @@ def counted(
     return results
 
 
-def folds(streams: list[_S]) -> list[tuple[list[_S], list[_S]]]:
+def folds[S: (Stream, tuple[Stream, list[list[StepEvent]]])](
+    streams: list[S],
+) -> list[tuple[list[S], list[S]]]:
     """Per wearer (data set, subject, location), two halves of their streams (alternate streams
     in label order) each judged after learning on the other: what the gate learns about a wearer
     (gate.py, learn_sign) is carried across their recordings as the integration carries it, and
     no stream is judged with anything learned from itself. A wearer with one stream learns
     nothing."""
-    by: dict[tuple[str, str, str], list[_S]] = defaultdict(list)
+    by: dict[tuple[str, str, str], list[S]] = defaultdict(list)
     for item in streams:
         stream = item[0] if isinstance(item, tuple) else item
         by[(stream.dataset, stream.segments[0][0].subject, stream.location)].append(item)
-    out: list[tuple[list[_S], list[_S]]] = []
+    out: list[tuple[list[S], list[S]]] = []
     for group in by.values():
         a, b = group[0::2], group[1::2]
         out += [(b, a), (a, b)] if b else [([], a)]
