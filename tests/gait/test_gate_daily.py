@@ -153,7 +153,7 @@ def test_each_wearer_learns_the_side_their_forearm_hangs_on_when_walking() -> No
     trials' gravity shows, or none where too few walks hung clearly enough to agree.
 
     (Not WISDM: its blocks of one subject were not all recorded with the watch the same way
-    round; subject 1601's jogging and standing blocks hang +x, their walking block -x.)"""
+    round: subjects 1601's and 1614's stairs blocks hang +x, their walking blocks -x.)"""
     base = shared("daily-living")
     segments = daily.select(
         daily.read_labels(base),
