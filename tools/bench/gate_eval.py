@@ -18,6 +18,10 @@ held-out data set, the grid point best on the OTHER data sets of that placement 
 figures on the held-out one reported, next to the shipped constants' figures. The candidates go
 through the gate as the engine hands them over: per batch, with the holes between them.
 
+--wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
+streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
+--sign-off: the wrist gate without that learning.
+
     ./.venv/bin/python -m tools.bench.gate_eval [--lodo] [--datasets hapt,spsw] [--subjects N]
 """
 
@@ -331,19 +335,24 @@ def main(argv: list[str] | None = None) -> int:
         help="the wrist gate without its learned forearm direction (learn_sign=0)",
     )
     args = parser.parse_args(argv)
-    if args.sign_off:
-        GATE_PARAMS[Placement.WRIST] = replace(GATE_PARAMS[Placement.WRIST], learn_sign=0)
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],
         locations=[loc for loc in args.locations.split(",") if loc],
         subjects=args.subjects,
     )
-    if args.lodo:
-        print(lodo(segs, wrist_grid=not args.fixed_walk_posture, wearer=args.wearer))
-    else:
-        results = counted(segs, gated=not args.ungated, wearer=args.wearer)
-        print(fmt(tabulate(results) + pooled(results)))
+    shipped = GATE_PARAMS[Placement.WRIST]
+    if args.sign_off:
+        # The engine builds its gate from GATE_PARAMS: swapped for this run only.
+        GATE_PARAMS[Placement.WRIST] = replace(shipped, learn_sign=0)
+    try:
+        if args.lodo:
+            print(lodo(segs, wrist_grid=not args.fixed_walk_posture, wearer=args.wearer))
+        else:
+            results = counted(segs, gated=not args.ungated, wearer=args.wearer)
+            print(fmt(tabulate(results) + pooled(results)))
+    finally:
+        GATE_PARAMS[Placement.WRIST] = shipped
     return 0
 
 
