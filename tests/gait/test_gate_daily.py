@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import FloatArray, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
 from tools.bench import daily, gate_eval
 
@@ -191,3 +191,28 @@ def test_each_wearer_learns_the_side_their_forearm_hangs_on_when_walking() -> No
     engine = gate_eval.tabulate(gate_eval.counted(segments, wearer=True))
     assert [(r.false, r.cadence) for r in replay] == [(r.false, r.cadence) for r in engine]
     assert all(r.false_per_h <= daily.GOAL_FALSE_PER_H["wrist"] for r in engine)
+
+
+def test_what_a_wrist_learns_over_a_wearers_streams_does_not_depend_on_batch_size() -> None:
+    """One engine over all of spsw subject 3's wrist sessions (flushed between them, as the
+    integration's engine lives on across recordings): the same steps and the same learned
+    hanging side (-x) whether the samples come one at a time or 7, 20 or 333 at once."""
+    base = shared("daily-living")
+    segments = [
+        s for s in daily.read_labels(base) if s.location == "wrist" and s.subject == "spsw-s03"
+    ]
+    streams = daily.build_streams(segments, base)
+    assert len(streams) >= 5
+    seen = []
+    for size in (1, 7, 20, 333):
+        engine = GaitEngine(Placement.WRIST)
+        steps: list[float] = []
+        for stream in streams:
+            for i in range(0, len(stream.t), size):
+                part = slice(i, i + size)
+                steps += [s.t for s in engine.process(stream.t[part], stream.acc[part]).steps]
+            steps += [s.t for s in engine.flush().steps]
+        seen.append((steps, engine.to_dict()["gate"]))
+    assert seen[0][1] == {"sign": -1, "votes": [-1, -1, -1]}
+    assert len(seen[0][0]) > 50
+    assert all(s == seen[0] for s in seen)
