@@ -205,12 +205,15 @@ def select(
     return [s for s in out if s.subject in keep[s.dataset]]
 
 
-def engine_batches(stream: Stream, *, gated: bool = True) -> list[list[StepEvent]]:
+def engine_batches(
+    stream: Stream, *, gated: bool = True, engine: GaitEngine | None = None
+) -> list[list[StepEvent]]:
     """The steps GaitEngine reports on the stream after each BATCH-sample batch; last, the flush.
 
     `gated=False`: every step candidate, before the walking gate (tools/bench/gate_eval.py).
+    `engine`: run this engine (one restored with a wearer's learned state) instead of a new one.
     """
-    engine = GaitEngine(PLACEMENT[stream.location], gated=gated)
+    engine = engine or GaitEngine(PLACEMENT[stream.location], gated=gated)
     out: list[list[StepEvent]] = []
     for i in range(0, len(stream.t), BATCH):
         gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]

@@ -18,6 +18,10 @@ held-out data set, the grid point best on the OTHER data sets of that placement 
 figures on the held-out one reported, next to the shipped constants' figures. The candidates go
 through the gate as the engine hands them over: per batch, with the holes between them.
 
+--wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
+streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
+--sign-off: the wrist gate without that learning.
+
     ./.venv/bin/python -m tools.bench.gate_eval [--lodo] [--datasets hapt,spsw] [--subjects N]
 """
 
@@ -31,7 +35,7 @@ import itertools
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
-from custom_components.retrowalk.gait.engine import MAX_GAP_S
+from custom_components.retrowalk.gait.engine import MAX_GAP_S, GaitEngine
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 
 from .daily import (
@@ -129,12 +133,50 @@ def per_segment(stream: Stream, steps: FloatArray) -> list[tuple[Segment, FloatA
     return [(seg, t) for (seg, _), t in zip(stream.segments, times, strict=True)]
 
 
-def counted(segments: list[Segment], *, gated: bool = True) -> list[tuple[Segment, FloatArray]]:
-    """Each segment with the times of the steps the engine counted in it."""
+def counted(
+    segments: list[Segment], *, gated: bool = True, wearer: bool = False
+) -> list[tuple[Segment, FloatArray]]:
+    """Each segment with the times of the steps the engine counted in it.
+
+    `wearer`: each stream starts from the gate state the engine learned on the same wearer's
+    other half of streams (see folds()), carried as the integration carries it (to_dict()).
+    """
     results: list[tuple[Segment, FloatArray]] = []
-    for stream in build_streams(segments, data_dir("daily-living")):
-        results += per_segment(stream, engine_steps(stream, gated=gated))
+    streams = build_streams(segments, data_dir("daily-living"))
+    if not wearer:
+        for stream in streams:
+            results += per_segment(stream, engine_steps(stream, gated=gated))
+        return results
+    for learn, judge in folds(streams):
+        placement = PLACEMENT[judge[0].location]
+        engine = GaitEngine(placement, gated=gated)
+        for stream in learn:
+            engine_batches(stream, engine=engine)
+        learned = {**GaitEngine(placement).to_dict(), "gate": engine.to_dict()["gate"]}
+        for stream in judge:
+            run = GaitEngine(placement, state=learned, gated=gated)
+            batches = engine_batches(stream, engine=run)
+            results += per_segment(stream, step_times(s for b in batches for s in b))
     return results
+
+
+def folds[S: (Stream, tuple[Stream, list[list[StepEvent]]])](
+    streams: list[S],
+) -> list[tuple[list[S], list[S]]]:
+    """Per wearer (data set, subject, location), two halves of their streams (alternate streams
+    in label order) each judged after learning on the other: what the gate learns about a wearer
+    (gate.py, learn_sign) is carried across their recordings as the integration carries it, and
+    no stream is judged with anything learned from itself. A wearer with one stream learns
+    nothing."""
+    by: dict[tuple[str, str, str], list[S]] = defaultdict(list)
+    for item in streams:
+        stream = item[0] if isinstance(item, tuple) else item
+        by[(stream.dataset, stream.segments[0][0].subject, stream.location)].append(item)
+    out: list[tuple[list[S], list[S]]] = []
+    for group in by.values():
+        a, b = group[0::2], group[1::2]
+        out += [(b, a), (a, b)] if b else [([], a)]
+    return out
 
 
 # -- leave one data set out -------------------------------------------------------------------
@@ -162,7 +204,10 @@ Cached = tuple[Stream, list[list[StepEvent]]]  # a stream and its candidates, ba
 
 
 def through_gate(
-    stream: Stream, batches: list[list[StepEvent]], params: GateParams
+    stream: Stream,
+    batches: list[list[StepEvent]],
+    params: GateParams,
+    gate: WalkingGate | None = None,
 ) -> list[StepEvent]:
     """The candidates through a gate with `params`, handed over as the engine hands them over.
 
@@ -170,7 +215,7 @@ def through_gate(
     sample time (advance()); the flush's last. The engine's times are its resampled grid's, these
     the raw samples' (within a sample period of them).
     """
-    gate = WalkingGate(PLACEMENT[stream.location], params)
+    gate = gate or WalkingGate(PLACEMENT[stream.location], params)
     t = stream.t
     after_hole = np.flatnonzero(np.diff(t) > MAX_GAP_S) + 1  # first sample after each hole
     out: list[StepEvent] = []
@@ -183,13 +228,26 @@ def through_gate(
             gate.gap(float(t[j] - t[j - 1]))
         out += gate.add(rest)
         gate.advance(float(t[hi - 1]))
-    return out + gate.add(batches[-1])
+    out += gate.add(batches[-1])
+    gate.close()  # as the engine's flush
+    return out
 
 
-def gate_rows(cached: list[Cached], params: GateParams) -> list[Row]:
+def gate_rows(cached: list[Cached], params: GateParams, *, wearer: bool = False) -> list[Row]:
     results: list[tuple[Segment, FloatArray]] = []
-    for stream, batches in cached:
-        results += per_segment(stream, step_times(through_gate(stream, batches, params)))
+    if not wearer:
+        for stream, batches in cached:
+            results += per_segment(stream, step_times(through_gate(stream, batches, params)))
+        return tabulate(results)
+    for learn, judge in folds(cached):
+        gate = WalkingGate(PLACEMENT[judge[0][0].location], params)
+        for stream, batches in learn:
+            through_gate(stream, batches, params, gate)
+        learned = gate.state()
+        for stream, batches in judge:
+            gate = WalkingGate(PLACEMENT[stream.location], params)
+            gate.load_state(learned)
+            results += per_segment(stream, step_times(through_gate(stream, batches, params, gate)))
     return tabulate(results)
 
 
@@ -202,7 +260,7 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
     )
 
 
-def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
+def lodo(segments: list[Segment], *, wrist_grid: bool = True, wearer: bool = False) -> str:
     cached = [
         (stream, engine_batches(stream, gated=False))
         for stream in build_streams(segments, data_dir("daily-living"))
@@ -227,8 +285,8 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True) -> str:
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
         ]
-        table = {p: gate_rows(mine, p) for p in choices}
-        shipped = {r.dataset: r for r in gate_rows(mine, base)}
+        table = {p: gate_rows(mine, p, wearer=wearer) for p in choices}
+        shipped = {r.dataset: r for r in gate_rows(mine, base, wearer=wearer)}
         datasets = sorted({r.dataset for r in shipped.values()})
         for held in datasets:
             others = [d for d in datasets if d != held]
@@ -266,6 +324,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="--lodo with the wrist walk-posture angle and bout factor fixed as shipped",
     )
+    parser.add_argument(
+        "--wearer",
+        action="store_true",
+        help="carry what the gate learns about a wearer across their streams (two halves)",
+    )
+    parser.add_argument(
+        "--sign-off",
+        action="store_true",
+        help="the wrist gate without its learned forearm direction (learn_sign=0)",
+    )
     args = parser.parse_args(argv)
     segs = select(
         read_labels(),
@@ -273,11 +341,18 @@ def main(argv: list[str] | None = None) -> int:
         locations=[loc for loc in args.locations.split(",") if loc],
         subjects=args.subjects,
     )
-    if args.lodo:
-        print(lodo(segs, wrist_grid=not args.fixed_walk_posture))
-    else:
-        results = counted(segs, gated=not args.ungated)
-        print(fmt(tabulate(results) + pooled(results)))
+    shipped = GATE_PARAMS[Placement.WRIST]
+    if args.sign_off:
+        # The engine builds its gate from GATE_PARAMS: swapped for this run only.
+        GATE_PARAMS[Placement.WRIST] = replace(shipped, learn_sign=0)
+    try:
+        if args.lodo:
+            print(lodo(segs, wrist_grid=not args.fixed_walk_posture, wearer=args.wearer))
+        else:
+            results = counted(segs, gated=not args.ungated, wearer=args.wearer)
+            print(fmt(tabulate(results) + pooled(results)))
+    finally:
+        GATE_PARAMS[Placement.WRIST] = shipped
     return 0
 
 

@@ -278,6 +278,7 @@ class GaitEngine:
             "version": STATE_VERSION,
             "placement": str(self.placement),
             "detector": self._detector.state(),
+            "gate": self._gate.state(),
             "totals": {str(d): n for d, n in self._bouts.totals.items()},
             "calibration": {
                 "done": self._calibration.done,
@@ -296,6 +297,8 @@ class GaitEngine:
         # Learned axes belong to one placement's physics; never apply them to another.
         if state.get("placement") == str(self.placement):
             self._detector.load_state(dict(state.get("detector", {})))
+            # Older states have no gate part: nothing learned yet.
+            self._gate.load_state(dict(state.get("gate", {})))
             cal = state.get("calibration", {})
             quality = cal.get("quality")
             self._calibration = replace(
