@@ -1,4 +1,4 @@
-"""The integration's repair issues: a wearable not heard for a day, a calibration to redo."""
+"""The integration's repair issues: not heard for a day, calibration to redo, unreadable counts."""
 
 from datetime import datetime, timedelta
 
@@ -61,3 +61,35 @@ def _calibration_issue(
 def async_calibrated(hass: HomeAssistant, entry_id: str) -> None:
     """A calibration walk finished: the issue is retired."""
     ir.async_delete_issue(hass, DOMAIN, f"calibrate_{entry_id}")
+
+
+@callback
+def async_store_restored(hass: HomeAssistant, entry_id: str) -> None:
+    """The saved counts were unreadable and the last good backup was restored."""
+    _store_issue(hass, f"store_restored_{entry_id}", "store_restored", ir.IssueSeverity.WARNING)
+
+
+@callback
+def async_store_lost(hass: HomeAssistant, entry_id: str, kept: str) -> None:
+    """The saved counts were unreadable and no backup could be read: counting restarts at 0."""
+    _store_issue(hass, f"store_lost_{entry_id}", "store_lost", ir.IssueSeverity.ERROR, kept=kept)
+
+
+def _store_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    translation_key: str,
+    severity: ir.IssueSeverity,
+    **placeholders: str,
+) -> None:
+    # Not persistent: a later good load has nothing to retire, the issue lasts until a restart.
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=severity,
+        translation_key=translation_key,
+        translation_placeholders=placeholders or None,
+    )

@@ -10,11 +10,11 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, UnsupportedStorageVersionError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .issues import async_store_lost, async_store_restored
 from .persist import MALFORMED
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,10 +62,17 @@ class RetrowalkStore:
         if backup is not None:
             # A backup always trails a primary, so reaching it means the primary was corrupt
             # (Home Assistant moved it aside), malformed or deleted.
-            self._report_restored()
+            _LOGGER.error(
+                "Retrowalk's saved counts were unreadable; restored them from the last good backup"
+            )
+            async_store_restored(self.hass, self.entry_id)
             return Loaded(backup, "backup")
         if kept is not None:  # a primary that was there but unreadable, and nothing to restore
-            self._report_lost(kept)
+            _LOGGER.error(
+                "Retrowalk's saved counts were unreadable and no backup could be read; counting "
+                "restarts at 0"
+            )
+            async_store_lost(self.hass, self.entry_id, kept)
         return Loaded(None, "none")
 
     async def _async_keep_unreadable(self) -> str:
@@ -116,36 +123,6 @@ class RetrowalkStore:
             _LOGGER.error("Ignoring malformed Retrowalk store content: %r", err)
             return None, True
         return data, True
-
-    def _report_restored(self) -> None:
-        _LOGGER.error(
-            "Retrowalk's saved counts were unreadable; restored them from the last good backup"
-        )
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"store_restored_{self.entry_id}",
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="store_restored",
-        )
-
-    def _report_lost(self, kept: str) -> None:
-        _LOGGER.error(
-            "Retrowalk's saved counts were unreadable and no backup could be read; counting "
-            "restarts at 0"
-        )
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"store_lost_{self.entry_id}",
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="store_lost",
-            translation_placeholders={"kept": kept},
-        )
 
     def schedule_save(self, stored: Callable[[], dict[str, Any]]) -> None:
         """Write within SAVE_DELAY seconds.
