@@ -15,6 +15,8 @@ from custom_components.retrowalk.issues import (
     async_ask_for_calibration,
     async_calibrated,
     async_calibration_unreadable,
+    async_store_lost,
+    async_store_restored,
     async_track_not_seen,
 )
 
@@ -81,10 +83,27 @@ async def test_every_issue_has_its_text(hass: HomeAssistant) -> None:
     async_track_not_seen(hass, ENTRY, NAME, seen + timedelta(days=2), seen)
     async_ask_for_calibration(hass, "other", NAME, "foot")
     async_calibration_unreadable(hass, "third", NAME)
+    async_store_restored(hass, "fourth")
+    async_store_lost(hass, "fifth", "/config/.storage/retrowalk.fifth.malformed")
     raised = [i for i in ir.async_get(hass).issues.values() if i.domain == DOMAIN]
-    assert len(raised) == 3
+    assert len(raised) == 5
     for issue in raised:
         assert issue.translation_key is not None
         entry = text["issues"][issue.translation_key]
         wanted = set(re.findall(r"{(\w+)}", entry["title"] + entry["description"]))
         assert wanted == set(issue.translation_placeholders or {}), issue.translation_key
+
+
+async def test_unreadable_counts_say_whether_the_backup_saved_them(hass: HomeAssistant) -> None:
+    """Restored is a warning; lost (counting restarts at 0) is an error naming the kept file."""
+    async_store_restored(hass, ENTRY)
+    restored = _issue(hass, f"store_restored_{ENTRY}")
+    assert restored is not None
+    assert restored.severity is ir.IssueSeverity.WARNING
+    assert not restored.is_persistent
+    async_store_lost(hass, "other", "kept.malformed")
+    lost = _issue(hass, "store_lost_other")
+    assert lost is not None
+    assert lost.severity is ir.IssueSeverity.ERROR
+    assert lost.translation_placeholders == {"kept": "kept.malformed"}
+    assert not lost.is_persistent
