@@ -147,6 +147,24 @@ def test_a_disconnect_fails_the_test_and_ends_the_session() -> None:
     assert rec.saved == 2
 
 
+def test_home_assistant_ending_the_stream_interrupts_the_test_and_ends_the_session() -> None:
+    rec = Recorder()
+    backward = rec.activities
+    backward.start_walk_test(0.0, Placement.FOOT, connected=True, measures_strides=True)
+    backward.start_session(0.0, Placement.FOOT, connected=True)
+    follow(backward, 3.0, BACKWARD_WALK[:3])
+    backward.async_disconnected(interrupted=True)
+    assert backward.walk_test is None and backward.session is None
+    assert backward.walk_tests[-1].outcome is Outcome.INTERRUPTED
+    assert backward.walk_tests[-1].steps == 3
+    # The session's steps so far are its result, announced once like any other session's.
+    assert backward.last_session is not None and backward.last_session.steps == 3
+    assert [kind for kind, _ in rec.announced] == [BACKWARD_WALK_TEST, BACKWARD_SESSION]
+    assert rec.announced[0][1]["outcome"] == "interrupted"
+    backward.async_disconnected(interrupted=True)  # the stream ending again: nothing more
+    assert len(rec.announced) == 2
+
+
 def test_an_unsubscribed_listener_hears_nothing_but_the_result_is_saved() -> None:
     rec = Recorder()
     backward = rec.activities

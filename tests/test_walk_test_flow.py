@@ -3,7 +3,7 @@ virtual wearer → foot engine → test result entities, event and stored histor
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 import pytest
@@ -148,6 +148,72 @@ async def test_disconnect_mid_test(hass: HomeAssistant, walk: Walk, ready: Any) 
     with pytest.raises(ServiceValidationError) as err:  # not while the wearable is away
         await hass.services.async_call(DOMAIN, "start_backward_walk_test", {}, blocking=True)
     assert err.value.translation_key == "needs_connection"
+
+
+def _ran(fired: list[Any], event_type: str) -> list[Any]:
+    """The events of `event_type` fired, each once: an entity restored after a reload shows its
+    last event again (same time stamp), an unloaded one is unavailable; neither is a new event."""
+    seen = {e.state: e for e in fired if e.attributes.get("event_type") == event_type}
+    return list(seen.values())
+
+
+async def test_a_reload_interrupts_the_test_and_ends_the_session_once(
+    hass: HomeAssistant, walk: Walk, ready: Any
+) -> None:
+    device, coordinator = ready
+    entry = coordinator.config_entry
+    before = coordinator.ledger.today.backward
+    fired = await _press_and_play(
+        hass, device, SESSION_BUTTON, f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"
+    )
+    await press(hass, TEST_BUTTON)
+    await walk(device, 6)  # part of the way
+    assert coordinator.backward.walk_test is not None and coordinator.backward.session is not None
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    # Home Assistant ended the stream, not the wearable: the test says so, and the events fired
+    # while the event entity was still there.
+    tests = _ran(fired, "backward_walk_test")
+    assert [e.attributes["outcome"] for e in tests] == ["interrupted"]
+    sessions = _ran(fired, "backward_session")
+    assert len(sessions) == 1
+    reloaded = entry.runtime_data
+    assert reloaded is not coordinator
+    assert [t.outcome for t in reloaded.backward.walk_tests][-1] == "interrupted"
+    assert state(hass, TIME).attributes["last_outcome"] == "interrupted"
+    assert reloaded.backward.walk_test is None and reloaded.backward.session is None
+    # The session's steps so far are kept: its result is each backward step counted once.
+    last = reloaded.backward.last_session
+    assert last is not None and last.to_dict() == {
+        k: sessions[0].attributes[k] for k in last.to_dict()
+    }
+    assert 0 < last.steps == reloaded.ledger.today.backward - before
+    steps_session = f"sensor.{PREFIX}_backward_session_steps"
+    assert float(state(hass, steps_session).state) == last.steps
+
+    await walk(device, 30)  # the wearer goes on after the reload: nothing is reported again
+    assert len(_ran(fired, "backward_walk_test")) == 1
+    assert len(_ran(fired, "backward_session")) == 1
+    assert reloaded.backward.last_session == last
+
+
+async def test_home_assistant_stopping_interrupts_the_test(
+    hass: HomeAssistant, walk: Walk, ready: Any
+) -> None:
+    device, coordinator = ready
+    scenario = f"stand:3s,backward:{BACKWARD_STEPS},stand:20s"
+    fired = await _press_and_play(hass, device, TEST_BUTTON, scenario)
+    await walk(device, 6)
+    # Stopping, Home Assistant cancels the entry's background tasks (the connection's) without
+    # unloading the entry.
+    hass.set_state(CoreState.stopping)
+    try:
+        await coordinator.connection.async_stop()
+        await hass.async_block_till_done()
+    finally:
+        hass.set_state(CoreState.running)
+    assert [e.attributes["outcome"] for e in fired] == ["interrupted"]
+    assert coordinator.backward.walk_tests[-1].outcome == "interrupted"
 
 
 @pytest.mark.parametrize("placement", [Placement.WRIST, Placement.WAIST])

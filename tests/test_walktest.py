@@ -126,6 +126,16 @@ def test_without_stride_lengths_only_the_time_is_known() -> None:
     assert result is not None and result.time_s == 0.0 and result.speed_m_s is None
 
 
+def test_home_assistant_ending_the_stream_interrupts_the_test() -> None:
+    """A restart or reload mid-test is no fault of the wearable: interrupted, not disconnected."""
+    test = WalkTest(start=0.0)
+    test.update(3.0, walk(1.0, 3, 0.6))
+    assert test.disconnected(interrupted=True) == WalkTestResult(
+        outcome=Outcome.INTERRUPTED, steps=3
+    )
+    assert test.disconnected() is None  # the result is given once
+
+
 def test_result_round_trips_and_rejects_garbage() -> None:
     result = WalkTestResult(
         outcome=Outcome.OK, steps=8, time_s=5.6, distance_m=2.9, speed_m_s=0.52, when="x"

@@ -90,10 +90,12 @@ async def _async_options_updated(hass: HomeAssistant, entry: RetrowalkConfigEntr
 async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> bool:
     """Unload a config entry.
 
-    The coordinator then shuts down once, by itself (DataUpdateCoordinator registers its
-    async_shutdown with the entry's on-unload callbacks): it releases the connection slot and
-    writes the counts.
+    The stream stops first, while the entities are still there: a running walk test or session
+    then ends as interrupted and its event still fires (once; the platforms' unload removes the
+    event entity). The coordinator then shuts down once, by itself (DataUpdateCoordinator
+    registers its async_shutdown with the entry's on-unload callbacks): it writes the counts.
     """
+    await entry.runtime_data.connection.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

@@ -9,7 +9,8 @@ from dataclasses import replace
 import logging
 from typing import Any
 
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
@@ -93,9 +94,12 @@ class BackwardActivities:
             self._async_session_done(done)
 
     @callback
-    def async_disconnected(self) -> None:
-        """The stream ended: a test fails (or finishes), a session ends."""
-        if self.walk_test and (result := self.walk_test.disconnected()):
+    def async_disconnected(self, *, interrupted: bool = False) -> None:
+        """The stream ended: a test fails (or finishes), a session ends with its steps so far.
+
+        `interrupted`: Home Assistant ended the stream (going_down()), not the wearable.
+        """
+        if self.walk_test and (result := self.walk_test.disconnected(interrupted=interrupted)):
             self._async_walk_test_done(result)
         if self.session:
             self._async_session_done(self.session.end())
@@ -137,6 +141,14 @@ class BackwardActivities:
         for listener in list(self._listeners):
             listener(event_type, data)
         self._on_result()
+
+
+def going_down(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Whether Home Assistant is stopping or unloading the entry (a restart, a reload).
+
+    A stream that ends then was ended by Home Assistant, not lost by the wearable.
+    """
+    return hass.is_stopping or entry.state is ConfigEntryState.UNLOAD_IN_PROGRESS
 
 
 def _tests_from_list(data: Any) -> list[WalkTestResult]:

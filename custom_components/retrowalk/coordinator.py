@@ -10,7 +10,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .backward import BackwardActivities
+from .backward import BackwardActivities, going_down
 from .calibration import Calibration
 from .clock import async_track_clock
 from .connection import WearableConnection
@@ -125,7 +125,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
             # The stream ended: steps the engine still held are counted, the bout is closed.
             self._async_apply(self.stream.engine.flush())
             self.stream.stopped()
-            self.backward.async_disconnected()
+            self.backward.async_disconnected(interrupted=going_down(self.hass, self.config_entry))
         self._writes.async_now()
 
     @callback

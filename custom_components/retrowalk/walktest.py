@@ -41,6 +41,9 @@ class Outcome(StrEnum):
     WALKED_FORWARD = "walked_forward"  # the walk was not backwards
     NO_STOP = "no_stop"  # still walking TIMEOUT_S after it started
     DISCONNECTED = "disconnected"  # the wearable went away mid-test
+    # Home Assistant stopped or the entry unloaded (a restart, a reload) mid-test: the wearable
+    # did nothing wrong, and a new stream cannot go on timing a walk the old one saw start.
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,11 +127,12 @@ class WalkTest:
             return self._finish(WalkTestResult(outcome=Outcome.NO_STOP, steps=len(walk)))
         return None
 
-    def disconnected(self) -> WalkTestResult | None:
-        """The wearable went away: the test cannot be timed."""
+    def disconnected(self, *, interrupted: bool = False) -> WalkTestResult | None:
+        """The stream ended (`interrupted`: Home Assistant ended it): the test cannot be timed."""
         if self.result is not None:
             return None
-        return self._finish(WalkTestResult(outcome=Outcome.DISCONNECTED, steps=len(self._steps)))
+        outcome = Outcome.INTERRUPTED if interrupted else Outcome.DISCONNECTED
+        return self._finish(WalkTestResult(outcome=outcome, steps=len(self._steps)))
 
     def _finish(self, result: WalkTestResult) -> WalkTestResult:
         self.result = result
