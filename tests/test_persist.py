@@ -122,7 +122,6 @@ async def test_malformed_content_raises_before_anything_changes(start: Start) ->
     for broken in (
         {k: v for k, v in good.items() if k != "ledger"},
         good | {"nudges": "garbage"},
-        good | {"engine": {"version": -1, "placement": "foot"}},
         # Times without a zone cannot be compared with the clock's: they would fail later, at
         # every notification (the ledger) or tick (the nudge policy), instead of now.
         good | {"ledger": good["ledger"] | {"last_step": "2026-06-01T08:00:00"}},
@@ -167,3 +166,34 @@ async def test_a_malformed_last_seen_is_skipped_and_the_counts_kept(
     assert coordinator.ledger.today.backward == 30
     assert coordinator.presence.last_seen == seen
     assert "Ignoring a malformed last-seen time in the store" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        {"version": -1, "placement": "foot"},  # an engine version this one cannot read
+        "garbage",
+        None,
+    ],
+)
+async def test_a_malformed_engine_state_is_skipped_and_the_counts_kept(
+    start: Start, caplog: pytest.LogCaptureFixture, engine: Any
+) -> None:
+    """What the engine learned is no reason to lose the counts (the backup holds it too)."""
+    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
+    data = json.loads(json.dumps(to_store(coordinator)))
+    current = coordinator.stream.engine
+    data["ledger"]["today"]["backward"] = 30
+    restore(coordinator, data | {"engine": engine})
+    assert coordinator.ledger.today.backward == 30
+    assert coordinator.stream.engine is current
+    if engine is not None:
+        assert "Ignoring the engine state in the store" in caplog.text
+
+
+async def test_a_malformed_learned_hanging_side_keeps_the_counts(start: Start) -> None:
+    """The wrist gate's learned side is part of the engine state: a bad one costs only itself."""
+    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
+    data = json.loads(json.dumps(to_store(coordinator)))
+    restore(coordinator, data | {"engine": data["engine"] | {"gate": {"sign": 2, "votes": []}}})
+    assert coordinator.ledger.today.backward == 24

@@ -42,12 +42,27 @@ def restore(c: RetrowalkCoordinator, data: dict[str, Any]) -> None:
     # Calibration and measured walks belong to where the sensor was worn.
     if data.get("placement") == c.settings.placement:
         if data.get("engine"):
-            engine = GaitEngine.from_dict(data["engine"])
+            engine = _engine(data["engine"], engine)
         walks = walks_from_dict(data.get("last_walk"))
     c.ledger, c.nudges, c.stream.engine, c.stream.last_walk = ledger, nudges, engine, walks
     c.backward.restore(data)
     if last_seen is not None:
         c.presence.last_seen = last_seen
+
+
+def _engine(value: Any, current: GaitEngine) -> GaitEngine:
+    """What the engine learned; malformed, the current engine goes on (logged), the counts kept.
+
+    Malformed includes an engine version this one cannot read. A bad learned state is no reason
+    to fall back to an hour-old backup, or to zero when the backup holds it too.
+    """
+    try:
+        return GaitEngine.from_dict(value)
+    except MALFORMED as err:
+        _LOGGER.warning(
+            "Ignoring the engine state in the store (%r); what it learned is learned again", err
+        )
+        return current
 
 
 def _last_seen(value: Any) -> datetime | None:

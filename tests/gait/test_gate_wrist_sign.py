@@ -146,6 +146,15 @@ def test_a_malformed_gate_state_is_refused(bad: dict[str, object]) -> None:
     assert gate.hanging_sign == 1  # kept
 
 
+def test_a_learned_side_is_refused_where_nothing_learns_one() -> None:
+    # Only a hand-edited store could hold one: the pocket's posture rule would turn signed.
+    gate = WalkingGate(Placement.THIGH)
+    with pytest.raises(ValueError, match="another placement"):
+        gate.load_state({"sign": 1, "votes": []})
+    gate.load_state({"sign": 0, "votes": [1]})  # votes are dropped where nothing learns
+    assert gate.state() == {"sign": 0, "votes": []}
+
+
 def test_the_engine_learns_the_side_from_a_walk_signal() -> None:
     # Three walks of a synthetic hanging-arm signal (gravity along -x: "up" along +x), with
     # sharp heel-strike jolts along the forearm; the engine learns +1 and keeps it in state.

@@ -258,6 +258,8 @@ class WalkingGate:
             raise ValueError(f"bad walking gate state: {state!r}")
         if not all(v in (-1, 1) for v in votes):
             raise ValueError(f"bad walking gate state: {state!r}")
+        if sign and not self.p.learn_sign:  # a side where nothing learns one: not this gate's
+            raise ValueError(f"walking gate state from another placement: {state!r}")
         self._sign = int(sign)
         self._votes = [int(v) for v in votes][-self.p.learn_sign :] if self.p.learn_sign else []
 
