@@ -170,6 +170,17 @@ def test_learns_forward_from_dominant_walking_then_tells_backward() -> None:
     assert {s.direction for s in again} == {Direction.FORWARD}
 
 
+def test_the_wrist_never_claims_to_know_the_direction() -> None:
+    # The same walks the waist tells apart with confidence > 0.9: at the wrist, where direction
+    # is measured to be chance, every step says 0.5 (a declared session trusts anything higher).
+    det = TrunkDetector(Placement.WRIST)
+    steps = feed(det, trunk_walk(40)) + feed(
+        det, after(trunk_walk(16, backward=True, seed=3), 40.0)
+    )
+    assert steps
+    assert {s.confidence for s in steps} == {0.5}
+
+
 def test_any_mounting_works() -> None:
     for k, mount in enumerate([rotation(0, 0, 0), rotation(2.5, -0.3, 2.9), rotation(-1, 2, 0.5)]):
         det = waist()

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .advice import BACKWARD_AT, Backward
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -109,6 +110,10 @@ class TrunkDetector:
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
+        # Where the direction is measured to be chance (the wrist: Bandai 12 of 28 clips), a
+        # confidence above 0.5 would claim knowledge the engine does not have, and a declared
+        # backward session keeps a step the engine is "sure" went forward (session.CONFIDENT).
+        self._tells_direction = BACKWARD_AT[placement] is not Backward.COUNTS_ONLY
         self.p = params or TrunkParams()
         self.fs = self.p.fs
         fs = self.fs
@@ -432,6 +437,8 @@ class TrunkDetector:
         # degrees the sign is a coin toss, whatever the axis says.
         strength = norm / max(math.hypot(norm, float(np.linalg.norm(re))), 1e-12)
         confidence = round(0.5 + 0.5 * min(abs(cos), 1.0) * strength, 3)
+        if not self._tells_direction:
+            confidence = 0.5
         if not running:
             for _ in steps:
                 self.axis.add(unit)
