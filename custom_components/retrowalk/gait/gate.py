@@ -178,6 +178,12 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # and 4 +x, WISDM 7 -x and 40 +x), so it is learned from the wearer's own walks; three
         # walks agreeing, so that one gesture run taken for a walk cannot set or flip it.
         learn_sign=3,
+        # A soft held candidate (below the jolt) is the walk's first step only if the forearm
+        # already hangs as it does in the walk (the thigh's rule and angle: a walking limb's 1 s
+        # gravity mean stays within 20 degrees of the walk's own). Getting up from a chair jolts
+        # the wrist softly (spsw: 0.6-0.8 m/s^2) while the forearm still comes off the lap or
+        # armrest, 45-60 degrees from vertical, which a looser walk posture would let through.
+        soft_walk_posture=_WALK_SPREAD,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
         # 1.8 times ends the walk) removed no false step on any daily-living data set once the
         # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.
@@ -341,8 +347,8 @@ class WalkingGate:
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.
 
-        Always for the thigh's rules; for same_posture (the wrist) only when the bout was
-        confirmed with the arm hanging.
+        Always for the rules on every walk (min_walk_posture, soft_walk_posture); for
+        same_posture (the wrist) only when the bout was confirmed with the arm hanging.
         """
         if self.p.min_walk_posture is not None or self.p.soft_walk_posture is not None:
             return True
