@@ -432,3 +432,8 @@ def test_a_soft_jolt_while_the_forearm_comes_off_the_lap_is_not_the_walks_first_
     if walk_posture_deg > 40.0:
         firm = cand(10.0 - 1.1, up=tilted(40))
         assert len(WalkingGate(Placement.WRIST, p).add([firm, *steps])) == p.confirm_steps + 1
+        # Soft means softer than a heel strike (1 m/s^2), not than a stricter typical-jolt
+        # threshold chosen for the run.
+        strict = replace(p, min_amplitude=1.5)
+        light = cand(10.0 - 1.1, amplitude=1.2, up=tilted(40))
+        assert len(WalkingGate(Placement.WRIST, strict).add([light, *steps])) == p.confirm_steps + 1
