@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import math
 
 import numpy as np
@@ -402,3 +403,37 @@ def test_an_open_gate_counts_every_candidate_for_comparison() -> None:
     t = np.arange(0.0, 6.0, 0.01)
     acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
     assert not GaitEngine(Placement.WAIST, gated=False).process(t, acc).walking
+
+
+@pytest.mark.parametrize("walk_posture_deg", [30.0, 45.0])
+def test_a_soft_jolt_while_the_forearm_comes_off_the_lap_is_not_the_walks_first_step(
+    walk_posture_deg: float,
+) -> None:
+    # Getting up from a chair jolts the wrist softly (below the heel strike's jolt) with the
+    # forearm still on its way down from the lap, 40 degrees from the walk's hanging posture,
+    # a second before the walk (held, but out of the confirming run's rhythm):
+    # within the hanging cone and, at a loose walk posture (45 degrees, what a grid may pick),
+    # within the walk's posture too. A soft first step of a walk is gait starting from
+    # standing, the forearm already hanging as it does in the walk: that one counts, and so
+    # does a firm heel strike's jolt 40 degrees off (the swing of the first step).
+    p = replace(GATE_PARAMS[Placement.WRIST], same_posture=math.cos(math.radians(walk_posture_deg)))
+    assert p.soft_walk_posture == pytest.approx(math.cos(math.radians(20)))
+    soft = 0.5 * p.min_amplitude
+
+    def tilted(deg: float) -> tuple[float, float, float]:
+        return (math.cos(math.radians(deg)), 0.0, math.sin(math.radians(deg)))
+
+    steps = walk(p.confirm_steps, up=HANGING)
+    getting_up = cand(10.0 - 1.1, amplitude=soft, up=tilted(40))
+    released = WalkingGate(Placement.WRIST, p).add([getting_up, *steps])
+    assert [s.t for s in released] == [s.t for s in steps]
+    standing = cand(10.0 - 1.1, amplitude=soft, up=tilted(10))
+    assert len(WalkingGate(Placement.WRIST, p).add([standing, *steps])) == p.confirm_steps + 1
+    if walk_posture_deg > 40.0:
+        firm = cand(10.0 - 1.1, up=tilted(40))
+        assert len(WalkingGate(Placement.WRIST, p).add([firm, *steps])) == p.confirm_steps + 1
+        # Soft means softer than a heel strike (1 m/s^2), not than a stricter typical-jolt
+        # threshold chosen for the run.
+        strict = replace(p, min_amplitude=1.5)
+        light = cand(10.0 - 1.1, amplitude=1.2, up=tilted(40))
+        assert len(WalkingGate(Placement.WRIST, strict).add([light, *steps])) == p.confirm_steps + 1

@@ -61,6 +61,7 @@ def rule_variants(base: GateParams) -> dict[str, GateParams | None]:
         "measured_run off": replace(base, measured_run=False),
         "posture_starts_walk off": replace(base, posture_starts_walk=False),
         "same_posture off": replace(base, same_posture=-1.0),
+        "soft_walk_posture off": replace(base, soft_walk_posture=None),
         "10 in front -> 6": replace(base, unposed_steps=base.confirm_steps),
         "confirm 6 (10) -> 4 (8)": replace(base, confirm_steps=4, unposed_steps=8),
         "spread 0.5 -> 0.8": replace(base, spread=0.8),

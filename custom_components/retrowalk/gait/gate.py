@@ -87,6 +87,9 @@ class GateParams:
     # (cos; None: no such rule). A soft first step is gait starting from standing, the thigh
     # already in its walking posture; a soft one while the thigh still turns is getting up.
     soft_walk_posture: float | None = None
+    # What "softer" means there (m/s^2; None: min_amplitude): a heel strike's jolt, where the
+    # run's own jolt threshold is set for another reason (the wrist: the typical step's).
+    soft_jolt: float | None = None
     # Every measured candidate of a confirming run lies within this (cos; None: no such rule)
     # of the run's mean "up": a sensor carried on the body keeps its posture while walking
     # (the swing averages out of the 1 s gravity mean), while one turned in the hand (a phone
@@ -178,6 +181,14 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # and 4 +x, WISDM 7 -x and 40 +x), so it is learned from the wearer's own walks; three
         # walks agreeing, so that one gesture run taken for a walk cannot set or flip it.
         learn_sign=3,
+        # A soft held candidate (below a heel strike's jolt, 1 m/s^2, whatever the run's own
+        # typical-jolt threshold) is the walk's first step only if the forearm
+        # already hangs as it does in the walk (the thigh's rule and angle: a walking limb's 1 s
+        # gravity mean stays within 20 degrees of the walk's own). Getting up from a chair jolts
+        # the wrist softly (spsw: 0.6-0.8 m/s^2) while the forearm still comes off the lap or
+        # armrest, 45-60 degrees from vertical, which a looser walk posture would let through.
+        soft_walk_posture=_WALK_SPREAD,
+        soft_jolt=_JOLT,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
         # 1.8 times ends the walk) removed no false step on any daily-living data set once the
         # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.
@@ -330,9 +341,7 @@ class WalkingGate:
         if soft is not None:
             judged = {id(s) for s in run}
             released = [
-                s
-                for s in released
-                if id(s) in judged or self._jolt_ok([s]) or self._near_walk(s, soft)
+                s for s in released if id(s) in judged or self._firm(s) or self._near_walk(s, soft)
             ]
         self._confirmed = True
         self._posed = posed
@@ -343,8 +352,8 @@ class WalkingGate:
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.
 
-        Always for the thigh's rules; for same_posture (the wrist) only when the bout was
-        confirmed with the arm hanging.
+        Always for the rules on every walk (min_walk_posture, soft_walk_posture); for
+        same_posture (the wrist) only when the bout was confirmed with the arm hanging.
         """
         if self.p.min_walk_posture is not None or self.p.soft_walk_posture is not None:
             return True
@@ -417,6 +426,12 @@ class WalkingGate:
             return True
         typical = min(heights) if self.p.jolt_every_step else statistics.median(heights)
         return typical >= self.p.min_amplitude
+
+    def _firm(self, step: StepEvent) -> bool:
+        """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
+        if self.p.soft_jolt is None or step.features is None:
+            return self._jolt_ok([step])
+        return step.features.amplitude >= self.p.soft_jolt
 
     def _posture_ok(self, step: StepEvent) -> bool:
         axis = self.p.upright_axis
