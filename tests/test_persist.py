@@ -1,5 +1,6 @@
 """persist.py: what survives a restart — the coordinator's state to and from the store's JSON."""
 
+from collections.abc import Callable
 import json
 from typing import Any
 
@@ -153,17 +154,28 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
     assert "Ignoring a malformed last walk" in caplog.text
 
 
+async def _restore_broken(
+    start: Start, broken: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[Any, Any, Any]:
+    """Restore a store of 30 backward steps that `broken` spoiled; the counts must come back.
+
+    Returns the coordinator, and its last-seen time and engine from before the restore.
+    """
+    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
+    data = json.loads(json.dumps(to_store(coordinator)))
+    data["ledger"]["today"]["backward"] = 30
+    seen, engine = coordinator.presence.last_seen, coordinator.stream.engine
+    restore(coordinator, broken(data))
+    assert coordinator.ledger.today.backward == 30
+    return coordinator, seen, engine
+
+
 @pytest.mark.parametrize("last_seen", ["garbage", "2026-06-01T08:00:00", 17])
 async def test_a_malformed_last_seen_is_skipped_and_the_counts_kept(
     start: Start, caplog: pytest.LogCaptureFixture, last_seen: Any
 ) -> None:
     """Presence is no reason to fall back to an hour-old backup: the counts restore."""
-    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
-    data = json.loads(json.dumps(to_store(coordinator)))
-    seen = coordinator.presence.last_seen
-    data["ledger"]["today"]["backward"] = 30
-    restore(coordinator, data | {"last_seen": last_seen})
-    assert coordinator.ledger.today.backward == 30
+    coordinator, seen, _ = await _restore_broken(start, lambda d: d | {"last_seen": last_seen})
     assert coordinator.presence.last_seen == seen
     assert "Ignoring a malformed last-seen time in the store" in caplog.text
 
@@ -180,12 +192,7 @@ async def test_a_malformed_engine_state_is_skipped_and_the_counts_kept(
     start: Start, caplog: pytest.LogCaptureFixture, engine: Any
 ) -> None:
     """What the engine learned is no reason to lose the counts (the backup holds it too)."""
-    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
-    data = json.loads(json.dumps(to_store(coordinator)))
-    current = coordinator.stream.engine
-    data["ledger"]["today"]["backward"] = 30
-    restore(coordinator, data | {"engine": engine})
-    assert coordinator.ledger.today.backward == 30
+    coordinator, _, current = await _restore_broken(start, lambda d: d | {"engine": engine})
     assert coordinator.stream.engine is current
     if engine is not None:
         assert "Ignoring the engine state in the store" in caplog.text
@@ -193,7 +200,8 @@ async def test_a_malformed_engine_state_is_skipped_and_the_counts_kept(
 
 async def test_a_malformed_learned_hanging_side_keeps_the_counts(start: Start) -> None:
     """The wrist gate's learned side is part of the engine state: a bad one costs only itself."""
-    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
-    data = json.loads(json.dumps(to_store(coordinator)))
-    restore(coordinator, data | {"engine": data["engine"] | {"gate": {"sign": 2, "votes": []}}})
-    assert coordinator.ledger.today.backward == 24
+    bad_side = {"gate": {"sign": 2, "votes": []}}
+    coordinator, _, current = await _restore_broken(
+        start, lambda d: d | {"engine": d["engine"] | bad_side}
+    )
+    assert coordinator.stream.engine is current
