@@ -20,6 +20,7 @@ from .common import (
     entry_for,
     setup_entry,
     state,
+    stored_state,
     tick,
     wait_for,
 )
@@ -46,6 +47,18 @@ async def test_calibration_walked_in_the_config_flow_is_applied(
     assert not ir.async_get(hass).issues
     # Applied at setup, it is not a calibration walk that finished now.
     assert not coordinator.calibration.async_finished()
+
+
+@pytest.mark.parametrize("engine", [{"version": -1, "placement": "foot"}, None])
+async def test_the_config_flows_walk_applies_when_the_store_has_no_readable_engine(
+    start: Start, engine: Any
+) -> None:
+    """A store whose engine part is unreadable (or missing) keeps its counts, and the walk."""
+    stored = stored_state({"backward": 24}) | {"engine": engine}
+    started = await start(stored=stored, calibration=_walked_calibration())
+    assert started.coordinator.ledger.today.backward == 24
+    assert started.coordinator.stream.engine.calibration.done
+    assert started.coordinator.data.calibration == "calibrated"
 
 
 async def test_a_restored_engine_is_not_replaced_by_the_config_flows_walk(

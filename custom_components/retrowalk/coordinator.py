@@ -67,9 +67,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
 
     async def async_load(self) -> None:
         """Restore counts, nudge state and calibration saved before a restart or reload."""
-        # The store validates by restoring: a copy that loads has already been applied.
-        loaded = await self.store.async_load(partial(restore, self))
-        self.calibration.async_load(self.placement, restored=loaded.data is not None)
+        fresh = self.stream.engine  # replaced by a stored engine of this placement, if readable
+        loaded = await self.store.async_load(partial(restore, self))  # restores what loads
+        self.calibration.async_load(self.placement, restored=self.stream.engine is not fresh)
         self.ledger.roll_to(dt_util.now().date())
         self.data = snapshot_of(self, dt_util.now())  # what the entities show when added
         _LOGGER.debug("Loaded %s state from %s", self.name, loaded.source)

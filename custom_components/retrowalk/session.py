@@ -3,7 +3,7 @@
 Runs on the gait engine's sample clock like the walk test. Where the engine cannot tell backward
 from forward (gait/advice.py grades the placement counts-only or untested), the user's word
 decides: a step inside the session counts as a declared backward step unless the engine is
-confident it went another way. Declared steps count as backward (goal, streak, backward minutes)
+confident it went another way (it claims no confidence at these placements today, trunk.py). Declared steps count as backward (goal, streak, backward minutes)
 and are also counted apart (the ledger's `declared_backward`), so the entities say how many of
 the backward steps were declared rather than measured.
 """
@@ -16,13 +16,14 @@ import itertools
 import statistics
 from typing import Any, Self
 
-from .gait.advice import BACKWARD_AT, Backward
+from .gait.advice import direction_unknown
 from .gait.types import Direction, Placement, StepEvent
 from .ledger import backward_walking_s
 from .nudge import SESSION_PAUSE
 
 # Above this engine confidence a step keeps the direction the engine gave it even in a declared
-# session: a wrist step the engine is sure went forward was not backward whatever was declared.
+# session. The engine reports 0.5 wherever sessions are declared (its direction there is chance
+# or unmeasured, trunk.py), so this applies only once it has a confidence worth trusting there.
 CONFIDENT = 0.8
 # A session ends this long after its last step (the same pause that ends a backward session in
 # the nudge policy), or this long after the start when no step came at all.
@@ -32,7 +33,7 @@ START_WAIT_S = 300.0  # getting up and finding a clear space after "Going now" t
 
 def counts_declared(placement: Placement) -> bool:
     """Whether declared sessions decide the direction at this placement (the engine cannot)."""
-    return BACKWARD_AT[placement] in (Backward.COUNTS_ONLY, Backward.UNTESTED)
+    return direction_unknown(placement)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -170,10 +170,12 @@ def test_learns_forward_from_dominant_walking_then_tells_backward() -> None:
     assert {s.direction for s in again} == {Direction.FORWARD}
 
 
-def test_the_wrist_never_claims_to_know_the_direction() -> None:
-    # The same walks the waist tells apart with confidence > 0.9: at the wrist, where direction
-    # is measured to be chance, every step says 0.5 (a declared session trusts anything higher).
-    det = TrunkDetector(Placement.WRIST)
+@pytest.mark.parametrize("placement", [Placement.WRIST, Placement.THIGH])
+def test_no_confidence_where_direction_is_chance_or_unmeasured(placement: Placement) -> None:
+    # The same walks the waist tells apart with confidence > 0.9: at the wrist (chance) and the
+    # thigh (never measured walking backward) every step says 0.5, as a declared session trusts
+    # anything higher.
+    det = TrunkDetector(placement)
     steps = feed(det, trunk_walk(40)) + feed(
         det, after(trunk_walk(16, backward=True, seed=3), 40.0)
     )

@@ -34,6 +34,16 @@ BACKWARD_AT: dict[Placement, Backward] = {
     Placement.WRIST: Backward.COUNTS_ONLY,
 }
 
+
+def direction_unknown(placement: Placement) -> bool:
+    """Whether the engine's forward/backward at `placement` is chance or never measured.
+
+    There a declared backward session decides the direction, and the engine claims no
+    confidence in its own (session.py, trunk.py).
+    """
+    return BACKWARD_AT[placement] in (Backward.COUNTS_ONLY, Backward.UNTESTED)
+
+
 # Short body-part names for the advice sentence (the placement selector has its own labels).
 WHERE = {
     Placement.FOOT: "foot/ankle",

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .advice import BACKWARD_AT, Backward
+from .advice import direction_unknown
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -110,10 +110,11 @@ class TrunkDetector:
         if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
-        # Where the direction is measured to be chance (the wrist: Bandai 12 of 28 clips), a
-        # confidence above 0.5 would claim knowledge the engine does not have, and a declared
-        # backward session keeps a step the engine is "sure" went forward (session.CONFIDENT).
-        self._tells_direction = BACKWARD_AT[placement] is not Backward.COUNTS_ONLY
+        # Where the direction is chance (the wrist: Bandai 12 of 28 clips) or never measured on
+        # backward walking (the thigh), a confidence above 0.5 would claim knowledge the engine
+        # does not have, and a declared backward session keeps a step the engine is "sure" went
+        # forward (session.CONFIDENT).
+        self._tells_direction = not direction_unknown(placement)
         self.p = params or TrunkParams()
         self.fs = self.p.fs
         fs = self.fs
