@@ -3,9 +3,10 @@
 Runs on the gait engine's sample clock like the walk test. Where the engine cannot tell backward
 from forward (gait/advice.py grades the placement counts-only or untested), the user's word
 decides: a step inside the session counts as a declared backward step unless the engine is
-confident it went another way (it claims no confidence at these placements today, trunk.py). Declared steps count as backward (goal, streak, backward minutes)
-and are also counted apart (the ledger's `declared_backward`), so the entities say how many of
-the backward steps were declared rather than measured.
+confident it went another way (it claims no confidence at these placements today, trunk.py).
+Declared steps count as backward (goal, streak, backward minutes) and are also counted apart
+(the ledger's `declared_backward`), so the entities say how many of the backward steps were
+declared rather than measured.
 """
 
 from __future__ import annotations
