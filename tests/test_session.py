@@ -3,13 +3,13 @@
 import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait.advice import direction_unknown
 from custom_components.retrowalk.session import (
     CONFIDENT,
     END_PAUSE_S,
     START_WAIT_S,
     Session,
     SessionResult,
-    counts_declared,
 )
 
 B, F = Direction.BACKWARD, Direction.FORWARD
@@ -25,10 +25,10 @@ def steps(
 
 
 def test_only_placements_that_cannot_tell_take_the_users_word() -> None:
-    assert counts_declared(Placement.WRIST)
-    assert counts_declared(Placement.THIGH)  # untested
-    assert not counts_declared(Placement.FOOT)
-    assert not counts_declared(Placement.WAIST)
+    assert direction_unknown(Placement.WRIST)
+    assert direction_unknown(Placement.THIGH)  # untested
+    assert not direction_unknown(Placement.FOOT)
+    assert not direction_unknown(Placement.WAIST)
 
 
 def test_declared_session_counts_unsure_steps_as_backward() -> None:

@@ -16,8 +16,9 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .gait import Placement, StepEvent
+from .gait.advice import direction_unknown
 from .persist import MALFORMED
-from .session import Session, SessionResult, counts_declared
+from .session import Session, SessionResult
 from .walktest import HISTORY, WalkTest, WalkTestResult
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class BackwardActivities:
         """Start a session at sample time `t`; a running one goes on."""
         self._require_connection(connected)
         if self.session is None:
-            self.session = Session(t, declare=counts_declared(placement))
+            self.session = Session(t, declare=direction_unknown(placement))
 
     @callback
     def async_follow(self, t: float | None, steps: tuple[StepEvent, ...]) -> None:

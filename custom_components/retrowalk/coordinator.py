@@ -98,15 +98,15 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def async_on_batch(self, batch: SampleBatch) -> None:
         """Feed one decoded notification through the stream (the connection's data callback)."""
-        self.nudges.record_data(dt_util.now())  # only data that arrived says the wearable is on
-        self._async_apply(self.stream.process(batch, self.connection.streams))
+        self.nudges.record_data(now := dt_util.now())  # only data that arrived is a sign of wear
+        self._async_apply(self.stream.process(batch, self.connection.streams), now)
 
     @callback
-    def _async_apply(self, update: EngineUpdate) -> None:
+    def _async_apply(self, update: EngineUpdate, now: datetime | None = None) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
         started_or_stopped = update.walking != self.stream.walking
         declared = self.backward.session_steps(self.stream.last_t, update.steps)
-        if self.stream.count(update, dt_util.now(), self.ledger, self.nudges, declared):
+        if self.stream.count(update, now or dt_util.now(), self.ledger, self.nudges, declared):
             self.store.schedule_save(self.stored)
         self.backward.async_follow(self.stream.last_t, update.steps)
         if started_or_stopped or update.bouts:

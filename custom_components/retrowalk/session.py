@@ -17,8 +17,7 @@ import itertools
 import statistics
 from typing import Any, Self
 
-from .gait.advice import direction_unknown
-from .gait.types import Direction, Placement, StepEvent
+from .gait.types import Direction, StepEvent
 from .ledger import backward_walking_s
 from .nudge import SESSION_PAUSE
 
@@ -30,11 +29,6 @@ CONFIDENT = 0.8
 # the nudge policy), or this long after the start when no step came at all.
 END_PAUSE_S = SESSION_PAUSE.total_seconds()
 START_WAIT_S = 300.0  # getting up and finding a clear space after "Going now" takes a while
-
-
-def counts_declared(placement: Placement) -> bool:
-    """Whether declared sessions decide the direction at this placement (the engine cannot)."""
-    return direction_unknown(placement)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

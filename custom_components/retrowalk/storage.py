@@ -40,7 +40,7 @@ class RetrowalkStore:
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Create the stores for one config entry."""
         self.hass, self.entry = hass, entry
-        self.entry_id = entry_id = entry.entry_id
+        entry_id = entry.entry_id
         self._primary: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
         self._save_pending = False
         self._backup: Store[dict[str, Any]] = Store(
@@ -65,14 +65,14 @@ class RetrowalkStore:
             _LOGGER.error(
                 "Retrowalk's saved counts were unreadable; restored them from the last good backup"
             )
-            async_store_restored(self.hass, self.entry_id)
+            async_store_restored(self.hass, self.entry.entry_id)
             return Loaded(backup, "backup")
         if kept is not None:  # a primary that was there but unreadable, and nothing to restore
             _LOGGER.error(
                 "Retrowalk's saved counts were unreadable and no backup could be read; counting "
                 "restarts at 0"
             )
-            async_store_lost(self.hass, self.entry_id, kept)
+            async_store_lost(self.hass, self.entry.entry_id, kept)
         return Loaded(None, "none")
 
     async def _async_keep_unreadable(self) -> str:
@@ -162,7 +162,7 @@ class RetrowalkStore:
                 return
             self._last_backup = now
         self.entry.async_create_task(
-            self.hass, self.async_save_backup(stored()), f"{DOMAIN} {self.entry_id} backup"
+            self.hass, self.async_save_backup(stored()), f"{DOMAIN} {self.entry.entry_id} backup"
         )
 
     async def async_remove(self) -> None:
