@@ -143,19 +143,21 @@ class Rhythm:
 
         This foot has stood since `stance_start` until `now`; `after` as in before_gap().
         """
-        period, last, direction = self.period, self.last_heel_strike, self.direction
+        last, direction = self.last_heel_strike, self.direction
         if (
             self.closed
-            or period is None
             or last is None
             or direction is None
             or self.last_length is None
             or stance_start != last
             or direction in _SIDEWAYS
-            # Standing on this foot for a whole stride period (stance alone varies with the
-            # direction and pace of the walk) means the walk stopped.
-            or now - last <= max(_LONG_STANCE * self._stance(period), period)
         ):
+            return []
+        # Only then the period (a median): this runs on every notification while a foot stands.
+        period = self.period
+        # Standing on this foot for a whole stride period (stance alone varies with the
+        # direction and pace of the walk) means the walk stopped.
+        if period is None or now - last <= max(_LONG_STANCE * self._stance(period), period):
             return []
         self.closed = True
         if self._half(self.last_length, direction) is not False:

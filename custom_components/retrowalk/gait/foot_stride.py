@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .samples import SampleBuffer
-from .stride import StrideClock, StrideMeasure, measure, mid_swing
+from .stride import LEVER_M, StrideClock, StrideMeasure, measure, mid_swing, pivot_velocities
 from .types import FloatArray, Placement, StepEvent
 from .zupt import body_to_start, displacement, stride_velocity
 
@@ -64,6 +64,7 @@ class StrideMeter:
         a: int,
         b: int,
         vel: FloatArray,
+        disp: FloatArray,
         rotation: FloatArray,
         frame: FloatArray,
         ref_axis: FloatArray,
@@ -98,9 +99,9 @@ class StrideMeter:
             vel, _ = stride_velocity(
                 buf.acc[a:b], gyro, self.fs, frame, ref_axis, rotation=rotation
             )
+            disp = displacement(vel, self.fs)
         if not cycle:
             self._clock.clear()
-        disp = displacement(vel, self.fs)
         m = measure(self.placement, disp, gyro, self.fs, frame, stride_time, rotation=rotation)
         step = _with_stride(landing, m)
         # Only the step carrying the length waits; the other foot's has left already.
@@ -123,15 +124,34 @@ class StrideMeter:
             buf.acc[a:b], gyro, self.fs, held.frame, held.ref_axis, rotation=rotation
         )
         disp = displacement(vel, self.fs)
+        pivots = pivot_velocities(
+            gyro, self.fs, held.frame, LEVER_M[self.placement], rotation=rotation
+        )
         # The speed is timed from the real swing; the step keeps the time it was counted at.
         stride_time = None
         if held.timed:
             stride_time = self._clock.reland(
                 mid_swing(
-                    self.placement, buf.t[a:b], vel, gyro, self.fs, held.frame, rotation=rotation
+                    self.placement,
+                    buf.t[a:b],
+                    vel,
+                    gyro,
+                    self.fs,
+                    held.frame,
+                    rotation=rotation,
+                    pivots=pivots,
                 )
             )
-        m = measure(self.placement, disp, gyro, self.fs, held.frame, stride_time, rotation=rotation)
+        m = measure(
+            self.placement,
+            disp,
+            gyro,
+            self.fs,
+            held.frame,
+            stride_time,
+            rotation=rotation,
+            pivots=pivots,
+        )
         held.step = _with_stride(held.step, m)
         held.left = None  # wait again for this stance to prove real
         return disp

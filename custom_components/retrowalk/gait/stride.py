@@ -133,13 +133,16 @@ def pivot_shift(
     lever_m: float,
     *,
     rotation: FloatArray | None = None,
+    pivots: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
     """Horizontal (x, y) displacement the zero-velocity update missed at the stance ends.
 
     Arguments as for pivot_velocities. The update removed a linear ramp between the two end
     velocities, so over the stride's time it missed their mean.
     """
-    v_a, v_b = pivot_velocities(gyro, fs, frame, lever_m, rotation=rotation)
+    if pivots is None:
+        pivots = pivot_velocities(gyro, fs, frame, lever_m, rotation=rotation)
+    v_a, v_b = pivots
     shift: FloatArray = ((len(gyro) - 1) / fs) * 0.5 * (v_a + v_b)
     return shift
 
@@ -153,6 +156,7 @@ def measure(
     stride_time: float | None,
     *,
     rotation: FloatArray | None = None,
+    pivots: tuple[FloatArray, FloatArray] | None = None,
 ) -> StrideMeasure:
     """Length and speed of one stride of the instrumented foot (needs the gyro).
 
@@ -160,7 +164,7 @@ def measure(
     `stride_time` from StrideClock (None after a pause or a gap); `rotation` as for
     pivot_velocities.
     """
-    shift = pivot_shift(gyro, fs, frame, LEVER_M[placement], rotation=rotation)
+    shift = pivot_shift(gyro, fs, frame, LEVER_M[placement], rotation=rotation, pivots=pivots)
     length = math.hypot(float(disp[0] + shift[0]), float(disp[1] + shift[1]))
     speed = None if stride_time is None else length / stride_time
     return StrideMeasure(length_m=length, speed_m_s=speed)
@@ -175,6 +179,7 @@ def mid_swing(
     frame: FloatArray,
     *,
     rotation: FloatArray | None = None,
+    pivots: tuple[FloatArray, FloatArray] | None = None,
 ) -> float:
     """The time StrideClock times a stride of `placement` by: its mid-displacement (swing_time).
 
@@ -194,7 +199,9 @@ def mid_swing(
     """
     if placement is Placement.FOOT:
         return swing_time(t, vel)
-    v_a, v_b = pivot_velocities(gyro, fs, frame, LEVER_M[placement], rotation=rotation)
+    if pivots is None:
+        pivots = pivot_velocities(gyro, fs, frame, LEVER_M[placement], rotation=rotation)
+    v_a, v_b = pivots
     ramp = np.linspace(0.0, 1.0, len(vel))[:, None]
     moved = vel[:, :2] + (1.0 - ramp) * v_a + ramp * v_b
     return swing_time(t, moved)
