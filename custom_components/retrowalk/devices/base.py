@@ -221,7 +221,7 @@ class WearableProtocol(ABC):
         received: float | None = None,
     ) -> None:
         try:
-            batch = self.decode(bytes(data), now_if_none(received))
+            batch = self.decode(bytes(data), received)  # decode() settles the time
         except DecodeError as err:
             self._report(err)
             return

@@ -274,11 +274,10 @@ class WalkingGate:
         self._sign = int(sign)
         self._votes = [int(v) for v in votes][-self.p.learn_sign :] if self.p.learn_sign else []
 
-    def _vote(self, run: list[StepEvent]) -> None:
-        """A walk was confirmed: which way round upright_axis hung in it, if it hung."""
+    def _vote(self, mean: FloatArray | None) -> None:
+        """A walk was confirmed with this mean posture: which way round upright_axis hung in it."""
         axis, need = self.p.upright_axis, self.p.learn_sign
-        mean = self._mean_up(run) if need and axis is not None else None
-        if axis is None or mean is None or abs(float(mean[axis])) < self.p.min_upright:
+        if not need or axis is None or mean is None or abs(float(mean[axis])) < self.p.min_upright:
             return
         self._votes = [*self._votes, 1 if mean[axis] > 0 else -1][-need:]
         if len(self._votes) == need and len(set(self._votes)) == 1:
@@ -326,11 +325,15 @@ class WalkingGate:
             run = self._run(need)
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
-        if not self._coherent(run):
+        # The run's mean posture, once, for whichever rules use it (none at the waist or chest).
+        keeps = self._keeps_posture(posed)
+        wanted = keeps or self.p.run_posture is not None or self.p.learn_sign
+        mean = self._mean_up(run) if wanted else None
+        if not self._coherent(run, mean):
             return []
-        self._vote(run)
+        self._vote(mean)
         released, self._held = self._held, []
-        self._walk_up = self._mean_up(run) if self._keeps_posture(posed) else None
+        self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
             # (getting up with the forearm on the lap) are not its steps.
@@ -373,10 +376,9 @@ class WalkingGate:
         norm = float(np.linalg.norm(mean))
         return np.asarray(mean / norm, dtype=np.float64) if norm > 1e-9 else None
 
-    def _coherent(self, run: list[StepEvent]) -> bool:
-        """The run's measured candidates all lie near their mean posture (run_posture)."""
+    def _coherent(self, run: list[StepEvent], mean: FloatArray | None) -> bool:
+        """The run's measured candidates all lie near their `mean` posture (run_posture)."""
         limit = self.p.run_posture
-        mean = self._mean_up(run) if limit is not None else None
         if limit is None or mean is None:
             return True
         ups = np.asarray([s.features.up for s in run if s.features is not None], dtype=np.float64)
@@ -429,9 +431,8 @@ class WalkingGate:
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
-        if self.p.soft_jolt is None or step.features is None:
-            return self._jolt_ok([step])
-        return step.features.amplitude >= self.p.soft_jolt
+        jolt = self.p.min_amplitude if self.p.soft_jolt is None else self.p.soft_jolt
+        return step.features is None or step.features.amplitude >= jolt
 
     def _posture_ok(self, step: StepEvent) -> bool:
         axis = self.p.upright_axis

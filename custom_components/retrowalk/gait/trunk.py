@@ -378,22 +378,24 @@ class TrunkDetector:
         t: FloatArray,
     ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
+        # At the thigh (and waist, chest) the posture when the steps are reported: at the thigh it
+        # already shows the thigh levelling as the wearer sits down, which ends the walk there.
+        posture = (float(up[0]), float(up[1]), float(up[2]))
+        wrist = self.placement is Placement.WRIST
 
         def f(step_t: float, height: float | None) -> StepFeatures | None:
             if height is None:
                 return None
-            u = up
-            if self.placement is Placement.WRIST:
-                # At the wrist, the forearm's posture at the step itself (the gravity mean over
-                # the second around it, or up to the newest sample): steps confirmed together (a
-                # bout's first two) span a second or more, and the first may be the jolt of
-                # getting up with the forearm still on the lap; a walk's last step, as the
-                # wearer sits down, has the forearm coming up to the armrest just after it.
-                # At the thigh the posture when the step is reported is kept: it already shows
-                # the thigh levelling as the wearer sits down, which ends the walk there.
-                i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
-                g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
-                u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
+            if not wrist:
+                return StepFeatures(amplitude=height, up=posture)
+            # At the wrist, the forearm's posture at the step itself (the gravity mean over the
+            # second around it, or up to the newest sample): steps confirmed together (a bout's
+            # first two) span a second or more, and the first may be the jolt of getting up with
+            # the forearm still on the lap; a walk's last step, as the wearer sits down, has the
+            # forearm coming up to the armrest just after it.
+            i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
+            g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
+            u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
             return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
 
         med = self._median_interval() or 0.55
