@@ -7,18 +7,27 @@ reproduces stats.csv). Per-step F1 matches engine and true steps one-to-one with
 
 Positions: pockets and purse run as WAIST, the neck pouch as CHEST (both reported as waist-like,
 trunk positions); in the hand, swinging in the hand and on an armband run as WRIST (hand-held).
+
+Peers on the same streams and the same truth (the daily bench's, tools/peers): Mobilise-D's mobgap
+(GsdIluz gait sequences, then IcdIonescu initial contacts; made for a lower-back sensor) for the
+trunk group, the Espruino/Bangle.js firmware counter (made for a wrist watch) for the hand-held
+group; each also runs on the other group, marked * (off-label). mobgap runs in the dev-only
+environment .venv-peers (./scripts/setup_peers); without it its columns say n/a and why.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 import csv
 from dataclasses import dataclass
 
 import numpy as np
 
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
+from tools.peers import espruino, external
 
+from .daily import PEER_NOTES
 from .data import BATCH, data_dir, feed, fmt_table, resample, to_uniform
 from .registry import table
 
@@ -42,19 +51,13 @@ GROUPS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
-    name: str
-    position: str
-    placement: Placement
+class Count:
+    """One counter's steps on one recording, against the foot strikes and the switch onsets."""
+
     true: int
     switch: int  # every switch onset, the stats.csv total (true adds no switch flicker)
     counted: int
     f1: float
-    backward: int  # steps labelled backward: every Oxford step was taken forwards
-
-    @property
-    def backward_share(self) -> float:
-        return self.backward / self.counted if self.counted else 0.0
 
     @property
     def error(self) -> float:
@@ -63,6 +66,20 @@ class Result:
     @property
     def switch_error(self) -> float:
         return (self.counted - self.switch) / self.switch
+
+
+@dataclass(frozen=True, slots=True)
+class Result(Count):
+    """The engine's count on one recording, with its direction labels."""
+
+    name: str
+    position: str
+    placement: Placement
+    backward: int  # steps labelled backward: every Oxford step was taken forwards
+
+    @property
+    def backward_share(self) -> float:
+        return self.backward / self.counted if self.counted else 0.0
 
 
 # What load() returns: t, acc, true step times, the number of switch onsets.
@@ -169,13 +186,17 @@ def run(
     steps = feed(engine, t, acc, None, batch)
     found = np.array([s.t for s in steps])
     backward = sum(s.direction is Direction.BACKWARD for s in steps)
-    return Result(
-        name, position, placement, len(truth), switch, len(found), f1(truth, found), backward
-    )
+    c = score(truth, switch, found)
+    return Result(c.true, c.switch, c.counted, c.f1, name, position, placement, backward)
 
 
-def group_summary(group: list[Result]) -> list[str]:
-    """Median and worst |count error| (true steps, then switch onsets), F1 and backward share."""
+def score(truth: FloatArray, switch: int, found: FloatArray) -> Count:
+    """Step times found by any counter against a recording's truth (see load())."""
+    return Count(len(truth), switch, len(found), f1(truth, np.sort(found)))
+
+
+def count_summary(group: Sequence[Count]) -> list[str]:
+    """Median and worst |count error| (true steps, then switch onsets) and F1 (COUNT_HEADER)."""
     errs = [abs(r.error) for r in group]
     raw = [abs(r.switch_error) for r in group]
     return [
@@ -186,22 +207,78 @@ def group_summary(group: list[Result]) -> list[str]:
         f"{100 * float(np.median(raw)):.1f} / {100 * max(raw):.1f}",
         f"{float(np.median([r.f1 for r in group])):.3f}",
         f"{min(r.f1 for r in group):.3f}",
+    ]
+
+
+def group_summary(group: list[Result]) -> list[str]:
+    """count_summary, then the share of steps labelled backward (overall and worst recording)."""
+    return [
+        *count_summary(group),
         f"{100 * sum(r.backward for r in group) / sum(r.counted for r in group):.1f}",
         f"{100 * max(r.backward_share for r in group):.1f}",
     ]
 
 
-SUMMARY_HEADER = [
-    "n",
-    "med|err|%",
-    "max|err|%",
-    "n<=5%",
-    "vs switch med/max %",
-    "med F1",
-    "min F1",
-    "back%",
-    "max back%",
-]
+COUNT_HEADER = ["n", "med|err|%", "max|err|%", "n<=5%", "vs switch med/max %", "med F1", "min F1"]
+SUMMARY_HEADER = [*COUNT_HEADER, "back%", "max back%"]
+
+
+# -- peers --------------------------------------------------------------------------------------
+
+PeerFn = Callable[[list[external.Recording], list[str]], list[FloatArray]]
+
+
+def espruino_steps(streams: list[external.Recording], _positions: list[str]) -> list[FloatArray]:
+    """One watch per recording; the Oxford streams are on a uniform grid, without holes."""
+    return [espruino.step_times(t, acc) for t, acc, _ in streams]
+
+
+def mobgap_steps(streams: list[external.Recording], positions: list[str]) -> list[FloatArray]:
+    return external.run_peer("mobgap", streams, positions)
+
+
+PEERS: dict[str, PeerFn] = {"mobgap": mobgap_steps, "espruino": espruino_steps}
+# Each position group's own peer, the one made for the nearest place (mobgap: the lower back,
+# Espruino: the wrist); on the other group it runs off-label.
+PEER_AT = {Placement.WAIST: "mobgap", Placement.CHEST: "mobgap", Placement.WRIST: "espruino"}
+PEER_NOTES_HERE = {
+    **{k: v for k, v in PEER_NOTES.items() if k in ("mobgap", "mobgap*", "espruino")},
+    "espruino*": "Espruino off-label: made for a wrist watch, here in a pocket, purse or pouch",
+}
+
+
+def peer_label(peer: str, placements: Sequence[Placement]) -> str:
+    """The peer's name, with * where the group is not what it was made for."""
+    return peer if all(PEER_AT[p] == peer for p in placements) else f"{peer}*"
+
+
+def run_peers(
+    recs: Sequence[tuple[str, str]], loaded: Sequence[Loaded]
+) -> tuple[dict[str, list[Count] | None], list[str]]:
+    """Every peer's Count per recording (None: the peer could not run) and why any could not."""
+    streams: list[external.Recording] = [(t, acc, None) for t, acc, _, _ in loaded]
+    positions = [pos for _, pos in recs]
+    out: dict[str, list[Count] | None] = {}
+    errors = []
+    for peer, fn in PEERS.items():
+        try:
+            found = fn(streams, positions)
+        except external.PeerUnavailableError as err:
+            out[peer] = None
+            errors.append(f"{peer}: {err}")
+            continue
+        out[peer] = [
+            score(truth, switch, steps)
+            for (_, _, truth, switch), steps in zip(loaded, found, strict=True)
+        ]
+    return out, errors
+
+
+def peer_cells(count: Count | None) -> list[str]:
+    """counted, err%, F1 of one peer on one recording ('n/a' when it could not run)."""
+    if count is None:
+        return ["n/a"] * 3
+    return [str(count.counted), f"{100 * count.error:+.1f}", f"{count.f1:.3f}"]
 
 
 @table("oxford")
@@ -218,30 +295,52 @@ def oxford_table(args: argparse.Namespace) -> str:
         " learned).",
     ]
     summary = []
+    against = []
+    errors: set[str] = set()
     for fs in (50.0, 100.0):
-        results = [run(name, pos, fs) for name, pos in recs]
+        loaded = [load(name, fs) for name, _ in recs]
+        results = [run(n, p, fs, loaded=x) for (n, p), x in zip(recs, loaded, strict=True)]
+        peers, why = run_peers(recs, loaded)
+        errors.update(why)
         for title, placements in GROUPS:
-            group = [r for r in results if r.placement in placements]
-            if not group:
+            idx = [i for i, r in enumerate(results) if r.placement in placements]
+            if not idx:
                 continue
-            rows = [
-                [
-                    r.name,
-                    r.placement.value,
-                    str(r.true),
-                    str(r.switch),
-                    str(r.counted),
-                    f"{100 * r.error:+.1f}",
-                    f"{100 * r.switch_error:+.1f}",
-                    f"{r.f1:.3f}",
-                    f"{100 * r.backward_share:.1f}",
-                ]
-                for r in group
-            ]
+            labels = [peer_label(peer, placements) for peer in PEERS]
+            rows = []
+            for i in idx:
+                r = results[i]
+                cells = [c for p in peers.values() for c in peer_cells(None if p is None else p[i])]
+                rows.append(
+                    [
+                        r.name,
+                        r.placement.value,
+                        str(r.true),
+                        str(r.switch),
+                        str(r.counted),
+                        f"{100 * r.error:+.1f}",
+                        f"{100 * r.switch_error:+.1f}",
+                        f"{r.f1:.3f}",
+                        f"{100 * r.backward_share:.1f}",
+                        *cells,
+                    ]
+                )
             blocks.append(f"\n-- {fs:g} Hz, {title} --")
             header = ["recording", "as", "true", "switch", "counted", "err%", "err% sw", "F1"]
-            blocks.append(fmt_table([*header, "back%"], rows))
+            peer_header = [h for p in labels for h in (p, f"{p} err%", f"{p} F1")]
+            blocks.append(fmt_table([*header, "back%", *peer_header], rows))
+            group = [results[i] for i in idx]
             summary.append([f"{fs:g} Hz", title, *group_summary(group)])
+            against.append([f"{fs:g} Hz", title, "engine", *count_summary(group)])
+            for label, counts in zip(labels, peers.values(), strict=True):
+                cells = ["n/a"] * len(COUNT_HEADER)
+                if counts is not None:
+                    cells = count_summary([counts[i] for i in idx])
+                against.append([f"{fs:g} Hz", title, label, *cells])
     blocks.append("\n-- summary --")
     blocks.append(fmt_table(["rate", "positions", *SUMMARY_HEADER], summary))
+    blocks.append("\n-- engine and peers, same recordings and truth --")
+    blocks.append(fmt_table(["rate", "positions", "counter", *COUNT_HEADER], against))
+    blocks += [f"{k}: {v}" for k, v in PEER_NOTES_HERE.items()]
+    blocks += [f"n/a: {e}" for e in sorted(errors)]
     return "\n".join(blocks)
