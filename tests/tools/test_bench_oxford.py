@@ -47,6 +47,15 @@ def test_a_group_of_counts_is_summarised_by_median_and_worst() -> None:
     assert len(oxford.count_summary(counts)) == len(oxford.COUNT_HEADER)
 
 
+def test_head_to_head_counts_recordings_by_the_closer_count() -> None:
+    def c(counted: int) -> oxford.Count:
+        return oxford.Count(true=100, switch=100, counted=counted, f1=1.0)
+
+    engine = [c(101), c(98), c(100), c(95)]
+    peer = [c(97), c(102), c(100), c(104)]  # engine closer, tie (2 each), tie, peer closer
+    assert oxford.head_to_head(engine, peer) == "1/2/1"
+
+
 def test_each_group_has_its_own_peer_and_the_other_is_off_label() -> None:
     trunk, hand = (placements for _, placements in oxford.GROUPS)
     assert oxford.peer_label("mobgap", trunk) == "mobgap"
@@ -97,7 +106,7 @@ def test_the_quick_table_says_why_a_peer_is_missing(monkeypatch: pytest.MonkeyPa
     cells = [re.split(r"\s{2,}", r.strip()) for r in rows if " Hz " in r]
     by_counter = {tuple(c[:3]): c[3:] for c in cells}
     assert len(by_counter) == 2 * 2 * 3  # rates x groups x (engine, mobgap, espruino)
-    na = ["n/a"] * len(oxford.COUNT_HEADER)
+    na = ["n/a"] * (len(oxford.COUNT_HEADER) + 1)
     assert by_counter["50 Hz", "waist-like (trunk)", "mobgap"] == na
     assert by_counter["100 Hz", "hand-held", "mobgap*"] == na
     # the engine and the Espruino counter are scored on the same recordings (n: 3 each)

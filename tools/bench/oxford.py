@@ -274,6 +274,17 @@ def run_peers(
     return out, errors
 
 
+def head_to_head(engine: Sequence[Count], peer: Sequence[Count]) -> str:
+    """engine closer / tie / peer closer: recordings by |counted - true|, pairwise."""
+    pairs = [
+        (abs(e.counted - e.true), abs(p.counted - p.true))
+        for e, p in zip(engine, peer, strict=True)
+    ]
+    wins = sum(e < p for e, p in pairs)
+    ties = sum(e == p for e, p in pairs)
+    return f"{wins}/{ties}/{len(pairs) - wins - ties}"
+
+
 def peer_cells(count: Count | None) -> list[str]:
     """counted, err%, F1 of one peer on one recording ('n/a' when it could not run)."""
     if count is None:
@@ -331,16 +342,18 @@ def oxford_table(args: argparse.Namespace) -> str:
             blocks.append(fmt_table([*header, "back%", *peer_header], rows))
             group = [results[i] for i in idx]
             summary.append([f"{fs:g} Hz", title, *group_summary(group)])
-            against.append([f"{fs:g} Hz", title, "engine", *count_summary(group)])
+            against.append([f"{fs:g} Hz", title, "engine", *count_summary(group), "-"])
             for label, counts in zip(labels, peers.values(), strict=True):
-                cells = ["n/a"] * len(COUNT_HEADER)
+                cells = ["n/a"] * (len(COUNT_HEADER) + 1)
                 if counts is not None:
-                    cells = count_summary([counts[i] for i in idx])
+                    theirs = [counts[i] for i in idx]
+                    cells = [*count_summary(theirs), head_to_head(group, theirs)]
                 against.append([f"{fs:g} Hz", title, label, *cells])
     blocks.append("\n-- summary --")
     blocks.append(fmt_table(["rate", "positions", *SUMMARY_HEADER], summary))
     blocks.append("\n-- engine and peers, same recordings and truth --")
-    blocks.append(fmt_table(["rate", "positions", "counter", *COUNT_HEADER], against))
+    header = ["rate", "positions", "counter", *COUNT_HEADER, "engine closer/tie/peer"]
+    blocks.append(fmt_table(header, against))
     blocks += [f"{k}: {v}" for k, v in PEER_NOTES_HERE.items()]
     blocks += [f"n/a: {e}" for e in sorted(errors)]
     return "\n".join(blocks)
