@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .bouts import BOUT_END_S
-from .foot_thresholds import MAX_STRIDE_S
+from .stride import MAX_STRIDE_TIME_S
 from .types import FloatArray, Placement, StepEvent
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
@@ -117,7 +117,7 @@ _LEVEL_THIGH = math.sin(math.radians(20))
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
-    max_interval=MAX_STRIDE_S,
+    max_interval=MAX_STRIDE_TIME_S,
     spread=math.inf,
     bout_factor=math.inf,
 )
