@@ -258,6 +258,11 @@ class WalkingGate:
         """The learned sign of upright_axis's "up" while walking (+1, -1; 0: not learned)."""
         return self._sign
 
+    def forget(self) -> None:
+        """Forget the learned hanging side and the walks voting for one (the sensor was moved)."""
+        self._votes = []
+        self._sign = 0
+
     def state(self) -> dict[str, Any]:
         """JSON-safe learned state (the wearer's, kept across streams and restarts)."""
         return {"sign": self._sign, "votes": list(self._votes)}
