@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -144,6 +145,43 @@ def test_a_malformed_gate_state_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="bad walking gate state"):
         gate.load_state(bad)
     assert gate.hanging_sign == 1  # kept
+
+
+def learned_state(gate: object) -> dict[str, Any]:
+    """A wrist engine's state with learned forward axes, a calibration walk, counts, `gate`."""
+    state = GaitEngine(Placement.WRIST).to_dict()
+    state["detector"] |= {
+        "auto": [0.6, 0.8, 0.0],
+        "auto_weight": 40.0,
+        "calibrated": [0.0, 1.0, 0.0],
+        "calibrated_steps": 20,
+        "calibration_quality": 0.9,
+    }
+    state["calibration"] = {"done": True, "quality": 0.9}
+    state["totals"] = {"forward": 500, "backward": 120, "left": 0, "right": 0}
+    return state | {"gate": gate}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"sign": 2}, {"votes": "up"}, {"sign": 0.5, "votes": []}, "garbage", None, 7, [1, 2]],
+)
+def test_a_malformed_gate_part_costs_only_the_learned_side(
+    bad: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three walks relearn the side; the forward axes and the calibration walk are kept."""
+    state = learned_state(bad)
+    engine = GaitEngine.from_dict(state)
+    assert engine.to_dict() == state | {"gate": {"sign": 0, "votes": []}}
+    assert engine.calibration.done
+    assert "Ignoring the walking gate's learned state" in caplog.text
+
+
+def test_an_engine_state_malformed_elsewhere_is_refused_as_a_whole() -> None:
+    state = learned_state({"sign": 2})
+    state["detector"]["auto_weight"] = "heavy"
+    with pytest.raises(ValueError, match="bad trunk detector state"):
+        GaitEngine.from_dict(state)
 
 
 def test_a_learned_side_is_refused_where_nothing_learns_one() -> None:

@@ -304,10 +304,9 @@ class GaitEngine:
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported gait engine state version {state.get('version')!r}")
         # Learned axes belong to one placement's physics; never apply them to another.
-        if state.get("placement") == str(self.placement):
+        same_placement = state.get("placement") == str(self.placement)
+        if same_placement:
             self._detector.load_state(dict(state.get("detector", {})))
-            # Older states have no gate part: nothing learned yet.
-            self._gate.load_state(dict(state.get("gate", {})))
             cal = state.get("calibration", {})
             quality = cal.get("quality")
             self._calibration = replace(
@@ -317,3 +316,20 @@ class GaitEngine:
             )
         for name, count in dict(state.get("totals", {})).items():
             self._bouts.totals[Direction(name)] = int(count)
+        if same_placement:  # last: only a state good but for its gate part gets this far
+            self._load_gate(state.get("gate", {}))  # older states have none: nothing learned
+
+    def _load_gate(self, state: Any) -> None:
+        """The gate's learned side; malformed, it is learned again (logged), the rest is kept.
+
+        Three walks relearn it, while the detector's forward axes take many walks or a
+        calibration walk: one bad field of the gate's is no reason to lose those too.
+        """
+        try:
+            self._gate.load_state(dict(state))
+        except (TypeError, ValueError) as err:
+            _LOGGER.warning(
+                "Ignoring the walking gate's learned state (%r); it is learned again from the "
+                "next walks",
+                err,
+            )
