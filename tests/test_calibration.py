@@ -18,6 +18,7 @@ from .common import (
     Start,
     Walk,
     entry_for,
+    press,
     setup_entry,
     state,
     stored_state,
@@ -180,3 +181,33 @@ async def test_placement_change_with_the_wearable_away_is_not_data_from_it(
     assert coordinator.placement is Placement.SHANK
     assert coordinator.ledger.today.total == counted
     assert coordinator.nudges.last_data == last_data
+
+
+async def test_a_calibration_walk_forgets_the_wrists_learned_hanging_side(
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The watch was moved to the other wrist: the user presses the calibration button and walks.
+
+    The side learned on the old wrist (+x up; the virtual watch hangs with -x up) is forgotten
+    with the walk, which is the first of the walks that learn the new one, and so it is stored.
+    """
+    old_wrist = {"sign": 1, "votes": [1, 1, 1]}
+    engine = GaitEngine(Placement.WRIST).to_dict() | {"gate": old_wrist}
+    stored = stored_state(placement="wrist", engine=engine)
+    device, coordinator, entry = await start(
+        "forward:200", Placement.WRIST, loop=False, stored=stored
+    )
+    assert coordinator.stored()["engine"]["gate"] == old_wrist
+    await press(hass, f"button.{PREFIX}_start_calibration_walk")
+    assert state(hass, CALIBRATION).state == "calibrating"
+    await walk(device, 30)
+    await tick(hass, freezer, 31)
+    assert state(hass, CALIBRATION).state == "calibrated"
+    learning = {"sign": 0, "votes": [-1]}
+    assert coordinator.stored()["engine"]["gate"] == learning
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["engine"]["gate"] == learning

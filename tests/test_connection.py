@@ -125,9 +125,10 @@ async def test_an_unknown_address_is_not_found_and_retried(
         on_batch=lambda batch: None,
         on_change=lambda: changes.append(connection.connected),
         on_decode_error=lambda err: None,
+        start_task=lambda coro: hass.async_create_background_task(coro, "test"),
     )
     assert connection.protocol is None
-    connection.async_start(lambda coro: hass.async_create_background_task(coro, "test"))
+    connection.async_start()
     await wait_for(lambda: connection.failures >= 1)
     assert connection.last_error == "DeviceNotFoundError"
     assert not connection.connected

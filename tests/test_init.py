@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.gait import Placement
 
-from .common import ADDRESS, Start, Walk, entry_for, stored_state
+from .common import ADDRESS, Start, Walk, entry_for, stored_state, wait_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -131,3 +131,20 @@ async def test_a_setup_that_fails_before_the_counts_load_does_not_overwrite_them
         await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert hass_storage[key]["data"]["ledger"] == saved["ledger"]
+
+
+async def test_an_unload_that_fails_leaves_the_wearable_counting(
+    hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The stream stops before the platforms unload; one that fails to keeps the entry loaded
+    until Home Assistant restarts, so the stream starts again and the steps go on counting."""
+    device, coordinator, entry = await start("forward:200", loop=False)
+    with patch("homeassistant.components.button.async_unload_entry", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.FAILED_UNLOAD
+    await wait_for(lambda: coordinator.connection.connected)
+    counted = coordinator.ledger.today.forward
+    await walk(device, 30)
+    assert coordinator.ledger.today.forward > counted
+    assert "could not be unloaded (a platform failed to)" in caplog.text
+    await coordinator.async_shutdown()  # what Home Assistant's restart would do

@@ -155,13 +155,16 @@ async def test_last_walks_survive_a_restart_and_a_malformed_one_is_skipped(
 
 
 async def _restore_broken(
-    start: Start, broken: Callable[[dict[str, Any]], dict[str, Any]]
+    start: Start,
+    broken: Callable[[dict[str, Any]], dict[str, Any]],
+    placement: Placement = Placement.FOOT,
 ) -> tuple[Any, Any, Any]:
     """Restore a store of 30 backward steps that `broken` spoiled; the counts must come back.
 
     Returns the coordinator, and its last-seen time and engine from before the restore.
     """
-    _, coordinator, _ = await start(stored=stored_state({"backward": 24}))
+    stored = stored_state({"backward": 24}, placement=str(placement))
+    _, coordinator, _ = await start(placement=placement, stored=stored)
     data = json.loads(json.dumps(to_store(coordinator)))
     data["ledger"]["today"]["backward"] = 30
     seen, engine = coordinator.presence.last_seen, coordinator.stream.engine
@@ -198,10 +201,27 @@ async def test_a_malformed_engine_state_is_skipped_and_the_counts_kept(
         assert "Ignoring the engine state in the store" in caplog.text
 
 
-async def test_a_malformed_learned_hanging_side_keeps_the_counts(start: Start) -> None:
-    """The wrist gate's learned side is part of the engine state: a bad one costs only itself."""
-    bad_side = {"gate": {"sign": 2, "votes": []}}
-    coordinator, _, current = await _restore_broken(
-        start, lambda d: d | {"engine": d["engine"] | bad_side}
-    )
-    assert coordinator.stream.engine is current
+@pytest.mark.parametrize("gate", [{"sign": 2, "votes": []}, {"votes": [1, 0]}, "garbage"])
+async def test_a_malformed_learned_hanging_side_costs_only_itself(
+    start: Start, caplog: pytest.LogCaptureFixture, gate: Any
+) -> None:
+    """The wrist gate's learned side is part of the engine state: a bad one costs only itself.
+
+    The counts, the forward axes the detector learned and the calibration walk are restored.
+    """
+    learned = {"auto": [0.6, 0.8, 0.0], "auto_weight": 40.0, "calibrated": [0.0, 1.0, 0.0]}
+
+    def broken(data: dict[str, Any]) -> dict[str, Any]:
+        engine = data["engine"]
+        engine["detector"] |= learned | {"calibrated_steps": 20}
+        engine["calibration"] = {"done": True, "quality": 0.9}
+        return data | {"engine": engine | {"gate": gate}}
+
+    coordinator, _, current = await _restore_broken(start, broken, Placement.WRIST)
+    assert coordinator.stream.engine is not current
+    assert coordinator.stream.engine.calibration.done
+    restored = coordinator.stored()["engine"]
+    assert restored["detector"] | learned == restored["detector"]
+    assert restored["gate"] == {"sign": 0, "votes": []}
+    assert "Ignoring the walking gate's learned state" in caplog.text
+    assert "Ignoring the engine state in the store" not in caplog.text

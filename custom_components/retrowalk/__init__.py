@@ -94,9 +94,22 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     then ends as interrupted and its event still fires (once; the platforms' unload removes the
     event entity). The coordinator then shuts down once, by itself (DataUpdateCoordinator
     registers its async_shutdown with the entry's on-unload callbacks): it writes the counts.
+
+    Should a platform fail to unload, Home Assistant keeps the entry loaded (failed to unload:
+    the coordinator is not shut down, the entry cannot be unloaded again) until it restarts; the
+    stream then starts again, so that the wearable goes on counting meanwhile.
     """
-    await entry.runtime_data.connection.async_stop()
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    connection = entry.runtime_data.connection
+    await connection.async_stop()
+    if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return True
+    _LOGGER.warning(
+        "%s could not be unloaded (a platform failed to); it goes on counting until Home "
+        "Assistant restarts",
+        entry.title,
+    )
+    connection.async_start()
+    return False
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:

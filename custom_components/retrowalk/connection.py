@@ -105,8 +105,9 @@ class WearableConnection:
         on_batch: Callable[[SampleBatch], None],
         on_change: Callable[[], None],
         on_decode_error: Callable[[DecodeError], None],
+        start_task: Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]],
     ) -> None:
-        """Prepare (nothing happens until async_start)."""
+        """Prepare (nothing happens until async_start); `start_task` runs the connection's task."""
         self.hass = hass
         self.address = address
         self.name = name
@@ -114,6 +115,7 @@ class WearableConnection:
         self._on_batch = on_batch
         self._on_change = on_change
         self._on_decode_error = on_decode_error
+        self._start_task = start_task
         self._client: BleakClient | None = None
         self._protocol: WearableProtocol | None = None
         self._task: asyncio.Task[None] | None = None
@@ -135,17 +137,15 @@ class WearableConnection:
         """The protocol instance of the current (or last) connection."""
         return self._protocol
 
-    def async_start(
-        self, start_task: Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
-    ) -> None:
-        """Start connecting in the background."""
+    def async_start(self) -> None:
+        """Start connecting in the background (again after async_stop: an unload that failed)."""
         self._unsub = bluetooth.async_register_callback(
             self.hass,
             self._async_advertised,
             bluetooth.BluetoothCallbackMatcher(address=self.address, connectable=True),
             bluetooth.BluetoothScanningMode.PASSIVE,
         )
-        self._task = start_task(self._async_run())
+        self._task = self._start_task(self._async_run())
 
     async def async_stop(self) -> None:
         """Stop streaming and free the connection slot."""

@@ -63,6 +63,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
             on_batch=self.async_on_batch,
             on_change=self._async_connection_changed,
             on_decode_error=self.stream.decode_error,
+            start_task=lambda coro: entry.async_create_background_task(
+                hass, coro, f"{DOMAIN} {self.address} connection"
+            ),
         )
 
     async def async_load(self) -> None:
@@ -79,11 +82,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def async_start(self) -> None:
         """Connect and start the clocks."""
-        self.connection.async_start(
-            lambda coro: self.config_entry.async_create_background_task(
-                self.hass, coro, f"{DOMAIN} {self.address} connection"
-            )
-        )
+        self.connection.async_start()
         self._stop_clock = async_track_clock(self.hass, self._async_tick, self._async_midnight)
 
     async def async_shutdown(self) -> None:

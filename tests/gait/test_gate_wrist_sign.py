@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -146,6 +147,43 @@ def test_a_malformed_gate_state_is_refused(bad: dict[str, object]) -> None:
     assert gate.hanging_sign == 1  # kept
 
 
+def learned_state(gate: object) -> dict[str, Any]:
+    """A wrist engine's state with learned forward axes, a calibration walk, counts, `gate`."""
+    state = GaitEngine(Placement.WRIST).to_dict()
+    state["detector"] |= {
+        "auto": [0.6, 0.8, 0.0],
+        "auto_weight": 40.0,
+        "calibrated": [0.0, 1.0, 0.0],
+        "calibrated_steps": 20,
+        "calibration_quality": 0.9,
+    }
+    state["calibration"] = {"done": True, "quality": 0.9}
+    state["totals"] = {"forward": 500, "backward": 120, "left": 0, "right": 0}
+    return state | {"gate": gate}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"sign": 2}, {"votes": "up"}, {"sign": 0.5, "votes": []}, "garbage", None, 7, [1, 2]],
+)
+def test_a_malformed_gate_part_costs_only_the_learned_side(
+    bad: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three walks relearn the side; the forward axes and the calibration walk are kept."""
+    state = learned_state(bad)
+    engine = GaitEngine.from_dict(state)
+    assert engine.to_dict() == state | {"gate": {"sign": 0, "votes": []}}
+    assert engine.calibration.done
+    assert "Ignoring the walking gate's learned state" in caplog.text
+
+
+def test_an_engine_state_malformed_elsewhere_is_refused_as_a_whole() -> None:
+    state = learned_state({"sign": 2})
+    state["detector"]["auto_weight"] = "heavy"
+    with pytest.raises(ValueError, match="bad trunk detector state"):
+        GaitEngine.from_dict(state)
+
+
 def test_a_learned_side_is_refused_where_nothing_learns_one() -> None:
     # Only a hand-edited store could hold one: the pocket's posture rule would turn signed.
     gate = WalkingGate(Placement.THIGH)
@@ -155,19 +193,54 @@ def test_a_learned_side_is_refused_where_nothing_learns_one() -> None:
     assert gate.state() == {"sign": 0, "votes": []}
 
 
-def test_the_engine_learns_the_side_from_a_walk_signal() -> None:
-    # Three walks of a synthetic hanging-arm signal (gravity along -x: "up" along +x), with
-    # sharp heel-strike jolts along the forearm; the engine learns +1 and keeps it in state.
+def arm_walk(engine: GaitEngine, k: int, side: int = 1) -> int:
+    """The k-th of walks 30 s apart: 12 s of a synthetic hanging-arm signal (gravity along
+    -side * x: "up" along side * x) with sharp heel-strike jolts along the forearm, then the
+    stream ends. Returns the steps counted."""
     fs = 50.0
+    t = np.arange(0.0, 12.0, 1.0 / fs) + 30.0 * k
+    vertical = np.zeros_like(t)
+    for tj in np.arange(1.0, 11.0, 0.55) + 30.0 * k:
+        vertical += 3.0 * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+        vertical -= 1.5 * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
+    acc = (9.80665 + vertical)[:, None] * np.array([side, 0.0, 0.0])
+    return len(engine.process(t, acc).steps) + len(engine.flush().steps)
+
+
+def test_the_engine_learns_the_side_from_a_walk_signal() -> None:
     engine = GaitEngine(Placement.WRIST)
     for k in range(P.learn_sign):
-        t = np.arange(0.0, 12.0, 1.0 / fs) + 30.0 * k
-        vertical = np.zeros_like(t)
-        for tj in np.arange(1.0, 11.0, 0.55) + 30.0 * k:
-            vertical += 3.0 * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
-            vertical -= 1.5 * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
-        acc = (9.80665 + vertical)[:, None] * np.array([1.0, 0.0, 0.0])
-        update = engine.process(t, acc)
-        engine.flush()
-        assert update.steps
+        assert arm_walk(engine, k)
     assert engine.to_dict()["gate"]["sign"] == 1
+
+
+def learned_wrist() -> GaitEngine:
+    engine = GaitEngine(Placement.WRIST)
+    for k in range(P.learn_sign):
+        arm_walk(engine, k)
+    assert engine.to_dict()["gate"] == {"sign": 1, "votes": [1, 1, 1]}
+    return engine
+
+
+def test_a_calibration_walk_starts_the_hanging_side_afresh() -> None:
+    """The watch moved to the other wrist and the wearer calibrates: the old side is forgotten,
+    the calibration walk is the first of the walks that learn the new one."""
+    engine = learned_wrist()
+    engine.start_calibration(steps=6)
+    # Until the walk finishes, the engine's state is what it knew before (a restart mid-walk).
+    assert engine.to_dict()["gate"] == {"sign": 1, "votes": [1, 1, 1]}
+    assert arm_walk(engine, P.learn_sign, side=-1)
+    assert engine.calibration.done
+    assert engine.to_dict()["gate"] == {"sign": 0, "votes": [-1]}
+    for k in range(P.learn_sign + 1, 2 * P.learn_sign):
+        arm_walk(engine, k, side=-1)
+    assert engine.to_dict()["gate"] == {"sign": -1, "votes": [-1, -1, -1]}
+
+
+def test_a_cancelled_calibration_walk_keeps_the_hanging_side() -> None:
+    engine = learned_wrist()
+    engine.start_calibration(steps=40)
+    assert arm_walk(engine, P.learn_sign, side=-1)
+    assert engine.calibration.active  # not enough steps yet
+    engine.cancel_calibration()
+    assert engine.to_dict()["gate"] == {"sign": 1, "votes": [1, 1, 1]}

@@ -36,10 +36,10 @@ from collections import deque
 from dataclasses import dataclass, field
 import statistics
 
+from .stride import MAX_STRIDE_TIME_S
 from .types import Direction, StepEvent
 
 _HISTORY = 5  # strides the rhythm is the median of
-_MAX_PERIOD = 2.5  # s: longer intervals between heel strikes are pauses, not strides
 _STEADY = 1.3  # the stride in progress may run this many periods past the last heel strike
 _RECENT = 5.0  # s: a walk this recent lends its direction to an edge step too short to judge
 LOADING = 0.1  # first contact to foot flat, as a fraction of the gait cycle
@@ -79,7 +79,7 @@ class Rhythm:
     ) -> None:
         """Record a counted stride that lifted off at toe_off and landed at heel_strike."""
         last = self.last_heel_strike
-        if self.linked and last is not None and 0.0 < heel_strike - last <= _MAX_PERIOD:
+        if self.linked and last is not None and 0.0 < heel_strike - last <= MAX_STRIDE_TIME_S:
             self.periods.append(heel_strike - last)
             if last <= toe_off:
                 self.stances.append(toe_off - last)
@@ -134,7 +134,7 @@ class Rhythm:
         with no usual length in its direction to compare it to (see LeadOff); else False.
         """
         last = self.last_heel_strike
-        if (last is not None and toe_off - last <= _MAX_PERIOD) or direction in _SIDEWAYS:
+        if (last is not None and toe_off - last <= MAX_STRIDE_TIME_S) or direction in _SIDEWAYS:
             return False  # the walk was going on, or no feet passing each other
         return self._half(length, direction)
 
@@ -262,7 +262,7 @@ class LeadOff:
         """Whether this foot led the walk off, by the next stride (False: nothing to judge by)."""
         return (
             self.next_landing is not None
-            and 0.0 < self.next_landing - self.landing <= _MAX_PERIOD
+            and 0.0 < self.next_landing - self.landing <= MAX_STRIDE_TIME_S
             and self.next_length is not None
             and self.next_direction is self.direction
             and is_half(self.length, self.next_length)
@@ -270,7 +270,7 @@ class LeadOff:
 
     def expired(self, now: float | None) -> bool:
         """Whether no next stride came, nor can come by sample time `now` (None: data ended)."""
-        return self.next_landing is None and (now is None or now - self.landing > _MAX_PERIOD)
+        return self.next_landing is None and (now is None or now - self.landing > MAX_STRIDE_TIME_S)
 
     def release(self) -> list[StepEvent]:
         """The held steps, the other foot's first only if this foot did not lead off."""

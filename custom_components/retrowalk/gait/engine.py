@@ -72,7 +72,8 @@ class GaitEngine:
         self._gate = (WalkingGate if gated else OpenGate)(self.placement)
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
-        self._backup: dict[str, Any] | None = None
+        # What the detector and the gate had learned before a running calibration walk.
+        self._backup: tuple[dict[str, Any], dict[str, Any]] | None = None
         self._has_gyro: bool | None = None
         self.dropped_nonfinite = 0
         self.dropped_backwards = 0  # earlier than a sample already seen
@@ -216,13 +217,19 @@ class GaitEngine:
         return self._calibration
 
     def start_calibration(self, steps: int = 20) -> None:
-        """The wearer is about to walk `steps` steps forward: learn the forward axis from them."""
+        """The wearer is about to walk `steps` steps forward: learn the forward axis from them.
+
+        The gate's learned hanging side (the wrist's) is forgotten too: a calibration walk starts
+        afresh from how the sensor is worn now (a watch moved to the other wrist), and this walk
+        is the first of those that learn it again. Cancelled, what was learned before is kept.
+        """
         if steps < 2:
             raise ValueError("a calibration walk needs at least 2 steps")
         if self._calibration.active:
             self.cancel_calibration()
-        self._backup = self._detector.state()
+        self._backup = (self._detector.state(), self._gate.state())
         self._detector.calibrate_forward(True)
+        self._gate.forget()
         self._calibration = CalibrationState(
             active=True, steps_seen=0, steps_needed=steps, done=False, quality=None
         )
@@ -233,7 +240,8 @@ class GaitEngine:
             return
         self._detector.calibrate_forward(False)
         if self._backup is not None:
-            self._detector.load_state(self._backup)
+            self._detector.load_state(self._backup[0])
+            self._gate.load_state(self._backup[1])
         self._backup = None
         self._calibration = replace(self._calibration, active=False)
 
@@ -278,7 +286,8 @@ class GaitEngine:
             "version": STATE_VERSION,
             "placement": str(self.placement),
             "detector": self._detector.state(),
-            "gate": self._gate.state(),
+            # Mid-walk, what the gate knew before it: a restart ends the walk as a cancel does.
+            "gate": self._gate.state() if self._backup is None else self._backup[1],
             "totals": {str(d): n for d, n in self._bouts.totals.items()},
             "calibration": {
                 "done": self._calibration.done,
@@ -295,10 +304,9 @@ class GaitEngine:
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported gait engine state version {state.get('version')!r}")
         # Learned axes belong to one placement's physics; never apply them to another.
-        if state.get("placement") == str(self.placement):
+        same_placement = state.get("placement") == str(self.placement)
+        if same_placement:
             self._detector.load_state(dict(state.get("detector", {})))
-            # Older states have no gate part: nothing learned yet.
-            self._gate.load_state(dict(state.get("gate", {})))
             cal = state.get("calibration", {})
             quality = cal.get("quality")
             self._calibration = replace(
@@ -308,3 +316,20 @@ class GaitEngine:
             )
         for name, count in dict(state.get("totals", {})).items():
             self._bouts.totals[Direction(name)] = int(count)
+        if same_placement:  # last: only a state good but for its gate part gets this far
+            self._load_gate(state.get("gate", {}))  # older states have none: nothing learned
+
+    def _load_gate(self, state: Any) -> None:
+        """The gate's learned side; malformed, it is learned again (logged), the rest is kept.
+
+        Three walks relearn it, while the detector's forward axes take many walks or a
+        calibration walk: one bad field of the gate's is no reason to lose those too.
+        """
+        try:
+            self._gate.load_state(dict(state))
+        except (TypeError, ValueError) as err:
+            _LOGGER.warning(
+                "Ignoring the walking gate's learned state (%r); it is learned again from the "
+                "next walks",
+                err,
+            )

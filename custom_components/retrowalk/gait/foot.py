@@ -25,9 +25,10 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .foot_stride import StrideMeter
-from .foot_thresholds import MAX_STRIDE_S, THRESHOLDS, Thresholds, still_samples
+from .foot_thresholds import THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
 from .samples import SampleBuffer
+from .stride import MAX_STRIDE_TIME_S
 from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
 from .zupt import (
     body_to_start,
@@ -467,9 +468,9 @@ class FootDetector:
         prev = self._last_heel_strike
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.
-        t_other = (
-            t_hs - 0.5 * (t_hs - prev) if prev is not None and t_hs - prev < MAX_STRIDE_S else t_off
-        )
+        t_other = t_off
+        if prev is not None and t_hs - prev < MAX_STRIDE_TIME_S:
+            t_other = t_hs - 0.5 * (t_hs - prev)
         t_other = max(t_other, min(t_off, t_hs - 0.05), self._last_emitted + 1e-3)
         times: tuple[float, ...] = (t_other, t_hs)
         if self._head == "still":

@@ -12,9 +12,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from .stride import MAX_STRIDE_TIME_S
 from .types import STANDARD_GRAVITY as GRAVITY, FloatArray, Placement
-
-MAX_STRIDE_S = 2.5  # s: a longer "stride" is two movements with a pause, not one stride
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +30,7 @@ class Thresholds:
     run_gyro: float = 0.6
     run_acc: float = 3.0
     min_duration: float = 0.15  # s
-    max_duration: float = MAX_STRIDE_S
+    max_duration: float = MAX_STRIDE_TIME_S
     # s: motion this brief does not end a stance (0: any motion does), see FootDetector._resume.
     blip: float = 0.0
     # The still test can fire mid-lift (see THRESHOLDS): inside a walk, a stride cut short by a

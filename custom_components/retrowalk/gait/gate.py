@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .bouts import BOUT_END_S
-from .foot_thresholds import MAX_STRIDE_S
+from .stride import MAX_STRIDE_TIME_S
 from .types import FloatArray, Placement, StepEvent
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
@@ -117,7 +117,7 @@ _LEVEL_THIGH = math.sin(math.radians(20))
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
-    max_interval=MAX_STRIDE_S,
+    max_interval=MAX_STRIDE_TIME_S,
     spread=math.inf,
     bout_factor=math.inf,
 )
@@ -257,6 +257,11 @@ class WalkingGate:
     def hanging_sign(self) -> int:
         """The learned sign of upright_axis's "up" while walking (+1, -1; 0: not learned)."""
         return self._sign
+
+    def forget(self) -> None:
+        """Forget the learned hanging side and the walks voting for one (the sensor was moved)."""
+        self._votes = []
+        self._sign = 0
 
     def state(self) -> dict[str, Any]:
         """JSON-safe learned state (the wearer's, kept across streams and restarts)."""

@@ -38,8 +38,11 @@ import numpy as np
 from .types import FloatArray, Placement
 from .zupt import body_to_start
 
-# The longest gait cycle still taken as one stride time (slow backward walking is about 1.5-2 s);
-# beyond it the previous heel strike belongs to an earlier walk and no speed is given.
+# The longest gait cycle (one foot's landing to its next) still taken as one stride: slow backward
+# walking is about 1.5-2 s per stride, so a longer "stride" is two movements with a pause between
+# them, and the earlier landing belongs to an earlier walk. One limit for every stride rule: the
+# foot detector's longest swing (foot_thresholds), landings that time a stride (foot, here: no
+# speed beyond it), the rhythm at a walk's edges (edges) and the foot's walking gate (gate).
 MAX_STRIDE_TIME_S = 2.5
 # Sensor height above the pivot at the stance ends (see above), m. The shank's 0.15 lies between
 # its height over the ankle (0.10) and over the ground (0.19); set before any stride was measured.
