@@ -385,6 +385,9 @@ def measured_test(
 
 PEER = "gaitmap"
 PEER_SCRIPT = "gaitmap_strides"  # tools/peers/run_gaitmap_strides.py, run in .venv-peers
+# gaitmap's two trajectory methods -> the prefix of their arrays in run_gaitmap_strides.py's output
+# (its METHODS; the runner lives in the other environment and cannot import this).
+PEER_METHODS = {"RtsKalman": "", "stride-level": "sl_"}
 PEER_ON_WALKS = "aligned on other styles' walks"
 PEER_ON_ITSELF = "aligned on the clip itself"
 
@@ -393,7 +396,7 @@ PEER_ON_ITSELF = "aligned on the clip itself"
 class PeerRun:
     """gaitmap's output on one stream."""
 
-    strides: list[Measured]
+    strides: dict[str, list[Measured]]  # per trajectory method (PEER_METHODS)
     dtw: int  # strides BarthDtw found, before event detection kept or dropped them
     flipped: bool  # ForwardDirectionSignAlignment turned the stream by 180 degrees
 
@@ -406,10 +409,14 @@ def peer_direction(dx: float, dy: float) -> Direction:
     return Direction.LEFT if dy > 0 else Direction.RIGHT
 
 
-def peer_measured(out: Mapping[str, npt.NDArray[np.generic]], i: int) -> list[Measured]:
-    """Stream i's gaitmap strides (run_gaitmap_strides.py's arrays), timed at their heel strike
-    (gaitmap's ic) as the engine's are; a speed that is not a positive number is None."""
-    cols = [out[f"{k}{i}"].astype(np.float64) for k in ("ic", "length", "speed", "dx", "dy")]
+def peer_measured(
+    out: Mapping[str, npt.NDArray[np.generic]], i: int, prefix: str = ""
+) -> list[Measured]:
+    """Stream i's gaitmap strides (run_gaitmap_strides.py's arrays; `prefix`: the trajectory
+    method's), timed at their heel strike (gaitmap's ic) as the engine's are. A stride without a
+    finite length is left out; a speed that is not a positive number is None."""
+    cols = [out[f"ic{i}"].astype(np.float64)]
+    cols += [out[f"{prefix}{k}{i}"].astype(np.float64) for k in ("length", "speed", "dx", "dy")]
     return [
         Measured(
             float(ic),
@@ -418,6 +425,7 @@ def peer_measured(out: Mapping[str, npt.NDArray[np.generic]], i: int) -> list[Me
             float(speed) if np.isfinite(speed) and speed > 0 else None,
         )
         for ic, length, speed, dx, dy in zip(*cols, strict=True)
+        if np.isfinite(length)
     ]
 
 
@@ -429,7 +437,11 @@ def run_gaitmap(
     extra = {} if calib is None else {f"calib{i}": np.array(c) for i, c in enumerate(calib)}
     out = external.run_peer_arrays(PEER_SCRIPT, list(recs), ["foot"] * len(recs), extra)
     return [
-        PeerRun(peer_measured(out, i), int(out[f"dtw{i}"]), bool(out[f"flipped{i}"]))
+        PeerRun(
+            {m: peer_measured(out, i, prefix) for m, prefix in PEER_METHODS.items()},
+            int(out[f"dtw{i}"]),
+            bool(out[f"flipped{i}"]),
+        )
         for i in range(len(recs))
     ]
 
@@ -476,7 +488,7 @@ def concat(recs: Sequence[bandai.Recording], rate: float) -> bandai.Recording:
 class PeerBandai:
     pairs: list[Pair]  # group: "<clip kind>, <alignment>"
     found: list[list[str]]  # FOUND_HEADER rows
-    tests: dict[str, list[tuple[str, float, float | None]]]  # alignment -> 3 m tests
+    tests: dict[str, list[tuple[str, float, float | None]]]  # "method, alignment" -> 3 m tests
 
 
 def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
@@ -503,10 +515,13 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
     calib = [n + styles.index(c.style) for c in walks] + list(range(n, n + m))
     calib += list(range(n + m, n + m + n))
     runs = run_gaitmap(streams, calib)
-    res = PeerBandai([], [], {PEER_ON_WALKS: [], PEER_ON_ITSELF: []})
-    for label, offset in ((PEER_ON_WALKS, 0), (PEER_ON_ITSELF, n + m)):
+    res = PeerBandai([], [], {})
+    for method, (label, offset) in itertools.product(
+        PEER_METHODS, ((PEER_ON_WALKS, 0), (PEER_ON_ITSELF, n + m))
+    ):
+        tests = res.tests.setdefault(f"{method}, {label}", [])
         for kind in ("walk", "walk-back"):
-            group = f"{kind}, {label}"
+            group = f"{method}, {kind}, {label}"
             n_true = 0
             got: list[Measured] = []
             pairs: list[Pair] = []
@@ -515,12 +530,12 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
                     continue
                 truth = true_strides(c.motion)
                 n_true += sum(length >= MIN_TRUE_STRIDE_M for _, length, _ in truth)
-                strides = runs[offset + k].strides
+                strides = runs[offset + k].strides[method]
                 got += strides
                 pairs += _match_true(strides, truth, group)
                 test = measured_test(c, strides)
                 if test is not None:
-                    res.tests[label].append((c.name, *test))
+                    tests.append((c.name, *test))
             res.pairs += pairs
             res.found.append(found_row(group, n_true, len(pairs), got))
     return res
@@ -596,10 +611,11 @@ def uci_block(quick: bool) -> str:
     for fs in UCI_RATES:
         for session in sessions:
             paths = chosen[session]
-            if peer:
+            for method in PEER_METHODS if peer else ():
                 runs = [peer[(fs, path)] for path in paths]
-                label = f"{PEER} {fs:g} Hz {session}"
-                peer_rows_of(label, paths, runs, peer_rows, peer_retimed, found_rows)
+                label = f"{PEER} {method} {fs:g} Hz {session}"
+                tables = (peer_rows, peer_retimed, found_rows)
+                peer_rows_of(label, paths, [r.strides[method] for r in runs], runs, *tables)
             sets = [uci_pair_sets(path, fs) for path in paths]
             pairs = [p for s in sets for p in s[GIVEN]]
             for group in GROUPS:
@@ -658,28 +674,30 @@ def uci_block(quick: bool) -> str:
 def peer_rows_of(
     label: str,
     paths: Sequence[Path],
+    strides: Sequence[list[Measured]],
     runs: Sequence[PeerRun],
     rows: list[list[str]],
     retimed_rows: list[list[str]],
     found_rows: list[list[str]],
 ) -> None:
-    """The peer's rows of one rate and session, appended to the three tables' lists."""
-    sets = [uci_pairs(path, run.strides) for path, run in zip(paths, runs, strict=True)]
+    """The peer's rows of one rate, session and trajectory method (`strides` per path), appended
+    to the three tables' lists."""
+    sets = [uci_pairs(path, run) for path, run in zip(paths, strides, strict=True)]
     for group in GROUPS:
         sel = [p for s in sets for p in s[GIVEN] if p.group == group]
         rows.append(error_row(f"{label} {group}", sel))
         sel = [p for s in sets for p in s[RETIMED] if p.group == group]
         retimed_rows.append([f"{label} {group}", *error_row("", sel)[5:]])
     dtw = str(sum(r.dtw for r in runs))
-    found = str(sum(len(r.strides) for r in runs))
+    found = str(sum(len(r) for r in strides))
     flipped = f"{sum(r.flipped for r in runs)}/{len(runs)}"
     for k, group in enumerate(GROUPS):
         refs = [uci.reference(path) for path in paths]
         n_true = sum(group_of(r.direction) == group and not r.merged for ref in refs for r in ref)
         got = [
             m
-            for ref, run in zip(refs, runs, strict=True)
-            for m in matched_strides(ref, run.strides, group)
+            for ref, run in zip(refs, strides, strict=True)
+            for m in matched_strides(ref, run, group)
         ]
         extra = [dtw, found, flipped] if k == 0 else ["", "", ""]
         found_rows.append([*found_row(f"{label} {group}", n_true, len(got), got), *extra])

@@ -38,7 +38,11 @@ from gaitmap.parameters import SpatialParameterCalculation
 from gaitmap.preprocessing import align_dataset_to_gravity
 from gaitmap.preprocessing.sensor_alignment import ForwardDirectionSignAlignment, PcaAlignment
 from gaitmap.stride_segmentation import BarthDtw
-from gaitmap.trajectory_reconstruction import RegionLevelTrajectory, RtsKalman
+from gaitmap.trajectory_reconstruction import (
+    RegionLevelTrajectory,
+    RtsKalman,
+    StrideLevelTrajectory,
+)
 from gaitmap.utils.coordinate_conversion import convert_left_foot_to_fbf
 from gaitmap.utils.rotations import rotate_dataset
 import numpy as np
@@ -46,6 +50,8 @@ import pandas as pd
 from scipy.spatial.transform import Rotation
 
 SF_COLS = ["acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"]
+# Trajectory method -> prefix of its output arrays.
+METHODS = {"rts": "", "stride": "sl_"}
 
 
 def frame(acc: np.ndarray, gyro: np.ndarray) -> pd.DataFrame:
@@ -65,19 +71,17 @@ def alignment(data: pd.DataFrame, fs: float) -> tuple[Rotation, bool]:
     return rot, bool(fdsa.is_flipped_)
 
 
-def strides(data: pd.DataFrame, fs: float) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(min_vel stride events, spatial parameters, BarthDtw strides) of one aligned stream."""
-    bf = convert_left_foot_to_fbf(data)
-    dtw = BarthDtw().segment(bf, sampling_rate_hz=fs)
-    n_dtw = len(dtw.stride_list_)
-    ed = RamppEventDetection().detect(bf, dtw.stride_list_, sampling_rate_hz=fs)
-    events = ed.min_vel_event_list_
-    if not len(events):
-        return events, pd.DataFrame(), n_dtw
-    roi = pd.DataFrame({"roi_id": [0], "start": [0], "end": [len(data)]}).set_index("roi_id")
-    traj = RegionLevelTrajectory(trajectory_method=RtsKalman()).estimate_intersect(
-        data, roi, stride_event_list=events, sampling_rate_hz=fs
-    )
+def trajectory_params(
+    data: pd.DataFrame, events: pd.DataFrame, fs: float, method: str
+) -> pd.DataFrame:
+    """Stride length, gait velocity and the signed displacement (dx, dy) of each stride."""
+    if method == "rts":
+        roi = pd.DataFrame({"roi_id": [0], "start": [0], "end": [len(data)]}).set_index("roi_id")
+        traj = RegionLevelTrajectory(trajectory_method=RtsKalman()).estimate_intersect(
+            data, roi, stride_event_list=events, sampling_rate_hz=fs
+        )
+    else:
+        traj = StrideLevelTrajectory().estimate(data, events, sampling_rate_hz=fs)
     spatial = SpatialParameterCalculation().calculate(
         stride_event_list=events,
         positions=traj.position_,
@@ -97,7 +101,15 @@ def strides(data: pd.DataFrame, fs: float) -> tuple[pd.DataFrame, pd.DataFrame, 
     c, s = np.cos(heading), np.sin(heading)
     params["dx"] = c * d[:, 0] + s * d[:, 1]
     params["dy"] = -s * d[:, 0] + c * d[:, 1]
-    return events, params, n_dtw
+    return params.reindex(events.index)
+
+
+def events_of(data: pd.DataFrame, fs: float) -> tuple[pd.DataFrame, int]:
+    """(min_vel stride events, strides BarthDtw found) of one aligned stream."""
+    bf = convert_left_foot_to_fbf(data)
+    dtw = BarthDtw().segment(bf, sampling_rate_hz=fs)
+    ed = RamppEventDetection().detect(bf, dtw.stride_list_, sampling_rate_hz=fs)
+    return ed.min_vel_event_list_, len(dtw.stride_list_)
 
 
 def main(src: str, dst: str) -> None:
@@ -119,17 +131,21 @@ def main(src: str, dst: str) -> None:
             rotations[calib] = alignment(streams[calib][2], streams[calib][1])
         rot, flipped = rotations[calib]
         aligned = rotate_dataset(data, rot)
-        events, params, n_dtw = strides(aligned, fs)
+        events, n_dtw = events_of(aligned, fs)
         out[f"flipped{i}"] = np.array(flipped)
         out[f"dtw{i}"] = np.array(n_dtw)
-        sel = events.loc[params.index] if len(params) else events.iloc[:0]
-        for key, col in (("ic", "ic"), ("start", "start"), ("end", "end")):
-            out[f"{key}{i}"] = t[0] + sel[col].to_numpy(dtype=np.float64) / fs
-        for key in ("stride_length", "gait_velocity", "dx", "dy"):
-            name = {"stride_length": "length", "gait_velocity": "speed"}.get(key, key)
-            out[f"{name}{i}"] = (
-                params[key].to_numpy(dtype=np.float64) if len(params) else np.zeros(0)
-            )
+        for key in ("ic", "start", "end"):
+            out[f"{key}{i}"] = t[0] + events[key].to_numpy(dtype=np.float64) / fs
+        for method, prefix in METHODS.items():
+            params = trajectory_params(aligned, events, fs, method) if len(events) else None
+            for key, col in (
+                ("length", "stride_length"),
+                ("speed", "gait_velocity"),
+                ("dx", "dx"),
+                ("dy", "dy"),
+            ):
+                vals = np.zeros(0) if params is None else params[col].to_numpy(dtype=np.float64)
+                out[f"{prefix}{key}{i}"] = vals
     np.savez(dst, **out)
 
 
