@@ -87,10 +87,18 @@ def test_matched_strides_and_found_row_report_what_the_peer_did_with_a_group() -
     back = stride.matched_strides(ref, strides, "backward")
     assert [m.t_hs for m in back] == [11.27, 12.27]
     assert stride.matched_strides(ref, strides, "sideways") == []
-    row = stride.found_row("x backward", 5, len(back), back)
-    assert row == ["x backward", "5", "2", "1", "1", "0", "0.80", "1.00"]
+    row = stride.found_row("x backward", 5, 4, len(back), back)
+    assert row == ["x backward", "5", "4", "2", "1", "1", "0", "0.80", "1.00"]
     assert len(row) == len(stride.FOUND_HEADER)
-    assert stride.found_row("none", 3, 0, []) == ["none", "3", "0", "0", "0", "0", "-", "-"]
+    empty = stride.found_row("none", 3, 0, 0, [])
+    assert empty == ["none", "3", "0", "0", "0", "0", "0", "-", "-"]
+
+
+def test_covered_counts_times_inside_any_span_once() -> None:
+    spans = [(1.0, 2.0), (2.0, 3.0), (5.0, 6.0)]
+    # 2.0 is the end of one span and the start of the next: counted once; 3.0 and 4.0 outside.
+    assert stride.covered([1.5, 2.0, 3.0, 4.0, 5.5], spans) == 3
+    assert stride.covered([1.5], []) == 0
 
 
 def test_concat_puts_recordings_on_one_clock() -> None:
@@ -127,16 +135,14 @@ def test_run_gaitmap_hands_the_calibration_streams_to_the_runner(
         assert name == stride.PEER_SCRIPT and locations == ["foot"] * len(streams)
         seen.update(extra or {})
         out = {k[:-1] + str(i): v for i in (0, 1) for k, v in _out().items()}
-        return {**out, "dtw0": np.array(4), "dtw1": np.array(0)} | {
-            "flipped0": np.array(False),
-            "flipped1": np.array(True),
-        }
+        spans = {"dtw_start0": np.array([0.5, 1.5]), "dtw_end0": np.array([1.5, 2.5])}
+        return out | spans | {"dtw_start1": np.zeros(0), "dtw_end1": np.zeros(0)}
 
     monkeypatch.setattr(external, "run_peer_arrays", fake)
     t = np.arange(10) / 100.0
     rec = (t, np.zeros((10, 3)), np.zeros((10, 3)))
     runs = stride.run_gaitmap([rec, rec], calib=[1, 1])
     assert {k: int(v) for k, v in seen.items()} == {"calib0": 1, "calib1": 1}
-    assert [r.dtw for r in runs] == [4, 0] and [r.flipped for r in runs] == [False, True]
+    assert [r.dtw for r in runs] == [[(0.5, 1.5), (1.5, 2.5)], []]
     assert set(runs[0].strides) == set(stride.PEER_METHODS)
     assert len(runs[1].strides["stride-level"]) == 3

@@ -397,8 +397,8 @@ class PeerRun:
     """gaitmap's output on one stream."""
 
     strides: dict[str, list[Measured]]  # per trajectory method (PEER_METHODS)
-    dtw: int  # strides BarthDtw found, before event detection kept or dropped them
-    flipped: bool  # ForwardDirectionSignAlignment turned the stream by 180 degrees
+    # (start s, end s) of the strides BarthDtw found, before event detection kept or dropped them
+    dtw: list[tuple[float, float]]
 
 
 def peer_direction(dx: float, dy: float) -> Direction:
@@ -439,8 +439,7 @@ def run_gaitmap(
     return [
         PeerRun(
             {m: peer_measured(out, i, prefix) for m, prefix in PEER_METHODS.items()},
-            int(out[f"dtw{i}"]),
-            bool(out[f"flipped{i}"]),
+            list(zip(out[f"dtw_start{i}"].tolist(), out[f"dtw_end{i}"].tolist(), strict=True)),
         )
         for i in range(len(recs))
     ]
@@ -463,18 +462,37 @@ def matched_strides(
     return [strides[j] for i, j in pairs if group_of(ref[i].direction) == group]
 
 
-FOUND_HEADER = ["set", "true", "found", "as fwd", "as back", "as side", "fwd med m", "back med m"]
+FOUND_HEADER = [
+    "set",
+    "true",
+    "in BarthDtw",
+    "found",
+    "as fwd",
+    "as back",
+    "as side",
+    "fwd med m",
+    "back med m",
+]
 
 
-def found_row(name: str, n_true: int, n_found: int, strides: Sequence[Measured]) -> list[str]:
-    """n_true strides, n_found of them found, and which way gaitmap moved `strides` (counts per
-    group, median length of those moved forward and of those moved backward)."""
+def covered(times: Sequence[float], spans: Sequence[tuple[float, float]]) -> int:
+    """How many of `times` lie inside one of the (start, end) spans."""
+    return sum(any(a <= t < b for a, b in spans) for t in times)
+
+
+def found_row(
+    name: str, n_true: int, n_dtw: int, n_found: int, strides: Sequence[Measured]
+) -> list[str]:
+    """n_true strides, n_dtw of them inside a BarthDtw stride, n_found found, and which way
+    gaitmap moved `strides` (counts per group, median length of those moved forward and of
+    those moved backward)."""
     groups = Counter(group_of(s.direction) for s in strides)
     med = []
     for d in (Direction.FORWARD, Direction.BACKWARD):
         lengths = [s.length for s in strides if s.direction is d]
         med.append(f"{float(np.median(lengths)):.2f}" if lengths else "-")
-    return [name, str(n_true), str(n_found), *(str(groups[g]) for g in GROUPS), *med]
+    counts = (str(groups[g]) for g in GROUPS)
+    return [name, str(n_true), str(n_dtw), str(n_found), *counts, *med]
 
 
 def concat(recs: Sequence[bandai.Recording], rate: float) -> bandai.Recording:
@@ -522,14 +540,16 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
         tests = res.tests.setdefault(f"{method}, {label}", [])
         for kind in ("walk", "walk-back"):
             group = f"{method}, {kind}, {label}"
-            n_true = 0
+            n_true = n_dtw = 0
             got: list[Measured] = []
             pairs: list[Pair] = []
             for k, c in enumerate(walks):
                 if c.kind != kind:
                     continue
                 truth = true_strides(c.motion)
-                n_true += sum(length >= MIN_TRUE_STRIDE_M for _, length, _ in truth)
+                landings = [t0 for t0, length, _ in truth if length >= MIN_TRUE_STRIDE_M]
+                n_true += len(landings)
+                n_dtw += covered(landings, runs[offset + k].dtw)
                 strides = runs[offset + k].strides[method]
                 got += strides
                 pairs += _match_true(strides, truth, group)
@@ -537,7 +557,7 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
                 if test is not None:
                     tests.append((c.name, *test))
             res.pairs += pairs
-            res.found.append(found_row(group, n_true, len(pairs), got))
+            res.found.append(found_row(group, n_true, n_dtw, len(pairs), got))
     return res
 
 
@@ -636,7 +656,7 @@ def uci_block(quick: bool) -> str:
             "'as fwd/back/side': which way\nits trajectory moved the matched strides "
             "(displacement in its aligned sensor frame), with their\nmedian lengths; "
             "'BarthDtw': strides its segmentation found before event detection\n"
-            + fmt_table([*FOUND_HEADER, "BarthDtw", "all", "flipped runs"], found_rows)
+            + fmt_table([*FOUND_HEADER, "BarthDtw all", "found all"], found_rows)
         )
     else:
         peer_text = f"\n\n{peer_note}"
@@ -688,19 +708,25 @@ def peer_rows_of(
         rows.append(error_row(f"{label} {group}", sel))
         sel = [p for s in sets for p in s[RETIMED] if p.group == group]
         retimed_rows.append([f"{label} {group}", *error_row("", sel)[5:]])
-    dtw = str(sum(r.dtw for r in runs))
+    dtw = str(sum(len(r.dtw) for r in runs))
     found = str(sum(len(r) for r in strides))
-    flipped = f"{sum(r.flipped for r in runs)}/{len(runs)}"
+    refs = [uci.reference(path) for path in paths]
     for k, group in enumerate(GROUPS):
-        refs = [uci.reference(path) for path in paths]
-        n_true = sum(group_of(r.direction) == group and not r.merged for ref in refs for r in ref)
+        rows_of = [
+            [r for r in ref if group_of(r.direction) == group and not r.merged] for ref in refs
+        ]
+        n_true = sum(len(x) for x in rows_of)
+        n_dtw = sum(
+            covered([r.t_mid for r in x], run.dtw) for x, run in zip(rows_of, runs, strict=True)
+        )
         got = [
             m
             for ref, run in zip(refs, strides, strict=True)
             for m in matched_strides(ref, run, group)
         ]
-        extra = [dtw, found, flipped] if k == 0 else ["", "", ""]
-        found_rows.append([*found_row(f"{label} {group}", n_true, len(got), got), *extra])
+        extra = [dtw, found] if k == 0 else ["", ""]
+        row = found_row(f"{label} {group}", n_true, n_dtw, len(got), got)
+        found_rows.append([*row, *extra])
 
 
 def place_table_rows(label: str, sets: list[dict[str, list[Pair]]]) -> list[list[str]]:

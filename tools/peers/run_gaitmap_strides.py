@@ -24,8 +24,8 @@ calibrated), since a clip of backward walking alone would be flipped to look for
 Per stream the output holds, per gaitmap stride: `ic{i}`, `start{i}`, `end{i}` (s; the heel
 strike, the two mid-stances), `length{i}` (m), `speed{i}` (m/s), `dx{i}`, `dy{i}` (m; the
 displacement along the aligned sensor's forward and left axes at the start of the stride, whose
-sign says which way gaitmap's trajectory moved), and `flipped{i}`, `dtw{i}` (strides BarthDtw
-found before event detection).
+sign says which way gaitmap's trajectory moved); `dtw_start{i}`, `dtw_end{i}` (s; the strides
+BarthDtw found, before event detection kept or dropped them).
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def frame(acc: np.ndarray, gyro: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(data, columns=SF_COLS)
 
 
-def alignment(data: pd.DataFrame, fs: float) -> tuple[Rotation, bool]:
-    """The rotation gaitmap's alignment chain applies to this stream, and whether it flipped x."""
+def alignment(data: pd.DataFrame, fs: float) -> Rotation:
+    """The rotation gaitmap's alignment chain applies to this stream."""
     raw = data.to_numpy()
     grav = align_dataset_to_gravity(data, fs)
     pca = PcaAlignment().align(grav)
@@ -68,7 +68,7 @@ def alignment(data: pd.DataFrame, fs: float) -> tuple[Rotation, bool]:
     out = fdsa.aligned_data_[SF_COLS].to_numpy()
     # Recover the total rotation from the data itself (the chain's pieces are applied in turn).
     rot, _ = Rotation.align_vectors(out[:, 3:], raw[:, 3:])
-    return rot, bool(fdsa.is_flipped_)
+    return rot
 
 
 def trajectory_params(
@@ -104,12 +104,12 @@ def trajectory_params(
     return params.reindex(events.index)
 
 
-def events_of(data: pd.DataFrame, fs: float) -> tuple[pd.DataFrame, int]:
-    """(min_vel stride events, strides BarthDtw found) of one aligned stream."""
+def events_of(data: pd.DataFrame, fs: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(min_vel stride events, the strides BarthDtw found) of one aligned stream."""
     bf = convert_left_foot_to_fbf(data)
     dtw = BarthDtw().segment(bf, sampling_rate_hz=fs)
     ed = RamppEventDetection().detect(bf, dtw.stride_list_, sampling_rate_hz=fs)
-    return ed.min_vel_event_list_, len(dtw.stride_list_)
+    return ed.min_vel_event_list_, dtw.stride_list_
 
 
 def main(src: str, dst: str) -> None:
@@ -125,15 +125,14 @@ def main(src: str, dst: str) -> None:
             fs = 1.0 / float(np.median(np.diff(t)))
             calib = int(npz[f"calib{i}"]) if f"calib{i}" in npz else i
             streams.append((t, fs, frame(npz[f"acc{i}"], npz[f"gyro{i}"]), calib))
-    rotations: dict[int, tuple[Rotation, bool]] = {}
+    rotations: dict[int, Rotation] = {}
     for i, (t, fs, data, calib) in enumerate(streams):
         if calib not in rotations:
             rotations[calib] = alignment(streams[calib][2], streams[calib][1])
-        rot, flipped = rotations[calib]
-        aligned = rotate_dataset(data, rot)
-        events, n_dtw = events_of(aligned, fs)
-        out[f"flipped{i}"] = np.array(flipped)
-        out[f"dtw{i}"] = np.array(n_dtw)
+        aligned = rotate_dataset(data, rotations[calib])
+        events, segmented = events_of(aligned, fs)
+        for key in ("start", "end"):
+            out[f"dtw_{key}{i}"] = t[0] + segmented[key].to_numpy(dtype=np.float64) / fs
         for key in ("ic", "start", "end"):
             out[f"{key}{i}"] = t[0] + events[key].to_numpy(dtype=np.float64) / fs
         for method, prefix in METHODS.items():
