@@ -31,6 +31,17 @@ report, not the start and stop detection. The same rule on the mocap's own strid
 and times) gives the floor: how far a window of whole strides of one foot is from the pelvis's
 3 m time even with every stride exact.
 
+gaitmap, the open peer (dev-only, in .venv-peers; tools/peers/run_gaitmap_strides.py): its
+standard foot pipeline (BarthDtw, RamppEventDetection, a trajectory by RtsKalman over the stream
+and by per-stride integration, SpatialParameterCalculation) on the same UCI runs (both sessions,
+104 and 52 Hz) and Bandai foot clips, its strides matched to the same references by the same rules
+(timed at its heel strike, `ic`) and scored with the same statistics. Its sensor frame comes from
+the signal (gaitmap's own alignment chain: gravity, PCA of the gyroscope, forward sign), per UCI
+run and, for Bandai, from the other styles' forward walks (and, as a second row, from the clip
+itself). Which way its trajectory moved each stride, and how many reference strides its
+segmentation and its event detection kept, are reported: its stride definitions assume forward
+walking. Without .venv-peers the engine's rows are printed and the peer says it did not run.
+
 Run: ./scripts/bench stride [--quick].
 """
 
