@@ -2,7 +2,9 @@
 
 They need older NumPy/numba than the project's Python 3.14 environment has, so the bench hands
 them the recordings in a temporary .npz, runs tools/peers/run_<name>.py with .venv-peers' Python
-and reads step times back. ./scripts/setup_peers builds the environment.
+and reads its arrays back: step times (run_peer: the daily bench) or whatever the runner writes
+(run_peer_arrays: gaitmap's strides for the stride bench). ./scripts/setup_peers builds the
+environment.
 """
 
 from __future__ import annotations
