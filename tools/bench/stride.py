@@ -31,24 +31,38 @@ report, not the start and stop detection. The same rule on the mocap's own strid
 and times) gives the floor: how far a window of whole strides of one foot is from the pelvis's
 3 m time even with every stride exact.
 
+gaitmap, the open peer (dev-only, in .venv-peers; tools/peers/run_gaitmap_strides.py): its
+standard foot pipeline (BarthDtw, RamppEventDetection, a trajectory by RtsKalman over the stream
+and by per-stride integration, SpatialParameterCalculation) on the same UCI runs (both sessions,
+104 and 52 Hz) and Bandai foot clips, its strides matched to the same references by the same rules
+(timed at its heel strike, `ic`) and scored with the same statistics. Its sensor frame comes from
+the signal (gaitmap's own alignment chain: gravity, PCA of the gyroscope, forward sign), per UCI
+run and, for Bandai, from the other styles' forward walks (and, as a second row, from the clip
+itself). Which way its trajectory moved each stride, and how many reference strides its
+segmentation and its event detection kept, are reported: its stride definitions assume forward
+walking. Without .venv-peers the engine's rows are printed and the peer says it did not run.
+
 Run: ./scripts/bench stride [--quick].
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import functools
 import itertools
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.stride import MAX_STRIDE_TIME_S, swing_time
 from custom_components.retrowalk.gait.zupt import level_frame, stride_velocity
 from tools import bvh, bvh2rec
+from tools.peers import external
 
 from . import bandai, uci
 from .data import feed, fmt_table
@@ -61,6 +75,8 @@ TEST_DISTANCE_M = 3.0
 # Bandai: the mocap instep point counts as planted below this speed (m/s).
 STANCE_SPEED = 0.2
 MATCH_TOL_S = 0.3
+# Bandai: a mocap "stride" shorter than this is a shuffle, not a stride (m).
+MIN_TRUE_STRIDE_M = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,17 +168,19 @@ def reference_speeds(ref: list[uci.RefStride], mids: Sequence[float]) -> list[fl
     return speeds
 
 
-def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
-    """Engine strides against the reference, with the reference timed as given and re-timed."""
-    t, acc, gyro = uci.load_run(path, fs)
-    eng = measured(feed(GaitEngine(Placement.FOOT), t, acc, gyro))
-    ref = uci.reference(path)
+def match_reference(ref: Sequence[uci.RefStride], times: Sequence[float]) -> list[tuple[int, int]]:
+    """One-to-one (reference row, stride) index pairs, as uci.score matches strides.
+
+    A stride whose heel strike lies from its reference row's window middle to HS_OFFSET of the
+    window plus MATCH_TOL_S past it can be that row's; the closest pairs to the expected heel
+    strike are taken first. Merged rows get none.
+    """
     cands = sorted(
-        (abs(e.t_hs - (r.t_mid + uci.HS_OFFSET * r.duration)), i, j)
+        (abs(t_hs - (r.t_mid + uci.HS_OFFSET * r.duration)), i, j)
         for i, r in enumerate(ref)
         if not r.merged
-        for j, e in enumerate(eng)
-        if r.t_mid <= e.t_hs <= r.t_mid + uci.HS_OFFSET * r.duration + uci.MATCH_TOL_S
+        for j, t_hs in enumerate(times)
+        if r.t_mid <= t_hs <= r.t_mid + uci.HS_OFFSET * r.duration + uci.MATCH_TOL_S
     )
     used_r: set[int] = set()
     used_e: set[int] = set()
@@ -173,6 +191,18 @@ def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
         used_r.add(i)
         used_e.add(j)
         matched.append((i, j))
+    return matched
+
+
+def group_of(direction: Direction) -> str:
+    """The table's group of a stride direction: forward, backward or sideways."""
+    return "sideways" if direction in (Direction.LEFT, Direction.RIGHT) else str(direction)
+
+
+def uci_pairs(path: Path, eng: list[Measured]) -> dict[str, list[Pair]]:
+    """Measured strides against the reference, with the reference timed as given and re-timed."""
+    ref = uci.reference(path)
+    matched = match_reference(ref, [e.t_hs for e in eng])
     places = [0] * len(ref)
     for k in range(1, len(ref)):
         if ref[k].direction == ref[k - 1].direction:
@@ -184,10 +214,15 @@ def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
         out[name] = []
         for i, j in matched:
             r, e = ref[i], eng[j]
-            group = "sideways" if r.direction in (Direction.LEFT, Direction.RIGHT) else r.direction
-            pair = Pair(str(group), e.length, r.length, e.speed, ref_speed[i], places[i])
+            pair = Pair(group_of(r.direction), e.length, r.length, e.speed, ref_speed[i], places[i])
             out[name].append(pair)
     return out
+
+
+def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
+    """Engine strides against the reference, with the reference timed as given and re-timed."""
+    t, acc, gyro = uci.load_run(path, fs)
+    return uci_pairs(path, measured(feed(GaitEngine(Placement.FOOT), t, acc, gyro)))
 
 
 # -- Bandai --------------------------------------------------------------------------------------
@@ -249,7 +284,7 @@ def _match_true(
             continue
         used.add(best[1])
         _, length, cycle = truth[best[1]]
-        if length < 0.25:
+        if length < MIN_TRUE_STRIDE_M:
             continue  # a shuffle in the mocap, not a stride
         ref_speed = None if cycle is None else length / cycle
         out.append(Pair(group, e.length, length, e.speed, ref_speed))
@@ -335,19 +370,210 @@ def evaluate_bandai(
             t, acc, gyro = recs[c.name]
             eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
             res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
-            if c.kind != "walk-back":
+            test = measured_test(c, eng)
+            if test is None:
                 continue
-            cut = cut_3m(c.motion)
-            if cut is None:
-                continue
-            end = cut[1] - cut[0]
-            timed = [
-                (e.t_hs - cut[0], e.length, e.length / e.speed if e.speed else None) for e in eng
-            ]
-            res.tests.append((c.name, end, test_time(timed, end)))
-            truth = [(t0 - cut[0], length, cycle) for t0, length, cycle in true_strides(c.motion)]
-            res.floors.append((c.name, end, test_time(truth, end)))
+            res.tests.append((c.name, *test))
+            truth = [(t0, length, cycle) for t0, length, cycle in true_strides(c.motion)]
+            res.floors.append((c.name, test[0], test_time(truth, test[0])))
     return res
+
+
+def measured_test(
+    clip: bandai.Clip, strides: Sequence[Measured]
+) -> tuple[float, float | None] | None:
+    """(true time s, estimated time s or None) of a walk-back clip's 3 m test from its measured
+    strides; None for other clips and clips shorter than 3 m."""
+    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
+    if cut is None:
+        return None
+    end = cut[1] - cut[0]
+    timed = [(e.t_hs - cut[0], e.length, e.length / e.speed if e.speed else None) for e in strides]
+    return end, test_time(timed, end)
+
+
+# -- gaitmap, the open peer --------------------------------------------------------------------
+
+PEER = "gaitmap"
+PEER_SCRIPT = "gaitmap_strides"  # tools/peers/run_gaitmap_strides.py, run in .venv-peers
+# gaitmap's two trajectory methods -> the prefix of their arrays in run_gaitmap_strides.py's output
+# (its METHODS; the runner lives in the other environment and cannot import this).
+PEER_METHODS = {"RtsKalman": "", "stride-level": "sl_"}
+PEER_ON_WALKS = "aligned on other styles' walks"
+PEER_ON_ITSELF = "aligned on the clip itself"
+
+
+@dataclass(slots=True)
+class PeerRun:
+    """gaitmap's output on one stream."""
+
+    strides: dict[str, list[Measured]]  # per trajectory method (PEER_METHODS)
+    # (start s, end s) of the strides BarthDtw found, before event detection kept or dropped them
+    dtw: list[tuple[float, float]]
+
+
+def peer_direction(dx: float, dy: float) -> Direction:
+    """Which way gaitmap's trajectory moved the foot over a stride, in the aligned sensor frame
+    at the stride's start (gaitmap's: x to the toes, y to the left): the larger component."""
+    if abs(dx) >= abs(dy):
+        return Direction.FORWARD if dx >= 0 else Direction.BACKWARD
+    return Direction.LEFT if dy > 0 else Direction.RIGHT
+
+
+def peer_measured(
+    out: Mapping[str, npt.NDArray[np.generic]], i: int, prefix: str = ""
+) -> list[Measured]:
+    """Stream i's gaitmap strides (run_gaitmap_strides.py's arrays; `prefix`: the trajectory
+    method's), timed at their heel strike (gaitmap's ic) as the engine's are. A stride without a
+    finite length is left out; a speed that is not a positive number is None."""
+    cols = [out[f"ic{i}"].astype(np.float64)]
+    cols += [out[f"{prefix}{k}{i}"].astype(np.float64) for k in ("length", "speed", "dx", "dy")]
+    return [
+        Measured(
+            float(ic),
+            peer_direction(float(dx), float(dy)),
+            float(length),
+            float(speed) if np.isfinite(speed) and speed > 0 else None,
+        )
+        for ic, length, speed, dx, dy in zip(*cols, strict=True)
+        if np.isfinite(length)
+    ]
+
+
+def run_gaitmap(
+    recs: Sequence[external.Recording], calib: Sequence[int] | None = None
+) -> list[PeerRun]:
+    """gaitmap's strides on each foot recording. calib[i]: the stream whose signal aligns stream
+    i (by default each its own). PeerUnavailableError if .venv-peers is missing or it fails."""
+    extra = {} if calib is None else {f"calib{i}": np.array(c) for i, c in enumerate(calib)}
+    out = external.run_peer_arrays(PEER_SCRIPT, list(recs), ["foot"] * len(recs), extra)
+    return [
+        PeerRun(
+            {m: peer_measured(out, i, prefix) for m, prefix in PEER_METHODS.items()},
+            list(zip(out[f"dtw_start{i}"].tolist(), out[f"dtw_end{i}"].tolist(), strict=True)),
+        )
+        for i in range(len(recs))
+    ]
+
+
+def uci_peer_runs(
+    paths: Sequence[Path], rates: Sequence[float]
+) -> dict[tuple[float, Path], PeerRun]:
+    """gaitmap on every run at every rate, in one call (one start of its environment)."""
+    keys = [(fs, path) for fs in rates for path in paths]
+    runs = run_gaitmap([uci.load_run(path, fs) for fs, path in keys])
+    return dict(zip(keys, runs, strict=True))
+
+
+def matched_strides(
+    ref: Sequence[uci.RefStride], strides: Sequence[Measured], group: str
+) -> list[Measured]:
+    """The strides matched (match_reference) to reference rows of `group`."""
+    pairs = match_reference(ref, [s.t_hs for s in strides])
+    return [strides[j] for i, j in pairs if group_of(ref[i].direction) == group]
+
+
+FOUND_HEADER = [
+    "set",
+    "true",
+    "in BarthDtw",
+    "found",
+    "as fwd",
+    "as back",
+    "as side",
+    "fwd med m",
+    "back med m",
+]
+
+
+def covered(times: Sequence[float], spans: Sequence[tuple[float, float]]) -> int:
+    """How many of `times` lie inside one of the (start, end) spans."""
+    return sum(any(a <= t < b for a, b in spans) for t in times)
+
+
+def found_row(
+    name: str, n_true: int, n_dtw: int, n_found: int, strides: Sequence[Measured]
+) -> list[str]:
+    """n_true strides, n_dtw of them inside a BarthDtw stride, n_found found, and which way
+    gaitmap moved `strides` (counts per group, median length of those moved forward and of
+    those moved backward)."""
+    groups = Counter(group_of(s.direction) for s in strides)
+    med = []
+    for d in (Direction.FORWARD, Direction.BACKWARD):
+        lengths = [s.length for s in strides if s.direction is d]
+        med.append(f"{float(np.median(lengths)):.2f}" if lengths else "-")
+    counts = (str(groups[g]) for g in GROUPS)
+    return [name, str(n_true), str(n_dtw), str(n_found), *counts, *med]
+
+
+def concat(recs: Sequence[bandai.Recording], rate: float) -> bandai.Recording:
+    """Recordings one after the other on one clock at `rate` (each already ends standing)."""
+    acc = np.concatenate([r[1] for r in recs])
+    gyro = np.concatenate([r[2] for r in recs])
+    return np.arange(len(acc)) / rate, acc, gyro
+
+
+@dataclass(slots=True)
+class PeerBandai:
+    pairs: list[Pair]  # group: "<clip kind>, <alignment>"
+    found: list[list[str]]  # FOUND_HEADER rows
+    tests: dict[str, list[tuple[str, float, float | None]]]  # "method, alignment" -> 3 m tests
+
+
+def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
+    """gaitmap on the synthesised foot IMU of the walk and walk-back clips, twice aligned.
+
+    On other styles' walks: each clip takes the alignment of the forward walks of the other
+    styles, one after the other (the sensor is mounted the same way in every clip; the engine's
+    forward axis is learned from the same walks). On the clip itself: gaitmap's chain on the clip
+    alone, what a user gets from a recording of backward walking only (its sign step makes the
+    clip's mean velocity point to the toes).
+    """
+    walks = [c for c in clips if c.kind in ("walk", "walk-back")]
+    recs = [bandai.settle(bvh2rec.synthesise(c.motion, "foot", bandai.RATE)) for c in walks]
+    styles = sorted({c.style for c in walks})
+    calib_recs = [
+        concat(
+            [r for c, r in zip(walks, recs, strict=True) if c.kind == "walk" and c.style != s],
+            bandai.RATE,
+        )
+        for s in styles
+    ]
+    n, m = len(walks), len(styles)
+    streams = recs + calib_recs + recs
+    calib = [n + styles.index(c.style) for c in walks] + list(range(n, n + m))
+    calib += list(range(n + m, n + m + n))
+    runs = run_gaitmap(streams, calib)
+    res = PeerBandai([], [], {})
+    for method, (label, offset) in itertools.product(
+        PEER_METHODS, ((PEER_ON_WALKS, 0), (PEER_ON_ITSELF, n + m))
+    ):
+        tests = res.tests.setdefault(f"{method}, {label}", [])
+        for kind in ("walk", "walk-back"):
+            group = f"{method}, {kind}, {label}"
+            n_true = n_dtw = 0
+            got: list[Measured] = []
+            pairs: list[Pair] = []
+            for k, c in enumerate(walks):
+                if c.kind != kind:
+                    continue
+                truth = true_strides(c.motion)
+                landings = [t0 for t0, length, _ in truth if length >= MIN_TRUE_STRIDE_M]
+                n_true += len(landings)
+                n_dtw += covered(landings, runs[offset + k].dtw)
+                strides = runs[offset + k].strides[method]
+                got += strides
+                pairs += _match_true(strides, truth, group)
+                test = measured_test(c, strides)
+                if test is not None:
+                    tests.append((c.name, *test))
+            res.pairs += pairs
+            res.found.append(found_row(group, n_true, n_dtw, len(pairs), got))
+    return res
+
+
+def peer_error(err: external.PeerUnavailableError) -> str:
+    return f"{PEER} (peer) NOT RUN: {err}"
 
 
 # -- tables --------------------------------------------------------------------------------------
@@ -391,11 +617,11 @@ def reference_timing_rows(paths: list[Path], label: str) -> list[list[str]]:
         retimed = reference_speeds(ref, retimed_mids(path))
         for r, a, b in zip(ref, given, retimed, strict=True):
             if a is not None and b is not None:
-                group = (
-                    "sideways" if r.direction in (Direction.LEFT, Direction.RIGHT) else r.direction
-                )
-                diffs[str(group)].append(100.0 * abs(a - b) / b)
+                diffs[group_of(r.direction)].append(100.0 * abs(a - b) / b)
     return [[f"{label} {g}", *_stats(diffs[g])] for g in GROUPS]
+
+
+UCI_RATES = (104.0, 52.0)
 
 
 def uci_block(quick: bool) -> str:
@@ -403,9 +629,24 @@ def uci_block(quick: bool) -> str:
     retimed_rows = []
     ref_rows = []
     place_rows = []
-    for fs in (104.0, 52.0):
-        for session in (uci.TUNE_SESSION, uci.CHECK_SESSION):
-            paths = uci.runs(session)[: 2 if quick else None]
+    sessions = (uci.TUNE_SESSION, uci.CHECK_SESSION)
+    chosen = {s: uci.runs(s)[: 2 if quick else None] for s in sessions}
+    try:
+        peer = uci_peer_runs([p for s in sessions for p in chosen[s]], UCI_RATES)
+        peer_note = ""
+    except external.PeerUnavailableError as err:
+        peer, peer_note = {}, peer_error(err)
+    peer_rows: list[list[str]] = []
+    peer_retimed: list[list[str]] = []
+    found_rows: list[list[str]] = []
+    for fs in UCI_RATES:
+        for session in sessions:
+            paths = chosen[session]
+            for method in PEER_METHODS if peer else ():
+                runs = [peer[(fs, path)] for path in paths]
+                label = f"{PEER} {method} {fs:g} Hz {session}"
+                tables = (peer_rows, peer_retimed, found_rows)
+                peer_rows_of(label, paths, [r.strides[method] for r in runs], runs, *tables)
             sets = [uci_pair_sets(path, fs) for path in paths]
             pairs = [p for s in sets for p in s[GIVEN]]
             for group in GROUPS:
@@ -420,14 +661,27 @@ def uci_block(quick: bool) -> str:
             if fs == 104.0:
                 ref_rows += reference_timing_rows(paths, session)
             place_rows += place_table_rows(f"{fs:g} Hz {session}", sets)
+    if peer_rows:
+        peer_text = (
+            f"\n\n{PEER} (peer) on the same runs: strides found per reference direction; "
+            "'as fwd/back/side': which way\nits trajectory moved the matched strides "
+            "(displacement in its aligned sensor frame), with their\nmedian lengths; "
+            "'BarthDtw': strides its segmentation found before event detection\n"
+            + fmt_table([*FOUND_HEADER, "BarthDtw all", "found all"], found_rows)
+        )
+    else:
+        peer_text = f"\n\n{peer_note}"
     return (
-        "Reference timed as given (t_mid_s: the middle of each reference stride's window)\n"
-        + fmt_table(HEADER, rows)
+        "Reference timed as given (t_mid_s: the middle of each reference stride's window)"
+        + (f"; rows '{PEER} ...': the peer" if peer_rows else "")
+        + "\n"
+        + fmt_table(HEADER, rows + peer_rows)
+        + peer_text
         + "\n\nReference re-timed: each reference stride's mid-displacement moment in the same "
         "window of the 800 Hz\nrecording (lengths as above), found by the engine's own method "
         "(zupt.stride_velocity, stride.swing_time):\nnot independent of the engine; "
         "the independent check of the timing is the Bandai motion capture below\n"
-        + fmt_table(SPEED_HEADER, retimed_rows)
+        + fmt_table(SPEED_HEADER, retimed_rows + peer_retimed)
         + "\n\nThe reference's own speed, as given against re-timed (no engine; % of re-timed)\n"
         + fmt_table(["set", "strides", "med%", "p95%"], ref_rows)
         + "\n\nBackward speed by the stride's place in its backward walk (reference rows; the "
@@ -446,6 +700,44 @@ def uci_block(quick: bool) -> str:
             place_rows,
         )
     )
+
+
+def peer_rows_of(
+    label: str,
+    paths: Sequence[Path],
+    strides: Sequence[list[Measured]],
+    runs: Sequence[PeerRun],
+    rows: list[list[str]],
+    retimed_rows: list[list[str]],
+    found_rows: list[list[str]],
+) -> None:
+    """The peer's rows of one rate, session and trajectory method (`strides` per path), appended
+    to the three tables' lists."""
+    sets = [uci_pairs(path, run) for path, run in zip(paths, strides, strict=True)]
+    for group in GROUPS:
+        sel = [p for s in sets for p in s[GIVEN] if p.group == group]
+        rows.append(error_row(f"{label} {group}", sel))
+        sel = [p for s in sets for p in s[RETIMED] if p.group == group]
+        retimed_rows.append([f"{label} {group}", *error_row("", sel)[5:]])
+    dtw = str(sum(len(r.dtw) for r in runs))
+    found = str(sum(len(r) for r in strides))
+    refs = [uci.reference(path) for path in paths]
+    for k, group in enumerate(GROUPS):
+        rows_of = [
+            [r for r in ref if group_of(r.direction) == group and not r.merged] for ref in refs
+        ]
+        n_true = sum(len(x) for x in rows_of)
+        n_dtw = sum(
+            covered([r.t_mid for r in x], run.dtw) for x, run in zip(rows_of, runs, strict=True)
+        )
+        got = [
+            m
+            for ref, run in zip(refs, strides, strict=True)
+            for m in matched_strides(ref, run, group)
+        ]
+        extra = [dtw, found] if k == 0 else ["", ""]
+        row = found_row(f"{label} {group}", n_true, n_dtw, len(got), got)
+        found_rows.append([*row, *extra])
 
 
 def place_table_rows(label: str, sets: list[dict[str, list[Pair]]]) -> list[list[str]]:
@@ -500,8 +792,39 @@ def bandai_block(quick: bool) -> str:
                 f"{float(np.median(floor)):.2f} / {max(floor):.2f}" if floor else "-",
             ]
         )
+    try:
+        peer: PeerBandai | None = gaitmap_bandai(clips)
+    except external.PeerUnavailableError as err:
+        peer, peer_note = None, peer_error(err)
+    peer_text = ""
+    if peer is not None:
+        groups = dict.fromkeys(p.group for p in peer.pairs)
+        rows += [
+            error_row(f"{PEER} foot, {g}", [p for p in peer.pairs if p.group == g]) for g in groups
+        ]
+        for label, tests in peer.tests.items():
+            errs = [abs(e - true) for _, true, e in tests if e is not None]
+            test_rows.append(
+                [
+                    f"{PEER} foot, {label}",
+                    str(len(tests)),
+                    str(len(errs)),
+                    f"{float(np.median(errs)):.2f}" if errs else "-",
+                    f"{max(errs):.2f}" if errs else "-",
+                    f"{sum(x <= GOAL_TEST_S for x in errs)}/{len(tests)}",
+                    "",
+                ]
+            )
+        peer_text = (
+            f"\n\n{PEER} (peer) on the foot clips: true strides (>= {MIN_TRUE_STRIDE_M} m), "
+            "found (matched), and which way\nits trajectory moved all its strides in those "
+            "clips, with their median lengths\n" + fmt_table(FOUND_HEADER, peer.found)
+        )
+    else:
+        peer_text = f"\n\n{peer_note}"
     return (
         fmt_table(HEADER, rows)
+        + peer_text
         + "\n\n3-metre backward walk test (walk-back clips cut to 3 m of pelvis travel; speed over "
         "the cut\nfrom the strides' time inside it; last column: the same from the mocap's true "
         "strides)\n"
