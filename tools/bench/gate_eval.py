@@ -343,10 +343,18 @@ def derive_walk_posture(angles: Mapping[str, FloatArray]) -> float:
 
 
 def with_derived_walk_posture(
-    train: list[Cached], params: GateParams, *, wearer: bool = False
+    train: list[Cached], params: GateParams, *, hanging: float, wearer: bool = False
 ) -> tuple[GateParams, float]:
-    """`params` with same_posture derived from the walking of `train` only (and the angle)."""
-    angle = derive_walk_posture(walk_angles(train, params, wearer=wearer))
+    """`params` with same_posture derived from the walking of `train` only (and the angle).
+
+    Walking is measured on a hanging forearm: min_upright at `hanging` (the shipped 45 degree
+    cone, whatever cone `params` tries), the rest of `params` as they are. With a wider cone,
+    a walk goes on while the forearm rises to 45-60 degrees from vertical (WISDM: raised arms in
+    1-3 % of walking's candidates), and that tail, not the walking forearm's spread, would set
+    the derived angle (docs/walking_gate.md, "The walk posture from walking alone").
+    """
+    measured = replace(params, min_upright=hanging)
+    angle = derive_walk_posture(walk_angles(train, measured, wearer=wearer))
     return replace(params, same_posture=math.cos(math.radians(angle))), angle
 
 
@@ -377,17 +385,27 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
             continue
         angles = walk_angles(mine, base, wearer=wearer)
         names = sorted(angles)
-        pct = (50, 95, 99, 99.5)
+        pct = (50, 95, 98, 99, 99.5)
         out += [
-            f"{loc}: walk angle of in-bout plain-walking candidates, degrees (walk posture open)",
+            f"{loc}: walk angle of in-bout plain-walking candidates, degrees (walk posture open; "
+            "forearm cone: within this angle of vertical)",
             "",
-            "| data set | candidates | " + " | ".join(f"{q}th pct" for q in pct) + " | max |",
-            "| --- | ---: |" + " ---: |" * (len(pct) + 1),
+            "| data set | forearm cone | candidates | "
+            + " | ".join(f"{q}th pct" for q in pct)
+            + " | max |",
+            "| --- | --- | ---: |" + " ---: |" * (len(pct) + 1),
         ]
-        for d in names:
-            a = angles[d]
-            qs = " | ".join(f"{np.percentile(a, q):.1f}" for q in pct)
-            out.append(f"| {d} | {len(a)} | {qs} | {a.max():.1f} |")
+        # The shipped cone, then the grid's others (a wider cone lets raised forearms in).
+        cones = [c for c in POSTURE_GRID["min_upright"] if abs(c - base.min_upright) > 1e-3]
+        for cone in [base.min_upright, *cones]:
+            at = angles if cone == base.min_upright else None
+            at = at or walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            for d in names:
+                a = at[d]
+                qs = " | ".join(f"{np.percentile(a, q):.1f}" for q in pct)
+                deg = math.degrees(math.acos(cone))
+                out.append(f"| {d} | {deg:.0f} | {len(a)} | {qs} | {a.max():.1f} |")
+        # The shipped cone's walking (with_derived_walk_posture measures there).
         derived = [("all", derive_walk_posture(angles))]
         derived += [
             (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
@@ -424,18 +442,21 @@ def choose(
     train: list[Cached],
     choices: list[GateParams],
     *,
-    derive: bool = False,
+    derive: float | None = None,
     wearer: bool = False,
     rows: Callable[[GateParams], list[Row]] | None = None,
 ) -> tuple[GateParams, list[GateParams]]:
     """The grid point that scores best on the data sets of `train`, and those tied with it.
 
-    `derive`: each point's same_posture is first derived from the walking of `train` (nothing
-    else is looked at for it). `rows`: the point's rows where they are computed already (on more
-    data sets: only `train`'s are scored).
+    `derive` (the hanging cone, cos): each point's same_posture is first derived from the walking
+    of `train` (nothing else is looked at for it; with_derived_walk_posture). `rows`: the
+    point's rows where they are computed already (on more data sets: only `train`'s are scored).
     """
     fitted = [
-        with_derived_walk_posture(train, p, wearer=wearer)[0] if derive else p for p in choices
+        p
+        if derive is None
+        else with_derived_walk_posture(train, p, hanging=derive, wearer=wearer)[0]
+        for p in choices
     ]
     names = {stream.dataset for stream, _ in train}
     rows_of = rows or (lambda p: gate_rows(train, p, wearer=wearer))
@@ -469,10 +490,11 @@ def lodo(
             grid |= THIGH_GRID
         elif base.upright_axis is not None:
             grid |= POSTURE_GRID
-        derive = base.same_posture > -1.0 and walk_posture == "derived"
-        if base.same_posture > -1.0 and walk_posture != "fixed":
+        keeps_walk = base.same_posture > -1.0
+        derive = base.min_upright if keeps_walk and walk_posture == "derived" else None
+        if keeps_walk and walk_posture != "fixed":
             grid |= SAME_POSTURE_GRID
-        if derive:
+        if derive is not None:
             del grid["same_posture"]  # derived from the others' walking instead
         choices = [
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
@@ -490,7 +512,7 @@ def lodo(
             r = next(r for r in rows(best) if r.dataset == held)
             s = shipped[held]
             name = ", ".join(f"{k}={getattr(best, k)}" for k in grid)
-            if derive:
+            if derive is not None:
                 angle = math.degrees(math.acos(best.same_posture))
                 name += f", same_posture={best.same_posture:.4f} (derived: {angle:.1f} deg)"
             # The others may not tell some choices apart: what the held-out set says over all of
