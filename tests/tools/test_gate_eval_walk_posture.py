@@ -79,13 +79,15 @@ def _tilted(cached: gate_eval.Cached, degrees: float) -> gate_eval.Cached:
     out: list[list[StepEvent]] = []
     for k, batch in enumerate(batches):
         steps = []
-        for i, s in enumerate(batch):
-            if s.features is not None:
-                r = math.radians(degrees if (k + i) % 2 else -degrees)
-                x, y, z = s.features.up
-                up = (x * math.cos(r) - y * math.sin(r), x * math.sin(r) + y * math.cos(r), z)
-                s = replace(s, features=StepFeatures(amplitude=s.features.amplitude, up=up))
-            steps.append(s)
+        for i, step in enumerate(batch):
+            if step.features is None:
+                steps.append(step)
+                continue
+            r = math.radians(degrees if (k + i) % 2 else -degrees)
+            x, y, z = step.features.up
+            up = (x * math.cos(r) - y * math.sin(r), x * math.sin(r) + y * math.cos(r), z)
+            features = StepFeatures(amplitude=step.features.amplitude, up=up)
+            steps.append(replace(step, features=features))
         out.append(steps)
     return stream, out
 
