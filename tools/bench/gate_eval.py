@@ -18,11 +18,20 @@ held-out data set, the grid point best on the OTHER data sets of that placement 
 figures on the held-out one reported, next to the shipped constants' figures. The candidates go
 through the gate as the engine hands them over: per batch, with the holes between them.
 
+--lodo --derived-walk-posture: the wrist's walk-posture angle (same_posture) is not a grid
+dimension but derived at each grid point from the training data sets' walking alone
+(derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
+forearm with the walk posture open); the held-out set's data is never looked at for it.
+--lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
+grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends.
+Figures: docs/walking_gate.md, "The walk posture from walking alone".
+
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
-    ./.venv/bin/python -m tools.bench.gate_eval [--lodo] [--datasets hapt,spsw] [--subjects N]
+    ./.venv/bin/python -m tools.bench.gate_eval [--lodo [--derived-walk-posture]] [--walk-angles]
+        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
 from __future__ import annotations
