@@ -569,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the wrist gate without its learned forearm direction (learn_sign=0)",
     )
     args = parser.parse_args(argv)
+    if args.fixed_walk_posture and args.derived_walk_posture:
+        parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],
