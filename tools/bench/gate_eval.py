@@ -18,19 +18,32 @@ held-out data set, the grid point best on the OTHER data sets of that placement 
 figures on the held-out one reported, next to the shipped constants' figures. The candidates go
 through the gate as the engine hands them over: per batch, with the holes between them.
 
+--lodo --derived-walk-posture: the wrist's walk-posture angle (same_posture) is not a grid
+dimension but derived at each grid point from the training data sets' walking alone
+(derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
+forearm with the walk posture open); the held-out set's data is never looked at for it.
+--lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
+grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends.
+Figures: docs/walking_gate.md, "The walk posture from walking alone".
+
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
-    ./.venv/bin/python -m tools.bench.gate_eval [--lodo] [--datasets hapt,spsw] [--subjects N]
+    ./.venv/bin/python -m tools.bench.gate_eval [--lodo [--derived-walk-posture]] [--walk-angles]
+        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+import functools
 import itertools
+import math
+from typing import Literal
 
 import numpy as np
 
@@ -233,22 +246,125 @@ def through_gate(
     return out
 
 
-def gate_rows(cached: list[Cached], params: GateParams, *, wearer: bool = False) -> list[Row]:
-    results: list[tuple[Segment, FloatArray]] = []
+def judged[G: WalkingGate](
+    cached: list[Cached],
+    params: GateParams,
+    *,
+    make: Callable[[Placement, GateParams], G],
+    wearer: bool = False,
+) -> list[tuple[Stream, list[StepEvent], G]]:
+    """Each stream's counted steps through a gate of `params` (built by `make`), and the gate.
+
+    With `wearer`, each stream is judged by a gate that learned on the wearer's other half of
+    streams (folds()); the learning passes are not returned.
+    """
+    out: list[tuple[Stream, list[StepEvent], G]] = []
     if not wearer:
         for stream, batches in cached:
-            results += per_segment(stream, step_times(through_gate(stream, batches, params)))
-        return tabulate(results)
+            gate = make(PLACEMENT[stream.location], params)
+            out.append((stream, through_gate(stream, batches, params, gate), gate))
+        return out
     for learn, judge in folds(cached):
-        gate = WalkingGate(PLACEMENT[judge[0][0].location], params)
+        teacher = WalkingGate(PLACEMENT[judge[0][0].location], params)
         for stream, batches in learn:
-            through_gate(stream, batches, params, gate)
-        learned = gate.state()
+            through_gate(stream, batches, params, teacher)
+        learned = teacher.state()
         for stream, batches in judge:
-            gate = WalkingGate(PLACEMENT[stream.location], params)
+            gate = make(PLACEMENT[stream.location], params)
             gate.load_state(learned)
-            results += per_segment(stream, step_times(through_gate(stream, batches, params, gate)))
+            out.append((stream, through_gate(stream, batches, params, gate), gate))
+    return out
+
+
+def gate_rows(cached: list[Cached], params: GateParams, *, wearer: bool = False) -> list[Row]:
+    results: list[tuple[Segment, FloatArray]] = []
+    for stream, steps, _ in judged(cached, params, make=WalkingGate, wearer=wearer):
+        results += per_segment(stream, step_times(steps))
     return tabulate(results)
+
+
+# -- the walk posture derived from walking --------------------------------------------------
+
+# How far a walking forearm's 1 s gravity mean strays from its walk's own (the "walk angle": a
+# candidate's "up" against the confirming run's mean), as the thigh's _WALK_SPREAD is measured
+# (gate.py): the 99th percentile over a data set's in-bout plain-walking candidates, the
+# largest over the data sets (each data set once, whatever its size: one data set's way of
+# walking is as much walking as another's). A walk ends where the forearm leaves the posture it
+# walks in; walking itself leaves it past this about once in a hundred steps.
+WALK_ANGLE_PERCENTILE = 99.0
+
+
+class WalkAngles(WalkingGate):
+    """A gate that records, for each candidate arriving inside a bout confirmed in walking
+    posture, its walk angle (degrees) and whether the bout went on with it."""
+
+    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+        super().__init__(placement, params)
+        self.seen: list[tuple[float, float, bool]] = []  # (time, walk angle, kept in the bout)
+
+    def _add(self, step: StepEvent) -> list[StepEvent]:
+        dt = step.t - self._last
+        inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
+        up = self._walk_up
+        out = super()._add(step)
+        if inside and up is not None and step.features is not None:
+            cos = float(np.clip(np.dot(step.features.up, up), -1.0, 1.0))
+            self.seen.append((step.t, math.degrees(math.acos(cos)), out == [step]))
+        return out
+
+
+def _walking_seen(stream: Stream, gate: WalkAngles) -> list[tuple[str, float, bool]]:
+    """The gate's recorded in-bout candidates that fall in plain-walking segments."""
+    if not gate.seen:
+        return []
+    times, _ = stream.split(np.array([t for t, _, _ in gate.seen]))
+    walking = {
+        t
+        for (seg, _), ts in zip(stream.segments, times, strict=True)
+        if seg.activity == "walking"
+        for t in ts.tolist()
+    }
+    return [(stream.dataset, a, kept) for t, a, kept in gate.seen if t in walking]
+
+
+def walk_angles(
+    cached: list[Cached], params: GateParams, *, wearer: bool = False
+) -> dict[str, FloatArray]:
+    """Per data set, the walk angles (degrees) of the in-bout candidates of plain walking, the
+    walk-posture rule open (same_posture off: what is measured must not be cut at the angle
+    it is measured for); the bouts are those of `params` otherwise."""
+    open_params = replace(params, same_posture=-1.0)
+    by: dict[str, list[float]] = defaultdict(list)
+    for stream, _, gate in judged(cached, open_params, make=WalkAngles, wearer=wearer):
+        for dataset, angle, kept in _walking_seen(stream, gate):
+            if kept:
+                by[dataset].append(angle)
+    return {d: np.asarray(a, dtype=np.float64) for d, a in by.items()}
+
+
+def derive_walk_posture(angles: Mapping[str, FloatArray]) -> float:
+    """The walk-posture angle (degrees) walking itself supports: the largest over the data sets
+    of their walk angles' WALK_ANGLE_PERCENTILE. Raises ValueError without any walking."""
+    spreads = [float(np.percentile(a, WALK_ANGLE_PERCENTILE)) for a in angles.values() if len(a)]
+    if not spreads:
+        raise ValueError("no walking to derive a walk posture from")
+    return max(spreads)
+
+
+def with_derived_walk_posture(
+    train: list[Cached], params: GateParams, *, hanging: float, wearer: bool = False
+) -> tuple[GateParams, float]:
+    """`params` with same_posture derived from the walking of `train` only (and the angle).
+
+    Walking is measured on a hanging forearm: min_upright at `hanging` (the shipped 45 degree
+    cone, whatever cone `params` tries), the rest of `params` as they are. With a wider cone,
+    a walk goes on while the forearm rises to 45-60 degrees from vertical (WISDM: raised arms in
+    1-3 % of walking's candidates), and that tail, not the walking forearm's spread, would set
+    the derived angle (docs/walking_gate.md, "The walk posture from walking alone").
+    """
+    measured = replace(params, min_upright=hanging)
+    angle = derive_walk_posture(walk_angles(train, measured, wearer=wearer))
+    return replace(params, same_posture=math.cos(math.radians(angle))), angle
 
 
 def score(rows: list[Row]) -> tuple[int, float, float]:
@@ -260,7 +376,111 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
     )
 
 
-def lodo(segments: list[Segment], *, wrist_grid: bool = True, wearer: bool = False) -> str:
+LIMITS = (20, 25, 30, 35, 40, 45)  # walk-posture angles (degrees) whose cost is shown
+
+
+def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
+    """Walking's walk angles per data set at the shipped constants (the walk-posture rule open),
+    the angle derived from all of them and from each pair, and per walk-posture angle: the walks
+    it ends inside plain walking and the plain-walking steps counted."""
+    streams = build_streams(segments, data_dir("daily-living"))
+    out: list[str] = []
+    for loc, placement in PLACEMENT.items():
+        base = GATE_PARAMS[placement]
+        if base.same_posture <= -1.0:
+            continue
+        mine = [(s, engine_batches(s, gated=False)) for s in streams if s.location == loc]
+        if not mine:
+            continue
+        angles = walk_angles(mine, base, wearer=wearer)
+        names = sorted(angles)
+        pct = (50, 95, 98, 99, 99.5)
+        out += [
+            f"{loc}: walk angle of in-bout plain-walking candidates, degrees (walk posture open; "
+            "forearm cone: within this angle of vertical)",
+            "",
+            "| data set | forearm cone | candidates | "
+            + " | ".join(f"{q}th pct" for q in pct)
+            + " | max |",
+            "| --- | --- | ---: |" + " ---: |" * (len(pct) + 1),
+        ]
+        # The shipped cone, then the grid's others (a wider cone lets raised forearms in).
+        cones = [c for c in POSTURE_GRID["min_upright"] if abs(c - base.min_upright) > 1e-3]
+        for cone in [base.min_upright, *cones]:
+            at = angles if cone == base.min_upright else None
+            at = at or walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            for d in names:
+                a = at[d]
+                qs = " | ".join(f"{np.percentile(a, q):.1f}" for q in pct)
+                deg = math.degrees(math.acos(cone))
+                out.append(f"| {d} | {deg:.0f} | {len(a)} | {qs} | {a.max():.1f} |")
+        # The shipped cone's walking (with_derived_walk_posture measures there).
+        derived = [("all", derive_walk_posture(angles))]
+        derived += [
+            (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
+            for held in names
+        ]
+        out += ["", "derived walk posture: " + ", ".join(f"{k} {v:.1f}" for k, v in derived), ""]
+        out += [
+            "| walk posture, degrees | "
+            + " | ".join(f"{d}: walks ended, walking steps" for d in names)
+            + " |",
+            "| --- |" + " ---: |" * len(names),
+        ]
+        for limit in (None, *LIMITS):
+            params = replace(
+                base, same_posture=-1.0 if limit is None else math.cos(math.radians(limit))
+            )
+            ended: dict[str, int] = defaultdict(int)
+            steps: dict[str, int] = defaultdict(int)
+            for stream, counted, gate in judged(mine, params, make=WalkAngles, wearer=wearer):
+                for dataset, angle, kept in _walking_seen(stream, gate):
+                    ended[dataset] += limit is not None and not kept and angle > limit
+                for seg, t in per_segment(stream, step_times(counted)):
+                    steps[seg.dataset] += len(t) if seg.activity == "walking" else 0
+            cells = " | ".join(f"{ended[d]}, {steps[d]}" for d in names)
+            out.append(f"| {'open' if limit is None else limit} | {cells} |")
+        out.append("")
+    return "\n".join(out)
+
+
+WalkPosture = Literal["grid", "fixed", "derived"]
+
+
+def choose(
+    train: list[Cached],
+    choices: list[GateParams],
+    *,
+    derive: float | None = None,
+    wearer: bool = False,
+    rows: Callable[[GateParams], list[Row]] | None = None,
+) -> tuple[GateParams, list[GateParams]]:
+    """The grid point that scores best on the data sets of `train`, and those tied with it.
+
+    `derive` (the hanging cone, cos): each point's same_posture is first derived from the walking
+    of `train` (nothing else is looked at for it; with_derived_walk_posture). `rows`: the
+    point's rows where they are computed already (on more data sets: only `train`'s are scored).
+    """
+    fitted = [
+        p
+        if derive is None
+        else with_derived_walk_posture(train, p, hanging=derive, wearer=wearer)[0]
+        for p in choices
+    ]
+    names = {stream.dataset for stream, _ in train}
+    rows_of = rows or (lambda p: gate_rows(train, p, wearer=wearer))
+    scores = {q: score([r for r in rows_of(q) if r.dataset in names]) for q in fitted}
+    best = min(fitted, key=scores.__getitem__)
+    return best, [q for q in fitted if scores[q] == scores[best]]
+
+
+def lodo(
+    segments: list[Segment], *, walk_posture: WalkPosture = "grid", wearer: bool = False
+) -> str:
+    """The leave-one-data-set-out table. `walk_posture` (where a placement keeps a walk to its
+    posture, the wrist): "grid" chooses same_posture and bout_factor on the others like the rest;
+    "fixed" keeps both as shipped; "derived" chooses bout_factor on the others and derives
+    same_posture from the others' walking (derive_walk_posture) at each grid point."""
     cached = [
         (stream, engine_batches(stream, gated=False))
         for stream in build_streams(segments, data_dir("daily-living"))
@@ -274,36 +494,39 @@ def lodo(segments: list[Segment], *, wrist_grid: bool = True, wearer: bool = Fal
     for loc, placement in PLACEMENT.items():
         mine = [c for c in cached if c[0].location == loc]
         base = GATE_PARAMS[placement]
-        grid = dict(GRID)
+        grid: dict[str, tuple[float, ...]] = dict(GRID)
         if placement is Placement.THIGH:
             grid |= THIGH_GRID
         elif base.upright_axis is not None:
             grid |= POSTURE_GRID
-        if base.same_posture > -1.0 and wrist_grid:
+        keeps_walk = base.same_posture > -1.0
+        derive = base.min_upright if keeps_walk and walk_posture == "derived" else None
+        if keeps_walk and walk_posture != "fixed":
             grid |= SAME_POSTURE_GRID
+        if derive is not None:
+            del grid["same_posture"]  # derived from the others' walking instead
         choices = [
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
         ]
-        table = {p: gate_rows(mine, p, wearer=wearer) for p in choices}
+        # Each point's rows on every data set of the placement, once (only the others' scored).
+        rows = functools.cache(functools.partial(gate_rows, mine, wearer=wearer))
         shipped = {r.dataset: r for r in gate_rows(mine, base, wearer=wearer)}
         datasets = sorted({r.dataset for r in shipped.values()})
         for held in datasets:
-            others = [d for d in datasets if d != held]
-            if not others:
+            train = [c for c in mine if c[0].dataset != held]
+            if not train:
                 continue
-            scores = {p: score([r for r in table[p] if r.dataset in others]) for p in choices}
-            best = min(choices, key=scores.__getitem__)
-            r = next(r for r in table[best] if r.dataset == held)
+            best, tied_params = choose(train, choices, derive=derive, wearer=wearer, rows=rows)
+            r = next(r for r in rows(best) if r.dataset == held)
             s = shipped[held]
             name = ", ".join(f"{k}={getattr(best, k)}" for k in grid)
+            if derive is not None:
+                angle = math.degrees(math.acos(best.same_posture))
+                name += f", same_posture={best.same_posture:.4f} (derived: {angle:.1f} deg)"
             # The others may not tell some choices apart: what the held-out set says over all of
             # them shows whether the choice made above mattered.
-            tied = [
-                next(r for r in table[p] if r.dataset == held).false_per_h
-                for p in choices
-                if scores[p] == scores[best]
-            ]
+            tied = [next(r for r in rows(p) if r.dataset == held).false_per_h for p in tied_params]
             lines.append(
                 f"| {held} | {loc} | {name} | {r.false_per_h:.0f} | {r.cadence:.0f}, "
                 f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} "
@@ -325,6 +548,17 @@ def main(argv: list[str] | None = None) -> int:
         help="--lodo with the wrist walk-posture angle and bout factor fixed as shipped",
     )
     parser.add_argument(
+        "--derived-walk-posture",
+        action="store_true",
+        help="--lodo with the wrist walk-posture angle derived from the others' walking "
+        "(derive_walk_posture), not chosen by the grid",
+    )
+    parser.add_argument(
+        "--walk-angles",
+        action="store_true",
+        help="walking's walk angles per data set, and what each walk-posture angle ends",
+    )
+    parser.add_argument(
         "--wearer",
         action="store_true",
         help="carry what the gate learns about a wearer across their streams (two halves)",
@@ -335,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the wrist gate without its learned forearm direction (learn_sign=0)",
     )
     args = parser.parse_args(argv)
+    if args.fixed_walk_posture and args.derived_walk_posture:
+        parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],
@@ -347,7 +583,16 @@ def main(argv: list[str] | None = None) -> int:
         GATE_PARAMS[Placement.WRIST] = replace(shipped, learn_sign=0)
     try:
         if args.lodo:
-            print(lodo(segs, wrist_grid=not args.fixed_walk_posture, wearer=args.wearer))
+            mode: WalkPosture = (
+                "fixed"
+                if args.fixed_walk_posture
+                else "derived"
+                if args.derived_walk_posture
+                else "grid"
+            )
+            print(lodo(segs, walk_posture=mode, wearer=args.wearer))
+        elif args.walk_angles:
+            print(walk_angle_table(segs, wearer=args.wearer))
         else:
             results = counted(segs, gated=not args.ungated, wearer=args.wearer)
             print(fmt(tabulate(results) + pooled(results)))
