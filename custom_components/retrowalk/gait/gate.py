@@ -135,8 +135,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     Placement.SHANK: _STRIDES,
     # A sensor carried on the trunk (belt, waist or hip pocket, purse, chest strap or pouch) keeps
     # its posture while walking, as the thigh's does: the sway averages out of the 1 s gravity
-    # mean (Oxford trunk walks: 99 % of steps within 25 degrees of their bout's confirming run,
-    # a loosely swinging purse aside). Putting a phone into a pocket, purse or pouch or taking
+    # mean (Oxford trunk walks: 99 % of steps within 25 degrees of their bout's confirming run on
+    # 13 of 16, the purses looser). Putting a phone into a pocket, purse or pouch or taking
     # it out often turns it by 60 degrees or more while both feet stand, in a rhythm the gate
     # otherwise confirms with the walk next to it; bending or sitting turns it too. So, with the
     # thigh's limit: a held candidate more than 45 degrees from the confirming run's posture is
