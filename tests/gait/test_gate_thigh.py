@@ -66,7 +66,8 @@ def test_a_run_whose_posture_wanders_is_not_a_walk() -> None:
     # A walking thigh's 1 s gravity mean wobbles within the rule's 20 degrees: a walk.
     wobble = [cand(10.0 + 0.55 * i, up=tilted(15.0 * (-1) ** i)) for i in range(4)]
     assert len(WalkingGate(Placement.THIGH).add(wobble)) == 4
-    # The rule is the thigh's: the waist has no posture rule.
+    # The rule is the thigh's: the waist asks no steady posture of a confirming run (these
+    # candidates all lie within its 45 degrees of their mean, the walk's posture).
     assert len(WalkingGate(Placement.WAIST).add(steps)) == len(steps)
 
 

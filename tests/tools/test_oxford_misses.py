@@ -1,0 +1,32 @@
+"""tools/bench/oxford_misses.py: where a counter's unmatched steps lie, on made-up step times."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tools.bench import oxford_misses as om
+
+
+def test_unmatched_steps_are_sorted_by_where_they_lie() -> None:
+    # Two walks of 0.5 s steps, a pause of 5 s between them.
+    truth = np.r_[10.0 + 0.5 * np.arange(20), 24.5 + 0.5 * np.arange(20)]
+    found = truth.copy()
+    found = np.delete(found, [0, 10, 39])  # the first step, one mid-walk, the very last
+    found[15] += 0.45  # one step off time: a miss and an extra, count-neutral
+    found = np.r_[found, 8.0, 14.25, 40.0]  # handling before, a double, handling after
+    e, missed = om.errors(truth, found)
+    assert e.misses == {"start": 1, "mid": 1, "end": 1}
+    assert e.extras == {"before": 1, "double": 1, "after": 1}
+    assert e.late == 1
+    assert e.net == len(found) - len(truth)
+    assert sorted(missed) == [0, 10, 39]
+    assert om.cells(e) == ["+0", "start 1 end 1 mid 1", "before 1 after 1 double 1", "1"]
+
+
+def test_a_step_by_a_long_true_interval_is_slow() -> None:
+    # A hesitation: one true interval of 1.2 s among 0.5 s steps, and a step missed next to it.
+    truth = np.r_[10.0 + 0.5 * np.arange(10), 15.7 + 0.5 * np.arange(10)]
+    found = np.delete(truth, 10)
+    e, _ = om.errors(truth, found)
+    assert e.misses == {"slow": 1}
+    assert om.walks(truth) == [(10.0, float(truth[-1]))]

@@ -1,0 +1,224 @@
+"""Where the trunk counts go wrong on Oxford, step by step (a developer tool, not a bench table).
+
+Every trunk recording (pockets, purse, neck pouch; oxford.PLACEMENT) is run through the engine
+with its walking gate, through the detector alone (the gate open) and through mobgap (the peer
+the Oxford table puts beside the engine there), and each counter's steps are matched one to one
+to the foot strikes (+-0.3 s, closest pairs first, as oxford.f1). What is left over is sorted by
+where in the walk it lies:
+
+- a miss and an extra within LATE_S of each other are one step counted off time: it costs F1,
+  not the count ("late");
+- an extra before the first true step or after the last ("before" / "after"): both feet were
+  standing (the phone being put away or taken out);
+- a miss or extra within EDGE_S of a walk's first or last true step ("start" / "end"; a walk
+  ends at a pause longer than PAUSE_S);
+- an extra within DOUBLE of the walk's median step interval from another counted step
+  ("double": one step counted twice, a push-off bump);
+- an unmatched step next to a true interval longer than SLOW times the median ("slow": a slow or
+  irregular step, a turn or a hesitation; Oxford has no gyro, so turns are not told apart);
+- anything else ("mid").
+
+For the engine, a miss the detector alone did find is the gate's ("gate"), otherwise the
+detector's. The table has one row per recording; the error is counted minus true.
+
+    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.oxford_misses [--fs 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from tools.peers import external
+
+from . import oxford
+from .data import feed, fmt_table
+
+LATE_S = 0.6  # a miss and an extra this close: one step off time
+EDGE_S = 3.0  # s from a walk's first or last true step
+PAUSE_S = 2.0  # a longer interval between true steps ends a walk
+DOUBLE = 0.6  # times the median interval: an extra this near another counted step
+SLOW = 1.3  # times the median interval: a slow or irregular true interval
+
+MISS_KINDS = ("start", "end", "slow", "mid")
+EXTRA_KINDS = ("before", "after", "start", "end", "double", "slow", "mid")
+
+
+@dataclass(frozen=True, slots=True)
+class Errors:
+    """One counter's unmatched steps on one recording, by kind (see the module docstring)."""
+
+    misses: Counter[str]
+    extras: Counter[str]
+    late: int
+
+    @property
+    def net(self) -> int:
+        return sum(self.extras.values()) - sum(self.misses.values())
+
+
+def match(truth: FloatArray, found: FloatArray, window: float = oxford.MATCH_S) -> dict[int, int]:
+    """Truth index -> found index, one to one, closest pairs first (oxford.f1's matching)."""
+    pairs = sorted(
+        (abs(a - b), i, j)
+        for i, a in enumerate(truth.tolist())
+        for j in range(int(np.searchsorted(found, a - window)), len(found))
+        if (b := float(found[j])) <= a + window
+    )
+    out: dict[int, int] = {}
+    used: set[int] = set()
+    for _, i, j in pairs:
+        if i not in out and j not in used:
+            out[i] = j
+            used.add(j)
+    return out
+
+
+def walks(truth: FloatArray) -> list[tuple[float, float]]:
+    """(first, last) true step of each walk: the true steps split at pauses over PAUSE_S."""
+    cut = np.flatnonzero(np.diff(truth) > PAUSE_S)
+    first = np.r_[0, cut + 1]
+    last = np.r_[cut, len(truth) - 1]
+    return [(float(truth[a]), float(truth[b])) for a, b in zip(first, last, strict=True)]
+
+
+def _edge(x: float, spans: Sequence[tuple[float, float]]) -> str | None:
+    for a, b in spans:
+        if a - oxford.MATCH_S <= x <= b + oxford.MATCH_S:
+            if x - a <= EDGE_S:
+                return "start"
+            if b - x <= EDGE_S:
+                return "end"
+    return None
+
+
+def _slow(x: float, truth: FloatArray, med: float) -> bool:
+    """A true interval next to time x is longer than SLOW medians."""
+    k = int(np.searchsorted(truth, x))
+    near = [truth[i + 1] - truth[i] for i in (k - 2, k - 1, k) if 0 <= i < len(truth) - 1]
+    return any(d > SLOW * med for d in near)
+
+
+def errors(truth: FloatArray, found: FloatArray) -> tuple[Errors, list[int]]:
+    """found's unmatched steps on one recording by kind, and the truth indices it missed."""
+    found = np.sort(found)
+    pairs = match(truth, found)
+    used = set(pairs.values())
+    missed = [i for i in range(len(truth)) if i not in pairs]
+    extra = [j for j in range(len(found)) if j not in used]
+    # One step off time: a miss and an extra near each other, paired closest first.
+    late = sorted(
+        (abs(float(found[j] - truth[i])), i, j)
+        for i in missed
+        for j in extra
+        if abs(found[j] - truth[i]) <= LATE_S
+    )
+    gone_i: set[int] = set()
+    gone_j: set[int] = set()
+    for _, i, j in late:
+        if i not in gone_i and j not in gone_j:
+            gone_i.add(i)
+            gone_j.add(j)
+    med = float(np.median(np.diff(truth)))
+    spans = walks(truth)
+    misses: Counter[str] = Counter()
+    miss_idx = [i for i in missed if i not in gone_i]
+    for i in miss_idx:
+        x = float(truth[i])
+        misses[_edge(x, spans) or ("slow" if _slow(x, truth, med) else "mid")] += 1
+    extras: Counter[str] = Counter()
+    for j in extra:
+        if j in gone_j:
+            continue
+        x = float(found[j])
+        if x < truth[0] - oxford.MATCH_S:
+            kind = "before"
+        elif x > truth[-1] + oxford.MATCH_S:
+            kind = "after"
+        else:
+            others = np.delete(found, j)
+            kind = _edge(x, spans) or (
+                "double"
+                if len(others) and float(np.min(np.abs(others - x))) < DOUBLE * med
+                else "slow"
+                if _slow(x, truth, med)
+                else "mid"
+            )
+        extras[kind] += 1
+    return Errors(misses, extras, len(gone_i)), miss_idx
+
+
+def cells(e: Errors) -> list[str]:
+    """net, misses by kind, extras by kind, late (compact: kind=n, only the non-zero ones)."""
+
+    def some(c: Counter[str], kinds: Sequence[str]) -> str:
+        return " ".join(f"{k} {c[k]}" for k in kinds if c[k]) or "-"
+
+    return [f"{e.net:+d}", some(e.misses, MISS_KINDS), some(e.extras, EXTRA_KINDS), str(e.late)]
+
+
+def engine_steps(loaded: oxford.Loaded, placement: Placement, *, gated: bool) -> FloatArray:
+    t, acc, _, _ = loaded
+    steps = feed(GaitEngine(placement, gated=gated), t, acc, None)
+    return np.array([s.t for s in steps])
+
+
+def main(argv: list[str] | None = None) -> int:
+    prog = "python -m tools.bench.oxford_misses"
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+    parser.add_argument("--fs", type=float, default=50.0)
+    args = parser.parse_args(argv)
+    trunk = dict(oxford.GROUPS)["waist-like (trunk)"]
+    recs = [(n, p) for n, p in oxford.recordings() if oxford.PLACEMENT[p] in trunk]
+    loaded = [oxford.load(n, args.fs) for n, _ in recs]
+    try:
+        mob: list[FloatArray] | None = external.run_peer(
+            "mobgap", [(t, acc, None) for t, acc, _, _ in loaded], [p for _, p in recs]
+        )
+    except external.PeerUnavailableError as err:
+        print(f"mobgap could not run: {err}")
+        mob = None
+    rows = []
+    totals: dict[str, Counter[str]] = {}
+    for k, ((name, pos), x) in enumerate(zip(recs, loaded, strict=True)):
+        truth = x[2]
+        placement = oxford.PLACEMENT[pos]
+        gated, missed = errors(truth, engine_steps(x, placement, gated=True))
+        _, open_missed = errors(truth, engine_steps(x, placement, gated=False))
+        by_gate = len(set(missed) - set(open_missed))
+        row = [name.replace("_Hard", ""), str(len(truth)), *cells(gated), str(by_gate)]
+        parts = [("engine", gated)]
+        if mob is not None:
+            theirs, _ = errors(truth, mob[k])
+            row += cells(theirs)
+            parts.append(("mobgap", theirs))
+            closer = abs(gated.net) - abs(theirs.net)
+            row.append("engine" if closer < 0 else "mobgap" if closer > 0 else "tie")
+        rows.append(row)
+        for who, e in parts:
+            totals.setdefault(f"{who} miss", Counter()).update(e.misses)
+            totals.setdefault(f"{who} extra", Counter()).update(e.extras)
+            totals.setdefault(f"{who} late", Counter())["late"] += e.late
+        totals.setdefault("engine miss", Counter())["of them the gate's"] += by_gate
+    header = ["recording", "true", "engine", "missed", "extra", "late", "gate's"]
+    if mob is not None:
+        header += ["mobgap", "missed", "extra", "late", "closer"]
+    print(
+        f"Oxford trunk recordings at {args.fs:g} Hz: unmatched steps by where they lie"
+        " (counted - true = extra - missed; late: off time, count-neutral; gate's: misses the"
+        " detector alone found)"
+    )
+    print(fmt_table(header, rows))
+    print("\n-- totals over the 16 recordings --")
+    for key, c in totals.items():
+        print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
