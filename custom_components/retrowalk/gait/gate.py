@@ -23,7 +23,7 @@ data is not a pause. Design, reasons and figures: docs/walking_gate.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import itertools
 import math
 import statistics
@@ -100,12 +100,21 @@ class GateParams:
     # this many walks in a row were confirmed with it on the same side of horizontal, a posture
     # with the axis the other way is not walking posture (a watch: the hand above the elbow).
     learn_sign: int = 0
+    # Inside a confirmed bout whose candidates come once per stride (their median interval
+    # twice a walking step), the step between two candidates is restored half-way, without
+    # features: it counts inside the walk, never confirms one, and changes no decision of the
+    # gate (see _stride_fill).
+    stride_fill: bool = False
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
+# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
+# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
+MIN_FILLED_STEP_S = 0.4
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
@@ -175,6 +184,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         posture_ends_bout=True,
         posture_starts_walk=True,
         measured_run=True,
+        stride_fill=True,
         same_posture=math.cos(math.radians(30)),
         # A hanging hand is below the elbow. Which sign of x that is depends on the wrist and on
         # how the watch is worn (daily-living walking: spsw 23 of 23 subjects -x, UMAFall 6 -x
@@ -302,7 +312,7 @@ class WalkingGate:
                 return [step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
-                return [step]
+                return [*self._stride_fill(step, dt), step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
             # this candidate may start the next one.
             self._confirmed = False
@@ -332,7 +342,8 @@ class WalkingGate:
         if not self._coherent(run, mean):
             return []
         self._vote(mean)
-        released, self._held = self._held, []
+        held = released = self._held
+        self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
@@ -349,8 +360,36 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        # Only between candidates that followed each other: half-way across one dropped above
+        # lies the dropped one, and across missing data nothing is known.
+        follows = {id(b): a for a, b in itertools.pairwise(held)}
+        filled = released[:1]
+        for a, b in itertools.pairwise(released):
+            if follows.get(id(b)) is a and b.t not in self._bridged:
+                filled += self._stride_fill(b, b.t - a.t)
+            filled.append(b)
         self._bridged.clear()
-        return released
+        return filled
+
+    def _stride_fill(self, step: StepEvent, dt: float) -> list[StepEvent]:
+        """The step missed half-way through `dt` before this candidate, in a stride-locked bout.
+
+        At the wrist the detector can lock onto the stride: the arm swings forward on one step
+        and back on the next, and the softer step's peak rides on the flank of the stronger
+        one, so one candidate comes per stride. Walking's steps come 0.4-0.65 s apart
+        (MIN_FILLED_STEP_S; 92-150 steps/min); a confirmed bout whose candidates come twice
+        that far apart (its median interval, and this interval, 0.8 s to max_interval) is
+        taken to count strides. Only inside a confirmed bout, and only as output: the bout's
+        rhythm, its end and whether it exists are the candidates' alone, so no walk is
+        confirmed or prolonged by a restored step and at rest nothing changes but the steps of
+        bouts the gate already confirmed.
+        """
+        if not self.p.stride_fill:
+            return []
+        lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
+        if not (lo <= dt <= hi and lo <= statistics.median(self._gaps) <= hi):
+            return []
+        return [replace(step, t=step.t - dt / 2, features=None)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.

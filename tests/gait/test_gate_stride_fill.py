@@ -1,0 +1,142 @@
+"""Stride-locked wrist walks: the step between two candidates of a stride is restored, inside a
+confirmed bout only, and no decision of the gate changes (gate.py, stride_fill)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import (
+    GATE_PARAMS,
+    MIN_FILLED_STEP_S,
+    REPORT_LAG_S,
+    WalkingGate,
+)
+from custom_components.retrowalk.gait.types import StepFeatures
+
+G = 9.80665
+HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
+WRIST = GATE_PARAMS[Placement.WRIST]
+
+
+def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = HANGING) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.5,
+        features=StepFeatures(amplitude=amplitude, up=up),
+    )
+
+
+def candidates(n: int, period: float, start: float = 10.0) -> list[StepEvent]:
+    return [cand(start + i * period) for i in range(n)]
+
+
+def test_the_wrist_restores_steps_and_no_other_placement_does() -> None:
+    assert WRIST.stride_fill
+    assert not any(GATE_PARAMS[p].stride_fill for p in Placement if p is not Placement.WRIST)
+
+
+def test_a_stride_locked_walk_gets_its_missing_steps_from_its_first_stride() -> None:
+    # One candidate per 1.1 s stride: the confirming run's steps and the later ones.
+    out = WalkingGate(Placement.WRIST).add(candidates(10, 1.1))
+    assert [s.t for s in out] == pytest.approx([10.0 + 0.55 * i for i in range(19)])
+    assert all(s.features is None for s in out[1::2])  # restored: they prove nothing
+    assert all(s.features is not None for s in out[0::2])
+    assert all(s.direction is Direction.FORWARD for s in out)
+
+
+def test_a_step_locked_walk_gets_nothing() -> None:
+    for period in (0.55, 2 * MIN_FILLED_STEP_S - 0.05):  # half of it is no walking step
+        out = WalkingGate(Placement.WRIST).add(candidates(10, period))
+        assert [s.t for s in out] == pytest.approx([10.0 + period * i for i in range(10)])
+    # One long interval in a step-locked walk: the bout's median is a step, not a stride.
+    steps = [*candidates(8, 0.55), *candidates(3, 0.55, start=10.0 + 7 * 0.55 + 0.9)]
+    assert len(WalkingGate(Placement.WRIST).add(steps)) == 11
+
+
+def test_nothing_is_restored_outside_a_bout_and_no_decision_changes() -> None:
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(candidates(WRIST.confirm_steps - 1, 1.1)) == []  # too few: no bout
+    gate.advance(30.0)
+    assert not gate.walking
+    # Whatever is restored, the candidates that count, and so the bouts, are those without the
+    # rule: a walk, an out-of-rhythm candidate that ends it, a new walk.
+    seq = [
+        *candidates(8, 1.1, start=40.0),
+        cand(40.0 + 7 * 1.1 + 3.5),
+        *candidates(8, 1.0, start=60.0),
+    ]
+    with_fill = WalkingGate(Placement.WRIST).add(seq)
+    without = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=False)).add(seq)
+    assert [s for s in with_fill if s.features is not None] == without
+    assert len(with_fill) == len(without) + 7 + 7
+
+
+def test_no_step_is_restored_across_missing_data_or_a_dropped_candidate() -> None:
+    gate = WalkingGate(Placement.WRIST)
+    steps = candidates(8, 1.1)
+    assert len(gate.add(steps)) == 15
+    gate.gap(1.0)
+    assert len(gate.add([cand(steps[-1].t + 1.1)])) == 1  # the interval spans the hole
+    assert len(gate.add([cand(steps[-1].t + 2.2)])) == 2
+    # A held candidate dropped at release (a soft jolt 40 degrees off the walk's posture, out of
+    # its rhythm, so not in its confirming run): nothing is restored half-way to it.
+    off = (math.cos(math.radians(40)), 0.0, math.sin(math.radians(40)))
+    gate = WalkingGate(Placement.WRIST)
+    out = gate.add([cand(50.8, amplitude=0.5, up=off), *candidates(8, 1.1, start=51.1)])
+    assert out[0].t == pytest.approx(51.1)
+    assert len(out) == 15
+
+
+def wrist_walk(
+    n_steps: int, period: float = 0.55, fs: float = 50.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A hanging watch: a heel-strike jolt every step, every other one softer, on the arm
+    swing's stride-periodic hump (peaking at the stronger step), so that the detector finds
+    one candidate per stride."""
+    lead = 2.0
+    t = np.arange(0.0, lead + n_steps * period + 3.0, 1.0 / fs)
+    vertical = np.zeros_like(t)
+    for i in range(n_steps):
+        tj = lead + i * period
+        vertical += (3.0 if i % 2 == 0 else 1.5) * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+    walking = (t > lead - period) & (t < lead + n_steps * period)
+    vertical += np.where(walking, 2.0 * np.cos(np.pi * (t - lead) / period), 0.0)
+    return t, np.outer(G + vertical, HANGING)
+
+
+def engine_steps(t: np.ndarray, acc: np.ndarray, batch: int) -> list[tuple[float, StepEvent]]:
+    """(sample time when reported, step) through a wrist engine, `batch` samples at a time."""
+    engine = GaitEngine(Placement.WRIST)
+    out: list[tuple[float, StepEvent]] = []
+    for i in range(0, len(t), batch):
+        now = float(t[min(i + batch, len(t)) - 1])
+        out += [(now, s) for s in engine.process(t[i : i + batch], acc[i : i + batch]).steps]
+    return out + [(float(t[-1]), s) for s in engine.flush().steps]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333])
+def test_a_stride_locked_wrist_walk_through_the_engine_whatever_the_batch(batch: int) -> None:
+    t, acc = wrist_walk(30)
+    alone = GaitEngine(Placement.WRIST, gated=False)
+    candidates_seen = alone.process(t, acc).steps + alone.flush().steps
+    # The detector locked onto the stride (and found the swing's last hump as the walk ended).
+    assert 15 <= len(candidates_seen) <= 16
+    got = engine_steps(t, acc, batch)
+    assert [s for _, s in got] == [s for _, s in engine_steps(t, acc, 20)]
+    times = [s.t for _, s in got]
+    assert 29 <= len(times) <= 31
+    assert np.diff(times[:-2]) == pytest.approx(0.55, abs=0.02)
+    # Once the bout is confirmed, a restored step is reported with the candidate after it:
+    # within the detector's lag of that one plus half a stride (one sample at a time, so the
+    # report time is the detector's; the walk's last steps wait for the data to end).
+    steady = engine_steps(t, acc, 1)[2 * WRIST.confirm_steps : -2]
+    candidates_lag = max(now - s.t for now, s in steady if s.features)
+    restored_lag = max(now - s.t for now, s in steady if not s.features)
+    assert candidates_lag <= REPORT_LAG_S
+    assert restored_lag <= candidates_lag + WRIST.max_interval / 2
