@@ -36,27 +36,42 @@ def candidates(n: int, period: float, start: float = 10.0) -> list[StepEvent]:
     return [cand(start + i * period) for i in range(n)]
 
 
+K = WRIST.stride_fill  # the bout's candidate from which steps are restored
+IN_FRONT = (0.0, 0.0, 1.0)  # watch face up, forearm level: a hand held in front
+
+
 def test_the_wrist_restores_steps_and_no_other_placement_does() -> None:
-    assert WRIST.stride_fill
+    assert WRIST.confirm_steps < K
     assert not any(GATE_PARAMS[p].stride_fill for p in Placement if p is not Placement.WRIST)
 
 
-def test_a_stride_locked_walk_gets_its_missing_steps_from_its_first_stride() -> None:
-    # One candidate per 1.1 s stride: the confirming run's steps and the later ones.
-    out = WalkingGate(Placement.WRIST).add(candidates(10, 1.1))
+def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
+    # One candidate per 1.1 s stride: from the bout's K-th candidate on, the step before each.
+    n = K + 5
+    out = WalkingGate(Placement.WRIST).add(candidates(n, 1.1))
+    expected = [10.0 + 1.1 * i for i in range(n)]
+    expected += [10.0 + 1.1 * i - 0.55 for i in range(K - 1, n)]
+    assert [s.t for s in out] == pytest.approx(sorted(expected))
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == n - K + 1
+    assert all(s.direction is Direction.FORWARD for s in restored)
+    # Restored from the first stride when the rule asks for no more persistence than the gate.
+    out = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2)).add(candidates(10, 1.1))
     assert [s.t for s in out] == pytest.approx([10.0 + 0.55 * i for i in range(19)])
-    assert all(s.features is None for s in out[1::2])  # restored: they prove nothing
-    assert all(s.features is not None for s in out[0::2])
-    assert all(s.direction is Direction.FORWARD for s in out)
 
 
-def test_a_step_locked_walk_gets_nothing() -> None:
+def test_a_short_step_locked_or_unposed_walk_gets_nothing() -> None:
     for period in (0.55, 2 * MIN_FILLED_STEP_S - 0.05):  # half of it is no walking step
-        out = WalkingGate(Placement.WRIST).add(candidates(10, period))
-        assert [s.t for s in out] == pytest.approx([10.0 + period * i for i in range(10)])
+        out = WalkingGate(Placement.WRIST).add(candidates(K + 5, period))
+        assert [s.t for s in out] == pytest.approx([10.0 + period * i for i in range(K + 5)])
+    # Stride-locked, but not for long: a gesture's rhythm keeps a few candidates.
+    assert len(WalkingGate(Placement.WRIST).add(candidates(K - 1, 1.1))) == K - 1
     # One long interval in a step-locked walk: the bout's median is a step, not a stride.
-    steps = [*candidates(8, 0.55), *candidates(3, 0.55, start=10.0 + 7 * 0.55 + 0.9)]
-    assert len(WalkingGate(Placement.WRIST).add(steps)) == 11
+    steps = [*candidates(K + 2, 0.55), *candidates(3, 0.55, start=10.0 + (K + 1) * 0.55 + 0.9)]
+    assert len(WalkingGate(Placement.WRIST).add(steps)) == K + 5
+    # A hand held in front does not swing: its slow walk's candidates are its steps.
+    held = [cand(10.0 + 1.1 * i, up=IN_FRONT) for i in range(K + 5)]
+    assert len(WalkingGate(Placement.WRIST).add(held)) == K + 5
 
 
 def test_nothing_is_restored_outside_a_bout_and_no_decision_changes() -> None:
@@ -66,28 +81,29 @@ def test_nothing_is_restored_outside_a_bout_and_no_decision_changes() -> None:
     assert not gate.walking
     # Whatever is restored, the candidates that count, and so the bouts, are those without the
     # rule: a walk, an out-of-rhythm candidate that ends it, a new walk.
+    n = K + 3
     seq = [
-        *candidates(8, 1.1, start=40.0),
-        cand(40.0 + 7 * 1.1 + 3.5),
-        *candidates(8, 1.0, start=60.0),
+        *candidates(n, 1.1, start=40.0),
+        cand(40.0 + (n - 1) * 1.1 + 3.5),
+        *candidates(n, 1.0, start=100.0),
     ]
     with_fill = WalkingGate(Placement.WRIST).add(seq)
-    without = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=False)).add(seq)
+    without = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=0)).add(seq)
     assert [s for s in with_fill if s.features is not None] == without
-    assert len(with_fill) == len(without) + 7 + 7
+    assert len(with_fill) == len(without) + 2 * (n - K + 1)
 
 
 def test_no_step_is_restored_across_missing_data_or_a_dropped_candidate() -> None:
     gate = WalkingGate(Placement.WRIST)
-    steps = candidates(8, 1.1)
-    assert len(gate.add(steps)) == 15
+    steps = candidates(K, 1.1)
+    assert len(gate.add(steps)) == K + 1
     gate.gap(1.0)
     assert len(gate.add([cand(steps[-1].t + 1.1)])) == 1  # the interval spans the hole
     assert len(gate.add([cand(steps[-1].t + 2.2)])) == 2
     # A held candidate dropped at release (a soft jolt 40 degrees off the walk's posture, out of
     # its rhythm, so not in its confirming run): nothing is restored half-way to it.
     off = (math.cos(math.radians(40)), 0.0, math.sin(math.radians(40)))
-    gate = WalkingGate(Placement.WRIST)
+    gate = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2))
     out = gate.add([cand(50.8, amplitude=0.5, up=off), *candidates(8, 1.1, start=51.1)])
     assert out[0].t == pytest.approx(51.1)
     assert len(out) == 15
@@ -122,20 +138,25 @@ def engine_steps(t: np.ndarray, acc: np.ndarray, batch: int) -> list[tuple[float
 
 @pytest.mark.parametrize("batch", [1, 7, 20, 333])
 def test_a_stride_locked_wrist_walk_through_the_engine_whatever_the_batch(batch: int) -> None:
-    t, acc = wrist_walk(30)
+    n_steps = 4 * K
+    t, acc = wrist_walk(n_steps)
     alone = GaitEngine(Placement.WRIST, gated=False)
     candidates_seen = alone.process(t, acc).steps + alone.flush().steps
     # The detector locked onto the stride (and found the swing's last hump as the walk ended).
-    assert 15 <= len(candidates_seen) <= 16
+    assert n_steps // 2 <= len(candidates_seen) <= n_steps // 2 + 1
     got = engine_steps(t, acc, batch)
     assert [s for _, s in got] == [s for _, s in engine_steps(t, acc, 20)]
     times = [s.t for _, s in got]
-    assert 29 <= len(times) <= 31
-    assert np.diff(times[:-2]) == pytest.approx(0.55, abs=0.02)
-    # Once the bout is confirmed, a restored step is reported with the candidate after it:
-    # within the detector's lag of that one plus half a stride (one sample at a time, so the
-    # report time is the detector's; the walk's last steps wait for the data to end).
-    steady = engine_steps(t, acc, 1)[2 * WRIST.confirm_steps : -2]
+    restored = [s.t for _, s in got if s.features is None]
+    assert len(restored) == len(candidates_seen) - K + 1
+    # From the K-th candidate on, a step every 0.55 s.
+    assert np.diff([x for x in times if x >= restored[0] - 0.6][:-2]) == pytest.approx(
+        0.55, abs=0.02
+    )
+    # A restored step is reported with the candidate after it: within the detector's lag of
+    # that one plus half a stride (one sample at a time, so the report time is the detector's;
+    # the walk's last steps wait for the data to end).
+    steady = [(now, s) for now, s in engine_steps(t, acc, 1)[2 * K : -2]]
     candidates_lag = max(now - s.t for now, s in steady if s.features)
     restored_lag = max(now - s.t for now, s in steady if not s.features)
     assert candidates_lag <= REPORT_LAG_S
