@@ -18,7 +18,9 @@ Held candidates are released retroactively when the bout is confirmed, so a 12-s
 from its first step; after that, steps pass through as soon as the detector reports them. A
 pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
-data is not a pause. Design, reasons and figures: docs/walking_gate.md.
+data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm
+swing can hide every other step from the detector) gets the step between them restored, without
+changing which bouts exist. Design, reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
