@@ -18,12 +18,14 @@ Held candidates are released retroactively when the bout is confirmed, so a 12-s
 from its first step; after that, steps pass through as soon as the detector reports them. A
 pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
-data is not a pause. Design, reasons and figures: docs/walking_gate.md.
+data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm
+swing can hide every other step from the detector) gets the step between them restored, without
+changing which bouts exist. Design, reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import itertools
 import math
 import statistics
@@ -100,12 +102,28 @@ class GateParams:
     # this many walks in a row were confirmed with it on the same side of horizontal, a posture
     # with the axis the other way is not walking posture (a watch: the hand above the elbow).
     learn_sign: int = 0
+    # Inside a bout confirmed in walking posture whose candidates come once per stride (their
+    # median interval twice a walking step), from the bout's stride_fill-th candidate on (0:
+    # never), the step between two candidates is restored half-way, without features: it counts
+    # inside the walk, never confirms one, and changes no decision of the gate (_stride_fill).
+    stride_fill: int = 0
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
+# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
+# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
+MIN_FILLED_STEP_S = 0.4
+# Restoring a step claims twice the steps the detector felt, so it waits for more persistence
+# than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
+# fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
+# blocks keep theirs for minutes (daily-living, leave-one-data-set-out grid points: restoring
+# from the 6th candidate on added 6-13 false steps/h to held-out UMAFall and WISDM, from the
+# 12th on none; docs/walking_gate.md).
+STRIDE_FILL = 12
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
@@ -192,6 +210,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         posture_ends_bout=True,
         posture_starts_walk=True,
         measured_run=True,
+        stride_fill=STRIDE_FILL,
         same_posture=math.cos(math.radians(30)),
         # A hanging hand is below the elbow. Which sign of x that is depends on the wrist and on
         # how the watch is worn (daily-living walking: spsw 23 of 23 subjects -x, UMAFall 6 -x
@@ -227,6 +246,7 @@ class WalkingGate:
         self._posed = False  # the bout was confirmed in walking posture
         self._walk_up: FloatArray | None = None  # the bout's walking posture (unit "up")
         self._gap_s = 0.0  # data missing since the latest candidate
+        self._bout_n = 0  # candidates of the confirmed bout so far (stride_fill)
         self._bridged: set[float] = set()  # times of held candidates just after missing data
         # The sign of upright_axis's "up" on the latest confirmed walks (learn_sign), and the
         # sign learned from them (0: not yet; the posture rule then uses |up|). Both are the
@@ -321,10 +341,12 @@ class WalkingGate:
         self._last = step.t
         if self._confirmed:
             if hole and self._still_posed(step):
+                self._bout_n += 1
                 return [step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
-                return [step]
+                self._bout_n += 1
+                return [*self._stride_fill(step, dt), step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
             # this candidate may start the next one.
             self._confirmed = False
@@ -354,7 +376,8 @@ class WalkingGate:
         if not self._coherent(run, mean):
             return []
         self._vote(mean)
-        released, self._held = self._held, []
+        held = released = self._held
+        self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
@@ -371,8 +394,40 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        # Only between candidates that followed each other: half-way across one dropped above
+        # lies the dropped one, and across missing data nothing is known.
+        follows = {id(b): a for a, b in itertools.pairwise(held)}
+        filled = released[:1]
+        for n, (a, b) in enumerate(itertools.pairwise(released), 2):
+            self._bout_n = n
+            if follows.get(id(b)) is a and b.t not in self._bridged:
+                filled += self._stride_fill(b, b.t - a.t)
+            filled.append(b)
+        self._bout_n = len(released)
         self._bridged.clear()
-        return released
+        return filled
+
+    def _stride_fill(self, step: StepEvent, dt: float) -> list[StepEvent]:
+        """The step missed half-way through `dt` before this candidate, in a stride-locked bout.
+
+        At the wrist the detector can lock onto the stride: the hanging arm swings forward on
+        one step and back on the next, and the softer step's peak rides on the flank of the
+        stronger one, so one candidate comes per stride. Walking's steps come 0.4-0.65 s apart
+        (MIN_FILLED_STEP_S; 92-150 steps/min); a bout confirmed with the arm hanging whose
+        candidates come twice that far apart (its median interval, and this interval, 0.8 s
+        to max_interval) is taken to count strides once it has kept that rhythm for
+        stride_fill candidates. A hand held in front does not swing: its slow walking's
+        candidates are its steps (Oxford's in-hand phones). Only inside a confirmed bout, and
+        only as output: the bout's rhythm, its end and whether it exists are the candidates'
+        alone, so no walk is confirmed or prolonged by a restored step and at rest nothing
+        changes but the steps of bouts the gate already confirmed.
+        """
+        if not (self.p.stride_fill and self._posed) or self._bout_n < self.p.stride_fill:
+            return []
+        lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
+        if not (lo <= dt <= hi and lo <= statistics.median(self._gaps) <= hi):
+            return []
+        return [replace(step, t=step.t - dt / 2, features=None)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.

@@ -1,0 +1,163 @@
+"""Stride-locked wrist walks: the step between two candidates of a stride is restored, inside a
+confirmed bout only, and no decision of the gate changes (gate.py, stride_fill)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import (
+    GATE_PARAMS,
+    MIN_FILLED_STEP_S,
+    REPORT_LAG_S,
+    WalkingGate,
+)
+from custom_components.retrowalk.gait.types import StepFeatures
+
+G = 9.80665
+HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
+WRIST = GATE_PARAMS[Placement.WRIST]
+
+
+def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = HANGING) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.5,
+        features=StepFeatures(amplitude=amplitude, up=up),
+    )
+
+
+def candidates(n: int, period: float, start: float = 10.0) -> list[StepEvent]:
+    return [cand(start + i * period) for i in range(n)]
+
+
+K = WRIST.stride_fill  # the bout's candidate from which steps are restored
+IN_FRONT = (0.0, 0.0, 1.0)  # watch face up, forearm level: a hand held in front
+
+
+def test_the_wrist_restores_steps_and_no_other_placement_does() -> None:
+    assert WRIST.confirm_steps < K
+    assert not any(GATE_PARAMS[p].stride_fill for p in Placement if p is not Placement.WRIST)
+
+
+def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
+    # One candidate per 1.1 s stride: from the bout's K-th candidate on, the step before each.
+    n = K + 5
+    out = WalkingGate(Placement.WRIST).add(candidates(n, 1.1))
+    expected = [10.0 + 1.1 * i for i in range(n)]
+    expected += [10.0 + 1.1 * i - 0.55 for i in range(K - 1, n)]
+    assert [s.t for s in out] == pytest.approx(sorted(expected))
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == n - K + 1
+    assert all(s.direction is Direction.FORWARD for s in restored)
+    # Restored from the first stride when the rule asks for no more persistence than the gate.
+    out = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2)).add(candidates(10, 1.1))
+    assert [s.t for s in out] == pytest.approx([10.0 + 0.55 * i for i in range(19)])
+
+
+def test_a_short_step_locked_or_unposed_walk_gets_nothing() -> None:
+    for period in (0.55, 2 * MIN_FILLED_STEP_S - 0.05):  # half of it is no walking step
+        out = WalkingGate(Placement.WRIST).add(candidates(K + 5, period))
+        assert [s.t for s in out] == pytest.approx([10.0 + period * i for i in range(K + 5)])
+    # Stride-locked, but not for long: a gesture's rhythm keeps a few candidates.
+    assert len(WalkingGate(Placement.WRIST).add(candidates(K - 1, 1.1))) == K - 1
+    # One long interval in a step-locked walk: the bout's median is a step, not a stride.
+    steps = [*candidates(K + 2, 0.55), *candidates(3, 0.55, start=10.0 + (K + 1) * 0.55 + 0.9)]
+    assert len(WalkingGate(Placement.WRIST).add(steps)) == K + 5
+    # A hand held in front does not swing: its slow walk's candidates are its steps.
+    held = [cand(10.0 + 1.1 * i, up=IN_FRONT) for i in range(K + 5)]
+    assert len(WalkingGate(Placement.WRIST).add(held)) == K + 5
+
+
+def test_nothing_is_restored_outside_a_bout_and_no_decision_changes() -> None:
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(candidates(WRIST.confirm_steps - 1, 1.1)) == []  # too few: no bout
+    gate.advance(30.0)
+    assert not gate.walking
+    # Whatever is restored, the candidates that count, and so the bouts, are those without the
+    # rule: a walk, an out-of-rhythm candidate that ends it, a new walk.
+    n = K + 3
+    seq = [
+        *candidates(n, 1.1, start=40.0),
+        cand(40.0 + (n - 1) * 1.1 + 3.5),
+        *candidates(n, 1.0, start=100.0),
+    ]
+    with_fill = WalkingGate(Placement.WRIST).add(seq)
+    without = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=0)).add(seq)
+    assert [s for s in with_fill if s.features is not None] == without
+    assert len(with_fill) == len(without) + 2 * (n - K + 1)
+
+
+def test_no_step_is_restored_across_missing_data_or_a_dropped_candidate() -> None:
+    gate = WalkingGate(Placement.WRIST)
+    steps = candidates(K, 1.1)
+    assert len(gate.add(steps)) == K + 1
+    gate.gap(1.0)
+    assert len(gate.add([cand(steps[-1].t + 1.1)])) == 1  # the interval spans the hole
+    assert len(gate.add([cand(steps[-1].t + 2.2)])) == 2
+    # A held candidate dropped at release (a soft jolt 40 degrees off the walk's posture, out of
+    # its rhythm, so not in its confirming run): nothing is restored half-way to it.
+    off = (math.cos(math.radians(40)), 0.0, math.sin(math.radians(40)))
+    gate = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2))
+    out = gate.add([cand(50.8, amplitude=0.5, up=off), *candidates(8, 1.1, start=51.1)])
+    assert out[0].t == pytest.approx(51.1)
+    assert len(out) == 15
+
+
+def wrist_walk(
+    n_steps: int, period: float = 0.55, fs: float = 50.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A hanging watch: a heel-strike jolt every step, every other one softer, on the arm
+    swing's stride-periodic hump (peaking at the stronger step), so that the detector finds
+    one candidate per stride."""
+    lead = 2.0
+    t = np.arange(0.0, lead + n_steps * period + 3.0, 1.0 / fs)
+    vertical = np.zeros_like(t)
+    for i in range(n_steps):
+        tj = lead + i * period
+        vertical += (3.0 if i % 2 == 0 else 1.5) * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+    walking = (t > lead - period) & (t < lead + n_steps * period)
+    vertical += np.where(walking, 2.0 * np.cos(np.pi * (t - lead) / period), 0.0)
+    return t, np.outer(G + vertical, HANGING)
+
+
+def engine_steps(t: np.ndarray, acc: np.ndarray, batch: int) -> list[tuple[float, StepEvent]]:
+    """(sample time when reported, step) through a wrist engine, `batch` samples at a time."""
+    engine = GaitEngine(Placement.WRIST)
+    out: list[tuple[float, StepEvent]] = []
+    for i in range(0, len(t), batch):
+        now = float(t[min(i + batch, len(t)) - 1])
+        out += [(now, s) for s in engine.process(t[i : i + batch], acc[i : i + batch]).steps]
+    return out + [(float(t[-1]), s) for s in engine.flush().steps]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333])
+def test_a_stride_locked_wrist_walk_through_the_engine_whatever_the_batch(batch: int) -> None:
+    n_steps = 4 * K
+    t, acc = wrist_walk(n_steps)
+    alone = GaitEngine(Placement.WRIST, gated=False)
+    candidates_seen = alone.process(t, acc).steps + alone.flush().steps
+    # The detector locked onto the stride (and found the swing's last hump as the walk ended).
+    assert n_steps // 2 <= len(candidates_seen) <= n_steps // 2 + 1
+    got = engine_steps(t, acc, batch)
+    assert [s for _, s in got] == [s for _, s in engine_steps(t, acc, 20)]
+    times = [s.t for _, s in got]
+    restored = [s.t for _, s in got if s.features is None]
+    assert len(restored) == len(candidates_seen) - K + 1
+    # From the K-th candidate on, a step every 0.55 s.
+    assert np.diff([x for x in times if x >= restored[0] - 0.6][:-2]) == pytest.approx(
+        0.55, abs=0.02
+    )
+    # A restored step is reported with the candidate after it: within the detector's lag of
+    # that one plus half a stride (one sample at a time, so the report time is the detector's;
+    # the walk's last steps wait for the data to end).
+    steady = [(now, s) for now, s in engine_steps(t, acc, 1)[2 * K : -2]]
+    candidates_lag = max(now - s.t for now, s in steady if s.features)
+    restored_lag = max(now - s.t for now, s in steady if not s.features)
+    assert candidates_lag <= REPORT_LAG_S
+    assert restored_lag <= candidates_lag + WRIST.max_interval / 2
