@@ -302,14 +302,18 @@ class WalkAngles(WalkingGate):
         super().__init__(placement, params)
         self.seen: list[tuple[float, float, bool]] = []  # (time, walk angle, kept in the bout)
 
-    def _add(self, step: StepEvent) -> list[StepEvent]:
-        dt = step.t - self._last
-        inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
-        up = self._walk_up
-        out = super()._add(step)
-        if inside and up is not None and step.features is not None:
-            cos = float(np.clip(np.dot(step.features.up, up), -1.0, 1.0))
-            self.seen.append((step.t, math.degrees(math.acos(cos)), out == [step]))
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        out: list[StepEvent] = []
+        for step in steps:  # one at a time: the bout's state before each candidate is needed
+            dt = step.t - self._last
+            inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
+            up = self._walk_up
+            got = super().add([step])
+            if inside and up is not None and step.features is not None:
+                cos = float(np.clip(np.dot(step.features.up, up), -1.0, 1.0))
+                kept = any(s.t == step.t for s in got)  # a stride fill may come with it
+                self.seen.append((step.t, math.degrees(math.acos(cos)), kept))
+            out += got
         return out
 
 
