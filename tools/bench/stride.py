@@ -371,25 +371,39 @@ def evaluate_bandai(
             eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
             res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
             test = measured_test(c, eng)
-            if test is None:
+            floor = clip_test(c, true_strides(c.motion))
+            if test is None or floor is None:  # both or neither: the same cut
                 continue
             res.tests.append((c.name, *test))
-            truth = [(t0, length, cycle) for t0, length, cycle in true_strides(c.motion)]
-            res.floors.append((c.name, test[0], test_time(truth, test[0])))
+            res.floors.append((c.name, *floor))
     return res
+
+
+def cut_test(
+    cut: tuple[float, float], strides: Sequence[tuple[float, float, float | None]]
+) -> tuple[float, float | None]:
+    """(true time s, estimated time s or None) of the 3 m test over `cut` (start s, end s on the
+    clip's clock) from (landing s on the clip's clock, length m, stride time s) strides: the one
+    place strides are put on the cut's clock, the engine's, the peer's and the mocap's alike."""
+    end = cut[1] - cut[0]
+    return end, test_time([(t - cut[0], length, d) for t, length, d in strides], end)
+
+
+def clip_test(
+    clip: bandai.Clip, strides: Sequence[tuple[float, float, float | None]]
+) -> tuple[float, float | None] | None:
+    """cut_test over a walk-back clip's 3 m cut; None for other clips and clips shorter than
+    3 m."""
+    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
+    return None if cut is None else cut_test(cut, strides)
 
 
 def measured_test(
     clip: bandai.Clip, strides: Sequence[Measured]
 ) -> tuple[float, float | None] | None:
-    """(true time s, estimated time s or None) of a walk-back clip's 3 m test from its measured
-    strides; None for other clips and clips shorter than 3 m."""
-    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
-    if cut is None:
-        return None
-    end = cut[1] - cut[0]
-    timed = [(e.t_hs - cut[0], e.length, e.length / e.speed if e.speed else None) for e in strides]
-    return end, test_time(timed, end)
+    """clip_test from measured strides (a stride's time: its length over its speed)."""
+    timed = [(e.t_hs, e.length, e.length / e.speed if e.speed else None) for e in strides]
+    return clip_test(clip, timed)
 
 
 # -- gaitmap, the open peer --------------------------------------------------------------------
