@@ -269,9 +269,12 @@ def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float | None]]:
     return out
 
 
-def _match_true(
-    eng: list[Measured], truth: list[tuple[float, float, float | None]], group: str
-) -> list[Pair]:
+def matched_true(
+    eng: Sequence[Measured], truth: Sequence[tuple[float, float, float | None]]
+) -> list[tuple[Measured, tuple[float, float, float | None]]]:
+    """Each measured stride matched to a true one (true_strides): the nearest landing not taken
+    yet, within MATCH_TOL_S. A match with a shuffle in the mocap (shorter than
+    MIN_TRUE_STRIDE_M) takes its landing but is no stride: left out."""
     out = []
     used: set[int] = set()
     for e in eng:
@@ -283,9 +286,17 @@ def _match_true(
         if best is None or best[0] > MATCH_TOL_S:
             continue
         used.add(best[1])
-        _, length, cycle = truth[best[1]]
-        if length < MIN_TRUE_STRIDE_M:
+        if truth[best[1]][1] < MIN_TRUE_STRIDE_M:
             continue  # a shuffle in the mocap, not a stride
+        out.append((e, truth[best[1]]))
+    return out
+
+
+def _pairs(
+    matched: Sequence[tuple[Measured, tuple[float, float, float | None]]], group: str
+) -> list[Pair]:
+    out = []
+    for e, (_, length, cycle) in matched:
         ref_speed = None if cycle is None else length / cycle
         out.append(Pair(group, e.length, length, e.speed, ref_speed))
     return out
@@ -369,7 +380,7 @@ def evaluate_bandai(
                 continue
             t, acc, gyro = recs[c.name]
             eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
-            res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
+            res.pairs += _pairs(matched_true(eng, true_strides(c.motion)), c.kind)
             test = measured_test(c, eng)
             floor = clip_test(c, true_strides(c.motion))
             if test is None or floor is None:  # both or neither: the same cut
@@ -576,8 +587,11 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
                 n_true += len(landings)
                 n_dtw += covered(landings, runs[offset + k].dtw)
                 strides = runs[offset + k].strides[method]
-                got += strides
-                pairs += _match_true(strides, truth, group)
+                # Which way the found (matched) strides moved, as in the UCI table: strides
+                # of gaitmap's matching no true stride are not counted.
+                matched = matched_true(strides, truth)
+                got += [e for e, _ in matched]
+                pairs += _pairs(matched, group)
                 test = measured_test(c, strides)
                 if test is not None:
                     tests.append((c.name, *test))
@@ -831,8 +845,8 @@ def bandai_block(quick: bool) -> str:
             )
         peer_text = (
             f"\n\n{PEER} (peer) on the foot clips: true strides (>= {MIN_TRUE_STRIDE_M} m), "
-            "found (matched), and which way\nits trajectory moved all its strides in those "
-            "clips, with their median lengths\n" + fmt_table(FOUND_HEADER, peer.found)
+            "found (matched), and which way\nits trajectory moved the found strides, with "
+            "their median lengths\n" + fmt_table(FOUND_HEADER, peer.found)
         )
     else:
         peer_text = f"\n\n{peer_note}"
