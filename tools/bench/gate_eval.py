@@ -23,14 +23,16 @@ dimension but derived at each grid point from the training data sets' walking al
 (derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
 forearm with the walk posture open); the held-out set's data is never looked at for it.
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
-grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends.
+grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
+(the angle derived without each data set in turn: with two data sets or more).
 Figures: docs/walking_gate.md, "The walk posture from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
-    ./.venv/bin/python -m tools.bench.gate_eval [--lodo [--derived-walk-posture]] [--walk-angles]
+    ./.venv/bin/python -m tools.bench.gate_eval
+        [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
         [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
@@ -376,6 +378,19 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
     )
 
 
+def derived_walk_postures(angles: Mapping[str, FloatArray]) -> list[tuple[str, float]]:
+    """The walk-posture angle derived from all the data sets' walking ("all") and, with two or
+    more of them, from all but each one ("without <data set>": leaving one out needs another
+    to derive from). Raises ValueError without any walking (derive_walk_posture)."""
+    names = sorted(angles)
+    derived = [("all", derive_walk_posture(angles))]
+    derived += [
+        (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
+        for held in (names if len(names) >= 2 else [])
+    ]
+    return derived
+
+
 LIMITS = (20, 25, 30, 35, 40, 45)  # walk-posture angles (degrees) whose cost is shown
 
 
@@ -394,6 +409,9 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
             continue
         angles = walk_angles(mine, base, wearer=wearer)
         names = sorted(angles)
+        if not names:
+            out += [f"{loc}: no plain walking in a bout to measure walk angles on", ""]
+            continue
         pct = (50, 95, 98, 99, 99.5)
         out += [
             f"{loc}: walk angle of in-bout plain-walking candidates, degrees (walk posture open; "
@@ -409,17 +427,16 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
         for cone in [base.min_upright, *cones]:
             at = angles if cone == base.min_upright else None
             at = at or walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            deg = math.degrees(math.acos(cone))
             for d in names:
+                if d not in at:  # no in-bout walking at this cone
+                    out.append(f"| {d} | {deg:.0f} | 0 |" + " - |" * (len(pct) + 1))
+                    continue
                 a = at[d]
                 qs = " | ".join(f"{np.percentile(a, q):.1f}" for q in pct)
-                deg = math.degrees(math.acos(cone))
                 out.append(f"| {d} | {deg:.0f} | {len(a)} | {qs} | {a.max():.1f} |")
         # The shipped cone's walking (with_derived_walk_posture measures there).
-        derived = [("all", derive_walk_posture(angles))]
-        derived += [
-            (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
-            for held in names
-        ]
+        derived = derived_walk_postures(angles)
         out += ["", "derived walk posture: " + ", ".join(f"{k} {v:.1f}" for k, v in derived), ""]
         out += [
             "| walk posture, degrees | "
@@ -571,6 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.fixed_walk_posture and args.derived_walk_posture:
         parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
+    if (args.fixed_walk_posture or args.derived_walk_posture) and not args.lodo:
+        parser.error("--fixed-walk-posture and --derived-walk-posture are --lodo checks")
+    if args.walk_angles and args.lodo:
+        parser.error("--walk-angles and --lodo are two different runs")
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],
