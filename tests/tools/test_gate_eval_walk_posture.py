@@ -73,6 +73,22 @@ def test_the_recorder_sees_each_in_bout_candidates_walk_angle(
     assert len(gate.seen) == 3
 
 
+def test_walk_angles_need_params_that_keep_the_walk_posture() -> None:
+    """Opening same_posture also stops it keeping the bout's posture: the wrist's is kept for
+    soft_walk_posture; params keeping none are refused, not measured as no walking at all."""
+    unkept = replace(WRIST, soft_walk_posture=None)
+    with pytest.raises(ValueError, match="keep a bout's walking posture"):
+        gate_eval.WalkAngles(Placement.WRIST, replace(unkept, same_posture=-1.0))
+    with pytest.raises(ValueError, match="keep a bout's walking posture"):
+        gate_eval.walk_angles([], unkept)  # even with nothing to judge
+    # A bout confirmed in posture keeps it for same_posture itself; the wrist's open rule for
+    # soft_walk_posture; min_walk_posture keeps it too.
+    gate_eval.WalkAngles(Placement.WRIST, unkept)
+    gate_eval.WalkAngles(Placement.WRIST, replace(WRIST, same_posture=-1.0))
+    gate_eval.WalkAngles(Placement.WRIST, replace(unkept, same_posture=-1.0, min_walk_posture=0.9))
+    assert gate_eval.walk_angles([], WRIST) == {}
+
+
 def _tilted(cached: gate_eval.Cached, degrees: float) -> gate_eval.Cached:
     """The stream's candidates with each "up" turned by +-`degrees` (alternately) about z."""
     stream, batches = cached

@@ -302,6 +302,16 @@ class WalkAngles(WalkingGate):
 
     def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
         super().__init__(placement, params)
+        # The walk angle is taken against the walking posture the bout keeps (_walk_up), and the
+        # gate keeps one only for a rule that uses it (_keeps_posture). With same_posture open
+        # (-1: walk_angles, the table's "open" row) that is soft_walk_posture or
+        # min_walk_posture (the wrist: soft_walk_posture); without either nothing would be
+        # recorded: the tables would come out empty instead of failing.
+        if not self._keeps_posture(posed=True):
+            raise ValueError(
+                "walk angles need gate params that keep a bout's walking posture: with "
+                "same_posture open (-1), soft_walk_posture or min_walk_posture must be set"
+            )
         self.seen: list[tuple[float, float, bool]] = []  # (time, walk angle, kept in the bout)
 
     def _add(self, step: StepEvent) -> list[StepEvent]:
@@ -336,6 +346,10 @@ def walk_angles(
     walk-posture rule open (same_posture off: what is measured must not be cut at the angle
     it is measured for); the bouts are those of `params` otherwise."""
     open_params = replace(params, same_posture=-1.0)
+    # Opened so, same_posture no longer keeps the bout's walking posture the angles are taken
+    # against; the wrist keeps it for soft_walk_posture. Checked up front (WalkAngles raises
+    # ValueError where nothing keeps it), also when there is nothing to judge.
+    WalkAngles(Placement.WRIST, open_params)
     by: dict[str, list[float]] = defaultdict(list)
     for stream, _, gate in judged(cached, open_params, make=WalkAngles, wearer=wearer):
         for dataset, angle, kept in _walking_seen(stream, gate):
