@@ -117,6 +117,18 @@ def test_window_speed_weights_each_stride_by_its_time_inside_the_window() -> Non
     assert stride.test_time([(9.0, 1.0, 1.0)], 2.5) is None
 
 
+def test_the_3m_test_puts_strides_on_the_cuts_clock() -> None:
+    """Strides come on the clip's clock and the window starts at the cut's start: the engine's
+    and the mocap's strides (the floor) both go through cut_test, so both are shifted alike."""
+    strides = [(3.0, 1.0, 1.0), (4.0, 2.0, 1.0), (6.0, 9.0, 1.0)]
+    true_time, estimate = stride.cut_test((2.0, 4.5), strides)
+    assert true_time == pytest.approx(2.5)
+    # On the cut's clock: 1 m/s over 0-1 s and 2 m/s over 1-2 s inside 0..2.5, 1.5 m/s.
+    assert estimate == pytest.approx(stride.TEST_DISTANCE_M / 1.5)
+    # Left on the clip's clock, only half of the first stride would lie inside the window.
+    assert stride.test_time(strides, 2.5) == pytest.approx(stride.TEST_DISTANCE_M / 1.0)
+
+
 # Notification sizes: one sample, a few, the bench's 20, and batches of a third of a second to
 # several seconds (a reconnect's backlog).
 _BATCHES = (1, 7, 20, 50, 333)

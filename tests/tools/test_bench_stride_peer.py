@@ -146,3 +146,25 @@ def test_run_gaitmap_hands_the_calibration_streams_to_the_runner(
     assert [r.dtw for r in runs] == [[(0.5, 1.5), (1.5, 2.5)], []]
     assert set(runs[0].strides) == set(stride.PEER_METHODS)
     assert len(runs[1].strides["stride-level"]) == 3
+
+
+def test_bandai_found_row_counts_the_matched_strides_only() -> None:
+    """On Bandai the 'moved' columns count the strides found (matched to the mocap), as on UCI:
+    a stride of the peer's matching no true stride, or a shuffle, is in neither column."""
+    truth = [
+        (1.0, 1.2, None),
+        (2.0, 0.1, 1.0),  # a shuffle in the mocap: matched, but no stride
+        (3.0, 1.1, 1.0),
+    ]
+    strides = [
+        _m(1.05),
+        _m(2.02),  # takes the shuffle's landing
+        _m(2.6, Direction.LEFT),  # nearest free landing 3.0, beyond MATCH_TOL_S
+        _m(3.0, Direction.BACKWARD, 1.0),
+        _m(3.05),  # the landing at 3.0 is taken already
+    ]
+    assert 0.05 < stride.MATCH_TOL_S < 0.4  # what the times above assume
+    matched = stride.matched_true(strides, truth)
+    assert [(e.t_hs, t[0]) for e, t in matched] == [(1.05, 1.0), (3.0, 3.0)]
+    row = stride.found_row("g", 2, 2, len(matched), [e for e, _ in matched])
+    assert row == ["g", "2", "2", "2", "1", "1", "0", "1.20", "1.00"]

@@ -73,6 +73,22 @@ def test_the_recorder_sees_each_in_bout_candidates_walk_angle(
     assert len(gate.seen) == 3
 
 
+def test_walk_angles_need_params_that_keep_the_walk_posture() -> None:
+    """Opening same_posture also stops it keeping the bout's posture: the wrist's is kept for
+    soft_walk_posture; params keeping none are refused, not measured as no walking at all."""
+    unkept = replace(WRIST, soft_walk_posture=None)
+    with pytest.raises(ValueError, match="keep a bout's walking posture"):
+        gate_eval.WalkAngles(Placement.WRIST, replace(unkept, same_posture=-1.0))
+    with pytest.raises(ValueError, match="keep a bout's walking posture"):
+        gate_eval.walk_angles([], unkept)  # even with nothing to judge
+    # A bout confirmed in posture keeps it for same_posture itself; the wrist's open rule for
+    # soft_walk_posture; min_walk_posture keeps it too.
+    gate_eval.WalkAngles(Placement.WRIST, unkept)
+    gate_eval.WalkAngles(Placement.WRIST, replace(WRIST, same_posture=-1.0))
+    gate_eval.WalkAngles(Placement.WRIST, replace(unkept, same_posture=-1.0, min_walk_posture=0.9))
+    assert gate_eval.walk_angles([], WRIST) == {}
+
+
 def _tilted(cached: gate_eval.Cached, degrees: float) -> gate_eval.Cached:
     """The stream's candidates with each "up" turned by +-`degrees` (alternately) about z."""
     stream, batches = cached
@@ -152,3 +168,48 @@ def test_the_lodo_derivation_and_choice_use_the_training_data_sets_only(
         gate_eval.with_derived_walk_posture(train, best, hanging=hanging)[0].same_posture
     )
     assert best.same_posture != WRIST.same_posture  # derived, not the shipped 30 degrees
+
+
+def test_the_angles_left_one_out_need_two_data_sets() -> None:
+    one = {"a": np.linspace(0.0, 20.0, 101)}
+    assert gate_eval.derived_walk_postures(one) == [("all", pytest.approx(19.8))]
+    two = one | {"b": np.linspace(0.0, 30.0, 101)}
+    assert gate_eval.derived_walk_postures(two) == [
+        ("all", pytest.approx(29.7)),
+        ("without a", pytest.approx(29.7)),
+        ("without b", pytest.approx(19.8)),
+    ]
+    with pytest.raises(ValueError, match="no walking"):
+        gate_eval.derived_walk_postures({})
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--derived-walk-posture"], "are --lodo checks"),
+        (["--fixed-walk-posture"], "are --lodo checks"),
+        (["--walk-angles", "--lodo"], "two different runs"),
+        (["--lodo", "--fixed-walk-posture", "--derived-walk-posture"], "two different checks"),
+    ],
+)
+def test_options_that_would_be_ignored_are_refused(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        gate_eval.main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_walk_angle_table_of_one_data_set() -> None:
+    """One data set's walking: derived from it alone, nothing to leave out (it used to raise)."""
+    segments = daily.select(
+        daily.read_labels(shared("daily-living")),
+        datasets=["spsw"],
+        locations=["wrist"],
+        subjects=1,
+    )
+    table = gate_eval.walk_angle_table(segments)
+    assert "derived walk posture: all " in table
+    assert "without" not in table
+    assert "| spsw | 45 |" in table

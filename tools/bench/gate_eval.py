@@ -23,14 +23,16 @@ dimension but derived at each grid point from the training data sets' walking al
 (derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
 forearm with the walk posture open); the held-out set's data is never looked at for it.
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
-grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends.
+grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
+(the angle derived without each data set in turn: with two data sets or more).
 Figures: docs/walking_gate.md, "The walk posture from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
-    ./.venv/bin/python -m tools.bench.gate_eval [--lodo [--derived-walk-posture]] [--walk-angles]
+    ./.venv/bin/python -m tools.bench.gate_eval
+        [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
         [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
@@ -300,6 +302,16 @@ class WalkAngles(WalkingGate):
 
     def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
         super().__init__(placement, params)
+        # The walk angle is taken against the walking posture the bout keeps (_walk_up), and the
+        # gate keeps one only for a rule that uses it (_keeps_posture). With same_posture open
+        # (-1: walk_angles, the table's "open" row) that is soft_walk_posture or
+        # min_walk_posture (the wrist: soft_walk_posture); without either nothing would be
+        # recorded: the tables would come out empty instead of failing.
+        if not self._keeps_posture(posed=True):
+            raise ValueError(
+                "walk angles need gate params that keep a bout's walking posture: with "
+                "same_posture open (-1), soft_walk_posture or min_walk_posture must be set"
+            )
         self.seen: list[tuple[float, float, bool]] = []  # (time, walk angle, kept in the bout)
 
     def add(self, steps: list[StepEvent]) -> list[StepEvent]:
@@ -338,6 +350,10 @@ def walk_angles(
     walk-posture rule open (same_posture off: what is measured must not be cut at the angle
     it is measured for); the bouts are those of `params` otherwise."""
     open_params = replace(params, same_posture=-1.0)
+    # Opened so, same_posture no longer keeps the bout's walking posture the angles are taken
+    # against; the wrist keeps it for soft_walk_posture. Checked up front (WalkAngles raises
+    # ValueError where nothing keeps it), also when there is nothing to judge.
+    WalkAngles(Placement.WRIST, open_params)
     by: dict[str, list[float]] = defaultdict(list)
     for stream, _, gate in judged(cached, open_params, make=WalkAngles, wearer=wearer):
         for dataset, angle, kept in _walking_seen(stream, gate):
@@ -380,6 +396,19 @@ def score(rows: list[Row]) -> tuple[int, float, float]:
     )
 
 
+def derived_walk_postures(angles: Mapping[str, FloatArray]) -> list[tuple[str, float]]:
+    """The walk-posture angle derived from all the data sets' walking ("all") and, with two or
+    more of them, from all but each one ("without <data set>": leaving one out needs another
+    to derive from). Raises ValueError without any walking (derive_walk_posture)."""
+    names = sorted(angles)
+    derived = [("all", derive_walk_posture(angles))]
+    derived += [
+        (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
+        for held in (names if len(names) >= 2 else [])
+    ]
+    return derived
+
+
 LIMITS = (20, 25, 30, 35, 40, 45)  # walk-posture angles (degrees) whose cost is shown
 
 
@@ -398,6 +427,9 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
             continue
         angles = walk_angles(mine, base, wearer=wearer)
         names = sorted(angles)
+        if not names:
+            out += [f"{loc}: no plain walking in a bout to measure walk angles on", ""]
+            continue
         pct = (50, 95, 98, 99, 99.5)
         out += [
             f"{loc}: walk angle of in-bout plain-walking candidates, degrees (walk posture open; "
@@ -413,17 +445,16 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
         for cone in [base.min_upright, *cones]:
             at = angles if cone == base.min_upright else None
             at = at or walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            deg = math.degrees(math.acos(cone))
             for d in names:
+                if d not in at:  # no in-bout walking at this cone
+                    out.append(f"| {d} | {deg:.0f} | 0 |" + " - |" * (len(pct) + 1))
+                    continue
                 a = at[d]
                 qs = " | ".join(f"{np.percentile(a, q):.1f}" for q in pct)
-                deg = math.degrees(math.acos(cone))
                 out.append(f"| {d} | {deg:.0f} | {len(a)} | {qs} | {a.max():.1f} |")
         # The shipped cone's walking (with_derived_walk_posture measures there).
-        derived = [("all", derive_walk_posture(angles))]
-        derived += [
-            (f"without {held}", derive_walk_posture({d: angles[d] for d in names if d != held}))
-            for held in names
-        ]
+        derived = derived_walk_postures(angles)
         out += ["", "derived walk posture: " + ", ".join(f"{k} {v:.1f}" for k, v in derived), ""]
         out += [
             "| walk posture, degrees | "
@@ -575,6 +606,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.fixed_walk_posture and args.derived_walk_posture:
         parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
+    if (args.fixed_walk_posture or args.derived_walk_posture) and not args.lodo:
+        parser.error("--fixed-walk-posture and --derived-walk-posture are --lodo checks")
+    if args.walk_angles and args.lodo:
+        parser.error("--walk-angles and --lodo are two different runs")
     segs = select(
         read_labels(),
         datasets=[d for d in args.datasets.split(",") if d],

@@ -269,9 +269,12 @@ def true_strides(motion: bvh.Motion) -> list[tuple[float, float, float | None]]:
     return out
 
 
-def _match_true(
-    eng: list[Measured], truth: list[tuple[float, float, float | None]], group: str
-) -> list[Pair]:
+def matched_true(
+    eng: Sequence[Measured], truth: Sequence[tuple[float, float, float | None]]
+) -> list[tuple[Measured, tuple[float, float, float | None]]]:
+    """Each measured stride matched to a true one (true_strides): the nearest landing not taken
+    yet, within MATCH_TOL_S. A match with a shuffle in the mocap (shorter than
+    MIN_TRUE_STRIDE_M) takes its landing but is no stride: left out."""
     out = []
     used: set[int] = set()
     for e in eng:
@@ -283,9 +286,17 @@ def _match_true(
         if best is None or best[0] > MATCH_TOL_S:
             continue
         used.add(best[1])
-        _, length, cycle = truth[best[1]]
-        if length < MIN_TRUE_STRIDE_M:
+        if truth[best[1]][1] < MIN_TRUE_STRIDE_M:
             continue  # a shuffle in the mocap, not a stride
+        out.append((e, truth[best[1]]))
+    return out
+
+
+def _pairs(
+    matched: Sequence[tuple[Measured, tuple[float, float, float | None]]], group: str
+) -> list[Pair]:
+    out = []
+    for e, (_, length, cycle) in matched:
         ref_speed = None if cycle is None else length / cycle
         out.append(Pair(group, e.length, length, e.speed, ref_speed))
     return out
@@ -369,27 +380,41 @@ def evaluate_bandai(
                 continue
             t, acc, gyro = recs[c.name]
             eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
-            res.pairs += _match_true(eng, true_strides(c.motion), c.kind)
+            res.pairs += _pairs(matched_true(eng, true_strides(c.motion)), c.kind)
             test = measured_test(c, eng)
-            if test is None:
+            floor = clip_test(c, true_strides(c.motion))
+            if test is None or floor is None:  # both or neither: the same cut
                 continue
             res.tests.append((c.name, *test))
-            truth = [(t0, length, cycle) for t0, length, cycle in true_strides(c.motion)]
-            res.floors.append((c.name, test[0], test_time(truth, test[0])))
+            res.floors.append((c.name, *floor))
     return res
+
+
+def cut_test(
+    cut: tuple[float, float], strides: Sequence[tuple[float, float, float | None]]
+) -> tuple[float, float | None]:
+    """(true time s, estimated time s or None) of the 3 m test over `cut` (start s, end s on the
+    clip's clock) from (landing s on the clip's clock, length m, stride time s) strides: the one
+    place strides are put on the cut's clock, the engine's, the peer's and the mocap's alike."""
+    end = cut[1] - cut[0]
+    return end, test_time([(t - cut[0], length, d) for t, length, d in strides], end)
+
+
+def clip_test(
+    clip: bandai.Clip, strides: Sequence[tuple[float, float, float | None]]
+) -> tuple[float, float | None] | None:
+    """cut_test over a walk-back clip's 3 m cut; None for other clips and clips shorter than
+    3 m."""
+    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
+    return None if cut is None else cut_test(cut, strides)
 
 
 def measured_test(
     clip: bandai.Clip, strides: Sequence[Measured]
 ) -> tuple[float, float | None] | None:
-    """(true time s, estimated time s or None) of a walk-back clip's 3 m test from its measured
-    strides; None for other clips and clips shorter than 3 m."""
-    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
-    if cut is None:
-        return None
-    end = cut[1] - cut[0]
-    timed = [(e.t_hs - cut[0], e.length, e.length / e.speed if e.speed else None) for e in strides]
-    return end, test_time(timed, end)
+    """clip_test from measured strides (a stride's time: its length over its speed)."""
+    timed = [(e.t_hs, e.length, e.length / e.speed if e.speed else None) for e in strides]
+    return clip_test(clip, timed)
 
 
 # -- gaitmap, the open peer --------------------------------------------------------------------
@@ -562,8 +587,11 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
                 n_true += len(landings)
                 n_dtw += covered(landings, runs[offset + k].dtw)
                 strides = runs[offset + k].strides[method]
-                got += strides
-                pairs += _match_true(strides, truth, group)
+                # Which way the found (matched) strides moved, as in the UCI table: strides
+                # of gaitmap's matching no true stride are not counted.
+                matched = matched_true(strides, truth)
+                got += [e for e, _ in matched]
+                pairs += _pairs(matched, group)
                 test = measured_test(c, strides)
                 if test is not None:
                     tests.append((c.name, *test))
@@ -817,8 +845,8 @@ def bandai_block(quick: bool) -> str:
             )
         peer_text = (
             f"\n\n{PEER} (peer) on the foot clips: true strides (>= {MIN_TRUE_STRIDE_M} m), "
-            "found (matched), and which way\nits trajectory moved all its strides in those "
-            "clips, with their median lengths\n" + fmt_table(FOUND_HEADER, peer.found)
+            "found (matched), and which way\nits trajectory moved the found strides, with "
+            "their median lengths\n" + fmt_table(FOUND_HEADER, peer.found)
         )
     else:
         peer_text = f"\n\n{peer_note}"
