@@ -4,8 +4,8 @@ import copy
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_ADDRESS
+from homeassistant.config_entries import ConfigEntries, ConfigEntry, ConfigEntryState
+from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import storage
 import pytest
@@ -148,3 +148,53 @@ async def test_an_unload_that_fails_leaves_the_wearable_counting(
     assert coordinator.ledger.today.forward > counted
     assert "could not be unloaded (a platform failed to)" in caplog.text
     await coordinator.async_shutdown()  # what Home Assistant's restart would do
+
+
+REAL_FORWARD_UNLOAD = ConfigEntries.async_forward_entry_unload
+
+
+async def _forward_unload_raising_for_button(
+    entries: ConfigEntries, entry: ConfigEntry, domain: Platform | str
+) -> bool:
+    if domain == Platform.BUTTON:
+        raise RuntimeError("stuck")
+    return await REAL_FORWARD_UNLOAD(entries, entry, domain)
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        # Home Assistant catches what a platform's own unload raises: that platform reports False.
+        (
+            patch("homeassistant.components.button.async_unload_entry", side_effect=RuntimeError),
+            "(a platform failed to)",
+        ),
+        # Raised on the way to a platform: async_unload_platforms itself raises.
+        (
+            patch.object(
+                ConfigEntries, "async_forward_entry_unload", _forward_unload_raising_for_button
+            ),
+            "(a platform raised)",
+        ),
+    ],
+    ids=["platform-raises", "forwarding-raises"],
+)
+async def test_an_unload_that_raises_leaves_the_wearable_counting(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    caplog: pytest.LogCaptureFixture,
+    target: Any,
+    logged: str,
+) -> None:
+    """Home Assistant catches what async_unload_entry raises and keeps the entry loaded (failed
+    to unload), so the stream starts again as when a platform returns False."""
+    device, coordinator, entry = await start("forward:200", loop=False)
+    with target:
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.FAILED_UNLOAD
+    await wait_for(lambda: coordinator.connection.connected)
+    await walk(device, 30)
+    assert coordinator.ledger.today.forward > 0
+    assert f"could not be unloaded {logged}" in caplog.text
+    await coordinator.async_shutdown()  # cleanup

@@ -29,6 +29,9 @@ PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
 LEGACY_PLACEMENT = Placement.WAIST
 
 _LOGGER = logging.getLogger(__name__)
+_NOT_UNLOADED = (
+    "%s could not be unloaded (a platform %s); it goes on counting until Home Assistant restarts"
+)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -95,19 +98,21 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     event entity). The coordinator then shuts down once, by itself (DataUpdateCoordinator
     registers its async_shutdown with the entry's on-unload callbacks): it writes the counts.
 
-    Should a platform fail to unload, Home Assistant keeps the entry loaded (failed to unload:
-    the coordinator is not shut down, the entry cannot be unloaded again) until it restarts; the
-    stream then starts again, so that the wearable goes on counting meanwhile.
+    Should a platform fail to unload (return False, or raise: Home Assistant catches what this
+    raises), Home Assistant keeps the entry loaded (failed to unload: the coordinator is not shut
+    down, the entry cannot be unloaded again) until it restarts; the stream then starts again,
+    so that the wearable goes on counting meanwhile.
     """
     connection = entry.runtime_data.connection
     await connection.async_stop()
-    if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        return True
-    _LOGGER.warning(
-        "%s could not be unloaded (a platform failed to); it goes on counting until Home "
-        "Assistant restarts",
-        entry.title,
-    )
+    try:
+        if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+            return True
+    except Exception:
+        _LOGGER.warning(_NOT_UNLOADED, entry.title, "raised")
+        connection.async_start()
+        raise
+    _LOGGER.warning(_NOT_UNLOADED, entry.title, "failed to")
     connection.async_start()
     return False
 
