@@ -4,6 +4,7 @@ import copy
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntries, ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
@@ -13,8 +14,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.storage import BACKUP_EVERY, SAVE_DELAY
 
-from .common import ADDRESS, Start, Walk, entry_for, stored_state, wait_for
+from .common import ADDRESS, Start, Walk, entry_for, stored_state, tick, wait_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -198,3 +200,35 @@ async def test_an_unload_that_raises_leaves_the_wearable_counting(
     assert coordinator.ledger.today.forward > 0
     assert f"could not be unloaded {logged}" in caplog.text
     await coordinator.async_shutdown()  # cleanup
+
+
+async def test_removing_an_entry_that_failed_to_unload_stops_it_and_keeps_its_files_deleted(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant removes an entry that failed to unload without unloading it again; its
+    coordinator, streaming again since, must stop before the files go, or its pending save and
+    hourly backup write them back and the link stays up until a restart."""
+    device, coordinator, entry = await start("forward:400", loop=False)
+    with patch("homeassistant.components.button.async_unload_entry", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    await wait_for(lambda: coordinator.connection.connected)
+    await walk(device, 30)
+    await tick(hass, freezer, SAVE_DELAY + 1)  # the counts on disk
+    coordinator.store.schedule_backup(coordinator.stored)  # and a backup
+    await walk(device, 10)  # more steps: a save is pending
+    keys = (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.backup")
+    assert all(key in hass_storage for key in keys)
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not any(key in hass_storage for key in keys)
+    await walk(device, 30)  # the wearer walks on, out of Home Assistant's reach
+    for seconds in (SAVE_DELAY + 1, BACKUP_EVERY.total_seconds() + 60):
+        await tick(hass, freezer, seconds)
+    assert not any(key in hass_storage for key in keys)
+    assert not coordinator.connection.connected
+    assert not device.connected  # the link is released, and not made again

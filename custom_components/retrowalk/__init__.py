@@ -2,6 +2,7 @@
 
 import logging
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -118,5 +119,17 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
-    """Delete the stored counts of a removed wearable."""
+    """Delete the stored counts of a removed wearable.
+
+    Home Assistant removes an entry that failed to unload without unloading it again, and its
+    coordinator still streams (async_unload_entry started it again): it shuts down first (link,
+    clocks, pending writes), else its pending save and hourly backup would write the files back
+    and the link would stay up until a restart. Its own store deletes them: the pending save is
+    that store's to cancel.
+    """
+    coordinator: RetrowalkCoordinator | None = getattr(entry, "runtime_data", None)
+    if entry.state is ConfigEntryState.FAILED_UNLOAD and coordinator is not None:
+        await coordinator.async_shutdown()  # its last write of the counts is deleted just below
+        await coordinator.store.async_remove()
+        return
     await RetrowalkStore(hass, entry).async_remove()
