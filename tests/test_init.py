@@ -13,10 +13,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
-from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.storage import BACKUP_EVERY, SAVE_DELAY
+from custom_components.retrowalk_virtual.model import parse_scenario
+from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .common import ADDRESS, Start, Walk, entry_for, stored_state, tick, wait_for
+from .common import ADDRESS, Start, Walk, advance, entry_for, stored_state, tick, wait_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -139,17 +141,32 @@ async def test_an_unload_that_fails_leaves_the_wearable_counting(
     hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The stream stops before the platforms unload; one that fails to keeps the entry loaded
-    until Home Assistant restarts, so the stream starts again and the steps go on counting."""
-    device, coordinator, entry = await start("forward:200", loop=False)
+    until Home Assistant restarts, so the stream starts again and the steps go on counting:
+    each step the wearer took once, the ones the engine held at the stop included.
+
+    Expected: the same wearer through the same decoder and engine, its stream ended at the same
+    wearer time (a step at the edge of a stream can fall either side of it, gait/edges.py)."""
+    scenario, before, after = "forward:200", 32.0, 30.0
+    twin = ReferenceRun(parse_scenario(scenario), placement=Placement.FOOT, seed=1)
+    await twin.start()
+    device, coordinator, entry = await start(scenario, loop=False, seed=1)
+    await walk(device, before)  # mid walk: the stop counts what the engine held
+    assert copy.deepcopy(coordinator.stream.engine).flush().steps
     with patch("homeassistant.components.button.async_unload_entry", return_value=False):
         assert not await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.FAILED_UNLOAD
     await wait_for(lambda: coordinator.connection.connected)
-    counted = coordinator.ledger.today.forward
-    await walk(device, 30)
-    assert coordinator.ledger.today.forward > counted
+    await walk(device, after)
+    held = copy.deepcopy(coordinator.stream.engine).flush().steps
+    advance(twin.device, before)
+    twin.end_stream()
+    advance(twin.device, after)
+    assert device.truth.missed.total() == 0  # wearer time stood still while the link was down
+    walked = twin.finish()[Direction.FORWARD]
+    assert coordinator.ledger.today.forward + len(held) == walked
+    assert abs(walked - device.truth.delivered[Direction.FORWARD]) <= 2
     assert "could not be unloaded (a platform failed to)" in caplog.text
-    await coordinator.async_shutdown()  # what Home Assistant's restart would do
+    await coordinator.async_shutdown()  # cleanup
 
 
 REAL_FORWARD_UNLOAD = ConfigEntries.async_forward_entry_unload
