@@ -4,17 +4,21 @@ import copy
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_ADDRESS
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntries, ConfigEntry, ConfigEntryState
+from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import storage
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
-from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait import Direction, Placement
+from custom_components.retrowalk.storage import BACKUP_EVERY, SAVE_DELAY
+from custom_components.retrowalk_virtual.model import parse_scenario
+from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .common import ADDRESS, Start, Walk, entry_for, stored_state, wait_for
+from .common import ADDRESS, Start, Walk, advance, entry_for, stored_state, tick, wait_for
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -137,14 +141,111 @@ async def test_an_unload_that_fails_leaves_the_wearable_counting(
     hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The stream stops before the platforms unload; one that fails to keeps the entry loaded
-    until Home Assistant restarts, so the stream starts again and the steps go on counting."""
-    device, coordinator, entry = await start("forward:200", loop=False)
+    until Home Assistant restarts, so the stream starts again and the steps go on counting:
+    each step the wearer took once, the ones the engine held at the stop included.
+
+    Expected: the same wearer through the same decoder and engine, its stream ended at the same
+    wearer time (a step at the edge of a stream can fall either side of it, gait/edges.py)."""
+    scenario, before, after = "forward:200", 32.0, 30.0
+    twin = ReferenceRun(parse_scenario(scenario), placement=Placement.FOOT, seed=1)
+    await twin.start()
+    device, coordinator, entry = await start(scenario, loop=False, seed=1)
+    await walk(device, before)  # mid walk: the stop counts what the engine held
+    assert copy.deepcopy(coordinator.stream.engine).flush().steps
     with patch("homeassistant.components.button.async_unload_entry", return_value=False):
         assert not await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.FAILED_UNLOAD
     await wait_for(lambda: coordinator.connection.connected)
-    counted = coordinator.ledger.today.forward
-    await walk(device, 30)
-    assert coordinator.ledger.today.forward > counted
+    await walk(device, after)
+    held = copy.deepcopy(coordinator.stream.engine).flush().steps
+    advance(twin.device, before)
+    twin.end_stream()
+    advance(twin.device, after)
+    assert device.truth.missed.total() == 0  # wearer time stood still while the link was down
+    walked = twin.finish()[Direction.FORWARD]
+    assert coordinator.ledger.today.forward + len(held) == walked
+    assert abs(walked - device.truth.delivered[Direction.FORWARD]) <= 2
     assert "could not be unloaded (a platform failed to)" in caplog.text
-    await coordinator.async_shutdown()  # what Home Assistant's restart would do
+    await coordinator.async_shutdown()  # cleanup
+
+
+REAL_FORWARD_UNLOAD = ConfigEntries.async_forward_entry_unload
+
+
+async def _forward_unload_raising_for_button(
+    entries: ConfigEntries, entry: ConfigEntry, domain: Platform | str
+) -> bool:
+    if domain == Platform.BUTTON:
+        raise RuntimeError("stuck")
+    return await REAL_FORWARD_UNLOAD(entries, entry, domain)
+
+
+@pytest.mark.parametrize(
+    ("target", "logged"),
+    [
+        # Home Assistant catches what a platform's own unload raises: that platform reports False.
+        (
+            patch("homeassistant.components.button.async_unload_entry", side_effect=RuntimeError),
+            "(a platform failed to)",
+        ),
+        # Raised on the way to a platform: async_unload_platforms itself raises.
+        (
+            patch.object(
+                ConfigEntries, "async_forward_entry_unload", _forward_unload_raising_for_button
+            ),
+            "(a platform raised)",
+        ),
+    ],
+    ids=["platform-raises", "forwarding-raises"],
+)
+async def test_an_unload_that_raises_leaves_the_wearable_counting(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    caplog: pytest.LogCaptureFixture,
+    target: Any,
+    logged: str,
+) -> None:
+    """Home Assistant catches what async_unload_entry raises and keeps the entry loaded (failed
+    to unload), so the stream starts again as when a platform returns False."""
+    device, coordinator, entry = await start("forward:200", loop=False)
+    with target:
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.FAILED_UNLOAD
+    await wait_for(lambda: coordinator.connection.connected)
+    await walk(device, 30)
+    assert coordinator.ledger.today.forward > 0
+    assert f"could not be unloaded {logged}" in caplog.text
+    await coordinator.async_shutdown()  # cleanup
+
+
+async def test_removing_an_entry_that_failed_to_unload_stops_it_and_keeps_its_files_deleted(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant removes an entry that failed to unload without unloading it again; its
+    coordinator, streaming again since, must stop before the files go, or its pending save and
+    hourly backup write them back and the link stays up until a restart."""
+    device, coordinator, entry = await start("forward:400", loop=False)
+    with patch("homeassistant.components.button.async_unload_entry", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    await wait_for(lambda: coordinator.connection.connected)
+    await walk(device, 30)
+    await tick(hass, freezer, SAVE_DELAY + 1)  # the counts on disk
+    coordinator.store.schedule_backup(coordinator.stored)  # and a backup
+    await walk(device, 10)  # more steps: a save is pending
+    keys = (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.backup")
+    assert all(key in hass_storage for key in keys)
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not any(key in hass_storage for key in keys)
+    await walk(device, 30)  # the wearer walks on, out of Home Assistant's reach
+    for seconds in (SAVE_DELAY + 1, BACKUP_EVERY.total_seconds() + 60):
+        await tick(hass, freezer, seconds)
+    assert not any(key in hass_storage for key in keys)
+    assert not coordinator.connection.connected
+    assert not device.connected  # the link is released, and not made again

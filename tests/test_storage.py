@@ -166,6 +166,31 @@ async def test_removing_the_entry_deletes_both_files(
     assert not any(key in hass_storage for key in _keys(entry.entry_id))
 
 
+async def test_removing_waits_for_a_backup_being_written(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    """A backup write that finished after the delete would leave its file behind."""
+    _, coordinator, entry = await start()
+    release = asyncio.Event()
+    write = coordinator.store.async_save_backup
+
+    async def slow_write(data: dict[str, Any]) -> None:
+        await release.wait()
+        await write(data)
+
+    with patch.object(coordinator.store, "async_save_backup", slow_write):
+        coordinator.store.schedule_backup(coordinator.stored)
+    remove = hass.async_create_task(coordinator.store.async_remove())
+    try:
+        done, _ = await asyncio.wait({remove}, timeout=0.2)
+        assert not done
+    finally:
+        release.set()
+    await remove
+    await hass.async_block_till_done()
+    assert not any(key in hass_storage for key in _keys(entry.entry_id))
+
+
 async def test_a_good_store_is_loaded_and_its_backup_left_alone(
     hass: HomeAssistant, start: Start
 ) -> None:

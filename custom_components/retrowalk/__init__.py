@@ -2,6 +2,7 @@
 
 import logging
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -29,6 +30,9 @@ PROTOCOL_KEYS = frozenset(p.key for p in PROTOCOLS)
 LEGACY_PLACEMENT = Placement.WAIST
 
 _LOGGER = logging.getLogger(__name__)
+_NOT_UNLOADED = (
+    "%s could not be unloaded (a platform %s); it goes on counting until Home Assistant restarts"
+)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -95,23 +99,37 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     event entity). The coordinator then shuts down once, by itself (DataUpdateCoordinator
     registers its async_shutdown with the entry's on-unload callbacks): it writes the counts.
 
-    Should a platform fail to unload, Home Assistant keeps the entry loaded (failed to unload:
-    the coordinator is not shut down, the entry cannot be unloaded again) until it restarts; the
-    stream then starts again, so that the wearable goes on counting meanwhile.
+    Should a platform fail to unload (return False, or raise: Home Assistant catches what this
+    raises), Home Assistant keeps the entry loaded (failed to unload: the coordinator is not shut
+    down, the entry cannot be unloaded again) until it restarts; the stream then starts again,
+    so that the wearable goes on counting meanwhile.
     """
     connection = entry.runtime_data.connection
     await connection.async_stop()
-    if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        return True
-    _LOGGER.warning(
-        "%s could not be unloaded (a platform failed to); it goes on counting until Home "
-        "Assistant restarts",
-        entry.title,
-    )
+    try:
+        if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+            return True
+    except Exception:
+        _LOGGER.warning(_NOT_UNLOADED, entry.title, "raised")
+        connection.async_start()
+        raise
+    _LOGGER.warning(_NOT_UNLOADED, entry.title, "failed to")
     connection.async_start()
     return False
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -> None:
-    """Delete the stored counts of a removed wearable."""
+    """Delete the stored counts of a removed wearable.
+
+    Home Assistant removes an entry that failed to unload without unloading it again, and its
+    coordinator still streams (async_unload_entry started it again): it shuts down first (link,
+    clocks, pending writes), else its pending save and hourly backup would write the files back
+    and the link would stay up until a restart. Its own store deletes them: the pending save is
+    that store's to cancel.
+    """
+    coordinator: RetrowalkCoordinator | None = getattr(entry, "runtime_data", None)
+    if entry.state is ConfigEntryState.FAILED_UNLOAD and coordinator is not None:
+        await coordinator.async_shutdown()  # its last write of the counts is deleted just below
+        await coordinator.store.async_remove()
+        return
     await RetrowalkStore(hass, entry).async_remove()

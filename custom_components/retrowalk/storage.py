@@ -1,5 +1,6 @@
 """Persistence of counts, nudge state and calibration, with a backup for a corrupt store."""
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,6 +48,7 @@ class RetrowalkStore:
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.backup"
         )
         self._last_backup = dt_util.utcnow()
+        self._backup_writes: set[asyncio.Task[None]] = set()
 
     async def async_load(self, validate: Callable[[dict[str, Any]], None]) -> Loaded:
         """Load the primary store, else the backup; `validate` raises on malformed content.
@@ -161,11 +163,18 @@ class RetrowalkStore:
             if now - self._last_backup < BACKUP_EVERY:
                 return
             self._last_backup = now
-        self.entry.async_create_task(
+        write = self.entry.async_create_task(
             self.hass, self.async_save_backup(stored()), f"{DOMAIN} {self.entry.entry_id} backup"
         )
+        self._backup_writes.add(write)
+        write.add_done_callback(self._backup_writes.discard)
 
     async def async_remove(self) -> None:
-        """Delete both files when the entry is removed."""
+        """Delete both files when the entry is removed.
+
+        A backup being written would write its file back after the delete, so it finishes first.
+        """
+        if self._backup_writes:
+            await asyncio.wait(self._backup_writes)
         await self._primary.async_remove()
         await self._backup.async_remove()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
@@ -277,6 +278,27 @@ def test_cancelled_calibration_keeps_previous_learning() -> None:
     steps, _ = run(engine, walk(["forward"] * 2 + ["backward"] * 2, t0=300.0))
     assert strides(steps) == ["forward", "forward", "backward", "backward"]
     assert engine.to_dict()["detector"]["axis"]["calibrated"] == before["axis"]["calibrated"]
+
+
+def test_a_state_saved_mid_calibration_walk_is_the_cancelled_walk() -> None:
+    """A restart mid-walk ends it as a cancel does: the state saved mid-walk holds what the
+    detector and the gate knew before it, not what the walk has taught them so far."""
+    engine = GaitEngine(Placement.FOOT)
+    run(engine, walk(["forward"] * 6))
+    before = engine.to_dict()
+    engine.start_calibration(steps=40)
+    run(engine, walk(["backward"] * 4, t0=200.0))
+    assert engine.calibration.active
+    mid = engine.to_dict()
+    taught = copy.deepcopy(engine)
+    taught.finish_calibration()
+    assert taught.to_dict()["detector"] != before["detector"]  # the walk taught the detector
+    cancelled = copy.deepcopy(engine)
+    cancelled.cancel_calibration()
+    restored = GaitEngine.from_dict(json.loads(json.dumps(mid)))
+    assert restored.to_dict() == cancelled.to_dict()
+    assert (mid["detector"], mid["gate"]) == (before["detector"], before["gate"])
+    assert not restored.calibration.active
 
 
 def test_state_round_trip_through_json() -> None:

@@ -108,7 +108,12 @@ class Rhythm:
         return {str(d): [round(x, 3) for x in q] for d, q in self.lengths.items()}
 
     def load_usual_lengths(self, state: object) -> None:
-        """Restore what usual_lengths() returned; anything malformed is ignored."""
+        """Restore what usual_lengths() returned, in place of what is held; malformed: ignored.
+
+        In place, not merged: a cancelled calibration walk's strides go, as a restart mid-walk
+        loses them (GaitEngine.to_dict stores the state from before the walk).
+        """
+        self.lengths.clear()
         if not isinstance(state, dict):
             return
         for name, values in state.items():

@@ -282,12 +282,14 @@ class GaitEngine:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe calibration and counters; running signal buffers are not kept."""
+        # Mid-walk, what the detector and the gate knew before it (what a cancel restores): a
+        # restart ends the walk as a cancel does.
+        detector, gate = self._backup or (self._detector.state(), self._gate.state())
         return {
             "version": STATE_VERSION,
             "placement": str(self.placement),
-            "detector": self._detector.state(),
-            # Mid-walk, what the gate knew before it: a restart ends the walk as a cancel does.
-            "gate": self._gate.state() if self._backup is None else self._backup[1],
+            "detector": detector,
+            "gate": gate,
             "totals": {str(d): n for d, n in self._bouts.totals.items()},
             "calibration": {
                 "done": self._calibration.done,

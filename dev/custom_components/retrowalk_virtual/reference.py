@@ -152,6 +152,15 @@ class ReferenceRun:
             if up or any(a <= step.t < b for a, b in reversed(self._windows)):
                 self.while_connected[step.direction] += 1
 
+    def end_stream(self) -> None:
+        """End the stream where the real path's was stopped (not a fault: no steps missed).
+
+        What the engine held counts, as Home Assistant's flush at a stop does; the next samples
+        start a stream anew. A step right at the edge can fall either side of it (gait/edges.py),
+        so a real path stopped there is compared with this, not with an uninterrupted run.
+        """
+        self._count(self.engine.flush().steps)
+
     def finish(self) -> Counter[Direction]:
         """End the stream; counts of every step."""
         self._count(self.engine.flush().steps)
