@@ -280,6 +280,24 @@ def test_cancelled_calibration_keeps_previous_learning() -> None:
     assert engine.to_dict()["detector"]["axis"]["calibrated"] == before["axis"]["calibrated"]
 
 
+def test_a_cancelled_recalibration_stays_calibrated() -> None:
+    """Giving up a second calibration walk keeps the first one: its axis and its status (the
+    entities said "not calibrated" while the detector still used the calibrated axis)."""
+    engine = GaitEngine(Placement.FOOT)
+    engine.start_calibration(steps=6)
+    run(engine, walk(["forward"] * 8))
+    first = engine.calibration
+    assert first.done and first.quality is not None
+    saved = engine.to_dict()
+    engine.start_calibration(steps=40)
+    run(engine, walk(["backward"] * 4, t0=200.0))
+    assert engine.to_dict()["calibration"] == saved["calibration"]  # mid-walk: as before it
+    engine.cancel_calibration()
+    assert engine.calibration == first
+    assert engine.to_dict()["calibration"] == saved["calibration"]
+    assert engine.to_dict()["detector"] == saved["detector"]
+
+
 def test_a_state_saved_mid_calibration_walk_is_the_cancelled_walk() -> None:
     """A restart mid-walk ends it as a cancel does: the state saved mid-walk holds what the
     detector and the gate knew before it, not what the walk has taught them so far."""

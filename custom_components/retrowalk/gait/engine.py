@@ -73,7 +73,8 @@ class GaitEngine:
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
         # What the detector and the gate had learned before a running calibration walk.
-        self._backup: tuple[dict[str, Any], dict[str, Any]] | None = None
+        # What a cancelled calibration walk restores: detector state, gate state, calibration.
+        self._backup: tuple[dict[str, Any], dict[str, Any], CalibrationState] | None = None
         self._has_gyro: bool | None = None
         self.dropped_nonfinite = 0
         self.dropped_backwards = 0  # earlier than a sample already seen
@@ -227,7 +228,7 @@ class GaitEngine:
             raise ValueError("a calibration walk needs at least 2 steps")
         if self._calibration.active:
             self.cancel_calibration()
-        self._backup = (self._detector.state(), self._gate.state())
+        self._backup = (self._detector.state(), self._gate.state(), self._calibration)
         self._detector.calibrate_forward(True)
         self._gate.forget()
         self._calibration = CalibrationState(
@@ -239,11 +240,13 @@ class GaitEngine:
         if not self._calibration.active:
             return
         self._detector.calibrate_forward(False)
-        if self._backup is not None:
+        if self._backup is None:
+            self._calibration = replace(self._calibration, active=False)
+        else:  # a re-calibration given up: still calibrated as before, not "not calibrated"
             self._detector.load_state(self._backup[0])
             self._gate.load_state(self._backup[1])
+            self._calibration = self._backup[2]
         self._backup = None
-        self._calibration = replace(self._calibration, active=False)
 
     def finish_calibration(self) -> None:
         """End a running calibration now with the steps seen so far (cancel it if under 2)."""
@@ -284,17 +287,18 @@ class GaitEngine:
         """JSON-safe calibration and counters; running signal buffers are not kept."""
         # Mid-walk, what the detector and the gate knew before it (what a cancel restores): a
         # restart ends the walk as a cancel does.
-        detector, gate = self._backup or (self._detector.state(), self._gate.state())
+        detector, gate, calibration = self._backup or (
+            self._detector.state(),
+            self._gate.state(),
+            self._calibration,
+        )
         return {
             "version": STATE_VERSION,
             "placement": str(self.placement),
             "detector": detector,
             "gate": gate,
             "totals": {str(d): n for d, n in self._bouts.totals.items()},
-            "calibration": {
-                "done": self._calibration.done,
-                "quality": self._calibration.quality,
-            },
+            "calibration": {"done": calibration.done, "quality": calibration.quality},
         }
 
     @classmethod
