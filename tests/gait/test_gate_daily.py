@@ -45,16 +45,49 @@ def test_false_steps_per_hour_of_non_walking_meet_the_goals(
 def test_long_walks_keep_a_walking_cadence(
     counted: list[tuple[daily.Segment, FloatArray]],
 ) -> None:
-    """HAPT and WISDM walking segments are long walks: their cadence, and few steps missed.
+    """HAPT and WISDM walking segments are long walks: the goal's cadence, and few steps missed.
 
-    The cadence is 60 / the median step interval; steps / duration must stay near it (WISDM's
-    2-minute wrist blocks hold pauses and arm work: 93 against 105 on the full set).
+    The goal (issue 12: plain-walking cadence median 95-125 steps/min) on the daily table's own
+    figure, steps / segment duration, and on the walking cadence itself, 60 / the median step
+    interval. Steps / duration must also stay near the latter: WISDM's 2-minute wrist blocks
+    hold pauses and arm work (98 against 111 on the full set, 100 against 105 here; HAPT 103
+    against 103). Before the wrist's stride fill (gate.py) only the interval cadence was held
+    to the goal, and steps / duration to 0.88 of it: this subset's WISDM blocks, one of them
+    stride-locked (subject 1600), then came out at 93.5 steps/min.
     """
     rows = [r for r in gate_eval.tabulate(counted) if r.dataset in ("hapt", "wisdm_reduced")]
     assert len(rows) == 2
     for row in rows:
+        assert daily.GOAL_CADENCE[0] <= row.cadence <= daily.GOAL_CADENCE[1], row
         assert daily.GOAL_CADENCE[0] <= row.cadence_walk <= daily.GOAL_CADENCE[1], row
-        assert row.cadence >= 0.88 * row.cadence_walk, row
+        assert row.cadence >= 0.9 * row.cadence_walk, row
+
+
+def test_short_walks_step_at_a_walking_cadence(
+    counted: list[tuple[daily.Segment, FloatArray]],
+) -> None:
+    """UMAFall's walks at the waist, pocket, chest and ankle: the goal's cadence, 60 / the median
+    step interval.
+
+    Its 15 s trials start and end standing, so steps / duration cannot reach a walking cadence
+    (73-82 here, 73-81 on the full set, engine and peers alike): what is physically a
+    cadence is the interval between the steps of the walk (100-101 here). The goal holds on
+    this subset because its three subjects walk at about 100 steps/min (their ankle strides
+    say so); the full set's walkers are slower (ankle 92-94), and there the tests below, each
+    location against the ankle on the same walks, are what holds.
+
+    Not the wrist: on these walks it steps at 94 (two of its nine walks not counted), a median
+    0.98 of the ankle's cadence on the walks it counted (0.92-1.01), held to the ankle below and
+    to the goal on WISDM's long walks above. The stride fill does not reach these short walks
+    (it waits for a bout of 12 candidates): UMAFall's full-set wrist figure is 94 with and
+    without it (docs/walking_gate.md), about its walkers' own.
+    """
+    rows = {r.location: r for r in gate_eval.tabulate(counted) if r.dataset == "umafall"}
+    assert set(rows) == set(daily.LOCATIONS)
+    for loc in ("waist", "pocket", "chest", "ankle"):
+        row = rows[loc]
+        assert row.n_walk >= 6, row
+        assert daily.GOAL_CADENCE[0] <= row.cadence_walk <= daily.GOAL_CADENCE[1], row
 
 
 def _umafall_walks(
