@@ -109,7 +109,7 @@ class TrunkParams:
     close_lo: float = 0.6
     close_hi: float = 1.4
     close_w_s: float = 0.15
-    close_steps: int = 8  # only a walk of this many steps closes: handling makes short runs
+    close_steps: int = 12  # only a walk of this many steps closes: handling makes short runs
 
 
 class TrunkDetector:
@@ -406,15 +406,13 @@ class TrunkDetector:
         grav = causal_mean(a, self._n_grav)
         vert = np.sqrt(np.einsum("ij,ij->i", a, a)) - np.sqrt(np.einsum("ij,ij->i", grav, grav))
         smooth = np.convolve(vert, self._kernel, mode="same")
-        i0, i1 = (int(i) for i in np.searchsorted(t, [lo, hi]))
-        w = max(1, round(self.p.close_w_s * self.fs))
-        # A peak of its own (dominating +-w), not the tail of the last step's.
-        peaks, _ = local_extrema(smooth[max(0, i0 - w) : i1 + w], w)
-        peaks += max(0, i0 - w)
-        peaks = peaks[(peaks >= i0) & (peaks < i1)]
-        if not len(peaks):
+        i0, i1 = np.searchsorted(t, [lo, hi])
+        if i1 <= i0:
             return None
-        i = int(peaks[np.argmax(smooth[peaks])])
+        i = int(i0 + np.argmax(smooth[i0:i1]))
+        w = max(1, round(self.p.close_w_s * self.fs))
+        if i - w < 0 or i + w >= len(smooth) or smooth[i] < smooth[i - w : i + w + 1].max():
+            return None
         rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
         if smooth[i] <= max(self.p.close_min, k * rms):
             return None
