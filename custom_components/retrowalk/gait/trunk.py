@@ -101,15 +101,6 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
-    # A walk's closing step (waist, thigh, chest): when a bout ends, the highest peak
-    # close_lo..close_hi median intervals after its last step counts if it stands above
-    # close_k times the signal's RMS (at least close_min) and dominates +-close_w_s.
-    close_k: float | None = 0.2
-    close_min: float = 0.3
-    close_lo: float = 0.6
-    close_hi: float = 1.4
-    close_w_s: float = 0.15
-    close_steps: int = 12  # only a walk of this many steps closes: handling makes short runs
 
 
 class TrunkDetector:
@@ -124,7 +115,6 @@ class TrunkDetector:
         # does not have, and a declared backward session keeps a step the engine is "sure" went
         # forward (session.CONFIDENT).
         self._tells_direction = not direction_unknown(placement)
-        self._closes = placement is not Placement.WRIST
         self.p = params or TrunkParams()
         self.fs = self.p.fs
         fs = self.fs
@@ -147,7 +137,6 @@ class TrunkDetector:
         self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
         self._run: list[tuple[float, float, float]] = []  # (peak, step time, height), unconfirmed
         self._in_bout = False
-        self._bout_steps = 0
         self._last_step = -np.inf
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
@@ -309,9 +298,7 @@ class TrunkDetector:
             new_steps += self._commit(self._best, self._step_time(self._best))
             self._best = None
             self._humps = []
-        closing = self._expire(t_final)
-        if closing is not None:
-            new_steps.append(closing)
+        self._expire(t_final)
         if not new_steps:
             return []
         up = _unit(grav[last - s0], float(g_norm[last - s0]))
@@ -359,7 +346,6 @@ class TrunkDetector:
             if not across_gap:
                 self._intervals = [*self._intervals[-5:], dt]
             self._last_step = tk
-            self._bout_steps += 1 + len(out)
             return [*out, (step_t, height)]
         if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
             self._run = []
@@ -368,7 +354,6 @@ class TrunkDetector:
             return []
         confirmed = self._run
         self._intervals = np.diff([run[0] for run in confirmed]).tolist()
-        self._bout_steps = len(confirmed)
         self._run = []
         self._in_bout = True
         self._bout_dir = None  # a new walk: its first window decides
@@ -379,44 +364,11 @@ class TrunkDetector:
         med = self._median_interval() or 0.0
         return min(max(self.p.bout_gap_s, 2.6 * med), self.p.bout_gap_max_s)
 
-    def _expire(self, t_final: float) -> tuple[float, float | None] | None:
+    def _expire(self, t_final: float) -> None:
         """End a bout when no step came for too long (a run of candidates ends in _commit)."""
         if self._in_bout and t_final - self._last_step > self._bout_gap():
-            closing = self._closing_step()
             self._in_bout = False
             self._intervals = []
-            return closing
-        return None
-
-    def _closing_step(self) -> tuple[float, float | None] | None:
-        """The walk's closing step, missed by the walking-level thresholds, if there is one."""
-        med = self._median_interval()
-        k = self.p.close_k
-        if (
-            not self._closes
-            or k is None
-            or med is None
-            or self._across_gap
-            or self._bout_steps < self.p.close_steps
-        ):
-            return None
-        t, a = self._t, self._a
-        lo = self._last_step + self.p.close_lo * med
-        hi = self._last_step + self.p.close_hi * med
-        grav = causal_mean(a, self._n_grav)
-        vert = np.sqrt(np.einsum("ij,ij->i", a, a)) - np.sqrt(np.einsum("ij,ij->i", grav, grav))
-        smooth = np.convolve(vert, self._kernel, mode="same")
-        i0, i1 = np.searchsorted(t, [lo, hi])
-        if i1 <= i0:
-            return None
-        i = int(i0 + np.argmax(smooth[i0:i1]))
-        w = max(1, round(self.p.close_w_s * self.fs))
-        if i - w < 0 or i + w >= len(smooth) or smooth[i] < smooth[i - w : i + w + 1].max():
-            return None
-        rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
-        if smooth[i] <= max(self.p.close_min, k * rms):
-            return None
-        return float(t[i]), float(smooth[i])
 
     def _label(
         self,
