@@ -30,3 +30,28 @@ def test_a_step_by_a_long_true_interval_is_slow() -> None:
     e, _ = om.errors(truth, found)
     assert e.misses == {"slow": 1}
     assert om.walks(truth) == [(10.0, float(truth[-1]))]
+
+
+def test_closing_table_shows_each_walks_last_steps_against_the_signal() -> None:
+    # A 50 Hz walk of 0.5 s steps, a 2 m/s^2 bounce, whose last step is a soft 0.5 m/s^2 one,
+    # then standing: the last step's peak is a quarter of the walk's (peak / RMS about 0.35).
+    fs = 50.0
+    t = np.arange(0, 20, 1 / fs)
+    truth = 2.0 + 0.5 * np.arange(20)
+    amp = np.where(t < truth[-1] - 0.25, 2.0, 0.5) * (t < truth[-1] + 0.25)
+    bounce = amp * np.cos(2 * np.pi * (t - 2.0) / 0.5)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81 + bounce
+    found = truth[:-1]  # the last step missed
+    rows = om.closing(t, acc, truth, found, fs)
+    assert len(rows) == 1
+    end, med, *cells = rows[0]
+    assert (end, med) == ("11.50", "0.50")
+    second_last, last = cells[:5], cells[5:]
+    assert second_last[0] == "counted" and last[0] == "MISSED"
+    assert last[1] == "1.00"
+    assert 0.3 < float(last[2]) < 0.7  # m/s^2, the smoothing takes a little off
+    assert float(last[3]) < 0.5 < float(second_last[3])  # below the peak threshold, unlike the rest
+    assert float(last[4]) < 0  # the dip before it
+    # A one-step walk has no interval to show and no row.
+    assert om.closing(t, acc, np.array([5.0]), found, fs) == []

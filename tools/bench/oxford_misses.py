@@ -21,7 +21,13 @@ where in the walk it lies:
 For the engine, a miss the detector alone did find is the gate's ("gate"), otherwise the
 detector's. The table has one row per recording; the error is counted minus true.
 
-    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.oxford_misses [--fs 50]
+--closing adds a table of each walk's last true steps as the detector sees them: counted or
+not, the interval before the step in the walk's median intervals, the peak of the detector's
+signal (|a| - |g|, smoothed as trunk.py does) within +-PEAK_S of the step, that peak and the
+deepest dip since the step before in units of the signal's RMS over the detector's history
+(its thresholds are peak_k and -valley_k times it).
+
+    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.oxford_misses [--fs 50] [--closing]
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait.trunk import TrunkParams
+from custom_components.retrowalk.gait.trunk_signal import causal_mean, hann_kernel
 from tools.peers import external
 
 from . import oxford
@@ -44,6 +52,8 @@ EDGE_S = 3.0  # s from a walk's first or last true step
 PAUSE_S = 2.0  # a longer interval between true steps ends a walk
 DOUBLE = 0.6  # times the median interval: an extra this near another counted step
 SLOW = 1.3  # times the median interval: a slow or irregular true interval
+PEAK_S = 0.2  # s either side of a true step where its peak is looked for (under half a step)
+CLOSING = 2  # a walk's last true steps in the --closing table
 
 MISS_KINDS = ("start", "end", "slow", "mid")
 EXTRA_KINDS = ("before", "after", "start", "end", "double", "slow", "mid")
@@ -162,6 +172,50 @@ def cells(e: Errors) -> list[str]:
     return [f"{e.net:+d}", some(e.misses, MISS_KINDS), some(e.extras, EXTRA_KINDS), str(e.late)]
 
 
+def vertical(acc: FloatArray, fs: float, p: TrunkParams) -> FloatArray:
+    """The trunk detector's step signal: |a| - |trailing gravity mean|, Hann-smoothed."""
+    grav = causal_mean(acc, max(1, round(p.gravity_s * fs)))
+    vert = np.linalg.norm(acc, axis=1) - np.linalg.norm(grav, axis=1)
+    return np.convolve(vert, hann_kernel(round(p.smooth_s * fs) | 1), mode="same")
+
+
+def closing(
+    t: FloatArray, acc: FloatArray, truth: FloatArray, found: FloatArray, fs: float
+) -> list[list[str]]:
+    """Each walk's last CLOSING true steps against the detector's signal (see --closing).
+
+    One row per walk of more than CLOSING steps: end time, median interval, then per step
+    "counted" or "MISSED", its interval / median, peak m/s^2, peak / RMS and dip / RMS.
+    """
+    p = TrunkParams()
+    sig = vertical(acc, fs, p)
+    counted = set(match(truth, np.sort(found)))
+    n_hist = round(p.history_s * fs)
+    rows = []
+    for a, b in walks(truth):
+        idx = np.flatnonzero((truth >= a) & (truth <= b))
+        if len(idx) <= CLOSING:
+            continue
+        med = float(np.median(np.diff(truth[idx])))
+        row = [f"{b:.2f}", f"{med:.2f}"]
+        for i in idx[-CLOSING:].tolist():
+            k = int(np.searchsorted(t, truth[i]))
+            k_prev = int(np.searchsorted(t, truth[i - 1]))
+            rms = float(np.sqrt(np.mean(sig[max(0, k - n_hist) : k] ** 2)))
+            reach = round(PEAK_S * fs)
+            peak = float(sig[max(0, k - reach) : k + reach + 1].max())
+            dip = float(sig[k_prev : k + 1].min())
+            row += [
+                "counted" if i in counted else "MISSED",
+                f"{(truth[i] - truth[i - 1]) / med:.2f}",
+                f"{peak:.2f}",
+                f"{peak / rms:.2f}",
+                f"{dip / rms:.2f}",
+            ]
+        rows.append(row)
+    return rows
+
+
 def engine_steps(loaded: oxford.Loaded, placement: Placement, *, gated: bool) -> FloatArray:
     t, acc, _, _ = loaded
     steps = feed(GaitEngine(placement, gated=gated), t, acc, None)
@@ -172,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     prog = "python -m tools.bench.oxford_misses"
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--fs", type=float, default=50.0)
+    parser.add_argument("--closing", action="store_true", help="each walk's last steps' signal")
     args = parser.parse_args(argv)
     trunk = dict(oxford.GROUPS)["waist-like (trunk)"]
     recs = [(n, p) for n, p in oxford.recordings() if oxford.PLACEMENT[p] in trunk]
@@ -184,11 +239,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mobgap could not run: {err}")
         mob = None
     rows = []
+    closing_rows = []
     totals: dict[str, Counter[str]] = {}
     for k, ((name, pos), x) in enumerate(zip(recs, loaded, strict=True)):
         truth = x[2]
         placement = oxford.PLACEMENT[pos]
-        gated, missed = errors(truth, engine_steps(x, placement, gated=True))
+        found = engine_steps(x, placement, gated=True)
+        gated, missed = errors(truth, found)
+        if args.closing:
+            short = name.replace("_Hard", "")
+            closing_rows += [[short, *r] for r in closing(x[0], x[1], truth, found, args.fs)]
         _, open_missed = errors(truth, engine_steps(x, placement, gated=False))
         by_gate = len(set(missed) - set(open_missed))
         row = [name.replace("_Hard", ""), str(len(truth)), *cells(gated), str(by_gate)]
@@ -217,6 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     print("\n-- totals over the 16 recordings --")
     for key, c in totals.items():
         print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    if args.closing:
+        p = TrunkParams()
+        print(
+            f"\n-- each walk's last {CLOSING} true steps against the detector's signal"
+            f" (peak threshold {p.peak_k:g} x RMS, valley threshold -{p.valley_k:g} x RMS) --"
+        )
+        step = ["engine", "dt/med", "peak", "peak/RMS", "dip/RMS"]
+        header = ["recording", "walk ends", "median"]
+        header += [f"{h} {k}" for k in ("-2", "-1") for h in step]
+        print(fmt_table(header, closing_rows))
     return 0
 
 
