@@ -249,3 +249,27 @@ async def test_removing_an_entry_that_failed_to_unload_stops_it_and_keeps_its_fi
     assert not any(key in hass_storage for key in keys)
     assert not coordinator.connection.connected
     assert not device.connected  # the link is released, and not made again
+
+
+async def test_a_failed_shutdown_on_removal_still_deletes_the_files(
+    hass: HomeAssistant,
+    start: Start,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Removing a wearable deletes its counts even when stopping its coordinator raises."""
+    _, coordinator, entry = await start("forward:400", loop=False)
+    with patch("homeassistant.components.button.async_unload_entry", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    await tick(hass, freezer, SAVE_DELAY + 1)
+    keys = (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.backup")
+    await coordinator.store.async_save_now(coordinator.stored())
+    coordinator.store.schedule_backup(coordinator.stored)
+    await hass.async_block_till_done()
+    assert all(key in hass_storage for key in keys)
+    shutdown = coordinator.async_shutdown
+    with patch.object(coordinator, "async_shutdown", side_effect=RuntimeError("boom")):
+        await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+    assert not any(key in hass_storage for key in keys)
+    await shutdown()  # cleanup

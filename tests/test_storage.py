@@ -16,6 +16,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.storage import BACKUP_EVERY, RetrowalkStore
 
 from .common import Start, Walk, entry_for, stored_state
@@ -128,11 +129,8 @@ async def test_backup_is_written_once_an_hour_or_when_asked(
     assert hass_storage[backup]["data"] == {"written": 2}
 
 
-async def test_unload_waits_for_a_backup_being_written(
-    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
-) -> None:
-    """The backup write is the entry's: unloading (and so a reload) waits until it is on disk."""
-    _, coordinator, entry = await start()
+def _backup_held_until(coordinator: RetrowalkCoordinator) -> asyncio.Event:
+    """Schedule a backup whose write waits until the returned event is set."""
     release = asyncio.Event()
     write = coordinator.store.async_save_backup
 
@@ -142,6 +140,15 @@ async def test_unload_waits_for_a_backup_being_written(
 
     with patch.object(coordinator.store, "async_save_backup", slow_write):
         coordinator.store.schedule_backup(coordinator.stored)
+    return release
+
+
+async def test_unload_waits_for_a_backup_being_written(
+    hass: HomeAssistant, start: Start, hass_storage: dict[str, Any]
+) -> None:
+    """The backup write is the entry's: unloading (and so a reload) waits until it is on disk."""
+    _, coordinator, entry = await start()
+    release = _backup_held_until(coordinator)
     unload = hass.async_create_task(hass.config_entries.async_unload(entry.entry_id))
     try:
         done, _ = await asyncio.wait({unload}, timeout=1.0)
@@ -171,15 +178,7 @@ async def test_removing_waits_for_a_backup_being_written(
 ) -> None:
     """A backup write that finished after the delete would leave its file behind."""
     _, coordinator, entry = await start()
-    release = asyncio.Event()
-    write = coordinator.store.async_save_backup
-
-    async def slow_write(data: dict[str, Any]) -> None:
-        await release.wait()
-        await write(data)
-
-    with patch.object(coordinator.store, "async_save_backup", slow_write):
-        coordinator.store.schedule_backup(coordinator.stored)
+    release = _backup_held_until(coordinator)
     remove = hass.async_create_task(coordinator.store.async_remove())
     try:
         done, _ = await asyncio.wait({remove}, timeout=0.2)

@@ -129,7 +129,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     """
     coordinator: RetrowalkCoordinator | None = getattr(entry, "runtime_data", None)
     if entry.state is ConfigEntryState.FAILED_UNLOAD and coordinator is not None:
-        await coordinator.async_shutdown()  # its last write of the counts is deleted just below
-        await coordinator.store.async_remove()
+        try:
+            await coordinator.async_shutdown()  # its last write of the counts is deleted below
+        finally:  # a removed wearable's counts go even if shutting it down failed
+            await coordinator.store.async_remove()
         return
     await RetrowalkStore(hass, entry).async_remove()

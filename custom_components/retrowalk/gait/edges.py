@@ -108,7 +108,7 @@ class Rhythm:
         return {str(d): [round(x, 3) for x in q] for d, q in self.lengths.items()}
 
     def load_usual_lengths(self, state: object) -> None:
-        """Restore what usual_lengths() returned, in place of what is held; malformed: ignored.
+        """Restore what usual_lengths() returned, in place of what is held (malformed: none).
 
         In place, not merged: a cancelled calibration walk's strides go, as a restart mid-walk
         loses them (GaitEngine.to_dict stores the state from before the walk).

@@ -72,8 +72,8 @@ class GaitEngine:
         self._gate = (WalkingGate if gated else OpenGate)(self.placement)
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
-        # What the detector and the gate had learned before a running calibration walk.
-        # What a cancelled calibration walk restores: detector state, gate state, calibration.
+        # What the detector, the gate and the calibration status were before a running
+        # calibration walk: what cancelling it restores, and what a restart mid-walk keeps.
         self._backup: tuple[dict[str, Any], dict[str, Any], CalibrationState] | None = None
         self._has_gyro: bool | None = None
         self.dropped_nonfinite = 0
@@ -240,12 +240,12 @@ class GaitEngine:
         if not self._calibration.active:
             return
         self._detector.calibrate_forward(False)
-        if self._backup is None:
-            self._calibration = replace(self._calibration, active=False)
-        else:  # a re-calibration given up: still calibrated as before, not "not calibrated"
-            self._detector.load_state(self._backup[0])
-            self._gate.load_state(self._backup[1])
-            self._calibration = self._backup[2]
+        # start_calibration sets the backup of every active walk. Restored whole: a
+        # re-calibration given up is still calibrated as before, not "not calibrated".
+        assert self._backup is not None
+        detector, gate, self._calibration = self._backup
+        self._detector.load_state(detector)
+        self._gate.load_state(gate)
         self._backup = None
 
     def finish_calibration(self) -> None:
