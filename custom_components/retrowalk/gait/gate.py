@@ -103,9 +103,10 @@ class GateParams:
     # with the axis the other way is not walking posture (a watch: the hand above the elbow).
     learn_sign: int = 0
     # Inside a bout confirmed in walking posture whose candidates come once per stride (their
-    # median interval twice a walking step), from the bout's stride_fill-th candidate on (0:
-    # never), the step between two candidates is restored half-way, without features: it counts
-    # inside the walk, never confirms one, and changes no decision of the gate (_stride_fill).
+    # median interval twice a walking step), from the bout's stride_fill-th candidate on
+    # (counted from its confirming run, the first candidates checked for rhythm; 0: never), the
+    # step between two candidates is restored half-way, without features: it counts inside the
+    # walk, never confirms one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
 
 
@@ -376,7 +377,7 @@ class WalkingGate:
         if not self._coherent(run, mean):
             return []
         self._vote(mean)
-        held = released = self._held
+        released = self._held
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -394,18 +395,13 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
-        # Only between candidates that followed each other: half-way across one dropped above
-        # lies the dropped one, and across missing data nothing is known.
-        follows = {id(b): a for a, b in itertools.pairwise(held)}
-        filled = released[:1]
-        for n, (a, b) in enumerate(itertools.pairwise(released), 2):
-            self._bout_n = n
-            if follows.get(id(b)) is a and b.t not in self._bridged:
-                filled += self._stride_fill(b, b.t - a.t)
-            filled.append(b)
-        self._bout_n = len(released)
+        # The bout's persistence counts from its confirming run: only the run was checked for
+        # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
+        # in rhythm, are a rhythm of 6, not 20). So nothing released is filled: those before the
+        # run proved no rhythm, and the run is shorter than stride_fill (wrist: 6 or 10 to 12).
+        self._bout_n = len(run)
         self._bridged.clear()
-        return filled
+        return released
 
     def _stride_fill(self, step: StepEvent, dt: float) -> list[StepEvent]:
         """The step missed half-way through `dt` before this candidate, in a stride-locked bout.
