@@ -75,6 +75,23 @@ def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
     assert [s.t for s in out] == pytest.approx(expected)
 
 
+def test_a_restored_step_carries_only_time_direction_and_confidence() -> None:
+    # Were the fill ever on at the foot, a neighbour's stride length and speed (one per stride)
+    # must not be duplicated into the step restored before it, nor its sensor_foot flag.
+    foot = [
+        replace(
+            s, direction=Direction.BACKWARD, sensor_foot=True, stride_length_m=1.3, speed_m_s=1.2
+        )
+        for s in candidates(K + 2, 1.1)
+    ]
+    out = WalkingGate(Placement.WRIST).add(foot)
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == 3
+    for s in restored:
+        assert s == StepEvent(t=s.t, direction=Direction.BACKWARD, confidence=0.5)
+        assert s.stride_length_m is None and s.speed_m_s is None and not s.sensor_foot
+
+
 def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() -> None:
     # 14 fidget candidates alternating 0.5 s and 1.2 s (no run of them keeps a rhythm), then
     # 6 at 1.0 s: those confirm the bout and every held candidate is released, but the bout

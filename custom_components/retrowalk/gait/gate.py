@@ -25,7 +25,7 @@ changing which bouts exist. Design, reasons and figures: docs/walking_gate.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import itertools
 import math
 import statistics
@@ -423,7 +423,9 @@ class WalkingGate:
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
         if not (lo <= dt <= hi and lo <= statistics.median(self._gaps) <= hi):
             return []
-        return [replace(step, t=step.t - dt / 2, features=None)]
+        # Only what a missed step shares with its neighbour: a stride length or speed belongs to
+        # the stride the neighbour ends (one per stride), and the sensor's foot landed once.
+        return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.
