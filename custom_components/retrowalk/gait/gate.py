@@ -408,11 +408,14 @@ class WalkingGate:
 
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on
         one step and back on the next, and the softer step's peak rides on the flank of the
-        stronger one, so one candidate comes per stride. Walking's steps come 0.4-0.65 s apart
-        (MIN_FILLED_STEP_S; 92-150 steps/min); a bout confirmed with the arm hanging whose
-        candidates come twice that far apart (its median interval, and this interval, 0.8 s
-        to max_interval) is taken to count strides once it has kept that rhythm for
-        stride_fill candidates. A hand held in front does not swing: its slow walking's
+        stronger one, so one candidate comes per stride. A bout confirmed with the arm hanging
+        whose candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval,
+        and this interval: 0.8-1.3 s) is taken to count strides once it has kept that rhythm
+        for stride_fill candidates. That assumes a hanging-arm walk never takes steps that far
+        apart (75 steps/min or slower), which the gate's own rhythm test allows down to
+        max_interval (46 steps/min): such a slow walk, if the detector follows it step by step,
+        is counted double from its stride_fill-th candidate on. No wrist walk in the data is
+        that slow (docs/walking_gate.md). A hand held in front does not swing: its slow walking's
         candidates are its steps (Oxford's in-hand phones). Only inside a confirmed bout, and
         only as output: the bout's rhythm, its end and whether it exists are the candidates'
         alone, so no walk is confirmed or prolonged by a restored step and at rest nothing
