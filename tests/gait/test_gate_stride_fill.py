@@ -263,9 +263,9 @@ def wisdm_blocks() -> list[Block]:
 
 def test_real_stride_locked_wrist_walks_get_their_steps_back(wisdm_blocks: list[Block]) -> None:
     """Without the fill the gated engine counts 16 of the 45 blocks under LOCKED (0.75) times
-    their reference (one candidate per stride; one block not at all); with it 10 of those reach
-    it again, and the
-    engine counts 82.8 % of the reference steps against 75.4 % without (2026-12-05). The detector
+    their reference (one candidate per stride; one block not at all); with it 9 of those reach
+    it again, and the engine counts 82.1 % of the reference steps against 75.4 % without
+    (2026-12-05, a bout's candidates counted from its confirming run). The detector
     still locks in the rest from start to end, or in bouts too short for the fill."""
     assert len(wisdm_blocks) >= 40
     locked = [b for b in wisdm_blocks if b.unfilled < LOCKED * b.reference]
