@@ -122,8 +122,9 @@ MIN_FILLED_STEP_S = 0.4
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
 # fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
 # blocks keep theirs for minutes (daily-living, leave-one-data-set-out grid points: restoring
-# from the 6th candidate on added 1-136 false steps/h to held-out WISDM and UMAFall, from the
-# 12th on none; counted from the bout's confirming run; docs/walking_gate.md).
+# from the 6th candidate of the confirming run on added false steps to held-out WISDM, 29 ->
+# 30/h, and UMAFall, 17 -> 153/h where the grid then chose another point; from the 12th on
+# none; docs/walking_gate.md).
 STRIDE_FILL = 12
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
