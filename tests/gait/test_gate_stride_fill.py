@@ -66,9 +66,52 @@ def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
     restored = [s for s in out if s.features is None]
     assert len(restored) == n - K + 1
     assert all(s.direction is Direction.FORWARD for s in restored)
-    # Restored from the first stride when the rule asks for no more persistence than the gate.
+    # Even when the rule asks for no more persistence than the gate, the held candidates it
+    # releases get nothing: restoring starts with the candidates streamed after them.
+    c = WRIST.confirm_steps
     out = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2)).add(candidates(10, 1.1))
-    assert [s.t for s in out] == pytest.approx([10.0 + 0.55 * i for i in range(19)])
+    expected = [10.0 + 1.1 * i for i in range(c)]
+    expected += [10.0 + 0.55 * i for i in range(2 * c - 1, 19)]
+    assert [s.t for s in out] == pytest.approx(expected)
+
+
+def test_a_restored_step_carries_only_time_direction_and_confidence() -> None:
+    # Were the fill ever on at the foot, a neighbour's stride length and speed (one per stride)
+    # must not be duplicated into the step restored before it, nor its sensor_foot flag.
+    foot = [
+        replace(
+            s, direction=Direction.BACKWARD, sensor_foot=True, stride_length_m=1.3, speed_m_s=1.2
+        )
+        for s in candidates(K + 2, 1.1)
+    ]
+    out = WalkingGate(Placement.WRIST).add(foot)
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == 3
+    for s in restored:
+        assert s == StepEvent(t=s.t, direction=Direction.BACKWARD, confidence=0.5)
+        assert s.stride_length_m is None and s.speed_m_s is None and not s.sensor_foot
+
+
+def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() -> None:
+    # 14 fidget candidates alternating 0.5 s and 1.2 s (no run of them keeps a rhythm), then
+    # 6 at 1.0 s: those confirm the bout and every held candidate is released, but the bout
+    # has kept its rhythm for 6 candidates, not 20, so no step is restored (it was 7).
+    times = [10.0]
+    for i in range(13):
+        times.append(times[-1] + (0.5 if i % 2 == 0 else 1.2))
+    times += [times[-1] + 1.0 * (i + 1) for i in range(6)]
+    gate = WalkingGate(Placement.WRIST)
+    out = gate.add([cand(t) for t in times])
+    assert len(out) == 20
+    assert all(s.features is not None for s in out)
+    # The bout's persistence goes on from there. Its confirming run is the last two fidget
+    # candidates (one 0.5 s interval is within the spread of 1.0 s ones) and 4 regular ones:
+    # the first step is restored before the K-th candidate counted from the 13th fidget one.
+    more = [cand(times[-1] + 1.0 * (i + 1)) for i in range(K)]
+    out = gate.add(more)
+    stream = [*times, *(s.t for s in more)]
+    first = next(s.t for s in out if s.features is None)
+    assert first == pytest.approx(stream[12 + K - 1] - 0.5)
 
 
 def test_a_short_step_locked_or_unposed_walk_gets_nothing() -> None:
@@ -112,12 +155,14 @@ def test_no_step_is_restored_across_missing_data_or_a_dropped_candidate() -> Non
     assert len(gate.add([cand(steps[-1].t + 1.1)])) == 1  # the interval spans the hole
     assert len(gate.add([cand(steps[-1].t + 2.2)])) == 2
     # A held candidate dropped at release (a soft jolt 40 degrees off the walk's posture, out of
-    # its rhythm, so not in its confirming run): nothing is restored half-way to it.
+    # its rhythm, so not in its confirming run): nothing is restored half-way to it, nor between
+    # the released ones; the candidates streamed after the confirming run get theirs.
     off = (math.cos(math.radians(40)), 0.0, math.sin(math.radians(40)))
     gate = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2))
     out = gate.add([cand(50.8, amplitude=0.5, up=off), *candidates(8, 1.1, start=51.1)])
     assert out[0].t == pytest.approx(51.1)
-    assert len(out) == 15
+    restored = [s.t for s in out if s.features is None]
+    assert restored == pytest.approx([51.1 + 1.1 * 5.5, 51.1 + 1.1 * 6.5])
 
 
 def wrist_walk(
@@ -218,9 +263,9 @@ def wisdm_blocks() -> list[Block]:
 
 def test_real_stride_locked_wrist_walks_get_their_steps_back(wisdm_blocks: list[Block]) -> None:
     """Without the fill the gated engine counts 16 of the 45 blocks under LOCKED (0.75) times
-    their reference (one candidate per stride; one block not at all); with it 10 of those reach
-    it again, and the
-    engine counts 82.8 % of the reference steps against 75.4 % without (2026-12-05). The detector
+    their reference (one candidate per stride; one block not at all); with it 9 of those reach
+    it again, and the engine counts 82.1 % of the reference steps against 75.4 % without
+    (2026-12-05, a bout's candidates counted from its confirming run). The detector
     still locks in the rest from start to end, or in bouts too short for the fill."""
     assert len(wisdm_blocks) >= 40
     locked = [b for b in wisdm_blocks if b.unfilled < LOCKED * b.reference]

@@ -19,7 +19,11 @@ def _median(values: list[float]) -> float | None:
 
 
 def _cv(times: list[float]) -> float | None:
-    intervals = [b - a for a, b in itertools.pairwise(times) if b - a <= BOUT_END_S]
+    return _cv_of([b - a for a, b in itertools.pairwise(times)])
+
+
+def _cv_of(intervals: list[float]) -> float | None:
+    intervals = [dt for dt in intervals if dt <= BOUT_END_S]
     if len(intervals) < MIN_CV_INTERVALS:
         return None
     mean = statistics.fmean(intervals)
@@ -39,6 +43,13 @@ class BoutTracker:
         self._strides: list[tuple[Direction, float, float | None]] = []
         self._step_times: list[float] = []
         self._foot_times: list[float] = []
+        # Where the detector measures its steps (StepFeatures: trunk, thigh, wrist), a step
+        # without features was restored half-way into an interval (by the detector in a steady
+        # bout, by the gate's wrist stride fill): only intervals between two measured steps
+        # that followed each other are the walker's own. Foot steps are never measured this way.
+        self._measured = False  # the bout has a measured step
+        self._measured_intervals: list[float] = []
+        self._prev_measured: float | None = None  # the bout's previous step, if measured
 
     @property
     def walking(self) -> bool:
@@ -60,6 +71,11 @@ class BoutTracker:
             self._step_times.append(step.t)
             if step.sensor_foot:
                 self._foot_times.append(step.t)
+            if step.features is not None:
+                self._measured = True
+                if self._prev_measured is not None:
+                    self._measured_intervals.append(step.t - self._prev_measured)
+            self._prev_measured = step.t if step.features is not None else None
             if step.stride_length_m is not None:
                 self._strides.append((step.direction, step.stride_length_m, step.speed_m_s))
         return ended
@@ -93,7 +109,12 @@ class BoutTracker:
         mine = [(length, speed) for d, length, speed in self._strides if d == direction]
         # At foot/shank the other foot's steps are placed half-way between this foot's landings,
         # so only this foot's stride times carry the walker's own variability.
-        times = self._foot_times if self._foot_times else self._step_times
+        if self._foot_times:
+            cv = _cv(self._foot_times)
+        elif self._measured:
+            cv = _cv_of(self._measured_intervals)
+        else:
+            cv = _cv(self._step_times)
         bout = Bout(
             start=start,
             end=self._last,
@@ -101,7 +122,7 @@ class BoutTracker:
             steps=sum(self._counts.values()),
             stride_length_m=_median([length for length, _ in mine]),
             speed_m_s=_median([speed for _, speed in mine if speed is not None]),
-            step_time_cv=_cv(times),
+            step_time_cv=cv,
         )
         self._start = None
         self._counts = dict.fromkeys(Direction, 0)
@@ -109,4 +130,7 @@ class BoutTracker:
         self._strides.clear()
         self._step_times.clear()
         self._foot_times.clear()
+        self._measured = False
+        self._measured_intervals.clear()
+        self._prev_measured = None
         return bout

@@ -25,7 +25,7 @@ changing which bouts exist. Design, reasons and figures: docs/walking_gate.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import itertools
 import math
 import statistics
@@ -103,9 +103,10 @@ class GateParams:
     # with the axis the other way is not walking posture (a watch: the hand above the elbow).
     learn_sign: int = 0
     # Inside a bout confirmed in walking posture whose candidates come once per stride (their
-    # median interval twice a walking step), from the bout's stride_fill-th candidate on (0:
-    # never), the step between two candidates is restored half-way, without features: it counts
-    # inside the walk, never confirms one, and changes no decision of the gate (_stride_fill).
+    # median interval twice a walking step), from the bout's stride_fill-th candidate on
+    # (counted from its confirming run, the first candidates checked for rhythm; 0: never), the
+    # step between two candidates is restored half-way, without features: it counts inside the
+    # walk, never confirms one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
 
 
@@ -121,8 +122,9 @@ MIN_FILLED_STEP_S = 0.4
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
 # fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
 # blocks keep theirs for minutes (daily-living, leave-one-data-set-out grid points: restoring
-# from the 6th candidate on added 6-13 false steps/h to held-out UMAFall and WISDM, from the
-# 12th on none; docs/walking_gate.md).
+# from the 6th candidate of the confirming run on added false steps to held-out WISDM, 29 ->
+# 30/h, and UMAFall, 17 -> 153/h where the grid then chose another point; from the 12th on
+# none; docs/walking_gate.md).
 STRIDE_FILL = 12
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
@@ -376,7 +378,7 @@ class WalkingGate:
         if not self._coherent(run, mean):
             return []
         self._vote(mean)
-        held = released = self._held
+        released = self._held
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -394,29 +396,27 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
-        # Only between candidates that followed each other: half-way across one dropped above
-        # lies the dropped one, and across missing data nothing is known.
-        follows = {id(b): a for a, b in itertools.pairwise(held)}
-        filled = released[:1]
-        for n, (a, b) in enumerate(itertools.pairwise(released), 2):
-            self._bout_n = n
-            if follows.get(id(b)) is a and b.t not in self._bridged:
-                filled += self._stride_fill(b, b.t - a.t)
-            filled.append(b)
-        self._bout_n = len(released)
+        # The bout's persistence counts from its confirming run: only the run was checked for
+        # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
+        # in rhythm, are a rhythm of 6, not 20). So nothing released is filled: those before the
+        # run proved no rhythm, and the run is shorter than stride_fill (wrist: 6 or 10 to 12).
+        self._bout_n = len(run)
         self._bridged.clear()
-        return filled
+        return released
 
     def _stride_fill(self, step: StepEvent, dt: float) -> list[StepEvent]:
         """The step missed half-way through `dt` before this candidate, in a stride-locked bout.
 
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on
         one step and back on the next, and the softer step's peak rides on the flank of the
-        stronger one, so one candidate comes per stride. Walking's steps come 0.4-0.65 s apart
-        (MIN_FILLED_STEP_S; 92-150 steps/min); a bout confirmed with the arm hanging whose
-        candidates come twice that far apart (its median interval, and this interval, 0.8 s
-        to max_interval) is taken to count strides once it has kept that rhythm for
-        stride_fill candidates. A hand held in front does not swing: its slow walking's
+        stronger one, so one candidate comes per stride. A bout confirmed with the arm hanging
+        whose candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval,
+        and this interval: 0.8-1.3 s) is taken to count strides once it has kept that rhythm
+        for stride_fill candidates. That assumes a hanging-arm walk never takes steps that far
+        apart (75 steps/min or slower), which the gate's own rhythm test allows down to
+        max_interval (46 steps/min): such a slow walk, if the detector follows it step by step,
+        is counted double from its stride_fill-th candidate on. No wrist walk in the data is
+        that slow (docs/walking_gate.md). A hand held in front does not swing: its slow walking's
         candidates are its steps (Oxford's in-hand phones). Only inside a confirmed bout, and
         only as output: the bout's rhythm, its end and whether it exists are the candidates'
         alone, so no walk is confirmed or prolonged by a restored step and at rest nothing
@@ -427,7 +427,9 @@ class WalkingGate:
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
         if not (lo <= dt <= hi and lo <= statistics.median(self._gaps) <= hi):
             return []
-        return [replace(step, t=step.t - dt / 2, features=None)]
+        # Only what a missed step shares with its neighbour: a stride length or speed belongs to
+        # the stride the neighbour ends (one per stride), and the sensor's foot landed once.
+        return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.

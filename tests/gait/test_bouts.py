@@ -1,0 +1,68 @@
+"""A bout's step-time variability where the detector measures its steps (gait/bouts.py):
+steps restored half-way into an interval (features None) are not the walker's timing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Direction, StepEvent
+from custom_components.retrowalk.gait.bouts import BoutTracker
+from custom_components.retrowalk.gait.types import StepFeatures
+
+MEASURED = StepFeatures(amplitude=3.0, up=(1.0, 0.0, 0.0))
+
+
+def step(t: float, measured: bool = True) -> StepEvent:
+    features = MEASURED if measured else None
+    return StepEvent(t=t, direction=Direction.FORWARD, confidence=0.5, features=features)
+
+
+def bout_of(steps: list[StepEvent]) -> tuple[int, float | None]:
+    tracker = BoutTracker()
+    assert tracker.add(steps) == []
+    (bout,) = tracker.close()
+    return bout.steps, bout.step_time_cv
+
+
+def test_a_stride_filled_wrist_bout_measures_only_its_candidates_intervals() -> None:
+    # One candidate per stride, slightly uneven; from the 7th on the gate restores the step
+    # half-way before each (as the wrist stride fill does). Counting the restored steps'
+    # half intervals alongside the unfilled strides would make a steady walk look erratic.
+    strides = [1.1, 1.05, 1.15, 1.1, 1.08, 1.12, 1.1, 1.06, 1.14, 1.1, 1.1]
+    times = np.concatenate([[10.0], 10.0 + np.cumsum(strides)])
+    steps: list[StepEvent] = []
+    for i, t in enumerate(times):
+        if i >= 6:
+            steps.append(step(float(t - strides[i - 1] / 2), measured=False))
+        steps.append(step(float(t)))
+    n, cv = bout_of(steps)
+    assert n == len(times) + len(times) - 6  # the restored steps still count
+    # A stride split by a restored step is no measured interval: the first 5 strides are.
+    measured = np.asarray(strides[:5])
+    assert cv == pytest.approx(float(np.std(measured) / np.mean(measured)))
+    assert cv is not None and cv < 0.05
+    everything = np.diff([s.t for s in steps])
+    assert float(np.std(everything) / np.mean(everything)) > 0.3  # what it was
+
+
+def test_a_detector_restored_step_leaves_out_the_intervals_on_either_side() -> None:
+    times = [0.0, 0.52, 1.0, 1.49, 2.0, 2.5, 3.03, 3.5, 4.01]
+    steps = [step(t, measured=t != 2.0) for t in times]
+    _, cv = bout_of(steps)
+    kept = np.asarray([0.52, 0.48, 0.49, 0.53, 0.47, 0.51])
+    assert cv == pytest.approx(float(np.std(kept) / np.mean(kept)))
+    # Too few measured intervals: no variability, however many steps.
+    _, cv = bout_of([step(t, measured=i % 2 == 0) for i, t in enumerate(times)])
+    assert cv is None
+
+
+def test_bouts_without_measured_steps_use_every_step_and_each_bout_starts_afresh() -> None:
+    tracker = BoutTracker()
+    first = [step(t) for t in (0.0, 0.5, 1.0, 1.5, 2.0, 2.6)]
+    later = [step(t, measured=False) for t in (10.0, 10.5, 11.0, 11.6, 12.0, 12.5)]
+    (bout,) = tracker.add([*first, *later])
+    assert bout.step_time_cv is not None and bout.step_time_cv > 0
+    (unmeasured,) = tracker.close()
+    intervals = np.diff([s.t for s in later])
+    assert unmeasured.step_time_cv == pytest.approx(float(np.std(intervals) / np.mean(intervals)))
