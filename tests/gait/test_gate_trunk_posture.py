@@ -84,3 +84,22 @@ def test_restored_steps_have_no_posture_to_judge(placement: Placement) -> None:
     turned = walk(6, up=tilted(70.0))
     turned[0] = replace(turned[0], features=None)
     assert len(WalkingGate(placement).add(turned)) == 6
+
+
+@pytest.mark.parametrize("placement", TRUNK)
+def test_handling_in_rhythm_does_not_tilt_the_walks_posture(placement: Placement) -> None:
+    # A reviewer's probe: two handling candidates 70 degrees off, in the step rhythm just before
+    # the walk. Averaged into the first confirming run they would pull its posture 35 degrees
+    # off, within 45 of both (8 steps counted, the bout in the tilted posture). A trunk sensor
+    # keeps its posture while walking, so a run that does not (run_posture) is no walk: the walk
+    # confirms on its own steps and the handling, 70 degrees from it, is dropped.
+    steps = walk(6, start=11.1)
+    handling = walk(2, up=tilted(70.0))
+    gate = WalkingGate(placement)
+    got = gate.add([*handling, *steps])
+    assert [s.t for s in got] == [s.t for s in steps]
+    # The bout keeps the walk's own posture: a step leaning 15 degrees the other way goes on
+    # with it (from the tilted posture it would be 50 degrees off and end the bout).
+    lean = cand(steps[-1].t + 0.55, up=tilted(-15.0))
+    assert gate.add([lean]) == [lean]
+    assert gate.walking

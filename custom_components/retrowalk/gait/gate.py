@@ -161,10 +161,16 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # not a step of the walk, and one inside the bout ends it (the next run confirms afresh, so a
     # sensor that settles into a new posture while walking costs nothing). docs/oxford_steps.md.
     Placement.WAIST: GateParams(
-        confirm_steps=4, min_amplitude=_JOLT, min_walk_posture=_OTHER_POSTURE
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        run_posture=_WALK_SPREAD,
+        min_walk_posture=_OTHER_POSTURE,
     ),
     Placement.CHEST: GateParams(
-        confirm_steps=4, min_amplitude=_JOLT, min_walk_posture=_OTHER_POSTURE
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        run_posture=_WALK_SPREAD,
+        min_walk_posture=_OTHER_POSTURE,
     ),
     # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
     # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,
