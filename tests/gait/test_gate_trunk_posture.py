@@ -69,9 +69,16 @@ def test_a_walk_in_a_new_posture_counts_from_its_first_step(placement: Placement
 
 @pytest.mark.parametrize("placement", TRUNK)
 def test_a_sway_within_the_limit_keeps_the_walk(placement: Placement) -> None:
-    # A purse or pouch swings: 1 s gravity means 30 degrees either side of the walk's.
+    # A purse or pouch swings: inside a walk, 1 s gravity means 30 degrees either side of the
+    # walk's keep it going (within 45 degrees of its posture).
+    steps = walk(4)
+    sway = [cand(steps[-1].t + 0.55 * i, up=tilted(30.0 * (-1) ** i)) for i in range(1, 17)]
+    assert len(WalkingGate(placement).add([*steps, *sway])) == 20
+    # A confirming run must hold its posture more closely (run_posture, the thigh's 20 degrees):
+    # one swinging 30 degrees either side from its first candidate confirms nothing.
+    assert GATE_PARAMS[placement].run_posture == GATE_PARAMS[Placement.THIGH].run_posture
     sway = [cand(10.0 + 0.55 * i, up=tilted(30.0 * (-1) ** i)) for i in range(20)]
-    assert len(WalkingGate(placement).add(sway)) == 20
+    assert WalkingGate(placement).add(sway) == []
 
 
 @pytest.mark.parametrize("placement", TRUNK)
