@@ -161,12 +161,23 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # otherwise confirms with the walk next to it; bending or sitting turns it too. So, with the
     # thigh's limit: a held candidate more than 45 degrees from the confirming run's posture is
     # not a step of the walk, and one inside the bout ends it (the next run confirms afresh, so a
-    # sensor that settles into a new posture while walking costs nothing). docs/oxford_steps.md.
+    # sensor that settles into a new posture while walking costs nothing). The walk's posture is
+    # its confirming run's mean, so that run must hold its posture as the thigh's does (every
+    # candidate within 20 degrees of the mean, run_posture): handling in step rhythm just before
+    # the walk (turned 70 degrees) would otherwise tilt the mean by 35 and count with it. A run
+    # that fails is not a walk yet; the next candidate tries the latest run again, and once one
+    # holds its posture, the turned ones held before it are dropped. docs/oxford_steps.md.
     Placement.WAIST: GateParams(
-        confirm_steps=4, min_amplitude=_JOLT, min_walk_posture=_OTHER_POSTURE
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        run_posture=_WALK_SPREAD,
+        min_walk_posture=_OTHER_POSTURE,
     ),
     Placement.CHEST: GateParams(
-        confirm_steps=4, min_amplitude=_JOLT, min_walk_posture=_OTHER_POSTURE
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        run_posture=_WALK_SPREAD,
+        min_walk_posture=_OTHER_POSTURE,
     ),
     # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
     # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,
