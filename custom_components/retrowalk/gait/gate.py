@@ -145,6 +145,13 @@ _STRIDES = GateParams(
     spread=math.inf,
     bout_factor=math.inf,
 )
+# Waist and chest: the same physics (the trunk carries the sensor; see GATE_PARAMS).
+_TRUNK = GateParams(
+    confirm_steps=4,
+    min_amplitude=_JOLT,
+    run_posture=_WALK_SPREAD,
+    min_walk_posture=_OTHER_POSTURE,
+)
 GATE_PARAMS: dict[Placement, GateParams] = {
     # A foot/shank step is a verified swing between two stances of a minimum stride length
     # (foot.py): its mechanics are checked already. What one stride alone cannot show is
@@ -167,18 +174,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # the walk (turned 70 degrees) would otherwise tilt the mean by 35 and count with it. A run
     # that fails is not a walk yet; the next candidate tries the latest run again, and once one
     # holds its posture, the turned ones held before it are dropped. docs/oxford_steps.md.
-    Placement.WAIST: GateParams(
-        confirm_steps=4,
-        min_amplitude=_JOLT,
-        run_posture=_WALK_SPREAD,
-        min_walk_posture=_OTHER_POSTURE,
-    ),
-    Placement.CHEST: GateParams(
-        confirm_steps=4,
-        min_amplitude=_JOLT,
-        run_posture=_WALK_SPREAD,
-        min_walk_posture=_OTHER_POSTURE,
-    ),
+    Placement.WAIST: _TRUNK,
+    Placement.CHEST: _TRUNK,
     # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
     # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,
     # 99th percentile 62), so a walk is told by how the posture behaves, in the sensor's own
