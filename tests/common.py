@@ -245,3 +245,8 @@ async def setup_scene(
     assert coordinator.backward.session is None
     assert coordinator.backward.last_session is not None
     return coordinator
+
+
+def store_keys(entry_id: str) -> tuple[str, str]:
+    """The entry's store and backup keys in hass_storage."""
+    return f"retrowalk.{entry_id}", f"retrowalk.{entry_id}.backup"

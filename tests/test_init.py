@@ -18,7 +18,17 @@ from custom_components.retrowalk.storage import BACKUP_EVERY, SAVE_DELAY
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.reference import ReferenceRun
 
-from .common import ADDRESS, Start, Walk, advance, entry_for, stored_state, tick, wait_for
+from .common import (
+    ADDRESS,
+    Start,
+    Walk,
+    advance,
+    entry_for,
+    store_keys,
+    stored_state,
+    tick,
+    wait_for,
+)
 
 
 async def test_setup_and_unload_without_the_wearable(
@@ -237,7 +247,7 @@ async def test_removing_an_entry_that_failed_to_unload_stops_it_and_keeps_its_fi
     await tick(hass, freezer, SAVE_DELAY + 1)  # the counts on disk
     coordinator.store.schedule_backup(coordinator.stored)  # and a backup
     await walk(device, 10)  # more steps: a save is pending
-    keys = (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.backup")
+    keys = store_keys(entry.entry_id)
     assert all(key in hass_storage for key in keys)
 
     await hass.config_entries.async_remove(entry.entry_id)
@@ -262,7 +272,7 @@ async def test_a_failed_shutdown_on_removal_still_deletes_the_files(
     with patch("homeassistant.components.button.async_unload_entry", return_value=False):
         assert not await hass.config_entries.async_unload(entry.entry_id)
     await tick(hass, freezer, SAVE_DELAY + 1)
-    keys = (f"{DOMAIN}.{entry.entry_id}", f"{DOMAIN}.{entry.entry_id}.backup")
+    keys = store_keys(entry.entry_id)
     await coordinator.store.async_save_now(coordinator.stored())
     coordinator.store.schedule_backup(coordinator.stored)
     await hass.async_block_till_done()

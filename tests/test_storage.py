@@ -19,11 +19,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.retrowalk.coordinator import RetrowalkCoordinator
 from custom_components.retrowalk.storage import BACKUP_EVERY, RetrowalkStore
 
-from .common import Start, Walk, entry_for, stored_state
-
-
-def _keys(entry_id: str) -> tuple[str, str]:
-    return f"retrowalk.{entry_id}", f"retrowalk.{entry_id}.backup"
+from .common import Start, Walk, entry_for, store_keys, stored_state
 
 
 async def test_corrupt_store_restores_from_backup(hass: HomeAssistant, start: Start) -> None:
@@ -69,7 +65,7 @@ async def test_malformed_store_without_a_backup_keeps_the_file_and_says_counts_a
     """Nothing to restore from: the issue must not claim a backup, and the unreadable file is
     copied aside before the first save overwrites it, so the counts can be recovered by hand."""
     entry_id = "lost"
-    primary, _ = _keys(entry_id)
+    primary, _ = store_keys(entry_id)
     path = Path(hass.config.path(STORAGE_DIR, primary))
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps({"version": 1, "key": primary, "data": {"ledger": 3}})
@@ -106,7 +102,7 @@ async def test_backup_is_written_once_an_hour_or_when_asked(
     entry = entry_for()
     entry.add_to_hass(hass)
     store = RetrowalkStore(hass, entry)
-    _, backup = _keys(entry.entry_id)
+    _, backup = store_keys(entry.entry_id)
     written = 0
 
     def stored() -> dict[str, Any]:
@@ -156,7 +152,7 @@ async def test_unload_waits_for_a_backup_being_written(
     finally:
         release.set()  # also when it fails: teardown must not wait for the write forever
     assert await unload
-    _, backup = _keys(entry.entry_id)
+    _, backup = store_keys(entry.entry_id)
     assert hass_storage[backup]["data"]["ledger"] == coordinator.ledger.to_dict()
 
 
@@ -167,10 +163,10 @@ async def test_removing_the_entry_deletes_both_files(
     await coordinator.store.async_save_now(coordinator.stored())
     coordinator.store.schedule_backup(coordinator.stored)
     await hass.async_block_till_done()
-    assert all(key in hass_storage for key in _keys(entry.entry_id))
+    assert all(key in hass_storage for key in store_keys(entry.entry_id))
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert not any(key in hass_storage for key in _keys(entry.entry_id))
+    assert not any(key in hass_storage for key in store_keys(entry.entry_id))
 
 
 async def test_removing_waits_for_a_backup_being_written(
@@ -187,7 +183,7 @@ async def test_removing_waits_for_a_backup_being_written(
         release.set()
     await remove
     await hass.async_block_till_done()
-    assert not any(key in hass_storage for key in _keys(entry.entry_id))
+    assert not any(key in hass_storage for key in store_keys(entry.entry_id))
 
 
 async def test_a_good_store_is_loaded_and_its_backup_left_alone(
@@ -217,7 +213,7 @@ async def test_a_store_file_that_is_no_store_restores_from_backup(
 ) -> None:
     """A file that decodes (so Home Assistant does not move it aside) but is not a store's
     envelope: the setup goes on from the backup, as for malformed content inside one."""
-    primary, _ = _keys("damaged")
+    primary, _ = store_keys("damaged")
     hass_storage[primary] = envelope
     good = stored_state({"forward": 120}, {"forward": 5000})
     _, coordinator, _ = await start(entry_id="damaged", backup=good)
@@ -231,7 +227,7 @@ async def test_a_store_of_an_unknown_old_version_restores_from_backup(
 ) -> None:
     """Version 0 was never written (Home Assistant has no migration for it): not ours, so the
     setup goes on from the backup, as for any malformed file."""
-    primary, _ = _keys("old")
+    primary, _ = store_keys("old")
     hass_storage[primary] = {"version": 0, "key": primary, "data": stored_state({"forward": 1})}
     good = stored_state({"forward": 120}, {"forward": 5000})
     _, coordinator, _ = await start(entry_id="old", backup=good)
@@ -246,7 +242,7 @@ async def test_a_store_of_a_newer_version_fails_the_setup_and_is_left_untouched(
     replaced by the backup, and the setup fails saying why."""
     make_wearable("sit:600s", loop=True, seed=1)
     entry = entry_for(entry_id="newer")
-    primary, backup = _keys("newer")
+    primary, backup = store_keys("newer")
     newer = {"version": 2, "key": primary, "data": stored_state({"forward": 1}, {"forward": 9})}
     hass_storage[primary] = json.loads(json.dumps(newer))
     hass_storage[backup] = {"version": 1, "key": backup, "data": stored_state({"forward": 3})}

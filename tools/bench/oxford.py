@@ -148,24 +148,28 @@ def foot_strikes(sc: FloatArray) -> FloatArray:
     return np.sort(np.array(keep))
 
 
-def f1(truth: FloatArray, found: FloatArray, window: float = MATCH_S) -> float:
-    """One-to-one matching, closest pairs first."""
-    if len(truth) == 0 or len(found) == 0:
-        return 0.0
+def match(truth: FloatArray, found: FloatArray, window: float = MATCH_S) -> dict[int, int]:
+    """Truth index -> found index, one to one within `window`, closest pairs first."""
     pairs = sorted(
         (abs(a - b), i, j)
         for i, a in enumerate(truth.tolist())
         for j in range(int(np.searchsorted(found, a - window)), len(found))
         if (b := float(found[j])) <= a + window
     )
-    used_t: set[int] = set()
-    used_f: set[int] = set()
+    out: dict[int, int] = {}
+    used: set[int] = set()
     for _, i, j in pairs:
-        if i not in used_t and j not in used_f:
-            used_t.add(i)
-            used_f.add(j)
-    tp = len(used_t)
-    return 2 * tp / (len(truth) + len(found))
+        if i not in out and j not in used:
+            out[i] = j
+            used.add(j)
+    return out
+
+
+def f1(truth: FloatArray, found: FloatArray, window: float = MATCH_S) -> float:
+    """F1 of the one-to-one matching (match)."""
+    if len(truth) == 0 or len(found) == 0:
+        return 0.0
+    return 2 * len(match(truth, found, window)) / (len(truth) + len(found))
 
 
 def run(

@@ -3,7 +3,7 @@
 Every trunk recording (pockets, purse, neck pouch; oxford.PLACEMENT) is run through the engine
 with its walking gate, through the detector alone (the gate open) and through mobgap (the peer
 the Oxford table puts beside the engine there), and each counter's steps are matched one to one
-to the foot strikes (+-0.3 s, closest pairs first, as oxford.f1). What is left over is sorted by
+to the foot strikes (+-0.3 s, oxford.match, as oxford.f1). What is left over is sorted by
 where in the walk it lies:
 
 - a miss and an extra within LATE_S of each other are one step counted off time: it costs F1,
@@ -72,23 +72,6 @@ class Errors:
         return sum(self.extras.values()) - sum(self.misses.values())
 
 
-def match(truth: FloatArray, found: FloatArray, window: float = oxford.MATCH_S) -> dict[int, int]:
-    """Truth index -> found index, one to one, closest pairs first (oxford.f1's matching)."""
-    pairs = sorted(
-        (abs(a - b), i, j)
-        for i, a in enumerate(truth.tolist())
-        for j in range(int(np.searchsorted(found, a - window)), len(found))
-        if (b := float(found[j])) <= a + window
-    )
-    out: dict[int, int] = {}
-    used: set[int] = set()
-    for _, i, j in pairs:
-        if i not in out and j not in used:
-            out[i] = j
-            used.add(j)
-    return out
-
-
 def walks(truth: FloatArray) -> list[tuple[float, float]]:
     """(first, last) true step of each walk: the true steps split at pauses over PAUSE_S."""
     cut = np.flatnonzero(np.diff(truth) > PAUSE_S)
@@ -117,7 +100,7 @@ def _slow(x: float, truth: FloatArray, med: float) -> bool:
 def errors(truth: FloatArray, found: FloatArray) -> tuple[Errors, list[int]]:
     """found's unmatched steps on one recording by kind, and the truth indices it missed."""
     found = np.sort(found)
-    pairs = match(truth, found)
+    pairs = oxford.match(truth, found)
     used = set(pairs.values())
     missed = [i for i in range(len(truth)) if i not in pairs]
     extra = [j for j in range(len(found)) if j not in used]
@@ -189,7 +172,7 @@ def closing(
     """
     p = TrunkParams()
     sig = vertical(acc, fs, p)
-    counted = set(match(truth, np.sort(found)))
+    counted = set(oxford.match(truth, np.sort(found)))
     n_hist = round(p.history_s * fs)
     rows = []
     for a, b in walks(truth):

@@ -379,7 +379,7 @@ class WalkingGate:
             run = self._run(need)
         if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
-        # The run's mean posture, once, for whichever rules use it (none at the waist or chest).
+        # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
         wanted = keeps or self.p.run_posture is not None or self.p.learn_sign
         mean = self._mean_up(run) if wanted else None
