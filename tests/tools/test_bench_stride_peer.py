@@ -37,14 +37,14 @@ def test_match_reference_takes_the_stride_nearest_the_expected_heel_strike_once(
         12.95,  # before row 3's window middle
         13.27,  # row 3
     ]
-    assert sorted(stride.match_reference(ref, times)) == [(0, 0), (3, 5)]
+    assert sorted(uci.match_reference(ref, times)) == [(0, 0), (3, 5)]
 
 
 def test_match_reference_is_one_to_one_when_windows_overlap() -> None:
     ref = [_ref(10.0), _ref(10.3)]
     # 10.4 lies in both windows (row 0 expects its heel strike at 10.27, row 1 at 10.57); 10.6
     # only in row 1's, and nearest of all: row 1 takes 10.6 first, row 0 then 10.4.
-    assert sorted(stride.match_reference(ref, [10.4, 10.6])) == [(0, 0), (1, 1)]
+    assert sorted(uci.match_reference(ref, [10.4, 10.6])) == [(0, 0), (1, 1)]
 
 
 def test_peer_direction_by_the_larger_horizontal_component() -> None:

@@ -168,32 +168,6 @@ def reference_speeds(ref: list[uci.RefStride], mids: Sequence[float]) -> list[fl
     return speeds
 
 
-def match_reference(ref: Sequence[uci.RefStride], times: Sequence[float]) -> list[tuple[int, int]]:
-    """One-to-one (reference row, stride) index pairs, as uci.score matches strides.
-
-    A stride whose heel strike lies from its reference row's window middle to HS_OFFSET of the
-    window plus MATCH_TOL_S past it can be that row's; the closest pairs to the expected heel
-    strike are taken first. Merged rows get none.
-    """
-    cands = sorted(
-        (abs(t_hs - (r.t_mid + uci.HS_OFFSET * r.duration)), i, j)
-        for i, r in enumerate(ref)
-        if not r.merged
-        for j, t_hs in enumerate(times)
-        if r.t_mid <= t_hs <= r.t_mid + uci.HS_OFFSET * r.duration + uci.MATCH_TOL_S
-    )
-    used_r: set[int] = set()
-    used_e: set[int] = set()
-    matched = []
-    for _, i, j in cands:
-        if i in used_r or j in used_e:
-            continue
-        used_r.add(i)
-        used_e.add(j)
-        matched.append((i, j))
-    return matched
-
-
 def group_of(direction: Direction) -> str:
     """The table's group of a stride direction: forward, backward or sideways."""
     return "sideways" if direction in (Direction.LEFT, Direction.RIGHT) else str(direction)
@@ -202,7 +176,7 @@ def group_of(direction: Direction) -> str:
 def uci_pairs(path: Path, eng: list[Measured]) -> dict[str, list[Pair]]:
     """Measured strides against the reference, with the reference timed as given and re-timed."""
     ref = uci.reference(path)
-    matched = match_reference(ref, [e.t_hs for e in eng])
+    matched = uci.match_reference(ref, [e.t_hs for e in eng])
     places = [0] * len(ref)
     for k in range(1, len(ref)):
         if ref[k].direction == ref[k - 1].direction:
@@ -493,8 +467,8 @@ def uci_peer_runs(
 def matched_strides(
     ref: Sequence[uci.RefStride], strides: Sequence[Measured], group: str
 ) -> list[Measured]:
-    """The strides matched (match_reference) to reference rows of `group`."""
-    pairs = match_reference(ref, [s.t_hs for s in strides])
+    """The strides matched (uci.match_reference) to reference rows of `group`."""
+    pairs = uci.match_reference(ref, [s.t_hs for s in strides])
     return [strides[j] for i, j in pairs if group_of(ref[i].direction) == group]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,25 +169,41 @@ def score(run: str, strides: list[tuple[float, Direction]], ref: list[RefStride]
     valid = [r for r in ref if not r.merged]
     res.skipped_ref = len(ref) - len(valid)
     res.n_ref, res.n_eng = len(valid), len(eng)
-    pairs = sorted(
+    pairs = match_reference(valid, [t_hs for t_hs, _ in eng])
+    for i, j in pairs:
+        res.confusion[(str(valid[i].direction), str(eng[j][1]))] += 1
+    used_r = {i for i, _ in pairs}
+    for i, r in enumerate(valid):
+        if i not in used_r:
+            res.confusion[(str(r.direction), MISSED)] += 1
+    res.unmatched_eng = len(eng) - len(pairs)
+    return res
+
+
+def match_reference(ref: Sequence[RefStride], times: Sequence[float]) -> list[tuple[int, int]]:
+    """One-to-one (reference row, stride) index pairs, as score() and the stride table match them.
+
+    A stride whose heel strike lies from its reference row's window middle to HS_OFFSET of the
+    window plus MATCH_TOL_S past it can be that row's; the closest pairs to the expected heel
+    strike are taken first. Merged rows get none.
+    """
+    cands = sorted(
         (abs(t_hs - (r.t_mid + HS_OFFSET * r.duration)), i, j)
-        for i, r in enumerate(valid)
-        for j, (t_hs, _) in enumerate(eng)
+        for i, r in enumerate(ref)
+        if not r.merged
+        for j, t_hs in enumerate(times)
         if r.t_mid <= t_hs <= r.t_mid + HS_OFFSET * r.duration + MATCH_TOL_S
     )
     used_r: set[int] = set()
     used_e: set[int] = set()
-    for _, i, j in pairs:
+    matched = []
+    for _, i, j in cands:
         if i in used_r or j in used_e:
             continue
         used_r.add(i)
         used_e.add(j)
-        res.confusion[(str(valid[i].direction), str(eng[j][1]))] += 1
-    for i, r in enumerate(valid):
-        if i not in used_r:
-            res.confusion[(str(r.direction), MISSED)] += 1
-    res.unmatched_eng = len(eng) - len(used_e)
-    return res
+        matched.append((i, j))
+    return matched
 
 
 def rates(scores: list[RunScore]) -> dict[str, float]:
