@@ -19,11 +19,16 @@ HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
 FLAT = (0.0, 0.0, 1.0)  # thigh horizontal (seated) / watch face up (typing)
 
 
-def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = UPRIGHT) -> StepEvent:
+def cand(
+    t: float,
+    amplitude: float = 3.0,
+    up: tuple[float, float, float] = UPRIGHT,
+    confidence: float = 0.9,
+) -> StepEvent:
     return StepEvent(
         t=t,
         direction=Direction.FORWARD,
-        confidence=0.9,
+        confidence=confidence,
         features=StepFeatures(amplitude=amplitude, up=up),
     )
 

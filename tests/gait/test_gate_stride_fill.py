@@ -22,12 +22,12 @@ from custom_components.retrowalk.gait.gate import (
     REPORT_LAG_S,
     WalkingGate,
 )
-from custom_components.retrowalk.gait.types import StepFeatures
 from tools.bench import daily, gate_eval
 from tools.bench.wrist_fill import OVER
 from tools.bench.wrist_recall import LOCKED, spectral_cadence
 
 from ..data import shared
+from .test_gate import cand as gate_cand
 
 G = 9.80665
 HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
@@ -35,12 +35,8 @@ WRIST = GATE_PARAMS[Placement.WRIST]
 
 
 def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = HANGING) -> StepEvent:
-    return StepEvent(
-        t=t,
-        direction=Direction.FORWARD,
-        confidence=0.5,
-        features=StepFeatures(amplitude=amplitude, up=up),
-    )
+    """A wrist candidate: the arm hanging, and the wrist's confidence (direction unknown)."""
+    return gate_cand(t, amplitude, up, confidence=0.5)
 
 
 def candidates(n: int, period: float, start: float = 10.0) -> list[StepEvent]:
