@@ -72,9 +72,9 @@ def pivot_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
     mean = acc.mean(axis=0)
     side = 1.0 if mean[0] >= 0 else -1.0
     n = max(1, round(SMOOTH_S * fs))
-    x = side * (_smooth(acc[:, 0], n) - mean[0])
+    x = _smooth(side * (acc[:, 0] - mean[0]), n)
     spin = _smooth(gyro[:, 1] ** 2 + gyro[:, 2] ** 2, n)
-    spin = spin - spin.mean()
+    x, spin = x - x.mean(), spin - spin.mean()
     var = float(spin @ spin)
     if var <= 0 or math.sqrt(var / len(spin)) < MIN_SPIN:
         return None
@@ -82,9 +82,10 @@ def pivot_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
 
 
 def _smooth(x: FloatArray, n: int) -> FloatArray:
-    if n <= 1:
+    """Moving mean over n samples, only where the window is full (no edge padding)."""
+    if n <= 1 or len(x) < n:
         return x
-    return np.asarray(np.convolve(x, np.ones(n) / n, mode="same"), dtype=np.float64)
+    return np.asarray(np.convolve(x, np.ones(n) / n, mode="valid"), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
