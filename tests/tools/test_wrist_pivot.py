@@ -72,10 +72,24 @@ def test_a_raised_forearm_shows_its_pivot_below(flip: bool, tilt: float) -> None
     assert slope == pytest.approx(-r + swing, abs=0.05)
 
 
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize(
+    ("below", "r", "hz", "tilt"), [(True, 0.6, 0.9, 0.0), (False, 0.3, 2.0, 30.0)]
+)
+def test_the_rigid_fit_finds_the_pivot_itself(
+    flip: bool, below: bool, r: float, hz: float, tilt: float
+) -> None:
+    """Gravity tracked by the gyro: no swing term left, the signed pivot distance alone."""
+    acc, gyro = _limb(r, hz, 20.0, below=below, flip=flip, tilt_deg=tilt)
+    slope = wrist_pivot.rigid_slope(acc, gyro, FS)
+    assert slope == pytest.approx(r if below else -r, abs=0.02)
+
+
 def test_a_limb_that_does_not_turn_says_nothing() -> None:
     acc, gyro = _limb(0.6, 0.9, 0.0, below=True, flip=False)
     assert wrist_pivot.pivot_slope(acc, gyro, FS) is None
     assert wrist_pivot.pivot_slope(acc[:1], gyro[:1], FS) is None
+    assert wrist_pivot.rigid_slope(acc, gyro, FS) is None
 
 
 def test_a_turn_about_the_forearm_itself_pulls_nothing_along_it() -> None:
@@ -127,6 +141,20 @@ def test_real_phone_calls_hold_the_hand_above_its_pivot(real: list[wrist_pivot.R
     assert row.n >= 5, row
     assert row.median < -0.1, row
     assert row.above_pivot <= 0.2, row
+
+
+def test_the_rigid_fit_puts_every_real_walk_below_its_pivot() -> None:
+    """The rigid fit's tangential part is at the swing's frequency, where the trunk's bounce has
+    little: walking windows are on the hanging side almost always (full sets: spsw 99.8 %,
+    UMAFall 98.4 %). It is not in the gate either: a hand held at the ear turns about the hand,
+    a fixed point above the watch (docs/walking_gate.md)."""
+    base = shared("daily-living")
+    segments = daily.select(daily.read_labels(base), locations=("wrist",), subjects=3)
+    rows = wrist_pivot.rows(wrist_pivot.windows(segments, base, cue="rigid"))
+    for dataset in ("spsw", "umafall"):
+        row = _row(rows, dataset, "walking", "below")
+        assert row.n >= 20, row
+        assert row.above_pivot >= 0.95, row
 
 
 def test_wrists_without_a_gyro_are_left_out() -> None:

@@ -31,15 +31,20 @@ hand below the elbow (the arm hangs before and after a gesture), "other" windows
 it, where the cue should be negative. Also the share below -THRESHOLD_M (a dead zone: only a
 clearly raised forearm called so).
 
+--cue rigid: the same question by a rigid-body fit on all three axes with gravity tracked by the
+gyro (rigid_slope): walking separates, raised hands do not (the docs say why).
+
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_pivot [--subjects N]
-Figures: docs/walking_gate.md, "Wrist: where the pivot is (a sign-free hand-up cue)".
+    [--cue centripetal|rigid] [--window S] [--per-subject]
+Figures: docs/walking_gate.md, "Wrist: where the pivot is (a sign-free hand-up cue; measured, not
+shipped)".
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 import math
 from pathlib import Path
@@ -81,6 +86,65 @@ def pivot_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
     return float(x @ spin) / var
 
 
+def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
+    """The same question by a rigid-body fit on all three axes, gravity tracked by the gyro.
+
+    Gravity's reading in the watch's axes follows the watch's turning (integrated from the gyro
+    over the window, its start chosen to fit the window's mean), so what is left is the
+    watch's own acceleration: for a pivot on the forearm's line at rho along x, rho times
+    (alpha x e_x + w x (w x e_x)) plus whatever the body does. The tangential part, alpha x e_x,
+    is at the swing's own frequency, where the trunk's step bounce has little. Same sign
+    convention as pivot_slope (> 0: the pivot above the watch); None if the window does not turn.
+    """
+    if len(acc) < 2 or pivot_slope(acc, gyro, fs) is None:
+        return None
+    dt = 1.0 / fs
+    side = 1.0 if acc[:, 0].mean() >= 0 else -1.0
+    turn = _attitudes(gyro, dt)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
+    g0 = np.einsum("kij,kj->i", turn, acc) / len(acc)
+    lin = acc - np.einsum("kji,j->ki", turn, g0)
+    alpha = np.gradient(gyro, dt, axis=0)
+    w = gyro
+    basis = np.column_stack(
+        [
+            -(w[:, 1] ** 2 + w[:, 2] ** 2),
+            alpha[:, 2] + w[:, 0] * w[:, 1],
+            -alpha[:, 1] + w[:, 0] * w[:, 2],
+        ]
+    )
+    n = max(1, round(SMOOTH_S * fs))
+    lin = np.column_stack([_smooth(lin[:, i], n) for i in range(3)])
+    basis = np.column_stack([_smooth(basis[:, i], n) for i in range(3)])
+    lin, basis = lin - lin.mean(axis=0), basis - basis.mean(axis=0)
+    var = float(np.sum(basis * basis))
+    if var <= 0:
+        return None
+    return -side * float(np.sum(lin * basis)) / var
+
+
+def _attitudes(gyro: FloatArray, dt: float) -> FloatArray:
+    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated)."""
+    out = np.empty((len(gyro), 3, 3))
+    out[0] = np.eye(3)
+    for k in range(1, len(gyro)):
+        v = gyro[k - 1] * dt
+        angle = float(np.linalg.norm(v))
+        if angle < 1e-12:
+            out[k] = out[k - 1]
+            continue
+        x, y, z = v / angle
+        skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
+        step = np.eye(3) + math.sin(angle) * skew + (1 - math.cos(angle)) * skew @ skew
+        out[k] = out[k - 1] @ step
+    return out
+
+
+CUES: dict[str, Callable[[FloatArray, FloatArray, float], float | None]] = {
+    "centripetal": pivot_slope,
+    "rigid": rigid_slope,
+}
+
+
 def _smooth(x: FloatArray, n: int) -> FloatArray:
     """Moving mean over n samples, only where the window is full (no edge padding)."""
     if n <= 1 or len(x) < n:
@@ -98,7 +162,7 @@ class Window:
 
 
 def hanging_windows(
-    acc: FloatArray, gyro: FloatArray, fs: float, win_s: float = WIN_S
+    acc: FloatArray, gyro: FloatArray, fs: float, win_s: float = WIN_S, cue: str = "centripetal"
 ) -> list[tuple[int, float]]:
     """(side of x, pivot slope) of a recording's windows that pass the gate's |x| test and turn."""
     n = round(win_s * fs)
@@ -112,13 +176,15 @@ def hanging_windows(
         norm = float(np.linalg.norm(mean))
         if norm <= 0 or abs(float(mean[0])) / norm < HANGING:
             continue
-        slope = pivot_slope(a, g, fs)
+        slope = CUES[cue](a, g, fs)
         if slope is not None:
             out.append((1 if mean[0] >= 0 else -1, slope))
     return out
 
 
-def windows(segments: Iterable[Segment], base: Path, win_s: float = WIN_S) -> list[Window]:
+def windows(
+    segments: Iterable[Segment], base: Path, win_s: float = WIN_S, cue: str = "centripetal"
+) -> list[Window]:
     """Every wrist segment's hanging, turning windows (segments without a gyro are skipped)."""
     out = []
     for seg in segments:
@@ -127,7 +193,7 @@ def windows(segments: Iterable[Segment], base: Path, win_s: float = WIN_S) -> li
         _, acc, gyro = load_segment(base, seg)
         if gyro is None:
             continue
-        for side, slope in hanging_windows(acc, gyro, seg.rate, win_s):
+        for side, slope in hanging_windows(acc, gyro, seg.rate, win_s, cue):
             out.append(Window(seg.dataset, seg.subject, seg.activity, side, slope))
     return out
 
@@ -198,14 +264,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--subjects", type=int, default=0, help="first N subjects per data set")
     ap.add_argument("--window", type=float, default=WIN_S, help="window length, s")
     ap.add_argument("--per-subject", action="store_true", help="walking per subject too")
+    ap.add_argument("--cue", choices=sorted(CUES), default="centripetal", help="which estimate")
     args = ap.parse_args(argv)
     base = data_dir("daily-living")
     segments = select(read_labels(base), locations=("wrist",), subjects=args.subjects)
-    found = windows(segments, base, args.window)
+    found = windows(segments, base, args.window, args.cue)
     print(
-        f"pivot cue, m (> 0: pivot above the watch, a hanging arm); windows of {args.window:g} s "
-        f"passing |x| >= cos 45 and turning; hand below/above: x on / off the subject's walking "
-        f"side; clearly raised: < -{THRESHOLD_M:g} m"
+        f"pivot cue ({args.cue}), m (> 0: pivot above the watch, a hanging arm); windows of "
+        f"{args.window:g} s passing |x| >= cos 45 and turning; hand below/above: x on / off "
+        f"the subject's walking side; clearly raised: < -{THRESHOLD_M:g} m"
     )
     print(
         f"{'data set':14} {'activity':30} {'hand':5} {'n':>5} {'median':>7} {'p5':>7} "
