@@ -1,0 +1,165 @@
+"""tools/bench/wrist_pivot.py: the pivot cue's mechanics on a synthetic limb, and on real wrists."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import FloatArray
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
+from tools.bench import daily, wrist_pivot
+
+from ..data import shared
+
+FS = 100.0
+
+
+def _rot_y(theta: FloatArray) -> FloatArray:
+    """(n, 3, 3) rotations about the world y axis."""
+    c, s = np.cos(theta), np.sin(theta)
+    z, o = np.zeros_like(theta), np.ones_like(theta)
+    return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1), np.stack([-s, z, c], -1)], 1)
+
+
+def _limb(
+    r: float, hz: float, amp_deg: float, *, below: bool, flip: bool, tilt_deg: float = 0.0
+) -> tuple[FloatArray, FloatArray]:
+    """(acc, gyro) of a watch r m from a pivot, the limb swinging about world y (z is up).
+
+    below: the watch hangs below the pivot (an arm from the shoulder); else it is above it (a
+    forearm raised from the elbow). The watch's x axis lies along the limb, pointing at the
+    pivot or (flip) away from it, as a watch worn on either wrist or turned round does.
+    """
+    t = np.arange(0.0, 10.0, 1 / FS)
+    theta = math.radians(tilt_deg) + math.radians(amp_deg) * np.sin(2 * math.pi * hz * t)
+    omega = np.gradient(theta, 1 / FS)
+    rot = _rot_y(theta)
+    along = np.array([0.0, 0.0, -r if below else r])  # pivot -> watch at theta = 0
+    pos = rot @ along
+    acc_world = np.gradient(np.gradient(pos, 1 / FS, axis=0), 1 / FS, axis=0)
+    force_world = acc_world + np.array([0.0, 0.0, STANDARD_GRAVITY])
+    # Watch axes in world at theta = 0: x towards the pivot (or away), y along the turn axis.
+    x0 = -along / r if not flip else along / r
+    frame0 = np.stack([x0, [0.0, 1.0, 0.0], np.cross(x0, [0.0, 1.0, 0.0])], axis=1)
+    frames = rot @ frame0  # (n, 3, 3): columns are the watch axes in world
+    acc = np.einsum("nji,nj->ni", frames, force_world)
+    gyro = np.einsum("nji,j->ni", frames, np.array([0.0, 1.0, 0.0])) * omega[:, None]
+    return acc[5:-5], gyro[5:-5]
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_a_hanging_arm_shows_its_pivot_above_at_about_its_length(flip: bool) -> None:
+    """Centripetal pull up the arm plus the swing's g cos(theta), both with the rate squared."""
+    r, hz = 0.6, 0.9
+    acc, gyro = _limb(r, hz, 25.0, below=True, flip=flip)
+    slope = wrist_pivot.pivot_slope(acc, gyro, FS)
+    assert slope is not None
+    swing = STANDARD_GRAVITY / (2 * (2 * math.pi * hz) ** 2)
+    assert slope == pytest.approx(r + swing, abs=0.05)
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize("tilt", [0.0, 30.0])
+def test_a_raised_forearm_shows_its_pivot_below(flip: bool, tilt: float) -> None:
+    """Hand above the elbow: the centripetal pull points down the forearm, against gravity's."""
+    r, hz = 0.3, 2.0
+    acc, gyro = _limb(r, hz, 20.0, below=False, flip=flip, tilt_deg=tilt)
+    slope = wrist_pivot.pivot_slope(acc, gyro, FS)
+    assert slope is not None
+    swing = STANDARD_GRAVITY / (2 * (2 * math.pi * hz) ** 2)  # about 0.03 m
+    assert slope == pytest.approx(-r + swing, abs=0.05)
+
+
+@pytest.mark.parametrize("flip", [False, True])
+@pytest.mark.parametrize(
+    ("below", "r", "hz", "tilt"), [(True, 0.6, 0.9, 0.0), (False, 0.3, 2.0, 30.0)]
+)
+def test_the_rigid_fit_finds_the_pivot_itself(
+    flip: bool, below: bool, r: float, hz: float, tilt: float
+) -> None:
+    """Gravity tracked by the gyro: no swing term left, the signed pivot distance alone."""
+    acc, gyro = _limb(r, hz, 20.0, below=below, flip=flip, tilt_deg=tilt)
+    slope = wrist_pivot.rigid_slope(acc, gyro, FS)
+    assert slope == pytest.approx(r if below else -r, abs=0.02)
+
+
+def test_a_limb_that_does_not_turn_says_nothing() -> None:
+    acc, gyro = _limb(0.6, 0.9, 0.0, below=True, flip=False)
+    assert wrist_pivot.pivot_slope(acc, gyro, FS) is None
+    assert wrist_pivot.pivot_slope(acc[:1], gyro[:1], FS) is None
+    assert wrist_pivot.rigid_slope(acc, gyro, FS) is None
+
+
+def test_a_turn_about_the_forearm_itself_pulls_nothing_along_it() -> None:
+    """Twisting the wrist (rate about x only) is no turn about a pivot: no cue."""
+    acc, gyro = _limb(0.6, 0.9, 0.0, below=True, flip=False)
+    spin = 3.0 * np.sin(np.arange(len(gyro)) / FS * 2 * math.pi * 2.0)
+    gyro = np.column_stack([spin, np.zeros_like(spin), np.zeros_like(spin)])
+    assert wrist_pivot.pivot_slope(acc, gyro, FS) is None
+
+
+def test_windows_keep_only_a_hanging_turning_forearm() -> None:
+    acc, gyro = _limb(0.6, 0.9, 25.0, below=True, flip=True)
+    found = wrist_pivot.hanging_windows(acc, gyro, FS)
+    assert len(found) == 5 and all(side == -1 and slope > 0.6 for side, slope in found)
+    level = np.column_stack([acc[:, 2], acc[:, 1], acc[:, 0]])  # x horizontal: the hand in front
+    assert wrist_pivot.hanging_windows(level, gyro, FS) == []
+    assert wrist_pivot.hanging_windows(acc[:100], gyro[:100], FS) == []
+
+
+@pytest.fixture(scope="module")
+def real() -> list[wrist_pivot.Row]:
+    """The first three subjects of spsw and UMAFall (the wrists with a gyro), as CI can afford."""
+    base = shared("daily-living")
+    segments = daily.select(daily.read_labels(base), locations=("wrist",), subjects=3)
+    return wrist_pivot.rows(wrist_pivot.windows(segments, base))
+
+
+def _row(rows: list[wrist_pivot.Row], dataset: str, activity: str, hand: str) -> wrist_pivot.Row:
+    return next(r for r in rows if (r.dataset, r.activity, r.hand) == (dataset, activity, hand))
+
+
+def test_real_walking_arms_hang_below_their_pivot(real: list[wrist_pivot.Row]) -> None:
+    """Walking: a pivot above the watch, a few tenths of a metre, on both data sets.
+
+    Not every window (spsw 84 %, UMAFall 85 % on the full sets: the trunk's vertical bounce
+    lies along a hanging forearm at the rate's frequency and pulls a weak swing's slope below
+    zero), which is why the cue is not in the gate (docs/walking_gate.md).
+    """
+    for dataset in ("spsw", "umafall"):
+        row = _row(real, dataset, "walking", "below")
+        assert row.n >= 20, row
+        assert 0.1 < row.median < 0.7, row
+        assert row.above_pivot >= 0.8, row
+
+
+def test_real_phone_calls_hold_the_hand_above_its_pivot(real: list[wrist_pivot.Row]) -> None:
+    """UMAFall's calls with x off the walking side (the hand above the elbow): pivot below."""
+    row = _row(real, "umafall", "making_a_call", "above")
+    assert row.n >= 5, row
+    assert row.median < -0.1, row
+    assert row.above_pivot <= 0.2, row
+
+
+def test_the_rigid_fit_puts_every_real_walk_below_its_pivot() -> None:
+    """The rigid fit's tangential part is at the swing's frequency, where the trunk's bounce has
+    little: walking windows are on the hanging side almost always (full sets: spsw 99.8 %,
+    UMAFall 98.4 %). It is not in the gate either: a hand held at the ear turns about the hand,
+    a fixed point above the watch (docs/walking_gate.md)."""
+    base = shared("daily-living")
+    segments = daily.select(daily.read_labels(base), locations=("wrist",), subjects=3)
+    rows = wrist_pivot.rows(wrist_pivot.windows(segments, base, cue="rigid"))
+    for dataset in ("spsw", "umafall"):
+        row = _row(rows, dataset, "walking", "below")
+        assert row.n >= 20, row
+        assert row.above_pivot >= 0.95, row
+
+
+def test_wrists_without_a_gyro_are_left_out() -> None:
+    base = shared("daily-living")
+    segments = daily.select(
+        daily.read_labels(base), datasets=("wisdm_reduced",), locations=("wrist",), subjects=1
+    )
+    assert segments and wrist_pivot.windows(segments[:3], base) == []
