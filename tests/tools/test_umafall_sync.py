@@ -1,0 +1,149 @@
+"""UMAFall's per-trial comparison (tools/bench/umafall_sync.py): pairing, clocks and scoring on
+made-up inputs; one test pairs the real labels, so a relabelled or re-cut trial is caught."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tools.bench import daily, umafall_sync as sync
+
+from ..data import shared
+
+
+def _seg(location: str, duration: float = 14.8, **kw: str) -> daily.Segment:
+    fields = {"subject": "umafall-s01", "session": "Walking1_x", "activity": "walking"} | kw
+    return daily.Segment(
+        name=f"{fields['subject']}_{location}_{fields['session']}",
+        dataset="umafall",
+        subject=fields["subject"],
+        location=location,
+        activity=fields["activity"],
+        walking=True,
+        expected="yes",
+        duration_s=duration,
+        rate=20.0,
+        has_gyro=True,
+        session=fields["session"],
+        start_s=0.0,
+        file="x.csv",
+        source=fields.get("source", f"{fields['session']}.csv"),
+    )
+
+
+def test_pairs_one_trial_per_subject_and_session() -> None:
+    segs = [
+        _seg("ankle", 14.8),
+        _seg("wrist", 14.2),
+        _seg("waist", 14.6),
+        _seg("ankle", 14.9, session="Walking2_x"),
+        _seg("pocket", 14.9, session="Walking2_x"),
+        _seg("ankle", 14.7, subject="umafall-s02"),
+        _seg("chest", 14.7, subject="umafall-s02"),
+    ]
+    trials, skipped = sync.pair_trials(reversed(segs))
+    assert skipped == []
+    assert [(t.subject, t.session, sorted(t.segments)) for t in trials] == [
+        ("umafall-s01", "Walking1_x", ["ankle", "waist", "wrist"]),
+        ("umafall-s01", "Walking2_x", ["ankle", "pocket"]),
+        ("umafall-s02", "Walking1_x", ["ankle", "chest"]),
+    ]
+    # The sensors stop together: the wrist's file is 0.6 s shorter because it started later, so
+    # its t = 0 is the ankle's 0.6 s.
+    assert trials[0].offset("wrist") == pytest.approx(0.6)
+    assert trials[0].offset("ankle") == 0.0
+
+
+def test_a_trial_without_the_ankle_is_left_out_and_said() -> None:
+    trials, skipped = sync.pair_trials([_seg("wrist"), _seg("chest")])
+    assert trials == []
+    assert skipped == ["umafall-s01/Walking1_x: no ankle"]
+
+
+@pytest.mark.parametrize(
+    ("other", "what"),
+    [
+        (_seg("wrist", activity="jogging"), "activity differs"),
+        (_seg("wrist", source="another.csv"), "source differs"),
+        (_seg("wrist", 13.5), "durations 13.50-14.80 s differ"),
+        (_seg("ankle"), "a location twice"),
+    ],
+)
+def test_segments_of_one_session_that_disagree_are_an_error(
+    other: daily.Segment, what: str
+) -> None:
+    with pytest.raises(sync.PairingError, match=what):
+        sync.pair_trials([_seg("ankle"), other])
+
+
+def test_where_lost_splits_the_missing_steps_by_the_counters_first_and_last() -> None:
+    reference = np.arange(2.0, 14.0, 0.6)  # 20 steps
+    # Confirmed from the 5th step on, one step missed inside, the last two not counted.
+    counted = np.delete(reference[4:-2], 6) + 0.1  # within the tolerance of the reference's
+    split = sync.where_lost(reference, counted)
+    assert split == sync.Split(start=4, inside=1, end=2)
+    assert sync.where_lost(reference, np.empty(0)) == sync.Split(20, 0, 0)
+    # A step counted inside that the reference does not have: inside is negative.
+    extra = np.sort(np.append(reference, 8.25))
+    assert sync.where_lost(reference, extra) == sync.Split(0, -1, 0)
+
+
+def test_stats_ratios_totals_and_the_confirmed_trials() -> None:
+    stats = sync.Stats()
+    ref = np.arange(10.0)
+    stats.add(ref, ref[2:], confirmed=True)  # 8 of 10, lost at the start
+    stats.add(ref, np.arange(0.0, 10.0, 0.5), confirmed=False)  # 20 of 10
+    stats.add(np.empty(0), ref)  # the reference counted nothing: no ratio
+    assert stats.ratios == [0.8, 2.0]
+    assert stats.confirmed == [0.8]
+    assert (stats.reference, stats.counted, stats.lost, stats.extra) == (20, 28, 2, 10)
+    assert (stats.start, stats.end, stats.no_reference) == (2, 0, 1)
+    row = stats.row()
+    assert row[:5] == ["2", "1.40", "0.80 (1)", "0.92", "2.00"]  # worst: furthest from 1
+    assert sync.Stats().row()[0] == "0"
+
+
+def test_walking_cadence_counts_the_walk_only() -> None:
+    # 11 steps 0.5 s apart, after 3 s of standing: 120 steps/min, not 11 / 8 s.
+    assert sync.walking_cadence(np.arange(3.0, 8.01, 0.5)) == pytest.approx(120.0)
+    assert sync.walking_cadence(np.array([1.0])) is None
+
+
+def test_the_spectrum_confirms_a_cadence_within_ten_per_cent() -> None:
+    assert sync.confirms(95.0, 100.0)
+    assert not sync.confirms(85.0, 100.0)
+    assert not sync.confirms(None, 100.0)
+    assert not sync.confirms(100.0, None)
+
+
+def _stream(start_walk: float, duration: float) -> daily.Stream:
+    t = np.arange(0.0, duration, 0.05)
+    walking = (t >= start_walk) & (t < start_walk + 6.0)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.8 + walking * 3.0 * np.sin(2 * np.pi * 1.8 * t)
+    return daily.Stream(key="s", dataset="umafall", location="x", t=t, acc=acc, gyro=None)
+
+
+def test_envelope_lag_finds_the_clock_offset_between_two_sensors() -> None:
+    # The same walk, the second sensor's file started 0.6 s later (its t = 0 is 0.6 s later).
+    ankle = _stream(3.0, 15.0)
+    wrist = _stream(2.4, 14.4)
+    lag = sync.envelope_lag(sync.envelope(ankle), sync.envelope(wrist))
+    assert lag == pytest.approx(0.6, abs=0.05)
+
+
+def test_the_real_umafall_trials_pair() -> None:
+    segs = [
+        s
+        for s in daily.read_labels(shared("daily-living"))
+        if s.dataset == "umafall" and s.activity in sync.ACTIVITIES
+    ]
+    trials, skipped = sync.pair_trials(segs)
+    assert skipped == []
+    assert len(trials) == 51
+    assert all(len(t.segments) >= 4 for t in trials)
+    offsets = [abs(t.offset(loc)) for t in trials for loc in t.segments]
+    assert max(offsets) < 0.7
+    # The labels' trial number and start time sit in the session name; the source file agrees.
+    assert all(len({s.source for s in t.segments.values()}) == 1 for t in trials)
+    assert all(s.source for t in trials for s in t.segments.values())
