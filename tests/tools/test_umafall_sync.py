@@ -99,8 +99,15 @@ def test_stats_ratios_totals_and_the_confirmed_trials() -> None:
     assert (stats.reference, stats.counted, stats.lost, stats.extra) == (20, 28, 2, 10)
     assert (stats.start, stats.end, stats.no_reference) == (2, 0, 1)
     row = stats.row()
+    cells = dict(zip(sync.STATS_HEADER, row, strict=True))
     assert row[:5] == ["2", "1.40", "0.80 (1)", "0.92", "2.00"]  # worst: furthest from 1
-    assert sync.Stats().row()[0] == "0"
+    assert cells["trials with none"] == "0"
+    # Its own walking cadence: 60 / 1 s and 60 / 0.5 s between its first and last steps.
+    assert cells["own walking cadence"] == "90 [75-105]"
+    empty = sync.Stats()
+    empty.add(ref, np.empty(0))
+    assert empty.silent == 1
+    assert len(sync.Stats().row()) == len(sync.STATS_HEADER)
 
 
 def test_walking_cadence_counts_the_walk_only() -> None:

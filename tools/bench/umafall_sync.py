@@ -32,17 +32,19 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import math
 
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
 from tools.peers import external
 
 from .daily import (
     PEER_NOTES,
     PEERS,
+    PLACEMENT,
     QUICK_SUBJECTS,
     Segment,
     Stream,
@@ -54,8 +56,9 @@ from .daily import (
     step_times,
 )
 from .data import data_dir
+from .gate_eval import through_gate
 from .registry import table
-from .wrist_recall import spectral_cadence
+from .wrist_recall import rule_variants as wrist_rule_variants, spectral_cadence
 
 DATASET = "umafall"
 ACTIVITIES = ("walking", "walking_upstairs", "walking_downstairs", "jogging")
@@ -214,6 +217,8 @@ class Stats:
     end: int = 0
     no_reference: int = 0  # trials where the reference counted nothing (no ratio)
     confirmed: list[float] = field(default_factory=list)  # ratios where the spectrum agrees
+    silent: int = 0  # trials where the counter counted nothing (the walk never confirmed)
+    cadences: list[float] = field(default_factory=list)  # the counter's own walking cadences
 
     def add(self, reference: FloatArray, counted: FloatArray, *, confirmed: bool = False) -> None:
         """One trial: the reference's and the counter's step times (on the reference's clock);
@@ -223,6 +228,10 @@ class Stats:
             self.no_reference += 1
             return
         self.ratios.append(n / n_ref)
+        self.silent += n == 0
+        cadence = walking_cadence(counted)
+        if cadence is not None:
+            self.cadences.append(cadence)
         if confirmed:
             self.confirmed.append(n / n_ref)
         self.reference += n_ref
@@ -236,7 +245,7 @@ class Stats:
 
     def row(self) -> list[str]:
         if not self.ratios:
-            return ["0", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"]
+            return ["0", *["-"] * (len(STATS_HEADER) - 1)]
         r = np.asarray(self.ratios)
         worst = float(r[np.argmax(np.abs(r - 1))])
         sure = f"{np.median(self.confirmed):.2f} ({len(self.confirmed)})" if self.confirmed else "-"
@@ -246,14 +255,45 @@ class Stats:
             sure,
             f"{np.percentile(r, 10):.2f}",
             f"{worst:.2f}",
+            str(self.silent),
             f"{self.counted} / {self.reference}",
             str(self.lost),
             str(self.extra),
             str(self.start),
             str(self.inside),
             str(self.end),
+            _spread(self.cadences),
         ]
 
+
+STATS_HEADER = (
+    "trials",
+    "median ratio",
+    "median ratio, ankle confirmed (trials)",
+    "10th pct",
+    "worst",
+    "trials with none",
+    "steps / ankle's",
+    "lost",
+    "extra",
+    "lost at start",
+    "inside (net)",
+    "lost at end",
+    "own walking cadence",
+)  # Stats.row()'s columns
+# The columns the gate-rule table shows (rules()).
+RULE_COLUMNS = (
+    "steps / ankle's",
+    "median ratio, ankle confirmed (trials)",
+    "10th pct",
+    "worst",
+    "trials with none",
+    "lost",
+    "lost at start",
+    "inside (net)",
+    "lost at end",
+    "own walking cadence",
+)
 
 Counter = Callable[[list[Stream]], list[FloatArray]]
 
@@ -283,6 +323,9 @@ class Result:
     cadence: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     per_duration: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     spectral: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # Per trial: seconds before the ankle's first step, and its first-to-last span.
+    before: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    span: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     confirmed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     doubted: list[str] = field(default_factory=list)
     sensor_foot: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -318,39 +361,56 @@ def confirms(cadence: float | None, spectral: float | None) -> bool:
     return abs(cadence / spectral - 1) <= SPECTRUM_AGREES
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The ankle engine's steps in one trial, its walking cadence, and the spectrum's."""
+
+    events: list[StepEvent]
+    times: FloatArray
+    cadence: float | None
+    spectral: float | None
+
+    @property
+    def confirmed(self) -> bool:
+        return confirms(self.cadence, self.spectral)
+
+
+def reference(trial: Trial, streams: dict[str, Stream]) -> Reference:
+    """The ankle engine run on the trial's ankle stream, checked against the spectrum."""
+    events = [s for b in engine_batches(streams[trial.reference.name]) for s in b]
+    times = step_times(events)
+    cad = walking_cadence(times)
+    spec = span_cadence(trial, streams, times.min(), times.max()) if cad is not None else None
+    return Reference(events, times, cad, spec)
+
+
 def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
     """Run every counter on every trial's streams (by segment name) and score them."""
     out = Result()
-    ref_streams = [streams[t.reference.name] for t in trials]
-    reference: list[FloatArray] = []
-    sure: list[bool] = []
+    refs = [reference(t, streams) for t in trials]
     feet: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for trial, stream in zip(trials, ref_streams, strict=True):
-        events: list[StepEvent] = [s for b in engine_batches(stream) for s in b]
-        times = step_times(events)
-        reference.append(times)
-        feet[trial.activity][0] += sum(s.sensor_foot for s in events)
-        feet[trial.activity][1] += len(events)
-        cad = walking_cadence(times)
-        spec = span_cadence(trial, streams, times.min(), times.max()) if cad is not None else None
-        if cad is not None:
-            out.cadence[trial.activity].append(cad)
-        if spec is not None:
-            out.spectral[trial.activity].append(spec)
-        sure.append(confirms(cad, spec))
-        out.confirmed[trial.activity] += sure[-1]
-        if spec is not None and not sure[-1]:
+    for trial, ref in zip(trials, refs, strict=True):
+        feet[trial.activity][0] += sum(s.sensor_foot for s in ref.events)
+        feet[trial.activity][1] += len(ref.events)
+        if ref.cadence is not None:
+            out.cadence[trial.activity].append(ref.cadence)
+            out.before[trial.activity].append(float(ref.times.min()))
+            out.span[trial.activity].append(float(ref.times.max() - ref.times.min()))
+        if ref.spectral is not None:
+            out.spectral[trial.activity].append(ref.spectral)
+        out.confirmed[trial.activity] += ref.confirmed
+        if ref.spectral is not None and not ref.confirmed:
             out.doubted.append(
-                f"{trial.activity} {trial.subject}/{trial.session}: ankle {len(times)} steps,"
-                f" {cad or 0:.0f}/min; spectrum {spec:.0f}/min"
+                f"{trial.activity} {trial.subject}/{trial.session}: ankle {len(ref.times)} steps,"
+                f" {ref.cadence or 0:.0f}/min; spectrum {ref.spectral:.0f}/min"
             )
-        out.per_duration[trial.activity].append(60 * len(times) / trial.reference.duration_s)
+        out.per_duration[trial.activity].append(60 * len(ref.times) / trial.reference.duration_s)
     out.sensor_foot = {k: (v[0], v[1]) for k, v in feet.items()}
-    envelopes = {t.reference.name: envelope(s) for t, s in zip(trials, ref_streams, strict=True)}
+    envelopes = {t.reference.name: envelope(streams[t.reference.name]) for t in trials}
     for location in (*LOCATIONS, REFERENCE):
         here = [
-            (t, ref, ok)
-            for t, ref, ok in zip(trials, reference, sure, strict=True)
+            (t, ref.times, ref.confirmed)
+            for t, ref in zip(trials, refs, strict=True)
             if location in t.segments
         ]
         if location != REFERENCE:
@@ -370,17 +430,18 @@ def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
             except external.PeerUnavailableError as err:
                 out.errors.append(f"{name} at {location}: {err}")
                 continue
-            for (trial, ref, ok), times in zip(here, results, strict=True):
+            for (trial, ref_times, ok), times in zip(here, results, strict=True):
                 on_ref = times + trial.offset(location)
-                out.stats[(trial.activity, location, name)].add(ref, on_ref, confirmed=ok)
+                out.stats[(trial.activity, location, name)].add(ref_times, on_ref, confirmed=ok)
     return out
 
 
-def _spread(values: list[float]) -> str:
+def _spread(values: list[float], digits: int = 0) -> str:
+    """Median [quartiles]."""
     if not values:
         return "-"
     q1, med, q3 = np.percentile(values, [25, 50, 75])
-    return f"{med:.0f} [{q1:.0f}-{q3:.0f}]"
+    return f"{med:.{digits}f} [{q1:.{digits}f}-{q3:.{digits}f}]"
 
 
 def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> str:
@@ -405,6 +466,8 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
                 "trials",
                 "ankle walking cadence (60 (n-1) / first-to-last)",
                 "ankle steps / duration",
+                "s before the ankle's first step",
+                "ankle's first-to-last step, s",
                 "spectrum over the ankle's walking span",
                 "ankle confirmed by the spectrum",
                 "ankle steps of its own foot",
@@ -415,6 +478,8 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
                     str(by_activity[a]),
                     _spread(result.cadence[a]),
                     _spread(result.per_duration[a]),
+                    _spread(result.before[a], 1),
+                    _spread(result.span[a], 1),
                     _spread(result.spectral[a]),
                     f"{result.confirmed[a]} of {by_activity[a]}",
                     "{} of {}".format(*result.sensor_foot.get(a, (0, 0))),
@@ -429,17 +494,7 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
                 "activity",
                 "location",
                 "counter",
-                "trials",
-                "median ratio",
-                "median ratio, ankle confirmed (trials)",
-                "10th pct",
-                "worst",
-                "steps / ankle's",
-                "lost",
-                "extra",
-                "lost at start",
-                "inside (net)",
-                "lost at end",
+                *STATS_HEADER,
             ],
             [
                 [a, loc, name, *result.stats[(a, loc, name)].row()]
@@ -464,21 +519,126 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
     return "\n".join(lines)
 
 
-def run(*, quick: bool = False) -> str:
-    base = data_dir("daily-living")
-    segments = [
-        s
-        for s in select(
-            read_labels(base), datasets=[DATASET], subjects=QUICK_SUBJECTS if quick else 0
+# -- which gate rule drops the steps the ankle counts ---------------------------------------
+
+
+def rule_variants(location: str) -> dict[str, GateParams | None]:
+    """The location's shipped gate, the detector alone (None), and one rule loosened at a time.
+
+    The wrist's are wrist_recall's; the trunk's and the thigh's loosen each rule their
+    GateParams use.
+    """
+    base = GATE_PARAMS[PLACEMENT[location]]
+    if location == "wrist":
+        return wrist_rule_variants(base)
+    out: dict[str, GateParams | None] = {
+        "shipped": base,
+        "detector alone": None,
+        "jolt -> 0": replace(base, min_amplitude=0.0),
+        f"confirm {base.confirm_steps} -> {base.confirm_steps - 1}": replace(
+            base, confirm_steps=base.confirm_steps - 1
+        ),
+        f"spread {base.spread} -> 0.8": replace(base, spread=0.8),
+        "run_posture off": replace(base, run_posture=None),
+        "min_walk_posture off": replace(base, min_walk_posture=None),
+    }
+    if base.unposed_steps is not None:
+        out[f"{base.unposed_steps} out of posture -> {base.confirm_steps}"] = replace(
+            base, unposed_steps=base.confirm_steps
         )
-        if s.activity in ACTIVITIES
-    ]
-    trials, skipped = pair_trials(segments)
+    if base.soft_walk_posture is not None:
+        out["soft_walk_posture off"] = replace(base, soft_walk_posture=None)
+    return out
+
+
+def gate_times(
+    stream: Stream, batches: list[list[StepEvent]], params: GateParams | None
+) -> FloatArray:
+    """The times of the detector's candidates that a gate of `params` passes (None: all)."""
+    if params is None:
+        return step_times(s for b in batches for s in b)
+    return step_times(through_gate(stream, batches, params))
+
+
+def rules(trials: Sequence[Trial], streams: dict[str, Stream], idle: Sequence[Stream]) -> str:
+    """Per location and gate variant: the walking trials' steps against the ankle's (lost, where,
+    ratios) and the false steps per hour on `idle` (UMAFall's steps_expected = no streams)."""
+    refs = [reference(t, streams) for t in trials if t.activity == "walking"]
+    walks = [t for t in trials if t.activity == "walking"]
+    rows: list[list[str]] = []
+    for location in LOCATIONS:
+        here = [(t, r) for t, r in zip(walks, refs, strict=True) if location in t.segments]
+        cached = [
+            (
+                streams[t.segments[location].name],
+                engine_batches(streams[t.segments[location].name], gated=False),
+            )
+            for t, _ in here
+        ]
+        quiet = [(s, engine_batches(s, gated=False)) for s in idle if s.location == location]
+        hours = sum(seg.duration_s for s, _ in quiet for seg, _ in s.segments) / 3600
+        for name, params in rule_variants(location).items():
+            stats = Stats()
+            for (trial, ref), (stream, batches) in zip(here, cached, strict=True):
+                times = gate_times(stream, batches, params) + trial.offset(location)
+                stats.add(ref.times, times, confirmed=ref.confirmed)
+            false = sum(len(gate_times(s, b, params)) for s, b in quiet)
+            cells = dict(zip(STATS_HEADER, stats.row(), strict=True))
+            rows.append(
+                [
+                    location,
+                    name,
+                    *(cells[c] for c in RULE_COLUMNS),
+                    f"{false / hours:.0f}" if hours else "-",
+                ]
+            )
+    return md_table(
+        [
+            "location",
+            "gate",
+            *RULE_COLUMNS,
+            "false steps/h (UMAFall no-step activities)",
+        ],
+        rows,
+    )
+
+
+def _load(quick: bool) -> tuple[list[Segment], list[Trial], list[str], dict[str, Stream]]:
+    base = data_dir("daily-living")
+    segments = select(
+        read_labels(base), datasets=[DATASET], subjects=QUICK_SUBJECTS if quick else 0
+    )
+    trials, skipped = pair_trials(s for s in segments if s.activity in ACTIVITIES)
     used = [s for t in trials for s in t.segments.values()]
     streams = {s.segments[0][0].name: s for s in build_streams(used, base)}
+    return segments, trials, skipped, streams
+
+
+def run(*, quick: bool = False) -> str:
+    _, trials, skipped, streams = _load(quick)
     return report(trials, skipped, compare(trials, streams))
 
 
 @table("umafall_sync")
 def umafall_sync_table(args: argparse.Namespace) -> str:
     return run(quick=bool(args.quick))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the first two subjects")
+    parser.add_argument(
+        "--rules", action="store_true", help="which gate rule drops the ankle's steps (walking)"
+    )
+    args = parser.parse_args(argv)
+    if not args.rules:
+        print(run(quick=args.quick))
+        return 0
+    segments, trials, _, streams = _load(args.quick)
+    idle = [s for s in segments if s.expected == "no"]
+    print(rules(trials, streams, build_streams(idle, data_dir("daily-living"))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
