@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from custom_components.retrowalk.gait import Direction, StepEvent
 from tools.bench import daily, umafall_sync as sync
+from tools.peers import external
 
 from ..data import shared
 
@@ -154,3 +156,119 @@ def test_the_real_umafall_trials_pair() -> None:
     # The labels' trial number and start time sit in the session name; the source file agrees.
     assert all(len({s.source for s in t.segments.values()}) == 1 for t in trials)
     assert all(s.source for t in trials for s in t.segments.values())
+
+
+# -- the comparison's plumbing, on made-up streams and a stand-in engine ---------------------
+
+STEP_S = 60 / 108  # the made-up walk: 108 steps/min
+
+
+def _walk(location: str, duration: float, start_walk: float) -> daily.Stream:
+    """A stream whose acc has a 1.8 Hz step and a 0.9 Hz stride component while walking."""
+    t = np.arange(0.0, duration, 0.05)
+    walking = (t >= start_walk) & (t < duration - 0.5)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.8 + walking * (np.sin(2 * np.pi * 1.8 * t) + 0.8 * np.sin(2 * np.pi * 0.9 * t))
+    return daily.Stream(key=location, dataset="umafall", location=location, t=t, acc=acc, gyro=None)
+
+
+def test_compare_puts_each_location_on_the_ankles_clock_and_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The ankle counts 20 steps from 2 s; the wrist's file starts 0.5 s later and its counter
+    # (a stand-in engine) starts counting 4 steps late; the pocket's peer cannot run.
+    ankle_steps = 2.0 + STEP_S * np.arange(20)
+    trial = sync.Trial(
+        "umafall-s01",
+        "Walking1_x",
+        "walking",
+        {
+            "ankle": _seg("ankle", 14.8),
+            "wrist": _seg("wrist", 14.3),
+            "pocket": _seg("pocket", 14.8),
+        },
+    )
+    streams = {
+        trial.segments["ankle"].name: _walk("ankle", 14.8, 2.0),
+        trial.segments["wrist"].name: _walk("wrist", 14.3, 1.5),
+        trial.segments["pocket"].name: _walk("pocket", 14.8, 2.0),
+    }
+    on_own_clock = {"ankle": ankle_steps, "wrist": ankle_steps[4:] - 0.5, "pocket": ankle_steps}
+
+    def engine(stream: daily.Stream, *, gated: bool = True) -> list[list[StepEvent]]:
+        times = on_own_clock[stream.location]
+        if stream.location == "wrist" and not gated:
+            times = ankle_steps - 0.5  # the detector alone sees every step
+        feet = [i % 2 == 0 for i in range(len(times))]
+        return [
+            [
+                StepEvent(t=float(x), direction=Direction.FORWARD, confidence=1.0, sensor_foot=f)
+                for x, f in zip(times, feet, strict=True)
+            ]
+        ]
+
+    def no_peer(streams: list[daily.Stream]) -> list[np.ndarray]:
+        raise external.PeerUnavailableError("not here")
+
+    monkeypatch.setattr(sync, "engine_batches", engine)
+    monkeypatch.setitem(sync.PEERS, "wrist", ("espruino", lambda s: [ankle_steps - 0.5]))
+    monkeypatch.setitem(sync.PEERS, "pocket", ("mobgap*", no_peer))
+    monkeypatch.setitem(sync.PEERS, "ankle", ("gaitmap*", no_peer))
+    result = sync.compare([trial], streams)
+
+    assert result.cadence["walking"] == [pytest.approx(108.0)]
+    assert result.before["walking"] == [pytest.approx(2.0)]
+    assert result.spectral["walking"][0] == pytest.approx(108, abs=6)
+    assert result.confirmed["walking"] == 1
+    assert result.sensor_foot["walking"] == (10, 20)
+    assert result.offsets == [pytest.approx(0.5), 0.0]
+    wrist = result.stats[("walking", "wrist", "engine")]
+    assert (wrist.ratios, wrist.lost, wrist.start, wrist.inside, wrist.end) == ([0.8], 4, 4, 0, 0)
+    assert result.stats[("walking", "wrist", "detector alone")].ratios == [1.0]
+    assert result.stats[("walking", "wrist", "espruino")].confirmed == [1.0]
+    assert result.stats[("walking", "pocket", "engine")].ratios == [1.0]
+    assert ("walking", "pocket", "mobgap*") not in result.stats
+    assert ("walking", "ankle", "engine") not in result.stats  # the reference itself
+
+    text = sync.report([trial], ["umafall-s02/x: no ankle"], result)
+    assert "1 trials: walking 1" in text
+    assert "left out: umafall-s02/x: no ankle" in text
+    assert "| walking | wrist | engine | 1 | 0.80 | 0.80 (1) |" in text
+    assert "n/a: mobgap* at pocket: not here" in text
+    assert "n/a: gaitmap* at ankle: not here" in text
+
+
+def test_the_rule_variants_loosen_one_rule_each() -> None:
+    wrist = sync.rule_variants("wrist")
+    assert wrist["detector alone"] is None
+    assert "confirm 6 (10) -> 4 (8)" in wrist
+    thigh = sync.rule_variants("pocket")
+    shipped = thigh["shipped"]
+    assert shipped is not None
+    loosened = {k: v for k, v in thigh.items() if v is not None and k != "shipped"}
+    assert "8 out of posture -> 4" in loosened and "soft_walk_posture off" in loosened
+    for name, params in loosened.items():
+        assert params != shipped, name
+    assert "soft_walk_posture off" not in sync.rule_variants("chest")
+
+
+def test_the_quick_subset_runs_end_to_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real engine on UMAFall's first two subjects (the out-of-process peers stood down)."""
+
+    def no_peer(streams: list[daily.Stream]) -> list[np.ndarray]:
+        raise external.PeerUnavailableError("not in this test")
+
+    for location in ("waist", "pocket", "chest", "ankle"):
+        monkeypatch.setitem(sync.PEERS, location, (sync.PEERS[location][0], no_peer))
+    shared("daily-living")
+    assert sync.main(["--quick"]) == 0
+    table = capsys.readouterr().out
+    assert "| walking | wrist | engine |" in table
+    assert "| walking | chest | engine |" in table
+    assert sync.main(["--quick", "--rules"]) == 0
+    rules = capsys.readouterr().out
+    for location in sync.LOCATIONS:
+        assert f"| {location} | shipped |" in rules
+        assert f"| {location} | detector alone |" in rules
