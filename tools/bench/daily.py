@@ -76,6 +76,9 @@ class Segment:
     session: str
     start_s: float
     file: str
+    # The source data set's file the segment was cut from: one UMAFall file holds every sensor
+    # of a trial (tools/bench/umafall_sync.py pairs them by it).
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -126,6 +129,7 @@ def read_labels(base: Path | None = None) -> list[Segment]:
                 session=r["session"],
                 start_s=float(r["start_s"] or 0.0),
                 file=r["file"],
+                source=r.get("source_file") or "",
             )
             for r in csv.DictReader(fh)
         ]
