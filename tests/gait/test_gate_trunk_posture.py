@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
 
 from .test_gate import cand, walk
@@ -110,22 +110,3 @@ def test_handling_in_rhythm_does_not_tilt_the_walks_posture(placement: Placement
     lean = cand(steps[-1].t + 0.55, up=tilted(-15.0))
     assert gate.add([lean]) == [lean]
     assert gate.walking
-
-
-@pytest.mark.parametrize("placement", TRUNK)
-def test_a_soft_held_candidate_is_made_standing_and_so_are_those_before_it(
-    placement: Placement,
-) -> None:
-    # The phone handled into a pouch while it already sits as it will walk: jolts in walking
-    # rhythm, one softer than a heel strike (0.5 m/s^2), then the walk. The walk reaches back
-    # from its confirming run only while the held candidates jolt like heel strikes.
-    handling = [cand(10.0, amplitude=2.5), cand(10.55, amplitude=0.5)]
-    steps = walk(5, start=11.1)
-    assert [s.t for s in WalkingGate(placement).add([*handling, *steps])] == [s.t for s in steps]
-    loose = replace(GATE_PARAMS[placement], firm_start=False)
-    assert len(WalkingGate(placement, loose).add([*handling, *steps])) == 7
-    # Firm held candidates and restored ones (no features) before the run still count: a
-    # hesitant first step jolts the trunk too.
-    hesitant = [cand(9.8), StepEvent(t=10.45, direction=Direction.FORWARD, confidence=0.5)]
-    got = WalkingGate(placement).add([*hesitant, *walk(5, start=11.1)])
-    assert len(got) == 7

@@ -108,14 +108,6 @@ class GateParams:
     # step between two candidates is restored half-way, without features: it counts inside the
     # walk, never confirms one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
-    # The held candidates released with a confirmed walk reach back from its confirming run
-    # only while they keep a heel strike's jolt (_firm): the walk starts after the latest held
-    # candidate softer than that, which was made standing. Where every step of a walk jolts the
-    # sensor (jolt_every_step: the trunk feels each heel strike, the first one from standing too),
-    # a soft candidate means the wearer was not walking yet, so neither were the ones before it
-    # (a phone handled into a pocket or pouch in walking posture, in a walking-like rhythm).
-    # Restored steps (no features) are carried along, as in a confirming run.
-    firm_start: bool = False
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -159,7 +151,6 @@ _TRUNK = GateParams(
     min_amplitude=_JOLT,
     run_posture=_WALK_SPREAD,
     min_walk_posture=_OTHER_POSTURE,
-    firm_start=True,
 )
 GATE_PARAMS: dict[Placement, GateParams] = {
     # A foot/shank step is a verified swing between two stances of a minimum stride length
@@ -182,12 +173,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # candidate within 20 degrees of the mean, run_posture): handling in step rhythm just before
     # the walk (turned 70 degrees) would otherwise tilt the mean by 35 and count with it. A run
     # that fails is not a walk yet; the next candidate tries the latest run again, and once one
-    # holds its posture, the turned ones held before it are dropped. The phone handled while
-    # already sitting as it will walk is not turned; but each step of a walk jolts the trunk by
-    # a heel strike's 1 m/s^2 (the confirming run's every step must), its first from standing
-    # too, so the walk reaches back from its confirming run only while the held candidates do
-    # (firm_start): a softer one was made standing, and so were those before it.
-    # docs/oxford_steps.md.
+    # holds its posture, the turned ones held before it are dropped. docs/oxford_steps.md.
     Placement.WAIST: _TRUNK,
     Placement.CHEST: _TRUNK,
     # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
@@ -415,11 +401,6 @@ class WalkingGate:
             released = [
                 s for s in released if id(s) in judged or self._firm(s) or self._near_walk(s, soft)
             ]
-        if self.p.firm_start:
-            # The walk reaches back from its confirming run only while the held candidates keep
-            # a heel strike's jolt: it starts after the latest softer one (see firm_start).
-            after_soft = [i + 1 for i, s in enumerate(released) if not self._firm(s)]
-            released = released[max(after_soft, default=0) :]
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
