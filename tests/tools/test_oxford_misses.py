@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from custom_components.retrowalk.gait import Direction, StepEvent
+from custom_components.retrowalk.gait.types import StepFeatures
 from tools.bench import oxford_misses as om
 
 
@@ -55,3 +57,48 @@ def test_closing_table_shows_each_walks_last_steps_against_the_signal() -> None:
     assert float(last[4]) < 0  # the dip before it
     # A one-step walk has no interval to show and no row.
     assert om.closing(t, acc, np.array([5.0]), found, fs) == []
+
+
+def test_handling_features_tell_a_standing_shake_from_the_walks_steps() -> None:
+    # A 50 Hz walk of 0.5 s steps bouncing vertically (z), after standing still; a sideways
+    # (x) shake at 2 s while standing, counted as a soft step with the phone tilted 30 degrees.
+    fs = 50.0
+    t = np.arange(0, 16, 1 / fs)
+    truth = 4.0 + 0.5 * np.arange(20)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81 + 2.0 * np.cos(2 * np.pi * (t - 4.0) / 0.5) * (t > 3.75) * (t < 13.75)
+    acc[:, 0] = 2.0 * np.exp(-(((t - 2.0) / 0.05) ** 2))
+    tilt = (float(np.sin(np.radians(30))), 0.0, float(np.cos(np.radians(30))))
+    steps = [
+        StepEvent(
+            t=float(x),
+            direction=Direction.FORWARD,
+            confidence=0.9,
+            features=StepFeatures(amplitude=2.0, up=(0.0, 0.0, 1.0)),
+        )
+        for x in truth
+    ]
+    shake = StepEvent(
+        t=2.0,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=0.5, up=tilt),
+    )
+    restored = StepEvent(t=14.5, direction=Direction.FORWARD, confidence=0.5)  # no features
+    rows = om.features(t, acc, truth, [shake, *steps, restored], fs)
+    kinds = [k for k, _ in rows]
+    assert kinds == ["before", *["first"] * 2, *["mid"] * 16, *["last"] * 2, "after"]
+    names = [n for n, _ in om.FEATURES]
+    before = dict(zip(names, rows[0][1], strict=True))
+    mid = dict(zip(names, rows[5][1], strict=True))
+    assert before["jolt m/s2"] == 0.5 and before["jolt/walk"] == 0.25
+    assert abs(before["posture deg"] - 30.0) < 0.1 and mid["posture deg"] < 0.1
+    assert before["vertical share"] < 0.1  # sideways
+    assert mid["vertical share"] > 0.9  # vertical
+    assert abs(mid["interval/walk"] - 1.0) < 1e-9
+    after = dict(zip(names, rows[-1][1], strict=True))
+    assert np.isnan(after["jolt m/s2"]) and np.isnan(after["posture deg"])
+    table = om.handling_table(rows)
+    assert "before: 1 steps, 0 restored, 1 jolts under 1 m/s^2" in table
+    assert "after: 1 steps, 1 restored, 0 jolts under 1 m/s^2" in table
+    assert "mid: 16 steps" in table

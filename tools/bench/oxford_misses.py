@@ -27,7 +27,13 @@ signal (|a| - |g|, smoothed as trunk.py does) within +-PEAK_S of the step, that 
 deepest dip since the step before in units of the signal's RMS over the detector's history
 (its thresholds are peak_k and -valley_k times it).
 
+--handling adds a table of what tells the steps counted while the wearer stands (the "before" and
+"after" extras: the phone handled into or out of a pocket, purse or pouch) from the walk's true
+first and last steps (the first and last HANDLING_EDGE true steps of each walk the engine
+counted): per class, the distribution of each feature in FEATURES (see features()).
+
     PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.oxford_misses [--fs 50] [--closing]
+        [--handling]
 """
 
 from __future__ import annotations
@@ -36,10 +42,12 @@ import argparse
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from custom_components.retrowalk.gait.trunk import TrunkParams
 from custom_components.retrowalk.gait.trunk_signal import causal_mean, hann_kernel
 from tools.peers import external
@@ -54,6 +62,20 @@ DOUBLE = 0.6  # times the median interval: an extra this near another counted st
 SLOW = 1.3  # times the median interval: a slow or irregular true interval
 PEAK_S = 0.2  # s either side of a true step where its peak is looked for (under half a step)
 CLOSING = 2  # a walk's last true steps in the --closing table
+HANDLING_EDGE = 2  # a walk's first and last true steps in the --handling table
+JOLT_S = 0.2  # s either side of a counted step: the jolt whose direction is measured
+TURN_S = 0.5  # s: the gravity means before and after a counted step whose angle is the turn
+# --handling: the classes compared, and the features (name, what it is).
+PCTS = (0, 10, 50, 90, 100)  # the percentiles the --handling table shows
+HANDLING_CLASSES = ("before", "after", "first", "last", "mid")
+FEATURES = (
+    ("jolt m/s2", "the detector's peak height (StepFeatures.amplitude)"),
+    ("jolt/walk", "that over the recording's median for its true steps"),
+    ("posture deg", "angle of the step's 'up' from the true steps' median 'up'"),
+    ("vertical share", f"share of the jolt's power (+-{JOLT_S:g} s) along gravity"),
+    ("turn deg", f"gravity's turn from the {TURN_S:g} s before the step to the {TURN_S:g} s after"),
+    ("interval/walk", "interval to the nearest counted step, over the walk's median"),
+)
 
 MISS_KINDS = ("start", "end", "slow", "mid")
 EXTRA_KINDS = ("before", "after", "start", "end", "double", "slow", "mid")
@@ -199,10 +221,98 @@ def closing(
     return rows
 
 
-def engine_steps(loaded: oxford.Loaded, placement: Placement, *, gated: bool) -> FloatArray:
+def engine_events(loaded: oxford.Loaded, placement: Placement, *, gated: bool) -> list[StepEvent]:
     t, acc, _, _ = loaded
-    steps = feed(GaitEngine(placement, gated=gated), t, acc, None)
-    return np.array([s.t for s in steps])
+    return sorted(feed(GaitEngine(placement, gated=gated), t, acc, None), key=lambda s: s.t)
+
+
+def engine_steps(loaded: oxford.Loaded, placement: Placement, *, gated: bool) -> FloatArray:
+    return np.array([s.t for s in engine_events(loaded, placement, gated=gated)])
+
+
+def handling_class(truth: FloatArray, t: float, truth_i: int | None) -> str | None:
+    """A counted step's class in the --handling table (None: an extra inside a walk).
+
+    A step matched to true step truth_i is "first" / "last" among its walk's first / last
+    HANDLING_EDGE true steps, else "mid"; an unmatched one is "before" / "after" the walk.
+    """
+    if truth_i is None:
+        if t < truth[0] - oxford.MATCH_S:
+            return "before"
+        return "after" if t > truth[-1] + oxford.MATCH_S else None
+    for a, b in walks(truth):
+        idx = np.flatnonzero((truth >= a) & (truth <= b))
+        if truth_i in idx[:HANDLING_EDGE]:
+            return "first"
+        if truth_i in idx[-HANDLING_EDGE:]:
+            return "last"
+    return "mid"
+
+
+def features(
+    t: FloatArray, acc: FloatArray, truth: FloatArray, steps: list[StepEvent], fs: float
+) -> list[tuple[str, list[float]]]:
+    """(class, FEATURES' values) of every counted step of one recording but extras in a walk.
+
+    Restored steps (no StepFeatures) get NaN for the detector's jolt and posture. The jolt's
+    direction: the acceleration minus its 1 s centred mean (gravity), within +-JOLT_S.
+    """
+    found = np.array([s.t for s in steps])
+    inv = {j: i for i, j in oxford.match(truth, found).items()}
+    measured = [s.features for j, s in enumerate(steps) if j in inv and s.features is not None]
+    walk_jolt = float(np.median([f.amplitude for f in measured]))
+    walk_up = np.median(np.asarray([f.up for f in measured]), axis=0)
+    walk_up /= np.linalg.norm(walk_up)
+    med = float(np.median(np.diff(truth)))
+    k1 = np.ones(round(fs)) / round(fs)
+    grav = np.stack([np.convolve(acc[:, i], k1, mode="same") for i in range(3)], axis=1)
+    dyn = acc - grav
+    reach, turn_n = round(JOLT_S * fs), round(TURN_S * fs)
+    out = []
+    for j, s in enumerate(steps):
+        kind = handling_class(truth, s.t, inv.get(j))
+        if kind is None:
+            continue
+        k = int(np.searchsorted(t, s.t))
+        d = dyn[max(0, k - reach) : k + reach + 1]
+        g = grav[k] / np.linalg.norm(grav[k])
+        share = float(np.sum((d @ g) ** 2) / np.sum(d**2))
+        before, after = acc[max(0, k - turn_n) : k].mean(0), acc[k : k + turn_n].mean(0)
+        cos = before @ after / (np.linalg.norm(before) * np.linalg.norm(after))
+        near = np.abs(np.delete(found, j) - s.t)
+        f = s.features
+        jolt = f.amplitude if f is not None else math.nan
+        angle = math.degrees(math.acos(min(1.0, float(np.dot(f.up, walk_up))))) if f else math.nan
+        values = [
+            jolt,
+            jolt / walk_jolt,
+            angle,
+            share,
+            math.degrees(math.acos(float(np.clip(cos, -1.0, 1.0)))),
+            float(near.min()) / med if len(near) else math.nan,
+        ]
+        out.append((kind, values))
+    return out
+
+
+def handling_table(rows: list[tuple[str, list[float]]]) -> str:
+    """Per class and feature: n, min / 10th percentile / median / 90th percentile / max."""
+    jolt = GATE_PARAMS[Placement.WAIST].min_amplitude
+    lines = []
+    for kind in HANDLING_CLASSES:
+        vals = [v for k, v in rows if k == kind]
+        restored = sum(math.isnan(v[0]) for v in vals)
+        x = np.asarray([v[0] for v in vals])
+        soft = int(np.sum(x[~np.isnan(x)] < jolt))
+        out = []
+        for i, (name, _) in enumerate(FEATURES):
+            col = np.asarray([v[i] for v in vals])
+            col = col[~np.isnan(col)]
+            qs = np.percentile(col, PCTS) if len(col) else [math.nan] * len(PCTS)
+            out.append([name, *("-" if math.isnan(q) else f"{q:.2f}" for q in qs)])
+        head = f"{kind}: {len(vals)} steps, {restored} restored, {soft} jolts under {jolt:g} m/s^2"
+        lines += [head, fmt_table(["feature", "min", "p10", "median", "p90", "max"], out), ""]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("--fs", type=float, default=50.0)
     parser.add_argument("--closing", action="store_true", help="each walk's last steps' signal")
+    parser.add_argument(
+        "--handling", action="store_true", help="standing extras against first/last steps"
+    )
     args = parser.parse_args(argv)
     trunk = dict(oxford.GROUPS)["waist-like (trunk)"]
     recs = [(n, p) for n, p in oxford.recordings() if oxford.PLACEMENT[p] in trunk]
@@ -223,12 +336,16 @@ def main(argv: list[str] | None = None) -> int:
         mob = None
     rows = []
     closing_rows = []
+    handling_rows: list[tuple[str, list[float]]] = []
     totals: dict[str, Counter[str]] = {}
     for k, ((name, pos), x) in enumerate(zip(recs, loaded, strict=True)):
         truth = x[2]
         placement = oxford.PLACEMENT[pos]
-        found = engine_steps(x, placement, gated=True)
+        events = engine_events(x, placement, gated=True)
+        found = np.array([s.t for s in events])
         gated, missed = errors(truth, found)
+        if args.handling:
+            handling_rows += features(x[0], x[1], truth, events, args.fs)
         if args.closing:
             short = name.replace("_Hard", "")
             closing_rows += [[short, *r] for r in closing(x[0], x[1], truth, found, args.fs)]
@@ -270,6 +387,13 @@ def main(argv: list[str] | None = None) -> int:
         header = ["recording", "walk ends", "median"]
         header += [f"{h} {k}" for k in ("-2", "-1") for h in step]
         print(fmt_table(header, closing_rows))
+    if args.handling:
+        print(
+            f"\n-- steps counted while standing (before / after the walk) against each walk's"
+            f" first / last {HANDLING_EDGE} true steps counted, and the rest (mid) --"
+        )
+        print("\n".join(f"{name}: {what}" for name, what in FEATURES) + "\n")
+        print(handling_table(handling_rows))
     return 0
 
 
