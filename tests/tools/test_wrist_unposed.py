@@ -1,0 +1,90 @@
+"""tools/bench/wrist_unposed.py: which runs it records, and what its features measure."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, StepFeatures
+from tools.bench import wrist_unposed as wu
+
+FS = 100.0
+HANGING = (1.0, 0.0, 0.0)  # the forearm (x) vertical
+IN_FRONT = (0.0, 0.0, 1.0)  # the forearm level, the watch face up
+
+
+def cand(t: float, up: tuple[float, float, float]) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=3.0, up=up),
+    )
+
+
+@pytest.mark.parametrize(("up", "recorded"), [(IN_FRONT, True), (HANGING, False)])
+def test_only_walks_confirmed_with_the_hand_out_of_the_hanging_cone_are_recorded(
+    up: tuple[float, float, float], recorded: bool
+) -> None:
+    gate = wu.UnposedRuns(Placement.WRIST)
+    counted = gate.add([cand(0.55 * i, up) for i in range(14)])
+    assert len(counted) == 14  # both confirm, the hanging one sooner
+    need = GATE_PARAMS[Placement.WRIST].unposed_steps
+    assert [len(r) for r in gate.runs] == ([need] if recorded else [])
+    if recorded:
+        assert gate.runs[0][0].t == pytest.approx(0.0)  # the confirming run itself
+
+
+def test_an_irregular_hand_in_front_run_is_not_recorded() -> None:
+    gate = wu.UnposedRuns(Placement.WRIST)
+    times = np.cumsum([0.3, 0.9] * 7)
+    assert gate.add([cand(float(t), IN_FRONT) for t in times]) == []
+    assert gate.runs == []
+
+
+def _signal(direction: tuple[float, float, float], hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """10 s of a watch whose "up" is +z, shaken at `hz` along `direction` (3 m/s^2)."""
+    t = np.arange(0.0, 10.0, 1 / FS)
+    shake = 3.0 * np.sin(2 * math.pi * hz * t)
+    acc = np.outer(shake, direction) + np.array([0.0, 0.0, STANDARD_GRAVITY])
+    return t, acc
+
+
+def test_vertical_share_tells_a_bounce_along_gravity_from_a_sideways_scrub() -> None:
+    t, up_down = _signal((0.0, 0.0, 1.0), 2.0)
+    _, sideways = _signal((1.0, 0.0, 0.0), 2.0)
+    assert wu.vertical_share(t, up_down, 5.0, (0.0, 0.0, 1.0)) == pytest.approx(1.0, abs=0.01)
+    assert wu.vertical_share(t, sideways, 5.0, (0.0, 0.0, 1.0)) == pytest.approx(0.0, abs=0.01)
+    assert wu.vertical_share(t, up_down, 50.0, (0.0, 0.0, 1.0)) is None  # no data there
+
+
+@pytest.mark.parametrize("hz", [1.8, 4.0])
+def test_crossings_count_the_vertical_signals_own_rhythm(hz: float) -> None:
+    t, acc = _signal((0.0, 0.0, 1.0), hz)
+    # Two crossings per cycle over 5 s; the edges of the span may add or miss one.
+    assert wu.crossings_per_step(t, acc, 2.0, 7.0) == pytest.approx(2 * hz * 5.0, abs=1.0)
+
+
+def test_posture_spread_is_the_largest_angle_from_the_mean() -> None:
+    tilt = math.radians(10.0)
+    ups = [(0.0, 0.0, 1.0), (0.0, math.sin(tilt), math.cos(tilt))]
+    assert wu.posture_spread(ups) == pytest.approx(5.0, abs=0.01)
+
+
+def test_measure_and_table_summarise_a_run() -> None:
+    t, acc = _signal((0.0, 0.0, 1.0), 2.0)
+    run = [cand(2.0 + 0.5 * i, (0.0, 0.0, 1.0)) for i in range(10)]
+    r = wu.measure("x walking", run, t, acc)
+    assert r is not None
+    assert r.vertical == pytest.approx(1.0, abs=0.01)
+    assert r.interval == pytest.approx(0.5)
+    assert r.jolt == pytest.approx(3.0)
+    assert r.crossings == pytest.approx(2.0, abs=0.2)  # one 2 Hz cycle per 0.5 s candidate
+    assert r.spread == pytest.approx(0.0, abs=1e-6)
+    lines = wu.table([r, r])
+    assert lines[1].split()[:3] == ["x", "walking", "2"]
+    assert wu.measure("x", run[:1], t, acc) is None
