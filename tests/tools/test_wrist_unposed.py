@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import math
 
 import numpy as np
@@ -35,6 +36,7 @@ def test_only_walks_confirmed_with_the_hand_out_of_the_hanging_cone_are_recorded
     assert len(counted) == 14  # both confirm, the hanging one sooner
     need = GATE_PARAMS[Placement.WRIST].unposed_steps
     assert [len(r) for r in gate.runs] == ([need] if recorded else [])
+    assert gate.counted == ([14] if recorded else [])
     if recorded:
         assert gate.runs[0][0].t == pytest.approx(0.0)  # the confirming run itself
 
@@ -66,7 +68,7 @@ def test_vertical_share_tells_a_bounce_along_gravity_from_a_sideways_scrub() -> 
 def test_crossings_count_the_vertical_signals_own_rhythm(hz: float) -> None:
     t, acc = _signal((0.0, 0.0, 1.0), hz)
     # Two crossings per cycle over 5 s; the edges of the span may add or miss one.
-    assert wu.crossings_per_step(t, acc, 2.0, 7.0) == pytest.approx(2 * hz * 5.0, abs=1.0)
+    assert wu.mean_crossings(t, acc, 2.0, 7.0) == pytest.approx(2 * hz * 5.0, abs=1.0)
 
 
 def test_posture_spread_is_the_largest_angle_from_the_mean() -> None:
@@ -84,7 +86,9 @@ def test_measure_and_table_summarise_a_run() -> None:
     assert r.interval == pytest.approx(0.5)
     assert r.jolt == pytest.approx(3.0)
     assert r.crossings == pytest.approx(2.0, abs=0.2)  # one 2 Hz cycle per 0.5 s candidate
+    assert r.rhythm == pytest.approx(2.0, abs=0.2)
     assert r.spread == pytest.approx(0.0, abs=1e-6)
-    lines = wu.table([r, r])
-    assert lines[1].split()[:3] == ["x", "walking", "2"]
+    lines = wu.table([r, replace(r, jolt=5.0, counted=7)])
+    assert lines[1].split()[:4] == ["x", "walking", "2", "7"]
+    assert lines[1].split()[10:13] == ["3.00", "4.00", "5.00"]  # jolt: min, median, max
     assert wu.measure("x", run[:1], t, acc) is None

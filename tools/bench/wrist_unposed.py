@@ -16,6 +16,13 @@ run the gate confirms out of the hanging posture (UnposedRuns), then measures, p
 - interval: the run's median candidate interval, s (walking 0.4-0.65, jogging about 0.33,
   scrubbing 0.2-0.35).
 - jolt: the run's median candidate amplitude, m/s^2 (StepFeatures.amplitude, |a| - |g| peak).
+- crossings/step and rhythm: how often the vertical signal |a| - |g| (smoothed over SMOOTH_S,
+  which keeps 3-5 Hz) crosses its mean over the run, per candidate interval (a step's rise and
+  fall: 2; a stride-locked candidate: 4) and as a frequency (crossings / 2 / the run's span: the
+  signal's own rhythm, whatever the detector's peak picking made of it). The detector's
+  +-0.3 s valley rule keeps 3-5 Hz scrubbing's candidates 0.6-1 s apart, so the candidate
+  interval alone does not show the scrubbing's rate; this does.
+- posture spread: the largest angle of a candidate's "up" from the run's mean, degrees.
 
 Sources: Oxford hand-held phones (in the hand, swinging, armband; all walking), the daily-living
 wrist streams (each run labelled by the segment its middle candidate falls in: walking kinds,
@@ -23,7 +30,7 @@ jogging, non-walking "no", "maybe"), and the virtual wearer's arm work (dev pack
 only: no real toothbrushing is recorded here).
 
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_unposed
-    [--subjects N] [--virtual-seconds S] [--no-virtual] [--no-oxford]
+    [--subjects N] [--oxford-hz 50|100] [--virtual-seconds S] [--no-virtual] [--no-oxford]
 Figures: docs/walking_gate.md, "Wrist: what the hand-in-front runs are".
 """
 
@@ -60,6 +67,8 @@ class UnposedRuns(WalkingGate):
     def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
         super().__init__(placement, params)
         self.runs: list[list[StepEvent]] = []
+        self.unposed_bout = False  # the open bout (if any) was confirmed out of the cone
+        self.counted: list[int] = []  # steps each run's bout counted (released, then streamed)
 
     def add(self, steps: list[StepEvent]) -> list[StepEvent]:
         out: list[StepEvent] = []
@@ -67,10 +76,15 @@ class UnposedRuns(WalkingGate):
             before = self.walking
             held = [*self._held, step]
             got = super().add([step])
-            if self.walking and not before and not self._posed:
-                need = self.p.unposed_steps or self.p.confirm_steps
-                measured = [s for s in held if s.features is not None]
-                self.runs.append(measured[-need:])
+            if self.walking and not before:
+                self.unposed_bout = not self._posed
+                if self.unposed_bout:
+                    need = self.p.unposed_steps or self.p.confirm_steps
+                    measured = [s for s in held if s.features is not None]
+                    self.runs.append(measured[-need:])
+                    self.counted.append(0)
+            if self.unposed_bout and (before or self.walking):
+                self.counted[-1] += len(got)
             out += got
         return out
 
@@ -100,10 +114,14 @@ class Run:
     interval: float  # s, median candidate interval
     jolt: float  # m/s^2, median amplitude
     crossings: float  # mean-crossings of the vertical signal per candidate interval
+    rhythm: float  # Hz: the vertical signal's own rhythm over the run, crossings / 2 / span
     spread: float  # degrees: the largest angle of a candidate's "up" from the run's mean
+    counted: int = 0  # steps the run's bout counted
 
 
-def measure(source: str, run: list[StepEvent], t: FloatArray, acc: FloatArray) -> Run | None:
+def measure(
+    source: str, run: list[StepEvent], t: FloatArray, acc: FloatArray, counted: int = 0
+) -> Run | None:
     """A confirmed unposed run's features (None: no measurable candidate)."""
     shares = [
         v
@@ -112,13 +130,17 @@ def measure(source: str, run: list[StepEvent], t: FloatArray, acc: FloatArray) -
     ]
     if not shares or len(run) < 2:
         return None
+    span = run[-1].t - run[0].t
+    crossed = mean_crossings(t, acc, run[0].t, run[-1].t)
     return Run(
         source,
         float(np.median(shares)),
         float(np.median(np.diff([s.t for s in run]))),
         statistics.median(s.features.amplitude for s in run if s.features is not None),
-        crossings_per_step(t, acc, run[0].t, run[-1].t) / (len(run) - 1),
+        crossed / (len(run) - 1),
+        crossed / (2 * span) if span > 0 else 0.0,
         posture_spread([s.features.up for s in run if s.features is not None]),
+        counted,
     )
 
 
@@ -130,7 +152,7 @@ def posture_spread(ups: Sequence[Sequence[float]]) -> float:
     return float(np.degrees(np.arccos(np.clip(u @ mean, -1.0, 1.0))).max())
 
 
-def crossings_per_step(t: FloatArray, acc: FloatArray, t0: float, t1: float) -> float:
+def mean_crossings(t: FloatArray, acc: FloatArray, t0: float, t1: float) -> float:
     """How often the vertical signal |a| - |g| (smoothed over SMOOTH_S) crosses its mean in
     [t0, t1]: twice per cycle of its dominant rhythm (a walking step's rise and fall: 2)."""
     g_lo, lo, hi, g_hi = np.searchsorted(t, [t0 - GRAVITY_S, t0, t1, t1 + GRAVITY_S])
@@ -168,9 +190,9 @@ def daily_runs(segments: Sequence[Segment]) -> list[Run]:
     params = GATE_PARAMS[Placement.WRIST]
     out = []
     for stream, _, gate in judged(cached, params, make=UnposedRuns):
-        for run in gate.runs:
+        for run, counted in zip(gate.runs, gate.counted, strict=True):
             kind = label(stream, run[len(run) // 2].t)
-            r = measure(f"{stream.dataset} {kind}", run, stream.t, stream.acc)
+            r = measure(f"{stream.dataset} {kind}", run, stream.t, stream.acc, counted)
             if r is not None:
                 out.append(r)
     return out
@@ -181,7 +203,8 @@ def gate_runs(source: str, t: FloatArray, acc: FloatArray, gyro: FloatArray | No
     candidates = feed(GaitEngine(Placement.WRIST, gated=False), t, acc, gyro)
     gate = UnposedRuns(Placement.WRIST)
     gate.add(candidates)
-    return [r for run in gate.runs if (r := measure(source, run, t, acc)) is not None]
+    runs = zip(gate.runs, gate.counted, strict=True)
+    return [r for run, n in runs if (r := measure(source, run, t, acc, n)) is not None]
 
 
 def oxford_runs(fs: float = 100.0) -> list[Run]:
@@ -205,13 +228,15 @@ def virtual_runs(seconds: float, seeds: Iterable[int] = range(1, 7)) -> list[Run
 
 
 def table(runs: Sequence[Run]) -> list[str]:
-    """Per source: runs, and each feature's 5th, 50th and 95th percentile over them."""
+    """Per source: runs, the steps their bouts counted, and each feature's smallest, median and
+    largest value over them (few runs per source: the extremes, not percentiles, show overlap)."""
     by: dict[str, list[Run]] = defaultdict(list)
     for r in runs:
         by[r.source].append(r)
     lines = [
-        f"{'source':34} {'runs':>4}  {'vertical p5/p50/p95':>17}  {'interval s':>17}  "
-        f"{'jolt m/s^2':>17}  {'crossings/step':>17}  {'posture spread':>17}"
+        f"{'source (min/median/max)':34} {'runs':>4} {'steps':>5}  {'vertical':>17}  "
+        f"{'interval s':>17}  "
+        f"{'jolt m/s^2':>17}  {'crossings/step':>17}  {'rhythm Hz':>17}  {'posture spread':>17}"
     ]
     for source, rs in sorted(by.items()):
         cells = []
@@ -220,17 +245,21 @@ def table(runs: Sequence[Run]) -> list[str]:
             [r.interval for r in rs],
             [r.jolt for r in rs],
             [r.crossings for r in rs],
+            [r.rhythm for r in rs],
             [r.spread for r in rs],
         ):
-            p = np.percentile(values, [5, 50, 95])
+            p = (min(values), float(np.median(values)), max(values))
             cells.append(f"{p[0]:5.2f} {p[1]:5.2f} {p[2]:5.2f}")
-        lines.append(f"{source:34} {len(rs):4d}  " + "  ".join(f"{c:>17}" for c in cells))
+        steps = sum(r.counted for r in rs)
+        row = f"{source:34} {len(rs):4d} {steps:5d}  " + "  ".join(f"{c:>17}" for c in cells)
+        lines.append(row)
     return lines
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--subjects", type=int, default=0, help="first N subjects per data set")
+    ap.add_argument("--oxford-hz", type=float, default=100.0, help="Oxford resampled to")
     ap.add_argument("--virtual-seconds", type=float, default=600.0, help="per seed and activity")
     ap.add_argument("--no-virtual", action="store_true")
     ap.add_argument("--no-oxford", action="store_true")
@@ -244,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"daily-living wrist non-walking (steps expected: no): {hours:.1f} h, {found} unposed runs"
     )
     if not args.no_oxford:
-        runs += oxford_runs()
+        runs += oxford_runs(args.oxford_hz)
     if not args.no_virtual:
         runs += virtual_runs(args.virtual_seconds)
     print("\n".join(table(runs)))
