@@ -31,6 +31,9 @@ only: no real toothbrushing is recorded here).
 
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_unposed
     [--subjects N] [--oxford-hz 50|100] [--virtual-seconds S] [--no-virtual] [--no-oxford]
+Then, per rule one might put on those runs (RULES), the real walking runs it would refuse and
+the virtual brushing it would remove (emulate).
+
 Figures: docs/walking_gate.md, "Wrist: what the hand-in-front runs are".
 """
 
@@ -38,7 +41,7 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 import statistics
 
@@ -256,6 +259,43 @@ def table(runs: Sequence[Run]) -> list[str]:
     return lines
 
 
+# Rules one might put on unposed runs, emulated per run (a run refused loses at most the steps
+# its bout counted: the next run may still confirm). Thresholds are the docs' questions, not fits.
+RULES: tuple[tuple[str, Callable[[Run], bool]], ...] = (
+    ("vertical < 0.33 (isotropic)", lambda r: r.vertical < 1 / 3),
+    ("vertical < 0.4", lambda r: r.vertical < 0.4),
+    ("vertical < 0.5", lambda r: r.vertical < 0.5),
+    ("interval > 1.0 s", lambda r: r.interval > 1.0),
+    ("crossings/step > 5", lambda r: r.crossings > 5.0),
+    ("crossings/step > 5.5", lambda r: r.crossings > 5.5),
+    ("rhythm > 3.0 Hz", lambda r: r.rhythm > 3.0),
+    ("rhythm > 3.1 Hz", lambda r: r.rhythm > 3.1),
+    ("rhythm > 3.3 Hz (200 steps/min)", lambda r: r.rhythm > 3.3),
+    ("rhythm > 3.1 Hz and jolt < 8 m/s^2", lambda r: r.rhythm > 3.1 and r.jolt < 8.0),
+)
+
+
+def real_walking(r: Run) -> bool:
+    """A run of real walking or jogging (Oxford's hand-held phones all walk)."""
+    return r.source.startswith("oxford") or r.source.split()[-1] in ("walking", "jogging")
+
+
+def emulate(runs: Sequence[Run], rules: Sequence[tuple[str, Callable[[Run], bool]]]) -> list[str]:
+    """Per rule: real walking runs (steps) it refuses, and virtual brushing runs (steps)."""
+    walking = [r for r in runs if real_walking(r)]
+    brushing = [r for r in runs if r.source == "virtual brush"]
+    total = sum(r.counted for r in brushing)
+    lines = [f"{'rule on unposed runs':36} {'real walking lost':>24}  virtual brushing removed"]
+    for name, refuses in rules:
+        lost = [r for r in walking if refuses(r)]
+        gone = [r for r in brushing if refuses(r)]
+        lines.append(
+            f"{name:36} {len(lost):7d} runs {sum(r.counted for r in lost):5d} steps  "
+            f"{len(gone)} of {len(brushing)} runs, {sum(r.counted for r in gone)} of {total} steps"
+        )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--subjects", type=int, default=0, help="first N subjects per data set")
@@ -277,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.no_virtual:
         runs += virtual_runs(args.virtual_seconds)
     print("\n".join(table(runs)))
+    print("\n".join(emulate(runs, RULES)))
 
 
 if __name__ == "__main__":
