@@ -19,8 +19,8 @@ run the gate confirms out of the hanging posture (UnposedRuns), then measures, p
 - crossings/step and rhythm: how often the vertical signal |a| - |g| (smoothed over SMOOTH_S,
   which keeps 3-5 Hz) crosses its mean over the run, per candidate interval (a step's rise and
   fall: 2; a stride-locked candidate: 4) and as a frequency (crossings / 2 / the run's span: the
-  signal's own rhythm, whatever the detector's peak picking made of it). The detector's
-  +-0.3 s valley rule keeps 3-5 Hz scrubbing's candidates 0.6-1 s apart, so the candidate
+  signal's own rhythm, whatever the detector's peak picking made of it). The virtual 3-5 Hz
+  scrubbing's candidates come 0.6-1.1 s apart (one peak of several strokes), so the candidate
   interval alone does not show the scrubbing's rate; this does.
 - posture spread: the largest angle of a candidate's "up" from the run's mean, degrees.
 
