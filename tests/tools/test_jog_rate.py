@@ -4,6 +4,7 @@ and the tally on one real Bandai run clip and one UCI run."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from custom_components.retrowalk.gait import Placement
 from tools.bench import bandai, jog_rate, uci
@@ -33,7 +34,7 @@ def test_fate_takes_the_first_rule_that_lost_the_stride() -> None:
 def test_stance_runs_need_the_detectors_stance_length() -> None:
     """A still stretch of 0.1 s is a stance; one of 0.02 s (under min_stance) is not."""
     fs = 100.0
-    t = np.arange(0, 2.0, 1 / fs)
+    t = np.arange(0, 2.0, 1 / fs, dtype=np.float64)
     gyro = np.full((len(t), 3), 3.0)  # turning: not still
     acc = np.tile([0.0, 0.0, 9.80665], (len(t), 1))
     gyro[50:60] = 0.0  # 0.1 s still
@@ -55,9 +56,27 @@ def test_a_bandai_run_clip_has_true_landings_and_a_fate_for_each() -> None:
 
 
 def test_uci_running_strides_are_all_counted_at_52_hz() -> None:
-    """The foot's running strides at a supported device's rate: every one (the table's 52 Hz row)."""
+    """The foot's running strides at a supported device's rate, every one (table: 52 Hz)."""
     path = next(p for p in uci.runs() if p.stem == "2023_08_30_exp1000")
     res = jog_rate.uci_tally(path, 52.0)
     assert sum(res.running.reasons.values()) >= 5
     assert res.running.reasons["counted"] == sum(res.running.reasons.values())
     assert res.running.steps == res.running.true_steps
+
+
+def test_grid_detail_finds_the_quietest_moment_and_the_longest_still_run() -> None:
+    fs = 100.0
+    t = np.arange(0, 1.0, 1 / fs, dtype=np.float64)
+    gyro = np.full((len(t), 3), 1.0)  # |gyro| 1.73 rad/s: not still at the foot
+    acc = np.tile([0.0, 0.0, 9.80665 + 5.0], (len(t), 1))  # loaded: 5 m/s^2 off g
+    gyro[40:43] = 0.1  # 30 ms of slow turning under load: the foot's running rule passes it
+    acc[60:70] = [0.0, 0.0, 9.80665]
+    gyro[60:70] = 0.0  # 100 ms still
+    view = jog_rate.grid(t, acc, gyro, Placement.FOOT)
+    longest, rate, load = view.detail((0.35, 0.5))
+    assert 1 <= longest < view.need  # still, but shorter than a stance (min_stance)
+    assert rate == pytest.approx(np.sqrt(3) * 0.1, abs=1e-6)
+    assert load == pytest.approx(5.0, abs=1e-6)
+    longest, rate, load = view.detail((0.55, 0.75))
+    assert longest >= 10 and rate == 0.0 and load == pytest.approx(0.0, abs=1e-9)
+    assert np.isnan(view.detail((5.0, 6.0))[1])
