@@ -80,3 +80,17 @@ def test_grid_detail_finds_the_quietest_moment_and_the_longest_still_run() -> No
     longest, rate, load = view.detail((0.55, 0.75))
     assert longest >= 10 and rate == 0.0 and load == pytest.approx(0.0, abs=1e-9)
     assert np.isnan(view.detail((5.0, 6.0))[1])
+
+
+def test_the_quick_table_and_the_lost_strides(capsys: pytest.CaptureFixture[str]) -> None:
+    """./scripts/bench jog --quick and its --lost listing: every row, and one line per stride
+    not counted (the table's non-counted fates add up to the listing)."""
+    shared("daily-living")
+    assert jog_rate.main(["--quick", "--lost"]) == 0
+    out = capsys.readouterr().out
+    table, _, listing = out.partition(" strides not counted:\n")
+    rows = [r for r in table.splitlines() if r.lstrip().startswith(("Bandai run (", "UCI "))]
+    assert len(rows) == 2 * len(jog_rate.BANDAI_RATES) + 2 * len(jog_rate.UCI_RATES)
+    lost = sum(int(x) for r in rows for x in r.split()[-5:-1])
+    assert int(table.splitlines()[-1]) == lost == len(listing.splitlines())
+    assert "stance at its quietest moment" in table and "UMAFall ankle jogging" in table
