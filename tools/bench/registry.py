@@ -8,7 +8,17 @@ from collections.abc import Callable
 TableFn = Callable[[argparse.Namespace], str]
 TABLES: dict[str, TableFn] = {}
 # Imported in this order by __main__; a missing optional module is reported, not fatal.
-TABLE_MODULES = ("uci", "oxford", "bandai", "speed", "decoders", "daily", "stride", "umafall_sync")
+TABLE_MODULES = (
+    "uci",
+    "oxford",
+    "bandai",
+    "speed",
+    "decoders",
+    "daily",
+    "stride",
+    "umafall_sync",
+    "jog_rate",
+)
 
 
 def table(name: str) -> Callable[[TableFn], TableFn]:
