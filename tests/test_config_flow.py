@@ -93,8 +93,10 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
     # The same per-placement advice as the README's wearables table (gait/advice.py).
-    assert result["description_placeholders"]["advice"].startswith(
-        "Backward steps are measured reliably at the foot/ankle;"
+    advice = result["description_placeholders"]["advice"]
+    assert advice.startswith("Backward steps are measured reliably at the foot/ankle;")
+    assert advice.endswith(
+        "Jogging and running are not counted at the shank; wear it on the foot/ankle to count runs."
     )
 
     result = await hass.config_entries.flow.async_configure(

@@ -23,7 +23,7 @@ from .const import CONF_CALIBRATION, CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .devices import match_protocol, protocol_by_key
 from .devices.base import SampleBatch, SetupError, WearableProtocol
 from .gait import GaitEngine, Placement
-from .gait.advice import backward_advice
+from .gait.advice import placement_advice
 from .options import options_schema, placement_selector
 
 _LOGGER = logging.getLogger(__name__)
@@ -238,7 +238,7 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=_placement_schema(self._protocol, self._protocol.placements[0]),
             description_placeholders={
                 **self._placeholders(),
-                "advice": backward_advice(self._protocol.placements),
+                "advice": placement_advice(self._protocol.placements),
             },
         )
 

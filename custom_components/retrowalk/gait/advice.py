@@ -7,7 +7,8 @@ walk-back clip came out right; waist and chest 89 % of the Bandai clips and 1-10
 Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot's stride method
 but no shank recording exists to confirm it, so it is not graded reliable. No recording of
 backward walking with a sensor in a trouser pocket exists (Oxford's pocket walks are all forward),
-so the thigh is graded untested rather than guessed.
+so the thigh is graded untested rather than guessed. Running is counted everywhere but at the
+shank (running_advice).
 """
 
 from collections.abc import Iterable
@@ -75,3 +76,30 @@ def backward_advice(placements: Iterable[Placement]) -> str:
         reliable = ", ".join(WHERE[p] for p in Placement if BACKWARD_AT[p] is Backward.RELIABLE)
         text += f" Reliable backward counts need a wearable at the {reliable}."
     return text
+
+
+# A running shank never holds still: at a running stance's quietest moment it still turns over the
+# foot at about 1 rad/s under about twice body weight, so the stride method's stance test finds no
+# stance and jogging and running strides are not counted there at any rate (Bandai motion capture,
+# ankle strap: 6 of 74 running steps at 100 Hz; UMAFall ankle jogging: 22 steps in 12 trials;
+# ./scripts/bench jog, docs/shank_walktest.md). A running foot is flat long enough at the supported
+# wearables' 50-104 Hz, and trunk and wrist do not need a stance.
+NO_RUNNING = frozenset({Placement.SHANK})
+
+
+def running_advice(placements: Iterable[Placement]) -> str:
+    """One sentence where `placements` include one that counts no running steps, else ""."""
+    chosen = list(placements)
+    where = [WHERE[p] for p in chosen if p in NO_RUNNING]
+    if not where:
+        return ""
+    text = f"Jogging and running are not counted at the {', '.join(where)}"
+    if Placement.FOOT in chosen:
+        text += f"; wear it on the {WHERE[Placement.FOOT]} to count runs"
+    return text + "."
+
+
+def placement_advice(placements: Iterable[Placement]) -> str:
+    """What the placement step tells the user: backward_advice, then running_advice."""
+    chosen = list(placements)
+    return " ".join(part for part in (backward_advice(chosen), running_advice(chosen)) if part)
