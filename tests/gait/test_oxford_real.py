@@ -161,4 +161,3 @@ def test_the_trunk_posture_rule_does_not_depend_on_batching() -> None:
             for batch in (1, 7, BATCH, 333)
         ]
         assert all(x == times[0] for x in times[1:]), name
-
