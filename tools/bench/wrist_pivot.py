@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray
+from custom_components.retrowalk.gait.zupt import body_to_start
 
 from .daily import Segment, load_segment, read_labels, select
 from .data import data_dir
@@ -100,7 +101,7 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
         return None
     dt = 1.0 / fs
     side = 1.0 if acc[:, 0].mean() >= 0 else -1.0
-    turn = _attitudes(gyro, dt)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
+    turn = _attitudes(gyro, fs)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
     g0 = np.einsum("kij,kj->i", turn, acc) / len(acc)
     lin = acc - np.einsum("kji,j->ki", turn, g0)
     alpha = np.gradient(gyro, dt, axis=0)
@@ -122,21 +123,22 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
     return -side * float(np.sum(lin * basis)) / var
 
 
-def _attitudes(gyro: FloatArray, dt: float) -> FloatArray:
-    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated)."""
-    out = np.empty((len(gyro), 3, 3))
-    out[0] = np.eye(3)
-    for k in range(1, len(gyro)):
-        v = gyro[k - 1] * dt
-        angle = float(np.linalg.norm(v))
-        if angle < 1e-12:
-            out[k] = out[k - 1]
-            continue
-        x, y, z = v / angle
-        skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
-        step = np.eye(3) + math.sin(angle) * skew + (1 - math.cos(angle)) * skew @ skew
-        out[k] = out[k - 1] @ step
-    return out
+def _attitudes(gyro: FloatArray, fs: float) -> FloatArray:
+    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated).
+
+    The engine's own integration (zupt.body_to_start: zero-order hold, quaternions), as
+    rotation matrices.
+    """
+    q = body_to_start(gyro, fs)
+    w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    return np.stack(
+        [
+            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
+        ],
+        axis=1,
+    )
 
 
 CUES: dict[str, Callable[[FloatArray, FloatArray, float], float | None]] = {
@@ -158,7 +160,7 @@ class Window:
     subject: str
     activity: str
     side: int  # sign of the mean x (+1, -1)
-    slope: float  # pivot_slope, m
+    slope: float  # the cue's value, m (pivot_slope or rigid_slope, whichever was asked)
 
 
 def hanging_windows(
@@ -216,7 +218,7 @@ class Row:
     median: float
     p5: float
     p95: float
-    above_pivot: float  # share with the cue > 0: the sensor below the pivot, a hanging arm
+    pivot_above: float  # share with the cue > 0: the pivot above the sensor, a hanging arm
     clearly_raised: float  # share below -THRESHOLD_M
 
 
@@ -240,7 +242,7 @@ def rows(found: Sequence[Window]) -> list[Row]:
                 median=float(np.median(v)),
                 p5=float(np.percentile(v, 5)),
                 p95=float(np.percentile(v, 95)),
-                above_pivot=float(np.mean(v > 0)),
+                pivot_above=float(np.mean(v > 0)),
                 clearly_raised=float(np.mean(v < -THRESHOLD_M)),
             )
         )
@@ -281,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for r in rows(found):
         print(
             f"{r.dataset:14} {r.activity:30} {r.hand:5} {r.n:5d} {r.median:+7.3f} {r.p5:+7.3f} "
-            f"{r.p95:+7.3f} {100 * r.above_pivot:5.1f}% {100 * r.clearly_raised:5.1f}%"
+            f"{r.p95:+7.3f} {100 * r.pivot_above:5.1f}% {100 * r.clearly_raised:5.1f}%"
         )
     if args.per_subject:
         for dataset, subject, n, med, pos in subject_walking(found):
