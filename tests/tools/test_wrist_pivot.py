@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import FloatArray
-from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
+from custom_components.retrowalk.gait import Direction, FloatArray, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, StepFeatures
 from tools.bench import daily, wrist_pivot
 
 from ..data import shared
@@ -175,3 +176,74 @@ def test_wrists_without_a_gyro_are_left_out() -> None:
         daily.read_labels(base), datasets=("wisdm_reduced",), locations=("wrist",), subjects=1
     )
     assert segments and wrist_pivot.windows(segments[:3], base) == []
+
+
+def _candidates(n: int, up: tuple[float, float, float]) -> list[StepEvent]:
+    """n wrist candidates 0.55 s apart with a heel strike's jolt, in posture `up`."""
+    return [
+        StepEvent(
+            t=1.0 + 0.55 * k,
+            direction=Direction.FORWARD,
+            confidence=0.9,
+            features=StepFeatures(amplitude=2.0, up=up),
+        )
+        for k in range(n)
+    ]
+
+
+def test_the_cue_gate_takes_a_raised_forearm_out_of_hanging_posture() -> None:
+    """8 candidates with x pointing up (|x| passes the 45 degree test with no side learned):
+    the hanging path confirms them at its 6 candidates; with the cue saying "pivot below" they
+    are out of posture and need the 10-candidate path. A cue inside the dead zone, or no cue
+    (a still hand), changes nothing."""
+    params = GATE_PARAMS[Placement.WRIST]
+    raised = _candidates(8, (0.9, 0.0, 0.43589))
+
+    def counted(cue: float | None, threshold: float | None) -> int:
+        gate = wrist_pivot.CueGate(Placement.WRIST, params, lambda _: cue, threshold)
+        return len(gate.add(list(raised)))
+
+    assert counted(-0.5, None) == 8  # no cue asked: as the shipped gate
+    assert WalkingGate(Placement.WRIST).add(list(raised)) == raised  # the shipped gate
+    assert counted(-0.5, 0.15) == 0
+    assert counted(-0.1, 0.15) == 8  # within the dead zone
+    assert counted(None, 0.0) == 8
+    assert counted(+0.3, 0.0) == 8  # pivot above: a hanging arm
+
+
+def test_the_cue_gate_asks_nothing_once_the_side_is_learned() -> None:
+    params = GATE_PARAMS[Placement.WRIST]
+    asked: list[float] = []
+
+    def cue(t: float) -> float:
+        asked.append(t)
+        return -1.0
+
+    gate = wrist_pivot.CueGate(Placement.WRIST, params, cue, 0.15)
+    gate.load_state({"sign": 1, "votes": [1, 1, 1]})
+    assert len(gate.add(_candidates(8, (0.9, 0.0, 0.43589)))) == 8
+    assert asked == [] and gate.refused == 0
+
+
+def test_tipping_fails_the_posture_test_by_the_least_turn() -> None:
+    limit = math.cos(math.radians(45))
+    for up in ((0.9, 0.0, 0.43589), (-1.0, 0.0, 0.0), (-0.8, 0.36, -0.48)):
+        v = np.asarray(wrist_pivot.tipped(up, 0, limit))
+        assert np.linalg.norm(v) == pytest.approx(1.0)
+        assert limit - 1e-5 < abs(v[0]) < limit and np.sign(v[0]) == np.sign(up[0])
+        rest = np.asarray(up)[1:]
+        if np.linalg.norm(rest) > 0:  # the cross-forearm part keeps its direction
+            assert v[1] * rest[1] - v[2] * rest[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_stream_cue_reads_the_window_before_the_candidate() -> None:
+    acc, gyro = _limb(0.6, 0.9, 25.0, below=True, flip=False)
+    t = np.arange(len(acc)) / FS
+    stream = daily.Stream("s", "spsw", "wrist", t, acc, gyro)
+    cue = wrist_pivot.stream_cue(stream)
+    assert cue(0.5) is None  # under MIN_WIN_S of samples yet
+    at = 6.0
+    k = int(np.searchsorted(t, at, side="right"))
+    expected = wrist_pivot.pivot_slope(acc[k - 300 : k], gyro[k - 300 : k], FS)
+    assert cue(at) == pytest.approx(expected)
+    assert wrist_pivot.stream_cue(daily.Stream("s", "wisdm", "wrist", t, acc, None))(at) is None

@@ -45,17 +45,28 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import math
 from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray
+from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 from custom_components.retrowalk.gait.zupt import body_to_start
 
-from .daily import Segment, load_segment, read_labels, select
+from .daily import (
+    Segment,
+    Stream,
+    build_streams,
+    engine_batches,
+    load_segment,
+    read_labels,
+    select,
+    step_times,
+)
 from .data import data_dir
+from .gate_eval import per_segment, tabulate, through_gate
 
 WIN_S = 3.0  # about a confirming run at the wrist (6 candidates at 0.5-0.6 s)
 MIN_WIN_S = 1.5  # shorter segments say nothing
@@ -261,14 +272,198 @@ def subject_walking(found: Sequence[Window]) -> list[tuple[str, str, int, float,
     ]
 
 
+# -- --gate: the cue in the gate (an emulation; not shipped) --------------------------------------
+
+# The cue's dead zones tried: a candidate whose cue is below -T is taken as a raised hand.
+GATE_THRESHOLDS: tuple[float | None, ...] = (None, 0.3, 0.15, 0.0)
+# The gate constants compared: as shipped, and the point leave-one-data-set-out chooses with
+# UMAFall held out (gate_eval --lodo --locations wrist: 4 steps, spread 0.5, jolt 1.5, 45 deg,
+# walk posture 30 deg; the bout factor as shipped).
+GATE_POINTS: tuple[tuple[str, GateParams], ...] = (
+    ("shipped", GATE_PARAMS[Placement.WRIST]),
+    (
+        "held-out UMAFall's LODO point",
+        replace(
+            GATE_PARAMS[Placement.WRIST],
+            confirm_steps=4,
+            spread=0.5,
+            min_amplitude=1.5,
+            min_upright=math.cos(math.radians(45)),
+            same_posture=math.cos(math.radians(30)),
+        ),
+    ),
+)
+GATE_DATASETS = ("spsw", "umafall")  # the wrists with a gyro
+
+
+class CueGate(WalkingGate):
+    """The wrist's gate whose posture test also asks the pivot cue while no side is learned.
+
+    With no hanging side learned (hanging_sign 0) the posture test takes |x| (gate.py), so a
+    forearm pointing up passes as hanging. Here such a candidate whose cue (`cue(t)`, m: the
+    pivot_slope of the window before it) is below -threshold is handed to the gate with its
+    "up" tipped just past the posture test's edge: out of hanging posture (it may still count
+    through the longer hand-in-front run, as any candidate out of posture). Only the public
+    API: the gate itself is the engine's.
+    """
+
+    def __init__(
+        self,
+        placement: Placement,
+        params: GateParams,
+        cue: Callable[[float], float | None],
+        threshold: float | None,
+    ) -> None:
+        super().__init__(placement, params)
+        self.cue = cue
+        self.threshold = threshold
+        self.refused = 0  # candidates the cue took out of hanging posture
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        """Each candidate judged against the state the gate is in when it arrives."""
+        out: list[StepEvent] = []
+        for step in steps:
+            out += super().add([self.posed(step)])
+        return out
+
+    def posed(self, step: StepEvent) -> StepEvent:
+        """The candidate as the posture test should see it (itself unless the cue says raised)."""
+        axis, limit = self.p.upright_axis, self.p.min_upright
+        f = step.features
+        if self.threshold is None or self.hanging_sign or f is None or axis is None:
+            return step
+        if abs(f.up[axis]) < limit:
+            return step  # already out of hanging posture
+        slope = self.cue(step.t)
+        if slope is None or slope >= -self.threshold:
+            return step
+        self.refused += 1
+        return replace(step, features=replace(f, up=tipped(f.up, axis, limit)))
+
+
+def tipped(up: tuple[float, float, float], axis: int, limit: float) -> tuple[float, float, float]:
+    """The unit vector nearest `up` whose component on `axis` is just under `limit` in size (the
+    least turn that fails the posture test), same side."""
+    v = np.asarray(up, dtype=np.float64)
+    along = (limit - 1e-6) * (1.0 if v[axis] >= 0 else -1.0)
+    rest = v.copy()
+    rest[axis] = 0.0
+    norm = float(np.linalg.norm(rest))
+    if norm < 1e-12:
+        rest[(axis + 1) % 3], norm = 1.0, 1.0
+    rest *= math.sqrt(1.0 - along * along) / norm
+    rest[axis] = along
+    return (float(rest[0]), float(rest[1]), float(rest[2]))
+
+
+def stream_cue(stream: Stream, win_s: float = WIN_S) -> Callable[[float], float | None]:
+    """cue(t): pivot_slope of the stream's win_s before time t (what a gate could know then);
+    None without a gyro, or with under MIN_WIN_S of samples (a hole, the stream's start)."""
+    t, acc, gyro = stream.t, stream.acc, stream.gyro
+    fs = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+
+    def cue(at: float) -> float | None:
+        if gyro is None or fs <= 0:
+            return None
+        lo, hi = np.searchsorted(t, [at - win_s, at], side="right")
+        if hi - lo < round(MIN_WIN_S * fs):
+            return None
+        return pivot_slope(acc[lo:hi], gyro[lo:hi], fs)
+
+    return cue
+
+
+@dataclass(frozen=True, slots=True)
+class GateFigure:
+    point: str
+    threshold: float | None
+    dataset: str
+    false_per_h: float
+    walking_steps: int  # steps counted in plain-walking segments
+    refused: int  # candidates the cue took out of hanging posture
+
+
+def gate_figures(
+    cached: Sequence[tuple[Stream, list[list[StepEvent]]]],
+    points: Sequence[tuple[str, GateParams]] = GATE_POINTS,
+    thresholds: Sequence[float | None] = GATE_THRESHOLDS,
+) -> list[GateFigure]:
+    """False steps/h and plain-walking steps per data set, per gate point and threshold, of each
+    stream's ungated candidates through a fresh CueGate (as gate_eval hands them over)."""
+    cues = [stream_cue(stream) for stream, _ in cached]
+    out = []
+    for name, params in points:
+        for threshold in thresholds:
+            results: list[tuple[Segment, FloatArray]] = []
+            refused: dict[str, int] = defaultdict(int)
+            for (stream, batches), cue in zip(cached, cues, strict=True):
+                gate = CueGate(Placement.WRIST, params, cue, threshold)
+                steps = through_gate(stream, batches, params, gate)
+                results += per_segment(stream, step_times(steps))
+                refused[stream.dataset] += gate.refused
+            walking: dict[str, int] = defaultdict(int)
+            for seg, times in results:
+                if seg.activity == "walking":
+                    walking[seg.dataset] += len(times)
+            out += [
+                GateFigure(
+                    name,
+                    threshold,
+                    r.dataset,
+                    r.false_per_h,
+                    walking[r.dataset],
+                    refused[r.dataset],
+                )
+                for r in tabulate(results)
+            ]
+    return out
+
+
+def gate_table(figures: Sequence[GateFigure]) -> str:
+    """The doc's table: per gate point and threshold, each data set's false/h, walking steps."""
+    datasets = sorted({f.dataset for f in figures})
+    lines = [
+        "| gate constants | T | "
+        + " | ".join(f"{d} false/h, walking steps (refused)" for d in datasets)
+        + " |",
+        "| --- | --- | " + " | ".join("---" for _ in datasets) + " |",
+    ]
+    keys = list(dict.fromkeys((f.point, f.threshold) for f in figures))
+    for point, threshold in keys:
+        row = {f.dataset: f for f in figures if (f.point, f.threshold) == (point, threshold)}
+        cells = [
+            f"{row[d].false_per_h:.0f}, {row[d].walking_steps} ({row[d].refused})"
+            if d in row
+            else "-"
+            for d in datasets
+        ]
+        t = "no cue" if threshold is None else f"{threshold:g} m"
+        lines.append(f"| {point} | {t} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--subjects", type=int, default=0, help="first N subjects per data set")
     ap.add_argument("--window", type=float, default=WIN_S, help="window length, s")
     ap.add_argument("--per-subject", action="store_true", help="walking per subject too")
     ap.add_argument("--cue", choices=sorted(CUES), default="centripetal", help="which estimate")
+    ap.add_argument("--gate", action="store_true", help="the centripetal cue in the wrist gate")
     args = ap.parse_args(argv)
     base = data_dir("daily-living")
+    if args.gate:
+        chosen = select(
+            read_labels(base), datasets=GATE_DATASETS, locations=("wrist",), subjects=args.subjects
+        )
+        cached = [(s, engine_batches(s, gated=False)) for s in build_streams(chosen, base)]
+        print(
+            "the centripetal cue in the wrist gate (fresh gates, no side learned until three walks"
+            " agree): a candidate in hanging posture whose 3 s cue is below -T is taken out of it;"
+            " false steps/h over non-walking segments, steps counted in plain-walking segments,"
+            " candidates the cue refused"
+        )
+        print(gate_table(gate_figures(cached)))
+        return
     segments = select(read_labels(base), locations=("wrist",), subjects=args.subjects)
     found = windows(segments, base, args.window, args.cue)
     print(
