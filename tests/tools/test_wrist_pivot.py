@@ -246,4 +246,10 @@ def test_the_stream_cue_reads_the_window_before_the_candidate() -> None:
     k = int(np.searchsorted(t, at, side="right"))
     expected = wrist_pivot.pivot_slope(acc[k - 300 : k], gyro[k - 300 : k], FS)
     assert cue(at) == pytest.approx(expected)
+    centred = wrist_pivot.stream_cue(stream, centred=True)
+    k = int(np.searchsorted(t, at + 1.5, side="right"))
+    assert centred(at) == pytest.approx(
+        wrist_pivot.pivot_slope(acc[k - 300 : k], gyro[k - 300 : k], FS)
+    )
+    assert centred(at) != cue(at)
     assert wrist_pivot.stream_cue(daily.Stream("s", "wisdm", "wrist", t, acc, None))(at) is None

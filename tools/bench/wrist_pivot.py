@@ -34,8 +34,13 @@ clearly raised forearm called so).
 --cue rigid: the same question by a rigid-body fit on all three axes with gravity tracked by the
 gyro (rigid_slope): walking separates, raised hands do not (the docs say why).
 
+--gate: what the centripetal cue would do in the wrist's gate (CueGate: with no hanging side
+learned, a candidate in hanging posture whose 3 s cue is below -T is taken out of it): spsw and
+UMAFall false steps/h and plain-walking steps per T in GATE_THRESHOLDS, at the gate points in
+GATE_POINTS, with the cue's window centred on the candidate and before it.
+
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_pivot [--subjects N]
-    [--cue centripetal|rigid] [--window S] [--per-subject]
+    [--cue centripetal|rigid] [--window S] [--per-subject] [--gate]
 Figures: docs/walking_gate.md, "Wrist: where the pivot is (a sign-free hand-up cue; measured, not
 shipped)".
 """
@@ -356,16 +361,21 @@ def tipped(up: tuple[float, float, float], axis: int, limit: float) -> tuple[flo
     return (float(rest[0]), float(rest[1]), float(rest[2]))
 
 
-def stream_cue(stream: Stream, win_s: float = WIN_S) -> Callable[[float], float | None]:
-    """cue(t): pivot_slope of the stream's win_s before time t (what a gate could know then);
-    None without a gyro, or with under MIN_WIN_S of samples (a hole, the stream's start)."""
+def stream_cue(
+    stream: Stream, win_s: float = WIN_S, *, centred: bool = False
+) -> Callable[[float], float | None]:
+    """cue(t): pivot_slope of the stream's win_s before time t (what a gate could know when the
+    candidate arrives), or with `centred` of the win_s around it (half of it still to come: no
+    gate has that when the candidate arrives). None without a gyro, or with under MIN_WIN_S of
+    samples (a hole, the stream's edges)."""
     t, acc, gyro = stream.t, stream.acc, stream.gyro
     fs = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    ahead = win_s / 2 if centred else 0.0
 
     def cue(at: float) -> float | None:
         if gyro is None or fs <= 0:
             return None
-        lo, hi = np.searchsorted(t, [at - win_s, at], side="right")
+        lo, hi = np.searchsorted(t, [at + ahead - win_s, at + ahead], side="right")
         if hi - lo < round(MIN_WIN_S * fs):
             return None
         return pivot_slope(acc[lo:hi], gyro[lo:hi], fs)
@@ -387,10 +397,13 @@ def gate_figures(
     cached: Sequence[tuple[Stream, list[list[StepEvent]]]],
     points: Sequence[tuple[str, GateParams]] = GATE_POINTS,
     thresholds: Sequence[float | None] = GATE_THRESHOLDS,
+    *,
+    centred: bool = False,
 ) -> list[GateFigure]:
     """False steps/h and plain-walking steps per data set, per gate point and threshold, of each
-    stream's ungated candidates through a fresh CueGate (as gate_eval hands them over)."""
-    cues = [stream_cue(stream) for stream, _ in cached]
+    stream's ungated candidates through a fresh CueGate (as gate_eval hands them over); the cue
+    over the window before each candidate, or with `centred` around it (stream_cue)."""
+    cues = [stream_cue(stream, centred=centred) for stream, _ in cached]
     out = []
     for name, params in points:
         for threshold in thresholds:
@@ -462,7 +475,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             " false steps/h over non-walking segments, steps counted in plain-walking segments,"
             " candidates the cue refused"
         )
-        print(gate_table(gate_figures(cached)))
+        for centred, what in (
+            (True, "the 3 s centred on the candidate (1.5 s of it still to come)"),
+            (False, "the 3 s before the candidate (what the gate knows when it arrives)"),
+        ):
+            print(f"\ncue over {what}:")
+            print(gate_table(gate_figures(cached, centred=centred)))
         return
     segments = select(read_labels(base), locations=("wrist",), subjects=args.subjects)
     found = windows(segments, base, args.window, args.cue)
