@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
 from custom_components.retrowalk.gait import Direction, StepEvent
@@ -86,7 +89,7 @@ def test_handling_features_tell_a_standing_shake_from_the_walks_steps() -> None:
     )
     restored = StepEvent(t=14.5, direction=Direction.FORWARD, confidence=0.5)  # no features
     rows = om.features(t, acc, truth, [shake, *steps, restored], fs)
-    kinds = [k for k, _ in rows]
+    kinds = [r.kind for r in rows]
     assert kinds == ["before", *["first"] * 2, *["mid"] * 16, *["last"] * 2, "after"]
     names = [n for n, _ in om.FEATURES]
     before = dict(zip(names, rows[0][1], strict=True))
@@ -102,3 +105,114 @@ def test_handling_features_tell_a_standing_shake_from_the_walks_steps() -> None:
     assert "before: 1 steps, 0 restored, 1 jolts under 1 m/s^2" in table
     assert "after: 1 steps, 1 restored, 0 jolts under 1 m/s^2" in table
     assert "mid: 16 steps" in table
+    assert not any(r.between for r in rows)
+
+
+def _walk_steps(truth: np.ndarray) -> list[StepEvent]:
+    return [
+        StepEvent(
+            t=float(x),
+            direction=Direction.FORWARD,
+            confidence=0.9,
+            features=StepFeatures(amplitude=2.0, up=(0.0, 0.0, 1.0)),
+        )
+        for x in truth
+    ]
+
+
+def _row(rows: list[om.HandlingRow], t_index: int) -> dict[str, float]:
+    return dict(zip([n for n, _ in om.FEATURES], rows[t_index].values, strict=True))
+
+
+def test_a_step_in_a_pause_between_walks_is_before_or_after_the_nearer_walk() -> None:
+    # Two walks (4-9.5 s, 14-19.5 s) with a 4.5 s pause; unmatched steps at 10.5 s (near the first
+    # walk's end), 13 s (near the second's start), one before and one after everything.
+    truth = np.r_[4.0 + 0.5 * np.arange(12), 14.0 + 0.5 * np.arange(12)]
+    assert om.handling_class(truth, 10.5, None) == ("after", True)
+    assert om.handling_class(truth, 13.0, None) == ("before", True)
+    assert om.handling_class(truth, 2.0, None) == ("before", False)
+    assert om.handling_class(truth, 21.0, None) == ("after", False)
+    assert om.handling_class(truth, 7.2, None) is None  # an extra inside a walk
+    assert om.handling_class(truth, 9.5, 11) == ("last", False)
+    assert om.handling_class(truth, 14.0, 12) == ("first", False)
+    fs = 50.0
+    t = np.arange(0, 22, 1 / fs)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81
+    extra = [
+        StepEvent(t=x, direction=Direction.FORWARD, confidence=0.9) for x in (2.0, 10.5, 13.0, 21.0)
+    ]
+    rows = om.features(t, acc, truth, [*extra, *_walk_steps(truth)], fs)
+    assert [(r.kind, r.between) for r in rows[:4]] == [
+        ("before", False),
+        ("after", True),
+        ("before", True),
+        ("after", False),
+    ]
+    table = om.handling_table(rows)
+    assert "before: 2 steps, 2 restored, 0 jolts under 1 m/s^2, 1 in a pause between walks" in table
+    assert "after: 2 steps, 2 restored, 0 jolts under 1 m/s^2, 1 in a pause between walks" in table
+
+
+def test_posture_is_nan_when_unknown_and_upside_down_is_180_degrees() -> None:
+    # A step whose "up" is NaN has no posture (min(1, nan) would have made it 0 degrees); one whose
+    # "up" is the walk's reversed, with a rounding error past -1, is 180 degrees (acos of a dot
+    # product just under -1 would raise).
+    fs = 50.0
+    t = np.arange(0, 12, 1 / fs)
+    truth = 4.0 + 0.5 * np.arange(10)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81
+    odd = [
+        StepEvent(
+            t=x,
+            direction=Direction.FORWARD,
+            confidence=0.9,
+            features=StepFeatures(amplitude=2.0, up=up),
+        )
+        for x, up in ((1.0, (0.0, 0.0, math.nan)), (2.0, (0.0, 0.0, -1.0000000000000002)))
+    ]
+    rows = om.features(t, acc, truth, [*odd, *_walk_steps(truth)], fs)
+    assert math.isnan(_row(rows, 0)["posture deg"])
+    assert _row(rows, 1)["posture deg"] == 180.0
+
+
+def test_a_recording_without_a_measured_matched_step_gives_nan_not_a_warning() -> None:
+    # Every true step restored (no StepFeatures): nothing to take the walk's median jolt and "up"
+    # from. np.median of nothing warns (and is NaN by accident): guarded, NaN on purpose.
+    fs = 50.0
+    t = np.arange(0, 12, 1 / fs)
+    truth = 4.0 + 0.5 * np.arange(10)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81
+    restored = [StepEvent(t=float(x), direction=Direction.FORWARD, confidence=0.5) for x in truth]
+    shake = StepEvent(
+        t=1.0,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=0.5, up=(0.0, 0.0, 1.0)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = om.features(t, acc, truth, [shake, *restored], fs)
+    before = _row(rows, 0)
+    assert before["jolt m/s2"] == 0.5
+    assert math.isnan(before["jolt/walk"]) and math.isnan(before["posture deg"])
+
+
+def test_gravity_near_the_recording_edge_is_not_read_as_a_jolt() -> None:
+    # Standing still, a small sideways shake at 0.28 s, inside the first half second: the 1 s
+    # gravity mean there must not be pulled towards zero by padding, or the missing gravity
+    # reads as a vertical jolt (vertical share near 1, as with the edge zero-padded).
+    fs = 50.0
+    t = np.arange(0, 12, 1 / fs)
+    truth = 4.0 + 0.5 * np.arange(10)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81
+    acc[:, 0] = 1.0 * np.exp(-(((t - 0.28) / 0.05) ** 2))
+    shake = StepEvent(t=0.28, direction=Direction.FORWARD, confidence=0.5)
+    rows = om.features(t, acc, truth, [shake, *_walk_steps(truth)], fs)
+    assert rows[0].kind == "before"
+    assert _row(rows, 0)["vertical share"] < 0.1
+    grav = om.centred_mean(acc, round(fs))
+    assert np.allclose(grav[:, 2], 9.81)

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import FloatArray
-from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
+from custom_components.retrowalk.gait import Direction, FloatArray, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, StepFeatures
 from tools.bench import daily, wrist_pivot
 
 from ..data import shared
@@ -93,11 +94,23 @@ def test_a_limb_that_does_not_turn_says_nothing() -> None:
 
 
 def test_a_turn_about_the_forearm_itself_pulls_nothing_along_it() -> None:
-    """Twisting the wrist (rate about x only) is no turn about a pivot: no cue."""
-    acc, gyro = _limb(0.6, 0.9, 0.0, below=True, flip=False)
-    spin = 3.0 * np.sin(np.arange(len(gyro)) / FS * 2 * math.pi * 2.0)
-    gyro = np.column_stack([spin, np.zeros_like(spin), np.zeros_like(spin)])
-    assert wrist_pivot.pivot_slope(acc, gyro, FS) is None
+    """Twisting the wrist while the arm swings changes nothing: the twist (rate about x) moves no
+    point on the forearm's line, and the cross-forearm rate squared is the same in the twisted
+    frame; the full rate squared would take the twist for a turn about the pivot."""
+    acc, gyro = _limb(0.6, 0.9, 25.0, below=True, flip=False)
+    plain = wrist_pivot.pivot_slope(acc, gyro, FS)
+    assert plain is not None
+    t = np.arange(len(acc)) / FS
+    phi = 1.0 * np.sin(2 * math.pi * 1.7 * t)  # rad, a strong twist at its own pace
+    rate = np.gradient(phi, 1 / FS)
+    c, s = np.cos(phi), np.sin(phi)
+
+    def twisted(v: FloatArray) -> FloatArray:  # v's components in the frame turned by phi about x
+        return np.column_stack([v[:, 0], c * v[:, 1] + s * v[:, 2], -s * v[:, 1] + c * v[:, 2]])
+
+    gyro_t = twisted(gyro) + np.column_stack([rate, np.zeros_like(rate), np.zeros_like(rate)])
+    slope = wrist_pivot.pivot_slope(twisted(acc), gyro_t, FS)
+    assert slope == pytest.approx(plain, abs=0.01)
 
 
 def test_windows_keep_only_a_hanging_turning_forearm() -> None:
@@ -132,7 +145,7 @@ def test_real_walking_arms_hang_below_their_pivot(real: list[wrist_pivot.Row]) -
         row = _row(real, dataset, "walking", "below")
         assert row.n >= 20, row
         assert 0.1 < row.median < 0.7, row
-        assert row.above_pivot >= 0.8, row
+        assert row.pivot_above >= 0.8, row
 
 
 def test_real_phone_calls_hold_the_hand_above_its_pivot(real: list[wrist_pivot.Row]) -> None:
@@ -140,7 +153,7 @@ def test_real_phone_calls_hold_the_hand_above_its_pivot(real: list[wrist_pivot.R
     row = _row(real, "umafall", "making_a_call", "above")
     assert row.n >= 5, row
     assert row.median < -0.1, row
-    assert row.above_pivot <= 0.2, row
+    assert row.pivot_above <= 0.2, row
 
 
 def test_the_rigid_fit_puts_every_real_walk_below_its_pivot() -> None:
@@ -154,7 +167,7 @@ def test_the_rigid_fit_puts_every_real_walk_below_its_pivot() -> None:
     for dataset in ("spsw", "umafall"):
         row = _row(rows, dataset, "walking", "below")
         assert row.n >= 20, row
-        assert row.above_pivot >= 0.95, row
+        assert row.pivot_above >= 0.95, row
 
 
 def test_wrists_without_a_gyro_are_left_out() -> None:
@@ -163,3 +176,80 @@ def test_wrists_without_a_gyro_are_left_out() -> None:
         daily.read_labels(base), datasets=("wisdm_reduced",), locations=("wrist",), subjects=1
     )
     assert segments and wrist_pivot.windows(segments[:3], base) == []
+
+
+def _candidates(n: int, up: tuple[float, float, float]) -> list[StepEvent]:
+    """n wrist candidates 0.55 s apart with a heel strike's jolt, in posture `up`."""
+    return [
+        StepEvent(
+            t=1.0 + 0.55 * k,
+            direction=Direction.FORWARD,
+            confidence=0.9,
+            features=StepFeatures(amplitude=2.0, up=up),
+        )
+        for k in range(n)
+    ]
+
+
+def test_the_cue_gate_takes_a_raised_forearm_out_of_hanging_posture() -> None:
+    """8 candidates with x pointing up (|x| passes the 45 degree test with no side learned):
+    the hanging path confirms them at its 6 candidates; with the cue saying "pivot below" they
+    are out of posture and need the 10-candidate path. A cue inside the dead zone, or no cue
+    (a still hand), changes nothing."""
+    params = GATE_PARAMS[Placement.WRIST]
+    raised = _candidates(8, (0.9, 0.0, 0.43589))
+
+    def counted(cue: float | None, threshold: float | None) -> int:
+        gate = wrist_pivot.CueGate(Placement.WRIST, params, lambda _: cue, threshold)
+        return len(gate.add(list(raised)))
+
+    assert counted(-0.5, None) == 8  # no cue asked: as the shipped gate
+    assert WalkingGate(Placement.WRIST).add(list(raised)) == raised  # the shipped gate
+    assert counted(-0.5, 0.15) == 0
+    assert counted(-0.1, 0.15) == 8  # within the dead zone
+    assert counted(None, 0.0) == 8
+    assert counted(+0.3, 0.0) == 8  # pivot above: a hanging arm
+
+
+def test_the_cue_gate_asks_nothing_once_the_side_is_learned() -> None:
+    params = GATE_PARAMS[Placement.WRIST]
+    asked: list[float] = []
+
+    def cue(t: float) -> float:
+        asked.append(t)
+        return -1.0
+
+    gate = wrist_pivot.CueGate(Placement.WRIST, params, cue, 0.15)
+    gate.load_state({"sign": 1, "votes": [1, 1, 1]})
+    assert len(gate.add(_candidates(8, (0.9, 0.0, 0.43589)))) == 8
+    assert asked == [] and gate.refused == 0
+
+
+def test_tipping_fails_the_posture_test_by_the_least_turn() -> None:
+    limit = math.cos(math.radians(45))
+    for up in ((0.9, 0.0, 0.43589), (-1.0, 0.0, 0.0), (-0.8, 0.36, -0.48)):
+        v = np.asarray(wrist_pivot.tipped(up, 0, limit))
+        assert np.linalg.norm(v) == pytest.approx(1.0)
+        assert limit - 1e-5 < abs(v[0]) < limit and np.sign(v[0]) == np.sign(up[0])
+        rest = np.asarray(up)[1:]
+        if np.linalg.norm(rest) > 0:  # the cross-forearm part keeps its direction
+            assert v[1] * rest[1] - v[2] * rest[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_stream_cue_reads_the_window_before_the_candidate() -> None:
+    acc, gyro = _limb(0.6, 0.9, 25.0, below=True, flip=False)
+    t = np.arange(len(acc)) / FS
+    stream = daily.Stream("s", "spsw", "wrist", t, acc, gyro)
+    cue = wrist_pivot.stream_cue(stream)
+    assert cue(0.5) is None  # under MIN_WIN_S of samples yet
+    at = 6.0
+    k = int(np.searchsorted(t, at, side="right"))
+    expected = wrist_pivot.pivot_slope(acc[k - 300 : k], gyro[k - 300 : k], FS)
+    assert cue(at) == pytest.approx(expected)
+    centred = wrist_pivot.stream_cue(stream, centred=True)
+    k = int(np.searchsorted(t, at + 1.5, side="right"))
+    assert centred(at) == pytest.approx(
+        wrist_pivot.pivot_slope(acc[k - 300 : k], gyro[k - 300 : k], FS)
+    )
+    assert centred(at) != cue(at)
+    assert wrist_pivot.stream_cue(daily.Stream("s", "wisdm", "wrist", t, acc, None))(at) is None

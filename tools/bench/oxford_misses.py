@@ -28,9 +28,11 @@ deepest dip since the step before in units of the signal's RMS over the detector
 (its thresholds are peak_k and -valley_k times it).
 
 --handling adds a table of what tells the steps counted while the wearer stands (the "before" and
-"after" extras: the phone handled into or out of a pocket, purse or pouch) from the walk's true
-first and last steps (the first and last HANDLING_EDGE true steps of each walk the engine
-counted): per class, the distribution of each feature in FEATURES (see features()).
+"after" extras: the phone handled into or out of a pocket, purse or pouch; an extra in a pause
+between two walks is put before the next walk or after the last, whichever is nearer, and the
+table says how many were) from the walk's true first and last steps (the first and last
+HANDLING_EDGE true steps of each walk the engine counted): per class, the distribution of each
+feature in FEATURES (see features()).
 
     PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.oxford_misses [--fs 50] [--closing]
         [--handling]
@@ -43,6 +45,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -230,77 +233,115 @@ def engine_steps(loaded: oxford.Loaded, placement: Placement, *, gated: bool) ->
     return np.array([s.t for s in engine_events(loaded, placement, gated=gated)])
 
 
-def handling_class(truth: FloatArray, t: float, truth_i: int | None) -> str | None:
-    """A counted step's class in the --handling table (None: an extra inside a walk).
+class HandlingRow(NamedTuple):
+    """One counted step in the --handling table: its class, FEATURES' values, and whether a
+    "before" / "after" step lies in a pause between two walks (rather than before the first or
+    after the last)."""
+
+    kind: str
+    values: list[float]
+    between: bool = False
+
+
+def handling_class(truth: FloatArray, t: float, truth_i: int | None) -> tuple[str, bool] | None:
+    """A counted step's class in the --handling table, and whether it lies between two walks.
 
     A step matched to true step truth_i is "first" / "last" among its walk's first / last
-    HANDLING_EDGE true steps, else "mid"; an unmatched one is "before" / "after" the walk.
+    HANDLING_EDGE true steps, else "mid". An unmatched one inside a walk (within MATCH_S of its
+    true steps' span) is None; one outside every walk is "before" the walk that follows it or
+    "after" the walk that precedes it, whichever edge is nearer (in a pause between walks the
+    wearer stops, handles the phone and walks on; the nearer walk is the likelier one).
     """
+    spans = walks(truth)
     if truth_i is None:
-        if t < truth[0] - oxford.MATCH_S:
-            return "before"
-        return "after" if t > truth[-1] + oxford.MATCH_S else None
-    for a, b in walks(truth):
+        if any(a - oxford.MATCH_S <= t <= b + oxford.MATCH_S for a, b in spans):
+            return None
+        nxt = next((a for a, _ in spans if a > t), None)
+        prev = next((b for _, b in reversed(spans) if b < t), None)
+        between = nxt is not None and prev is not None
+        if prev is None or (nxt is not None and nxt - t < t - prev):
+            return "before", between
+        return "after", between
+    for a, b in spans:
         idx = np.flatnonzero((truth >= a) & (truth <= b))
         if truth_i in idx[:HANDLING_EDGE]:
-            return "first"
+            return "first", False
         if truth_i in idx[-HANDLING_EDGE:]:
-            return "last"
-    return "mid"
+            return "last", False
+    return "mid", False
+
+
+def centred_mean(x: FloatArray, n: int) -> FloatArray:
+    """Per column, the mean of the n samples centred on each sample, over the real samples only
+    (the window is cut at the recording's edges rather than padded with zeros, which would pull
+    gravity towards zero there and read it as a jolt)."""
+    k = np.ones(n)
+    count = np.convolve(np.ones(len(x)), k, mode="same")
+    cols = [np.convolve(x[:, i], k, mode="same") / count for i in range(x.shape[1])]
+    return np.stack(cols, axis=1)
 
 
 def features(
     t: FloatArray, acc: FloatArray, truth: FloatArray, steps: list[StepEvent], fs: float
-) -> list[tuple[str, list[float]]]:
-    """(class, FEATURES' values) of every counted step of one recording but extras in a walk.
+) -> list[HandlingRow]:
+    """A HandlingRow for every counted step of one recording but extras in a walk.
 
-    Restored steps (no StepFeatures) get NaN for the detector's jolt and posture. The jolt's
-    direction: the acceleration minus its 1 s centred mean (gravity), within +-JOLT_S.
+    Restored steps (no StepFeatures) get NaN for the detector's jolt and posture, as do all
+    steps' jolt/walk and posture when the recording has no measured matched step to compare
+    with. The jolt's direction: the acceleration minus its 1 s centred mean (gravity), within
+    +-JOLT_S.
     """
     found = np.array([s.t for s in steps])
     inv = {j: i for i, j in oxford.match(truth, found).items()}
     measured = [s.features for j, s in enumerate(steps) if j in inv and s.features is not None]
-    walk_jolt = float(np.median([f.amplitude for f in measured]))
-    walk_up = np.median(np.asarray([f.up for f in measured]), axis=0)
-    walk_up /= np.linalg.norm(walk_up)
+    if measured:
+        walk_jolt = float(np.median([f.amplitude for f in measured]))
+        walk_up = np.median(np.asarray([f.up for f in measured]), axis=0)
+        walk_up /= np.linalg.norm(walk_up)
+    else:  # nothing to compare with: NaN, not a median of nothing
+        walk_jolt, walk_up = math.nan, np.full(3, math.nan)
     med = float(np.median(np.diff(truth)))
-    k1 = np.ones(round(fs)) / round(fs)
-    grav = np.stack([np.convolve(acc[:, i], k1, mode="same") for i in range(3)], axis=1)
+    grav = centred_mean(acc, round(fs))
     dyn = acc - grav
     reach, turn_n = round(JOLT_S * fs), round(TURN_S * fs)
     out = []
     for j, s in enumerate(steps):
-        kind = handling_class(truth, s.t, inv.get(j))
-        if kind is None:
+        cls = handling_class(truth, s.t, inv.get(j))
+        if cls is None:
             continue
         k = int(np.searchsorted(t, s.t))
         d = dyn[max(0, k - reach) : k + reach + 1]
         g = grav[k] / np.linalg.norm(grav[k])
-        share = float(np.sum((d @ g) ** 2) / np.sum(d**2))
+        power = float(np.sum(d**2))  # 0 only on a perfectly still (synthetic) signal
+        share = float(np.sum((d @ g) ** 2)) / power if power > 0 else math.nan
         before, after = acc[max(0, k - turn_n) : k].mean(0), acc[k : k + turn_n].mean(0)
         cos = before @ after / (np.linalg.norm(before) * np.linalg.norm(after))
         near = np.abs(np.delete(found, j) - s.t)
         f = s.features
         jolt = f.amplitude if f is not None else math.nan
-        angle = math.degrees(math.acos(min(1.0, float(np.dot(f.up, walk_up))))) if f else math.nan
+        # clip, not min(1, .): rounding can take the dot product past -1 as well as 1, and
+        # min(1, nan) is 1, which would show an unknown posture as 0 degrees.
+        up_cos = float(np.clip(np.dot(f.up, walk_up), -1.0, 1.0)) if f else math.nan
         values = [
             jolt,
             jolt / walk_jolt,
-            angle,
+            math.degrees(math.acos(up_cos)),
             share,
             math.degrees(math.acos(float(np.clip(cos, -1.0, 1.0)))),
             float(near.min()) / med if len(near) else math.nan,
         ]
-        out.append((kind, values))
+        out.append(HandlingRow(cls[0], values, cls[1]))
     return out
 
 
-def handling_table(rows: list[tuple[str, list[float]]]) -> str:
-    """Per class and feature: n, min / 10th percentile / median / 90th percentile / max."""
+def handling_table(rows: Sequence[HandlingRow]) -> str:
+    """Per class and feature: n, min / 10th percentile / median / 90th percentile / max; the
+    class's header says how many of its steps lie in a pause between two walks."""
     jolt = GATE_PARAMS[Placement.WAIST].min_amplitude
     lines = []
     for kind in HANDLING_CLASSES:
-        vals = [v for k, v in rows if k == kind]
+        vals = [r.values for r in rows if r.kind == kind]
+        between = sum(r.between for r in rows if r.kind == kind)
         restored = sum(math.isnan(v[0]) for v in vals)
         x = np.asarray([v[0] for v in vals])
         soft = int(np.sum(x[~np.isnan(x)] < jolt))
@@ -311,6 +352,8 @@ def handling_table(rows: list[tuple[str, list[float]]]) -> str:
             qs = np.percentile(col, PCTS) if len(col) else [math.nan] * len(PCTS)
             out.append([name, *("-" if math.isnan(q) else f"{q:.2f}" for q in qs)])
         head = f"{kind}: {len(vals)} steps, {restored} restored, {soft} jolts under {jolt:g} m/s^2"
+        if kind in ("before", "after"):
+            head += f", {between} in a pause between walks"
         lines += [head, fmt_table(["feature", "min", "p10", "median", "p90", "max"], out), ""]
     return "\n".join(lines)
 
@@ -336,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         mob = None
     rows = []
     closing_rows = []
-    handling_rows: list[tuple[str, list[float]]] = []
+    handling_rows: list[HandlingRow] = []
     totals: dict[str, Counter[str]] = {}
     for k, ((name, pos), x) in enumerate(zip(recs, loaded, strict=True)):
         truth = x[2]

@@ -34,8 +34,13 @@ clearly raised forearm called so).
 --cue rigid: the same question by a rigid-body fit on all three axes with gravity tracked by the
 gyro (rigid_slope): walking separates, raised hands do not (the docs say why).
 
+--gate: what the centripetal cue would do in the wrist's gate (CueGate: with no hanging side
+learned, a candidate in hanging posture whose 3 s cue is below -T is taken out of it): spsw and
+UMAFall false steps/h and plain-walking steps per T in GATE_THRESHOLDS, at the gate points in
+GATE_POINTS, with the cue's window centred on the candidate and before it.
+
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_pivot [--subjects N]
-    [--cue centripetal|rigid] [--window S] [--per-subject]
+    [--cue centripetal|rigid] [--window S] [--per-subject] [--gate]
 Figures: docs/walking_gate.md, "Wrist: where the pivot is (a sign-free hand-up cue; measured, not
 shipped)".
 """
@@ -45,16 +50,28 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import math
 from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray
+from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
+from custom_components.retrowalk.gait.zupt import body_to_start
 
-from .daily import Segment, load_segment, read_labels, select
+from .daily import (
+    Segment,
+    Stream,
+    build_streams,
+    engine_batches,
+    load_segment,
+    read_labels,
+    select,
+    step_times,
+)
 from .data import data_dir
+from .gate_eval import per_segment, tabulate, through_gate
 
 WIN_S = 3.0  # about a confirming run at the wrist (6 candidates at 0.5-0.6 s)
 MIN_WIN_S = 1.5  # shorter segments say nothing
@@ -100,7 +117,7 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
         return None
     dt = 1.0 / fs
     side = 1.0 if acc[:, 0].mean() >= 0 else -1.0
-    turn = _attitudes(gyro, dt)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
+    turn = _attitudes(gyro, fs)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
     g0 = np.einsum("kij,kj->i", turn, acc) / len(acc)
     lin = acc - np.einsum("kji,j->ki", turn, g0)
     alpha = np.gradient(gyro, dt, axis=0)
@@ -122,21 +139,22 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
     return -side * float(np.sum(lin * basis)) / var
 
 
-def _attitudes(gyro: FloatArray, dt: float) -> FloatArray:
-    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated)."""
-    out = np.empty((len(gyro), 3, 3))
-    out[0] = np.eye(3)
-    for k in range(1, len(gyro)):
-        v = gyro[k - 1] * dt
-        angle = float(np.linalg.norm(v))
-        if angle < 1e-12:
-            out[k] = out[k - 1]
-            continue
-        x, y, z = v / angle
-        skew = np.array([[0.0, -z, y], [z, 0.0, -x], [-y, x, 0.0]])
-        step = np.eye(3) + math.sin(angle) * skew + (1 - math.cos(angle)) * skew @ skew
-        out[k] = out[k - 1] @ step
-    return out
+def _attitudes(gyro: FloatArray, fs: float) -> FloatArray:
+    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated).
+
+    The engine's own integration (zupt.body_to_start: zero-order hold, quaternions), as
+    rotation matrices.
+    """
+    q = body_to_start(gyro, fs)
+    w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    return np.stack(
+        [
+            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
+        ],
+        axis=1,
+    )
 
 
 CUES: dict[str, Callable[[FloatArray, FloatArray, float], float | None]] = {
@@ -158,7 +176,7 @@ class Window:
     subject: str
     activity: str
     side: int  # sign of the mean x (+1, -1)
-    slope: float  # pivot_slope, m
+    slope: float  # the cue's value, m (pivot_slope or rigid_slope, whichever was asked)
 
 
 def hanging_windows(
@@ -216,7 +234,7 @@ class Row:
     median: float
     p5: float
     p95: float
-    above_pivot: float  # share with the cue > 0: the sensor below the pivot, a hanging arm
+    pivot_above: float  # share with the cue > 0: the pivot above the sensor, a hanging arm
     clearly_raised: float  # share below -THRESHOLD_M
 
 
@@ -240,7 +258,7 @@ def rows(found: Sequence[Window]) -> list[Row]:
                 median=float(np.median(v)),
                 p5=float(np.percentile(v, 5)),
                 p95=float(np.percentile(v, 95)),
-                above_pivot=float(np.mean(v > 0)),
+                pivot_above=float(np.mean(v > 0)),
                 clearly_raised=float(np.mean(v < -THRESHOLD_M)),
             )
         )
@@ -259,14 +277,211 @@ def subject_walking(found: Sequence[Window]) -> list[tuple[str, str, int, float,
     ]
 
 
+# -- --gate: the cue in the gate (an emulation; not shipped) --------------------------------------
+
+# The cue's dead zones tried: a candidate whose cue is below -T is taken as a raised hand.
+GATE_THRESHOLDS: tuple[float | None, ...] = (None, 0.3, 0.15, 0.0)
+# The gate constants compared: as shipped, and the point leave-one-data-set-out chooses with
+# UMAFall held out (gate_eval --lodo --locations wrist: 4 steps, spread 0.5, jolt 1.5, 45 deg,
+# walk posture 30 deg; the bout factor as shipped).
+GATE_POINTS: tuple[tuple[str, GateParams], ...] = (
+    ("shipped", GATE_PARAMS[Placement.WRIST]),
+    (
+        "held-out UMAFall's LODO point",
+        replace(
+            GATE_PARAMS[Placement.WRIST],
+            confirm_steps=4,
+            spread=0.5,
+            min_amplitude=1.5,
+            min_upright=math.cos(math.radians(45)),
+            same_posture=math.cos(math.radians(30)),
+        ),
+    ),
+)
+GATE_DATASETS = ("spsw", "umafall")  # the wrists with a gyro
+
+
+class CueGate(WalkingGate):
+    """The wrist's gate whose posture test also asks the pivot cue while no side is learned.
+
+    With no hanging side learned (hanging_sign 0) the posture test takes |x| (gate.py), so a
+    forearm pointing up passes as hanging. Here such a candidate whose cue (`cue(t)`, m: the
+    pivot_slope of the window before it) is below -threshold is handed to the gate with its
+    "up" tipped just past the posture test's edge: out of hanging posture (it may still count
+    through the longer hand-in-front run, as any candidate out of posture). Only the public
+    API: the gate itself is the engine's.
+    """
+
+    def __init__(
+        self,
+        placement: Placement,
+        params: GateParams,
+        cue: Callable[[float], float | None],
+        threshold: float | None,
+    ) -> None:
+        super().__init__(placement, params)
+        self.cue = cue
+        self.threshold = threshold
+        self.refused = 0  # candidates the cue took out of hanging posture
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        """Each candidate judged against the state the gate is in when it arrives."""
+        out: list[StepEvent] = []
+        for step in steps:
+            out += super().add([self.posed(step)])
+        return out
+
+    def posed(self, step: StepEvent) -> StepEvent:
+        """The candidate as the posture test should see it (itself unless the cue says raised)."""
+        axis, limit = self.p.upright_axis, self.p.min_upright
+        f = step.features
+        if self.threshold is None or self.hanging_sign or f is None or axis is None:
+            return step
+        if abs(f.up[axis]) < limit:
+            return step  # already out of hanging posture
+        slope = self.cue(step.t)
+        if slope is None or slope >= -self.threshold:
+            return step
+        self.refused += 1
+        return replace(step, features=replace(f, up=tipped(f.up, axis, limit)))
+
+
+def tipped(up: tuple[float, float, float], axis: int, limit: float) -> tuple[float, float, float]:
+    """The unit vector nearest `up` whose component on `axis` is just under `limit` in size (the
+    least turn that fails the posture test), same side."""
+    v = np.asarray(up, dtype=np.float64)
+    along = (limit - 1e-6) * (1.0 if v[axis] >= 0 else -1.0)
+    rest = v.copy()
+    rest[axis] = 0.0
+    norm = float(np.linalg.norm(rest))
+    if norm < 1e-12:
+        rest[(axis + 1) % 3], norm = 1.0, 1.0
+    rest *= math.sqrt(1.0 - along * along) / norm
+    rest[axis] = along
+    return (float(rest[0]), float(rest[1]), float(rest[2]))
+
+
+def stream_cue(
+    stream: Stream, win_s: float = WIN_S, *, centred: bool = False
+) -> Callable[[float], float | None]:
+    """cue(t): pivot_slope of the stream's win_s before time t (what a gate could know when the
+    candidate arrives), or with `centred` of the win_s around it (half of it still to come: no
+    gate has that when the candidate arrives). None without a gyro, or with under MIN_WIN_S of
+    samples (a hole, the stream's edges)."""
+    t, acc, gyro = stream.t, stream.acc, stream.gyro
+    fs = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    ahead = win_s / 2 if centred else 0.0
+
+    def cue(at: float) -> float | None:
+        if gyro is None or fs <= 0:
+            return None
+        lo, hi = np.searchsorted(t, [at + ahead - win_s, at + ahead], side="right")
+        if hi - lo < round(MIN_WIN_S * fs):
+            return None
+        return pivot_slope(acc[lo:hi], gyro[lo:hi], fs)
+
+    return cue
+
+
+@dataclass(frozen=True, slots=True)
+class GateFigure:
+    point: str
+    threshold: float | None
+    dataset: str
+    false_per_h: float
+    walking_steps: int  # steps counted in plain-walking segments
+    refused: int  # candidates the cue took out of hanging posture
+
+
+def gate_figures(
+    cached: Sequence[tuple[Stream, list[list[StepEvent]]]],
+    points: Sequence[tuple[str, GateParams]] = GATE_POINTS,
+    thresholds: Sequence[float | None] = GATE_THRESHOLDS,
+    *,
+    centred: bool = False,
+) -> list[GateFigure]:
+    """False steps/h and plain-walking steps per data set, per gate point and threshold, of each
+    stream's ungated candidates through a fresh CueGate (as gate_eval hands them over); the cue
+    over the window before each candidate, or with `centred` around it (stream_cue)."""
+    cues = [stream_cue(stream, centred=centred) for stream, _ in cached]
+    out = []
+    for name, params in points:
+        for threshold in thresholds:
+            results: list[tuple[Segment, FloatArray]] = []
+            refused: dict[str, int] = defaultdict(int)
+            for (stream, batches), cue in zip(cached, cues, strict=True):
+                gate = CueGate(Placement.WRIST, params, cue, threshold)
+                steps = through_gate(stream, batches, params, gate)
+                results += per_segment(stream, step_times(steps))
+                refused[stream.dataset] += gate.refused
+            walking: dict[str, int] = defaultdict(int)
+            for seg, times in results:
+                if seg.activity == "walking":
+                    walking[seg.dataset] += len(times)
+            out += [
+                GateFigure(
+                    name,
+                    threshold,
+                    r.dataset,
+                    r.false_per_h,
+                    walking[r.dataset],
+                    refused[r.dataset],
+                )
+                for r in tabulate(results)
+            ]
+    return out
+
+
+def gate_table(figures: Sequence[GateFigure]) -> str:
+    """The doc's table: per gate point and threshold, each data set's false/h, walking steps."""
+    datasets = sorted({f.dataset for f in figures})
+    lines = [
+        "| gate constants | T | "
+        + " | ".join(f"{d} false/h, walking steps (refused)" for d in datasets)
+        + " |",
+        "| --- | --- | " + " | ".join("---" for _ in datasets) + " |",
+    ]
+    keys = list(dict.fromkeys((f.point, f.threshold) for f in figures))
+    for point, threshold in keys:
+        row = {f.dataset: f for f in figures if (f.point, f.threshold) == (point, threshold)}
+        cells = [
+            f"{row[d].false_per_h:.0f}, {row[d].walking_steps} ({row[d].refused})"
+            if d in row
+            else "-"
+            for d in datasets
+        ]
+        t = "no cue" if threshold is None else f"{threshold:g} m"
+        lines.append(f"| {point} | {t} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--subjects", type=int, default=0, help="first N subjects per data set")
     ap.add_argument("--window", type=float, default=WIN_S, help="window length, s")
     ap.add_argument("--per-subject", action="store_true", help="walking per subject too")
     ap.add_argument("--cue", choices=sorted(CUES), default="centripetal", help="which estimate")
+    ap.add_argument("--gate", action="store_true", help="the centripetal cue in the wrist gate")
     args = ap.parse_args(argv)
     base = data_dir("daily-living")
+    if args.gate:
+        chosen = select(
+            read_labels(base), datasets=GATE_DATASETS, locations=("wrist",), subjects=args.subjects
+        )
+        cached = [(s, engine_batches(s, gated=False)) for s in build_streams(chosen, base)]
+        print(
+            "the centripetal cue in the wrist gate (fresh gates, no side learned until three walks"
+            " agree): a candidate in hanging posture whose 3 s cue is below -T is taken out of it;"
+            " false steps/h over non-walking segments, steps counted in plain-walking segments,"
+            " candidates the cue refused"
+        )
+        for centred, what in (
+            (True, "the 3 s centred on the candidate (1.5 s of it still to come)"),
+            (False, "the 3 s before the candidate (what the gate knows when it arrives)"),
+        ):
+            print(f"\ncue over {what}:")
+            print(gate_table(gate_figures(cached, centred=centred)))
+        return
     segments = select(read_labels(base), locations=("wrist",), subjects=args.subjects)
     found = windows(segments, base, args.window, args.cue)
     print(
@@ -281,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for r in rows(found):
         print(
             f"{r.dataset:14} {r.activity:30} {r.hand:5} {r.n:5d} {r.median:+7.3f} {r.p5:+7.3f} "
-            f"{r.p95:+7.3f} {100 * r.above_pivot:5.1f}% {100 * r.clearly_raised:5.1f}%"
+            f"{r.p95:+7.3f} {100 * r.pivot_above:5.1f}% {100 * r.clearly_raised:5.1f}%"
         )
     if args.per_subject:
         for dataset, subject, n, med, pos in subject_walking(found):
