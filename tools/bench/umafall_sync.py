@@ -646,7 +646,7 @@ def per_trial(trials: Sequence[Trial], streams: dict[str, Stream]) -> str:
             rows.append(
                 [
                     trial.subject,
-                    trial.session.split("_")[0],
+                    trial.session,
                     location,
                     str(len(ref.times)),
                     "yes" if ref.confirmed else "no",
