@@ -120,6 +120,11 @@ def test_stats_ratios_totals_and_the_confirmed_trials() -> None:
     empty = sync.Stats()
     empty.add(ref, np.empty(0))
     assert empty.silent == 1
+    # Equal counts, the first 3 counted while the reference stood: 3 lost and 3 extra, not 0.
+    same_count = sync.Stats()
+    same_count.add(ref + 3.0, np.concatenate([[0.0, 1.0, 2.0], ref[3:] + 3.0]))
+    assert same_count.ratios == [1.0]
+    assert (same_count.lost, same_count.extra, same_count.inside) == (3, 3, 3)
     assert len(sync.Stats().row()) == len(sync.STATS_HEADER)
 
 
