@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, StepEvent
-from tools.bench import daily, umafall_sync as sync
+from tools.bench import daily, umafall_sync as sync, wrist_recall
 from tools.peers import external
 
 from ..data import shared
@@ -78,16 +78,27 @@ def test_segments_of_one_session_that_disagree_are_an_error(
         sync.pair_trials([_seg("ankle"), other])
 
 
-def test_where_lost_splits_the_missing_steps_by_the_counters_first_and_last() -> None:
+def test_where_lost_matches_steps_one_to_one_and_splits_the_lost_by_position() -> None:
     reference = np.arange(2.0, 14.0, 0.6)  # 20 steps
     # Confirmed from the 5th step on, one step missed inside, the last two not counted.
     counted = np.delete(reference[4:-2], 6) + 0.1  # within the tolerance of the reference's
     split = sync.where_lost(reference, counted)
-    assert split == sync.Split(start=4, inside=1, end=2)
-    assert sync.where_lost(reference, np.empty(0)) == sync.Split(20, 0, 0)
-    # A step counted inside that the reference does not have: inside is negative.
+    assert split == sync.Split(start=4, inside=1, end=2, extra=0)
+    assert split.lost == 7
+    assert sync.where_lost(reference, np.empty(0)) == sync.Split(20, 0, 0, 0)
+    # A step counted inside that the reference does not have: extra, nothing lost.
     extra = np.sort(np.append(reference, 8.25))
-    assert sync.where_lost(reference, extra) == sync.Split(0, -1, 0)
+    assert sync.where_lost(reference, extra) == sync.Split(0, 0, 0, 1)
+    # Same count, different steps: the counter counts 3 steps while the reference stands and
+    # misses the walk's first 3. A count difference says nothing was lost; matching says 3
+    # lost (after the counter's first step: inside) and 3 extra.
+    shifted = np.concatenate([[0.2, 0.6, 1.0], reference[3:]])
+    split = sync.where_lost(reference, shifted)
+    assert (split.lost, split.extra) == (3, 3)
+    assert (split.start, split.inside, split.end) == (0, 3, 0)
+    # Lost before the counter's first step and after its last, with extras between.
+    counted = np.concatenate([reference[5:10], [9.15], reference[10:15]])
+    assert sync.where_lost(reference, counted) == sync.Split(5, 0, 5, 1)
 
 
 def test_stats_ratios_totals_and_the_confirmed_trials() -> None:
@@ -109,6 +120,11 @@ def test_stats_ratios_totals_and_the_confirmed_trials() -> None:
     empty = sync.Stats()
     empty.add(ref, np.empty(0))
     assert empty.silent == 1
+    # Equal counts, the first 3 counted while the reference stood: 3 lost and 3 extra, not 0.
+    same_count = sync.Stats()
+    same_count.add(ref + 3.0, np.concatenate([[0.0, 1.0, 2.0], ref[3:] + 3.0]))
+    assert same_count.ratios == [1.0]
+    assert (same_count.lost, same_count.extra, same_count.inside) == (3, 3, 3)
     assert len(sync.Stats().row()) == len(sync.STATS_HEADER)
 
 
@@ -134,11 +150,29 @@ def _stream(start_walk: float, duration: float) -> daily.Stream:
 
 
 def test_envelope_lag_finds_the_clock_offset_between_two_sensors() -> None:
-    # The same walk, the second sensor's file started 0.6 s later (its t = 0 is 0.6 s later).
+    # The same walk, the second sensor's walk 0.6 s earlier on its own clock while its file is
+    # only 0.2 s shorter: the movement says 0.6, end alignment 0.2.
     ankle = _stream(3.0, 15.0)
-    wrist = _stream(2.4, 14.4)
+    wrist = _stream(2.4, 14.8)
     lag = sync.envelope_lag(sync.envelope(ankle), sync.envelope(wrist))
     assert lag == pytest.approx(0.6, abs=0.05)
+
+
+def test_envelope_lag_is_not_pulled_by_the_files_ends() -> None:
+    # Equal file lengths (end alignment says 0), the walks 0.6 s apart: the envelope must follow
+    # the walk, not the trace's ends (smoothing |acc| ~ 9.8 against zero padding made a spike at
+    # both ends of every trace, lined up exactly by equal lengths).
+    ankle = _stream(3.0, 15.0)
+    wrist = _stream(2.4, 15.0)
+    lag = sync.envelope_lag(sync.envelope(ankle), sync.envelope(wrist))
+    assert lag == pytest.approx(0.6, abs=0.05)
+
+
+def test_the_envelope_of_standing_still_is_flat() -> None:
+    still = _stream(100.0, 15.0)  # never walks: |acc| = 9.8 throughout
+    env = sync.envelope(still)
+    assert len(env) > 0
+    assert float(np.max(env)) < 1e-6
 
 
 def test_the_real_umafall_trials_pair() -> None:
@@ -210,11 +244,26 @@ def test_compare_puts_each_location_on_the_ankles_clock_and_reports(
     def no_peer(streams: list[daily.Stream]) -> list[np.ndarray]:
         raise external.PeerUnavailableError("not here")
 
+    ran: list[str] = []
+
+    def peer_at(location: str) -> daily.PeerFn:
+        def run(group: list[daily.Stream]) -> list[np.ndarray]:
+            ran.append(location)
+            return [np.empty(0) for _ in group]
+
+        return run
+
+    # Every peer stood in for (no subprocess); the ones with no trial here must not run.
     monkeypatch.setattr(sync, "engine_batches", engine)
+    monkeypatch.setattr(daily, "engine_batches", engine)
     monkeypatch.setitem(sync.PEERS, "wrist", ("espruino", lambda s: [ankle_steps - 0.5]))
+    monkeypatch.setitem(sync.PEERS, "waist", ("mobgap", peer_at("waist")))
+    monkeypatch.setitem(sync.PEERS, "chest", ("mobgap*", peer_at("chest")))
     monkeypatch.setitem(sync.PEERS, "pocket", ("mobgap*", no_peer))
     monkeypatch.setitem(sync.PEERS, "ankle", ("gaitmap*", no_peer))
     result = sync.compare([trial], streams)
+    assert ran == []  # no trial has a waist or a chest
+    assert not any(k[1] in {"waist", "chest"} for k in result.stats)
 
     assert result.cadence["walking"] == [pytest.approx(108.0)]
     assert result.before["walking"] == [pytest.approx(2.0)]
@@ -222,8 +271,11 @@ def test_compare_puts_each_location_on_the_ankles_clock_and_reports(
     assert result.confirmed["walking"] == 1
     assert result.sensor_foot["walking"] == (10, 20)
     assert result.offsets == [pytest.approx(0.5), 0.0]
+    assert result.pair_activity == ["walking", "walking"]
+    assert len(result.lags) == 2
     wrist = result.stats[("walking", "wrist", "engine")]
     assert (wrist.ratios, wrist.lost, wrist.start, wrist.inside, wrist.end) == ([0.8], 4, 4, 0, 0)
+    assert wrist.extra == 0
     assert result.stats[("walking", "wrist", "detector alone")].ratios == [1.0]
     assert result.stats[("walking", "wrist", "espruino")].confirmed == [1.0]
     assert result.stats[("walking", "pocket", "engine")].ratios == [1.0]
@@ -236,20 +288,62 @@ def test_compare_puts_each_location_on_the_ankles_clock_and_reports(
     assert "| walking | wrist | engine | 1 | 0.80 | 0.80 (1) |" in text
     assert "n/a: mobgap* at pocket: not here" in text
     assert "n/a: gaitmap* at ankle: not here" in text
+    assert "n/a: mobgap at waist" not in text and "mobgap* at chest" not in text
+    assert "Envelope lag off the offset:" in text
+
+    listing = sync.per_trial([trial], streams)
+    # The wrist: 20 ankle steps, 16 counted from the 5th on; the detector saw every step (its
+    # longest gap is a step interval); the pocket counts every one.
+    assert (
+        "| umafall-s01 | Walking1_x | wrist | 20 | yes | 16 | 4 | 0 | 0 | 0 | 2.0 | 4.2 | 0.6 |"
+        in listing
+    )
+    assert (
+        "| umafall-s01 | Walking1_x | pocket | 20 | yes | 20 | 0 | 0 | 0 | 0 | 2.0 | 2.0 | 0.6 |"
+        in (listing)
+    )
+    assert (
+        "wrist: 1 trials; lost 4 (at start 4, inside 0, at end 0) in 1 trials; 4 of them in the"
+        " 1 trials losing more than 2; 0 trials count nothing; extra 0." in listing
+    )
+    assert "waist: 0 trials; lost 0" in listing
+
+
+def test_the_longest_candidate_gap_counts_the_walks_edges() -> None:
+    cands = np.array([1.0, 2.5, 3.0, 3.5, 9.0])
+    assert sync.longest_gap(cands, 2.0, 6.0) == pytest.approx(2.5)  # 3.5 to the walk's end
+    assert sync.longest_gap(np.empty(0), 2.0, 6.0) == pytest.approx(4.0)
+    assert sync.longest_gap(np.array([2.1, 2.6, 3.2]), 2.0, 3.5) == pytest.approx(0.6)
+
+
+def test_pair_check_says_which_pairs_could_tell_the_clocks_apart() -> None:
+    result = sync.Result()
+    result.offsets = [0.0, 0.01, 0.5, 0.4]
+    result.lags = [0.0, 0.6, 0.45, 0.0]
+    result.pair_activity = ["walking", "jogging", "walking", "walking"]
+    text = sync.pair_check(result)
+    assert "off the offset: 2 pairs (walking 1, jogging 1)" in text
+    assert "|offset| > 0.15 s" in text
+    assert "2, of which the lag agrees in 1, lies within 0.15 s of 0 (start-aligned) in 1" in text
 
 
 def test_the_rule_variants_loosen_one_rule_each() -> None:
-    wrist = sync.rule_variants("wrist")
+    wrist = sync.location_variants("wrist")
     assert wrist["detector alone"] is None
     assert "confirm 6 (10) -> 4 (8)" in wrist
-    thigh = sync.rule_variants("pocket")
+    assert "measured_run off" in wrist and "run_posture off" not in wrist  # the wrist has none
+    trunk = sync.location_variants("waist")
+    assert "confirm 4 -> 3" in trunk and "measured_run off" not in trunk
+    thigh = sync.location_variants("pocket")
     shipped = thigh["shipped"]
     assert shipped is not None
     loosened = {k: v for k, v in thigh.items() if v is not None and k != "shipped"}
     assert "8 out of posture -> 4" in loosened and "soft_walk_posture off" in loosened
     for name, params in loosened.items():
         assert params != shipped, name
-    assert "soft_walk_posture off" not in sync.rule_variants("chest")
+    assert "soft_walk_posture off" not in sync.location_variants("chest")
+    # wrist_recall loosens the wrist's rules with the same function.
+    assert wrist_recall.rule_variants is sync.rule_variants
 
 
 def test_the_quick_subset_runs_end_to_end(
@@ -267,6 +361,13 @@ def test_the_quick_subset_runs_end_to_end(
     table = capsys.readouterr().out
     assert "| walking | wrist | engine |" in table
     assert "| walking | chest | engine |" in table
+    # The trunk counts what the ankle counts (subjects 1-2: waist 1.07, chest 1.02).
+    for location in ("waist", "chest"):
+        (row,) = [
+            r for r in table.splitlines() if r.startswith(f"| walking | {location} | engine |")
+        ]
+        median_ratio = float(row.split("|")[5])
+        assert 0.9 <= median_ratio <= 1.1, row
     assert sync.main(["--quick", "--rules"]) == 0
     rules = capsys.readouterr().out
     for location in sync.LOCATIONS:

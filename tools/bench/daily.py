@@ -232,9 +232,14 @@ def step_times(steps: Iterable[StepEvent]) -> FloatArray:
     return np.sort(np.array([s.t for s in steps], dtype=np.float64))
 
 
+def batch_times(batches: Iterable[list[StepEvent]]) -> FloatArray:
+    """The sorted times of the steps of engine_batches() (or of a copy kept for a gate replay)."""
+    return step_times(s for batch in batches for s in batch)
+
+
 def engine_steps(stream: Stream, *, gated: bool = True) -> FloatArray:
     """Step times GaitEngine reports on the stream, fed in BATCH-sample batches."""
-    return step_times(s for batch in engine_batches(stream, gated=gated) for s in batch)
+    return batch_times(engine_batches(stream, gated=gated))
 
 
 # -- peers --------------------------------------------------------------------------------------
@@ -332,9 +337,15 @@ def cadence(segs: Iterable[Segment], counts: dict[str, int]) -> str:
         return "-"
     if any(counts.get(s.name, -1) < 0 for s in segs):
         return "n/a"
-    rates = [60 * counts[s.name] / s.duration_s for s in segs]
-    q1, med, q3 = np.percentile(rates, [25, 50, 75])
-    return f"{med:.0f} [{q1:.0f}-{q3:.0f}]"
+    return spread([60 * counts[s.name] / s.duration_s for s in segs])
+
+
+def spread(values: Sequence[float], digits: int = 0) -> str:
+    """Median [quartiles] ("-" for none): how the bench tables show a spread of values."""
+    if not values:
+        return "-"
+    q1, med, q3 = np.percentile(values, [25, 50, 75])
+    return f"{med:.{digits}f} [{q1:.{digits}f}-{q3:.{digits}f}]"
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:

@@ -59,6 +59,7 @@ from .daily import (
     PLACEMENT,
     Segment,
     Stream,
+    batch_times,
     build_streams,
     engine_batches,
     engine_steps,
@@ -245,6 +246,62 @@ def through_gate(
         gate.advance(float(t[hi - 1]))
     out += gate.add(batches[-1])
     gate.close()  # as the engine's flush
+    return out
+
+
+def gate_times(
+    stream: Stream, batches: list[list[StepEvent]], params: GateParams | None
+) -> FloatArray:
+    """The times of the candidates (`batches`) that a gate of `params` passes (None: all)."""
+    if params is None:
+        return batch_times(batches)
+    return step_times(through_gate(stream, batches, params))
+
+
+# A confirming run this much shorter is the "fewer candidates" variant of rule_variants(): the
+# wrist's 6 (10 in front) -> 4 (8), the trunk's and thigh's 4 -> 3.
+FEWER = 2 / 3
+
+
+def rule_variants(base: GateParams) -> dict[str, GateParams | None]:
+    """The shipped gate, the detector alone (None), and each rule `base` uses loosened alone.
+
+    Only rules the gate uses are loosened (a rule already off has nothing to give back). The
+    shorter confirming run keeps the posture rule's extra candidates (unposed_steps) as many
+    more as they were.
+    """
+    out: dict[str, GateParams | None] = {"shipped": base, "detector alone": None}
+    if base.posture_ends_bout:
+        out["posture_ends_bout off"] = replace(base, posture_ends_bout=False)
+    if math.isfinite(base.bout_factor):
+        out["bout_factor off"] = replace(base, bout_factor=math.inf)
+    if base.measured_run:
+        out["measured_run off"] = replace(base, measured_run=False)
+    if base.posture_starts_walk:
+        out["posture_starts_walk off"] = replace(base, posture_starts_walk=False)
+    if base.same_posture > -1:
+        out["same_posture off"] = replace(base, same_posture=-1.0)
+    if base.run_posture is not None:
+        out["run_posture off"] = replace(base, run_posture=None)
+    if base.min_walk_posture is not None:
+        out["min_walk_posture off"] = replace(base, min_walk_posture=None)
+    if base.soft_walk_posture is not None:
+        out["soft_walk_posture off"] = replace(base, soft_walk_posture=None)
+    confirm, unposed = base.confirm_steps, base.unposed_steps
+    if unposed is not None:
+        out[f"{unposed} out of posture -> {confirm}"] = replace(base, unposed_steps=confirm)
+    fewer = max(2, round(confirm * FEWER))
+    if unposed is None:
+        out[f"confirm {confirm} -> {fewer}"] = replace(base, confirm_steps=fewer)
+    else:
+        less = unposed - (confirm - fewer)
+        out[f"confirm {confirm} ({unposed}) -> {fewer} ({less})"] = replace(
+            base, confirm_steps=fewer, unposed_steps=less
+        )
+    if base.spread < 0.8:
+        out[f"spread {base.spread} -> 0.8"] = replace(base, spread=0.8)
+    if base.min_amplitude > 0:
+        out["jolt -> 0"] = replace(base, min_amplitude=0.0)
     return out
 
 

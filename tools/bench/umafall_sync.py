@@ -15,16 +15,18 @@ durations (offset()). check_offset() checks that against the walking itself: the
 lines up the two sensors' movement envelopes.
 
 Per activity (walking, stairs up and down, jogging: separate rows) and location: the engine's
-count / the ankle engine's count per trial (median, 10th percentile, worst), the steps lost and
-extra in total, and where the lost steps lie against the ankle's steps (before the location's
-first counted step: the walk's start, never confirmed there; after its last: the walk's end;
-between: inside); the same for the detector without its walking gate (what the gate drops) and
-for the location's peer of the daily table (tools/bench/daily.py PEERS). At the ankle: its walking
-cadence, 60 x (steps - 1) / (last step - first step), the trial's walking cadence without the
-standing before and after.
+count / the ankle engine's count per trial (median, 10th percentile, worst: the headline), and,
+steps matched one to one within TOL_S (oxford.match), the ankle's steps lost (matched by none of
+the counter's) split by where they lie (before the location's first counted step: the walk's
+start, never confirmed there; after its last: the walk's end; between: inside) and the counter's
+extra steps (matched to none of the ankle's); the same for the detector without its walking gate
+(what the gate drops) and for the location's peer of the daily table (tools/bench/daily.py
+PEERS). At the ankle: its walking cadence, 60 x (steps - 1) / (last step - first step), the
+trial's walking cadence without the standing before and after. --per-trial lists every walking
+trial (per_trial()), --rules the gate's rules loosened one at a time (rules()).
 
-Run: ./scripts/bench umafall_sync [--quick]. Figures: docs/daily_bench.md, "UMAFall: every location
-against the ankle in the same trial".
+Run: ./scripts/bench umafall_sync [--quick] [--rules | --per-trial]. Figures:
+docs/daily_bench.md, "UMAFall: every location against the ankle in the same trial".
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 import math
 
 import numpy as np
@@ -50,15 +52,18 @@ from .daily import (
     Stream,
     build_streams,
     engine_batches,
+    engine_steps,
     md_table,
     read_labels,
     select,
+    spread,
     step_times,
 )
 from .data import data_dir
-from .gate_eval import through_gate
+from .gate_eval import gate_times, rule_variants
+from .oxford import match
 from .registry import table
-from .wrist_recall import rule_variants as wrist_rule_variants, spectral_cadence
+from .wrist_recall import spectral_cadence
 
 DATASET = "umafall"
 ACTIVITIES = ("walking", "walking_upstairs", "walking_downstairs", "jogging")
@@ -144,11 +149,17 @@ def pair_trials(
 
 
 def envelope(stream: Stream) -> FloatArray:
-    """The movement envelope: 1 s moving standard deviation of |acc| on an ENVELOPE_HZ grid."""
+    """The movement envelope: 1 s moving standard deviation of |acc| on an ENVELOPE_HZ grid.
+
+    Only full 1 s windows ("valid"): a window reaching past the trace would pad |acc| (about
+    9.8 m/s^2 standing) with zeros, a false burst at both ends of every trace, and those line
+    up exactly where the files are end-aligned, the very thing the lag is meant to check.
+    Every envelope starts half a window after its stream's first sample, so lags are unchanged.
+    """
     grid = np.arange(stream.t[0], stream.t[-1], 1 / ENVELOPE_HZ)
     mag = np.interp(grid, stream.t, np.linalg.norm(stream.acc, axis=1))
     box = np.ones(round(ENVELOPE_HZ)) / round(ENVELOPE_HZ)
-    mean, square = np.convolve(mag, box, "same"), np.convolve(mag * mag, box, "same")
+    mean, square = np.convolve(mag, box, "valid"), np.convolve(mag * mag, box, "valid")
     out: FloatArray = np.sqrt(np.maximum(square - mean * mean, 0.0))
     return out
 
@@ -176,24 +187,29 @@ def envelope_lag(reference: FloatArray, other: FloatArray) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """Where a counter's steps differ from the reference's in one trial."""
+    """How a counter's steps differ from the reference's in one trial, step by step."""
 
-    start: int  # reference steps before the counter's first step (all of them if it has none)
-    inside: int  # reference steps between its first and last, minus its steps there
-    end: int  # reference steps after its last step
+    start: int  # reference steps matched by none, before the counter's first step (all if none)
+    inside: int  # ... between its first and last step
+    end: int  # ... after its last step
+    extra: int  # the counter's steps matched to no reference step
+
+    @property
+    def lost(self) -> int:
+        return self.start + self.inside + self.end
 
 
 def where_lost(reference: FloatArray, counted: FloatArray, tol: float = TOL_S) -> Split:
-    """Where the reference's steps went missing, the counter's times on the reference's clock.
-
-    A negative `inside` is steps counted inside the walk that the reference does not have.
-    """
+    """The reference's steps the counter missed, and where; the counter's times on the
+    reference's clock, matched one to one within `tol` (oxford.match: closest pairs first)."""
+    reference, counted = np.sort(reference), np.sort(counted)
     if len(counted) == 0:
-        return Split(len(reference), 0, 0)
-    first, last = float(counted.min()) - tol, float(counted.max()) + tol
-    start = int(np.count_nonzero(reference < first))
-    end = int(np.count_nonzero(reference > last))
-    return Split(start, len(reference) - start - end - len(counted), end)
+        return Split(len(reference), 0, 0, 0)
+    pairs = match(reference, counted, tol)
+    lost = np.delete(reference, list(pairs))
+    start = int(np.count_nonzero(lost < counted[0]))
+    end = int(np.count_nonzero(lost > counted[-1]))
+    return Split(start, len(lost) - start - end, end, len(counted) - len(pairs))
 
 
 def walking_cadence(times: FloatArray) -> float | None:
@@ -236,9 +252,9 @@ class Stats:
             self.confirmed.append(n / n_ref)
         self.reference += n_ref
         self.counted += n
-        self.lost += max(0, n_ref - n)
-        self.extra += max(0, n - n_ref)
         split = where_lost(reference, counted)
+        self.lost += split.lost
+        self.extra += split.extra
         self.start += split.start
         self.inside += split.inside
         self.end += split.end
@@ -262,7 +278,7 @@ class Stats:
             str(self.start),
             str(self.inside),
             str(self.end),
-            _spread(self.cadences),
+            spread(self.cadences),
         ]
 
 
@@ -277,7 +293,7 @@ STATS_HEADER = (
     "lost",
     "extra",
     "lost at start",
-    "inside (net)",
+    "lost inside",
     "lost at end",
     "own walking cadence",
 )  # Stats.row()'s columns
@@ -290,7 +306,7 @@ RULE_COLUMNS = (
     "trials with none",
     "lost",
     "lost at start",
-    "inside (net)",
+    "lost inside",
     "lost at end",
     "own walking cadence",
 )
@@ -300,10 +316,7 @@ Counter = Callable[[list[Stream]], list[FloatArray]]
 
 def _engine(gated: bool) -> Counter:
     def run(streams: list[Stream]) -> list[FloatArray]:
-        return [
-            step_times(s for b in engine_batches(stream, gated=gated) for s in b)
-            for stream in streams
-        ]
+        return [engine_steps(stream, gated=gated) for stream in streams]
 
     return run
 
@@ -330,6 +343,8 @@ class Result:
     doubted: list[str] = field(default_factory=list)
     sensor_foot: dict[str, tuple[int, int]] = field(default_factory=dict)
     offsets: list[float] = field(default_factory=list)
+    lags: list[float] = field(default_factory=list)  # the envelopes' best lag, pair by pair
+    pair_activity: list[str] = field(default_factory=list)
     agree: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -413,6 +428,8 @@ def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
             for t, ref in zip(trials, refs, strict=True)
             if location in t.segments
         ]
+        if not here:
+            continue  # no trial has this location: nothing to run (a peer would run on nothing)
         if location != REFERENCE:
             for trial, _, _ in here:
                 lag = envelope_lag(
@@ -420,6 +437,8 @@ def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
                     envelope(streams[trial.segments[location].name]),
                 )
                 out.offsets.append(trial.offset(location))
+                out.lags.append(lag)
+                out.pair_activity.append(trial.activity)
                 out.agree += abs(lag - trial.offset(location)) <= AGREE_S
         mine = [streams[t.segments[location].name] for t, _, _ in here]
         for name, fn in counters(location):
@@ -436,12 +455,27 @@ def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
     return out
 
 
-def _spread(values: list[float], digits: int = 0) -> str:
-    """Median [quartiles]."""
-    if not values:
-        return "-"
-    q1, med, q3 = np.percentile(values, [25, 50, 75])
-    return f"{med:.{digits}f} [{q1:.{digits}f}-{q3:.{digits}f}]"
+def pair_check(result: Result) -> str:
+    """Which pairs the envelope check disagrees with, and how many could tell the clocks apart
+    at all: with |offset| <= AGREE_S start- and end-aligned clocks agree within the check's own
+    tolerance."""
+    off, lag = np.asarray(result.offsets), np.asarray(result.lags)
+    if len(off) == 0:
+        return "No location-ankle pairs."
+    agree = np.abs(lag - off) <= AGREE_S
+    apart = np.abs(off) > AGREE_S
+    by: dict[str, int] = defaultdict(int)
+    for activity, ok in zip(result.pair_activity, agree.tolist(), strict=True):
+        by[activity] += not ok
+    return (
+        f"Envelope lag off the offset: {int(np.count_nonzero(~agree))} pairs"
+        f" ({', '.join(f'{a} {by[a]}' for a in ACTIVITIES if by[a])}); pairs with |offset| >"
+        f" {AGREE_S} s (start- and end-aligned clocks differ by more than the check's tolerance):"
+        f" {int(np.count_nonzero(apart))}, of which the lag agrees in"
+        f" {int(np.count_nonzero(agree & apart))}, lies within {AGREE_S} s of 0 (start-aligned) in"
+        f" {int(np.count_nonzero(apart & ~agree & (np.abs(lag) <= AGREE_S)))}; |lag - offset|"
+        f" median {float(np.median(np.abs(lag - off))):.2f} s."
+    )
 
 
 def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> str:
@@ -458,6 +492,7 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
         f" {MAX_SKEW_S} s; {n_pairs} location-ankle pairs, |offset| median"
         f" {np.median(offsets):.2f} s, max {offsets.max():.2f} s (end-aligned); the movement"
         f" envelopes' best lag agrees within {AGREE_S} s in {result.agree} of {n_pairs}.",
+        pair_check(result),
         *(f"left out: {s}" for s in skipped),
         "",
         md_table(
@@ -476,11 +511,11 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
                 [
                     a,
                     str(by_activity[a]),
-                    _spread(result.cadence[a]),
-                    _spread(result.per_duration[a]),
-                    _spread(result.before[a], 1),
-                    _spread(result.span[a], 1),
-                    _spread(result.spectral[a]),
+                    spread(result.cadence[a]),
+                    spread(result.per_duration[a]),
+                    spread(result.before[a], 1),
+                    spread(result.span[a], 1),
+                    spread(result.spectral[a]),
                     f"{result.confirmed[a]} of {by_activity[a]}",
                     "{} of {}".format(*result.sensor_foot.get(a, (0, 0))),
                 ]
@@ -505,10 +540,11 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
             ],
         ),
         "",
-        "ratio: a location's steps / the ankle engine's in the same trial. lost / extra: steps"
-        " under / over the ankle's, summed over trials. Lost at start: ankle steps before the"
-        f" counter's first step (-{TOL_S} s), the walk not yet (or never) confirmed there; at end:"
-        " after its last; inside (net): the rest of the difference.",
+        "ratio: a location's steps / the ankle engine's in the same trial. Steps matched one to"
+        f" one within {TOL_S} s (closest pairs first), summed over trials: lost, ankle steps"
+        " matched by none of the counter's; extra, the counter's matched to none of the ankle's."
+        " Lost at start: before the counter's first step (the walk not yet, or never, confirmed"
+        " there; all of them where it counts nothing); at end: after its last; inside: between.",
         "Ankle confirmed: its walking cadence within"
         f" {SPECTRUM_AGREES:.0%} of the step frequency the sensors' spectra agree on over its"
         " walking span (median over the sensors with one). Not confirmed, with a spectrum:",
@@ -522,42 +558,9 @@ def report(trials: Sequence[Trial], skipped: Sequence[str], result: Result) -> s
 # -- which gate rule drops the steps the ankle counts ---------------------------------------
 
 
-def rule_variants(location: str) -> dict[str, GateParams | None]:
-    """The location's shipped gate, the detector alone (None), and one rule loosened at a time.
-
-    The wrist's are wrist_recall's; the trunk's and the thigh's loosen each rule their
-    GateParams use.
-    """
-    base = GATE_PARAMS[PLACEMENT[location]]
-    if location == "wrist":
-        return wrist_rule_variants(base)
-    out: dict[str, GateParams | None] = {
-        "shipped": base,
-        "detector alone": None,
-        "jolt -> 0": replace(base, min_amplitude=0.0),
-        f"confirm {base.confirm_steps} -> {base.confirm_steps - 1}": replace(
-            base, confirm_steps=base.confirm_steps - 1
-        ),
-        f"spread {base.spread} -> 0.8": replace(base, spread=0.8),
-        "run_posture off": replace(base, run_posture=None),
-        "min_walk_posture off": replace(base, min_walk_posture=None),
-    }
-    if base.unposed_steps is not None:
-        out[f"{base.unposed_steps} out of posture -> {base.confirm_steps}"] = replace(
-            base, unposed_steps=base.confirm_steps
-        )
-    if base.soft_walk_posture is not None:
-        out["soft_walk_posture off"] = replace(base, soft_walk_posture=None)
-    return out
-
-
-def gate_times(
-    stream: Stream, batches: list[list[StepEvent]], params: GateParams | None
-) -> FloatArray:
-    """The times of the detector's candidates that a gate of `params` passes (None: all)."""
-    if params is None:
-        return step_times(s for b in batches for s in b)
-    return step_times(through_gate(stream, batches, params))
+def location_variants(location: str) -> dict[str, GateParams | None]:
+    """The location's gate variants (gate_eval.rule_variants of its shipped GateParams)."""
+    return rule_variants(GATE_PARAMS[PLACEMENT[location]])
 
 
 def rules(trials: Sequence[Trial], streams: dict[str, Stream], idle: Sequence[Stream]) -> str:
@@ -577,7 +580,7 @@ def rules(trials: Sequence[Trial], streams: dict[str, Stream], idle: Sequence[St
         ]
         quiet = [(s, engine_batches(s, gated=False)) for s in idle if s.location == location]
         hours = sum(seg.duration_s for s, _ in quiet for seg, _ in s.segments) / 3600
-        for name, params in rule_variants(location).items():
+        for name, params in location_variants(location).items():
             stats = Stats()
             for (trial, ref), (stream, batches) in zip(here, cached, strict=True):
                 times = gate_times(stream, batches, params) + trial.offset(location)
@@ -600,6 +603,97 @@ def rules(trials: Sequence[Trial], streams: dict[str, Stream], idle: Sequence[St
             "false steps/h (UMAFall no-step activities)",
         ],
         rows,
+    )
+
+
+# -- trial by trial ----------------------------------------------------------------------------
+
+# A trial that loses more than this is where the lost steps are, not at the edges: one step at
+# each end of a walk can differ by the match tolerance or the reference's own first/last step.
+FEW_LOST = 2
+
+
+def longest_gap(candidates: FloatArray, first: float, last: float) -> float:
+    """The longest time within [first, last] (the ankle's walk) without a detector candidate."""
+    inside = candidates[(candidates > first) & (candidates < last)]
+    return float(np.max(np.diff(np.concatenate([[first], np.sort(inside), [last]]))))
+
+
+def per_trial(trials: Sequence[Trial], streams: dict[str, Stream]) -> str:
+    """The engine at each location in every walking trial against the ankle: steps, lost by
+    position, extra, its first counted step and the detector's longest gap in the ankle's walk;
+    per location a summary of where the lost steps are."""
+    walks = [(t, reference(t, streams)) for t in trials if t.activity == "walking"]
+    rows: list[list[str]] = []
+    summary: list[str] = []
+    for location in LOCATIONS:
+        lost: list[int] = []
+        total, silent, extra = Split(0, 0, 0, 0), 0, 0
+        for trial, ref in walks:
+            if location not in trial.segments or len(ref.times) == 0:
+                continue
+            stream = streams[trial.segments[location].name]
+            counted = engine_steps(stream) + trial.offset(location)
+            candidates = engine_steps(stream, gated=False) + trial.offset(location)
+            split = where_lost(ref.times, counted)
+            first, last = float(ref.times.min()), float(ref.times.max())
+            lost.append(split.lost)
+            silent += len(counted) == 0
+            extra += split.extra
+            total = Split(
+                total.start + split.start, total.inside + split.inside, total.end + split.end, 0
+            )
+            rows.append(
+                [
+                    trial.subject,
+                    trial.session,
+                    location,
+                    str(len(ref.times)),
+                    "yes" if ref.confirmed else "no",
+                    str(len(counted)),
+                    str(split.start),
+                    str(split.inside),
+                    str(split.end),
+                    str(split.extra),
+                    f"{first:.1f}",
+                    f"{counted.min():.1f}" if len(counted) else "-",
+                    f"{longest_gap(candidates, first, last):.1f}",
+                ]
+            )
+        many = [n for n in lost if n > FEW_LOST]
+        summary.append(
+            f"{location}: {len(lost)} trials; lost {total.lost} (at start {total.start}, inside"
+            f" {total.inside}, at end {total.end}) in {sum(n > 0 for n in lost)} trials;"
+            f" {sum(many)} of them in the {len(many)} trials losing more than {FEW_LOST};"
+            f" {silent} trials count nothing; extra {extra}."
+        )
+    table_ = md_table(
+        [
+            "subject",
+            "trial",
+            "location",
+            "ankle steps",
+            "ankle confirmed",
+            "counted",
+            "lost at start",
+            "lost inside",
+            "lost at end",
+            "extra",
+            "ankle's first step, s",
+            "first counted, s",
+            "longest candidate gap in the ankle's walk, s",
+        ],
+        rows,
+    )
+    return "\n".join(
+        [
+            "Walking trials, the engine at each location against the ankle (times on the"
+            " ankle's clock; candidates: the detector without the gate).",
+            "",
+            table_,
+            "",
+            *summary,
+        ]
     )
 
 
@@ -630,7 +724,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rules", action="store_true", help="which gate rule drops the ankle's steps (walking)"
     )
+    parser.add_argument(
+        "--per-trial",
+        action="store_true",
+        help="every walking trial: steps, lost by position, the detector's longest gap",
+    )
     args = parser.parse_args(argv)
+    if args.per_trial:
+        _, trials, _, streams = _load(args.quick)
+        print(per_trial(trials, streams))
+        return 0
     if not args.rules:
         print(run(quick=args.quick))
         return 0

@@ -14,13 +14,11 @@ On the walking segments of ../shared/data/daily-living's wrist data:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
-import math
 
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
+from custom_components.retrowalk.gait.gate import GATE_PARAMS
 
 from .daily import (
     Segment,
@@ -30,10 +28,9 @@ from .daily import (
     load_segment,
     read_labels,
     select,
-    step_times,
 )
 from .data import data_dir
-from .gate_eval import Cached, per_segment, through_gate
+from .gate_eval import Cached, gate_times, per_segment, rule_variants
 
 LOCKED = 0.75  # a block counted at under this times the reference cadence is stride-locked
 
@@ -52,23 +49,6 @@ def spectral_cadence(acc: FloatArray, fs: float) -> float | None:
     return 60 * step if abs(step - 2 * stride) < 0.12 * step else None
 
 
-def rule_variants(base: GateParams) -> dict[str, GateParams | None]:
-    return {
-        "shipped": base,
-        "detector alone": None,
-        "posture_ends_bout off": replace(base, posture_ends_bout=False),
-        "bout_factor off": replace(base, bout_factor=math.inf),
-        "measured_run off": replace(base, measured_run=False),
-        "posture_starts_walk off": replace(base, posture_starts_walk=False),
-        "same_posture off": replace(base, same_posture=-1.0),
-        "soft_walk_posture off": replace(base, soft_walk_posture=None),
-        "10 in front -> 6": replace(base, unposed_steps=base.confirm_steps),
-        "confirm 6 (10) -> 4 (8)": replace(base, confirm_steps=4, unposed_steps=8),
-        "spread 0.5 -> 0.8": replace(base, spread=0.8),
-        "jolt -> 0": replace(base, min_amplitude=0.0),
-    }
-
-
 def main() -> int:
     segs = select(read_labels(), locations=["wrist"])
     streams = build_streams(segs, data_dir("daily-living"))
@@ -78,12 +58,7 @@ def main() -> int:
     for name, params in rule_variants(base).items():
         out = []
         for stream, batches in cached:
-            steps = (
-                [s for b in batches for s in b]
-                if params is None
-                else through_gate(stream, batches, params)
-            )
-            out += per_segment(stream, step_times(steps))
+            out += per_segment(stream, gate_times(stream, batches, params))
         counted[name] = out
     esp = [p for s, t in zip(streams, _espruino(streams), strict=True) for p in per_segment(s, t)]
 
