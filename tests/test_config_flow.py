@@ -92,11 +92,13 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     assert result["progress_action"] == "connecting"
     result = await _progress_done(hass, result["flow_id"])
     assert result["step_id"] == "placement"
-    # The same per-placement advice as the README's wearables table (gait/advice.py).
+    # The same per-placement advice as the README's wearables table (gait/advice.py: its
+    # backward column, and the running sentence in its notes).
     advice = result["description_placeholders"]["advice"]
     assert advice.startswith("Backward steps are measured reliably at the foot/ankle;")
     assert advice.endswith(
-        "Jogging and running are not counted at the shank; wear it on the foot/ankle to count runs."
+        "Jogging and running are not counted at the shank;"
+        " wear it on the foot (the shoe, not an ankle strap) to count runs."
     )
 
     result = await hass.config_entries.flow.async_configure(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from custom_components.retrowalk.devices import PROTOCOLS, WearableProtocol
 from custom_components.retrowalk.gait import Placement, backward_advice
+from custom_components.retrowalk.gait.advice import running_advice
 from custom_components.retrowalk_virtual.device import FAULTS, SUPPORTED_RATE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,8 @@ def _notes(protocol: type[WearableProtocol]) -> str:
         notes.append("needs bonding")
     if protocol.min_mtu > DEFAULT_MTU:
         notes.append(f"needs MTU ≥ {protocol.min_mtu}")
-    return "; ".join(notes)
+    running = running_advice(protocol.placements)
+    return "; ".join(notes) + (f". {running}" if notes and running else running)
 
 
 def rows() -> list[list[str]]:

@@ -8,26 +8,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
-from custom_components.retrowalk.gait.types import StepFeatures
+
+from .test_gate import cand
 
 P = GATE_PARAMS[Placement.WRIST]
 DOWN = (1.0, 0.0, 0.0)  # "up" along +x: the hand below the elbow for this watch
 RAISED = (-math.cos(math.radians(20)), 0.0, math.sin(math.radians(20)))  # the hand above
 
 
-def cand(t: float, up: tuple[float, float, float]) -> StepEvent:
-    return StepEvent(
-        t=t,
-        direction=Direction.FORWARD,
-        confidence=0.9,
-        features=StepFeatures(amplitude=3.0, up=up),
-    )
-
-
 def run(n: int, start: float, up: tuple[float, float, float]) -> list[StepEvent]:
-    return [cand(start + i * 0.55, up) for i in range(n)]
+    return [cand(start + i * 0.55, up=up) for i in range(n)]
 
 
 def walks(gate: WalkingGate, k: int, up: tuple[float, float, float], start: float = 0.0) -> float:

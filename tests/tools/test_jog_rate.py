@@ -94,3 +94,16 @@ def test_the_quick_table_and_the_lost_strides(capsys: pytest.CaptureFixture[str]
     lost = sum(int(x) for r in rows for x in r.split()[-5:-1])
     assert int(table.splitlines()[-1]) == lost == len(listing.splitlines())
     assert "stance at its quietest moment" in table and "UMAFall ankle jogging" in table
+    # What the table must keep saying about the engine: the foot counts running at the
+    # supported wearables' rates (every UCI running step at 104 and 52 Hz; most Bandai strides).
+    cells = {
+        (r.split("(")[0].strip(), r.split()[-11], r.split()[-10]): r.split()[-9:] for r in rows
+    }
+    for hz in ("104", "52"):
+        steps, _, true, counted, *_, strides = cells[("UCI jog/run/sprint", "foot", hz)]
+        assert steps == true and counted == strides, hz
+    counted, strides = (
+        cells[("Bandai run", "foot", "100")][3],
+        cells[("Bandai run", "foot", "100")][-1],
+    )
+    assert int(counted) >= 0.7 * int(strides)

@@ -154,15 +154,20 @@ def test_a_step_in_a_pause_between_walks_is_before_or_after_the_nearer_walk() ->
     assert "after: 2 steps, 2 restored, 0 jolts under 1 m/s^2, 1 in a pause between walks" in table
 
 
+def _standing_then_walk() -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """12 s at 50 Hz of still, upright acceleration, with ten true steps from 4 s, 0.5 s apart."""
+    fs = 50.0
+    t = np.arange(0, 12, 1 / fs)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = 9.81
+    return fs, t, 4.0 + 0.5 * np.arange(10), acc
+
+
 def test_posture_is_nan_when_unknown_and_upside_down_is_180_degrees() -> None:
     # A step whose "up" is NaN has no posture (min(1, nan) would have made it 0 degrees); one whose
     # "up" is the walk's reversed, with a rounding error past -1, is 180 degrees (acos of a dot
     # product just under -1 would raise).
-    fs = 50.0
-    t = np.arange(0, 12, 1 / fs)
-    truth = 4.0 + 0.5 * np.arange(10)
-    acc = np.zeros((len(t), 3))
-    acc[:, 2] = 9.81
+    fs, t, truth, acc = _standing_then_walk()
     odd = [
         StepEvent(
             t=x,
@@ -180,11 +185,7 @@ def test_posture_is_nan_when_unknown_and_upside_down_is_180_degrees() -> None:
 def test_a_recording_without_a_measured_matched_step_gives_nan_not_a_warning() -> None:
     # Every true step restored (no StepFeatures): nothing to take the walk's median jolt and "up"
     # from. np.median of nothing warns (and is NaN by accident): guarded, NaN on purpose.
-    fs = 50.0
-    t = np.arange(0, 12, 1 / fs)
-    truth = 4.0 + 0.5 * np.arange(10)
-    acc = np.zeros((len(t), 3))
-    acc[:, 2] = 9.81
+    fs, t, truth, acc = _standing_then_walk()
     restored = [StepEvent(t=float(x), direction=Direction.FORWARD, confidence=0.5) for x in truth]
     shake = StepEvent(
         t=1.0,
@@ -204,11 +205,7 @@ def test_gravity_near_the_recording_edge_is_not_read_as_a_jolt() -> None:
     # Standing still, a small sideways shake at 0.28 s, inside the first half second: the 1 s
     # gravity mean there must not be pulled towards zero by padding, or the missing gravity
     # reads as a vertical jolt (vertical share near 1, as with the edge zero-padded).
-    fs = 50.0
-    t = np.arange(0, 12, 1 / fs)
-    truth = 4.0 + 0.5 * np.arange(10)
-    acc = np.zeros((len(t), 3))
-    acc[:, 2] = 9.81
+    fs, t, truth, acc = _standing_then_walk()
     acc[:, 0] = 1.0 * np.exp(-(((t - 0.28) / 0.05) ** 2))
     shake = StepEvent(t=0.28, direction=Direction.FORWARD, confidence=0.5)
     rows = om.features(t, acc, truth, [shake, *_walk_steps(truth)], fs)

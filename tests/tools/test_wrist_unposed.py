@@ -8,25 +8,17 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
-from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, StepFeatures
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from tools.bench import daily, wrist_unposed as wu
 
 from ..data import shared
+from ..gait.test_gate import cand
 
 FS = 100.0
 HANGING = (1.0, 0.0, 0.0)  # the forearm (x) vertical
 IN_FRONT = (0.0, 0.0, 1.0)  # the forearm level, the watch face up
-
-
-def cand(t: float, up: tuple[float, float, float]) -> StepEvent:
-    return StepEvent(
-        t=t,
-        direction=Direction.FORWARD,
-        confidence=0.9,
-        features=StepFeatures(amplitude=3.0, up=up),
-    )
 
 
 @pytest.mark.parametrize(("up", "recorded"), [(IN_FRONT, True), (HANGING, False)])
@@ -34,7 +26,7 @@ def test_only_walks_confirmed_with_the_hand_out_of_the_hanging_cone_are_recorded
     up: tuple[float, float, float], recorded: bool
 ) -> None:
     gate = wu.UnposedRuns(Placement.WRIST)
-    counted = gate.add([cand(0.55 * i, up) for i in range(14)])
+    counted = gate.add([cand(0.55 * i, up=up) for i in range(14)])
     assert len(counted) == 14  # both confirm, the hanging one sooner
     need = GATE_PARAMS[Placement.WRIST].unposed_steps
     assert [len(r) for r in gate.runs] == ([need] if recorded else [])
@@ -46,7 +38,7 @@ def test_only_walks_confirmed_with_the_hand_out_of_the_hanging_cone_are_recorded
 def test_an_irregular_hand_in_front_run_is_not_recorded() -> None:
     gate = wu.UnposedRuns(Placement.WRIST)
     times = np.cumsum([0.3, 0.9] * 7)
-    assert gate.add([cand(float(t), IN_FRONT) for t in times]) == []
+    assert gate.add([cand(float(t), up=IN_FRONT) for t in times]) == []
     assert gate.runs == []
 
 
@@ -81,7 +73,7 @@ def test_posture_spread_is_the_largest_angle_from_the_mean() -> None:
 
 def test_measure_and_table_summarise_a_run() -> None:
     t, acc = _signal((0.0, 0.0, 1.0), 2.0)
-    run = [cand(2.0 + 0.5 * i, (0.0, 0.0, 1.0)) for i in range(10)]
+    run = [cand(2.0 + 0.5 * i, up=(0.0, 0.0, 1.0)) for i in range(10)]
     r = wu.measure("x walking", run, t, acc)
     assert r is not None
     assert r.vertical == pytest.approx(1.0, abs=0.01)

@@ -264,7 +264,9 @@ FEWER = 2 / 3
 
 
 def rule_variants(base: GateParams) -> dict[str, GateParams | None]:
-    """The shipped gate, the detector alone (None), and each rule `base` uses loosened alone.
+    """The shipped gate, the detector alone (None), and the posture, rhythm, run-length and jolt
+    rules `base` uses, each loosened alone (not max_interval, stride_rhythm, learn_sign,
+    stride_fill or soft_jolt).
 
     Only rules the gate uses are loosened (a rule already off has nothing to give back). The
     shorter confirming run keeps the posture rule's extra candidates (unposed_steps) as many

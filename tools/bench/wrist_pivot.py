@@ -328,10 +328,10 @@ class CueGate(WalkingGate):
         """Each candidate judged against the state the gate is in when it arrives."""
         out: list[StepEvent] = []
         for step in steps:
-            out += super().add([self.posed(step)])
+            out += super().add([self.as_judged(step)])
         return out
 
-    def posed(self, step: StepEvent) -> StepEvent:
+    def as_judged(self, step: StepEvent) -> StepEvent:
         """The candidate as the posture test should see it (itself unless the cue says raised)."""
         axis, limit = self.p.upright_axis, self.p.min_upright
         f = step.features

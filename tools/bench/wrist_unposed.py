@@ -77,10 +77,10 @@ class UnposedRuns(WalkingGate):
         out: list[StepEvent] = []
         for step in steps:  # one at a time: which held candidates made the run is needed
             before = self.walking
-            held = [*self._held, step]
+            held = [*self.held, step]
             got = super().add([step])
             if self.walking and not before:
-                self.unposed_bout = not self._posed
+                self.unposed_bout = not self.posed
                 if self.unposed_bout:
                     need = self.p.unposed_steps or self.p.confirm_steps
                     measured = [s for s in held if s.features is not None]

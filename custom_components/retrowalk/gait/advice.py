@@ -7,8 +7,8 @@ walk-back clip came out right; waist and chest 89 % of the Bandai clips and 1-10
 Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot's stride method
 but no shank recording exists to confirm it, so it is not graded reliable. No recording of
 backward walking with a sensor in a trouser pocket exists (Oxford's pocket walks are all forward),
-so the thigh is graded untested rather than guessed. Running is counted everywhere but at the
-shank (running_advice).
+so the thigh is graded untested rather than guessed. Running: the shank counts none
+(running_advice); the foot counts it; elsewhere it is not measured.
 """
 
 from collections.abc import Iterable
@@ -95,7 +95,9 @@ def running_advice(placements: Iterable[Placement]) -> str:
         return ""
     text = f"Jogging and running are not counted at the {', '.join(where)}"
     if Placement.FOOT in chosen:
-        text += f"; wear it on the {WHERE[Placement.FOOT]} to count runs"
+        # An ankle strap moves with the shank (Bandai's strap: 6 of 74 running steps), so "foot"
+        # means the shoe here, whatever the placement's label lumps in with it.
+        text += "; wear it on the foot (the shoe, not an ankle strap) to count runs"
     return text + "."
 
 

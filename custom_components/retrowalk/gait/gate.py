@@ -269,6 +269,16 @@ class WalkingGate:
         """True while a confirmed bout is open."""
         return self._confirmed
 
+    @property
+    def posed(self) -> bool:
+        """Whether the latest bout was confirmed in walking posture (not the hand-in-front path)."""
+        return self._posed
+
+    @property
+    def held(self) -> tuple[StepEvent, ...]:
+        """The candidates held back, not (yet) steps of a walk."""
+        return tuple(self._held)
+
     def add(self, steps: list[StepEvent]) -> list[StepEvent]:
         """Feed candidates (time order); return the steps that now count."""
         out: list[StepEvent] = []
