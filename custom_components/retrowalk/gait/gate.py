@@ -112,7 +112,9 @@ class GateParams:
     # period T apart or two (a step the detector missed doubles an interval, as bout_factor
     # allows inside a bout): each interval over k * T (k = 1, 2) within `spread`, at least half
     # of them single, and T within this range, s (None: no such rule). Its steps are the
-    # candidates; the missed ones are not restored here (that is stride_fill's).
+    # candidates; the missed ones are not restored here (that is stride_fill's). A prototype,
+    # off at every placement: at the wrist it regained walks but added held-out false steps
+    # (docs/walking_gate.md, "Wrist: one step period with missed steps").
     step_period: tuple[float, float] | None = None
 
 
