@@ -29,11 +29,13 @@ Figures: docs/walking_gate.md, "The walk posture from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
---sign-off: the wrist gate without that learning.
+--sign-off: the wrist gate without that learning. --step-period: the wrist gate with the
+one-step-period prototype on (GateParams.step_period, STEP_PERIOD; docs/walking_gate.md, "Wrist:
+one step period with missed steps").
 
     ./.venv/bin/python -m tools.bench.gate_eval
         [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
-        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
+        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer] [--step-period]
 """
 
 from __future__ import annotations

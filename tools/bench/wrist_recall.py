@@ -6,7 +6,8 @@ On the walking segments of ../shared/data/daily-living's wrist data:
   twice the stride peak in 0.55-1.3 Hz) times its duration; the Espruino counter, the detector
   alone and the gated engine on the same blocks, and how many blocks the detector counts at
   under 0.75 times the reference cadence (one candidate per stride);
-- the gate, one wrist rule off at a time: walking steps and false steps/h per data set.
+- the gate, one wrist rule off at a time: walking steps and false steps/h per data set (and
+  one rule added: the one-step-period prototype, ONE_PERIOD, also against the reference).
 
     PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.wrist_recall
 """
