@@ -29,13 +29,11 @@ Figures: docs/walking_gate.md, "The walk posture from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
---sign-off: the wrist gate without that learning. --step-period: the wrist gate with the
-one-step-period prototype on (GateParams.step_period, STEP_PERIOD; docs/walking_gate.md, "Wrist:
-one step period with missed steps").
+--sign-off: the wrist gate without that learning.
 
     ./.venv/bin/python -m tools.bench.gate_eval
         [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
-        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer] [--step-period]
+        [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
 from __future__ import annotations
@@ -72,9 +70,6 @@ from .daily import (
 from .data import BATCH, data_dir
 
 LONG_WALK_S = 8.0
-# --step-period: a walking step's period, s (150 down to 80 steps/min; see the walking gate's
-# docs, "Wrist: one step period with missed steps").
-STEP_PERIOD = (0.4, 0.75)
 
 
 @dataclass(frozen=True, slots=True)
@@ -667,12 +662,6 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the wrist gate without its learned forearm direction (learn_sign=0)",
     )
-    parser.add_argument(
-        "--step-period",
-        action="store_true",
-        help="the wrist gate's hanging runs also confirm on one step period with missed steps "
-        f"(step_period={STEP_PERIOD})",
-    )
     args = parser.parse_args(argv)
     if args.fixed_walk_posture and args.derived_walk_posture:
         parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
@@ -690,10 +679,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.sign_off:
         # The engine builds its gate from GATE_PARAMS: swapped for this run only.
         GATE_PARAMS[Placement.WRIST] = replace(shipped, learn_sign=0)
-    if args.step_period:
-        GATE_PARAMS[Placement.WRIST] = replace(
-            GATE_PARAMS[Placement.WRIST], step_period=STEP_PERIOD
-        )
     try:
         if args.lodo:
             mode: WalkPosture = (

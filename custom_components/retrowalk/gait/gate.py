@@ -108,14 +108,6 @@ class GateParams:
     # step between two candidates is restored half-way, without features: it counts inside the
     # walk, never confirms one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
-    # A run confirmed in walking posture (posed) is also regular if its intervals are one step
-    # period T apart or two (a step the detector missed doubles an interval, as bout_factor
-    # allows inside a bout): each interval over k * T (k = 1, 2) within `spread`, at least half
-    # of them single, and T within this range, s (None: no such rule). Its steps are the
-    # candidates; the missed ones are not restored here (that is stride_fill's). A prototype,
-    # off at every placement: at the wrist it regained walks but added held-out false steps
-    # (docs/walking_gate.md, "Wrist: one step period with missed steps").
-    step_period: tuple[float, float] | None = None
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -395,7 +387,7 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need or not self._rhythm_ok(run, posed) or not self._jolt_ok(run):
+        if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
             return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
@@ -550,45 +542,16 @@ class WalkingGate:
         """Intervals between consecutive candidates, except those across missing data."""
         return [b.t - a.t for a, b in itertools.pairwise(run) if b.t not in self._bridged]
 
-    def _rhythm_ok(self, run: list[StepEvent], posed: bool = False) -> bool:
+    def _rhythm_ok(self, run: list[StepEvent]) -> bool:
         gaps = self._intervals(run)
         if not gaps:
             return False
         if min(gaps) < self.p.min_interval or max(gaps) > self.p.max_interval:
             return False
-        period = self.p.step_period
-        if posed and period is not None and one_step_period(gaps, self.p.spread, period):
-            return True
         if self.p.stride_rhythm:
             gaps = [a + b for a, b in itertools.pairwise(gaps)] or gaps
         med = statistics.median(gaps)
         return (max(gaps) - min(gaps)) <= self.p.spread * med
-
-
-# An interval counts as two steps where it is nearer two of the run's shortest than one
-# (half-way between 1 and 2 periods).
-_TWO_STEPS = 1.5
-
-
-def one_step_period(gaps: list[float], spread: float, period: tuple[float, float]) -> bool:
-    """Whether candidate intervals are one walking step period apart, or two (a step missed).
-
-    The period is the median of the intervals once those over _TWO_STEPS times the shortest
-    are halved; every such per-step interval must lie within `spread` of it ((max - min) /
-    period), at least half the intervals must be single steps, and the period must lie in
-    `period` (s). A gesture's irregular intervals fit no one period; a walk whose detector
-    misses the softer step of some strides does.
-    """
-    if not gaps:
-        return False
-    shortest = min(gaps)
-    steps = [1 if g <= _TWO_STEPS * shortest else 2 for g in gaps]
-    if 2 * steps.count(1) < len(gaps):
-        return False
-    per_step = [g / k for g, k in zip(gaps, steps, strict=True)]
-    t = statistics.median(per_step)
-    lo, hi = period
-    return lo <= t <= hi and max(per_step) - min(per_step) <= spread * t
 
 
 class OpenGate(WalkingGate):
