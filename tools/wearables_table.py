@@ -5,8 +5,8 @@
 (dev/ holds the virtual wearable, custom_components.retrowalk_virtual, whose row ends the table.)
 
 Every row comes from devices/__init__.py's PROTOCOLS (class attributes), the placement labels
-from translations/en.json, the backward-step advice from gait/advice.py and the last row from the
-virtual wearable's own constants, so the README cannot drift from the code:
+from translations/en.json, the backward-step and running advice from gait/advice.py and the last
+row from the virtual wearable's own constants, so the README cannot drift from the code:
 tests/tools/test_wearables_table.py checks the README holds exactly this output.
 """
 
@@ -66,7 +66,9 @@ def rows() -> list[list[str]]:
             _data(True, SUPPORTED_RATE),
             "any (YAML `placement`)",
             backward_advice(Placement),
-            "speaks the Retrowalk IMU profile; faults: " + ", ".join(f"`{f}`" for f in FAULTS),
+            "speaks the Retrowalk IMU profile; faults: "
+            + ", ".join(f"`{f}`" for f in FAULTS)
+            + f". {running_advice(Placement)}",
         ]
     )
     return out

@@ -59,6 +59,7 @@ import numpy as np
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
 from custom_components.retrowalk.gait.zupt import body_to_start
+from tools.bvh2rec import matrix_from_quat
 
 from .daily import (
     Segment,
@@ -145,16 +146,7 @@ def _attitudes(gyro: FloatArray, fs: float) -> FloatArray:
     The engine's own integration (zupt.body_to_start: zero-order hold, quaternions), as
     rotation matrices.
     """
-    q = body_to_start(gyro, fs)
-    w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
-    return np.stack(
-        [
-            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
-            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
-            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
-        ],
-        axis=1,
-    )
+    return matrix_from_quat(body_to_start(gyro, fs))
 
 
 CUES: dict[str, Callable[[FloatArray, FloatArray, float], float | None]] = {

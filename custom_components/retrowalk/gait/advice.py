@@ -1,4 +1,4 @@
-"""Where on the body the engine tells backward from forward, for users choosing a placement.
+"""Where on the body backward steps are told from forward, and running counted, for users choosing.
 
 One home for this advice: the config flow's placement step and the README's wearables table
 (tools/wearables_table.py) both phrase it from here. The grades follow the benchmarks in the
@@ -8,7 +8,7 @@ Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot
 but no shank recording exists to confirm it, so it is not graded reliable. No recording of
 backward walking with a sensor in a trouser pocket exists (Oxford's pocket walks are all forward),
 so the thigh is graded untested rather than guessed. Running: the shank counts none
-(running_advice); the foot counts it; elsewhere it is not measured.
+(running_advice); the foot counts it; elsewhere it is not measured against a truth.
 """
 
 from collections.abc import Iterable
@@ -79,11 +79,11 @@ def backward_advice(placements: Iterable[Placement]) -> str:
 
 
 # A running shank never holds still: at a running stance's quietest moment it still turns over the
-# foot at about 1 rad/s under about twice body weight, so the stride method's stance test finds no
-# stance and jogging and running strides are not counted there at any rate (Bandai motion capture,
-# ankle strap: 6 of 74 running steps at 100 Hz; UMAFall ankle jogging: 22 steps in 12 trials;
-# ./scripts/bench jog, docs/shank_walktest.md). A running foot is flat long enough at the supported
-# wearables' 50-104 Hz, and trunk and wrist do not need a stance.
+# foot at about 1.2 rad/s under a load about 11 m/s^2 above g (about twice body weight), so the
+# stride method's stance test finds no stance and jogging and running strides are not counted
+# there at any rate (Bandai motion capture, ankle strap: 6 of 74 running steps at 100 Hz; UMAFall
+# ankle jogging: 22 steps in 12 trials; ./scripts/bench jog, docs/shank_walktest.md). A running
+# foot is flat long enough at the supported wearables' 50-104 Hz; trunk and wrist need no stance.
 NO_RUNNING = frozenset({Placement.SHANK})
 
 

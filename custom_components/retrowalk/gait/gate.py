@@ -271,7 +271,10 @@ class WalkingGate:
 
     @property
     def posed(self) -> bool:
-        """Whether the latest bout was confirmed in walking posture (not the hand-in-front path)."""
+        """Whether the latest bout was confirmed in walking posture (False before any bout).
+
+        Not posed: confirmed through the longer unposed_steps run (the wrist's hand in front).
+        """
         return self._posed
 
     @property
