@@ -8,8 +8,9 @@ import warnings
 import numpy as np
 
 from custom_components.retrowalk.gait import Direction, StepEvent
-from custom_components.retrowalk.gait.types import StepFeatures
 from tools.bench import oxford_misses as om
+
+from ..gait.test_gate import cand
 
 
 def test_unmatched_steps_are_sorted_by_where_they_lie() -> None:
@@ -72,21 +73,8 @@ def test_handling_features_tell_a_standing_shake_from_the_walks_steps() -> None:
     acc[:, 2] = 9.81 + 2.0 * np.cos(2 * np.pi * (t - 4.0) / 0.5) * (t > 3.75) * (t < 13.75)
     acc[:, 0] = 2.0 * np.exp(-(((t - 2.0) / 0.05) ** 2))
     tilt = (float(np.sin(np.radians(30))), 0.0, float(np.cos(np.radians(30))))
-    steps = [
-        StepEvent(
-            t=float(x),
-            direction=Direction.FORWARD,
-            confidence=0.9,
-            features=StepFeatures(amplitude=2.0, up=(0.0, 0.0, 1.0)),
-        )
-        for x in truth
-    ]
-    shake = StepEvent(
-        t=2.0,
-        direction=Direction.FORWARD,
-        confidence=0.9,
-        features=StepFeatures(amplitude=0.5, up=tilt),
-    )
+    steps = [cand(float(x), amplitude=2.0, up=(0.0, 0.0, 1.0)) for x in truth]
+    shake = cand(2.0, amplitude=0.5, up=tilt)
     restored = StepEvent(t=14.5, direction=Direction.FORWARD, confidence=0.5)  # no features
     rows = om.features(t, acc, truth, [shake, *steps, restored], fs)
     kinds = [r.kind for r in rows]
@@ -109,15 +97,7 @@ def test_handling_features_tell_a_standing_shake_from_the_walks_steps() -> None:
 
 
 def _walk_steps(truth: np.ndarray) -> list[StepEvent]:
-    return [
-        StepEvent(
-            t=float(x),
-            direction=Direction.FORWARD,
-            confidence=0.9,
-            features=StepFeatures(amplitude=2.0, up=(0.0, 0.0, 1.0)),
-        )
-        for x in truth
-    ]
+    return [cand(float(x), amplitude=2.0, up=(0.0, 0.0, 1.0)) for x in truth]
 
 
 def _row(rows: list[om.HandlingRow], t_index: int) -> dict[str, float]:
@@ -169,12 +149,7 @@ def test_posture_is_nan_when_unknown_and_upside_down_is_180_degrees() -> None:
     # product just under -1 would raise).
     fs, t, truth, acc = _standing_then_walk()
     odd = [
-        StepEvent(
-            t=x,
-            direction=Direction.FORWARD,
-            confidence=0.9,
-            features=StepFeatures(amplitude=2.0, up=up),
-        )
+        cand(x, amplitude=2.0, up=up)
         for x, up in ((1.0, (0.0, 0.0, math.nan)), (2.0, (0.0, 0.0, -1.0000000000000002)))
     ]
     rows = om.features(t, acc, truth, [*odd, *_walk_steps(truth)], fs)
@@ -187,12 +162,7 @@ def test_a_recording_without_a_measured_matched_step_gives_nan_not_a_warning() -
     # from. np.median of nothing warns (and is NaN by accident): guarded, NaN on purpose.
     fs, t, truth, acc = _standing_then_walk()
     restored = [StepEvent(t=float(x), direction=Direction.FORWARD, confidence=0.5) for x in truth]
-    shake = StepEvent(
-        t=1.0,
-        direction=Direction.FORWARD,
-        confidence=0.9,
-        features=StepFeatures(amplitude=0.5, up=(0.0, 0.0, 1.0)),
-    )
+    shake = cand(1.0, amplitude=0.5, up=(0.0, 0.0, 1.0))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         rows = om.features(t, acc, truth, [shake, *restored], fs)

@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, FloatArray, Placement, StepEvent
+from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
-from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, StepFeatures
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from tools.bench import daily, wrist_pivot
 
 from ..data import shared
+from ..gait.test_gate import cand
 
 FS = 100.0
 
@@ -180,15 +181,7 @@ def test_wrists_without_a_gyro_are_left_out() -> None:
 
 def _candidates(n: int, up: tuple[float, float, float]) -> list[StepEvent]:
     """n wrist candidates 0.55 s apart with a heel strike's jolt, in posture `up`."""
-    return [
-        StepEvent(
-            t=1.0 + 0.55 * k,
-            direction=Direction.FORWARD,
-            confidence=0.9,
-            features=StepFeatures(amplitude=2.0, up=up),
-        )
-        for k in range(n)
-    ]
+    return [cand(1.0 + 0.55 * k, amplitude=2.0, up=up) for k in range(n)]
 
 
 def test_the_cue_gate_takes_a_raised_forearm_out_of_hanging_posture() -> None:
