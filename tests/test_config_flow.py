@@ -324,6 +324,7 @@ async def test_options_flow_stores_goals(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["description_placeholders"]["advice"].startswith("Backward steps are")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
@@ -363,6 +364,11 @@ async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
+    # Moving it to the shank would stop runs counting: the form says so, as setup's does.
+    assert (
+        "Jogging and running are not counted at the shank"
+        in (result["description_placeholders"]["advice"])
+    )
     with patch("custom_components.retrowalk.async_unload_entry", return_value=True):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_PLACEMENT: "wrist"}

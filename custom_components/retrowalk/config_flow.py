@@ -335,7 +335,12 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = vol.Schema(
             {vol.Required(CONF_PLACEMENT, default=default): placement_selector(protocol.placements)}
         )
-        return self.async_show_form(step_id="reconfigure", data_schema=schema)
+        # Moving it changes what it can count (backward steps, runs): the same advice as setup's.
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=schema,
+            description_placeholders={"advice": placement_advice(protocol.placements)},
+        )
 
 
 class RetrowalkOptionsFlow(OptionsFlow):
@@ -351,10 +356,11 @@ class RetrowalkOptionsFlow(OptionsFlow):
                 self.hass.config_entries.async_update_entry(entry, options=options)
                 self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.async_create_entry(data=options)
+        placements = protocol_by_key(self.config_entry.data[CONF_PROTOCOL]).placements
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                options_schema(protocol_by_key(self.config_entry.data[CONF_PROTOCOL]).placements),
-                self.config_entry.options,
+                options_schema(placements), self.config_entry.options
             ),
+            description_placeholders={"advice": placement_advice(placements)},
         )
