@@ -13,12 +13,13 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait import Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
 from custom_components.retrowalk.gait.types import StepFeatures
 from tools.bench import daily, gate_eval
 
 from ..data import shared
+from ..gait.test_gate import cand
 
 WRIST = GATE_PARAMS[Placement.WRIST]
 
@@ -42,13 +43,7 @@ def test_the_derived_walk_posture_is_the_loosest_data_sets_99th_percentile() -> 
 def _cand(t: float, degrees: float) -> StepEvent:
     """A wrist candidate whose forearm lies `degrees` from hanging (x axis), in the x-z plane."""
     r = math.radians(degrees)
-    up = (math.cos(r), 0.0, math.sin(r))
-    return StepEvent(
-        t=t,
-        direction=Direction.FORWARD,
-        confidence=0.9,
-        features=StepFeatures(amplitude=3.0, up=up),
-    )
+    return cand(t, up=(math.cos(r), 0.0, math.sin(r)))
 
 
 @pytest.mark.parametrize(

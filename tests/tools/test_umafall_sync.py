@@ -254,8 +254,17 @@ def test_compare_puts_each_location_on_the_ankles_clock_and_reports(
         return run
 
     # Every peer stood in for (no subprocess); the ones with no trial here must not run.
+    def through_gate(
+        stream: daily.Stream, batches: list[list[StepEvent]], params: object
+    ) -> np.ndarray:
+        # The engine's steps are its candidates through the gate (None: the detector alone).
+        if params is None:
+            return daily.batch_times(batches)
+        return np.sort(on_own_clock[stream.location])
+
     monkeypatch.setattr(sync, "engine_batches", engine)
     monkeypatch.setattr(daily, "engine_batches", engine)
+    monkeypatch.setattr(sync, "gate_times", through_gate)
     monkeypatch.setitem(sync.PEERS, "wrist", ("espruino", lambda s: [ankle_steps - 0.5]))
     monkeypatch.setitem(sync.PEERS, "waist", ("mobgap", peer_at("waist")))
     monkeypatch.setitem(sync.PEERS, "chest", ("mobgap*", peer_at("chest")))

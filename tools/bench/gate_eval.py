@@ -502,8 +502,11 @@ def walk_angle_table(segments: list[Segment], *, wearer: bool = False) -> str:
         # The shipped cone, then the grid's others (a wider cone lets raised forearms in).
         cones = [c for c in POSTURE_GRID["min_upright"] if abs(c - base.min_upright) > 1e-3]
         for cone in [base.min_upright, *cones]:
-            at = angles if cone == base.min_upright else None
-            at = at or walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            at = (
+                angles
+                if cone == base.min_upright
+                else walk_angles(mine, replace(base, min_upright=cone), wearer=wearer)
+            )
             deg = math.degrees(math.acos(cone))
             for d in names:
                 if d not in at:  # no in-bout walking at this cone

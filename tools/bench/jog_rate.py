@@ -55,19 +55,21 @@ from custom_components.retrowalk.gait import (
 )
 from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.foot_thresholds import THRESHOLDS, still_samples
+from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from custom_components.retrowalk.gait.resample import Resampler
 from tools import bvh, bvh2rec
 
 from . import bandai, daily, uci
 from .data import data_dir, feed, fmt_table
+from .gate_eval import gate_times
 from .registry import table
-from .stride import SHANK_SITES, STANCE_SPEED
+from .stride import MATCH_TOL_S, SHANK_SITES, STANCE_SPEED
 
 BANDAI_RATES = (100.0, 52.0, 26.0, 20.0)
 UCI_RATES = (104.0, 52.0, 26.0, 20.0)
 ANKLE = SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
-# A landing and the engine's heel strike of it lie within this (as stride.MATCH_TOL_S).
-TOL_S = 0.3
+# A landing and the engine's heel strike of it lie within this.
+TOL_S = MATCH_TOL_S
 # UCI reference strides up to this speed are walking; faster ones jogging, running, sprinting
 # (docs/stride.md uses the same split).
 WALK_MAX_M_S = 2.0
@@ -388,12 +390,14 @@ def umafall_trials(quick: bool) -> list[AnkleTrial]:
         if st.gyro is None:
             continue
         runs = stance_runs(st.t, st.acc, st.gyro, Placement.SHANK)
+        batches = daily.engine_batches(st, gated=False)  # one detector run for both counts
+        counted = gate_times(st, batches, GATE_PARAMS[Placement.SHANK])
         out.append(
             AnkleTrial(
                 st.key.split("/")[-1],
                 float(st.t[-1] - st.t[0]),
-                len(daily.engine_steps(st)),
-                len(daily.engine_steps(st, gated=False)),
+                len(counted),
+                len(daily.batch_times(batches)),
                 len(runs),
             )
         )

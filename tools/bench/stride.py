@@ -354,13 +354,13 @@ def evaluate_bandai(
                 continue
             t, acc, gyro = recs[c.name]
             eng = measured(feed(GaitEngine(placement, state=state), t, acc, gyro))
-            res.pairs += _pairs(matched_true(eng, true_strides(c.motion)), c.kind)
-            test = measured_test(c, eng)
-            floor = clip_test(c, true_strides(c.motion))
-            if test is None or floor is None:  # both or neither: the same cut
+            truth = true_strides(c.motion)
+            res.pairs += _pairs(matched_true(eng, truth), c.kind)
+            cut = clip_cut(c)
+            if cut is None:
                 continue
-            res.tests.append((c.name, *test))
-            res.floors.append((c.name, *floor))
+            res.tests.append((c.name, *cut_test(cut, timed(eng))))
+            res.floors.append((c.name, *cut_test(cut, truth)))
     return res
 
 
@@ -374,21 +374,14 @@ def cut_test(
     return end, test_time([(t - cut[0], length, d) for t, length, d in strides], end)
 
 
-def clip_test(
-    clip: bandai.Clip, strides: Sequence[tuple[float, float, float | None]]
-) -> tuple[float, float | None] | None:
-    """cut_test over a walk-back clip's 3 m cut; None for other clips and clips shorter than
-    3 m."""
-    cut = None if clip.kind != "walk-back" else cut_3m(clip.motion)
-    return None if cut is None else cut_test(cut, strides)
+def clip_cut(clip: bandai.Clip) -> tuple[float, float] | None:
+    """A walk-back clip's 3 m cut (cut_3m); None for other clips and clips shorter than 3 m."""
+    return None if clip.kind != "walk-back" else cut_3m(clip.motion)
 
 
-def measured_test(
-    clip: bandai.Clip, strides: Sequence[Measured]
-) -> tuple[float, float | None] | None:
-    """clip_test from measured strides (a stride's time: its length over its speed)."""
-    timed = [(e.t_hs, e.length, e.length / e.speed if e.speed else None) for e in strides]
-    return clip_test(clip, timed)
+def timed(strides: Sequence[Measured]) -> list[tuple[float, float, float | None]]:
+    """Measured strides as cut_test takes them (a stride's time: its length over its speed)."""
+    return [(e.t_hs, e.length, e.length / e.speed if e.speed else None) for e in strides]
 
 
 # -- gaitmap, the open peer --------------------------------------------------------------------
@@ -544,6 +537,9 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
     calib += list(range(n + m, n + m + n))
     runs = run_gaitmap(streams, calib)
     res = PeerBandai([], [], {})
+    # Per clip once, not per method and alignment: the mocap's strides and 3 m cut.
+    truths = {c.name: true_strides(c.motion) for c in walks}
+    cuts = {c.name: clip_cut(c) for c in walks}
     for method, (label, offset) in itertools.product(
         PEER_METHODS, ((PEER_ON_WALKS, 0), (PEER_ON_ITSELF, n + m))
     ):
@@ -556,7 +552,7 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
             for k, c in enumerate(walks):
                 if c.kind != kind:
                     continue
-                truth = true_strides(c.motion)
+                truth = truths[c.name]
                 landings = [t0 for t0, length, _ in truth if length >= MIN_TRUE_STRIDE_M]
                 n_true += len(landings)
                 n_dtw += covered(landings, runs[offset + k].dtw)
@@ -566,9 +562,9 @@ def gaitmap_bandai(clips: list[bandai.Clip]) -> PeerBandai:
                 matched = matched_true(strides, truth)
                 got += [e for e, _ in matched]
                 pairs += _pairs(matched, group)
-                test = measured_test(c, strides)
-                if test is not None:
-                    tests.append((c.name, *test))
+                cut = cuts[c.name]
+                if cut is not None:
+                    tests.append((c.name, *cut_test(cut, timed(strides))))
             res.pairs += pairs
             res.found.append(found_row(group, n_true, n_dtw, len(pairs), got))
     return res

@@ -52,7 +52,6 @@ from .daily import (
     Stream,
     build_streams,
     engine_batches,
-    engine_steps,
     md_table,
     read_labels,
     select,
@@ -226,7 +225,6 @@ class Stats:
     ratios: list[float] = field(default_factory=list)
     reference: int = 0
     counted: int = 0
-    lost: int = 0
     extra: int = 0
     start: int = 0
     inside: int = 0
@@ -253,11 +251,15 @@ class Stats:
         self.reference += n_ref
         self.counted += n
         split = where_lost(reference, counted)
-        self.lost += split.lost
         self.extra += split.extra
         self.start += split.start
         self.inside += split.inside
         self.end += split.end
+
+    @property
+    def lost(self) -> int:
+        """Reference steps no counted step matched, wherever they lie."""
+        return self.start + self.inside + self.end
 
     def row(self) -> list[str]:
         if not self.ratios:
@@ -314,17 +316,30 @@ RULE_COLUMNS = (
 Counter = Callable[[list[Stream]], list[FloatArray]]
 
 
-def _engine(gated: bool) -> Counter:
-    def run(streams: list[Stream]) -> list[FloatArray]:
-        return [engine_steps(stream, gated=gated) for stream in streams]
-
-    return run
-
-
 def counters(location: str) -> list[tuple[str, Counter]]:
-    """What runs at a location: the engine, its detector without the gate, the daily peer."""
+    """What runs at a location: the engine, its detector without the gate, the daily peer.
+
+    The engine and its detector share one run of the detector per stream: the gated engine's
+    steps are its candidates through the location's gate (gate_eval.gate_times).
+    """
     peer, fn = PEERS[location]
-    return [("engine", _engine(True)), ("detector alone", _engine(False)), (peer, fn)]
+    params = GATE_PARAMS[PLACEMENT[location]]
+    candidates: dict[str, list[list[StepEvent]]] = {}
+
+    def gated(with_params: GateParams | None) -> Counter:
+        def run(streams: list[Stream]) -> list[FloatArray]:
+            return [gate_times(s, _cached(candidates, s), with_params) for s in streams]
+
+        return run
+
+    return [("engine", gated(params)), ("detector alone", gated(None)), (peer, fn)]
+
+
+def _cached(candidates: dict[str, list[list[StepEvent]]], stream: Stream) -> list[list[StepEvent]]:
+    """The detector's candidate batches of `stream`, run once (keyed by the stream's key)."""
+    if stream.key not in candidates:
+        candidates[stream.key] = engine_batches(stream, gated=False)
+    return candidates[stream.key]
 
 
 @dataclass(slots=True)
@@ -345,7 +360,13 @@ class Result:
     offsets: list[float] = field(default_factory=list)
     lags: list[float] = field(default_factory=list)  # the envelopes' best lag, pair by pair
     pair_activity: list[str] = field(default_factory=list)
-    agree: int = 0
+
+    @property
+    def agree(self) -> int:
+        """The pairs whose envelope lag agrees with their end-aligned offset within AGREE_S."""
+        lag, off = np.asarray(self.lags), np.asarray(self.offsets)
+        return int(np.count_nonzero(np.abs(lag - off) <= AGREE_S))
+
     errors: list[str] = field(default_factory=list)
 
 
@@ -439,7 +460,6 @@ def compare(trials: Sequence[Trial], streams: dict[str, Stream]) -> Result:
                 out.offsets.append(trial.offset(location))
                 out.lags.append(lag)
                 out.pair_activity.append(trial.activity)
-                out.agree += abs(lag - trial.offset(location)) <= AGREE_S
         mine = [streams[t.segments[location].name] for t, _, _ in here]
         for name, fn in counters(location):
             if location == REFERENCE and name != PEERS[REFERENCE][0]:
@@ -566,8 +586,8 @@ def location_variants(location: str) -> dict[str, GateParams | None]:
 def rules(trials: Sequence[Trial], streams: dict[str, Stream], idle: Sequence[Stream]) -> str:
     """Per location and gate variant: the walking trials' steps against the ankle's (lost, where,
     ratios) and the false steps per hour on `idle` (UMAFall's steps_expected = no streams)."""
-    refs = [reference(t, streams) for t in trials if t.activity == "walking"]
     walks = [t for t in trials if t.activity == "walking"]
+    refs = [reference(t, streams) for t in walks]
     rows: list[list[str]] = []
     for location in LOCATIONS:
         here = [(t, r) for t, r in zip(walks, refs, strict=True) if location in t.segments]
@@ -633,8 +653,10 @@ def per_trial(trials: Sequence[Trial], streams: dict[str, Stream]) -> str:
             if location not in trial.segments or len(ref.times) == 0:
                 continue
             stream = streams[trial.segments[location].name]
-            counted = engine_steps(stream) + trial.offset(location)
-            candidates = engine_steps(stream, gated=False) + trial.offset(location)
+            batches = engine_batches(stream, gated=False)  # one detector run for both
+            params = GATE_PARAMS[PLACEMENT[location]]
+            counted = gate_times(stream, batches, params) + trial.offset(location)
+            candidates = gate_times(stream, batches, None) + trial.offset(location)
             split = where_lost(ref.times, counted)
             first, last = float(ref.times.min()), float(ref.times.max())
             lost.append(split.lost)

@@ -118,7 +118,9 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
         return None
     dt = 1.0 / fs
     side = 1.0 if acc[:, 0].mean() >= 0 else -1.0
-    turn = _attitudes(gyro, fs)  # (n, 3, 3): watch axes at k, in the watch's axes at 0
+    # (n, 3, 3): the watch's axes at each sample in its axes at the first, by the engine's own
+    # gyro integration (zupt.body_to_start), as rotation matrices.
+    turn = matrix_from_quat(body_to_start(gyro, fs))
     g0 = np.einsum("kij,kj->i", turn, acc) / len(acc)
     lin = acc - np.einsum("kji,j->ki", turn, g0)
     alpha = np.gradient(gyro, dt, axis=0)
@@ -138,15 +140,6 @@ def rigid_slope(acc: FloatArray, gyro: FloatArray, fs: float) -> float | None:
     if var <= 0:
         return None
     return -side * float(np.sum(lin * basis)) / var
-
-
-def _attitudes(gyro: FloatArray, fs: float) -> FloatArray:
-    """(n, 3, 3): the watch's axes at each sample in its axes at the first (gyro integrated).
-
-    The engine's own integration (zupt.body_to_start: zero-order hold, quaternions), as
-    rotation matrices.
-    """
-    return matrix_from_quat(body_to_start(gyro, fs))
 
 
 CUES: dict[str, Callable[[FloatArray, FloatArray, float], float | None]] = {
