@@ -95,10 +95,10 @@ async def test_discovery_confirm_connect_placement_creates_entry(
     # The same per-placement advice as the README's wearables table (gait/advice.py: its
     # backward column, and the running sentence in its notes).
     advice = result["description_placeholders"]["advice"]
-    assert advice.startswith("Backward steps are measured reliably at the foot/ankle;")
+    assert advice.startswith("Backward steps are measured reliably at the foot (shoe);")
     assert advice.endswith(
-        "Jogging and running are not counted at the shank;"
-        " wear it on the foot (the shoe, not an ankle strap) to count runs."
+        "Jogging and running are not counted at the ankle strap/shank;"
+        " wear it on the shoe (foot) to count runs."
     )
 
     result = await hass.config_entries.flow.async_configure(
@@ -366,7 +366,7 @@ async def test_reconfigure_changes_placement(hass: HomeAssistant) -> None:
     assert result["step_id"] == "reconfigure"
     # Moving it to the shank would stop runs counting: the form says so, as setup's does.
     assert (
-        "Jogging and running are not counted at the shank"
+        "Jogging and running are not counted at the ankle strap/shank"
         in (result["description_placeholders"]["advice"])
     )
     with patch("custom_components.retrowalk.async_unload_entry", return_value=True):

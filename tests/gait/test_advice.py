@@ -12,12 +12,12 @@ from custom_components.retrowalk.gait.advice import (
 def test_running_advice_names_the_shank_and_points_to_the_foot() -> None:
     assert {Placement.SHANK} == NO_RUNNING
     assert running_advice([Placement.FOOT, Placement.SHANK]) == (
-        "Jogging and running are not counted at the shank;"
-        " wear it on the foot (the shoe, not an ankle strap) to count runs."
+        "Jogging and running are not counted at the ankle strap/shank;"
+        " wear it on the shoe (foot) to count runs."
     )
     # A wearable that cannot go on the foot (a shank or wrist band) is not sent there.
     assert running_advice([Placement.SHANK, Placement.WRIST]) == (
-        "Jogging and running are not counted at the shank."
+        "Jogging and running are not counted at the ankle strap/shank."
     )
     assert running_advice([Placement.FOOT, Placement.WAIST, Placement.WRIST]) == ""
 

@@ -46,10 +46,10 @@ def test_advice_names_the_reliable_placement() -> None:
     assert BACKWARD_AT[Placement.FOOT] is Backward.RELIABLE
     assert BACKWARD_AT[Placement.WRIST] is Backward.COUNTS_ONLY
     assert backward_advice([Placement.FOOT, Placement.WRIST]) == (
-        "Backward steps are measured reliably at the foot/ankle;"
+        "Backward steps are measured reliably at the foot (shoe);"
         " not told from forward at the wrist/arm (steps are still counted)."
     )
     assert backward_advice([Placement.WAIST]) == (
         "Backward steps are mostly right at the waist/hip."
-        " Reliable backward counts need a wearable at the foot/ankle."
+        " Reliable backward counts need a wearable at the foot (shoe)."
     )

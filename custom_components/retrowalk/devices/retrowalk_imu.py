@@ -21,9 +21,11 @@ class RetrowalkImu(WearableProtocol):
     key = "retrowalk_imu"
     manufacturer = "Retrowalk"
     model = "Retrowalk IMU"
+    # The foot first (the setup form's default): it is where backward steps, running, stride
+    # length and the 3-metre walk test are all measured (gait/advice.py; README accuracy tables).
     placements = (
-        Placement.SHANK,
         Placement.FOOT,
+        Placement.SHANK,
         Placement.WAIST,
         Placement.THIGH,
         Placement.CHEST,

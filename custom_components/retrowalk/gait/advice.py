@@ -46,9 +46,11 @@ def direction_unknown(placement: Placement) -> bool:
 
 
 # Short body-part names for the advice sentence (the placement selector has its own labels).
+# An ankle strap sits on the shank and moves with it, not with the foot: it is graded (and
+# counts running) as the shank does, so "ankle" names the strap, never the foot.
 WHERE = {
-    Placement.FOOT: "foot/ankle",
-    Placement.SHANK: "shank",
+    Placement.FOOT: "foot (shoe)",
+    Placement.SHANK: "ankle strap/shank",
     Placement.WAIST: "waist/hip",
     Placement.THIGH: "trouser pocket",
     Placement.CHEST: "chest",
@@ -95,9 +97,9 @@ def running_advice(placements: Iterable[Placement]) -> str:
         return ""
     text = f"Jogging and running are not counted at the {', '.join(where)}"
     if Placement.FOOT in chosen:
-        # An ankle strap moves with the shank (Bandai's strap: 6 of 74 running steps), so "foot"
-        # means the shoe here, whatever the placement's label lumps in with it.
-        text += "; wear it on the foot (the shoe, not an ankle strap) to count runs"
+        # An ankle strap moves with the shank (Bandai's strap: 6 of 74 running steps): the
+        # wearable has to go on the shoe itself.
+        text += "; wear it on the shoe (foot) to count runs"
     return text + "."
 
 
