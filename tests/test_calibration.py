@@ -2,6 +2,7 @@
 
 import copy
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -211,3 +212,30 @@ async def test_a_calibration_walk_forgets_the_wrists_learned_hanging_side(
     assert coordinator.stored()["engine"]["gate"] == learning
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["engine"]["gate"] == learning
+
+
+async def test_reconfigure_moves_a_loaded_wearable_without_a_reload(
+    hass: HomeAssistant, start: Start, walk: Walk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reconfigure applies the placement once, live (the update listener), with our own text:
+    a reload on top used the deprecated reload-with-listener path (logged; breaks in Home
+    Assistant 2026.12) and showed Home Assistant's generic message instead of ours."""
+    device, coordinator, entry = await start("forward:200", loop=False)
+    await walk(device, 30)
+    counted = coordinator.ledger.today.total
+    assert counted > 0
+    result = await entry.start_reconfigure_flow(hass)
+    with patch("custom_components.retrowalk.async_unload_entry") as unload:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"placement": "shank"}
+        )
+        await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert result.get("translation_domain") is None  # our en.json text, not the generic one
+    unload.assert_not_called()
+    assert entry.state is ConfigEntryState.LOADED
+    assert coordinator is entry.runtime_data and coordinator.placement is Placement.SHANK
+    assert coordinator.ledger.today.total >= counted
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
+    assert issue is not None and issue.translation_key == "calibration_needed"
+    assert "update listener" not in caplog.text

@@ -206,6 +206,7 @@ async def test_user_step_without_devices_aborts(hass: HomeAssistant, enable_blue
 
 REFUSAL = SetupError("subscribe_silent", "no IMU6 data after SUBSCRIBE /Meas/IMU6/104")
 PROTOCOL = "custom_components.retrowalk.devices.retrowalk_imu.RetrowalkImu"
+FLOW = "custom_components.retrowalk.config_flow"
 
 
 def _refuse_links(device: VirtualWearable) -> ExitStack:
@@ -240,6 +241,13 @@ def _gone(device: VirtualWearable) -> ExitStack:
     return stack
 
 
+def _crashing(device: VirtualWearable) -> ExitStack:
+    """An error none of the expected ones (a bug, or a Bluetooth stack's surprise)."""
+    stack = ExitStack()
+    stack.enter_context(patch(f"{FLOW}.async_stream_until", side_effect=RuntimeError("bug")))
+    return stack
+
+
 @pytest.mark.parametrize(
     ("cause", "progress_action", "error", "reason"),
     [
@@ -248,6 +256,8 @@ def _gone(device: VirtualWearable) -> ExitStack:
         # The wearable's own reason is shown: the most useful thing the user can read.
         pytest.param(_refusing_setup, "connecting", "setup_refused", str(REFUSAL), id="refused"),
         pytest.param(_gone, "connecting", "not_found", "", id="not_found"),
+        # Not a spinner for good: the form offers the retry, the trace goes to the log.
+        pytest.param(_crashing, "connecting", "unknown", "", id="unexpected"),
     ],
 )
 async def test_connection_test_failure_then_retry(
@@ -317,6 +327,24 @@ async def test_calibration_timeout_offers_retry_or_skip(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"retry": False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert CONF_CALIBRATION not in result["data"]
+
+
+async def test_an_unexpected_error_while_calibrating_offers_retry_or_skip(
+    hass: HomeAssistant, make_wearable: MakeWearable, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a spinner for good: the calibrate_failed form, and the trace in the log."""
+    make_wearable("forward:600", speed=25)
+    result = await _to_calibration(hass)
+    with patch(f"{FLOW}.async_stream_until", side_effect=RuntimeError("bug")):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        result = await _progress_done(hass, result["flow_id"])
+    assert result["step_id"] == "calibrate_failed"
+    assert "Unexpected error while calibrating" in caplog.text
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"retry": True})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await _progress_done(hass, result["flow_id"])
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_CALIBRATION]["placement"] == "foot"
 
 
 async def test_options_flow_stores_goals(hass: HomeAssistant) -> None:

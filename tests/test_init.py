@@ -1,6 +1,7 @@
 """The integration sets up and unloads in a test Home Assistant."""
 
 import copy
+from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
@@ -8,12 +9,24 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntries, ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import storage
+from homeassistant.helpers import issue_registry as ir, storage
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.retrowalk.const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
+from custom_components.retrowalk.const import (
+    CONF_PLACEMENT,
+    CONF_PROTOCOL,
+    DOMAIN,
+    NOT_SEEN_REPAIR_HOURS,
+)
 from custom_components.retrowalk.gait import Direction, Placement
+from custom_components.retrowalk.issues import (
+    async_ask_for_calibration,
+    async_store_lost,
+    async_store_restored,
+    async_track_not_seen,
+)
 from custom_components.retrowalk.storage import BACKUP_EVERY, SAVE_DELAY
 from custom_components.retrowalk_virtual.model import parse_scenario
 from custom_components.retrowalk_virtual.reference import ReferenceRun
@@ -283,3 +296,36 @@ async def test_a_failed_shutdown_on_removal_still_deletes_the_files(
         await hass.async_block_till_done()
     assert not any(key in hass_storage for key in keys)
     await shutdown()  # cleanup
+
+
+@pytest.mark.parametrize("remove", [False, True], ids=["unload", "remove"])
+async def test_unloading_or_removing_retires_the_wearables_repair_issues(
+    hass: HomeAssistant, enable_bluetooth: object, remove: bool
+) -> None:
+    """A lost wearable's "not seen for a day" (and its other issues) must not outlive it: with
+    the entry unloaded no tick or calibration walk is left to retire them. Another wearable's
+    issues stay."""
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    seen = dt_util.utcnow()
+    later = seen + timedelta(hours=NOT_SEEN_REPAIR_HOURS)
+    for entry_id in (entry.entry_id, "other"):
+        async_track_not_seen(hass, entry_id, "shoe", later, seen)
+        async_ask_for_calibration(hass, entry_id, "shoe", "foot")
+        async_store_restored(hass, entry_id)
+        async_store_lost(hass, entry_id, "nothing")
+    registry = ir.async_get(hass)
+
+    def ours(entry_id: str) -> list[str]:
+        return [i for (d, i) in registry.issues if d == DOMAIN and i.endswith(f"_{entry_id}")]
+
+    assert len(ours(entry.entry_id)) == 4
+    if remove:
+        await hass.config_entries.async_remove(entry.entry_id)
+    else:
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert ours(entry.entry_id) == []
+    assert len(ours("other")) == 4

@@ -13,6 +13,7 @@ from .const import CONF_PLACEMENT, CONF_PROTOCOL, DOMAIN
 from .coordinator import RetrowalkConfigEntry, RetrowalkCoordinator
 from .devices import PROTOCOLS
 from .gait import Placement
+from .issues import async_delete_issues
 from .services import async_setup_services
 from .settings import Settings
 from .storage import RetrowalkStore
@@ -108,6 +109,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     await connection.async_stop()
     try:
         if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+            async_delete_issues(hass, entry.entry_id)  # no tick or walk is left to retire them
             return True
     except Exception:
         _LOGGER.warning(_NOT_UNLOADED, entry.title, "raised")
@@ -127,6 +129,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     and the link would stay up until a restart. Its own store deletes them: the pending save is
     that store's to cancel.
     """
+    async_delete_issues(hass, entry.entry_id)
     coordinator: RetrowalkCoordinator | None = getattr(entry, "runtime_data", None)
     if entry.state is ConfigEntryState.FAILED_UNLOAD and coordinator is not None:
         try:

@@ -207,6 +207,11 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         except (*CONNECT_ERRORS,) as err:
             _LOGGER.debug("Test connection to %s failed: %r", self._name, err)
             return "pairing_failed" if self._protocol.requires_bonding else "cannot_connect"
+        except Exception:
+            # Anything else would leave the form spinning on the progress step for good: say
+            # "unknown" (the form offers a retry) and keep the trace for a bug report.
+            _LOGGER.exception("Unexpected error in the test connection to %s", self._name)
+            return "unknown"
         return None
 
     async def async_step_connect_failed(
@@ -284,6 +289,10 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         except (*CONNECT_ERRORS, DeviceNotFoundError) as err:
             _LOGGER.debug("Calibration with %s failed: %r", self._name, err)
             return None
+        except Exception:
+            # As in _async_probe: the calibrate_failed form (retry or skip), not a stuck spinner.
+            _LOGGER.exception("Unexpected error while calibrating with %s", self._name)
+            return None
         return engine.to_dict()
 
     async def async_step_calibrate_failed(
@@ -323,10 +332,15 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         protocol = protocol_by_key(entry.data[CONF_PROTOCOL])
         if user_input is not None:
-            placement = user_input[CONF_PLACEMENT]
-            return self.async_update_reload_and_abort(
-                entry, options={**entry.options, CONF_PLACEMENT: placement}
-            )
+            options = {**entry.options, CONF_PLACEMENT: user_input[CONF_PLACEMENT]}
+            # Our reason, not Home Assistant's generic one: its text says to walk (or calibrate).
+            reason = "reconfigure_successful"
+            if entry.state in (ConfigEntryState.SETUP_ERROR, ConfigEntryState.SETUP_RETRY):
+                # Setup failed (on an unreadable placement, say): it has to run again.
+                return self.async_update_reload_and_abort(entry, options=options, reason=reason)
+            # Loaded, the update listener applies a new placement live (a new engine, the
+            # calibration issue); a reload on top would apply it twice.
+            return self.async_update_and_abort(entry, options=options, reason=reason)
         # The way out of an unreadable placement (hand-edited, or a downgrade) that failed setup:
         # offer the protocol's first placement instead of failing on the stored one.
         offered = [str(p) for p in protocol.placements]

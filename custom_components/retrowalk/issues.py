@@ -7,13 +7,25 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS
 
+# Each wearable's issue ids are "<kind>_<entry id>", one per kind.
+_NOT_SEEN, _CALIBRATE, _STORE_RESTORED, _STORE_LOST = KINDS = (
+    "not_seen",
+    "calibrate",
+    "store_restored",
+    "store_lost",
+)
+
+
+def _issue_id(kind: str, entry_id: str) -> str:
+    return f"{kind}_{entry_id}"
+
 
 @callback
 def async_track_not_seen(
     hass: HomeAssistant, entry_id: str, name: str, now: datetime, last_seen: datetime
 ) -> None:
     """Raise the issue once no adapter or proxy has heard the wearable for a day; else retire it."""
-    issue_id = f"not_seen_{entry_id}"
+    issue_id = _issue_id(_NOT_SEEN, entry_id)
     if now - last_seen >= timedelta(hours=NOT_SEEN_REPAIR_HOURS):
         ir.async_create_issue(
             hass,
@@ -49,7 +61,7 @@ def _calibration_issue(
     ir.async_create_issue(
         hass,
         DOMAIN,
-        f"calibrate_{entry_id}",
+        _issue_id(_CALIBRATE, entry_id),
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         translation_key=translation_key,
@@ -60,19 +72,21 @@ def _calibration_issue(
 @callback
 def async_calibrated(hass: HomeAssistant, entry_id: str) -> None:
     """A calibration walk finished: the issue is retired."""
-    ir.async_delete_issue(hass, DOMAIN, f"calibrate_{entry_id}")
+    ir.async_delete_issue(hass, DOMAIN, _issue_id(_CALIBRATE, entry_id))
 
 
 @callback
 def async_store_restored(hass: HomeAssistant, entry_id: str) -> None:
     """The saved counts were unreadable and the last good backup was restored."""
-    _store_issue(hass, f"store_restored_{entry_id}", "store_restored", ir.IssueSeverity.WARNING)
+    issue_id = _issue_id(_STORE_RESTORED, entry_id)
+    _store_issue(hass, issue_id, "store_restored", ir.IssueSeverity.WARNING)
 
 
 @callback
 def async_store_lost(hass: HomeAssistant, entry_id: str, kept: str) -> None:
     """The saved counts were unreadable and no backup could be read: counting restarts at 0."""
-    _store_issue(hass, f"store_lost_{entry_id}", "store_lost", ir.IssueSeverity.ERROR, kept=kept)
+    issue_id = _issue_id(_STORE_LOST, entry_id)
+    _store_issue(hass, issue_id, "store_lost", ir.IssueSeverity.ERROR, kept=kept)
 
 
 def _store_issue(
@@ -93,3 +107,14 @@ def _store_issue(
         translation_key=translation_key,
         translation_placeholders=placeholders or None,
     )
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """The wearable was unloaded or removed: nothing of it is left to retire its issues.
+
+    Its 30-second tick retired "not seen" and a calibration walk the calibration issue; without
+    them a lost wearable's "not seen for a day" would stay in Repairs after it is deleted.
+    """
+    for kind in KINDS:
+        ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry_id))
