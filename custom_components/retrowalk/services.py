@@ -1,5 +1,8 @@
 """Actions: snooze nudges; start a calibration walk, a backward walk test or session."""
 
+from collections.abc import Callable
+import logging
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
@@ -14,6 +17,8 @@ import probatio as vol
 
 from .const import DEFAULT_SNOOZE_MINUTES, DOMAIN
 from .coordinator import RetrowalkCoordinator
+
+_LOGGER = logging.getLogger(__name__)
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_MINUTES = "minutes"
@@ -58,25 +63,46 @@ async def _async_snooze(call: ServiceCall) -> ServiceResponse:
     return {"snoozed_until": max(until).isoformat()}
 
 
+def _on_each(call: ServiceCall, action: Callable[[RetrowalkCoordinator], None]) -> None:
+    """Run `action` on the wearable named, or on every one.
+
+    Without a device named, a wearable that cannot (a watch asked for the walk test, one out of
+    range) must not stop the others: its reason is logged, and raised only when none could.
+    """
+    coordinators = _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID))
+    refused: list[ServiceValidationError] = []
+    for coordinator in coordinators:
+        try:
+            action(coordinator)
+        except ServiceValidationError as err:
+            _LOGGER.info(
+                "%s: %s not started on %s: %s", DOMAIN, call.service, coordinator.name, err
+            )
+            refused.append(err)
+    if len(refused) == len(coordinators):
+        raise refused[0]
+
+
+def _calibrate(coordinator: RetrowalkCoordinator) -> None:
+    if not coordinator.connection.connected:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_connected",
+            translation_placeholders={"name": coordinator.name},
+        )
+    coordinator.async_start_calibration()
+
+
 async def _async_start_walk_test(call: ServiceCall) -> None:
-    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
-        coordinator.async_start_walk_test()
+    _on_each(call, RetrowalkCoordinator.async_start_walk_test)
 
 
 async def _async_start_session(call: ServiceCall) -> None:
-    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
-        coordinator.async_start_session()
+    _on_each(call, RetrowalkCoordinator.async_start_session)
 
 
 async def _async_calibrate(call: ServiceCall) -> None:
-    for coordinator in _coordinators(call.hass, call.data.get(ATTR_DEVICE_ID)):
-        if not coordinator.connection.connected:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="not_connected",
-                translation_placeholders={"name": coordinator.name},
-            )
-        coordinator.async_start_calibration()
+    _on_each(call, _calibrate)
 
 
 @callback
