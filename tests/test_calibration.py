@@ -118,7 +118,10 @@ async def test_placement_change_asks_for_calibration(hass: HomeAssistant, start:
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"calibrate_{entry.entry_id}")
     assert issue is not None
     assert issue.translation_key == "calibration_needed"
-    assert issue.translation_placeholders == {"name": "Retrowalk IMU Test", "placement": "waist"}
+    assert issue.translation_placeholders == {
+        "name": "Retrowalk IMU Test",
+        "placement": "waist/hip",
+    }
 
 
 async def test_placement_change_mid_walk_counts_what_the_old_engine_held(

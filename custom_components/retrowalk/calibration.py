@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 
 from .const import CONF_CALIBRATION
 from .gait import EngineUpdate, Placement
+from .gait.advice import WHERE
 from .issues import async_ask_for_calibration, async_calibrated, async_calibration_unreadable
 from .persist import engine_from_calibration
 from .stream import SampleStream
@@ -54,4 +55,6 @@ class Calibration:
         """
         count(self.stream.engine.flush())
         self.stream.new_placement(placement)
-        async_ask_for_calibration(self.hass, self.entry_id, self.name, str(placement))
+        # The advice's body-part name ("ankle strap/shank"): a repair's placeholder is shown as
+        # it is, untranslated, and the bare key ("shank") is not what users chose from.
+        async_ask_for_calibration(self.hass, self.entry_id, self.name, WHERE[placement])
