@@ -67,6 +67,7 @@ async def _discovered(hass: HomeAssistant) -> dict[str, Any]:
     flows = progress(DOMAIN)
     assert len(flows) == 1
     assert flows[0]["context"]["source"] == SOURCE_BLUETOOTH
+    assert flows[0]["context"]["confirm_only"]  # the discovery card can add it in one click
     return dict(flows[0])
 
 

@@ -97,6 +97,7 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask before connecting to a discovered wearable."""
         if user_input is not None:
             return await self.async_step_connect()
+        self._set_confirm_only()  # nothing to fill in: the frontend may offer a one-click add
         return self.async_show_form(
             step_id="bluetooth_confirm", description_placeholders=self._placeholders()
         )
