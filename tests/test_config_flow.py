@@ -427,3 +427,17 @@ async def test_reconfigure_repairs_an_unreadable_placement(
         )
     assert result["reason"] == "reconfigure_successful"
     assert entry.options[CONF_PLACEMENT] == "foot"
+
+
+async def test_forms_of_an_entry_with_an_unknown_protocol_say_so(hass: HomeAssistant) -> None:
+    """After a downgrade the stored protocol may be unknown: setup says remove and re-add, and
+    the options and reconfigure forms say the same instead of failing with an error."""
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PROTOCOL: "future"})
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unknown_protocol"
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unknown_protocol"

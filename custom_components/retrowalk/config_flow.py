@@ -39,6 +39,17 @@ def _protocol_for(info: bluetooth.BluetoothServiceInfoBleak) -> type[WearablePro
     return match_protocol(info.name, info.service_uuids, info.manufacturer_data)
 
 
+def _stored_protocol(entry: ConfigEntry) -> type[WearableProtocol] | None:
+    """The entry's protocol, or None for a key this version does not know (a downgrade).
+
+    Setup reports that (unknown_protocol); the forms say the same instead of failing.
+    """
+    try:
+        return protocol_by_key(str(entry.data.get(CONF_PROTOCOL)))
+    except KeyError:
+        return None
+
+
 def _placement_schema(protocol: type[WearableProtocol], default: Placement) -> vol.Schema:
     return vol.Schema(
         {
@@ -331,7 +342,8 @@ class RetrowalkConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Move the wearable to another placement."""
         entry = self._get_reconfigure_entry()
-        protocol = protocol_by_key(entry.data[CONF_PROTOCOL])
+        if (protocol := _stored_protocol(entry)) is None:
+            return self.async_abort(reason="unknown_protocol")
         if user_input is not None:
             options = {**entry.options, CONF_PLACEMENT: user_input[CONF_PLACEMENT]}
             # Our reason, not Home Assistant's generic one: its text says to walk (or calibrate).
@@ -371,7 +383,9 @@ class RetrowalkOptionsFlow(OptionsFlow):
                 self.hass.config_entries.async_update_entry(entry, options=options)
                 self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.async_create_entry(data=options)
-        placements = protocol_by_key(self.config_entry.data[CONF_PROTOCOL]).placements
+        if (protocol := _stored_protocol(self.config_entry)) is None:
+            return self.async_abort(reason="unknown_protocol")
+        placements = protocol.placements
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
