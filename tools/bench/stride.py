@@ -193,9 +193,15 @@ def uci_pairs(path: Path, eng: list[Measured]) -> dict[str, list[Pair]]:
     return out
 
 
+@functools.cache
+def _uci_run(path: Path, fs: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """A UCI run as a wearable at fs: resampled once for the engine's rows and gaitmap's."""
+    return uci.load_run(path, fs)
+
+
 def uci_pair_sets(path: Path, fs: float) -> dict[str, list[Pair]]:
     """Engine strides against the reference, with the reference timed as given and re-timed."""
-    t, acc, gyro = uci.load_run(path, fs)
+    t, acc, gyro = _uci_run(path, fs)
     return uci_pairs(path, measured(feed(GaitEngine(Placement.FOOT), t, acc, gyro)))
 
 
@@ -453,7 +459,7 @@ def uci_peer_runs(
 ) -> dict[tuple[float, Path], PeerRun]:
     """gaitmap on every run at every rate, in one call (one start of its environment)."""
     keys = [(fs, path) for fs in rates for path in paths]
-    runs = run_gaitmap([uci.load_run(path, fs) for fs, path in keys])
+    runs = run_gaitmap([_uci_run(path, fs) for fs, path in keys])
     return dict(zip(keys, runs, strict=True))
 
 
