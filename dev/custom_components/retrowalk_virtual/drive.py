@@ -171,8 +171,12 @@ class DriveSpan(Span):
         elbow = elbow + (LAP_ARM[1] - DRIVING[4]) * lap
         return flex, elbow, FOREARM_ROLL_SHARE * turn
 
-    def _relative(self, placement: Placement, t: FloatArray) -> Pose:
-        """The sensor's pose relative to the car's translation, body frame (before turning)."""
+    def relative_pose(self, placement: Placement, t: FloatArray) -> Pose:
+        """The sensor's pose in the body's own frame: before it turns with the car or on the seat.
+
+        Vibration and the car's accelerations are not in it either (carried): what is left is
+        what the body does in the car.
+        """
         seated, legs_in, lift, duck = self._phases(t)
         posture = self._posture(seated, legs_in, duck)
         zero = np.zeros(len(t))
@@ -193,7 +197,7 @@ class DriveSpan(Span):
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:
         """Sensor pose at times t: the body turned about the seat by its heading."""
-        pos, rot = self._relative(placement, t)
+        pos, rot = self.relative_pose(placement, t)
         _, legs_in, _, _ = self._phases(t)
         zero = np.zeros(len(t))
         turn = euler_zyx(self._yaw(t, legs_in), zero, zero)

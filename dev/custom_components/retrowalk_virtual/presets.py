@@ -121,8 +121,8 @@ def day() -> list[Segment]:
 
     Sleep is lying in bed, turning over now and then; desk hours are mostly typing, meals are
     eaten, teeth brushed morning and night, short indoor walks (10-30 steps) break the sitting,
-    and the wearer drives 35 minutes to work and back. The last night segment is sized so the whole day lasts exactly 24 h on the
-    wearer's clock.
+    and the wearer drives 35 minutes to work and back. The last night segment is sized so the
+    whole day lasts exactly 24 h on the wearer's clock.
     """
     morning: list[Segment] = [
         _stand(60.0),

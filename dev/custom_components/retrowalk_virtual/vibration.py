@@ -28,6 +28,7 @@ from enum import Enum
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from custom_components.retrowalk.gait.types import FloatArray
 
@@ -68,10 +69,12 @@ def wk(freq: FloatArray) -> FloatArray:
     return out
 
 
-def transmissibility(freq: FloatArray, natural: float, damping: float) -> FloatArray:
+def transmissibility(
+    freq: FloatArray, natural: float, damping: float
+) -> npt.NDArray[np.complex128]:
     """Complex base-to-mass transmissibility of a damped single-degree-of-freedom system."""
     r = freq / natural
-    out: FloatArray = (1.0 + 2j * damping * r) / (1.0 - r * r + 2j * damping * r)
+    out: npt.NDArray[np.complex128] = (1.0 + 2j * damping * r) / (1.0 - r * r + 2j * damping * r)
     return out
 
 
@@ -118,10 +121,10 @@ class Vibration:
             wave = sin(2.0 * math.pi * turns + self.phase[1]).reshape(turns.shape)
             out[0] = FORE_AFT_SHARE * (wave @ self.seat) * level
         # Bumps are hit while driving over them, not while the car stands.
-        out[2] += self._bumps(t) * moving * (1.0 if seat else BUMP_FLOOR_SHARE)
+        out[2] += self.bumps(t) * moving * (1.0 if seat else BUMP_FLOOR_SHARE)
         return out
 
-    def _bumps(self, t: FloatArray) -> FloatArray:
+    def bumps(self, t: FloatArray) -> FloatArray:
         """Vertical jolts: a sine under a Gaussian window, about 1.5 cycles long, zero mean."""
         out = np.zeros(len(t))
         near = (
@@ -177,7 +180,7 @@ def draw_vibration(start: float, end: float, rng: np.random.Generator) -> Vibrat
         freq=freq,
         floor=floor / scale,
         seat=seat / scale,
-        shift=np.angle(body),
+        shift=np.angle(body).astype(np.float64),
         phase=rng.uniform(0.0, 2.0 * math.pi, size=(2, LINES)),
         section_t=np.array(sections),
         section_rms=rng.uniform(*ROAD_RMS, size=len(sections)),
