@@ -10,7 +10,7 @@ road shakes it (vibration.py).
 Seated in the car (typical sedan package dimensions, from memory): the seat's hip point 0.48 m
 above the road and 0.26 m above the car's floor (a low seat: lower over the floor than a chair,
 0.45 m), the heels on the floor 0.75 m ahead of it, the backrest reclined about 20 degrees; the
-knees bend to about 130 degrees (included) and the thighs slope up towards them.
+knees bend to about 120 degrees (included) and the thighs slope up 23 degrees towards them.
 
 - Trunk, thighs: the seat's vibration and the car's accelerations, through the seat and backrest.
 - Feet: the floor's vibration. The left foot rests (heel on the floor, toes raised 25 degrees).
