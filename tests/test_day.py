@@ -70,3 +70,40 @@ async def test_seated_arm_work_is_sedentary_and_nudged_on_time(
     assert nudge.data["sedentary_minutes"] == SEDENTARY_MINUTES
     assert coordinator.nudges.last_walk == walked_until  # arm work never counted as a walk
     assert device.truth.delivered[Direction.FORWARD] == 30
+
+
+@pytest.mark.parametrize("placement", list(Placement))
+async def test_driving_is_sedentary_and_nudged_on_time(
+    hass: HomeAssistant,
+    start: Start,
+    walk: Walk,
+    freezer: FrozenDateTimeFactory,
+    placement: Placement,
+) -> None:
+    """Walk to the car, get in and drive: the seat's vibration and the car's manoeuvres are no
+    walk, so the nudge comes on time (the virtual car: dev/.../drive.py, docs/daily_life.md)."""
+    await freeze_in_berlin(hass, freezer, "2026-06-10 06:00:00+00:00")  # 08:00 local
+    options = nudge_options(SEDENTARY_MINUTES)
+    device, coordinator, _ = await start("forward:30,drive:480s", placement, loop=False, **options)
+    fired: list[tuple[datetime, Nudge]] = []
+    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
+
+    async def live(seconds: float) -> None:
+        for _ in range(round(seconds / STEP_S)):
+            await walk(device, STEP_S)
+            freezer.tick(timedelta(seconds=STEP_S))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+
+    await live(30)  # the walk to the car (about 20 s), then getting in
+    walked_until = coordinator.nudges.last_walk
+    assert walked_until is not None
+    await live(SEDENTARY_MINUTES * 60 + 60)  # driving
+
+    sedentary = [(when, n) for when, n in fired if n.type is NudgeType.SEDENTARY]
+    counted = coordinator.ledger.today.forward + coordinator.ledger.today.backward
+    assert sedentary, f"no nudge; {counted} steps, last walk {coordinator.nudges.last_walk}"
+    when, _ = sedentary[0]
+    due = walked_until + timedelta(minutes=SEDENTARY_MINUTES)
+    assert due <= when <= due + TICK + timedelta(seconds=STEP_S)
+    assert coordinator.nudges.last_walk == walked_until  # driving never counted as a walk

@@ -44,6 +44,9 @@ def kinematics(
     h = step
     pos, rot = span.pose(placement, t0 + h * np.arange(-1, n + 1, dtype=np.float64))
     acc = (pos[:, 2:] - 2.0 * pos[:, 1:-1] + pos[:, :-2]) / (h * h)
+    carried = span.carried(placement, t0 + h * np.arange(n, dtype=np.float64))
+    if carried is not None:  # the vehicle's own acceleration (span.carried)
+        acc += carried
     acc[2] += GRAVITY
     r0 = rot[:, :, 1:-1]
     force = np.stack([r0[0, i] * acc[0] + r0[1, i] * acc[1] + r0[2, i] * acc[2] for i in range(3)])

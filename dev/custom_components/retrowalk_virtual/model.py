@@ -6,8 +6,9 @@ stream renders fixed blocks of samples on demand, so a 24-hour scenario never ex
 any chunking of read() returns identical samples, and the same seed gives the same wearer.
 
 What the model leaves out (so results on it are an upper bound for real wearers): the wearer turns
-only while walking forward or backward (each span starts facing +x again: a turn about the
-vertical leaves no trace in an IMU at rest), never runs or climbs stairs; arm work (eating,
+only while walking forward or backward and in a car (each span starts facing +x again: a turn
+about the vertical leaves no trace in an IMU at rest), never runs or climbs stairs; a car's seat
+vibration is a random multisine, not a measured road (drive.py, vibration.py); arm work (eating,
 typing, brushing teeth) moves one arm, in smooth rhythms; one wearer's proportions; the
 left side of the body only; sideways walking is side-stepping, not diagonal walking; contact
 transients are a smooth ~60 ms sole compression, not the sharp, ringing impacts of real shoes;

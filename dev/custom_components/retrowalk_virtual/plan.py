@@ -15,6 +15,7 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray
 
 from .arms import ARM_WORK, Channel, arm_work
+from .drive import DriveSpan, engine_window
 from .lying import GET_UP_S, LIE_DOWN_S, LyingSpan, draw_rolls
 from .rest import Fidgets, RestSpan, Sway
 from .segments import Activity, Segment
@@ -30,6 +31,8 @@ from .timing import (
     STAND_UP_S,
     walk_timing,
 )
+from .traffic import draw_traffic
+from .vibration import draw_vibration
 from .walk import FootSteps, WalkSpan
 
 PERIOD_JITTER = 0.015  # relative SD of step-to-step period
@@ -64,6 +67,16 @@ def plan(segments: Sequence[Segment], seed: int, loop: bool) -> Iterator[Span]:
                 yield walk
                 t = walk.end
                 posture = STANDING
+            elif segment.activity is Activity.DRIVE:
+                assert segment.seconds is not None
+                end = t + segment.seconds
+                if posture is not None and posture is not STANDING:
+                    # Up from the chair first: the car is got into from standing.
+                    yield _rest(segment, t, t + STAND_UP_S, STANDING, posture, rng, still=True)
+                    t += STAND_UP_S
+                yield _drive(segment, t, end, rng)
+                t = end
+                posture = STANDING  # out of the car, standing beside it
             elif segment.activity is Activity.LIE:
                 assert segment.seconds is not None
                 yield _lie(segment, t, t + segment.seconds, posture, rng)
@@ -142,6 +155,18 @@ def _lie(
         rolls=draw_rolls(start + down, end - up, rng),
         down_s=down,
         up_s=up,
+    )
+
+
+def _drive(segment: Segment, start: float, end: float, rng: np.random.Generator) -> DriveSpan:
+    on, off = engine_window(start, end)
+    return DriveSpan(
+        start=start,
+        end=end,
+        segment=segment,
+        steps=(),
+        vibration=draw_vibration(on, off, rng),
+        traffic=draw_traffic(on, off, rng),
     )
 
 

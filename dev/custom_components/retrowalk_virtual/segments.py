@@ -19,6 +19,7 @@ class Activity(StrEnum):
     TYPE = "type"
     BRUSH = "brush"
     LIE = "lie"  # lying down in bed, rolling over now and then
+    DRIVE = "drive"  # getting into a car, driving through town, getting out
     FORWARD = "forward"
     BACKWARD = "backward"
     LEFT = "left"
@@ -27,7 +28,15 @@ class Activity(StrEnum):
 
 # Activities without steps: a posture held, possibly with the arms at work.
 POSTURES = frozenset(
-    {Activity.SIT, Activity.STAND, Activity.EAT, Activity.TYPE, Activity.BRUSH, Activity.LIE}
+    {
+        Activity.SIT,
+        Activity.STAND,
+        Activity.EAT,
+        Activity.TYPE,
+        Activity.BRUSH,
+        Activity.LIE,
+        Activity.DRIVE,
+    }
 )
 SEATED = frozenset({Activity.SIT, Activity.EAT, Activity.TYPE})
 DIRECTIONS = {
@@ -51,6 +60,8 @@ MAX_SECONDS = 7 * 86400.0
 MAX_TURN = 360.0
 TURNABLE = frozenset({Activity.FORWARD, Activity.BACKWARD})
 MAX_STEPS = 1_000_000
+# Getting in and out of a car and settling in take about 25 s (drive.py): shorter is no drive.
+MIN_DRIVE_S = 60.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,6 +115,8 @@ class Segment:
         if activity in POSTURES:
             if self.seconds is None or self.steps is not None:
                 raise ValueError(f"{activity}: give seconds (and no steps)")
+            if activity is Activity.DRIVE and self.seconds < MIN_DRIVE_S:
+                raise ValueError(f"{activity}: a drive lasts at least {MIN_DRIVE_S:.0f} s")
         elif (self.seconds is None) == (self.steps is None):
             raise ValueError(f"{activity}: give exactly one of seconds or steps")
 

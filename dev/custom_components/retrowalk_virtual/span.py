@@ -32,3 +32,14 @@ class Span(ABC):
     @abstractmethod
     def busy(self, t: FloatArray) -> BoolArray:
         """Which of the sorted times t see more than slow sway (need full-rate kinematics)."""
+
+    def carried(self, placement: Placement, t: FloatArray) -> FloatArray | None:
+        """World acceleration (3, n) of whatever carries the body, on top of pose()'s motion.
+
+        A car's braking, cornering and road vibration reach the body through the seat, floor and
+        wheel: pose() is then the body relative to a frame moving with the car's translation,
+        and this is that frame's acceleration at the part the sensor is on (the seat shakes the
+        trunk differently from how the floor shakes the feet). None when the ground carries the
+        body (everything but driving): nothing is added.
+        """
+        return None

@@ -1,0 +1,368 @@
+"""The virtual wearer drives a car: physics of the model (drive.py, traffic.py, vibration.py)
+and the engine on it.
+
+The model's figures come from vehicle and whole-body vibration physics (module docstrings), set
+before the engine ever saw them; these tests hold the model to them, and the engine tests say what
+the engine makes of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from custom_components.retrowalk.gait import GaitEngine
+from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk_virtual.drive import FOOT_REST, PEDAL_LIFT, SEAT_Z, DriveSpan
+from custom_components.retrowalk_virtual.imu import GRAVITY, SensorErrors, kinematics, render
+from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
+from custom_components.retrowalk_virtual.plan import plan
+from custom_components.retrowalk_virtual.presets import commute, day
+from custom_components.retrowalk_virtual.reference import WALK_EDGE_S
+from custom_components.retrowalk_virtual.segments import Activity
+from custom_components.retrowalk_virtual.shapes import random_rotation
+from custom_components.retrowalk_virtual.styles import FOOT_SENSOR, HEEL
+from custom_components.retrowalk_virtual.traffic import (
+    STEERING_RATIO,
+    WHEELBASE,
+    draw_traffic,
+    windows,
+)
+from custom_components.retrowalk_virtual.vibration import Mount, draw_vibration, wk
+
+Array = npt.NDArray[np.float64]
+RATE = 104.0
+DT = 1.0 / RATE
+PEDAL_LIFT_DEG = math.degrees(PEDAL_LIFT)
+
+
+def _drive(seconds: float = 900.0, seed: int = 0, spec: str | None = None) -> DriveSpan:
+    spans = list(plan(parse_scenario(spec or f"drive:{seconds:g}s"), seed, False))
+    (span,) = [s for s in spans if isinstance(s, DriveSpan)]
+    return span
+
+
+def _world(span: DriveSpan, placement: Placement, t0: float, t1: float) -> tuple[Array, Array]:
+    """World acceleration without gravity (3, n) and the segment's rotations (3, 3, n)."""
+    n = int((t1 - t0) * RATE)
+    force, _ = kinematics(span, placement, t0, DT, n)
+    _, rot = span.pose(placement, t0 + DT * np.arange(n, dtype=np.float64))
+    acc = np.einsum("ijn,jn->in", rot, force)
+    acc[2] -= GRAVITY
+    return acc, rot
+
+
+def _weighted_rms(z: Array) -> float:
+    """ISO 2631-1 Wk-weighted RMS (the weighting applied in the frequency domain, 0.5-25 Hz)."""
+    spectrum = np.fft.rfft(z - z.mean())
+    freq = np.fft.rfftfreq(len(z), DT)
+    weight = np.where((freq >= 0.5) & (freq <= 25.0), wk(np.maximum(freq, 0.5)), 0.0)
+    return float(np.std(np.fft.irfft(spectrum * weight, len(z))))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_seat_vibration_is_in_the_iso_2631_band_for_ordinary_roads(seed: int) -> None:
+    span = _drive(seed=seed)
+    on, off = span.driving
+    acc, _ = _world(span, Placement.WAIST, on, off)
+    moving = 1.0 - span.traffic.stands(on + DT * np.arange(acc.shape[1]))
+    z = acc[2][moving > 0.99]
+    assert 0.2 <= _weighted_rms(z) <= 0.6
+    # Most energy around the car body's bounce (1-2 Hz) and the seated body's resonance (4-6 Hz).
+    power = np.abs(np.fft.rfft(z - z.mean())) ** 2
+    freq = np.fft.rfftfreq(len(z), DT)
+
+    def density(lo: float, hi: float) -> float:
+        return float(power[(freq >= lo) & (freq < hi)].mean())
+
+    assert density(4.0, 6.0) > 2.0 * density(12.0, 20.0)
+    assert density(4.0, 6.0) > 2.0 * density(0.3, 0.8)
+    assert density(1.0, 2.0) > density(0.3, 0.8)
+
+
+def test_floor_shakes_less_than_the_seat_at_the_bodys_resonance_and_stands_still_when_parked() -> (
+    None
+):
+    vib = draw_vibration(0.0, 600.0, np.random.default_rng(1))
+    t = np.arange(0.0, 600.0, DT)
+    moving = np.ones(len(t))
+    seat = vib(Mount.SEAT, t, moving)
+    floor = vib(Mount.FLOOR, t, moving)
+    assert np.std(seat[2]) > np.std(floor[2])
+    assert 0.2 < np.std(seat[0]) / np.std(seat[2]) < 0.5  # the backrest's fore-aft
+    assert np.all(floor[0] == 0.0)
+    idle = vib(Mount.SEAT, t, np.zeros(len(t)))
+    assert _weighted_rms(idle[2]) < 0.1  # engine idling, car standing
+
+
+def test_bumps_are_short_jolts_of_one_to_three_m_s2() -> None:
+    vib = draw_vibration(0.0, 3600.0, np.random.default_rng(2))
+    assert len(vib.bump_t) >= 40  # about one every two minutes, front and rear axle each
+    front, rear = np.abs(vib.bump_peak[0::2]), np.abs(vib.bump_peak[1::2])
+    assert np.all((front >= 1.0) & (front <= 3.0))
+    assert np.all((rear >= 0.6 * front) & (rear <= front))
+    gaps = vib.bump_t[1::2] - vib.bump_t[0::2]  # the wheelbase at 4-10 m/s
+    assert np.all((gaps >= 0.26) & (gaps <= 0.7))
+    for k in range(0, len(vib.bump_t), 2):
+        t = np.arange(vib.bump_t[k] - 2.0, vib.bump_t[k + 1] + 2.0, DT)
+        jolt = vib.bumps(t)
+        # The axles' hits add up or partly cancel, as they overlap or not.
+        assert 0.5 * front[k // 2] <= np.abs(jolt).max() <= front[k // 2] + rear[k // 2]
+        # Short: gone a second after the rear axle's hit.
+        assert np.abs(jolt[t > vib.bump_t[k + 1] + 1.0]).max() < 0.05 * front[k // 2]
+        assert abs(float(np.sum(jolt)) * DT) < 0.02  # no lasting change of speed
+    one = dataclasses.replace(vib, bump_t=np.zeros(1), bump_peak=np.full(1, -2.0))
+    jolt = one.bumps(np.arange(-1.0, 1.0, 0.001))
+    assert np.abs(jolt).max() == pytest.approx(2.0, rel=1e-3)  # one hit's peak as drawn
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_braking_accelerating_and_cornering_stay_ordinary_and_consistent(seed: int) -> None:
+    traffic = draw_traffic(0.0, 1800.0, np.random.default_rng(seed))
+    t = np.arange(0.0, 1800.0, 0.01)
+    forward, lateral = traffic.forward(t), traffic.lateral(t)
+    assert np.abs(forward).max() <= 3.0 and np.abs(lateral).max() <= 3.0
+    assert np.abs(forward).max() > 1.5 and np.abs(lateral).max() > 1.0
+    assert np.all(traffic.pulse_s >= 2.0)  # lasting seconds
+    assert len(traffic.corner_start) >= 5 and len(traffic.standing[0]) >= 5  # a town
+    # Lateral acceleration, yaw rate and speed agree: a = v * yaw rate (one curvature).
+    rate = np.gradient(traffic.heading(t), t)
+    k = np.searchsorted(traffic.corner_start, t, side="right") - 1
+    inside = (k >= 0) & (np.abs(lateral) > 0.5)
+    np.testing.assert_allclose(
+        lateral[inside], traffic.speed[k[inside]] * rate[inside], rtol=1e-3, atol=1e-3
+    )
+    # The bicycle model: the path's curvature is the wheel's angle over ratio and wheelbase.
+    curvature = traffic.wheel(t[inside]) / (STEERING_RATIO * WHEELBASE)
+    np.testing.assert_allclose(lateral[inside], traffic.speed[k[inside]] ** 2 * curvature)
+    # Each corner turns the car by (up to) 90 degrees, the wheel by 90-180.
+    for c in range(len(traffic.corner_start)):
+        end = traffic.corner_start[c] + traffic.ramp_in[c] + traffic.hold[c] + traffic.ramp_out[c]
+        before, after = traffic.heading(np.array([traffic.corner_start[c] - 0.1, end + 0.1]))
+        assert math.radians(45.0) < abs(after - before) <= math.pi / 2 + 1e-6
+        assert math.radians(90.0) <= abs(traffic.wheel_peak[c]) <= math.radians(180.0)
+        assert 1.0 <= traffic.ramp_in[c] <= 3.0
+
+
+def test_the_car_stands_when_it_has_braked_to_a_stop_and_the_foot_is_on_the_brake() -> None:
+    traffic = draw_traffic(0.0, 1200.0, np.random.default_rng(5))
+    starts, ends = traffic.standing
+    mid = 0.5 * (starts + ends)
+    brake, press = traffic.pedal(mid)
+    assert np.all(brake > 0.99)
+    assert np.all(press >= math.radians(5.0)) and np.all(press <= math.radians(20.0))
+    t = np.arange(0.0, 1200.0, 0.01)
+    brake, press = traffic.pedal(t)
+    assert press.max() <= math.radians(20.0) + 1e-9
+    # Swapping pedals every few seconds to minutes.
+    swaps = np.count_nonzero(np.diff(brake > 0.5))
+    assert 20 <= swaps <= 1200.0 / 3.0
+    assert windows(t, np.zeros(0), np.zeros(0), 1.0).max() == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_wrist_drives_with_the_forearm_forward_never_hanging(seed: int) -> None:
+    span = _drive(seed=seed)
+    on, off = span.driving
+    t = np.arange(on, off, 0.05)
+    _, rot = span.pose(Placement.WRIST, t)
+    # The forearm runs along the segment's -z axis: its angle from hanging straight down.
+    from_hanging = np.degrees(np.arccos(np.clip(rot[2, 2], -1.0, 1.0)))
+    assert from_hanging.min() > 45.0
+    on_wheel = span.traffic.on_lap(t) < 0.01
+    assert np.any(~on_wheel)  # the hand rests on the lap now and then
+    level = from_hanging[on_wheel] - 90.0  # above level > 0
+    quiet = np.abs(span.traffic.wheel(t[on_wheel])) < 0.01
+    assert np.all((level[quiet] > 5.0) & (level[quiet] < 25.0))  # forward and a little up
+    # At corners the forearm rolls with the wheel: its gyro sees the turn.
+    turning = np.abs(span.traffic.wheel(t)) > math.radians(60.0)
+    assert turning.any()
+    _, gyro = kinematics(span, Placement.WRIST, on, DT, int((off - on) * RATE))
+    assert np.percentile(np.linalg.norm(gyro, axis=0), 99.9) > 0.5
+
+
+@pytest.mark.parametrize("pedal_foot", [False, True])
+def test_the_feet_stay_on_the_floor_and_move_far_less_than_a_step(pedal_foot: bool) -> None:
+    span = dataclasses.replace(_drive(seed=3), pedal_foot=pedal_foot)
+    on, off = span.driving
+    t = np.arange(on, off, 0.02)
+    # In the body's own frame (the car's turns and vibration aside): what the leg does.
+    pos, rot = span.relative_pose(Placement.FOOT, t)
+    ankle = pos - np.einsum("ijn,j->in", rot, FOOT_SENSOR)
+    heel = ankle + np.einsum("ijn,j->in", rot, HEEL)
+    assert np.ptp(heel, axis=1).max() < 1e-9  # the heel never leaves its spot on the floor
+    travel = np.linalg.norm(pos - pos[:, :1], axis=0).max()
+    pitch = np.degrees(-np.arcsin(np.clip(rot[2, 0], -1.0, 1.0)) - FOOT_REST)
+    if pedal_foot:
+        assert 0.01 < travel < 0.1  # a step moves the foot 0.7 m
+        assert pitch.max() <= 20.5 and np.percentile(pitch, 90) >= 5.0  # pressing 5-20 degrees
+        assert pitch.min() > -PEDAL_LIFT_DEG - 0.5  # toes lifted over the brake pedal, no more
+    else:
+        assert travel < 1e-9 and np.ptp(pitch) < 1e-6  # the left foot rests
+
+
+def test_getting_in_sits_low_and_getting_out_stands_up_again() -> None:
+    span = _drive(120.0, spec="forward:10,drive:120s,forward:10")
+    t = np.array([span.start, span.start + 2.5, span.driving[0], span.end])
+    pos, rot = span.pose(Placement.WAIST, t)
+    assert pos[2, 0] > 0.9 and pos[2, -1] > 0.9  # standing beside the car
+    assert pos[2, 2] < SEAT_Z + 0.05  # sitting in it
+    np.testing.assert_allclose(rot[:, :, 0], np.eye(3), atol=1e-6)
+    # The legs swing in: the left foot rises over the sill and lands on the car's floor.
+    tt = np.arange(span.start, span.driving[0], 0.01)
+    foot, _ = span.pose(Placement.FOOT, tt)
+    assert foot[2].max() > 0.35
+    # A gentle transfer: no jolt a step detector would see as a heel strike.
+    force, _ = kinematics(span, Placement.WAIST, span.start, DT, int(8 * RATE))
+    assert np.linalg.norm(force, axis=0).max() < 1.15 * GRAVITY
+
+
+@pytest.mark.parametrize("placement", list(Placement))
+def test_no_jumps_into_and_out_of_the_car(placement: Placement) -> None:
+    spec = "forward:12~90,drive:90s,forward:10,sit:10s,drive:70s,type:5s"
+    spans = list(plan(parse_scenario(spec), 6, False))
+    assert sum(isinstance(s, DriveSpan) for s in spans) == 2
+    for before, after in itertools.pairwise(spans):
+        edge = after.start
+        f0, w0 = kinematics(before, placement, edge - 0.3, DT, int(0.3 * RATE))
+        f1, w1 = kinematics(after, placement, edge, DT, int(0.3 * RATE))
+        assert np.linalg.norm(f1[:, 0] - f0[:, -1]) < 0.5
+        assert np.linalg.norm(w1[:, 0] - w0[:, -1]) < 0.2
+    stream = ScenarioStream(parse_scenario(spec), placement, seed=6)
+    chunk = stream.read(10**7)
+    assert sum(stream.truth().values()) == 22
+    assert np.linalg.norm(chunk.acc, axis=1).max() < 80.0
+
+
+def test_driving_is_reproducible_and_differs_by_seed() -> None:
+    def waist(seed: int) -> Array:
+        return (
+            ScenarioStream(parse_scenario("drive:90s"), Placement.WAIST, seed=seed).read(10**6).acc
+        )
+
+    np.testing.assert_array_equal(waist(3), waist(3))
+    assert not np.allclose(waist(3), waist(4))
+    # Any chunking reads the same samples.
+    stream = ScenarioStream(parse_scenario("drive:90s"), Placement.WAIST, seed=3)
+    parts = [stream.read(n).acc for n in itertools.islice(itertools.cycle([7, 300, 4096]), 40)]
+    joined = np.concatenate(parts)
+    np.testing.assert_array_equal(joined, waist(3)[: len(joined)])
+
+
+def test_drive_segments_parse_and_presets_commute() -> None:
+    (seg,) = parse_scenario("drive:35min")
+    assert seg.activity is Activity.DRIVE and seg.seconds == 2100.0 and not seg.walking
+    with pytest.raises(ValueError, match="at least"):
+        parse_scenario("drive:30s")
+    segments = parse_scenario("commute")
+    assert segments == commute()
+    assert sum(s.seconds or 0.0 for s in segments if s.activity is Activity.DRIVE) == 4200.0
+    drives = [s for s in day() if s.activity is Activity.DRIVE]
+    assert [s.seconds for s in drives] == [2100.0, 2100.0]
+
+
+# -- the engine on a drive ----------------------------------------------------------------------
+
+# The commute preset's two 35-minute drives of seed 1: the wearer `./scripts/soak --preset commute`
+# plays (getting in and out included).
+SEED = 1
+DRIVES = [s for s in plan(commute(), SEED, False) if isinstance(s, DriveSpan)]
+BATCH = 20
+
+
+def _engine_steps(placement: Placement) -> list[float]:
+    """Times of the steps the engine counts while the soak's wearer drives.
+
+    The whole commute is streamed (as the soak's uninterrupted twin sees it, in the stream's
+    batches); steps within WALK_EDGE_S of a walk are the walk's, as the soak judges them.
+    """
+    stream = ScenarioStream(commute(), placement, seed=SEED)
+    engine = GaitEngine(placement)
+    times: list[float] = []
+    while not stream.finished:
+        chunk = stream.read(BATCH)
+        times += [s.t for s in engine.process(chunk.t, chunk.acc, chunk.gyro).steps]
+    times += [s.t for s in engine.flush().steps]
+    return [
+        t for t in times if any(d.start + WALK_EDGE_S <= t < d.end - WALK_EDGE_S for d in DRIVES)
+    ]
+
+
+def _pedal_steps(placement: Placement) -> list[float]:
+    """The same for the right foot on the pedals (mirrored onto the model's left side).
+
+    The stream draws the left side only, so each drive is rendered here, with the stream's
+    mounting and sensor errors, and played alone through a fresh engine.
+    """
+    mounting = random_rotation(np.random.default_rng([SEED, 0x3C9]))
+    errors = SensorErrors(SEED)
+    out: list[float] = []
+    for drive in DRIVES:
+        span = dataclasses.replace(drive, pedal_foot=True)
+        n = int((span.end - span.start) * RATE)
+        force, spin = render(span, placement, span.start, DT, n, 1)
+        t = span.start + DT * np.arange(n, dtype=np.float64)
+        acc, gyro = errors.apply(0, t, mounting @ force, mounting @ spin)
+        engine = GaitEngine(placement)
+        for i in range(0, n, BATCH):
+            part = slice(i, i + BATCH)
+            out += [s.t for s in engine.process(t[part], acc.T[part], gyro.T[part]).steps]
+        out += [s.t for s in engine.flush().steps]
+    return out
+
+
+def _finding(placement: str, figure: str, cause: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(
+        strict=True,
+        reason=f"engine finding at the {placement} (the model is not tuned to the engine, and "
+        f"the engine is not changed here): {figure} in the two drives (1.17 h); {cause} "
+        "(docs/daily_life.md, 'Driving')",
+    )
+
+
+_TRUNK_FIGURE = "101 false steps (87 an hour)"
+_TRUNK = (
+    "they come in four runs of 12-33 steps, 0.56-0.62 s apart, all on the roughest road "
+    "sections of the two drives (0.58-0.59 m/s^2 Wk-weighted, the top of the ordinary-road "
+    "band), and with the vertical seat vibration alone (106 with nothing else; 0 without any "
+    "vibration): the multisine's car-body bounce band, 1-2 Hz, "
+    "is walking cadence, and on a rough road its lines now and then fall into step for a few "
+    "cycles, which the trunk's detector and gate take for a walk; each run is long enough to end "
+    "a sitting period (nudge.WALK_STEPS)"
+)
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        Placement.FOOT,
+        Placement.SHANK,
+        pytest.param(Placement.WAIST, marks=_finding("waist", _TRUNK_FIGURE, _TRUNK)),
+        pytest.param(
+            Placement.THIGH,
+            marks=_finding(
+                "thigh",
+                "38 false steps (33 an hour)",
+                "they need the corners' lateral acceleration (none without it) on top of the "
+                "seat vibration; and the thigh in the car seat slopes up 23 degrees towards the "
+                "knee, past the gate's level-thigh (sitting) limit of 20 degrees, so sitting "
+                "does not hold the gate shut",
+            ),
+        ),
+        pytest.param(Placement.CHEST, marks=_finding("chest", _TRUNK_FIGURE, _TRUNK)),
+        Placement.WRIST,
+    ],
+)
+def test_a_drive_is_no_walk(placement: Placement) -> None:
+    assert _engine_steps(placement) == []
+
+
+@pytest.mark.parametrize("placement", [Placement.FOOT, Placement.SHANK])
+def test_the_pedal_foot_is_no_walk(placement: Placement) -> None:
+    """The right foot on the pedals (mirrored onto the model's left side), the same drives."""
+    assert _pedal_steps(placement) == []
