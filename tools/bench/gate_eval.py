@@ -22,17 +22,23 @@ through the gate as the engine hands them over: per batch, with the holes betwee
 dimension but derived at each grid point from the training data sets' walking alone
 (derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
 forearm with the walk posture open); the held-out set's data is never looked at for it.
+--lodo --derived-walk-posture --derived-jolt: the jolt threshold (min_amplitude) leaves the grid
+too, derived at each grid point from the training data sets' walking alone (derive_walk_jolt:
+the smallest of their hanging-arm walking runs' typical jolts' 1st percentile, measured with the
+jolt rule open); the table ends with the jolt derived at the shipped constants per split
+(--jolt-percentile: another percentile, for a sensitivity check only).
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
 grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
 (the angle derived without each data set in turn: with two data sets or more).
-Figures: docs/walking_gate.md, "The walk posture from walking alone".
+Figures: docs/walking_gate.md, "The walk posture from walking alone" and "The jolt threshold
+from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
     ./.venv/bin/python -m tools.bench.gate_eval
-        [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
+        [--lodo [--fixed-walk-posture | --derived-walk-posture [--derived-jolt]] | --walk-angles]
         [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
@@ -798,7 +804,7 @@ def _shipped_jolts(
         got.append(f"{label} {jolt:.2f} m/s^2 ({angle:.1f} deg)")
     return (
         f"{loc}: jolt threshold derived from walking at the shipped constants "
-        f"({percentile:g}th percentile of walking runs' typical jolt; shipped min_amplitude "
+        f"(percentile {percentile:g} of walking runs' typical jolt; shipped min_amplitude "
         f"{base.min_amplitude} m/s^2): " + ", ".join(got)
     )
 
