@@ -207,3 +207,19 @@ def test_jolt_options_that_would_be_ignored_are_refused(
         gate_eval.main(argv)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_lodo_table_derives_the_jolt_instead_of_choosing_it() -> None:
+    """One subject per wrist data set: the jolt leaves the grid, each row names the jolt it
+    derived, and the table ends with what walking derives at the shipped constants."""
+    segments = daily.select(
+        daily.read_labels(shared("daily-living")), locations=["wrist"], subjects=1
+    )
+    table = gate_eval.lodo(segments, walk_posture="derived", jolt_percentile=1.0)
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "wrist" in line]
+    assert len(rows) == 3
+    assert all("(derived; shipped 1.0)" in r for r in rows)
+    assert not any("min_amplitude=0.0" in r or "min_amplitude=1.5" in r for r in rows)
+    (footer,) = [line for line in table.splitlines() if line.startswith("wrist: jolt threshold")]
+    assert "percentile 1 of walking runs' typical jolt" in footer
+    assert "all " in footer and "without spsw" in footer
