@@ -22,17 +22,23 @@ through the gate as the engine hands them over: per batch, with the holes betwee
 dimension but derived at each grid point from the training data sets' walking alone
 (derive_walk_posture: the largest of their walk angles' 99th percentiles, measured on a hanging
 forearm with the walk posture open); the held-out set's data is never looked at for it.
+--lodo --derived-walk-posture --derived-jolt: the jolt threshold (min_amplitude) leaves the grid
+too, derived at each grid point from the training data sets' walking alone (derive_walk_jolt:
+the smallest of their hanging-arm walking runs' typical jolts' 1st percentile, measured with the
+jolt rule open); the table ends with the jolt derived at the shipped constants per split
+(--jolt-percentile: another percentile, for a sensitivity check only).
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
 grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
 (the angle derived without each data set in turn: with two data sets or more).
-Figures: docs/walking_gate.md, "The walk posture from walking alone".
+Figures: docs/walking_gate.md, "The walk posture from walking alone" and "The jolt threshold
+from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
     ./.venv/bin/python -m tools.bench.gate_eval
-        [--lodo [--fixed-walk-posture | --derived-walk-posture] | --walk-angles]
+        [--lodo [--fixed-walk-posture | --derived-walk-posture [--derived-jolt]] | --walk-angles]
         [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
@@ -446,6 +452,118 @@ def with_derived_walk_posture(
     return replace(params, same_posture=math.cos(math.radians(angle))), angle
 
 
+# -- the jolt threshold derived from walking ------------------------------------------------
+
+# What min_amplitude is compared with is a confirming run's typical jolt (gate.py: the median of
+# its measured candidates' vertical-acceleration peaks at the wrist, jolt_every_step off; the
+# smallest elsewhere). Walking's own runs give its distribution: every confirm_steps measured
+# steps in a row of a hanging-arm walk, inside plain walking, is a run that could confirm the
+# walk. The threshold is its 1st percentile, the smallest over the data sets: the walk
+# posture's rule turned round (WALK_ANGLE_PERCENTILE: walking leaves its posture past the
+# angle about once in a hundred steps; here walking's runs fall below the jolt about once in a
+# hundred), each data set once, the softest-walking one setting it. Chosen by that analogy
+# before any held-out figure was seen; not tuned.
+WALK_JOLT_PERCENTILE = 1.0
+
+
+class WalkJolts(WalkingGate):
+    """A gate that records the measured steps it counts in walks confirmed in walking posture:
+    (time, vertical jolt m/s^2, the walk's number in this gate)."""
+
+    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+        super().__init__(placement, params)
+        self.seen: list[tuple[float, float, int]] = []
+        self.walks = 0
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        out: list[StepEvent] = []
+        for step in steps:  # one at a time: a walk's start is seen as it is confirmed
+            was = self.walking
+            got = super().add([step])
+            if self.walking and self.posed:
+                # A candidate never ends one walk and confirms the next (a run needs several).
+                self.walks += not was
+                self.seen += [
+                    (s.t, s.features.amplitude, self.walks) for s in got if s.features is not None
+                ]
+            out += got
+        return out
+
+
+def run_jolts(jolts: FloatArray, n: int, *, every_step: bool = False) -> FloatArray:
+    """The typical jolt of each run of `n` consecutive steps of `jolts` (one walk's measured
+    steps, in order): the median, or with `every_step` the smallest (gate.py, _jolt_ok)."""
+    if n < 1 or len(jolts) < n:
+        return np.empty(0, dtype=np.float64)
+    runs = np.lib.stride_tricks.sliding_window_view(np.asarray(jolts, dtype=np.float64), n)
+    typical = runs.min(axis=1) if every_step else np.median(runs, axis=1)
+    return np.asarray(typical, dtype=np.float64)
+
+
+def walk_jolts(
+    cached: list[Cached], params: GateParams, *, wearer: bool = False
+) -> dict[str, FloatArray]:
+    """Per data set, the typical jolts of walking's runs (run_jolts over confirm_steps measured
+    steps counted in a row inside one plain-walking segment of one hanging-arm walk), with the
+    jolt rule open (min_amplitude 0: what is measured must not be cut at the threshold it is
+    measured for); the walks are those of `params` otherwise."""
+    open_params = replace(params, min_amplitude=0.0)
+    by: dict[str, list[FloatArray]] = defaultdict(list)
+    for stream, _, gate in judged(cached, open_params, make=WalkJolts, wearer=wearer):
+        if not gate.seen:
+            continue
+        seen = np.asarray(gate.seen, dtype=np.float64)
+        # Which segment each step falls in (-1: none); steps come out in time order.
+        starts = np.array([start for _, start in stream.segments])
+        ends = starts + np.array([s.duration_s for s, _ in stream.segments])
+        idx = np.searchsorted(starts, seen[:, 0], side="right") - 1
+        idx[(idx < 0) | (seen[:, 0] >= ends[np.maximum(idx, 0)])] = -1
+        walking = np.array([s.activity == "walking" for s, _ in stream.segments] + [False])
+        keys = np.where(walking[idx], idx, -1)
+        # Runs inside one walk and one walking segment: split where either changes.
+        cut = np.flatnonzero((np.diff(seen[:, 2]) != 0) | (np.diff(keys) != 0)) + 1
+        for part, key in zip(np.split(seen[:, 1], cut), np.split(keys, cut), strict=True):
+            if key[0] >= 0:
+                by[stream.dataset].append(
+                    run_jolts(part, params.confirm_steps, every_step=params.jolt_every_step)
+                )
+    return {d: np.concatenate(r) for d, r in by.items() if sum(map(len, r))}
+
+
+def derive_walk_jolt(
+    jolts: Mapping[str, FloatArray], percentile: float = WALK_JOLT_PERCENTILE
+) -> float:
+    """The jolt threshold (m/s^2) walking itself supports: the smallest over the data sets of
+    their walking runs' typical jolts' `percentile` (WALK_JOLT_PERCENTILE). Raises ValueError
+    without any walking."""
+    lows = [float(np.percentile(j, percentile)) for j in jolts.values() if len(j)]
+    if not lows:
+        raise ValueError("no walking to derive a jolt threshold from")
+    return min(lows)
+
+
+def with_derived_jolt(
+    train: list[Cached],
+    params: GateParams,
+    *,
+    hanging: float,
+    wearer: bool = False,
+    percentile: float = WALK_JOLT_PERCENTILE,
+) -> tuple[GateParams, float, float]:
+    """`params` with same_posture and min_amplitude both derived from the walking of `train`
+    only (and the angle, degrees, and the jolt, m/s^2).
+
+    Both are measured on a hanging forearm (`hanging`, as with_derived_walk_posture) with the
+    jolt rule open, the jolt being what is derived; the jolt's walks with the derived walk
+    posture. Neither looks at anything but plain walking.
+    """
+    opened = replace(params, min_amplitude=0.0)
+    posed, angle = with_derived_walk_posture(train, opened, hanging=hanging, wearer=wearer)
+    measured = replace(posed, min_upright=hanging)
+    jolt = derive_walk_jolt(walk_jolts(train, measured, wearer=wearer), percentile)
+    return replace(posed, min_amplitude=jolt), angle, jolt
+
+
 def score(rows: list[Row]) -> tuple[int, float, float]:
     """Lower is better: goals missed, then minus the cadence, then false steps."""
     return (
@@ -549,21 +667,30 @@ def choose(
     choices: list[GateParams],
     *,
     derive: float | None = None,
+    jolt_percentile: float | None = None,
     wearer: bool = False,
     rows: Callable[[GateParams], list[Row]] | None = None,
 ) -> tuple[GateParams, list[GateParams]]:
     """The grid point that scores best on the data sets of `train`, and those tied with it.
 
     `derive` (the hanging cone, cos): each point's same_posture is first derived from the walking
-    of `train` (nothing else is looked at for it; with_derived_walk_posture). `rows`: the
-    point's rows where they are computed already (on more data sets: only `train`'s are scored).
+    of `train` (nothing else is looked at for it; with_derived_walk_posture); with
+    `jolt_percentile` its min_amplitude too (with_derived_jolt). `rows`: the point's rows where
+    they are computed already (on more data sets: only `train`'s are scored).
     """
-    fitted = [
-        p
-        if derive is None
-        else with_derived_walk_posture(train, p, hanging=derive, wearer=wearer)[0]
-        for p in choices
-    ]
+    if jolt_percentile is not None and derive is None:
+        raise ValueError("the jolt is derived on a hanging forearm: give the cone (derive)")
+
+    def fit(p: GateParams) -> GateParams:
+        if derive is None:
+            return p
+        if jolt_percentile is None:
+            return with_derived_walk_posture(train, p, hanging=derive, wearer=wearer)[0]
+        return with_derived_jolt(
+            train, p, hanging=derive, wearer=wearer, percentile=jolt_percentile
+        )[0]
+
+    fitted = [fit(p) for p in choices]
     names = {stream.dataset for stream, _ in train}
     rows_of = rows or (lambda p: gate_rows(train, p, wearer=wearer))
     scores = {q: score([r for r in rows_of(q) if r.dataset in names]) for q in fitted}
@@ -572,12 +699,21 @@ def choose(
 
 
 def lodo(
-    segments: list[Segment], *, walk_posture: WalkPosture = "grid", wearer: bool = False
+    segments: list[Segment],
+    *,
+    walk_posture: WalkPosture = "grid",
+    wearer: bool = False,
+    jolt_percentile: float | None = None,
 ) -> str:
     """The leave-one-data-set-out table. `walk_posture` (where a placement keeps a walk to its
     posture, the wrist): "grid" chooses same_posture and bout_factor on the others like the rest;
     "fixed" keeps both as shipped; "derived" chooses bout_factor on the others and derives
-    same_posture from the others' walking (derive_walk_posture) at each grid point."""
+    same_posture from the others' walking (derive_walk_posture) at each grid point.
+    `jolt_percentile` (with "derived"): min_amplitude is derived there too (derive_walk_jolt at
+    this percentile, with_derived_jolt), not chosen by the grid; the table is followed by the
+    jolt derived at the shipped constants from all data sets and from each split."""
+    if jolt_percentile is not None and walk_posture != "derived":
+        raise ValueError("the jolt is derived with the walk posture (walk_posture='derived')")
     cached = [
         (stream, engine_batches(stream, gated=False))
         for stream in build_streams(segments, data_dir("daily-living"))
@@ -602,6 +738,9 @@ def lodo(
             grid |= SAME_POSTURE_GRID
         if derive is not None:
             del grid["same_posture"]  # derived from the others' walking instead
+        jolt = jolt_percentile if derive is not None else None
+        if jolt is not None:
+            del grid["min_amplitude"]  # derived from the others' walking too
         choices = [
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
@@ -614,13 +753,20 @@ def lodo(
             train = [c for c in mine if c[0].dataset != held]
             if not train:
                 continue
-            best, tied_params = choose(train, choices, derive=derive, wearer=wearer, rows=rows)
+            best, tied_params = choose(
+                train, choices, derive=derive, jolt_percentile=jolt, wearer=wearer, rows=rows
+            )
             r = next(r for r in rows(best) if r.dataset == held)
             s = shipped[held]
             name = ", ".join(f"{k}={getattr(best, k)}" for k in grid)
             if derive is not None:
                 angle = math.degrees(math.acos(best.same_posture))
                 name += f", same_posture={best.same_posture:.4f} (derived: {angle:.1f} deg)"
+            if jolt is not None:
+                name += (
+                    f", min_amplitude={best.min_amplitude:.2f} (derived; shipped "
+                    f"{base.min_amplitude})"
+                )
             # The others may not tell some choices apart: what the held-out set says over all of
             # them shows whether the choice made above mattered.
             tied = [next(r for r in rows(p) if r.dataset == held).false_per_h for p in tied_params]
@@ -629,7 +775,38 @@ def lodo(
                 f"{r.cadence_walk:.0f} | {s.false_per_h:.0f}, {s.cadence:.0f} "
                 f"| {len(tied)}: {min(tied):.0f}-{max(tied):.0f} |"
             )
+        if derive is not None and jolt is not None:
+            lines += ["", _shipped_jolts(loc, mine, base, derive, jolt, wearer=wearer)]
     return "\n".join(lines)
+
+
+def _shipped_jolts(
+    loc: str,
+    mine: list[Cached],
+    base: GateParams,
+    hanging: float,
+    percentile: float,
+    *,
+    wearer: bool = False,
+) -> str:
+    """The jolt (and walk posture) walking derives at the shipped constants, from all of a
+    placement's data sets and from all but each one, against the shipped min_amplitude."""
+    names = sorted({stream.dataset for stream, _ in mine})
+    splits = [("all", mine)] + [
+        (f"without {held}", [c for c in mine if c[0].dataset != held])
+        for held in (names if len(names) >= 2 else [])
+    ]
+    got = []
+    for label, train in splits:
+        _, angle, jolt = with_derived_jolt(
+            train, base, hanging=hanging, wearer=wearer, percentile=percentile
+        )
+        got.append(f"{label} {jolt:.2f} m/s^2 ({angle:.1f} deg)")
+    return (
+        f"{loc}: jolt threshold derived from walking at the shipped constants "
+        f"(percentile {percentile:g} of walking runs' typical jolt; shipped min_amplitude "
+        f"{base.min_amplitude} m/s^2): " + ", ".join(got)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -651,6 +828,19 @@ def main(argv: list[str] | None = None) -> int:
         "(derive_walk_posture), not chosen by the grid",
     )
     parser.add_argument(
+        "--derived-jolt",
+        action="store_true",
+        help="--lodo --derived-walk-posture with the jolt threshold (min_amplitude) derived from "
+        "the others' walking too (derive_walk_jolt), not chosen by the grid",
+    )
+    parser.add_argument(
+        "--jolt-percentile",
+        type=float,
+        default=None,
+        help=f"--derived-jolt's percentile (default {WALK_JOLT_PERCENTILE:g}): for a "
+        "sensitivity check only",
+    )
+    parser.add_argument(
         "--walk-angles",
         action="store_true",
         help="walking's walk angles per data set, and what each walk-posture angle ends",
@@ -670,6 +860,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--fixed-walk-posture and --derived-walk-posture are two different checks")
     if (args.fixed_walk_posture or args.derived_walk_posture) and not args.lodo:
         parser.error("--fixed-walk-posture and --derived-walk-posture are --lodo checks")
+    if args.derived_jolt and not (args.lodo and args.derived_walk_posture):
+        parser.error("--derived-jolt is a --lodo --derived-walk-posture check")
+    if args.jolt_percentile is not None and not args.derived_jolt:
+        parser.error("--jolt-percentile is --derived-jolt's")
+    if args.jolt_percentile is not None and not 0 <= args.jolt_percentile <= 100:
+        parser.error("--jolt-percentile is a percentile (0-100)")
     if args.walk_angles and args.lodo:
         parser.error("--walk-angles and --lodo are two different runs")
     segs = select(
@@ -691,7 +887,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.derived_walk_posture
                 else "grid"
             )
-            print(lodo(segs, walk_posture=mode, wearer=args.wearer))
+            pct = args.jolt_percentile if args.jolt_percentile is not None else WALK_JOLT_PERCENTILE
+            jolt = pct if args.derived_jolt else None
+            print(lodo(segs, walk_posture=mode, wearer=args.wearer, jolt_percentile=jolt))
         elif args.walk_angles:
             print(walk_angle_table(segs, wearer=args.wearer))
         else:
