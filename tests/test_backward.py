@@ -80,7 +80,7 @@ def test_a_walk_test_needs_strides_and_a_connection() -> None:
     with pytest.raises(ServiceValidationError) as err:
         backward.start_walk_test(0.0, Placement.WRIST, connected=True, measures_strides=False)
     assert err.value.translation_key == "cannot_time_walk"
-    assert err.value.translation_placeholders == {"name": "Left shoe", "placement": "wrist"}
+    assert err.value.translation_placeholders == {"name": "Left shoe", "placement": "wrist/arm"}
     with pytest.raises(ServiceValidationError) as err:
         backward.start_walk_test(0.0, Placement.FOOT, connected=False, measures_strides=True)
     assert err.value.translation_key == "needs_connection"

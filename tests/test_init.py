@@ -6,7 +6,12 @@ from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigEntries, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import (
+    ConfigEntries,
+    ConfigEntry,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir, storage
@@ -298,13 +303,14 @@ async def test_a_failed_shutdown_on_removal_still_deletes_the_files(
     await shutdown()  # cleanup
 
 
-@pytest.mark.parametrize("remove", [False, True], ids=["unload", "remove"])
-async def test_unloading_or_removing_retires_the_wearables_repair_issues(
-    hass: HomeAssistant, enable_bluetooth: object, remove: bool
+@pytest.mark.parametrize("how", ["reload", "disable", "remove"])
+async def test_disabling_or_removing_retires_the_wearables_repair_issues(
+    hass: HomeAssistant, enable_bluetooth: object, how: str
 ) -> None:
-    """A lost wearable's "not seen for a day" (and its other issues) must not outlive it: with
-    the entry unloaded no tick or calibration walk is left to retire them. Another wearable's
-    issues stay."""
+    """A lost wearable's "not seen for a day" (and its other issues) must not outlive it: once
+    it is disabled or removed no tick or calibration walk is left to retire them. A reload keeps
+    them, with the user's "ignore" (setup raises none of them again by itself). Another
+    wearable's issues stay."""
     entry = entry_for()
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -317,15 +323,42 @@ async def test_unloading_or_removing_retires_the_wearables_repair_issues(
         async_store_restored(hass, entry_id)
         async_store_lost(hass, entry_id, "nothing")
     registry = ir.async_get(hass)
+    not_seen = f"not_seen_{entry.entry_id}"
+    ir.async_ignore_issue(hass, DOMAIN, not_seen, True)
 
     def ours(entry_id: str) -> list[str]:
         return [i for (d, i) in registry.issues if d == DOMAIN and i.endswith(f"_{entry_id}")]
 
     assert len(ours(entry.entry_id)) == 4
-    if remove:
+    if how == "remove":
         await hass.config_entries.async_remove(entry.entry_id)
+    elif how == "disable":
+        await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
     else:
-        assert await hass.config_entries.async_unload(entry.entry_id)
+        assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert ours(entry.entry_id) == []
+    if how == "reload":
+        assert len(ours(entry.entry_id)) == 4
+        issue = registry.async_get_issue(DOMAIN, not_seen)
+        assert issue is not None and issue.dismissed_version is not None
+    else:
+        assert ours(entry.entry_id) == []
     assert len(ours("other")) == 4
+
+
+async def test_removing_a_wearable_that_failed_to_unload_retires_its_issues(
+    hass: HomeAssistant, enable_bluetooth: object
+) -> None:
+    """Home Assistant removes an entry that failed to unload without unloading it again."""
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    async_store_lost(hass, entry.entry_id, "nothing")
+    with patch("homeassistant.components.button.async_unload_entry", return_value=False):
+        assert not await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.FAILED_UNLOAD
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"store_lost_{entry.entry_id}")
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"store_lost_{entry.entry_id}") is None

@@ -150,3 +150,25 @@ async def test_saving_options_of_a_loaded_entry_applies_them_without_a_reload(
     assert entry.runtime_data is coordinator
     assert coordinator.settings.nudge.sedentary_minutes == 45
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_sets_up_an_entry_that_failed_on_an_unreadable_placement(
+    hass: HomeAssistant, enable_bluetooth: object, make_wearable: MakeWearable
+) -> None:
+    """As saving the options does: reconfigure stores the placement and sets the entry up again
+    (no update listener was left to apply it)."""
+    make_wearable("sit:600s", placement=Placement.WAIST, loop=True, seed=1)
+    entry = entry_for()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={CONF_PLACEMENT: "ankle"})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PLACEMENT: "waist"}
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.placement is Placement.WAIST

@@ -109,7 +109,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetrowalkConfigEntry) -
     await connection.async_stop()
     try:
         if await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-            async_delete_issues(hass, entry.entry_id)  # no tick or walk is left to retire them
+            if entry.disabled_by is not None:
+                # Disabled: no tick or walk is left to retire its issues. A reload keeps them
+                # (with the user's "ignore"): setup raises none of them again by itself.
+                async_delete_issues(hass, entry.entry_id)
             return True
     except Exception:
         _LOGGER.warning(_NOT_UNLOADED, entry.title, "raised")

@@ -16,7 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .gait import Placement, StepEvent
-from .gait.advice import direction_unknown
+from .gait.advice import WHERE, direction_unknown
 from .persist import MALFORMED
 from .session import Session, SessionResult
 from .walktest import HISTORY, WalkTest, WalkTestResult
@@ -70,7 +70,7 @@ class BackwardActivities:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="cannot_time_walk",
-                translation_placeholders={"name": self.name, "placement": str(placement)},
+                translation_placeholders={"name": self.name, "placement": WHERE[placement]},
             )
         self._require_connection(connected)
         self.walk_test = WalkTest(t)

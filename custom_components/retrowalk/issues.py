@@ -111,7 +111,7 @@ def _store_issue(
 
 @callback
 def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """The wearable was unloaded or removed: nothing of it is left to retire its issues.
+    """The wearable was disabled or removed: nothing of it is left to retire its issues.
 
     Its 30-second tick retired "not seen" and a calibration walk the calibration issue; without
     them a lost wearable's "not seen for a day" would stay in Repairs after it is deleted.
