@@ -223,3 +223,43 @@ def test_the_lodo_table_derives_the_jolt_instead_of_choosing_it() -> None:
     (footer,) = [line for line in table.splitlines() if line.startswith("wrist: jolt threshold")]
     assert "percentile 1 of walking runs' typical jolt" in footer
     assert "all " in footer and "without spsw" in footer
+
+
+def test_the_lodo_table_derives_from_the_training_data_sets_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No held-out leak in the wiring: every choice is made on the other data sets only (a
+    spy on choose), and the footer's "without X" is what walking derives without X."""
+    segments = daily.select(
+        daily.read_labels(shared("daily-living")), locations=["wrist"], subjects=1
+    )
+    seen: list[set[str]] = []
+    real_choose = gate_eval.choose
+
+    def spy(train: list[gate_eval.Cached], *args: object, **kwargs: object) -> object:
+        seen.append({stream.dataset for stream, _ in train})
+        return real_choose(train, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate_eval, "choose", spy)
+    table = gate_eval.lodo(segments, walk_posture="derived", jolt_percentile=1.0)
+    names = {"spsw", "umafall", "wisdm_reduced"}
+    assert sorted(sorted(names - s) for s in seen) == [[n] for n in sorted(names)]
+
+    cached = [
+        (stream, daily.engine_batches(stream, gated=False))
+        for stream in daily.build_streams(segments, shared("daily-living"))
+    ]
+    base = GATE_PARAMS[Placement.WRIST]
+
+    def derived(train: list[gate_eval.Cached]) -> str:
+        _, _, jolt = gate_eval.with_derived_jolt(
+            train, base, hanging=base.min_upright, percentile=1.0
+        )
+        return f"{jolt:.2f} m/s^2"
+
+    (footer,) = [line for line in table.splitlines() if line.startswith("wrist: jolt threshold")]
+    assert f"all {derived(cached)}" in footer
+    without = {n: derived([c for c in cached if c[0].dataset != n]) for n in names}
+    assert all(f"without {n} {jolt}" in footer for n, jolt in without.items())
+    # The check can tell: leaving out some data set moves the derived jolt.
+    assert set(without.values()) != {derived(cached)}
