@@ -10,7 +10,14 @@ import pytest
 from custom_components.retrowalk.gait import Direction, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement, StepFeatures
-from tools.bench.walk_jolts import STRIDE_WINDOW, alternation, split_seen, steps_jolts, walk_parts
+from tools.bench.walk_jolts import (
+    STRIDE_WINDOW,
+    alternation,
+    split_seen,
+    steps_jolts,
+    swing,
+    walk_parts,
+)
 
 UP = (0.0, 0.0, 1.0)
 
@@ -57,3 +64,19 @@ def test_the_stride_sway_index_is_the_sideways_stride_swing_over_the_step_bounce
     got = alternation(t, acc, times)
     assert len(got) == len(times) - STRIDE_WINDOW
     assert got == pytest.approx(want, abs=0.02)
+
+
+def test_the_thigh_swing_is_the_back_and_forth_not_a_steady_turn() -> None:
+    """A thigh swinging +-20 degrees once per 1.1 s stride while the body turns steadily (a car
+    turning, a walk round a bend): the swing is 40 degrees peak to peak, the turn none of it."""
+    fs, step = 100.0, 0.55
+    t = np.arange(0.0, 10.0, 1 / fs, dtype=np.float64)
+    gyro = np.zeros((len(t), 3))
+    amp = np.radians(20.0)
+    gyro[:, 1] = amp * (np.pi / step) * np.cos(np.pi * t / step)  # d/dt of amp * sin
+    gyro[:, 2] = 0.3  # rad/s: a steady turn
+    times = np.arange(1.0, 8.0, step, dtype=np.float64)
+    # The line fitted over two strides tilts with the swing a little (about 4 degrees more).
+    assert np.all((swing(t, gyro, times) >= 40.0) & (swing(t, gyro, times) <= 46.0))
+    gyro[:, 1] = 0.0
+    assert swing(t, gyro, times) == pytest.approx(0.0, abs=0.1)

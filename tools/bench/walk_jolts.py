@@ -141,7 +141,37 @@ def alternation(t: FloatArray, acc: FloatArray, times: FloatArray) -> FloatArray
     return np.array(out, dtype=np.float64)
 
 
+# -- the thigh's swing -------------------------------------------------------------------------
+
+# A walking thigh swings back and forth about 40 degrees once per stride; a thigh on a car seat
+# does not swing (the car turning turns it steadily, which is no swing). Over the same windows
+# (STRIDE_WINDOW step intervals): the gyro integrated to an angle, each axis's linear trend
+# removed (a steady turn), the peak-to-peak of the angle along its principal axis, degrees.
+
+
+def swing(t: FloatArray, gyro: FloatArray, times: FloatArray) -> FloatArray:
+    """The thigh's swing (degrees, see above) over every window of STRIDE_WINDOW intervals of
+    the step `times` on the recording (t s, gyro (n, 3) rad/s)."""
+    out: list[float] = []
+    for i in range(len(times) - STRIDE_WINDOW):
+        lo, hi = np.searchsorted(t, [float(times[i]), float(times[i + STRIDE_WINDOW])])
+        if hi - lo < 8:
+            continue
+        tt = t[lo:hi]
+        dt = np.diff(tt, prepend=tt[0])
+        angle = np.cumsum(gyro[lo:hi] * dt[:, None], axis=0)
+        trend = np.polynomial.polynomial.polyfit(tt - tt[0], angle, 1)
+        angle = angle - np.polynomial.polynomial.polyval(tt - tt[0], trend).T
+        _, _, vt = np.linalg.svd(angle, full_matrices=False)
+        along = angle @ vt[0]
+        out.append(float(np.degrees(along.max() - along.min())))
+    return np.array(out, dtype=np.float64)
+
+
 Figures = dict[tuple[str, str], FloatArray]
+# Walking's thigh swings per (data set, location) where there is a gyro (daily_figures).
+SWINGS: Figures = {}
+CAR_SWINGS: dict[str, FloatArray] = {}
 
 
 def daily_figures(locations: list[str]) -> tuple[Figures, Figures]:
@@ -150,6 +180,7 @@ def daily_figures(locations: list[str]) -> tuple[Figures, Figures]:
     segs = select(read_labels(), datasets=[], locations=locations, subjects=0)
     jolts: Figures = {}
     sways: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    swings: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
     for loc in locations:
         streams = [s for s in build_streams(segs, data_dir("daily-living")) if s.location == loc]
         mine = [(s, engine_batches(s, gated=False)) for s in streams]
@@ -164,6 +195,9 @@ def daily_figures(locations: list[str]) -> tuple[Figures, Figures]:
             ]
             for times, _ in split_seen(gate.seen, spans):
                 sways[(stream.dataset, loc)].append(alternation(stream.t, stream.acc, times))
+                if stream.gyro is not None:
+                    swings[(stream.dataset, loc)].append(swing(stream.t, stream.gyro, times))
+    SWINGS.update({k: np.concatenate(v) for k, v in swings.items()})
     return jolts, {k: np.concatenate(v) for k, v in sways.items()}
 
 
@@ -200,16 +234,23 @@ def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray]:
     cands: list[StepEvent] = []
     ts: list[FloatArray] = []
     accs: list[FloatArray] = []
+    gyros: list[FloatArray] = []
     while not stream.finished:
         chunk = stream.read(BATCH)
         cands += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
         ts.append(np.asarray(chunk.t, dtype=np.float64))
         accs.append(np.asarray(chunk.acc, dtype=np.float64))
+        if chunk.gyro is not None:
+            gyros.append(np.asarray(chunk.gyro, dtype=np.float64))
     cands += engine.flush().steps
     t, acc = np.concatenate(ts), np.concatenate(accs)
     params = GATE_PARAMS[placement]
     parts = walk_parts(cands, params, spans)
     sway = [alternation(t, acc, times) for times, _ in parts]
+    if gyros:
+        CAR_SWINGS[placement.value] = np.concatenate(
+            [swing(t, np.concatenate(gyros), times) for times, _ in parts] or [np.empty(0)]
+        )
     return steps_jolts(cands, params, spans), (
         np.concatenate(sway) if sway else np.empty(0, dtype=np.float64)
     )
@@ -255,6 +296,16 @@ def main(argv: list[str] | None = None) -> int:
             lines += [f"| car, commute seed 1: {title} | n | {head} | max |"]
             lines += ["|---" * (len(PCTS) + 3) + "|"]
             lines += [row(p.value, figs[k]) for p, figs in car.items()] + [""]
+    lines += [
+        f"| walking: thigh swing, degrees | n | {head} | max |",
+        "|---" * (len(PCTS) + 3) + "|",
+    ]
+    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(SWINGS.items())]
+    lines += [f"thigh: derived {derived(SWINGS, GROUPS['thigh'])}", ""]
+    if args.car:
+        lines += [f"| car: thigh swing, degrees (shipped) | n | {head} | max |"]
+        lines += ["|---" * (len(PCTS) + 3) + "|"]
+        lines += [row(loc, j) for loc, j in CAR_SWINGS.items()]
     print("\n".join(lines))
     return 0
 
