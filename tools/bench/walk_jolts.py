@@ -169,14 +169,12 @@ def swing(t: FloatArray, gyro: FloatArray, times: FloatArray) -> FloatArray:
 
 
 Figures = dict[tuple[str, str], FloatArray]
-# Walking's thigh swings per (data set, location) where there is a gyro (daily_figures).
-SWINGS: Figures = {}
-CAR_SWINGS: dict[str, FloatArray] = {}
 
 
-def daily_figures(locations: list[str]) -> tuple[Figures, Figures]:
+def daily_figures(locations: list[str]) -> tuple[Figures, Figures, Figures]:
     """(data set, location) -> walking runs' typical jolts, and walking windows' stride-sway
-    indices (the gate as shipped), on daily-living's plain walking."""
+    indices and swings (the gate as shipped; swings where there is a gyro), on daily-living's
+    plain walking."""
     segs = select(read_labels(), datasets=[], locations=locations, subjects=0)
     jolts: Figures = {}
     sways: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
@@ -197,8 +195,11 @@ def daily_figures(locations: list[str]) -> tuple[Figures, Figures]:
                 sways[(stream.dataset, loc)].append(alternation(stream.t, stream.acc, times))
                 if stream.gyro is not None:
                     swings[(stream.dataset, loc)].append(swing(stream.t, stream.gyro, times))
-    SWINGS.update({k: np.concatenate(v) for k, v in swings.items()})
-    return jolts, {k: np.concatenate(v) for k, v in sways.items()}
+    return (
+        jolts,
+        {k: np.concatenate(v) for k, v in sways.items()},
+        {k: np.concatenate(v) for k, v in swings.items()},
+    )
 
 
 def oxford_figures() -> tuple[Figures, Figures]:
@@ -223,9 +224,10 @@ def oxford_figures() -> tuple[Figures, Figures]:
     )
 
 
-def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray]:
+def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The commute soak's drives (seed 1): the typical jolts of the car's runs with the jolt
-    rule open, and the stride-sway indices of the windows of the steps the shipped gate counts."""
+    rule open, and the stride-sway indices and swings of the windows of the steps the shipped
+    gate counts."""
     seed = 1
     drives = [s for s in plan(commute(), seed, False) if isinstance(s, DriveSpan)]
     spans = [(d.start + WALK_EDGE_S, d.end - WALK_EDGE_S) for d in drives]
@@ -247,12 +249,13 @@ def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray]:
     params = GATE_PARAMS[placement]
     parts = walk_parts(cands, params, spans)
     sway = [alternation(t, acc, times) for times, _ in parts]
-    if gyros:
-        CAR_SWINGS[placement.value] = np.concatenate(
-            [swing(t, np.concatenate(gyros), times) for times, _ in parts] or [np.empty(0)]
-        )
-    return steps_jolts(cands, params, spans), (
-        np.concatenate(sway) if sway else np.empty(0, dtype=np.float64)
+    gyro = np.concatenate(gyros) if len(gyros) == len(ts) else None
+    turns = [] if gyro is None else [swing(t, gyro, times) for times, _ in parts]
+    empty = np.empty(0, dtype=np.float64)
+    return (
+        steps_jolts(cands, params, spans),
+        np.concatenate(sway) if sway else empty,
+        np.concatenate(turns) if turns else empty,
     )
 
 
@@ -280,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-oxford", action="store_true", help="daily-living only")
     args = parser.parse_args(argv)
     head = " | ".join(f"{p:g}th pct" for p in PCTS)
-    jolts, sways = daily_figures(["waist", "chest", "pocket"])
+    jolts, sways, swings = daily_figures(["waist", "chest", "pocket"])
     if not args.no_oxford:
         more_j, more_s = oxford_figures()
         jolts |= more_j
@@ -290,22 +293,16 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"| walking: {title} | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
         lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(got.items())]
         lines += [f"{g}: derived {derived(got, p)}" for g, p in GROUPS.items()] + [""]
+    lines += [f"| walking: swing, degrees | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
+    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(swings.items())]
+    lines += [f"{g}: derived {derived(swings, p)}" for g, p in GROUPS.items()] + [""]
     if args.car:
         car = {p: car_figures(p) for p in (Placement.WAIST, Placement.CHEST, Placement.THIGH)}
-        for k, title in enumerate(("typical jolt (jolt open)", "stride-sway index (shipped)")):
+        titles = ("typical jolt (jolt open)", "stride-sway index (shipped)", "swing, degrees")
+        for k, title in enumerate(titles):
             lines += [f"| car, commute seed 1: {title} | n | {head} | max |"]
             lines += ["|---" * (len(PCTS) + 3) + "|"]
             lines += [row(p.value, figs[k]) for p, figs in car.items()] + [""]
-    lines += [
-        f"| walking: thigh swing, degrees | n | {head} | max |",
-        "|---" * (len(PCTS) + 3) + "|",
-    ]
-    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(SWINGS.items())]
-    lines += [f"thigh: derived {derived(SWINGS, GROUPS['thigh'])}", ""]
-    if args.car:
-        lines += [f"| car: thigh swing, degrees (shipped) | n | {head} | max |"]
-        lines += ["|---" * (len(PCTS) + 3) + "|"]
-        lines += [row(loc, j) for loc, j in CAR_SWINGS.items()]
     print("\n".join(lines))
     return 0
 
