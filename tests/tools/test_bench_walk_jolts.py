@@ -1,0 +1,82 @@
+"""The measurements of tools/bench/walk_jolts.py, on made-up candidates and signals."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import Direction, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement, StepFeatures
+from tools.bench.walk_jolts import (
+    STRIDE_WINDOW,
+    alternation,
+    split_seen,
+    steps_jolts,
+    swing,
+    walk_parts,
+)
+
+UP = (0.0, 0.0, 1.0)
+
+
+def _cand(t: float, amplitude: float) -> StepEvent:
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=amplitude, up=UP),
+    )
+
+
+def test_walking_runs_are_measured_with_the_jolt_open_inside_the_spans_only() -> None:
+    p = GATE_PARAMS[Placement.WAIST]
+    jolts = [0.6, 2.0, 2.0, 2.0, 0.7, 2.0, 2.0, 2.0, 2.0, 2.0]  # soft ones below the shipped 1.0
+    cands = [_cand(10.0 + 0.55 * i, a) for i, a in enumerate(jolts)]
+    got = steps_jolts(cands, p, [(0.0, 100.0)])
+    # Every confirm_steps in a row, their smallest jolt (jolt_every_step at the trunk).
+    want = [min(jolts[i : i + p.confirm_steps]) for i in range(len(jolts) - p.confirm_steps + 1)]
+    assert got.tolist() == want
+    assert len(steps_jolts(cands, p, [(0.0, 5.0)])) == 0  # no walking span: nothing measured
+    (whole,) = walk_parts(cands, replace(p, min_amplitude=0.0), [(0.0, 100.0)])
+    assert whole[0].tolist() == [c.t for c in cands]
+
+
+def test_split_seen_cuts_at_a_new_walk_and_at_a_spans_edge() -> None:
+    seen = [(1.0, 2.0, 1), (2.0, 2.0, 1), (3.0, 2.0, 2), (4.0, 2.0, 2), (6.0, 2.0, 2)]
+    parts = split_seen(seen, [(0.0, 3.5), (3.5, 10.0)])
+    assert [p[0].tolist() for p in parts] == [[1.0, 2.0], [3.0], [4.0, 6.0]]
+
+
+@pytest.mark.parametrize(("sway", "want"), [(0.0, 0.0), (1.0, 0.5)])
+def test_the_stride_sway_index_is_the_sideways_stride_swing_over_the_step_bounce(
+    sway: float, want: float
+) -> None:
+    """The trunk bounces 2 m/s^2 once per 0.55 s step and sways `sway` once per stride."""
+    fs, step = 100.0, 0.55
+    t = np.arange(0.0, 10.0, 1 / fs, dtype=np.float64)
+    acc = np.zeros((len(t), 3))
+    acc[:, 2] = STANDARD_GRAVITY + 2.0 * np.cos(2 * np.pi * t / step)
+    acc[:, 1] = sway * np.sin(np.pi * t / step)
+    times = np.arange(1.0, 8.0, step, dtype=np.float64)
+    got = alternation(t, acc, times)
+    assert len(got) == len(times) - STRIDE_WINDOW
+    assert got == pytest.approx(want, abs=0.02)
+
+
+def test_the_thigh_swing_is_the_back_and_forth_not_a_steady_turn() -> None:
+    """A thigh swinging +-20 degrees once per 1.1 s stride while the body turns steadily (a car
+    turning, a walk round a bend): the swing is 40 degrees peak to peak, the turn none of it."""
+    fs, step = 100.0, 0.55
+    t = np.arange(0.0, 10.0, 1 / fs, dtype=np.float64)
+    gyro = np.zeros((len(t), 3))
+    amp = np.radians(20.0)
+    gyro[:, 1] = amp * (np.pi / step) * np.cos(np.pi * t / step)  # d/dt of amp * sin
+    gyro[:, 2] = 0.3  # rad/s: a steady turn
+    times = np.arange(1.0, 8.0, step, dtype=np.float64)
+    # The line fitted over two strides tilts with the swing a little (about 4 degrees more).
+    assert np.all((swing(t, gyro, times) >= 40.0) & (swing(t, gyro, times) <= 46.0))
+    gyro[:, 1] = 0.0
+    assert swing(t, gyro, times) == pytest.approx(0.0, abs=0.1)

@@ -1,0 +1,311 @@
+"""The jolt threshold of the trunk's and the thigh's walking gate, from real walking alone, and
+what the virtual wearer's drives give against it (a developer tool, not a bench table).
+
+What the gate compares min_amplitude with is a confirming run's typical jolt (gate.py
+_jolt_ok: at the trunk and the thigh, jolt_every_step, the smallest vertical peak of the run's
+candidates). Walking's own runs give its distribution (gate_eval.walk_jolts, WalkJolts, the
+wrist's method): every confirm_steps measured steps in a row counted in one walk inside one
+plain-walking stretch, with the jolt rule open (min_amplitude 0) and the rest of the gate as
+shipped. Real walking:
+
+- daily-living (tools/bench/daily.py): waist (HAPT, UMAFall), chest (UMAFall), pocket = thigh
+  (spsw, UMAFall); plain-walking segments.
+- Oxford step counter (tools/bench/oxford.py): the trunk recordings (pockets and purse as waist,
+  neck pouch as chest), each a walk on a foot-switch truth; the stretch between its first and
+  last true step, at 50 and 100 Hz (the bench's two rates; a data set's lower figure counts).
+
+The derived threshold (gate_eval.derive_walk_jolt, its WALK_JOLT_PERCENTILE): the smallest, over
+the placement group's data sets, of their walking runs' typical jolts' 1st percentile. The rule
+was fixed before the car's runs or any held-out figure were looked at (the wrist's, unchanged).
+
+The car (dev/custom_components/retrowalk_virtual, `--car`): the soak's commute (seed 1), its
+candidates through the same open-jolt gate; the typical jolts of the runs of confirm_steps
+counted in a row while driving (WALK_EDGE_S inside each drive, as the soak judges them).
+
+    PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.walk_jolts [--car] [--no-oxford]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
+from custom_components.retrowalk_virtual.drive import DriveSpan
+from custom_components.retrowalk_virtual.model import ScenarioStream
+from custom_components.retrowalk_virtual.plan import plan
+from custom_components.retrowalk_virtual.presets import commute
+from custom_components.retrowalk_virtual.reference import WALK_EDGE_S
+
+from . import oxford
+from .daily import PLACEMENT, build_streams, engine_batches, read_labels, select
+from .data import BATCH, data_dir, feed
+from .gate_eval import (
+    WalkJolts,
+    derive_walk_jolt,
+    judged,
+    run_jolts,
+    walk_jolts,
+)
+
+# The placement groups whose gate shares one jolt threshold (gate.py: _TRUNK for both).
+GROUPS: dict[str, tuple[Placement, ...]] = {
+    "trunk": (Placement.WAIST, Placement.CHEST),
+    "thigh": (Placement.THIGH,),
+}
+PCTS = (0.5, 1.0, 5.0, 10.0, 50.0)
+
+
+def walk_parts(
+    candidates: Iterable[StepEvent], params: GateParams, spans: list[tuple[float, float]]
+) -> list[tuple[FloatArray, FloatArray]]:
+    """(times, jolts) of the measured steps a gate of `params` counts, per stretch of one walk
+    confirmed in walking posture inside one of `spans` (start, end s), in order."""
+    gate = WalkJolts(Placement.WAIST, params)
+    gate.add(sorted(candidates, key=lambda s: s.t))
+    gate.close()
+    return split_seen(gate.seen, spans)
+
+
+def split_seen(
+    seen: list[tuple[float, float, int]], spans: list[tuple[float, float]]
+) -> list[tuple[FloatArray, FloatArray]]:
+    """WalkJolts.seen as (times, jolts) per stretch of one walk inside one of `spans`."""
+    out: list[tuple[FloatArray, FloatArray]] = []
+    part: list[tuple[float, float]] = []
+    key: tuple[int, int] | None = None
+    for t, jolt, walk in [*seen, (np.inf, 0.0, -1)]:
+        span = next((k for k, (a, b) in enumerate(spans) if a <= t < b), -1)
+        now = (walk, span) if span >= 0 else None
+        if now != key:
+            if part:
+                arr = np.array(part, dtype=np.float64)
+                out.append((arr[:, 0], arr[:, 1]))
+            part = []
+            key = now
+        if now is not None:
+            part.append((t, jolt))
+    return out
+
+
+def steps_jolts(
+    candidates: Iterable[StepEvent], params: GateParams, spans: list[tuple[float, float]]
+) -> FloatArray:
+    """The typical jolts of the runs of params.confirm_steps measured steps in a row that a gate
+    of `params` with the jolt rule open counts in one walk inside one of `spans` (walk_parts)."""
+    opened = replace(params, min_amplitude=0.0)
+    runs = [
+        run_jolts(jolts, params.confirm_steps, every_step=params.jolt_every_step)
+        for _, jolts in walk_parts(candidates, opened, spans)
+    ]
+    return np.concatenate(runs) if runs else np.empty(0, dtype=np.float64)
+
+
+# -- step alternation -----------------------------------------------------------------------
+
+# Walking alternates left and right steps: the trunk sways across the direction of travel once
+# per stride (two steps), while it bounces once per step. A car seat's bounce has no such
+# alternation. Over a window of STRIDE_WINDOW step intervals (two strides) of counted steps: the
+# horizontal acceleration's stride-frequency amplitude over the vertical one's at the step
+# frequency (each an exact bin of the window); gravity's direction is the window's mean.
+STRIDE_WINDOW = 4
+
+
+def alternation(t: FloatArray, acc: FloatArray, times: FloatArray) -> FloatArray:
+    """The stride-sway index (see STRIDE_WINDOW) of every window of STRIDE_WINDOW intervals of
+    the step `times` (one walk's, in order) on the recording (t s, acc (n, 3) m/s^2)."""
+    out: list[float] = []
+    for i in range(len(times) - STRIDE_WINDOW):
+        t0, t1 = float(times[i]), float(times[i + STRIDE_WINDOW])
+        lo, hi = np.searchsorted(t, [t0, t1])
+        if hi - lo < 8:
+            continue
+        a = acc[lo:hi]
+        up = a.mean(axis=0)
+        up /= np.linalg.norm(up)
+        vert = a @ up
+        horiz = a - np.outer(vert, up)
+        vert = vert - vert.mean()
+        horiz = horiz - horiz.mean(axis=0)
+        phase = 2j * np.pi * (t[lo:hi] - t0) / (t1 - t0)
+        stride = np.exp(-phase * (STRIDE_WINDOW / 2))
+        step = np.exp(-phase * STRIDE_WINDOW)
+        sway = float(np.linalg.norm(np.abs(stride @ horiz)))
+        bounce = float(abs(step @ vert))
+        out.append(sway / bounce if bounce > 0 else np.inf)
+    return np.array(out, dtype=np.float64)
+
+
+# -- the thigh's swing -------------------------------------------------------------------------
+
+# A walking thigh swings back and forth about 40 degrees once per stride; a thigh on a car seat
+# does not swing (the car turning turns it steadily, which is no swing). Over the same windows
+# (STRIDE_WINDOW step intervals): the gyro integrated to an angle, each axis's linear trend
+# removed (a steady turn), the peak-to-peak of the angle along its principal axis, degrees.
+
+
+def swing(t: FloatArray, gyro: FloatArray, times: FloatArray) -> FloatArray:
+    """The thigh's swing (degrees, see above) over every window of STRIDE_WINDOW intervals of
+    the step `times` on the recording (t s, gyro (n, 3) rad/s)."""
+    out: list[float] = []
+    for i in range(len(times) - STRIDE_WINDOW):
+        lo, hi = np.searchsorted(t, [float(times[i]), float(times[i + STRIDE_WINDOW])])
+        if hi - lo < 8:
+            continue
+        tt = t[lo:hi]
+        dt = np.diff(tt, prepend=tt[0])
+        angle = np.cumsum(gyro[lo:hi] * dt[:, None], axis=0)
+        trend = np.polynomial.polynomial.polyfit(tt - tt[0], angle, 1)
+        angle = angle - np.polynomial.polynomial.polyval(tt - tt[0], trend).T
+        _, _, vt = np.linalg.svd(angle, full_matrices=False)
+        along = angle @ vt[0]
+        out.append(float(np.degrees(along.max() - along.min())))
+    return np.array(out, dtype=np.float64)
+
+
+Figures = dict[tuple[str, str], FloatArray]
+
+
+def daily_figures(locations: list[str]) -> tuple[Figures, Figures, Figures]:
+    """(data set, location) -> walking runs' typical jolts, and walking windows' stride-sway
+    indices and swings (the gate as shipped; swings where there is a gyro), on daily-living's
+    plain walking."""
+    segs = select(read_labels(), datasets=[], locations=locations, subjects=0)
+    jolts: Figures = {}
+    sways: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    swings: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    for loc in locations:
+        streams = [s for s in build_streams(segs, data_dir("daily-living")) if s.location == loc]
+        mine = [(s, engine_batches(s, gated=False)) for s in streams]
+        params = GATE_PARAMS[PLACEMENT[loc]]
+        for ds, j in walk_jolts(mine, params).items():
+            jolts[(ds, loc)] = j
+        for stream, _, gate in judged(mine, params, make=WalkJolts):
+            spans = [
+                (start, start + seg.duration_s)
+                for seg, start in stream.segments
+                if seg.activity == "walking"
+            ]
+            for times, _ in split_seen(gate.seen, spans):
+                sways[(stream.dataset, loc)].append(alternation(stream.t, stream.acc, times))
+                if stream.gyro is not None:
+                    swings[(stream.dataset, loc)].append(swing(stream.t, stream.gyro, times))
+    return (
+        jolts,
+        {k: np.concatenate(v) for k, v in sways.items()},
+        {k: np.concatenate(v) for k, v in swings.items()},
+    )
+
+
+def oxford_figures() -> tuple[Figures, Figures]:
+    """The same on Oxford's trunk recordings, ("oxford-<rate>", placement) (see module)."""
+    jolts: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    sways: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    recs = [(n, p) for n, p in oxford.recordings() if oxford.PLACEMENT[p] is not Placement.WRIST]
+    for fs in (50.0, 100.0):
+        for name, position in recs:
+            t, acc, truth, _ = oxford.load(name, fs)
+            placement = oxford.PLACEMENT[position]
+            cands = feed(GaitEngine(placement, gated=False), t, acc, None, BATCH)
+            spans = [(float(truth[0]), float(truth[-1]) + 0.3)] if len(truth) else []
+            key = (f"oxford-{fs:g}Hz", placement.value)
+            params = GATE_PARAMS[placement]
+            jolts[key].append(steps_jolts(cands, params, spans))
+            for times, _ in walk_parts(cands, params, spans):
+                sways[key].append(alternation(t, acc, times))
+    return (
+        {k: np.concatenate(v) for k, v in jolts.items()},
+        {k: np.concatenate(v) for k, v in sways.items()},
+    )
+
+
+def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The commute soak's drives (seed 1): the typical jolts of the car's runs with the jolt
+    rule open, and the stride-sway indices and swings of the windows of the steps the shipped
+    gate counts."""
+    seed = 1
+    drives = [s for s in plan(commute(), seed, False) if isinstance(s, DriveSpan)]
+    spans = [(d.start + WALK_EDGE_S, d.end - WALK_EDGE_S) for d in drives]
+    stream = ScenarioStream(commute(), placement, seed=seed)
+    engine = GaitEngine(placement, gated=False)
+    cands: list[StepEvent] = []
+    ts: list[FloatArray] = []
+    accs: list[FloatArray] = []
+    gyros: list[FloatArray] = []
+    while not stream.finished:
+        chunk = stream.read(BATCH)
+        cands += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
+        ts.append(np.asarray(chunk.t, dtype=np.float64))
+        accs.append(np.asarray(chunk.acc, dtype=np.float64))
+        if chunk.gyro is not None:
+            gyros.append(np.asarray(chunk.gyro, dtype=np.float64))
+    cands += engine.flush().steps
+    t, acc = np.concatenate(ts), np.concatenate(accs)
+    params = GATE_PARAMS[placement]
+    parts = walk_parts(cands, params, spans)
+    sway = [alternation(t, acc, times) for times, _ in parts]
+    gyro = np.concatenate(gyros) if len(gyros) == len(ts) else None
+    turns = [] if gyro is None else [swing(t, gyro, times) for times, _ in parts]
+    empty = np.empty(0, dtype=np.float64)
+    return (
+        steps_jolts(cands, params, spans),
+        np.concatenate(sway) if sway else empty,
+        np.concatenate(turns) if turns else empty,
+    )
+
+
+def derived(got: Figures, places: tuple[Placement, ...]) -> str:
+    """The limit walking derives for a placement group: the smallest over its data sets of
+    their 1st percentile (WALK_JOLT_PERCENTILE)."""
+    names = {loc for loc, p in PLACEMENT.items() if p in places} | {p.value for p in places}
+    mine = {f"{ds} {loc}": j for (ds, loc), j in got.items() if loc in names and len(j)}
+    if not mine:
+        return "no walking"
+    limit = derive_walk_jolt(mine)
+    return f"{limit:.3f} (smallest 1st percentile, over {', '.join(sorted(mine))})"
+
+
+def row(label: str, jolts: FloatArray) -> str:
+    if not len(jolts):
+        return f"| {label} | 0 |" + " - |" * (len(PCTS) + 1)
+    cells = " | ".join(f"{np.percentile(jolts, p):.2f}" for p in PCTS)
+    return f"| {label} | {len(jolts)} | {cells} | {jolts.max():.2f} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--car", action="store_true", help="the commute soak's drives too")
+    parser.add_argument("--no-oxford", action="store_true", help="daily-living only")
+    args = parser.parse_args(argv)
+    head = " | ".join(f"{p:g}th pct" for p in PCTS)
+    jolts, sways, swings = daily_figures(["waist", "chest", "pocket"])
+    if not args.no_oxford:
+        more_j, more_s = oxford_figures()
+        jolts |= more_j
+        sways |= more_s
+    lines: list[str] = []
+    for title, got in (("typical jolt, m/s^2", jolts), ("stride-sway index", sways)):
+        lines += [f"| walking: {title} | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
+        lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(got.items())]
+        lines += [f"{g}: derived {derived(got, p)}" for g, p in GROUPS.items()] + [""]
+    lines += [f"| walking: swing, degrees | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
+    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(swings.items())]
+    lines += [f"{g}: derived {derived(swings, p)}" for g, p in GROUPS.items()] + [""]
+    if args.car:
+        car = {p: car_figures(p) for p in (Placement.WAIST, Placement.CHEST, Placement.THIGH)}
+        titles = ("typical jolt (jolt open)", "stride-sway index (shipped)", "swing, degrees")
+        for k, title in enumerate(titles):
+            lines += [f"| car, commute seed 1: {title} | n | {head} | max |"]
+            lines += ["|---" * (len(PCTS) + 3) + "|"]
+            lines += [row(p.value, figs[k]) for p, figs in car.items()] + [""]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
