@@ -99,7 +99,10 @@ async def test_entry_with_unknown_protocol_fails_clearly(
     hass.config_entries.async_update_entry(entry, data={**entry.data, "protocol": "nope"})
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_ERROR
-    assert entry.reason == "Unknown wearable protocol nope; remove and re-add the wearable"
+    assert entry.reason == (
+        "Unknown wearable protocol nope: update Retrowalk, or remove and re-add the wearable"
+        " (removing it deletes its stored counts)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tools.bench import daily, gate_eval
+
 from ..data import shared
 
 
@@ -19,3 +21,11 @@ def auto_enable_custom_integrations() -> Generator[None]:
 @pytest.fixture(scope="session")
 def bandai_dir() -> Path:
     return shared("bandai-mocap")
+
+
+@pytest.fixture(scope="session")
+def wrists() -> list[gate_eval.Cached]:
+    """Two subjects per wrist data set, with their candidates (the walk-posture and jolt tests)."""
+    base = shared("daily-living")
+    segments = daily.select(daily.read_labels(base), locations=["wrist"], subjects=2)
+    return [(s, daily.engine_batches(s, gated=False)) for s in daily.build_streams(segments, base)]

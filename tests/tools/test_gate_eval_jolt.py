@@ -133,13 +133,6 @@ def test_walking_runs_lie_inside_one_walk() -> None:
     assert sorted(got.tolist()) == [0.6] * 3 + [2.0] * 3
 
 
-@pytest.fixture(scope="module")
-def wrists() -> list[gate_eval.Cached]:
-    base = shared("daily-living")
-    segments = daily.select(daily.read_labels(base), locations=["wrist"], subjects=2)
-    return [(s, daily.engine_batches(s, gated=False)) for s in daily.build_streams(segments, base)]
-
-
 def test_the_derived_jolt_is_neither_the_points_own_nor_its_cones(
     wrists: list[gate_eval.Cached],
 ) -> None:

@@ -103,13 +103,6 @@ def _tilted(cached: gate_eval.Cached, degrees: float) -> gate_eval.Cached:
     return stream, out
 
 
-@pytest.fixture(scope="module")
-def wrists() -> list[gate_eval.Cached]:
-    base = shared("daily-living")
-    segments = daily.select(daily.read_labels(base), locations=["wrist"], subjects=2)
-    return [(s, daily.engine_batches(s, gated=False)) for s in daily.build_streams(segments, base)]
-
-
 def test_walk_angles_are_measured_with_the_walk_posture_open(
     wrists: list[gate_eval.Cached],
 ) -> None:

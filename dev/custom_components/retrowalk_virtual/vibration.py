@@ -33,6 +33,7 @@ import numpy.typing as npt
 from custom_components.retrowalk.gait.types import FloatArray
 
 from .shapes import minjerk, sin
+from .traffic import WHEELBASE  # one car: the rear axle meets a bump one wheelbase later
 
 LINES = 48  # sines in the multisine: enough for a continuous-looking spectrum
 BAND_HZ = (0.5, 25.0)  # what a seat passes on; a car body barely moves above
@@ -51,7 +52,6 @@ BUMP_GAP_S = 120.0
 BUMP_PEAK = (1.0, 3.0)  # m/s^2
 BUMP_HZ = (3.0, 6.0)  # the seated body rings at its resonance
 BUMP_SPEED = (4.0, 10.0)  # m/s: people slow down for speed bumps
-WHEELBASE = 2.7  # m
 BUMP_FLOOR_SHARE = 0.6  # the floor jolts less than the body resonating on the seat
 
 
