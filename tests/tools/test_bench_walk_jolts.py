@@ -10,10 +10,10 @@ import pytest
 from custom_components.retrowalk.gait import Direction, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement, StepFeatures
+from tools.bench.gate_eval import split_seen
 from tools.bench.walk_jolts import (
     STRIDE_WINDOW,
     alternation,
-    split_seen,
     steps_jolts,
     swing,
     walk_parts,

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 import functools
 import itertools
@@ -510,24 +510,32 @@ def walk_jolts(
     open_params = replace(params, min_amplitude=0.0)
     by: dict[str, list[FloatArray]] = defaultdict(list)
     for stream, _, gate in judged(cached, open_params, make=WalkJolts, wearer=wearer):
-        if not gate.seen:
-            continue
-        seen = np.asarray(gate.seen, dtype=np.float64)
-        # Which segment each step falls in (-1: none); steps come out in time order.
-        starts = np.array([start for _, start in stream.segments])
-        ends = starts + np.array([s.duration_s for s, _ in stream.segments])
-        idx = np.searchsorted(starts, seen[:, 0], side="right") - 1
-        idx[(idx < 0) | (seen[:, 0] >= ends[np.maximum(idx, 0)])] = -1
-        walking = np.array([s.activity == "walking" for s, _ in stream.segments] + [False])
-        keys = np.where(walking[idx], idx, -1)
-        # Runs inside one walk and one walking segment: split where either changes.
-        cut = np.flatnonzero((np.diff(seen[:, 2]) != 0) | (np.diff(keys) != 0)) + 1
-        for part, key in zip(np.split(seen[:, 1], cut), np.split(keys, cut), strict=True):
-            if key[0] >= 0:
-                by[stream.dataset].append(
-                    run_jolts(part, params.confirm_steps, every_step=params.jolt_every_step)
-                )
+        spans = [(a, a + s.duration_s) for s, a in stream.segments if s.activity == "walking"]
+        for _, part in split_seen(gate.seen, spans):
+            by[stream.dataset].append(
+                run_jolts(part, params.confirm_steps, every_step=params.jolt_every_step)
+            )
     return {d: np.concatenate(r) for d, r in by.items() if sum(map(len, r))}
+
+
+def split_seen(
+    seen: Sequence[tuple[float, float, int]], spans: Sequence[tuple[float, float]]
+) -> list[tuple[FloatArray, FloatArray]]:
+    """WalkJolts.seen (time, jolt, walk; in time order) as (times, jolts) per stretch of one
+    walk inside one of `spans` (start, end s; not overlapping): runs are split where the walk
+    or the span changes, and steps outside every span are dropped."""
+    if not seen or not spans:
+        return []
+    arr = np.asarray(seen, dtype=np.float64)
+    bounds = np.array(sorted(spans), dtype=np.float64)
+    idx = np.searchsorted(bounds[:, 0], arr[:, 0], side="right") - 1
+    inside = (idx >= 0) & (arr[:, 0] < bounds[np.maximum(idx, 0), 1])
+    keys = np.where(inside, idx, -1)
+    cut = np.flatnonzero((np.diff(arr[:, 2]) != 0) | (np.diff(keys) != 0)) + 1
+    parts = zip(
+        np.split(arr[:, 0], cut), np.split(arr[:, 1], cut), np.split(keys, cut), strict=True
+    )
+    return [(t, j) for t, j, k in parts if k[0] >= 0]
 
 
 def derive_walk_jolt(

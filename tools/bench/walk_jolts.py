@@ -50,6 +50,7 @@ from .gate_eval import (
     derive_walk_jolt,
     judged,
     run_jolts,
+    split_seen,
     walk_jolts,
 )
 
@@ -70,27 +71,6 @@ def walk_parts(
     gate.add(sorted(candidates, key=lambda s: s.t))
     gate.close()
     return split_seen(gate.seen, spans)
-
-
-def split_seen(
-    seen: list[tuple[float, float, int]], spans: list[tuple[float, float]]
-) -> list[tuple[FloatArray, FloatArray]]:
-    """WalkJolts.seen as (times, jolts) per stretch of one walk inside one of `spans`."""
-    out: list[tuple[FloatArray, FloatArray]] = []
-    part: list[tuple[float, float]] = []
-    key: tuple[int, int] | None = None
-    for t, jolt, walk in [*seen, (np.inf, 0.0, -1)]:
-        span = next((k for k, (a, b) in enumerate(spans) if a <= t < b), -1)
-        now = (walk, span) if span >= 0 else None
-        if now != key:
-            if part:
-                arr = np.array(part, dtype=np.float64)
-                out.append((arr[:, 0], arr[:, 1]))
-            part = []
-            key = now
-        if now is not None:
-            part.append((t, jolt))
-    return out
 
 
 def steps_jolts(
