@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--car", action="store_true", help="the commute soak's drives too")
     parser.add_argument("--no-oxford", action="store_true", help="daily-living only")
     args = parser.parse_args(argv)
-    head = " | ".join(f"{p:g}th pct" for p in PCTS)
+    head = " | ".join(f"p{p:g}" for p in PCTS)  # percentiles
     jolts, sways, swings = daily_figures(["waist", "chest", "pocket"])
     if not args.no_oxford:
         more_j, more_s = oxford_figures()
