@@ -6,8 +6,22 @@ accelerator, and how far down), and when the left hand rests on the lap instead 
 
 Physics and figures (typical values from memory, none fitted to a recording or to the engine):
 
-- Pulling away 1.0-2.5 m/s^2 over 4-8 s; braking 1-3 m/s^2 over 2-6 s; gentle speed changes
-  0.3-1.0 m/s^2 while cruising. Ordinary drivers stay under about 3 m/s^2 either way.
+- The car's speed is tracked, and every fore-aft pulse is sized from the change of speed it
+  makes, so the fore-aft acceleration integrates to that speed: 0 at every stop and when parked.
+  A pulse is peak * bump over its duration; bump's mean is 16/35 (64 * Beta(4, 4) = 0.457), so a
+  pulse changes the speed by 16/35 * peak * duration. Its peak is drawn inside the ordinary
+  range (braking and pulling away 1-3 m/s^2, gentle speed changes 0.3-1 m/s^2; ordinary drivers
+  stay under about 3 m/s^2 either way) such that the duration is 2-8 s. A change too large for
+  one such pulse (more than 16/35 * 3 * 8 = 11 m/s) is made in two equal pulses back to back:
+  pulling away through the gears (the foot eases off at the shift) or braking in two stages. A
+  change too small for one is made with a lighter pulse of 2 s.
+- Cruising speed 8-14 m/s (29-50 km/h), drawn anew each time the car pulls away (from standing
+  or out of a corner): town streets, under the 50 km/h limit, down to 30 km/h zones. A gentle
+  speed change while cruising moves it by 0.5-2 m/s, up or down, staying inside 8-14 m/s.
+- Before a corner the car brakes from its speed to the corner's (below). A corner whose speed
+  would be above the car's is taken at the car's speed without braking (the driver does not
+  speed up into a junction; the lateral acceleration is then below the drawn one). Out of the
+  corner it pulls away from the corner's speed to a new cruising speed.
 - A corner at a junction: the wheel is turned 90-180 degrees over 1-3 s, held, and unwound over
   1-3 s. The road wheels' angle is the steering wheel's over the steering ratio (15), the path's
   curvature that over the wheelbase (2.7 m, the bicycle model). The speed through the corner is
@@ -42,10 +56,17 @@ WHEEL_TURN = (deg(90.0), deg(180.0))  # steering wheel at a corner
 WHEEL_RAMP_S = (1.0, 3.0)
 CORNER_LATERAL = (1.0, 3.0)  # m/s^2, peak
 CORNER_YAW = math.pi / 2
-PULL_AWAY = ((1.0, 2.5), (4.0, 8.0))  # (m/s^2, s)
-BRAKE_TO_STOP = ((1.5, 3.0), (3.0, 6.0))
-BRAKE_FOR_CORNER = ((1.0, 2.0), (2.0, 4.0))
-SPEED_CHANGE = ((0.3, 1.0), (2.0, 5.0))
+BUMP_MEAN = 16.0 / 35.0  # mean of shapes.bump over its duration: 64 * Beta(4, 4)
+PULSE_S = (2.0, 8.0)
+PULL_AWAY = ((1.0, 3.0), PULSE_S)  # (peak m/s^2, duration s)
+BRAKE_TO_STOP = ((1.0, 3.0), PULSE_S)
+BRAKE_FOR_CORNER = ((1.0, 3.0), PULSE_S)
+SPEED_CHANGE = ((0.3, 1.0), PULSE_S)
+CRUISE_SPEED = (8.0, 14.0)  # m/s
+SPEED_STEP = (0.5, 2.0)  # m/s, a gentle change while cruising
+# The longest change of speed (to or from cruising): its pulses back to back.
+CHANGE_MAX_S = PULSE_S[1] * math.ceil(CRUISE_SPEED[1] / (BUMP_MEAN * 3.0 * PULSE_S[1]))
+CORNER_MAX_S = 20.0  # a corner lasts under 11 s (ramps and hold at the slowest, 3.6 m/s)
 CRUISE_S = (8.0, 30.0)  # minimum, mean of the exponential part
 STOP_S = (10.0, 60.0)
 CORNER_SHARE = 0.6
@@ -190,55 +211,69 @@ class Traffic:
 
 
 def draw_traffic(on: float, off: float, rng: np.random.Generator) -> Traffic:
-    """Manoeuvres from pulling away at `on` to standing parked before `off`."""
+    """Manoeuvres from pulling away at `on` to standing parked before `off`.
+
+    The car's speed v is tracked through them (see the module docstring): it is 0 at `on`, at
+    every stop and from parking on.
+    """
     pulses: list[tuple[float, float, float]] = []
     corners: list[_Corner] = []
     standing: list[tuple[float, float]] = []
     braking: list[tuple[float, float]] = []
     lap: list[tuple[float, float]] = []
 
-    def pulse(t: float, spec: _Pulse, sign: float) -> float:
-        size, length = spec
-        d = float(rng.uniform(*length))
-        pulses.append((t, d, sign * float(rng.uniform(*size))))
-        if sign < 0:
-            braking.append((t, t + d))
-        return t + d
+    def change(t: float, spec: _Pulse, dv: float) -> float:
+        """Pulses from t changing the speed by dv; returns their end."""
+        for d, peak in _sized(abs(dv), spec, rng):
+            pulses.append((t, d, math.copysign(peak, dv)))
+            if dv < 0:
+                braking.append((t, t + d))
+            t += d
+        return t
 
+    v = 0.0
     t = on + float(rng.uniform(2.0, 5.0))  # belt on, engine started, off we go
     stood_from: float | None = on
     while True:
-        if t + PULL_AWAY[1][1] + 2 * BRAKE_TO_STOP[1][1] + 2.0 > off:
+        if t + 2 * CHANGE_MAX_S + 2.0 > off:  # no room to pull away and park again
             break
         if stood_from is not None:
             standing.append((stood_from, t))
             braking.append((stood_from, t))
             stood_from = None
-        t = pulse(t, PULL_AWAY, 1.0)
+        cruising = float(rng.uniform(*CRUISE_SPEED))
+        t = change(t, PULL_AWAY, cruising - v)
+        v = cruising
         cruise = CRUISE_S[0] + float(rng.exponential(CRUISE_S[1]))
-        if t + cruise + 40.0 > off:
-            t = min(t + cruise, off - BRAKE_TO_STOP[1][1] - 2.0)
+        if t + cruise + 2 * CHANGE_MAX_S + CORNER_MAX_S + 2.0 > off:
+            t = min(t + cruise, off - CHANGE_MAX_S - 2.0)
             break
         if cruise > LAP_MIN_CRUISE_S and rng.random() < LAP_SHARE:
             lap.append((t + 3.0, t + cruise - 3.0))
         elif rng.random() < 0.5:  # a gentle speed change somewhere in the stretch
-            size, length = SPEED_CHANGE
-            d = min(float(rng.uniform(*length)), cruise - 1.0)
+            step = float(rng.uniform(*SPEED_STEP)) * float(rng.choice([-1.0, 1.0]))
+            if not CRUISE_SPEED[0] <= v + step <= CRUISE_SPEED[1]:
+                step = -step  # the other way, inside the cruising speeds
+            (d, peak), *_ = _sized(abs(step), SPEED_CHANGE, rng, cruise - 1.0)
             at = t + float(rng.uniform(0.5, cruise - d - 0.5))
-            sign = float(rng.choice([-1.0, 1.0]))
-            pulses.append((at, d, sign * float(rng.uniform(*size))))
-            if sign < 0:
+            pulses.append((at, d, math.copysign(peak, step)))
+            if step < 0:
                 braking.append((at, at + d))
+            v += step
         t += cruise
         if rng.random() < CORNER_SHARE:
-            t = pulse(t, BRAKE_FOR_CORNER, -1.0)
-            t = _corner(t, corners, rng)
+            corner = _draw_corner(v, rng)
+            t = change(t, BRAKE_FOR_CORNER, corner[4] - v)
+            v = corner[4]
+            corners.append((t, *corner))
+            t += corner[0] + corner[1] + corner[2]
         else:
-            t = pulse(t, BRAKE_TO_STOP, -1.0)
+            t = change(t, BRAKE_TO_STOP, -v)
+            v = 0.0
             stood_from = t
             t += float(rng.uniform(*STOP_S))
     if stood_from is None:  # park
-        stood_from = pulse(t, BRAKE_TO_STOP, -1.0)
+        stood_from = change(t, BRAKE_TO_STOP, -v)
     standing.append((stood_from, off))
     braking.append((stood_from, off))
     pulses.sort()
@@ -260,15 +295,40 @@ def draw_traffic(on: float, off: float, rng: np.random.Generator) -> Traffic:
     )
 
 
-def _corner(t: float, corners: list[_Corner], rng: np.random.Generator) -> float:
-    """Append a corner starting at t (see the module docstring); returns its end."""
+def _sized(
+    dv: float, spec: _Pulse, rng: np.random.Generator, longest: float = PULSE_S[1]
+) -> list[tuple[float, float]]:
+    """(duration, peak) of the pulses, back to back, that change the speed by dv >= 0.
+
+    Each changes it by BUMP_MEAN * peak * duration; the peak is drawn inside spec's range such
+    that the duration is inside spec's (and at most `longest`); as few pulses as allow that.
+    """
+    if dv < 1e-9:
+        return []
+    (lo, hi), (short, long) = spec
+    long = min(long, longest)
+    n = max(1, math.ceil(dv / (BUMP_MEAN * hi * long)))
+    part = dv / n
+    low = max(lo, part / (BUMP_MEAN * long))
+    high = min(hi, part / (BUMP_MEAN * short))
+    draw = float(rng.uniform())
+    if low > high:  # too small a change for the range: a lighter, short pulse
+        return [(short, part / (BUMP_MEAN * short))] * n
+    peak = low + (high - low) * draw
+    return [(part / (BUMP_MEAN * peak), peak)] * n
+
+
+def _draw_corner(v: float, rng: np.random.Generator) -> tuple[float, float, float, float, float]:
+    """(ramp_in, hold, ramp_out, wheel, speed) of a corner taken by a car at speed v.
+
+    See the module docstring: not faster than v (no speeding up into a junction).
+    """
     wheel = float(rng.uniform(*WHEEL_TURN))
     curvature = wheel / (STEERING_RATIO * WHEELBASE)
-    speed = math.sqrt(float(rng.uniform(*CORNER_LATERAL)) / curvature)
+    speed = min(v, math.sqrt(float(rng.uniform(*CORNER_LATERAL)) / curvature))
     ramp_in = float(rng.uniform(*WHEEL_RAMP_S))
     ramp_out = float(rng.uniform(*WHEEL_RAMP_S))
     # Turned = rate * (ramp_in / 2 + hold + ramp_out / 2): hold until the car has turned 90.
     hold = max(0.0, CORNER_YAW / (speed * curvature) - 0.5 * (ramp_in + ramp_out))
     sign = float(rng.choice([-1.0, 1.0]))
-    corners.append((t, ramp_in, hold, ramp_out, sign * wheel, speed))
-    return t + ramp_in + hold + ramp_out
+    return ramp_in, hold, ramp_out, sign * wheel, speed
