@@ -9,12 +9,17 @@
 // shipped dashboard. Credentials come from RETROWALK_E2E_USER / RETROWALK_E2E_PASSWORD. The last
 // stdout line is a JSON summary; failures leave a screenshot named failure-<phase>.png.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const CHROMIUM = process.env.RETROWALK_E2E_CHROMIUM || '/usr/bin/chromium';
 const DEVICE_NAME = 'Retrowalk IMU Virtual';
+// The placement's label as the form shows it, from the integration's own strings (one home).
+const STRINGS = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..',
+  'custom_components', 'retrowalk', 'translations', 'en.json'), 'utf8'));
+const FOOT = STRINGS.selector.placement.options.foot;
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -100,8 +105,8 @@ async function addDevice(page) {
   // Test connection (progress; the integration allows up to 60 s to connect plus 15 s for the
   // first data), then where it is worn.
   await waitForStep(page, 'Where do you wear it?', 120000);
-  await dialog(page).getByRole('radio', { name: 'Foot or ankle' }).click();
-  await expectAttr(dialog(page).getByRole('radio', { name: 'Foot or ankle' }), 'aria-checked', 'true');
+  await dialog(page).getByRole('radio', { name: FOOT }).click();
+  await expectAttr(dialog(page).getByRole('radio', { name: FOOT }), 'aria-checked', 'true');
   // The form's only switch is "Calibrate now" (it has no accessible name of its own).
   await dialog(page).getByText('Calibrate now').first().waitFor();
   await dialog(page).locator('ha-switch').first().click();
