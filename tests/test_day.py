@@ -12,11 +12,27 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.retrowalk.clock import TICK
 from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.nudge import Nudge, NudgeType
+from custom_components.retrowalk_virtual.device import VirtualWearable
 
 from .common import Start, Walk, freeze_in_berlin, nudge_options
 
 SEDENTARY_MINUTES = 5
 STEP_S = 10.0  # wearer time and wall time advance together, this much at a time
+
+
+async def _live(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    walk: Walk,
+    device: VirtualWearable,
+    seconds: float,
+) -> None:
+    """Wearer time and wall time pass together, STEP_S at a time."""
+    for _ in range(round(seconds / STEP_S)):
+        await walk(device, STEP_S)
+        freezer.tick(timedelta(seconds=STEP_S))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
 
 
 @pytest.mark.parametrize(
@@ -45,12 +61,7 @@ async def test_seated_arm_work_is_sedentary_and_nudged_on_time(
     coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
 
     async def live(seconds: float) -> None:
-        """Wearer time and wall time pass together."""
-        for _ in range(round(seconds / STEP_S)):
-            await walk(device, STEP_S)
-            freezer.tick(timedelta(seconds=STEP_S))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+        await _live(hass, freezer, walk, device, seconds)
 
     await live(30)  # the walk to the desk (about 20 s), then the meal begins
     assert coordinator.ledger.today.forward >= 25
@@ -89,11 +100,7 @@ async def test_driving_is_sedentary_and_nudged_on_time(
     coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
 
     async def live(seconds: float) -> None:
-        for _ in range(round(seconds / STEP_S)):
-            await walk(device, STEP_S)
-            freezer.tick(timedelta(seconds=STEP_S))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+        await _live(hass, freezer, walk, device, seconds)
 
     await live(30)  # the walk to the car (about 20 s), then getting in
     walked_until = coordinator.nudges.last_walk
