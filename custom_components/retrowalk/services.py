@@ -75,9 +75,7 @@ def _on_each(call: ServiceCall, action: Callable[[RetrowalkCoordinator], None]) 
         try:
             action(coordinator)
         except ServiceValidationError as err:
-            _LOGGER.info(
-                "%s: %s not started on %s: %s", DOMAIN, call.service, coordinator.name, err
-            )
+            _LOGGER.info("%s not started on %s: %s", call.service, coordinator.name, err)
             refused.append(err)
     if len(refused) == len(coordinators):
         raise refused[0]

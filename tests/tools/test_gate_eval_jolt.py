@@ -181,27 +181,6 @@ def test_the_jolt_is_derived_only_with_the_walk_posture() -> None:
         gate_eval.lodo([], walk_posture="fixed", jolt_percentile=1.0)
 
 
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--lodo", "--derived-jolt"], "--lodo --derived-walk-posture check"),
-        (["--derived-walk-posture", "--derived-jolt"], "are --lodo checks"),
-        (["--lodo", "--derived-walk-posture", "--jolt-percentile", "2"], "--derived-jolt's"),
-        (
-            ["--lodo", "--derived-walk-posture", "--derived-jolt", "--jolt-percentile", "101"],
-            "a percentile",
-        ),
-    ],
-)
-def test_jolt_options_that_would_be_ignored_are_refused(
-    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        gate_eval.main(argv)
-    assert exit_.value.code == 2
-    assert message in capsys.readouterr().err
-
-
 def test_the_lodo_table_derives_the_jolt_instead_of_choosing_it() -> None:
     """One subject per wrist data set: the jolt leaves the grid, each row names the jolt it
     derived, and the table ends with what walking derives at the shipped constants."""

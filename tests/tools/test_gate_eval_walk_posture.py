@@ -178,6 +178,14 @@ def test_the_angles_left_one_out_need_two_data_sets() -> None:
         (["--fixed-walk-posture"], "are --lodo checks"),
         (["--walk-angles", "--lodo"], "two different runs"),
         (["--lodo", "--fixed-walk-posture", "--derived-walk-posture"], "two different checks"),
+        # The jolt threshold derived from walking (--derived-jolt) comes with the walk posture.
+        (["--lodo", "--derived-jolt"], "--lodo --derived-walk-posture check"),
+        (["--derived-walk-posture", "--derived-jolt"], "are --lodo checks"),
+        (["--lodo", "--derived-walk-posture", "--jolt-percentile", "2"], "--derived-jolt's"),
+        (
+            ["--lodo", "--derived-walk-posture", "--derived-jolt", "--jolt-percentile", "101"],
+            "a percentile",
+        ),
     ],
 )
 def test_options_that_would_be_ignored_are_refused(
