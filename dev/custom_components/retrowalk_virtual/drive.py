@@ -39,7 +39,7 @@ from custom_components.retrowalk.gait.types import FloatArray, Placement
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
 from .shapes import BoolArray, bump, euler_zyx, matmul, minjerk, rotate
 from .span import Span
-from .styles import ANKLE_HEIGHT, HALF_WIDTH, HEEL, STANDING, TOE_OUT
+from .styles import ANKLE_HEIGHT, HALF_WIDTH, HEEL, SITTING, STANDING, TOE_OUT
 from .traffic import Traffic
 from .vibration import Mount, Vibration
 
@@ -59,7 +59,6 @@ SILL_LIFT = 0.30  # m, the feet's extra rise to clear the door sill as the legs 
 DUCK = deg(35.0)  # trunk forward lean under the roof at mid-entry
 TURN_IN = deg(-90.0)  # the body turns right on the seat to face the car's forward
 # Postures: (pelvis pitch, trunk lean, shank inclination, arm flex, elbow).
-PERCHED = (deg(-10.0), deg(-4.0), deg(8.0), deg(25.0), deg(70.0))
 DRIVING = (deg(-15.0), deg(-20.0), deg(50.0), deg(25.0), deg(60.0))
 FOOT_REST = deg(-25.0)  # heel on the floor, toes raised (pitch: + toes down)
 PEDAL_YAW = deg(15.0)  # toes swung inwards, pivoting on the heel, onto the brake
@@ -116,16 +115,10 @@ class DriveSpan(Span):
 
     def _posture(self, seated: FloatArray, legs_in: FloatArray, duck: FloatArray) -> FloatArray:
         """(5, n) pelvis pitch, trunk lean, shank, arm flex, elbow."""
-        stand = np.array(
-            [
-                STANDING.pelvis_pitch,
-                STANDING.trunk_lean,
-                STANDING.shank,
-                STANDING.arm_flex,
-                STANDING.elbow,
-            ]
-        )
-        perched, driving = np.array(PERCHED), np.array(DRIVING)
+        # Perched on the seat edge the body sits as on a chair (styles.SITTING); the first two
+        # fields of a Posture are the pelvis position, placed by _pelvis.
+        stand, perched = STANDING.vector()[2:], SITTING.vector()[2:]
+        driving = np.array(DRIVING)
         out: FloatArray = (
             stand[:, None]
             + np.outer(perched - stand, seated)
@@ -177,7 +170,15 @@ class DriveSpan(Span):
         Vibration and the car's accelerations are not in it either (carried): what is left is
         what the body does in the car.
         """
-        seated, legs_in, lift, duck = self._phases(t)
+        return self._relative(placement, t, self._phases(t))
+
+    def _relative(
+        self,
+        placement: Placement,
+        t: FloatArray,
+        phases: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    ) -> Pose:
+        seated, legs_in, lift, duck = phases
         posture = self._posture(seated, legs_in, duck)
         zero = np.zeros(len(t))
         ankle, pitch, foot_yaw = self._foot(t, legs_in, lift)
@@ -197,8 +198,9 @@ class DriveSpan(Span):
 
     def pose(self, placement: Placement, t: FloatArray) -> Pose:
         """Sensor pose at times t: the body turned about the seat by its heading."""
-        pos, rot = self.relative_pose(placement, t)
-        _, legs_in, _, _ = self._phases(t)
+        phases = self._phases(t)
+        pos, rot = self._relative(placement, t, phases)
+        legs_in = phases[1]
         zero = np.zeros(len(t))
         turn = euler_zyx(self._yaw(t, legs_in), zero, zero)
         pivot = np.array([PERCH_X, 0.0, 0.0])[:, None]

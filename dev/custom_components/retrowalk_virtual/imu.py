@@ -42,9 +42,10 @@ def kinematics(
     what a sensor's anti-alias filter does too, and it integrates back exactly to the positions.
     """
     h = step
-    pos, rot = span.pose(placement, t0 + h * np.arange(-1, n + 1, dtype=np.float64))
+    tt = t0 + h * np.arange(-1, n + 1, dtype=np.float64)  # one sample either side
+    pos, rot = span.pose(placement, tt)
     acc = (pos[:, 2:] - 2.0 * pos[:, 1:-1] + pos[:, :-2]) / (h * h)
-    carried = span.carried(placement, t0 + h * np.arange(n, dtype=np.float64))
+    carried = span.carried(placement, tt[1:-1])
     if carried is not None:  # the vehicle's own acceleration (span.carried)
         acc += carried
     acc[2] += GRAVITY

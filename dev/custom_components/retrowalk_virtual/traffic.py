@@ -88,13 +88,12 @@ def windows(t: FloatArray, start: FloatArray, end: FloatArray, ramp: float) -> F
 
     Windows closer than two ramps must have been merged (see _merge).
     """
-    out = np.zeros(len(t))
     if len(start) == 0:
-        return out
+        return np.zeros(len(t))
     i = np.searchsorted(start - ramp, t, side="right") - 1
     k = np.maximum(i, 0)
     value = minjerk((t - start[k] + ramp) / ramp) * (1.0 - minjerk((t - end[k]) / ramp))
-    out[:] = np.where(i >= 0, value, 0.0)
+    out: FloatArray = np.where(i >= 0, value, 0.0)
     return out
 
 
@@ -168,7 +167,9 @@ class Traffic:
     def heading(self, t: FloatArray) -> FloatArray:
         """The car's heading (rad, + left) since the drive began: speed times curvature, summed."""
         out = np.zeros(len(t))
-        for c in range(len(self.corner_start)):
+        # Corners starting after the last time add nothing yet (corner_start is in time order).
+        begun = int(np.searchsorted(self.corner_start, t[-1], side="right")) if len(t) else 0
+        for c in range(begun):
             u = t - self.corner_start[c]
             back = u - self.ramp_in[c] - self.hold[c]
             turned = _ramp_integral(u, self.ramp_in[c]) - _ramp_integral(back, self.ramp_out[c])
