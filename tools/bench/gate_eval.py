@@ -510,12 +510,16 @@ def walk_jolts(
     open_params = replace(params, min_amplitude=0.0)
     by: dict[str, list[FloatArray]] = defaultdict(list)
     for stream, _, gate in judged(cached, open_params, make=WalkJolts, wearer=wearer):
-        spans = [(a, a + s.duration_s) for s, a in stream.segments if s.activity == "walking"]
-        for _, part in split_seen(gate.seen, spans):
+        for _, part in split_seen(gate.seen, walking_spans(stream)):
             by[stream.dataset].append(
                 run_jolts(part, params.confirm_steps, every_step=params.jolt_every_step)
             )
     return {d: np.concatenate(r) for d, r in by.items() if sum(map(len, r))}
+
+
+def walking_spans(stream: Stream) -> list[tuple[float, float]]:
+    """(start, end) s of a stream's plain-walking segments."""
+    return [(a, a + s.duration_s) for s, a in stream.segments if s.activity == "walking"]
 
 
 def split_seen(

@@ -52,6 +52,7 @@ from .gate_eval import (
     run_jolts,
     split_seen,
     walk_jolts,
+    walking_spans,
 )
 
 # The placement groups whose gate shares one jolt threshold (gate.py: _TRUNK for both).
@@ -159,19 +160,14 @@ def daily_figures(locations: list[str]) -> tuple[Figures, Figures, Figures]:
     jolts: Figures = {}
     sways: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
     swings: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    every = build_streams(segs, data_dir("daily-living"))  # read once for all locations
     for loc in locations:
-        streams = [s for s in build_streams(segs, data_dir("daily-living")) if s.location == loc]
-        mine = [(s, engine_batches(s, gated=False)) for s in streams]
+        mine = [(s, engine_batches(s, gated=False)) for s in every if s.location == loc]
         params = GATE_PARAMS[PLACEMENT[loc]]
         for ds, j in walk_jolts(mine, params).items():
             jolts[(ds, loc)] = j
         for stream, _, gate in judged(mine, params, make=WalkJolts):
-            spans = [
-                (start, start + seg.duration_s)
-                for seg, start in stream.segments
-                if seg.activity == "walking"
-            ]
-            for times, _ in split_seen(gate.seen, spans):
+            for times, _ in split_seen(gate.seen, walking_spans(stream)):
                 sways[(stream.dataset, loc)].append(alternation(stream.t, stream.acc, times))
                 if stream.gyro is not None:
                     swings[(stream.dataset, loc)].append(swing(stream.t, stream.gyro, times))
@@ -211,26 +207,14 @@ def car_figures(placement: Placement) -> tuple[FloatArray, FloatArray, FloatArra
     seed = 1
     drives = [s for s in plan(commute(), seed, False) if isinstance(s, DriveSpan)]
     spans = [(d.start + WALK_EDGE_S, d.end - WALK_EDGE_S) for d in drives]
-    stream = ScenarioStream(commute(), placement, seed=seed)
-    engine = GaitEngine(placement, gated=False)
-    cands: list[StepEvent] = []
-    ts: list[FloatArray] = []
-    accs: list[FloatArray] = []
-    gyros: list[FloatArray] = []
-    while not stream.finished:
-        chunk = stream.read(BATCH)
-        cands += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
-        ts.append(np.asarray(chunk.t, dtype=np.float64))
-        accs.append(np.asarray(chunk.acc, dtype=np.float64))
-        if chunk.gyro is not None:
-            gyros.append(np.asarray(chunk.gyro, dtype=np.float64))
-    cands += engine.flush().steps
-    t, acc = np.concatenate(ts), np.concatenate(accs)
+    # The stream's samples are the same however it is read (model.ScenarioStream): all at once.
+    chunk = ScenarioStream(commute(), placement, seed=seed).read(10**7)
+    t, acc, gyro = chunk.t, chunk.acc, chunk.gyro
+    cands = feed(GaitEngine(placement, gated=False), t, acc, gyro)
     params = GATE_PARAMS[placement]
     parts = walk_parts(cands, params, spans)
     sway = [alternation(t, acc, times) for times, _ in parts]
-    gyro = np.concatenate(gyros) if len(gyros) == len(ts) else None
-    turns = [] if gyro is None else [swing(t, gyro, times) for times, _ in parts]
+    turns = [swing(t, gyro, times) for times, _ in parts]
     empty = np.empty(0, dtype=np.float64)
     return (
         steps_jolts(cands, params, spans),

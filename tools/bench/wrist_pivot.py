@@ -51,6 +51,7 @@ import argparse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+import functools
 import math
 from pathlib import Path
 
@@ -365,7 +366,8 @@ def stream_cue(
             return None
         return pivot_slope(acc[lo:hi], gyro[lo:hi], fs)
 
-    return cue
+    # The gate tables ask for the same candidate's cue at every grid point and threshold.
+    return functools.cache(cue)
 
 
 @dataclass(frozen=True, slots=True)
