@@ -122,3 +122,19 @@ def test_declared_backward_steps_are_counted_apart_and_saved() -> None:
     restored = Ledger.from_dict(ledger.to_dict())
     assert restored.today.declared_backward == 1
     assert DayTotals.from_dict({"day": "2026-03-01"}).declared_backward == 0
+
+
+def test_late_steps_restored_in_a_walks_first_strides_add_no_backward_time_twice() -> None:
+    # The wrist's stride fill returns the steps of a walk's first strides late, all at once
+    # (gait/gate.py): the time between the strides' candidates was counted already.
+    ledger = Ledger.new(date(2026, 3, 1))
+    strides = [100.0 + 1.1 * i for i in range(11)]
+    ledger.add_steps([(at(1, 10, 0, t - 100), B) for t in strides], sample_times=strides)
+    assert ledger.today.backward_seconds == pytest.approx(11.0)
+    late = [t - 0.55 for t in strides[1:]]
+    ledger.add_steps([(at(1, 10, 0, t - 100), B) for t in late], sample_times=late)
+    assert ledger.today.backward == 21
+    assert ledger.today.backward_seconds == pytest.approx(11.0)
+    # The walk goes on from its newest step, not from the late ones.
+    ledger.add_steps([(at(1, 10, 0, 12.1), B)], sample_times=[112.1])
+    assert ledger.today.backward_seconds == pytest.approx(12.1)

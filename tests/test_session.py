@@ -91,3 +91,19 @@ def test_result_round_trips_and_rejects_garbage() -> None:
     assert SessionResult.from_dict(result.to_dict()) == result
     with pytest.raises(KeyError):
         SessionResult.from_dict({"minutes": 1})
+
+
+def test_late_steps_keep_the_walks_time_and_do_not_end_the_session() -> None:
+    # A watch's stride-locked walk: one step per 1.1 s stride, then the steps between them
+    # restored late, all at once (gait/gate.py's stride fill), declared backward like the rest.
+    session = Session(0.0, declare=True)
+    strides = [StepEvent(t=10.0 + 1.1 * k, direction=F, confidence=0.5) for k in range(11)]
+    late = [StepEvent(t=s.t - 0.55, direction=F, confidence=0.5) for s in strides[1:]]
+    session.add(21.0, strides)
+    session.add(21.5, late)
+    # The newest step is still the walk's last stride: the pause is counted from it.
+    session.add(strides[-1].t + END_PAUSE_S - 0.1, [])
+    assert session.ended() is None
+    result = session.end()
+    assert result.steps == 21
+    assert result.minutes == round(11.0 / 60, 2)  # not the 20.9 s of a walk counted twice

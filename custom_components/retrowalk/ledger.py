@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Self
 
+from .gait.gate import MAX_LATE_S
 from .gait.types import Direction
 
 HISTORY_DAYS = 400
@@ -163,6 +164,11 @@ class Ledger:
         if walked := backward_walking_s(interval):
             self.today.backward_seconds += walked
             self.lifetime.backward_seconds += walked
+        if -MAX_LATE_S <= interval < 0:
+            # A late step, restored in a walk's first strides by the wrist's stride fill: the
+            # time around it was counted with the steps either side, so the newest step stays
+            # the one the next interval starts from. (A restarted clock jumps back further.)
+            return
         self._last_backward, self._last_backward_t = when, t
 
     def streak(self, goal: int) -> int:

@@ -11,6 +11,7 @@ declared rather than measured.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 import itertools
@@ -94,9 +95,11 @@ class Session:
             return False  # before the press: whatever the user did before the session
         backward = step.direction is Direction.BACKWARD
         declared = self.declare and not backward and step.confidence < CONFIDENT
-        self._last = step.t
+        # A late step (the wrist's stride fill restores a walk's first strides' steps at once)
+        # is older than the newest: it neither ends the session early nor breaks time order.
+        self._last = step.t if self._last is None else max(self._last, step.t)
         if backward or declared:
-            self._times.append(step.t)
+            bisect.insort(self._times, step.t)
             self._declared += declared
         if backward and step.speed_m_s is not None:
             self._speeds.append(step.speed_m_s)

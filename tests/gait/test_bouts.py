@@ -66,3 +66,19 @@ def test_bouts_without_measured_steps_use_every_step_and_each_bout_starts_afresh
     (unmeasured,) = tracker.close()
     intervals = np.diff([s.t for s in later])
     assert unmeasured.step_time_cv == pytest.approx(float(np.std(intervals) / np.mean(intervals)))
+
+
+def test_late_restored_steps_count_in_their_bout_in_time_order() -> None:
+    # A stride-locked wrist walk: one measured candidate per 1.1 s stride; at the 12th the gate
+    # returns the steps between the earlier ones late, at once (gate.py), then one per stride.
+    strides = [10.0 + 1.1 * i for i in range(12)]
+    tracker = BoutTracker()
+    tracker.add([step(t) for t in strides])
+    tracker.add([step(t - 0.55, measured=False) for t in strides[1:]])
+    # Cadence over the newest steps, in time order: a step every 0.55 s.
+    assert tracker.cadence() == pytest.approx(60 / 0.55)
+    (bout,) = tracker.close()
+    assert bout.steps == 23
+    assert (bout.start, bout.end) == (strides[0], strides[-1])
+    # The measured strides are the walker's timing; the late steps split no measured interval.
+    assert bout.step_time_cv == pytest.approx(0.0, abs=1e-9)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait.cli import main
+from custom_components.retrowalk.gait.gate import STRIDE_FILL
 from custom_components.retrowalk.gait.recording import (
     BadValueError,
     EmptyRecordingError,
@@ -24,6 +25,7 @@ from custom_components.retrowalk.gait.recording import (
 )
 
 from .synth import walk
+from .test_gate_stride_fill import wrist_walk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -171,3 +173,21 @@ def test_module_entry_point(forward_then_back: Path) -> None:
     ok = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout.splitlines()[-1])["summary"]["backward"] == 6
+
+
+def test_replay_prints_steps_in_time_order_even_where_the_gate_returns_them_late(
+    tmp_path: Path,
+) -> None:
+    # A stride-locked wrist walk: the gate returns the steps restored in its first strides late,
+    # all at once (gate.py, stride fill); the replay's lines stay in time order.
+    t, acc = wrist_walk(4 * STRIDE_FILL)
+    path = tmp_path / "wrist.csv"
+    write_recording(path, Recording(t, acc, None))
+    code, out, _ = replay(str(path), "--placement", "wrist")
+    assert code == 0
+    lines = [json.loads(x) for x in out.splitlines()]
+    steps, summary = lines[:-1], lines[-1]
+    times = [s["t"] for s in steps]
+    assert len(times) >= 4 * STRIDE_FILL - 2
+    assert times == sorted(times)
+    assert sum(summary["summary"].values()) == len(steps)

@@ -18,6 +18,7 @@ import pytest
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import (
     GATE_PARAMS,
+    MAX_LATE_S,
     MIN_FILLED_STEP_S,
     REPORT_LAG_S,
     WalkingGate,
@@ -53,22 +54,32 @@ def test_the_wrist_restores_steps_and_no_other_placement_does() -> None:
 
 
 def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
-    # One candidate per 1.1 s stride: from the bout's K-th candidate on, the step before each.
+    # One candidate per 1.1 s stride. At the bout's K-th candidate the step before each
+    # candidate since the confirming run (here the walk's first) is restored at once, late,
+    # then the step before each one as it comes.
     n = K + 5
     out = WalkingGate(Placement.WRIST).add(candidates(n, 1.1))
-    expected = [10.0 + 1.1 * i for i in range(n)]
-    expected += [10.0 + 1.1 * i - 0.55 for i in range(K - 1, n)]
-    assert [s.t for s in out] == pytest.approx(sorted(expected))
-    restored = [s for s in out if s.features is None]
-    assert len(restored) == n - K + 1
-    assert all(s.direction is Direction.FORWARD for s in restored)
-    # Even when the rule asks for no more persistence than the gate, the held candidates it
-    # releases get nothing: restoring starts with the candidates streamed after them.
-    c = WRIST.confirm_steps
-    out = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2)).add(candidates(10, 1.1))
-    expected = [10.0 + 1.1 * i for i in range(c)]
-    expected += [10.0 + 0.55 * i for i in range(2 * c - 1, 19)]
+    stride = [10.0 + 1.1 * i for i in range(n)]
+    late = [t - 0.55 for t in stride[1:K]]
+    expected = [*stride[: K - 1], *late, stride[K - 1]]
+    for t in stride[K:]:
+        expected += [t - 0.55, t]
     assert [s.t for s in out] == pytest.approx(expected)
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == n - 1  # every stride of the walk
+    assert all(s.direction is Direction.FORWARD for s in restored)
+    # The late ones are the only steps out of time order, and none is older than MAX_LATE_S
+    # when returned (with the K-th candidate).
+    assert stride[K - 1] - late[0] <= MAX_LATE_S
+    # One candidate short of K: nothing restored, however regular.
+    assert len(WalkingGate(Placement.WRIST).add(candidates(K - 1, 1.1))) == K - 1
+    # When the rule asks for no more persistence than the gate, the confirming run's own
+    # intervals are restored with the first candidate streamed after it, never at release.
+    c = WRIST.confirm_steps
+    gate = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2))
+    assert [s.t for s in gate.add(candidates(c, 1.1))] == pytest.approx(stride[:c])
+    out = gate.add([cand(stride[c])])
+    assert [s.t for s in out] == pytest.approx([t - 0.55 for t in stride[1 : c + 1]] + [stride[c]])
 
 
 def test_a_restored_step_carries_only_time_direction_and_confidence() -> None:
@@ -82,7 +93,7 @@ def test_a_restored_step_carries_only_time_direction_and_confidence() -> None:
     ]
     out = WalkingGate(Placement.WRIST).add(foot)
     restored = [s for s in out if s.features is None]
-    assert len(restored) == 3
+    assert len(restored) == K + 1  # one per stride
     for s in restored:
         assert s == StepEvent(t=s.t, direction=Direction.BACKWARD, confidence=0.5)
         assert s.stride_length_m is None and s.speed_m_s is None and not s.sensor_foot
@@ -102,12 +113,19 @@ def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() ->
     assert all(s.features is not None for s in out)
     # The bout's persistence goes on from there. Its confirming run is the last two fidget
     # candidates (one 0.5 s interval is within the spread of 1.0 s ones) and 4 regular ones:
-    # the first step is restored before the K-th candidate counted from the 13th fidget one.
+    # the K-th candidate counted from the 13th fidget one restores the steps of the run's and
+    # the bout's stride-long intervals (the fidgets' 0.5 s one is no stride), none before it.
     more = [cand(times[-1] + 1.0 * (i + 1)) for i in range(K)]
-    out = gate.add(more)
     stream = [*times, *(s.t for s in more)]
-    first = next(s.t for s in out if s.features is None)
-    assert first == pytest.approx(stream[12 + K - 1] - 0.5)
+    crossing = 12 + K - 1
+    for i, c in enumerate(more, start=len(times)):
+        restored = [s.t for s in gate.add([c]) if s.features is None]
+        if i < crossing:
+            assert restored == []
+        elif i == crossing:
+            assert restored == pytest.approx([t - 0.5 for t in stream[14 : crossing + 1]])
+        else:
+            assert restored == pytest.approx([stream[i] - 0.5])
 
 
 def test_a_short_step_locked_or_unposed_walk_gets_nothing() -> None:
@@ -140,25 +158,33 @@ def test_nothing_is_restored_outside_a_bout_and_no_decision_changes() -> None:
     with_fill = WalkingGate(Placement.WRIST).add(seq)
     without = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=0)).add(seq)
     assert [s for s in with_fill if s.features is not None] == without
-    assert len(with_fill) == len(without) + 2 * (n - K + 1)
+    assert len(with_fill) == len(without) + 2 * (n - 1)  # each walk's every stride
 
 
 def test_no_step_is_restored_across_missing_data_or_a_dropped_candidate() -> None:
     gate = WalkingGate(Placement.WRIST)
     steps = candidates(K, 1.1)
-    assert len(gate.add(steps)) == K + 1
+    assert len(gate.add(steps)) == 2 * K - 1
     gate.gap(1.0)
     assert len(gate.add([cand(steps[-1].t + 1.1)])) == 1  # the interval spans the hole
     assert len(gate.add([cand(steps[-1].t + 2.2)])) == 2
+    # Missing data before the bout reaches K: that interval is never restored, the others are.
+    gate = WalkingGate(Placement.WRIST)
+    gate.add(candidates(K - 3, 1.1))
+    gate.gap(1.0)
+    out = gate.add(candidates(3, 1.1, start=10.0 + 1.1 * (K - 3)))
+    restored = [s.t for s in out if s.features is None]
+    hole = 10.0 + 1.1 * (K - 3) - 0.55
+    assert len(restored) == K - 2 and all(abs(t - hole) > 0.1 for t in restored)
     # A held candidate dropped at release (a soft jolt 40 degrees off the walk's posture, out of
-    # its rhythm, so not in its confirming run): nothing is restored half-way to it, nor between
-    # the released ones; the candidates streamed after the confirming run get theirs.
+    # its rhythm, so not in its confirming run): nothing is restored half-way to it; the
+    # released run's intervals and those after it are.
     off = (math.cos(math.radians(40)), 0.0, math.sin(math.radians(40)))
     gate = WalkingGate(Placement.WRIST, replace(WRIST, stride_fill=2))
     out = gate.add([cand(50.8, amplitude=0.5, up=off), *candidates(8, 1.1, start=51.1)])
     assert out[0].t == pytest.approx(51.1)
     restored = [s.t for s in out if s.features is None]
-    assert restored == pytest.approx([51.1 + 1.1 * 5.5, 51.1 + 1.1 * 6.5])
+    assert restored == pytest.approx([51.1 + 1.1 * (i + 0.5) for i in range(7)])
 
 
 def wrist_walk(
@@ -198,21 +224,28 @@ def test_a_stride_locked_wrist_walk_through_the_engine_whatever_the_batch(batch:
     assert n_steps // 2 <= len(candidates_seen) <= n_steps // 2 + 1
     got = engine_steps(t, acc, batch)
     assert [s for _, s in got] == [s for _, s in engine_steps(t, acc, 20)]
-    times = [s.t for _, s in got]
+    times = sorted(s.t for _, s in got)
     restored = [s.t for _, s in got if s.features is None]
-    assert len(restored) == len(candidates_seen) - K + 1
-    # From the K-th candidate on, a step every 0.55 s.
-    assert np.diff([x for x in times if x >= restored[0] - 0.6][:-2]) == pytest.approx(
-        0.55, abs=0.02
-    )
-    # A restored step is reported with the candidate after it: within the detector's lag of
-    # that one plus half a stride (one sample at a time, so the report time is the detector's;
-    # the walk's last steps wait for the data to end).
-    steady = [(now, s) for now, s in engine_steps(t, acc, 1)[2 * K : -2]]
+    # Every stride between two candidates of the walk (the last candidate is the swing's
+    # closing hump, not a stride of the walk).
+    assert len(candidates_seen) - 2 <= len(restored) <= len(candidates_seen) - 1
+    # A step every 0.55 s, from the walk's first on.
+    assert np.diff(times[:-2]) == pytest.approx(0.55, abs=0.02)
+    # Once the walk has kept its rhythm for K candidates, a restored step is reported with the
+    # candidate after it: within the detector's lag of that one plus half a stride (one sample
+    # at a time, so the report time is the detector's; the walk's last steps wait for the data
+    # to end). The walk's earlier strides' steps come late, with the K-th candidate: none older
+    # than MAX_LATE_S then.
+    one_by_one = engine_steps(t, acc, 1)
+    kth = sorted(s.t for _, s in one_by_one if s.features)[K - 1]
+    steady = [(now, s) for now, s in one_by_one[:-2] if s.t > kth]
     candidates_lag = max(now - s.t for now, s in steady if s.features)
     restored_lag = max(now - s.t for now, s in steady if not s.features)
     assert candidates_lag <= REPORT_LAG_S
     assert restored_lag <= candidates_lag + WRIST.max_interval / 2
+    late = [now - s.t for now, s in one_by_one if not s.features and s.t < kth]
+    assert len(late) >= K - 2
+    assert max(late) <= MAX_LATE_S
 
 
 @dataclass(slots=True)

@@ -183,18 +183,24 @@ def lags(cached: list[Cached]) -> str:
     one sample at a time (the report time is the engine's own, not a batch's wait), steps that
     stream through a confirmed bout (a call reporting one candidate, with the step restored
     before it if any; a bout's held steps are released together, later by design). "restored":
-    features None, the detector's own restored steps and stride_fill's."""
-    by_kind: dict[str, list[float]] = {"measured": [], "restored": []}
+    features None, the detector's own restored steps and stride_fill's; "late": the steps
+    stride_fill restores in a bout's earlier strides, returned together with the candidate that
+    completes stride_fill candidates."""
+    by_kind: dict[str, list[float]] = {"measured": [], "restored": [], "late": []}
     for stream, _ in cached:
         if stream.dataset != "wisdm_reduced":
             continue
         engine = GaitEngine(Placement.WRIST)
         for i in range(len(stream.t)):
             steps = engine.process(stream.t[i : i + 1], stream.acc[i : i + 1]).steps
-            if sum(s.features is not None for s in steps) == 1 and len(steps) <= 2:
-                for s in steps:
-                    kind = "restored" if s.features is None else "measured"
-                    by_kind[kind].append(float(stream.t[i]) - s.t)
+            if sum(s.features is not None for s in steps) != 1:
+                continue
+            for s in steps:
+                if s.features is not None:
+                    kind = "measured"
+                else:
+                    kind = "late" if len(steps) > 2 else "restored"
+                by_kind[kind].append(float(stream.t[i]) - s.t)
     return "report lag after the confirming run, s (median / 95th percentile / max): " + ", ".join(
         f"{kind} n={len(v)}: {np.median(v):.2f} / {np.percentile(v, 95):.2f} / {max(v):.2f}"
         for kind, v in by_kind.items()

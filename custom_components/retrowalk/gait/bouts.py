@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 import itertools
 import statistics
@@ -57,16 +58,32 @@ class BoutTracker:
         return self._start is not None
 
     def add(self, steps: list[StepEvent]) -> list[Bout]:
-        """Add new steps (time order); return bouts a long pause between steps ended."""
+        """Add new steps (time order, but for late ones); return bouts a long pause ended.
+
+        A late step is older than the open bout's latest one: a step the wrist's stride fill
+        restored in the bout's first strides once it proved stride-locked (gate.py). It counts
+        in the bout, in time order among its steps, and takes no part in the measured
+        intervals (it has no features; the interval it splits was measured before it came).
+        """
         ended: list[Bout] = []
         for step in steps:
             if self._start is not None and step.t - self._last > BOUT_END_S:
                 ended.append(self._end())
+            late = self._start is not None and step.t < self._last
             if self._start is None:
                 self._start = step.t
+            self._start = min(self._start, step.t)
             self._last = max(self._last, step.t)
             self._counts[step.direction] += 1
             self.totals[step.direction] += 1
+            if step.stride_length_m is not None:
+                self._strides.append((step.direction, step.stride_length_m, step.speed_m_s))
+            if late:
+                bisect.insort(self._step_times, step.t)
+                newest = sorted([*self._recent, step.t])[-_CADENCE_STEPS:]
+                self._recent.clear()
+                self._recent.extend(newest)
+                continue
             self._recent.append(step.t)
             self._step_times.append(step.t)
             if step.sensor_foot:
@@ -76,8 +93,6 @@ class BoutTracker:
                 if self._prev_measured is not None:
                     self._measured_intervals.append(step.t - self._prev_measured)
             self._prev_measured = step.t if step.features is not None else None
-            if step.stride_length_m is not None:
-                self._strides.append((step.direction, step.stride_length_m, step.speed_m_s))
         return ended
 
     def advance(self, now: float | None) -> list[Bout]:

@@ -33,13 +33,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def stream(engine: GaitEngine, rec: Recording, batch: int = BATCH) -> list[StepEvent]:
-    """Feed a whole recording in batches and return every step, ending the stream."""
+    """Feed a whole recording in batches and return every step in time order, ending the stream.
+
+    In time order: the wrist's stride fill returns a walk's first strides' steps late (gate.py).
+    """
     steps: list[StepEvent] = []
     for i in range(0, len(rec), batch):
         gyro = None if rec.gyro is None else rec.gyro[i : i + batch]
         steps += engine.process(rec.t[i : i + batch], rec.acc[i : i + batch], gyro).steps
     steps += engine.flush().steps
-    return steps
+    return sorted(steps, key=lambda s: s.t)
 
 
 def replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

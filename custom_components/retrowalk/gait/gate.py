@@ -20,7 +20,9 @@ pause of end_s without a candidate, a candidate out of the bout's rhythm or (whe
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
 data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm
 swing can hide every other step from the detector) gets the step between them restored, without
-changing which bouts exist. Design, reasons and figures: docs/walking_gate.md.
+changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
+together, the only steps the gate returns out of time order. Design, reasons and figures:
+docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -103,10 +105,11 @@ class GateParams:
     # with the axis the other way is not walking posture (a watch: the hand above the elbow).
     learn_sign: int = 0
     # Inside a bout confirmed in walking posture whose candidates come once per stride (their
-    # median interval twice a walking step), from the bout's stride_fill-th candidate on
+    # median interval twice a walking step), once it reaches its stride_fill-th candidate
     # (counted from its confirming run, the first candidates checked for rhythm; 0: never), the
-    # step between two candidates is restored half-way, without features: it counts inside the
-    # walk, never confirms one, and changes no decision of the gate (_stride_fill).
+    # step between two candidates is restored half-way, without features, in every interval
+    # since the confirming run and from then on: it counts inside the walk, never confirms
+    # one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
 
 
@@ -242,6 +245,12 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 }
 
 
+# The oldest a late step can be when the gate returns it (the stride fill's first restored step,
+# one interval into the confirming run, returned at the stride_fill-th candidate): consumers
+# that keep time order tell a late step from a restarted clock by it.
+MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
+
+
 class WalkingGate:
     """Holds candidate steps until they form a walking bout; streams them after that."""
 
@@ -257,6 +266,9 @@ class WalkingGate:
         self._walk_up: FloatArray | None = None  # the bout's walking posture (unit "up")
         self._gap_s = 0.0  # data missing since the latest candidate
         self._bout_n = 0  # candidates of the confirmed bout so far (stride_fill)
+        # The bout's intervals (length, the candidate ending it) since its confirming run, while
+        # it has not kept its rhythm for stride_fill candidates yet (see _stride_fill).
+        self._unfilled: list[tuple[float, StepEvent]] = []
         self._bridged: set[float] = set()  # times of held candidates just after missing data
         # The sign of upright_axis's "up" on the latest confirmed walks (learn_sign), and the
         # sign learned from them (0: not yet; the posture rule then uses |up|). Both are the
@@ -365,7 +377,7 @@ class WalkingGate:
         if self._confirmed:
             if hole and self._still_posed(step):
                 self._bout_n += 1
-                return [step]
+                return [*self._stride_fill(step, None), step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
                 self._bout_n += 1
@@ -419,38 +431,59 @@ class WalkingGate:
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
-        # in rhythm, are a rhythm of 6, not 20). So nothing released is filled: those before the
-        # run proved no rhythm, and the run is shorter than stride_fill (wrist: 6 or 10 to 12).
+        # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
+        # the bout has kept that rhythm long enough (_stride_fill), those before it never.
         self._bout_n = len(run)
+        kept = {id(s) for s in released}
+        self._unfilled = [
+            (b.t - a.t, b)
+            for a, b in itertools.pairwise(run)
+            if id(a) in kept and id(b) in kept and b.t not in self._bridged
+        ]
         self._bridged.clear()
         return released
 
-    def _stride_fill(self, step: StepEvent, dt: float) -> list[StepEvent]:
-        """The step missed half-way through `dt` before this candidate, in a stride-locked bout.
+    def _stride_fill(self, step: StepEvent, dt: float | None) -> list[StepEvent]:
+        """The steps missed half-way between candidates of a stride-locked bout, up to `step`.
 
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on
         one step and back on the next, and the softer step's peak rides on the flank of the
         stronger one, so one candidate comes per stride. A bout confirmed with the arm hanging
         whose candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval,
-        and this interval: 0.8-1.3 s) is taken to count strides once it has kept that rhythm
-        for stride_fill candidates. That assumes a hanging-arm walk never takes steps that far
-        apart (75 steps/min or slower), which the gate's own rhythm test allows down to
-        max_interval (46 steps/min): such a slow walk, if the detector follows it step by step,
-        is counted double from its stride_fill-th candidate on. No wrist walk in the data is
-        that slow (docs/walking_gate.md). A hand held in front does not swing: its slow walking's
-        candidates are its steps (Oxford's in-hand phones). Only inside a confirmed bout, and
-        only as output: the bout's rhythm, its end and whether it exists are the candidates'
-        alone, so no walk is confirmed or prolonged by a restored step and at rest nothing
-        changes but the steps of bouts the gate already confirmed.
+        and the interval before a candidate: 0.8-1.3 s) is taken to count strides once it has
+        kept that rhythm for stride_fill candidates, counted from its confirming run. Then the
+        step before each candidate is restored: from that candidate on as each arrives, and at
+        that candidate also, late, in every such interval since the confirming run (the same
+        walk, in the rhythm the run was checked for; a walk of 13 s or more is counted whole,
+        not only from its 13th second). `dt` is None for an interval across missing data, which
+        is never filled. That assumes a hanging-arm walk never takes steps that far apart (75
+        steps/min or slower), which the gate's own rhythm test allows down to max_interval (46
+        steps/min): such a slow walk, if the detector follows it step by step, is counted
+        double once it has kept its rhythm for stride_fill candidates. No wrist walk in the data
+        is that slow (docs/walking_gate.md). A hand held in front does not swing: its slow
+        walking's candidates are its steps (Oxford's in-hand phones). Only inside a confirmed
+        bout, and only as output: the bout's rhythm, its end and whether it exists are the
+        candidates' alone, so no walk is confirmed or prolonged by a restored step and at rest
+        nothing changes but the steps of bouts the gate already confirmed. The late steps are
+        the only ones the gate returns out of time order (older than steps already returned).
         """
-        if not (self.p.stride_fill and self._posed) or self._bout_n < self.p.stride_fill:
+        if not (self.p.stride_fill and self._posed):
             return []
+        if dt is not None:
+            self._unfilled.append((dt, step))
+        if self._bout_n < self.p.stride_fill:
+            return []
+        intervals, self._unfilled = self._unfilled, []
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
-        if not (lo <= dt <= hi and lo <= statistics.median(self._gaps) <= hi):
+        if not lo <= statistics.median(self._gaps) <= hi:
             return []
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once.
-        return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
+        return [
+            StepEvent(t=s.t - d / 2, direction=s.direction, confidence=s.confidence)
+            for d, s in intervals
+            if lo <= d <= hi
+        ]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.
