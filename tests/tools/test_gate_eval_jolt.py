@@ -197,6 +197,21 @@ def test_the_lodo_table_derives_the_jolt_instead_of_choosing_it() -> None:
     assert "all " in footer and "without spsw" in footer
 
 
+def test_the_lodo_table_can_keep_the_hanging_cone_as_shipped() -> None:
+    """--shipped-cone: the wrist's hanging cone leaves the grid; every held-out row keeps it."""
+    segments = daily.select(
+        daily.read_labels(shared("daily-living")), locations=["wrist"], subjects=1
+    )
+    for cone, expect_grid in ((True, False), (False, True)):
+        table = gate_eval.lodo(segments, walk_posture="fixed", shipped_cone=cone)
+        rows = [line for line in table.splitlines() if line.startswith("| ") and "wrist" in line]
+        assert len(rows) == 3
+        assert all(("min_upright=" in r) is expect_grid for r in rows)
+    # The grid's rows name the cone they chose, from the grid's values only.
+    chosen = [r.split("min_upright=")[1].split()[0].rstrip(",") for r in rows]
+    assert all(float(c) in gate_eval.POSTURE_GRID["min_upright"] for c in chosen)
+
+
 def test_the_lodo_table_derives_from_the_training_data_sets_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -177,6 +177,7 @@ def test_the_angles_left_one_out_need_two_data_sets() -> None:
         (["--derived-walk-posture"], "are --lodo checks"),
         (["--fixed-walk-posture"], "are --lodo checks"),
         (["--walk-angles", "--lodo"], "two different runs"),
+        (["--shipped-cone"], "is a --lodo check"),
         (["--lodo", "--fixed-walk-posture", "--derived-walk-posture"], "two different checks"),
         # The jolt threshold derived from walking (--derived-jolt) comes with the walk posture.
         (["--lodo", "--derived-jolt"], "--lodo --derived-walk-posture check"),

@@ -716,6 +716,7 @@ def lodo(
     walk_posture: WalkPosture = "grid",
     wearer: bool = False,
     jolt_percentile: float | None = None,
+    shipped_cone: bool = False,
 ) -> str:
     """The leave-one-data-set-out table. `walk_posture` (where a placement keeps a walk to its
     posture, the wrist): "grid" chooses same_posture and bout_factor on the others like the rest;
@@ -723,7 +724,10 @@ def lodo(
     same_posture from the others' walking (derive_walk_posture) at each grid point.
     `jolt_percentile` (with "derived"): min_amplitude is derived there too (derive_walk_jolt at
     this percentile, with_derived_jolt), not chosen by the grid; the table is followed by the
-    jolt derived at the shipped constants from all data sets and from each split."""
+    jolt derived at the shipped constants from all data sets and from each split.
+    `shipped_cone`: where a placement has a fixed walking axis (the wrist's hanging forearm), its
+    cone (min_upright) stays as shipped instead of being a grid dimension: the grid's choice
+    between 45 and 60 degrees rests on a fraction of a step/min of training cadence."""
     if jolt_percentile is not None and walk_posture != "derived":
         raise ValueError("the jolt is derived with the walk posture (walk_posture='derived')")
     cached = [
@@ -742,7 +746,7 @@ def lodo(
         grid: dict[str, tuple[float, ...]] = dict(GRID)
         if placement is Placement.THIGH:
             grid |= THIGH_GRID
-        elif base.upright_axis is not None:
+        elif base.upright_axis is not None and not shipped_cone:
             grid |= POSTURE_GRID
         keeps_walk = base.same_posture > -1.0
         derive = base.min_upright if keeps_walk and walk_posture == "derived" else None
@@ -853,6 +857,11 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity check only",
     )
     parser.add_argument(
+        "--shipped-cone",
+        action="store_true",
+        help="--lodo with the wrist's hanging cone (min_upright) as shipped, not a grid dimension",
+    )
+    parser.add_argument(
         "--walk-angles",
         action="store_true",
         help="walking's walk angles per data set, and what each walk-posture angle ends",
@@ -878,6 +887,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--jolt-percentile is --derived-jolt's")
     if args.jolt_percentile is not None and not 0 <= args.jolt_percentile <= 100:
         parser.error("--jolt-percentile is a percentile (0-100)")
+    if args.shipped_cone and not args.lodo:
+        parser.error("--shipped-cone is a --lodo check")
     if args.walk_angles and args.lodo:
         parser.error("--walk-angles and --lodo are two different runs")
     segs = select(
@@ -901,7 +912,15 @@ def main(argv: list[str] | None = None) -> int:
             )
             pct = args.jolt_percentile if args.jolt_percentile is not None else WALK_JOLT_PERCENTILE
             jolt = pct if args.derived_jolt else None
-            print(lodo(segs, walk_posture=mode, wearer=args.wearer, jolt_percentile=jolt))
+            print(
+                lodo(
+                    segs,
+                    walk_posture=mode,
+                    wearer=args.wearer,
+                    jolt_percentile=jolt,
+                    shipped_cone=args.shipped_cone,
+                )
+            )
         elif args.walk_angles:
             print(walk_angle_table(segs, wearer=args.wearer))
         else:

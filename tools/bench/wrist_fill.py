@@ -17,7 +17,12 @@ at half that interval T over the last WINDOW_S of signal: the normalised autocor
 smoothed magnitude, of the vertical component, of the jolt envelope (the magnitude minus its
 0.3 s mean, rectified and smoothed), and the three axes' power at 2/T over that at 1/T.
 
-    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.wrist_fill [--half-interval]
+With --grid: at every point of gate_eval's leave-one-data-set-out grid for the wrist (216), the
+false steps/h and cadence per data set with the shipped stride_fill and with the rule off: how
+many points the rule changes false steps at (none means no held-out false-step figure can move
+because of it, only which point the grid's cadence tie-break chooses), and its cadence gain.
+
+    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.wrist_fill [--half-interval|--grid]
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from dataclasses import replace
+import itertools
 import math
 
 import numpy as np
@@ -34,7 +40,16 @@ from custom_components.retrowalk.gait.gate import GATE_PARAMS
 
 from .daily import build_streams, engine_batches, load_segment, read_labels, select, step_times
 from .data import data_dir
-from .gate_eval import Cached, per_segment, tabulate, through_gate
+from .gate_eval import (
+    GRID,
+    POSTURE_GRID,
+    SAME_POSTURE_GRID,
+    Cached,
+    gate_rows,
+    per_segment,
+    tabulate,
+    through_gate,
+)
 from .wrist_recall import DATASETS, LOCKED, spectral_cadence
 
 OVER = 1.1  # a block counted at over this times the reference is over-counted
@@ -134,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="what the signal says at half a long candidate interval, instead of the sweep",
     )
+    parser.add_argument(
+        "--grid",
+        action="store_true",
+        help="false steps with the fill on and off at every leave-one-out grid point",
+    )
     args = parser.parse_args(argv)
     segs = select(read_labels(), locations=["wrist"])
     base_dir = data_dir("daily-living")
@@ -149,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
                 refs[seg.name] = cad * seg.duration_s / 60
     if args.half_interval:
         print(half_interval(cached, refs))
+        return 0
+    if args.grid:
+        print(grid(cached))
         return 0
     print(
         "| stride_fill | WISDM gated / reference | blocks over 1.1 | blocks under 0.75 "
@@ -176,6 +199,37 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(lags(cached))
     return 0
+
+
+def grid(cached: list[Cached]) -> str:
+    """At every wrist point of the leave-one-out grid: false steps/h with the fill and without."""
+    base = GATE_PARAMS[Placement.WRIST]
+    axes = dict(GRID) | POSTURE_GRID | SAME_POSTURE_GRID
+    moved: list[str] = []
+    gain: dict[str, list[float]] = defaultdict(list)
+    points = list(itertools.product(*axes.values()))
+    for values in points:
+        point = replace(base, **dict(zip(axes, values, strict=True)))  # type: ignore[arg-type]
+        on = {r.dataset: r for r in gate_rows(cached, point)}
+        off = {r.dataset: r for r in gate_rows(cached, replace(point, stride_fill=0))}
+        for d in DATASETS:
+            if on[d].false_per_h != off[d].false_per_h:
+                moved.append(
+                    f"{dict(zip(axes, values, strict=True))} {d}: "
+                    f"{off[d].false_per_h:.1f} -> {on[d].false_per_h:.1f}"
+                )
+            gain[d].append(on[d].cadence - off[d].cadence)
+    lines = [
+        f"grid points: {len(points)}; false steps/h changed by the fill (stride_fill "
+        f"{base.stride_fill} against off) at {len(moved)}",
+        *moved,
+    ]
+    lines += [
+        f"{d}: cadence gain, steps/min, min / median / max "
+        f"{min(g):.1f} / {float(np.median(g)):.1f} / {max(g):.1f}"
+        for d, g in gain.items()
+    ]
+    return "\n".join(lines)
 
 
 def lags(cached: list[Cached]) -> str:
