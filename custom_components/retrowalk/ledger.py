@@ -165,9 +165,12 @@ class Ledger:
             self.today.backward_seconds += walked
             self.lifetime.backward_seconds += walked
         if -MAX_LATE_S <= interval < 0:
-            # A late step, restored in a walk's first strides by the wrist's stride fill: the
-            # time around it was counted with the steps either side, so the newest step stays
-            # the one the next interval starts from. (A restarted clock jumps back further.)
+            # A late step, restored in a walk's first strides by the wrist's stride fill (never
+            # older than MAX_LATE_S, gait/gate.py): the time around it was counted with the steps
+            # either side, so the newest step stays the one the next interval starts from. A
+            # restarted wearable clock that jumps back less than that (the engine starts a new
+            # stream from 10 s back; the integration continues each connection's timeline) is
+            # taken for one too: its walking counts once its times pass the old newest step.
             return
         self._last_backward, self._last_backward_t = when, t
 

@@ -82,3 +82,26 @@ def test_late_restored_steps_count_in_their_bout_in_time_order() -> None:
     assert (bout.start, bout.end) == (strides[0], strides[-1])
     # The measured strides are the walker's timing; the late steps split no measured interval.
     assert bout.step_time_cv == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_late_step_of_a_bout_already_ended_counts_in_the_totals_only() -> None:
+    # The walk paused 2.6 s (the gate's bout goes on, the tracker's ends); at the 12th candidate
+    # the gate returns the steps restored in the first strides, which belong to the ended bout.
+    first = [10.0 + 1.1 * i for i in range(6)]
+    second = [first[-1] + 2.6 + 1.1 * i for i in range(6)]
+    tracker = BoutTracker()
+    assert tracker.add([step(t) for t in first]) == []
+    (ended,) = tracker.add([step(second[0])])
+    assert (ended.start, ended.end, ended.steps) == (first[0], first[-1], 6)
+    tracker.add([step(t) for t in second[1:]])
+    late = [t - 0.55 for t in [*first[1:], *second[1:]]]
+    tracker.add([step(t, measured=False) for t in late])
+    (bout,) = tracker.close()
+    # The open bout keeps its own span and gains only its own strides' steps...
+    assert (bout.start, bout.end, bout.steps) == (second[0], second[-1], 6 + 5)
+    # ...and every step counts once in the totals.
+    assert tracker.totals[Direction.FORWARD] == 12 + 10
+    # A new stream (close(): a restarted clock, times from zero) is not taken for late steps.
+    tracker.add([step(1.0 + 0.5 * i) for i in range(4)])
+    (fresh,) = tracker.close()
+    assert fresh.steps == 4

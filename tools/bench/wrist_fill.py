@@ -2,13 +2,15 @@
 
 The detector can report one candidate per stride at the wrist (docs/walking_gate.md, "Wrist
 recall"); inside a bout confirmed with the arm hanging whose candidates come once per stride the
-gate restores the step half-way from the bout's stride_fill-th candidate on (gate.py). On the
+gate restores the step half-way once the bout reaches its stride_fill-th candidate, in every
+stride-long interval since its confirming run, late, and from then on (gate.py). On the
 wrist data of ../shared/data/daily-living (tuned on: every wrist constant was chosen with these
-data in view), with the rule off and from the 6th, 8th, 12th and 16th candidate on: WISDM's gated
+data in view), with the rule off and with stride_fill 6, 8, 12 and 16 candidates: WISDM's gated
 steps against the spectral reference (wrist_recall.py) over its 45 blocks that have one, the
 blocks counted at over 1.1 times the reference (over-counting) and under 0.75 times (still
 stride-locked), false steps/h and plain-walking cadence per data set; then how late the shipped
-engine reports steps on WISDM (restored ones wait for the candidate after them).
+engine reports steps on WISDM (restored ones wait for the candidate after them, late ones for
+the bout's stride_fill-th).
 
 With --half-interval: what was tried first and not kept, a check on the signal itself. For the
 candidates 0.8-1.3 s after the one before (WISDM's stride-locked blocks, its other blocks, the
@@ -53,7 +55,7 @@ from .gate_eval import (
 from .wrist_recall import DATASETS, LOCKED, spectral_cadence
 
 OVER = 1.1  # a block counted at over this times the reference is over-counted
-FILL_FROM = (0, 6, 8, 12, 16)  # stride_fill: from the bout's n-th candidate on (0: off)
+FILL_FROM = (0, 6, 8, 12, 16)  # stride_fill: once the bout reaches its n-th candidate (0: off)
 
 
 FS = 50.0  # the engine's rate; the raw recordings are re-gridded to it for --half-interval
@@ -237,9 +239,9 @@ def lags(cached: list[Cached]) -> str:
     one sample at a time (the report time is the engine's own, not a batch's wait), steps that
     stream through a confirmed bout (a call reporting one candidate, with the step restored
     before it if any; a bout's held steps are released together, later by design). "restored":
-    features None, the detector's own restored steps and stride_fill's; "late": the steps
-    stride_fill restores in a bout's earlier strides, returned together with the candidate that
-    completes stride_fill candidates."""
+    features None, the detector's own restored steps and stride_fill's, the newest one with the
+    candidate; "late": older restored steps returned with it (those stride_fill restores in a
+    bout's earlier strides with the candidate that completes stride_fill candidates)."""
     by_kind: dict[str, list[float]] = {"measured": [], "restored": [], "late": []}
     for stream, _ in cached:
         if stream.dataset != "wisdm_reduced":
@@ -249,11 +251,13 @@ def lags(cached: list[Cached]) -> str:
             steps = engine.process(stream.t[i : i + 1], stream.acc[i : i + 1]).steps
             if sum(s.features is not None for s in steps) != 1:
                 continue
+            # With the candidate, the step restored just before it; any older ones are late.
+            on_time = max((s.t for s in steps if s.features is None), default=None)
             for s in steps:
                 if s.features is not None:
                     kind = "measured"
                 else:
-                    kind = "late" if len(steps) > 2 else "restored"
+                    kind = "restored" if s.t == on_time else "late"
                 by_kind[kind].append(float(stream.t[i]) - s.t)
     return "report lag after the confirming run, s (median / 95th percentile / max): " + ", ".join(
         f"{kind} n={len(v)}: {np.median(v):.2f} / {np.percentile(v, 95):.2f} / {max(v):.2f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import deque
 import itertools
+import math
 import statistics
 
 from .types import Bout, Direction, StepEvent
@@ -51,6 +52,7 @@ class BoutTracker:
         self._measured = False  # the bout has a measured step
         self._measured_intervals: list[float] = []
         self._prev_measured: float | None = None  # the bout's previous step, if measured
+        self._ended_at = -math.inf  # the last step of the latest bout ended
 
     @property
     def walking(self) -> bool:
@@ -61,18 +63,23 @@ class BoutTracker:
         """Add new steps (time order, but for late ones); return bouts a long pause ended.
 
         A late step is older than the open bout's latest one: a step the wrist's stride fill
-        restored in the bout's first strides once it proved stride-locked (gate.py). It counts
+        restored in the walk's first strides once it proved stride-locked (gate.py). It counts
         in the bout, in time order among its steps, and takes no part in the measured
         intervals (it has no features; the interval it splits was measured before it came).
+        One from a bout already ended (the walk paused for a bout's length, or the data
+        stopped, before the gate had its proof) counts in the totals only: that bout was
+        reported, and the step opens no bout of its own.
         """
         ended: list[Bout] = []
         for step in steps:
+            if step.t <= self._ended_at:
+                self.totals[step.direction] += 1
+                continue
             if self._start is not None and step.t - self._last > BOUT_END_S:
                 ended.append(self._end())
             late = self._start is not None and step.t < self._last
             if self._start is None:
                 self._start = step.t
-            self._start = min(self._start, step.t)
             self._last = max(self._last, step.t)
             self._counts[step.direction] += 1
             self.totals[step.direction] += 1
@@ -102,8 +109,14 @@ class BoutTracker:
         return []
 
     def close(self) -> list[Bout]:
-        """End the open bout, if any."""
-        return [self._end()] if self._start is not None else []
+        """End the open bout, if any: the stream ended.
+
+        The walking gate is closed with it, so no late step of it can follow, and a restarted
+        clock's times may lie before its bouts: later steps are not taken for late ones.
+        """
+        ended = [self._end()] if self._start is not None else []
+        self._ended_at = -math.inf
+        return ended
 
     def direction(self) -> Direction | None:
         """Majority direction of the open bout."""
@@ -139,6 +152,7 @@ class BoutTracker:
             speed_m_s=_median([speed for _, speed in mine if speed is not None]),
             step_time_cv=cv,
         )
+        self._ended_at = max(self._ended_at, self._last)
         self._start = None
         self._counts = dict.fromkeys(Direction, 0)
         self._recent.clear()

@@ -245,9 +245,11 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 }
 
 
-# The oldest a late step can be when the gate returns it (the stride fill's first restored step,
-# one interval into the confirming run, returned at the stride_fill-th candidate): consumers
-# that keep time order tell a late step from a restarted clock by it.
+# The oldest a late step can be when the gate returns it, against the candidate it comes with:
+# stride_fill stride-long intervals back (the first restored step is one interval into the
+# confirming run). A bout's intervals can be longer than a stride (up to end_s, or across missing
+# data), so the gate enforces it: a step it would restore further back stays unrestored.
+# Consumers that keep time order tell a late step from a restarted clock by it.
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
@@ -455,11 +457,13 @@ class WalkingGate:
         step before each candidate is restored: from that candidate on as each arrives, and at
         that candidate also, late, in every such interval since the confirming run (the same
         walk, in the rhythm the run was checked for; a walk of 13 s or more is counted whole,
-        not only from its 13th second). `dt` is None for an interval across missing data, which
-        is never filled. That assumes a hanging-arm walk never takes steps that far apart (75
-        steps/min or slower), which the gate's own rhythm test allows down to max_interval (46
-        steps/min): such a slow walk, if the detector follows it step by step, is counted
-        double once it has kept its rhythm for stride_fill candidates. No wrist walk in the data
+        not only from its 13th second), none more than MAX_LATE_S before that candidate. If the
+        bout is not stride-locked at that candidate, its earlier intervals are never filled.
+        `dt` is None for an interval across missing data, which is never filled. That assumes a
+        hanging-arm walk never takes steps that far apart (75 steps/min or slower), which the
+        gate's own rhythm test allows down to max_interval (46 steps/min): such a slow walk, if
+        the detector follows it step by step, is counted double, from its confirming run on,
+        once it has kept its rhythm for stride_fill candidates. No wrist walk in the data
         is that slow (docs/walking_gate.md). A hand held in front does not swing: its slow
         walking's candidates are its steps (Oxford's in-hand phones). Only inside a confirmed
         bout, and only as output: the bout's rhythm, its end and whether it exists are the
@@ -482,7 +486,7 @@ class WalkingGate:
         return [
             StepEvent(t=s.t - d / 2, direction=s.direction, confidence=s.confidence)
             for d, s in intervals
-            if lo <= d <= hi
+            if lo <= d <= hi and step.t - (s.t - d / 2) <= MAX_LATE_S
         ]
 
     def _keeps_posture(self, posed: bool) -> bool:
