@@ -304,9 +304,9 @@ def wisdm_blocks() -> list[Block]:
     for stream in daily.build_streams(segments, base):
         batches = daily.engine_batches(stream, engine=locked_engine(gated=False))
         without = daily.step_times(gate_eval.through_gate(stream, batches, unfilled))
-        with_fill = daily.batch_times(daily.engine_batches(stream, engine=locked_engine()))
+        filled = daily.batch_times(daily.engine_batches(stream, engine=locked_engine()))
         for (seg, with_fill), (_, bare) in zip(
-            gate_eval.per_segment(stream, with_fill),
+            gate_eval.per_segment(stream, filled),
             gate_eval.per_segment(stream, without),
             strict=True,
         ):

@@ -103,9 +103,9 @@ class TrunkParams:
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
     # Stride comb (the wrist): where the forearm hangs (|x| of the gravity mean within
     # comb_hang_deg of vertical) and the bout's median candidate interval is a stride
-    # (comb_lo_s-comb_hi_s), the signal searched for steps is (s(t) + s(t - T/2)) / 2 with T that
-    # median: the arm swing's fundamental (1/T) and its odd harmonics cancel, the step rhythm
-    # (2/T) passes whole. Off (False) elsewhere; the jolt amplitudes stay the unfiltered ones.
+    # (comb_lo_s-comb_hi_s), the signal searched for steps is (s(t) + s(t - T/2)) / 2 with T the
+    # stride period (below): the arm swing's fundamental (1/T) and its odd harmonics cancel, the
+    # step rhythm (2/T) passes whole. Off (False) elsewhere; the jolt amplitudes stay unfiltered.
     comb: bool = False
     comb_lo_s: float = 0.8
     comb_hi_s: float = 1.3
@@ -419,13 +419,14 @@ class TrunkDetector:
 
         It turns on where a stride lock is possible: the forearm hangs (its 1 s gravity mean
         within comb_hang_deg of vertical, the gate's hanging test) and the bout's candidates come
-        a stride apart (median interval comb_lo_s-comb_hi_s, the gate's stride-fill range): T is
-        that median. Once on, it stays on while the same walk keeps its rhythm: the candidates'
-        median interval near T (still one per stride: T follows it) or near T/2 (the comb
-        shows the steps: T follows twice it), or in between while the intervals change over;
-        a walker's stride period changes slowly, and the comb's own success halves the
+        a stride apart (median interval comb_lo_s-comb_hi_s, the gate's stride-fill range) and
+        the signal repeats with the stride (comb_min_r): T is the autocorrelation's lag near that
+        median (_stride_period). Once on, it stays on while the same walk keeps its rhythm: the
+        candidates' median interval near T (still one per stride: T follows it) or near T/2
+        (the comb shows the steps: T follows twice it), or in between while the intervals change
+        over; a walker's stride period changes slowly, and the comb's own success halves the
         candidates' interval, which must not switch it off. It turns off when the bout ends,
-        its rhythm goes elsewhere, or the forearm comes up (beyond comb_keep_deg).
+        its rhythm goes elsewhere, or the forearm comes up (beyond comb_keep_deg; 90: never).
         """
         p = self.p
         med = self._median_interval() if self._in_bout else None
@@ -458,7 +459,8 @@ class TrunkDetector:
     def _stride_period(self, guess: float) -> tuple[float, float]:
         """The lag (s) of the history's highest autocorrelation near `guess`, and that value.
 
-        `guess` (and 1.0) where the history is too short to tell."""
+        `guess` (and 1.0) where the history is too short to tell.
+        """
         p = self.p
         lo = max(p.comb_lo_s, (1 - p.comb_track) * guess)
         hi = min(p.comb_hi_s, (1 + p.comb_track) * guess)
