@@ -101,35 +101,6 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
-    # Stride comb (the wrist): where the forearm hangs (|x| of the gravity mean within
-    # comb_hang_deg of vertical) and the bout's median candidate interval is a stride
-    # (comb_lo_s-comb_hi_s), the signal searched for steps is (s(t) + s(t - T/2)) / 2 with T the
-    # stride period (below): the arm swing's fundamental (1/T) and its odd harmonics cancel, the
-    # step rhythm (2/T) passes whole. Off (False) elsewhere; the jolt amplitudes stay unfiltered.
-    comb: bool = False
-    comb_lo_s: float = 0.8
-    comb_hi_s: float = 1.3
-    comb_hang_deg: float = 45.0
-    # Once on, it stays while the forearm is within this of vertical: 90, the walk's rhythm alone
-    # keeps it (a swinging forearm passes 45-60 degrees now and then; WISDM detector alone
-    # 91.8 -> 92.2 % of the spectral reference against 60).
-    comb_keep_deg: float = 90.0
-    comb_track: float = 0.2  # a new stride period within this fraction of T updates it
-    # T itself is the lag of the signal's highest autocorrelation (over the history) within
-    # comb_track of the candidates' stride (or of the T in use) and inside comb_lo_s-comb_hi_s:
-    # a stride-locked detector's intervals wander with the soft step it sometimes catches.
-    comb_acf: bool = True
-    # It turns on only where that autocorrelation reaches this: a swinging arm's stride repeats
-    # (WISDM, UMAFall, spsw tuned-on false steps/h: 14/0/23 at -1, 12/0/23 at 0.3, 12/0/12 at
-    # 0.5 and 0.65; held out with the shipped cone, spsw/UMAFall/WISDM: 23/17/26 at 0.4, 12/17/18
-    # at 0.5, 12/17/16 at 0.65 as without the comb; 0.65 was chosen seeing those).
-    comb_min_r: float = 0.65
-    # A combed candidate's jolt (StepFeatures.amplitude): False, the unfiltered signal's at its
-    # peak; True, the higher of that and the unfiltered signal half a stride before (the
-    # stride's heel strike: the soft step the comb finds keeps the stride's jolt; held-out WISDM
-    # with the shipped cone, comb_min_r 0.5: 39 false steps/h with False, the grid then opening
-    # the jolt rule, 18 with True, 16 without the comb).
-    comb_stride_jolt: bool = True
 
 
 class TrunkDetector:
@@ -144,8 +115,7 @@ class TrunkDetector:
         # does not have, and a declared backward session keeps a step the engine is "sure" went
         # forward (session.CONFIDENT).
         self._tells_direction = not direction_unknown(placement)
-        # The wrist's arm swing can lock the detector onto the stride: the stride comb there.
-        self.p = params or TrunkParams(comb=placement is Placement.WRIST)
+        self.p = params or TrunkParams()
         self.fs = self.p.fs
         fs = self.fs
         self._block = max(1, round(self.p.block_s * fs))
@@ -172,19 +142,16 @@ class TrunkDetector:
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
         self._against = 0  # consecutive windows that disagreed with it
-        self._comb_t: float | None = None  # the stride period the comb cancels (None: off)
 
     def _forget_signal(self) -> None:
         self._t = np.zeros(0)
         self._a = np.zeros((0, 3))
-        self._d = np.zeros(0, dtype=np.int64)  # per sample: the comb's delay in samples (0: off)
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
         self._count = 0  # samples since the signal began
         self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
-        # The highest peak since the last valley: (time, height searched, unfiltered height).
-        self._best: tuple[float, float, float] | None = None
+        self._best: tuple[float, float] | None = None  # highest peak since the last valley
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
 
     def end_segment(self) -> list[StepEvent]:
@@ -261,11 +228,6 @@ class TrunkDetector:
     def _process(
         self, new_t: FloatArray, new_a: FloatArray, *, final: bool = False
     ) -> list[StepEvent]:
-        if self.p.comb:
-            # Each sample's delay is set once, when it arrives, from the walk seen so far: blocks
-            # start at fixed sample counts, so it never depends on the caller's batching.
-            delay = self._comb_delay()
-            self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
         self._count += len(new_t)
@@ -281,23 +243,12 @@ class TrunkDetector:
         t_final = float(t[last])
         # Only the tail that can still change anything is filtered: the gravity mean reaches
         # n_grav back, the smoothing and the extremum windows lag samples either side.
-        d_max = int(self._d[max(0, first - self._w) :].max(initial=0)) if self.p.comb else 0
-        s0 = max(0, first - self._lag - self._n_grav + 1 - d_max)
+        s0 = max(0, first - self._lag - self._n_grav + 1)
         seg = a[s0:]
         grav = causal_mean(seg, self._n_grav)
         g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
         vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
         smooth = np.convolve(vert, self._kernel, mode="same")
-        raw = smooth  # the jolt amplitudes are the unfiltered signal's
-        if d_max:
-            d = self._d[s0:]
-            back = np.arange(len(smooth)) - d
-            on = (d > 0) & (back >= 0)
-            smooth = smooth.copy()
-            smooth[on] = (raw[on] + raw[back[on]]) / 2
-            if self.p.comb_stride_jolt:
-                raw = raw.copy()
-                raw[on] = np.maximum(raw[on], raw[back[on]])
         fresh = smooth[first - s0 : last + 1 - s0]
         self._sumsq = [*self._sumsq[-self._n_rms :], (float(fresh @ fresh), len(fresh))]
         rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
@@ -310,11 +261,6 @@ class TrunkDetector:
         padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
         j0 = first - self._w - s0 + lo_pad
         sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
-        if raw is smooth:
-            sub_raw = sub
-        else:
-            padded_raw = np.pad(raw, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else raw
-            sub_raw = padded_raw[j0 : last + self._w + 1 - s0 + lo_pad]
         peaks, valleys = local_extrema(sub, self._w)
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
@@ -340,7 +286,7 @@ class TrunkDetector:
         for i, hump in zip(idx[order].tolist(), is_hump[order].tolist(), strict=True):
             if hump:
                 if i in anchors and (self._best is None or sub[i] > self._best[1]):
-                    self._best = (float(t[t0 + i]), float(sub[i]), float(sub_raw[i]))
+                    self._best = (float(t[t0 + i]), float(sub[i]))
                 if self._best is not None:
                     self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
@@ -358,7 +304,7 @@ class TrunkDetector:
         up = _unit(grav[last - s0], float(g_norm[last - s0]))
         return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
-    def _step_time(self, peak: tuple[float, float, float]) -> float:
+    def _step_time(self, peak: tuple[float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
         in_bout = self._in_bout and peak[0] - self._last_step <= self._bout_gap()
         med = self._median_interval() if in_bout else None
@@ -370,16 +316,14 @@ class TrunkDetector:
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
 
-    def _commit(
-        self, peak: tuple[float, float, float], step_t: float
-    ) -> list[tuple[float, float | None]]:
-        """Feed one candidate step (peak time, searched height, height) into the bout logic.
+    def _commit(self, peak: tuple[float, float], step_t: float) -> list[tuple[float, float | None]]:
+        """Feed one candidate step (peak time, height) into the bout logic.
 
         Returns the (step time, peak height) of the steps it confirms; a restored step has no
         height. The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is
         reported.
         """
-        tk, _, height = peak
+        tk, height = peak
         if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
@@ -415,73 +359,6 @@ class TrunkDetector:
         self._bout_dir = None  # a new walk: its first window decides
         self._last_step = tk
         return [(step, h) for _, step, h in confirmed]
-
-    def _comb_delay(self) -> int:
-        """The stride comb's delay (samples) for the samples arriving now; 0 where it is off.
-
-        It turns on where a stride lock is possible: the forearm hangs (its 1 s gravity mean
-        within comb_hang_deg of vertical, the gate's hanging test) and the bout's candidates come
-        a stride apart (median interval comb_lo_s-comb_hi_s, the gate's stride-fill range) and
-        the signal repeats with the stride (comb_min_r): T is the autocorrelation's lag near that
-        median (_stride_period). Once on, it stays on while the same walk keeps its rhythm: the
-        candidates' median interval near T (still one per stride: T follows it) or near T/2
-        (the comb shows the steps: T follows twice it), or in between while the intervals change
-        over; a walker's stride period changes slowly, and the comb's own success halves the
-        candidates' interval, which must not switch it off. It turns off when the bout ends,
-        its rhythm goes elsewhere, or the forearm comes up (beyond comb_keep_deg; 90: never).
-        """
-        p = self.p
-        med = self._median_interval() if self._in_bout else None
-        period = self._comb_t
-        if med is None or len(self._a) == 0:
-            period = None
-        else:
-            g = self._a[-self._n_grav :].mean(axis=0)
-            norm = float(np.linalg.norm(g))
-            hang = abs(float(g[0])) / norm if norm > 1e-9 else 0.0
-            if period is None:
-                ok = p.comb_lo_s <= med <= p.comb_hi_s
-                period = med if ok and hang >= math.cos(math.radians(p.comb_hang_deg)) else None
-            elif hang < math.cos(math.radians(p.comb_keep_deg)):
-                period = None
-            elif p.comb_lo_s <= med <= p.comb_hi_s and abs(med - period) <= p.comb_track * period:
-                period = med
-            elif abs(2 * med - period) <= p.comb_track * period:
-                period = 2 * med
-            elif not (1 - p.comb_track) / 2 * period < med < (1 - p.comb_track) * period:
-                period = None
-        if period is not None and p.comb_acf:
-            turning_on = self._comb_t is None
-            period, r = self._stride_period(period)
-            if turning_on and r < p.comb_min_r:
-                period = None
-        self._comb_t = period
-        return round(period / 2 * self.fs) if period is not None else 0
-
-    def _stride_period(self, guess: float) -> tuple[float, float]:
-        """The lag (s) of the history's highest autocorrelation near `guess`, and that value.
-
-        `guess` (and 1.0) where the history is too short to tell.
-        """
-        p = self.p
-        lo = max(p.comb_lo_s, (1 - p.comb_track) * guess)
-        hi = min(p.comb_hi_s, (1 + p.comb_track) * guess)
-        l_lo, l_hi = math.ceil(lo * self.fs), math.floor(hi * self.fs)
-        a = self._a
-        if l_lo > l_hi or len(a) < 2 * l_hi + self._n_grav:
-            return guess, 1.0
-        grav = causal_mean(a, self._n_grav)
-        vert = np.sqrt(np.einsum("ij,ij->i", a, a)) - np.sqrt(np.einsum("ij,ij->i", grav, grav))
-        x = np.convolve(vert, self._kernel, mode="valid")[self._n_grav :]
-        x = x - x.mean()
-        best, best_r = guess, -np.inf
-        for lag in range(l_lo, l_hi + 1):
-            u, v = x[lag:], x[:-lag]
-            den = math.sqrt(float(u @ u) * float(v @ v))
-            r = float(u @ v) / den if den > 0 else 0.0
-            if r > best_r:
-                best, best_r = lag / self.fs, r
-        return best, best_r
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
