@@ -81,11 +81,16 @@ async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> RetrowalkCoordinator:
-    """Add and set up an entry, then wait for its wearable to stream."""
+async def load_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up an entry (its wearable may be away)."""
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> RetrowalkCoordinator:
+    """Add and set up an entry, then wait for its wearable to stream."""
+    await load_entry(hass, entry)
     coordinator: RetrowalkCoordinator = entry.runtime_data
     await wait_for(lambda: coordinator.connection.connected)
     return coordinator

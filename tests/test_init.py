@@ -42,6 +42,7 @@ from .common import (
     Walk,
     advance,
     entry_for,
+    load_entry,
     store_keys,
     stored_state,
     tick,
@@ -54,9 +55,7 @@ async def test_setup_and_unload_without_the_wearable(
 ) -> None:
     """Setup does not wait for a wearable that is away; unloading stops the connection attempts."""
     entry = entry_for()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await load_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.retrowalk_imu_test_forward_steps_today").state == "0"
     assert hass.states.get("sensor.retrowalk_imu_test_cadence").state == "unavailable"
@@ -126,9 +125,7 @@ async def test_entries_from_1_1_keep_their_placement_in_the_options(
     entry = MockConfigEntry(
         domain=DOMAIN, unique_id=ADDRESS, data=data, options=options, version=1, minor_version=1
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await load_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert (entry.version, entry.minor_version) == (1, 2)
     assert entry.data == {CONF_ADDRESS: ADDRESS, CONF_PROTOCOL: "retrowalk_imu"}
@@ -315,9 +312,7 @@ async def test_disabling_or_removing_retires_the_wearables_repair_issues(
     them, with the user's "ignore" (setup raises none of them again by itself). Another
     wearable's issues stay."""
     entry = entry_for()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await load_entry(hass, entry)
     seen = dt_util.utcnow()
     later = seen + timedelta(hours=NOT_SEEN_REPAIR_HOURS)
     for entry_id in (entry.entry_id, "other"):
@@ -354,9 +349,7 @@ async def test_removing_a_wearable_that_failed_to_unload_retires_its_issues(
 ) -> None:
     """Home Assistant removes an entry that failed to unload without unloading it again."""
     entry = entry_for()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await load_entry(hass, entry)
     async_store_lost(hass, entry.entry_id, "nothing")
     with patch("homeassistant.components.button.async_unload_entry", return_value=False):
         assert not await hass.config_entries.async_unload(entry.entry_id)

@@ -7,7 +7,8 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, NOT_SEEN_REPAIR_HOURS
 
-# Each wearable's issue ids are "<kind>_<entry id>", one per kind.
+# Each wearable's issue ids are "<kind>_<entry id>", one per kind; the "not seen" and store
+# issues' kind is also their translation key (the calibration issue has several).
 _NOT_SEEN, _CALIBRATE, _STORE_RESTORED, _STORE_LOST = KINDS = (
     "not_seen",
     "calibrate",
@@ -33,7 +34,7 @@ def async_track_not_seen(
             issue_id,
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key="not_seen",
+            translation_key=_NOT_SEEN,
             translation_placeholders={"name": name, "hours": str(NOT_SEEN_REPAIR_HOURS)},
         )
     else:
@@ -79,14 +80,14 @@ def async_calibrated(hass: HomeAssistant, entry_id: str) -> None:
 def async_store_restored(hass: HomeAssistant, entry_id: str) -> None:
     """The saved counts were unreadable and the last good backup was restored."""
     issue_id = _issue_id(_STORE_RESTORED, entry_id)
-    _store_issue(hass, issue_id, "store_restored", ir.IssueSeverity.WARNING)
+    _store_issue(hass, issue_id, _STORE_RESTORED, ir.IssueSeverity.WARNING)
 
 
 @callback
 def async_store_lost(hass: HomeAssistant, entry_id: str, kept: str) -> None:
     """The saved counts were unreadable and no backup could be read: counting restarts at 0."""
     issue_id = _issue_id(_STORE_LOST, entry_id)
-    _store_issue(hass, issue_id, "store_lost", ir.IssueSeverity.ERROR, kept=kept)
+    _store_issue(hass, issue_id, _STORE_LOST, ir.IssueSeverity.ERROR, kept=kept)
 
 
 def _store_issue(

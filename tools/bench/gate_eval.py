@@ -710,6 +710,25 @@ def choose(
     return best, [q for q in fitted if scores[q] == scores[best]]
 
 
+def grid_axes(
+    placement: Placement, *, fixed_walk: bool = False, shipped_cone: bool = False
+) -> dict[str, tuple[float, ...]]:
+    """The constants a placement's gate rules were tuned over (a small grid around each).
+
+    `fixed_walk`: the walk-posture angle and bout factor stay as shipped; `shipped_cone`: the
+    fixed walking axis's cone (the wrist's hanging forearm) too.
+    """
+    base = GATE_PARAMS[placement]
+    grid: dict[str, tuple[float, ...]] = dict(GRID)
+    if placement is Placement.THIGH:
+        grid |= THIGH_GRID
+    elif base.upright_axis is not None and not shipped_cone:
+        grid |= POSTURE_GRID
+    if base.same_posture > -1.0 and not fixed_walk:
+        grid |= SAME_POSTURE_GRID
+    return grid
+
+
 def lodo(
     segments: list[Segment],
     *,
@@ -743,15 +762,9 @@ def lodo(
     for loc, placement in PLACEMENT.items():
         mine = [c for c in cached if c[0].location == loc]
         base = GATE_PARAMS[placement]
-        grid: dict[str, tuple[float, ...]] = dict(GRID)
-        if placement is Placement.THIGH:
-            grid |= THIGH_GRID
-        elif base.upright_axis is not None and not shipped_cone:
-            grid |= POSTURE_GRID
+        grid = grid_axes(placement, fixed_walk=walk_posture == "fixed", shipped_cone=shipped_cone)
         keeps_walk = base.same_posture > -1.0
         derive = base.min_upright if keeps_walk and walk_posture == "derived" else None
-        if keeps_walk and walk_posture != "fixed":
-            grid |= SAME_POSTURE_GRID
         if derive is not None:
             del grid["same_posture"]  # derived from the others' walking instead
         jolt = jolt_percentile if derive is not None else None

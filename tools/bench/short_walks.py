@@ -28,7 +28,16 @@ import numpy as np
 
 from tools.peers import external
 
-from .daily import PEERS, Segment, Stream, engine_steps, load_segment, md_table, read_labels
+from .daily import (
+    PEERS,
+    Segment,
+    Stream,
+    engine_steps,
+    load_segment,
+    md_table,
+    read_labels,
+    spread,
+)
 from .data import data_dir
 
 WINDOWS_S = (10.0, 20.0, 30.0)
@@ -78,10 +87,7 @@ def segment_stream(seg: Segment) -> Stream:
 
 def per_minute(counts: Sequence[int], seconds: float) -> str:
     """Median [quartiles] steps/min of pieces `seconds` long."""
-    if not counts:
-        return "-"
-    q1, med, q3 = np.percentile(60.0 * np.asarray(counts, dtype=np.float64) / seconds, [25, 50, 75])
-    return f"{med:.0f} [{q1:.0f}-{q3:.0f}]"
+    return spread([60.0 * c / seconds for c in counts])
 
 
 def _peer(location: str, pieces: list[Stream]) -> tuple[str, list[int] | str]:

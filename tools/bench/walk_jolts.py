@@ -253,13 +253,15 @@ def main(argv: list[str] | None = None) -> int:
         jolts |= more_j
         sways |= more_s
     lines: list[str] = []
-    for title, got in (("typical jolt, m/s^2", jolts), ("stride-sway index", sways)):
+    walking = (
+        ("typical jolt, m/s^2", jolts),
+        ("stride-sway index", sways),
+        ("swing, degrees", swings),
+    )
+    for title, got in walking:
         lines += [f"| walking: {title} | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
         lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(got.items())]
         lines += [f"{g}: derived {derived(got, p)}" for g, p in GROUPS.items()] + [""]
-    lines += [f"| walking: swing, degrees | n | {head} | max |", "|---" * (len(PCTS) + 3) + "|"]
-    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(swings.items())]
-    lines += [f"{g}: derived {derived(swings, p)}" for g, p in GROUPS.items()] + [""]
     if args.car:
         car = {p: car_figures(p) for p in (Placement.WAIST, Placement.CHEST, Placement.THIGH)}
         titles = ("typical jolt (jolt open)", "stride-sway index (shipped)", "swing, degrees")

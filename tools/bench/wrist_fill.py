@@ -43,11 +43,9 @@ from custom_components.retrowalk.gait.gate import GATE_PARAMS
 from .daily import build_streams, engine_batches, load_segment, read_labels, select, step_times
 from .data import data_dir
 from .gate_eval import (
-    GRID,
-    POSTURE_GRID,
-    SAME_POSTURE_GRID,
     Cached,
     gate_rows,
+    grid_axes,
     per_segment,
     tabulate,
     through_gate,
@@ -162,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     cached: list[Cached] = [
         (s, engine_batches(s, gated=False)) for s in build_streams(segs, base_dir)
     ]
+    if args.grid:  # no spectral reference needed
+        print(grid(cached))
+        return 0
     refs: dict[str, float] = {}  # WISDM walking block -> reference steps
     for seg in segs:
         if seg.dataset == "wisdm_reduced" and seg.activity == "walking":
@@ -171,9 +172,6 @@ def main(argv: list[str] | None = None) -> int:
                 refs[seg.name] = cad * seg.duration_s / 60
     if args.half_interval:
         print(half_interval(cached, refs))
-        return 0
-    if args.grid:
-        print(grid(cached))
         return 0
     print(
         "| stride_fill | WISDM gated / reference | blocks over 1.1 | blocks under 0.75 "
@@ -206,20 +204,18 @@ def main(argv: list[str] | None = None) -> int:
 def grid(cached: list[Cached]) -> str:
     """At every wrist point of the leave-one-out grid: false steps/h with the fill and without."""
     base = GATE_PARAMS[Placement.WRIST]
-    axes = dict(GRID) | POSTURE_GRID | SAME_POSTURE_GRID
+    axes = grid_axes(Placement.WRIST)
     moved: list[str] = []
     gain: dict[str, list[float]] = defaultdict(list)
     points = list(itertools.product(*axes.values()))
     for values in points:
-        point = replace(base, **dict(zip(axes, values, strict=True)))  # type: ignore[arg-type]
+        named = dict(zip(axes, values, strict=True))
+        point = replace(base, **named)  # type: ignore[arg-type]
         on = {r.dataset: r for r in gate_rows(cached, point)}
         off = {r.dataset: r for r in gate_rows(cached, replace(point, stride_fill=0))}
         for d in DATASETS:
             if on[d].false_per_h != off[d].false_per_h:
-                moved.append(
-                    f"{dict(zip(axes, values, strict=True))} {d}: "
-                    f"{off[d].false_per_h:.1f} -> {on[d].false_per_h:.1f}"
-                )
+                moved.append(f"{named} {d}: {off[d].false_per_h:.1f} -> {on[d].false_per_h:.1f}")
             gain[d].append(on[d].cadence - off[d].cadence)
     lines = [
         f"grid points: {len(points)}; false steps/h changed by the fill (stride_fill "

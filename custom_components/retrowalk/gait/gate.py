@@ -436,14 +436,20 @@ class WalkingGate:
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
         # the bout has kept that rhythm long enough (_stride_fill), those before it never.
         self._bout_n = len(run)
+        self._unfilled = self._run_intervals(run, released) if self.p.stride_fill else []
+        self._bridged.clear()
+        return released
+
+    def _run_intervals(
+        self, run: list[StepEvent], released: list[StepEvent]
+    ) -> list[tuple[float, StepEvent]]:
+        """The confirming run's intervals between released candidates, not across missing data."""
         kept = {id(s) for s in released}
-        self._unfilled = [
+        return [
             (b.t - a.t, b)
             for a, b in itertools.pairwise(run)
             if id(a) in kept and id(b) in kept and b.t not in self._bridged
         ]
-        self._bridged.clear()
-        return released
 
     def _stride_fill(self, step: StepEvent, dt: float | None) -> list[StepEvent]:
         """The steps missed half-way between candidates of a stride-locked bout, up to `step`.

@@ -215,7 +215,8 @@ class DriveSpan(Span):
         elif placement is Placement.WRIST:
             lap = self.traffic.on_lap(t)
             local = self.vibration(Mount.WHEEL, t, moving) * (1.0 - lap)
-            local += self.vibration(Mount.SEAT, t, moving) * lap
+            if lap.any():  # the hand on the lap: mostly it is on the wheel
+                local += self.vibration(Mount.SEAT, t, moving) * lap
         else:
             local = self.vibration(Mount.SEAT, t, moving)
         local *= engine
