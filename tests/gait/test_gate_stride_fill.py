@@ -1,6 +1,8 @@
 """Stride-locked wrist walks: the step between two candidates of a stride is restored, inside a
 confirmed bout only, and no decision of the gate changes (gate.py, stride_fill).
 
+The fill is measured with the detector's stride comb off (TrunkParams.comb), which would
+otherwise find most of these walks' steps itself (last, the comb on the synthetic walk).
 Synthetic candidates and a synthetic hanging wrist for the mechanics; last, WISDM's real wrist
 walking blocks (../shared/data/daily-living, all 51, walking only: a few seconds) against each
 block's spectral reference, as tools/bench/wrist_fill.py measures them (tuned on: the rule's
@@ -23,6 +25,7 @@ from custom_components.retrowalk.gait.gate import (
     REPORT_LAG_S,
     WalkingGate,
 )
+from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams
 from tools.bench import daily, gate_eval
 from tools.bench.wrist_fill import OVER
 from tools.bench.wrist_recall import LOCKED, spectral_cadence
@@ -33,6 +36,13 @@ from .test_gate import cand as gate_cand
 G = 9.80665
 HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm
 WRIST = GATE_PARAMS[Placement.WRIST]
+
+
+def locked_engine(*, gated: bool = True) -> GaitEngine:
+    """A wrist engine whose detector has the stride comb off: it locks onto the stride."""
+    return GaitEngine(
+        Placement.WRIST, gated=gated, detector=TrunkDetector(Placement.WRIST, TrunkParams())
+    )
 
 
 def cand(t: float, amplitude: float = 3.0, up: tuple[float, float, float] = HANGING) -> StepEvent:
@@ -221,7 +231,7 @@ def wrist_walk(
 
 def engine_steps(t: np.ndarray, acc: np.ndarray, batch: int) -> list[tuple[float, StepEvent]]:
     """(sample time when reported, step) through a wrist engine, `batch` samples at a time."""
-    engine = GaitEngine(Placement.WRIST)
+    engine = locked_engine()
     out: list[tuple[float, StepEvent]] = []
     for i in range(0, len(t), batch):
         now = float(t[min(i + batch, len(t)) - 1])
@@ -233,7 +243,7 @@ def engine_steps(t: np.ndarray, acc: np.ndarray, batch: int) -> list[tuple[float
 def test_a_stride_locked_wrist_walk_through_the_engine_whatever_the_batch(batch: int) -> None:
     n_steps = 4 * K
     t, acc = wrist_walk(n_steps)
-    alone = GaitEngine(Placement.WRIST, gated=False)
+    alone = locked_engine(gated=False)
     candidates_seen = alone.process(t, acc).steps + alone.flush().steps
     # The detector locked onto the stride (and found the swing's last hump as the walk ended).
     assert n_steps // 2 <= len(candidates_seen) <= n_steps // 2 + 1
@@ -292,10 +302,11 @@ def wisdm_blocks() -> list[Block]:
             blocks[seg.name] = Block(seg.name, steps_per_min * seg.duration_s / 60)
     unfilled = replace(GATE_PARAMS[Placement.WRIST], stride_fill=0)
     for stream in daily.build_streams(segments, base):
-        batches = daily.engine_batches(stream, gated=False)
+        batches = daily.engine_batches(stream, engine=locked_engine(gated=False))
         without = daily.step_times(gate_eval.through_gate(stream, batches, unfilled))
+        filled = daily.batch_times(daily.engine_batches(stream, engine=locked_engine()))
         for (seg, with_fill), (_, bare) in zip(
-            gate_eval.per_segment(stream, daily.engine_steps(stream)),
+            gate_eval.per_segment(stream, filled),
             gate_eval.per_segment(stream, without),
             strict=True,
         ):
@@ -329,3 +340,24 @@ def test_the_fill_never_over_counts_a_real_wrist_walk(wisdm_blocks: list[Block])
     them."""
     over = [(b.name, b.engine, round(b.reference)) for b in wisdm_blocks]
     assert all(b.engine <= OVER * b.reference for b in wisdm_blocks), over
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333])
+def test_the_stride_comb_finds_the_locked_walks_steps_whatever_the_batch(batch: int) -> None:
+    """As shipped the wrist detector cancels the swing's stride fundamental once the forearm
+    hangs and its candidates come a stride apart: it then sees the soft steps too."""
+    n_steps = 4 * K
+    t, acc = wrist_walk(n_steps)
+
+    def candidates(b: int) -> list[StepEvent]:
+        engine = GaitEngine(Placement.WRIST, gated=False)
+        out: list[StepEvent] = []
+        for i in range(0, len(t), b):
+            out += engine.process(t[i : i + b], acc[i : i + b]).steps
+        return out + list(engine.flush().steps)
+
+    got = candidates(batch)
+    assert got == candidates(20)
+    assert len(got) >= n_steps - 6  # the stride's candidates until the comb turns on
+    gated = engine_steps(t, acc, batch)  # the comb-off engine: the fill, for comparison
+    assert len(got) >= len(gated) - 6

@@ -54,6 +54,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
+from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -101,6 +102,14 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
+    # The wrist's stride comb (stride_comb.py); None: off, as at the trunk and thigh, whose
+    # signal has no arm swing to lock onto the stride.
+    comb: CombParams | None = None
+
+
+def shipped_params(placement: Placement) -> TrunkParams:
+    """The detector's tuning as shipped at this placement: the stride comb at the wrist only."""
+    return TrunkParams(comb=CombParams() if placement is Placement.WRIST else None)
 
 
 class TrunkDetector:
@@ -115,7 +124,7 @@ class TrunkDetector:
         # does not have, and a declared backward session keeps a step the engine is "sure" went
         # forward (session.CONFIDENT).
         self._tells_direction = not direction_unknown(placement)
-        self.p = params or TrunkParams()
+        self.p = params or shipped_params(placement)
         self.fs = self.p.fs
         fs = self.fs
         self._block = max(1, round(self.p.block_s * fs))
@@ -126,6 +135,8 @@ class TrunkDetector:
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
         self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
+        comb = self.p.comb
+        self._comb = StrideComb(comb, fs, self._n_grav, self._kernel) if comb else None
         self.axis = ForwardAxis()
         self.reset()
 
@@ -142,16 +153,20 @@ class TrunkDetector:
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
         self._against = 0  # consecutive windows that disagreed with it
+        if self._comb:
+            self._comb.reset()
 
     def _forget_signal(self) -> None:
         self._t = np.zeros(0)
         self._a = np.zeros((0, 3))
+        self._d = np.zeros(0, dtype=np.int64)  # per sample: the comb's delay in samples (0: off)
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
         self._count = 0  # samples since the signal began
         self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
-        self._best: tuple[float, float] | None = None  # highest peak since the last valley
+        # The highest peak since the last valley: (time, height searched, unfiltered height).
+        self._best: tuple[float, float, float] | None = None
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
 
     def end_segment(self) -> list[StepEvent]:
@@ -228,6 +243,10 @@ class TrunkDetector:
     def _process(
         self, new_t: FloatArray, new_a: FloatArray, *, final: bool = False
     ) -> list[StepEvent]:
+        if self._comb and len(new_t):
+            # Each sample's delay is set once, when it arrives, from the walk seen so far.
+            delay = self._comb.delay(self._a, self._count, len(new_t), self._comb_interval(new_t))
+            self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
         self._count += len(new_t)
@@ -243,12 +262,22 @@ class TrunkDetector:
         t_final = float(t[last])
         # Only the tail that can still change anything is filtered: the gravity mean reaches
         # n_grav back, the smoothing and the extremum windows lag samples either side.
-        s0 = max(0, first - self._lag - self._n_grav + 1)
+        d_max = int(self._d[max(0, first - self._w) :].max(initial=0)) if self._comb else 0
+        s0 = max(0, first - self._lag - self._n_grav + 1 - d_max)
         seg = a[s0:]
         grav = causal_mean(seg, self._n_grav)
         g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
         vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
         smooth = np.convolve(vert, self._kernel, mode="same")
+        raw = smooth  # the jolt amplitudes are the unfiltered signal's
+        if d_max:
+            d = self._d[s0:]
+            back = np.arange(len(smooth)) - d
+            on = (d > 0) & (back >= 0)
+            smooth = smooth.copy()
+            smooth[on] = (raw[on] + raw[back[on]]) / 2
+            raw = raw.copy()
+            raw[on] = np.maximum(raw[on], raw[back[on]])
         fresh = smooth[first - s0 : last + 1 - s0]
         self._sumsq = [*self._sumsq[-self._n_rms :], (float(fresh @ fresh), len(fresh))]
         rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
@@ -261,6 +290,11 @@ class TrunkDetector:
         padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
         j0 = first - self._w - s0 + lo_pad
         sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
+        if raw is smooth:
+            sub_raw = sub
+        else:
+            padded_raw = np.pad(raw, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else raw
+            sub_raw = padded_raw[j0 : last + self._w + 1 - s0 + lo_pad]
         peaks, valleys = local_extrema(sub, self._w)
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
@@ -286,7 +320,7 @@ class TrunkDetector:
         for i, hump in zip(idx[order].tolist(), is_hump[order].tolist(), strict=True):
             if hump:
                 if i in anchors and (self._best is None or sub[i] > self._best[1]):
-                    self._best = (float(t[t0 + i]), float(sub[i]))
+                    self._best = (float(t[t0 + i]), float(sub[i]), float(sub_raw[i]))
                 if self._best is not None:
                     self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
@@ -304,7 +338,7 @@ class TrunkDetector:
         up = _unit(grav[last - s0], float(g_norm[last - s0]))
         return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
-    def _step_time(self, peak: tuple[float, float]) -> float:
+    def _step_time(self, peak: tuple[float, float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
         in_bout = self._in_bout and peak[0] - self._last_step <= self._bout_gap()
         med = self._median_interval() if in_bout else None
@@ -316,14 +350,16 @@ class TrunkDetector:
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
 
-    def _commit(self, peak: tuple[float, float], step_t: float) -> list[tuple[float, float | None]]:
-        """Feed one candidate step (peak time, height) into the bout logic.
+    def _commit(
+        self, peak: tuple[float, float, float], step_t: float
+    ) -> list[tuple[float, float | None]]:
+        """Feed one candidate step (peak time, searched height, height) into the bout logic.
 
         Returns the (step time, peak height) of the steps it confirms; a restored step has no
         height. The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is
         reported.
         """
-        tk, height = peak
+        tk, _, height = peak
         if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
@@ -359,6 +395,15 @@ class TrunkDetector:
         self._bout_dir = None  # a new walk: its first window decides
         self._last_step = tk
         return [(step, h) for _, step, h in confirmed]
+
+    def _comb_interval(self, new_t: FloatArray) -> float | None:
+        """The bout's median candidate interval for the comb; None where no bout goes on.
+
+        A bout goes on across a gap in the data until bout_gap without a step, as in _expire.
+        """
+        if not self._in_bout or float(new_t[0]) - self._last_step > self._bout_gap():
+            return None
+        return self._median_interval()
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
