@@ -47,6 +47,11 @@ class CombParams:
     # strong as everything else. Fixed by that reason (2026-12-06); the prototype's sweep of it
     # had been seen, held-out figures included (docs/walking_gate.md, "the stride comb").
     min_r: float = 0.5
+    # Once on it is kept down to this (hysteresis): each switch changes the candidates' rhythm
+    # mid-walk, which the gate's rhythm test then refuses (tuned-on WISDM, gated engine: 86.0 %
+    # of the spectral reference with 0.5, 86.6 % with 0.25, chosen before any held-out run; 0.25
+    # still ends it where the history stops repeating, so it never sustains itself).
+    hold_r: float = 0.25
     check_s: float = 1.0  # how often the autocorrelation is measured (s of signal): its cost
 
 
@@ -96,7 +101,7 @@ class StrideComb:
             period = None
         elif period is None:
             if due and p.lo_s <= med <= p.hi_s and self._hangs(history):
-                found = self._stride(history, self._lo, self._hi)
+                found = self._stride(history, self._lo, self._hi, p.min_r)
                 if found is not None and abs(found - med) <= p.track * found:
                     period = found
         elif not (1 - p.track) / 2 * period <= med <= (1 + p.track) * period:
@@ -104,7 +109,7 @@ class StrideComb:
         elif due:
             lo = max(self._lo, math.ceil((1 - p.track) * period * self.fs))
             hi = min(self._hi, math.floor((1 + p.track) * period * self.fs))
-            found = self._stride(history, lo, hi)
+            found = self._stride(history, lo, hi, p.hold_r)
             if found is not None or self._measurable(history, hi):
                 period = found  # the walk's rhythm followed, or gone (None)
         self.period = period
@@ -123,7 +128,7 @@ class StrideComb:
         """Whether the history is long enough to measure lags up to `hi` samples."""
         return len(history) - len(self._kernel) + 1 - self._n_grav >= 2 * hi
 
-    def _stride(self, history: FloatArray, lo: int, hi: int) -> float | None:
+    def _stride(self, history: FloatArray, lo: int, hi: int, min_r: float) -> float | None:
         """T (s): the lag in lo..hi samples where the history repeats best, if it reaches min_r.
 
         None where the history is too short to tell (after a gap) or nothing repeats enough.
@@ -138,4 +143,4 @@ class StrideComb:
         lags = np.arange(lo, hi + 1)
         r = autocorrelation(x - x.mean(), lags)
         best = int(np.argmax(r))
-        return float(lags[best]) / self.fs if r[best] >= self.p.min_r else None
+        return float(lags[best]) / self.fs if r[best] >= min_r else None

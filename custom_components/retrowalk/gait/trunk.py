@@ -374,7 +374,9 @@ class TrunkDetector:
             out: list[tuple[float, float | None]] = []
             if across_gap:
                 pass  # steps taken while the data was missing are not ours to count
-            elif med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
+            elif (ref := self._step_interval(med)) is not None and (
+                self.p.fill_lo * ref < dt < self.p.fill_hi * ref
+            ):
                 out.append((self._last_step + dt / 2, None))  # a step lost in steady walking
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
@@ -395,6 +397,17 @@ class TrunkDetector:
         self._bout_dir = None  # a new walk: its first window decides
         self._last_step = tk
         return [(step, h) for _, step, h in confirmed]
+
+    def _step_interval(self, med: float | None) -> float | None:
+        """The walk's step interval that a lost step is measured against.
+
+        Half the stride period where the stride comb runs (its stride is measured on the signal;
+        the candidates' median mixes steps and strides while the comb finds only part of the
+        soft steps), else the candidates' median.
+        """
+        if self._comb is not None and self._comb.period is not None:
+            return self._comb.period / 2
+        return med
 
     def _comb_interval(self, new_t: FloatArray) -> float | None:
         """The bout's median candidate interval for the comb; None where no bout goes on.
