@@ -53,6 +53,10 @@ class CombParams:
     # still ends it where the history stops repeating, so it never sustains itself).
     hold_r: float = 0.25
     check_s: float = 1.0  # how often the autocorrelation is measured (s of signal): its cost
+    # The stride is measured where the signal's overlap with itself a lag later holds this many
+    # of the longest strides: over one or two, an irregular arm's few jolts line up by chance
+    # (random jolts 0.8-1.3 s apart turned it on over two). The history keeps that much.
+    min_strides: int = 3
 
 
 def autocorrelation(x: FloatArray, lags: npt.NDArray[np.intp]) -> FloatArray:
@@ -80,19 +84,31 @@ class StrideComb:
         self._check = max(1, round(params.check_s * fs))
         self._lo = math.ceil(params.lo_s * fs)
         self._hi = math.floor(params.hi_s * fs)
+        self._n_hist = (params.min_strides + 1) * self._hi + len(kernel) - 1 + n_grav
         self.period: float | None = None  # the stride period T it cancels (None: off)
+        self.forget_signal()
 
     def reset(self) -> None:
         """Off: the walk is forgotten."""
         self.period = None
+        self.forget_signal()
 
-    def delay(self, history: FloatArray, count: int, n_new: int, med: float | None) -> int:
-        """The delay (samples) for the `n_new` samples arriving now; 0 where the comb is off.
+    def forget_signal(self) -> None:
+        """The data stopped (a gap): the history starts again; the walk and T carry over."""
+        self._hist = np.zeros((0, 3))
 
-        `history`: the detector's raw acceleration before them (empty after a gap); `count`:
-        samples since the signal began, before them; `med`: the bout's median candidate
-        interval, None where no bout goes on.
+    def delay(self, new_a: FloatArray, count: int, med: float | None) -> int:
+        """The delay (samples) for the samples `new_a` arriving now; 0 where the comb is off.
+
+        Decided from the signal before them, which they then join. `count`: samples since the
+        signal began, before them; `med`: the bout's median candidate interval, None where no
+        bout goes on.
         """
+        out = self._decide(self._hist, count, len(new_a), med)
+        self._hist = np.concatenate([self._hist, new_a])[-self._n_hist :]
+        return out
+
+    def _decide(self, history: FloatArray, count: int, n_new: int, med: float | None) -> int:
         p = self.p
         # Measured once per check_s of signal, at the first block reaching each multiple.
         due = (count + n_new) // self._check > count // self._check
@@ -126,7 +142,7 @@ class StrideComb:
 
     def _measurable(self, history: FloatArray, hi: int) -> bool:
         """Whether the history is long enough to measure lags up to `hi` samples."""
-        return len(history) - len(self._kernel) + 1 - self._n_grav >= 2 * hi
+        return len(history) - len(self._kernel) + 1 - self._n_grav >= (self.p.min_strides + 1) * hi
 
     def _stride(self, history: FloatArray, lo: int, hi: int, min_r: float) -> float | None:
         """T (s): the lag in lo..hi samples where the history repeats best, if it reaches min_r.

@@ -160,6 +160,8 @@ class TrunkDetector:
         self._t = np.zeros(0)
         self._a = np.zeros((0, 3))
         self._d = np.zeros(0, dtype=np.int64)  # per sample: the comb's delay in samples (0: off)
+        if self._comb:
+            self._comb.forget_signal()
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
@@ -245,7 +247,9 @@ class TrunkDetector:
     ) -> list[StepEvent]:
         if self._comb and len(new_t):
             # Each sample's delay is set once, when it arrives, from the walk seen so far.
-            delay = self._comb.delay(self._a, self._count, len(new_t), self._comb_interval(new_t))
+            # The bout carries over a gap in the data until _expire ends it, and so does the comb.
+            med = self._median_interval() if self._in_bout else None
+            delay = self._comb.delay(new_a, self._count, med)
             self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
@@ -408,15 +412,6 @@ class TrunkDetector:
         if self._comb is not None and self._comb.period is not None:
             return self._comb.period / 2
         return med
-
-    def _comb_interval(self, new_t: FloatArray) -> float | None:
-        """The bout's median candidate interval for the comb; None where no bout goes on.
-
-        A bout goes on across a gap in the data until bout_gap without a step, as in _expire.
-        """
-        if not self._in_bout or float(new_t[0]) - self._last_step > self._bout_gap():
-            return None
-        return self._median_interval()
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0

@@ -1,0 +1,179 @@
+"""The wrist's stride comb (gait/stride_comb.py): it finds a stride-locked walk's soft steps, turns
+on only where the stride is measured, keeps a walk across a short gap in the data, never sustains
+itself, and leaves the output independent of the caller's batching.
+
+Synthetic signals: a hanging watch whose arm swing locks the detector onto the stride
+(test_gate_stride_fill.wrist_walk), and irregular arm movement that does not repeat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.stride_comb import CombParams, StrideComb, autocorrelation
+from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
+
+from .test_gate_stride_fill import G, HANGING, K, wrist_walk
+
+FS = 50.0
+STRIDE = 1.1  # wrist_walk's stride (two 0.55 s steps)
+
+
+def candidates(
+    t: np.ndarray, acc: np.ndarray, *, comb: bool = True, batch: int = 20
+) -> list[StepEvent]:
+    """Every step candidate of the wrist detector (no gate), `batch` samples at a time."""
+    params = shipped_params(Placement.WRIST) if comb else TrunkParams()
+    engine = GaitEngine(
+        Placement.WRIST, gated=False, detector=TrunkDetector(Placement.WRIST, params)
+    )
+    out: list[StepEvent] = []
+    for i in range(0, len(t), batch):
+        out += engine.process(t[i : i + batch], acc[i : i + batch]).steps
+    return out + list(engine.flush().steps)
+
+
+def hanging_history(vertical: np.ndarray) -> np.ndarray:
+    """A hanging watch's raw acceleration for this vertical signal (m/s^2 about 1 g)."""
+    return np.outer(G + vertical, HANGING)
+
+
+def comb() -> StrideComb:
+    det = TrunkDetector(Placement.WRIST)
+    assert det.p.comb is not None
+    return StrideComb(det.p.comb, FS, round(det.p.gravity_s * FS), np.ones(11) / 11)
+
+
+def test_the_autocorrelation_is_the_overlaps_normalised_product() -> None:
+    x = np.random.default_rng(3).normal(size=200)
+    x -= x.mean()
+    lags = np.arange(1, 120)
+    expected = [
+        float(x[k:] @ x[:-k]) / np.sqrt(float(x[k:] @ x[k:]) * float(x[:-k] @ x[:-k]))
+        for k in lags
+    ]
+    assert np.allclose(autocorrelation(x, lags), expected)
+    assert autocorrelation(np.zeros(50), np.arange(1, 10)).tolist() == [0.0] * 9
+
+
+@pytest.mark.parametrize("batch", [1, 7, 20, 333])
+def test_the_comb_finds_the_locked_walks_soft_steps_whatever_the_batch(batch: int) -> None:
+    n_steps = 4 * K
+    t, acc = wrist_walk(n_steps)
+    got = candidates(t, acc, batch=batch)
+    assert got == candidates(t, acc, batch=20)
+    # Without the comb one candidate per stride (and the swing's last hump as the walk ends).
+    assert len(candidates(t, acc, comb=False)) <= n_steps // 2 + 1
+    # With it, every step once the stride is measured (about 4 s of history).
+    assert n_steps - 8 <= len(got) <= n_steps + 1
+    late = [s.t for s in got if s.t > 8.0]
+    assert np.allclose(np.diff(late[:-1]), 0.55, atol=0.06)
+
+
+def test_the_comb_keeps_a_walk_across_a_short_gap_in_the_data() -> None:
+    """A lost link for 0.3 s mid-walk, between two steps: the history starts again (too short to
+    measure the stride for 6.4 s), but the walk goes on, and so does the comb."""
+    n_steps = 4 * K
+    t, acc = wrist_walk(n_steps)
+    hole = (t > 20.2) & (t < 20.5)
+    t, acc = t[~hole], acc[~hole]
+    got = [s.t for s in candidates(t, acc)]
+    after = [x for x in got if 20.5 < x < 2.0 + n_steps * 0.55]
+    expected = (2.0 + n_steps * 0.55 - 20.5) / 0.55
+    assert len(after) >= expected - 2, (len(after), expected)
+
+
+def feed(c: StrideComb, acc: np.ndarray, med: float | None, count: int = 0) -> list[int]:
+    """The comb's delays for `acc` arriving in 12-sample blocks (a 50 Hz detector's 0.25 s)."""
+    return [c.delay(acc[i : i + 12], count + i, med) for i in range(0, len(acc), 12)]
+
+
+def swing(seconds: float, start: float = 0.0) -> np.ndarray:
+    """A hanging arm swinging once per stride from `start` (s): the signal repeats with it."""
+    t = np.arange(start, start + seconds, 1 / FS)
+    return hanging_history(2.0 * np.cos(2 * np.pi * t / STRIDE))
+
+
+def test_the_comb_turns_on_only_where_the_stride_is_measured() -> None:
+    c = comb()
+    delays = feed(c, swing(8.0), med=STRIDE)
+    on = next(i for i, d in enumerate(delays) if d)
+    # The history must hold four strides' lags' worth (6.4 s) before the stride is measured.
+    assert 6.4 <= on * 12 / FS <= 6.4 + 1.25
+    assert delays[-1] == round(STRIDE / 2 * FS)
+    assert c.period == pytest.approx(STRIDE, abs=1 / FS)
+    # Candidates a step apart once the comb shows the steps: it stays.
+    assert set(feed(c, swing(3.0, start=8.0), med=STRIDE / 2, count=400)) == {round(STRIDE / 2 * FS)}
+    # The bout ended: off.
+    assert feed(c, swing(0.2), med=None, count=600) == [0]
+
+
+def test_the_comb_keeps_the_walk_but_not_the_history_across_a_gap() -> None:
+    c = comb()
+    feed(c, swing(8.0), med=STRIDE)
+    assert c.period is not None
+    c.forget_signal()
+    # Kept while the bout goes on, though nothing can be measured for 6.4 s.
+    assert set(feed(c, swing(3.0, start=8.5), med=STRIDE)) == {round(STRIDE / 2 * FS)}
+    c.reset()
+    assert c.period is None
+    assert set(feed(c, swing(3.0), med=STRIDE)) == {0}
+
+
+def test_candidates_a_stride_apart_are_not_enough() -> None:
+    c = comb()
+    # Too short a stride range to be one (0.6 s), or a level forearm: never on.
+    assert set(feed(c, swing(10.0), med=0.6)) == {0}
+    t = np.arange(0, 10.0, 1 / FS)
+    level = np.outer(G + 2.0 * np.cos(2 * np.pi * t / STRIDE), (0.0, 0.0, 1.0))
+    assert set(feed(comb(), level, med=STRIDE)) == {0}
+
+
+def test_the_comb_turns_off_where_the_signal_stops_repeating() -> None:
+    """Re-measured on the unfiltered history, so the comb's own copies of each jolt half a
+    stride later cannot keep it on."""
+    c = comb()
+    feed(c, swing(8.0), med=STRIDE)
+    assert c.period is not None
+    rng = np.random.default_rng(1)
+    noise = hanging_history(rng.normal(scale=2.0, size=round(8.0 * FS)))
+    delays = feed(c, noise, med=STRIDE, count=400)
+    off = next(i for i, d in enumerate(delays) if not d)
+    assert off * 12 / FS < 6.0  # as soon as the noise dominates the history
+    assert c.period is None
+
+
+def gated(t: np.ndarray, acc: np.ndarray, params: TrunkParams) -> int:
+    engine = GaitEngine(Placement.WRIST, detector=TrunkDetector(Placement.WRIST, params))
+    n = sum(len(engine.process(t[i : i + 20], acc[i : i + 20]).steps) for i in range(0, len(t), 20))
+    return n + len(engine.flush().steps)
+
+
+@pytest.mark.parametrize(("seed", "shortest"), [(0, 0.8), (1, 0.8), (2, 0.4), (3, 0.4)])
+def test_irregular_arm_movement_is_not_counted_more_with_the_comb(
+    seed: int, shortest: float
+) -> None:
+    """Jolts at random intervals on a hanging arm that moves at random. Over a few strides such
+    jolts can line up with a lag in the stride range by chance, so the comb may turn on for a
+    while (copying each jolt half a stride later at half height); the gate still counts no more
+    than without it (the stride fill counts these stride-like runs double without the comb)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, 120.0, 1 / FS)
+    vertical = np.convolve(rng.normal(scale=1.5, size=len(t)), np.ones(15) / 15, mode="same")
+    tj = 2.0
+    while tj < t[-1] - 2:
+        vertical += rng.uniform(2.0, 4.0) * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
+        tj += rng.uniform(shortest, 1.3)
+    acc = hanging_history(vertical)
+    assert len(candidates(t, acc)) > 100  # the detector takes them for a walk's strides
+    assert gated(t, acc, shipped_params(Placement.WRIST)) <= gated(t, acc, TrunkParams())
+
+
+def test_the_comb_is_off_by_default_and_at_every_other_placement() -> None:
+    assert TrunkParams().comb is None
+    for placement in (Placement.WAIST, Placement.THIGH, Placement.CHEST):
+        assert shipped_params(placement).comb is None
+    assert shipped_params(Placement.WRIST).comb == CombParams()
+
