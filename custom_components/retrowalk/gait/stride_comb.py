@@ -8,21 +8,28 @@ y(t) = (s(t) + s(t - T/2)) / 2 instead of the smoothed signal s cancels the swin
 a slow walker's steps (1.3 Hz) lie next to a brisk walker's strides (1.25 Hz); T must be the
 walker's own.
 
-When. It turns on where a lock is possible and measured: the bout's candidates come a stride
-apart (the gate's stride range, gate._stride_fill), the forearm hangs (the gate's wrist cone),
-and the signal repeats with the stride: its autocorrelation reaches `min_r` at the best lag T in
-the stride range, T agreeing with the candidates' interval. Once on it stays while the bout goes
-on (across a gap in the data too, as the detector's bout does), while the candidates' interval
-stays near T or T/2 or between (the comb's own success halves it, which must not switch it off),
-and while the autocorrelation, measured again every `check_s` on the unfiltered history (so the
-comb can never sustain itself), still reaches `min_r` near T. It is measured at the detector's
+When. It turns on where a lock is partial and the stride is measured: the bout's candidates come
+a stride apart (their median in the gate's stride range, gate._stride_fill) but a soft step was
+seen too (an interval near half that), the forearm hangs (the gate's wrist cone), and the signal
+repeats with the stride: its autocorrelation reaches `min_r` at the best lag T in the stride
+range, T agreeing with the candidates' interval. A walk locked onto the stride throughout is left
+to the gate's stride fill, which counts it whole (WISDM: the comb there lost a third of some such
+walks' steps, its partly seen soft steps breaking the rhythm the gate and the fill need).
+
+Once on it stays while the bout goes on (across a gap in the data too, as the detector's bout
+does), while the candidates' interval stays near T or T/2 or between (the comb's own success
+halves it, which must not switch it off), and while the autocorrelation, measured again every
+`check_s` on the unfiltered history (so the comb can never sustain itself), still reaches
+`hold_r` near T. It is measured at the detector's
 fixed blocks only, so the output never depends on the caller's batching.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 import math
+import statistics
 
 import numpy as np
 import numpy.typing as npt
@@ -97,26 +104,29 @@ class StrideComb:
         """The data stopped (a gap): the history starts again; the walk and T carry over."""
         self._hist = np.zeros((0, 3))
 
-    def delay(self, new_a: FloatArray, count: int, med: float | None) -> int:
+    def delay(self, new_a: FloatArray, count: int, intervals: Sequence[float]) -> int:
         """The delay (samples) for the samples `new_a` arriving now; 0 where the comb is off.
 
         Decided from the signal before them, which they then join. `count`: samples since the
-        signal began, before them; `med`: the bout's median candidate interval, None where no
-        bout goes on.
+        signal began, before them; `intervals`: the bout's latest candidate intervals (empty
+        where no bout goes on).
         """
-        out = self._decide(self._hist, count, len(new_a), med)
+        out = self._decide(self._hist, count, len(new_a), intervals)
         self._hist = np.concatenate([self._hist, new_a])[-self._n_hist :]
         return out
 
-    def _decide(self, history: FloatArray, count: int, n_new: int, med: float | None) -> int:
+    def _decide(
+        self, history: FloatArray, count: int, n_new: int, intervals: Sequence[float]
+    ) -> int:
         p = self.p
+        med = statistics.median(intervals) if intervals else None
         # Measured once per check_s of signal, at the first block reaching each multiple.
         due = (count + n_new) // self._check > count // self._check
         period = self.period
         if med is None:
             period = None
         elif period is None:
-            if due and p.lo_s <= med <= p.hi_s and self._hangs(history):
+            if due and self._mixed(intervals, med) and self._hangs(history):
                 found = self._stride(history, self._lo, self._hi, p.min_r)
                 if found is not None and abs(found - med) <= p.track * found:
                     period = found
@@ -130,6 +140,18 @@ class StrideComb:
                 period = found  # the walk's rhythm followed, or gone (None)
         self.period = period
         return round(period / 2 * self.fs) if period is not None else 0
+
+    def _mixed(self, intervals: Sequence[float], med: float) -> bool:
+        """The candidates come a stride apart, but not always: a soft step was seen too.
+
+        A walk locked onto the stride throughout is counted by the gate's stride fill; where
+        the detector switches between steps and strides, neither the fill (stride-long
+        intervals only) nor the gate's rhythm test (one rhythm) keeps the walk: the comb's case.
+        """
+        half = med / 2
+        return self.p.lo_s <= med <= self.p.hi_s and any(
+            abs(d - half) <= self.p.track * half for d in intervals
+        )
 
     def _hangs(self, history: FloatArray) -> bool:
         """The forearm hangs: its 1 s gravity mean within the gate's wrist cone of vertical."""

@@ -248,8 +248,8 @@ class TrunkDetector:
         if self._comb and len(new_t):
             # Each sample's delay is set once, when it arrives, from the walk seen so far.
             # The bout carries over a gap in the data until _expire ends it, and so does the comb.
-            med = self._median_interval() if self._in_bout else None
-            delay = self._comb.delay(new_a, self._count, med)
+            intervals = self._intervals if self._in_bout else []
+            delay = self._comb.delay(new_a, self._count, intervals)
             self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
@@ -378,10 +378,12 @@ class TrunkDetector:
             out: list[tuple[float, float | None]] = []
             if across_gap:
                 pass  # steps taken while the data was missing are not ours to count
-            elif (ref := self._step_interval(med)) is not None and (
-                self.p.fill_lo * ref < dt < self.p.fill_hi * ref
-            ):
-                out.append((self._last_step + dt / 2, None))  # a step lost in steady walking
+            else:
+                out += [
+                    (self._last_step + dt * k / n, None)
+                    for n in self._lost(dt, med)
+                    for k in range(1, n)
+                ]
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
             # fills raise the median and stop themselves.
@@ -402,16 +404,24 @@ class TrunkDetector:
         self._last_step = tk
         return [(step, h) for _, step, h in confirmed]
 
-    def _step_interval(self, med: float | None) -> float | None:
-        """The walk's step interval that a lost step is measured against.
+    def _lost(self, dt: float, med: float | None) -> list[int]:
+        """[n] where an interval of dt is n steps of steady walking, n - 1 of them lost; else [].
 
-        Half the stride period where the stride comb runs (its stride is measured on the signal;
-        the candidates' median mixes steps and strides while the comb finds only part of the
-        soft steps), else the candidates' median.
+        Measured against the candidates' median: one step lost (an interval of fill_lo-fill_hi
+        medians). Where the stride comb runs, against half its stride, measured on the signal
+        (the candidates' median mixes steps and strides while the comb finds only part of the
+        soft steps), and up to two steps lost: an interval of a stride and a half while the arm
+        still swings with the stride is the walk going on, its soft steps too weak to see.
         """
         if self._comb is not None and self._comb.period is not None:
-            return self._comb.period / 2
-        return med
+            ref, most = self._comb.period / 2, 3
+        elif med is not None:
+            ref, most = med, 2
+        else:
+            return []
+        lo, hi = self.p.fill_lo - 2, self.p.fill_hi - 2  # the tolerance around a whole number
+        n = round(dt / ref)
+        return [n] if 2 <= n <= most and n + lo < dt / ref < n + hi else []
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
