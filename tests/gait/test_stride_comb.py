@@ -14,11 +14,10 @@ import pytest
 from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.stride_comb import CombParams, StrideComb, autocorrelation
 from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
-
 from tools.bench import daily
 
 from ..data import shared
-from .test_gate_stride_fill import G, HANGING, K, wrist_walk
+from .test_gate_stride_fill import HANGING, G, K, wrist_walk
 
 FS = 50.0
 STRIDE = 1.1  # wrist_walk's stride (two 0.55 s steps)
@@ -54,8 +53,7 @@ def test_the_autocorrelation_is_the_overlaps_normalised_product() -> None:
     x -= x.mean()
     lags = np.arange(1, 120)
     expected = [
-        float(x[k:] @ x[:-k]) / np.sqrt(float(x[k:] @ x[k:]) * float(x[:-k] @ x[:-k]))
-        for k in lags
+        float(x[k:] @ x[:-k]) / np.sqrt(float(x[k:] @ x[k:]) * float(x[:-k] @ x[:-k])) for k in lags
     ]
     assert np.allclose(autocorrelation(x, lags), expected)
     assert autocorrelation(np.zeros(50), np.arange(1, 10)).tolist() == [0.0] * 9
@@ -128,7 +126,9 @@ def test_the_comb_turns_on_only_where_the_stride_is_measured() -> None:
     assert delays[-1] == round(STRIDE / 2 * FS)
     assert c.period == pytest.approx(STRIDE, abs=1 / FS)
     # Candidates a step apart once the comb shows the steps: it stays.
-    assert set(feed(c, swing(3.0, start=8.0), med=STRIDE / 2, count=400)) == {round(STRIDE / 2 * FS)}
+    assert set(feed(c, swing(3.0, start=8.0), med=STRIDE / 2, count=400)) == {
+        round(STRIDE / 2 * FS)
+    }
     # The bout ended: off.
     assert feed(c, swing(0.2), med=None, count=600) == [0]
 
@@ -201,4 +201,3 @@ def test_the_comb_is_off_by_default_and_at_every_other_placement() -> None:
     for placement in (Placement.WAIST, Placement.THIGH, Placement.CHEST):
         assert shipped_params(placement).comb is None
     assert shipped_params(Placement.WRIST).comb == CombParams()
-
