@@ -14,7 +14,7 @@ from custom_components.retrowalk.gait import Direction, Placement
 from custom_components.retrowalk.nudge import Nudge, NudgeType
 from custom_components.retrowalk_virtual.device import VirtualWearable
 
-from .common import Start, Walk, freeze_in_berlin, nudge_options
+from .common import Start, Started, Walk, freeze_in_berlin, nudge_options
 
 SEDENTARY_MINUTES = 5
 STEP_S = 10.0  # wearer time and wall time advance together, this much at a time
@@ -35,6 +35,45 @@ async def _live(
         await hass.async_block_till_done()
 
 
+async def _walk_then_sit_and_be_nudged_on_time(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    start: Start,
+    walk: Walk,
+    placement: Placement,
+    scenario: str,
+    utc: str,
+) -> Started:
+    """Live `scenario` (a 30-step walk, then no walking) from `utc` into the first nudge check
+    after SEDENTARY_MINUTES: the walk counts, the sedentary nudge comes on time after it, and
+    nothing since counts as a walk. Returns the wearable and its entry for further checks."""
+    await freeze_in_berlin(hass, freezer, utc)
+    started = await start(scenario, placement, loop=False, **nudge_options(SEDENTARY_MINUTES))
+    device, coordinator, _ = started
+    fired: list[tuple[datetime, Nudge]] = []
+    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
+
+    async def live(seconds: float) -> None:
+        await _live(hass, freezer, walk, device, seconds)
+
+    await live(30)  # the walk (about 20 s), then what follows it begins
+    assert coordinator.ledger.today.forward >= 25
+    walked_until = coordinator.nudges.last_walk
+    assert walked_until is not None
+    await live(SEDENTARY_MINUTES * 60 + 60)
+
+    sedentary = [(when, n) for when, n in fired if n.type is NudgeType.SEDENTARY]
+    counted = coordinator.ledger.today.forward + coordinator.ledger.today.backward
+    assert sedentary, f"no nudge; {counted} steps, last walk {coordinator.nudges.last_walk}"
+    when, nudge = sedentary[0]
+    due = walked_until + timedelta(minutes=SEDENTARY_MINUTES)
+    # On time: at the first nudge check once the threshold has passed.
+    assert due <= when <= due + TICK + timedelta(seconds=STEP_S)
+    assert nudge.data["sedentary_minutes"] == SEDENTARY_MINUTES
+    assert coordinator.nudges.last_walk == walked_until  # nothing since counted as a walk
+    return started
+
+
 @pytest.mark.parametrize(
     "placement",
     [
@@ -52,34 +91,16 @@ async def test_seated_arm_work_is_sedentary_and_nudged_on_time(
     freezer: FrozenDateTimeFactory,
     placement: Placement,
 ) -> None:
-    await freeze_in_berlin(hass, freezer, "2026-06-10 08:00:00+00:00")  # 10:00 local
-    options = nudge_options(SEDENTARY_MINUTES)
-    device, coordinator, _ = await start(
-        "forward:30,eat:150s,type:600s", placement, loop=False, **options
+    """Walk to the desk, then eat and type (10:00 local)."""
+    device, _, _ = await _walk_then_sit_and_be_nudged_on_time(
+        hass,
+        freezer,
+        start,
+        walk,
+        placement,
+        "forward:30,eat:150s,type:600s",
+        "2026-06-10 08:00:00+00:00",
     )
-    fired: list[tuple[datetime, Nudge]] = []
-    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
-
-    async def live(seconds: float) -> None:
-        await _live(hass, freezer, walk, device, seconds)
-
-    await live(30)  # the walk to the desk (about 20 s), then the meal begins
-    assert coordinator.ledger.today.forward >= 25
-    walked_until = coordinator.nudges.last_walk
-    assert walked_until is not None
-    await live(SEDENTARY_MINUTES * 60 + 60)  # eating, then typing
-
-    sedentary = [(when, n) for when, n in fired if n.type is NudgeType.SEDENTARY]
-    assert sedentary, (
-        f"no nudge; {coordinator.ledger.today.forward + coordinator.ledger.today.backward} steps, "
-        f"last walk {coordinator.nudges.last_walk}"
-    )
-    when, nudge = sedentary[0]
-    due = walked_until + timedelta(minutes=SEDENTARY_MINUTES)
-    # On time: at the first nudge check once the threshold has passed.
-    assert due <= when <= due + TICK + timedelta(seconds=STEP_S)
-    assert nudge.data["sedentary_minutes"] == SEDENTARY_MINUTES
-    assert coordinator.nudges.last_walk == walked_until  # arm work never counted as a walk
     assert device.truth.delivered[Direction.FORWARD] == 30
 
 
@@ -91,26 +112,9 @@ async def test_driving_is_sedentary_and_nudged_on_time(
     freezer: FrozenDateTimeFactory,
     placement: Placement,
 ) -> None:
-    """Walk to the car, get in and drive: the seat's vibration and the car's manoeuvres are no
-    walk, so the nudge comes on time (the virtual car: dev/.../drive.py, docs/daily_life.md)."""
-    await freeze_in_berlin(hass, freezer, "2026-06-10 06:00:00+00:00")  # 08:00 local
-    options = nudge_options(SEDENTARY_MINUTES)
-    device, coordinator, _ = await start("forward:30,drive:480s", placement, loop=False, **options)
-    fired: list[tuple[datetime, Nudge]] = []
-    coordinator.nudge_events.async_add_listener(lambda nudge: fired.append((dt_util.now(), nudge)))
-
-    async def live(seconds: float) -> None:
-        await _live(hass, freezer, walk, device, seconds)
-
-    await live(30)  # the walk to the car (about 20 s), then getting in
-    walked_until = coordinator.nudges.last_walk
-    assert walked_until is not None
-    await live(SEDENTARY_MINUTES * 60 + 60)  # driving
-
-    sedentary = [(when, n) for when, n in fired if n.type is NudgeType.SEDENTARY]
-    counted = coordinator.ledger.today.forward + coordinator.ledger.today.backward
-    assert sedentary, f"no nudge; {counted} steps, last walk {coordinator.nudges.last_walk}"
-    when, _ = sedentary[0]
-    due = walked_until + timedelta(minutes=SEDENTARY_MINUTES)
-    assert due <= when <= due + TICK + timedelta(seconds=STEP_S)
-    assert coordinator.nudges.last_walk == walked_until  # driving never counted as a walk
+    """Walk to the car, get in and drive (08:00 local): the seat's vibration and the car's
+    manoeuvres are no walk, so the nudge comes on time (the virtual car: dev/.../drive.py,
+    docs/daily_life.md)."""
+    await _walk_then_sit_and_be_nudged_on_time(
+        hass, freezer, start, walk, placement, "forward:30,drive:480s", "2026-06-10 06:00:00+00:00"
+    )

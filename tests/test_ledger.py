@@ -132,9 +132,26 @@ def test_late_steps_restored_in_a_walks_first_strides_add_no_backward_time_twice
     ledger.add_steps([(at(1, 10, 0, t - 100), B) for t in strides], sample_times=strides)
     assert ledger.today.backward_seconds == pytest.approx(11.0)
     late = [t - 0.55 for t in strides[1:]]
-    ledger.add_steps([(at(1, 10, 0, t - 100), B) for t in late], sample_times=late)
+    ledger.add_steps(
+        [(at(1, 10, 0, t - 100), B) for t in late], sample_times=late, late=[True] * len(late)
+    )
     assert ledger.today.backward == 21
     assert ledger.today.backward_seconds == pytest.approx(11.0)
     # The walk goes on from its newest step, not from the late ones.
     ledger.add_steps([(at(1, 10, 0, 12.1), B)], sample_times=[112.1])
     assert ledger.today.backward_seconds == pytest.approx(12.1)
+
+
+@pytest.mark.parametrize("back", [10.0, 12.0, 15.5])
+def test_a_restarted_wearable_clock_keeps_the_new_steps_backward_time(back: float) -> None:
+    # The wearable's clock jumps back 10-15.6 s (the engine starts a new stream from 10 s back)
+    # mid-walk: the steps after it are new, not late ones (no StepEvent.late), and their walking
+    # counts from the first interval on the new clock, not once it passes the old newest step.
+    ledger = Ledger.new(date(2026, 3, 1))
+    old = [100.0 + 0.8 * i for i in range(11)]
+    ledger.add_steps([(at(1, 10, 0, t - 100), B) for t in old], sample_times=old)
+    assert ledger.today.backward_seconds == pytest.approx(8.0)
+    new = [old[-1] - back + 0.8 * i for i in range(6)]
+    ledger.add_steps([(at(1, 10, 0, 9 + 0.8 * i), B) for i in range(6)], sample_times=new)
+    assert ledger.today.backward == 17
+    assert ledger.today.backward_seconds == pytest.approx(8.0 + 4.0)

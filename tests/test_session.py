@@ -98,7 +98,7 @@ def test_late_steps_keep_the_walks_time_and_do_not_end_the_session() -> None:
     # restored late, all at once (gait/gate.py's stride fill), declared backward like the rest.
     session = Session(0.0, declare=True)
     strides = [StepEvent(t=10.0 + 1.1 * k, direction=F, confidence=0.5) for k in range(11)]
-    late = [StepEvent(t=s.t - 0.55, direction=F, confidence=0.5) for s in strides[1:]]
+    late = [StepEvent(t=s.t - 0.55, direction=F, confidence=0.5, late=True) for s in strides[1:]]
     session.add(21.0, strides)
     session.add(21.5, late)
     # The newest step is still the walk's last stride: the pause is counted from it.
@@ -107,3 +107,23 @@ def test_late_steps_keep_the_walks_time_and_do_not_end_the_session() -> None:
     result = session.end()
     assert result.steps == 21
     assert result.minutes == round(11.0 / 60, 2)  # not the 20.9 s of a walk counted twice
+
+
+def test_after_a_restarted_clock_the_session_goes_by_the_new_clock() -> None:
+    # The wearable's clock jumps back 12 s mid-session (the engine starts a new stream): the new
+    # steps are the newest (none is StepEvent.late), so the pause is counted from them, and the
+    # walking time of each clock's run counts whole, late steps of the new walk among its own.
+    session = Session(0.0, declare=True)
+    old = [StepEvent(t=10.0 + 0.5 * k, direction=F, confidence=0.5) for k in range(41)]
+    new = [StepEvent(t=18.0 + 1.0 * k, direction=F, confidence=0.5) for k in range(11)]
+    late = [StepEvent(t=s.t - 0.5, direction=F, confidence=0.5, late=True) for s in new[1:]]
+    session.add(30.0, old)
+    session.add(28.0, new)
+    session.add(28.1, late)
+    session.add(28.0 + END_PAUSE_S - 0.1, [])
+    assert session.ended() is None
+    session.add(28.0 + END_PAUSE_S, [])
+    result = session.ended()
+    assert result is not None
+    assert (result.steps, result.declared_steps) == (62, 62)
+    assert result.minutes == round((20.0 + 10.0) / 60, 2)

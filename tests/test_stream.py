@@ -1,12 +1,24 @@
 """The sample stream: one timeline across reconnects, and its diagnostics counters."""
 
+from datetime import UTC, date, datetime
+
 import numpy as np
+import pytest
 
 from custom_components.retrowalk.devices.base import SampleBatch
-from custom_components.retrowalk.gait import GaitEngine, Placement
+from custom_components.retrowalk.gait import (
+    Direction,
+    EngineUpdate,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
+from custom_components.retrowalk.ledger import Ledger
+from custom_components.retrowalk.nudge import NudgePolicy
 from custom_components.retrowalk.stream import MIN_RECONNECT_GAP, CalibrationStatus, SampleStream
 
 FS = 50.0
+B = Direction.BACKWARD
 
 
 def still(start: float, seconds: float) -> SampleBatch:
@@ -46,3 +58,20 @@ def test_calibration_status_follows_the_engine() -> None:
     assert stream.calibration_status is CalibrationStatus.AUTOMATIC
     stream.engine.start_calibration()
     assert stream.calibration_status is CalibrationStatus.CALIBRATING
+
+
+def test_late_steps_reach_the_ledger_marked() -> None:
+    # A stride-locked wrist walk's update: its strides, then the steps restored between them
+    # late (gait/gate.py); the ledger counts every step and the walking time once.
+    stream = SampleStream("test", GaitEngine(Placement.WRIST))
+    stream.last_t = 21.5
+    strides = [StepEvent(t=10.0 + 1.1 * k, direction=B, confidence=0.5) for k in range(11)]
+    late = [StepEvent(t=s.t - 0.55, direction=B, confidence=0.5, late=True) for s in strides[1:]]
+    update = EngineUpdate(
+        steps=(*strides, *late), bouts=(), walking=True, direction=B, cadence=None, gap_s=0.0
+    )
+    ledger = Ledger.new(date(2026, 3, 1))
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    assert stream.count(update, now, ledger, NudgePolicy())
+    assert ledger.today.backward == 21
+    assert ledger.today.backward_seconds == pytest.approx(11.0)

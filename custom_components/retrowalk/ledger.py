@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Self
 
-from .gait.gate import MAX_LATE_S
 from .gait.types import Direction
 
 HISTORY_DAYS = 400
@@ -126,6 +125,7 @@ class Ledger:
         steps: Iterable[tuple[datetime, Direction]],
         declared: Sequence[bool] | None = None,
         sample_times: Sequence[float] | None = None,
+        late: Sequence[bool] | None = None,
     ) -> int:
         """Count steps given as (local time, direction); returns how many were counted.
 
@@ -133,7 +133,8 @@ class Ledger:
         whatever direction the engine gave them, and in declared_backward (see DayTotals).
         `sample_times`, per step, are the steps' times on the wearable's clock (s): time spent
         walking backwards is measured on it, since local times are stamped on arrival and frames
-        may arrive in bursts (a proxy that buffers, a replay).
+        may arrive in bursts (a proxy that buffers, a replay). `late`, per step, marks the steps
+        the engine returned late (StepEvent.late): they add no backward walking time.
         """
         counted = 0
         for i, (when, measured) in enumerate(steps):
@@ -147,7 +148,10 @@ class Ledger:
             if mine:
                 self.today.declared_backward += 1
                 self.lifetime.declared_backward += 1
-            if direction is Direction.BACKWARD:
+            # A late step (restored in a walk's first strides, gait/gate.py) lies between steps
+            # counted already: the time around it was counted with them, and the next interval
+            # starts from the newest step, not from it.
+            if direction is Direction.BACKWARD and not (late is not None and late[i]):
                 self._add_backward_time(when, None if sample_times is None else sample_times[i])
             if self.last_step is None or when > self.last_step:
                 self.last_step = when
@@ -164,14 +168,8 @@ class Ledger:
         if walked := backward_walking_s(interval):
             self.today.backward_seconds += walked
             self.lifetime.backward_seconds += walked
-        if -MAX_LATE_S <= interval < 0:
-            # A late step, restored in a walk's first strides by the wrist's stride fill (never
-            # older than MAX_LATE_S, gait/gate.py): the time around it was counted with the steps
-            # either side, so the newest step stays the one the next interval starts from. A
-            # restarted wearable clock that jumps back less than that (the engine starts a new
-            # stream from 10 s back; the integration continues each connection's timeline) is
-            # taken for one too: its walking counts once its times pass the old newest step.
-            return
+        # Every step that comes here is the newest, even one a restarted wearable clock put
+        # before the others: the next interval starts from it.
         self._last_backward, self._last_backward_t = when, t
 
     def streak(self, goal: int) -> int:

@@ -74,7 +74,10 @@ class Session:
         self.declare = declare
         self._last: float | None = None  # the newest step inside the session
         self._now: float | None = None  # the sample time of the newest add()
-        self._times: list[float] = []  # backward (measured or declared) steps
+        # Backward (measured or declared) steps, in time order on each run of the wearable's
+        # clock; the newest run (a restarted clock starts one) begins at _run.
+        self._times: list[float] = []
+        self._run = 0
         self._declared = 0
         self._speeds: list[float] = []
 
@@ -95,15 +98,26 @@ class Session:
             return False  # before the press: whatever the user did before the session
         backward = step.direction is Direction.BACKWARD
         declared = self.declare and not backward and step.confidence < CONFIDENT
-        # A late step (the wrist's stride fill restores a walk's first strides' steps at once)
-        # is older than the newest: it neither ends the session early nor breaks time order.
-        self._last = step.t if self._last is None else max(self._last, step.t)
+        # A late step (the wrist's stride fill restores a walk's first strides' steps at once,
+        # StepEvent.late) is older than the newest: it neither ends the session early nor breaks
+        # time order. Any other step is the newest, even one a restarted wearable clock put
+        # before the others: its pause and walking time count on the new clock.
+        if not step.late or self._last is None:
+            self._last = step.t
         if backward or declared:
-            bisect.insort(self._times, step.t)
+            self._keep(step)
             self._declared += declared
         if backward and step.speed_m_s is not None:
             self._speeds.append(step.speed_m_s)
         return declared
+
+    def _keep(self, step: StepEvent) -> None:
+        if step.late:  # among the steps of its own clock's run, which its walk is part of
+            bisect.insort(self._times, step.t, lo=self._run)
+            return
+        if self._times and step.t < self._times[-1]:  # not late, yet older: a restarted clock
+            self._run = len(self._times)
+        self._times.append(step.t)
 
     def ended(self) -> SessionResult | None:
         """The result once the session has ended (by the sample time of the last add())."""

@@ -125,7 +125,10 @@ class SampleStream:
                 for step in update.steps
             ]
             self.stats.steps += ledger.add_steps(
-                steps, declared=declared, sample_times=[step.t for step in update.steps]
+                steps,
+                declared=declared,
+                sample_times=[step.t for step in update.steps],
+                late=[step.late for step in update.steps],
             )
         steps_left: Sequence[StepEvent] = update.steps
         if update.bouts:

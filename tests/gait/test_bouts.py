@@ -13,9 +13,9 @@ from custom_components.retrowalk.gait.types import StepFeatures
 MEASURED = StepFeatures(amplitude=3.0, up=(1.0, 0.0, 0.0))
 
 
-def step(t: float, measured: bool = True) -> StepEvent:
+def step(t: float, measured: bool = True, late: bool = False) -> StepEvent:
     features = MEASURED if measured else None
-    return StepEvent(t=t, direction=Direction.FORWARD, confidence=0.5, features=features)
+    return StepEvent(t=t, direction=Direction.FORWARD, confidence=0.5, features=features, late=late)
 
 
 def bout_of(steps: list[StepEvent]) -> tuple[int, float | None]:
@@ -74,7 +74,7 @@ def test_late_restored_steps_count_in_their_bout_in_time_order() -> None:
     strides = [10.0 + 1.1 * i for i in range(12)]
     tracker = BoutTracker()
     tracker.add([step(t) for t in strides])
-    tracker.add([step(t - 0.55, measured=False) for t in strides[1:]])
+    tracker.add([step(t - 0.55, measured=False, late=True) for t in strides[1:]])
     # Cadence over the newest steps, in time order: a step every 0.55 s.
     assert tracker.cadence() == pytest.approx(60 / 0.55)
     (bout,) = tracker.close()
@@ -95,7 +95,7 @@ def test_a_late_step_of_a_bout_already_ended_counts_in_the_totals_only() -> None
     assert (ended.start, ended.end, ended.steps) == (first[0], first[-1], 6)
     tracker.add([step(t) for t in second[1:]])
     late = [t - 0.55 for t in [*first[1:], *second[1:]]]
-    tracker.add([step(t, measured=False) for t in late])
+    tracker.add([step(t, measured=False, late=True) for t in late])
     (bout,) = tracker.close()
     # The open bout keeps its own span and gains only its own strides' steps...
     assert (bout.start, bout.end, bout.steps) == (second[0], second[-1], 6 + 5)
@@ -105,3 +105,17 @@ def test_a_late_step_of_a_bout_already_ended_counts_in_the_totals_only() -> None
     tracker.add([step(1.0 + 0.5 * i) for i in range(4)])
     (fresh,) = tracker.close()
     assert fresh.steps == 4
+
+
+def test_after_a_restarted_clock_bouts_follow_the_new_clock() -> None:
+    # close(): the engine started a new stream, its clock back near zero. The new steps are the
+    # newest (none is StepEvent.late): a pause on the new clock ends their bout, which spans
+    # their own times, and their measured intervals are the walker's timing.
+    tracker = BoutTracker()
+    tracker.add([step(100.0 + 0.5 * i) for i in range(8)])
+    (old,) = tracker.close()
+    assert old.end == 103.5
+    (first,) = tracker.add([step(t) for t in (1.0, 1.5, 2.0, 2.5, 3.0, 10.0)])
+    assert (first.start, first.end, first.steps) == (1.0, 3.0, 5)
+    assert first.step_time_cv == pytest.approx(0.0, abs=1e-9)
+    assert tracker.cadence() is None  # one step of the next bout so far

@@ -83,6 +83,47 @@ def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:
     assert [s.t for s in out] == pytest.approx([t - 0.55 for t in stride[1 : c + 1]] + [stride[c]])
 
 
+def out_of_order(steps: list[StepEvent]) -> list[bool]:
+    """Per step as returned: whether a later step was returned before it."""
+    newest = -math.inf
+    older = []
+    for s in steps:
+        older.append(s.t < newest)
+        newest = max(newest, s.t)
+    return older
+
+
+def test_the_gate_marks_late_exactly_the_steps_it_returns_out_of_time_order() -> None:
+    # Consumers go by StepEvent.late, not by the times (a restarted clock's go back too). At the
+    # K-th candidate the steps of the strides before the latest come late; the one restored
+    # just before that candidate comes in time order, and so does every step after it.
+    out = WalkingGate(Placement.WRIST).add(candidates(K + 5, 1.1))
+    assert [s.late for s in out] == out_of_order(out)
+    assert sum(s.late for s in out) == K - 2
+    # The K-th candidate after missing data: its interval is not filled, all others come late.
+    gate = WalkingGate(Placement.WRIST)
+    first = gate.add(candidates(K - 1, 1.1))
+    gate.gap(1.0)
+    out = [*first, *gate.add([cand(10.0 + 1.1 * (K - 1) + 1.0)])]
+    assert [s.late for s in out] == out_of_order(out)
+    assert sum(s.late for s in out) == K - 2
+
+
+@pytest.mark.parametrize("calibrating", [False, True])
+def test_the_late_mark_reaches_the_engines_output(calibrating: bool) -> None:
+    # Every hop keeps it: the engine's update, and a calibration walk's direction rewrite.
+    t, acc = wrist_walk(4 * K)
+    engine = GaitEngine(Placement.WRIST)
+    if calibrating:
+        engine.start_calibration(steps=1000)
+    steps: list[StepEvent] = []
+    for i in range(0, len(t), 20):
+        steps += engine.process(t[i : i + 20], acc[i : i + 20]).steps
+    steps += engine.flush().steps
+    assert sum(s.late for s in steps) >= K - 2
+    assert [s.late for s in steps] == out_of_order(steps)
+
+
 def test_no_late_step_is_older_than_max_late_s() -> None:
     # Two 2.45 s intervals (a paused arm, within the bout's factor of its 1.29 s rhythm) stretch
     # the bout's first K candidates over 16.5 s: the step that would be restored in its first

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import math
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
 from custom_components.retrowalk.gait import GaitEngine
 from custom_components.retrowalk.gait.types import Placement
 from custom_components.retrowalk_virtual.arms import CYCLE_SPREAD, Rhythm
-from custom_components.retrowalk_virtual.imu import GRAVITY, kinematics
+from custom_components.retrowalk_virtual.imu import GRAVITY
 from custom_components.retrowalk_virtual.lying import LyingSpan, draw_rolls
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 from custom_components.retrowalk_virtual.plan import plan
@@ -28,21 +26,11 @@ from custom_components.retrowalk_virtual.segments import Activity
 from custom_components.retrowalk_virtual.span import Span
 from custom_components.retrowalk_virtual.walk import WalkSpan
 
-Array = npt.NDArray[np.float64]
-RATE = 104.0
-DT = 1.0 / RATE
+from .sampled import DT, RATE, Array, assert_no_jumps, noise_free
 
 
 def _span(spec: str, index: int, seed: int = 0) -> Span:
     return list(plan(parse_scenario(spec), seed, False))[index]
-
-
-def _render(span: Span, placement: Placement, t0: float, t1: float) -> tuple[Array, Array, Array]:
-    """Noise-free specific force and gyro (n, 3) and the rotations (n, 3, 3) from t0 to t1."""
-    n = int((t1 - t0) * RATE)
-    force, gyro = kinematics(span, placement, t0, DT, n)
-    _, rot = span.pose(placement, t0 + DT * np.arange(n, dtype=np.float64))
-    return force.T, gyro.T, np.moveaxis(rot, 2, 0)
 
 
 def _dynamic_rms(force: Array) -> float:
@@ -74,11 +62,11 @@ def test_arm_work_moves_the_wrist_and_leaves_the_body_still(
     span = _span(f"{posture}:5s,{activity}:300s", 1, seed=4)
     assert isinstance(span, RestSpan) and span.work is not None
     t0, t1 = span.start + 5.0, span.end - 5.0
-    wrist, wrist_gyro, _ = _render(span, Placement.WRIST, t0, t1)
+    _, wrist, wrist_gyro, _ = noise_free(span, Placement.WRIST, t0, t1)
     assert wrist_rms[0] < _dynamic_rms(wrist) < wrist_rms[1]
     assert rhythm_hz[0] <= _dominant_hz(wrist_gyro) <= rhythm_hz[1]
     for placement in (Placement.FOOT, Placement.WAIST, Placement.THIGH):
-        force, gyro, _ = _render(span, placement, t0, t1)
+        _, force, gyro, _ = noise_free(span, placement, t0, t1)
         # Leaning over the plate or the sink tips the trunk a little; nothing like a step.
         assert _dynamic_rms(force) < 0.1, placement
         assert float(np.percentile(np.linalg.norm(gyro, axis=1), 99)) < 0.5, placement
@@ -165,7 +153,7 @@ def test_lying_down_tips_the_body_onto_its_back_and_getting_up_restores_it() -> 
     assert up[0] > 0.9
     assert abs(up[1]) < 0.2 and rot[2, 0, 1] > 0.9  # lying on the back: its front faces up
     assert up[2] > 0.99  # standing beside the bed
-    force, _, _ = _render(span, Placement.CHEST, span.start, span.start + 10.0)
+    _, force, _, _ = noise_free(span, Placement.CHEST, span.start, span.start + 10.0)
     assert np.linalg.norm(force, axis=1).max() < 1.5 * GRAVITY  # a gentle lie-down
 
 
@@ -200,13 +188,7 @@ def test_no_jumps_between_everyday_activities(placement: Placement) -> None:
         "lie:20s,backward:8~45,type:5s"
     )
     spans = list(plan(parse_scenario(spec), 6, False))
-    for before, after in itertools.pairwise(spans):
-        edge = after.start
-        f0, w0, _ = _render(before, placement, edge - 0.3, edge)
-        f1, w1, _ = _render(after, placement, edge, edge + 0.3)
-        jump = np.linalg.norm(f1[0] - f0[-1])
-        assert jump < 0.5, f"{placement} force jumps {jump:.2f} at {edge:.2f} s"
-        assert np.linalg.norm(w1[0] - w0[-1]) < 0.2, f"{placement} gyro jumps at {edge:.2f}"
+    assert_no_jumps(spans, placement)
     stream = ScenarioStream(parse_scenario(spec), placement, seed=6)
     chunk = stream.read(10**7)
     assert np.linalg.norm(chunk.acc, axis=1).max() < 80.0
@@ -297,8 +279,7 @@ def test_a_u_turn_brings_the_walker_back_facing_the_other_way() -> None:
 def test_a_turning_foot_is_still_on_the_floor_between_its_steps(activity: str) -> None:
     (walk,) = [s for s in plan(parse_scenario(f"{activity}:16~-90"), 1, False) if s.steps]
     assert isinstance(walk, WalkSpan)
-    force, gyro, _ = _render(walk, Placement.FOOT, walk.start, walk.end)
-    t = walk.start + DT * np.arange(len(force))
+    t, force, gyro, _ = noise_free(walk, Placement.FOOT, walk.start, walk.end)
     phase = walk.clock(t)
     # Mid-stance of the left foot (half a step after its contact): flat, motionless.
     contacts = walk.left.phases.astype(float)

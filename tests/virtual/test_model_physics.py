@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
 from custom_components.retrowalk.gait.types import Placement
@@ -19,9 +18,8 @@ from custom_components.retrowalk_virtual.segments import Activity
 from custom_components.retrowalk_virtual.span import Span
 from custom_components.retrowalk_virtual.walk import WalkSpan
 
-Array = npt.NDArray[np.float64]
-RATE = 104.0
-DT = 1.0 / RATE
+from .sampled import DT, RATE, Array, noise_free
+
 HEADINGS = {
     Activity.FORWARD: (1.0, 0.0),
     Activity.BACKWARD: (-1.0, 0.0),
@@ -35,13 +33,8 @@ def _spans(spec: str, seed: int = 0) -> list[Span]:
 
 
 def _render(span: Span, placement: Placement) -> tuple[Array, Array, Array, Array]:
-    """Sample times, noise-free specific force and gyro (n, 3), and rotations (n, 3, 3)."""
-    t0 = math.ceil(span.start * RATE) / RATE
-    n = int((span.end - t0) * RATE)
-    force, gyro = kinematics(span, placement, t0, DT, n)
-    t = t0 + DT * np.arange(n, dtype=np.float64)
-    _, rot = span.pose(placement, t)
-    return t, force.T, gyro.T, np.moveaxis(rot, 2, 0)
+    """The whole span from its first sample on the RATE grid (see sampled.noise_free)."""
+    return noise_free(span, placement, math.ceil(span.start * RATE) / RATE, span.end)
 
 
 def _walks(spec: str, seed: int = 0) -> list[WalkSpan]:

@@ -235,9 +235,11 @@ def lags(cached: list[Cached]) -> str:
     one sample at a time (the report time is the engine's own, not a batch's wait), steps that
     stream through a confirmed bout (a call reporting one candidate, with the step restored
     before it if any; a bout's held steps are released together, later by design). "restored":
-    features None, the detector's own restored steps and stride_fill's, the newest one with the
-    candidate; "late": older restored steps returned with it (those stride_fill restores in a
-    bout's earlier strides with the candidate that completes stride_fill candidates)."""
+    features None, the detector's own restored steps and the one stride_fill restores just
+    before the candidate; "late": the gate's mark (StepEvent.late), the steps stride_fill
+    restores in a bout's earlier strides with the candidate that completes stride_fill
+    candidates. Until 2026-12-06 this guessed them from the times (older than the newest
+    restored step of the call): 10 more late ones on WISDM, 4.82 s the restored ones' max."""
     by_kind: dict[str, list[float]] = {"measured": [], "restored": [], "late": []}
     for stream, _ in cached:
         if stream.dataset != "wisdm_reduced":
@@ -247,13 +249,8 @@ def lags(cached: list[Cached]) -> str:
             steps = engine.process(stream.t[i : i + 1], stream.acc[i : i + 1]).steps
             if sum(s.features is not None for s in steps) != 1:
                 continue
-            # With the candidate, the step restored just before it; any older ones are late.
-            on_time = max((s.t for s in steps if s.features is None), default=None)
             for s in steps:
-                if s.features is not None:
-                    kind = "measured"
-                else:
-                    kind = "restored" if s.t == on_time else "late"
+                kind = "late" if s.late else "restored" if s.features is None else "measured"
                 by_kind[kind].append(float(stream.t[i]) - s.t)
     return "report lag after the confirming run, s (median / 95th percentile / max): " + ", ".join(
         f"{kind} n={len(v)}: {np.median(v):.2f} / {np.percentile(v, 95):.2f} / {max(v):.2f}"

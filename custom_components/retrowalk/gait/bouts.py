@@ -62,30 +62,30 @@ class BoutTracker:
     def add(self, steps: list[StepEvent]) -> list[Bout]:
         """Add new steps (time order, but for late ones); return bouts a long pause ended.
 
-        A late step is older than the open bout's latest one: a step the wrist's stride fill
-        restored in the walk's first strides once it proved stride-locked (gate.py). It counts
-        in the bout, in time order among its steps, and takes no part in the measured
+        A late step (StepEvent.late) is older than steps already added: a step the wrist's
+        stride fill restored in the walk's first strides once it proved stride-locked (gate.py).
+        It counts in the bout, in time order among its steps, and takes no part in the measured
         intervals (it has no features; the interval it splits was measured before it came).
         One from a bout already ended (the walk paused for a bout's length, or the data
         stopped, before the gate had its proof) counts in the totals only: that bout was
-        reported, and the step opens no bout of its own.
+        reported, and the step opens no bout of its own. Any other step is the newest, even
+        one a restarted wearable clock put before the steps so far (after close()).
         """
         ended: list[Bout] = []
         for step in steps:
-            if step.t <= self._ended_at:
+            if step.late and step.t <= self._ended_at:
                 self.totals[step.direction] += 1
                 continue
             if self._start is not None and step.t - self._last > BOUT_END_S:
                 ended.append(self._end())
-            late = self._start is not None and step.t < self._last
             if self._start is None:
                 self._start = step.t
-            self._last = max(self._last, step.t)
+            self._last = max(self._last, step.t) if step.late else step.t
             self._counts[step.direction] += 1
             self.totals[step.direction] += 1
             if step.stride_length_m is not None:
                 self._strides.append((step.direction, step.stride_length_m, step.speed_m_s))
-            if late:
+            if step.late:
                 bisect.insort(self._step_times, step.t)
                 newest = sorted([*self._recent, step.t])[-_CADENCE_STEPS:]
                 self._recent.clear()
@@ -112,7 +112,7 @@ class BoutTracker:
         """End the open bout, if any: the stream ended.
 
         The walking gate is closed with it, so no late step of it can follow, and a restarted
-        clock's times may lie before its bouts: later steps are not taken for late ones.
+        clock's times may lie before its bouts: the next stream's late steps are not theirs.
         """
         ended = [self._end()] if self._start is not None else []
         self._ended_at = -math.inf

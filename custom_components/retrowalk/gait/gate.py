@@ -21,8 +21,8 @@ confirmed in posture) out of posture ends the bout; unconfirmed candidates are d
 data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm
 swing can hide every other step from the detector) gets the step between them restored, without
 changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
-together, the only steps the gate returns out of time order. Design, reasons and figures:
-docs/walking_gate.md.
+together, the only steps the gate returns out of time order (marked StepEvent.late). Design,
+reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 # stride_fill stride-long intervals back (the first restored step is one interval into the
 # confirming run). A bout's intervals can be longer than a stride (up to end_s, or across missing
 # data), so the gate enforces it: a step it would restore further back stays unrestored.
-# Consumers that keep time order tell a late step from a restarted clock by it.
+# The gate marks the steps it returns late (StepEvent.late): consumers need not guess from times.
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
@@ -475,7 +475,8 @@ class WalkingGate:
         bout, and only as output: the bout's rhythm, its end and whether it exists are the
         candidates' alone, so no walk is confirmed or prolonged by a restored step and at rest
         nothing changes but the steps of bouts the gate already confirmed. The late steps are
-        the only ones the gate returns out of time order (older than steps already returned).
+        the only ones the gate returns out of time order (older than steps already returned),
+        and marked so (StepEvent.late).
         """
         if not (self.p.stride_fill and self._posed):
             return []
@@ -488,9 +489,13 @@ class WalkingGate:
         if not lo <= statistics.median(self._gaps) <= hi:
             return []
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
-        # the stride the neighbour ends (one per stride), and the sensor's foot landed once.
+        # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A
+        # step restored before a candidate returned already is late (StepEvent.late); the one
+        # before `step` is not: it comes just before it, after every step returned so far.
         return [
-            StepEvent(t=s.t - d / 2, direction=s.direction, confidence=s.confidence)
+            StepEvent(
+                t=s.t - d / 2, direction=s.direction, confidence=s.confidence, late=s is not step
+            )
             for d, s in intervals
             if lo <= d <= hi and step.t - (s.t - d / 2) <= MAX_LATE_S
         ]

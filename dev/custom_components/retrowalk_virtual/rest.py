@@ -17,7 +17,7 @@ from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .arms import ArmWork, Channel
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
-from .shapes import BoolArray, bump, euler_zyx, minjerk, sin, within
+from .shapes import BoolArray, bump, euler_zyx, minjerk, pulse_train, sin, sine_sums, within
 from .span import Span
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, TOE_OUT, TRANSFER_LEAN, Posture
 
@@ -37,13 +37,7 @@ class Sway:
 
     def __call__(self, t: FloatArray) -> FloatArray:
         """(2, n) horizontal offsets."""
-        turns = np.mod(np.outer(t, self.freq), 1.0)  # reduced in float64, then fast trig
-        return np.stack(
-            [
-                (sin(2.0 * math.pi * turns + self.phase[i]).reshape(turns.shape)) @ self.amp[i]
-                for i in range(2)
-            ]
-        )
+        return sine_sums(t, self.freq, self.phase, self.amp)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,17 +50,7 @@ class Fidgets:
 
     def __call__(self, t: FloatArray) -> FloatArray:
         """(Channel.COUNT, n) offsets at times t."""
-        first, last = np.searchsorted(self.start, (t[0], t[-1]), side="right") - 1
-        idle = last < 0 or (first == last and self.start[first] + self.duration[first] <= t[0])
-        if len(t) == 0 or idle:  # most blocks: no fidget under way
-            return np.zeros((Channel.COUNT, len(t)))
-        i = np.searchsorted(self.start, t, side="right") - 1
-        valid = i >= 0
-        i = np.maximum(i, 0)
-        s = (t - self.start[i]) / self.duration[i]
-        weight = np.where(valid, bump(s), 0.0)
-        out: FloatArray = self.amp[i].T * weight
-        return out
+        return pulse_train(t, self.start, self.duration, self.amp)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -8,6 +8,7 @@ produces. All functions are vectorised over time (or gait phase) arrays.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,41 @@ def bump(s: FloatArray) -> FloatArray:
     q = s * (1.0 - s)
     out: FloatArray = 64.0 * q * q * q
     return out
+
+
+def pulse_train(
+    t: FloatArray, start: FloatArray, duration: FloatArray, amp: FloatArray
+) -> FloatArray:
+    """Sorted, non-overlapping pulses at sorted times t: amp times bump over each pulse, 0 between.
+
+    Pulse j spans [start[j], start[j] + duration[j]); `amp` is (m,) or (m, c), one amplitude (or a
+    row of c) per pulse, and the result (n,) or (c, n).
+    """
+    none: FloatArray = np.zeros((*amp.shape[1:], len(t)))
+    if len(t) == 0:
+        return none
+    first, last = np.searchsorted(start, (t[0], t[-1]), side="right") - 1
+    if last < 0 or (first == last and start[first] + duration[first] <= t[0]):
+        return none  # most blocks: no pulse under way (also no pulses at all)
+    i = np.searchsorted(start, t, side="right") - 1
+    k = np.maximum(i, 0)
+    weight = np.where(i >= 0, bump((t - start[k]) / duration[k]), 0.0)
+    out: FloatArray = amp[k].T * weight
+    return out
+
+
+def sine_sums(t: FloatArray, freq: FloatArray, phase: FloatArray, amp: FloatArray) -> FloatArray:
+    """Sums of sines at times t, all at the same frequencies (Hz): one sum per row of phase, amp.
+
+    Row r of the (r, n) result is the sum over k of amp[r, k] sin(2 pi freq[k] t + phase[r, k]).
+    """
+    turns = np.mod(np.outer(t, freq), 1.0)  # reduced in float64, then fast trig
+    return np.stack(
+        [
+            sin(2.0 * math.pi * turns + phase_r).reshape(turns.shape) @ amp_r
+            for phase_r, amp_r in zip(phase, amp, strict=True)
+        ]
+    )
 
 
 def within(t: FloatArray, start: FloatArray, duration: FloatArray, margin: float) -> BoolArray:

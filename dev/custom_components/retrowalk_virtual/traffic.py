@@ -46,7 +46,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait.types import FloatArray
 
-from .shapes import bump, minjerk
+from .shapes import minjerk, pulse_train
 
 deg = math.radians
 
@@ -168,6 +168,9 @@ class Traffic:
         """The car's heading (rad, + left) since the drive began: speed times curvature, summed."""
         out = np.zeros(len(t))
         # Corners starting after the last time add nothing yet (corner_start is in time order).
+        # A loop over corners, not one (corners, times) array: that array was slower (4096-sample
+        # blocks of a 16-corner drive: 36 ms against 30 ms) and, for a whole drive asked for at
+        # once, took five times as long and twice the memory.
         begun = int(np.searchsorted(self.corner_start, t[-1], side="right")) if len(t) else 0
         for c in range(begun):
             u = t - self.corner_start[c]
@@ -179,14 +182,7 @@ class Traffic:
 
     def forward(self, t: FloatArray) -> FloatArray:
         """Fore-aft acceleration (m/s^2, + speeding up)."""
-        if len(self.pulse_start) == 0:
-            return np.zeros(len(t))
-        i = np.searchsorted(self.pulse_start, t, side="right") - 1
-        k = np.maximum(i, 0)
-        out: FloatArray = np.where(
-            i >= 0, self.pulse_peak[k] * bump((t - self.pulse_start[k]) / self.pulse_s[k]), 0.0
-        )
-        return out
+        return pulse_train(t, self.pulse_start, self.pulse_s, self.pulse_peak)
 
     def stands(self, t: FloatArray) -> FloatArray:
         """1 while the car stands, 0 while it moves (eased over a second)."""

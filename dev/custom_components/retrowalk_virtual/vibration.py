@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from custom_components.retrowalk.gait.types import FloatArray
 
-from .shapes import minjerk, sin
+from .shapes import minjerk, sine_sums
 from .traffic import WHEELBASE  # one car: the rear axle meets a bump one wheelbase later
 
 LINES = 48  # sines in the multisine: enough for a continuous-looking spectrum
@@ -109,17 +109,16 @@ class Vibration:
 
         `moving` (0..1) scales the road's share down to the idling engine's while the car stands.
         """
-        turns = np.mod(np.outer(t, self.freq), 1.0)  # reduced in float64, then fast trig
         seat = mount is Mount.SEAT
-        amp = self.seat if seat else self.floor
-        shift = self.shift if seat else 0.0
         level = IDLE_RMS + (self.level(t) - IDLE_RMS) * moving
         out = np.zeros((3, len(t)))
-        wave = sin(2.0 * math.pi * turns + (self.phase[0] + shift)).reshape(turns.shape)
-        out[2] = (wave @ amp) * level
-        if seat:  # the backrest pushes the trunk fore and aft
-            wave = sin(2.0 * math.pi * turns + self.phase[1]).reshape(turns.shape)
-            out[0] = FORE_AFT_SHARE * (wave @ self.seat) * level
+        if seat:  # vertical, and the backrest pushing the trunk fore and aft
+            phase = np.stack((self.phase[0] + self.shift, self.phase[1]))
+            vertical, fore_aft = sine_sums(t, self.freq, phase, np.stack((self.seat, self.seat)))
+            out[0] = FORE_AFT_SHARE * fore_aft * level
+        else:
+            (vertical,) = sine_sums(t, self.freq, self.phase[:1], self.floor[None])
+        out[2] = vertical * level
         # Bumps are hit while driving over them, not while the car stands.
         out[2] += self.bumps(t) * moving * (1.0 if seat else BUMP_FLOOR_SHARE)
         return out
