@@ -201,3 +201,53 @@ def test_the_comb_is_off_by_default_and_at_every_other_placement() -> None:
     for placement in (Placement.WAIST, Placement.THIGH, Placement.CHEST):
         assert shipped_params(placement).comb is None
     assert shipped_params(Placement.WRIST).comb == CombParams()
+
+
+def fills(*, period: float | None, med: float, dt: float, reported: float = 10.0) -> list[float]:
+    """The lost steps the wrist detector restores between candidates at 10.0 and 10.0 + dt
+    (the first reported at `reported`), the comb's stride `period` (None: off)."""
+    det = TrunkDetector(Placement.WRIST)
+    assert det._comb is not None
+    det._comb.period = period
+    det._last_step, det._last_report = 10.0, reported
+    return [round(t - 10.0, 6) for t in det._fills(10.0 + dt, med)]
+
+
+def test_without_the_comb_one_lost_step_is_restored_half_way() -> None:
+    assert fills(period=None, med=0.5, dt=1.0) == [0.5]
+    assert fills(period=None, med=0.5, dt=0.81) == [0.405]
+    assert fills(period=None, med=0.5, dt=0.79) == []  # a step and a half: not steady
+    assert fills(period=None, med=0.5, dt=1.19) == [0.595]
+    assert fills(period=None, med=0.5, dt=1.5) == []  # two lost: a pause, not a miss
+    assert fills(period=None, med=0.5, dt=1.0, reported=10.3) == [0.5]  # the peaks' rhythm
+
+
+def test_with_the_comb_up_to_two_lost_steps_are_restored_by_its_stride() -> None:
+    # The candidates' median is stride-long (1.0) but the comb's stride says 0.5 s steps.
+    assert fills(period=1.0, med=1.0, dt=1.0) == [0.5]
+    assert fills(period=1.0, med=1.0, dt=1.5) == [0.5, 1.0]
+    assert fills(period=1.0, med=1.0, dt=1.3) == [pytest.approx(1.3 / 3), pytest.approx(2.6 / 3)]
+    assert fills(period=1.0, med=1.0, dt=1.25) == []  # two and a half steps: not steady
+    assert fills(period=1.0, med=1.0, dt=2.0) == []  # three lost: a pause
+    # The previous step was reported at its hump, 0.3 s after its peak: the lost step comes
+    # after it, half-way to the next peak.
+    assert fills(period=1.0, med=1.0, dt=1.0, reported=10.3) == [0.65]
+
+
+def test_a_restarted_clock_ends_the_comb_at_once(
+    partly_locked: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """The wearable restarts its clock mid-walk and the wearer then stands still: the old
+    bout's stride does not comb the new stream's first seconds (it did for 7.6 s before)."""
+    t, acc = partly_locked
+    det = TrunkDetector(Placement.WRIST)
+    walk = t < 40.0
+    grid = np.arange(t[0], 40.0, 1 / FS)
+    det.feed(
+        grid, np.column_stack([np.interp(grid, t[walk], acc[walk, k]) for k in range(3)]), None
+    )
+    assert det._comb is not None and det._comb.period is not None
+    det.end_segment()
+    still = np.arange(0.0, 0.5, 1 / FS)
+    det.feed(still, hanging_history(np.zeros(len(still))), None)
+    assert det._comb.period is None

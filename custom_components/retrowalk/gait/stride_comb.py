@@ -6,7 +6,9 @@ peak and the softer one on its flank, and locks onto the stride (docs/walking_ga
 y(t) = (s(t) + s(t - T/2)) / 2 instead of the smoothed signal s cancels the swing's fundamental
 (1/T) and its odd harmonics and passes the step rhythm (2/T) whole. A fixed filter cannot do it:
 a slow walker's steps (1.3 Hz) lie next to a brisk walker's strides (1.25 Hz); T must be the
-walker's own.
+walker's own. It does not tell a slow walker's steps (0.8-1.3 s apart, as a stride) from
+strides, any more than the gate's stride fill does: such a walk's candidates are doubled by
+either (gate._stride_fill; no wrist walk in the data is that slow).
 
 When. It turns on where a lock is partial and the stride is measured: the bout's candidates come
 a stride apart (their median in the gate's stride range, gate._stride_fill) but a soft step was

@@ -8,7 +8,9 @@ smoothed (0.2 s Hann). A step is the highest peak between two consecutive clear 
 dominating +-0.3 s of signal, with thresholds scaled by the signal's recent RMS, so slow
 walking's double hump counts once. Walking needs two steps at most 1.3 s apart; those are then
 confirmed retroactively, so a short walk counts from its first step. A step missed inside a
-steady bout (an interval near twice the recent median) is restored half-way. The peak decides
+steady bout (an interval near twice the recent median) is restored half-way. At the wrist the
+arm swing can lock the search onto the stride; where that lock is partial, a stride comb
+(stride_comb.py) takes the swing out of the signal searched. The peak decides
 that there was a step and sets the rhythm; the reported time is the latest hump after it (a
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
 strike is the last rise before the segment's closing valley, and in slow walking a hump
@@ -148,7 +150,8 @@ class TrunkDetector:
         self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
         self._run: list[tuple[float, float, float]] = []  # (peak, step time, height), unconfirmed
         self._in_bout = False
-        self._last_step = -np.inf
+        self._last_step = -np.inf  # the bout's latest candidate's peak
+        self._last_report = -np.inf  # and the time it was reported at (_step_time)
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
@@ -167,7 +170,7 @@ class TrunkDetector:
         self._n_pend = 0
         self._count = 0  # samples since the signal began
         self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
-        # The highest peak since the last valley: (time, height searched, unfiltered height).
+        # The highest peak since the last valley: (time, height searched, jolt height).
         self._best: tuple[float, float, float] | None = None
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
 
@@ -247,8 +250,14 @@ class TrunkDetector:
     ) -> list[StepEvent]:
         if self._comb and len(new_t):
             # Each sample's delay is set once, when it arrives, from the walk seen so far.
-            # The bout carries over a gap in the data until _expire ends it, and so does the comb.
-            intervals = self._intervals if self._in_bout else []
+            # The bout carries over a gap in the data until bout_gap without a candidate, as
+            # _expire judges it (lag samples behind the newest), and so does the comb; not to
+            # samples before the bout's latest candidate (a restarted clock).
+            t0 = float(new_t[0])
+            going = self._last_step < t0 and t0 - self._lag / self.fs - self._last_step <= (
+                self._bout_gap()
+            )
+            intervals = self._intervals if self._in_bout and going else []
             delay = self._comb.delay(new_a, self._count, intervals)
             self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
@@ -273,7 +282,13 @@ class TrunkDetector:
         g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
         vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
         smooth = np.convolve(vert, self._kernel, mode="same")
-        raw = smooth  # the jolt amplitudes are the unfiltered signal's
+        # The jolt heights the gate judges (StepFeatures.amplitude): the smoothed signal's, not
+        # the comb's average, which halves each jolt. While the comb runs, the higher of a
+        # sample's and half a stride before: the soft step it finds then carries its stride's
+        # heel strike, so the gate's jolt rule sees the walk as it did without the comb (a copy
+        # of a lone jolt does too, which the gate's rhythm and posture rules judge). The
+        # thresholds' RMS is the searched signal's, so they follow the comb on and off.
+        raw = smooth
         if d_max:
             d = self._d[s0:]
             back = np.arange(len(smooth)) - d
@@ -367,7 +382,7 @@ class TrunkDetector:
         if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
-            self._last_step = -math.inf
+            self._last_step = self._last_report = -math.inf
         if self._in_bout and tk - self._last_step > self._bout_gap():
             self._in_bout = False
             self._intervals = []
@@ -376,20 +391,14 @@ class TrunkDetector:
             dt = tk - self._last_step
             med = self._median_interval()
             out: list[tuple[float, float | None]] = []
-            if across_gap:
-                pass  # steps taken while the data was missing are not ours to count
-            else:
-                out += [
-                    (self._last_step + dt * k / n, None)
-                    for n in self._lost(dt, med)
-                    for k in range(1, n)
-                ]
+            if not across_gap:  # steps taken while the data was missing are not ours to count
+                out += [(t, None) for t in self._fills(tk, med)]
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
             # fills raise the median and stop themselves.
             if not across_gap:
                 self._intervals = [*self._intervals[-5:], dt]
-            self._last_step = tk
+            self._last_step, self._last_report = tk, step_t
             return [*out, (step_t, height)]
         if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
             self._run = []
@@ -401,27 +410,36 @@ class TrunkDetector:
         self._run = []
         self._in_bout = True
         self._bout_dir = None  # a new walk: its first window decides
-        self._last_step = tk
+        self._last_step, self._last_report = tk, confirmed[-1][1]
         return [(step, h) for _, step, h in confirmed]
 
-    def _lost(self, dt: float, med: float | None) -> list[int]:
-        """[n] where an interval of dt is n steps of steady walking, n - 1 of them lost; else [].
+    def _fills(self, tk: float, med: float | None) -> list[float]:
+        """The times of the steps lost between the bout's latest candidate and this one (at tk).
 
-        Measured against the candidates' median: one step lost (an interval of fill_lo-fill_hi
-        medians). Where the stride comb runs, against half its stride, measured on the signal
-        (the candidates' median mixes steps and strides while the comb finds only part of the
-        soft steps), and up to two steps lost: an interval of a stride and a half while the arm
-        still swings with the stride is the walk going on, its soft steps too weak to see.
+        An interval of n steps (each within fill_lo/2-fill_hi/2 of the walk's step) has n - 1
+        lost. The step is the candidates' median, and one step lost at most. Where the stride
+        comb runs, the step is half its stride, measured on the signal (the candidates' median
+        mixes steps and strides while the comb finds only part of the soft steps), and up to
+        two are lost: an interval of a stride and a half while the arm still swings with the
+        stride is the walk going on, its soft steps too weak to see. Lost steps are spread
+        evenly up to tk from the previous peak, or, with the comb, from where the previous step
+        was reported if later: while the median is stride-long that can be up to half a stride
+        after its peak (_step_time), and no lost step may come before the step it follows.
         """
-        if self._comb is not None and self._comb.period is not None:
-            ref, most = self._comb.period / 2, 3
+        period = self._comb.period if self._comb is not None else None
+        if period is not None:
+            ref, most = period / 2, 3
         elif med is not None:
             ref, most = med, 2
         else:
             return []
-        lo, hi = self.p.fill_lo - 2, self.p.fill_hi - 2  # the tolerance around a whole number
+        dt = tk - self._last_step
         n = round(dt / ref)
-        return [n] if 2 <= n <= most and n + lo < dt / ref < n + hi else []
+        lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
+        if not (2 <= n <= most and n * lo * ref < dt < n * hi * ref):
+            return []
+        start = max(self._last_step, self._last_report) if period else self._last_step
+        return [start + (tk - start) * k / n for k in range(1, n)]
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
