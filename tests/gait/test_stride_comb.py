@@ -203,7 +203,9 @@ def test_the_comb_is_off_by_default_and_at_every_other_placement() -> None:
     assert shipped_params(Placement.WRIST).comb == CombParams()
 
 
-def fills(*, period: float | None, med: float, dt: float, reported: float = 10.0) -> list[float]:
+def fills(
+    *, period: float | None, med: float | None, dt: float, reported: float = 10.0
+) -> list[float]:
     """The lost steps the wrist detector restores between candidates at 10.0 and 10.0 + dt
     (the first reported at `reported`), the comb's stride `period` (None: off)."""
     det = TrunkDetector(Placement.WRIST)
@@ -220,6 +222,7 @@ def test_without_the_comb_one_lost_step_is_restored_half_way() -> None:
     assert fills(period=None, med=0.5, dt=1.19) == [0.595]
     assert fills(period=None, med=0.5, dt=1.5) == []  # two lost: a pause, not a miss
     assert fills(period=None, med=0.5, dt=1.0, reported=10.3) == [0.5]  # the peaks' rhythm
+    assert fills(period=None, med=None, dt=1.0) == []  # no rhythm yet
 
 
 def test_with_the_comb_up_to_two_lost_steps_are_restored_by_its_stride() -> None:
