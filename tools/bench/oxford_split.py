@@ -27,7 +27,7 @@ from typing import Any, cast
 import numpy as np
 
 from custom_components.retrowalk.gait import GaitEngine
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams
+from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
 
 from . import oxford
 from .data import fmt_table
@@ -50,8 +50,10 @@ Rec = tuple[str, str]  # name, position
 
 
 def engine_with(params: TrunkParams, position: str) -> GaitEngine:
-    """A gated engine whose trunk detector uses these parameters (same rate as shipped)."""
+    """A gated engine whose trunk detector uses these parameters (same rate as shipped), with
+    the placement's stride comb as shipped (the wrist's; the grid does not vary it)."""
     placement = oxford.PLACEMENT[position]
+    params = replace(params, comb=shipped_params(placement).comb)
     return GaitEngine(placement, detector=TrunkDetector(placement, params))
 
 

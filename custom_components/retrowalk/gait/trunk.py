@@ -8,7 +8,9 @@ smoothed (0.2 s Hann). A step is the highest peak between two consecutive clear 
 dominating +-0.3 s of signal, with thresholds scaled by the signal's recent RMS, so slow
 walking's double hump counts once. Walking needs two steps at most 1.3 s apart; those are then
 confirmed retroactively, so a short walk counts from its first step. A step missed inside a
-steady bout (an interval near twice the recent median) is restored half-way. The peak decides
+steady bout (an interval near twice the recent median) is restored half-way. At the wrist the
+arm swing can lock the search onto the stride; where that lock is partial, a stride comb
+(stride_comb.py) takes the swing out of the signal searched. The peak decides
 that there was a step and sets the rhythm; the reported time is the latest hump after it (a
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
 strike is the last rise before the segment's closing valley, and in slow walking a hump
@@ -54,6 +56,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
+from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
@@ -101,6 +104,14 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
+    # The wrist's stride comb (stride_comb.py); None: off, as at the trunk and thigh, whose
+    # signal has no arm swing to lock onto the stride.
+    comb: CombParams | None = None
+
+
+def shipped_params(placement: Placement) -> TrunkParams:
+    """The detector's tuning as shipped at this placement: the stride comb at the wrist only."""
+    return TrunkParams(comb=CombParams() if placement is Placement.WRIST else None)
 
 
 class TrunkDetector:
@@ -115,7 +126,7 @@ class TrunkDetector:
         # does not have, and a declared backward session keeps a step the engine is "sure" went
         # forward (session.CONFIDENT).
         self._tells_direction = not direction_unknown(placement)
-        self.p = params or TrunkParams()
+        self.p = params or shipped_params(placement)
         self.fs = self.p.fs
         fs = self.fs
         self._block = max(1, round(self.p.block_s * fs))
@@ -126,6 +137,8 @@ class TrunkDetector:
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
         self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
+        comb = self.p.comb
+        self._comb = StrideComb(comb, fs, self._n_grav, self._kernel) if comb else None
         self.axis = ForwardAxis()
         self.reset()
 
@@ -137,21 +150,28 @@ class TrunkDetector:
         self._sumsq: list[tuple[float, int]] = []  # recent blocks' squared signal, for the RMS
         self._run: list[tuple[float, float, float]] = []  # (peak, step time, height), unconfirmed
         self._in_bout = False
-        self._last_step = -np.inf
+        self._last_step = -np.inf  # the bout's latest candidate's peak
+        self._last_report = -np.inf  # and the time it was reported at (_step_time)
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
         self._against = 0  # consecutive windows that disagreed with it
+        if self._comb:
+            self._comb.reset()
 
     def _forget_signal(self) -> None:
         self._t = np.zeros(0)
         self._a = np.zeros((0, 3))
+        self._d = np.zeros(0, dtype=np.int64)  # per sample: the comb's delay in samples (0: off)
+        if self._comb:
+            self._comb.forget_signal()
         self._pend_t: list[FloatArray] = []
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
         self._count = 0  # samples since the signal began
         self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
-        self._best: tuple[float, float] | None = None  # highest peak since the last valley
+        # The highest peak since the last valley: (time, height searched, jolt height).
+        self._best: tuple[float, float, float] | None = None
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
 
     def end_segment(self) -> list[StepEvent]:
@@ -228,6 +248,18 @@ class TrunkDetector:
     def _process(
         self, new_t: FloatArray, new_a: FloatArray, *, final: bool = False
     ) -> list[StepEvent]:
+        if self._comb and len(new_t):
+            # Each sample's delay is set once, when it arrives, from the walk seen so far.
+            # The bout carries over a gap in the data until bout_gap without a candidate, as
+            # _expire judges it (lag samples behind the newest), and so does the comb; not to
+            # samples before the bout's latest candidate (a restarted clock).
+            t0 = float(new_t[0])
+            going = self._last_step < t0 and t0 - self._lag / self.fs - self._last_step <= (
+                self._bout_gap()
+            )
+            intervals = self._intervals if self._in_bout and going else []
+            delay = self._comb.delay(new_a, self._count, intervals)
+            self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
         self._a = np.concatenate([self._a, new_a])[-self._hist :]
         self._count += len(new_t)
@@ -243,12 +275,28 @@ class TrunkDetector:
         t_final = float(t[last])
         # Only the tail that can still change anything is filtered: the gravity mean reaches
         # n_grav back, the smoothing and the extremum windows lag samples either side.
-        s0 = max(0, first - self._lag - self._n_grav + 1)
+        d_max = int(self._d[max(0, first - self._w) :].max(initial=0)) if self._comb else 0
+        s0 = max(0, first - self._lag - self._n_grav + 1 - d_max)
         seg = a[s0:]
         grav = causal_mean(seg, self._n_grav)
         g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
         vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
         smooth = np.convolve(vert, self._kernel, mode="same")
+        # The jolt heights the gate judges (StepFeatures.amplitude): the smoothed signal's, not
+        # the comb's average, which halves each jolt. While the comb runs, the higher of a
+        # sample's and half a stride before: the soft step it finds then carries its stride's
+        # heel strike, so the gate's jolt rule sees the walk as it did without the comb (a copy
+        # of a lone jolt does too, which the gate's rhythm and posture rules judge). The
+        # thresholds' RMS is the searched signal's, so they follow the comb on and off.
+        raw = smooth
+        if d_max:
+            d = self._d[s0:]
+            back = np.arange(len(smooth)) - d
+            on = (d > 0) & (back >= 0)
+            smooth = smooth.copy()
+            smooth[on] = (raw[on] + raw[back[on]]) / 2
+            raw = raw.copy()
+            raw[on] = np.maximum(raw[on], raw[back[on]])
         fresh = smooth[first - s0 : last + 1 - s0]
         self._sumsq = [*self._sumsq[-self._n_rms :], (float(fresh @ fresh), len(fresh))]
         rms = math.sqrt(sum(x for x, _ in self._sumsq) / sum(c for _, c in self._sumsq))
@@ -261,6 +309,11 @@ class TrunkDetector:
         padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
         j0 = first - self._w - s0 + lo_pad
         sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
+        if raw is smooth:
+            sub_raw = sub
+        else:
+            padded_raw = np.pad(raw, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else raw
+            sub_raw = padded_raw[j0 : last + self._w + 1 - s0 + lo_pad]
         peaks, valleys = local_extrema(sub, self._w)
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
@@ -286,7 +339,7 @@ class TrunkDetector:
         for i, hump in zip(idx[order].tolist(), is_hump[order].tolist(), strict=True):
             if hump:
                 if i in anchors and (self._best is None or sub[i] > self._best[1]):
-                    self._best = (float(t[t0 + i]), float(sub[i]))
+                    self._best = (float(t[t0 + i]), float(sub[i]), float(sub_raw[i]))
                 if self._best is not None:
                     self._humps.append((float(t[t0 + i]), float(sub[i])))
             else:
@@ -304,7 +357,7 @@ class TrunkDetector:
         up = _unit(grav[last - s0], float(g_norm[last - s0]))
         return self._label(new_steps, a[: last + 1], up, t[: last + 1])
 
-    def _step_time(self, peak: tuple[float, float]) -> float:
+    def _step_time(self, peak: tuple[float, float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
         in_bout = self._in_bout and peak[0] - self._last_step <= self._bout_gap()
         med = self._median_interval() if in_bout else None
@@ -316,18 +369,20 @@ class TrunkDetector:
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
 
-    def _commit(self, peak: tuple[float, float], step_t: float) -> list[tuple[float, float | None]]:
-        """Feed one candidate step (peak time, height) into the bout logic.
+    def _commit(
+        self, peak: tuple[float, float, float], step_t: float
+    ) -> list[tuple[float, float | None]]:
+        """Feed one candidate step (peak time, searched height, height) into the bout logic.
 
         Returns the (step time, peak height) of the steps it confirms; a restored step has no
         height. The rhythm (intervals, gaps, fills) is that of the peaks; step_t is only what is
         reported.
         """
-        tk, height = peak
+        tk, _, height = peak
         if tk <= self._last_step or (self._run and tk <= self._run[-1][0]):
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
-            self._last_step = -math.inf
+            self._last_step = self._last_report = -math.inf
         if self._in_bout and tk - self._last_step > self._bout_gap():
             self._in_bout = False
             self._intervals = []
@@ -336,16 +391,14 @@ class TrunkDetector:
             dt = tk - self._last_step
             med = self._median_interval()
             out: list[tuple[float, float | None]] = []
-            if across_gap:
-                pass  # steps taken while the data was missing are not ours to count
-            elif med is not None and self.p.fill_lo * med < dt < self.p.fill_hi * med:
-                out.append((self._last_step + dt / 2, None))  # a step lost in steady walking
+            if not across_gap:  # steps taken while the data was missing are not ours to count
+                out += [(t, None) for t in self._fills(tk, med)]
             # The raw interval, even after a fill: were filled halves recorded instead, a wrong
             # fill would shorten the median and invite more fills (a runaway); this way frequent
             # fills raise the median and stop themselves.
             if not across_gap:
                 self._intervals = [*self._intervals[-5:], dt]
-            self._last_step = tk
+            self._last_step, self._last_report = tk, step_t
             return [*out, (step_t, height)]
         if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
             self._run = []
@@ -357,8 +410,36 @@ class TrunkDetector:
         self._run = []
         self._in_bout = True
         self._bout_dir = None  # a new walk: its first window decides
-        self._last_step = tk
+        self._last_step, self._last_report = tk, confirmed[-1][1]
         return [(step, h) for _, step, h in confirmed]
+
+    def _fills(self, tk: float, med: float | None) -> list[float]:
+        """The times of the steps lost between the bout's latest candidate and this one (at tk).
+
+        An interval of n steps (each within fill_lo/2-fill_hi/2 of the walk's step) has n - 1
+        lost. The step is the candidates' median, and one step lost at most. Where the stride
+        comb runs, the step is half its stride, measured on the signal (the candidates' median
+        mixes steps and strides while the comb finds only part of the soft steps), and up to
+        two are lost: an interval of a stride and a half while the arm still swings with the
+        stride is the walk going on, its soft steps too weak to see. Lost steps are spread
+        evenly up to tk from the previous peak, or, with the comb, from where the previous step
+        was reported if later: while the median is stride-long that can be up to half a stride
+        after its peak (_step_time), and no lost step may come before the step it follows.
+        """
+        period = self._comb.period if self._comb is not None else None
+        if period is not None:
+            ref, most = period / 2, 3
+        elif med is not None:
+            ref, most = med, 2
+        else:
+            return []
+        dt = tk - self._last_step
+        n = round(dt / ref)
+        lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
+        if not (2 <= n <= most and n * lo * ref < dt < n * hi * ref):
+            return []
+        start = max(self._last_step, self._last_report) if period else self._last_step
+        return [start + (tk - start) * k / n for k in range(1, n)]
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
