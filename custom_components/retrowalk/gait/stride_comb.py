@@ -58,13 +58,16 @@ class CombParams:
     min_r: float = 0.5
     # Once on it is kept down to this (hysteresis): each switch changes the candidates' rhythm
     # mid-walk, which the gate's rhythm test then refuses (tuned-on WISDM, gated engine: 86.0 %
-    # of the spectral reference with 0.5, 86.6 % with 0.25, chosen before any held-out run; 0.25
-    # still ends it where the history stops repeating, so it never sustains itself).
+    # of the spectral reference with 0.5, 86.6 % with 0.25, on an earlier state of the rule;
+    # chosen before any held-out run). 0.25 still ends it where the unfiltered history stops
+    # repeating, so it never sustains itself.
     hold_r: float = 0.25
     check_s: float = 1.0  # how often the autocorrelation is measured (s of signal): its cost
     # The stride is measured where the signal's overlap with itself a lag later holds this many
-    # of the longest strides: over one or two, an irregular arm's few jolts line up by chance
-    # (random jolts 0.8-1.3 s apart turned it on over two). The history keeps that much.
+    # of the longest strides: the fewer, the more often an irregular arm's few jolts line up by
+    # chance (random jolts 0.8-1.3 s apart turned it on within 4 s over two; over three they
+    # still reach 0.5 now and then, and the gate counts no more with the comb than without
+    # there: tests/gait/test_stride_comb.py). The history keeps that much: 6.4 s at 50 Hz.
     min_strides: int = 3
 
 
