@@ -35,8 +35,8 @@ with the cone derived at the shipped constants per split.
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
 grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
 (the angle derived without each data set in turn: with two data sets or more).
-Figures: docs/walking_gate.md, "The walk posture from walking alone" and "The jolt threshold
-from walking alone".
+Figures: docs/walking_gate.md, "The walk posture from walking alone", "The jolt threshold
+from walking alone" and "The hanging cone from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
@@ -1064,8 +1064,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--jolt-percentile is --derived-jolt's")
     if args.jolt_percentile is not None and not 0 <= args.jolt_percentile <= 100:
         parser.error("--jolt-percentile is a percentile (0-100)")
-    if (args.shipped_cone or args.derived_cone) and not args.lodo:
-        parser.error("--shipped-cone and --derived-cone are --lodo checks")
+    if args.shipped_cone and not args.lodo:
+        parser.error("--shipped-cone is a --lodo check")
+    if args.derived_cone and not args.lodo:
+        parser.error("--derived-cone is a --lodo check")
     if args.shipped_cone and args.derived_cone:
         parser.error("--shipped-cone and --derived-cone are two different checks")
     if args.walk_angles and args.lodo:
