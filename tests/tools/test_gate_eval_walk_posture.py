@@ -178,6 +178,8 @@ def test_the_angles_left_one_out_need_two_data_sets() -> None:
         (["--fixed-walk-posture"], "are --lodo checks"),
         (["--walk-angles", "--lodo"], "two different runs"),
         (["--shipped-cone"], "is a --lodo check"),
+        (["--derived-cone"], "--derived-cone is a --lodo check"),
+        (["--lodo", "--shipped-cone", "--derived-cone"], "two different checks"),
         (["--lodo", "--fixed-walk-posture", "--derived-walk-posture"], "two different checks"),
         # The jolt threshold derived from walking (--derived-jolt) comes with the walk posture.
         (["--lodo", "--derived-jolt"], "--lodo --derived-walk-posture check"),

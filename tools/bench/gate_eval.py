@@ -27,18 +27,24 @@ too, derived at each grid point from the training data sets' walking alone (deri
 the smallest of their hanging-arm walking runs' typical jolts' 1st percentile, measured with the
 jolt rule open); the table ends with the jolt derived at the shipped constants per split
 (--jolt-percentile: another percentile, for a sensitivity check only).
+--lodo --derived-cone (with any of the above but --shipped-cone): the wrist's hanging cone
+(min_upright) leaves the grid, derived at each grid point from the training data sets' hanging
+walking (derive_cone: the largest of their 99th percentiles of the forearm's angle from vertical,
+in walks confirmed within 45 degrees of vertical, measured with the cone open); the table ends
+with the cone derived at the shipped constants per split.
 --lodo --fixed-walk-posture: same_posture and bout_factor as shipped. Plain --lodo: both in the
 grid. --walk-angles: walking's walk angles per data set and what each walk-posture angle ends
 (the angle derived without each data set in turn: with two data sets or more).
-Figures: docs/walking_gate.md, "The walk posture from walking alone" and "The jolt threshold
-from walking alone".
+Figures: docs/walking_gate.md, "The walk posture from walking alone", "The jolt threshold
+from walking alone" and "The hanging cone from walking alone".
 
 --wearer: what the gate learns about a wearer (the wrist's hanging side) is carried across their
 streams: each wearer's streams in two halves, each judged after learning on the other (folds()).
 --sign-off: the wrist gate without that learning.
 
     ./.venv/bin/python -m tools.bench.gate_eval
-        [--lodo [--fixed-walk-posture | --derived-walk-posture [--derived-jolt]] | --walk-angles]
+        [--lodo [--fixed-walk-posture | --derived-walk-posture [--derived-jolt]]
+                [--shipped-cone | --derived-cone] | --walk-angles]
         [--datasets hapt,spsw] [--locations wrist] [--subjects N] [--wearer]
 """
 
@@ -576,6 +582,107 @@ def with_derived_jolt(
     return replace(posed, min_amplitude=jolt), angle, jolt
 
 
+# -- the hanging cone derived from walking ---------------------------------------------------
+
+# The wrist's cone (min_upright on upright_axis 0, the forearm) is how far from vertical a
+# hanging, swinging forearm's 1 s gravity mean goes while it walks. Walking's own candidates
+# give it: in walks whose forearm hangs, every in-bout plain-walking candidate's angle from
+# vertical (as the gate takes it: against the learned hanging side, |x| before one is learned);
+# the cone is their 99th percentile, the largest over the data sets (each data set once): the
+# walk posture's rule (WALK_ANGLE_PERCENTILE) measured against vertical instead of against the
+# walk's own posture. Measured with the cone open (min_upright 0: what is measured must not be
+# cut at the angle it is measured for), the rest of the point's gate as it is: its walk posture
+# (same_posture) still ends a walk whose forearm leaves the posture it walks in (a hand raised
+# to read the watch, then the walk restarts in the new posture).
+#
+# Hand-in-front walking (a phone being read, a cup carried) is walking too, but not a hanging
+# forearm: its candidates sit 60-90 degrees from vertical and would set the percentile. A walk
+# counts as hanging by the posture it was confirmed in (its confirming run's mean forearm, the
+# walk's own posture), not by its candidates: nearer to down than to across, within
+# HANGING_WALK_DEG of vertical (the bisector of hanging and level, a geometric line, not a
+# fitted one). Hand-in-front walks are left out whole, a hanging walk's swing keeps all its
+# candidates (however far one of them strays), so the line only sorts walks, it does not cut
+# the distribution measured. Fixed before any held-out figure of the mode was run.
+CONE_PERCENTILE = 99.0
+HANGING_WALK_DEG = 45.0
+
+
+def _from_vertical(up: FloatArray | Sequence[float], axis: int, sign: int) -> float:
+    """Degrees between `axis` of a unit "up" and vertical, as the gate's cone takes it: against
+    the learned hanging side (`sign`), either side before one is learned (0)."""
+    along = float(up[axis])
+    cos = sign * along if sign else abs(along)
+    return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
+
+
+class WalkCone(WalkingGate):
+    """A gate that records, for each candidate a bout confirmed in walking posture goes on with,
+    (time, its forearm's angle from vertical, the walk's own posture's angle from vertical),
+    degrees, as the gate's cone takes them (_from_vertical)."""
+
+    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+        super().__init__(placement, params)
+        if self.p.upright_axis is None:
+            raise ValueError("a hanging cone needs a placement with a fixed walking axis")
+        self.seen: list[tuple[float, float, float]] = []
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        out: list[StepEvent] = []
+        axis = self.p.upright_axis
+        assert axis is not None  # __init__
+        for step in steps:  # one at a time: the bout's state before each candidate is needed
+            dt = step.t - self._last
+            inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
+            walk_up, sign = self._walk_up, self._sign
+            got = super().add([step])
+            went_on = any(s.t == step.t for s in got)  # a stride fill may come with it
+            if inside and went_on and walk_up is not None and step.features is not None:
+                self.seen.append(
+                    (
+                        step.t,
+                        _from_vertical(step.features.up, axis, sign),
+                        _from_vertical(walk_up, axis, sign),
+                    )
+                )
+            out += got
+        return out
+
+
+def walk_cone_angles(
+    cached: list[Cached], params: GateParams, *, wearer: bool = False
+) -> dict[str, FloatArray]:
+    """Per data set, the angles from vertical (degrees) of the in-bout plain-walking candidates
+    of walks confirmed hanging (their walk's posture within HANGING_WALK_DEG of vertical), the
+    cone open (min_upright 0); the walks are those of `params` otherwise."""
+    open_params = replace(params, min_upright=0.0)
+    by: dict[str, list[float]] = defaultdict(list)
+    for stream, _, gate in judged(cached, open_params, make=WalkCone, wearer=wearer):
+        spans = walking_spans(stream)
+        for t, angle, walk in gate.seen:
+            if walk <= HANGING_WALK_DEG and any(a <= t < b for a, b in spans):
+                by[stream.dataset].append(angle)
+    return {d: np.asarray(a, dtype=np.float64) for d, a in by.items()}
+
+
+def derive_cone(angles: Mapping[str, FloatArray]) -> float:
+    """The hanging cone (degrees from vertical) walking itself supports: the largest over the
+    data sets of their hanging walks' candidates' CONE_PERCENTILE. Raises ValueError without
+    any walking."""
+    spreads = [float(np.percentile(a, CONE_PERCENTILE)) for a in angles.values() if len(a)]
+    if not spreads:
+        raise ValueError("no hanging walking to derive a cone from")
+    return max(spreads)
+
+
+def with_derived_cone(
+    train: list[Cached], params: GateParams, *, wearer: bool = False
+) -> tuple[GateParams, float]:
+    """`params` with min_upright derived from the hanging walking of `train` only (and the
+    angle, degrees); the rest of `params` as they are (measured with them, the cone open)."""
+    angle = derive_cone(walk_cone_angles(train, params, wearer=wearer))
+    return replace(params, min_upright=math.cos(math.radians(angle))), angle
+
+
 def score(rows: list[Row]) -> tuple[int, float, float]:
     """Lower is better: goals missed, then minus the cadence, then false steps."""
     return (
@@ -682,18 +789,21 @@ def choose(
     jolt_percentile: float | None = None,
     wearer: bool = False,
     rows: Callable[[GateParams], list[Row]] | None = None,
+    derive_cone: bool = False,
 ) -> tuple[GateParams, list[GateParams]]:
     """The grid point that scores best on the data sets of `train`, and those tied with it.
 
     `derive` (the hanging cone, cos): each point's same_posture is first derived from the walking
     of `train` (nothing else is looked at for it; with_derived_walk_posture); with
-    `jolt_percentile` its min_amplitude too (with_derived_jolt). `rows`: the point's rows where
-    they are computed already (on more data sets: only `train`'s are scored).
+    `jolt_percentile` its min_amplitude too (with_derived_jolt). `derive_cone`: then its
+    min_upright, from `train`'s hanging walking with the point's other constants as derived so far
+    (with_derived_cone). `rows`: the point's rows where they are computed already (on more data
+    sets: only `train`'s are scored).
     """
     if jolt_percentile is not None and derive is None:
         raise ValueError("the jolt is derived on a hanging forearm: give the cone (derive)")
 
-    def fit(p: GateParams) -> GateParams:
+    def posed(p: GateParams) -> GateParams:
         if derive is None:
             return p
         if jolt_percentile is None:
@@ -701,6 +811,10 @@ def choose(
         return with_derived_jolt(
             train, p, hanging=derive, wearer=wearer, percentile=jolt_percentile
         )[0]
+
+    def fit(p: GateParams) -> GateParams:
+        q = posed(p)
+        return with_derived_cone(train, q, wearer=wearer)[0] if derive_cone else q
 
     fitted = [fit(p) for p in choices]
     names = {stream.dataset for stream, _ in train}
@@ -736,6 +850,7 @@ def lodo(
     wearer: bool = False,
     jolt_percentile: float | None = None,
     shipped_cone: bool = False,
+    derived_cone: bool = False,
 ) -> str:
     """The leave-one-data-set-out table. `walk_posture` (where a placement keeps a walk to its
     posture, the wrist): "grid" chooses same_posture and bout_factor on the others like the rest;
@@ -746,7 +861,12 @@ def lodo(
     jolt derived at the shipped constants from all data sets and from each split.
     `shipped_cone`: where a placement has a fixed walking axis (the wrist's hanging forearm), its
     cone (min_upright) stays as shipped instead of being a grid dimension: the grid's choice
-    between 45 and 60 degrees rests on a fraction of a step/min of training cadence."""
+    between 45 and 60 degrees rests on a fraction of a step/min of training cadence.
+    `derived_cone`: that cone is derived at each grid point from the others' hanging walking
+    (with_derived_cone, after the walk posture and jolt where those are derived); the table is
+    followed by the cone derived at the shipped constants from all data sets and each split."""
+    if shipped_cone and derived_cone:
+        raise ValueError("the cone is either kept as shipped or derived")
     if jolt_percentile is not None and walk_posture != "derived":
         raise ValueError("the jolt is derived with the walk posture (walk_posture='derived')")
     cached = [
@@ -770,6 +890,9 @@ def lodo(
         jolt = jolt_percentile if derive is not None else None
         if jolt is not None:
             del grid["min_amplitude"]  # derived from the others' walking too
+        cone = derived_cone and keeps_walk and "min_upright" in grid
+        if cone:
+            del grid["min_upright"]  # derived from the others' hanging walking
         choices = [
             replace(base, **dict(zip(grid, vals, strict=True)))  # type: ignore[arg-type]
             for vals in itertools.product(*grid.values())
@@ -783,7 +906,13 @@ def lodo(
             if not train:
                 continue
             best, tied_params = choose(
-                train, choices, derive=derive, jolt_percentile=jolt, wearer=wearer, rows=rows
+                train,
+                choices,
+                derive=derive,
+                jolt_percentile=jolt,
+                wearer=wearer,
+                rows=rows,
+                derive_cone=cone,
             )
             r = next(r for r in rows(best) if r.dataset == held)
             s = shipped[held]
@@ -796,6 +925,9 @@ def lodo(
                     f", min_amplitude={best.min_amplitude:.2f} (derived; shipped "
                     f"{base.min_amplitude})"
                 )
+            if cone:
+                deg = math.degrees(math.acos(best.min_upright))
+                name += f", min_upright={best.min_upright:.4f} (derived: {deg:.1f} deg)"
             # The others may not tell some choices apart: what the held-out set says over all of
             # them shows whether the choice made above mattered.
             tied = [next(r for r in rows(p) if r.dataset == held).false_per_h for p in tied_params]
@@ -806,7 +938,33 @@ def lodo(
             )
         if derive is not None and jolt is not None:
             lines += ["", _shipped_jolts(loc, mine, base, derive, jolt, wearer=wearer)]
+        if cone and datasets:
+            lines += ["", _shipped_cones(loc, mine, base, wearer=wearer)]
     return "\n".join(lines)
+
+
+def _splits(mine: list[Cached]) -> list[tuple[str, list[Cached]]]:
+    """All of a placement's data sets, then all but each one (with two or more)."""
+    names = sorted({stream.dataset for stream, _ in mine})
+    return [("all", mine)] + [
+        (f"without {held}", [c for c in mine if c[0].dataset != held])
+        for held in (names if len(names) >= 2 else [])
+    ]
+
+
+def _shipped_cones(loc: str, mine: list[Cached], base: GateParams, *, wearer: bool) -> str:
+    """The hanging cone walking derives at the shipped constants, from all of a placement's data
+    sets and from all but each one, against the shipped min_upright."""
+    got = [
+        f"{label} {with_derived_cone(train, base, wearer=wearer)[1]:.1f} deg"
+        for label, train in _splits(mine)
+    ]
+    shipped = math.degrees(math.acos(base.min_upright))
+    return (
+        f"{loc}: hanging cone derived from walking at the shipped constants (percentile "
+        f"{CONE_PERCENTILE:g} of hanging walks' forearm angle from vertical; shipped "
+        f"{shipped:.1f} deg): " + ", ".join(got)
+    )
 
 
 def _shipped_jolts(
@@ -875,6 +1033,12 @@ def main(argv: list[str] | None = None) -> int:
         help="--lodo with the wrist's hanging cone (min_upright) as shipped, not a grid dimension",
     )
     parser.add_argument(
+        "--derived-cone",
+        action="store_true",
+        help="--lodo with the wrist's hanging cone (min_upright) derived from the others' "
+        "hanging walking (derive_cone), not chosen by the grid",
+    )
+    parser.add_argument(
         "--walk-angles",
         action="store_true",
         help="walking's walk angles per data set, and what each walk-posture angle ends",
@@ -902,6 +1066,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--jolt-percentile is a percentile (0-100)")
     if args.shipped_cone and not args.lodo:
         parser.error("--shipped-cone is a --lodo check")
+    if args.derived_cone and not args.lodo:
+        parser.error("--derived-cone is a --lodo check")
+    if args.shipped_cone and args.derived_cone:
+        parser.error("--shipped-cone and --derived-cone are two different checks")
     if args.walk_angles and args.lodo:
         parser.error("--walk-angles and --lodo are two different runs")
     segs = select(
@@ -932,6 +1100,7 @@ def main(argv: list[str] | None = None) -> int:
                     wearer=args.wearer,
                     jolt_percentile=jolt,
                     shipped_cone=args.shipped_cone,
+                    derived_cone=args.derived_cone,
                 )
             )
         elif args.walk_angles:
