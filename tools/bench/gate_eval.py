@@ -436,10 +436,23 @@ def walk_angles(
 def derive_walk_posture(angles: Mapping[str, FloatArray]) -> float:
     """The walk-posture angle (degrees) walking itself supports: the largest over the data sets
     of their walk angles' WALK_ANGLE_PERCENTILE. Raises ValueError without any walking."""
-    spreads = [float(np.percentile(a, WALK_ANGLE_PERCENTILE)) for a in angles.values() if len(a)]
-    if not spreads:
-        raise ValueError("no walking to derive a walk posture from")
-    return max(spreads)
+    return _per_data_set(
+        angles, WALK_ANGLE_PERCENTILE, max, "no walking to derive a walk posture from"
+    )
+
+
+def _per_data_set(
+    values: Mapping[str, FloatArray],
+    percentile: float,
+    pick: Callable[[list[float]], float],
+    empty: str,
+) -> float:
+    """`pick` (max or min) over the data sets with values of their `percentile`: each data set
+    counts once, whatever its size. Raises ValueError(`empty`) where none has values."""
+    each = [float(np.percentile(v, percentile)) for v in values.values() if len(v)]
+    if not each:
+        raise ValueError(empty)
+    return pick(each)
 
 
 def with_derived_walk_posture(
@@ -554,10 +567,7 @@ def derive_walk_jolt(
     """The jolt threshold (m/s^2) walking itself supports: the smallest over the data sets of
     their walking runs' typical jolts' `percentile` (WALK_JOLT_PERCENTILE). Raises ValueError
     without any walking."""
-    lows = [float(np.percentile(j, percentile)) for j in jolts.values() if len(j)]
-    if not lows:
-        raise ValueError("no walking to derive a jolt threshold from")
-    return min(lows)
+    return _per_data_set(jolts, percentile, min, "no walking to derive a jolt threshold from")
 
 
 def with_derived_jolt(
@@ -603,7 +613,7 @@ def with_derived_jolt(
 # fitted one). Hand-in-front walks are left out whole, a hanging walk's swing keeps all its
 # candidates (however far one of them strays), so the line only sorts walks, it does not cut
 # the distribution measured. Fixed before any held-out figure of the mode was run.
-CONE_PERCENTILE = 99.0
+CONE_PERCENTILE = WALK_ANGLE_PERCENTILE  # the walk posture's rule, against vertical
 HANGING_WALK_DEG = 45.0
 
 
@@ -668,10 +678,7 @@ def derive_cone(angles: Mapping[str, FloatArray]) -> float:
     """The hanging cone (degrees from vertical) walking itself supports: the largest over the
     data sets of their hanging walks' candidates' CONE_PERCENTILE. Raises ValueError without
     any walking."""
-    spreads = [float(np.percentile(a, CONE_PERCENTILE)) for a in angles.values() if len(a)]
-    if not spreads:
-        raise ValueError("no hanging walking to derive a cone from")
-    return max(spreads)
+    return _per_data_set(angles, CONE_PERCENTILE, max, "no hanging walking to derive a cone from")
 
 
 def with_derived_cone(
@@ -978,13 +985,8 @@ def _shipped_jolts(
 ) -> str:
     """The jolt (and walk posture) walking derives at the shipped constants, from all of a
     placement's data sets and from all but each one, against the shipped min_amplitude."""
-    names = sorted({stream.dataset for stream, _ in mine})
-    splits = [("all", mine)] + [
-        (f"without {held}", [c for c in mine if c[0].dataset != held])
-        for held in (names if len(names) >= 2 else [])
-    ]
     got = []
-    for label, train in splits:
+    for label, train in _splits(mine):
         _, angle, jolt = with_derived_jolt(
             train, base, hanging=hanging, wearer=wearer, percentile=percentile
         )

@@ -19,7 +19,7 @@ import numpy as np
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
 from . import daily
-from .data import BATCH, data_dir, fmt_table
+from .data import BATCH, data_dir, fmt_table, to_uniform
 from .registry import table
 from .uci import load_run, runs
 
@@ -41,16 +41,11 @@ def wrist_stream(seconds: float) -> tuple[FloatArray, FloatArray]:
     end on a continuous clock: the wrist detector's stride comb runs where their lock is
     partial, so its cost is in the figure."""
     base = data_dir("daily-living")
-    segs = [
-        s
-        for s in daily.select(daily.read_labels(base), datasets=["wisdm_reduced"])
-        if s.location == "wrist" and s.activity == "walking"
-    ]
+    segs = daily.select(daily.read_labels(base), datasets=["wisdm_reduced"], locations=["wrist"])
     parts = []
-    for seg in segs:
+    for seg in (s for s in segs if s.activity == "walking"):
         t_seg, acc_seg, _ = daily.load_segment(base, seg)
-        grid = np.arange(t_seg[0], t_seg[-1], 1 / FS)
-        parts.append(np.column_stack([np.interp(grid, t_seg, acc_seg[:, k]) for k in range(3)]))
+        parts.append(to_uniform(t_seg, acc_seg, FS)[1])
     one = np.concatenate(parts)
     n = int(seconds * FS)
     acc = np.tile(one, (-(-n // len(one)), 1))[:n]

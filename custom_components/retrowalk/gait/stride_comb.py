@@ -41,6 +41,7 @@ from .trunk_signal import causal_mean
 from .types import FloatArray, Placement
 
 _WRIST = GATE_PARAMS[Placement.WRIST]
+_FOREARM = _WRIST.upright_axis if _WRIST.upright_axis is not None else 0  # a watch's x axis
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,8 +165,7 @@ class StrideComb:
             return False
         g = history[-self._n_grav :].mean(axis=0)
         norm = float(np.linalg.norm(g))
-        axis = _WRIST.upright_axis if _WRIST.upright_axis is not None else 0
-        return norm > 1e-9 and abs(float(g[axis])) / norm >= _WRIST.min_upright
+        return norm > 1e-9 and abs(float(g[_FOREARM])) / norm >= _WRIST.min_upright
 
     def _measurable(self, history: FloatArray, hi: int) -> bool:
         """Whether the history is long enough to measure lags up to `hi` samples."""

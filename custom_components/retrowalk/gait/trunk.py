@@ -254,10 +254,8 @@ class TrunkDetector:
             # _expire judges it (lag samples behind the newest), and so does the comb; not to
             # samples before the bout's latest candidate (a restarted clock).
             t0 = float(new_t[0])
-            going = self._last_step < t0 and t0 - self._lag / self.fs - self._last_step <= (
-                self._bout_gap()
-            )
-            intervals = self._intervals if self._in_bout and going else []
+            going = self._last_step < t0 and self._bout_goes_on(t0 - self._lag / self.fs)
+            intervals = self._intervals if going else []
             delay = self._comb.delay(new_a, self._count, intervals)
             self._d = np.concatenate([self._d, np.full(len(new_t), delay, np.int64)])[-self._hist :]
         self._t = np.concatenate([self._t, new_t])[-self._hist :]
@@ -306,14 +304,14 @@ class TrunkDetector:
         # sample, and extrema within edge_s of an edge are ignored (the signal must have turned).
         lo_pad = max(0, self._w + s0 - first)
         hi_pad = max(0, last + self._w + 1 - s0 - len(smooth))
-        padded = np.pad(smooth, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else smooth
         j0 = first - self._w - s0 + lo_pad
-        sub = padded[j0 : last + self._w + 1 - s0 + lo_pad]
-        if raw is smooth:
-            sub_raw = sub
-        else:
-            padded_raw = np.pad(raw, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else raw
-            sub_raw = padded_raw[j0 : last + self._w + 1 - s0 + lo_pad]
+
+        def window(x: FloatArray) -> FloatArray:
+            padded = np.pad(x, (lo_pad, hi_pad), mode="edge") if lo_pad or hi_pad else x
+            return padded[j0 : last + self._w + 1 - s0 + lo_pad]
+
+        sub = window(smooth)
+        sub_raw = sub if raw is smooth else window(raw)
         peaks, valleys = local_extrema(sub, self._w)
         if lo_pad or hi_pad:
             margin = round(self.p.edge_s * self.fs)
@@ -359,7 +357,7 @@ class TrunkDetector:
 
     def _step_time(self, peak: tuple[float, float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
-        in_bout = self._in_bout and peak[0] - self._last_step <= self._bout_gap()
+        in_bout = self._bout_goes_on(peak[0])
         med = self._median_interval() if in_bout else None
         end = peak[0] + (self.p.hump_reach * med if med is not None else self.p.hump_reach_s)
         floor = self.p.hump_k * peak[1]
@@ -383,7 +381,7 @@ class TrunkDetector:
             # Time went back (a new stream on a new clock): nothing of the old walk carries over.
             self._in_bout, self._intervals, self._run = False, [], []
             self._last_step = self._last_report = -math.inf
-        if self._in_bout and tk - self._last_step > self._bout_gap():
+        if self._in_bout and not self._bout_goes_on(tk):
             self._in_bout = False
             self._intervals = []
         across_gap, self._across_gap = self._across_gap, False
@@ -438,8 +436,12 @@ class TrunkDetector:
         lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
         if not (2 <= n <= most and n * lo * ref < dt < n * hi * ref):
             return []
-        start = max(self._last_step, self._last_report) if period else self._last_step
+        start = self._last_step if period is None else max(self._last_step, self._last_report)
         return [start + (tk - start) * k / n for k in range(1, n)]
+
+    def _bout_goes_on(self, t: float) -> bool:
+        """Whether a bout is open at time t: no longer than its gap since its latest candidate."""
+        return self._in_bout and t - self._last_step <= self._bout_gap()
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0
@@ -447,7 +449,7 @@ class TrunkDetector:
 
     def _expire(self, t_final: float) -> None:
         """End a bout when no step came for too long (a run of candidates ends in _commit)."""
-        if self._in_bout and t_final - self._last_step > self._bout_gap():
+        if self._in_bout and not self._bout_goes_on(t_final):
             self._in_bout = False
             self._intervals = []
 
