@@ -47,6 +47,7 @@ def test_the_summary_reports_each_counters_error_against_the_reference() -> None
     tests = [_test([1.0, 1.5, 2.0, 2.5], [(1.0, 2.5)]), _test([1.0, 1.5], [(1.0, 1.5)])]
     steps = {
         "engine": [np.array([1.0, 1.5, 2.0]), np.array([1.0, 1.5, 9.0])],
+        "detector": [np.array([1.0, 1.5, 2.0, 2.5]), np.array([1.0, 1.5, 9.0])],
         "mobgap": [np.array([1.0, 1.5, 2.0, 2.5]), np.array([1.0, 1.5])],
         "mobgap home": [np.empty(0), np.empty(0)],
     }

@@ -13,12 +13,13 @@ foot_turns' walk). Only mobgap reads their format, so they come through `.venv-p
     python -m tools.bench.mobgap_lab DIR
 
 Per test: reference steps, then for the engine (GaitEngine(WAIST), 20-sample batches, a fresh
-engine) and mobgap twice: as the daily bench runs it (its body frame found from the signal,
-label-free; `mobgap`) and with mobgap's own frame for this sensor, its home ground (`mobgap
-home`). Columns: steps counted inside the reference's walking bouts (each widened by MATCH_S),
-F1 of one-to-one matching within MATCH_S of a reference step there, and steps counted outside
-every bout (sitting, standing, turning on the spot, a shuffle too short for the reference to
-call a walk: not all false). Tests without a reference (HA-002's Test5) are listed and skipped.
+engine; `detector`: the same without its walking gate, every candidate) and mobgap twice: as the
+daily bench runs it (its body frame found from the signal, label-free; `mobgap`) and with mobgap's
+own frame for this sensor, its home ground (`mobgap home`). Columns: steps counted inside the
+reference's walking bouts (each widened by MATCH_S), F1 of one-to-one matching within MATCH_S of a
+reference step there, and steps counted outside every bout (sitting, standing, turning on the spot,
+a shuffle too short for the reference to call a walk: not all false). Tests without a reference
+(HA-002's Test5) are listed and skipped.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from tools.peers import external
 from .data import feed, fmt_table
 from .oxford import MATCH_S, f1
 
-COUNTERS = ("engine", "mobgap", "mobgap home")
+COUNTERS = ("engine", "detector", "mobgap", "mobgap home")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +97,9 @@ def score(test: Test, steps: FloatArray) -> Score:
     return Score(len(found), f1(test.ics, found), int(np.count_nonzero(~inside)))
 
 
-def engine_steps(test: Test) -> FloatArray:
-    return np.array([s.t for s in feed(GaitEngine(Placement.WAIST), test.t, test.acc, test.gyro)])
+def engine_steps(test: Test, *, gated: bool = True) -> FloatArray:
+    engine = GaitEngine(Placement.WAIST, gated=gated)
+    return np.array([s.t for s in feed(engine, test.t, test.acc, test.gyro)])
 
 
 def counted(tests: Sequence[Test]) -> dict[str, list[FloatArray]]:
@@ -105,6 +107,7 @@ def counted(tests: Sequence[Test]) -> dict[str, list[FloatArray]]:
     recordings: list[external.Recording] = [(x.t, x.acc, x.gyro) for x in tests]
     return {
         "engine": [engine_steps(x) for x in tests],
+        "detector": [engine_steps(x, gated=False) for x in tests],
         "mobgap": external.run_peer("mobgap", recordings, ["waist"] * len(tests)),
         "mobgap home": [x.home for x in tests],
     }
