@@ -214,6 +214,37 @@ def test_the_thigh_judges_rhythm_by_stride() -> None:
     assert WalkingGate(Placement.WAIST).add(steps) == []
 
 
+def _times(intervals: list[float], start: float = 10.0) -> list[float]:
+    return [float(t) for t in np.cumsum([start, *intervals])]
+
+
+def test_the_wrist_takes_each_sides_rhythm_when_the_steps_alternate() -> None:
+    # A hanging arm's peaks land early after one step and late after the other: 0.30 / 0.70 s
+    # (spread 0.57 of the median or more, out of the step rhythm), each side regular.
+    times = _times([0.30, 0.70] * 3)
+    steps = [cand(t, up=HANGING) for t in times]
+    assert [s.t for s in WalkingGate(Placement.WRIST).add(steps)] == times
+    # Without the rule the same run is not a walk.
+    plain = replace(GATE_PARAMS[Placement.WRIST], side_rhythm=False)
+    assert WalkingGate(Placement.WRIST, plain).add(steps) == []
+
+
+def test_an_irregular_side_is_not_a_walk_at_the_wrist() -> None:
+    # Alternating, but one side's intervals are 0.30 and 0.70 in turn: no rhythm to keep.
+    steps = [cand(t, up=HANGING) for t in _times([0.30, 0.70, 0.70, 0.30, 0.30, 0.70, 0.70])]
+    assert WalkingGate(Placement.WRIST).add(steps) == []
+
+
+def test_sides_mixed_by_missing_data_are_not_a_walk() -> None:
+    # The same alternating run with a hole in it: the interval across the hole is left out, so
+    # the sides after it swap and neither is regular.
+    steps = [cand(t, up=HANGING) for t in _times([0.30, 0.70] * 3)]
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(steps[:3]) == []
+    gate.gap(0.3)
+    assert gate.add(steps[3:]) == []
+
+
 def test_a_wrist_held_in_front_needs_a_longer_run() -> None:
     p = GATE_PARAMS[Placement.WRIST]
     assert p.unposed_steps is not None

@@ -157,12 +157,14 @@ def test_a_restored_step_carries_only_time_direction_and_confidence() -> None:
 
 
 def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() -> None:
-    # 14 fidget candidates alternating 0.5 s and 1.2 s (no run of them keeps a rhythm), then
-    # 6 at 1.0 s: those confirm the bout and every held candidate is released, but the bout
-    # has kept its rhythm for 6 candidates, not 20, so no step is restored (it was 7).
+    # 14 fidget candidates, every other interval 0.5 s and the others 0.6 and 1.25 s in turn (no
+    # run of them keeps a rhythm, nor each side's: a steady 0.5 / 1.2 s alternation would be a
+    # hanging arm's walk, see test_gate.py), then 6 at 1.0 s: those confirm the bout and every
+    # held candidate is released, but the bout has kept its rhythm for 6 candidates, not 20, so
+    # no step is restored (it was 7).
     times = [10.0]
     for i in range(13):
-        times.append(times[-1] + (0.5 if i % 2 == 0 else 1.2))
+        times.append(times[-1] + (0.5 if i % 2 == 0 else 0.6 if i % 4 == 1 else 1.25))
     times += [times[-1] + 1.0 * (i + 1) for i in range(6)]
     gate = WalkingGate(Placement.WRIST)
     out = gate.add([cand(t) for t in times])
