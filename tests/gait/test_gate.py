@@ -235,6 +235,13 @@ def test_an_irregular_side_is_not_a_walk_at_the_wrist() -> None:
     assert WalkingGate(Placement.WRIST).add(steps) == []
 
 
+def test_sides_that_overlap_are_not_an_alternation() -> None:
+    # Each side is regular by itself (0.30 0.45 0.30 and 0.40 0.60), but a 0.45 s interval of
+    # one side is longer than the other side's 0.40: no early/late shift, an irregular run.
+    steps = [cand(t, up=HANGING) for t in _times([0.30, 0.40, 0.45, 0.60, 0.30])]
+    assert WalkingGate(Placement.WRIST).add(steps) == []
+
+
 def test_sides_mixed_by_missing_data_are_not_a_walk() -> None:
     # The same alternating run with a hole in it: the interval across the hole is left out, so
     # the sides after it swap and neither is regular.

@@ -82,12 +82,13 @@ class GateParams:
     # while the strides keep the pendulum's period.
     stride_rhythm: bool = False
     # A run out of that rhythm still passes if each side's steps keep it: its odd and its even
-    # intervals each pass the same spread test. For a sensor on one arm: the detector's peak is
+    # intervals each pass the same spread test, every one of one side shorter than every one of
+    # the other. For a sensor on one arm: the detector's peak is
     # the heel strike riding on the arm swing, which reverses every step, so it lands early after
     # one step and late after the other while the legs keep their rhythm. Judging the strides
     # instead (as stride_rhythm does) would also pass irregular arm movement at rest, since a sum
     # of two intervals varies less than either (daily-living, tuned-on: WISDM's wrist 12 -> 27
-    # false steps an hour); asking each side to be regular does not (12).
+    # false steps an hour); asking each side to be regular and apart does not (12).
     side_rhythm: bool = False
     # The bout's own walking posture: the confirming run's mean "up" (in the sensor's axes,
     # whichever way round it sits). A candidate whose "up" lies further from it than this (cos of
@@ -614,10 +615,14 @@ class WalkingGate:
         if self._regular(strides or steps if self.p.stride_rhythm else steps):
             return True
         # Sides are told apart by the intervals' order: at least two a side. (An interval across
-        # missing data is left out; inside the run that mixes the sides, which then fail.)
+        # missing data is left out; inside the run that mixes the sides, which then fail.) The
+        # peak's shift is systematic, so every interval of one side is shorter than every one of
+        # the other; sides that overlap are an irregular run, not an alternating one.
         if not self.p.side_rhythm or len(steps) < 4:
             return False
-        return self._regular(steps[0::2]) and self._regular(steps[1::2])
+        odd, even = steps[0::2], steps[1::2]
+        apart = max(odd) < min(even) or max(even) < min(odd)
+        return apart and self._regular(odd) and self._regular(even)
 
     def _regular(self, gaps: list[float]) -> bool:
         """The intervals' spread, (max - min) / median, is within the gate's."""
