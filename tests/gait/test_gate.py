@@ -169,6 +169,41 @@ def test_trunk_candidates_without_a_heel_strike_jolt_are_not_walking() -> None:
     assert WalkingGate(Placement.WAIST).add(steps) == []
 
 
+@pytest.mark.parametrize("placement", [Placement.WAIST, Placement.CHEST, Placement.THIGH])
+def test_one_soft_step_between_firm_ones_takes_one_more_candidate(placement: Placement) -> None:
+    p = GATE_PARAMS[placement]
+    n, soft = p.confirm_steps, 0.6 * p.min_amplitude
+    assert p.soft_between
+
+    def softened(steps: list[StepEvent], *at: int) -> list[StepEvent]:
+        return [cand(s.t, amplitude=soft) if k in at else s for k, s in enumerate(steps)]
+
+    # A soft step inside the walk: the run of n holding it waits; the next firm candidate in
+    # rhythm makes n firm ones around it, and the whole walk counts from its first step.
+    steps = softened(walk(n + 1), 2)
+    gate = WalkingGate(placement)
+    assert gate.add(steps[:n]) == []
+    assert [s.t for s in gate.add(steps[n:])] == [s.t for s in steps]
+    # Two soft steps are not carried: no n + 1 in a row holds n firm ones.
+    assert WalkingGate(placement).add(softened(walk(n + 2), 1, 3)) == []
+    # Nor is a soft newest candidate: it may be a jolt made at rest after the walk stopped; the
+    # next firm one decides. (Here the firm run before it did not confirm: its first candidate
+    # was turned 50 degrees, handling before the walk.)
+    turned = (0.0, math.cos(math.radians(50)), math.sin(math.radians(50)))
+    steps = softened(walk(n + 1), n)
+    steps[0] = cand(steps[0].t, up=turned)
+    gate = WalkingGate(placement)
+    assert gate.add(steps) == []
+    assert len(gate.add([cand(steps[-1].t + 0.55)])) == n + 1
+    # The n + 1 must keep one rhythm: a firm candidate 1.2 s before the soft one is not the
+    # walk's (the n after it, all firm, confirm as ever with the next one).
+    steps = softened(walk(n, start=11.2), 0)
+    assert WalkingGate(placement).add([cand(10.0), *steps]) == []
+    # Without the rule (the wrist judges the typical jolt instead), the soft step breaks it.
+    off = WalkingGate(placement, replace(p, soft_between=False))
+    assert off.add(softened(walk(n + 1), 2)) == []
+
+
 def test_steps_without_features_are_judged_by_rhythm_alone() -> None:
     bare = [
         StepEvent(t=10.0 + i * 0.55, direction=Direction.FORWARD, confidence=0.5) for i in range(4)

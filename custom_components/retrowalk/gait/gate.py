@@ -56,6 +56,11 @@ class GateParams:
     # Every step of the run must reach it (the trunk feels each heel strike), or only the
     # median step (a hand damps some steps, e.g. a phone held steady in front).
     jolt_every_step: bool = True
+    # With jolt_every_step: a run whose one soft candidate (below min_amplitude) lies between
+    # firm ones still confirms, if one more candidate in the same rhythm makes up for it: the
+    # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
+    # newest, so the run still holds confirm_steps heel strikes (_soft_between).
+    soft_between: bool = False
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
     # (None: it cannot confirm a bout at all).
@@ -161,6 +166,7 @@ _STRIDES = GateParams(
 _TRUNK = GateParams(
     confirm_steps=4,
     min_amplitude=_JOLT,
+    soft_between=True,
     run_posture=_WALK_SPREAD,
     min_walk_posture=_OTHER_POSTURE,
 )
@@ -204,6 +210,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     Placement.THIGH: GateParams(
         confirm_steps=4,
         min_amplitude=_JOLT,
+        soft_between=True,
         upright_axis=1,
         min_upright=_LEVEL_THIGH,
         unposed_steps=8,
@@ -416,7 +423,9 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need or not self._rhythm_ok(run) or not self._jolt_ok(run):
+        if len(run) < need or not self._rhythm_ok(run):
+            return []
+        if not (self._jolt_ok(run) or self._soft_between(need)):
             return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
@@ -588,6 +597,27 @@ class WalkingGate:
             return True
         typical = min(heights) if self.p.jolt_every_step else statistics.median(heights)
         return typical >= self.p.min_amplitude
+
+    def _soft_between(self, need: int) -> bool:
+        """The latest need + 1 held candidates are a walk with one soft step inside it.
+
+        A walker's heel strikes reach min_amplitude, but single steps of a slow or cautious
+        walker, or around a turn, land softer: the foot is placed rather than struck (Mobilise-D
+        lab walks: 0.6-0.85 m/s^2 among steps of 1.5-3). Such a step in the walk's rhythm between
+        firm ones is that walk's step; it proves nothing itself, so the run takes one more
+        candidate and still holds `need` firm ones, every one measured, in rhythm together. The
+        newest must be firm: a soft jolt after a few firm candidates may be made at rest once a
+        walk stopped (the wearer settling); the next candidate decides. (The oldest is firm
+        anyway: were it soft, the `need` firm ones after it would have passed the jolt rule; a
+        walk's soft first step is released with the run that confirms it, as without this rule.)
+        """
+        if not (self.p.soft_between and self.p.jolt_every_step):
+            return False
+        run = self._held[-(need + 1) :]
+        if len(run) <= need or any(s.features is None for s in run):
+            return False
+        soft = [k for k, s in enumerate(run) if not self._firm(s)]
+        return len(soft) == 1 and soft[0] < need and self._rhythm_ok(run)
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
