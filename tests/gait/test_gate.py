@@ -264,6 +264,15 @@ def test_the_wrist_takes_each_sides_rhythm_when_the_steps_alternate() -> None:
     assert WalkingGate(Placement.WRIST, plain).add(steps) == []
 
 
+def test_a_hand_in_front_has_no_sides() -> None:
+    # The same alternation with the forearm held in front (no swing to shift the peaks), as long
+    # as a run out of posture needs: not a walk.
+    p = GATE_PARAMS[Placement.WRIST]
+    assert p.unposed_steps is not None
+    steps = [cand(t, up=FLAT) for t in _times([0.30, 0.70] * p.unposed_steps)]
+    assert WalkingGate(Placement.WRIST).add(steps) == []
+
+
 def test_an_irregular_side_is_not_a_walk_at_the_wrist() -> None:
     # Alternating, but one side's intervals are 0.30 and 0.70 in turn: no rhythm to keep.
     steps = [cand(t, up=HANGING) for t in _times([0.30, 0.70, 0.70, 0.30, 0.30, 0.70, 0.70])]

@@ -86,9 +86,9 @@ class GateParams:
     # own leg's and the other leg's steps differently, so the steps alternate short and long
     # while the strides keep the pendulum's period.
     stride_rhythm: bool = False
-    # A run out of that rhythm still passes if each side's steps keep it: its odd and its even
-    # intervals each pass the same spread test, every one of one side shorter than every one of
-    # the other. For a sensor on one arm: the detector's peak is
+    # A run out of that rhythm, in walking posture, still passes if each side's steps keep it:
+    # its odd and its even intervals each pass the same spread test, every one of one side
+    # shorter than every one of the other. For a sensor on a swinging arm: the detector's peak is
     # the heel strike riding on the arm swing, which reverses every step, so it lands early after
     # one step and late after the other while the legs keep their rhythm. Judging the strides
     # instead (as stride_rhythm does) would also pass irregular arm movement at rest, since a sum
@@ -423,7 +423,7 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need or not self._rhythm_ok(run):
+        if len(run) < need or not self._rhythm_ok(run, sides=posed):
             return []
         if not (self._jolt_ok(run) or self._soft_between(need)):
             return []
@@ -635,7 +635,12 @@ class WalkingGate:
         """Intervals between consecutive candidates, except those across missing data."""
         return [b.t - a.t for a, b in itertools.pairwise(run) if b.t not in self._bridged]
 
-    def _rhythm_ok(self, run: list[StepEvent]) -> bool:
+    def _rhythm_ok(self, run: list[StepEvent], *, sides: bool = False) -> bool:
+        """The run keeps a walking rhythm (and, with `sides`, side_rhythm may pass it).
+
+        `sides`: the run is in walking posture. A hand held in front does not swing, so its
+        alternating intervals are no walk's.
+        """
         steps = self._intervals(run)
         if not steps:
             return False
@@ -648,7 +653,7 @@ class WalkingGate:
         # missing data is left out; inside the run that mixes the sides, which then fail.) The
         # peak's shift is systematic, so every interval of one side is shorter than every one of
         # the other; sides that overlap are an irregular run, not an alternating one.
-        if not self.p.side_rhythm or len(steps) < 4:
+        if not (sides and self.p.side_rhythm) or len(steps) < 4:
             return False
         odd, even = steps[0::2], steps[1::2]
         apart = max(odd) < min(even) or max(even) < min(odd)
