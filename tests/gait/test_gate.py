@@ -199,6 +199,11 @@ def test_one_soft_step_between_firm_ones_takes_one_more_candidate(placement: Pla
     # walk's (the n after it, all firm, confirm as ever with the next one).
     steps = softened(walk(n, start=11.2), 0)
     assert WalkingGate(placement).add([cand(10.0), *steps]) == []
+    # The extra candidate is judged with the run: a firm one turned 60 degrees (a phone being
+    # handled) before firm, soft, firm, firm does not make up for the soft step.
+    steps = softened(walk(n + 1), 2)
+    steps[0] = cand(steps[0].t, up=(0.0, 0.5, math.sin(math.radians(60))))
+    assert WalkingGate(placement).add(steps) == []
     # Without the rule (the wrist judges the typical jolt instead), the soft step breaks it.
     off = WalkingGate(placement, replace(p, soft_between=False))
     assert off.add(softened(walk(n + 1), 2)) == []
@@ -274,8 +279,8 @@ def test_a_hand_in_front_has_no_sides() -> None:
 
 
 def test_an_irregular_side_is_not_a_walk_at_the_wrist() -> None:
-    # Alternating, but one side's intervals are 0.30 and 0.70 in turn: no rhythm to keep.
-    steps = [cand(t, up=HANGING) for t in _times([0.30, 0.70, 0.70, 0.30, 0.30, 0.70, 0.70])]
+    # The sides lie apart (0.26-0.45 s against 0.80 s), but one of them is not regular.
+    steps = [cand(t, up=HANGING) for t in _times([0.26, 0.80, 0.45, 0.80, 0.26])]
     assert WalkingGate(Placement.WRIST).add(steps) == []
 
 

@@ -425,8 +425,12 @@ class WalkingGate:
             run = self._run(need)
         if len(run) < need or not self._rhythm_ok(run, sides=posed):
             return []
-        if not (self._jolt_ok(run) or self._soft_between(need)):
-            return []
+        if not self._jolt_ok(run):
+            # One soft step among firm ones: the run is one candidate longer, and every rule
+            # after this one judges that longer run.
+            run = self._soft_between(need, posed)
+            if not run:
+                return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
         wanted = keeps or self.p.run_posture is not None or self.p.learn_sign
@@ -598,26 +602,29 @@ class WalkingGate:
         typical = min(heights) if self.p.jolt_every_step else statistics.median(heights)
         return typical >= self.p.min_amplitude
 
-    def _soft_between(self, need: int) -> bool:
-        """The latest need + 1 held candidates are a walk with one soft step inside it.
+    def _soft_between(self, need: int, posed: bool) -> list[StepEvent]:
+        """The latest need + 1 held candidates if they are a walk with one soft step inside it.
 
         A walker's heel strikes reach min_amplitude, but single steps of a slow or cautious
         walker, or around a turn, land softer: the foot is placed rather than struck (Mobilise-D
         lab walks: 0.6-0.85 m/s^2 among steps of 1.5-3). Such a step in the walk's rhythm between
         firm ones is that walk's step; it proves nothing itself, so the run takes one more
-        candidate and still holds `need` firm ones, every one measured, in rhythm together. The
-        newest must be firm: a soft jolt after a few firm candidates may be made at rest once a
-        walk stopped (the wearer settling); the next candidate decides. (The oldest is firm
-        anyway: were it soft, the `need` firm ones after it would have passed the jolt rule; a
-        walk's soft first step is released with the run that confirms it, as without this rule.)
+        candidate and still holds `need` firm ones, every one measured, in rhythm together and,
+        for a run confirmed in walking posture (`posed`), all in it. The newest must be firm: a
+        soft jolt after a few firm candidates may be made at rest once a walk stopped (the
+        wearer settling); the next candidate decides. (The oldest is firm anyway: were it soft,
+        the `need` firm ones after it would have passed the jolt rule; a walk's soft first step
+        is released with the run that confirms it, as without this rule.) [] if not.
         """
         if not (self.p.soft_between and self.p.jolt_every_step):
-            return False
+            return []
         run = self._held[-(need + 1) :]
         if len(run) <= need or any(s.features is None for s in run):
-            return False
+            return []
+        if posed and not all(self._posture_ok(s) for s in run):
+            return []
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
-        return len(soft) == 1 and soft[0] < need and self._rhythm_ok(run)
+        return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
@@ -647,7 +654,7 @@ class WalkingGate:
         if min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
             return False
         strides = [a + b for a, b in itertools.pairwise(steps)]
-        if self._regular(strides or steps if self.p.stride_rhythm else steps):
+        if self._regular((strides or steps) if self.p.stride_rhythm else steps):
             return True
         # Sides are told apart by the intervals' order: at least two a side. (An interval across
         # missing data is left out; inside the run that mixes the sides, which then fail.) The
