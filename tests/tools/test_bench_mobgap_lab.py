@@ -88,3 +88,16 @@ def test_the_loader_turns_the_runners_arrays_into_tests(monkeypatch: pytest.Monk
     assert test.name == "MS-001 Test5 Trial1"
     assert test.wbs.shape == (1, 2)
     assert test.home.tolist() == [0.01, 0.02]
+
+
+def test_a_failing_mobgap_run_is_reported_not_raised(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(mobgap_lab, "load", lambda _dir: [_test([1.0, 1.5], [(1.0, 1.5)])])
+
+    def broken(*_args: object) -> object:
+        raise external.PeerUnavailableError("run_mobgap.py exited 1: boom")
+
+    monkeypatch.setattr(external, "run_peer", broken)
+    assert mobgap_lab.main([str(tmp_path)]) == 2
+    assert "boom" in capsys.readouterr().err

@@ -277,8 +277,9 @@ FEWER = 2 / 3
 
 def rule_variants(base: GateParams) -> dict[str, GateParams | None]:
     """The shipped gate, the detector alone (None), and the posture, rhythm, run-length and jolt
-    rules `base` uses, each loosened alone (not max_interval, stride_rhythm, learn_sign,
-    stride_fill or soft_jolt).
+    rules `base` uses, each loosened alone (not max_interval, stride_rhythm, side_rhythm,
+    soft_between, learn_sign, stride_fill or soft_jolt; side_rhythm and soft_between are
+    loosenings themselves).
 
     Only rules the gate uses are loosened (a rule already off has nothing to give back). The
     shorter confirming run keeps the posture rule's extra candidates (unposed_steps) as many
