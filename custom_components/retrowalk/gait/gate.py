@@ -653,8 +653,10 @@ class WalkingGate:
             return False
         if min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
             return False
-        strides = [a + b for a, b in itertools.pairwise(steps)]
-        if self._regular((strides or steps) if self.p.stride_rhythm else steps):
+        gaps = steps
+        if self.p.stride_rhythm:
+            gaps = [a + b for a, b in itertools.pairwise(steps)] or steps
+        if self._regular(gaps):
             return True
         # Sides are told apart by the intervals' order: at least two a side. (An interval across
         # missing data is left out; inside the run that mixes the sides, which then fail.) The
