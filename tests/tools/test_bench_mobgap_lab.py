@@ -12,10 +12,10 @@ from tools.bench import mobgap_lab
 from tools.peers import external
 
 
-def _test(ics: list[float], wbs: list[tuple[float, float]]) -> mobgap_lab.Test:
+def _test(ics: list[float], wbs: list[tuple[float, float]]) -> mobgap_lab.LabTest:
     t = np.arange(0.0, 20.0, 0.01)
     zeros = np.zeros((len(t), 3))
-    return mobgap_lab.Test(
+    return mobgap_lab.LabTest(
         name="HA-001 Test11 Trial1",
         t=t,
         acc=zeros,

@@ -45,7 +45,7 @@ COUNTERS = ("engine", "detector", "mobgap", "mobgap home")
 
 
 @dataclass(frozen=True, slots=True)
-class Test:
+class LabTest:
     name: str
     t: FloatArray
     acc: FloatArray
@@ -62,7 +62,7 @@ class Score:
     outside: int  # steps counted outside every bout
 
 
-def load(folder: Path) -> list[Test]:
+def load(folder: Path) -> list[LabTest]:
     """Every test of the lab example folder, read by mobgap in the peers' environment."""
     out = external.run_peer_arrays("mobgap_lab", [], [], {"dir": np.array(str(folder))})
 
@@ -70,7 +70,7 @@ def load(folder: Path) -> list[Test]:
         return np.asarray(out[key], dtype=np.float64)
 
     return [
-        Test(
+        LabTest(
             name=str(out[f"name{i}"]),
             t=floats(f"t{i}"),
             acc=floats(f"acc{i}"),
@@ -91,19 +91,19 @@ def in_bouts(steps: FloatArray, wbs: FloatArray) -> npt.NDArray[np.bool_]:
     return inside
 
 
-def score(test: Test, steps: FloatArray) -> Score:
+def score(test: LabTest, steps: FloatArray) -> Score:
     steps = np.sort(steps)
     inside = in_bouts(steps, test.wbs)
     found = steps[inside]
     return Score(len(found), f1(test.ics, found), int(np.count_nonzero(~inside)))
 
 
-def engine_steps(test: Test, *, gated: bool = True) -> FloatArray:
+def engine_steps(test: LabTest, *, gated: bool = True) -> FloatArray:
     engine = GaitEngine(Placement.WAIST, gated=gated)
     return np.array([s.t for s in feed(engine, test.t, test.acc, test.gyro)])
 
 
-def counted(tests: Sequence[Test]) -> dict[str, list[FloatArray]]:
+def counted(tests: Sequence[LabTest]) -> dict[str, list[FloatArray]]:
     """Each counter's step times per test."""
     recordings: list[external.Recording] = [(x.t, x.acc, x.gyro) for x in tests]
     return {
@@ -118,7 +118,7 @@ def _error(found: int, truth: int) -> float:
     return 100.0 * abs(found - truth) / truth
 
 
-def rows(tests: Sequence[Test], steps: dict[str, list[FloatArray]]) -> list[list[str]]:
+def rows(tests: Sequence[LabTest], steps: dict[str, list[FloatArray]]) -> list[list[str]]:
     out = []
     for i, test in enumerate(tests):
         cells = [test.name, str(len(test.ics)), str(len(test.wbs))]
@@ -129,7 +129,7 @@ def rows(tests: Sequence[Test], steps: dict[str, list[FloatArray]]) -> list[list
     return out
 
 
-def summary(tests: Sequence[Test], steps: dict[str, list[FloatArray]]) -> list[list[str]]:
+def summary(tests: Sequence[LabTest], steps: dict[str, list[FloatArray]]) -> list[list[str]]:
     """Per counter: median / worst count error inside the bouts, median / lowest F1, steps
     outside the bouts in all."""
     out = []
