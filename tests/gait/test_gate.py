@@ -204,6 +204,11 @@ def test_one_soft_step_between_firm_ones_takes_one_more_candidate(placement: Pla
     steps = softened(walk(n + 1), 2)
     steps[0] = cand(steps[0].t, up=(0.0, 0.5, math.sin(math.radians(60))))
     assert WalkingGate(placement).add(steps) == []
+    # Every candidate of the longer run must be measured: a step the detector restored (no
+    # features, no jolt felt) does not make up for the soft one.
+    steps = softened(walk(n + 1), 2)
+    steps[1] = StepEvent(t=steps[1].t, direction=Direction.FORWARD, confidence=0.5)
+    assert WalkingGate(placement).add(steps) == []
     # Without the rule (the wrist judges the typical jolt instead), the soft step breaks it.
     off = WalkingGate(placement, replace(p, soft_between=False))
     assert off.add(softened(walk(n + 1), 2)) == []
