@@ -8,6 +8,8 @@ docs/walking_gate.md.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -250,3 +252,29 @@ def test_what_a_wrist_learns_over_a_wearers_streams_does_not_depend_on_batch_siz
     assert seen[0][1] == {"sign": -1, "votes": [-1, -1, -1]}
     assert len(seen[0][0]) > 50
     assert all(s == seen[0] for s in seen)
+
+
+def test_a_hanging_arms_alternating_steps_count_on_real_walks() -> None:
+    """Each side's rhythm (gate.py, side_rhythm) on this subset's spsw wrists: their 3 m walks'
+    alternating intervals confirm more walking, and nothing more at rest (92 -> 98 walking
+    steps, 0 at rest, when it was added)."""
+    base = shared("daily-living")
+    segments = daily.select(
+        daily.read_labels(base), datasets=["spsw"], locations=["wrist"], subjects=SUBJECTS
+    )
+    cached = [
+        (s, daily.engine_batches(s, gated=False)) for s in daily.build_streams(segments, base)
+    ]
+    shipped = GATE_PARAMS[Placement.WRIST]
+    counts = {}
+    for side in (True, False):
+        params = replace(shipped, side_rhythm=side)
+        walking = rest = 0
+        for stream, batches in cached:
+            times = gate_eval.gate_times(stream, batches, params)
+            for seg, steps in gate_eval.per_segment(stream, times):
+                walking += len(steps) if seg.activity == "walking" else 0
+                rest += len(steps) if seg.expected == "no" else 0
+        counts[side] = (walking, rest)
+    assert counts[True][0] > counts[False][0]
+    assert counts[True][1] == counts[False][1]
