@@ -63,7 +63,12 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.engine import MAX_GAP_S, GaitEngine
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
+from custom_components.retrowalk.gait.gate import (
+    GATE_PARAMS,
+    GateParams,
+    WalkingGate,
+    upright_cos,
+)
 
 from .daily import (
     GOAL_CADENCE,
@@ -621,8 +626,7 @@ HANGING_WALK_DEG = 45.0
 def _from_vertical(up: FloatArray | Sequence[float], axis: int, sign: int) -> float:
     """Degrees between `axis` of a unit "up" and vertical, as the gate's cone takes it: against
     the learned hanging side (`sign`), either side before one is learned (0)."""
-    along = float(up[axis])
-    cos = sign * along if sign else abs(along)
+    cos = upright_cos(float(up[axis]), sign)
     return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
 
 

@@ -272,6 +272,15 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
+def upright_cos(along: float, sign: int) -> float:
+    """The cosine of an axis's angle from vertical as the posture rule takes it.
+
+    `along`: the axis's component of the unit "up". On the learned hanging side (`sign` +1 or
+    -1); either end down before one is learned (0).
+    """
+    return sign * along if sign else abs(along)
+
+
 class WalkingGate:
     """Holds candidate steps until they form a walking bout; streams them after that."""
 
@@ -636,7 +645,7 @@ class WalkingGate:
         if axis is None or step.features is None:
             return True
         up = float(step.features.up[axis])
-        return (self._sign * up if self._sign else abs(up)) >= self.p.min_upright
+        return upright_cos(up, self._sign) >= self.p.min_upright
 
     def _intervals(self, run: list[StepEvent]) -> list[float]:
         """Intervals between consecutive candidates, except those across missing data."""

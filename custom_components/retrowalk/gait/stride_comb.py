@@ -36,7 +36,7 @@ import statistics
 import numpy as np
 import numpy.typing as npt
 
-from .gate import GATE_PARAMS, MIN_FILLED_STEP_S
+from .gate import GATE_PARAMS, MIN_FILLED_STEP_S, upright_cos
 from .trunk_signal import causal_mean
 from .types import FloatArray, Placement
 
@@ -165,7 +165,7 @@ class StrideComb:
             return False
         g = history[-self._n_grav :].mean(axis=0)
         norm = float(np.linalg.norm(g))
-        return norm > 1e-9 and abs(float(g[_FOREARM])) / norm >= _WRIST.min_upright
+        return norm > 1e-9 and upright_cos(float(g[_FOREARM]) / norm, 0) >= _WRIST.min_upright
 
     def _measurable(self, history: FloatArray, hi: int) -> bool:
         """Whether the history is long enough to measure lags up to `hi` samples."""
