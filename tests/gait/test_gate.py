@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, REPORT_LAG_S, OpenGate, WalkingGate
+from custom_components.retrowalk.gait.gate import (
+    GATE_PARAMS,
+    REPORT_LAG_S,
+    OpenGate,
+    WalkingGate,
+    interval as gate_interval,
+)
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.types import StepFeatures
 
@@ -534,3 +540,29 @@ def test_a_soft_jolt_while_the_forearm_comes_off_the_lap_is_not_the_walks_first_
         strict = replace(p, min_amplitude=1.5)
         light = cand(10.0 - 1.1, amplitude=1.2, up=tilted(40))
         assert len(WalkingGate(Placement.WRIST, strict).add([light, *steps])) == p.confirm_steps + 1
+
+
+# A clock origin of 0, a fraction of a sample, and a wall clock (s since 1970).
+ORIGINS = (0.0, 0.005, 1000.0, 1_686_226_864.48)
+
+
+@pytest.mark.parametrize("placement", [Placement.WAIST, Placement.WRIST])
+def test_a_rhythm_on_the_bound_gets_one_verdict_whenever_the_recording_started(
+    placement: Placement,
+) -> None:
+    # Candidates on the detector's 50 Hz grid: intervals of 26 and 39 samples make a spread of
+    # exactly 0.5, the bound, which is allowed. Raw time differences would put it a rounding
+    # error above or below, depending on where the clock started.
+    samples = [0, 26, 65, 91, 117, 156, 182, 208, 247, 273, 299]
+    up = HANGING if placement is Placement.WRIST else UPRIGHT
+    counted = []
+    for origin in ORIGINS:
+        gate = WalkingGate(placement)
+        counted.append(len(gate.add([cand(origin + k / 50.0, up=up) for k in samples])))
+    assert counted == [len(samples)] * len(ORIGINS)
+
+
+def test_intervals_are_judged_at_a_fixed_resolution() -> None:
+    assert gate_interval(1_686_226_864.48, 1_686_226_864.48 + 0.52) == 0.52
+    assert gate_interval(0.0, 1.3) == 1.3
+    assert gate_interval(5.0, math.inf) == math.inf  # nothing seen before: any wait is a pause

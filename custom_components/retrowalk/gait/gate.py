@@ -272,6 +272,21 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
+# Candidate times lie on the detector's sample grid, so the intervals between them are exact
+# multiples of a sample (0.02 s at 50 Hz) and often meet the rhythm rules' bounds exactly (a
+# spread of exactly 0.5, an interval of exactly 1.3 s). Computed from raw times, the rounding
+# of the clock's origin would decide those ties (epoch times carry about 1e-7 s): the same walk
+# replayed from another start time came out 442, 456 or 479 steps at the wrist. Intervals are
+# judged rounded to this many decimals of a second, far below a sample, so the verdict depends on
+# the candidates alone.
+INTERVAL_DECIMALS = 4
+
+
+def interval(earlier: float, later: float) -> float:
+    """The time from `earlier` to `later`, s, at the gate's resolution (INTERVAL_DECIMALS)."""
+    return round(later - earlier, INTERVAL_DECIMALS)
+
+
 def upright_cos(along: float, sign: int) -> float:
     """The cosine of an axis's angle from vertical as the posture rule takes it.
 
@@ -396,7 +411,7 @@ class WalkingGate:
         return self.p.end_s if self._confirmed else self.p.max_interval
 
     def _add(self, step: StepEvent) -> list[StepEvent]:
-        dt = step.t - self._last
+        dt = interval(self._last, step.t)
         hole, self._gap_s = self._gap_s, 0.0
         if dt > self._pause() + hole or dt < 0:
             # A pause (or a new clock): whatever was running is over.
@@ -480,7 +495,7 @@ class WalkingGate:
         """The confirming run's intervals between released candidates, not across missing data."""
         kept = {id(s) for s in released}
         return [
-            (b.t - a.t, b)
+            (interval(a.t, b.t), b)
             for a, b in itertools.pairwise(run)
             if id(a) in kept and id(b) in kept and b.t not in self._bridged
         ]
@@ -649,7 +664,7 @@ class WalkingGate:
 
     def _intervals(self, run: list[StepEvent]) -> list[float]:
         """Intervals between consecutive candidates, except those across missing data."""
-        return [b.t - a.t for a, b in itertools.pairwise(run) if b.t not in self._bridged]
+        return [interval(a.t, b.t) for a, b in itertools.pairwise(run) if b.t not in self._bridged]
 
     def _rhythm_ok(self, run: list[StepEvent], *, sides: bool = False) -> bool:
         """The run keeps a walking rhythm (and, with `sides`, side_rhythm may pass it).
