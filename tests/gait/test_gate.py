@@ -14,10 +14,9 @@ from custom_components.retrowalk.gait.gate import (
     REPORT_LAG_S,
     OpenGate,
     WalkingGate,
-    interval as gate_interval,
 )
 from custom_components.retrowalk.gait.trunk import TrunkDetector
-from custom_components.retrowalk.gait.types import StepFeatures
+from custom_components.retrowalk.gait.types import StepFeatures, interval
 
 G = 9.80665
 UPRIGHT = (0.0, 1.0, 0.0)  # a pocketed phone's y axis along a vertical thigh
@@ -563,6 +562,6 @@ def test_a_rhythm_on_the_bound_gets_one_verdict_whenever_the_recording_started(
 
 
 def test_intervals_are_judged_at_a_fixed_resolution() -> None:
-    assert gate_interval(1_686_226_864.48, 1_686_226_864.48 + 0.52) == 0.52
-    assert gate_interval(0.0, 1.3) == 1.3
-    assert gate_interval(5.0, math.inf) == math.inf  # nothing seen before: any wait is a pause
+    assert interval(1_686_226_864.48, 1_686_226_864.48 + 0.52) == 0.52
+    assert interval(0.0, 1.3) == 1.3
+    assert interval(5.0, math.inf) == math.inf  # nothing seen before: any wait is a pause

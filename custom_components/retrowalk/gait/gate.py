@@ -37,7 +37,7 @@ import numpy as np
 
 from .bouts import BOUT_END_S
 from .stride import MAX_STRIDE_TIME_S
-from .types import FloatArray, Placement, StepEvent
+from .types import FloatArray, Placement, StepEvent, interval
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
 REPORT_LAG_S = 1.5
@@ -270,21 +270,6 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 # data), so the gate enforces it: a step it would restore further back stays unrestored.
 # The gate marks the steps it returns late (StepEvent.late): consumers need not guess from times.
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
-
-
-# Candidate times lie on the detector's sample grid, so the intervals between them are exact
-# multiples of a sample (0.02 s at 50 Hz) and often meet the rhythm rules' bounds exactly (a
-# spread of exactly 0.5, an interval of exactly 1.3 s). Computed from raw times, the rounding
-# of the clock's origin would decide those ties (epoch times carry about 1e-7 s): the same walk
-# replayed from another start time came out 442, 456 or 479 steps at the wrist. Intervals are
-# judged rounded to this many decimals of a second, far below a sample, so the verdict depends on
-# the candidates alone.
-INTERVAL_DECIMALS = 4
-
-
-def interval(earlier: float, later: float) -> float:
-    """The time from `earlier` to `later`, s, at the gate's resolution (INTERVAL_DECIMALS)."""
-    return round(later - earlier, INTERVAL_DECIMALS)
 
 
 def upright_cos(along: float, sign: int) -> float:

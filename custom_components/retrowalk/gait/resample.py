@@ -18,6 +18,10 @@ class Chunk:
     new_segment: bool
 
 
+# Grid points (in samples) this close after the newest input sample count as reached (_emit).
+GRID_SLACK = 1e-4
+
+
 class Resampler:
     """Linear interpolation onto t0 + k/fs, never across a gap longer than max_gap seconds.
 
@@ -76,7 +80,10 @@ class Resampler:
 
     def _emit(self, tt: FloatArray, xx: FloatArray, out: list[Chunk]) -> None:
         # Samples up to tt[-1] can be interpolated now; later grid points wait for the next batch.
-        k_end = int(np.floor((tt[-1] - self._t0) * self.fs + 1e-9))
+        # A grid point that an input sample meets exactly (every other one of a 100 Hz stream)
+        # is met whatever rounding the clock's origin brings (about 1e-7 s on times since 1970):
+        # at the end of a stream, whether it was met decided whether its last step was found.
+        k_end = int(np.floor((tt[-1] - self._t0) * self.fs + GRID_SLACK))
         if k_end < self._k:
             return
         grid = self._t0 + np.arange(self._k, k_end + 1, dtype=np.float64) / self.fs

@@ -48,6 +48,7 @@ docs/trunk_steps.md (steps, gaps, timing) and docs/trunk_direction.md (direction
 from __future__ import annotations
 
 from dataclasses import dataclass
+import itertools
 import math
 import statistics
 from typing import Any
@@ -59,7 +60,7 @@ from .advice import direction_unknown
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
-from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures
+from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, interval
 
 STATE_VERSION = 1
 
@@ -345,7 +346,7 @@ class TrunkDetector:
                     new_steps += self._commit(self._best, self._step_time(self._best))
                 self._best = None
                 self._humps = []
-        if self._best is not None and t_final - self._best[0] > self.p.hold_s:
+        if self._best is not None and interval(self._best[0], t_final) > self.p.hold_s:
             new_steps += self._commit(self._best, self._step_time(self._best))
             self._best = None
             self._humps = []
@@ -359,9 +360,9 @@ class TrunkDetector:
         """When the step of this peak happened: the latest high enough hump within reach."""
         in_bout = self._bout_goes_on(peak[0])
         med = self._median_interval() if in_bout else None
-        end = peak[0] + (self.p.hump_reach * med if med is not None else self.p.hump_reach_s)
+        reach = self.p.hump_reach * med if med is not None else self.p.hump_reach_s
         floor = self.p.hump_k * peak[1]
-        late = [tk for tk, h in self._humps if peak[0] <= tk <= end and h >= floor]
+        late = [tk for tk, h in self._humps if 0 <= interval(peak[0], tk) <= reach and h >= floor]
         return late[-1] if late else peak[0]
 
     def _median_interval(self) -> float | None:
@@ -386,7 +387,7 @@ class TrunkDetector:
             self._intervals = []
         across_gap, self._across_gap = self._across_gap, False
         if self._in_bout:
-            dt = tk - self._last_step
+            dt = interval(self._last_step, tk)
             med = self._median_interval()
             out: list[tuple[float, float | None]] = []
             if not across_gap:  # steps taken while the data was missing are not ours to count
@@ -398,13 +399,13 @@ class TrunkDetector:
                 self._intervals = [*self._intervals[-5:], dt]
             self._last_step, self._last_report = tk, step_t
             return [*out, (step_t, height)]
-        if self._run and tk - self._run[-1][0] > self.p.start_gap_s:
+        if self._run and interval(self._run[-1][0], tk) > self.p.start_gap_s:
             self._run = []
         self._run.append((tk, step_t, height))
         if len(self._run) < self.p.start_steps:
             return []
         confirmed = self._run
-        self._intervals = np.diff([run[0] for run in confirmed]).tolist()
+        self._intervals = [interval(a[0], b[0]) for a, b in itertools.pairwise(confirmed)]
         self._run = []
         self._in_bout = True
         self._bout_dir = None  # a new walk: its first window decides
@@ -431,7 +432,7 @@ class TrunkDetector:
             ref, most = med, 2
         else:
             return []
-        dt = tk - self._last_step
+        dt = interval(self._last_step, tk)
         n = round(dt / ref)
         lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
         if not (2 <= n <= most and n * lo * ref < dt < n * hi * ref):
@@ -441,7 +442,7 @@ class TrunkDetector:
 
     def _bout_goes_on(self, t: float) -> bool:
         """Whether a bout is open at time t: no longer than its gap since its latest candidate."""
-        return self._in_bout and t - self._last_step <= self._bout_gap()
+        return self._in_bout and interval(self._last_step, t) <= self._bout_gap()
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0

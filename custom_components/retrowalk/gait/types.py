@@ -13,6 +13,20 @@ import numpy.typing as npt
 type FloatArray = npt.NDArray[np.float64]
 STANDARD_GRAVITY = 9.80665  # m/s², the conventional value (CGPM 1901); sensors report g in it
 
+# Step candidates lie on the detector's sample grid, so the intervals between them are exact
+# multiples of a sample (0.02 s at 50 Hz) and often meet a rule's bound exactly (a spread of
+# exactly 0.5, an interval of exactly 1.3 s). Computed from raw times, the rounding of the clock's
+# origin decides those ties (times since 1970 carry about 1e-7 s): the same wrist day replayed
+# from another start time came out 442, 456 or 479 steps. The detector and the walking gate judge
+# intervals rounded to this many decimals of a second, far below a sample, so their verdicts
+# depend on the candidates alone, not on when the recording started.
+INTERVAL_DECIMALS = 4
+
+
+def interval(earlier: float, later: float) -> float:
+    """The time from `earlier` to `later`, s, at the resolution rules judge (INTERVAL_DECIMALS)."""
+    return round(later - earlier, INTERVAL_DECIMALS)
+
 
 class Direction(StrEnum):
     """Walking direction of one step, relative to where the wearer faces."""
