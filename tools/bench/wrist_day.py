@@ -12,14 +12,16 @@ Nothing here was seen by any rule of the engine before this bench was written (2
 
     python -m tools.bench.wrist_day DIR       # DIR: stepcount's tests/data
 
-Counters: the engine (GaitEngine(WRIST), a fresh one, fed as the daily bench feeds it); the same
-with the recording's y axis given as x (this AX3 holds its y axis along the forearm: gravity
+Counters: the engine (GaitEngine(WRIST), a fresh one, fed as the daily bench feeds it); its
+detector alone (every step candidate, before the walking gate); the engine with the recording's
+y axis given as x (this AX3 holds its y axis along the forearm: gravity
 lies on y while the arm hangs; the wrist's posture rules expect a watch's x there, so this row
 shows what they cost when the axes differ); the Espruino watch counter (tools/peers/espruino.py);
 stepcount's random forest and self-supervised models, as published. Columns: steps; the times
 of the 5th, 25th, 50th, 75th and 95th percentile step (do the counters find the same walks?);
 steps before the first and after the last step either stepcount model counts (71 minutes in
 which neither finds a walk: not all false, but a counter's everyday-movement steps land there).
+Then each counter's steps per 10 minutes of the day (stepcount publishes no finer split).
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ RECORDING = "tiny-sample.cwa.gz"
 BASELINE = "tiny-sample-baseline.json"
 PERCENTILES = (5, 25, 50, 75, 95)
 MODELS = {"rf": "stepcount (random forest)", "ssl": "stepcount (self-supervised)"}
+# The per-period table: the day in 10-minute bins, those where a counter counts 10 or more.
+BIN_S = 600.0
+MIN_IN_BIN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +106,10 @@ def reading(name: str, steps: FloatArray, span: tuple[float, float] | None) -> R
     return Reading(name, len(steps), at, outside)
 
 
-def engine_steps(t: FloatArray, acc_g: FloatArray) -> FloatArray:
-    """Step times of a fresh wrist engine (absolute times are kept: the engine takes them)."""
-    steps = feed(GaitEngine(Placement.WRIST), t, acc_g * STANDARD_GRAVITY, None)
+def engine_steps(t: FloatArray, acc_g: FloatArray, *, gated: bool = True) -> FloatArray:
+    """Step times of a fresh wrist engine (absolute times are kept: the engine takes them);
+    `gated=False`: every candidate of its detector, before the walking gate."""
+    steps = feed(GaitEngine(Placement.WRIST, gated=gated), t, acc_g * STANDARD_GRAVITY, None)
     return np.array([s.t for s in steps], dtype=np.float64)
 
 
@@ -130,6 +136,19 @@ def table(readings: Sequence[Reading]) -> str:
     return fmt_table(header, rows)
 
 
+def by_bin(named: dict[str, FloatArray], start: float, end: float) -> str:
+    """Steps per BIN_S of the day for each counter, bins where one counts MIN_IN_BIN or more."""
+    edges = np.arange(start - start % BIN_S, end + BIN_S, BIN_S)
+    counts = {name: np.histogram(steps, edges)[0] for name, steps in named.items()}
+    rows = [
+        [f"{clock(a)[:5]}-{clock(a + BIN_S)[:5]}", *(str(c[i]) for c in counts.values())]
+        for i, a in enumerate(edges[:-1])
+        if max(c[i] for c in counts.values()) >= MIN_IN_BIN
+    ]
+    rows.append(["all", *(str(int(c.sum())) for c in counts.values())])
+    return fmt_table(["UTC", *named], rows)
+
+
 def _cell(n: int | None) -> str:
     return "n/a" if n is None else str(n)
 
@@ -145,11 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     rec = read_cwa(path)
     peer = published(args.dir)
     span = peer[1] if peer else None
-    readings = [
-        reading("engine", engine_steps(rec.t, rec.acc), span),
-        reading("engine, y given as x", engine_steps(rec.t, forearm_on_x(rec.acc)), span),
-        reading("Espruino", espruino.step_times(rec.t, rec.acc * STANDARD_GRAVITY), span),
-    ]
+    named = {
+        "engine": engine_steps(rec.t, rec.acc),
+        "engine, y given as x": engine_steps(rec.t, forearm_on_x(rec.acc)),
+        "detector alone": engine_steps(rec.t, rec.acc, gated=False),
+        "Espruino": espruino.step_times(rec.t, rec.acc * STANDARD_GRAVITY),
+    }
+    readings = [reading(name, steps, span) for name, steps in named.items()]
     if peer:
         readings += peer[0]
     hours = (rec.t[-1] - rec.t[0]) / 3600.0
@@ -164,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{60 * quiet_hours(rec.t, span):.0f} min of recording without a stepcount step"
         )
     print(table(readings))
+    print()
+    print(by_bin(named, float(rec.t[0]), float(rec.t[-1])))
     return 0
 
 
