@@ -233,6 +233,29 @@ def test_with_the_comb_up_to_two_lost_steps_are_restored_by_its_stride() -> None
     assert fills(period=1.0, med=1.0, dt=1.0, reported=10.3) == [0.65]
 
 
+def step_time(*, period: float | None, humps: list[float]) -> float:
+    """Where the wrist detector reports a peak at 10.0 (height 3) inside a bout whose
+    candidates came a stride (1.0 s) apart, with humps of height 2 at 10.0 + each of `humps`,
+    the comb's stride `period` (None: off)."""
+    det = TrunkDetector(Placement.WRIST)
+    assert det._comb is not None
+    det._comb.period = period
+    det._in_bout, det._last_step, det._intervals = True, 9.0, [1.0] * 6
+    det._humps = [(10.0, 3.0), *((10.0 + dt, 2.0) for dt in humps)]
+    return round(det._step_time((10.0, 3.0, 3.0)) - 10.0, 6)
+
+
+def test_with_the_comb_a_step_is_reported_within_half_a_step_not_half_a_stride() -> None:
+    # Without the comb the stride-long median is all there is: half of it (0.5 s).
+    assert step_time(period=None, humps=[0.2]) == 0.2
+    assert step_time(period=None, humps=[0.45]) == 0.45
+    # With it, a step is half its 1.0 s stride: a hump 0.45 s on is the next (soft) step's,
+    # which the comb is there to find; within a quarter of the stride it is this step's own.
+    assert step_time(period=1.0, humps=[0.2]) == 0.2
+    assert step_time(period=1.0, humps=[0.45]) == 0.0
+    assert step_time(period=1.0, humps=[0.2, 0.45]) == 0.2
+
+
 def test_a_restarted_clock_ends_the_comb_at_once(
     partly_locked: tuple[np.ndarray, np.ndarray],
 ) -> None:

@@ -15,6 +15,8 @@ that there was a step and sets the rhythm; the reported time is the latest hump 
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
 strike is the last rise before the segment's closing valley, and in slow walking a hump
 0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
+While the comb runs, a step is half its stride (the candidates' median then mixes steps and
+strides).
 Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
 gate (gate.py), which decides whether it counts. A step is reported once its closing valley is
 confirmed, so counts lag the steps (the measured latency is in docs/trunk_steps.md).
@@ -81,8 +83,9 @@ class TrunkParams:
     peak_min: float = 0.5  # m/s^2
     # Step time: the latest hump (a maximum over +-hump_s, half the smoothing width) after the
     # segment's peak reaching hump_k of its height, at most hump_reach median intervals later
-    # (hump_reach_s before a bout has a rhythm): in slow walking the heel strike can be lower
-    # than the hump before it. Whether there is a step, and the rhythm, still use the peak.
+    # (hump_reach_s before a bout has a rhythm; hump_reach half-strides of the stride comb's
+    # while it runs): in slow walking the heel strike can be lower than the hump before it.
+    # Whether there is a step, and the rhythm, still use the peak.
     hump_s: float = 0.1
     hump_k: float = 0.5
     hump_reach: float = 0.5
@@ -360,6 +363,15 @@ class TrunkDetector:
         """When the step of this peak happened: the latest high enough hump within reach."""
         in_bout = self._bout_goes_on(peak[0])
         med = self._median_interval() if in_bout else None
+        if in_bout and self._comb is not None and self._comb.period is not None:
+            # The comb runs where the candidates come a stride apart, a soft step now and then
+            # between them: their median is stride-long, and half of it reaches the next step's
+            # hump, the soft step the comb is there to find. Reported there, this step leaves
+            # the interval before it a step too long and the one after a step too short, and
+            # lost steps are then spread from it (_fills): the run the gate judges mixes 0.25,
+            # 0.5 and 1 s intervals in a steady walk. The step is half the comb's stride, as
+            # _fills measures lost steps.
+            med = self._comb.period / 2
         reach = self.p.hump_reach * med if med is not None else self.p.hump_reach_s
         floor = self.p.hump_k * peak[1]
         late = [tk for tk, h in self._humps if 0 <= interval(peak[0], tk) <= reach and h >= floor]
