@@ -119,3 +119,17 @@ def test_after_a_restarted_clock_bouts_follow_the_new_clock() -> None:
     assert (first.start, first.end, first.steps) == (1.0, 3.0, 5)
     assert first.step_time_cv == pytest.approx(0.0, abs=1e-9)
     assert tracker.cadence() is None  # one step of the next bout so far
+
+
+@pytest.mark.parametrize("origin", [0.0, 0.005, 1_686_226_864.48])
+def test_a_pause_exactly_as_long_as_a_bouts_end_splits_no_walk_whenever_the_clock_started(
+    origin: float,
+) -> None:
+    # Steps on a 50 Hz grid; the last two 125 samples (2.5 s, BOUT_END_S) apart: not more than
+    # it, so one walk, from any clock origin (raw differences land a rounding error either side).
+    samples = [0, 45, 95, 220]
+    tracker = BoutTracker()
+    ended = tracker.add([step(origin + k / 50.0) for k in samples])
+    ended += tracker.advance(origin + samples[-1] / 50.0 + 125 / 50.0)
+    ended += tracker.close()
+    assert [b.steps for b in ended] == [len(samples)]

@@ -16,7 +16,7 @@ from custom_components.retrowalk.gait.gate import (
     WalkingGate,
 )
 from custom_components.retrowalk.gait.trunk import TrunkDetector
-from custom_components.retrowalk.gait.types import StepFeatures, interval
+from custom_components.retrowalk.gait.types import StepFeatures, at_most, interval
 
 G = 9.80665
 UPRIGHT = (0.0, 1.0, 0.0)  # a pocketed phone's y axis along a vertical thigh
@@ -546,13 +546,18 @@ ORIGINS = (0.0, 0.005, 1000.0, 1_686_226_864.48)
 
 
 @pytest.mark.parametrize("placement", [Placement.WAIST, Placement.WRIST])
+@pytest.mark.parametrize("short", [22, 26, 30, 36])
 def test_a_rhythm_on_the_bound_gets_one_verdict_whenever_the_recording_started(
-    placement: Placement,
+    placement: Placement, short: int
 ) -> None:
-    # Candidates on the detector's 50 Hz grid: intervals of 26 and 39 samples make a spread of
-    # exactly 0.5, the bound, which is allowed. Raw time differences would put it a rounding
-    # error above or below, depending on where the clock started.
-    samples = [0, 26, 65, 91, 117, 156, 182, 208, 247, 273, 299]
+    # Candidates on the detector's 50 Hz grid, intervals of `short` and 1.5 x `short` samples
+    # (0.44 / 0.66 ... 0.72 / 1.08 s): a spread of exactly 0.5, the bound, which is allowed. Raw
+    # time differences put it a rounding error above or below, depending on where the clock
+    # started; rounded ones still do for some (0.90 - 0.60 > 0.5 * 0.60) unless the bound is
+    # judged at the same resolution.
+    long = short * 3 // 2
+    gaps = [short, long, short, short, long, short, short, long, short, short]
+    samples = [sum(gaps[:k]) for k in range(len(gaps) + 1)]
     up = HANGING if placement is Placement.WRIST else UPRIGHT
     counted = []
     for origin in ORIGINS:
@@ -565,3 +570,6 @@ def test_intervals_are_judged_at_a_fixed_resolution() -> None:
     assert interval(1_686_226_864.48, 1_686_226_864.48 + 0.52) == 0.52
     assert interval(0.0, 1.3) == 1.3
     assert interval(5.0, math.inf) == math.inf  # nothing seen before: any wait is a pause
+    assert 0.90 - 0.60 > 0.5 * 0.60  # float arithmetic, for the next line
+    assert at_most(0.90 - 0.60, 0.5 * 0.60)
+    assert not at_most(0.3002, 0.3)  # two steps of the resolution above is above

@@ -15,7 +15,7 @@ import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
-from tools.bench import daily, gate_eval
+from tools.bench import clock_origin, daily, gate_eval
 
 from ..data import shared
 
@@ -280,25 +280,28 @@ def test_a_hanging_arms_alternating_steps_count_on_real_walks() -> None:
     assert counts[True][1] == counts[False][1]
 
 
-# A wall clock's seconds since 1970 (stepcount's AX3 fixture starts at this one).
-WALL_CLOCK = 1_686_226_864.48
-
-
 def test_a_recording_counts_the_same_steps_whenever_its_clock_started() -> None:
     """The same samples replayed with their times on a wall clock (seconds since 1970) instead
-    of from 0 give the same steps at the same times: candidate intervals meeting a rule's bound
-    exactly, and a stream's last grid point, once depended on the origin's rounding (HAPT's
-    u03 exp06 lost its last step, a WISDM wrist jog 12 of 277)."""
+    of from 0 give the same steps at the same times, and the same walking bouts: candidate
+    intervals meeting a rule's bound exactly, and a stream's last grid point, once depended on
+    the origin's rounding (HAPT's u03 exp06 lost its last step, a WISDM wrist jog 12 of 277).
+    The CI subset of HAPT and WISDM here; `python -m tools.bench.clock_origin` replays every
+    daily-living stream and the UCI and Bandai foot and shank cases."""
     base = shared("daily-living")
     segments = daily.select(
         daily.read_labels(base), datasets=["hapt", "wisdm_reduced"], subjects=SUBJECTS
     )
-    streams = daily.build_streams(segments, base)
-    total = 0
-    for stream in streams:
-        here = daily.engine_steps(stream)
-        there = daily.engine_steps(replace(stream, t=stream.t + WALL_CLOCK)) - WALL_CLOCK
+    total = walks = 0
+    for stream in daily.build_streams(segments, base):
+        here, here_bouts = daily.steps_and_bouts(stream, 0.0)
+        there, there_bouts = daily.steps_and_bouts(stream, clock_origin.WALL_CLOCK)
         assert len(there) == len(here), stream.key
         np.testing.assert_allclose(there, here, atol=1e-4, err_msg=stream.key)
+        assert len(there_bouts) == len(here_bouts), stream.key
+        np.testing.assert_allclose(
+            np.reshape(there_bouts, (-1, 3)), np.reshape(here_bouts, (-1, 3)), atol=1e-4
+        )
         total += len(here)
+        walks += len(here_bouts)
     assert total > 2000  # walking and jogging in it, not only rest
+    assert walks > 50

@@ -38,7 +38,6 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from tools.peers import espruino, external
-from tools.peers.peer_common import pieces
 
 from .data import BATCH, data_dir
 from .registry import table
@@ -227,6 +226,27 @@ def engine_batches(
     return out
 
 
+def steps_and_bouts(
+    stream: Stream, origin: float = 0.0
+) -> tuple[list[float], list[tuple[float, float, int]]]:
+    """Step times and walking bouts (start, end, steps) of a fresh engine over the stream with
+    its times moved by `origin`, both given back on the stream's own clock (BATCH-sample
+    batches, then the flush; tools/bench/clock_origin.py)."""
+    engine = GaitEngine(PLACEMENT[stream.location])
+    steps: list[float] = []
+    bouts: list[tuple[float, float, int]] = []
+    t = stream.t + origin
+    for i in range(0, len(t), BATCH):
+        gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
+        update = engine.process(t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
+        steps += [s.t - origin for s in update.steps]
+        bouts += [(b.start - origin, b.end - origin, b.steps) for b in update.bouts]
+    final = engine.flush()
+    steps += [s.t - origin for s in final.steps]
+    bouts += [(b.start - origin, b.end - origin, b.steps) for b in final.bouts]
+    return steps, bouts
+
+
 def step_times(steps: Iterable[StepEvent]) -> FloatArray:
     """The sorted times of steps."""
     return np.sort(np.array([s.t for s in steps], dtype=np.float64))
@@ -249,12 +269,7 @@ PeerFn = Callable[[list[Stream]], list[FloatArray]]
 
 def _espruino(streams: list[Stream]) -> list[FloatArray]:
     """One watch per stream, run over each piece without holes (nothing made up inside them)."""
-    out = []
-    for s in streams:
-        counter = espruino.StepCounter()
-        parts = [espruino.step_times(s.t[a:b], s.acc[a:b], counter) for a, b in pieces(s.t)]
-        out.append(np.concatenate(parts) if parts else np.empty(0))
-    return out
+    return [espruino.watch_steps(s.t, s.acc) for s in streams]
 
 
 def _external(name: str) -> PeerFn:

@@ -8,7 +8,7 @@ import itertools
 import math
 import statistics
 
-from .types import Bout, Direction, StepEvent
+from .types import Bout, Direction, StepEvent, interval
 
 BOUT_END_S = 2.5  # a pause this long (in sample time) ends a bout
 _CADENCE_STEPS = 12
@@ -76,7 +76,7 @@ class BoutTracker:
             if step.late and step.t <= self._ended_at:
                 self.totals[step.direction] += 1
                 continue
-            if self._start is not None and step.t - self._last > BOUT_END_S:
+            if self._start is not None and interval(self._last, step.t) > BOUT_END_S:
                 ended.append(self._end())
             if self._start is None:
                 self._start = step.t
@@ -104,7 +104,7 @@ class BoutTracker:
 
     def advance(self, now: float | None) -> list[Bout]:
         """End the bout once `now` is far enough past its last step."""
-        if self._start is not None and now is not None and now - self._last > BOUT_END_S:
+        if self._start is not None and now is not None and interval(self._last, now) > BOUT_END_S:
             return [self._end()]
         return []
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from .bouts import BOUT_END_S
 from .stride import MAX_STRIDE_TIME_S
-from .types import FloatArray, Placement, StepEvent, interval
+from .types import FloatArray, Placement, StepEvent, at_most, interval
 
 # The detector contract (detector.py): a step is reported at most about this long after it happened.
 REPORT_LAG_S = 1.5
@@ -337,7 +337,7 @@ class WalkingGate:
         Detectors report a step up to REPORT_LAG_S after it happened, so silence is only a pause
         once that much more time has passed (the next candidate itself is judged in add()).
         """
-        if now is not None and now - self._last > self.p.end_s + REPORT_LAG_S:
+        if now is not None and interval(self._last, now) > self.p.end_s + REPORT_LAG_S:
             self._confirmed = False
             self._held = []
 
@@ -531,7 +531,7 @@ class WalkingGate:
                 t=s.t - d / 2, direction=s.direction, confidence=s.confidence, late=s is not step
             )
             for d, s in intervals
-            if lo <= d <= hi and step.t - (s.t - d / 2) <= MAX_LATE_S
+            if lo <= d <= hi and interval(s.t - d / 2, step.t) <= MAX_LATE_S
         ]
 
     def _keeps_posture(self, posed: bool) -> bool:
@@ -593,7 +593,7 @@ class WalkingGate:
     def _continues(self, step: StepEvent, dt: float) -> bool:
         """Whether a candidate inside a confirmed bout belongs to it."""
         med = statistics.median(self._gaps)
-        if not med / self.p.bout_factor <= dt <= self.p.bout_factor * med:
+        if not (at_most(med / self.p.bout_factor, dt) and at_most(dt, self.p.bout_factor * med)):
             return False
         return self._still_posed(step)
 
@@ -679,7 +679,7 @@ class WalkingGate:
 
     def _regular(self, gaps: list[float]) -> bool:
         """The intervals' spread, (max - min) / median, is within the gate's."""
-        return (max(gaps) - min(gaps)) <= self.p.spread * statistics.median(gaps)
+        return at_most(max(gaps) - min(gaps), self.p.spread * statistics.median(gaps))
 
 
 class OpenGate(WalkingGate):

@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from .gate import GATE_PARAMS, MIN_FILLED_STEP_S, upright_cos
 from .trunk_signal import causal_mean
-from .types import FloatArray, Placement
+from .types import FloatArray, Placement, at_most
 
 _WRIST = GATE_PARAMS[Placement.WRIST]
 _FOREARM = _WRIST.upright_axis if _WRIST.upright_axis is not None else 0  # a watch's x axis
@@ -134,9 +134,11 @@ class StrideComb:
         elif period is None:
             if due and self._mixed(intervals, med) and self._hangs(history):
                 found = self._stride(history, self._lo, self._hi, p.min_r)
-                if found is not None and abs(found - med) <= p.track * found:
+                if found is not None and at_most(abs(found - med), p.track * found):
                     period = found
-        elif not (1 - p.track) / 2 * period <= med <= (1 + p.track) * period:
+        elif not (
+            at_most((1 - p.track) / 2 * period, med) and at_most(med, (1 + p.track) * period)
+        ):
             period = None  # the candidates left both the stride and the step rhythm
         elif due:
             lo = max(self._lo, math.ceil((1 - p.track) * period * self.fs))
@@ -156,7 +158,7 @@ class StrideComb:
         """
         half = med / 2
         return self.p.lo_s <= med <= self.p.hi_s and any(
-            abs(d - half) <= self.p.track * half for d in intervals
+            at_most(abs(d - half), self.p.track * half) for d in intervals
         )
 
     def _hangs(self, history: FloatArray) -> bool:

@@ -62,7 +62,7 @@ from .advice import direction_unknown
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
-from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, interval
+from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
 STATE_VERSION = 1
 
@@ -374,7 +374,11 @@ class TrunkDetector:
             med = self._comb.period / 2
         reach = self.p.hump_reach * med if med is not None else self.p.hump_reach_s
         floor = self.p.hump_k * peak[1]
-        late = [tk for tk, h in self._humps if 0 <= interval(peak[0], tk) <= reach and h >= floor]
+        late = [
+            tk
+            for tk, h in self._humps
+            if tk >= peak[0] and at_most(interval(peak[0], tk), reach) and h >= floor
+        ]
         return late[-1] if late else peak[0]
 
     def _median_interval(self) -> float | None:
@@ -447,14 +451,14 @@ class TrunkDetector:
         dt = interval(self._last_step, tk)
         n = round(dt / ref)
         lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
-        if not (2 <= n <= most and n * lo * ref < dt < n * hi * ref):
+        if not (2 <= n <= most and not at_most(dt, n * lo * ref) and not at_most(n * hi * ref, dt)):
             return []
         start = self._last_step if period is None else max(self._last_step, self._last_report)
         return [start + (tk - start) * k / n for k in range(1, n)]
 
     def _bout_goes_on(self, t: float) -> bool:
         """Whether a bout is open at time t: no longer than its gap since its latest candidate."""
-        return self._in_bout and interval(self._last_step, t) <= self._bout_gap()
+        return self._in_bout and at_most(interval(self._last_step, t), self._bout_gap())
 
     def _bout_gap(self) -> float:
         med = self._median_interval() or 0.0

@@ -28,6 +28,16 @@ def interval(earlier: float, later: float) -> float:
     return round(later - earlier, INTERVAL_DECIMALS)
 
 
+def at_most(x: float, limit: float) -> bool:
+    """`x <= limit` at the rules' resolution, for times computed from intervals.
+
+    Float arithmetic on rounded intervals (a spread, a multiple of a median) still lands a hair
+    either side of a bound it meets exactly (0.90 - 0.60 > 0.5 * 0.60), so within half a step
+    of the resolution is on it: bounds are included, as the rules are written.
+    """
+    return x <= limit + 0.5 * 10.0**-INTERVAL_DECIMALS
+
+
 class Direction(StrEnum):
     """Walking direction of one step, relative to where the wearer faces."""
 
