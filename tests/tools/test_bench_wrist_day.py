@@ -86,9 +86,14 @@ def _walk(n: int, k0: int = 0) -> list[tuple[int, int, int]]:
     return [(-64, 256 + (k % 7) * 8, 3 * (k % 5)) for k in range(k0, k0 + n)]
 
 
+# Values past 10 bits (+-2 g and beyond at 1/256 g), which only a shared exponent represents.
+STRONG = [(1024, -2048, 4), (-1536, 768, -512), (2044, -4, 0)]
+
+
 def test_samples_times_and_pauses_are_read_as_the_device_recorded_them(tmp_path: Path) -> None:
     t0 = START.timestamp() + 0.5037  # 50.37 samples past the second: not a whole sample
     blocks = [_block(t0 + 1.2 * i, _walk(120, 120 * i)) for i in range(4)]
+    blocks[1] = _block(t0 + 1.2, STRONG + _walk(117, 123))
     # The logger pauses 60 s, then records on (its clock jumped; nothing was measured between).
     blocks += [_block(t0 + 4.8 + 60.0 + 1.2 * i, _walk(120, 480 + 120 * i)) for i in range(2)]
     broken = bytearray(_block(t0 + 99.0, _walk(120)))
@@ -103,6 +108,7 @@ def test_samples_times_and_pauses_are_read_as_the_device_recorded_them(tmp_path:
         [-0.25, 1.03125, 3 / 256],
         [-0.25, 1.0625, 6 / 256],
     ]
+    assert (rec.acc[120:123] * 256).tolist() == [list(v) for v in STRONG]
     assert rec.rate == pytest.approx(100.0, rel=1e-4)
     assert rec.t[0] == pytest.approx(t0, abs=2e-4)  # the fraction of a second kept
     steps = np.diff(rec.t)
@@ -142,6 +148,30 @@ def test_blocks_it_cannot_read_are_refused_not_misread(
         cwa.read_cwa(path)
 
 
+def test_a_block_whose_clock_was_never_set_is_named(tmp_path: Path) -> None:
+    good = _block(START.timestamp(), _walk(120))
+    bad = bytearray(good)
+    bad[14:18] = b"\0\0\0\0"  # time 0: day and month 0
+    bad[510:] = struct.pack("<H", (-sum(struct.unpack("<255H", bytes(bad[:510])))) & 0xFFFF)
+    path = tmp_path / "x.cwa"
+    path.write_bytes(_file([good, bytes(bad)]))
+    with pytest.raises(ValueError, match="is no date"):
+        cwa.read_cwa(path)
+
+
+def test_steps_per_ten_minutes_of_the_day() -> None:
+    t0 = START.timestamp()  # 12:21:04
+    busy = t0 + np.arange(0, 12) * 0.5  # 12 steps in 12:20-12:30
+    late = t0 + 1000 + np.arange(0, 5)  # 5 steps in 12:30-12:40: under MIN_IN_BIN for both
+    text = wrist_day.by_bin(
+        {"a": np.concatenate([busy, late]), "b": np.asarray(busy[:3], dtype=np.float64)},
+        t0,
+        t0 + 1500,
+    )
+    rows = [line.split() for line in text.splitlines()[2:]]
+    assert rows == [["12:20-12:30", "12", "3"], ["all", "17", "3"]]
+
+
 def test_not_a_cwa_file(tmp_path: Path) -> None:
     path = tmp_path / "x.cwa"
     path.write_bytes(b"PK\x03\x04")
@@ -157,8 +187,9 @@ def test_readings_and_the_span_without_stepcount_steps() -> None:
     assert r.at[2] == "13:11:05"  # the median step
     assert wrist_day.reading("y", np.empty(0), None) == wrist_day.Reading("y", 0, [], None)
     t = t0 + np.concatenate([np.arange(0, 600, 0.01), np.arange(900, 1200, 0.01)])
-    # 60 s before the span and 5 min after it are outside; the 5 min pause is no recording.
-    assert wrist_day.quiet_hours(t, (t0 + 60.0, t0 + 900.0)) * 60 == pytest.approx(6.0, abs=0.01)
+    # Outside the span: 60 s before it, and after it 100 s and 5 min of recording on either
+    # side of a 5 min pause of the logger, which is no recording.
+    assert wrist_day.quiet_hours(t, (t0 + 60.0, t0 + 500.0)) * 60 == pytest.approx(7.67, abs=0.01)
 
 
 def test_the_forearm_turn_keeps_the_axes_right_handed() -> None:
@@ -180,7 +211,14 @@ def _model(total: int) -> dict[str, object]:
 
 def _baseline(recording: bytes) -> dict[str, object]:
     return {
-        "fixture": {"sha256": hashlib.sha256(recording).hexdigest()},
+        "fixture": {
+            "sha256": hashlib.sha256(recording).hexdigest(),
+            "info_exact": {
+                "NumTicks": 600,
+                "StartTime": "2023-06-08 12:21:04",
+                "EndTime": "2023-06-08 12:21:09",
+            },
+        },
         "models": {"rf": _model(874), "ssl": _model(723)},
     }
 

@@ -7,14 +7,14 @@ wall-clock time with an optional fraction of a second, and the index of the samp
 belongs to. Samples are 3-axis accelerations either packed (three signed 10-bit values and a
 shared 2-bit exponent in 32 bits) or as 16-bit integers, in units of 1/256 g either way.
 
-Times: a block's (sample index, time) is an anchor; between anchors times are interpolated, so
-the device's clock, not its nominal rate, says when each sample was taken (an AX3 at "100 Hz"
-runs near 97.7 Hz). Where consecutive anchors disagree with the recording's rate by more than
-GAP_TOLERANCE the logger stopped for a while: no time is interpolated across it, the samples
-on either side take their own block's anchor and the recording's rate, and the gap stays a gap
-(the engine then sees missing data, not slow samples). Blocks whose checksum fails are skipped
-and counted. AX6 blocks (a gyroscope, or an accelerometer range encoded in the block) are
-refused rather than misread.
+Times: a block's (sample index, time) is an anchor; between anchors times are interpolated, so the
+device's clock, not its nominal rate, says when each sample was taken (an AX3 at "100 Hz" runs near
+97.6 Hz). Where consecutive anchors disagree with the recording's rate by more than GAP_TOLERANCE
+the logger stopped for a while: no time is interpolated across it, the samples on either side take
+their own block's anchor and the recording's rate, and the gap stays a gap (the engine then sees
+missing data, not slow samples). Blocks whose checksum fails are skipped and counted: their samples
+are missing, which the next anchors show as a gap. AX6 blocks (a gyroscope, or an accelerometer
+range encoded in the block) are refused rather than misread.
 """
 
 from __future__ import annotations
@@ -53,16 +53,20 @@ class _Block:
 
 
 def _wall_clock(packed: int) -> float:
-    """A block's packed time (6-bit year since 2000, month, day, hour, minute, second)."""
-    moment = dt.datetime(
-        2000 + ((packed >> 26) & 0x3F),
-        (packed >> 22) & 0x0F,
-        (packed >> 17) & 0x1F,
-        (packed >> 12) & 0x1F,
-        (packed >> 6) & 0x3F,
-        packed & 0x3F,
-        tzinfo=dt.UTC,
-    )
+    """A block's packed time (6-bit year since 2000, month, day, hour, minute, second), read as
+    UTC; ValueError if it is no date (0: the logger's clock was never set)."""
+    try:
+        moment = dt.datetime(
+            2000 + ((packed >> 26) & 0x3F),
+            (packed >> 22) & 0x0F,
+            (packed >> 17) & 0x1F,
+            (packed >> 12) & 0x1F,
+            (packed >> 6) & 0x3F,
+            packed & 0x3F,
+            tzinfo=dt.UTC,
+        )
+    except ValueError as err:
+        raise ValueError(f"a block's time {packed:#010x} is no date ({err})") from err
     return moment.timestamp()
 
 

@@ -1,27 +1,30 @@
 """Three hours of someone's day at the wrist, with Oxford's stepcount as the reference.
 
-Issue 12's held-out evaluation ran day-long wrist logs. The nearest public thing: the real
-Axivity AX3 recording that OxWearables/stepcount ships as its regression fixture
-(`tests/data/tiny-sample.cwa.gz`: one person's wrist, 2023-06-08 12:21-15:19, about 98 Hz,
-accelerometer only; a 4-minute pause of the logger at 14:59) and the results stepcount's two
-models give on that exact file (`tests/data/tiny-sample-baseline.json`: totals, walking time,
-the times of the 5th ... 95th percentile step, first and last step). stepcount is a
-walking classifier trained on wrist recordings with video-annotated steps (OxWalk) and then a
-peak counter; it is no ground truth, but a published, independent reading of the same day.
-Nothing here was seen by any rule of the engine before this bench was written (2026-12-06).
+Issue 12's held-out evaluation ran day-long wrist logs. The nearest public thing: the real Axivity
+AX3 recording that OxWearables/stepcount ships as its regression fixture
+(`tests/data/tiny-sample.cwa.gz`: one person's wrist, 2023-06-08 12:21-15:19 by the logger's clock,
+97.6 Hz by its own clock, accelerometer only; a 4-minute pause of the logger at 14:59) and the
+results stepcount's two models give on that exact file (`tests/data/tiny-sample-baseline.json`:
+totals, walking time, the times of the 5th ... 95th percentile step, first and last step).
+stepcount is a walking classifier trained on wrist recordings with video-annotated steps (OxWalk)
+and then a peak counter; it is no ground truth, but a published, independent reading of the same
+day. Nothing here was seen by any rule of the engine before this bench was first run (2026-12-06):
+that run is the blind one. Since then the stride comb's step time (c99c5d3) was found and checked
+on it, given as x (the second row): docs/wrist_day.md.
 
     python -m tools.bench.wrist_day DIR       # DIR: stepcount's tests/data
 
 Counters: the engine (GaitEngine(WRIST), a fresh one, fed as the daily bench feeds it); its
-detector alone (every step candidate, before the walking gate); the engine with the recording's
-y axis given as x (this AX3 holds its y axis along the forearm: gravity
-lies on y while the arm hangs; the wrist's posture rules expect a watch's x there, so this row
-shows what they cost when the axes differ); the Espruino watch counter (tools/peers/espruino.py);
-stepcount's random forest and self-supervised models, as published. Columns: steps; the times
-of the 5th, 25th, 50th, 75th and 95th percentile step (do the counters find the same walks?);
-steps before the first and after the last step either stepcount model counts (71 minutes in
-which neither finds a walk: not all false, but a counter's everyday-movement steps land there).
-Then each counter's steps per 10 minutes of the day (stepcount publishes no finer split).
+detector alone (every step candidate, before the walking gate); the engine with the recording's y
+axis given as x (this AX3 holds its y axis along the forearm: gravity lies on y while the arm
+hangs; the wrist's posture rules expect a watch's x there, so this row shows what they cost when
+the axes differ); the Espruino watch counter (tools/peers/espruino.py); stepcount's random forest
+and self-supervised models, as published. Columns: steps; the times of the 5th, 25th, 50th, 75th
+and 95th percentile step (do the counters find the same walks?); steps before the first and after
+the last step either stepcount model counts (67 minutes of recording in which neither finds a walk:
+not all false, but a counter's everyday-movement steps land there). The logger's clock is read as
+UTC, as stepcount reads it as wall time. Then each counter's steps per 10 minutes of the day
+(stepcount publishes no finer split).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitE
 from tools.peers import espruino
 
 from .cwa import read_cwa
+from .daily import step_times
 from .data import feed, fmt_table
 
 RECORDING = "tiny-sample.cwa.gz"
@@ -97,6 +101,16 @@ def published(folder: Path) -> tuple[list[Reading], tuple[float, float]] | None:
     return out, (min(firsts), max(lasts))
 
 
+def same_reading(folder: Path, t: FloatArray) -> str:
+    """How stepcount's own reader saw the file (its sample count, first and last second) against
+    this reader's: the one check of tools/bench/cwa.py against another implementation."""
+    info = json.loads((folder / BASELINE).read_text())["fixture"]["info_exact"]
+    theirs = (int(info["NumTicks"]), str(info["StartTime"])[-8:], str(info["EndTime"])[-8:])
+    ours = (len(t), clock(float(t[0])), clock(float(t[-1])))
+    verdict = "the same" if theirs == ours else f"NOT the same: {ours[0]:,}, {ours[1]}-{ours[2]}"
+    return f"stepcount read {theirs[0]:,} samples, {theirs[1]}-{theirs[2]}; this reader: {verdict}"
+
+
 def reading(name: str, steps: FloatArray, span: tuple[float, float] | None) -> Reading:
     steps = np.sort(steps)
     at = [clock(float(v)) for v in np.percentile(steps, PERCENTILES)] if len(steps) else []
@@ -109,8 +123,9 @@ def reading(name: str, steps: FloatArray, span: tuple[float, float] | None) -> R
 def engine_steps(t: FloatArray, acc_g: FloatArray, *, gated: bool = True) -> FloatArray:
     """Step times of a fresh wrist engine (absolute times are kept: the engine takes them);
     `gated=False`: every candidate of its detector, before the walking gate."""
-    steps = feed(GaitEngine(Placement.WRIST, gated=gated), t, acc_g * STANDARD_GRAVITY, None)
-    return np.array([s.t for s in steps], dtype=np.float64)
+    return step_times(
+        feed(GaitEngine(Placement.WRIST, gated=gated), t, acc_g * STANDARD_GRAVITY, None)
+    )
 
 
 def forearm_on_x(acc_g: FloatArray) -> FloatArray:
@@ -146,7 +161,7 @@ def by_bin(named: dict[str, FloatArray], start: float, end: float) -> str:
         if max(c[i] for c in counts.values()) >= MIN_IN_BIN
     ]
     rows.append(["all", *(str(int(c.sum())) for c in counts.values())])
-    return fmt_table(["UTC", *named], rows)
+    return fmt_table(["logger clock", *named], rows)
 
 
 def _cell(n: int | None) -> str:
@@ -168,18 +183,19 @@ def main(argv: list[str] | None = None) -> int:
         "engine": engine_steps(rec.t, rec.acc),
         "engine, y given as x": engine_steps(rec.t, forearm_on_x(rec.acc)),
         "detector alone": engine_steps(rec.t, rec.acc, gated=False),
-        "Espruino": espruino.step_times(rec.t, rec.acc * STANDARD_GRAVITY),
+        "Espruino": espruino.watch_steps(rec.t, rec.acc * STANDARD_GRAVITY),
     }
     readings = [reading(name, steps, span) for name, steps in named.items()]
     if peer:
         readings += peer[0]
     hours = (rec.t[-1] - rec.t[0]) / 3600.0
     print(
-        f"{path.name}: {len(rec.t):,} samples, {clock(rec.t[0])}-{clock(rec.t[-1])} UTC "
+        f"{path.name}: {len(rec.t):,} samples, {clock(rec.t[0])}-{clock(rec.t[-1])} "
         f"({hours:.2f} h), {rec.rate:.2f} Hz by the device's clock, "
         f"{rec.bad_blocks} blocks failing their checksum"
     )
     if span is not None:
+        print(same_reading(args.dir, rec.t))
         print(
             f"outside: before {clock(span[0])} or after {clock(span[1])}, "
             f"{60 * quiet_hours(rec.t, span):.0f} min of recording without a stepcount step"

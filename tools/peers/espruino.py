@@ -33,6 +33,8 @@ import numpy.typing as npt
 
 from custom_components.retrowalk.gait import STANDARD_GRAVITY as GRAVITY, FloatArray
 
+from .peer_common import pieces
+
 RATE_HZ = 12.5
 ONE_G = 8192  # firmware units per g
 RANGE_G = 4.0  # Bangle.js 2's accelerometer range as the firmware configures it
@@ -192,3 +194,11 @@ def step_times(t: FloatArray, acc: FloatArray, counter: StepCounter | None = Non
         if n:
             out += list(candidates)[-n:]
     return np.asarray(out, dtype=np.float64)
+
+
+def watch_steps(t: FloatArray, acc: FloatArray) -> FloatArray:
+    """One watch over a recording, run over each piece without holes (nothing made up inside
+    them; the watch's state carries across, as a worn watch's does)."""
+    counter = StepCounter()
+    parts = [step_times(t[a:b], acc[a:b], counter) for a, b in pieces(t)]
+    return np.concatenate(parts) if parts else np.empty(0)
