@@ -451,6 +451,7 @@ class TrunkDetector:
         dt = interval(self._last_step, tk)
         n = round(dt / ref)
         lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
+        # Strictly between n * lo and n * hi steps, at the resolution intervals are judged.
         if not (2 <= n <= most and not at_most(dt, n * lo * ref) and not at_most(n * hi * ref, dt)):
             return []
         start = self._last_step if period is None else max(self._last_step, self._last_report)
