@@ -71,10 +71,13 @@ def _block(
         offset,
         len(samples),
     )
-    block = bytearray((head + body).ljust(510, b"\0") + b"\0\0")
-    checksum = (-sum(struct.unpack("<255H", bytes(block[:510])))) & 0xFFFF
-    block[510:] = struct.pack("<H", checksum)
-    return bytes(block)
+    return _sealed((head + body).ljust(510, b"\0"))
+
+
+def _sealed(block: bytes) -> bytes:
+    """The block's first 510 bytes with the checksum word that makes its words sum to 0."""
+    checksum = (-sum(struct.unpack("<255H", block[:510]))) & 0xFFFF
+    return block[:510] + struct.pack("<H", checksum)
 
 
 def _file(blocks: list[bytes]) -> bytes:
@@ -139,22 +142,18 @@ def test_blocks_it_cannot_read_are_refused_not_misread(
 ) -> None:
     t0 = START.timestamp()
     good = [_block(t0 + 1.2 * i, _walk(120)) for i in range(2)]
-    bad = bytearray(mutate(good[1]))  # type: ignore[operator]
-    bad[510:] = b"\0\0"
-    bad[510:] = struct.pack("<H", (-sum(struct.unpack("<255H", bytes(bad[:510])))) & 0xFFFF)
+    bad = _sealed(mutate(good[1]))  # type: ignore[operator]
     path = tmp_path / "x.cwa"
-    path.write_bytes(_file([good[0], bytes(bad)]))
+    path.write_bytes(_file([good[0], bad]))
     with pytest.raises(ValueError, match=message):
         cwa.read_cwa(path)
 
 
 def test_a_block_whose_clock_was_never_set_is_named(tmp_path: Path) -> None:
     good = _block(START.timestamp(), _walk(120))
-    bad = bytearray(good)
-    bad[14:18] = b"\0\0\0\0"  # time 0: day and month 0
-    bad[510:] = struct.pack("<H", (-sum(struct.unpack("<255H", bytes(bad[:510])))) & 0xFFFF)
+    bad = _sealed(good[:14] + b"\0\0\0\0" + good[18:])  # time 0: day and month 0
     path = tmp_path / "x.cwa"
-    path.write_bytes(_file([good, bytes(bad)]))
+    path.write_bytes(_file([good, bad]))
     with pytest.raises(ValueError, match="is no date"):
         cwa.read_cwa(path)
 

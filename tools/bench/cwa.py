@@ -112,11 +112,11 @@ def _block(block: bytes) -> _Block | None:
 
 def _times(blocks: list[_Block]) -> tuple[FloatArray, float]:
     """Each sample's time from the blocks' anchors (the module docstring), and the rate."""
+    if len(blocks) < 2:
+        raise ValueError("fewer than two data blocks: no rate can be measured")
     starts = np.cumsum([0] + [len(b.samples) for b in blocks])
     index = np.array([s + b.anchor_index for s, b in zip(starts, blocks, strict=False)])
     time = np.array([b.anchor_time for b in blocks])
-    if len(blocks) < 2:
-        raise ValueError("fewer than two data blocks: no rate can be measured")
     spacing = np.diff(time) / np.diff(index)
     step = float(np.median(spacing))
     breaks = np.flatnonzero(np.abs(spacing / step - 1.0) > GAP_TOLERANCE) + 1

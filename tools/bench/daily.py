@@ -29,14 +29,20 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import (
+    EngineUpdate,
+    FloatArray,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
 from tools.peers import espruino, external
 
 from .data import BATCH, data_dir
@@ -208,6 +214,16 @@ def select(
     return [s for s in out if s.subject in keep[s.dataset]]
 
 
+def updates(stream: Stream, engine: GaitEngine, origin: float = 0.0) -> Iterator[EngineUpdate]:
+    """What `engine` reports after each BATCH-sample batch of the stream, its times moved by
+    `origin`; last, the flush."""
+    t = stream.t + origin if origin else stream.t
+    for i in range(0, len(t), BATCH):
+        gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
+        yield engine.process(t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
+    yield engine.flush()
+
+
 def engine_batches(
     stream: Stream, *, gated: bool = True, engine: GaitEngine | None = None
 ) -> list[list[StepEvent]]:
@@ -217,13 +233,7 @@ def engine_batches(
     `engine`: run this engine (one restored with a wearer's learned state) instead of a new one.
     """
     engine = engine or GaitEngine(PLACEMENT[stream.location], gated=gated)
-    out: list[list[StepEvent]] = []
-    for i in range(0, len(stream.t), BATCH):
-        gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
-        update = engine.process(stream.t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
-        out.append(list(update.steps))
-    out.append(list(engine.flush().steps))
-    return out
+    return [list(update.steps) for update in updates(stream, engine)]
 
 
 def steps_and_bouts(
@@ -232,18 +242,11 @@ def steps_and_bouts(
     """Step times and walking bouts (start, end, steps) of a fresh engine over the stream with
     its times moved by `origin`, both given back on the stream's own clock (BATCH-sample
     batches, then the flush; tools/bench/clock_origin.py)."""
-    engine = GaitEngine(PLACEMENT[stream.location])
     steps: list[float] = []
     bouts: list[tuple[float, float, int]] = []
-    t = stream.t + origin
-    for i in range(0, len(t), BATCH):
-        gyro = None if stream.gyro is None else stream.gyro[i : i + BATCH]
-        update = engine.process(t[i : i + BATCH], stream.acc[i : i + BATCH], gyro)
+    for update in updates(stream, GaitEngine(PLACEMENT[stream.location]), origin):
         steps += [s.t - origin for s in update.steps]
         bouts += [(b.start - origin, b.end - origin, b.steps) for b in update.bouts]
-    final = engine.flush()
-    steps += [s.t - origin for s in final.steps]
-    bouts += [(b.start - origin, b.end - origin, b.steps) for b in final.bouts]
     return steps, bouts
 
 

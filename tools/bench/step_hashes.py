@@ -26,7 +26,7 @@ Case = tuple[str, Placement, FloatArray, FloatArray, FloatArray | None]
 _ANKLE = stride.SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
 
 
-def _cases() -> Iterator[Case]:
+def cases() -> Iterator[Case]:
     for clip in bandai.load_clips():
         for placement, offset in ((Placement.FOOT, (0.0, 0.0, 0.0)), (Placement.SHANK, _ANKLE)):
             rec = bvh2rec.synthesise(clip.motion, str(placement), bandai.RATE, offset_cm=offset)
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 20])
     args = parser.parse_args(argv)
     total = hashlib.sha256()
-    for name, placement, t, acc, gyro in _cases():
+    for name, placement, t, acc, gyro in cases():
         row = [name]
         for batch in args.batches:
             steps = feed(GaitEngine(placement), t, acc, gyro, batch=batch)

@@ -361,18 +361,14 @@ class TrunkDetector:
 
     def _step_time(self, peak: tuple[float, float, float]) -> float:
         """When the step of this peak happened: the latest high enough hump within reach."""
-        in_bout = self._bout_goes_on(peak[0])
-        med = self._median_interval() if in_bout else None
-        if in_bout and self._comb is not None and self._comb.period is not None:
-            # The comb runs where the candidates come a stride apart, a soft step now and then
-            # between them: their median is stride-long, and half of it reaches the next step's
-            # hump, the soft step the comb is there to find. Reported there, this step leaves
-            # the interval before it a step too long and the one after a step too short, and
-            # lost steps are then spread from it (_fills): the run the gate judges mixes 0.25,
-            # 0.5 and 1 s intervals in a steady walk. The step is half the comb's stride, as
-            # _fills measures lost steps.
-            med = self._comb.period / 2
-        reach = self.p.hump_reach * med if med is not None else self.p.hump_reach_s
+        # While the comb runs the candidates come a stride apart, a soft step now and then
+        # between them: half their median reaches the next step's hump, the soft step the comb
+        # is there to find. Reported there, this step would leave the interval before it a step
+        # too long and the one after a step too short, and lost steps would be spread from it
+        # (_fills): the run the gate judges mixed 0.25, 0.5 and 1 s intervals in a steady walk.
+        # Hence the walk's step (_step_s), as _fills measures lost steps.
+        step = self._step_s(self._median_interval()) if self._bout_goes_on(peak[0]) else None
+        reach = self.p.hump_reach * step if step is not None else self.p.hump_reach_s
         floor = self.p.hump_k * peak[1]
         late = [
             tk
@@ -383,6 +379,14 @@ class TrunkDetector:
 
     def _median_interval(self) -> float | None:
         return statistics.median(self._intervals) if self._intervals else None
+
+    def _step_s(self, med: float | None) -> float | None:
+        """The walk's step: half the stride comb's stride while it runs, else `med`.
+
+        While the comb runs, the candidates' median `med` mixes steps and strides.
+        """
+        period = self._comb.period if self._comb is not None else None
+        return period / 2 if period is not None else med
 
     def _commit(
         self, peak: tuple[float, float, float], step_t: float
@@ -438,23 +442,21 @@ class TrunkDetector:
         two are lost: an interval of a stride and a half while the arm still swings with the
         stride is the walk going on, its soft steps too weak to see. Lost steps are spread
         evenly up to tk from the previous peak, or, with the comb, from where the previous step
-        was reported if later: while the median is stride-long that can be up to half a stride
-        after its peak (_step_time), and no lost step may come before the step it follows.
+        was reported if later (up to half a step after its peak, _step_time), and no lost step
+        may come before the step it follows.
         """
-        period = self._comb.period if self._comb is not None else None
-        if period is not None:
-            ref, most = period / 2, 3
-        elif med is not None:
-            ref, most = med, 2
-        else:
+        ref = self._step_s(med)
+        if ref is None:
             return []
+        combing = self._comb is not None and self._comb.period is not None
+        most = 3 if combing else 2
         dt = interval(self._last_step, tk)
         n = round(dt / ref)
         lo, hi = self.p.fill_lo / 2, self.p.fill_hi / 2
         # Strictly between n * lo and n * hi steps, at the resolution intervals are judged.
         if not (2 <= n <= most and not at_most(dt, n * lo * ref) and not at_most(n * hi * ref, dt)):
             return []
-        start = self._last_step if period is None else max(self._last_step, self._last_report)
+        start = max(self._last_step, self._last_report) if combing else self._last_step
         return [start + (tk - start) * k / n for k in range(1, n)]
 
     def _bout_goes_on(self, t: float) -> bool:
