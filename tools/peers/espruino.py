@@ -166,6 +166,14 @@ def step_times(t: FloatArray, acc: FloatArray, counter: StepCounter | None = Non
     While power saving, the watch polls every 0.8 s and compares each poll with the previous one.
     """
     grid, counts = to_watch(t, acc)
+    return watch_polls(grid, counts, counter)
+
+
+def watch_polls(
+    grid: FloatArray, counts: npt.NDArray[np.int64], counter: StepCounter | None = None
+) -> FloatArray:
+    """Times of the steps the firmware counts on the watch's own samples (t s, 12.5 Hz integer
+    counts of 8192 per g, as a Bangle.js logs them), power saving included."""
     sc = counter if counter is not None else StepCounter()
     candidates: deque[float] = deque(maxlen=RUN_STEPS)
     out: list[float] = []
