@@ -1,0 +1,164 @@
+"""Step counting on the Oxford data set's validation walks: two people the engine never saw.
+
+The Oxford step counter data set (Salvi et al., EMBC 2018; CC BY 4.0) has two parts: the
+`optimisation` recordings in ../shared/data (two users, the engine's tuning set) and a
+`validation` folder with two other users, each walking with a Samsung S6 in the hand, on an
+armband, in a front and a back trouser pocket, in a bag and in a neck pouch: 12 walks of about
+200 s and 330-360 steps, with the ground-truth device's running step count on every sample (and
+the phone's own hardware step counter's, for user 2). It is in the data set's public repository
+(github.com/Oxford-step-counter/DataSet), not in ../shared/data; the first run of this bench
+(2026-12-06, sixth session, main 9a1a0e1) is blind.
+
+    python -m tools.bench.oxford_validation DIR     # DIR: the DataSet clone's validation/
+
+Each walk is loaded as the Oxford bench loads its recordings (repeated or backward timestamps
+dropped; interpolated onto 400 Hz, anti-alias resampled to 50 or 100 Hz) and run through a fresh
+engine for its position (pockets and bag as WAIST, as the optimisation set's purse; the neck
+pouch as CHEST; hand and armband as WRIST), and through the peers of the Oxford bench (mobgap,
+Espruino; without ./scripts/setup_peers mobgap's cells say n/a). Truth: the samples at which the
+ground-truth count rises (one step each); F1 within +-0.3 s as in the Oxford bench, though the
+ground-truth device's count reaches the phone with a radio link's delay.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+import re
+import sys
+
+import numpy as np
+
+from custom_components.retrowalk.gait import FloatArray, Placement
+
+from .data import fmt_table, resample, to_uniform
+from .oxford import (
+    COUNT_HEADER,
+    GROUPS,
+    PEERS,
+    Count,
+    Loaded,
+    count_summary,
+    head_to_head,
+    peer_cells,
+    peer_label,
+    run,
+    run_peers,
+)
+
+# The validation files' positions as the Oxford bench names them (a bag carried like the
+# optimisation set's purse).
+POSITION = {
+    "hand": "InHand",
+    "armband": "Armband",
+    "frontpocket": "FrontPocket",
+    "backpocket": "BackPocket",
+    "bag": "Purse",
+    "neckpouch": "NeckPouch",
+}
+NAME = re.compile(r"^user(\d)_([a-z]+)_\d+\.csv$", re.IGNORECASE)
+UNIFORM_HZ = 400.0
+RATES = (50.0, 100.0)
+
+
+def walks(folder: Path) -> list[tuple[Path, str]]:
+    """(file, Oxford position) of every validation walk in `folder`, by name."""
+    out = []
+    for path in sorted(folder.glob("*.csv")):
+        m = NAME.match(path.name)
+        if m and m.group(2).lower() in POSITION:
+            out.append((path, POSITION[m.group(2).lower()]))
+    return out
+
+
+def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
+    """(t, acc at fs, truth step times, truth steps) on a clock from the first sample, and the
+    phone's hardware step count over the walk (None where it never counted).
+
+    Columns: ns since boot, ax, ay, az (m/s^2), the app's steps, the ground-truth device's and
+    the phone's hardware counter's (running counts). A sample not later than every one before
+    it is dropped, as the engine drops it in a live stream.
+    """
+    raw = np.loadtxt(path, delimiter=",", ndmin=2)
+    if raw.shape[1] != 7 or len(raw) < 2:
+        raise ValueError(f"{path.name}: expected 7 columns and samples, got {raw.shape}")
+    ts = raw[:, 0]
+    keep = np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))
+    t0 = ts[0]
+    grid, acc_u = to_uniform((ts[keep] - t0) / 1e9, raw[keep, 1:4], UNIFORM_HZ)
+    acc = resample(acc_u, UNIFORM_HZ, fs)
+    t = grid[0] + np.arange(len(acc)) / fs
+    rises = np.flatnonzero(np.diff(raw[:, 5]) > 0) + 1
+    truth: FloatArray = (ts[rises] - t0) / 1e9
+    hw = int(raw[-1, 6] - raw[0, 6])
+    return (t, acc, truth, len(truth)), (hw if raw[:, 6].any() else None)
+
+
+def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
+    loaded = []
+    hardware: list[int | None] = []
+    for path, _ in files:
+        walk, hw = load(path, fs)
+        loaded.append(walk)
+        hardware.append(hw)
+    recs = [(path.stem, pos) for path, pos in files]
+    results = [run(n, p, fs, loaded=x) for (n, p), x in zip(recs, loaded, strict=True)]
+    peers, why = run_peers(recs, loaded)
+    rows = []
+    for i, r in enumerate(results):
+        peer_part = [c for p in peers.values() for c in peer_cells(None if p is None else p[i])]
+        hw = hardware[i]
+        rows.append(
+            [
+                r.name.rsplit("_", 1)[0],
+                r.placement.value,
+                str(r.true),
+                str(r.counted),
+                f"{100 * r.error:+.1f}",
+                f"{r.f1:.3f}",
+                *peer_part,
+                "-" if hw is None else f"{hw} ({100 * (hw - r.true) / r.true:+.1f})",
+            ]
+        )
+    header = ["walk", "placement", "true", "engine", "err%", "F1"]
+    for peer in PEERS:
+        header += [peer, "err%", "F1"]
+    out = [f"{fs:g} Hz", fmt_table([*header, "phone's counter (err%)"], rows), ""]
+    summary = []
+    for title, placements in GROUPS:
+        idx = [i for i, r in enumerate(results) if r.placement in placements]
+        if not idx:
+            continue
+        engine: list[Count] = [results[i] for i in idx]
+        summary.append([title, "engine", *count_summary(engine), ""])
+        for peer, counts in peers.items():
+            label = peer_label(peer, placements)
+            if counts is None:
+                summary.append([title, label, *["n/a"] * len(COUNT_HEADER), ""])
+                continue
+            mine = [counts[i] for i in idx]
+            summary.append([title, label, *count_summary(mine), head_to_head(engine, mine)])
+    out.append(fmt_table(["positions", "counter", *COUNT_HEADER, "engine closer/tie/peer"], summary))
+    out += [f"n/a: {w}" for w in why]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench.oxford_validation", description=__doc__
+    )
+    parser.add_argument("dir", type=Path, help="the validation folder of Oxford-step-counter/DataSet")
+    args = parser.parse_args(argv)
+    files = walks(args.dir)
+    if not files:
+        print(
+            f"error: no validation walks in {args.dir}: clone Oxford-step-counter/DataSet",
+            file=sys.stderr,
+        )
+        return 2
+    print("\n\n".join(rate_block(files, fs) for fs in RATES))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
