@@ -13,8 +13,11 @@ the phone's own hardware step counter's, for user 2). It is in the data set's pu
 
 Each walk is loaded as the Oxford bench loads its recordings (repeated or backward timestamps
 dropped; interpolated onto 400 Hz, anti-alias resampled to 50 or 100 Hz) and run through a fresh
-engine for its position (pockets and bag as WAIST, as the optimisation set's purse; the neck
-pouch as CHEST; hand and armband as WRIST), and through the peers of the Oxford bench (mobgap,
+engine for its position: the trouser pockets as THIGH, the placement a user with a phone in a
+trouser pocket picks (the Oxford bench, older than that placement, runs its pockets as WAIST;
+the blind first run here did too, and gave the same counts at THIGH); the bag as WAIST, as the
+optimisation set's purse; the neck pouch as CHEST; hand and armband as WRIST. Peers: the Oxford
+bench's (mobgap,
 Espruino; without ./scripts/setup_peers mobgap's cells say n/a). Truth: the samples at which the
 ground-truth count rises (one step each); F1 within +-0.3 s as in the Oxford bench, though the
 ground-truth device's count reaches the phone with a radio link's delay.
@@ -29,13 +32,14 @@ import sys
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
 from .data import fmt_table, resample, to_uniform
 from .oxford import (
     COUNT_HEADER,
     GROUPS,
     PEERS,
+    PLACEMENT,
     Count,
     Loaded,
     count_summary,
@@ -47,7 +51,7 @@ from .oxford import (
 )
 
 # The validation files' positions as the Oxford bench names them (a bag carried like the
-# optimisation set's purse).
+# optimisation set's purse), and the placements they run as where not the Oxford bench's.
 POSITION = {
     "hand": "InHand",
     "armband": "Armband",
@@ -56,6 +60,7 @@ POSITION = {
     "bag": "Purse",
     "neckpouch": "NeckPouch",
 }
+PLACED = {"FrontPocket": Placement.THIGH, "BackPocket": Placement.THIGH}
 NAME = re.compile(r"^user(\d)_([a-z]+)_\d+\.csv$", re.IGNORECASE)
 UNIFORM_HZ = 400.0
 RATES = (50.0, 100.0)
@@ -88,8 +93,11 @@ def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
     grid, acc_u = to_uniform((ts[keep] - t0) / 1e9, raw[keep, 1:4], UNIFORM_HZ)
     acc = resample(acc_u, UNIFORM_HZ, fs)
     t = grid[0] + np.arange(len(acc)) / fs
-    rises = np.flatnonzero(np.diff(raw[:, 5]) > 0) + 1
-    truth: FloatArray = (ts[rises] - t0) / 1e9
+    # A step where the ground-truth count first reaches a new value, on the samples kept (a
+    # sample from the past carries an old count, which must not make its steps twice).
+    reached = np.maximum.accumulate(raw[keep, 5])
+    rises = np.flatnonzero(np.diff(reached) > 0) + 1
+    truth: FloatArray = (ts[keep][rises] - t0) / 1e9
     hw = int(raw[-1, 6] - raw[0, 6])
     return (t, acc, truth, len(truth)), (hw if raw[:, 6].any() else None)
 
@@ -102,7 +110,12 @@ def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
         loaded.append(walk)
         hardware.append(hw)
     recs = [(path.stem, pos) for path, pos in files]
-    results = [run(n, p, fs, loaded=x) for (n, p), x in zip(recs, loaded, strict=True)]
+    placed = [PLACED.get(p, PLACEMENT[p]) for _, p in recs]
+    # Result.placement stays the Oxford bench's, which sorts the walks into its GROUPS.
+    results = [
+        run(n, p, fs, engine=GaitEngine(at), loaded=x)
+        for (n, p), x, at in zip(recs, loaded, placed, strict=True)
+    ]
     peers, why = run_peers(recs, loaded)
     rows = []
     for i, r in enumerate(results):
@@ -111,7 +124,7 @@ def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
         rows.append(
             [
                 r.name.rsplit("_", 1)[0],
-                r.placement.value,
+                placed[i].value,
                 str(r.true),
                 str(r.counted),
                 f"{100 * r.error:+.1f}",
@@ -138,7 +151,8 @@ def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
                 continue
             mine = [counts[i] for i in idx]
             summary.append([title, label, *count_summary(mine), head_to_head(engine, mine)])
-    out.append(fmt_table(["positions", "counter", *COUNT_HEADER, "engine closer/tie/peer"], summary))
+    header = ["positions", "counter", *COUNT_HEADER, "engine closer/tie/peer"]
+    out.append(fmt_table(header, summary))
     out += [f"n/a: {w}" for w in why]
     return "\n".join(out)
 
@@ -147,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.bench.oxford_validation", description=__doc__
     )
-    parser.add_argument("dir", type=Path, help="the validation folder of Oxford-step-counter/DataSet")
+    parser.add_argument("dir", type=Path, help="Oxford-step-counter/DataSet's validation folder")
     args = parser.parse_args(argv)
     files = walks(args.dir)
     if not files:

@@ -220,6 +220,12 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # The soft first steps of walks started standing lie within 11 degrees of the walk's
         # posture; a soft candidate while the thigh still turns is getting up.
         soft_walk_posture=_WALK_SPREAD,
+        # The thigh swings forward on its own leg's step and back on the other's, and the two
+        # heel strikes reach a pocket unlike: the detector can lock onto the stride as at the
+        # wrist (held-out Oxford validation pockets: one candidate per 1.1 s stride for
+        # minutes), and the same fill counts such a walk whole (docs/walking_gate.md,
+        # "Stride-locked pocket walks").
+        stride_fill=STRIDE_FILL,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -490,7 +496,9 @@ class WalkingGate:
 
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on
         one step and back on the next, and the softer step's peak rides on the flank of the
-        stronger one, so one candidate comes per stride. A bout confirmed with the arm hanging
+        stronger one, so one candidate comes per stride (in a trouser pocket the thigh's swing
+        and its two legs' unlike heel strikes do the same; "hanging" below is then the pocket's
+        walking posture). A bout confirmed with the arm hanging
         whose candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval,
         and the interval before a candidate: 0.8-1.3 s) is taken to count strides once it has
         kept that rhythm for stride_fill candidates, counted from its confirming run. Then the
