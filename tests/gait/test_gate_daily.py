@@ -81,9 +81,11 @@ def test_short_walks_step_at_a_walking_cadence(
 
     Not the wrist: on these walks it steps at 94 (two of its nine walks not counted), a median
     0.98 of the ankle's cadence on the walks it counted (0.92-1.01), held to the ankle below and
-    to the goal on WISDM's long walks above. The stride fill does not reach these short walks
-    (it waits for a bout of 12 candidates): UMAFall's full-set wrist figure is 94 with and
-    without it (docs/walking_gate.md), about its walkers' own.
+    to the goal on WISDM's long walks above. At the wrist the stride fill does not reach these
+    short walks (it waits for a bout of 12 candidates, and a wrist confirms with 6 or 10):
+    UMAFall's full-set wrist figure is 94 with and without it (docs/walking_gate.md), about its
+    walkers' own. The pocket confirms with 4, and there it does (UMAFall's pocket walks 543 ->
+    566 steps with the thigh's fill).
     """
     rows = {r.location: r for r in gate_eval.tabulate(counted) if r.dataset == "umafall"}
     assert set(rows) == set(daily.LOCATIONS)

@@ -2,8 +2,7 @@
 forward on its own leg's step and back on the other's, so the detector can find one candidate
 per stride; the gate's stride fill restores the step in between there as at the wrist
 (gate.py, GATE_PARAMS[THIGH].stride_fill). Synthetic candidates for the mechanics; the real
-pocket walks it was measured on are in docs/walking_gate.md ("Thigh: stride-locked pocket
-walks")."""
+pocket walks it was measured on are in docs/walking_gate.md ("Stride-locked pocket walks")."""
 
 from __future__ import annotations
 
@@ -13,18 +12,12 @@ from custom_components.retrowalk.gait import Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
 
 from .test_gate import cand
+from .test_gate_stride_fill import out_of_order
 
 THIGH = GATE_PARAMS[Placement.THIGH]
 K = THIGH.stride_fill
 UPRIGHT_POCKET = (0.0, 1.0, 0.0)  # the phone's long axis along an upright thigh
 LEVEL_POCKET = (0.0, 0.0, 1.0)  # the thigh level: sitting, or a phone lying across the pocket
-
-
-def test_the_thigh_fills_as_the_wrist_does() -> None:
-    assert THIGH.stride_fill == GATE_PARAMS[Placement.WRIST].stride_fill
-    assert THIGH.confirm_steps < K
-    others = {p for p in Placement if GATE_PARAMS[p].stride_fill} - {Placement.WRIST}
-    assert others == {Placement.THIGH}
 
 
 def test_a_stride_locked_pocket_walk_is_counted_whole_once_it_persists() -> None:
@@ -39,24 +32,56 @@ def test_a_stride_locked_pocket_walk_is_counted_whole_once_it_persists() -> None
     assert all(s.features is not None for s in short)
 
 
-def test_a_pocket_walk_at_its_own_steps_is_not_doubled() -> None:
-    # The thigh's own leg and the other leg land unlike: candidates 0.38 and 0.72 s apart
-    # alternate, a 1.1 s stride; they are the walk's steps, none missing.
-    times, t = [], 10.0
-    for i in range(2 * K + 6):
-        times.append(t)
-        t += 0.38 if i % 2 else 0.72
+def test_a_pocket_walk_at_its_own_unlike_steps_is_not_doubled() -> None:
+    # The thigh's own leg and the other leg land unlike: candidates 0.5 and 0.8 s apart
+    # alternate (a 1.3 s stride, the long one inside the fill's stride range); they are the
+    # walk's steps, none missing.
+    times = _times([0.5, 0.8], K + 3)
     out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
     assert len(out) == len(times)
     assert all(s.features is not None for s in out)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "locked"),
+    [
+        ([1.3, 0.5, 0.8], [True, False, False]),
+        ([1.25, 0.5, 0.8, 1.3, 0.5, 0.8], [True, False, False] * 2),
+    ],
+)
+def test_a_partly_locked_walk_gets_only_its_strides_filled(
+    pattern: list[float], locked: list[bool]
+) -> None:
+    # Locked on every other stride: the bout's median interval is the long leg's 0.8 s step,
+    # inside the stride range, but that step is no stride; only the 1.25-1.3 s intervals hide
+    # one (STRIDE_NEARER of the bout's longest intervals).
+    reps = 10
+    times = _times(pattern, reps)
+    true_steps = len(times) + reps * sum(locked)
+    out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    assert len(out) == true_steps
+    restored = [s for s in out if s.features is None]
+    assert len(restored) == reps * sum(locked)
+    assert [s.late for s in out] == out_of_order(out)  # late exactly where out of time order
+
+
 def test_a_level_thigh_gets_no_steps_restored() -> None:
-    # Confirmed out of walking posture (the longer run a level pocket needs): no swing is
-    # known, so its stride-long intervals stay as they are.
-    n = THIGH.unposed_steps + K + 4 if THIGH.unposed_steps else 2 * K
+    # Confirmed out of walking posture (the longer run a level pocket needs): a level thigh
+    # cannot be told from a phone lying across an upright one, so its stride-long intervals
+    # stay as they are.
+    assert THIGH.unposed_steps is not None
+    n = THIGH.unposed_steps + K + 4
     out = WalkingGate(Placement.THIGH).add(
         [cand(10.0 + 1.1 * i, up=LEVEL_POCKET) for i in range(n)]
     )
     assert len(out) == n
     assert all(s.features is not None for s in out)
+
+
+def _times(pattern: list[float], reps: int, start: float = 10.0) -> list[float]:
+    out, t = [start], start
+    for _ in range(reps):
+        for d in pattern:
+            t += d
+            out.append(t)
+    return out

@@ -5,6 +5,7 @@ folder without the logs. Synthetic signals: they test the bench, not the engine.
 from __future__ import annotations
 
 from pathlib import Path
+import re
 
 import numpy as np
 import pytest
@@ -70,6 +71,36 @@ def test_a_still_watch_counts_nothing_and_a_walking_one_counts_its_steps(tmp_pat
     walking = b.count(b.read_log(_write(tmp_path / "w.csv", *_walk(60.0))))
     assert abs(walking["Espruino"] - 108) <= 6  # 1.8 steps/s, fed as the watch sampled them
     assert walking["detector alone"] >= walking["engine"] > 0
+
+
+def test_the_watch_counter_gets_the_logged_samples_one_poll_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A log with the logger's drop-outs (every 7th sample missing: 160 ms gaps) is fed as
+    # logged, not resampled onto a 12.5 Hz grid.
+    t_ms, xyz = _walk(30.0)
+    keep = np.arange(len(t_ms)) % 7 != 3
+    log = b.read_log(_write(tmp_path / "w.csv", t_ms[keep], xyz[keep]))
+    fed: list[tuple[np.ndarray, np.ndarray]] = []
+    real = espruino.watch_polls
+
+    def spy(times: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        fed.append((times, counts))
+        return real(times, counts)
+
+    monkeypatch.setattr(b.espruino, "watch_polls", spy)
+    b.count(log)
+    assert len(fed) == 1
+    assert np.array_equal(fed[0][0], log.t) and np.array_equal(fed[0][1], log.counts)
+
+
+def test_every_expected_count_is_the_one_its_file_name_carries() -> None:
+    for name, (_, n) in b.EXPECTED.items():
+        named = re.search(r"-a(\d+)-b\d+\.csv$|-(\d+)\.csv$|^(\d+)_", name)
+        if named and not name.startswith("100"):
+            assert n == int(next(g for g in named.groups() if g)), name
+    assert b.EXPECTED["0_HughB_train_journey_b31.csv"][1] == 0  # b31: the firmware's count
+    assert b.EXPECTED["HughB-drive-a3-b136.csv"][1] == 3
 
 
 def test_every_expected_log_has_a_group_and_a_count() -> None:

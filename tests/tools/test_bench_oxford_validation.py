@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait import GaitEngine, Placement
 from tools.bench import oxford_validation as v
 
 G = 9.80665
@@ -59,15 +59,34 @@ def test_the_truth_is_where_the_ground_truth_count_rises(tmp_path: Path) -> None
     assert hw is None  # a phone whose counter never counted
 
 
-def test_repeated_and_backward_timestamps_are_dropped(tmp_path: Path) -> None:
+def test_samples_not_later_than_every_one_before_are_dropped(tmp_path: Path) -> None:
+    # Two samples from the past in a row: the second is later than the first of them but not
+    # than the samples before it. Comparing with the previous sample only would keep it, and
+    # its old ground-truth count rising again would make a step twice.
     path = _write(tmp_path / "user1_armband_1.csv")
     lines = path.read_text().splitlines()
-    lines.insert(100, lines[99])  # the same sample again
-    lines.insert(200, lines[150])  # one from the past
+    lines[200:200] = [lines[150], lines[151]]
+    lines.insert(100, lines[99])  # the same time again
     path.write_text("\n".join(lines) + "\n")
-    (t, _, truth, _), _ = v.load(path, 50.0)
-    assert len(truth) == 53
-    assert np.all(np.diff(t) > 0)
+    (_, _, truth, n), _ = v.load(path, 50.0)
+    assert n == len(truth) == 53
+    assert np.all(np.diff(truth) > 0)
+
+
+def test_a_sample_is_kept_only_if_later_than_every_one_before() -> None:
+    ts = np.array([1.0, 2.0, 3.0, 1.5, 2.5, 3.0, 4.0])
+    assert v.in_time(ts).tolist() == [True, True, True, False, False, False, True]
+
+
+def test_a_count_rising_by_two_is_two_steps(tmp_path: Path) -> None:
+    path = _write(tmp_path / "user1_hand_1.csv")
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    for row in rows[1000:]:
+        row[5] = str(int(row[5]) + 1)  # one more step, counted with the others at row 1000
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    (_, _, truth, _), _ = v.load(path, 50.0)
+    assert len(truth) == 54
+    assert np.count_nonzero(truth == truth[np.searchsorted(truth, 10.0)]) == 2
 
 
 def test_a_file_of_another_shape_is_refused(tmp_path: Path) -> None:
@@ -77,18 +96,30 @@ def test_a_file_of_another_shape_is_refused(tmp_path: Path) -> None:
         v.load(path, 50.0)
 
 
-def test_pockets_run_as_thigh_and_the_table_says_so(
+def test_pockets_run_as_thigh_and_count_with_the_trunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _write(tmp_path / "user1_frontpocket_1.csv")
     _write(tmp_path / "user2_neckpouch_1.csv")
+    _write(tmp_path / "user2_hand_1.csv")
     monkeypatch.setattr(v, "run_peers", lambda recs, loaded: (dict.fromkeys(v.PEERS), ["off"]))
+    ran: list[Placement] = []
+
+    def engine(placement: Placement) -> GaitEngine:
+        ran.append(placement)
+        return GaitEngine(placement)
+
+    monkeypatch.setattr(v, "GaitEngine", engine)
     text = v.rate_block(v.walks(tmp_path), 50.0)
-    rows = {line.split()[0]: line.split() for line in text.splitlines()[3:5]}
+    assert ran == [Placement.THIGH, Placement.WRIST, Placement.CHEST]  # files in name order
+    rows = {line.split()[0]: line.split() for line in text.splitlines()[3:6]}
     assert rows["user1_frontpocket"][1] == Placement.THIGH.value
     assert rows["user2_neckpouch"][1] == Placement.CHEST.value
+    trunk = [line.split() for line in text.splitlines() if "waist-like (trunk)" in line]
+    assert trunk[0][3] == "2"  # the pocket and the pouch: n in the engine's trunk row
+    hand = [line.split() for line in text.splitlines() if line.strip().startswith("hand-held")]
+    assert hand[0][2] == "1"
     assert "n/a: off" in text
-    assert "waist-like (trunk)" in text
 
 
 def test_the_command_says_where_the_walks_come_from_when_none_is_found(

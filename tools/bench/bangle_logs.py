@@ -3,11 +3,11 @@
 The Espruino step counter's own test data (github.com/gfwilliams/step-count, `data/`): 36
 accelerometer logs from Bangle.js watches worn on the wrist, 12.5 Hz, 8192 per g, shared on the
 Espruino forum by their wearers (one of them, HughB, logged whole walks, drives, a train journey,
-hours at a desk and housework) with the number of steps they expect in each: for the long logs a
-count from another step counter they carried (the file name's `a<N>`; `b<M>` is what the watch's
-firmware then counted), for the short walks the steps they counted (100 or 150, the harness's own
-list). The expected counts are no per-step ground truth: a reference device's reading, or a
-count kept in the head. Nothing of the engine was designed on these logs; the first run
+hours at a desk and housework) with the number of steps they expect in each: for the logs named
+`a<N>` a count from another step counter carried along (`b<M>` is what the watch's firmware then
+counted), for the other long logs a count whose source the repository does not record, for the
+short walks the steps the walkers counted (100 or 150, the harness's own list). The expected
+counts are no per-step ground truth. Nothing of the engine was designed on these logs; the first run
 (2026-12-06, sixth session, on main f818091) is the blind one. The Espruino counter was tuned on
 them: the repository is its tuning harness.
 
@@ -15,9 +15,12 @@ them: the repository is its tuning harness.
 
 Counters: the engine (a fresh GaitEngine(WRIST) per log, fed as the daily bench feeds it, the
 watch's counts taken as 1/8192 g); its detector alone (every step candidate, before the walking
-gate); the Espruino firmware's counter (tools/peers/espruino.py) fed the watch's own samples.
-Groups: *short walks* (100 or 150 steps counted by the wearer, seven wearers), *long walks* (15
-minutes to 3 hours, one wearer, against his reference counter; count error), *no steps* (logs
+gate); the Espruino firmware's counter (tools/peers/espruino.py) fed the logged samples in
+order, one poll each, as the harness feeds them (the logger dropped a sample now and then: gaps
+of 160-240 ms in up to 8 % of a log's intervals, which the watch's own counter would have seen).
+Groups: *short walks* (100 or 150 steps counted by the wearer: 8 walks by one wearer, 7 by five
+named ones, HughB three times), *long walks* (16 minutes to 3 hours, one wearer; count error),
+*no steps* (logs
 whose wearer expects none: driving, a train, an hour at a desk, the watch lying still; false
 steps per hour) and *everyday* (drives, desk work, housework and a day's mix with a few hundred
 expected steps).
@@ -166,7 +169,7 @@ def summary(rows: list[Row]) -> str:
         still = [r for r in rows if r.group == NO_STEPS]
         hours = sum(r.hours for r in still)
         steps = sum(r.steps[counter] for r in still)
-        cells.append(f"{steps} in {hours:.2f} h ({steps / hours:.1f}/h)" if hours else "-")
+        cells.append(f"{steps:,} in {hours:.2f} h ({steps / hours:.1f}/h)" if hours else "-")
         day = [r for r in rows if r.group == EVERYDAY]
         expected = sum(r.expected for r in day)
         steps = sum(r.steps[counter] for r in day)

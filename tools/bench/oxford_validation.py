@@ -4,23 +4,26 @@ The Oxford step counter data set (Salvi et al., EMBC 2018; CC BY 4.0) has two pa
 `optimisation` recordings in ../shared/data (two users, the engine's tuning set) and a
 `validation` folder with two other users, each walking with a Samsung S6 in the hand, on an
 armband, in a front and a back trouser pocket, in a bag and in a neck pouch: 12 walks of about
-200 s and 330-360 steps, with the ground-truth device's running step count on every sample (and
+200 s and 326-361 steps, with the ground-truth device's running step count on every sample (and
 the phone's own hardware step counter's, for user 2). It is in the data set's public repository
-(github.com/Oxford-step-counter/DataSet), not in ../shared/data; the first run of this bench
-(2026-12-06, sixth session, main 9a1a0e1) is blind.
+(github.com/Oxford-step-counter/DataSet), not in ../shared/data. The first run of this bench
+(2026-12-06, sixth session, main 4608644) was blind; the thigh's stride fill was then found on
+its pocket walks, which are no longer blind (docs/oxford_validation.md).
 
     python -m tools.bench.oxford_validation DIR     # DIR: the DataSet clone's validation/
 
-Each walk is loaded as the Oxford bench loads its recordings (repeated or backward timestamps
-dropped; interpolated onto 400 Hz, anti-alias resampled to 50 or 100 Hz) and run through a fresh
-engine for its position: the trouser pockets as THIGH, the placement a user with a phone in a
-trouser pocket picks (the Oxford bench, older than that placement, runs its pockets as WAIST;
-the blind first run here did too, and gave the same counts at THIGH); the bag as WAIST, as the
-optimisation set's purse; the neck pouch as CHEST; hand and armband as WRIST. Peers: the Oxford
-bench's (mobgap,
-Espruino; without ./scripts/setup_peers mobgap's cells say n/a). Truth: the samples at which the
-ground-truth count rises (one step each); F1 within +-0.3 s as in the Oxford bench, though the
-ground-truth device's count reaches the phone with a radio link's delay.
+Each walk is interpolated onto 400 Hz and anti-alias resampled to 50 or 100 Hz as the Oxford
+bench does (a sample not later than every one before it is dropped, where the Oxford bench
+compares with the previous sample only: three samples here, user1's armband and neck pouch) and
+run through a fresh engine for its position: the trouser pockets as THIGH, the placement a user
+with a phone in a trouser pocket picks (the Oxford bench, older than that placement, runs its
+pockets as WAIST; so did the blind first run here); the bag as WAIST, as the optimisation set's
+purse; the neck pouch as CHEST; hand and armband as WRIST. Peers: the Oxford bench's (mobgap,
+Espruino; without ./scripts/setup_peers mobgap's cells say n/a). Truth: one step for each unit
+the ground-truth count rises by; F1 within +-0.3 s as in the Oxford bench, though the
+ground-truth device's count reaches the phone with a radio link's delay. The Oxford bench's
+"vs switch" column has no counterpart here (the ground truth is one count): it repeats the
+count error.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import re
 import sys
 
 import numpy as np
+import numpy.typing as npt
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
@@ -76,9 +80,15 @@ def walks(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
+def in_time(ts: FloatArray) -> npt.NDArray[np.bool_]:
+    """Which samples are later than every one before them (the first always is)."""
+    return np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))
+
+
 def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
     """(t, acc at fs, truth step times, truth steps) on a clock from the first sample, and the
-    phone's hardware step count over the walk (None where it never counted).
+    phone's hardware step count over the walk (None where it never counted). The fourth item
+    stands where the Oxford bench keeps its switch onsets: here the same count as the truth.
 
     Columns: ns since boot, ax, ay, az (m/s^2), the app's steps, the ground-truth device's and
     the phone's hardware counter's (running counts). A sample not later than every one before
@@ -88,16 +98,18 @@ def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
     if raw.shape[1] != 7 or len(raw) < 2:
         raise ValueError(f"{path.name}: expected 7 columns and samples, got {raw.shape}")
     ts = raw[:, 0]
-    keep = np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))
+    keep = in_time(ts)
     t0 = ts[0]
     grid, acc_u = to_uniform((ts[keep] - t0) / 1e9, raw[keep, 1:4], UNIFORM_HZ)
     acc = resample(acc_u, UNIFORM_HZ, fs)
     t = grid[0] + np.arange(len(acc)) / fs
     # A step where the ground-truth count first reaches a new value, on the samples kept (a
-    # sample from the past carries an old count, which must not make its steps twice).
+    # sample from the past carries an old count, which must not make its steps twice); a count
+    # rising by two at once is two steps.
     reached = np.maximum.accumulate(raw[keep, 5])
-    rises = np.flatnonzero(np.diff(reached) > 0) + 1
-    truth: FloatArray = (ts[keep][rises] - t0) / 1e9
+    rise = np.diff(reached)
+    at = np.flatnonzero(rise > 0)
+    truth: FloatArray = np.repeat((ts[keep][at + 1] - t0) / 1e9, rise[at].astype(np.int64))
     hw = int(raw[-1, 6] - raw[0, 6])
     return (t, acc, truth, len(truth)), (hw if raw[:, 6].any() else None)
 

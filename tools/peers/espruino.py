@@ -160,20 +160,22 @@ def to_watch(t: FloatArray, acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np
 
 
 def step_times(t: FloatArray, acc: FloatArray, counter: StepCounter | None = None) -> FloatArray:
-    """Times of the steps the firmware would count on this recording (power saving included).
-
-    Steps released together at the end of a run carry the times of the candidates they stand for.
-    While power saving, the watch polls every 0.8 s and compares each poll with the previous one.
-    """
+    """Times of the steps the firmware would count on this recording, resampled as the watch
+    samples it (to_watch), then counted as watch_polls counts."""
     grid, counts = to_watch(t, acc)
     return watch_polls(grid, counts, counter)
 
 
 def watch_polls(
-    grid: FloatArray, counts: npt.NDArray[np.int64], counter: StepCounter | None = None
+    times: FloatArray, counts: npt.NDArray[np.int64], counter: StepCounter | None = None
 ) -> FloatArray:
-    """Times of the steps the firmware counts on the watch's own samples (t s, 12.5 Hz integer
-    counts of 8192 per g, as a Bangle.js logs them), power saving included."""
+    """Times of the steps the firmware counts on samples the watch polled (`times` s, one per
+    poll, nominally 12.5 Hz; integer counts of 8192 per g, as a Bangle.js logs them), power
+    saving included: each sample is one poll, whatever the time between them.
+
+    Steps released together at the end of a run carry the times of the candidates they stand for.
+    While power saving, the watch polls every 0.8 s and compares each poll with the previous one.
+    """
     sc = counter if counter is not None else StepCounter()
     candidates: deque[float] = deque(maxlen=RUN_STEPS)
     out: list[float] = []
@@ -181,7 +183,7 @@ def watch_polls(
     still = 0
     saving = False
     last = 0  # index of the previous poll
-    for i in range(1, len(grid)):
+    for i in range(1, len(times)):
         if saving and i - last < POWER_SAVE_POLL:
             continue
         diff = int_sqrt(int(((counts[i] - counts[last]) ** 2).sum()))
@@ -198,7 +200,7 @@ def watch_polls(
                 continue
         n = sc.feed(int(mags[i]))
         if sc.candidate:
-            candidates.append(float(grid[i]) - STEP_LAG / RATE_HZ)
+            candidates.append(float(times[i]) - STEP_LAG / RATE_HZ)
         if n:
             out += list(candidates)[-n:]
     return np.asarray(out, dtype=np.float64)

@@ -18,11 +18,11 @@ Held candidates are released retroactively when the bout is confirmed, so a 12-s
 from its first step; after that, steps pass through as soon as the detector reports them. A
 pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
-data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm
-swing can hide every other step from the detector) gets the step between them restored, without
-changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
-together, the only steps the gate returns out of time order (marked StepEvent.late). Design,
-reasons and figures: docs/walking_gate.md.
+data is not a pause. At the wrist and the thigh, a long walk whose candidates come once per
+stride (the arm's or the thigh's swing can hide every other step from the detector) gets the step
+between them restored, without changing which bouts exist; the steps restored in the walk's
+first 12 candidates come late, together, the only steps the gate returns out of time order
+(marked StepEvent.late). Design, reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -125,6 +125,12 @@ class GateParams:
     # since the confirming run and from then on: it counts inside the walk, never confirms
     # one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
+    # Where a lock can hold only now and then (no stride comb takes it: the thigh), the fill
+    # restores a step only in an interval of at least this share (None: any in the stride
+    # range) of the bout's strides, its longest recent intervals: a walk whose two legs land
+    # unlike (0.5 and 0.8 s in a 1.3 s stride) has steps in the stride range too, and where
+    # the lock holds every other stride the bout's median is such a step.
+    stride_nearer: float | None = None
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -143,6 +149,9 @@ MIN_FILLED_STEP_S = 0.4
 # 30/h, and UMAFall, 17 -> 153/h where the grid then chose another point; from the 12th on
 # none; docs/walking_gate.md).
 STRIDE_FILL = 12
+# An interval of a stride-locked bout is a stride (a step missed in it) when it is at least this
+# share of the bout's strides: half-way between half a stride (a step) and a whole one.
+STRIDE_NEARER = 0.75
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
@@ -222,10 +231,13 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         soft_walk_posture=_WALK_SPREAD,
         # The thigh swings forward on its own leg's step and back on the other's, and the two
         # heel strikes reach a pocket unlike: the detector can lock onto the stride as at the
-        # wrist (held-out Oxford validation pockets: one candidate per 1.1 s stride for
-        # minutes), and the same fill counts such a walk whole (docs/walking_gate.md,
-        # "Stride-locked pocket walks").
+        # wrist (found on the Oxford validation pockets, two people outside ../shared/data:
+        # one candidate per 1.1 s stride for minutes), and the same fill counts such a walk
+        # whole (docs/walking_gate.md, "Stride-locked pocket walks"); its 12 candidates and
+        # stride range are the wrist's, not chosen again for the thigh. The wrist's partial
+        # locks are its stride comb's; here the fill meets them, so it fills strides only.
         stride_fill=STRIDE_FILL,
+        stride_nearer=STRIDE_NEARER,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -494,26 +506,30 @@ class WalkingGate:
     def _stride_fill(self, step: StepEvent, dt: float | None) -> list[StepEvent]:
         """The steps missed half-way between candidates of a stride-locked bout, up to `step`.
 
-        At the wrist the detector can lock onto the stride: the hanging arm swings forward on
-        one step and back on the next, and the softer step's peak rides on the flank of the
-        stronger one, so one candidate comes per stride (in a trouser pocket the thigh's swing
-        and its two legs' unlike heel strikes do the same; "hanging" below is then the pocket's
-        walking posture). A bout confirmed with the arm hanging
-        whose candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval,
-        and the interval before a candidate: 0.8-1.3 s) is taken to count strides once it has
-        kept that rhythm for stride_fill candidates, counted from its confirming run. Then the
-        step before each candidate is restored: from that candidate on as each arrives, and at
-        that candidate also, late, in every such interval since the confirming run (the same
-        walk, in the rhythm the run was checked for; a walk of 13 s or more is counted whole,
-        not only from its 13th second), none more than MAX_LATE_S before that candidate. If the
-        bout is not stride-locked at that candidate, its earlier intervals are never filled.
-        `dt` is None for an interval across missing data, which is never filled. That assumes a
-        hanging-arm walk never takes steps that far apart (75 steps/min or slower), which the
-        gate's own rhythm test allows down to max_interval (46 steps/min): such a slow walk, if
-        the detector follows it step by step, is counted double, from its confirming run on,
-        once it has kept its rhythm for stride_fill candidates. No wrist walk in the data
-        is that slow (docs/walking_gate.md). A hand held in front does not swing: its slow
-        walking's candidates are its steps (Oxford's in-hand phones). Only inside a confirmed
+        At the wrist the detector can lock onto the stride: the hanging arm swings forward on one
+        step and back on the next, and the softer step's peak rides on the flank of the stronger
+        one, so one candidate comes per stride (in a trouser pocket the thigh's swing and its two
+        legs' unlike heel strikes do the same; "hanging" below is then the pocket's walking
+        posture). A bout confirmed with the arm hanging whose candidates come 2 * MIN_FILLED_STEP_S
+        to max_interval apart (its median interval, and the interval before a candidate: 0.8-1.3 s;
+        where stride_nearer is set, the interval also at least that share of the bout's longest
+        recent intervals) is taken to count strides once it has kept that rhythm for stride_fill
+        candidates, counted from its confirming run. Then the step before each candidate is
+        restored: from that candidate on as each arrives, and at that candidate also, late, in every
+        such interval since the confirming run (the same walk, in the rhythm the run was checked
+        for; a walk of 13 s or more is counted whole, not only from its 13th second), none more than
+        MAX_LATE_S before that candidate. If the bout is not stride-locked at that candidate, its
+        earlier intervals are never filled. `dt` is None for an interval across missing data, which
+        is never filled. That assumes a hanging-arm walk never takes steps that far apart (75
+        steps/min or slower), which the gate's own rhythm test allows down to max_interval (46
+        steps/min): such a slow walk, if the detector follows it step by step, is counted double,
+        from its confirming run on, once it has kept its rhythm for stride_fill candidates. No wrist
+        or pocket walk in the data is that slow (docs/walking_gate.md). A hand held in front does
+        not swing: its slow walking's candidates are its steps (Oxford's in-hand phones); a level
+        pocket cannot be told from a phone lying across an upright thigh, so its bout is not filled
+        either. A walk whose two legs land unlike keeps its own steps where the detector follows it
+        (intervals of half a stride; at the thigh also 0.5 and 0.8 s in a 1.3 s stride, under
+        stride_nearer of a partly locked bout's strides). Only inside a confirmed
         bout, and only as output: the bout's rhythm, its end and whether it exists are the
         candidates' alone, so no walk is confirmed or prolonged by a restored step and at rest
         nothing changes but the steps of bouts the gate already confirmed. The late steps are
@@ -528,8 +544,17 @@ class WalkingGate:
             return []
         intervals, self._unfilled = self._unfilled, []
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
-        if not lo <= statistics.median(self._gaps) <= hi:
+        stride = statistics.median(self._gaps)
+        if not lo <= stride <= hi:
             return []
+        shortest = lo
+        if self.p.stride_nearer is not None:
+            # The bout's strides: its longest recent intervals in the stride range (the second
+            # longest, so that one odd interval does not set it; pauses beyond the range are
+            # never filled, nor taken for strides).
+            ranged = sorted(d for d in self._gaps if d <= hi)
+            longest = ranged[-2] if len(ranged) > 1 else stride
+            shortest = max(lo, self.p.stride_nearer * longest)
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A
         # step restored before a candidate returned already is late (StepEvent.late); the one
@@ -539,7 +564,9 @@ class WalkingGate:
                 t=s.t - d / 2, direction=s.direction, confidence=s.confidence, late=s is not step
             )
             for d, s in intervals
-            if lo <= d <= hi and interval(s.t - d / 2, step.t) <= MAX_LATE_S
+            if lo <= d <= hi
+            and at_most(shortest, d)
+            and interval(s.t - d / 2, step.t) <= MAX_LATE_S
         ]
 
     def _keeps_posture(self, posed: bool) -> bool:

@@ -8,14 +8,14 @@ smoothed (0.2 s Hann). A step is the highest peak between two consecutive clear 
 dominating +-0.3 s of signal, with thresholds scaled by the signal's recent RMS, so slow
 walking's double hump counts once. Walking needs two steps at most 1.3 s apart; those are then
 confirmed retroactively, so a short walk counts from its first step. A step missed inside a
-steady bout (an interval near twice the recent median) is restored half-way. At the wrist the
-arm swing can lock the search onto the stride; where that lock is partial, a stride comb
-(stride_comb.py) takes the swing out of the signal searched. The peak decides
-that there was a step and sets the rhythm; the reported time is the latest hump after it (a
-maximum over +-0.1 s) of at least half its height and at most half a step later: the heel
-strike is the last rise before the segment's closing valley, and in slow walking a hump
-0.2-0.4 s before it (late single support, or the hand's own motion) can be the higher one.
-While the comb runs, a step is half its stride (the candidates' median then mixes steps and
+steady bout (an interval near twice the recent median) is restored half-way. At the wrist (and in a
+trouser pocket) the limb's swing can lock the search onto the stride; at the wrist, where that lock
+is partial, a stride comb (stride_comb.py) takes the swing out of the signal searched. The peak
+decides that there was a step and sets the rhythm; the reported time is the latest hump after it (a
+maximum over +-0.1 s) of at least half its height and at most half a step later: the heel strike is
+the last rise before the segment's closing valley, and in slow walking a hump 0.2-0.4 s before it
+(late single support, or the hand's own motion) can be the higher one. While the comb runs, a step
+is half its stride (the candidates' median then mixes steps and
 strides).
 Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
 gate (gate.py), which decides whether it counts. A step is reported once its closing valley is
@@ -108,8 +108,10 @@ class TrunkParams:
     # of delay when a walker really switches direction without stopping.
     switch_windows: int = 2
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
-    # The wrist's stride comb (stride_comb.py); None: off, as at the trunk and thigh, whose
-    # signal has no arm swing to lock onto the stride.
+    # The wrist's stride comb (stride_comb.py); None: off. The trunk has no limb swing to lock
+    # onto the stride; the thigh has (docs/walking_gate.md, "Stride-locked pocket walks"), but
+    # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so only the
+    # gate's stride fill runs there.
     comb: CombParams | None = None
 
 
