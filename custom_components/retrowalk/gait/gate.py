@@ -547,14 +547,13 @@ class WalkingGate:
         stride = statistics.median(self._gaps)
         if not lo <= stride <= hi:
             return []
-        shortest = lo
         if self.p.stride_nearer is not None:
             # The bout's strides: its longest recent intervals in the stride range (the second
             # longest, so that one odd interval does not set it; pauses beyond the range are
             # never filled, nor taken for strides).
             ranged = sorted(d for d in self._gaps if d <= hi)
             longest = ranged[-2] if len(ranged) > 1 else stride
-            shortest = max(lo, self.p.stride_nearer * longest)
+            lo = max(lo, self.p.stride_nearer * longest)
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A
         # step restored before a candidate returned already is late (StepEvent.late); the one
@@ -564,9 +563,7 @@ class WalkingGate:
                 t=s.t - d / 2, direction=s.direction, confidence=s.confidence, late=s is not step
             )
             for d, s in intervals
-            if lo <= d <= hi
-            and at_most(shortest, d)
-            and interval(s.t - d / 2, step.t) <= MAX_LATE_S
+            if at_most(lo, d) and d <= hi and interval(s.t - d / 2, step.t) <= MAX_LATE_S
         ]
 
     def _keeps_posture(self, posed: bool) -> bool:
