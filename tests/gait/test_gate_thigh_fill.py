@@ -6,6 +6,8 @@ pocket walks it was measured on are in docs/walking_gate.md ("Stride-locked pock
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from custom_components.retrowalk.gait import Placement
@@ -85,3 +87,33 @@ def _times(pattern: list[float], reps: int, start: float = 10.0) -> list[float]:
             t += d
             out.append(t)
     return out
+
+
+def test_a_walk_mostly_at_its_own_steps_gets_its_odd_stride_filled() -> None:
+    # Unlike legs, 0.38 and 0.72 s, and now and then a 1.1 s interval: the two steps before it
+    # together, a stride with its second step missed. The bout's median is a step, so the
+    # stride fill proper restores nothing; the pair rule restores that one step, from the
+    # bout's K-th candidate on, as each such interval comes.
+    pattern = [0.38, 0.72, 0.38, 0.72, 1.1]
+    reps = 8
+    times = _times(pattern, reps)
+    out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    restored = [s.t for s in out if s.features is None]
+    strides = [b for a, b in itertools.pairwise(times) if b - a > 1.0]
+    filled = [t for t in strides if times.index(t) >= K - 1]
+    assert restored == pytest.approx([t - 0.55 for t in filled])
+    assert len(filled) >= reps - 3
+    assert not any(s.late for s in out)
+
+
+def test_a_hesitation_longer_than_two_steps_is_not_filled() -> None:
+    # 1.25 s (inside the stride range) after steps of 0.3 and 0.6 s: 39 % longer than the two
+    # together (PAIR_TOL: 20 %), a hesitation, not their stride.
+    times = _times([0.3, 0.6, 0.3, 0.6, 1.25], 8)
+    out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    assert len(out) > GATE_PARAMS[Placement.THIGH].stride_fill  # the walk was counted
+    assert all(s.features is not None for s in out)
+    # The same walk with 0.95 s there (within 6 % of 0.9) gets those steps back.
+    times = _times([0.3, 0.6, 0.3, 0.6, 0.95], 8)
+    out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    assert any(s.features is None for s in out)

@@ -152,6 +152,10 @@ STRIDE_FILL = 12
 # An interval of a stride-locked bout is a stride (a step missed in it) when it is at least this
 # share of the bout's strides: half-way between half a stride (a step) and a whole one.
 STRIDE_NEARER = 0.75
+# How near an interval must be to the two steps before it together to be their stride with a
+# step missed (_pair_fill): the stride comb's tolerance for a stride (0.1-0.3 give the same
+# held-out pocket counts within a step).
+PAIR_TOL = 0.2
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
@@ -546,7 +550,7 @@ class WalkingGate:
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
         stride = statistics.median(self._gaps)
         if not lo <= stride <= hi:
-            return []
+            return self._pair_fill(step, dt, lo, hi)
         if self.p.stride_nearer is not None:
             # The bout's strides: its longest recent intervals in the stride range (the second
             # longest, so that one odd interval does not set it; pauses beyond the range are
@@ -565,6 +569,26 @@ class WalkingGate:
             for d, s in intervals
             if at_most(lo, d) and d <= hi and interval(s.t - d / 2, step.t) <= MAX_LATE_S
         ]
+
+    def _pair_fill(
+        self, step: StepEvent, dt: float | None, lo: float, hi: float
+    ) -> list[StepEvent]:
+        """The step missed in a stride-long interval of a bout mostly at its own steps.
+
+        Where the lock holds now and then (a pocket: the thigh's two legs land unlike, 0.38 and
+        0.72 s in a 1.1 s stride), the bout's median is a step and _stride_fill restores
+        nothing; an interval as long as the two steps before it together (within PAIR_TOL of
+        it), each of them shorter than stride_nearer of it, is that stride with its second
+        step missed. Only as `step` comes (never late), and only where stride_nearer is set.
+        """
+        if self.p.stride_nearer is None or dt is None or len(self._gaps) < 3:
+            return []
+        a, b, d = self._gaps[-3:]
+        if not (at_most(lo, d) and d <= hi and max(a, b) < self.p.stride_nearer * d):
+            return []
+        if abs(d - (a + b)) > PAIR_TOL * d:
+            return []
+        return [StepEvent(t=step.t - d / 2, direction=step.direction, confidence=step.confidence)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.
