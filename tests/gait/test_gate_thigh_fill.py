@@ -106,14 +106,16 @@ def test_a_walk_mostly_at_its_own_steps_gets_its_odd_stride_filled() -> None:
     assert not any(s.late for s in out)
 
 
-def test_a_hesitation_longer_than_two_steps_is_not_filled() -> None:
-    # 1.25 s (inside the stride range) after steps of 0.3 and 0.6 s: 39 % longer than the two
-    # together (PAIR_TOL: 20 %), a hesitation, not their stride.
-    times = _times([0.3, 0.6, 0.3, 0.6, 1.25], 8)
+def test_a_slow_step_is_not_taken_for_a_stride() -> None:
+    # 0.82 s after steps of 0.45 and 0.55 s: in the stride range, but 18 % short of the two
+    # together (PAIR_TOL: 20 % of it, 0.16 s): one slow step, not a stride. (Longer than the two
+    # by more than PAIR_TOL, an interval is already past the bout's factor of its median: the
+    # bout ends there.)
+    times = _times([0.45, 0.55, 0.45, 0.55, 0.82], 8)
     out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
-    assert len(out) > GATE_PARAMS[Placement.THIGH].stride_fill  # the walk was counted
+    assert len(out) == len(times)  # one walk, every candidate counted
     assert all(s.features is not None for s in out)
-    # The same walk with 0.95 s there (within 6 % of 0.9) gets those steps back.
-    times = _times([0.3, 0.6, 0.3, 0.6, 0.95], 8)
+    # The same walk with 0.95 s there (5 % short of the two) gets those steps back.
+    times = _times([0.45, 0.55, 0.45, 0.55, 0.95], 8)
     out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
-    assert any(s.features is None for s in out)
+    assert sum(s.features is None for s in out) >= 8 - 3

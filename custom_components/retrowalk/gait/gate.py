@@ -154,7 +154,8 @@ STRIDE_FILL = 12
 STRIDE_NEARER = 0.75
 # How near an interval must be to the two steps before it together to be their stride with a
 # step missed (_pair_fill): the stride comb's tolerance for a stride (0.1-0.3 give the same
-# held-out pocket counts within a step).
+# held-out pocket counts within a step). It binds on the short side (a slow step); an interval
+# longer than the two by more is already past the bout's factor of its median.
 PAIR_TOL = 0.2
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
