@@ -106,16 +106,46 @@ def test_a_walk_mostly_at_its_own_steps_gets_its_odd_stride_filled() -> None:
     assert not any(s.late for s in out)
 
 
-def test_a_slow_step_is_not_taken_for_a_stride() -> None:
-    # 0.82 s after steps of 0.45 and 0.55 s: in the stride range, but 18 % short of the two
-    # together (PAIR_TOL: 20 % of it, 0.16 s): one slow step, not a stride. (Longer than the two
-    # by more than PAIR_TOL, an interval is already past the bout's factor of its median: the
-    # bout ends there.)
-    times = _times([0.45, 0.55, 0.45, 0.55, 0.82], 8)
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ([0.45, 0.55, 0.45, 0.55, 0.82], "18 % short of the two steps (PAIR_TOL: 20 % of it)"),
+        ([0.6, 0.6, 0.3, 0.6, 1.2], "25 % longer than the two steps"),
+        ([0.45, 0.55, 0.45, 0.55, 0.22, 0.78, 1.0], "a step before it over 0.75 of it"),
+        ([0.3, 0.4, 0.3, 0.4, 0.3, 0.4, 0.7], "under the stride range"),
+        ([0.5, 0.7, 0.5, 0.7, 0.5, 0.7, 1.35], "over the stride range"),
+    ],
+)
+def test_an_interval_that_is_no_stride_among_steps_gets_nothing(
+    pattern: list[float], why: str
+) -> None:
+    times = _times(pattern, 6)
     out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
-    assert len(out) == len(times)  # one walk, every candidate counted
-    assert all(s.features is not None for s in out)
-    # The same walk with 0.95 s there (5 % short of the two) gets those steps back.
+    assert len(out) == len(times), why  # one walk, every candidate counted, nothing restored
+
+
+def test_a_stride_near_the_two_steps_gets_its_step() -> None:
+    # 0.95 s after 0.45 and 0.55 (5 % short of the two together): a stride.
     times = _times([0.45, 0.55, 0.45, 0.55, 0.95], 8)
     out = WalkingGate(Placement.THIGH).add([cand(x, up=UPRIGHT_POCKET) for x in times])
     assert sum(s.features is None for s in out) >= 8 - 3
+
+
+def test_the_steps_before_missing_data_make_no_stride_after_it() -> None:
+    # A walk at its own unlike steps (median a step: the stride fill proper is off); the data
+    # stops for 2.5 s; 1.1 s after the first candidate past the hole comes the next. Its two
+    # intervals before it in the bout's record (0.38 and 0.72 s, from before the hole) add up to
+    # it, but they do not precede it: nothing is restored.
+    times = _times([0.38, 0.72], 10)
+    gate = WalkingGate(Placement.THIGH)
+    out = gate.add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    assert len(out) == len(times)
+    gate.gap(2.5)
+    after = [times[-1] + 3.0, times[-1] + 3.0 + 1.1]
+    out = gate.add([cand(x, up=UPRIGHT_POCKET) for x in after])
+    assert [s.t for s in out] == pytest.approx(after)  # the walk goes on, nothing restored
+    # Continuous data: the same 1.1 s after 0.38 and 0.72 is that stride.
+    gate = WalkingGate(Placement.THIGH)
+    gate.add([cand(x, up=UPRIGHT_POCKET) for x in times])
+    out = gate.add([cand(times[-1] + 1.1, up=UPRIGHT_POCKET)])
+    assert [s.features is None for s in out] == [True, False]

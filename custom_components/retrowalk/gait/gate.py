@@ -127,9 +127,10 @@ class GateParams:
     stride_fill: int = 0
     # Where a lock can hold only now and then (no stride comb takes it: the thigh), the fill
     # restores a step only in an interval of at least this share (None: any in the stride
-    # range) of the bout's strides, its longest recent intervals: a walk whose two legs land
+    # range) of the bout's stride, its longest recent interval: a walk whose two legs land
     # unlike (0.5 and 0.8 s in a 1.3 s stride) has steps in the stride range too, and where
-    # the lock holds every other stride the bout's median is such a step.
+    # the lock holds every other stride the bout's median is such a step. Set, it also turns
+    # on _pair_fill: a stride among a bout's own steps gets its missed step.
     stride_nearer: float | None = None
 
 
@@ -153,9 +154,9 @@ STRIDE_FILL = 12
 # share of the bout's strides: half-way between half a stride (a step) and a whole one.
 STRIDE_NEARER = 0.75
 # How near an interval must be to the two steps before it together to be their stride with a
-# step missed (_pair_fill): the stride comb's tolerance for a stride (0.1-0.3 give the same
-# held-out pocket counts within a step). It binds on the short side (a slow step); an interval
-# longer than the two by more is already past the bout's factor of its median.
+# step missed (_pair_fill), as a share of the interval: the stride comb's tolerance for a stride
+# (on the Oxford validation pockets it was designed on, tuned-on, 0.1-0.3 give the same counts
+# within a step).
 PAIR_TOL = 0.2
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
@@ -315,6 +316,8 @@ class WalkingGate:
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
+        # How many of the latest _gaps follow each other without missing data between (_pair_fill)
+        self._consecutive = 0
         self._posed = False  # the bout was confirmed in walking posture
         self._walk_up: FloatArray | None = None  # the bout's walking posture (unit "up")
         self._gap_s = 0.0  # data missing since the latest candidate
@@ -430,9 +433,11 @@ class WalkingGate:
         if self._confirmed:
             if hole and self._still_posed(step):
                 self._bout_n += 1
+                self._consecutive = 0
                 return [*self._stride_fill(step, None), step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
+                self._consecutive += 1
                 self._bout_n += 1
                 return [*self._stride_fill(step, dt), step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
@@ -488,6 +493,9 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        # The run's intervals after its latest candidate following missing data.
+        bridged = [i for i, s in enumerate(run) if s.t in self._bridged]
+        self._consecutive = len(run) - 1 - (bridged[-1] if bridged else 0)
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
@@ -553,11 +561,11 @@ class WalkingGate:
         if not lo <= stride <= hi:
             return self._pair_fill(step, dt, lo, hi)
         if self.p.stride_nearer is not None:
-            # The bout's strides: its longest recent intervals in the stride range (the second
-            # longest, so that one odd interval does not set it; pauses beyond the range are
-            # never filled, nor taken for strides).
-            ranged = sorted(d for d in self._gaps if d <= hi)
-            longest = ranged[-2] if len(ranged) > 1 else stride
+            # The bout's strides: its longest recent interval in the stride range (pauses beyond
+            # it are never filled, nor taken for strides). A walk at its own unlike steps (0.6
+            # and 0.8 s) with one stride among them reaches a stride-long median on its 0.8 s
+            # steps: only intervals near the stride are filled, never those steps.
+            longest = max((d for d in self._gaps if d <= hi), default=stride)
             lo = max(lo, self.p.stride_nearer * longest)
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A
@@ -578,16 +586,18 @@ class WalkingGate:
 
         Where the lock holds now and then (a pocket: the thigh's two legs land unlike, 0.38 and
         0.72 s in a 1.1 s stride), the bout's median is a step and _stride_fill restores
-        nothing; an interval as long as the two steps before it together (within PAIR_TOL of
-        it), each of them shorter than stride_nearer of it, is that stride with its second
-        step missed. Only as `step` comes (never late), and only where stride_nearer is set.
+        nothing; an interval as long as the two steps before it together (they differ by at
+        most PAIR_TOL of the interval), each of them shorter than stride_nearer of it, is that
+        stride with its second step missed. Only as `step` comes (never late), only where
+        stride_nearer is set, and only where the three intervals follow each other (no missing
+        data between them).
         """
-        if self.p.stride_nearer is None or dt is None or len(self._gaps) < 3:
+        if self.p.stride_nearer is None or dt is None or self._consecutive < 3:
             return []
         a, b, d = self._gaps[-3:]
-        if not (at_most(lo, d) and d <= hi and max(a, b) < self.p.stride_nearer * d):
+        if not (at_most(lo, d) and d <= hi) or at_most(self.p.stride_nearer * d, max(a, b)):
             return []
-        if abs(d - (a + b)) > PAIR_TOL * d:
+        if not at_most(abs(d - (a + b)), PAIR_TOL * d):
             return []
         return [StepEvent(t=step.t - d / 2, direction=step.direction, confidence=step.confidence)]
 
