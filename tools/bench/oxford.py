@@ -104,13 +104,18 @@ def load(name: str, fs: float) -> Loaded:
     ts = raw[:, 0]
     keep = np.concatenate(([True], np.diff(ts) > 0))
     t0 = ts[0]
-    t_raw = (ts[keep] - t0) / 1e9
-    grid, acc_u = to_uniform(t_raw, raw[keep, 2:5], UNIFORM_HZ)
-    acc = resample(acc_u, UNIFORM_HZ, fs)
-    t = grid[0] + np.arange(len(acc)) / fs
+    t, acc = at_rate((ts[keep] - t0) / 1e9, raw[keep, 2:5], fs)
     sc = np.loadtxt(base / "stepcounter.csv", delimiter=",", ndmin=2)
     truth = (foot_strikes(sc) - t0) / 1e9
     return t, acc, truth, len(switch_onsets(sc))
+
+
+def at_rate(t_raw: FloatArray, acc_raw: FloatArray, fs: float) -> tuple[FloatArray, FloatArray]:
+    """A phone's irregular samples (t s, increasing) interpolated onto UNIFORM_HZ, then
+    anti-alias resampled to `fs`: (t, acc) on a uniform grid from the first sample."""
+    grid, acc_u = to_uniform(t_raw, acc_raw, UNIFORM_HZ)
+    acc = resample(acc_u, UNIFORM_HZ, fs)
+    return grid[0] + np.arange(len(acc)) / fs, acc
 
 
 def switch_onsets(sc: FloatArray) -> FloatArray:

@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 
-from .data import fmt_table, resample, to_uniform
+from .data import fmt_table
 from .oxford import (
     COUNT_HEADER,
     GROUPS,
@@ -47,6 +47,7 @@ from .oxford import (
     PLACEMENT,
     Count,
     Loaded,
+    at_rate,
     count_summary,
     head_to_head,
     peer_cells,
@@ -67,7 +68,6 @@ POSITION = {
 }
 PLACED = {"FrontPocket": Placement.THIGH, "BackPocket": Placement.THIGH}
 NAME = re.compile(r"^user(\d)_([a-z]+)_\d+\.csv$", re.IGNORECASE)
-UNIFORM_HZ = 400.0
 RATES = (50.0, 100.0)
 
 
@@ -101,9 +101,7 @@ def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
     ts = raw[:, 0]
     keep = in_time(ts)
     t0 = ts[0]
-    grid, acc_u = to_uniform((ts[keep] - t0) / 1e9, raw[keep, 1:4], UNIFORM_HZ)
-    acc = resample(acc_u, UNIFORM_HZ, fs)
-    t = grid[0] + np.arange(len(acc)) / fs
+    t, acc = at_rate((ts[keep] - t0) / 1e9, raw[keep, 1:4], fs)
     # A step where the ground-truth count first reaches a new value, on the samples kept (a
     # sample from the past carries an old count, which must not make its steps twice); a count
     # rising by two at once is two steps.

@@ -15,8 +15,7 @@ decides that there was a step and sets the rhythm; the reported time is the late
 maximum over +-0.1 s) of at least half its height and at most half a step later: the heel strike is
 the last rise before the segment's closing valley, and in slow walking a hump 0.2-0.4 s before it
 (late single support, or the hand's own motion) can be the higher one. While the comb runs, a step
-is half its stride (the candidates' median then mixes steps and
-strides).
+is half its stride (the candidates' median then mixes steps and strides).
 Each step carries StepFeatures (its peak's height and the gravity direction) for the walking
 gate (gate.py), which decides whether it counts. A step is reported once its closing valley is
 confirmed, so counts lag the steps (the measured latency is in docs/trunk_steps.md).
@@ -387,8 +386,13 @@ class TrunkDetector:
 
         While the comb runs, the candidates' median `med` mixes steps and strides.
         """
-        period = self._comb.period if self._comb is not None else None
+        period = self._comb_period
         return period / 2 if period is not None else med
+
+    @property
+    def _comb_period(self) -> float | None:
+        """The stride the comb cancels while it runs (None: off, or no comb here)."""
+        return self._comb.period if self._comb is not None else None
 
     def _commit(
         self, peak: tuple[float, float, float], step_t: float
@@ -450,7 +454,7 @@ class TrunkDetector:
         ref = self._step_s(med)
         if ref is None:
             return []
-        combing = self._comb is not None and self._comb.period is not None
+        combing = self._comb_period is not None
         most = 3 if combing else 2
         dt = interval(self._last_step, tk)
         n = round(dt / ref)
