@@ -49,10 +49,10 @@ K = WRIST.stride_fill  # the bout's candidate from which steps are restored
 IN_FRONT = (0.0, 0.0, 1.0)  # watch face up, forearm level: a hand held in front
 
 
-def test_the_wrist_restores_steps_as_the_thigh_does_and_no_other_placement() -> None:
+def test_only_the_wrist_restores_steps_of_stride_locked_bouts() -> None:
     assert WRIST.confirm_steps < K
     filling = {p for p in Placement if GATE_PARAMS[p].stride_fill}
-    assert filling == {Placement.WRIST, Placement.THIGH}  # test_gate_thigh_fill.py
+    assert filling == {Placement.WRIST}  # the thigh's swing: test_gate_thigh_swing.py
 
 
 def test_a_stride_locked_walk_gets_its_missing_steps_once_it_persists() -> None:

@@ -18,11 +18,12 @@ Held candidates are released retroactively when the bout is confirmed, so a 12-s
 from its first step; after that, steps pass through as soon as the detector reports them. A
 pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
-data is not a pause. At the wrist and the thigh, a long walk whose candidates come once per
-stride (the arm's or the thigh's swing can hide every other step from the detector) gets the step
-between them restored, without changing which bouts exist; the steps restored in the walk's
-first 12 candidates come late, together, the only steps the gate returns out of time order
-(marked StepEvent.late). Design, reasons and figures: docs/walking_gate.md.
+data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm's
+swing can hide every other step from the detector) gets the step between them restored, without
+changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
+together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh,
+an interval as long as the stride of the thigh's own swing gets its missed step. Design, reasons and
+figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -125,13 +126,12 @@ class GateParams:
     # since the confirming run and from then on: it counts inside the walk, never confirms
     # one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
-    # Where a lock can hold only now and then (no stride comb takes it: the thigh), the fill
-    # restores a step only in an interval of at least this share (None: any in the stride
-    # range) of the bout's stride, its longest recent interval: a walk whose two legs land
-    # unlike (0.5 and 0.8 s in a 1.3 s stride) has steps in the stride range too, and where
-    # the lock holds every other stride the bout's median is such a step. Set, it also turns
-    # on _pair_fill: a stride among a bout's own steps gets its missed step.
-    stride_nearer: float | None = None
+    # Inside a bout confirmed in walking posture, an interval as long as the stride of the
+    # sensor's own swing (StepFeatures.swing_s of the candidate ending it, within STRIDE_TOL) and
+    # in the stride range is a stride with its other leg's step missed: that step is restored
+    # half-way, from the confirming run on (_swing_step). A thigh swings once a stride, so the
+    # swing tells strides from steps wherever the detector follows the walk only now and then.
+    swing_fill: bool = False
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -150,14 +150,9 @@ MIN_FILLED_STEP_S = 0.4
 # 30/h, and UMAFall, 17 -> 153/h where the grid then chose another point; from the 12th on
 # none; docs/walking_gate.md).
 STRIDE_FILL = 12
-# An interval of a stride-locked bout is a stride (a step missed in it) when it is at least this
-# share of the bout's strides: half-way between half a stride (a step) and a whole one.
-STRIDE_NEARER = 0.75
-# How near an interval must be to the two steps before it together to be their stride with a
-# step missed (_pair_fill), as a share of the interval: the stride comb's tolerance for a stride
-# (on the Oxford validation pockets it was designed on, tuned-on, 0.1-0.3 give the same counts
-# within a step).
-PAIR_TOL = 0.2
+# How near an interval must be to a stride to be one, as a share of the stride: the stride
+# comb's tolerance (CombParams.track), used by _swing_step with the swing's stride.
+STRIDE_TOL = 0.2
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
 _WALK_SPREAD = math.cos(math.radians(20))
@@ -236,14 +231,13 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # posture; a soft candidate while the thigh still turns is getting up.
         soft_walk_posture=_WALK_SPREAD,
         # The thigh swings forward on its own leg's step and back on the other's, and the two
-        # heel strikes reach a pocket unlike: the detector can lock onto the stride as at the
-        # wrist (found on the Oxford validation pockets, two people outside ../shared/data:
-        # one candidate per 1.1 s stride for minutes), and the same fill counts such a walk
-        # whole (docs/walking_gate.md, "Stride-locked pocket walks"); its 12 candidates and
-        # stride range are the wrist's, not chosen again for the thigh. The wrist's partial
-        # locks are its stride comb's; here the fill meets them, so it fills strides only.
-        stride_fill=STRIDE_FILL,
-        stride_nearer=STRIDE_NEARER,
+        # heel strikes reach a pocket unlike: the detector can miss the other leg's steps, now
+        # and then or for minutes (Oxford validation pockets, two people outside
+        # ../shared/data). The swing itself, measured on the signal, tells which intervals are
+        # strides (docs/walking_gate.md, "The thigh's swing"); it replaced the wrist's stride
+        # fill here and a rule on the intervals alone, which could not tell a stride among
+        # steps from an unlike leg's long step.
+        swing_fill=True,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -316,8 +310,6 @@ class WalkingGate:
         self._confirmed = False
         self._last = -math.inf  # time of the latest candidate seen
         self._gaps: list[float] = []  # the confirmed bout's latest step intervals
-        # How many of the latest _gaps follow each other without missing data between (_pair_fill)
-        self._consecutive = 0
         self._posed = False  # the bout was confirmed in walking posture
         self._walk_up: FloatArray | None = None  # the bout's walking posture (unit "up")
         self._gap_s = 0.0  # data missing since the latest candidate
@@ -433,13 +425,11 @@ class WalkingGate:
         if self._confirmed:
             if hole and self._still_posed(step):
                 self._bout_n += 1
-                self._consecutive = 0
                 return [*self._stride_fill(step, None), step]
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
-                self._consecutive += 1
                 self._bout_n += 1
-                return [*self._stride_fill(step, dt), step]
+                return [*self._stride_fill(step, dt), *self._swing_step(dt, step), step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
             # this candidate may start the next one.
             self._confirmed = False
@@ -476,6 +466,8 @@ class WalkingGate:
             return []
         self._vote(mean)
         released = self._held
+        # Which held candidate followed which, before any is dropped (_swing_step).
+        after = {id(a): b for a, b in itertools.pairwise(released)}
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -492,10 +484,8 @@ class WalkingGate:
             ]
         self._confirmed = True
         self._posed = posed
+        released = self._with_swing_steps(released, after)
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
-        # The run's intervals after its latest candidate following missing data.
-        bridged = [i for i, s in enumerate(run) if s.t in self._bridged]
-        self._consecutive = len(run) - 1 - (bridged[-1] if bridged else 0)
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
@@ -521,33 +511,27 @@ class WalkingGate:
 
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on one
         step and back on the next, and the softer step's peak rides on the flank of the stronger
-        one, so one candidate comes per stride (in a trouser pocket the thigh's swing and its two
-        legs' unlike heel strikes do the same; "hanging" below is then the pocket's walking
-        posture). A bout confirmed with the arm hanging whose candidates come 2 * MIN_FILLED_STEP_S
-        to max_interval apart (its median interval, and the interval before a candidate: 0.8-1.3 s;
-        where stride_nearer is set, the interval also at least that share of the bout's longest
-        recent intervals) is taken to count strides once it has kept that rhythm for stride_fill
-        candidates, counted from its confirming run. Then the step before each candidate is
-        restored: from that candidate on as each arrives, and at that candidate also, late, in every
-        such interval since the confirming run (the same walk, in the rhythm the run was checked
-        for; a walk of 13 s or more is counted whole, not only from its 13th second), none more than
-        MAX_LATE_S before that candidate. If the bout is not stride-locked at that candidate, its
-        earlier intervals are never filled. `dt` is None for an interval across missing data, which
-        is never filled. That assumes a hanging-arm walk never takes steps that far apart (75
-        steps/min or slower), which the gate's own rhythm test allows down to max_interval (46
-        steps/min): such a slow walk, if the detector follows it step by step, is counted double,
-        from its confirming run on, once it has kept its rhythm for stride_fill candidates. No wrist
-        or pocket walk in the data is that slow (docs/walking_gate.md). A hand held in front does
-        not swing: its slow walking's candidates are its steps (Oxford's in-hand phones); a level
-        pocket cannot be told from a phone lying across an upright thigh, so its bout is not filled
-        either. A walk whose two legs land unlike keeps its own steps where the detector follows it
-        (intervals of half a stride; at the thigh also 0.5 and 0.8 s in a 1.3 s stride, under
-        stride_nearer of a partly locked bout's strides). Only inside a confirmed
-        bout, and only as output: the bout's rhythm, its end and whether it exists are the
+        one, so one candidate comes per stride. A bout confirmed with the arm hanging whose
+        candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval, and the
+        interval before a candidate: 0.8-1.3 s) is taken to count strides once it has kept that
+        rhythm for stride_fill candidates, counted from its confirming run. Then the step before
+        each candidate is restored: from that candidate on as each arrives, and at that candidate
+        also, late, in every such interval since the confirming run (the same walk, in the rhythm
+        the run was checked for; a walk of 13 s or more is counted whole, not only from its 13th
+        second), none more than MAX_LATE_S before that candidate. If the bout is not stride-locked
+        at that candidate, its earlier intervals are never filled. `dt` is None for an interval
+        across missing data, which is never filled. That assumes a hanging-arm walk never takes
+        steps that far apart (75 steps/min or slower), which the gate's own rhythm test allows down
+        to max_interval (46 steps/min): such a slow walk, if the detector follows it step by step,
+        is counted double, from its confirming run on, once it has kept its rhythm for stride_fill
+        candidates. No wrist walk in the data is that slow (docs/walking_gate.md). A hand held in
+        front does not swing: its slow walking's candidates are its steps (Oxford's in-hand phones).
+        (At the thigh the swing itself tells strides from steps: _swing_step.) Only inside a
+        confirmed bout, and only as output: the bout's rhythm, its end and whether it exists are the
         candidates' alone, so no walk is confirmed or prolonged by a restored step and at rest
-        nothing changes but the steps of bouts the gate already confirmed. The late steps are
-        the only ones the gate returns out of time order (older than steps already returned),
-        and marked so (StepEvent.late).
+        nothing changes but the steps of bouts the gate already confirmed. The late steps are the
+        only ones the gate returns out of time order (older than steps already returned), and marked
+        so (StepEvent.late).
         """
         if not (self.p.stride_fill and self._posed):
             return []
@@ -559,14 +543,7 @@ class WalkingGate:
         lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
         stride = statistics.median(self._gaps)
         if not lo <= stride <= hi:
-            return self._pair_fill(step, dt, lo, hi)
-        if self.p.stride_nearer is not None:
-            # The bout's strides: its longest recent interval in the stride range (pauses beyond
-            # it are never filled, nor taken for strides). A walk at its own unlike steps (0.6
-            # and 0.8 s) with one stride among them reaches a stride-long median on its 0.8 s
-            # steps: only intervals near the stride are filled, never those steps.
-            longest = max((d for d in self._gaps if d <= hi), default=stride)
-            lo = max(lo, self.p.stride_nearer * longest)
+            return []
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A
         # step restored before a candidate returned already is late (StepEvent.late); the one
@@ -579,27 +556,40 @@ class WalkingGate:
             if at_most(lo, d) and d <= hi and interval(s.t - d / 2, step.t) <= MAX_LATE_S
         ]
 
-    def _pair_fill(
-        self, step: StepEvent, dt: float | None, lo: float, hi: float
+    def _with_swing_steps(
+        self, released: list[StepEvent], after: dict[int, StepEvent]
     ) -> list[StepEvent]:
-        """The step missed in a stride-long interval of a bout mostly at its own steps.
+        """The released candidates with the steps missed between two that followed each other."""
+        if not self.p.swing_fill:
+            return released
+        kept = {id(s) for s in released}
+        out: list[StepEvent] = []
+        for a in released:
+            out.append(a)
+            b = after.get(id(a))
+            if b is not None and id(b) in kept and b.t not in self._bridged:
+                out += self._swing_step(interval(a.t, b.t), b)
+        return out
 
-        Where the lock holds now and then (a pocket: the thigh's two legs land unlike, 0.38 and
-        0.72 s in a 1.1 s stride), the bout's median is a step and _stride_fill restores
-        nothing; an interval as long as the two steps before it together (they differ by at
-        most PAIR_TOL of the interval), each of them shorter than stride_nearer of it, is that
-        stride with its second step missed. Only as `step` comes (never late), only where
-        stride_nearer is set, and only where the three intervals follow each other (no missing
-        data between them).
+    def _swing_step(self, dt: float | None, step: StepEvent) -> list[StepEvent]:
+        """The step missed in the interval `dt` before `step` if it is the swing's stride.
+
+        A sensor in a trouser pocket swings with the thigh once a stride, and its two legs' heel
+        strikes reach it unlike, so the detector can miss the other leg's step now and then or
+        for minutes (docs/walking_gate.md, "The thigh's swing"). An interval in the stride range
+        (2 * MIN_FILLED_STEP_S to max_interval) within STRIDE_TOL of the swing's period, measured
+        on the signal around `step`, is that stride. Only in a bout confirmed in walking posture
+        (a level pocket may be a phone lying across the thigh, whose turns are no swing), never
+        across missing data (`dt` None), and only as output, like _stride_fill.
         """
-        if self.p.stride_nearer is None or dt is None or self._consecutive < 3:
+        swing = step.features.swing_s if step.features is not None else None
+        if not (self.p.swing_fill and self._posed) or dt is None or swing is None:
             return []
-        a, b, d = self._gaps[-3:]
-        if not (at_most(lo, d) and d <= hi) or at_most(self.p.stride_nearer * d, max(a, b)):
+        if not (at_most(2 * MIN_FILLED_STEP_S, dt) and dt <= self.p.max_interval):
             return []
-        if not at_most(abs(d - (a + b)), PAIR_TOL * d):
+        if not at_most(abs(dt - swing), STRIDE_TOL * swing):
             return []
-        return [StepEvent(t=step.t - d / 2, direction=step.direction, confidence=step.confidence)]
+        return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 
     def _keeps_posture(self, posed: bool) -> bool:
         """Whether the bout remembers its walking posture.

@@ -36,7 +36,7 @@ import statistics
 import numpy as np
 import numpy.typing as npt
 
-from .gate import GATE_PARAMS, MIN_FILLED_STEP_S, upright_cos
+from .gate import GATE_PARAMS, MIN_FILLED_STEP_S, STRIDE_TOL, upright_cos
 from .trunk_signal import causal_mean
 from .types import FloatArray, Placement, at_most
 
@@ -51,7 +51,7 @@ class CombParams:
     # A stride: the gate's stride range (one candidate per stride of a stride-locked walk).
     lo_s: float = 2 * MIN_FILLED_STEP_S
     hi_s: float = _WRIST.max_interval
-    track: float = 0.2  # the candidates' interval and T agree within this fraction of T
+    track: float = STRIDE_TOL  # the candidates' interval and T agree within this fraction of T
     # For a stride-periodic part plus a part that does not repeat, the autocorrelation at the
     # stride is var(periodic) / var(all): 0.5 means the repeating swing and steps are at least as
     # strong as everything else. Fixed by that reason (2026-12-06); the prototype's sweep of it

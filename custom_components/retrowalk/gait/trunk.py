@@ -60,7 +60,7 @@ import numpy.typing as npt
 from .advice import direction_unknown
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
-from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature
+from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature, swing_period
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
 STATE_VERSION = 1
@@ -112,11 +112,24 @@ class TrunkParams:
     # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so only the
     # gate's stride fill runs there.
     comb: CombParams | None = None
+    # Measure the sensor's swing for the gate (StepFeatures.swing_s): a trouser pocket swings
+    # with the thigh, once a stride (docs/walking_gate.md, "The thigh's swing"). Over the
+    # latest swing_window_s (a few strides), at lags swing_lags_s around a walking stride; a
+    # swing is alike at least swing_alike a period later and at most swing_reverses half a
+    # period later (normalised autocorrelation).
+    swing: bool = False
+    swing_window_s: float = 4.0
+    swing_lags_s: tuple[float, float] = (0.7, 1.6)
+    swing_alike: float = 0.5
+    swing_reverses: float = 0.5
 
 
 def shipped_params(placement: Placement) -> TrunkParams:
-    """The detector's tuning as shipped at this placement: the stride comb at the wrist only."""
-    return TrunkParams(comb=CombParams() if placement is Placement.WRIST else None)
+    """The detector as shipped here: the stride comb at the wrist, the swing at the thigh."""
+    return TrunkParams(
+        comb=CombParams() if placement is Placement.WRIST else None,
+        swing=placement is Placement.THIGH,
+    )
 
 
 class TrunkDetector:
@@ -491,12 +504,13 @@ class TrunkDetector:
         # already shows the thigh levelling as the wearer sits down, which ends the walk there.
         posture = (float(up[0]), float(up[1]), float(up[2]))
         wrist = self.placement is Placement.WRIST
+        swing = self._swing(acc)
 
         def f(step_t: float, height: float | None) -> StepFeatures | None:
             if height is None:
                 return None
             if not wrist:
-                return StepFeatures(amplitude=height, up=posture)
+                return StepFeatures(amplitude=height, up=posture, swing_s=swing)
             # At the wrist, the forearm's posture at the step itself (the gravity mean over the
             # second around it, or up to the newest sample): steps confirmed together (a bout's
             # first two) span a second or more, and the first may be the jolt of getting up with
@@ -558,6 +572,16 @@ class TrunkDetector:
             StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h))
             for s, h in steps
         ]
+
+    def _swing(self, acc: FloatArray) -> float | None:
+        """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
+        p = self.p
+        n = round(p.swing_window_s * self.fs)
+        if not p.swing or len(acc) < n:
+            return None
+        return swing_period(
+            acc[-n:], self.fs, self._kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses
+        )
 
 
 def _unit(v: FloatArray, norm: float) -> FloatArray:

@@ -51,6 +51,43 @@ def _window_index(m: int, w: int) -> IntArray:
     return np.arange(m)[:, None] + np.arange(2 * w + 1)[None, :]
 
 
+def swing_period(
+    acc: FloatArray,
+    fs: float,
+    kernel: FloatArray,
+    lags_s: tuple[float, float],
+    alike: float,
+    reverses: float,
+) -> float | None:
+    """The period of a limb's swing in ``acc`` (n, 3, one window of the latest samples), if any.
+
+    A sensor on a swinging limb turns with it once a stride, so gravity's direction in its axes,
+    the bulk of the smoothed acceleration, repeats once a stride and is turned the other way half
+    a stride later; the trunk's bounce repeats every step instead. Returns the lag (s) within
+    ``lags_s`` at which the mean-removed signal is most alike (normalised autocorrelation over
+    its three axes), where it is at least ``alike`` there and at most ``reverses`` half that lag
+    later; else None. The signal is smoothed with ``kernel`` first (a heel strike's jolt is
+    not the swing). Computed through one FFT (a window of a few hundred samples).
+    """
+    n = len(acc)
+    lo, hi = round(lags_s[0] * fs), round(lags_s[1] * fs)
+    if n <= 2 * hi or lo < 2:
+        return None
+    x = np.stack([np.convolve(acc[:, k], kernel, mode="same") for k in range(3)], axis=1)
+    x -= x.mean(axis=0)
+    spec = np.fft.rfft(x, 2 * n, axis=0)
+    power = (spec.real**2 + spec.imag**2).sum(axis=1)
+    auto = np.fft.irfft(power, 2 * n)[: hi + 1]
+    if auto[0] <= 1e-12:
+        return None  # a sensor at rest, or without signal: nothing swings
+    # Unbiased: a lag compares n - lag sample pairs.
+    r = auto / auto[0] * n / (n - np.arange(hi + 1))
+    best = lo + int(np.argmax(r[lo : hi + 1]))
+    if r[best] < alike or r[best // 2] > reverses:
+        return None
+    return best / fs
+
+
 def quadrature(
     acc: FloatArray, gravity: FloatArray, period_samples: float
 ) -> tuple[FloatArray, FloatArray, float]:

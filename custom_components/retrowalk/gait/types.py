@@ -91,6 +91,9 @@ class StepFeatures:
     amplitude: float  # m/s^2: height of the step's vertical-acceleration peak
     # Unit gravity ("up") direction in the sensor's own axes around the step: the posture.
     up: tuple[float, float, float]
+    # The period (s) of the sensor's own swing when the step was reported, where it swings
+    # with a limb clearly (trunk_signal.swing_period; only where the detector looks for one).
+    swing_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

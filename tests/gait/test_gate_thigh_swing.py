@@ -1,0 +1,149 @@
+"""The thigh's swing tells strides from steps: a phone in a trouser pocket swings with the thigh
+once a stride, and the detector can miss the other leg's step now and then or for minutes; an
+interval as long as the swing's stride (StepFeatures.swing_s, measured by the detector) is a
+stride with a step missed (gate.py, WalkingGate._swing_step). Synthetic candidates for the
+mechanics; the real pocket walks it was measured on are in docs/walking_gate.md ("The thigh's
+swing")."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from custom_components.retrowalk.gait import Direction, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import GATE_PARAMS, STRIDE_TOL, WalkingGate
+from custom_components.retrowalk.gait.types import StepFeatures
+
+THIGH = GATE_PARAMS[Placement.THIGH]
+UPRIGHT_POCKET = (0.0, 1.0, 0.0)  # the phone's long axis along an upright thigh
+LEVEL_POCKET = (0.0, 0.0, 1.0)  # the thigh level: sitting, or a phone lying across the pocket
+TURNED = (1.0, 0.0, 0.0)  # 90 degrees from the walk's posture: another posture
+
+
+def swung(
+    t: float, swing: float | None = 1.1, up: tuple[float, float, float] = UPRIGHT_POCKET
+) -> StepEvent:
+    """A pocket candidate whose detector measured the thigh swinging with this period."""
+    return StepEvent(
+        t=t,
+        direction=Direction.FORWARD,
+        confidence=0.9,
+        features=StepFeatures(amplitude=3.0, up=up, swing_s=swing),
+    )
+
+
+def times_of(pattern: list[float], reps: int, start: float = 10.0) -> list[float]:
+    return [start, *itertools.accumulate(pattern * reps, initial=start)][1:]
+
+
+def restored(out: list[StepEvent]) -> list[float]:
+    return [s.t for s in out if s.features is None]
+
+
+def test_a_stride_locked_pocket_walk_is_counted_whole_from_its_first_stride() -> None:
+    # One candidate per 1.1 s stride, the thigh swinging at 1.1 s: every interval is a stride,
+    # its step restored half-way, those of the confirming run too (released with it).
+    times = times_of([1.1], 9)
+    out = WalkingGate(Placement.THIGH).add([swung(x) for x in times])
+    assert restored(out) == pytest.approx([b - 0.55 for b in times[1:]])
+    assert [s.t for s in out] == sorted(s.t for s in out)  # all in time order, none late
+    assert not any(s.late for s in out)
+
+
+def test_a_partly_locked_walk_gets_only_its_strides_filled() -> None:
+    # Unlike legs (0.38 and 0.72 s) and now and then a 1.1 s stride: only that one is filled,
+    # whatever the bout's median (a step); the unlike legs' long step is no stride.
+    times = times_of([0.38, 0.72, 0.38, 0.72, 1.1], 6)
+    out = WalkingGate(Placement.THIGH).add([swung(x) for x in times])
+    strides = [b for a, b in itertools.pairwise(times) if b - a > 1.0]
+    assert restored(out) == pytest.approx([b - 0.55 for b in strides])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "swing", "why"),
+    [
+        ([0.5, 0.8], 1.3, "an unlike leg's long step, 38 % short of the stride"),
+        ([0.55], 1.1, "steps: half the stride"),
+        ([0.6, 0.8, 0.6, 0.8, 1.4], 1.4, "a pause past the stride range (1.3 s) among slow steps"),
+        ([0.45, 0.45, 0.9 * (1 - STRIDE_TOL) - 0.01], 0.9, "just short of the tolerance"),
+        ([0.55, 1.1], None, "no swing measured"),
+    ],
+)
+def test_an_interval_that_is_not_the_swings_stride_gets_nothing(
+    pattern: list[float], swing: float | None, why: str
+) -> None:
+    times = times_of(pattern, 8)
+    out = WalkingGate(Placement.THIGH).add([swung(x, swing) for x in times])
+    assert len(out) == len(times), why  # one walk, every candidate counted, nothing restored
+    assert restored(out) == [], why
+
+
+def test_an_interval_within_the_tolerance_is_a_stride() -> None:
+    # 19 % short of a 1.0 s swing: still that stride (20 % is the limit, tested above).
+    times = times_of([0.4, 0.4, 1.0 * (1 - STRIDE_TOL) + 0.01], 6)
+    out = WalkingGate(Placement.THIGH).add([swung(x, 1.0) for x in times])
+    assert len(restored(out)) == 6
+
+
+def test_a_level_thigh_gets_no_steps_restored() -> None:
+    # Confirmed out of walking posture (the longer run a level pocket needs): a level thigh
+    # cannot be told from a phone lying across an upright one, whose turns are no swing.
+    assert THIGH.unposed_steps is not None
+    times = times_of([1.1], THIGH.unposed_steps + 6)
+    out = WalkingGate(Placement.THIGH).add([swung(x, up=LEVEL_POCKET) for x in times])
+    assert len(out) == len(times)
+    assert restored(out) == []
+
+
+def test_no_stride_is_filled_across_missing_data() -> None:
+    gate = WalkingGate(Placement.THIGH)
+    times = times_of([0.55], 8)
+    assert len(gate.add([swung(x) for x in times])) == len(times)
+    gate.gap(0.3)  # the data stopped for a while: the next interval spans the hole
+    out = gate.add([swung(times[-1] + 1.1)])
+    assert restored(out) == []
+    out = gate.add([swung(times[-1] + 2.2)])  # the next stride has no hole in it
+    assert restored(out) == pytest.approx([times[-1] + 1.65])
+
+
+def test_no_stride_ends_at_a_dropped_candidate() -> None:
+    # A held candidate in another posture (the phone turned) is not a step of the walk: the
+    # 1.1 s before it is no stride of the walk, while the 1.1 s between two kept ones is.
+    held = [swung(9.45), swung(10.55), swung(11.65, up=TURNED)]
+    run = [swung(12.2 + 0.55 * k) for k in range(5)]
+    out = WalkingGate(Placement.THIGH).add([*held, *run])
+    assert 11.65 not in [s.t for s in out]
+    assert restored(out) == pytest.approx([10.0])
+
+
+def test_the_turned_candidate_between_two_kept_ones_breaks_their_pair() -> None:
+    # Kept, dropped, kept: 10.0 and 11.1 are 1.1 s apart but a candidate lay between them.
+    cands = [
+        swung(9.45),
+        swung(10.0),
+        swung(10.55, up=TURNED),
+        swung(11.1),
+        *[swung(11.1 + 0.55 * k) for k in range(1, 6)],
+    ]
+    out = WalkingGate(Placement.THIGH).add(cands)
+    assert restored(out) == []
+
+
+def test_the_wrist_does_not_use_the_swing() -> None:
+    assert not GATE_PARAMS[Placement.WRIST].swing_fill
+    assert THIGH.swing_fill
+    assert not THIGH.stride_fill  # the swing replaced the wrist's stride fill here
+
+
+def test_no_stride_is_filled_across_missing_data_before_the_walk_confirms() -> None:
+    gate = WalkingGate(Placement.THIGH)
+    walk = [swung(10.55 + 0.55 * k) for k in range(5)]
+    assert gate.add([swung(9.45)]) == []
+    gate.gap(0.3)
+    out = gate.add(walk)
+    assert [s.t for s in out] == pytest.approx([9.45, *(s.t for s in walk)])
+    assert restored(out) == []
+    # The same candidates without the hole: the 1.1 s is a stride.
+    out = WalkingGate(Placement.THIGH).add([swung(9.45), *walk])
+    assert restored(out) == pytest.approx([10.0])
