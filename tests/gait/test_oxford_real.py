@@ -161,3 +161,30 @@ def test_the_trunk_posture_rule_does_not_depend_on_batching() -> None:
             for batch in (1, 7, BATCH, 333)
         ]
         assert all(x == times[0] for x in times[1:]), name
+
+
+@pytest.mark.parametrize(
+    ("name", "swings"),
+    [
+        ("Samsung_Carmelo_Hard_FrontPocket_1", True),
+        ("Pixel_Jamie_Hard_BackPocket_1", True),
+        ("Samsung_Carmelo_Hard_NeckPouch_1", False),
+        ("Pixel_Jamie_Hard_Purse_2", False),
+    ],
+)
+def test_a_trouser_pocket_swings_once_a_stride_a_pouch_or_purse_does_not(
+    name: str, swings: bool
+) -> None:
+    # At the thigh's settings the detector measures the sensor's swing at each step it reports
+    # (docs/walking_gate.md, "The thigh's swing"): a pocket turns with the thigh once a stride,
+    # a neck pouch or purse bounces once a step.
+    t, acc, _, _ = oxford.load(name, FS)
+    steps = feed(GaitEngine(Placement.THIGH, gated=False), t, acc, None)
+    measured = [s.features.swing_s for s in steps if s.features is not None]
+    share = sum(x is not None for x in measured) / len(measured)
+    if swings:
+        assert share >= 0.8
+        found = [x for x in measured if x is not None]
+        assert 0.9 <= float(np.median(found)) <= 1.4  # a walking stride
+    else:
+        assert share <= 0.1

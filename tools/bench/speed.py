@@ -135,12 +135,14 @@ def speed_table(args: argparse.Namespace) -> str:
     rows = [
         timing(Placement.FOOT, t, acc, gyro),
         timing(Placement.WAIST, t, acc, None),
+        # The same stream as a pocket: the thigh measures its swing for each step it reports.
+        timing(Placement.THIGH, t, acc, None),
         timing(Placement.WRIST, *wrist_stream(seconds), None),
     ]
     mem = [memory(Placement.FOOT, hours, True), memory(Placement.WAIST, hours, False)]
     return "\n".join(
         [
-            "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core (foot and waist: a"
+            "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core (foot, waist, thigh: a"
             " UCI foot run; wrist: WISDM's wrist walking interpolated to 104 Hz). Goal >= 100,000"
             f" samples/s (>= 1000x real time). Load average before: {load}.",
             fmt_table(

@@ -290,6 +290,18 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
+def swing_stride(dt: float, step: StepEvent, max_interval: float) -> bool:
+    """Whether the interval `dt` before `step` is a stride of the swing measured at it.
+
+    In the stride range (2 * MIN_FILLED_STEP_S to `max_interval`) and within STRIDE_TOL of the
+    swing's period (StepFeatures.swing_s; never where none was measured).
+    """
+    swing = step.features.swing_s if step.features is not None else None
+    if swing is None or not (at_most(2 * MIN_FILLED_STEP_S, dt) and dt <= max_interval):
+        return False
+    return at_most(abs(dt - swing), STRIDE_TOL * swing)
+
+
 def upright_cos(along: float, sign: int) -> float:
     """The cosine of an axis's angle from vertical as the posture rule takes it.
 
@@ -582,12 +594,9 @@ class WalkingGate:
         (a level pocket may be a phone lying across the thigh, whose turns are no swing), never
         across missing data (`dt` None), and only as output, like _stride_fill.
         """
-        swing = step.features.swing_s if step.features is not None else None
-        if not (self.p.swing_fill and self._posed) or dt is None or swing is None:
+        if not (self.p.swing_fill and self._posed) or dt is None:
             return []
-        if not (at_most(2 * MIN_FILLED_STEP_S, dt) and dt <= self.p.max_interval):
-            return []
-        if not at_most(abs(dt - swing), STRIDE_TOL * swing):
+        if not swing_stride(dt, step, self.p.max_interval):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 

@@ -51,6 +51,26 @@ def _window_index(m: int, w: int) -> IntArray:
     return np.arange(m)[:, None] + np.arange(2 * w + 1)[None, :]
 
 
+def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatArray | None:
+    """Normalised autocorrelation of ``acc`` (n, 3) at lags 0..max_lag samples, over its axes.
+
+    The signal is smoothed with ``kernel`` first (a heel strike's jolt is not a swing) and its
+    mean removed; unbiased (a lag compares n - lag sample pairs), through one FFT. None if the
+    window is shorter than two of the longest lags or holds no variation (a sensor at rest).
+    """
+    n = len(acc)
+    if n <= 2 * max_lag:
+        return None
+    x = np.stack([np.convolve(acc[:, k], kernel, mode="same") for k in range(3)], axis=1)
+    x -= x.mean(axis=0)
+    spec = np.fft.rfft(x, 2 * n, axis=0)
+    power = (spec.real**2 + spec.imag**2).sum(axis=1)
+    auto = np.fft.irfft(power, 2 * n)[: max_lag + 1]
+    if auto[0] <= 1e-12:
+        return None
+    return np.asarray(auto / auto[0] * n / (n - np.arange(max_lag + 1)), dtype=np.float64)
+
+
 def swing_period(
     acc: FloatArray,
     fs: float,
@@ -64,24 +84,13 @@ def swing_period(
     A sensor on a swinging limb turns with it once a stride, so gravity's direction in its axes,
     the bulk of the smoothed acceleration, repeats once a stride and is turned the other way half
     a stride later; the trunk's bounce repeats every step instead. Returns the lag (s) within
-    ``lags_s`` at which the mean-removed signal is most alike (normalised autocorrelation over
-    its three axes), where it is at least ``alike`` there and at most ``reverses`` half that lag
-    later; else None. The signal is smoothed with ``kernel`` first (a heel strike's jolt is
-    not the swing). Computed through one FFT (a window of a few hundred samples).
+    ``lags_s`` at which the signal is most alike (swing_autocorr), where it is at least
+    ``alike`` there and at most ``reverses`` half that lag later; else None.
     """
-    n = len(acc)
     lo, hi = round(lags_s[0] * fs), round(lags_s[1] * fs)
-    if n <= 2 * hi or lo < 2:
+    r = swing_autocorr(acc, kernel, hi) if lo >= 2 else None
+    if r is None:
         return None
-    x = np.stack([np.convolve(acc[:, k], kernel, mode="same") for k in range(3)], axis=1)
-    x -= x.mean(axis=0)
-    spec = np.fft.rfft(x, 2 * n, axis=0)
-    power = (spec.real**2 + spec.imag**2).sum(axis=1)
-    auto = np.fft.irfft(power, 2 * n)[: hi + 1]
-    if auto[0] <= 1e-12:
-        return None  # a sensor at rest, or without signal: nothing swings
-    # Unbiased: a lag compares n - lag sample pairs.
-    r = auto / auto[0] * n / (n - np.arange(hi + 1))
     best = lo + int(np.argmax(r[lo : hi + 1]))
     if r[best] < alike or r[best // 2] > reverses:
         return None
