@@ -31,7 +31,8 @@ def test_a_pocket_is_turned_the_other_way_half_a_stride_later_a_trunk_is_alike_a
 
 def test_a_locked_pocket_walks_row_marks_the_intervals_that_hide_a_step() -> None:
     w = pocket_walk(16)
-    row = dict(zip(thigh_swing.HEADER, thigh_swing.row("w", "FrontPocket", w.t, w.acc, w.steps)))
+    cells = thigh_swing.row("w", "FrontPocket", w.t, w.acc, w.steps)
+    row = dict(zip(thigh_swing.HEADER, cells, strict=True))
     hidden, marked, right = (int(row[k]) for k in ("hide a step", "marked", "marked, hiding"))
     assert hidden >= 14  # one candidate a stride: nearly every interval hides the other leg's
     assert marked == right >= hidden - 3  # the first strides come before the swing is known

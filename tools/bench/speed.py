@@ -142,8 +142,8 @@ def speed_table(args: argparse.Namespace) -> str:
     mem = [memory(Placement.FOOT, hours, True), memory(Placement.WAIST, hours, False)]
     return "\n".join(
         [
-            "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core (foot, waist, thigh: a"
-            " UCI foot run; wrist: WISDM's wrist walking interpolated to 104 Hz). Goal >= 100,000"
+            "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core (foot, waist, thigh:"
+            " a UCI foot run; wrist: WISDM's wrist walking interpolated to 104 Hz). Goal >= 100,000"
             f" samples/s (>= 1000x real time). Load average before: {load}.",
             fmt_table(
                 [
