@@ -61,7 +61,13 @@ def test_a_pocket_swings_once_a_stride() -> None:
         ("the trunk's bounce, once a step", trunk_walk(20).acc[100 : 100 + WINDOW]),
         ("at rest", np.tile([0.0, 0.0, G], (WINDOW, 1))),
         ("noise", np.random.default_rng(1).normal(0, 1.0, (WINDOW, 3)) + np.array([0.0, 0.0, G])),
-        ("too short for two of the longest strides", pocket_walk(10).acc[200:360]),
+        ("too short for two of the longest strides", pocket_walk(10).acc[200:370]),
+        (
+            "a bad sample",
+            np.where(
+                np.arange(WINDOW)[:, None] == 50, np.nan, pocket_walk(10).acc[200 : 200 + WINDOW]
+            ),
+        ),
     ],
 )
 def test_no_swing_where_nothing_swings_once_a_stride(name: str, acc: FloatArray) -> None:

@@ -54,19 +54,21 @@ def _window_index(m: int, w: int) -> IntArray:
 def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatArray | None:
     """Normalised autocorrelation of ``acc`` (n, 3) at lags 0..max_lag samples, over its axes.
 
-    The signal is smoothed with ``kernel`` first (a heel strike's jolt is not a swing) and its
-    mean removed; unbiased (a lag compares n - lag sample pairs), through one FFT. None if the
-    window is shorter than two of the longest lags or holds no variation (a sensor at rest).
+    The signal is smoothed with ``kernel`` first (a heel strike's jolt is not a swing; only
+    where the kernel lies wholly inside the window, so that no edge is smoothed into a dip) and
+    its mean removed; unbiased (a lag compares n - lag sample pairs), through one FFT. None if
+    the smoothed window is not longer than two of the longest lags, holds no variation (a sensor
+    at rest) or is not finite.
     """
-    n = len(acc)
+    x = np.stack([np.convolve(acc[:, k], kernel, mode="valid") for k in range(3)], axis=1)
+    n = len(x)
     if n <= 2 * max_lag:
         return None
-    x = np.stack([np.convolve(acc[:, k], kernel, mode="same") for k in range(3)], axis=1)
     x -= x.mean(axis=0)
     spec = np.fft.rfft(x, 2 * n, axis=0)
     power = (spec.real**2 + spec.imag**2).sum(axis=1)
     auto = np.fft.irfft(power, 2 * n)[: max_lag + 1]
-    if auto[0] <= 1e-12:
+    if not auto[0] > 1e-12:  # also NaN: a bad sample in the window
         return None
     return np.asarray(auto / auto[0] * n / (n - np.arange(max_lag + 1)), dtype=np.float64)
 
