@@ -84,8 +84,9 @@ def test_short_walks_step_at_a_walking_cadence(
     to the goal on WISDM's long walks above. At the wrist the stride fill does not reach these
     short walks (it waits for a bout of 12 candidates, and a wrist confirms with 6 or 10):
     UMAFall's full-set wrist figure is 94 with and without it (docs/walking_gate.md), about its
-    walkers' own. The pocket confirms with 4, and there it does (UMAFall's pocket walks 543 ->
-    566 steps with the thigh's fill).
+    walkers' own. The pocket confirms with 4, and the thigh's swing fills from the confirming run
+    (UMAFall's pocket walks 543 -> 553 steps against the ankle's 528; 564 with the stride fill it
+    replaced).
     """
     rows = {r.location: r for r in gate_eval.tabulate(counted) if r.dataset == "umafall"}
     assert set(rows) == set(daily.LOCATIONS)

@@ -66,7 +66,9 @@ def test_a_partly_locked_walk_gets_only_its_strides_filled() -> None:
         ([0.5, 0.8], 1.3, "an unlike leg's long step, 38 % short of the stride"),
         ([0.55], 1.1, "steps: half the stride"),
         ([0.6, 0.8, 0.6, 0.8, 1.4], 1.4, "a pause past the stride range (1.3 s) among slow steps"),
-        ([0.45, 0.45, 0.9 * (1 - STRIDE_TOL) - 0.01], 0.9, "just short of the tolerance"),
+        ([0.5, 0.5, 1.2 * (1 - STRIDE_TOL) - 0.01], 1.2, "just short of the tolerance"),
+        ([0.5, 0.5, 1.0 * (1 + STRIDE_TOL) + 0.01], 1.0, "just past it, longer than the swing"),
+        ([0.35, 0.35, 0.7], 0.7, "the swing's stride, but shorter than the stride range"),
         ([0.55, 1.1], None, "no swing measured"),
     ],
 )
@@ -107,14 +109,19 @@ def test_no_stride_is_filled_across_missing_data() -> None:
     assert restored(out) == pytest.approx([times[-1] + 1.65])
 
 
-def test_no_stride_ends_at_a_dropped_candidate() -> None:
-    # A held candidate in another posture (the phone turned) is not a step of the walk: the
-    # 1.1 s before it is no stride of the walk, while the 1.1 s between two kept ones is.
-    held = [swung(9.45), swung(10.55), swung(11.65, up=TURNED)]
-    run = [swung(12.2 + 0.55 * k) for k in range(5)]
+def test_no_stride_is_filled_before_the_confirming_run() -> None:
+    # Held candidates before the run were not checked for rhythm (a fidget's, maybe): 1.1 s
+    # between two of them is no stride of the walk, as at the stride fill.
+    # (0.2 s apart, too fast for a run's rhythm, 9.1 and 9.3 start none.)
+    held = [swung(8.0), swung(9.1), swung(9.3)]
+    run = [swung(9.85 + 0.55 * k) for k in range(5)]
     out = WalkingGate(Placement.THIGH).add([*held, *run])
-    assert 11.65 not in [s.t for s in out]
-    assert restored(out) == pytest.approx([10.0])
+    assert [s.t for s in out if s.features is not None][:3] == pytest.approx([8.0, 9.1, 9.3])
+    assert restored(out) == []
+    # Inside the run, the same 1.1 s is a stride.
+    run = [swung(9.85), swung(10.95), *(swung(10.95 + 0.55 * k) for k in range(1, 4))]
+    out = WalkingGate(Placement.THIGH).add([*held, *run])
+    assert restored(out) == pytest.approx([10.4])
 
 
 def test_the_turned_candidate_between_two_kept_ones_breaks_their_pair() -> None:
@@ -137,13 +144,14 @@ def test_the_wrist_does_not_use_the_swing() -> None:
 
 
 def test_no_stride_is_filled_across_missing_data_before_the_walk_confirms() -> None:
+    # The hole lies inside the confirming run: that interval says nothing about the stride.
     gate = WalkingGate(Placement.THIGH)
-    walk = [swung(10.55 + 0.55 * k) for k in range(5)]
-    assert gate.add([swung(9.45)]) == []
+    assert gate.add([swung(10.0), swung(10.55)]) == []
     gate.gap(0.3)
+    walk = [swung(11.65), swung(12.2), swung(12.75)]
     out = gate.add(walk)
-    assert [s.t for s in out] == pytest.approx([9.45, *(s.t for s in walk)])
+    assert [s.t for s in out] == pytest.approx([10.0, 10.55, 11.65, 12.2, 12.75])
     assert restored(out) == []
     # The same candidates without the hole: the 1.1 s is a stride.
-    out = WalkingGate(Placement.THIGH).add([swung(9.45), *walk])
-    assert restored(out) == pytest.approx([10.0])
+    out = WalkingGate(Placement.THIGH).add([swung(10.0), swung(10.55), *walk])
+    assert restored(out) == pytest.approx([11.1])

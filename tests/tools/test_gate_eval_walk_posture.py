@@ -15,7 +15,6 @@ import pytest
 
 from custom_components.retrowalk.gait import Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
-from custom_components.retrowalk.gait.types import StepFeatures
 from tools.bench import daily, gate_eval
 
 from ..data import shared
@@ -97,7 +96,7 @@ def _tilted(cached: gate_eval.Cached, degrees: float) -> gate_eval.Cached:
             r = math.radians(degrees if (k + i) % 2 else -degrees)
             x, y, z = step.features.up
             up = (x * math.cos(r) - y * math.sin(r), x * math.sin(r) + y * math.cos(r), z)
-            features = StepFeatures(amplitude=step.features.amplitude, up=up)
+            features = replace(step.features, up=up)
             steps.append(replace(step, features=features))
         out.append(steps)
     return stream, out

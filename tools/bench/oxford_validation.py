@@ -8,8 +8,8 @@ armband, in a front and a back trouser pocket, in a bag and in a neck pouch: 12 
 the phone's own hardware step counter's, for user 2). It is in the data set's public repository
 (github.com/Oxford-step-counter/DataSet), not in ../shared/data. The first run of this bench
 (2026-12-06, sixth session, main 4608644) was blind; the thigh's stride fill was then found on
-its pocket walks and its stride-among-steps rule designed on them: they are no longer blind
-(docs/oxford_validation.md).
+its pocket walks, a stride-among-steps rule and then the thigh's swing (which replaced both)
+designed on them: they are no longer blind (docs/oxford_validation.md).
 
     python -m tools.bench.oxford_validation DIR     # DIR: the DataSet clone's validation/
 

@@ -9,7 +9,7 @@ checked against the truth (foot strikes or the ground-truth count, matched one t
 it. It is *marked* when the gate's swing rule would restore a step in it (in the stride range,
 within STRIDE_TOL of the swing's period; gate.swing_stride). A good rule marks the
 intervals that hide a step and no others. The last columns describe the signal itself over the
-4 s before each candidate (trunk_signal.swing_autocorr): how alike it is at its best lag in the
+4 s before each candidate (trunk_signal.swing_likeness): how alike it is at its best lag in the
 swing's range, and half that lag later (a thigh's swing is turned the other way there, a trunk's
 bounce is alike again); medians over the walk's candidates.
 
@@ -28,7 +28,7 @@ import numpy as np
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, swing_stride
 from custom_components.retrowalk.gait.trunk import shipped_params
-from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_autocorr
+from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_likeness
 
 from . import oxford, oxford_validation
 from .data import feed, fmt_table
@@ -71,20 +71,19 @@ def hiding(truth: FloatArray, found: FloatArray) -> list[bool]:
 
 
 def alike(t: FloatArray, acc: FloatArray, at: FloatArray) -> tuple[list[float], list[float]]:
-    """The signal's autocorrelation at its best lag in the swing's range and at half of it, over
-    the swing window before each time in `at`."""
+    """How alike the signal is at its best lag in the swing's range and at half of it, as the
+    detector measures them (trunk_signal.swing_likeness), over the swing window before each time
+    in `at` (the detector's window ends when it reports the step, up to a step later)."""
     p = shipped_params(Placement.THIGH)
     kernel = hann_kernel(round(p.smooth_s * FS) | 1)
     n = round(p.swing_window_s * FS)
-    lo, hi = (round(x * FS) for x in p.swing_lags_s)
     full, half = [], []
     for x in at.tolist():
         end = int(np.searchsorted(t, x, side="right"))
-        r = swing_autocorr(acc[max(0, end - n) : end], kernel, hi) if end >= n else None
-        if r is not None:
-            best = lo + int(np.argmax(r[lo : hi + 1]))
-            full.append(float(r[best]))
-            half.append(float(r[best // 2]))
+        found = swing_likeness(acc[end - n : end], FS, kernel, p.swing_lags_s) if end >= n else None
+        if found is not None:
+            full.append(found[1])
+            half.append(found[2])
     return full, half
 
 

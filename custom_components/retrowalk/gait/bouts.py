@@ -47,8 +47,9 @@ class BoutTracker:
         self._foot_times: list[float] = []
         # Where the detector measures its steps (StepFeatures: trunk, thigh, wrist), a step without
         # features was restored half-way into an interval (by the detector in a steady bout, by the
-        # gate's stride fill at the wrist or thigh): only intervals between two measured steps that
-        # followed each other are the walker's own. Foot steps are never measured this way.
+        # gate's stride fill at the wrist, its swing fill at the thigh): only intervals between two
+        # measured steps that followed each other are the walker's own. Foot steps are never
+        # measured this way.
         self._measured = False  # the bout has a measured step
         self._measured_intervals: list[float] = []
         self._prev_measured: float | None = None  # the bout's previous step, if measured
@@ -63,7 +64,7 @@ class BoutTracker:
         """Add new steps (time order, but for late ones); return bouts a long pause ended.
 
         A late step (StepEvent.late) is older than steps already added: a step the stride fill
-        (wrist, thigh) restored in the walk's first strides once it proved stride-locked
+        (wrist) restored in the walk's first strides once it proved stride-locked
         (gate.py).
         It counts in the bout, in time order among its steps, and takes no part in the measured
         intervals (it has no features; the interval it splits was measured before it came).

@@ -129,8 +129,9 @@ class GateParams:
     # Inside a bout confirmed in walking posture, an interval as long as the stride of the
     # sensor's own swing (StepFeatures.swing_s of the candidate ending it, within STRIDE_TOL) and
     # in the stride range is a stride with its other leg's step missed: that step is restored
-    # half-way, from the confirming run on (_swing_step). A thigh swings once a stride, so the
-    # swing tells strides from steps wherever the detector follows the walk only now and then.
+    # half-way, from the confirming run's intervals on (_swing_step, swing_stride). A thigh
+    # swings once a stride, so the swing tells strides from steps wherever the detector follows
+    # the walk only now and then.
     swing_fill: bool = False
 
 
@@ -138,9 +139,10 @@ class GateParams:
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
-# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
-# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
-# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill; the
+# shortest stride swing_stride takes is two of them): 150 steps/min, brisk walking's upper end.
+# Stride-locked wrist walks have one candidate per 0.9-1.3 s (WISDM, where the spectrum says 89-127
+# steps/min); a faster bout's candidates are its steps.
 MIN_FILLED_STEP_S = 0.4
 # Restoring a step claims twice the steps the detector felt, so it waits for more persistence
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
@@ -151,7 +153,7 @@ MIN_FILLED_STEP_S = 0.4
 # none; docs/walking_gate.md).
 STRIDE_FILL = 12
 # How near an interval must be to a stride to be one, as a share of the stride: the stride
-# comb's tolerance (CombParams.track), used by _swing_step with the swing's stride.
+# comb's tolerance (CombParams.track), used by swing_stride with the swing's stride.
 STRIDE_TOL = 0.2
 # How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
 # thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
@@ -478,8 +480,9 @@ class WalkingGate:
             return []
         self._vote(mean)
         released = self._held
-        # Which held candidate followed which, before any is dropped (_swing_step).
-        after = {id(a): b for a, b in itertools.pairwise(released)}
+        # Which of the confirming run's candidates followed which (_swing_step): only the run
+        # was checked for rhythm; the held candidates before it may be a fidget's.
+        after = {id(a): b for a, b in itertools.pairwise(run)}
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -571,7 +574,10 @@ class WalkingGate:
     def _with_swing_steps(
         self, released: list[StepEvent], after: dict[int, StepEvent]
     ) -> list[StepEvent]:
-        """The released candidates with the steps missed between two that followed each other."""
+        """The released candidates with the steps missed in the confirming run's intervals.
+
+        Between two of its candidates that followed each other (`after`), both released.
+        """
         if not self.p.swing_fill:
             return released
         kept = {id(s) for s in released}
@@ -583,20 +589,18 @@ class WalkingGate:
                 out += self._swing_step(interval(a.t, b.t), b)
         return out
 
-    def _swing_step(self, dt: float | None, step: StepEvent) -> list[StepEvent]:
+    def _swing_step(self, dt: float, step: StepEvent) -> list[StepEvent]:
         """The step missed in the interval `dt` before `step` if it is the swing's stride.
 
         A sensor in a trouser pocket swings with the thigh once a stride, and its two legs' heel
         strikes reach it unlike, so the detector can miss the other leg's step now and then or
-        for minutes (docs/walking_gate.md, "The thigh's swing"). An interval in the stride range
-        (2 * MIN_FILLED_STEP_S to max_interval) within STRIDE_TOL of the swing's period, measured
-        on the signal around `step`, is that stride. Only in a bout confirmed in walking posture
-        (a level pocket may be a phone lying across the thigh, whose turns are no swing), never
-        across missing data (`dt` None), and only as output, like _stride_fill.
+        for minutes (docs/walking_gate.md, "The thigh's swing"). An interval that is a stride of
+        the swing measured around `step` (swing_stride) gets its step half-way. Only in a bout
+        confirmed in walking posture (a level pocket may be a phone lying across the thigh,
+        whose turns are no swing) and only as output, like _stride_fill; the callers never pass
+        an interval across missing data.
         """
-        if not (self.p.swing_fill and self._posed) or dt is None:
-            return []
-        if not swing_stride(dt, step, self.p.max_interval):
+        if not (self.p.swing_fill and self._posed and swing_stride(dt, step, self.p.max_interval)):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 

@@ -109,14 +109,15 @@ class TrunkParams:
     edge_s: float = 0.1  # extrema this close to where the data starts or stops are not trusted
     # The wrist's stride comb (stride_comb.py); None: off. The trunk has no limb swing to lock
     # onto the stride; the thigh has (docs/walking_gate.md, "Stride-locked pocket walks"), but
-    # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so only the
-    # gate's stride fill runs there.
+    # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so the thigh
+    # tells strides from steps by its swing instead (below).
     comb: CombParams | None = None
     # Measure the sensor's swing for the gate (StepFeatures.swing_s): a trouser pocket swings
     # with the thigh, once a stride (docs/walking_gate.md, "The thigh's swing"). Over the
     # latest swing_window_s (a few strides), at lags swing_lags_s around a walking stride; a
     # swing is alike at least swing_alike a period later and at most swing_reverses half a
-    # period later (normalised autocorrelation).
+    # period later (normalised autocorrelation). A stride under about 0.85 s (140 steps/min)
+    # is found at twice its length, where half of it is alike: no swing then.
     swing: bool = False
     swing_window_s: float = 4.0
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
@@ -576,9 +577,9 @@ class TrunkDetector:
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
         p = self.p
-        n = round(p.swing_window_s * self.fs)
-        if not p.swing or len(acc) < n:
+        if not p.swing:
             return None
+        n = round(p.swing_window_s * self.fs)  # fewer at a stream's start: too short, no swing
         return swing_period(
             acc[-n:], self.fs, self._kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses
         )

@@ -89,14 +89,27 @@ def swing_period(
     ``lags_s`` at which the signal is most alike (swing_autocorr), where it is at least
     ``alike`` there and at most ``reverses`` half that lag later; else None.
     """
+    found = swing_likeness(acc, fs, kernel, lags_s)
+    if found is None:
+        return None
+    period, at_period, at_half = found
+    return period if at_period >= alike and at_half <= reverses else None
+
+
+def swing_likeness(
+    acc: FloatArray, fs: float, kernel: FloatArray, lags_s: tuple[float, float]
+) -> tuple[float, float, float] | None:
+    """(lag, likeness there, likeness half that lag later) of ``acc``'s best lag in ``lags_s``.
+
+    The lag in seconds at which the signal is most alike (swing_autocorr); None where
+    swing_autocorr has nothing to say (too short, no variation, not finite).
+    """
     lo, hi = round(lags_s[0] * fs), round(lags_s[1] * fs)
     r = swing_autocorr(acc, kernel, hi) if lo >= 2 else None
     if r is None:
         return None
     best = lo + int(np.argmax(r[lo : hi + 1]))
-    if r[best] < alike or r[best // 2] > reverses:
-        return None
-    return best / fs
+    return best / fs, float(r[best]), float(r[best // 2])
 
 
 def quadrature(
