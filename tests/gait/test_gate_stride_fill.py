@@ -23,7 +23,7 @@ from custom_components.retrowalk.gait.gate import (
     REPORT_LAG_S,
     WalkingGate,
 )
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams
+from custom_components.retrowalk.gait.trunk import TrunkDetector, shipped_params
 from tools.bench import daily, gate_eval
 from tools.bench.wrist_fill import OVER
 from tools.bench.wrist_recall import LOCKED, spectral_cadence
@@ -112,9 +112,11 @@ def test_the_gate_marks_late_exactly_the_steps_it_returns_out_of_time_order() ->
 
 @pytest.mark.parametrize("calibrating", [False, True])
 def test_the_late_mark_reaches_the_engines_output(calibrating: bool) -> None:
-    # Every hop keeps it: the engine's update, and a calibration walk's direction rewrite.
+    # Every hop keeps it: the engine's update, and a calibration walk's direction rewrite. The
+    # swing is not measured here: where it is, its fill restores these steps on time instead.
     t, acc = wrist_walk(4 * K)
-    engine = GaitEngine(Placement.WRIST)
+    unswung = replace(shipped_params(Placement.WRIST), swing=False)
+    engine = GaitEngine(Placement.WRIST, detector=TrunkDetector(Placement.WRIST, unswung))
     if calibrating:
         engine.start_calibration(steps=1000)
     steps: list[StepEvent] = []
@@ -315,20 +317,21 @@ class Block:
     name: str
     reference: float
     engine: int = 0  # the gated engine, as shipped
-    unfilled: int = 0  # the same candidates through the gate without the stride fill
+    unfilled: int = 0  # the same candidates through the gate without the stride or swing fill
     combless: int = 0  # the gated engine with the detector's stride comb off
 
 
 def combless_engine() -> GaitEngine:
-    """A gated wrist engine whose detector has the stride comb off (trunk.TrunkParams)."""
-    return GaitEngine(Placement.WRIST, detector=TrunkDetector(Placement.WRIST, TrunkParams()))
+    """A gated wrist engine whose detector has the stride comb off, all else as shipped."""
+    combless = replace(shipped_params(Placement.WRIST), comb=None)
+    return GaitEngine(Placement.WRIST, detector=TrunkDetector(Placement.WRIST, combless))
 
 
 @pytest.fixture(scope="module")
 def wisdm_blocks() -> list[Block]:
     """WISDM's wrist walking blocks with a spectral reference (where the spectrum's step and
     stride peaks agree), each streamed alone through the engine, and its candidates through the
-    gate with stride_fill off."""
+    gate with stride_fill and swing_fill off."""
     base = shared("daily-living")
     segments = [
         s
@@ -341,7 +344,7 @@ def wisdm_blocks() -> list[Block]:
         steps_per_min = spectral_cadence(acc, 1 / float(np.median(np.diff(t))))
         if steps_per_min is not None:
             blocks[seg.name] = Block(seg.name, steps_per_min * seg.duration_s / 60)
-    unfilled = replace(GATE_PARAMS[Placement.WRIST], stride_fill=0)
+    unfilled = replace(GATE_PARAMS[Placement.WRIST], stride_fill=0, swing_fill=False)
     for stream in daily.build_streams(segments, base):
         batches = daily.engine_batches(stream, gated=False)
         without = daily.step_times(gate_eval.through_gate(stream, batches, unfilled))
@@ -383,10 +386,12 @@ def test_the_stride_comb_adds_real_wrist_walking_steps(wisdm_blocks: list[Block]
     """Where the detector switches between steps and strides the comb lets it see the steps
     (trunk.py, stride_comb.py): the gated engine counts 88.0 % of the reference steps with it,
     84.5 % without (2026-12-06; tuned on these blocks). It costs a few blocks locked onto the
-    stride that the fill counted better without it (5 of 45 lose over 5 steps, the most 38)."""
+    stride that the fill counted better without it (5 of 45 lose over 5 steps, the most 38).
+    Since the arm's swing fill (seventh session), which restores part of what the comb finds:
+    89.0 % with the comb, 87.4 % without."""
     reference = sum(b.reference for b in wisdm_blocks)
     gain = sum(b.engine for b in wisdm_blocks) - sum(b.combless for b in wisdm_blocks)
-    assert gain >= 0.025 * reference
+    assert gain >= 0.015 * reference
     worse = [(b.name, b.engine, b.combless) for b in wisdm_blocks if b.engine < b.combless - 5]
     assert len(worse) <= 6, worse
 

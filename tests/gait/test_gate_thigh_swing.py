@@ -137,10 +137,10 @@ def test_the_turned_candidate_between_two_kept_ones_breaks_their_pair() -> None:
     assert restored(out) == []
 
 
-def test_the_wrist_does_not_use_the_swing() -> None:
-    assert not GATE_PARAMS[Placement.WRIST].swing_fill
-    assert THIGH.swing_fill
-    assert not THIGH.stride_fill  # the swing replaced the wrist's stride fill here
+def test_thigh_and_wrist_use_the_swing_the_trunk_does_not() -> None:
+    filling = {p for p in Placement if GATE_PARAMS[p].swing_fill}
+    assert filling == {Placement.THIGH, Placement.WRIST}
+    assert not THIGH.stride_fill  # at the thigh the swing replaced the wrist's stride fill
 
 
 def test_no_stride_is_filled_across_missing_data_before_the_walk_confirms() -> None:

@@ -8,6 +8,8 @@ Synthetic signals: a hanging watch whose arm swing locks the detector onto the s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -24,11 +26,19 @@ STRIDE = 1.1  # wrist_walk's stride (two 0.55 s steps)
 
 
 def candidates(
-    t: np.ndarray, acc: np.ndarray, *, comb: bool = True, batch: int = 20, gated: bool = False
+    t: np.ndarray,
+    acc: np.ndarray,
+    *,
+    comb: bool = True,
+    batch: int = 20,
+    gated: bool = False,
+    swing: bool = True,
 ) -> list[StepEvent]:
     """Every step candidate of the wrist detector (`gated`: the steps the gate counts of them),
-    `batch` samples at a time; `comb`: the detector's stride comb as shipped, else off."""
-    params = shipped_params(Placement.WRIST) if comb else TrunkParams()
+    `batch` samples at a time; `comb`: the detector's stride comb as shipped, else off; `swing`:
+    the arm's swing measured for the gate, as shipped, else not."""
+    shipped = shipped_params(Placement.WRIST)
+    params = replace(shipped if comb else TrunkParams(), swing=swing)
     engine = GaitEngine(
         Placement.WRIST, gated=gated, detector=TrunkDetector(Placement.WRIST, params)
     )

@@ -263,6 +263,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # 0.66 s ...) are steps; docs/walking_gate.md, "Wrist: each side's rhythm".
         side_rhythm=True,
         stride_fill=STRIDE_FILL,
+        # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
+        # interval as long as its stride gets its step from the confirming run on, before the
+        # stride fill's persistence (docs/walking_gate.md, "Wrist: the arm's swing").
+        swing_fill=True,
         same_posture=math.cos(math.radians(30)),
         # A hanging hand is below the elbow. Which sign of x that is depends on the wrist and on
         # how the watch is worn (daily-living walking: spsw 23 of 23 subjects -x, UMAFall 6 -x
@@ -443,7 +447,9 @@ class WalkingGate:
             if not hole and self._continues(step, dt):
                 self._gaps = [*self._gaps[-5:], dt]
                 self._bout_n += 1
-                return [*self._stride_fill(step, dt), *self._swing_step(dt, step), step]
+                # An interval the swing fills is not the stride fill's too (one step missed).
+                swung = self._swing_step(dt, step)
+                return [*self._stride_fill(step, None if swung else dt), *swung, step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
             # this candidate may start the next one.
             self._confirmed = False
@@ -499,14 +505,18 @@ class WalkingGate:
             ]
         self._confirmed = True
         self._posed = posed
-        released = self._with_swing_steps(released, after)
+        released, filled = self._with_swing_steps(released, after)
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
         # the bout has kept that rhythm long enough (_stride_fill), those before it never.
         self._bout_n = len(run)
-        self._unfilled = self._run_intervals(run, released) if self.p.stride_fill else []
+        self._unfilled = (
+            [(d, b) for d, b in self._run_intervals(run, released) if id(b) not in filled]
+            if self.p.stride_fill
+            else []
+        )
         self._bridged.clear()
         return released
 
@@ -573,21 +583,26 @@ class WalkingGate:
 
     def _with_swing_steps(
         self, released: list[StepEvent], after: dict[int, StepEvent]
-    ) -> list[StepEvent]:
+    ) -> tuple[list[StepEvent], set[int]]:
         """The released candidates with the steps missed in the confirming run's intervals.
 
-        Between two of its candidates that followed each other (`after`), both released.
+        Between two of its candidates that followed each other (`after`), both released. Also
+        which candidates (ids) had the interval before them filled: not the stride fill's.
         """
         if not self.p.swing_fill:
-            return released
+            return released, set()
         kept = {id(s) for s in released}
         out: list[StepEvent] = []
+        swung: set[int] = set()
         for a in released:
             out.append(a)
             b = after.get(id(a))
             if b is not None and id(b) in kept and b.t not in self._bridged:
-                out += self._swing_step(interval(a.t, b.t), b)
-        return out
+                missed = self._swing_step(interval(a.t, b.t), b)
+                out += missed
+                if missed:
+                    swung.add(id(b))
+        return out, swung
 
     def _swing_step(self, dt: float, step: StepEvent) -> list[StepEvent]:
         """The step missed in the interval `dt` before `step` if it is the swing's stride.

@@ -126,10 +126,10 @@ class TrunkParams:
 
 
 def shipped_params(placement: Placement) -> TrunkParams:
-    """The detector as shipped here: the stride comb at the wrist, the swing at the thigh."""
+    """The detector as shipped here: the stride comb at the wrist, the swing at thigh and wrist."""
     return TrunkParams(
         comb=CombParams() if placement is Placement.WRIST else None,
-        swing=placement is Placement.THIGH,
+        swing=placement in (Placement.THIGH, Placement.WRIST),
     )
 
 
@@ -520,7 +520,9 @@ class TrunkDetector:
             i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
             g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
             u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
-            return StepFeatures(amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])))
+            return StepFeatures(
+                amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])), swing_s=swing
+            )
 
         med = self._median_interval() or 0.55
         period = med * self.fs
