@@ -486,9 +486,6 @@ class WalkingGate:
             return []
         self._vote(mean)
         released = self._held
-        # Which of the confirming run's candidates followed which (_swing_step): only the run
-        # was checked for rhythm; the held candidates before it may be a fidget's.
-        after = {id(a): b for a, b in itertools.pairwise(run)}
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -505,7 +502,7 @@ class WalkingGate:
             ]
         self._confirmed = True
         self._posed = posed
-        released, filled = self._with_swing_steps(released, after)
+        released, filled = self._with_swing_steps(released, run)
         self._gaps = self._intervals(run) or [self.p.max_interval / 2]
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
@@ -582,27 +579,25 @@ class WalkingGate:
         ]
 
     def _with_swing_steps(
-        self, released: list[StepEvent], after: dict[int, StepEvent]
+        self, released: list[StepEvent], run: list[StepEvent]
     ) -> tuple[list[StepEvent], set[int]]:
-        """The released candidates with the steps missed in the confirming run's intervals.
+        """The released candidates with the steps missed in the confirming run's strides.
 
-        Between two of its candidates that followed each other (`after`), both released. Also
-        which candidates (ids) had the interval before them filled: not the stride fill's.
+        Only the run's intervals (the held candidates before it were not checked for rhythm: a
+        fidget's, maybe), between two of its candidates both released (a run's first candidates
+        may be dropped: the walk starts in its posture), not across missing data. Also which
+        candidates (ids) had the interval before them filled: the stride fill's are the others.
         """
         if not self.p.swing_fill:
             return released, set()
         kept = {id(s) for s in released}
-        out: list[StepEvent] = []
-        swung: set[int] = set()
-        for a in released:
-            out.append(a)
-            b = after.get(id(a))
-            if b is not None and id(b) in kept and b.t not in self._bridged:
-                missed = self._swing_step(interval(a.t, b.t), b)
-                out += missed
-                if missed:
-                    swung.add(id(b))
-        return out, swung
+        fills: dict[int, StepEvent] = {}
+        for a, b in itertools.pairwise(run):
+            if id(a) in kept and b.t not in self._bridged:
+                fills.update((id(b), s) for s in self._swing_step(interval(a.t, b.t), b))
+        # A fill goes out just before its interval's end, so only where that end is released.
+        out = [x for s in released for x in ((fills[id(s)], s) if id(s) in fills else (s,))]
+        return out, set(fills)
 
     def _swing_step(self, dt: float, step: StepEvent) -> list[StepEvent]:
         """The step missed in the interval `dt` before `step` if it is the swing's stride.
