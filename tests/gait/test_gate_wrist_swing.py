@@ -22,9 +22,7 @@ K = WRIST.stride_fill
 IN_FRONT = (0.0, 0.0, 1.0)  # watch face up, forearm level: a hand held in front
 
 
-def arm(
-    t: float, swing: float | None = 1.1, up: tuple[float, float, float] = HANGING
-) -> StepEvent:
+def arm(t: float, swing: float | None = 1.1, up: tuple[float, float, float] = HANGING) -> StepEvent:
     """A wrist candidate whose detector measured the arm swinging with this period."""
     return StepEvent(
         t=t,
@@ -66,7 +64,7 @@ def test_a_swing_measured_now_and_then_fills_each_interval_once() -> None:
     out = WalkingGate(Placement.WRIST).add(cands)
     fills = restored(out)
     assert fills == pytest.approx([b - 0.55 for b in times[1:]])
-    assert len(fills) == len(set(round(x, 6) for x in fills))
+    assert len(fills) == len({round(x, 6) for x in fills})
     assert [s.late for s in out] == out_of_order(out)
 
 
