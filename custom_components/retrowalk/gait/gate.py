@@ -21,9 +21,9 @@ confirmed in posture) out of posture ends the bout; unconfirmed candidates are d
 data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm's
 swing can hide every other step from the detector) gets the step between them restored, without
 changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
-together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh,
-an interval as long as the stride of the thigh's own swing gets its missed step. Design, reasons and
-figures: docs/walking_gate.md.
+together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh
+and the wrist, an interval as long as the stride of the limb's own swing gets its missed step.
+Design, reasons and figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -129,9 +129,9 @@ class GateParams:
     # Inside a bout confirmed in walking posture, an interval as long as the stride of the
     # sensor's own swing (StepFeatures.swing_s of the candidate ending it, within STRIDE_TOL) and
     # in the stride range is a stride with its other leg's step missed: that step is restored
-    # half-way, from the confirming run's intervals on (_swing_step, swing_stride). A thigh
-    # swings once a stride, so the swing tells strides from steps wherever the detector follows
-    # the walk only now and then.
+    # half-way, from the confirming run's intervals on (_swing_step, swing_stride). A thigh or a
+    # hanging arm swings once a stride, so the swing tells strides from steps wherever the
+    # detector follows the walk only now and then.
     swing_fill: bool = False
 
 
@@ -603,12 +603,13 @@ class WalkingGate:
         """The step missed in the interval `dt` before `step` if it is the swing's stride.
 
         A sensor in a trouser pocket swings with the thigh once a stride, and its two legs' heel
-        strikes reach it unlike, so the detector can miss the other leg's step now and then or
-        for minutes (docs/walking_gate.md, "The thigh's swing"). An interval that is a stride of
-        the swing measured around `step` (swing_stride) gets its step half-way. Only in a bout
-        confirmed in walking posture (a level pocket may be a phone lying across the thigh,
-        whose turns are no swing) and only as output, like _stride_fill; the callers never pass
-        an interval across missing data.
+        strikes reach it unlike, so the detector can miss the other leg's step now and then or for
+        minutes (docs/walking_gate.md, "The thigh's swing"); a hanging arm swings once a stride too
+        ("Wrist: the arm's swing"; there the stride fill takes the other intervals). An interval
+        that is a stride of the swing measured around `step` (swing_stride) gets its step half-way.
+        Only in a bout confirmed in walking posture (a level pocket may be a phone lying across the
+        thigh, whose turns are no swing) and only as output, like _stride_fill; the callers never
+        pass an interval across missing data.
         """
         if not (self.p.swing_fill and self._posed and swing_stride(dt, step, self.p.max_interval)):
             return []

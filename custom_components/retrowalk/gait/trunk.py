@@ -112,12 +112,12 @@ class TrunkParams:
     # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so the thigh
     # tells strides from steps by its swing instead (below).
     comb: CombParams | None = None
-    # Measure the sensor's swing for the gate (StepFeatures.swing_s): a trouser pocket swings
-    # with the thigh, once a stride (docs/walking_gate.md, "The thigh's swing"). Over the
-    # latest swing_window_s (a few strides), at lags swing_lags_s around a walking stride; a
-    # swing is alike at least swing_alike a period later and at most swing_reverses half a
-    # period later (normalised autocorrelation). A stride under about 0.85 s (140 steps/min)
-    # is found at twice its length, where half of it is alike: no swing then.
+    # Measure the sensor's swing for the gate (StepFeatures.swing_s): a trouser pocket swings with
+    # the thigh, a watch with the hanging arm, once a stride (docs/walking_gate.md, "The thigh's
+    # swing", "Wrist: the arm's swing"). Over the latest swing_window_s (a few strides), at lags
+    # swing_lags_s around a walking stride; a swing is alike at least swing_alike a period later and
+    # at most swing_reverses half a period later (normalised autocorrelation). A stride under about
+    # 0.85 s (140 steps/min) is found at twice its length, where half of it is alike: no swing then.
     swing: bool = False
     swing_window_s: float = 4.0
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
