@@ -117,3 +117,15 @@ def test_a_slow_pocket_walk_followed_step_by_step_is_not_doubled() -> None:
     steps += engine.flush().steps
     assert len(steps) == pytest.approx(len(w.steps), abs=2)
     assert all(s.features is None or s.features.swing_s is None for s in steps)
+
+
+def test_the_swing_is_measured_only_where_the_gate_can_read_it() -> None:
+    # Followed step by step (both legs felt, 0.55 s apart) no interval is a stride: the detector
+    # does not measure the swing (the gate reads it only after a short stride or more). Followed
+    # once a stride, it does.
+    # (The walk's first steps are labelled together, the first after nothing: measured.)
+    both = feed(TrunkDetector(Placement.THIGH), pocket_walk(14, other_leg=1.0))
+    assert len(both) >= 26
+    assert all(s.features is None or s.features.swing_s is None for s in both[2:])
+    locked = feed(TrunkDetector(Placement.THIGH), pocket_walk(14))
+    assert sum(s.features is not None and s.features.swing_s is not None for s in locked) >= 8

@@ -3,15 +3,16 @@
 Every Oxford trunk walk (the optimisation set's pockets, purses and neck pouches; with DIR also
 the validation folder's pockets, bags and neck pouches, two other people) runs through the
 detector alone at the thigh's settings (gate open, so every candidate is seen), which measures
-the swing at each candidate (StepFeatures.swing_s). Each interval between two candidates is
+the swing where the gate reads it (StepFeatures.swing_s). Each interval between two candidates is
 checked against the truth (foot strikes or the ground-truth count, matched one to one within
 0.3 s as the Oxford bench does): it *hides a step* when a true step nobody matched lies inside
 it. It is *marked* when the gate's swing rule would restore a step in it (in the stride range,
 within STRIDE_TOL of the swing's period; gate.swing_stride). A good rule marks the
 intervals that hide a step and no others. The last columns describe the signal itself over the
-4 s before each candidate (trunk_signal.swing_likeness): how alike it is at its best lag in the
-swing's range, and half that lag later (a thigh's swing is turned the other way there, a trunk's
-bounce is alike again); medians over the walk's candidates.
+4 s before each candidate (trunk_signal.swing_likeness): the share of candidates where it holds
+a swing by the detector's thresholds, how alike it is at its best lag in the swing's range, and
+half that lag later (a thigh's swing is turned the other way there, a trunk's bounce is alike
+again); medians over the walk's candidates.
 
     python -m tools.bench.thigh_swing [DIR]     # DIR: Oxford-step-counter/DataSet's validation/
 """
@@ -29,6 +30,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, 
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, swing_stride
 from custom_components.retrowalk.gait.trunk import shipped_params
 from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_likeness
+from custom_components.retrowalk.gait.types import interval
 
 from . import oxford, oxford_validation
 from .data import feed, fmt_table
@@ -94,9 +96,12 @@ def row(name: str, position: str, t: FloatArray, acc: FloatArray, truth: FloatAr
     found = np.array([s.t for s in cands])
     hides = hiding(truth, found)
     longest = GATE_PARAMS[Placement.THIGH].max_interval
-    marks = [swing_stride(b.t - a.t, b, longest) for a, b in itertools.pairwise(cands)]
-    swung = [s.features.swing_s for s in cands if s.features and s.features.swing_s]
+    marks = [swing_stride(interval(a.t, b.t), b, longest) for a, b in itertools.pairwise(cands)]
     full, half = alike(t, acc, found)
+    p = shipped_params(Placement.THIGH)
+    swung = [
+        f for f, h in zip(full, half, strict=True) if f >= p.swing_alike and h <= p.swing_reverses
+    ]
     return [
         name,
         position,

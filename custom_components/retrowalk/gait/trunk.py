@@ -58,6 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
+from .gate import MIN_FILLED_STEP_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature, swing_period
@@ -112,9 +113,10 @@ class TrunkParams:
     # the comb there counted steps in spsw's seated segments (0 -> 23 an hour), so the thigh
     # tells strides from steps by its swing instead (below).
     comb: CombParams | None = None
-    # Measure the sensor's swing for the gate (StepFeatures.swing_s): a trouser pocket swings with
-    # the thigh, a watch with the hanging arm, once a stride (docs/walking_gate.md, "The thigh's
-    # swing", "Wrist: the arm's swing"). Over the latest swing_window_s (a few strides), at lags
+    # Measure the sensor's swing for the gate (StepFeatures.swing_s, for steps a short stride or
+    # more after the one before: the gate reads it only there): a trouser pocket swings with the
+    # thigh, a watch with the hanging arm, once a stride (docs/walking_gate.md, "The thigh's swing",
+    # "Wrist: the arm's swing"). Over the latest swing_window_s (a few strides), at lags
     # swing_lags_s around a walking stride; a swing is alike at least swing_alike a period later and
     # at most swing_reverses half a period later (normalised autocorrelation). A stride under about
     # 0.85 s (140 steps/min) is found at twice its length, where half of it is alike: no swing then.
@@ -171,6 +173,7 @@ class TrunkDetector:
         self._in_bout = False
         self._last_step = -np.inf  # the bout's latest candidate's peak
         self._last_report = -np.inf  # and the time it was reported at (_step_time)
+        self._labelled = -math.inf  # the latest step given features (_may_end_stride)
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
@@ -505,7 +508,7 @@ class TrunkDetector:
         # already shows the thigh levelling as the wearer sits down, which ends the walk there.
         posture = (float(up[0]), float(up[1]), float(up[2]))
         wrist = self.placement is Placement.WRIST
-        swing = self._swing(acc)
+        swing = self._swing(acc) if self._may_end_stride(steps) else None
 
         def f(step_t: float, height: float | None) -> StepFeatures | None:
             if height is None:
@@ -575,6 +578,17 @@ class TrunkDetector:
             StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h))
             for s, h in steps
         ]
+
+    def _may_end_stride(self, steps: list[tuple[float, float | None]]) -> bool:
+        """Whether one of these steps comes a short stride or more after the one before it.
+
+        The gate reads the swing only there (gate.swing_stride); measuring it for every step
+        was the wrist's largest cost per step. The steps reach the gate in this order.
+        """
+        before, self._labelled = self._labelled, steps[-1][0]
+        ends = [before] + [t for t, _ in steps[:-1]]
+        shortest = 2 * MIN_FILLED_STEP_S
+        return any(at_most(shortest, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True))
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
