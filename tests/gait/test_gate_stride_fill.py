@@ -367,7 +367,8 @@ def test_real_stride_locked_wrist_walks_get_their_steps_back(wisdm_blocks: list[
     their reference (one candidate per stride; one block not at all; 16 before the detector's
     stride comb); with it 4 of those reach it again, and the engine counts 88.0 % of the
     reference steps against 85.6 % without (2026-12-06, third session; before the comb 84.5
-    against 75.4 %, and 82.1 % when only the steps from the 12th candidate on were restored).
+    against 75.4 %, and 82.1 % when only the steps from the 12th candidate on were restored;
+    since the arm's swing, seventh session, 89.0 against 85.75 % without either fill).
     The detector still locks in the rest from start to end, or in bouts too short for the
     fill."""
     assert len(wisdm_blocks) >= 40
@@ -386,7 +387,8 @@ def test_the_stride_comb_adds_real_wrist_walking_steps(wisdm_blocks: list[Block]
     """Where the detector switches between steps and strides the comb lets it see the steps
     (trunk.py, stride_comb.py): the gated engine counts 88.0 % of the reference steps with it,
     84.5 % without (2026-12-06; tuned on these blocks). It costs a few blocks locked onto the
-    stride that the fill counted better without it (5 of 45 lose over 5 steps, the most 38).
+    stride that the fill counted better without it (5 of 45 lose over 5 steps, the most 38; 36
+    since the arm's swing).
     Since the arm's swing fill (seventh session), which restores part of what the comb finds:
     89.0 % with the comb, 87.4 % without."""
     reference = sum(b.reference for b in wisdm_blocks)

@@ -32,13 +32,13 @@ def candidates(
     comb: bool = True,
     batch: int = 20,
     gated: bool = False,
-    swing: bool = True,
 ) -> list[StepEvent]:
     """Every step candidate of the wrist detector (`gated`: the steps the gate counts of them),
-    `batch` samples at a time; `comb`: the detector's stride comb as shipped, else off; `swing`:
-    the arm's swing measured for the gate, as shipped, else not."""
-    shipped = shipped_params(Placement.WRIST)
-    params = replace(shipped if comb else TrunkParams(), swing=swing)
+    `batch` samples at a time; `comb`: the detector's stride comb as shipped, else off (the
+    arm's swing measured for the gate as shipped either way)."""
+    params = shipped_params(Placement.WRIST)
+    if not comb:
+        params = replace(params, comb=None)
     engine = GaitEngine(
         Placement.WRIST, gated=gated, detector=TrunkDetector(Placement.WRIST, params)
     )

@@ -76,7 +76,7 @@ def test_no_swing_where_nothing_swings_once_a_stride(name: str, acc: FloatArray)
     )
 
 
-def test_the_detector_reports_the_swing_at_the_thigh_only() -> None:
+def test_the_detector_reports_the_swing_at_thigh_and_wrist_only() -> None:
     w = pocket_walk(14)
     at_thigh = feed(TrunkDetector(Placement.THIGH), w)
     swings = [s.features.swing_s for s in at_thigh if s.features is not None]
@@ -84,6 +84,10 @@ def test_the_detector_reports_the_swing_at_the_thigh_only() -> None:
     assert later and all(x == pytest.approx(1.1, abs=0.03) for x in later)
     at_waist = feed(TrunkDetector(Placement.WAIST), w)
     assert at_waist and all(s.features is None or s.features.swing_s is None for s in at_waist)
+    # The same turning signal as a watch (the wrist reads its own per-step posture).
+    at_wrist = feed(TrunkDetector(Placement.WRIST), w)
+    late = [s.features.swing_s for s in at_wrist if s.features and s.t > w.t[0] + 6.0]
+    assert late and sum(x is not None for x in late) >= len(late) / 2
 
 
 def test_a_pocket_walk_the_detector_follows_once_a_stride_is_counted_whole() -> None:
@@ -129,3 +133,20 @@ def test_the_swing_is_measured_only_where_the_gate_can_read_it() -> None:
     assert all(s.features is None or s.features.swing_s is None for s in both[2:])
     locked = feed(TrunkDetector(Placement.THIGH), pocket_walk(14))
     assert sum(s.features is not None and s.features.swing_s is not None for s in locked) >= 8
+
+
+def test_a_slow_walkers_bounce_is_no_swing() -> None:
+    # A bounce once every 0.8 s step and nothing once a stride, its strength drifting: the
+    # likeness test alone takes it for a 0.8 s swing (alike a step later, turned half a step
+    # later); a stride that short is found at twice its length (TrunkParams.swing_shortest_s),
+    # so the detector reports no swing.
+    t = 100.0 + np.arange(round(40 * FS)) / FS
+    bounce = (1 + 0.3 * np.sin(2 * np.pi * t / 7.0)) * 2.5 * np.cos(2 * np.pi * t / 0.8)
+    acc = np.stack([np.zeros_like(t), np.zeros_like(t), G + bounce], axis=1)
+    acc += np.random.default_rng(2).normal(0, 0.05, acc.shape)
+    window = acc[1000 : 1000 + WINDOW]
+    alone = swing_period(window, FS, KERNEL, P.swing_lags_s, P.swing_alike, P.swing_reverses)
+    assert alone == pytest.approx(0.8, abs=0.03)
+    steps = feed(TrunkDetector(Placement.THIGH), Walk(t, acc, t[:0]))
+    assert len(steps) >= 40
+    assert all(s.features is None or s.features.swing_s is None for s in steps)

@@ -235,11 +235,12 @@ def lags(cached: list[Cached]) -> str:
     one sample at a time (the report time is the engine's own, not a batch's wait), steps that
     stream through a confirmed bout (a call reporting one candidate, with the step restored
     before it if any; a bout's held steps are released together, later by design). "restored":
-    features None, the detector's own restored steps and the one stride_fill restores just
-    before the candidate; "late": the gate's mark (StepEvent.late), the steps stride_fill
-    restores in a bout's earlier strides with the candidate that completes stride_fill
-    candidates. Until 2026-12-06 this guessed them from the times (older than the newest
-    restored step of the call): 10 more late ones on WISDM, 4.82 s the restored ones' max."""
+    features None, the detector's own restored steps and the one stride_fill or the swing
+    restores just before the candidate; "late": the gate's mark (StepEvent.late), the steps
+    stride_fill restores in a bout's earlier strides with the candidate that completes
+    stride_fill candidates. Until 2026-12-06 this guessed them from the times (older than the
+    newest restored step of the call): 10 more late ones on WISDM, 4.82 s the restored ones'
+    max."""
     by_kind: dict[str, list[float]] = {"measured": [], "restored": [], "late": []}
     for stream, _ in cached:
         if stream.dataset != "wisdm_reduced":

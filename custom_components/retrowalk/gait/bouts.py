@@ -47,9 +47,8 @@ class BoutTracker:
         self._foot_times: list[float] = []
         # Where the detector measures its steps (StepFeatures: trunk, thigh, wrist), a step without
         # features was restored half-way into an interval (by the detector in a steady bout, by the
-        # gate's stride fill at the wrist, its swing fill at the thigh): only intervals between two
-        # measured steps that followed each other are the walker's own. Foot steps are never
-        # measured this way.
+        # gate's stride fill or swing fill): only intervals between two measured steps that followed
+        # each other are the walker's own. Foot steps are never measured this way.
         self._measured = False  # the bout has a measured step
         self._measured_intervals: list[float] = []
         self._prev_measured: float | None = None  # the bout's previous step, if measured

@@ -20,9 +20,10 @@ pause of end_s without a candidate, a candidate out of the bout's rhythm or (whe
 confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
 data is not a pause. At the wrist, a long walk whose candidates come once per stride (the arm's
 swing can hide every other step from the detector) gets the step between them restored, without
-changing which bouts exist; the steps restored in the walk's first 12 candidates come late,
+changing which bouts exist; the steps it restores in the walk's first 12 candidates come late,
 together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh
-and the wrist, an interval as long as the stride of the limb's own swing gets its missed step.
+and the wrist, an interval as long as the stride of the limb's own swing gets its missed step as
+it comes (at the wrist, those are not the stride fill's to restore late).
 Design, reasons and figures: docs/walking_gate.md.
 """
 
@@ -542,18 +543,18 @@ class WalkingGate:
         the run was checked for; a walk of 13 s or more is counted whole, not only from its 13th
         second), none more than MAX_LATE_S before that candidate. If the bout is not stride-locked
         at that candidate, its earlier intervals are never filled. `dt` is None for an interval
-        across missing data, which is never filled. That assumes a hanging-arm walk never takes
-        steps that far apart (75 steps/min or slower), which the gate's own rhythm test allows down
-        to max_interval (46 steps/min): such a slow walk, if the detector follows it step by step,
-        is counted double, from its confirming run on, once it has kept its rhythm for stride_fill
-        candidates. No wrist walk in the data is that slow (docs/walking_gate.md). A hand held in
-        front does not swing: its slow walking's candidates are its steps (Oxford's in-hand phones).
-        (At the thigh the swing itself tells strides from steps: _swing_step.) Only inside a
-        confirmed bout, and only as output: the bout's rhythm, its end and whether it exists are the
-        candidates' alone, so no walk is confirmed or prolonged by a restored step and at rest
-        nothing changes but the steps of bouts the gate already confirmed. The late steps are the
-        only ones the gate returns out of time order (older than steps already returned), and marked
-        so (StepEvent.late).
+        across missing data and for one the swing filled (_swing_step), neither filled here. That
+        assumes a hanging-arm walk never takes steps that far apart (75 steps/min or slower), which
+        the gate's own rhythm test allows down to max_interval (46 steps/min): such a slow walk, if
+        the detector follows it step by step, is counted double, from its confirming run on, once it
+        has kept its rhythm for stride_fill candidates. No wrist walk in the data is that slow
+        (docs/walking_gate.md). A hand held in front does not swing: its slow walking's candidates
+        are its steps (Oxford's in-hand phones). (At the thigh the swing itself tells strides from
+        steps: _swing_step.) Only inside a confirmed bout, and only as output: the bout's rhythm,
+        its end and whether it exists are the candidates' alone, so no walk is confirmed or
+        prolonged by a restored step and at rest nothing changes but the steps of bouts the gate
+        already confirmed. The late steps are the only ones the gate returns out of time order
+        (older than steps already returned), and marked so (StepEvent.late).
         """
         if not (self.p.stride_fill and self._posed):
             return []

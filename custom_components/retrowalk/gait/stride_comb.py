@@ -152,9 +152,11 @@ class StrideComb:
     def _mixed(self, intervals: Sequence[float], med: float) -> bool:
         """The candidates come a stride apart, but not always: a soft step was seen too.
 
-        A walk locked onto the stride throughout is counted by the gate's stride fill; where
-        the detector switches between steps and strides, neither the fill (stride-long
-        intervals only) nor the gate's rhythm test (one rhythm) keeps the walk: the comb's case.
+        A walk locked onto the stride throughout is counted by the gate's stride fill; where the
+        detector switches between steps and strides, neither the fill (stride-long intervals only)
+        nor the gate's rhythm test (one rhythm) keeps the walk: the comb's case (the gate's swing
+        fill takes the stride-long intervals of such a walk where it measures the arm's swing, not
+        its soft steps).
         """
         half = med / 2
         return self.p.lo_s <= med <= self.p.hi_s and any(

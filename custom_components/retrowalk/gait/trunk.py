@@ -122,6 +122,9 @@ class TrunkParams:
     # 0.85 s (140 steps/min) is found at twice its length, where half of it is alike: no swing then.
     swing: bool = False
     swing_window_s: float = 4.0
+    # A stride under about this is found at twice its length (above): a best lag shorter than
+    # it is a slow walker's step bounce (0.7-0.9 s steps, each alike the next), not a swing.
+    swing_shortest_s: float = 0.85
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
     swing_alike: float = 0.5
     swing_reverses: float = 0.5
@@ -596,9 +599,10 @@ class TrunkDetector:
         if not p.swing:
             return None
         n = round(p.swing_window_s * self.fs)  # fewer at a stream's start: too short, no swing
-        return swing_period(
+        found = swing_period(
             acc[-n:], self.fs, self._kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses
         )
+        return found if found is not None and at_most(p.swing_shortest_s, found) else None
 
 
 def _unit(v: FloatArray, norm: float) -> FloatArray:
