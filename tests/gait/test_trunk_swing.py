@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
 from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_period
 
@@ -44,6 +44,17 @@ def pocket_walk(
     acc += np.random.default_rng(seed).normal(0, 0.05, (n, 3))
     steps = np.sort(np.array([s for s, _ in strikes])) + t[0] + lead
     return Walk(t, acc, steps)
+
+
+def through_engine(w: Walk, placement: Placement = Placement.THIGH) -> list[StepEvent]:
+    """The steps a gated engine counts on this walk, 20 samples at a time, then flushed."""
+    engine = GaitEngine(placement)
+    steps = [
+        s
+        for i in range(0, len(w.t), 20)
+        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
+    ]
+    return steps + list(engine.flush().steps)
 
 
 def test_a_pocket_swings_once_a_stride() -> None:
@@ -94,13 +105,7 @@ def test_a_pocket_walk_the_detector_follows_once_a_stride_is_counted_whole() -> 
     # The detector alone finds one step a stride; the gate restores the other leg's from the
     # thigh's swing. Without the swing measured, half the steps.
     w = pocket_walk(24)
-    engine = GaitEngine(Placement.THIGH)
-    steps = [
-        s
-        for i in range(0, len(w.t), 20)
-        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
-    ]
-    steps += engine.flush().steps
+    steps = through_engine(w)
     assert len(steps) == pytest.approx(len(w.steps), abs=3)
     off = dataclasses.replace(shipped_params(Placement.THIGH), swing=False)
     alone = feed(TrunkDetector(Placement.THIGH, off), w)
@@ -112,13 +117,7 @@ def test_a_slow_pocket_walk_followed_step_by_step_is_not_doubled() -> None:
     # locked walk's strides, but the thigh swings once in 2.0 s, past the lags searched, and a
     # step later it is turned the other way: no swing is reported and nothing is restored.
     w = pocket_walk(12, stride=2.0, other_leg=1.0)
-    engine = GaitEngine(Placement.THIGH)
-    steps = [
-        s
-        for i in range(0, len(w.t), 20)
-        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
-    ]
-    steps += engine.flush().steps
+    steps = through_engine(w)
     assert len(steps) == pytest.approx(len(w.steps), abs=2)
     assert all(s.features is None or s.features.swing_s is None for s in steps)
 
