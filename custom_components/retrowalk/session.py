@@ -98,9 +98,9 @@ class Session:
             return False  # before the press: whatever the user did before the session
         backward = step.direction is Direction.BACKWARD
         declared = self.declare and not backward and step.confidence < CONFIDENT
-        # A late step (the stride fill at the wrist restores a walk's first strides' steps
-        # at once, StepEvent.late) is older than the newest: it neither ends the session early nor
-        # breaks time order. Any other step is the newest, even one a restarted wearable clock put
+        # A late step (the wrist's stride fill restores a walk's first strides' steps at once,
+        # StepEvent.late) is older than the newest: it neither ends the session early nor breaks
+        # time order. Any other step is the newest, even one a restarted wearable clock put
         # before the others: its pause and walking time count on the new clock.
         if not step.late or self._last is None:
             self._last = step.t

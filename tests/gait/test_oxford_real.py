@@ -20,8 +20,7 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
-from custom_components.retrowalk.gait.trunk import shipped_params
-from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_period
+from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
 from tools.bench import oxford
 from tools.bench.data import BATCH, data_dir, feed
 
@@ -183,14 +182,10 @@ def test_a_trouser_pocket_swings_once_a_stride_a_pouch_or_purse_does_not(
     # a purse swings now and then).
     t, acc, truth, _ = oxford.load(name, FS)
     p = shipped_params(Placement.THIGH)
-    kernel = hann_kernel(round(p.smooth_s * FS) | 1)
+    kernel = smoothing_kernel(p, FS)
     n = round(p.swing_window_s * FS)
     ends = np.searchsorted(t, truth, side="right")
-    measured = [
-        swing_period(acc[e - n : e], FS, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
-        for e in ends.tolist()
-        if e >= n
-    ]
+    measured = [measured_swing(acc[:e], FS, kernel, p) for e in ends.tolist() if e >= n]
     share = sum(x is not None for x in measured) / len(measured)
     if swings:
         assert share >= 0.8

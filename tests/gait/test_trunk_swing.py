@@ -12,13 +12,18 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
-from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_period
+from custom_components.retrowalk.gait.trunk import (
+    TrunkDetector,
+    TrunkParams,
+    shipped_params,
+    smoothing_kernel,
+)
+from custom_components.retrowalk.gait.trunk_signal import swing_period
 
 from .test_trunk import FS, G, Walk, feed, trunk_walk
 
 P = TrunkParams()
-KERNEL = hann_kernel(round(P.smooth_s * FS) | 1)
+KERNEL = smoothing_kernel(P, FS)
 WINDOW = round(P.swing_window_s * FS)
 
 

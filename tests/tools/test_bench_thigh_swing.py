@@ -21,11 +21,11 @@ def test_an_interval_hides_a_step_where_an_unmatched_true_step_lies_inside_it() 
 
 def test_a_pocket_is_turned_the_other_way_half_a_stride_later_a_trunk_is_alike_again() -> None:
     pocket = pocket_walk(12)
-    full, half = thigh_swing.alike(pocket.t, pocket.acc, pocket.steps[6:])
+    full, half, _ = thigh_swing.alike(pocket.t, pocket.acc, pocket.steps[6:])
     assert min(full) > 0.9
     assert max(half) < 0.0
     trunk = trunk_walk(24)
-    full, half = thigh_swing.alike(trunk.t, trunk.acc, trunk.steps[12:])
+    full, half, _ = thigh_swing.alike(trunk.t, trunk.acc, trunk.steps[12:])
     assert min(half) > 0.5
 
 

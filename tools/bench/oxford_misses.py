@@ -51,8 +51,8 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS
-from custom_components.retrowalk.gait.trunk import TrunkParams
-from custom_components.retrowalk.gait.trunk_signal import causal_mean, hann_kernel
+from custom_components.retrowalk.gait.trunk import TrunkParams, smoothing_kernel
+from custom_components.retrowalk.gait.trunk_signal import causal_mean
 from tools.peers import external
 
 from . import oxford
@@ -184,7 +184,7 @@ def vertical(acc: FloatArray, fs: float, p: TrunkParams) -> FloatArray:
     """The trunk detector's step signal: |a| - |trailing gravity mean|, Hann-smoothed."""
     grav = causal_mean(acc, max(1, round(p.gravity_s * fs)))
     vert = np.linalg.norm(acc, axis=1) - np.linalg.norm(grav, axis=1)
-    return np.convolve(vert, hann_kernel(round(p.smooth_s * fs) | 1), mode="same")
+    return np.convolve(vert, smoothing_kernel(p, fs), mode="same")
 
 
 def closing(

@@ -28,8 +28,8 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, swing_stride
-from custom_components.retrowalk.gait.trunk import shipped_params
-from custom_components.retrowalk.gait.trunk_signal import hann_kernel, swing_likeness
+from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
+from custom_components.retrowalk.gait.trunk_signal import swing_likeness
 from custom_components.retrowalk.gait.types import interval
 
 from . import oxford, oxford_validation
@@ -72,21 +72,26 @@ def hiding(truth: FloatArray, found: FloatArray) -> list[bool]:
     return [bool(np.any((missed > a) & (missed < b))) for a, b in itertools.pairwise(found)]
 
 
-def alike(t: FloatArray, acc: FloatArray, at: FloatArray) -> tuple[list[float], list[float]]:
-    """How alike the signal is at its best lag in the swing's range and at half of it, as the
-    detector measures them (trunk_signal.swing_likeness), over the swing window before each time
-    in `at` (the detector's window ends when it reports the step, up to a step later)."""
+def alike(t: FloatArray, acc: FloatArray, at: FloatArray) -> tuple[list[float], list[float], int]:
+    """How alike the signal is at its best lag in the swing's range and at half of it
+    (trunk_signal.swing_likeness), and at how many times in `at` the detector would find a swing
+    (trunk.measured_swing), over the swing window before each (the detector's window ends when
+    it reports the step, up to a step later)."""
     p = shipped_params(Placement.THIGH)
-    kernel = hann_kernel(round(p.smooth_s * FS) | 1)
+    kernel = smoothing_kernel(p, FS)
     n = round(p.swing_window_s * FS)
-    full, half = [], []
+    full, half, swung = [], [], 0
     for x in at.tolist():
         end = int(np.searchsorted(t, x, side="right"))
-        found = swing_likeness(acc[end - n : end], FS, kernel, p.swing_lags_s) if end >= n else None
+        if end < n:
+            continue
+        window = acc[end - n : end]
+        found = swing_likeness(window, FS, kernel, p.swing_lags_s)
         if found is not None:
             full.append(found[1])
             half.append(found[2])
-    return full, half
+        swung += measured_swing(window, FS, kernel, p) is not None
+    return full, half, swung
 
 
 def row(name: str, position: str, t: FloatArray, acc: FloatArray, truth: FloatArray) -> list[str]:
@@ -97,20 +102,17 @@ def row(name: str, position: str, t: FloatArray, acc: FloatArray, truth: FloatAr
     hides = hiding(truth, found)
     longest = GATE_PARAMS[Placement.THIGH].max_interval
     marks = [swing_stride(interval(a.t, b.t), b, longest) for a, b in itertools.pairwise(cands)]
-    full, half = alike(t, acc, found)
-    p = shipped_params(Placement.THIGH)
-    swung = [
-        f for f, h in zip(full, half, strict=True) if f >= p.swing_alike and h <= p.swing_reverses
-    ]
+    full, half, swung = alike(t, acc, found)
+    right = sum(h and m for h, m in zip(hides, marks, strict=True))
     return [
         name,
         position,
         str(len(hides)),
         str(sum(hides)),
         str(sum(marks)),
-        str(sum(h and m for h, m in zip(hides, marks, strict=True))),
-        f"{sum(h and m for h, m in zip(hides, marks, strict=True)) / max(1, sum(hides)):.0%}",
-        f"{len(swung) / max(1, len(cands)):.0%}",
+        str(right),
+        f"{right / max(1, sum(hides)):.0%}",
+        f"{swung / max(1, len(cands)):.0%}",
         f"{np.median(full):.2f}" if full else "-",
         f"{np.median(half):.2f}" if half else "-",
     ]

@@ -62,9 +62,8 @@ class BoutTracker:
     def add(self, steps: list[StepEvent]) -> list[Bout]:
         """Add new steps (time order, but for late ones); return bouts a long pause ended.
 
-        A late step (StepEvent.late) is older than steps already added: a step the stride fill
-        (wrist) restored in the walk's first strides once it proved stride-locked
-        (gate.py).
+        A late step (StepEvent.late) is older than steps already added: a step the wrist's
+        stride fill restored in the walk's first strides once it proved stride-locked (gate.py).
         It counts in the bout, in time order among its steps, and takes no part in the measured
         intervals (it has no features; the interval it splits was measured before it came).
         One from a bout already ended (the walk paused for a bout's length, or the data

@@ -35,8 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 def stream(engine: GaitEngine, rec: Recording, batch: int = BATCH) -> list[StepEvent]:
     """Feed a whole recording in batches and return every step in time order, ending the stream.
 
-    In time order: the stride fill (wrist) returns a walk's first strides' steps late
-    (gate.py).
+    In time order: the wrist's stride fill returns a walk's first strides' steps late (gate.py).
     """
     steps: list[StepEvent] = []
     for i in range(0, len(rec), batch):

@@ -23,8 +23,8 @@ swing can hide every other step from the detector) gets the step between them re
 changing which bouts exist; the steps it restores in the walk's first 12 candidates come late,
 together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh
 and the wrist, an interval as long as the stride of the limb's own swing gets its missed step as
-it comes (at the wrist, those are not the stride fill's to restore late).
-Design, reasons and figures: docs/walking_gate.md.
+it comes (at the wrist, those are not the stride fill's to restore late). Design, reasons and
+figures: docs/walking_gate.md.
 """
 
 from __future__ import annotations
@@ -140,11 +140,12 @@ class GateParams:
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
-# The shortest step a stride-locked bout's candidate interval is split into (stride_fill; the
-# shortest stride swing_stride takes is two of them): 150 steps/min, brisk walking's upper end.
-# Stride-locked wrist walks have one candidate per 0.9-1.3 s (WISDM, where the spectrum says 89-127
-# steps/min); a faster bout's candidates are its steps.
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
+# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
+# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
 MIN_FILLED_STEP_S = 0.4
+# The shortest interval taken for a stride (the stride fill's, the swing's, the stride comb's).
+MIN_STRIDE_S = 2 * MIN_FILLED_STEP_S
 # Restoring a step claims twice the steps the detector felt, so it waits for more persistence
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
 # fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
@@ -300,11 +301,11 @@ MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 def swing_stride(dt: float, step: StepEvent, max_interval: float) -> bool:
     """Whether the interval `dt` before `step` is a stride of the swing measured at it.
 
-    In the stride range (2 * MIN_FILLED_STEP_S to `max_interval`) and within STRIDE_TOL of the
+    In the stride range (MIN_STRIDE_S to `max_interval`) and within STRIDE_TOL of the
     swing's period (StepFeatures.swing_s; never where none was measured).
     """
     swing = step.features.swing_s if step.features is not None else None
-    if swing is None or not (at_most(2 * MIN_FILLED_STEP_S, dt) and dt <= max_interval):
+    if swing is None or not (at_most(MIN_STRIDE_S, dt) and dt <= max_interval):
         return False
     return at_most(abs(dt - swing), STRIDE_TOL * swing)
 
@@ -535,26 +536,25 @@ class WalkingGate:
         At the wrist the detector can lock onto the stride: the hanging arm swings forward on one
         step and back on the next, and the softer step's peak rides on the flank of the stronger
         one, so one candidate comes per stride. A bout confirmed with the arm hanging whose
-        candidates come 2 * MIN_FILLED_STEP_S to max_interval apart (its median interval, and the
-        interval before a candidate: 0.8-1.3 s) is taken to count strides once it has kept that
-        rhythm for stride_fill candidates, counted from its confirming run. Then the step before
-        each candidate is restored: from that candidate on as each arrives, and at that candidate
-        also, late, in every such interval since the confirming run (the same walk, in the rhythm
-        the run was checked for; a walk of 13 s or more is counted whole, not only from its 13th
-        second), none more than MAX_LATE_S before that candidate. If the bout is not stride-locked
-        at that candidate, its earlier intervals are never filled. `dt` is None for an interval
-        across missing data and for one the swing filled (_swing_step), neither filled here. That
-        assumes a hanging-arm walk never takes steps that far apart (75 steps/min or slower), which
-        the gate's own rhythm test allows down to max_interval (46 steps/min): such a slow walk, if
-        the detector follows it step by step, is counted double, from its confirming run on, once it
-        has kept its rhythm for stride_fill candidates. No wrist walk in the data is that slow
+        candidates come MIN_STRIDE_S to max_interval apart (its median interval, and the interval
+        before a candidate: 0.8-1.3 s) is taken to count strides once it has kept that rhythm for
+        stride_fill candidates, counted from its confirming run. Then the step before each candidate
+        is restored: from that candidate on as each arrives, and at that candidate also, late, in
+        every such interval since the confirming run (the same walk, in the rhythm the run was
+        checked for; a walk of 13 s or more is counted whole, not only from its 13th second), none
+        more than MAX_LATE_S before that candidate. If the bout is not stride-locked at that
+        candidate, its earlier intervals are never filled. `dt` is None for an interval across
+        missing data and for one the swing filled (_swing_step), neither filled here. That assumes a
+        hanging-arm walk never takes steps that far apart (75 steps/min or slower), which the gate's
+        own rhythm test allows down to max_interval (46 steps/min): such a slow walk, if the
+        detector follows it step by step, is counted double, from its confirming run on, once it has
+        kept its rhythm for stride_fill candidates. No wrist walk in the data is that slow
         (docs/walking_gate.md). A hand held in front does not swing: its slow walking's candidates
-        are its steps (Oxford's in-hand phones). (At the thigh the swing itself tells strides from
-        steps: _swing_step.) Only inside a confirmed bout, and only as output: the bout's rhythm,
-        its end and whether it exists are the candidates' alone, so no walk is confirmed or
-        prolonged by a restored step and at rest nothing changes but the steps of bouts the gate
-        already confirmed. The late steps are the only ones the gate returns out of time order
-        (older than steps already returned), and marked so (StepEvent.late).
+        are its steps (Oxford's in-hand phones). Only inside a confirmed bout, and only as output:
+        the bout's rhythm, its end and whether it exists are the candidates' alone, so no walk is
+        confirmed or prolonged by a restored step and at rest nothing changes but the steps of bouts
+        the gate already confirmed. The late steps are the only ones the gate returns out of time
+        order (older than steps already returned), and marked so (StepEvent.late).
         """
         if not (self.p.stride_fill and self._posed):
             return []
@@ -563,9 +563,8 @@ class WalkingGate:
         if self._bout_n < self.p.stride_fill:
             return []
         intervals, self._unfilled = self._unfilled, []
-        lo, hi = 2 * MIN_FILLED_STEP_S, self.p.max_interval
-        stride = statistics.median(self._gaps)
-        if not lo <= stride <= hi:
+        lo, hi = MIN_STRIDE_S, self.p.max_interval
+        if not lo <= statistics.median(self._gaps) <= hi:
             return []
         # Only what a missed step shares with its neighbour: a stride length or speed belongs to
         # the stride the neighbour ends (one per stride), and the sensor's foot landed once. A

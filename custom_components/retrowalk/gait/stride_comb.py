@@ -36,7 +36,7 @@ import statistics
 import numpy as np
 import numpy.typing as npt
 
-from .gate import GATE_PARAMS, MIN_FILLED_STEP_S, STRIDE_TOL, upright_cos
+from .gate import GATE_PARAMS, MIN_STRIDE_S, STRIDE_TOL, upright_cos
 from .trunk_signal import causal_mean
 from .types import FloatArray, Placement, at_most
 
@@ -49,7 +49,7 @@ class CombParams:
     """Tuning of the stride comb (the module docstring says what each does)."""
 
     # A stride: the gate's stride range (one candidate per stride of a stride-locked walk).
-    lo_s: float = 2 * MIN_FILLED_STEP_S
+    lo_s: float = MIN_STRIDE_S
     hi_s: float = _WRIST.max_interval
     track: float = STRIDE_TOL  # the candidates' interval and T agree within this fraction of T
     # For a stride-periodic part plus a part that does not repeat, the autocorrelation at the

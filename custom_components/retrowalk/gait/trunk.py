@@ -58,7 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
-from .gate import MIN_FILLED_STEP_S
+from .gate import MIN_STRIDE_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature, swing_period
@@ -138,6 +138,21 @@ def shipped_params(placement: Placement) -> TrunkParams:
     )
 
 
+def smoothing_kernel(p: TrunkParams, fs: float) -> FloatArray:
+    """The detector's smoothing (smooth_s, an odd number of samples at `fs`)."""
+    return hann_kernel(round(p.smooth_s * fs) | 1)
+
+
+def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParams) -> float | None:
+    """The swing period the detector takes from the latest swing_window_s of `acc` (None: none).
+
+    swing_period's likeness tests, and no period under swing_shortest_s.
+    """
+    n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
+    found = swing_period(acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
+    return found if found is not None and at_most(p.swing_shortest_s, found) else None
+
+
 class TrunkDetector:
     """Streaming step detector and forward/backward classifier for waist, thigh, chest, wrist."""
 
@@ -156,7 +171,7 @@ class TrunkDetector:
         self._block = max(1, round(self.p.block_s * fs))
         self._hist = round(self.p.history_s * fs)
         self._n_grav = max(1, round(self.p.gravity_s * fs))
-        self._kernel = hann_kernel(round(self.p.smooth_s * fs) | 1)
+        self._kernel = smoothing_kernel(self.p, fs)
         self._w = max(1, round(self.p.extremum_s * fs))
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
         self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
@@ -590,19 +605,13 @@ class TrunkDetector:
         """
         before, self._labelled = self._labelled, steps[-1][0]
         ends = [before] + [t for t, _ in steps[:-1]]
-        shortest = 2 * MIN_FILLED_STEP_S
-        return any(at_most(shortest, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True))
+        return any(
+            at_most(MIN_STRIDE_S, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True)
+        )
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
-        p = self.p
-        if not p.swing:
-            return None
-        n = round(p.swing_window_s * self.fs)  # fewer at a stream's start: too short, no swing
-        found = swing_period(
-            acc[-n:], self.fs, self._kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses
-        )
-        return found if found is not None and at_most(p.swing_shortest_s, found) else None
+        return measured_swing(acc, self.fs, self._kernel, self.p) if self.p.swing else None
 
 
 def _unit(v: FloatArray, norm: float) -> FloatArray:

@@ -76,11 +76,11 @@ class StepEvent:
     # detector has nothing to say (e.g. a step restored inside a steady bout). Not part of a
     # step's identity: equality and repr ignore it.
     features: StepFeatures | None = field(default=None, compare=False, repr=False)
-    # Returned after a step later than it: the walking gate's stride fill (wrist) restores a
-    # walk's first strides' steps at once (gait/gate.py, never more than MAX_LATE_S back). The only
+    # Returned after a step later than it: the walking gate's wrist stride fill restores a walk's
+    # first strides' steps at once (gait/gate.py, never more than MAX_LATE_S back). The only
     # steps out of time order; consumers that keep time order go by this flag, not by the times,
-    # which also go back when a wearable's clock restarts. When it was reported, not what happened:
-    # equality ignores it.
+    # which also go back when a wearable's clock restarts. When it was reported, not what
+    # happened: equality ignores it.
     late: bool = field(default=False, compare=False)
 
 
