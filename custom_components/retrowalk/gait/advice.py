@@ -1,11 +1,11 @@
 """Where on the body backward steps are told from forward, and running counted, for users choosing.
 
 One home for this advice: the config flow's placement step and the README's wearables table
-(tools/wearables_table.py) both phrase it from here. The grades follow the benchmarks in the
-README (./scripts/bench): at the foot every backward stride of the UCI runs and every Bandai
-walk-back clip came out right; waist and chest 89 % of the Bandai clips and 1-10 % of forward
-Oxford steps labelled backward; the wrist 50 % (chance). The shank uses the foot's stride method
-but no shank recording exists to confirm it, so it is not graded reliable. No recording of
+(tools/wearables_table.py) both phrase it from here. The grades follow the benchmarks in the README
+(./scripts/bench): at the foot every backward stride of the UCI runs and every Bandai walk-back clip
+came out right; the waist 89 % and the chest 86 % of the Bandai clips, and up to 7 % of a forward
+Oxford walk's steps labelled backward; the wrist 36 % (chance). The shank uses the foot's stride
+method but no shank recording exists to confirm it, so it is not graded reliable. No recording of
 backward walking with a sensor in a trouser pocket exists (Oxford's pocket walks are all forward),
 so the thigh is graded untested rather than guessed. Running: the shank counts none
 (running_advice); the foot counts it; elsewhere it is not measured against a truth.
