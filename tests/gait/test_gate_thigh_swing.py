@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import GATE_PARAMS, STRIDE_TOL, WalkingGate
+from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params
 from custom_components.retrowalk.gait.types import StepFeatures
 
 THIGH = GATE_PARAMS[Placement.THIGH]
@@ -137,9 +138,12 @@ def test_the_turned_candidate_between_two_kept_ones_breaks_their_pair() -> None:
     assert restored(out) == []
 
 
-def test_thigh_and_wrist_use_the_swing_the_trunk_does_not() -> None:
+def test_thigh_wrist_and_waist_use_the_swing_the_chest_does_not() -> None:
     filling = {p for p in Placement if GATE_PARAMS[p].swing_fill}
-    assert filling == {Placement.THIGH, Placement.WRIST}
+    assert filling == {Placement.THIGH, Placement.WRIST, Placement.WAIST}
+    # The waist only where the sensor turns as a thigh does (a hip pocket; a belt's bounce not).
+    turned = {p: shipped_params(p).swing_turn_deg for p in filling}
+    assert turned == {Placement.THIGH: 0.0, Placement.WRIST: 0.0, Placement.WAIST: WAIST_TURN_DEG}
     assert not THIGH.stride_fill  # at the thigh the swing replaced the wrist's stride fill
 
 

@@ -13,12 +13,13 @@ import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.trunk import (
+    WAIST_TURN_DEG,
     TrunkDetector,
     TrunkParams,
     shipped_params,
     smoothing_kernel,
 )
-from custom_components.retrowalk.gait.trunk_signal import swing_period
+from custom_components.retrowalk.gait.trunk_signal import along_alike, swing_period, turn_rms
 
 from .test_trunk import FS, G, Walk, feed, trunk_walk
 
@@ -28,9 +29,14 @@ WINDOW = round(P.swing_window_s * FS)
 
 
 def pocket_walk(
-    n_strides: int, stride: float = 1.1, other_leg: float = 0.2, lead: float = 2.0, seed: int = 0
+    n_strides: int,
+    stride: float = 1.1,
+    other_leg: float = 0.2,
+    lead: float = 2.0,
+    seed: int = 0,
+    swing_deg: float = 20.0,
 ) -> Walk:
-    """A phone in a trouser pocket: the thigh swings +-20 degrees once a stride (gravity turns
+    """A phone in a trouser pocket: the thigh swings +-swing_deg once a stride (gravity turns
     in the phone's y-z plane), its own leg's heel strike jolts it hard, the other leg's by
     `other_leg` of that (softer than the detector finds: it follows the walk once a stride).
     Steps: both legs' heel strikes."""
@@ -38,7 +44,7 @@ def pocket_walk(
     t = 100.0 + np.arange(n) / FS
     tau = t - t[0] - lead
     on = (tau >= -stride / 4) & (tau <= n_strides * stride)
-    phi = np.where(on, math.radians(20) * np.sin(2 * np.pi * tau / stride), 0.0)
+    phi = np.where(on, math.radians(swing_deg) * np.sin(2 * np.pi * tau / stride), 0.0)
     own = np.arange(n_strides + 1) * stride
     strikes = [(s, 3.0) for s in own[:-1]] + [(s + stride / 2, 3.0 * other_leg) for s in own[:-1]]
     jolt = np.zeros(n)
@@ -51,9 +57,12 @@ def pocket_walk(
     return Walk(t, acc, steps)
 
 
-def through_engine(w: Walk, placement: Placement = Placement.THIGH) -> list[StepEvent]:
+def through_engine(
+    w: Walk, placement: Placement = Placement.THIGH, params: TrunkParams | None = None
+) -> list[StepEvent]:
     """The steps a gated engine counts on this walk, 20 samples at a time, then flushed."""
-    engine = GaitEngine(placement)
+    detector = TrunkDetector(placement, params) if params is not None else None
+    engine = GaitEngine(placement, detector=detector)
     steps = [
         s
         for i in range(0, len(w.t), 20)
@@ -92,14 +101,16 @@ def test_no_swing_where_nothing_swings_once_a_stride(name: str, acc: FloatArray)
     )
 
 
-def test_the_detector_reports_the_swing_at_thigh_and_wrist_only() -> None:
+def test_the_detector_reports_the_swing_at_thigh_wrist_and_waist_not_chest() -> None:
     w = pocket_walk(14)
-    at_thigh = feed(TrunkDetector(Placement.THIGH), w)
-    swings = [s.features.swing_s for s in at_thigh if s.features is not None]
-    later = [x for s, x in zip(at_thigh, swings, strict=False) if s.t > w.t[0] + 6.0]
-    assert later and all(x == pytest.approx(1.1, abs=0.03) for x in later)
-    at_waist = feed(TrunkDetector(Placement.WAIST), w)
-    assert at_waist and all(s.features is None or s.features.swing_s is None for s in at_waist)
+    # The waist too: a hip pocket there turns with the thigh (swing_turn_deg).
+    for placement in (Placement.THIGH, Placement.WAIST):
+        found = feed(TrunkDetector(placement), w)
+        swings = [s.features.swing_s for s in found if s.features is not None]
+        later = [x for s, x in zip(found, swings, strict=False) if s.t > w.t[0] + 6.0]
+        assert later and all(x == pytest.approx(1.1, abs=0.03) for x in later), placement
+    at_chest = feed(TrunkDetector(Placement.CHEST), w)
+    assert at_chest and all(s.features is None or s.features.swing_s is None for s in at_chest)
     # The same turning signal as a watch (the wrist reads its own per-step posture).
     at_wrist = feed(TrunkDetector(Placement.WRIST), w)
     late = [s.features.swing_s for s in at_wrist if s.features and s.t > w.t[0] + 6.0]
@@ -154,3 +165,86 @@ def test_a_slow_walkers_bounce_is_no_swing() -> None:
     steps = feed(TrunkDetector(Placement.THIGH), Walk(t, acc, t[:0]))
     assert len(steps) >= 40
     assert all(s.features is None or s.features.swing_s is None for s in steps)
+
+
+def test_how_far_a_swinging_thigh_turns_the_sensor_and_a_bounce_does_not() -> None:
+    # +-20 degrees of swing: 20 / sqrt 2 RMS. The trunk's bounce and sway at a slow walker's
+    # 1.1 s steps turn it a few degrees; a bounce along gravity alone, at rest, none.
+    mid = len(pocket_walk(10).t) // 2
+    thigh = turn_rms(pocket_walk(10).acc[mid - WINDOW : mid], KERNEL)
+    assert thigh == pytest.approx(20 / math.sqrt(2), abs=1.0)
+    trunk = turn_rms(trunk_walk(20, period=1.1).acc[300 : 300 + WINDOW], KERNEL)
+    assert trunk is not None and 1.0 < trunk < WAIST_TURN_DEG
+    t = np.arange(WINDOW) / FS
+    bounce = np.stack([0 * t, 0 * t, G + 2.5 * np.cos(2 * np.pi * t / 1.1)], axis=1)
+    assert turn_rms(bounce, KERNEL) == pytest.approx(0.0, abs=1e-6)
+    assert turn_rms(np.tile([0.0, 0.0, G], (WINDOW, 1)), KERNEL) == pytest.approx(0.0, abs=1e-6)
+    bad = pocket_walk(10).acc[200 : 200 + WINDOW].copy()
+    bad[50, 1] = np.nan
+    assert turn_rms(bad, KERNEL) is None
+    assert turn_rms(np.zeros((WINDOW, 3)), KERNEL) is None
+    assert turn_rms(bounce[:3], KERNEL) is None
+
+
+def test_a_hip_pocket_worn_as_waist_is_counted_from_the_thighs_swing() -> None:
+    # A phone in a hip (trouser) pocket set up as "waist": the detector follows the walk once a
+    # stride; the waist measures the swing where the sensor turns as a thigh does and restores
+    # the other leg's steps. Without the turn it reports no swing: half the steps.
+    w = pocket_walk(24)
+    assert len(through_engine(w, Placement.WAIST)) == pytest.approx(len(w.steps), abs=3)
+    stiff = dataclasses.replace(shipped_params(Placement.WAIST), swing_turn_deg=25.0)
+    assert len(through_engine(w, Placement.WAIST, stiff)) == pytest.approx(len(w.steps) / 2, abs=3)
+
+
+@pytest.mark.parametrize("period", [1.0, 1.1, 1.2])
+def test_a_slow_walkers_bounce_at_the_waist_is_not_doubled(period: float) -> None:
+    # 50-60 steps a minute: the bounce repeats once a step inside the lags searched and is
+    # reversed half a step later, so the likeness tests alone take each step for a stride; the
+    # waist asks the swing to turn the sensor as a thigh does, which a trunk's bounce does not.
+    w = trunk_walk(30, period=period)
+    assert len(through_engine(w, Placement.WAIST)) == pytest.approx(30, abs=2)
+    loose = dataclasses.replace(shipped_params(Placement.WAIST), swing_turn_deg=0.0)
+    assert len(through_engine(w, Placement.WAIST, loose)) > 45
+
+
+def rocked(w: Walk, degrees: float, period: float) -> Walk:
+    """The walk's sensor rocking +-`degrees` about its first axis once every `period` s (a bag
+    swinging on its strap once a step), as the sensor feels it."""
+    phi = np.radians(degrees) * np.sin(2 * np.pi * (w.t - w.steps[0]) / period)
+    c, s = np.cos(phi), np.sin(phi)
+    x, y, z = w.acc.T
+    return Walk(w.t, np.stack([x, c * y - s * z, s * y + c * z], axis=1), w.steps)
+
+
+def test_along_gravity_a_swing_repeats_every_half_period_a_bounce_and_a_rock_reverse() -> None:
+    # g cos(phi) of a swinging thigh repeats every half swing; the trunk's bounce once a slow
+    # step, and a bag rocking with it, are turned the other way half a step later.
+    half = round(1.1 * FS / 2)
+    pocket = pocket_walk(10).acc[300 : 300 + WINDOW]
+    assert (along_alike(pocket, KERNEL, half) or -1.0) > 0.2
+    slow = trunk_walk(30, period=1.1)
+    assert (along_alike(slow.acc[300 : 300 + WINDOW], KERNEL, half) or 1.0) < -0.5
+    bag = rocked(slow, 15.0, 1.1).acc[300 : 300 + WINDOW]
+    assert (turn_rms(bag, KERNEL) or 0.0) > WAIST_TURN_DEG  # turns as much as a pocket
+    assert (along_alike(bag, KERNEL, half) or 1.0) < -0.5
+    assert along_alike(pocket, KERNEL, len(pocket)) is None  # no pairs that far apart
+    assert along_alike(np.tile([0.0, 0.0, G], (WINDOW, 1)), KERNEL, half) is None  # at rest
+    assert along_alike(np.zeros((WINDOW, 3)), KERNEL, half) is None
+    assert along_alike(pocket[:5], KERNEL, 2) is None
+
+
+@pytest.mark.parametrize("period", [0.9, 1.1, 1.3])
+def test_a_slow_walkers_bag_rocking_once_a_step_at_the_waist_is_not_doubled(period: float) -> None:
+    # The bag turns 15+ degrees RMS, past the waist's turn limit, and its stride-long likeness
+    # passes the swing test at these slow steps; along gravity it is reversed half a period
+    # later, so it is no swing.
+    w = rocked(trunk_walk(30, period=period), 20.0, period)
+    assert len(through_engine(w, Placement.WAIST)) == pytest.approx(30, abs=2)
+
+
+def test_a_hip_pocket_that_turns_no_more_than_a_belt_may_is_no_swing_at_the_waist() -> None:
+    # +-15 degrees of swing is about 10.6 RMS: within what a belt turns (up to 11.2), so the
+    # waist, following the walk once a stride, counts half; the thigh counts it whole.
+    mild = pocket_walk(24, swing_deg=15.0)
+    assert len(through_engine(mild, Placement.WAIST)) == pytest.approx(len(mild.steps) / 2, abs=3)
+    assert len(through_engine(mild)) == pytest.approx(len(mild.steps), abs=3)

@@ -120,6 +120,11 @@ def test_pockets_run_as_thigh_and_count_with_the_trunk(
     hand = [line.split() for line in text.splitlines() if line.strip().startswith("hand-held")]
     assert hand[0][2] == "1"
     assert "n/a: off" in text
+    # As a user who calls a hip pocket the waist would set it up (--pockets-as waist).
+    ran.clear()
+    text = v.rate_block(v.walks(tmp_path), 50.0, Placement.WAIST)
+    assert ran == [Placement.WAIST, Placement.WRIST, Placement.CHEST]
+    assert text.splitlines()[3].split()[:2] == ["user1_frontpocket", Placement.WAIST.value]
 
 
 def test_the_command_says_where_the_walks_come_from_when_none_is_found(
@@ -127,3 +132,21 @@ def test_the_command_says_where_the_walks_come_from_when_none_is_found(
 ) -> None:
     assert v.main([str(tmp_path)]) == 2
     assert "Oxford-step-counter/DataSet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "placement"), [([], Placement.THIGH), (["--pockets-as", "waist"], Placement.WAIST)]
+)
+def test_the_command_runs_the_pockets_as_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: list[str], placement: Placement
+) -> None:
+    _write(tmp_path / "user1_frontpocket_1.csv")
+    asked: list[Placement] = []
+
+    def block(files: list[tuple[Path, str]], fs: float, pockets: Placement) -> str:
+        asked.append(pockets)
+        return ""
+
+    monkeypatch.setattr(v, "rate_block", block)
+    assert v.main([str(tmp_path), *given]) == 0
+    assert asked == [placement] * len(v.RATES)

@@ -50,11 +50,14 @@ Rec = tuple[str, str]  # name, position
 
 
 def engine_with(params: TrunkParams, position: str) -> GaitEngine:
-    """A gated engine whose trunk detector uses these parameters (same rate as shipped), with
-    the placement's stride comb as shipped (the wrist's; the grid does not vary it)."""
+    """A gated engine whose trunk detector takes the grid's fields from these parameters and
+    every other one from the placement's as shipped (the wrist's stride comb, the swing where it
+    is measured: the grid varies none of them)."""
     placement = oxford.PLACEMENT[position]
-    params = replace(params, comb=shipped_params(placement).comb)
-    return GaitEngine(placement, detector=TrunkDetector(placement, params))
+    chosen = {name: getattr(params, name) for name in GRID}
+    return GaitEngine(
+        placement, detector=TrunkDetector(placement, replace(shipped_params(placement), **chosen))
+    )
 
 
 def score(results: list[oxford.Result]) -> tuple[float, float]:

@@ -13,18 +13,18 @@ designed on them: they are no longer blind (docs/oxford_validation.md).
 
     python -m tools.bench.oxford_validation DIR     # DIR: the DataSet clone's validation/
 
-Each walk is interpolated onto 400 Hz and anti-alias resampled to 50 or 100 Hz as the Oxford
-bench does (a sample not later than every one before it is dropped, where the Oxford bench
-compares with the previous sample only: three samples here, user1's armband and neck pouch) and
-run through a fresh engine for its position: the trouser pockets as THIGH, the placement a user
-with a phone in a trouser pocket picks (the Oxford bench, older than that placement, runs its
-pockets as WAIST; so did the blind first run here); the bag as WAIST, as the optimisation set's
-purse; the neck pouch as CHEST; hand and armband as WRIST. Peers: the Oxford bench's (mobgap,
-Espruino; without ./scripts/setup_peers mobgap's cells say n/a). Truth: one step for each unit
-the ground-truth count rises by; F1 within +-0.3 s as in the Oxford bench, though the
-ground-truth device's count reaches the phone with a radio link's delay. The Oxford bench's
-"vs switch" column has no counterpart here (the ground truth is one count): it repeats the
-count error.
+Each walk is interpolated onto 400 Hz and anti-alias resampled to 50 or 100 Hz as the Oxford bench
+does (a sample not later than every one before it is dropped, where the Oxford bench compares with
+the previous sample only: three samples here, user1's armband and neck pouch) and run through a
+fresh engine for its position: the trouser pockets as THIGH, the placement a user with a phone in a
+trouser pocket picks (the Oxford bench, older than that placement, runs its pockets as WAIST; so did
+the blind first run here, and `--pockets-as waist` does: a user who calls a hip pocket the waist);
+the bag as WAIST, as the optimisation set's purse; the neck pouch as CHEST; hand and armband as
+WRIST. Peers: the Oxford bench's (mobgap, Espruino; without ./scripts/setup_peers mobgap's cells say
+n/a). Truth: one step for each unit the ground-truth count rises by; F1 within +-0.3 s as in the
+Oxford bench, though the ground-truth device's count reaches the phone with a radio link's delay.
+The Oxford bench's "vs switch" column has no counterpart here (the ground truth is one count): it
+repeats the count error.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ from .oxford import (
 )
 
 # The validation files' positions as the Oxford bench names them (a bag carried like the
-# optimisation set's purse), and the placements they run as where not the Oxford bench's.
+# optimisation set's purse); the trouser pockets run as THIGH or WAIST (--pockets-as), the others
+# as the Oxford bench runs them.
 POSITION = {
     "hand": "InHand",
     "armband": "Armband",
@@ -66,7 +67,7 @@ POSITION = {
     "bag": "Purse",
     "neckpouch": "NeckPouch",
 }
-PLACED = {"FrontPocket": Placement.THIGH, "BackPocket": Placement.THIGH}
+POCKETS = {"FrontPocket", "BackPocket"}
 NAME = re.compile(r"^user(\d)_([a-z]+)_\d+\.csv$", re.IGNORECASE)
 RATES = (50.0, 100.0)
 
@@ -113,7 +114,10 @@ def load(path: Path, fs: float) -> tuple[Loaded, int | None]:
     return (t, acc, truth, len(truth)), (hw if raw[:, 6].any() else None)
 
 
-def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
+def rate_block(
+    files: list[tuple[Path, str]], fs: float, pockets: Placement = Placement.THIGH
+) -> str:
+    """The table and summary at `fs`, the trouser pockets run as `pockets`."""
     loaded = []
     hardware: list[int | None] = []
     for path, _ in files:
@@ -121,7 +125,7 @@ def rate_block(files: list[tuple[Path, str]], fs: float) -> str:
         loaded.append(walk)
         hardware.append(hw)
     recs = [(path.stem, pos) for path, pos in files]
-    placed = [PLACED.get(p, PLACEMENT[p]) for _, p in recs]
+    placed = [pockets if p in POCKETS else PLACEMENT[p] for _, p in recs]
     # Result.placement stays the Oxford bench's, which sorts the walks into its GROUPS.
     results = [
         run(n, p, fs, engine=GaitEngine(at), loaded=x)
@@ -173,7 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m tools.bench.oxford_validation", description=__doc__
     )
     parser.add_argument("dir", type=Path, help="Oxford-step-counter/DataSet's validation folder")
+    parser.add_argument(
+        "--pockets-as",
+        choices=[Placement.THIGH.value, Placement.WAIST.value],
+        default=Placement.THIGH.value,
+        help="the placement the trouser pockets run as (waist: a user who calls a hip pocket "
+        "the waist, as the blind first run did)",
+    )
     args = parser.parse_args(argv)
+    pockets = Placement(args.pockets_as)
     files = walks(args.dir)
     if not files:
         print(
@@ -181,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print("\n\n".join(rate_block(files, fs) for fs in RATES))
+    print("\n\n".join(rate_block(files, fs, pockets) for fs in RATES))
     return 0
 
 

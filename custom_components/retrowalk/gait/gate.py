@@ -29,7 +29,7 @@ figures: docs/walking_gate.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import itertools
 import math
 import statistics
@@ -206,7 +206,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
     # the walk (turned 70 degrees) would otherwise tilt the mean by 35 and count with it. A run
     # that fails is not a walk yet; the next candidate tries the latest run again, and once one
     # holds its posture, the turned ones held before it are dropped. docs/oxford_steps.md.
-    Placement.WAIST: _TRUNK,
+    # A sensor at the waist may be in a hip (trouser) pocket, where it swings with the thigh: the
+    # detector reports a swing there only where the sensor turns as a thigh does
+    # (TrunkParams.swing_turn_deg), and the thigh's swing fill restores the steps it hides.
+    Placement.WAIST: replace(_TRUNK, swing_fill=True),
     Placement.CHEST: _TRUNK,
     # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
     # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,

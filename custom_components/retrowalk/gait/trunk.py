@@ -61,7 +61,15 @@ from .advice import direction_unknown
 from .gate import MIN_STRIDE_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
-from .trunk_signal import causal_mean, hann_kernel, local_extrema, quadrature, swing_period
+from .trunk_signal import (
+    along_alike,
+    causal_mean,
+    hann_kernel,
+    local_extrema,
+    quadrature,
+    swing_period,
+    turn_rms,
+)
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
 STATE_VERSION = 1
@@ -128,13 +136,31 @@ class TrunkParams:
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
     swing_alike: float = 0.5
     swing_reverses: float = 0.5
+    # Where the sensor is not known to be on a swinging limb (the waist: a hip pocket is a
+    # trouser pocket), a swing also has to turn the sensor as a thigh does: the smoothed
+    # acceleration's direction over the window at least this far from its mean (RMS, degrees;
+    # turn_rms; 0: no turn asked). A sensor at a belt turns less than this while walking, a slow
+    # walker's bounce along gravity not at all. And it has to turn as a swing does, not as a bag
+    # rocking once a step: along its mean direction the signal is alike, not reversed, half the
+    # swing's period later (along_alike at least 0; g cos(phi) repeats every half swing).
+    swing_turn_deg: float = 0.0
+
+
+# Walking with a sensor worn at the waist turns it by at most about 11 degrees RMS over a swing
+# window (99th percentile: HAPT's belt 11.2, UMAFall's waist 9.4); a trouser pocket's thigh turns
+# it by 12-22 (medians, Oxford and UMAFall pockets). `python -m tools.bench.waist_turn`.
+WAIST_TURN_DEG = 12.0
 
 
 def shipped_params(placement: Placement) -> TrunkParams:
-    """The detector as shipped here: the stride comb at the wrist, the swing at thigh and wrist."""
+    """The detector as shipped: the stride comb at the wrist, the swing at thigh, wrist and waist.
+
+    At the waist only a swing that turns the sensor as a thigh does (a hip pocket) counts.
+    """
     return TrunkParams(
         comb=CombParams() if placement is Placement.WRIST else None,
-        swing=placement in (Placement.THIGH, Placement.WRIST),
+        swing=placement in (Placement.THIGH, Placement.WRIST, Placement.WAIST),
+        swing_turn_deg=WAIST_TURN_DEG if placement is Placement.WAIST else 0.0,
     )
 
 
@@ -146,11 +172,22 @@ def smoothing_kernel(p: TrunkParams, fs: float) -> FloatArray:
 def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParams) -> float | None:
     """The swing period the detector takes from the latest swing_window_s of `acc` (None: none).
 
-    swing_period's likeness tests, and no period under swing_shortest_s.
+    swing_period's likeness tests, no period under swing_shortest_s and, where swing_turn_deg
+    asks for it, a turn as a swinging thigh's (turn_rms, along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
-    found = swing_period(acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
-    return found if found is not None and at_most(p.swing_shortest_s, found) else None
+    window = acc[-n:]
+    found = swing_period(window, fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
+    if found is None or not at_most(p.swing_shortest_s, found):
+        return None
+    if p.swing_turn_deg > 0.0:
+        turn = turn_rms(window, kernel)
+        if turn is None or turn < p.swing_turn_deg:
+            return None
+        along = along_alike(window, kernel, round(found * fs / 2))
+        if along is None or along < 0.0:
+            return None
+    return found
 
 
 class TrunkDetector:

@@ -73,6 +73,61 @@ def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatAr
     return np.asarray(auto / auto[0] * n / (n - np.arange(max_lag + 1)), dtype=np.float64)
 
 
+def _smoothed(acc: FloatArray, kernel: FloatArray) -> FloatArray | None:
+    """``acc`` (n, 3) smoothed with ``kernel`` where it lies wholly inside (as in swing_autocorr).
+
+    None if shorter than the kernel (np.convolve would smooth the kernel with the window).
+    """
+    if len(acc) < len(kernel):
+        return None
+    return np.stack([np.convolve(acc[:, k], kernel, mode="valid") for k in range(3)], axis=1)
+
+
+def turn_rms(acc: FloatArray, kernel: FloatArray) -> float | None:
+    """How far the smoothed acceleration's direction turns about its mean, RMS, in degrees.
+
+    ``acc`` (n, 3) is one window. A sensor on a swinging thigh turns with it, so gravity's
+    direction in its axes turns by tens of degrees; a bounce along gravity does not turn it at
+    all. None if the window is shorter than the kernel or its smoothed acceleration vanishes or
+    is not finite.
+    """
+    x = _smoothed(acc, kernel)
+    if x is None:
+        return None
+    norm = np.linalg.norm(x, axis=1)
+    if not (np.all(np.isfinite(norm)) and norm.min() > 1e-9):
+        return None
+    unit = x / norm[:, None]
+    mean = unit.mean(axis=0)
+    size = float(np.linalg.norm(mean))
+    if not size > 1e-9:  # turned every way in turn: no direction to turn about
+        return None
+    cos = np.clip(unit @ (mean / size), -1.0, 1.0)
+    return float(np.degrees(np.sqrt(np.mean(np.arccos(cos) ** 2))))
+
+
+def along_alike(acc: FloatArray, kernel: FloatArray, lag: int) -> float | None:
+    """How alike the smoothed acceleration along its mean direction is ``lag`` samples later.
+
+    A sensor swinging with a thigh by +-phi feels g cos(phi) along gravity, which repeats every
+    half swing; a bounce or a rock once a step is turned the other way half its period later.
+    Normalised correlation of the window's mean-removed component with itself ``lag`` later;
+    None if the window is too short for the lag, holds no variation or is not finite.
+    """
+    x = _smoothed(acc, kernel)
+    if x is None or not 0 < lag < len(x) - 1:
+        return None
+    mean = x.mean(axis=0)
+    size = float(np.linalg.norm(mean))
+    if not size > 1e-9:  # also NaN
+        return None
+    along = x @ (mean / size)
+    along -= along.mean()
+    a, b = along[:-lag], along[lag:]
+    scale = float(np.sqrt((a @ a) * (b @ b)))
+    return float(a @ b) / scale if scale > 1e-12 else None
+
+
 def swing_period(
     acc: FloatArray,
     fs: float,
