@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
+from custom_components.retrowalk.gait.advice import direction_unknown
 from custom_components.retrowalk.gait.types import Direction
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 
@@ -38,5 +39,11 @@ def test_engine_counts_each_direction_within_ten_percent(placement: Placement, s
     truth, counted = _count(SPEC, placement, seed)
     print(placement, seed, dict(truth), dict(counted))
     assert truth == Counter({Direction.FORWARD: 100, Direction.BACKWARD: 70})
+    total = sum(counted.values())
+    assert abs(total - truth.total()) <= 0.1 * truth.total()
+    if direction_unknown(placement):
+        # The engine claims no direction here (the thigh's was never measured on real backward
+        # walking: advice.py; confidence 0.5), so only the count is asserted.
+        return
     for direction in (Direction.FORWARD, Direction.BACKWARD):
         assert abs(counted[direction] - truth[direction]) <= 0.1 * truth[direction], direction

@@ -63,9 +63,11 @@ from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import (
     along_alike,
+    band_limited,
     causal_mean,
     hann_kernel,
     local_extrema,
+    lowpass_kernel,
     quadrature,
     swing_period,
     turn_rms,
@@ -84,6 +86,13 @@ class TrunkParams:
     history_s: float = 5.0
     gravity_s: float = 1.0
     smooth_s: float = 0.2
+    # Low-pass the acceleration at band_hz (0: off) before its magnitude, over band_half_s either
+    # side of each sample (the smoothing's half-width). The magnitude rectifies what rings above
+    # walking's band into slow bumps: a phone loose in a trouser pocket rattles after its own
+    # leg's heel strike, and the bump that makes fills the valley before the other leg's softer
+    # step, so the detector finds one step a stride (docs/walking_gate.md, "The thigh's band").
+    band_hz: float = 0.0
+    band_half_s: float = 0.1
     # A peak/valley must dominate this much on either side: wide enough to swallow slow
     # walking's push-off bump (it follows heel strike by ~0.3 s), which caps cadence at 3.3/s.
     extremum_s: float = 0.3
@@ -150,17 +159,23 @@ class TrunkParams:
 # window (99th percentile: HAPT's belt 11.2, UMAFall's waist 9.4); a trouser pocket's thigh turns
 # it by 12-22 (medians, Oxford and UMAFall pockets). `python -m tools.bench.waist_turn`.
 WAIST_TURN_DEG = 12.0
+# Walking's movement lies below about 10 Hz (the engine counts WISDM's and UMAFall's 20 Hz
+# recordings, which hold nothing above it); what a phone loose in a trouser pocket adds above it
+# is rattle (docs/walking_gate.md, "The thigh's band").
+THIGH_BAND_HZ = 10.0
 
 
 def shipped_params(placement: Placement) -> TrunkParams:
     """The detector as shipped: the stride comb at the wrist, the swing at thigh, wrist and waist.
 
-    At the waist only a swing that turns the sensor as a thigh does (a hip pocket) counts.
+    At the waist only a swing that turns the sensor as a thigh does (a hip pocket) counts. At the
+    thigh the acceleration is band-limited before its magnitude (a pocket's rattle).
     """
     return TrunkParams(
         comb=CombParams() if placement is Placement.WRIST else None,
         swing=placement in (Placement.THIGH, Placement.WRIST, Placement.WAIST),
         swing_turn_deg=WAIST_TURN_DEG if placement is Placement.WAIST else 0.0,
+        band_hz=THIGH_BAND_HZ if placement is Placement.THIGH else 0.0,
     )
 
 
@@ -211,7 +226,10 @@ class TrunkDetector:
         self._kernel = smoothing_kernel(self.p, fs)
         self._w = max(1, round(self.p.extremum_s * fs))
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
-        self._lag = len(self._kernel) // 2 + self._w  # samples needed after a final one
+        half = round(self.p.band_half_s * fs) if self.p.band_hz > 0 else 0
+        self._band = lowpass_kernel(self.p.band_hz, fs, half) if half else None
+        # Samples needed after a final one: the smoothing's, the extremum window's, the band's.
+        self._lag = len(self._kernel) // 2 + self._w + half
         self._n_rms = max(1, round(self.p.history_s / self.p.block_s))
         comb = self.p.comb
         self._comb = StrideComb(comb, fs, self._n_grav, self._kernel) if comb else None
@@ -355,7 +373,8 @@ class TrunkDetector:
         seg = a[s0:]
         grav = causal_mean(seg, self._n_grav)
         g_norm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
-        vert = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - g_norm
+        band = seg if self._band is None else band_limited(seg, self._band)
+        vert = np.sqrt(np.einsum("ij,ij->i", band, band)) - g_norm
         smooth = np.convolve(vert, self._kernel, mode="same")
         # The jolt heights the gate judges (StepFeatures.amplitude): the smoothed signal's, not
         # the comb's average, which halves each jolt. While the comb runs, the higher of a

@@ -28,6 +28,25 @@ def hann_kernel(length: int) -> FloatArray:
     return np.asarray(k / k.sum(), dtype=np.float64)
 
 
+def lowpass_kernel(cutoff_hz: float, fs: float, half: int) -> FloatArray:
+    """Linear-phase low-pass FIR: a Hann-windowed sinc of 2 * ``half`` + 1 taps, unit DC gain."""
+    k = np.arange(-half, half + 1, dtype=np.float64)
+    taps = np.sinc(2.0 * cutoff_hz / fs * k) * np.hanning(2 * half + 3)[1:-1]
+    return np.asarray(taps / taps.sum(), dtype=np.float64)
+
+
+def band_limited(acc: FloatArray, kernel: FloatArray) -> FloatArray:
+    """``acc`` (n, 3) through the centred FIR ``kernel``; the same length.
+
+    The edges are completed by repeating the edge samples (so a constant stays constant).
+    """
+    half = len(kernel) // 2
+    padded = np.pad(acc, ((half, half), (0, 0)), mode="edge")
+    return np.stack(
+        [np.convolve(padded[:, k], kernel, mode="valid") for k in range(acc.shape[1])], axis=1
+    )
+
+
 def local_extrema(x: FloatArray, half_width: int) -> tuple[IntArray, IntArray]:
     """Return interior indices whose sample is the max / min of the window ``+-half_width``.
 
