@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait.gate import REPORT_LAG_S
 from custom_components.retrowalk.gait.trunk import (
     THIGH_BAND_HZ,
     TrunkDetector,
@@ -20,6 +21,7 @@ from custom_components.retrowalk.gait.trunk import (
 from custom_components.retrowalk.gait.trunk_signal import band_limited, lowpass_kernel
 
 from .test_trunk import FS, G, Walk, feed
+from .test_trunk_swing import pocket_walk
 
 KERNEL = lowpass_kernel(THIGH_BAND_HZ, FS, round(shipped_params(Placement.THIGH).band_half_s * FS))
 
@@ -85,5 +87,29 @@ def test_the_band_does_not_depend_on_the_batch_size(batch: int) -> None:
 
 
 def test_only_the_thigh_is_band_limited() -> None:
-    banded = {p for p in Placement if p.value in {"waist", "thigh", "chest", "wrist"}}
-    assert {p for p in banded if shipped_params(p).band_hz} == {Placement.THIGH}
+    trunk_detected = {Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST}
+    assert {p for p in trunk_detected if shipped_params(p).band_hz} == {Placement.THIGH}
+
+
+def test_the_band_keeps_a_ramps_ends() -> None:
+    # The edges repeat the edge samples: the first and last outputs stay near the ends, not
+    # pulled towards zero (or towards each other, were the padding swapped).
+    ramp = np.stack([np.linspace(0.0, 10.0, 60)] * 3, axis=1)
+    out = band_limited(ramp, KERNEL)
+    assert out[0] == pytest.approx(ramp[0], abs=0.2)
+    assert out[-1] == pytest.approx(ramp[-1], abs=0.2)
+    assert np.allclose(out[10:-10], ramp[10:-10])  # a straight line passes a symmetric filter
+
+
+def test_a_pocket_walks_steps_are_reported_within_one_and_a_half_seconds() -> None:
+    # The band adds its half-width to the detector's lag; the thigh still reports every step
+    # within the gate's REPORT_LAG_S of it happening.
+    w = pocket_walk(16, other_leg=1.0)
+    det = TrunkDetector(Placement.THIGH)
+    delays: list[float] = []
+    for i in range(0, len(w.t), 5):
+        now = float(w.t[min(i + 4, len(w.t) - 1)])
+        delays += [now - s.t for s in det.feed(w.t[i : i + 5], w.acc[i : i + 5], None)]
+    assert len(delays) >= 30
+    # The walk's first step waits for the second (a bout starts with two steps close together).
+    assert max(delays[1:]) <= REPORT_LAG_S

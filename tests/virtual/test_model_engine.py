@@ -35,7 +35,9 @@ def _count(
 
 @pytest.mark.parametrize("placement", [Placement.FOOT, Placement.WAIST, Placement.THIGH])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_engine_counts_each_direction_within_ten_percent(placement: Placement, seed: int) -> None:
+def test_engine_counts_within_ten_percent_each_direction_where_it_claims_one(
+    placement: Placement, seed: int
+) -> None:
     truth, counted = _count(SPEC, placement, seed)
     print(placement, seed, dict(truth), dict(counted))
     assert truth == Counter({Direction.FORWARD: 100, Direction.BACKWARD: 70})

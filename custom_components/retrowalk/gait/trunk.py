@@ -87,7 +87,9 @@ class TrunkParams:
     gravity_s: float = 1.0
     smooth_s: float = 0.2
     # Low-pass the acceleration at band_hz (0: off) before its magnitude, over band_half_s either
-    # side of each sample (the smoothing's half-width). The magnitude rectifies what rings above
+    # side of each sample (as long as the smoothing's half-width at its shipped 0.2 s, but its own
+    # field: a longer band would push the thigh's report delay past the gate's REPORT_LAG_S, 1.5 s,
+    # which it now meets by 0.02 s at most). The magnitude rectifies what rings above
     # walking's band into slow bumps: a phone loose in a trouser pocket rattles after its own
     # leg's heel strike, and the bump that makes fills the valley before the other leg's softer
     # step, so the detector finds one step a stride (docs/walking_gate.md, "The thigh's band").
@@ -264,7 +266,9 @@ class TrunkDetector:
         self._pend_a: list[FloatArray] = []
         self._n_pend = 0
         self._count = 0  # samples since the signal began
-        self._next = len(self._kernel) // 2  # next sample to examine (skips the smoothing's edge)
+        # Next sample to examine: past the smoothing's edge. (The band's first samples are
+        # edge-padded too; a peak that near a segment's start is within edge_s, not trusted.)
+        self._next = len(self._kernel) // 2
         # The highest peak since the last valley: (time, height searched, jolt height).
         self._best: tuple[float, float, float] | None = None
         self._humps: list[tuple[float, float]] = []  # (time, height) since the last valley
