@@ -51,15 +51,26 @@ HEADER = [
 ]
 
 
-def trunk_walks(
-    folder: Path | None,
-) -> Iterator[tuple[str, str, FloatArray, FloatArray, FloatArray]]:
+Walk = tuple[str, str, FloatArray, FloatArray, FloatArray]
+
+
+def trunk_walks(folder: Path | None) -> Iterator[Walk]:
     """(name, position, t, acc at FS, true step times) of every trunk walk."""
+    yield from optimisation_walks()
+    yield from validation_walks(folder) if folder else ()
+
+
+def optimisation_walks() -> Iterator[Walk]:
+    """The Oxford optimisation set's trunk walks (../shared/data), as trunk_walks."""
     for name, position in oxford.recordings():
         if position not in HAND_HELD:
             t, acc, truth, _ = oxford.load(name, FS)
             yield name, position, t, acc, truth
-    for path, position in oxford_validation.walks(folder) if folder else []:
+
+
+def validation_walks(folder: Path) -> Iterator[Walk]:
+    """The validation folder's trunk walks (two other people), as trunk_walks."""
+    for path, position in oxford_validation.walks(folder):
         if position not in HAND_HELD:
             (t, acc, truth, _), _ = oxford_validation.load(path, FS)
             yield path.stem.rsplit("_", 1)[0], position, t, acc, truth

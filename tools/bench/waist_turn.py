@@ -32,13 +32,11 @@ from custom_components.retrowalk.gait import FloatArray, Placement
 from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params, smoothing_kernel
 from custom_components.retrowalk.gait.trunk_signal import turn_rms
 
-from . import oxford, oxford_validation
+from . import thigh_swing
 from .daily import build_streams, read_labels, select
 from .data import data_dir, fmt_table
 from .gate_eval import walking_spans
 
-OXFORD_FS = 50.0
-HAND_HELD = {"InHand", "SwingingArm", "Armband"}
 # The daily-living recordings worn at the waist: what the limit is taken from.
 WAIST_WORN = ("hapt waist", "umafall waist")
 PCTS = (1.0, 5.0, 50.0, 95.0, 99.0)
@@ -65,16 +63,13 @@ def walks(folder: Path | None) -> Iterator[tuple[str, FloatArray, FloatArray, fl
     for stream in build_streams(segs, data_dir("daily-living")):
         for a, b in walking_spans(stream):
             yield f"{stream.dataset} {stream.location}", stream.t, stream.acc, a, b
-    for name, position in oxford.recordings():
-        if position not in HAND_HELD:
-            t, acc, truth, _ = oxford.load(name, OXFORD_FS)
+    sets = [("oxford", thigh_swing.optimisation_walks())]
+    if folder:
+        sets.append(("validation", thigh_swing.validation_walks(folder)))
+    for label, trunk in sets:
+        for _, position, t, acc, truth in trunk:
             if len(truth):
-                yield f"oxford {position}", t, acc, float(truth[0]), float(truth[-1])
-    for path, position in oxford_validation.walks(folder) if folder else []:
-        if position not in HAND_HELD:
-            (t, acc, truth, _), _ = oxford_validation.load(path, OXFORD_FS)
-            if len(truth):
-                yield f"validation {position}", t, acc, float(truth[0]), float(truth[-1])
+                yield f"{label} {position}", t, acc, float(truth[0]), float(truth[-1])
 
 
 def table(got: dict[str, list[float]]) -> tuple[list[str], list[list[str]]]:

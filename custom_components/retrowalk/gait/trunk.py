@@ -62,7 +62,6 @@ from .gate import MIN_STRIDE_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import (
-    along_alike,
     band_limited,
     causal_mean,
     hann_kernel,
@@ -70,7 +69,7 @@ from .trunk_signal import (
     lowpass_kernel,
     quadrature,
     swing_period,
-    turn_rms,
+    swing_turn,
 )
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
@@ -190,7 +189,7 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
     """The swing period the detector takes from the latest swing_window_s of `acc` (None: none).
 
     swing_period's likeness tests, no period under swing_shortest_s and, where swing_turn_deg
-    asks for it, a turn as a swinging thigh's (turn_rms, along_alike).
+    asks for it, a turn as a swinging thigh's (swing_turn: turn_rms and along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
     window = acc[-n:]
@@ -198,11 +197,8 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
     if found is None or not at_most(p.swing_shortest_s, found):
         return None
     if p.swing_turn_deg > 0.0:
-        turn = turn_rms(window, kernel)
-        if turn is None or turn < p.swing_turn_deg:
-            return None
-        along = along_alike(window, kernel, round(found * fs / 2))
-        if along is None or along < 0.0:
+        turn, along = swing_turn(window, kernel, round(found * fs / 2))
+        if turn is None or turn < p.swing_turn_deg or along is None or along < 0.0:
             return None
     return found
 

@@ -86,10 +86,10 @@ def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatAr
     the smoothed window is not longer than two of the longest lags, holds no variation (a sensor
     at rest) or is not finite.
     """
-    x = np.stack([np.convolve(acc[:, k], kernel, mode="valid") for k in range(3)], axis=1)
-    n = len(x)
-    if n <= 2 * max_lag:
+    x = _smoothed(acc, kernel)
+    if x is None or len(x) <= 2 * max_lag:
         return None
+    n = len(x)
     x -= x.mean(axis=0)
     spec = np.fft.rfft(x, 2 * n, axis=0)
     power = (spec.real**2 + spec.imag**2).sum(axis=1)
@@ -118,8 +118,29 @@ def turn_rms(acc: FloatArray, kernel: FloatArray) -> float | None:
     is not finite.
     """
     x = _smoothed(acc, kernel)
-    if x is None:
-        return None
+    return None if x is None else _turn(x)
+
+
+def along_alike(acc: FloatArray, kernel: FloatArray, lag: int) -> float | None:
+    """How alike the smoothed acceleration along its mean direction is ``lag`` samples later.
+
+    A sensor swinging with a thigh by +-phi feels g cos(phi) along gravity, which repeats every
+    half swing; a bounce or a rock once a step is turned the other way half its period later.
+    Normalised correlation of the window's mean-removed component with itself ``lag`` later;
+    None if the window is too short for the lag, holds no variation or is not finite.
+    """
+    x = _smoothed(acc, kernel)
+    return None if x is None else _along(x, lag)
+
+
+def swing_turn(acc: FloatArray, kernel: FloatArray, lag: int) -> tuple[float | None, float | None]:
+    """(turn_rms, along_alike at ``lag``) of one window, smoothed once for both."""
+    x = _smoothed(acc, kernel)
+    return (None, None) if x is None else (_turn(x), _along(x, lag))
+
+
+def _turn(x: FloatArray) -> float | None:
+    """turn_rms of the smoothed window ``x``."""
     norm = np.linalg.norm(x, axis=1)
     if not (np.all(np.isfinite(norm)) and norm.min() > 1e-9):
         return None
@@ -132,16 +153,9 @@ def turn_rms(acc: FloatArray, kernel: FloatArray) -> float | None:
     return float(np.degrees(np.sqrt(np.mean(np.arccos(cos) ** 2))))
 
 
-def along_alike(acc: FloatArray, kernel: FloatArray, lag: int) -> float | None:
-    """How alike the smoothed acceleration along its mean direction is ``lag`` samples later.
-
-    A sensor swinging with a thigh by +-phi feels g cos(phi) along gravity, which repeats every
-    half swing; a bounce or a rock once a step is turned the other way half its period later.
-    Normalised correlation of the window's mean-removed component with itself ``lag`` later;
-    None if the window is too short for the lag, holds no variation or is not finite.
-    """
-    x = _smoothed(acc, kernel)
-    if x is None or not 0 < lag < len(x) - 1:
+def _along(x: FloatArray, lag: int) -> float | None:
+    """along_alike of the smoothed window ``x``."""
+    if not 0 < lag < len(x) - 1:
         return None
     mean = x.mean(axis=0)
     size = float(np.linalg.norm(mean))
