@@ -135,7 +135,8 @@ def speed_table(args: argparse.Namespace) -> str:
     rows = [
         timing(Placement.FOOT, t, acc, gyro),
         timing(Placement.WAIST, t, acc, None),
-        # The same stream as a pocket: the thigh measures its swing for each step it reports.
+        # The same stream as a pocket: the thigh band-limits every block of samples and measures
+        # its swing where a step comes a short stride or more after the one before.
         timing(Placement.THIGH, t, acc, None),
         timing(Placement.WRIST, *wrist_stream(seconds), None),
     ]
