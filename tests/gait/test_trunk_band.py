@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import Placement
+from custom_components.retrowalk.gait import FloatArray, Placement, trunk
 from custom_components.retrowalk.gait.gate import REPORT_LAG_S
 from custom_components.retrowalk.gait.trunk import (
     THIGH_BAND_HZ,
@@ -19,6 +19,7 @@ from custom_components.retrowalk.gait.trunk import (
     shipped_params,
 )
 from custom_components.retrowalk.gait.trunk_signal import band_limited, lowpass_kernel
+from custom_components.retrowalk.gait.types import StepEvent, StepFeatures
 
 from .test_trunk import FS, G, Walk, feed
 from .test_trunk_swing import pocket_walk
@@ -78,12 +79,36 @@ def test_a_rattling_pocket_keeps_the_other_legs_steps() -> None:
     assert len(banded) == pytest.approx(len(calm.steps), abs=1)
 
 
+def reported(steps: list[StepEvent]) -> list[tuple[StepEvent, StepFeatures | None]]:
+    """Everything a step reports: StepEvent's equality leaves its features out."""
+    return [(s, s.features) for s in steps]
+
+
 @pytest.mark.parametrize("batch", [1, 7, 333, 100000])
 def test_the_band_does_not_depend_on_the_batch_size(batch: int) -> None:
     w = pocket_rattle_walk()
-    assert feed(TrunkDetector(Placement.THIGH), w, batch=batch) == feed(
-        TrunkDetector(Placement.THIGH), w, batch=20
+    assert reported(feed(TrunkDetector(Placement.THIGH), w, batch=batch)) == reported(
+        feed(TrunkDetector(Placement.THIGH), w, batch=20)
     )
+
+
+def test_the_samples_still_to_come_never_reach_a_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The detector re-cuts any batching into blocks at fixed sample counts, so the batch size
+    # cannot show whether its lag is long enough (without the band's half-width every batch size
+    # above still agrees); a block's end can. The band completes each block's segment past its
+    # newest sample by repeating it: with NaN there instead, the samples still to come, no step
+    # and no feature may change. The lag holds the band's half-width because the band reads that
+    # many samples after each one (and the smoothing and the extremum window read further).
+    w = pocket_rattle_walk()
+    shipped = reported(feed(TrunkDetector(Placement.THIGH), w))
+    real = trunk.band_limited
+
+    def to_come_unknown(acc: FloatArray, kernel: FloatArray) -> FloatArray:
+        unknown = np.full((len(kernel) // 2, 3), np.nan)
+        return real(np.concatenate([acc, unknown]), kernel)[: len(acc)]
+
+    monkeypatch.setattr(trunk, "band_limited", to_come_unknown)
+    assert reported(feed(TrunkDetector(Placement.THIGH), w)) == shipped
 
 
 def test_only_the_thigh_is_band_limited() -> None:
