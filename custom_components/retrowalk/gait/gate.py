@@ -63,6 +63,13 @@ class GateParams:
     # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
     # newest, so the run still holds confirm_steps heel strikes (_soft_between).
     soft_between: bool = False
+    # A run out of rhythm still confirms if one more candidate makes up for one odd interval
+    # inside it: the latest confirm_steps + 1 candidates (measured ones, where measured_run)
+    # keep the rhythm test with one interval between two of them left out, and that interval
+    # is itself a step's (min_interval to max_interval). The run still holds the rhythm of
+    # confirm_steps candidates; the odd one is a turn's step or one stepped round something
+    # (_odd_interval).
+    odd_interval: bool = False
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
     # (None: it cannot confirm a bout at all).
@@ -267,6 +274,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # Alternating intervals of a hanging arm (spsw's timed-up-and-go walkers: 0.40 0.64 0.44
         # 0.66 s ...) are steps; docs/walking_gate.md, "Wrist: each side's rhythm".
         side_rhythm=True,
+        # A short walk's turn or a step round a chair breaks the rhythm of its few steps (spsw's
+        # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: one odd
+        # interval". Not at the trunk, where it let a standing run through (HAPT's waist).
+        odd_interval=True,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
         # interval as long as its stride gets its step from the confirming run on, before the
@@ -475,8 +486,13 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need or not self._rhythm_ok(run, sides=posed):
+        if len(run) < need:
             return []
+        if not self._rhythm_ok(run, sides=posed):
+            # One odd interval inside a longer run: every rule after this one judges that run.
+            run = self._odd_interval(need, posed)
+            if not run:
+                return []
         if not self._jolt_ok(run):
             # One soft step among firm ones: the run is one candidate longer, and every rule
             # after this one judges that longer run.
@@ -718,6 +734,29 @@ class WalkingGate:
             return []
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
+
+    def _odd_interval(self, need: int, posed: bool) -> list[StepEvent]:
+        """The latest held run one candidate longer than `need` if one odd interval inside it
+        is all that breaks its rhythm, else [].
+
+        A walk's rhythm holds on either side of a turn, a step round a chair or a door, where
+        one step takes longer or less long; a gesture's rhythm does not come back after a
+        break. So the run takes one more candidate and, with the one interval left out, still
+        holds the rhythm of `need` candidates (the plain spread test: the sides' test needs
+        every interval in order). The odd interval lies between two candidates of the run (at
+        either end, the run without it was judged already) and is itself a step's. For a run
+        in walking posture (`posed`) every candidate must be in it.
+        """
+        if not self.p.odd_interval:
+            return []
+        run = self._run(need + 1)
+        if len(run) <= need or (posed and not all(self._posture_ok(s) for s in run)):
+            return []
+        steps = self._intervals(run)
+        if len(steps) < 3 or min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
+            return []
+        inside = range(1, len(steps) - 1)
+        return run if any(self._regular(steps[:k] + steps[k + 1 :]) for k in inside) else []
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
