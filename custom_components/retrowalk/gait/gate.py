@@ -63,12 +63,11 @@ class GateParams:
     # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
     # newest, so the run still holds confirm_steps heel strikes (_soft_between).
     soft_between: bool = False
-    # A run out of rhythm still confirms if one more candidate makes up for one odd interval
-    # inside it: the latest confirm_steps + 1 candidates (measured ones, where measured_run)
-    # keep the rhythm test with one interval between two of them left out, and that interval
-    # is itself a step's (min_interval to max_interval). The run still holds the rhythm of
-    # confirm_steps candidates; the odd one is a turn's step or one stepped round something
-    # (_odd_interval).
+    # A run out of rhythm still confirms where one slow step inside it is all that breaks the
+    # rhythm and one more interval in rhythm makes up for it: the latest confirm_steps + 2
+    # candidates (measured ones, where measured_run) keep the rhythm test with their longest
+    # interval left out, and that interval lies inside the run and is a step's (min_interval
+    # to max_interval). A turn's step, one round a chair or through a door (_odd_interval).
     odd_interval: bool = False
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
@@ -275,8 +274,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # 0.66 s ...) are steps; docs/walking_gate.md, "Wrist: each side's rhythm".
         side_rhythm=True,
         # A short walk's turn or a step round a chair breaks the rhythm of its few steps (spsw's
-        # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: one odd
-        # interval". Not at the trunk, where it let a standing run through (HAPT's waist).
+        # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: a slow step
+        # inside a short walk". The trunk's 4-run takes its walks without it.
         odd_interval=True,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
@@ -489,7 +488,7 @@ class WalkingGate:
         if len(run) < need:
             return []
         if not self._rhythm_ok(run, sides=posed):
-            # One odd interval inside a longer run: every rule after this one judges that run.
+            # One slow step inside a longer run: every rule after this one judges that run.
             run = self._odd_interval(need, posed)
             if not run:
                 return []
@@ -736,27 +735,29 @@ class WalkingGate:
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
     def _odd_interval(self, need: int, posed: bool) -> list[StepEvent]:
-        """The latest held run one candidate longer than `need` if one odd interval inside it
-        is all that breaks its rhythm, else [].
+        """The held run two candidates longer than `need` if one slow step breaks its rhythm.
 
-        A walk's rhythm holds on either side of a turn, a step round a chair or a door, where
-        one step takes longer or less long; a gesture's rhythm does not come back after a
-        break. So the run takes one more candidate and, with the one interval left out, still
-        holds the rhythm of `need` candidates (the plain spread test: the sides' test needs
-        every interval in order). The odd interval lies between two candidates of the run (at
-        either end, the run without it was judged already) and is itself a step's. For a run
-        in walking posture (`posed`) every candidate must be in it.
+        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair
+        or through a door: that step takes longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
+        among 0.55-0.65 s steps), and the rhythm holds on either side of it. So the run leaves
+        out its longest interval, which must lie between two of its candidates (at either end,
+        a shorter run without it was judged already) and be a step's, and the rest must keep the
+        rhythm (the plain spread test: the sides' test needs every interval in order). The run
+        holds one more interval in rhythm than `need` candidates do, so leaving one out asks for
+        more rhythm, not less. For a run in walking posture (`posed`) every candidate must be in
+        it.
         """
         if not self.p.odd_interval:
             return []
-        run = self._run(need + 1)
-        if len(run) <= need or (posed and not all(self._posture_ok(s) for s in run)):
+        run = self._run(need + 2)
+        if len(run) < need + 2 or (posed and not all(self._posture_ok(s) for s in run)):
             return []
         steps = self._intervals(run)
         if len(steps) < 3 or min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
             return []
-        inside = range(1, len(steps) - 1)
-        return run if any(self._regular(steps[:k] + steps[k + 1 :]) for k in inside) else []
+        k = max(range(len(steps)), key=steps.__getitem__)
+        inside = 0 < k < len(steps) - 1
+        return run if inside and self._regular(steps[:k] + steps[k + 1 :]) else []
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
