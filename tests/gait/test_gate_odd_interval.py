@@ -66,6 +66,48 @@ def test_a_run_with_the_arm_hanging_is_in_that_posture_throughout() -> None:
     assert _counted(_run(TURN, ups=[flat, flat] + [HANGING] * 6)) == []
 
 
+def test_with_the_hand_in_front_the_run_is_two_longer_than_its_own() -> None:
+    # Out of walking posture a run needs unposed_steps in rhythm, so the slow step's run holds
+    # unposed_steps + 2 (12): a research logger worn with another axis along the forearm walks so.
+    flat = (0.0, 0.0, 1.0)
+    assert WRIST.unposed_steps is not None
+    around = [0.55] * (WRIST.unposed_steps // 2)
+    steps = _run([*around, 1.1, *around], ups=[flat] * (2 * len(around) + 2))
+    assert len(steps) == WRIST.unposed_steps + 2
+    assert _counted(steps) == [s.t for s in steps]
+    assert _counted(steps[:-1]) == []
+
+
+def test_every_rule_after_the_rhythm_judges_the_longer_run() -> None:
+    # The typical jolt of the eight candidates is too soft (median 0.9 m/s^2), though the six
+    # latest alone would pass (1.5).
+    assert _counted(_run(TURN, [0.3, 0.3, 1.5, 1.5, 0.3, 0.3, 1.5, 1.5])) == []
+
+
+def test_a_long_wait_before_the_run_is_no_slow_step() -> None:
+    # The longest interval at the run's start is the wait before a walk, not a step of it (left
+    # out, the rest would pass the spread test only because their median moved).
+    assert _counted(_run([0.9, 0.76, 0.5, 0.5, 0.5, 0.76, 0.76])) == []
+
+
+def test_only_steps_the_detector_measured_make_the_run() -> None:
+    # A step the detector restored in its own rhythm (no features) proves nothing: with it the
+    # walk holds 7 measured candidates, one short of the slow step's run.
+    steps = _run(TURN)
+    steps[2] = StepEvent(t=steps[2].t, direction=Direction.FORWARD, confidence=0.9)
+    assert _counted(steps) == []
+
+
+def test_a_run_across_missing_data_says_nothing() -> None:
+    # Every interval spans a hole in the data: nothing to judge, nothing counted, no error.
+    gate = WalkingGate(Placement.WRIST)
+    out = []
+    for step in _run([0.55] * 8):
+        gate.gap(0.2)
+        out += gate.add([step])
+    assert out == []
+
+
 def test_two_slow_steps_are_no_walk() -> None:
     assert _counted(_run([0.55, 1.1, 0.55, 0.55, 1.05, 0.55, 0.55, 0.55])) == []
 

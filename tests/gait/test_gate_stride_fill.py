@@ -169,9 +169,10 @@ def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() ->
     for i in range(13):
         times.append(times[-1] + (0.5 if i % 2 == 0 else 0.6 if i % 4 == 1 else 1.25))
     times += [times[-1] + 1.0 * (i + 1) for i in range(6)]
-    # The fidgets' last 1.25 s interval between 0.5 s ones (each within the spread of the 1.0 s
-    # rhythm) would be a slow step inside a longer confirming run (odd_interval,
-    # test_gate_odd_interval.py); where persistence counts from is judged without that rule.
+    # With the wrist's slow step (odd_interval) the fidgets' own 0.5 / 0.6 s rhythm around their
+    # first 1.25 s pause confirms at their 8th candidate and goes on through the later pauses
+    # (2.5 times the 0.5 s median): a repeated three-and-a-pause is a walk with slow steps to
+    # that rule (docs/walking_gate.md). Where persistence counts from is judged without it.
     gate = WalkingGate(Placement.WRIST, replace(GATE_PARAMS[Placement.WRIST], odd_interval=False))
     out = gate.add([cand(t) for t in times])
     assert len(out) == 20

@@ -63,11 +63,12 @@ class GateParams:
     # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
     # newest, so the run still holds confirm_steps heel strikes (_soft_between).
     soft_between: bool = False
-    # A run out of rhythm still confirms where one slow step inside it is all that breaks the
-    # rhythm and one more interval in rhythm makes up for it: the latest confirm_steps + 2
-    # candidates (measured ones, where measured_run) keep the rhythm test with their longest
-    # interval left out, and that interval lies inside the run and is a step's (min_interval
-    # to max_interval). A turn's step, one round a chair or through a door (_odd_interval).
+    # A run out of rhythm still confirms if its rhythm holds with one slow step left out and one
+    # more interval in rhythm makes up for it: the latest need + 2 measured candidates (need:
+    # confirm_steps in walking posture, unposed_steps out of it; 8 and 12 at the wrist) keep the
+    # rhythm test with their longest interval left out, and that interval lies inside the run
+    # and is a step's. A turn's step, one round a chair or through a door (_odd_interval). One
+    # exception a run: a run with a slow step is not also let through by soft_between.
     odd_interval: bool = False
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
@@ -487,15 +488,17 @@ class WalkingGate:
             run = self._run(need)
         if len(run) < need:
             return []
-        if not self._rhythm_ok(run, sides=posed):
+        slow = not self._rhythm_ok(run, sides=posed)
+        if slow:
             # One slow step inside a longer run: every rule after this one judges that run.
             run = self._odd_interval(need, posed)
             if not run:
                 return []
         if not self._jolt_ok(run):
             # One soft step among firm ones: the run is one candidate longer, and every rule
-            # after this one judges that longer run.
-            run = self._soft_between(need, posed)
+            # after this one judges that longer run. Not on top of a slow step: one exception
+            # a run.
+            run = [] if slow else self._soft_between(need, posed)
             if not run:
                 return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
@@ -735,17 +738,21 @@ class WalkingGate:
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
     def _odd_interval(self, need: int, posed: bool) -> list[StepEvent]:
-        """The held run two candidates longer than `need` if one slow step breaks its rhythm.
+        """The latest held run of need + 2 measured candidates if, but for a slow step, in rhythm.
 
-        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair
-        or through a door: that step takes longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
+        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair or
+        through a door: that step takes longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
         among 0.55-0.65 s steps), and the rhythm holds on either side of it. So the run leaves
-        out its longest interval, which must lie between two of its candidates (at either end,
-        a shorter run without it was judged already) and be a step's, and the rest must keep the
-        rhythm (the plain spread test: the sides' test needs every interval in order). The run
-        holds one more interval in rhythm than `need` candidates do, so leaving one out asks for
-        more rhythm, not less. For a run in walking posture (`posed`) every candidate must be in
-        it.
+        out its longest interval and the rest must keep the rhythm (the plain spread test: the
+        sides' test needs every interval in order). The interval left out lies between two of
+        the run's candidates: at the run's start a long interval is the wait before a walk
+        (standing up), at its end the walk's end or a pause, neither a step of the walk. It must
+        be a step's (a longer one has already emptied the held candidates as a pause; the bound
+        is kept for the rule's own sake). The run holds one more interval in rhythm than a plain
+        run of `need`, so leaving one out asks for the same rhythm, not less. For a run in
+        walking posture (`posed`) every candidate must be in it. The run must fit in the held
+        candidates: out of posture at the wrist, 12 measured ones with steps the detector
+        restored between most of them do not, and wait for a plain run.
         """
         if not self.p.odd_interval:
             return []
@@ -753,6 +760,7 @@ class WalkingGate:
         if len(run) < need + 2 or (posed and not all(self._posture_ok(s) for s in run)):
             return []
         steps = self._intervals(run)
+        # Fewer than three intervals: most of the run spans missing data, which says nothing.
         if len(steps) < 3 or min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
             return []
         k = max(range(len(steps)), key=steps.__getitem__)
