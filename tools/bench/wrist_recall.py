@@ -6,7 +6,10 @@ On the walking segments of ../shared/data/daily-living's wrist data:
   twice the stride peak in 0.55-1.3 Hz) times its duration; the Espruino counter, the detector
   alone and the gated engine on the same blocks, and how many blocks the detector counts at
   under 0.75 times the reference cadence (one candidate per stride);
-- the gate, one wrist rule off at a time: walking steps and false steps/h per data set.
+- the gate, one wrist rule off at a time: walking steps and false steps/h per data set;
+- spsw's timed-up-and-go walks (stand up, 3 m, turn, 3 m back, turn, sit): the steps the wrist
+  counts in each walk's walking and turning segments against those the same person's pocket
+  phone counts (THIGH) in the same walk, and how many walks the wrist counts nothing of.
 
     PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.wrist_recall
 """
@@ -22,9 +25,11 @@ from custom_components.retrowalk.gait.gate import GATE_PARAMS
 
 from .daily import (
     Segment,
+    Stream,
     _espruino,
     build_streams,
     engine_batches,
+    engine_steps,
     load_segment,
     read_labels,
     select,
@@ -47,6 +52,41 @@ def spectral_cadence(acc: FloatArray, fs: float) -> float | None:
 
     stride, step = peak(0.55, 1.3), peak(1.1, 2.7)
     return 60 * step if abs(step - 2 * stride) < 0.12 * step else None
+
+
+def walk_steps(stream: Stream, steps: FloatArray) -> int:
+    """The steps counted in a stream's walking segments (walking and turning)."""
+    return sum(
+        len(t)
+        for (seg, _), t in zip(stream.segments, stream.split(steps)[0], strict=True)
+        if seg.walking
+    )
+
+
+def against_pocket(wrist: dict[str, int], pocket: dict[str, int]) -> tuple[int, int, int, int]:
+    """Over the walks (sessions) both counted: the wrist's steps, the pocket's, the walks the
+    wrist counts nothing of, the walks."""
+    both = sorted(wrist.keys() & pocket.keys())
+    return (
+        sum(wrist[k] for k in both),
+        sum(pocket[k] for k in both),
+        sum(wrist[k] == 0 for k in both),
+        len(both),
+    )
+
+
+def timed_up_and_go() -> str:
+    """The wrist against the pocket on spsw's timed-up-and-go walks (the gated engines)."""
+    segs = select(read_labels(), datasets=["spsw"], locations=["wrist", "pocket"])
+    per: dict[str, dict[str, int]] = {"wrist": {}, "pocket": {}}
+    for stream in build_streams(segs, data_dir("daily-living")):
+        session = stream.segments[0][0].session
+        per[stream.location][session] = walk_steps(stream, engine_steps(stream))
+    wrist, pocket, nothing, walks = against_pocket(per["wrist"], per["pocket"])
+    return (
+        f"spsw timed-up-and-go walks: the wrist counts {wrist} of the pocket's {pocket} steps "
+        f"({100 * wrist / max(pocket, 1):.0f} %); {nothing} of {walks} walks nothing at the wrist"
+    )
 
 
 def main() -> int:
@@ -94,6 +134,7 @@ def main() -> int:
             hours = sum(s.duration_s for s, _ in non) / 3600
             cells.append(f"{walk}, {sum(len(t) for _, t in non) / max(hours, 1e-9):.0f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print(timed_up_and_go())
     return 0
 
 

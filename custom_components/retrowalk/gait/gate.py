@@ -63,6 +63,13 @@ class GateParams:
     # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
     # newest, so the run still holds confirm_steps heel strikes (_soft_between).
     soft_between: bool = False
+    # A run out of rhythm still confirms if its rhythm holds with one slow step left out and one
+    # more interval in rhythm makes up for it: the latest need + 2 measured candidates (need:
+    # confirm_steps in walking posture, unposed_steps out of it; 8 and 12 at the wrist) keep the
+    # rhythm test with their longest interval left out, and that interval lies inside the run
+    # and is a step's. A turn's step, one round a chair or through a door (_odd_interval). One
+    # exception a run: a run with a slow step is not also let through by soft_between.
+    odd_interval: bool = False
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
     # (None: it cannot confirm a bout at all).
@@ -267,6 +274,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # Alternating intervals of a hanging arm (spsw's timed-up-and-go walkers: 0.40 0.64 0.44
         # 0.66 s ...) are steps; docs/walking_gate.md, "Wrist: each side's rhythm".
         side_rhythm=True,
+        # A short walk's turn or a step round a chair breaks the rhythm of its few steps (spsw's
+        # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: a slow step
+        # inside a short walk". The trunk's 4-run takes its walks without it.
+        odd_interval=True,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
         # interval as long as its stride gets its step from the confirming run on, before the
@@ -475,12 +486,19 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need or not self._rhythm_ok(run, sides=posed):
+        if len(run) < need:
             return []
+        slow = not self._rhythm_ok(run, sides=posed)
+        if slow:
+            # One slow step inside a longer run: every rule after this one judges that run.
+            run = self._odd_interval(need, posed)
+            if not run:
+                return []
         if not self._jolt_ok(run):
             # One soft step among firm ones: the run is one candidate longer, and every rule
-            # after this one judges that longer run.
-            run = self._soft_between(need, posed)
+            # after this one judges that longer run. Not on top of a slow step: one exception
+            # a run.
+            run = [] if slow else self._soft_between(need, posed)
             if not run:
                 return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
@@ -718,6 +736,36 @@ class WalkingGate:
             return []
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
+
+    def _odd_interval(self, need: int, posed: bool) -> list[StepEvent]:
+        """The latest held run of need + 2 measured candidates if, but for a slow step, in rhythm.
+
+        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair or
+        through a door: that step takes longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
+        among 0.55-0.65 s steps), and the rhythm holds on either side of it. So the run leaves
+        out its longest interval and the rest must keep the rhythm (the plain spread test: the
+        sides' test needs every interval in order). The interval left out lies between two of
+        the run's candidates: at the run's start a long interval is the wait before a walk
+        (standing up), at its end the walk's end or a pause, neither a step of the walk. It must
+        be a step's (a longer one has already emptied the held candidates as a pause; the bound
+        is kept for the rule's own sake). The run holds one more interval in rhythm than a plain
+        run of `need`, so leaving one out asks for the same rhythm, not less. For a run in
+        walking posture (`posed`) every candidate must be in it. The run must fit in the held
+        candidates: out of posture at the wrist, 12 measured ones with steps the detector
+        restored between most of them do not, and wait for a plain run.
+        """
+        if not self.p.odd_interval:
+            return []
+        run = self._run(need + 2)
+        if len(run) < need + 2 or (posed and not all(self._posture_ok(s) for s in run)):
+            return []
+        steps = self._intervals(run)
+        # Fewer than three intervals: most of the run spans missing data, which says nothing.
+        if len(steps) < 3 or min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
+            return []
+        k = max(range(len(steps)), key=steps.__getitem__)
+        inside = 0 < k < len(steps) - 1
+        return run if inside and self._regular(steps[:k] + steps[k + 1 :]) else []
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
