@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tools.bench.daily import Segment, Stream
+from tools.bench.gate_eval import per_segment
 from tools.bench.wrist_recall import against_pocket, walk_steps
 
 
@@ -43,7 +44,7 @@ def test_walk_steps_counts_walking_and_turning_only() -> None:
         segments=[(_segment(a, w, s, d), s) for a, w, s, d in parts],
     )
     steps = np.array([0.5, 1.2, 1.8, 2.6, 3.4, 4.5])  # one standing up, four walking, one sitting
-    assert walk_steps(stream, steps) == 4
+    assert walk_steps(per_segment(stream, steps)) == {"s01_01": 4}
 
 
 def test_against_pocket_takes_the_walks_both_counted() -> None:

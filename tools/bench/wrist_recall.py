@@ -25,7 +25,6 @@ from custom_components.retrowalk.gait.gate import GATE_PARAMS
 
 from .daily import (
     Segment,
-    Stream,
     _espruino,
     build_streams,
     engine_batches,
@@ -54,13 +53,13 @@ def spectral_cadence(acc: FloatArray, fs: float) -> float | None:
     return 60 * step if abs(step - 2 * stride) < 0.12 * step else None
 
 
-def walk_steps(stream: Stream, steps: FloatArray) -> int:
-    """The steps counted in a stream's walking segments (walking and turning)."""
-    return sum(
-        len(t)
-        for (seg, _), t in zip(stream.segments, stream.split(steps)[0], strict=True)
-        if seg.walking
-    )
+def walk_steps(results: list[tuple[Segment, FloatArray]]) -> dict[str, int]:
+    """Per session (one walk there and back), the steps counted in its walking segments
+    (walking and turning), from each segment's counted step times."""
+    out: dict[str, int] = defaultdict(int)
+    for seg, times in results:
+        out[seg.session] += len(times) if seg.walking else 0
+    return dict(out)
 
 
 def against_pocket(wrist: dict[str, int], pocket: dict[str, int]) -> tuple[int, int, int, int]:
@@ -75,17 +74,21 @@ def against_pocket(wrist: dict[str, int], pocket: dict[str, int]) -> tuple[int, 
     )
 
 
-def timed_up_and_go() -> str:
-    """The wrist against the pocket on spsw's timed-up-and-go walks (the gated engines)."""
-    segs = select(read_labels(), datasets=["spsw"], locations=["wrist", "pocket"])
-    per: dict[str, dict[str, int]] = {"wrist": {}, "pocket": {}}
-    for stream in build_streams(segs, data_dir("daily-living")):
-        session = stream.segments[0][0].session
-        per[stream.location][session] = walk_steps(stream, engine_steps(stream))
-    wrist, pocket, nothing, walks = against_pocket(per["wrist"], per["pocket"])
+def timed_up_and_go(wrist: list[tuple[Segment, FloatArray]]) -> str:
+    """The wrist's counted steps (`wrist`: the gated engine's, per segment, as main counts them)
+    against the pocket's (the gated engine at THIGH) on spsw's timed-up-and-go walks."""
+    segs = select(read_labels(), datasets=["spsw"], locations=["pocket"])
+    pocket = [
+        p
+        for stream in build_streams(segs, data_dir("daily-living"))
+        for p in per_segment(stream, engine_steps(stream))
+    ]
+    spsw = [(seg, t) for seg, t in wrist if seg.dataset == "spsw"]
+    counted, reference, nothing, walks = against_pocket(walk_steps(spsw), walk_steps(pocket))
     return (
-        f"spsw timed-up-and-go walks: the wrist counts {wrist} of the pocket's {pocket} steps "
-        f"({100 * wrist / max(pocket, 1):.0f} %); {nothing} of {walks} walks nothing at the wrist"
+        f"spsw timed-up-and-go walks: the wrist counts {counted} of the pocket's {reference} "
+        f"steps ({100 * counted / max(reference, 1):.0f} %); {nothing} of {walks} walks nothing "
+        "at the wrist"
     )
 
 
@@ -134,7 +137,7 @@ def main() -> int:
             hours = sum(s.duration_s for s, _ in non) / 3600
             cells.append(f"{walk}, {sum(len(t) for _, t in non) / max(hours, 1e-9):.0f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print(timed_up_and_go())
+    print(timed_up_and_go(counted["shipped"]))
     return 0
 
 

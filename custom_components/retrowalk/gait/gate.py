@@ -482,7 +482,7 @@ class WalkingGate:
             return []
         need = self.p.confirm_steps
         run = self._run(need)
-        posed = all(self._posture_ok(s) for s in run)
+        posed = self._all_posed(run)
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
@@ -732,7 +732,7 @@ class WalkingGate:
         run = self._held[-(need + 1) :]
         if len(run) <= need or any(s.features is None for s in run):
             return []
-        if posed and not all(self._posture_ok(s) for s in run):
+        if posed and not self._all_posed(run):
             return []
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
@@ -757,11 +757,11 @@ class WalkingGate:
         if not self.p.odd_interval:
             return []
         run = self._run(need + 2)
-        if len(run) < need + 2 or (posed and not all(self._posture_ok(s) for s in run)):
+        if len(run) < need + 2 or (posed and not self._all_posed(run)):
             return []
         steps = self._intervals(run)
         # Fewer than three intervals: most of the run spans missing data, which says nothing.
-        if len(steps) < 3 or min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
+        if len(steps) < 3 or not self._steps_long(steps):
             return []
         k = max(range(len(steps)), key=steps.__getitem__)
         inside = 0 < k < len(steps) - 1
@@ -771,6 +771,14 @@ class WalkingGate:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
         jolt = self.p.min_amplitude if self.p.soft_jolt is None else self.p.soft_jolt
         return step.features is None or step.features.amplitude >= jolt
+
+    def _all_posed(self, run: list[StepEvent]) -> bool:
+        """Every candidate of the run is in walking posture."""
+        return all(self._posture_ok(s) for s in run)
+
+    def _steps_long(self, steps: list[float]) -> bool:
+        """Every interval is a walking step's (min_interval to max_interval)."""
+        return not (min(steps) < self.p.min_interval or max(steps) > self.p.max_interval)
 
     def _posture_ok(self, step: StepEvent) -> bool:
         axis = self.p.upright_axis
@@ -792,7 +800,7 @@ class WalkingGate:
         steps = self._intervals(run)
         if not steps:
             return False
-        if min(steps) < self.p.min_interval or max(steps) > self.p.max_interval:
+        if not self._steps_long(steps):
             return False
         gaps = steps
         if self.p.stride_rhythm:

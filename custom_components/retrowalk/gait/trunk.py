@@ -69,7 +69,7 @@ from .trunk_signal import (
     lowpass_kernel,
     quadrature,
     swing_period,
-    swing_turn,
+    swing_with_turn,
 )
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
@@ -189,17 +189,18 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
     """The swing period the detector takes from the latest swing_window_s of `acc` (None: none).
 
     swing_period's likeness tests, no period under swing_shortest_s and, where swing_turn_deg
-    asks for it, a turn as a swinging thigh's (swing_turn: turn_rms and along_alike).
+    asks for it, a turn as a swinging thigh's (swing_with_turn: turn_rms and along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
-    window = acc[-n:]
-    found = swing_period(window, fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
+    args = (acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
+    if p.swing_turn_deg <= 0.0:
+        found = swing_period(*args)
+        return found if found is not None and at_most(p.swing_shortest_s, found) else None
+    found, turn, along = swing_with_turn(*args)
     if found is None or not at_most(p.swing_shortest_s, found):
         return None
-    if p.swing_turn_deg > 0.0:
-        turn, along = swing_turn(window, kernel, round(found * fs / 2))
-        if turn is None or turn < p.swing_turn_deg or along is None or along < 0.0:
-            return None
+    if turn is None or turn < p.swing_turn_deg or along is None or along < 0.0:
+        return None
     return found
 
 

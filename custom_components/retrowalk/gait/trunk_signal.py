@@ -77,21 +77,20 @@ def _window_index(m: int, w: int) -> IntArray:
     return np.arange(m)[:, None] + np.arange(2 * w + 1)[None, :]
 
 
-def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatArray | None:
-    """Normalised autocorrelation of ``acc`` (n, 3) at lags 0..max_lag samples, over its axes.
+def _autocorr(x: FloatArray, max_lag: int) -> FloatArray | None:
+    """Normalised autocorrelation of the smoothed window ``x`` (n, 3) at lags 0..max_lag.
 
-    The signal is smoothed with ``kernel`` first (a heel strike's jolt is not a swing; only
-    where the kernel lies wholly inside the window, so that no edge is smoothed into a dip) and
-    its mean removed; unbiased (a lag compares n - lag sample pairs), through one FFT. None if
-    the smoothed window is not longer than two of the longest lags, holds no variation (a sensor
-    at rest) or is not finite.
+    Over its axes, lags in samples. ``x`` is smoothed already (_smoothed: a heel strike's
+    jolt is not a swing); its mean is removed here into a new array (the turn tests read ``x``
+    too). Unbiased (a lag compares n - lag sample pairs), through one FFT. None if the window
+    is not longer than two of the longest lags, holds no variation (a sensor at rest) or is not
+    finite.
     """
-    x = _smoothed(acc, kernel)
-    if x is None or len(x) <= 2 * max_lag:
-        return None
     n = len(x)
-    x -= x.mean(axis=0)
-    spec = np.fft.rfft(x, 2 * n, axis=0)
+    if n <= 2 * max_lag:
+        return None
+    centred = x - x.mean(axis=0)
+    spec = np.fft.rfft(centred, 2 * n, axis=0)
     power = (spec.real**2 + spec.imag**2).sum(axis=1)
     auto = np.fft.irfft(power, 2 * n)[: max_lag + 1]
     if not auto[0] > 1e-12:  # also NaN: a bad sample in the window
@@ -100,9 +99,10 @@ def swing_autocorr(acc: FloatArray, kernel: FloatArray, max_lag: int) -> FloatAr
 
 
 def _smoothed(acc: FloatArray, kernel: FloatArray) -> FloatArray | None:
-    """``acc`` (n, 3) smoothed with ``kernel`` where it lies wholly inside (as in swing_autocorr).
+    """``acc`` (n, 3) smoothed with ``kernel`` where it lies wholly inside the window.
 
-    None if shorter than the kernel (np.convolve would smooth the kernel with the window).
+    So that no edge is smoothed into a dip. None if shorter than the kernel (np.convolve
+    would smooth the kernel with the window).
     """
     if len(acc) < len(kernel):
         return None
@@ -133,10 +133,23 @@ def along_alike(acc: FloatArray, kernel: FloatArray, lag: int) -> float | None:
     return None if x is None else _along(x, lag)
 
 
-def swing_turn(acc: FloatArray, kernel: FloatArray, lag: int) -> tuple[float | None, float | None]:
-    """(turn_rms, along_alike at ``lag``) of one window, smoothed once for both."""
+def swing_with_turn(
+    acc: FloatArray,
+    fs: float,
+    kernel: FloatArray,
+    lags_s: tuple[float, float],
+    alike: float,
+    reverses: float,
+) -> tuple[float | None, float | None, float | None]:
+    """(swing_period, turn_rms, along_alike half that period later) of one window.
+
+    Smoothed once for all three; the turn and the likeness are None where there is no period.
+    """
     x = _smoothed(acc, kernel)
-    return (None, None) if x is None else (_turn(x), _along(x, lag))
+    period = None if x is None else _period(x, fs, lags_s, alike, reverses)
+    if x is None or period is None:
+        return period, None, None
+    return period, _turn(x), _along(x, round(period * fs / 2))
 
 
 def _turn(x: FloatArray) -> float | None:
@@ -181,10 +194,18 @@ def swing_period(
     A sensor on a swinging limb turns with it once a stride, so gravity's direction in its axes,
     the bulk of the smoothed acceleration, repeats once a stride and is turned the other way half
     a stride later; the trunk's bounce repeats every step instead. Returns the lag (s) within
-    ``lags_s`` at which the signal is most alike (swing_autocorr), where it is at least
+    ``lags_s`` at which the signal is most alike (_autocorr), where it is at least
     ``alike`` there and at most ``reverses`` half that lag later; else None.
     """
-    found = swing_likeness(acc, fs, kernel, lags_s)
+    x = _smoothed(acc, kernel)
+    return None if x is None else _period(x, fs, lags_s, alike, reverses)
+
+
+def _period(
+    x: FloatArray, fs: float, lags_s: tuple[float, float], alike: float, reverses: float
+) -> float | None:
+    """swing_period of the smoothed window ``x``."""
+    found = _likeness(x, fs, lags_s)
     if found is None:
         return None
     period, at_period, at_half = found
@@ -196,11 +217,19 @@ def swing_likeness(
 ) -> tuple[float, float, float] | None:
     """(lag, likeness there, likeness half that lag later) of ``acc``'s best lag in ``lags_s``.
 
-    The lag in seconds at which the signal is most alike (swing_autocorr); None where
-    swing_autocorr has nothing to say (too short, no variation, not finite).
+    The lag in seconds at which the signal is most alike (_autocorr); None where the
+    autocorrelation has nothing to say (too short, no variation, not finite).
     """
+    x = _smoothed(acc, kernel)
+    return None if x is None else _likeness(x, fs, lags_s)
+
+
+def _likeness(
+    x: FloatArray, fs: float, lags_s: tuple[float, float]
+) -> tuple[float, float, float] | None:
+    """swing_likeness of the smoothed window ``x``."""
     lo, hi = round(lags_s[0] * fs), round(lags_s[1] * fs)
-    r = swing_autocorr(acc, kernel, hi) if lo >= 2 else None
+    r = _autocorr(x, hi) if lo >= 2 else None
     if r is None:
         return None
     best = lo + int(np.argmax(r[lo : hi + 1]))
