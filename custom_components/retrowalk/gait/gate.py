@@ -740,23 +740,21 @@ class WalkingGate:
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
     def _slow_steps(self, need: int, posed: bool) -> list[StepEvent]:
-        """The latest held run of need + 2k measured candidates if, but for k slow steps, in
-        rhythm (k from 1 to slow_steps, the shortest such run first).
+        """The latest need + 2k measured candidates if in rhythm but for k slow steps; [] if not.
 
-        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair or
-        through a door: those steps take longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
-        among 0.55-0.65 s steps; a half turn often takes two), and the rhythm holds on either
-        side of them. So the run leaves out its k longest intervals and the rest must keep the
-        rhythm (the plain spread test: the sides' test needs every interval in order). Each
-        interval left out lies between two of the run's candidates: at the run's start a long
-        interval is the wait before a walk (standing up), at its end the walk's end or a pause,
-        neither a step of the walk. Each must be a step's (a longer one has already emptied the
-        held candidates as a pause; the bound is kept for the rule's own sake). The run holds k
-        more intervals in rhythm than a plain run of `need`, so leaving k out asks for more
-        rhythm, not less. For a run in walking posture (`posed`) every candidate must be in it.
-        The run must fit in the held candidates: out of posture at the wrist, 12 or 14 measured
-        ones with steps the detector restored between most of them do not, and wait for a plain
-        run.
+        k goes from 1 to slow_steps, the shortest such run first. A short walk's rhythm breaks where
+        the walker turns, steps round a chair or through a door: those steps take longer (spsw's 3 m
+        timed-up-and-go legs: about 1.0 s among 0.55-0.65 s steps; a half turn often takes two), and
+        the rhythm holds on either side of them. So the run leaves out its k longest intervals and
+        the rest must keep the rhythm (the plain spread test: the sides' test needs every interval
+        in order). Each interval left out lies between two of the run's candidates: at the run's
+        start a long interval is the wait before a walk (standing up), at its end the walk's end or
+        a pause, neither a step of the walk. Each must be a step's (a longer one has already emptied
+        the held candidates as a pause; the bound is kept for the rule's own sake). The run holds k
+        more intervals in rhythm than a plain run of `need`, so leaving k out asks for more rhythm,
+        not less. For a run in walking posture (`posed`) every candidate must be in it. The run must
+        fit in the held candidates: out of posture at the wrist, 12 or 14 measured ones with steps
+        the detector restored between most of them do not, and wait for a plain run.
         """
         for k in range(1, self.p.slow_steps + 1):
             run = self._run(need + 2 * k)
