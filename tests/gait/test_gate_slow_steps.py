@@ -181,3 +181,34 @@ def test_the_trunk_does_not_take_a_slow_step(placement: Placement) -> None:
     assert _counted(steps, placement, slow_steps=1) == [s.t for s in steps]
     # There every held candidate is in the run (no measured_run): one candidate fewer is not it.
     assert _counted(_run([0.55, 1.1, 0.55, 0.55]), placement, slow_steps=1) == []
+
+
+def test_of_equal_longest_intervals_the_earlier_is_the_slow_step() -> None:
+    # Candidate times lie on the detector's grid, so the longest interval can come twice. Here
+    # the earlier 0.85 s is inside the run and the later one is its newest interval: the earlier
+    # is left out, and the rest keep the rhythm.
+    steps = _run([0.8, 0.85, 0.55, 0.55, 0.55, 0.8, 0.85])
+    assert _counted(steps, slow_steps=1) == [s.t for s in steps]
+
+
+def test_every_slow_step_left_out_lies_inside_the_run() -> None:
+    # Of the two longest intervals, 1.1 s is the run's first (the wait before it): it is no slow
+    # step, though with both left out the rest would keep the rhythm.
+    assert _counted(_run([1.1, 1.0, 0.65, 0.9, 0.6, 0.6, 1.0, 1.1, 0.9])) == []
+
+
+def test_three_slow_steps_in_a_longer_walk_still_do_not_count() -> None:
+    # Twelve candidates, a turn of three slow steps in the middle: the wrist leaves out two at
+    # most, and no plain run of six keeps the rhythm on either side.
+    steps = _run([0.55] * 4 + [1.0, 1.1, 1.05] + [0.55] * 4)
+    assert _counted(steps) == []
+    assert _counted(steps, slow_steps=3) == [s.t for s in steps]
+
+
+def test_the_shorter_run_is_tried_first() -> None:
+    # The run around one slow step (8 candidates) keeps a firm typical jolt and confirms; the
+    # run of 10 around two would hold too many soft ones (median under 1 m/s^2) and would not.
+    intervals = [0.65, 1.1, 0.5, 0.65, 0.6, 0.65, 1.0, 0.6, 0.65]
+    amps = [0.3, 0.3, 3.0, 3.0, 3.0, 0.3, 3.0, 0.3, 0.3, 1.5]
+    steps = _run(intervals, amps)
+    assert _counted(steps) == [s.t for s in steps]

@@ -169,7 +169,7 @@ def test_persistence_counts_from_the_confirming_run_not_the_held_candidates() ->
     for i in range(13):
         times.append(times[-1] + (0.5 if i % 2 == 0 else 0.6 if i % 4 == 1 else 1.25))
     times += [times[-1] + 1.0 * (i + 1) for i in range(6)]
-    # With the wrist's slow step (odd_interval) the fidgets' own 0.5 / 0.6 s rhythm around their
+    # With the wrist's slow steps (slow_steps) the fidgets' own 0.5 / 0.6 s rhythm around their
     # first 1.25 s pause confirms at their 8th candidate and goes on through the later pauses
     # (2.5 times the 0.5 s median): a repeated three-and-a-pause is a walk with slow steps to
     # that rule (docs/walking_gate.md). Where persistence counts from is judged without it.

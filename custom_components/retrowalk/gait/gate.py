@@ -30,6 +30,7 @@ figures: docs/walking_gate.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import heapq
 import itertools
 import math
 import statistics
@@ -68,8 +69,8 @@ class GateParams:
     # need + 2k measured candidates (need: confirm_steps in walking posture, unposed_steps out of
     # it; at the wrist 8 or 10, and 12 or 14) keep the rhythm test with their k longest intervals
     # left out, and those intervals lie inside the run and are steps'. A turn's steps, one round
-    # a chair or through a door (_slow_steps). One exception a run: a run with a slow step is not
-    # also let through by soft_between.
+    # a chair or through a door (_around_slow_steps). One exception a run: a run with a slow
+    # step is not also let through by soft_between.
     slow_steps: int = 0
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
@@ -492,8 +493,8 @@ class WalkingGate:
             return []
         slow = not self._rhythm_ok(run, sides=posed)
         if slow:
-            # One slow step inside a longer run: every rule after this one judges that run.
-            run = self._slow_steps(need, posed)
+            # Slow steps (a turn) inside a longer run: every rule after this one judges that run.
+            run = self._around_slow_steps(need, posed)
             if not run:
                 return []
         if not self._jolt_ok(run):
@@ -739,37 +740,37 @@ class WalkingGate:
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
-    def _slow_steps(self, need: int, posed: bool) -> list[StepEvent]:
+    def _around_slow_steps(self, need: int, posed: bool) -> list[StepEvent]:
         """The latest need + 2k measured candidates if in rhythm but for k slow steps; [] if not.
 
         k goes from 1 to slow_steps, the shortest such run first. A short walk's rhythm breaks where
         the walker turns, steps round a chair or through a door: those steps take longer (spsw's 3 m
-        timed-up-and-go legs: about 1.0 s among 0.55-0.65 s steps; a half turn often takes two), and
+        timed-up-and-go legs: about 1.0 s among 0.55-0.65 s steps; a half turn may take two), and
         the rhythm holds on either side of them. So the run leaves out its k longest intervals and
         the rest must keep the rhythm (the plain spread test: the sides' test needs every interval
         in order). Each interval left out lies between two of the run's candidates: at the run's
         start a long interval is the wait before a walk (standing up), at its end the walk's end or
         a pause, neither a step of the walk. Each must be a step's (a longer one has already emptied
-        the held candidates as a pause; the bound is kept for the rule's own sake). The run holds k
-        more intervals in rhythm than a plain run of `need`, so leaving k out asks for more rhythm,
-        not less. For a run in walking posture (`posed`) every candidate must be in it. The run must
-        fit in the held candidates: out of posture at the wrist, 12 or 14 measured ones with steps
-        the detector restored between most of them do not, and wait for a plain run.
+        the held candidates as a pause; the bound is kept for the rule's own sake). Each slow step
+        left out is made up for: the rest of the run holds k more intervals in rhythm than a plain
+        run of `need`. For a run in walking posture (`posed`) every candidate must be in it. The run
+        must fit in the held candidates: out of posture at the wrist, 12 or 14 measured ones with
+        steps the detector restored between most of them do not, and wait for a plain run.
         """
         for k in range(1, self.p.slow_steps + 1):
             run = self._run(need + 2 * k)
             if len(run) < need + 2 * k or (posed and not self._all_posed(run)):
                 continue
             steps = self._intervals(run)
-            # Fewer than two intervals besides the slow ones: most of the run spans missing
-            # data, which says nothing.
+            # k slow ones inside the run need k + 2 intervals; fewer (or none: every interval
+            # spans missing data) say nothing.
             if len(steps) < k + 2 or not self._steps_long(steps):
                 continue
-            # The k longest; of equal ones the earlier (candidate times lie on the detector's
-            # grid, so equal intervals happen).
-            slow = sorted(range(len(steps)), key=lambda j: (steps[j], -j))[-k:]
-            inside = all(0 < j < len(steps) - 1 for j in slow)
-            if inside and self._regular([d for j, d in enumerate(steps) if j not in slow]):
+            # The k longest; of equal ones the earlier (nlargest keeps their order), as the
+            # rule's first form did. Candidate times lie on the detector's grid, so they happen.
+            left_out = heapq.nlargest(k, range(len(steps)), key=steps.__getitem__)
+            inside = all(0 < j < len(steps) - 1 for j in left_out)
+            if inside and self._regular([d for j, d in enumerate(steps) if j not in left_out]):
                 return run
         return []
 
