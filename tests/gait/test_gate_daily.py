@@ -257,14 +257,21 @@ def test_what_a_wrist_learns_over_a_wearers_streams_does_not_depend_on_batch_siz
     assert all(s == seen[0] for s in seen)
 
 
-@pytest.mark.parametrize("rule", ["side_rhythm", "odd_interval"])
-def test_a_wrist_rhythm_rule_counts_more_real_walking_and_nothing_more_at_rest(rule: str) -> None:
-    """Each side's rhythm (side_rhythm: their alternating intervals) and the slow step
-    (odd_interval: a turn inside a short walk) on this subset's spsw wrists, 3 m walks there and
-    back: each confirms more walking (walking and turning segments), and nothing more at rest.
-    Without -> with each rule, the other on (2026-12-06, ninth session): side_rhythm 105 + 55 ->
-    111 + 59 walking + turning steps (92 -> 98 walking when it was added), odd_interval 98 + 51
-    -> 111 + 59; 0 at rest throughout."""
+@pytest.mark.parametrize(
+    ("rule", "without", "with_it"),
+    [("side_rhythm", False, True), ("slow_steps", 0, 1), ("slow_steps", 1, 2)],
+    ids=["side_rhythm", "one_slow_step", "two_slow_steps"],
+)
+def test_a_wrist_rhythm_rule_counts_more_real_walking_and_nothing_more_at_rest(
+    rule: str, without: object, with_it: object
+) -> None:
+    """Each side's rhythm (side_rhythm: their alternating intervals) and the slow steps
+    (slow_steps: a turn inside a short walk, one slow step, then a second) on this subset's spsw
+    wrists, 3 m walks there and back: each confirms more walking (walking and turning segments),
+    and nothing more at rest. Without -> with each, the others as shipped (2026-12-06, ninth
+    session): side_rhythm 105 + 55 -> 111 + 59 walking + turning steps (92 -> 98 walking when it
+    was added), one slow step 98 + 51 -> 111 + 59 (149 -> 170); tenth session, a second slow
+    step 170 -> 180 (side_rhythm then 170 -> 180); 0 at rest throughout."""
     base = shared("daily-living")
     segments = daily.select(
         daily.read_labels(base), datasets=["spsw"], locations=["wrist"], subjects=SUBJECTS
@@ -274,7 +281,7 @@ def test_a_wrist_rhythm_rule_counts_more_real_walking_and_nothing_more_at_rest(r
     ]
     shipped = GATE_PARAMS[Placement.WRIST]
     counts = {}
-    for on in (True, False):
+    for on in (with_it, without):
         params = replace(shipped, **{rule: on})
         walking = rest = 0
         for stream, batches in cached:
@@ -283,8 +290,8 @@ def test_a_wrist_rhythm_rule_counts_more_real_walking_and_nothing_more_at_rest(r
                 walking += len(steps) if seg.walking else 0
                 rest += len(steps) if seg.expected == "no" else 0
         counts[on] = (walking, rest)
-    assert counts[True][0] > counts[False][0], counts
-    assert counts[True][1] == counts[False][1], counts
+    assert counts[with_it][0] > counts[without][0], counts
+    assert counts[with_it][1] == counts[without][1], counts
 
 
 def test_a_recording_counts_the_same_steps_whenever_its_clock_started() -> None:

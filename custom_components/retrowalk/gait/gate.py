@@ -30,6 +30,7 @@ figures: docs/walking_gate.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+import heapq
 import itertools
 import math
 import statistics
@@ -63,13 +64,14 @@ class GateParams:
     # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
     # newest, so the run still holds confirm_steps heel strikes (_soft_between).
     soft_between: bool = False
-    # A run out of rhythm still confirms if its rhythm holds with one slow step left out and one
-    # more interval in rhythm makes up for it: the latest need + 2 measured candidates (need:
-    # confirm_steps in walking posture, unposed_steps out of it; 8 and 12 at the wrist) keep the
-    # rhythm test with their longest interval left out, and that interval lies inside the run
-    # and is a step's. A turn's step, one round a chair or through a door (_odd_interval). One
-    # exception a run: a run with a slow step is not also let through by soft_between.
-    odd_interval: bool = False
+    # A run out of rhythm still confirms if its rhythm holds with up to this many slow steps left
+    # out and as many more intervals in rhythm make up for them: for k slow steps, the latest
+    # need + 2k measured candidates (need: confirm_steps in walking posture, unposed_steps out of
+    # it; at the wrist 8 or 10, and 12 or 14) keep the rhythm test with their k longest intervals
+    # left out, and those intervals lie inside the run and are steps'. A turn's steps, one round
+    # a chair or through a door (_around_slow_steps). One exception a run: a run with a slow
+    # step is not also let through by soft_between.
+    slow_steps: int = 0
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
     # (None: it cannot confirm a bout at all).
@@ -276,8 +278,9 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         side_rhythm=True,
         # A short walk's turn or a step round a chair breaks the rhythm of its few steps (spsw's
         # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: a slow step
-        # inside a short walk". The trunk's 4-run takes its walks without it.
-        odd_interval=True,
+        # inside a short walk". A 180-degree turn takes two slow steps. The trunk's 4-run takes
+        # its walks without it.
+        slow_steps=2,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
         # interval as long as its stride gets its step from the confirming run on, before the
@@ -490,8 +493,8 @@ class WalkingGate:
             return []
         slow = not self._rhythm_ok(run, sides=posed)
         if slow:
-            # One slow step inside a longer run: every rule after this one judges that run.
-            run = self._odd_interval(need, posed)
+            # Slow steps (a turn) inside a longer run: every rule after this one judges that run.
+            run = self._around_slow_steps(need, posed)
             if not run:
                 return []
         if not self._jolt_ok(run):
@@ -737,35 +740,39 @@ class WalkingGate:
         soft = [k for k, s in enumerate(run) if not self._firm(s)]
         return run if len(soft) == 1 and soft[0] < need and self._rhythm_ok(run) else []
 
-    def _odd_interval(self, need: int, posed: bool) -> list[StepEvent]:
-        """The latest held run of need + 2 measured candidates if, but for a slow step, in rhythm.
+    def _around_slow_steps(self, need: int, posed: bool) -> list[StepEvent]:
+        """The latest need + 2k measured candidates if in rhythm but for k slow steps; [] if not.
 
-        [] if not. A short walk's rhythm breaks where the walker turns, steps round a chair or
-        through a door: that step takes longer (spsw's 3 m timed-up-and-go legs: about 1.0 s
-        among 0.55-0.65 s steps), and the rhythm holds on either side of it. So the run leaves
-        out its longest interval and the rest must keep the rhythm (the plain spread test: the
-        sides' test needs every interval in order). The interval left out lies between two of
-        the run's candidates: at the run's start a long interval is the wait before a walk
-        (standing up), at its end the walk's end or a pause, neither a step of the walk. It must
-        be a step's (a longer one has already emptied the held candidates as a pause; the bound
-        is kept for the rule's own sake). The run holds one more interval in rhythm than a plain
-        run of `need`, so leaving one out asks for the same rhythm, not less. For a run in
-        walking posture (`posed`) every candidate must be in it. The run must fit in the held
-        candidates: out of posture at the wrist, 12 measured ones with steps the detector
-        restored between most of them do not, and wait for a plain run.
+        k goes from 1 to slow_steps, the shortest such run first. A short walk's rhythm breaks where
+        the walker turns, steps round a chair or through a door: those steps take longer (spsw's 3 m
+        timed-up-and-go legs: about 1.0 s among 0.55-0.65 s steps; a half turn may take two), and
+        the rhythm holds on either side of them. So the run leaves out its k longest intervals and
+        the rest must keep the rhythm (the plain spread test: the sides' test needs every interval
+        in order). Each interval left out lies between two of the run's candidates: at the run's
+        start a long interval is the wait before a walk (standing up), at its end the walk's end or
+        a pause, neither a step of the walk. Each must be a step's (a longer one has already emptied
+        the held candidates as a pause; the bound is kept for the rule's own sake). Each slow step
+        left out is made up for: the rest of the run holds k more intervals in rhythm than a plain
+        run of `need`. For a run in walking posture (`posed`) every candidate must be in it. The run
+        must fit in the held candidates: out of posture at the wrist, 12 or 14 measured ones with
+        steps the detector restored between most of them do not, and wait for a plain run.
         """
-        if not self.p.odd_interval:
-            return []
-        run = self._run(need + 2)
-        if len(run) < need + 2 or (posed and not self._all_posed(run)):
-            return []
-        steps = self._intervals(run)
-        # Fewer than three intervals: most of the run spans missing data, which says nothing.
-        if len(steps) < 3 or not self._steps_long(steps):
-            return []
-        k = max(range(len(steps)), key=steps.__getitem__)
-        inside = 0 < k < len(steps) - 1
-        return run if inside and self._regular(steps[:k] + steps[k + 1 :]) else []
+        for k in range(1, self.p.slow_steps + 1):
+            run = self._run(need + 2 * k)
+            if len(run) < need + 2 * k or (posed and not self._all_posed(run)):
+                continue
+            steps = self._intervals(run)
+            # k slow ones inside the run need k + 2 intervals; fewer (or none: every interval
+            # spans missing data) say nothing.
+            if len(steps) < k + 2 or not self._steps_long(steps):
+                continue
+            # The k longest; of equal ones the earlier (nlargest keeps their order), as the
+            # rule's first form did. Candidate times lie on the detector's grid, so they happen.
+            left_out = heapq.nlargest(k, range(len(steps)), key=steps.__getitem__)
+            inside = all(0 < j < len(steps) - 1 for j in left_out)
+            if inside and self._regular([d for j, d in enumerate(steps) if j not in left_out]):
+                return run
+        return []
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""

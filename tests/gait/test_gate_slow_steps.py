@@ -1,4 +1,4 @@
-"""The wrist's slow step: a short walk's turn does not keep its steps from counting."""
+"""The wrist's slow steps: a short walk's turn does not keep its steps from counting."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_a_short_walk_with_a_turn_counts_from_its_first_step() -> None:
     assert len(steps) == WRIST.confirm_steps + 2  # never six candidates in one rhythm
     assert _counted(steps) == [s.t for s in steps]
     # Without the rule no run of six keeps the rhythm: nothing counts.
-    assert _counted(steps, odd_interval=False) == []
+    assert _counted(steps, slow_steps=0) == []
 
 
 def test_the_slow_step_is_made_up_for_by_one_more_step_in_rhythm() -> None:
@@ -108,8 +108,41 @@ def test_a_run_across_missing_data_says_nothing() -> None:
     assert out == []
 
 
-def test_two_slow_steps_are_no_walk() -> None:
-    assert _counted(_run([0.55, 1.1, 0.55, 0.55, 1.05, 0.55, 0.55, 0.55])) == []
+# A half turn in two slow steps (1.0 and 1.1 s): no run of eight keeps the rhythm around one.
+# (Slow steps one apart would alternate with the quick ones: each side's rhythm takes those.)
+HALF_TURN = [0.55, 0.55, 0.55, 1.0, 1.1, 0.55, 0.55, 0.55, 0.55]
+
+
+def test_a_turn_in_two_slow_steps_counts_from_its_first_step() -> None:
+    steps = _run(HALF_TURN)
+    assert len(steps) == WRIST.confirm_steps + 4
+    assert _counted(steps) == [s.t for s in steps]
+    # With one slow step at most, nothing counts.
+    assert _counted(steps, slow_steps=1) == []
+
+
+def test_each_slow_step_is_made_up_for_by_one_more_step_in_rhythm() -> None:
+    # One candidate fewer: the run of ten is not there yet, and no run of eight has one slow step.
+    assert _counted(_run(HALF_TURN[1:])) == []
+
+
+def test_three_slow_steps_are_no_walk() -> None:
+    assert _counted(_run([0.55, 1.0, 1.1, 0.55, 1.05, 0.55, 0.55, 0.55, 0.55])) == []
+
+
+def test_the_longer_run_is_judged_by_every_later_rule() -> None:
+    # The ten candidates' typical jolt is too soft (median 0.9 m/s^2).
+    assert _counted(_run(HALF_TURN, [0.3] * 5 + [1.5] * 5)) == []
+
+
+def test_with_the_hand_in_front_two_slow_steps_take_four_more_candidates() -> None:
+    flat = (0.0, 0.0, 1.0)
+    assert WRIST.unposed_steps is not None
+    around = [0.55] * (WRIST.unposed_steps // 2)
+    steps = _run([*around, 1.0, 1.1, *around, 0.55], ups=[flat] * (2 * len(around) + 4))
+    assert len(steps) == WRIST.unposed_steps + 4
+    assert _counted(steps) == [s.t for s in steps]
+    assert _counted(steps[:-1]) == []
 
 
 def test_a_quick_interval_is_no_slow_step() -> None:
@@ -145,6 +178,37 @@ def test_the_trunk_does_not_take_a_slow_step(placement: Placement) -> None:
     # Mobilise-D lab walks and 7 of UMAFall's walking steps, so a turn still breaks its run.
     steps = _run([0.55, 0.55, 1.1, 0.55, 0.55])
     assert _counted(steps, placement) == []
-    assert _counted(steps, placement, odd_interval=True) == [s.t for s in steps]
+    assert _counted(steps, placement, slow_steps=1) == [s.t for s in steps]
     # There every held candidate is in the run (no measured_run): one candidate fewer is not it.
-    assert _counted(_run([0.55, 1.1, 0.55, 0.55]), placement, odd_interval=True) == []
+    assert _counted(_run([0.55, 1.1, 0.55, 0.55]), placement, slow_steps=1) == []
+
+
+def test_of_equal_longest_intervals_the_earlier_is_the_slow_step() -> None:
+    # Candidate times lie on the detector's grid, so the longest interval can come twice. Here
+    # the earlier 0.85 s is inside the run and the later one is its newest interval: the earlier
+    # is left out, and the rest keep the rhythm.
+    steps = _run([0.8, 0.85, 0.55, 0.55, 0.55, 0.8, 0.85])
+    assert _counted(steps, slow_steps=1) == [s.t for s in steps]
+
+
+def test_every_slow_step_left_out_lies_inside_the_run() -> None:
+    # Of the two longest intervals, 1.1 s is the run's first (the wait before it): it is no slow
+    # step, though with both left out the rest would keep the rhythm.
+    assert _counted(_run([1.1, 1.0, 0.65, 0.9, 0.6, 0.6, 1.0, 1.1, 0.9])) == []
+
+
+def test_three_slow_steps_in_a_longer_walk_still_do_not_count() -> None:
+    # Twelve candidates, a turn of three slow steps in the middle: the wrist leaves out two at
+    # most, and no plain run of six keeps the rhythm on either side.
+    steps = _run([0.55] * 4 + [1.0, 1.1, 1.05] + [0.55] * 4)
+    assert _counted(steps) == []
+    assert _counted(steps, slow_steps=3) == [s.t for s in steps]
+
+
+def test_the_shorter_run_is_tried_first() -> None:
+    # The run around one slow step (8 candidates) keeps a firm typical jolt and confirms; the
+    # run of 10 around two would hold too many soft ones (median under 1 m/s^2) and would not.
+    intervals = [0.65, 1.1, 0.5, 0.65, 0.6, 0.65, 1.0, 0.6, 0.65]
+    amps = [0.3, 0.3, 3.0, 3.0, 3.0, 0.3, 3.0, 0.3, 0.3, 1.5]
+    steps = _run(intervals, amps)
+    assert _counted(steps) == [s.t for s in steps]
