@@ -7,7 +7,8 @@ stride) and upright_cos (how a posture is compared with min_upright). They live 
 gate (gate.py: how it judges a run of candidates) because more than the gate reads them: the
 stride comb (its stride range, tolerance and wrist cone), the trunk detector (the shortest
 stride it measures a swing for) and the benches, which vary them. So this module imports no part
-of the gate, and a fact about a placement's walking has one home.
+of the gate, and a fact about a placement's walking has one home. The methods the comments name
+(_soft_between, _around_slow_steps, _stride_fill, _swing_step, ...) are WalkingGate's, in gate.py.
 """
 
 from __future__ import annotations
