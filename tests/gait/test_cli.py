@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait.cli import main
-from custom_components.retrowalk.gait.gate import STRIDE_FILL
+from custom_components.retrowalk.gait.gate_params import STRIDE_FILL
 from custom_components.retrowalk.gait.recording import (
     BadValueError,
     EmptyRecordingError,

@@ -20,7 +20,7 @@ from custom_components.retrowalk.gait import (
 )
 from custom_components.retrowalk.gait.detector import make_detector
 from custom_components.retrowalk.gait.foot import FootDetector
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 
 from .synth import Walk, rot, walk
 

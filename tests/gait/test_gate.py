@@ -9,12 +9,8 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Bout, Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import (
-    GATE_PARAMS,
-    REPORT_LAG_S,
-    OpenGate,
-    WalkingGate,
-)
+from custom_components.retrowalk.gait.gate import OpenGate, WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, REPORT_LAG_S
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.types import StepFeatures, at_most, interval
 

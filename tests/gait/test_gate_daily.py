@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from tools.bench import clock_origin, daily, gate_eval
 
 from ..data import shared

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import Placement
 from tools.bench import daily, gate_eval
 

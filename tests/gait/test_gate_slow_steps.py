@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import StepFeatures
 
 HANGING = (1.0, 0.0, 0.0)  # a watch's x axis along a hanging forearm

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import (
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import (
     GATE_PARAMS,
     MAX_LATE_S,
     MIN_FILLED_STEP_S,
     REPORT_LAG_S,
-    WalkingGate,
 )
 from custom_components.retrowalk.gait.trunk import TrunkDetector, shipped_params
 from tools.bench import daily, gate_eval

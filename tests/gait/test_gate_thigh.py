@@ -11,7 +11,8 @@ from dataclasses import replace
 import math
 
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 
 from .test_gate import UPRIGHT, cand, walk
 

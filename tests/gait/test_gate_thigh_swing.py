@@ -12,7 +12,8 @@ import itertools
 import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, STRIDE_TOL, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, STRIDE_TOL
 from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params
 from custom_components.retrowalk.gait.types import StepFeatures
 

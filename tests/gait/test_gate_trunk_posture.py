@@ -13,7 +13,8 @@ import math
 import pytest
 
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 
 from .test_gate import cand, walk
 from .test_gate_thigh import tilted

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 
 from .test_gate import cand
 

@@ -12,7 +12,8 @@ import math
 import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import StepFeatures
 
 from .test_gate_stride_fill import HANGING, out_of_order, wrist_walk

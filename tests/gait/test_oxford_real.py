@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
 from tools.bench import oxford
 from tools.bench.data import BATCH, data_dir, feed

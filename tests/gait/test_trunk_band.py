@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import FloatArray, Placement, trunk
-from custom_components.retrowalk.gait.gate import REPORT_LAG_S
+from custom_components.retrowalk.gait.gate_params import REPORT_LAG_S
 from custom_components.retrowalk.gait.trunk import (
     THIGH_BAND_HZ,
     TrunkDetector,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Direction, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement, StepFeatures
 from tools.bench.gate_eval import split_seen
 from tools.bench.walk_jolts import (

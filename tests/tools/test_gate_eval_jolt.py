@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from tools.bench import daily, gate_eval
 from tools.bench.data import BATCH
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from tools.bench import daily, wrist_pivot
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.types import STANDARD_GRAVITY
 from tools.bench import daily, wrist_unposed as wu
 

@@ -63,12 +63,8 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.engine import MAX_GAP_S, GaitEngine
-from custom_components.retrowalk.gait.gate import (
-    GATE_PARAMS,
-    GateParams,
-    WalkingGate,
-    upright_cos,
-)
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams, upright_cos
 
 from .daily import (
     GOAL_CADENCE,

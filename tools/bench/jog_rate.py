@@ -55,7 +55,7 @@ from custom_components.retrowalk.gait import (
 )
 from custom_components.retrowalk.gait.foot import FootDetector
 from custom_components.retrowalk.gait.foot_thresholds import THRESHOLDS, still_samples
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 from custom_components.retrowalk.gait.resample import Resampler
 from tools import bvh, bvh2rec
 

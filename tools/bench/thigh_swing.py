@@ -7,7 +7,7 @@ the swing where the gate reads it (StepFeatures.swing_s). Each interval between 
 checked against the truth (foot strikes or the ground-truth count, matched one to one within
 0.3 s as the Oxford bench does): it *hides a step* when a true step nobody matched lies inside
 it. It is *marked* when the gate's swing rule would restore a step in it (in the stride range,
-within STRIDE_TOL of the swing's period; gate.swing_stride). A good rule marks the
+within STRIDE_TOL of the swing's period; gate_params.swing_stride). A good rule marks the
 intervals that hide a step and no others. The last columns describe the signal itself over the
 4 s before each candidate (trunk_signal.swing_likeness): the share of candidates where it holds
 a swing by the detector's thresholds, how alike it is at its best lag in the swing's range, and
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, swing_stride
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, swing_stride
 from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
 from custom_components.retrowalk.gait.trunk_signal import swing_likeness
 from custom_components.retrowalk.gait.types import interval

@@ -40,7 +40,7 @@ import math
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from tools.peers import external
 
 from .daily import (

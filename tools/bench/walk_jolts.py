@@ -35,7 +35,7 @@ from dataclasses import replace
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from custom_components.retrowalk_virtual.drive import DriveSpan
 from custom_components.retrowalk_virtual.model import ScenarioStream
 from custom_components.retrowalk_virtual.plan import plan
@@ -55,7 +55,7 @@ from .gate_eval import (
     walking_spans,
 )
 
-# The placement groups whose gate shares one jolt threshold (gate.py: _TRUNK for both).
+# The placement groups whose gate shares one jolt threshold (gate_params.py: _TRUNK for both).
 GROUPS: dict[str, tuple[Placement, ...]] = {
     "trunk": (Placement.WAIST, Placement.CHEST),
     "thigh": (Placement.THIGH,),

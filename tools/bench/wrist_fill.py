@@ -38,7 +38,7 @@ import math
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 
 from .daily import build_streams, engine_batches, load_segment, read_labels, select, step_times
 from .data import data_dir

@@ -58,7 +58,8 @@ from pathlib import Path
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from custom_components.retrowalk.gait.zupt import body_to_start
 from tools.bvh2rec import matrix_from_quat
 

@@ -21,7 +21,7 @@ from collections import defaultdict
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement
-from custom_components.retrowalk.gait.gate import GATE_PARAMS
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
 
 from .daily import (
     Segment,

@@ -1,10 +1,10 @@
 """What the wrist gate's hand-in-front ("unposed") runs are made of: walking or scrubbing?
 
-The wrist gate (gate.py, GATE_PARAMS[Placement.WRIST]) confirms a walk with the forearm hanging
-(|x| of the 1 s gravity mean within 45 degrees of vertical) after 6 candidates, or with the hand
-in front after a longer regular run of unposed_steps (10). This tool runs the detector alone
-(the engine without its gate), passes its candidates through the shipped gate and records every
-run the gate confirms out of the hanging posture (UnposedRuns), then measures, per run:
+The wrist gate (gate_params.py, GATE_PARAMS[Placement.WRIST]) confirms a walk with the forearm
+hanging (|x| of the 1 s gravity mean within 45 degrees of vertical) after 6 candidates, or with
+the hand in front after a longer regular run of unposed_steps (10). This tool runs the detector
+alone (the engine without its gate), passes its candidates through the shipped gate and records
+every run the gate confirms out of the hanging posture (UnposedRuns), then measures, per run:
 
 - vertical: the share of the candidates' dynamic acceleration along gravity. Walking with the
   hand in front rides the body: the trunk rises and falls once per step, so each candidate's
@@ -48,7 +48,8 @@ import statistics
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import GATE_PARAMS, GateParams, WalkingGate
+from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 
 from . import oxford

@@ -36,7 +36,7 @@ import statistics
 import numpy as np
 import numpy.typing as npt
 
-from .gate import GATE_PARAMS, MIN_STRIDE_S, STRIDE_TOL, upright_cos
+from .gate_params import GATE_PARAMS, MIN_STRIDE_S, STRIDE_TOL, upright_cos
 from .trunk_signal import causal_mean
 from .types import FloatArray, Placement, at_most
 

@@ -58,7 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
-from .gate import MIN_STRIDE_S
+from .gate_params import MIN_STRIDE_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import (
@@ -657,7 +657,7 @@ class TrunkDetector:
     def _may_end_stride(self, steps: list[tuple[float, float | None]]) -> bool:
         """Whether one of these steps comes a short stride or more after the one before it.
 
-        The gate reads the swing only there (gate.swing_stride); measuring it for every step
+        The gate reads the swing only there (gate_params.swing_stride); measuring it for every step
         was the wrist's largest cost per step. The steps reach the gate in this order.
         """
         before, self._labelled = self._labelled, steps[-1][0]

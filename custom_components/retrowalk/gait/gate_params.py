@@ -1,0 +1,314 @@
+"""What each placement asks of a walk before its steps count: the walking gate's parameters.
+
+GateParams and its per-placement table GATE_PARAMS hold the evidence a walk needs (candidates
+in a row, their rhythm, the jolt, the posture), with the constants they are made of and the
+reasons for each value, and two small rules on them: swing_stride (an interval is the swing's
+stride) and upright_cos (how a posture is compared with min_upright). They live apart from the
+gate (gate.py: how it judges a run of candidates) because more than the gate reads them: the
+stride comb (its stride range, tolerance and wrist cone), the trunk detector (the shortest
+stride it measures a swing for) and the benches, which vary them. So this module imports no part
+of the gate, and a fact about a placement's walking has one home. The methods the comments name
+(_soft_between, _around_slow_steps, _stride_fill, _swing_step, ...) are WalkingGate's, in gate.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+import math
+
+from .bouts import BOUT_END_S
+from .stride import MAX_STRIDE_TIME_S
+from .types import Placement, StepEvent, at_most
+
+# The detector contract (detector.py): a step is reported at most about this long after it happened.
+REPORT_LAG_S = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class GateParams:
+    """How much walking evidence one placement needs before steps count."""
+
+    confirm_steps: int  # candidates in a row that confirm a bout (in walking posture)
+    min_interval: float = 0.25  # s: faster "steps" are vibration or a double-detected step
+    max_interval: float = 1.3  # s: a longer wait between candidates breaks a run
+    # Largest relative spread of the confirming run's intervals, (max - min) / median.
+    spread: float = 0.5
+    min_amplitude: float = 0.0  # m/s^2: smallest vertical jolt of a confirming run's steps
+    # Every step of the run must reach it (the trunk feels each heel strike), or only the
+    # median step (a hand damps some steps, e.g. a phone held steady in front).
+    jolt_every_step: bool = True
+    # With jolt_every_step: a run whose one soft candidate (below min_amplitude) lies between
+    # firm ones still confirms, if one more candidate in the same rhythm makes up for it: the
+    # latest confirm_steps + 1 candidates, in rhythm, hold exactly one soft step, not the
+    # newest, so the run still holds confirm_steps heel strikes (_soft_between).
+    soft_between: bool = False
+    # A run out of rhythm still confirms if its rhythm holds with up to this many slow steps left
+    # out and as many more intervals in rhythm make up for them: for k slow steps, the latest
+    # need + 2k measured candidates (need: confirm_steps in walking posture, unposed_steps out of
+    # it; at the wrist 8 or 10, and 12 or 14) keep the rhythm test with their k longest intervals
+    # left out, and those intervals lie inside the run and are steps'. A turn's steps, one round
+    # a chair or through a door (_around_slow_steps). One exception a run: a run with a slow
+    # step is not also let through by soft_between.
+    slow_steps: int = 0
+    # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
+    # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
+    # (None: it cannot confirm a bout at all).
+    upright_axis: int | None = None
+    min_upright: float = 0.0
+    unposed_steps: int | None = None
+    # Inside a confirmed bout a candidate continues it if its interval is within this factor
+    # of the bout's median interval (a missed step doubles one) and, where posture_ends_bout,
+    # the posture still allows walking; otherwise the bout ends there.
+    bout_factor: float = 2.5
+    posture_ends_bout: bool = False
+    # A bout confirmed in walking posture starts at the first held candidate in that posture:
+    # the ones before it were made before the wearer got into it (getting up from a chair).
+    posture_starts_walk: bool = False
+    # The confirming run must hold confirm_steps candidates the detector measured (a jolt felt);
+    # steps it restored in its own rhythm (features None) are carried along but prove nothing.
+    measured_run: bool = False
+    # Inside a bout confirmed in posture, the posture must also stay within this (cosine of an
+    # angle) of the confirming run's mean posture (-1: any walking posture will do), and the
+    # walk starts at the first held candidate within it.
+    same_posture: float = -1.0
+    # Judge the rhythm on stride times (every other candidate): a sensor on one leg feels its
+    # own leg's and the other leg's steps differently, so the steps alternate short and long
+    # while the strides keep the pendulum's period.
+    stride_rhythm: bool = False
+    # A run out of that rhythm, in walking posture, still passes if each side's steps keep it:
+    # its odd and its even intervals each pass the same spread test, every one of one side
+    # shorter than every one of the other. For a sensor on a swinging arm: the detector's peak is
+    # the heel strike riding on the arm swing, which reverses every step, so it lands early after
+    # one step and late after the other while the legs keep their rhythm. Judging the strides
+    # instead (as stride_rhythm does) would also pass irregular arm movement at rest, since a sum
+    # of two intervals varies less than either (daily-living, tuned-on: WISDM's wrist 12 -> 27
+    # false steps an hour); asking each side to be regular and apart does not (12).
+    side_rhythm: bool = False
+    # The bout's own walking posture: the confirming run's mean "up" (in the sensor's axes,
+    # whichever way round it sits). A candidate whose "up" lies further from it than this (cos of
+    # the angle; None: no such rule) was made in another posture: held before the run, it is not
+    # a step of the walk (sitting, getting up); inside the bout, it ends the bout (sitting down).
+    # Unlike upright_axis it needs no known mounting, so it also holds for runs out of posture.
+    min_walk_posture: float | None = None
+    # A held candidate softer than min_amplitude is released only this near the walking posture
+    # (cos; None: no such rule). A soft first step is gait starting from standing, the thigh
+    # already in its walking posture; a soft one while the thigh still turns is getting up.
+    soft_walk_posture: float | None = None
+    # What "softer" means there (m/s^2; None: min_amplitude): a heel strike's jolt, where the
+    # run's own jolt threshold is set for another reason (the wrist: the typical step's).
+    soft_jolt: float | None = None
+    # Every measured candidate of a confirming run lies within this (cos; None: no such rule)
+    # of the run's mean "up": a sensor carried on the body keeps its posture while walking
+    # (the swing averages out of the 1 s gravity mean), while one turned in the hand (a phone
+    # taken out to the ear, put back) does not. Orientation-free, like min_walk_posture.
+    run_posture: float | None = None
+    end_s: float = BOUT_END_S  # s without a candidate ends a confirmed bout
+    # Learn which way round upright_axis hangs for this wearer (0: never, |axis| as above): once
+    # this many walks in a row were confirmed with it on the same side of horizontal, a posture
+    # with the axis the other way is not walking posture (a watch: the hand above the elbow).
+    learn_sign: int = 0
+    # Inside a bout confirmed in walking posture whose candidates come once per stride (their
+    # median interval twice a walking step), once it reaches its stride_fill-th candidate
+    # (counted from its confirming run, the first candidates checked for rhythm; 0: never), the
+    # step between two candidates is restored half-way, without features, in every interval
+    # since the confirming run and from then on: it counts inside the walk, never confirms
+    # one, and changes no decision of the gate (_stride_fill).
+    stride_fill: int = 0
+    # Inside a bout confirmed in walking posture, an interval as long as the stride of the
+    # sensor's own swing (StepFeatures.swing_s of the candidate ending it, within STRIDE_TOL) and
+    # in the stride range is a stride with its other leg's step missed: that step is restored
+    # half-way, from the confirming run's intervals on (_swing_step, swing_stride). A thigh or a
+    # hanging arm swings once a stride, so the swing tells strides from steps wherever the
+    # detector follows the walk only now and then.
+    swing_fill: bool = False
+
+
+# A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
+# (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
+# daily-living); sitting, standing and lying candidates are mostly below it.
+_JOLT = 1.0
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
+# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
+# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
+MIN_FILLED_STEP_S = 0.4
+# The shortest interval taken for a stride (the stride fill's, the swing's, the stride comb's).
+MIN_STRIDE_S = 2 * MIN_FILLED_STEP_S
+# Restoring a step claims twice the steps the detector felt, so it waits for more persistence
+# than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
+# fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
+# blocks keep theirs for minutes (daily-living, leave-one-data-set-out grid points: restoring
+# from the 6th candidate of the confirming run on added false steps to held-out WISDM, 29 ->
+# 30/h, and UMAFall, 17 -> 153/h where the grid then chose another point; from the 12th on
+# none; docs/walking_gate.md).
+STRIDE_FILL = 12
+# How near an interval must be to a stride to be one, as a share of the stride: the stride
+# comb's tolerance (CombParams.track), used by swing_stride with the swing's stride.
+STRIDE_TOL = 0.2
+# How far a walking thigh's 1 s gravity mean strays from the walk's own (cos 20 degrees): the
+# thigh's swing averages out of it (pocket walking: 99th percentile 14-20 degrees).
+_WALK_SPREAD = math.cos(math.radians(20))
+# A level thigh (sitting, lying on a bed): the pocket's lengthwise y axis within 20 degrees of
+# horizontal, so |cos| of its angle to "up" below sin 20 degrees. Walking, spsw's pocket phones
+# lie at most about 62 degrees off that axis (99th percentile), 28 degrees above horizontal, so
+# 20 degrees leaves a margin. Unrelated to _WALK_SPREAD, though the angle is the same.
+_LEVEL_THIGH = math.sin(math.radians(20))
+# A candidate further than this from a walk's own posture (cos 45 degrees) was made in another
+# posture: sitting down or getting up turns a thigh by 55-90 degrees; putting a phone away or
+# taking it out often turns it by 60 or more (see the thigh's and the trunk's entries below).
+_OTHER_POSTURE = math.cos(math.radians(45))
+_STRIDES = GateParams(
+    confirm_steps=3,
+    min_interval=0.0,
+    max_interval=MAX_STRIDE_TIME_S,
+    spread=math.inf,
+    bout_factor=math.inf,
+)
+# Waist and chest: the same physics (the trunk carries the sensor; see GATE_PARAMS).
+_TRUNK = GateParams(
+    confirm_steps=4,
+    min_amplitude=_JOLT,
+    soft_between=True,
+    run_posture=_WALK_SPREAD,
+    min_walk_posture=_OTHER_POSTURE,
+)
+GATE_PARAMS: dict[Placement, GateParams] = {
+    # A foot/shank step is a verified swing between two stances of a minimum stride length
+    # (foot.py): its mechanics are checked already. What one stride alone cannot show is
+    # persistence: fidgeting or a single step to the side makes one. Three steps are two
+    # strides (each yields two steps); their intervals are a stride's parts, irregular at the
+    # edges of a walk, so no rhythm is asked beyond the stride's own time limit.
+    Placement.FOOT: _STRIDES,
+    Placement.SHANK: _STRIDES,
+    # A sensor carried on the trunk (belt, waist or hip pocket, purse, chest strap or pouch) keeps
+    # its posture while walking, as the thigh's does: the sway averages out of the 1 s gravity
+    # mean (Oxford trunk walks: 99 % of steps within 25 degrees of their bout's confirming run on
+    # 13 of 16, the purses looser). Putting a phone into a pocket, purse or pouch or taking
+    # it out often turns it by 60 degrees or more while both feet stand, in a rhythm the gate
+    # otherwise confirms with the walk next to it; bending or sitting turns it too. So, with the
+    # thigh's limit: a held candidate more than 45 degrees from the confirming run's posture is
+    # not a step of the walk, and one inside the bout ends it (the next run confirms afresh, so a
+    # sensor that settles into a new posture while walking costs nothing). The walk's posture is
+    # its confirming run's mean, so that run must hold its posture as the thigh's does (every
+    # candidate within 20 degrees of the mean, run_posture): handling in step rhythm just before
+    # the walk (turned 70 degrees) would otherwise tilt the mean by 35 and count with it. A run
+    # that fails is not a walk yet; the next candidate tries the latest run again, and once one
+    # holds its posture, the turned ones held before it are dropped. docs/oxford_steps.md.
+    # A sensor at the waist may be in a hip (trouser) pocket, where it swings with the thigh: the
+    # detector reports a swing there only where the sensor turns as a thigh does
+    # (TrunkParams.swing_turn_deg), and the thigh's swing fill restores the steps it hides.
+    Placement.WAIST: replace(_TRUNK, swing_fill=True),
+    Placement.CHEST: _TRUNK,
+    # A sensor in a trouser pocket moves with the thigh, but how it sits there varies: front
+    # pockets are cut on the slant (walking, spsw's phones lie 0-60 degrees off their y axis,
+    # 99th percentile 62), so a walk is told by how the posture behaves, in the sensor's own
+    # axes. The swing (about 40 degrees peak to peak) averages out of the 1 s gravity mean,
+    # which stays within about 20 degrees of the walk's direction (pocket walking candidates:
+    # 99th percentile 14-20 degrees; confirming runs 9-15): a confirming run must hold its
+    # posture that well (a phone turned in the hand to the ear and back does not: median 47
+    # degrees), and a candidate more than 45 degrees from the walk's posture is another
+    # posture: sitting down or getting up turns the thigh by 55-90 degrees (spsw: seated vs
+    # walking 55-77 degrees). The one fixed-axis rule left is a level y axis (within 20
+    # degrees of horizontal): with the phone lengthwise that is a level thigh, sitting or
+    # lying on a bed; a phone lying right across an upright thigh looks the same, so such a
+    # run needs twice the steps rather than being refused.
+    Placement.THIGH: GateParams(
+        confirm_steps=4,
+        min_amplitude=_JOLT,
+        soft_between=True,
+        upright_axis=1,
+        min_upright=_LEVEL_THIGH,
+        unposed_steps=8,
+        stride_rhythm=True,
+        run_posture=_WALK_SPREAD,
+        min_walk_posture=_OTHER_POSTURE,
+        # The soft first steps of walks started standing lie within 11 degrees of the walk's
+        # posture; a soft candidate while the thigh still turns is getting up.
+        soft_walk_posture=_WALK_SPREAD,
+        # The thigh swings forward on its own leg's step and back on the other's, and the two
+        # heel strikes reach a pocket unlike: the detector can miss the other leg's steps, now
+        # and then or for minutes (Oxford validation pockets, two people outside
+        # ../shared/data). The swing itself, measured on the signal, tells which intervals are
+        # strides (docs/walking_gate.md, "The thigh's swing"); it replaced the wrist's stride
+        # fill here and a rule on the intervals alone, which could not tell a stride among
+        # steps from an unlike leg's long step.
+        swing_fill=True,
+    ),
+    # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
+    # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
+    # the hand in front (a phone being read, a cup) exists, so it is not refused, only needs a
+    # longer regular run. A walk confirmed with the arm hanging ends when the forearm comes up
+    # (sitting down, reaching for something); candidates held before it with the forearm up
+    # (on the lap or an armrest while getting up from a chair) until it first came down are
+    # not its steps. A run mixing postures is not made to wait for the walking posture: a
+    # swinging forearm passes 45 degrees now and then.
+    Placement.WRIST: GateParams(
+        confirm_steps=6,
+        min_amplitude=_JOLT,
+        upright_axis=0,
+        min_upright=math.cos(math.radians(45)),
+        unposed_steps=10,
+        jolt_every_step=False,
+        posture_ends_bout=True,
+        posture_starts_walk=True,
+        measured_run=True,
+        # Alternating intervals of a hanging arm (spsw's timed-up-and-go walkers: 0.40 0.64 0.44
+        # 0.66 s ...) are steps; docs/walking_gate.md, "Wrist: each side's rhythm".
+        side_rhythm=True,
+        # A short walk's turn or a step round a chair breaks the rhythm of its few steps (spsw's
+        # timed-up-and-go: 3 m, a turn, 3 m back); docs/walking_gate.md, "Wrist: a slow step
+        # inside a short walk". A 180-degree turn takes two slow steps. The trunk's 4-run takes
+        # its walks without it.
+        slow_steps=2,
+        stride_fill=STRIDE_FILL,
+        # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
+        # interval as long as its stride gets its step from the confirming run on, before the
+        # stride fill's persistence (docs/walking_gate.md, "Wrist: the arm's swing").
+        swing_fill=True,
+        same_posture=math.cos(math.radians(30)),
+        # A hanging hand is below the elbow. Which sign of x that is depends on the wrist and on
+        # how the watch is worn (daily-living walking: spsw 23 of 23 subjects -x, UMAFall 6 -x
+        # and 4 +x, WISDM 7 -x and 40 +x), so it is learned from the wearer's own walks; three
+        # walks agreeing, so that one gesture run taken for a walk cannot set or flip it.
+        learn_sign=3,
+        # A soft held candidate (below a heel strike's jolt, 1 m/s^2, whatever the run's own
+        # typical-jolt threshold) is the walk's first step only if the forearm
+        # already hangs as it does in the walk (the thigh's rule and angle: a walking limb's 1 s
+        # gravity mean stays within 20 degrees of the walk's own). Getting up from a chair jolts
+        # the wrist softly (spsw: 0.6-0.8 m/s^2) while the forearm still comes off the lap or
+        # armrest, 45-60 degrees from vertical, which a looser walk posture would let through.
+        soft_walk_posture=_WALK_SPREAD,
+        soft_jolt=_JOLT,
+        # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
+        # 1.8 times ends the walk) removed no false step on any daily-living data set once the
+        # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.
+    ),
+}
+
+
+# The oldest a late step can be when the gate returns it, against the candidate it comes with:
+# stride_fill stride-long intervals back (the first restored step is one interval into the
+# confirming run). A bout's intervals can be longer than a stride (up to end_s, or across missing
+# data), so the gate enforces it: a step it would restore further back stays unrestored.
+# The gate marks the steps it returns late (StepEvent.late): consumers need not guess from times.
+MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
+
+
+def swing_stride(dt: float, step: StepEvent, max_interval: float) -> bool:
+    """Whether the interval `dt` before `step` is a stride of the swing measured at it.
+
+    In the stride range (MIN_STRIDE_S to `max_interval`) and within STRIDE_TOL of the
+    swing's period (StepFeatures.swing_s; never where none was measured).
+    """
+    swing = step.features.swing_s if step.features is not None else None
+    if swing is None or not (at_most(MIN_STRIDE_S, dt) and dt <= max_interval):
+        return False
+    return at_most(abs(dt - swing), STRIDE_TOL * swing)
+
+
+def upright_cos(along: float, sign: int) -> float:
+    """The cosine of an axis's angle from vertical as the posture rule takes it.
+
+    `along`: the axis's component of the unit "up". On the learned hanging side (`sign` +1 or
+    -1); either end down before one is learned (0).
+    """
+    return sign * along if sign else abs(along)
