@@ -68,7 +68,6 @@ from .trunk_signal import (
     local_extrema,
     lowpass_kernel,
     quadrature,
-    swing_period,
     swing_with_turn,
 )
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
@@ -192,14 +191,13 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
     asks for it, a turn as a swinging thigh's (swing_with_turn: turn_rms and along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
-    args = (acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses)
-    if p.swing_turn_deg <= 0.0:
-        found = swing_period(*args)
-        return found if found is not None and at_most(p.swing_shortest_s, found) else None
-    found, turn, along = swing_with_turn(*args)
+    asked = p.swing_turn_deg > 0.0
+    found, turn, along = swing_with_turn(
+        acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses, turn=asked
+    )
     if found is None or not at_most(p.swing_shortest_s, found):
         return None
-    if turn is None or turn < p.swing_turn_deg or along is None or along < 0.0:
+    if asked and (turn is None or turn < p.swing_turn_deg or along is None or along < 0.0):
         return None
     return found
 

@@ -140,14 +140,17 @@ def swing_with_turn(
     lags_s: tuple[float, float],
     alike: float,
     reverses: float,
+    *,
+    turn: bool = True,
 ) -> tuple[float | None, float | None, float | None]:
     """(swing_period, turn_rms, along_alike half that period later) of one window.
 
-    Smoothed once for all three; the turn and the likeness are None where there is no period.
+    Smoothed once for all three; the turn and the likeness are None where there is no period,
+    or where they are not asked for (``turn`` False: the period alone, swing_period).
     """
     x = _smoothed(acc, kernel)
     period = None if x is None else _period(x, fs, lags_s, alike, reverses)
-    if x is None or period is None:
+    if x is None or period is None or not turn:
         return period, None, None
     return period, _turn(x), _along(x, round(period * fs / 2))
 
@@ -197,8 +200,7 @@ def swing_period(
     ``lags_s`` at which the signal is most alike (_autocorr), where it is at least
     ``alike`` there and at most ``reverses`` half that lag later; else None.
     """
-    x = _smoothed(acc, kernel)
-    return None if x is None else _period(x, fs, lags_s, alike, reverses)
+    return swing_with_turn(acc, fs, kernel, lags_s, alike, reverses, turn=False)[0]
 
 
 def _period(
