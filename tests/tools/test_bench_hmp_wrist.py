@@ -149,3 +149,26 @@ def test_the_command_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFi
     assert h.main([str(tmp_path), "--sign", "-1"]) == 0
     out = capsys.readouterr().out
     assert "brush_teeth" in out and "walk" in out and "steps expected" in out
+
+
+def test_every_confirmed_run_is_measured_and_said_hanging_or_in_front(tmp_path: Path) -> None:
+    hanging = h.read_trial(_write(tmp_path, "walk", "f1", np.vstack([_still(2.0), _walk(20.0)])))
+    runs = h.confirmed_runs(hanging)
+    assert [r.source for r in runs] == ["walk, hanging"]
+    assert runs[0].counted == h.count(hanging)["engine"]
+    assert runs[0].interval == pytest.approx(1 / 1.8, abs=0.05)
+    # The same walk with the forearm raised, once the wearer's side is known: a hand in front.
+    raised = np.vstack([_still(2.0, x=1.0), _walk(20.0, x=1.0)])
+    trial = h.read_trial(_write(tmp_path, "walk", "m1", raised, "12-00-01"))
+    assert [r.source for r in h.confirmed_runs(trial, sign=-1)] == ["walk, in front"]
+    assert [r.source for r in h.confirmed_runs(trial)] == ["walk, hanging"]
+
+
+def test_the_runs_table_is_printed_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "walk", "f1", np.vstack([_still(2.0), _walk(20.0)]))
+    assert h.main([str(tmp_path)]) == 0
+    assert "walk, hanging" not in capsys.readouterr().out
+    assert h.main([str(tmp_path), "--runs"]) == 0
+    assert "walk, hanging" in capsys.readouterr().out

@@ -154,3 +154,17 @@ def test_real_subset_non_walking_never_reaches_the_unposed_path(
     assert any(line.startswith("wisdm_reduced jogging") for line in out.splitlines())
     assert not any(line.split()[:2] == ["wisdm_reduced", "no"] for line in out.splitlines())
     assert "rhythm > 3.3 Hz (200 steps/min)" in out
+
+
+def test_every_run_is_recorded_with_its_posture_on_request() -> None:
+    """With every=True the hanging-arm runs are recorded too, each flagged; without, none is."""
+    walk = [cand(0.55 * i, up=HANGING) for i in range(14)]
+    front = [cand(30.0 + 0.55 * i, up=IN_FRONT) for i in range(14)]
+    only = wu.UnposedRuns(Placement.WRIST)
+    only.add([*walk, *front])
+    every = wu.UnposedRuns(Placement.WRIST, every=True)
+    every.add([*walk, *front])
+    assert only.posed_runs == [False] and only.counted == [14]
+    assert every.posed_runs == [True, False] and every.counted == [14, 14]
+    need = GATE_PARAMS[Placement.WRIST]
+    assert [len(r) for r in every.runs] == [need.confirm_steps, need.unposed_steps]

@@ -44,6 +44,7 @@ import numpy as np
 from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitEngine, Placement
 from tools.peers import espruino
 
+from . import wrist_unposed
 from .daily import step_times
 from .data import feed, fmt_table
 
@@ -148,6 +149,23 @@ def count(trial: Trial, sign: int = 0) -> dict[str, int]:
     }
 
 
+def confirmed_runs(trial: Trial, sign: int = 0) -> list[wrist_unposed.Run]:
+    """Every run the gate confirms in the trial, with the features wrist_unposed measures, its
+    source "<activity>, hanging" (confirmed in the hanging cone) or "<activity>, in front"."""
+    candidates = feed(GaitEngine(Placement.WRIST, gated=False), trial.t, trial.acc, None)
+    gate = wrist_unposed.UnposedRuns(Placement.WRIST, every=True)
+    if sign:
+        gate.load_state({"sign": sign, "votes": [sign] * 3})
+    gate.add(candidates)
+    out = []
+    for run, posed, n in zip(gate.runs, gate.posed_runs, gate.counted, strict=True):
+        source = f"{trial.activity}, {'hanging' if posed else 'in front'}"
+        measured = wrist_unposed.measure(source, run, trial.t, trial.acc, n)
+        if measured is not None:
+            out.append(measured)
+    return out
+
+
 def rows(counted: Sequence[tuple[Trial, dict[str, int]]]) -> list[Row]:
     """Per activity, in EXPECTED's order: trials, volunteers, seconds, steps per counter."""
     by: dict[str, list[tuple[Trial, dict[str, int]]]] = defaultdict(list)
@@ -223,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=(-1, 1),
         help="the wearer's learned hanging side of x (this data set: -1, x towards the hand)",
     )
+    parser.add_argument(
+        "--runs",
+        action="store_true",
+        help="also each activity's confirmed runs, feature by feature (tools.bench.wrist_unposed)",
+    )
     args = parser.parse_args(argv)
     if not args.dir.is_dir():
         print(f"error: {args.dir} is no folder: get the HMP data set", file=sys.stderr)
@@ -235,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     print(activity_table(table))
     print()
     print(summary(table))
+    if args.runs:
+        print()
+        runs = [r for trial, _ in counted for r in confirmed_runs(trial, args.sign or 0)]
+        print("\n".join(wrist_unposed.table(runs)))
     return 0
 
 

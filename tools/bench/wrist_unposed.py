@@ -66,12 +66,17 @@ VIRTUAL = (("brush", "stand"), ("eat", "sit"), ("type", "sit"))
 
 
 class UnposedRuns(WalkingGate):
-    """The shipped gate, recording each run it confirms with the hand out of the hanging cone."""
+    """The shipped gate, recording each run it confirms with the hand out of the hanging cone
+    (with `every`, each run it confirms, and in `posed` whether it was in the cone)."""
 
-    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+    def __init__(
+        self, placement: Placement, params: GateParams | None = None, *, every: bool = False
+    ) -> None:
         super().__init__(placement, params)
+        self.every = every
         self.runs: list[list[StepEvent]] = []
-        self.unposed_bout = False  # the open bout (if any) was confirmed out of the cone
+        self.posed_runs: list[bool] = []  # per run: confirmed with the arm hanging
+        self.recording = False  # the open bout (if any) is one of self.runs
         self.counted: list[int] = []  # steps each run's bout counted (released, then streamed)
 
     def add(self, steps: list[StepEvent]) -> list[StepEvent]:
@@ -81,13 +86,14 @@ class UnposedRuns(WalkingGate):
             held = [*self.held, step]
             got = super().add([step])
             if self.walking and not before:
-                self.unposed_bout = not self.posed
-                if self.unposed_bout:
-                    need = self.p.unposed_steps or self.p.confirm_steps
+                self.recording = self.every or not self.posed
+                if self.recording:
+                    need = self.p.confirm_steps if self.posed else self.p.unposed_steps
                     measured = [s for s in held if s.features is not None]
-                    self.runs.append(measured[-need:])
+                    self.runs.append(measured[-(need or self.p.confirm_steps) :])
+                    self.posed_runs.append(self.posed)
                     self.counted.append(0)
-            if self.unposed_bout and (before or self.walking):
+            if self.recording and (before or self.walking):
                 self.counted[-1] += len(got)
             out += got
         return out
