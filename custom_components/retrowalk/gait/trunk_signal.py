@@ -22,6 +22,27 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
     return np.asarray(out / count.reshape((-1,) + (1,) * (x.ndim - 1)), dtype=np.float64)
 
 
+def cycles_between(
+    t: FloatArray, acc: FloatArray, span: tuple[float, float], n_grav: int, n_smooth: int
+) -> float | None:
+    """How often the acceleration's magnitude oscillates in the time span (t0, t1]: half the
+    times it crosses its own mean there.
+
+    The magnitude less that of its causal gravity mean (n_grav samples), smoothed over n_smooth
+    samples (causal). None where the samples do not reach n_grav + n_smooth before t0 (the
+    gravity mean would start inside the span) or the span holds fewer than 3 samples.
+    """
+    lo, hi = (int(i) for i in np.searchsorted(t, span, side="right"))
+    start = lo - n_grav - n_smooth
+    if start < 0 or hi - lo < 3:
+        return None
+    seg = acc[start:hi]
+    grav = causal_mean(seg, n_grav)
+    mag = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - np.sqrt(np.einsum("ij,ij->i", grav, grav))
+    x = causal_mean(mag, n_smooth)[lo - start :]
+    return float(np.count_nonzero(np.diff(np.signbit(x - x.mean())))) / 2.0
+
+
 def hann_kernel(length: int) -> FloatArray:
     """Normalised Hann smoothing kernel of odd ``length`` samples (no zero end taps)."""
     k = np.hanning(length + 2)[1:-1]
