@@ -225,7 +225,8 @@ class TrunkDetector:
         self._block = max(1, round(self.p.block_s * fs))
         self._hist = round(self.p.history_s * fs)
         self._n_grav = max(1, round(self.p.gravity_s * fs))
-        self._n_cycle = max(1, round(CYCLE_SMOOTH_S * fs))
+        n_cycle = max(1, round(CYCLE_SMOOTH_S * fs))
+        self._cycle_kernel = np.full(n_cycle, 1.0 / n_cycle)
         self._kernel = smoothing_kernel(self.p, fs)
         self._w = max(1, round(self.p.extremum_s * fs))
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
@@ -605,7 +606,7 @@ class TrunkDetector:
             u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
             # Whether the arm moved faster than these steps (the gate's max_cycles).
             span, self._measured = (self._measured, step_t), step_t
-            cycles = cycles_between(t, acc, span, self._n_grav, self._n_cycle)
+            cycles = cycles_between(t, acc, span, self._cycle_kernel)
             return StepFeatures(
                 amplitude=height,
                 up=(float(u[0]), float(u[1]), float(u[2])),

@@ -23,23 +23,21 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
 
 
 def cycles_between(
-    t: FloatArray, acc: FloatArray, span: tuple[float, float], n_grav: int, n_smooth: int
+    t: FloatArray, acc: FloatArray, span: tuple[float, float], kernel: FloatArray
 ) -> float | None:
-    """How often the acceleration's magnitude oscillates in the time span (t0, t1]: half the
-    times it crosses its own mean there.
+    """How often the acceleration's magnitude oscillates in the time span (t0, t1].
 
-    The magnitude less that of its causal gravity mean (n_grav samples), smoothed over n_smooth
-    samples (causal). None where the samples do not reach n_grav + n_smooth before t0 (the
-    gravity mean would start inside the span) or the span holds fewer than 3 samples.
+    Half the times the magnitude, smoothed by the causal `kernel` (a moving mean), crosses its
+    own mean there. The magnitude needs no gravity removed: gravity's is constant whichever way
+    the sensor turns. None where the samples do not reach the kernel's length before t0 or the
+    span holds fewer than 3 samples.
     """
     lo, hi = (int(i) for i in np.searchsorted(t, span, side="right"))
-    start = lo - n_grav - n_smooth
+    start = lo - len(kernel) + 1
     if start < 0 or hi - lo < 3:
         return None
     seg = acc[start:hi]
-    grav = causal_mean(seg, n_grav)
-    mag = np.sqrt(np.einsum("ij,ij->i", seg, seg)) - np.sqrt(np.einsum("ij,ij->i", grav, grav))
-    x = causal_mean(mag, n_smooth)[lo - start :]
+    x = np.convolve(np.sqrt(np.einsum("ij,ij->i", seg, seg)), kernel, mode="valid")
     return float(np.count_nonzero(np.diff(np.signbit(x - x.mean())))) / 2.0
 
 
