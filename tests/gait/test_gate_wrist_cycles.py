@@ -27,6 +27,7 @@ P = GATE_PARAMS[Placement.WRIST]
 FS = 100.0
 HANGING = (1.0, 0.0, 0.0)
 IN_FRONT = (0.0, 0.0, 1.0)
+KERNEL = np.full(10, 0.1)  # 0.1 s at FS
 
 
 def _oscillating(hz: float, seconds: float = 4.0, size: float = 2.0) -> tuple[np.ndarray, ...]:
@@ -40,20 +41,18 @@ def _oscillating(hz: float, seconds: float = 4.0, size: float = 2.0) -> tuple[np
 @pytest.mark.parametrize("hz", [1.0, 2.0, 4.0])
 def test_the_oscillations_between_two_times_are_counted(hz: float) -> None:
     t, acc = _oscillating(hz)
-    n_grav, n_smooth = round(FS), round(0.1 * FS)
-    cycles = cycles_between(t, acc, (1.5, 3.5), n_grav, n_smooth)
+    cycles = cycles_between(t, acc, (1.5, 3.5), KERNEL)
     assert cycles == pytest.approx(2.0 * hz, abs=0.5)
 
 
 def test_no_count_without_the_signal_before_the_span_or_with_too_little_in_it() -> None:
     t, acc = _oscillating(2.0)
-    n_grav, n_smooth = round(FS), round(0.1 * FS)
-    # The gravity mean and the smoothing need 1.1 s of signal before the span's start.
-    assert cycles_between(t, acc, (1.0, 2.0), n_grav, n_smooth) is None
-    assert cycles_between(t, acc, (1.2, 2.0), n_grav, n_smooth) is not None
-    assert cycles_between(t, acc, (-math.inf, 2.0), n_grav, n_smooth) is None
-    assert cycles_between(t, acc, (2.0, 2.015), n_grav, n_smooth) is None  # one sample
-    assert cycles_between(t, acc, (3.0, 2.0), n_grav, n_smooth) is None  # time went back
+    # The smoothing needs its 0.1 s of signal before the span's start.
+    assert cycles_between(t, acc, (0.05, 2.0), KERNEL) is None
+    assert cycles_between(t, acc, (0.2, 2.0), KERNEL) is not None
+    assert cycles_between(t, acc, (-math.inf, 2.0), KERNEL) is None
+    assert cycles_between(t, acc, (2.0, 2.015), KERNEL) is None  # one sample
+    assert cycles_between(t, acc, (3.0, 2.0), KERNEL) is None  # time went back
 
 
 def _walk_signal(seconds: float, step_hz: float, scrub_hz: float = 0.0) -> tuple[np.ndarray, ...]:
@@ -72,7 +71,7 @@ def test_the_wrist_detector_reports_about_one_oscillation_a_step() -> None:
     steps = feed(GaitEngine(Placement.WRIST, gated=False), t, acc, None)
     measured = [s for s in steps if s.features is not None]
     assert len(measured) > 25
-    # Nothing before the first, and none until the signal reaches 1.1 s before the previous one.
+    # Nothing before the first, and none until the signal reaches 0.1 s before the previous one.
     assert measured[0].features is not None and measured[0].features.cycles is None
     later = [s.features.cycles for s in measured if s.t > 2.0 and s.features is not None]
     assert None not in later
