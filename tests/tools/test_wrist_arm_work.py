@@ -140,3 +140,13 @@ def test_main_adds_hmp_rows_only_when_asked(
     for row in ("HMP brush_teeth", "virtual brush, HMP sensor", "virtual eat, HMP sensor"):
         assert row in out
     assert STROKE_HEADER[0] in out
+
+
+def test_main_refuses_a_missing_hmp_folder_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--seeds", "1", "--seconds", "30", "--virtual-only", "--hmp", str(tmp_path / "no")])
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert "is no folder" in captured.err and captured.out == ""

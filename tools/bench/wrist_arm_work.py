@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitEngine, Placement
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from custom_components.retrowalk_virtual.device import SUPPORTED_RATE
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 
@@ -415,12 +415,7 @@ def virtual(activity: str, seeds: Iterable[int], seconds: float) -> Features:
 def hmp_sensed(acc: FloatArray) -> tuple[FloatArray, int]:
     """acc (n, 3) m/s^2 as the HMP sensor reads it (clipped at +-1.5 g, quantised to its 6-bit
     codes), and how many samples have an axis at code 0 or 63."""
-    span = 2 * hmp_wrist.RANGE_G
-    codes = np.clip(
-        np.round((acc / STANDARD_GRAVITY + hmp_wrist.RANGE_G) / span * hmp_wrist.CODES),
-        0,
-        hmp_wrist.CODES,
-    )
+    codes = hmp_wrist.encode(acc)
     at_limit = int(np.count_nonzero(np.any((codes == 0) | (codes == hmp_wrist.CODES), axis=1)))
     return hmp_wrist.decode(codes), at_limit
 
@@ -502,6 +497,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--virtual-only", action="store_true", help="no real recordings")
     ap.add_argument("--hmp", type=Path, help="the HMP data set's folder: add its rows")
     args = ap.parse_args(argv)
+    if args.hmp is not None and not args.hmp.is_dir():
+        ap.error(f"--hmp {args.hmp} is no folder: get the HMP data set")
     seeds = range(1, args.seeds + 1)
     made = {a: virtual(a, seeds, args.seconds) for a in VIRTUAL}
     rows = [f.row(f"virtual {a}", "") for a, f in made.items()]
