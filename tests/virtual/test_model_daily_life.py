@@ -10,8 +10,9 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine
 from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk_virtual import arms
 from custom_components.retrowalk_virtual.arms import CYCLE_SPREAD, Rhythm
-from custom_components.retrowalk_virtual.imu import GRAVITY
+from custom_components.retrowalk_virtual.imu import GRAVITY, render
 from custom_components.retrowalk_virtual.lying import LyingSpan, draw_rolls
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 from custom_components.retrowalk_virtual.plan import plan
@@ -351,3 +352,29 @@ def test_turns_parse_and_are_only_for_forward_and_backward_walks() -> None:
             parse_scenario(spec)
     with pytest.raises(ValueError, match="turn must be a number"):
         parse_scenario([{"activity": "forward", "steps": 10, "turn": "left"}])
+
+
+def test_the_brushing_strokes_shape_leaves_the_body_away_from_the_wrist_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The renderer computes the whole body finely wherever arm work is busy, so the body away
+    from the wrist depends on the strokes' times. Their shape (kinds, rates, sizes, steadiness,
+    pauses inside them) is drawn after every stroke's time: changing it must leave the foot,
+    waist, thigh and chest sample for sample as they were, and move the wrist."""
+
+    def rendered(placement: Placement) -> tuple[Array, Array]:
+        span = _span("stand:5s,brush:90s", 1, seed=3)
+        return render(span, placement, span.start, DT, int((span.end - span.start) / DT), 1)
+
+    body = (Placement.FOOT, Placement.WAIST, Placement.THIGH, Placement.CHEST)
+    shipped = {p: rendered(p) for p in (*body, Placement.WRIST)}
+    kinds = ((0.6, (3.0, 4.0), 3.0, (0.2, 0.6, 0.2)), (0.4, (6.0, 7.0), 9.0, (0.5, 0.3, 0.2)))
+    monkeypatch.setattr(arms, "BRUSH_STROKES", kinds)
+    monkeypatch.setattr(arms, "BRUSH_CYCLE_SPREAD", 0.3)
+    monkeypatch.setattr(arms, "BRUSH_BURST_S", (1.5, 0.5))  # more pauses: more draws after
+    monkeypatch.setattr(arms, "BRUSH_PAUSE_S", (0.2, 0.9))
+    for placement in body:
+        force, gyro = rendered(placement)
+        assert np.array_equal(force, shipped[placement][0]), placement
+        assert np.array_equal(gyro, shipped[placement][1]), placement
+    assert not np.array_equal(rendered(Placement.WRIST)[0], shipped[Placement.WRIST][0])
