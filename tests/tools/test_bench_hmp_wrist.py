@@ -16,7 +16,7 @@ from tools.bench import hmp_wrist as h
 
 def _codes(g: np.ndarray) -> np.ndarray:
     """Accelerations in g as the data set's 6-bit codes."""
-    return np.clip(np.rint((g + h.RANGE_G) / (2 * h.RANGE_G) * h.CODES), 0, h.CODES).astype(int)
+    return h.encode(g * STANDARD_GRAVITY).astype(int)
 
 
 def _write(folder: Path, activity: str, who: str, g: np.ndarray, stamp: str = "12-00-00") -> Path:
@@ -44,6 +44,14 @@ def _walk(seconds: float, hz: float = 1.8, x: float = -1.0) -> np.ndarray:
 def test_codes_decode_to_the_manuals_range() -> None:
     g = h.decode(np.array([0.0, 31.5, 63.0])) / STANDARD_GRAVITY
     assert g.tolist() == pytest.approx([-1.5, 0.0, 1.5])
+
+
+def test_the_sensor_codes_to_the_nearest_step_and_clips_at_its_range() -> None:
+    g = np.array([-2.0, -1.5, -0.01, 0.0, 0.024, 1.49, 1.5, 3.0]) * STANDARD_GRAVITY
+    assert h.encode(g).tolist() == [0, 0, 31, 32, 32, 63, 63, 63]
+    # Decoded, every value within the range is back within half a code (3 g / 63 / 2).
+    inside = np.linspace(-1.5, 1.5, 101) * STANDARD_GRAVITY
+    assert np.abs(h.decode(h.encode(inside)) - inside).max() <= 1.5 / 63 * STANDARD_GRAVITY + 1e-9
 
 
 def test_a_trial_is_read_with_its_activity_volunteer_and_time(tmp_path: Path) -> None:
@@ -81,9 +89,11 @@ def test_the_folder_walk_takes_the_activities_folders_only(tmp_path: Path) -> No
     _write(tmp_path, "walk", "m2", _still(1.0), "12-00-01")
     _write(tmp_path, "walk", "f1", _still(1.0), "12-00-00")
     _write(tmp_path, "brush_teeth", "f1", _still(1.0))
+    # The UCI copy's model folders hold trials too, under their own names: never read.
     model = tmp_path / "Walk_MODEL"
     model.mkdir()
-    (model / "mean.txt").write_text("not a trial\n")
+    (model / "Accelerometer-2011-03-24-12-00-00-walk-f1_1.txt").write_text("1 2 3\n1 2 3\n")
+    (model / "Accelerometer-2011-03-24-12-00-00-walk-m9.txt").write_text("1 2 3\n1 2 3\n")
     (tmp_path / "README.txt").write_text("the data set's readme\n")
     found = [(t.activity, t.volunteer) for t in h.trials(tmp_path)]
     assert found == [("brush_teeth", "f1"), ("walk", "f1"), ("walk", "m2")]
@@ -141,6 +151,16 @@ def test_the_command_reports_a_missing_folder_and_an_empty_one(
     assert "no folder" in capsys.readouterr().err
     assert h.main([str(tmp_path)]) == 2
     assert "no HMP trials" in capsys.readouterr().err
+
+
+def test_the_command_names_a_file_that_is_no_trial_and_stops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "walk", "f1", _still(3.0))
+    (tmp_path / "Walk" / "Accelerometer-2011-03-24-12-00-09-walk-f1.txt").write_text("1 2 99\n")
+    assert h.main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "12-00-09-walk-f1.txt" in err and "three codes" in err
 
 
 def test_the_command_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

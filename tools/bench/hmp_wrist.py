@@ -1,8 +1,9 @@
 """Everyday arm work at the wrist, real: toothbrushing, combing hair, eating, drinking, phoning.
 
 The shared data has no real toothbrushing, combing or eating at the wrist (its wrist recordings
-are WISDM's reduced subset, UMAFall and spsw), and the virtual wearer's toothbrushing is a strict
-xfail the brief could not settle without one. The *Public Dataset of Accelerometer Data for Human
+are WISDM's reduced subset, UMAFall and spsw), and the virtual wearer's toothbrushing, a strict
+xfail, could not be checked against a real one (it is set from these recordings since:
+docs/daily_life.md). The *Public Dataset of Accelerometer Data for Human
 Motion Primitives Detection* (Bruno, Mastrogiovanni, Sgorbissa, Vernazza, Zaccaria, University of
 Genova, 2014; "HMP", also on the UCI repository as *Dataset for ADL Recognition with Wrist-worn
 Accelerometer*) has them: 16 volunteers, a sensor on the right wrist (x towards the hand, y to
@@ -11,9 +12,10 @@ is -1.5 g to +1.5 g), one file per trial of one activity ("motion primitive": br
 teeth, combing one's hair, eating with fork and knife or a spoon, drinking from a glass, pouring
 water, a call on a fixed telephone, getting up from or lying down on a bed, sitting down on or
 standing up from a chair, climbing or descending stairs, walking). Its licence allows research
-use and modification; redistribution is to be arranged with the authors, so nothing of it is in
-this repository: the bench reads your own copy. Nothing of the engine was designed on it; the
-first run (2026-12-07, eleventh session, main 2479db5) is the blind one.
+use and modification; redistribution and any commercial application are to be arranged with
+the authors, so nothing of it is in this repository: the bench reads your own copy. Nothing of
+the engine was designed on it; the first run (2026-12-07, eleventh session, main 2479db5) is the
+blind one.
 
     python -m tools.bench.hmp_wrist DIR [--sign -1]   # DIR: the data set's folder (Walk/, ...)
 
@@ -25,8 +27,9 @@ watch samples it). Each activity says whether steps are expected, as ../shared/d
 labels its segments: walking and stairs yes (no per-step truth: steps a minute of trial time,
 which includes standing at either end, so a lower bound of the cadence), getting up, lying down,
 sitting down and standing up maybe (0-2 real steps may happen), the rest no (false steps an
-hour). The trials are short (5 s to 100 s; a fresh engine needs 6-10 regular steps before it
-counts any), so the walking rows say more about a walk's start than about its cadence.
+hour). The walking trials are short (6-99 s; the others last up to 291 s), and a fresh engine
+needs 6-10 regular steps before it counts any, so the walking rows say more about a walk's start
+than about its cadence.
 """
 
 from __future__ import annotations
@@ -103,6 +106,12 @@ def decode(codes: FloatArray) -> FloatArray:
     return np.asarray((-RANGE_G + codes / CODES * 2 * RANGE_G) * STANDARD_GRAVITY)
 
 
+def encode(acc: FloatArray) -> FloatArray:
+    """m/s^2 as the sensor codes it: the nearest 6-bit code, clipped at +-1.5 g (0 and 63)."""
+    codes = np.round((acc / STANDARD_GRAVITY + RANGE_G) / (2 * RANGE_G) * CODES)
+    return np.asarray(np.clip(codes, 0, CODES), dtype=np.float64)
+
+
 def read_trial(path: Path) -> Trial:
     """One trial file: rows of three codes 0-63; raises ValueError on another file name, a
     malformed row, a code out of range or fewer than two samples."""
@@ -123,8 +132,12 @@ def read_trial(path: Path) -> Trial:
 
 
 def trials(folder: Path) -> Iterator[Trial]:
-    """Every trial file under the activities' folders (any letter case; the data set's *_MODEL
-    folders hold models, not trials, and are skipped), in name order."""
+    """Every trial file under the activities' folders (any letter case), in name order.
+
+    Only the folders named after an activity: the UCI copy's *_MODEL folders (the trials its
+    authors built their models from, under their own names) are left out, so that no trial is
+    read twice.
+    """
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         if sub.name.lower() in EXPECTED:
             for path in sorted(sub.glob("Accelerometer-*.txt")):
@@ -250,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dir.is_dir():
         print(f"error: {args.dir} is no folder: get the HMP data set", file=sys.stderr)
         return 2
-    counted = [(trial, count(trial, args.sign or 0)) for trial in trials(args.dir)]
+    try:
+        counted = [(trial, count(trial, args.sign or 0)) for trial in trials(args.dir)]
+    except ValueError as err:  # a file in an activity's folder that is no trial of it
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if not counted:
         print(f"error: no HMP trials in {args.dir}", file=sys.stderr)
         return 2

@@ -31,9 +31,17 @@ bench stitches spsw sessions; a seated spsw segment alone lasts under a second o
 
 The shared data has no real eating, brushing or typing at the wrist (the WISDM subset holds
 sitting, standing, walking, stairs, jogging and kicking a ball only): the real rows are the
-nearest activities there are, said per row.
+nearest activities there are, said per row. `--hmp DIR` adds real toothbrushing and eating from
+your copy of the HMP data set (tools/bench/hmp_wrist.py; right wrist, accelerometer only, 32 Hz,
++-1.5 g in 6-bit codes, so each trial's engine runs at 32 Hz without a gyro), the virtual
+brushing and eating as that sensor would read them (resampled to 32 Hz, clipped at 1.5 g and
+quantised to its codes; engine without the gyro), and a second table: the share of the dynamic
+acceleration along gravity (the 1 s mean; 1/3 for a direction-free jiggle) and along the forearm
+(the watch's x), and the share of samples at the sensor's limits (any axis at code 0 or 63:
+there a stroke's peak is cut, so RMS and jolts read low).
 
 Run: PYTHONPATH=$PWD:$PWD/dev python -m tools.bench.wrist_arm_work [--seeds 3] [--seconds 600]
+    [--hmp DIR]
 """
 
 from __future__ import annotations
@@ -43,16 +51,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 import math
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from custom_components.retrowalk_virtual.device import SUPPORTED_RATE
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
 
+from . import hmp_wrist
 from .daily import load_segment, read_labels
 from .data import data_dir, feed, fmt_table, resample
 
+BoolArray = npt.NDArray[np.bool_]
 FS = 20.0  # Hz: every feature at the watch rate of WISDM and UMAFall
 WINDOW_S = 10.0
 ACTIVE_RMS = 0.3  # m/s^2: a window with less vector RMS is the arm at rest (no stroke rate)
@@ -69,6 +81,12 @@ REAL = {  # activity: what it stands in for
     ("umafall", "walking"): "walking (reference)",
 }
 VIRTUAL = {"eat": "sit:5s,eat:{s}s", "brush": "stand:5s,brush:{s}s", "type": "sit:5s,type:{s}s"}
+HMP = {  # activity folder (lower case): what it is
+    "brush_teeth": "toothbrushing (real)",
+    "eat_meat": "eating, fork and knife (real)",
+    "eat_soup": "eating, spoon (real)",
+}
+HMP_VIRTUAL = ("brush", "eat")  # the virtual activities also shown as the HMP sensor reads them
 
 
 def _movmean(x: FloatArray, n: int) -> FloatArray:
@@ -156,6 +174,186 @@ class Features:
         ]
 
 
+STROKE_WINDOW_S = 4.0  # s: a few dozen strokes, short enough for one kind of stroke
+STROKE_RMS = 2.0  # m/s^2: a window of scrubbing (the arm at rest or moving slowly: less)
+STEADY_RMS = 3.0  # m/s^2: and of firm scrubbing, for the cycle-by-cycle figures
+BURST_RMS = 2.0  # m/s^2: the 0.5 s RMS of a burst of scrubbing
+PAUSE_S = 0.3  # s: a shorter dip of the 0.5 s RMS is no pause
+BURST_S = 1.0  # s: a shorter burst is a move of the hand (the brush to another tooth), no scrubbing
+
+
+@dataclass(slots=True)
+class StrokeStats:
+    """Strokes of arm work at a sensor's own rate (the HMP's 32 Hz): where they go, how fast,
+    how steady cycle by cycle, in which bursts. Sums over recordings.
+
+    - along gravity / the forearm: shares of the dynamic acceleration's power (the departure from
+      the 1 s mean) along gravity (that mean; 1/3 for a direction-free jiggle) and the watch's x;
+    - roll: the 1 s mean's angle from the watch's z towards its y, per second, unsigned (90: the
+      thumb up or down with a level forearm, 0: the back of the hand up or down);
+    - at the sensor's limits: samples with an axis at code 0 or 63 of the HMP sensor (there a
+      stroke's peak is cut, so RMS and jolts read low);
+    - in 4 s windows of scrubbing (RMS >= STROKE_RMS): the share whose motion is mostly along the
+      forearm (x carries more power than y and z), and per kind the strongest frequency (median
+      [10-90 %] of the windows of firm scrubbing), the RMS and the share of the power along
+      gravity;
+    - in windows of firm scrubbing (RMS >= STEADY_RMS, inside one burst, below) whose every cycle
+      (upward mean crossings of the motion's main direction) lasts half to twice the median: a
+      cycle's length's spread (SD / median) and how far the phase drifts over 2 and 8 cycles
+      (SD, in cycles);
+    - bursts: stretches of BURST_S or more whose 0.5 s RMS stays over BURST_RMS, between pauses
+      of PAUSE_S or more (a burst cut by a recording's end is not counted).
+    """
+
+    seconds: float = 0.0
+    dyn_sq: float = 0.0
+    up_sq: float = 0.0
+    x_sq: float = 0.0
+    samples: int = 0
+    clipped: int = 0
+    windows: int = 0
+    along: int = 0
+    roll: list[float] | None = None  # degrees, one a second
+    kinds: list[tuple[bool, float, float, float]] | None = None  # along?, Hz, RMS, along gravity
+    jitter: list[float] | None = None
+    drift2: list[float] | None = None
+    drift8: list[float] | None = None
+    bursts: list[float] | None = None
+    pauses: list[float] | None = None
+
+    def add(self, acc: FloatArray, fs: float) -> None:
+        """One recording, (n, 3) m/s^2 at fs Hz (as its sensor read it)."""
+        n1 = round(fs)
+        if len(acc) < 2 * n1:
+            return
+        mean = _movmean(acc, n1)
+        up = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9)
+        dyn = acc - mean
+        self.seconds += len(acc) / fs
+        self.dyn_sq += float(np.sum(dyn * dyn))
+        self.up_sq += float(np.sum(np.sum(dyn * up, axis=1) ** 2))
+        self.x_sq += float(np.sum(dyn[:, 0] ** 2))
+        roll = np.degrees(np.arctan2(np.abs(up[::n1, 1]), np.abs(up[::n1, 2])))
+        self.roll = [*(self.roll or []), *roll.tolist()]
+        self.samples += len(acc)
+        self.clipped += hmp_sensed(acc)[1]
+        on = np.sqrt(_movmean(np.sum(dyn**2, axis=1), round(0.5 * fs))) > BURST_RMS
+        self._windows(dyn, up, on, fs)
+        self._bursts(on, fs)
+
+    def _windows(self, dyn: FloatArray, up: FloatArray, on: BoolArray, fs: float) -> None:
+        w = round(STROKE_WINDOW_S * fs)
+        f = np.fft.rfftfreq(w, 1.0 / fs)
+        band = (f >= 1.0) & (f <= 12.0)
+        self.kinds = self.kinds or []
+        self.jitter = self.jitter or []
+        self.drift2 = self.drift2 or []
+        self.drift8 = self.drift8 or []
+        for a in range(0, len(dyn) - w + 1, w // 2):
+            seg = dyn[a : a + w]
+            rms = float(np.sqrt(np.mean(np.sum(seg**2, axis=1))))
+            if rms < STROKE_RMS:
+                continue
+            power = np.sum(seg**2, axis=0)
+            along = bool(power[0] > power[1:].sum())
+            spec = (np.abs(np.fft.rfft(seg * np.hanning(w)[:, None], axis=0)) ** 2).sum(axis=1)
+            hz = float(f[band][np.argmax(spec[band])])
+            vertical = float(np.sum(np.sum(seg * up[a : a + w], axis=1) ** 2) / np.sum(power))
+            self.windows += 1
+            self.along += along
+            self.kinds.append((along, hz, rms, vertical))
+            if rms >= STEADY_RMS and on[a : a + w].all():
+                self._cycles(seg, fs)
+
+    def _cycles(self, seg: FloatArray, fs: float) -> None:
+        """Cycle lengths and phase drift of one window's main direction of motion."""
+        centred = seg - seg.mean(axis=0)
+        main = centred @ np.linalg.svd(centred, full_matrices=False)[2][0]
+        w = len(main)
+        f = np.fft.rfftfreq(w, 1.0 / fs)
+        band = (f >= 3.0) & (f <= 8.0)  # the scrubbing's rates
+        hz = float(f[band][np.argmax(np.abs(np.fft.rfft(main * np.hanning(w)))[band])])
+        x = main - _movmean(main, max(3, round(fs / hz)))
+        c = np.flatnonzero((x[:-1] < 0) & (x[1:] >= 0))
+        crossings = (c + (-x[c]) / (x[c + 1] - x[c])) / fs  # linear interpolation
+        periods = np.diff(crossings)
+        if len(periods) < 10 or np.any((periods < 0.5 / hz) | (periods > 2.0 / hz)):
+            return
+        period = float(np.median(periods))
+        assert self.jitter is not None and self.drift2 is not None and self.drift8 is not None
+        self.jitter.append(float(np.std(periods)) / period)
+        for k, out in ((2, self.drift2), (8, self.drift8)):
+            out.append(float(np.std((crossings[k:] - crossings[:-k]) / period - k)))
+
+    def _bursts(self, on: BoolArray, fs: float) -> None:
+        self.bursts = self.bursts or []
+        self.pauses = self.pauses or []
+        edges = np.diff(np.concatenate(([0], on.astype(np.int64), [0])))
+        start, end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        # Pauses too short to count join their bursts.
+        gaps = (start[1:] - end[:-1]) / fs
+        keep = gaps >= PAUSE_S
+        start = np.concatenate((start[:1], start[1:][keep]))
+        end = np.concatenate((end[:-1][keep], end[-1:]))
+        self.pauses += ((start[1:] - end[:-1]) / fs).tolist()
+        inner = (start > 0) & (end < len(on)) & (end - start >= BURST_S * fs)
+        self.bursts += ((end - start)[inner] / fs).tolist()
+
+    def _kind(self, along: bool) -> list[str]:
+        """Strongest Hz (median [10-90 %]), RMS and share along gravity of one kind's windows."""
+        got = np.array([k[1:] for k in self.kinds or [] if k[0] == along]).reshape(-1, 3)
+        if not len(got):
+            return ["-", "-", "-"]
+        firm = got[got[:, 1] >= STEADY_RMS, 0]  # slow moves of the arm between strokes aside
+        q = np.percentile(firm, [50, 10, 90]) if len(firm) else None
+        return [
+            "-" if q is None else f"{q[0]:.2f} [{q[1]:.2f}-{q[2]:.2f}]",
+            f"{np.median(got[:, 1]):.1f}",
+            f"{np.median(got[:, 2]):.2f}",
+        ]
+
+    def row(self, name: str) -> list[str]:
+        dyn = max(self.dyn_sq, 1e-12)
+        return [
+            name,
+            f"{self.up_sq / dyn:.2f}",
+            f"{self.x_sq / dyn:.2f}",
+            f"{100 * self.clipped / max(self.samples, 1):.1f}",
+            _med_range(np.array(self.roll or [np.nan])),
+            f"{100 * self.along / max(self.windows, 1):.0f}",
+            *self._kind(True),
+            *self._kind(False),
+            _med_iqr(np.array(self.jitter or [np.nan]), "{:.2f}"),
+            _med_iqr(np.array(self.drift2 or [np.nan]), "{:.2f}"),
+            _med_iqr(np.array(self.drift8 or [np.nan]), "{:.2f}"),
+            _med_iqr(np.array(self.bursts or [np.nan]), "{:.1f}"),
+            _med_iqr(np.array(self.pauses or [np.nan]), "{:.1f}"),
+            f"{len(self.pauses or []) / max(self.seconds / 60, 1e-9):.1f}",
+        ]
+
+
+STROKE_HEADER = [
+    "recordings (own rate)",
+    "along gravity",
+    "along forearm",
+    "at sensor limits %",
+    "roll from z deg [10-90 %]",
+    "along-forearm windows %",
+    "their Hz [10-90 %]",
+    "RMS",
+    "along gravity",
+    "across: Hz [10-90 %]",
+    "RMS",
+    "along gravity",
+    "cycle spread [IQR]",
+    "drift 2 cycles [IQR]",
+    "drift 8 cycles [IQR]",
+    "bursts s [IQR]",
+    "pauses s [IQR]",
+    "pauses /min",
+]
+
+
 def _med_range(x: FloatArray) -> str:
     q = np.percentile(x, [50, 10, 90])
     return f"{q[0]:.0f} [{q[1]:.0f}-{q[2]:.0f}]"
@@ -214,6 +412,44 @@ def virtual(activity: str, seeds: Iterable[int], seconds: float) -> Features:
     return out
 
 
+def hmp_sensed(acc: FloatArray) -> tuple[FloatArray, int]:
+    """acc (n, 3) m/s^2 as the HMP sensor reads it (clipped at +-1.5 g, quantised to its 6-bit
+    codes), and how many samples have an axis at code 0 or 63."""
+    codes = hmp_wrist.encode(acc)
+    at_limit = int(np.count_nonzero(np.any((codes == 0) | (codes == hmp_wrist.CODES), axis=1)))
+    return hmp_wrist.decode(codes), at_limit
+
+
+def virtual_hmp(
+    activity: str, seeds: Iterable[int], seconds: float
+) -> tuple[Features, StrokeStats]:
+    """The virtual wearer doing `activity` at the wrist, as the HMP sensor would read it: at its
+    32 Hz, clipped and quantised, the engine without the gyro."""
+    out, strokes = Features(), StrokeStats()
+    for seed in seeds:
+        spec = VIRTUAL[activity].format(s=int(seconds))
+        chunk = ScenarioStream(parse_scenario(spec), Placement.WRIST, seed=seed).read(10**8)
+        keep = (chunk.t > 10.0) & (chunk.t < chunk.t[-1] - 5.0)
+        acc32, _ = hmp_sensed(resample(chunk.acc[keep], float(SUPPORTED_RATE), hmp_wrist.RATE_HZ))
+        strokes.add(acc32, hmp_wrist.RATE_HZ)
+        out.add(resample(acc32, hmp_wrist.RATE_HZ, FS))
+        _engine(out, np.arange(len(acc32)) / hmp_wrist.RATE_HZ, acc32, None)
+    return out, strokes
+
+
+def hmp(folder: Path) -> dict[str, tuple[Features, StrokeStats]]:
+    """The HMP trials of the HMP activities under `folder` (the data set's folder), per activity."""
+    out: dict[str, tuple[Features, StrokeStats]] = {}
+    for trial in hmp_wrist.trials(folder):
+        if trial.activity not in HMP:
+            continue
+        f, strokes = out.setdefault(trial.activity, (Features(), StrokeStats()))
+        strokes.add(trial.acc, hmp_wrist.RATE_HZ)
+        f.add(resample(trial.acc, hmp_wrist.RATE_HZ, FS))
+        _engine(f, trial.t, trial.acc, None)
+    return {a: out[a] for a in HMP if a in out}
+
+
 def real(subjects: int) -> dict[tuple[str, str], Features]:
     """Daily-living wrist segments of the REAL activities (the first `subjects` per data set)."""
     base = data_dir("daily-living")
@@ -259,13 +495,27 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seconds", type=float, default=600.0, help="seconds per virtual wearer")
     ap.add_argument("--subjects", type=int, default=0, help="real subjects per data set (0: all)")
     ap.add_argument("--virtual-only", action="store_true", help="no real recordings")
+    ap.add_argument("--hmp", type=Path, help="the HMP data set's folder: add its rows")
     args = ap.parse_args(argv)
-    rows = [
-        virtual(a, range(1, args.seeds + 1), args.seconds).row(f"virtual {a}", "") for a in VIRTUAL
-    ]
+    if args.hmp is not None and not args.hmp.is_dir():
+        ap.error(f"--hmp {args.hmp} is no folder: get the HMP data set")
+    seeds = range(1, args.seeds + 1)
+    made = {a: virtual(a, seeds, args.seconds) for a in VIRTUAL}
+    rows = [f.row(f"virtual {a}", "") for a, f in made.items()]
     for (dataset, activity), f in ({} if args.virtual_only else real(args.subjects)).items():
         rows.append(f.row(f"{dataset} {activity}", REAL[(dataset, activity)]))
+    if args.hmp is None:
+        print(fmt_table(HEADER, rows))
+        return
+    sensed = {f"virtual {a}, HMP sensor": virtual_hmp(a, seeds, args.seconds) for a in HMP_VIRTUAL}
+    rows += [f.row(name, "32 Hz, 1.5 g, 6 bit") for name, (f, _) in sensed.items()]
+    real_hmp = {f"HMP {a}": (HMP[a], *got) for a, got in hmp(args.hmp).items()}
+    rows += [f.row(name, what) for name, (what, f, _) in real_hmp.items()]
     print(fmt_table(HEADER, rows))
+    print()
+    strokes = [s.row(name) for name, (_, s) in sensed.items()]
+    strokes += [s.row(name) for name, (_, _, s) in real_hmp.items()]
+    print(fmt_table(STROKE_HEADER, strokes))
 
 
 if __name__ == "__main__":

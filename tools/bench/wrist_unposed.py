@@ -16,18 +16,21 @@ every run the gate confirms out of the hanging posture (UnposedRuns), then measu
 - interval: the run's median candidate interval, s (walking 0.4-0.65, jogging about 0.33,
   scrubbing 0.2-0.35).
 - jolt: the run's median candidate amplitude, m/s^2 (StepFeatures.amplitude, |a| - |g| peak).
-- crossings/step and rhythm: how often the vertical signal |a| - |g| (smoothed over SMOOTH_S,
-  which keeps 3-5 Hz) crosses its mean over the run, per candidate interval (a step's rise and
-  fall: 2; a stride-locked candidate: 4) and as a frequency (crossings / 2 / the run's span: the
-  signal's own rhythm, whatever the detector's peak picking made of it). The virtual 3-5 Hz
-  scrubbing's candidates come 0.6-1.1 s apart (one peak of several strokes), so the candidate
-  interval alone does not show the scrubbing's rate; this does.
+- crossings/step and rhythm: how often the vertical signal |a| - |g| (smoothed over SMOOTH_S)
+  crosses its mean over the run, per candidate interval (a step's rise and fall: 2; a
+  stride-locked candidate: 4) and as a frequency (crossings / 2 / the run's span: the signal's
+  own rhythm, whatever the detector's peak picking made of it). Scrubbing's candidates come
+  0.6-1.1 s apart (one peak of several strokes: the virtual 3-5 Hz scrubbing this was written
+  for, and the one real brushing run, HMP's), so the candidate interval alone does not show the
+  scrubbing's rate; this does, though it undercounts the fastest strokes: the moving mean
+  passes 0.76 of 4 Hz but 0.54 of 5.75 Hz, real brushing's median stroke across the forearm
+  (docs/daily_life.md, "Real toothbrushing (HMP)").
 - posture spread: the largest angle of a candidate's "up" from the run's mean, degrees.
 
 Sources: Oxford hand-held phones (in the hand, swinging, armband; all walking), the daily-living
 wrist streams (each run labelled by the segment its middle candidate falls in: walking kinds,
 jogging, non-walking "no", "maybe"), and the virtual wearer's arm work (dev package, a check
-only: no real toothbrushing is recorded here).
+only; real toothbrushing is in tools.bench.hmp_wrist --runs, from a copy of the HMP data set).
 
 Run: PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.wrist_unposed
     [--subjects N] [--oxford-hz 50|100] [--virtual-seconds S] [--no-virtual] [--no-oxford]
@@ -58,7 +61,7 @@ from .data import data_dir, feed
 from .gate_eval import judged
 
 HALF_S = 0.2  # s each side of a candidate: about a heel strike's jolt, shorter than a step
-SMOOTH_S = 0.1  # s: a moving mean that keeps 3-5 Hz scrubbing (first null at 10 Hz)
+SMOOTH_S = 0.1  # s: a moving mean that keeps 3-5 Hz scrubbing (gain 0.76 at 4 Hz, 0 at 10 Hz)
 GRAVITY_S = 1.0  # s: the gravity mean, as the detector's (trunk.py, gravity_s)
 WALKING = {"walking", "turning", "stairs", "walking_upstairs", "walking_downstairs"}
 OXFORD_HAND = ("InHand", "SwingingArm", "Armband")

@@ -3,9 +3,11 @@
 The trunk and legs barely move, so none of it is walking, but the wrist moves in rhythms a step
 detector can mistake for steps: hand-to-mouth cycles every several seconds while eating,
 2-3 Hz cutting and scooping in between; small 4-7 Hz keystroke jolts and mouse moves while
-typing; 3-5 Hz scrubbing for minutes while brushing teeth. Amplitudes and rates are typical
-values from activity-recognition studies (wrist accelerations of about 0.1 g typing, 0.3-0.6 g
-eating, 1-2 g brushing); none is fitted to a recording.
+typing; 4-6 Hz scrubbing in bursts of a few seconds while brushing teeth. Eating and typing
+amplitudes and rates are typical values from activity-recognition studies (wrist accelerations
+of about 0.1 g typing, 0.3-0.6 g eating); brushing is set from real toothbrushing recorded at
+the wrist (HMP, 2026-12-07: posture, stroke directions, rates, steadiness, amplitude, bursts;
+see BRUSH_STROKES and the figures beside it).
 
 The motion is a held offset of the rest posture's channels (the hand raised to the mouth while
 brushing, leaning over the plate while eating) plus non-overlapping strokes: smooth bursts of
@@ -21,7 +23,8 @@ work (clapping 0.26) against 0.47-0.65 for real walking. With one fixed rate per
 virtual wearer's brushing reached 0.90, typing 0.81 and its cutting strokes' intervals varied by
 4 %: more regular than anyone's walk, so the walking gate rightly took them for walks
 (docs/daily_life.md, `python -m tools.bench.wrist_arm_work`). None of those recordings is eating,
-typing or brushing (the shared data has none): the spread is arm work's in general.
+typing or brushing (the shared data has none): the spread is arm work's in general. Real
+toothbrushing (HMP) is steadier than that, and brushing has its own spread (BRUSH_CYCLE_SPREAD).
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ import numpy as np
 
 from custom_components.retrowalk.gait.types import FloatArray
 
+from .body import wrist_pose
 from .segments import Activity
 from .shapes import BoolArray, minjerk, sin, within
+from .styles import STANDING
 
 deg = math.radians
 
@@ -45,6 +50,48 @@ HOLD_RISE_S = 1.2  # s to raise the hand into (or lower it out of) the held posi
 # cycle to the next, as each movement is aimed anew. Set from that figure, not fitted to a count.
 CYCLE_SPREAD = 0.3
 ARM_WORK = frozenset({Activity.EAT, Activity.TYPE, Activity.BRUSH})
+
+# Toothbrushing, from real wrists: HMP (Bruno et al. 2014), 12 trials of 3 volunteers, 15.5 min,
+# right wrist, 32 Hz, +-1.5 g. Every figure below is the real one as
+# `python -m tools.bench.wrist_arm_work --hmp DIR` measures it, the model read the same way through
+# that sensor (clipped at 1.5 g, 6 bits, 32 Hz) beside it, and the old model's after "was"
+# (docs/daily_life.md, "Real toothbrushing (HMP)"). None was set from the engine's count.
+BRUSH_LEAN = deg(12.0)  # over the sink (unchanged: the trunk, so the chest, stays as it was)
+BRUSH_FLEX = deg(45.0)
+# Forearm near level: 14 degrees from level (median; 10-90 % 3-30), model 15 [8-22], was 39.
+# The chain bends in the sagittal plane only, so a level forearm cannot reach across to the mouth
+# as a real one does: the hold gives the sensor the real forearm's angle, not the hand's place.
+BRUSH_ELBOW = deg(60.0)
+# Thumb nearly up: gravity 77 degrees from the watch's z towards its y (median; 10-90 % 53-87),
+# model 74 [52-85], was 66 (a level forearm at roll 0 reads 90).
+BRUSH_ROLL = deg(13.0)
+# Two kinds of stroke, told apart in 4 s windows of scrubbing by the axis most of the motion is
+# on: 34 % along the forearm (model 41 %, was 14 %), the rest across it. Each is a straight
+# back-and-forth of the hand: (share of strokes, rate range Hz, RMS m/s^2, power shares along
+# the forearm (horizontal), vertical, sideways). Rates: real medians 4.5 and 5.75 Hz (10-90 %
+# 4.0-5.25 and 4.25-6.25; most of the across windows at 4.75 or more), model 4.75 and 5.5, was
+# 4.75 and 4.5. Shares along gravity: real 0.17 and 0.51 (model 0.18 and 0.47, was 0.89 and
+# 0.91: the old strokes went up and down), the rest split as the real windows' x and z split it.
+# RMS: the real windows' 7.6 and 6.7 times 0.93, so that the model, pauses included, has the
+# real brushing's RMS as the sensor reads it, 6.1 m/s^2 (model 6.15, was 6.19; the sensor cuts
+# the hardest strokes: 9.7 % of the real samples sit at its limits, 7.5 % of the model's).
+BRUSH_STROKES = (
+    (0.35, (4.0, 5.3), 0.93 * 7.6, (0.71, 0.17, 0.12)),  # scrubbing along the forearm
+    (0.65, (4.75, 6.25), 0.93 * 6.7, (0.245, 0.51, 0.245)),  # across it, half of it up and down
+)
+# Real brushing strokes are steadier cycle by cycle than arm work in general (CYCLE_SPREAD): in
+# firm scrubbing a real cycle's length varies by 0.09 of the period (median) and the phase
+# drifts by 0.14 and 0.28 of a cycle over 2 and 8 cycles (model 0.11, 0.16, 0.21; was 0.24,
+# 0.35, 0.42), and the acceleration's autocorrelation at step-like lags is 0.40 (model 0.37,
+# was 0.22).
+BRUSH_CYCLE_SPREAD = 0.12
+# Real scrubbing comes in bursts (0.5 s RMS over 2 m/s^2) of 5.0 s (median; IQR 2.3-8.8) between
+# pauses of 1.1 s (0.7-1.8), 7.3 a minute. The old strokes broke up by their cycles' size spread
+# (6.8 s, 0.8 s, 7.8); as steady as the real ones they would scrub unbroken for their 8-20 s. A
+# stroke now pauses within itself after a log-normal burst (median s, sigma) for a uniform time
+# (s): model 5.1 s [3.1-8.8], 1.1 s [0.7-1.7], 7.9 a minute.
+BRUSH_BURST_S = (5.25, 0.8)
+BRUSH_PAUSE_S = (0.5, 2.0)
 
 
 class Channel:
@@ -58,7 +105,8 @@ class Channel:
     FOREARM_ROLL = 5
     FOOT_X = 6
     FOOT_LIFT = 7
-    COUNT = 8
+    SWING_OUT = 8  # the upper arm turned about the trunk's vertical axis (body.wrist_pose)
+    COUNT = 9
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,19 +144,30 @@ class Rhythm:
 
     @staticmethod
     def draw(
-        start: FloatArray, duration: FloatArray, freq: FloatArray, rng: np.random.Generator
+        start: FloatArray,
+        duration: FloatArray,
+        freq: FloatArray,
+        rng: np.random.Generator,
+        spread: FloatArray | None = None,
+        quiet: FloatArray | None = None,
     ) -> Rhythm:
-        """Cycle by cycle for strokes (start, duration, mean rate freq)."""
+        """Cycle by cycle for strokes (start, duration, mean rate freq).
+
+        `spread`: each stroke's log-normal spread of its cycles (None: CYCLE_SPREAD for all).
+        `quiet`: (k, 2) times (from, to) inside strokes where the oscillation pauses: cycles
+        beginning there have size 0 (the hand eases to rest within a cycle and out again).
+        """
         ts: list[FloatArray] = []
         phases: list[FloatArray] = []
         rates: list[FloatArray] = []
         sizes: list[FloatArray] = []
-        for t0, d, mean_hz in zip(start, duration, freq, strict=True):
+        spreads = np.full(len(start), CYCLE_SPREAD) if spread is None else spread
+        for t0, d, mean_hz, sigma in zip(start, duration, freq, spreads, strict=True):
             f = max(float(mean_hz), 1e-3)  # a stroke without oscillation: one long cycle
             n = int(d * f * 2.0) + 4  # enough cycles to pass the end even if all are long
-            period = np.exp(rng.normal(0.0, CYCLE_SPREAD, n)) / f
+            period = np.exp(rng.normal(0.0, sigma, n)) / f
             # Mean square 1: the stroke's swing stays its RMS size.
-            size = np.exp(rng.normal(-(CYCLE_SPREAD**2), CYCLE_SPREAD, n))
+            size = np.exp(rng.normal(-(sigma**2), sigma, n))
             edges = t0 + np.concatenate(([0.0], np.cumsum(period)))
             m = int(np.searchsorted(edges, t0 + d, side="left"))  # cycles begun before the end
             m = min(max(m, 1), n)
@@ -124,11 +183,15 @@ class Rhythm:
             sizes += [knot_size, size[m - 1 : m]]
         if not ts:
             return Rhythm(t=np.zeros(0), phase=np.zeros(0), rate=np.zeros(0), size=np.zeros(0))
+        knots = np.concatenate(ts)
+        size_all = np.concatenate(sizes)
+        for a, b in np.zeros((0, 2)) if quiet is None else quiet:
+            size_all[(knots >= a) & (knots < b)] = 0.0
         return Rhythm(
-            t=np.concatenate(ts),
+            t=knots,
             phase=np.concatenate(phases),
             rate=np.concatenate(rates),
-            size=np.concatenate(sizes),
+            size=size_all,
         )
 
 
@@ -195,20 +258,32 @@ class _Builder:
     def __init__(self, start: float, end: float) -> None:
         self.t = start
         self.end = end
-        self.rows: list[tuple[float, float, float, FloatArray, FloatArray, float]] = []
+        self.rows: list[tuple[float, float, float, FloatArray, FloatArray, float, float]] = []
+        self.quiet: list[tuple[float, float]] = []  # pauses inside strokes (Rhythm.draw)
 
     def add(
-        self, duration: float, rise: float, offset: FloatArray, swing: FloatArray, freq: float
+        self,
+        duration: float,
+        rise: float,
+        offset: FloatArray,
+        swing: FloatArray,
+        freq: float,
+        spread: float = CYCLE_SPREAD,
     ) -> bool:
         """Append a stroke at the cursor; False (and nothing added) if it would pass the end."""
         if self.t + duration > self.end:
             return False
-        self.rows.append((self.t, duration, min(rise, duration / 2.0), offset, swing, freq))
+        row = (self.t, duration, min(rise, duration / 2.0), offset, swing, freq, spread)
+        self.rows.append(row)
         self.t += duration
         return True
 
     def wait(self, seconds: float) -> None:
         self.t += seconds
+
+    def pause(self, start: float, end: float) -> None:
+        """Rest the oscillation (not the stroke's offset) from start to end inside a stroke."""
+        self.quiet.append((start, end))
 
     def build(self, rng: np.random.Generator) -> Strokes:
         """The strokes; their cycles are drawn last, so they change nothing else drawn."""
@@ -222,7 +297,7 @@ class _Builder:
                 freq=np.zeros(0),
                 rhythm=Rhythm.draw(np.zeros(0), np.zeros(0), np.zeros(0), rng),
             )
-        start, duration, rise, offset, swing, freq = zip(*self.rows, strict=True)
+        start, duration, rise, offset, swing, freq, spread = zip(*self.rows, strict=True)
         return Strokes(
             start=np.array(start),
             duration=np.array(duration),
@@ -230,7 +305,14 @@ class _Builder:
             offset=np.array(offset),
             swing=np.array(swing),
             freq=np.array(freq),
-            rhythm=Rhythm.draw(np.array(start), np.array(duration), np.array(freq), rng),
+            rhythm=Rhythm.draw(
+                np.array(start),
+                np.array(duration),
+                np.array(freq),
+                rng,
+                np.array(spread),
+                np.array(self.quiet) if self.quiet else None,
+            ),
         )
 
 
@@ -246,6 +328,7 @@ _NAMES = {
     "flex": Channel.ARM_FLEX,
     "elbow": Channel.ELBOW,
     "roll": Channel.FOREARM_ROLL,
+    "out": Channel.SWING_OUT,
 }
 
 
@@ -305,18 +388,71 @@ def arm_work(activity: Activity, start: float, end: float, rng: np.random.Genera
                 break
             b.wait(float(rng.exponential(3.0)) + 0.3)
     else:  # brushing teeth, standing at the sink
-        hold = _vec(lean=deg(12.0), flex=deg(45.0), elbow=deg(85.0), roll=deg(30.0))
+        hold = _vec(lean=BRUSH_LEAN, flex=BRUSH_FLEX, elbow=BRUSH_ELBOW, roll=BRUSH_ROLL)
+        basis = _hand_basis()
         while True:
-            # Scrub one part of the mouth, then move on (or rinse) after a short pause.
+            # Scrub one part of the mouth, then move on (or rinse) after a short pause. The
+            # draws sit where the old model's were (three for the swing, then the duration,
+            # then one for the rate), so the strokes' times are the same: the renderer computes
+            # the whole body finely where arm work is busy (imu.render), and the body away from
+            # the wrist must not change with the wrist's strokes.
             where = _vec(flex=rng.normal(0.0, deg(5.0)), roll=rng.normal(0.0, deg(25.0)))
-            swing = _vec(
-                flex=deg(rng.uniform(1.0, 2.0)),
-                elbow=deg(rng.uniform(1.0, 3.0)),
-                roll=deg(rng.uniform(5.0, 12.0)),
-            )
-            if not b.add(
-                float(rng.uniform(8.0, 20.0)), 0.3, where, swing, float(rng.uniform(3.0, 5.0))
-            ):
+            which, rate, up_sign = float(rng.random()), float(rng.random()), float(rng.random())
+            duration = float(rng.uniform(8.0, 20.0))
+            side_sign = float(rng.random())
+            _, (lo_hz, hi_hz), rms, shares = BRUSH_STROKES[0 if which < BRUSH_STROKES[0][0] else 1]
+            hz = lo_hz + rate * (hi_hz - lo_hz)
+            # A sine's peak is sqrt(2) its RMS; displacement = acceleration / (2 pi f)^2. The
+            # direction's sense (up or down, left or right, against the forearm's) per stroke.
+            peak = math.sqrt(2.0) * rms * np.sqrt(np.array(shares)) / (2.0 * math.pi * hz) ** 2
+            peak *= [1.0, 1.0 if up_sign < 0.5 else -1.0, 1.0 if side_sign < 0.5 else -1.0]
+            flex, elbow, out = basis @ peak
+            swing = _vec(flex=flex, elbow=elbow, out=out)
+            if not b.add(duration, 0.3, where, swing, hz, BRUSH_CYCLE_SPREAD):
                 break
             b.wait(float(rng.uniform(0.5, 3.0)))
+        # Real scrubbing stops now and then within a part of the mouth too: the brush is
+        # turned, moved a little, or the hand tires. Drawn after every stroke's time, so the
+        # strokes' times (and with them the body's rendering, above) stay as they were.
+        for t0, duration, *_ in list(b.rows):
+            t, end = t0 + _brush_burst(rng), t0 + duration
+            while t + BRUSH_PAUSE_S[1] < end:
+                rest = float(rng.uniform(*BRUSH_PAUSE_S))
+                b.pause(t, t + rest)
+                t += rest + _brush_burst(rng)
     return ArmWork(hold=hold, strokes=b.build(rng))
+
+
+def _brush_burst(rng: np.random.Generator) -> float:
+    """Seconds of scrubbing without a pause (log-normal, BRUSH_BURST_S)."""
+    median, sigma = BRUSH_BURST_S
+    return float(np.exp(rng.normal(math.log(median), sigma)))
+
+
+def _hand_basis() -> FloatArray:
+    """(3, 3): joint swings (rad) that move the wrist sensor 1 m along, up or sideways.
+
+    Rows: shoulder flexion, elbow, SWING_OUT; columns: along the forearm (its horizontal
+    direction), up, sideways; about the standing brushing hold (small motions: the chain's
+    Jacobian, inverted).
+    """
+    one = np.ones(1)
+    trunk = (0.0 * one, (STANDING.trunk_lean + BRUSH_LEAN) * one, 0.0 * one)
+    joints = np.array([STANDING.arm_flex + BRUSH_FLEX, STANDING.elbow + BRUSH_ELBOW, 0.0])
+
+    def point(q: FloatArray) -> tuple[FloatArray, FloatArray]:
+        pos, rot = wrist_pose(
+            np.zeros((3, 1)), trunk, q[0] * one, q[1] * one, BRUSH_ROLL * one, q[2] * one
+        )
+        return pos[:, 0], rot[:, :, 0]
+
+    base, rot = point(joints)
+    forearm = rot @ np.array([0.0, 0.0, -1.0])  # the forearm runs from the elbow along -z
+    along = np.array([forearm[0], forearm[1], 0.0])
+    along /= np.linalg.norm(along)
+    up = np.array([0.0, 0.0, 1.0])
+    frame = np.stack([along, up, np.cross(up, along)])  # rows: along, up, sideways
+    h = 1e-6
+    jac = np.column_stack([frame @ (point(joints + h * e)[0] - base) / h for e in np.eye(3)])
+    out: FloatArray = np.asarray(np.linalg.inv(jac), dtype=np.float64)
+    return out

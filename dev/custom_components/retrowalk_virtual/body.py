@@ -96,12 +96,16 @@ def wrist_pose(
     flex: FloatArray,
     elbow: FloatArray,
     roll: FloatArray | None,
+    swing_out: FloatArray | None = None,
 ) -> Pose:
-    """Sensor on the back of the left wrist: trunk, shoulder, elbow, forearm roll."""
+    """Sensor on the back of the left wrist: trunk, shoulder, elbow, forearm roll.
+
+    `swing_out` turns the upper arm about the trunk's vertical axis (a horizontal ab-/adduction
+    at the shoulder; None: none), which moves the hand sideways without tilting the forearm.
+    """
     r_trunk = euler_zyx(*trunk)
-    upper = matmul(
-        r_trunk, euler_zyx(np.zeros_like(flex), -flex, np.full_like(flex, ARM_ABDUCTION))
-    )
+    yaw = np.zeros_like(flex) if swing_out is None else swing_out
+    upper = matmul(r_trunk, euler_zyx(yaw, -flex, np.full_like(flex, ARM_ABDUCTION)))
     fore = matmul(upper, pitch_only(-elbow))
     if roll is not None:
         zero = np.zeros_like(roll)

@@ -121,4 +121,6 @@ class RestSpan(Span):
             return trunk_pose(placement, pelvis, (zero, pose[2], zero), trunk)
         flex = pose[5] + fid[Channel.ARM_FLEX]
         elbow = pose[6] + fid[Channel.ELBOW]
-        return wrist_pose(pelvis, trunk, flex, elbow, fid[Channel.FOREARM_ROLL])
+        return wrist_pose(
+            pelvis, trunk, flex, elbow, fid[Channel.FOREARM_ROLL], fid[Channel.SWING_OUT]
+        )
