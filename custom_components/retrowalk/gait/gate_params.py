@@ -287,8 +287,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         soft_jolt=_JOLT,
         # Three oscillations per candidate interval: a stride's two and one more for the hand's
         # own motion. Real walking and jogging with the hand in front reach 2.7 (WISDM's jogging;
-        # Oxford's in-hand phones 2.0, HMP's walks 1.7, UMAFall's 1.6), real toothbrushing (HMP)
-        # 3.5. Not for a hanging arm, whose own swing adds oscillations (WISDM walks: up to 3.2);
+        # Oxford's in-hand phones 2.1, HMP's walks 1.7, UMAFall's 1.6), real toothbrushing (HMP)
+        # 3.4. Not for a hanging arm, whose own swing adds oscillations (WISDM walks: up to 3.2);
         # docs/walking_gate.md, "Wrist: faster than its steps".
         max_cycles=3.0,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
