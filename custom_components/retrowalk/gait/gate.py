@@ -218,6 +218,8 @@ class WalkingGate:
             run = [] if slow else self._soft_between(need, posed)
             if not run:
                 return []
+        if not (posed or self._paced(run)):
+            return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
         wanted = keeps or self.p.run_posture is not None or self.p.learn_sign
@@ -487,6 +489,27 @@ class WalkingGate:
             if inside and self._regular([d for j, d in enumerate(steps) if j not in left_out]):
                 return run
         return []
+
+    def _paced(self, run: list[StepEvent]) -> bool:
+        """The run's candidates keep pace with the motion between them (max_cycles).
+
+        Oscillations counted over the run's measured candidates after its first, per candidate
+        interval they span (a restored candidate between two measured ones has no count of its
+        own); where none is known, nothing is refused.
+        """
+        limit = self.p.max_cycles
+        if limit is None:
+            return True
+        cycles = intervals = 0.0
+        last: int | None = None
+        for k, step in enumerate(run):
+            if step.features is None:
+                continue
+            if last is not None and step.features.cycles is not None:
+                cycles += step.features.cycles
+                intervals += k - last
+            last = k
+        return intervals == 0 or cycles <= limit * intervals
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""

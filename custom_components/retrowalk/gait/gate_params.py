@@ -121,6 +121,13 @@ class GateParams:
     # hanging arm swings once a stride, so the swing tells strides from steps wherever the
     # detector follows the walk only now and then.
     swing_fill: bool = False
+    # A run confirmed out of walking posture (unposed_steps) is no walk if the acceleration's
+    # magnitude oscillates more than this often per candidate interval (StepFeatures.cycles;
+    # None: no such rule). A step is one oscillation (the heel strike's rise and fall), a
+    # stride two (a wrist's detector can take one candidate a stride); arm work whose strokes
+    # come faster than the candidates the detector takes in it (scrubbing, brushing teeth) is
+    # more (_paced).
+    max_cycles: float | None = None
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -278,6 +285,12 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # armrest, 45-60 degrees from vertical, which a looser walk posture would let through.
         soft_walk_posture=_WALK_SPREAD,
         soft_jolt=_JOLT,
+        # Three oscillations per candidate interval: a stride's two and one more for the hand's
+        # own motion. Real walking and jogging with the hand in front reach 2.7 (WISDM's jogging;
+        # Oxford's in-hand phones 2.1, HMP's walks 1.7, UMAFall's 1.6), real toothbrushing (HMP)
+        # 3.4. Not for a hanging arm, whose own swing adds oscillations (WISDM walks: up to 3.2);
+        # docs/walking_gate.md, "Wrist: faster than its steps".
+        max_cycles=3.0,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
         # 1.8 times ends the walk) removed no false step on any daily-living data set once the
         # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.

@@ -64,6 +64,7 @@ from .trunk_axis import ForwardAxis
 from .trunk_signal import (
     band_limited,
     causal_mean,
+    cycles_between,
     hann_kernel,
     local_extrema,
     lowpass_kernel,
@@ -73,6 +74,10 @@ from .trunk_signal import (
 from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
 STATE_VERSION = 1
+# The smoothing (s) of the magnitude whose oscillations between steps StepFeatures.cycles counts:
+# it keeps 3-5 Hz arm work (a moving mean's first null is at 10 Hz) and a heel strike's rise and
+# fall as one oscillation.
+CYCLE_SMOOTH_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +225,8 @@ class TrunkDetector:
         self._block = max(1, round(self.p.block_s * fs))
         self._hist = round(self.p.history_s * fs)
         self._n_grav = max(1, round(self.p.gravity_s * fs))
+        n_cycle = max(1, round(CYCLE_SMOOTH_S * fs))
+        self._cycle_kernel = np.full(n_cycle, 1.0 / n_cycle)
         self._kernel = smoothing_kernel(self.p, fs)
         self._w = max(1, round(self.p.extremum_s * fs))
         self._w_hump = max(1, min(self._w, round(self.p.hump_s * fs)))
@@ -244,6 +251,7 @@ class TrunkDetector:
         self._last_step = -np.inf  # the bout's latest candidate's peak
         self._last_report = -np.inf  # and the time it was reported at (_step_time)
         self._labelled = -math.inf  # the latest step given features (_may_end_stride)
+        self._measured = -math.inf  # the latest step given a jolt height (its cycles since)
         self._intervals: list[float] = []
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
@@ -596,8 +604,14 @@ class TrunkDetector:
             i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
             g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
             u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
+            # Whether the arm moved faster than these steps (the gate's max_cycles).
+            span, self._measured = (self._measured, step_t), step_t
+            cycles = cycles_between(t, acc, span, self._cycle_kernel)
             return StepFeatures(
-                amplitude=height, up=(float(u[0]), float(u[1]), float(u[2])), swing_s=swing
+                amplitude=height,
+                up=(float(u[0]), float(u[1]), float(u[2])),
+                swing_s=swing,
+                cycles=cycles,
             )
 
         med = self._median_interval() or 0.55

@@ -22,6 +22,25 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
     return np.asarray(out / count.reshape((-1,) + (1,) * (x.ndim - 1)), dtype=np.float64)
 
 
+def cycles_between(
+    t: FloatArray, acc: FloatArray, span: tuple[float, float], kernel: FloatArray
+) -> float | None:
+    """How often the acceleration's magnitude oscillates in the time span (t0, t1].
+
+    Half the times the magnitude, smoothed by the causal `kernel` (a moving mean), crosses its
+    own mean there. The magnitude needs no gravity removed: gravity's is constant whichever way
+    the sensor turns. None where the samples do not reach the kernel's length before t0 or the
+    span holds fewer than 3 samples.
+    """
+    lo, hi = (int(i) for i in np.searchsorted(t, span, side="right"))
+    start = lo - len(kernel) + 1
+    if start < 0 or hi - lo < 3:
+        return None
+    seg = acc[start:hi]
+    x = np.convolve(np.sqrt(np.einsum("ij,ij->i", seg, seg)), kernel, mode="valid")
+    return float(np.count_nonzero(np.diff(np.signbit(x - x.mean())))) / 2.0
+
+
 def hann_kernel(length: int) -> FloatArray:
     """Normalised Hann smoothing kernel of odd ``length`` samples (no zero end taps)."""
     k = np.hanning(length + 2)[1:-1]

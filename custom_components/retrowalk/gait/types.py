@@ -94,6 +94,10 @@ class StepFeatures:
     # The period (s) of the sensor's own swing when the step was reported, where it swings
     # with a limb clearly (trunk_signal.swing_period; only where the detector looks for one).
     swing_s: float | None = None
+    # How often the acceleration's magnitude oscillated since the detector's previous measured
+    # step (trunk_signal.cycles_between; the wrist's detector only, else None): a step is one
+    # oscillation, a stride two, arm work faster than the steps found in it more.
+    cycles: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
