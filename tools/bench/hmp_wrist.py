@@ -14,8 +14,9 @@ water, a call on a fixed telephone, getting up from or lying down on a bed, sitt
 standing up from a chair, climbing or descending stairs, walking). Its licence allows research
 use and modification; redistribution and any commercial application are to be arranged with
 the authors, so nothing of it is in this repository: the bench reads your own copy. Nothing of
-the engine was designed on it; the first run (2026-12-07, eleventh session, main 2479db5) is the
-blind one.
+the engine was designed on it before the first run (2026-12-07, eleventh session, main 2479db5),
+the blind one; the wrist's rule against arm work faster than its steps was made for its one
+brushing run after it (docs/hmp_wrist.md).
 
     python -m tools.bench.hmp_wrist DIR [--sign -1]   # DIR: the data set's folder (Walk/, ...)
 
