@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import re
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -145,14 +146,18 @@ def trials(folder: Path) -> Iterator[Trial]:
                 yield read_trial(path)
 
 
+def learned(sign: int) -> dict[str, Any]:
+    """The wrist gate's state once three of the wearer's walks agreed on the hanging side."""
+    return {"sign": sign, "votes": [sign] * 3}
+
+
 def count(trial: Trial, sign: int = 0) -> dict[str, int]:
     """Steps each counter finds in one trial; `sign`: the wearer's hanging side, if known."""
 
     def engine(gated: bool) -> int:
         eng = GaitEngine(Placement.WRIST, gated=gated)
-        if sign:  # the state a worn engine keeps once three walks agreed on the side
-            state = eng.to_dict()
-            state["gate"] = {"sign": sign, "votes": [sign] * 3}
+        if sign:
+            state = {**eng.to_dict(), "gate": learned(sign)}
             eng = GaitEngine(Placement.WRIST, state=state, gated=gated)
         return len(step_times(feed(eng, trial.t, trial.acc, None)))
 
@@ -169,7 +174,7 @@ def confirmed_runs(trial: Trial, sign: int = 0) -> list[wrist_unposed.Run]:
     candidates = feed(GaitEngine(Placement.WRIST, gated=False), trial.t, trial.acc, None)
     gate = wrist_unposed.UnposedRuns(Placement.WRIST, every=True)
     if sign:
-        gate.load_state({"sign": sign, "votes": [sign] * 3})
+        gate.load_state(learned(sign))
     gate.add(candidates)
     out = []
     for run, posed, n in zip(gate.runs, gate.posed_runs, gate.counted, strict=True):

@@ -49,7 +49,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import math
 from pathlib import Path
 
@@ -213,13 +213,14 @@ class StrokeStats:
     clipped: int = 0
     windows: int = 0
     along: int = 0
-    roll: list[float] | None = None  # degrees, one a second
-    kinds: list[tuple[bool, float, float, float]] | None = None  # along?, Hz, RMS, along gravity
-    jitter: list[float] | None = None
-    drift2: list[float] | None = None
-    drift8: list[float] | None = None
-    bursts: list[float] | None = None
-    pauses: list[float] | None = None
+    roll: list[float] = field(default_factory=list)  # degrees, one a second
+    # Per window of scrubbing: along the forearm?, Hz, RMS, share along gravity.
+    kinds: list[tuple[bool, float, float, float]] = field(default_factory=list)
+    jitter: list[float] = field(default_factory=list)
+    drift2: list[float] = field(default_factory=list)
+    drift8: list[float] = field(default_factory=list)
+    bursts: list[float] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)
 
     def add(self, acc: FloatArray, fs: float) -> None:
         """One recording, (n, 3) m/s^2 at fs Hz (as its sensor read it)."""
@@ -234,9 +235,9 @@ class StrokeStats:
         self.up_sq += float(np.sum(np.sum(dyn * up, axis=1) ** 2))
         self.x_sq += float(np.sum(dyn[:, 0] ** 2))
         roll = np.degrees(np.arctan2(np.abs(up[::n1, 1]), np.abs(up[::n1, 2])))
-        self.roll = [*(self.roll or []), *roll.tolist()]
+        self.roll += roll.tolist()
         self.samples += len(acc)
-        self.clipped += hmp_sensed(acc)[1]
+        self.clipped += _at_limits(hmp_wrist.encode(acc))
         on = np.sqrt(_movmean(np.sum(dyn**2, axis=1), round(0.5 * fs))) > BURST_RMS
         self._windows(dyn, up, on, fs)
         self._bursts(on, fs)
@@ -245,10 +246,6 @@ class StrokeStats:
         w = round(STROKE_WINDOW_S * fs)
         f = np.fft.rfftfreq(w, 1.0 / fs)
         band = (f >= 1.0) & (f <= 12.0)
-        self.kinds = self.kinds or []
-        self.jitter = self.jitter or []
-        self.drift2 = self.drift2 or []
-        self.drift8 = self.drift8 or []
         for a in range(0, len(dyn) - w + 1, w // 2):
             seg = dyn[a : a + w]
             rms = float(np.sqrt(np.mean(np.sum(seg**2, axis=1))))
@@ -280,14 +277,11 @@ class StrokeStats:
         if len(periods) < 10 or np.any((periods < 0.5 / hz) | (periods > 2.0 / hz)):
             return
         period = float(np.median(periods))
-        assert self.jitter is not None and self.drift2 is not None and self.drift8 is not None
         self.jitter.append(float(np.std(periods)) / period)
         for k, out in ((2, self.drift2), (8, self.drift8)):
             out.append(float(np.std((crossings[k:] - crossings[:-k]) / period - k)))
 
     def _bursts(self, on: BoolArray, fs: float) -> None:
-        self.bursts = self.bursts or []
-        self.pauses = self.pauses or []
         edges = np.diff(np.concatenate(([0], on.astype(np.int64), [0])))
         start, end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         # Pauses too short to count join their bursts.
@@ -301,7 +295,7 @@ class StrokeStats:
 
     def _kind(self, along: bool) -> list[str]:
         """Strongest Hz (median [10-90 %]), RMS and share along gravity of one kind's windows."""
-        got = np.array([k[1:] for k in self.kinds or [] if k[0] == along]).reshape(-1, 3)
+        got = np.array([k[1:] for k in self.kinds if k[0] == along]).reshape(-1, 3)
         if not len(got):
             return ["-", "-", "-"]
         firm = got[got[:, 1] >= STEADY_RMS, 0]  # slow moves of the arm between strokes aside
@@ -328,7 +322,7 @@ class StrokeStats:
             _med_iqr(np.array(self.drift8 or [np.nan]), "{:.2f}"),
             _med_iqr(np.array(self.bursts or [np.nan]), "{:.1f}"),
             _med_iqr(np.array(self.pauses or [np.nan]), "{:.1f}"),
-            f"{len(self.pauses or []) / max(self.seconds / 60, 1e-9):.1f}",
+            f"{len(self.pauses) / max(self.seconds / 60, 1e-9):.1f}",
         ]
 
 
@@ -416,8 +410,12 @@ def hmp_sensed(acc: FloatArray) -> tuple[FloatArray, int]:
     """acc (n, 3) m/s^2 as the HMP sensor reads it (clipped at +-1.5 g, quantised to its 6-bit
     codes), and how many samples have an axis at code 0 or 63."""
     codes = hmp_wrist.encode(acc)
-    at_limit = int(np.count_nonzero(np.any((codes == 0) | (codes == hmp_wrist.CODES), axis=1)))
-    return hmp_wrist.decode(codes), at_limit
+    return hmp_wrist.decode(codes), _at_limits(codes)
+
+
+def _at_limits(codes: FloatArray) -> int:
+    """How many samples of HMP codes (n, 3) have an axis at code 0 or 63 (a peak cut there)."""
+    return int(np.count_nonzero(np.any((codes == 0) | (codes == hmp_wrist.CODES), axis=1)))
 
 
 def virtual_hmp(

@@ -30,6 +30,7 @@ toothbrushing (HMP) is steadier than that, and brushing has its own spread (BRUS
 from __future__ import annotations
 
 from dataclasses import dataclass
+import functools
 import math
 
 import numpy as np
@@ -414,7 +415,7 @@ def arm_work(activity: Activity, start: float, end: float, rng: np.random.Genera
         # Real scrubbing stops now and then within a part of the mouth too: the brush is
         # turned, moved a little, or the hand tires. Drawn after every stroke's time, so the
         # strokes' times (and with them the body's rendering, above) stay as they were.
-        for t0, duration, *_ in list(b.rows):
+        for t0, duration, *_ in b.rows:
             t, end = t0 + _brush_burst(rng), t0 + duration
             while t + BRUSH_PAUSE_S[1] < end:
                 rest = float(rng.uniform(*BRUSH_PAUSE_S))
@@ -429,8 +430,11 @@ def _brush_burst(rng: np.random.Generator) -> float:
     return float(np.exp(rng.normal(math.log(median), sigma)))
 
 
+@functools.cache
 def _hand_basis() -> FloatArray:
     """(3, 3): joint swings (rad) that move the wrist sensor 1 m along, up or sideways.
+
+    Computed once: it depends only on the brushing hold (module constants).
 
     Rows: shoulder flexion, elbow, SWING_OUT; columns: along the forearm (its horizontal
     direction), up, sideways; about the standing brushing hold (small motions: the chain's
