@@ -222,11 +222,15 @@ def swing_period(
     return swing_with_turn(acc, fs, kernel, lags_s, alike, reverses, turn=False)[0]
 
 
+# How near the best likeness a shorter lag must come to be the cycle (half_cycle_likeness).
+NEAR_BEST = 0.9
+
+
 def half_cycle_likeness(acc: FloatArray, kernel: FloatArray, lags: tuple[int, int]) -> float | None:
     """How alike the magnitude of ``acc`` (n, 3, one window) is half the sensor's cycle later.
 
     The sensor's cycle is the lag in ``lags`` (samples) at which its smoothed three axes are most
-    alike (_autocorr: a thigh's swing, a stride); the likeness is the smoothed magnitude's
+    alike (_autocorr: a thigh's swing, a stride), or the first nearly so; the likeness is the smoothed magnitude's
     normalised autocorrelation at half that lag. A stride holds two steps, so a walking limb's
     magnitude repeats there; a limb turning once per rise and fall of the magnitude (pedalling)
     is reversed there. None where either autocorrelation has nothing to say.
@@ -236,7 +240,10 @@ def half_cycle_likeness(acc: FloatArray, kernel: FloatArray, lags: tuple[int, in
     r = _autocorr(x, hi) if x is not None and lo >= 2 else None
     if r is None:
         return None
-    cycle = lo + int(np.argmax(r[lo : hi + 1]))
+    # The cycle is the first lag nearly as alike as the best: a signal alike one cycle later is
+    # alike two cycles later too, and the longer lag can come out a little ahead.
+    near = r[lo : hi + 1] >= NEAR_BEST * float(np.max(r[lo : hi + 1]))
+    cycle = lo + int(np.argmax(near))
     magnitude = np.convolve(np.sqrt(np.einsum("ij,ij->i", acc, acc)), kernel, mode="valid")
     m = _autocorr(magnitude[:, None], hi)
     return None if m is None else float(m[cycle // 2])
