@@ -231,9 +231,9 @@ def half_cycle_likeness(acc: FloatArray, kernel: FloatArray, lags: tuple[int, in
 
     The sensor's cycle is the lag in ``lags`` (samples) at which its smoothed three axes are most
     alike (_autocorr: a thigh's swing, a stride), or the first nearly so; the likeness is the
-    smoothed magnitude's normalised autocorrelation at half that lag. A stride holds two steps, so a walking limb's
-    magnitude repeats there; a limb turning once per rise and fall of the magnitude (pedalling)
-    is reversed there. None where either autocorrelation has nothing to say.
+    smoothed magnitude's normalised autocorrelation at half that lag. A stride holds two steps,
+    so a walking limb's magnitude repeats there; a limb turning once per rise and fall of the
+    magnitude (pedalling) is reversed there. None where either autocorrelation has nothing to say.
     """
     x = _smoothed(acc, kernel)
     lo, hi = lags
