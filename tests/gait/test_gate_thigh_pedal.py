@@ -71,15 +71,32 @@ def test_a_walking_thigh_repeats_half_its_cycle_later_a_pedalling_one_is_reverse
     for other_leg, least in ((1.0, 0.5), (0.2, 0.1)):
         walk = pocket_walk(10, stride=1.1, other_leg=other_leg)
         mid = len(walk.t) // 2
-        assert half_cycle_likeness(walk.acc[mid - WINDOW : mid], KERNEL, LAGS) > least
+        assert (
+            half_cycle_likeness(
+                walk.acc[mid - WINDOW : mid], KERNEL, LAGS, P.swing_alike, P.swing_reverses
+            )
+            > least
+        )
     mid = len(ride.t) // 2
-    assert half_cycle_likeness(ride.acc[mid - WINDOW : mid], KERNEL, LAGS) < -0.3
+    assert (
+        half_cycle_likeness(
+            ride.acc[mid - WINDOW : mid], KERNEL, LAGS, P.swing_alike, P.swing_reverses
+        )
+        < -0.3
+    )
 
 
 def test_no_likeness_where_the_window_has_nothing_to_say() -> None:
     still = np.tile([0.0, G, 0.0], (WINDOW, 1))
-    assert half_cycle_likeness(still, KERNEL, LAGS) is None  # no variation
-    assert half_cycle_likeness(pedalling(14).acc[: LAGS[1]], KERNEL, LAGS) is None  # too short
+    assert (
+        half_cycle_likeness(still, KERNEL, LAGS, P.swing_alike, P.swing_reverses) is None
+    )  # no variation
+    assert (
+        half_cycle_likeness(
+            pedalling(14).acc[: LAGS[1]], KERNEL, LAGS, P.swing_alike, P.swing_reverses
+        )
+        is None
+    )  # too short
 
 
 def test_only_the_thigh_measures_it() -> None:

@@ -692,7 +692,8 @@ class TrunkDetector:
         lo, hi = self.p.cycle_lags_s
         window = acc[-round(self.p.swing_window_s * self.fs) :]
         lags = (round(lo * self.fs), round(hi * self.fs))
-        return half_cycle_likeness(window, self._kernel, lags)
+        p = self.p
+        return half_cycle_likeness(window, self._kernel, lags, p.swing_alike, p.swing_reverses)
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
