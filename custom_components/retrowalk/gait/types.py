@@ -102,7 +102,7 @@ class StepFeatures:
     # detector's latest swing window (trunk_signal.half_cycle_likeness; the thigh's detector
     # only, else None): a walking thigh's cycle is a stride of two steps, so its magnitude
     # repeats there (HuGaDB, UMAFall: medians 0.4-0.6); pedalling turns the thigh once a rise and
-    # fall, reversed there (HuGaDB's cycling: -0.6).
+    # fall, reversed there (HuGaDB's cycling: -0.62).
     half_cycle: float | None = None
 
 
