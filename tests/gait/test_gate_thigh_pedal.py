@@ -99,6 +99,17 @@ def test_no_likeness_where_the_window_has_nothing_to_say() -> None:
     )  # too short
 
 
+def test_getting_up_from_a_seat_is_no_cycle() -> None:
+    # The thigh turns once from level to upright in a second, with the jolt of standing: alike at
+    # every short lag, never turned the other way half a lag later, so no cycle and no likeness.
+    t = np.arange(WINDOW) / FS
+    angle = np.clip(t - 1.5, 0.0, 1.0) * math.pi / 2  # level until 1.5 s, upright from 2.5 s
+    jolt = 2.0 * np.exp(-(((t - 2.5) / 0.1) ** 2))
+    acc = np.stack([np.zeros_like(t), (G + jolt) * np.sin(angle), G * np.cos(angle)], axis=1)
+    acc += np.random.default_rng(1).normal(0, 0.05, acc.shape)
+    assert half_cycle_likeness(acc, KERNEL, LAGS, P.swing_alike, P.swing_reverses) is None
+
+
 def test_only_the_thigh_measures_it() -> None:
     ride = pedalling(30)
     for placement in (Placement.THIGH, Placement.WAIST, Placement.CHEST, Placement.WRIST):
