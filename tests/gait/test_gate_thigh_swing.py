@@ -90,14 +90,20 @@ def test_an_interval_within_the_tolerance_is_a_stride() -> None:
     assert len(restored(out)) == 6
 
 
-def test_a_level_thigh_gets_no_steps_restored() -> None:
-    # Confirmed out of walking posture (the longer run a level pocket needs): a level thigh
-    # cannot be told from a phone lying across an upright one, whose turns are no swing.
-    assert THIGH.unposed_steps is not None
+def test_a_level_y_axis_walk_gets_its_strides_restored_too() -> None:
+    # Confirmed out of walking posture (the longer run a level y axis needs): a sensor strapped
+    # along the thigh, or a phone lying across the pocket, swings with the thigh all the same
+    # (HuGaDB's strapped thighs: one candidate a stride, the swing measured at it).
+    assert THIGH.unposed_steps is not None and THIGH.swing_any_posture
     times = times_of([1.1], THIGH.unposed_steps + 6)
     out = WalkingGate(Placement.THIGH).add([swung(x, up=LEVEL_POCKET) for x in times])
-    assert len(out) == len(times)
-    assert restored(out) == []
+    assert restored(out) == pytest.approx([b - 0.55 for b in times[1:]])
+
+
+def test_only_the_thigh_fills_strides_out_of_walking_posture() -> None:
+    # A hand held in front does not swing: its walk's candidates are its steps.
+    anywhere = {p for p in Placement if GATE_PARAMS[p].swing_any_posture}
+    assert anywhere == {Placement.THIGH}
 
 
 def test_no_stride_is_filled_across_missing_data() -> None:

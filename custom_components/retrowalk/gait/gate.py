@@ -47,7 +47,7 @@ from .gate_params import (
     swing_stride,
     upright_cos,
 )
-from .types import FloatArray, Placement, StepEvent, at_most, interval
+from .types import FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
 
 class WalkingGate:
@@ -69,6 +69,10 @@ class WalkingGate:
         # it has not kept its rhythm for stride_fill candidates yet (see _stride_fill).
         self._unfilled: list[tuple[float, StepEvent]] = []
         self._bridged: set[float] = set()  # times of held candidates just after missing data
+        # The confirmed bout's latest measured candidates' features (min_half_cycle's evidence,
+        # _strides_whole), at most a confirming run's worth.
+        self._recent: list[StepFeatures] = []
+        self._phase_n = max(self.p.confirm_steps, self.p.unposed_steps or 0)
         # The sign of upright_axis's "up" on the latest confirmed walks (learn_sign), and the
         # sign learned from them (0: not yet; the posture rule then uses |up|). Both are the
         # wearer's, not the stream's: kept across pauses, gaps, close() and in state().
@@ -220,6 +224,9 @@ class WalkingGate:
                 return []
         if not (posed or self._paced(run)):
             return []
+        measured = [s.features for s in run if s.features is not None]
+        if not self._strides_whole(measured):
+            return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
         keeps = self._keeps_posture(posed)
         wanted = keeps or self.p.run_posture is not None or self.p.learn_sign
@@ -251,6 +258,7 @@ class WalkingGate:
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
         # the bout has kept that rhythm long enough (_stride_fill), those before it never.
         self._bout_n = len(run)
+        self._recent = measured
         self._unfilled = (
             [(d, b) for d, b in self._run_intervals(run, released) if id(b) not in filled]
             if self.p.stride_fill
@@ -351,7 +359,8 @@ class WalkingGate:
         thigh, whose turns are no swing) and only as output, like _stride_fill; the callers never
         pass an interval across missing data.
         """
-        if not (self.p.swing_fill and self._posed and swing_stride(dt, step, self.p.max_interval)):
+        posed = self._posed or self.p.swing_any_posture
+        if not (self.p.swing_fill and posed and swing_stride(dt, step, self.p.max_interval)):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 
@@ -416,7 +425,18 @@ class WalkingGate:
         med = statistics.median(self._gaps)
         if not (at_most(med / self.p.bout_factor, dt) and at_most(dt, self.p.bout_factor * med)):
             return False
-        return self._still_posed(step)
+        return self._still_posed(step) and self._still_striding(step)
+
+    def _still_striding(self, step: StepEvent) -> bool:
+        """The bout's latest candidates, `step` with them, still repeat half a cycle later.
+
+        A walk that turns into pedalling (or a ride a soft start let through) keeps a rhythm the
+        bout would follow; min_half_cycle judges its latest run as it judged the first.
+        """
+        if self.p.min_half_cycle is None or step.features is None:
+            return True
+        self._recent = [*self._recent[-(self._phase_n - 1) :], step.features]
+        return self._strides_whole(self._recent)
 
     def _still_posed(self, step: StepEvent) -> bool:
         """A walk confirmed in walking posture ends where the posture does (sitting down)."""
@@ -510,6 +530,15 @@ class WalkingGate:
                 intervals += k - last
             last = k
         return intervals == 0 or cycles <= limit * intervals
+
+    def _strides_whole(self, measured: list[StepFeatures]) -> bool:
+        """The measured candidates' magnitude repeats half the sensor's cycle later (median).
+
+        min_half_cycle, on StepFeatures.half_cycle; where none is known, nothing is refused.
+        """
+        limit = self.p.min_half_cycle
+        known = [f.half_cycle for f in measured if f.half_cycle is not None]
+        return limit is None or not known or statistics.median(known) >= limit
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""

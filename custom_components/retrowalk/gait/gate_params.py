@@ -128,6 +128,15 @@ class GateParams:
     # come faster than the candidates the detector takes in it (scrubbing, brushing teeth) is
     # more (_paced).
     max_cycles: float | None = None
+    # A run whose measured candidates' StepFeatures.half_cycle has a median under this is no
+    # walk (None: no such rule), and a bout ends where its latest run's does: a walking limb's
+    # cycle (a stride) holds two steps, so the magnitude repeats half a cycle later; pedalling
+    # turns the thigh once a rise and fall of the magnitude, reversed there (_strides_whole).
+    min_half_cycle: float | None = None
+    # The swing fill (swing_fill) also in a bout confirmed out of walking posture: a sensor that
+    # swings once a stride is on a swinging limb whatever way round it sits (the thigh's level-y
+    # rule takes a sensor strapped along the thigh, or a phone lying across it, for a seated one).
+    swing_any_posture: bool = False
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -239,6 +248,17 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # fill here and a rule on the intervals alone, which could not tell a stride among
         # steps from an unlike leg's long step.
         swing_fill=True,
+        # A sensor strapped along the thigh (or a phone lying across it) has its y axis level
+        # while walking: its walks confirm out of walking posture, and their strides, where the
+        # detector follows one candidate a stride, still hold the other leg's step (HuGaDB's
+        # strapped thigh sensors, 18 people: one candidate a stride).
+        swing_any_posture=True,
+        # Walking repeats half a cycle later or nearly so (medians of 8 candidates: HuGaDB's
+        # strapped thighs, 18 people, at least 0.06; the Oxford validation pockets at least -0.25,
+        # a back pocket where the other leg's heel strike barely shows); pedalling is reversed
+        # there (HuGaDB's cycling: 95 % of runs at -0.53 or lower, median -0.62). The line lies
+        # 0.1 below the lowest walk, so it is tuned on those pockets (docs/hugadb.md).
+        min_half_cycle=-0.35,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with

@@ -65,6 +65,7 @@ from .trunk_signal import (
     band_limited,
     causal_mean,
     cycles_between,
+    half_cycle_likeness,
     hann_kernel,
     local_extrema,
     lowpass_kernel,
@@ -158,6 +159,12 @@ class TrunkParams:
     # rocking once a step: along its mean direction the signal is alike, not reversed, half the
     # swing's period later (along_alike at least 0; g cos(phi) repeats every half swing).
     swing_turn_deg: float = 0.0
+    # Measure, for each step, how alike the magnitude is half the sensor's cycle later
+    # (StepFeatures.half_cycle; the gate's min_half_cycle), the cycle being the lag within
+    # cycle_lags_s at which the three axes are most alike over the latest swing_window_s: a
+    # walking stride (0.8-1.6 s) or a pedal stroke (60-120 rpm: 0.5-1.0 s).
+    half_cycle: bool = False
+    cycle_lags_s: tuple[float, float] = (0.5, 1.6)
 
 
 # Walking with a sensor worn at the waist turns it by at most about 11 degrees RMS over a swing
@@ -181,6 +188,7 @@ def shipped_params(placement: Placement) -> TrunkParams:
         swing=placement in (Placement.THIGH, Placement.WRIST, Placement.WAIST),
         swing_turn_deg=WAIST_TURN_DEG if placement is Placement.WAIST else 0.0,
         band_hz=THIGH_BAND_HZ if placement is Placement.THIGH else 0.0,
+        half_cycle=placement is Placement.THIGH,
     )
 
 
@@ -595,7 +603,8 @@ class TrunkDetector:
             if height is None:
                 return None
             if not wrist:
-                return StepFeatures(amplitude=height, up=posture, swing_s=swing)
+                half = self._half_cycle(acc) if self.p.half_cycle else None
+                return StepFeatures(amplitude=height, up=posture, swing_s=swing, half_cycle=half)
             # At the wrist, the forearm's posture at the step itself (the gravity mean over the
             # second around it, or up to the newest sample): steps confirmed together (a bout's
             # first two) span a second or more, and the first may be the jolt of getting up with
@@ -677,6 +686,14 @@ class TrunkDetector:
         return any(
             at_most(MIN_STRIDE_S, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True)
         )
+
+    def _half_cycle(self, acc: FloatArray) -> float | None:
+        """StepFeatures.half_cycle over the latest swing_window_s of `acc` (None: unknown)."""
+        lo, hi = self.p.cycle_lags_s
+        window = acc[-round(self.p.swing_window_s * self.fs) :]
+        lags = (round(lo * self.fs), round(hi * self.fs))
+        p = self.p
+        return half_cycle_likeness(window, self._kernel, lags, p.swing_alike, p.swing_reverses)
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""

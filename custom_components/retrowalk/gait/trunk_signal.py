@@ -222,6 +222,41 @@ def swing_period(
     return swing_with_turn(acc, fs, kernel, lags_s, alike, reverses, turn=False)[0]
 
 
+# How near the best likeness a shorter lag must come to be the cycle (half_cycle_likeness).
+NEAR_BEST = 0.9
+
+
+def half_cycle_likeness(
+    acc: FloatArray, kernel: FloatArray, lags: tuple[int, int], alike: float, reverses: float
+) -> float | None:
+    """How alike the magnitude of ``acc`` (n, 3, one window) is half the sensor's cycle later.
+
+    The sensor's cycle is the lag in ``lags`` (samples) at which its smoothed three axes are most
+    alike (_autocorr: a thigh's swing, a stride), or the first nearly so; the likeness is the
+    smoothed magnitude's normalised autocorrelation at half that lag. A stride holds two steps,
+    so a walking limb's magnitude repeats there; a limb turning once per rise and fall of the
+    magnitude (pedalling) is reversed there. None where the three axes show no cycle (less than
+    ``alike`` alike one cycle later, or more than ``reverses`` half a cycle later: getting up, a
+    turn) or where either autocorrelation has nothing to say.
+    """
+    x = _smoothed(acc, kernel)
+    lo, hi = lags
+    r = _autocorr(x, hi) if x is not None and lo >= 2 else None
+    if r is None:
+        return None
+    # The cycle is the first lag nearly as alike as the best: a signal alike one cycle later is
+    # alike two cycles later too, and the longer lag can come out a little ahead.
+    near = r[lo : hi + 1] >= NEAR_BEST * float(np.max(r[lo : hi + 1]))
+    cycle = lo + int(np.argmax(near))
+    # A cycle as the swing's: alike one cycle later, turned the other way half a cycle later (a
+    # thigh turning up from a seat is alike at every short lag, and no cycle).
+    if r[cycle] < alike or r[cycle // 2] > reverses:
+        return None
+    magnitude = np.convolve(np.sqrt(np.einsum("ij,ij->i", acc, acc)), kernel, mode="valid")
+    m = _autocorr(magnitude[:, None], hi)
+    return None if m is None else float(m[cycle // 2])
+
+
 def _period(
     x: FloatArray, fs: float, lags_s: tuple[float, float], alike: float, reverses: float
 ) -> float | None:

@@ -98,6 +98,12 @@ class StepFeatures:
     # step (trunk_signal.cycles_between; the wrist's detector only, else None): a step is one
     # oscillation, a stride two, arm work faster than the steps found in it more.
     cycles: float | None = None
+    # How alike the acceleration's magnitude was half the sensor's own cycle later, over the
+    # detector's latest swing window (trunk_signal.half_cycle_likeness; the thigh's detector
+    # only, else None): a walking thigh's cycle is a stride of two steps, so its magnitude
+    # repeats there (HuGaDB, UMAFall: medians 0.4-0.6); pedalling turns the thigh once a rise and
+    # fall, reversed there (HuGaDB's cycling: -0.62).
+    half_cycle: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

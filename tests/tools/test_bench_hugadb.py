@@ -1,0 +1,127 @@
+"""The HuGaDB thigh bench (tools/bench/hugadb.py) on files written here: the reader and its
+refusals, steps given to the activity of the sample they fall on, walking stretches and the
+swing's step estimate, the tables' arithmetic and the command's exit codes. Synthetic signals:
+they test the bench, not the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from custom_components.retrowalk.gait import STANDARD_GRAVITY
+from tools.bench import hugadb as h
+
+
+def _columns() -> list[str]:
+    names = [
+        f"{kind}_{sensor}_{axis}"
+        for sensor in ("rf", "rs", "rt", "lf", "ls", "lt")
+        for kind in ("acc", "gyro")
+        for axis in "xyz"
+    ]
+    return [*names, "EMG_r", "EMG_l", "act"]
+
+
+def _write(folder: Path, name: str, thigh_g: np.ndarray, labels: np.ndarray) -> Path:
+    """A file in the data set's layout: both thighs' accelerometers given (g), all else 0."""
+    n = len(labels)
+    data = np.zeros((n, h.COLUMNS), dtype=np.int64)
+    codes = np.round(thigh_g * h.CODES_PER_G).astype(np.int64)
+    for first in h.THIGHS.values():
+        data[:, first : first + 3] = codes
+    data[:, -1] = labels
+    lines = ["#Activity\twalking", "#ActivityID\t1", "#Date\t03-08-12-13", "\t".join(_columns())]
+    lines += ["\t".join(str(v) for v in row) for row in data]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _still(seconds: float) -> np.ndarray:
+    """A thigh at rest, its x axis along it (down)."""
+    return np.tile([-1.0, 0.0, 0.0], (round(seconds * h.RATE_HZ), 1))
+
+
+def test_a_file_is_read_with_its_person_labels_and_both_thighs(tmp_path: Path) -> None:
+    labels = np.array([8] * 100 + [1] * 50)
+    rec = h.read(_write(tmp_path, "HuGaDB_v1_various_07_03.txt", _still(150 / h.RATE_HZ), labels))
+    assert rec.person == "07" and rec.labels.tolist() == labels.tolist()
+    assert set(rec.thighs) == {"right thigh", "left thigh"}
+    assert rec.thighs["left thigh"][0] == pytest.approx([-STANDARD_GRAVITY, 0.0, 0.0])
+    assert rec.t[-1] == pytest.approx(149 / h.RATE_HZ)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "why"),
+    [
+        ("walking_01_00.txt", "", "file name"),
+        ("HuGaDB_v1_walking_01_00.txt", "#Activity\n1 2 3\n", "column header"),
+        ("HuGaDB_v1_walking_01_00.txt", "acc_rf_x\n1 2\n3 4\n", "39 numbers"),
+        ("HuGaDB_v1_walking_01_00.txt", "acc_rf_x\n" + " ".join(["x"] * 39) + "\n", "malformed"),
+        ("HuGaDB_v1_walking_01_00.txt", "acc_rf_x\n" + ("0 " * 38 + "13\n") * 2, "label"),
+    ],
+)
+def test_what_is_no_data_file_is_refused(tmp_path: Path, name: str, text: str, why: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ValueError, match=why):
+        h.read(path)
+
+
+def test_steps_go_to_the_activity_of_their_sample() -> None:
+    labels = np.array([5.0] * 59 + [1.0] * 59)  # a second of sitting, then one of walking
+    got = h.by_label(labels, np.array([0.0, 0.5, 1.2, 1.9, 99.0]))
+    # The last one lies past the file's end: it goes to its last sample's activity.
+    assert got == {5: 2, 1: 3}
+
+
+def test_walking_stretches_must_last_ten_seconds() -> None:
+    n = round(h.MIN_STRETCH_S * h.RATE_HZ)
+    labels = np.array([1.0] * n + [8.0] * 5 + [1.0] * (n - 1) + [8.0])
+    assert h.stretches(labels, h.WALKING) == [(0, n)]
+
+
+def test_the_swing_gives_two_steps_a_stride() -> None:
+    t = np.arange(round(30 * h.RATE_HZ)) / h.RATE_HZ
+    angle = 0.3 * np.sin(2 * np.pi * 0.9 * t)  # the thigh swinging +-17 degrees, 0.9 strides/s
+    swing = np.stack([np.cos(angle), np.sin(angle), 0 * t], axis=1)
+    assert h.swing_steps(swing * STANDARD_GRAVITY) == pytest.approx(2 * 0.9 * 30, rel=0.02)
+
+
+def test_rates_and_tables_add_up() -> None:
+    tl = h.Tally.empty()
+    tl.seconds.update({9: 1800.0, 5: 1800.0, 1: 120.0})
+    tl.people.update({9: {"01"}, 5: {"01", "02"}, 1: {"02"}})
+    tl.steps["engine"].update({9: 15, 1: 220})
+    tl.steps["detector alone"].update({9: 900, 5: 3, 1: 230})
+    table = h.activity_table(tl, peers=False)
+    assert "bicycling" in table and "15 (30/h)" in table and "220 (110/min)" in table
+    assert "mobgap*" not in table
+    # Not walking: an hour of cycling and sitting, 15 steps; walking: 220 in two minutes.
+    summary = h.summary(tl, peers=False)
+    assert "1.00 h" in summary and "15 (15/h)" in summary and "903 (903/h)" in summary
+    assert "220 (110/min)" in summary
+    assert h.rate(5, 0.0, "no") == "-"
+
+
+def test_the_swing_line_says_what_share_the_engine_counts() -> None:
+    tl = h.Tally.empty()
+    assert h.swing_line(tl).endswith("none")
+    tl.swing, tl.swung = 200.0, 180.0
+    assert "180 steps" in h.swing_line(tl) and "(90 %)" in h.swing_line(tl)
+
+
+def test_the_command_counts_a_still_file_and_refuses_what_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert h.main([str(tmp_path / "missing"), "--no-peers"]) == 2
+    assert h.main([str(tmp_path), "--no-peers"]) == 2  # no files
+    _write(tmp_path, "HuGaDB_v1_sitting_03_00.txt", _still(20.0), np.full(round(20 * h.RATE_HZ), 5))
+    assert h.main([str(tmp_path), "--no-peers"]) == 0
+    out = capsys.readouterr().out
+    assert "sitting" in out and "0 (0/h)" in out and "mobgap*" not in out
+    (tmp_path / "HuGaDB_v1_sitting_03_01.txt").write_text("not a file of it\n")
+    assert h.main([str(tmp_path), "--no-peers"]) == 2
+    assert "column header" in capsys.readouterr().err
