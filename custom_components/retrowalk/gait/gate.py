@@ -224,10 +224,7 @@ class WalkingGate:
                 return []
         if not (posed or self._paced(run)):
             return []
-        # Judged over every held candidate the walk would release, not the run alone: after a gap
-        # the detector knows no cycle for a few seconds, and a run of those must not let the
-        # pedal strokes held before the gap through with it.
-        measured = [s.features for s in self._held if s.features is not None][-self._phase_n :]
+        measured = self._phase_evidence(run)
         if not self._strides_whole(measured):
             return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
@@ -535,6 +532,19 @@ class WalkingGate:
                 intervals += k - last
             last = k
         return intervals == 0 or cycles <= limit * intervals
+
+    def _phase_evidence(self, run: list[StepEvent]) -> list[StepFeatures]:
+        """The measured candidates min_half_cycle judges a confirming run on.
+
+        The run's own; where none of them knows its half cycle and the candidates held with it
+        span missing data (the detector forgets the signal there and knows no cycle for a few
+        seconds), the latest _phase_n measured held ones, which the walk would release too: a run
+        of those must not let the pedal strokes held before the gap through.
+        """
+        own = [s.features for s in run if s.features is not None]
+        if not self._bridged or any(f.half_cycle is not None for f in own):
+            return own
+        return [s.features for s in self._held if s.features is not None][-self._phase_n :]
 
     def _strides_whole(self, measured: list[StepFeatures]) -> bool:
         """The measured candidates' magnitude repeats half the sensor's cycle later (median).
