@@ -4,7 +4,7 @@ A walking thigh swings once a stride and a stride holds two steps, so the accele
 repeats half the thigh's cycle later; pedalling turns the thigh once a revolution with one rise and
 fall of the magnitude, reversed half a cycle later. Synthetic signals for the mechanics; the real
 recordings (HuGaDB's strapped thigh sensors, UMAFall's pockets) are in docs/walking_gate.md,
-"The thigh: pedalling".
+"Thigh: pedalling, and a sensor along the thigh".
 """
 
 from __future__ import annotations
@@ -129,6 +129,19 @@ def test_pedalling_at_the_thigh_counts_no_step_a_pocket_walk_counts() -> None:
     assert through_engine(pedalling(60, rev=1.0)) == []
     walk = pocket_walk(20, stride=1.1)
     assert len(through_engine(walk)) == pytest.approx(len(walk.steps), abs=2)
+
+
+def test_a_ride_broken_by_gaps_lets_no_held_stroke_through() -> None:
+    # After a gap the detector knows no cycle for a few seconds; a run of such candidates must
+    # not release the strokes held before the gap (the review's case: 148 steps in 5 minutes).
+    ride = pedalling(400, rev=0.75)
+    rel = ride.t - ride.t[0]
+    for every, hole in ((20.0, 1.5), (10.0, 1.0)):
+        keep = (rel % every) >= hole
+        steps = through_engine(Walk(ride.t[keep], ride.acc[keep], np.array([])))
+        # At most the ride's very first run, before the detector has a window to judge.
+        assert len(steps) <= THIGH.confirm_steps
+        assert all(s.t - ride.t[0] < 6.0 for s in steps)
 
 
 def test_a_run_reversed_half_a_cycle_later_confirms_no_walk() -> None:

@@ -70,7 +70,7 @@ class WalkingGate:
         self._unfilled: list[tuple[float, StepEvent]] = []
         self._bridged: set[float] = set()  # times of held candidates just after missing data
         # The confirmed bout's latest measured candidates' features (min_half_cycle's evidence,
-        # _strides_whole), at most a confirming run's worth.
+        # _strides_whole), at most _phase_n of them: the longer confirming run's worth.
         self._recent: list[StepFeatures] = []
         self._phase_n = max(self.p.confirm_steps, self.p.unposed_steps or 0)
         # The sign of upright_axis's "up" on the latest confirmed walks (learn_sign), and the
@@ -224,7 +224,7 @@ class WalkingGate:
                 return []
         if not (posed or self._paced(run)):
             return []
-        measured = [s.features for s in run if s.features is not None]
+        measured = self._phase_evidence(run)
         if not self._strides_whole(measured):
             return []
         # The run's mean posture, once, for whichever rules use it (every placement but the feet).
@@ -355,8 +355,9 @@ class WalkingGate:
         minutes (docs/walking_gate.md, "The thigh's swing"); a hanging arm swings once a stride too
         ("Wrist: the arm's swing"; there the stride fill takes the other intervals). An interval
         that is a stride of the swing measured around `step` (swing_stride) gets its step half-way.
-        Only in a bout confirmed in walking posture (a level pocket may be a phone lying across the
-        thigh, whose turns are no swing) and only as output, like _stride_fill; the callers never
+        Only in a bout confirmed in walking posture, or in any posture where swing_any_posture is
+        set (the thigh: a sensor strapped along it or lying across the pocket swings all the same;
+        a hand held in front does not), and only as output, like _stride_fill; the callers never
         pass an interval across missing data.
         """
         posed = self._posed or self.p.swing_any_posture
@@ -431,11 +432,12 @@ class WalkingGate:
         """The bout's latest candidates, `step` with them, still repeat half a cycle later.
 
         A walk that turns into pedalling (or a ride a soft start let through) keeps a rhythm the
-        bout would follow; min_half_cycle judges its latest run as it judged the first.
+        bout would follow; min_half_cycle judges its latest _phase_n measured candidates as it
+        judged those it confirmed with.
         """
         if self.p.min_half_cycle is None or step.features is None:
             return True
-        self._recent = [*self._recent[-(self._phase_n - 1) :], step.features]
+        self._recent = [*self._recent, step.features][-self._phase_n :]
         return self._strides_whole(self._recent)
 
     def _still_posed(self, step: StepEvent) -> bool:
@@ -531,10 +533,24 @@ class WalkingGate:
             last = k
         return intervals == 0 or cycles <= limit * intervals
 
+    def _phase_evidence(self, run: list[StepEvent]) -> list[StepFeatures]:
+        """The measured candidates min_half_cycle judges a confirming run on.
+
+        The run's own; where none of them knows its half cycle and the candidates held with it
+        span missing data (the detector forgets the signal there and knows no cycle for a few
+        seconds), the latest _phase_n measured held ones, which the walk would release too: a run
+        of those must not let the pedal strokes held before the gap through.
+        """
+        own = [s.features for s in run if s.features is not None]
+        if not self._bridged or any(f.half_cycle is not None for f in own):
+            return own
+        return [s.features for s in self._held if s.features is not None][-self._phase_n :]
+
     def _strides_whole(self, measured: list[StepFeatures]) -> bool:
         """The measured candidates' magnitude repeats half the sensor's cycle later (median).
 
-        min_half_cycle, on StepFeatures.half_cycle; where none is known, nothing is refused.
+        min_half_cycle, on StepFeatures.half_cycle. Where none is known (no steady cycle: a
+        ride's starts and stops, the seconds after a gap) the rule abstains: nothing is refused.
         """
         limit = self.p.min_half_cycle
         known = [f.half_cycle for f in measured if f.half_cycle is not None]

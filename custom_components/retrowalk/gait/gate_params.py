@@ -114,7 +114,8 @@ class GateParams:
     # since the confirming run and from then on: it counts inside the walk, never confirms
     # one, and changes no decision of the gate (_stride_fill).
     stride_fill: int = 0
-    # Inside a bout confirmed in walking posture, an interval as long as the stride of the
+    # Inside a bout confirmed in walking posture (or in any, swing_any_posture), an interval as
+    # long as the stride of the
     # sensor's own swing (StepFeatures.swing_s of the candidate ending it, within STRIDE_TOL) and
     # in the stride range is a stride with its other leg's step missed: that step is restored
     # half-way, from the confirming run's intervals on (_swing_step, swing_stride). A thigh or a
@@ -128,10 +129,11 @@ class GateParams:
     # come faster than the candidates the detector takes in it (scrubbing, brushing teeth) is
     # more (_paced).
     max_cycles: float | None = None
-    # A run whose measured candidates' StepFeatures.half_cycle has a median under this is no
-    # walk (None: no such rule), and a bout ends where its latest run's does: a walking limb's
-    # cycle (a stride) holds two steps, so the magnitude repeats half a cycle later; pedalling
-    # turns the thigh once a rise and fall of the magnitude, reversed there (_strides_whole).
+    # A walk whose latest measured candidates (up to the longer confirming run's worth, the held
+    # ones with the run) have a StepFeatures.half_cycle median under this is no walk (None: no
+    # such rule): a run there confirms none, and a bout ends there. A walking limb's cycle (a
+    # stride) holds two steps, so the magnitude repeats half a cycle later; pedalling turns the
+    # thigh once a rise and fall of the magnitude, reversed there (_strides_whole).
     min_half_cycle: float | None = None
     # The swing fill (swing_fill) also in a bout confirmed out of walking posture: a sensor that
     # swings once a stride is on a swinging limb whatever way round it sits (the thigh's level-y
@@ -253,11 +255,9 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # detector follows one candidate a stride, still hold the other leg's step (HuGaDB's
         # strapped thigh sensors, 18 people: one candidate a stride).
         swing_any_posture=True,
-        # Walking repeats half a cycle later or nearly so (medians of 8 candidates: HuGaDB's
-        # strapped thighs, 18 people, at least 0.06; the Oxford validation pockets at least -0.25,
-        # a back pocket where the other leg's heel strike barely shows); pedalling is reversed
-        # there (HuGaDB's cycling: 95 % of runs at -0.53 or lower, median -0.62). The line lies
-        # 0.1 below the lowest walk, so it is tuned on those pockets (docs/hugadb.md).
+        # Real walking's medians lie at -0.25 or above, pedalling's at -0.53 or below (95 %): the
+        # line is 0.1 below the lowest walk, so tuned on the Oxford validation back pockets
+        # (figures: docs/walking_gate.md, "Thigh: pedalling, and a sensor along the thigh").
         min_half_cycle=-0.35,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of

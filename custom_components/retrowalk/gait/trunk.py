@@ -598,12 +598,14 @@ class TrunkDetector:
         posture = (float(up[0]), float(up[1]), float(up[2]))
         wrist = self.placement is Placement.WRIST
         swing = self._swing(acc) if self._may_end_stride(steps) else None
+        # One window for every step labelled now: measured once, and only for a measured step.
+        measured = self.p.half_cycle and any(h is not None for _, h in steps)
+        half = self._half_cycle(acc) if measured else None
 
         def f(step_t: float, height: float | None) -> StepFeatures | None:
             if height is None:
                 return None
             if not wrist:
-                half = self._half_cycle(acc) if self.p.half_cycle else None
                 return StepFeatures(amplitude=height, up=posture, swing_s=swing, half_cycle=half)
             # At the wrist, the forearm's posture at the step itself (the gravity mean over the
             # second around it, or up to the newest sample): steps confirmed together (a bout's

@@ -100,9 +100,9 @@ class StepFeatures:
     cycles: float | None = None
     # How alike the acceleration's magnitude was half the sensor's own cycle later, over the
     # detector's latest swing window (trunk_signal.half_cycle_likeness; the thigh's detector
-    # only, else None): a walking thigh's cycle is a stride of two steps, so its magnitude
-    # repeats there (HuGaDB, UMAFall: medians 0.4-0.6); pedalling turns the thigh once a rise and
-    # fall, reversed there (HuGaDB's cycling: -0.62).
+    # only, else None; None too where the sensor shows no cycle): a walking thigh's cycle is a
+    # stride of two steps, so its magnitude repeats there; pedalling turns the thigh once a rise
+    # and fall, reversed there (figures: docs/walking_gate.md, "Thigh: pedalling").
     half_cycle: float | None = None
 
 
