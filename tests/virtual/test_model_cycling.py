@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import GaitEngine
-from custom_components.retrowalk.gait.types import Placement
+from custom_components.retrowalk.gait.types import Direction, Placement
 from custom_components.retrowalk_virtual.cycle import (
     BALL,
     THIGH_LENGTH,
@@ -255,10 +255,10 @@ def _false_steps_per_hour(placement: Placement) -> float:
 _SHANK = pytest.mark.xfail(
     strict=True,
     reason="engine finding at the shank (the model is not tuned to the engine, and the engine "
-    "is not changed here): 1,643 false steps in 1.5 h of riding (1,095 an hour; seeds 1-3: 544, "
-    "472, 627), about one a crank revolution at 60-90 rpm (at 90-100 rpm almost none): the "
-    "shank swings forward and back once a revolution as it does once a stride, and nothing "
-    "tells it from walking at the shank (docs/daily_life.md, 'Cycling')",
+    "is not changed here): 1,697 false steps in 1.5 h of riding (1,131 an hour; seeds 1-3: 571, "
+    "432, 694), about one a crank revolution while pedalling at 60-90 rpm (few at 90-100 rpm): "
+    "the shank swings forward and back once a revolution as it does once a stride "
+    "(docs/daily_life.md, 'Cycling')",
 )
 
 
@@ -275,3 +275,29 @@ _SHANK = pytest.mark.xfail(
 )
 def test_a_ride_is_no_walk(placement: Placement) -> None:
     assert _false_steps_per_hour(placement) <= GOAL.get(placement, 10.0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine finding at the thigh (the engine is not changed here): after a 25-minute "
+    "ride the walks are counted backward, 79 of 80 and 76 of 80 steps (seed 1; after 25 minutes "
+    "of sitting instead, 3 and 4; the walk before the ride 2 of 30), and the engine before the "
+    "pedalling rule did the same: pedalling teaches the thigh a forward axis the other way "
+    "round (docs/daily_life.md, 'Cycling')",
+)
+def test_walks_after_a_ride_keep_their_direction_at_the_thigh() -> None:
+    spec = "forward:30~90,cycle:25min,forward:80~-90,type:10min,forward:80~90"
+    walks = [s for s in plan(parse_scenario(spec), 1, False) if not isinstance(s, CycleSpan)]
+    walks = [w for w in walks if w.steps]
+    stream = ScenarioStream(parse_scenario(spec), Placement.THIGH, seed=1)
+    engine = GaitEngine(Placement.THIGH)
+    steps = []
+    while not stream.finished:
+        chunk = stream.read(20)
+        steps += engine.process(chunk.t, chunk.acc, chunk.gyro).steps
+    steps += engine.flush().steps
+    for walk in walks:
+        counted = [s for s in steps if walk.start - WALK_EDGE_S <= s.t < walk.end + WALK_EDGE_S]
+        backward = sum(s.direction is Direction.BACKWARD for s in counted)
+        # The engine's usual share on these turning walks at the thigh: a few steps in 80.
+        assert backward <= 0.1 * len(walk.steps)
