@@ -18,11 +18,12 @@ fitting and pedalling biomechanics, not fitted to any recording or to the step e
   riders' self-chosen cadences (e.g. Marsh and Martin 1993: 60-90 rpm; trained riders 90-100).
   Now and then the rider coasts for 3-15 s: the cranks stop level and the legs keep still.
 - Stops (lights, junctions: about every 3 minutes of riding on average; 10-40 s): braking over
-  4-6 s from the cruising speed (4-7 m/s, 15-25 km/h in town; peak 1.3-2.6 m/s^2, ordinary
-  cycling decelerations are 1-3 m/s^2), the cranks level, then the pelvis slides forward off the
+  4-6 s from the cruising speed (4-7 m/s, 15-25 km/h in town; a min-jerk change peaks at 1.875
+  times its mean: 1.25-3.3 m/s^2, ordinary cycling decelerations being 1-3 m/s^2 and a brisk
+  stop a little more), the cranks level, then the pelvis slides forward off the
   saddle and the left foot goes down to the road: standing astride the top tube, hands on the
   bars. Pulling away: the foot back on its pedal and the rider pushed up onto the saddle over
-  2 s while the cadence picks up; the bike reaches its speed over 6-10 s (peak 0.8-1.6 m/s^2).
+  2 s while the cadence picks up; the bike reaches its speed over 6-10 s (peak 0.75-2.2 m/s^2).
 - Getting on (3 s): standing beside the bike, the trunk leans over to the bars and the right leg
   swings over the saddle (the body hikes the pelvis and lifts onto the left leg: the model draws
   the left side, so the left foot stays on the road); then as at a stop. Getting off: the same
