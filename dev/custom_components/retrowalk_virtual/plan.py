@@ -15,6 +15,7 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray
 
 from .arms import ARM_WORK, Channel, arm_work
+from .cycle import CycleSpan, draw_ride, draw_ride_vibration
 from .drive import DriveSpan, engine_window
 from .lying import GET_UP_S, LIE_DOWN_S, LyingSpan, draw_rolls
 from .rest import Fidgets, RestSpan, Sway
@@ -67,16 +68,19 @@ def plan(segments: Sequence[Segment], seed: int, loop: bool) -> Iterator[Span]:
                 yield walk
                 t = walk.end
                 posture = STANDING
-            elif segment.activity is Activity.DRIVE:
+            elif segment.activity in (Activity.DRIVE, Activity.CYCLE):
                 assert segment.seconds is not None
                 end = t + segment.seconds
                 if posture is not None and posture is not STANDING:
-                    # Up from the chair first: the car is got into from standing.
+                    # Up from the chair first: a car or bike is got onto from standing.
                     yield _rest(segment, t, t + STAND_UP_S, STANDING, posture, rng, still=True)
                     t += STAND_UP_S
-                yield _drive(segment, t, end, rng)
+                if segment.activity is Activity.DRIVE:
+                    yield _drive(segment, t, end, rng)
+                else:
+                    yield _cycle(segment, t, end, rng)
                 t = end
-                posture = STANDING  # out of the car, standing beside it
+                posture = STANDING  # out of the car or off the bike, standing beside it
             elif segment.activity is Activity.LIE:
                 assert segment.seconds is not None
                 yield _lie(segment, t, t + segment.seconds, posture, rng)
@@ -167,6 +171,24 @@ def _drive(segment: Segment, start: float, end: float, rng: np.random.Generator)
         steps=(),
         vibration=draw_vibration(on, off, rng),
         traffic=draw_traffic(on, off, rng),
+    )
+
+
+def _cycle(segment: Segment, start: float, end: float, rng: np.random.Generator) -> CycleSpan:
+    rider, crank, crank_start, speed, foot = draw_ride(start, end, rng)
+    return CycleSpan(
+        start=start,
+        end=end,
+        segment=segment,
+        steps=(),
+        rider=rider,
+        crank=crank,
+        crank_start=crank_start,
+        speed=speed,
+        foot_t=foot[:, 0],
+        foot_s=foot[:, 1],
+        foot_sign=foot[:, 2],
+        vibration=draw_ride_vibration(start, end, rng),
     )
 
 

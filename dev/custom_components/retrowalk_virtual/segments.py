@@ -20,6 +20,7 @@ class Activity(StrEnum):
     BRUSH = "brush"
     LIE = "lie"  # lying down in bed, rolling over now and then
     DRIVE = "drive"  # getting into a car, driving through town, getting out
+    CYCLE = "cycle"  # getting on a bicycle, riding through town, getting off
     FORWARD = "forward"
     BACKWARD = "backward"
     LEFT = "left"
@@ -36,6 +37,7 @@ POSTURES = frozenset(
         Activity.BRUSH,
         Activity.LIE,
         Activity.DRIVE,
+        Activity.CYCLE,
     }
 )
 SEATED = frozenset({Activity.SIT, Activity.EAT, Activity.TYPE})
@@ -62,6 +64,9 @@ TURNABLE = frozenset({Activity.FORWARD, Activity.BACKWARD})
 MAX_STEPS = 1_000_000
 # Getting in and out of a car and settling in take about 25 s (drive.py): shorter is no drive.
 MIN_DRIVE_S = 60.0
+# Getting on and off, pulling away and the last stop take about 20 s (cycle.py): shorter is no
+# ride.
+MIN_CYCLE_S = 60.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +122,8 @@ class Segment:
                 raise ValueError(f"{activity}: give seconds (and no steps)")
             if activity is Activity.DRIVE and self.seconds < MIN_DRIVE_S:
                 raise ValueError(f"{activity}: a drive lasts at least {MIN_DRIVE_S:.0f} s")
+            if activity is Activity.CYCLE and self.seconds < MIN_CYCLE_S:
+                raise ValueError(f"{activity}: a ride lasts at least {MIN_CYCLE_S:.0f} s")
         elif (self.seconds is None) == (self.steps is None):
             raise ValueError(f"{activity}: give exactly one of seconds or steps")
 
