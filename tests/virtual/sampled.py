@@ -11,6 +11,7 @@ import numpy.typing as npt
 from custom_components.retrowalk.gait.types import Placement
 from custom_components.retrowalk_virtual.imu import kinematics
 from custom_components.retrowalk_virtual.span import Span
+from custom_components.retrowalk_virtual.vibration import wk
 
 Array = npt.NDArray[np.float64]
 RATE = 104.0  # Hz, the virtual wearable's default output rate
@@ -37,3 +38,12 @@ def assert_no_jumps(spans: Sequence[Span], placement: Placement) -> None:
         jump = np.linalg.norm(f1[0] - f0[-1])
         assert jump < 0.5, f"{placement} force jumps {jump:.2f} at {edge:.2f} s"
         assert np.linalg.norm(w1[0] - w0[-1]) < 0.2, f"{placement} gyro jumps at {edge:.2f}"
+
+
+def weighted_rms(z: Array, top_hz: float) -> float:
+    """ISO 2631-1 Wk-weighted RMS, the weighting applied in the frequency domain, 0.5 Hz to
+    `top_hz` (a car seat's band ends at 25 Hz, a bicycle saddle's at 40)."""
+    spectrum = np.fft.rfft(z - z.mean())
+    freq = np.fft.rfftfreq(len(z), DT)
+    weight = np.where((freq >= 0.5) & (freq <= top_hz), wk(np.maximum(freq, 0.5)), 0.0)
+    return float(np.std(np.fft.irfft(spectrum * weight, len(z))))

@@ -31,9 +31,9 @@ from custom_components.retrowalk_virtual.reference import WALK_EDGE_S
 from custom_components.retrowalk_virtual.segments import Activity
 from custom_components.retrowalk_virtual.shapes import euler_zyx, rotate
 from custom_components.retrowalk_virtual.styles import ANKLE_HEIGHT, HIP, SHANK_LENGTH
-from custom_components.retrowalk_virtual.vibration import Mount, wk
+from custom_components.retrowalk_virtual.vibration import Mount
 
-from .sampled import DT, RATE, Array, assert_no_jumps, noise_free
+from .sampled import DT, RATE, Array, assert_no_jumps, noise_free, weighted_rms
 
 RPM = 60.0 / (2.0 * math.pi)
 
@@ -159,20 +159,13 @@ def test_coasting_holds_the_cranks_level_and_stops_put_the_foot_down(seed: int) 
     np.testing.assert_allclose(np.cumsum(accel) * 0.01, speed - speed[0], atol=0.05)
 
 
-def _weighted_rms(z: Array) -> float:
-    spectrum = np.fft.rfft(z - z.mean())
-    freq = np.fft.rfftfreq(len(z), DT)
-    weight = np.where((freq >= 0.5) & (freq <= 40.0), wk(np.maximum(freq, 0.5)), 0.0)
-    return float(np.std(np.fft.irfft(spectrum * weight, len(z))))
-
-
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_saddle_shakes_like_town_asphalt_and_a_standing_bike_not_at_all(seed: int) -> None:
     span = _ride(seed=seed)
     t = span.start + DT * np.arange(int((span.end - span.start) * RATE))
     cruising = span.speed(t) >= span.speed.value.max() - 1e-9
     saddle = span.carried(Placement.WAIST, t)[2]
-    rms = _weighted_rms(saddle[cruising])
+    rms = weighted_rms(saddle[cruising], 40.0)
     assert 0.2 * 0.8 <= rms <= 0.5 * 1.2  # a section's own level is drawn in 0.2-0.5
     # The frame (pedals, bars) carries the tyres' resonance, not the seated body's.
     bars = span.vibration(Mount.WHEEL, t, np.ones(len(t)))[2]

@@ -32,9 +32,9 @@ from custom_components.retrowalk_virtual.traffic import (
     draw_traffic,
     windows,
 )
-from custom_components.retrowalk_virtual.vibration import Mount, draw_vibration, wk
+from custom_components.retrowalk_virtual.vibration import Mount, draw_vibration
 
-from .sampled import DT, RATE, Array, assert_no_jumps, noise_free
+from .sampled import DT, RATE, Array, assert_no_jumps, noise_free, weighted_rms
 
 PEDAL_LIFT_DEG = math.degrees(PEDAL_LIFT)
 
@@ -43,14 +43,6 @@ def _drive(seconds: float = 900.0, seed: int = 0, spec: str | None = None) -> Dr
     spans = list(plan(parse_scenario(spec or f"drive:{seconds:g}s"), seed, False))
     (span,) = [s for s in spans if isinstance(s, DriveSpan)]
     return span
-
-
-def _weighted_rms(z: Array) -> float:
-    """ISO 2631-1 Wk-weighted RMS (the weighting applied in the frequency domain, 0.5-25 Hz)."""
-    spectrum = np.fft.rfft(z - z.mean())
-    freq = np.fft.rfftfreq(len(z), DT)
-    weight = np.where((freq >= 0.5) & (freq <= 25.0), wk(np.maximum(freq, 0.5)), 0.0)
-    return float(np.std(np.fft.irfft(spectrum * weight, len(z))))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -62,7 +54,7 @@ def test_seat_vibration_is_in_the_iso_2631_band_for_ordinary_roads(seed: int) ->
     vertical = np.einsum("nj,nj->n", rot[:, 2], force) - GRAVITY
     moving = 1.0 - span.traffic.stands(t)
     z = vertical[moving > 0.99]
-    assert 0.2 <= _weighted_rms(z) <= 0.6
+    assert 0.2 <= weighted_rms(z, 25.0) <= 0.6
     # Most energy around the car body's bounce (1-2 Hz) and the seated body's resonance (4-6 Hz).
     power = np.abs(np.fft.rfft(z - z.mean())) ** 2
     freq = np.fft.rfftfreq(len(z), DT)
@@ -87,7 +79,7 @@ def test_floor_shakes_less_than_the_seat_at_the_bodys_resonance_and_stands_still
     assert 0.2 < np.std(seat[0]) / np.std(seat[2]) < 0.5  # the backrest's fore-aft
     assert np.all(floor[0] == 0.0)
     idle = vib(Mount.SEAT, t, np.zeros(len(t)))
-    assert _weighted_rms(idle[2]) < 0.1  # engine idling, car standing
+    assert weighted_rms(idle[2], 25.0) < 0.1  # engine idling, car standing
 
 
 def test_bumps_are_short_jolts_of_one_to_three_m_s2() -> None:

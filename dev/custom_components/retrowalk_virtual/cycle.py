@@ -63,7 +63,7 @@ from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_
 from .shapes import BoolArray, IntArray, bump, euler_zyx, minjerk, rotate
 from .span import Span
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, HIP, SHANK_LENGTH, STANDING, TOE_OUT
-from .vibration import BUMP_HZ, BUMP_PEAK, Mount, Vibration, transmissibility, wk
+from .vibration import Mount, Road, Vibration, draw_road, transmissibility
 
 deg = math.radians
 
@@ -473,37 +473,23 @@ def draw_ride(
     return rider, Knots.of(ct, cv), crank_start, Knots.of(st, sv), np.array(feet)
 
 
+def _tyres(freq: FloatArray) -> FloatArray:
+    return np.abs(transmissibility(freq, TYRE_HZ, TYRE_DAMPING)).astype(np.float64)
+
+
+# Road displacement ~ 1/f^2 (ISO 8608), so acceleration input ~ f, through the tyres.
+BICYCLE = Road(
+    band_hz=BAND_HZ,
+    wheels=_tyres,
+    rms=ROAD_RMS,
+    section_s=SECTION_S,
+    wheelbase=WHEELBASE,
+    bump_speed=CRUISE,
+    lines=LINES,
+    bump_gap_s=BUMP_GAP_S,
+)
+
+
 def draw_ride_vibration(start: float, end: float, rng: np.random.Generator) -> Vibration:
     """The road through a bicycle's tyres (see the module docstring): vibration.py's model."""
-    lo, hi = np.log(BAND_HZ[0]), np.log(BAND_HZ[1])
-    freq = np.sort(np.exp(rng.uniform(lo, hi, LINES)))
-    width = freq * (hi - lo) / LINES
-    # Road displacement ~ 1/f^2 (ISO 8608), so acceleration input ~ f, through the tyres.
-    frame = freq * np.abs(transmissibility(freq, TYRE_HZ, TYRE_DAMPING)) * np.sqrt(width)
-    body = transmissibility(freq, SEATED_HZ, SEATED_DAMPING)
-    saddle = frame * np.abs(body)
-    scale = math.sqrt(0.5 * float(np.sum((wk(freq) * saddle) ** 2)))
-    sections = [start, start + float(rng.uniform(*SECTION_S))]
-    while sections[-1] < end:
-        sections.append(sections[-1] + float(rng.uniform(*SECTION_S)))
-    bumps: list[float] = []
-    peaks: list[float] = []
-    t = start + float(rng.exponential(BUMP_GAP_S))
-    while t < end - 5.0:
-        peak = float(rng.uniform(*BUMP_PEAK))
-        rear = WHEELBASE / float(rng.uniform(*CRUISE))
-        bumps += [t, t + rear]
-        peaks += [peak, peak * float(rng.uniform(0.6, 1.0))]
-        t += rear + float(rng.exponential(BUMP_GAP_S))
-    return Vibration(
-        freq=freq,
-        floor=frame / scale,
-        seat=saddle / scale,
-        shift=np.angle(body).astype(np.float64),
-        phase=rng.uniform(0.0, 2.0 * math.pi, size=(2, LINES)),
-        section_t=np.array(sections),
-        section_rms=rng.uniform(*ROAD_RMS, size=len(sections)),
-        bump_t=np.array(bumps),
-        bump_peak=np.array(peaks) * rng.choice([-1.0, 1.0], size=len(peaks)),
-        bump_hz=rng.uniform(*BUMP_HZ, size=len(bumps)),
-    )
+    return draw_road(start, end, rng, BICYCLE)

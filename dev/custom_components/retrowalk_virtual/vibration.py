@@ -23,6 +23,7 @@ seat RMS drawn in 0.2-0.6 m/s^2, eased from one to the next; while the car stand
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 import math
@@ -147,42 +148,80 @@ _u = np.linspace(0.0, 1.0, 2001)
 _WAVELET_PEAK = float(np.max(np.sin(2.0 * math.pi * _u) * np.exp(-((_u / _WAVELET_WIDTH) ** 2))))
 
 
-def draw_vibration(start: float, end: float, rng: np.random.Generator) -> Vibration:
-    """A drive's vibration between start and end (bumps only in between, never at the ends)."""
-    lo, hi = np.log(BAND_HZ[0]), np.log(BAND_HZ[1])
-    freq = np.sort(np.exp(rng.uniform(lo, hi, LINES)))
-    # Each line stands for a band of (hi - lo) / LINES in log frequency: its power is the
-    # spectrum's there times the band's width in hertz.
-    width = freq * (hi - lo) / LINES
-    # Road displacement spectrum ~ 1/f^2: acceleration input ~ f^2 (power), through the car.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Road:
+    """What a vehicle makes of the road (draw_road).
+
+    Its wheels' and springs' path to the floor or frame, the band and levels of what reaches the
+    seat, and how bumps come.
+    """
+
+    band_hz: tuple[float, float]
+    # |transmissibility| from the road to the floor (car) or frame (bicycle), per frequency.
+    wheels: Callable[[FloatArray], FloatArray]
+    rms: tuple[float, float]  # m/s^2, Wk-weighted at the seat, per road section
+    section_s: tuple[float, float]
+    wheelbase: float  # m: the rear wheel meets a bump this far behind the front one
+    bump_speed: tuple[float, float]  # m/s over a bump
+    lines: int = LINES
+    bump_gap_s: float = BUMP_GAP_S
+
+
+def _car_wheels(freq: FloatArray) -> FloatArray:
     car = transmissibility(freq, BODY_HZ, BODY_DAMPING) * transmissibility(
         freq, WHEEL_HOP_HZ, WHEEL_HOP_DAMPING
     )
-    floor = freq * np.abs(car) * np.sqrt(width)
+    return np.abs(car).astype(np.float64)
+
+
+CAR = Road(
+    band_hz=BAND_HZ,
+    wheels=_car_wheels,
+    rms=ROAD_RMS,
+    section_s=SECTION_S,
+    wheelbase=WHEELBASE,
+    bump_speed=BUMP_SPEED,
+)
+
+
+def draw_vibration(start: float, end: float, rng: np.random.Generator) -> Vibration:
+    """A drive's vibration between start and end (bumps only in between, never at the ends)."""
+    return draw_road(start, end, rng, CAR)
+
+
+def draw_road(start: float, end: float, rng: np.random.Generator, road: Road) -> Vibration:
+    """`road`'s vibration between start and end (bumps only in between, never at the ends)."""
+    lo, hi = np.log(road.band_hz[0]), np.log(road.band_hz[1])
+    freq = np.sort(np.exp(rng.uniform(lo, hi, road.lines)))
+    # Each line stands for a band of (hi - lo) / lines in log frequency: its power is the
+    # spectrum's there times the band's width in hertz.
+    width = freq * (hi - lo) / road.lines
+    # Road displacement spectrum ~ 1/f^2: acceleration input ~ f^2 (power), through the wheels.
+    floor = freq * road.wheels(freq) * np.sqrt(width)
     body = transmissibility(freq, SEATED_HZ, SEATED_DAMPING)
     seat = floor * np.abs(body)
     # Unit level: the seat's Wk-weighted RMS is 1 (a sine's RMS is its amplitude / sqrt 2).
     scale = math.sqrt(0.5 * float(np.sum((wk(freq) * seat) ** 2)))
-    sections = [start, start + float(rng.uniform(*SECTION_S))]
+    sections = [start, start + float(rng.uniform(*road.section_s))]
     while sections[-1] < end:
-        sections.append(sections[-1] + float(rng.uniform(*SECTION_S)))
+        sections.append(sections[-1] + float(rng.uniform(*road.section_s)))
     bumps: list[float] = []
     peaks: list[float] = []
-    t = start + float(rng.exponential(BUMP_GAP_S))
+    t = start + float(rng.exponential(road.bump_gap_s))
     while t < end - 5.0:
         peak = float(rng.uniform(*BUMP_PEAK))
-        rear = WHEELBASE / float(rng.uniform(*BUMP_SPEED))
+        rear = road.wheelbase / float(rng.uniform(*road.bump_speed))
         bumps += [t, t + rear]
         peaks += [peak, peak * float(rng.uniform(0.6, 1.0))]
-        t += rear + float(rng.exponential(BUMP_GAP_S))
+        t += rear + float(rng.exponential(road.bump_gap_s))
     return Vibration(
         freq=freq,
         floor=floor / scale,
         seat=seat / scale,
         shift=np.angle(body).astype(np.float64),
-        phase=rng.uniform(0.0, 2.0 * math.pi, size=(2, LINES)),
+        phase=rng.uniform(0.0, 2.0 * math.pi, size=(2, road.lines)),
         section_t=np.array(sections),
-        section_rms=rng.uniform(*ROAD_RMS, size=len(sections)),
+        section_rms=rng.uniform(*road.rms, size=len(sections)),
         bump_t=np.array(bumps),
         bump_peak=np.array(peaks) * rng.choice([-1.0, 1.0], size=len(peaks)),
         bump_hz=rng.uniform(*BUMP_HZ, size=len(bumps)),
