@@ -64,3 +64,12 @@ def fmt_table(header: list[str], rows: list[list[str]]) -> str:
     out = [line, "-" * len(line)]
     out += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(out)
+
+
+def rate(steps: int, seconds: float, kind: str) -> str:
+    """Steps an hour (`kind` "no" or "maybe": not walking) or a minute ("yes": walking)."""
+    if seconds <= 0:
+        return "-"
+    if kind == "yes":
+        return f"{steps * 60.0 / seconds:.0f}/min"
+    return f"{steps * 3600.0 / seconds:,.0f}/h"

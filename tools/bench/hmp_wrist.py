@@ -51,7 +51,7 @@ from tools.peers import espruino
 
 from . import wrist_unposed
 from .daily import step_times
-from .data import feed, fmt_table
+from .data import feed, fmt_table, rate
 
 RATE_HZ = 32.0
 CODES = 63  # the 6-bit code's top value: +RANGE_G
@@ -205,17 +205,6 @@ def rows(counted: Sequence[tuple[Trial, dict[str, int]]]) -> list[Row]:
             )
         )
     return out
-
-
-def rate(steps: int, seconds: float, kind: str) -> str:
-    """Steps an hour (not walking) or a minute (walking, over trial time)."""
-    if seconds <= 0:
-        return "-"
-    return (
-        f"{steps * 60.0 / seconds:.0f}/min"
-        if kind == "yes"
-        else f"{steps * 3600.0 / seconds:,.0f}/h"
-    )
 
 
 def activity_table(table: Sequence[Row]) -> str:

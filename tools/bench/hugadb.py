@@ -44,7 +44,7 @@ from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitE
 from tools.peers import external
 
 from .daily import step_times
-from .data import feed, fmt_table
+from .data import feed, fmt_table, rate
 
 RATE_HZ = 58.8  # 2,111,962 samples in 35,903 s (the data set's table): no time stamps
 CODES_PER_G = 16384.0  # +-2 g in 16 bits
@@ -173,10 +173,11 @@ def tally(recs: Sequence[Recording], peer: list[list[FloatArray]] | None) -> Tal
     out = Tally.empty()
     for i, rec in enumerate(recs):
         t = rec.t
+        labels, samples = np.unique(rec.labels.astype(np.int64), return_counts=True)
+        for label, n in zip(labels, samples, strict=True):
+            out.seconds[int(label)] += len(rec.thighs) * float(n) / RATE_HZ  # thigh-seconds
+            out.people[int(label)].add(rec.person)
         for k, acc in enumerate(rec.thighs.values()):
-            for label in np.unique(rec.labels).astype(np.int64):
-                out.seconds[int(label)] += float(np.sum(rec.labels == label)) / RATE_HZ
-                out.people[int(label)].add(rec.person)
             found = {
                 "engine": step_times(feed(GaitEngine(Placement.THIGH), t, acc, None)),
                 "detector alone": step_times(
@@ -193,15 +194,6 @@ def tally(recs: Sequence[Recording], peer: list[list[FloatArray]] | None) -> Tal
                 engine = found["engine"]
                 out.swung += int(np.sum((engine >= t[a]) & (engine < t[b - 1])))
     return out
-
-
-def rate(steps: int, seconds: float, kind: str) -> str:
-    """Steps an hour (not walking) or a minute (walking)."""
-    if seconds <= 0:
-        return "-"
-    if kind == "yes":
-        return f"{steps * 60.0 / seconds:.0f}/min"
-    return f"{steps * 3600.0 / seconds:,.0f}/h"
 
 
 def activity_table(tl: Tally, peers: bool) -> str:

@@ -12,8 +12,10 @@ fitting and pedalling biomechanics, not fitted to any recording or to the step e
   lengths (two-link planar leg, the knee ahead of the hip-ankle line). The foot is 5-25 degrees
   toes-down, flattest in the downstroke and steepest in the upstroke (ankling; e.g. Hull and
   Jorge 1985, Ericson 1986: an ankle range of about 20 degrees over a revolution), with the pedal
-  spindle under the ball of the foot. The thigh then swings about 40 degrees peak to peak once
-  per revolution (hip range in cycling, e.g. Ericson 1986, Bini 2011: 40-45 degrees).
+  spindle under the ball of the foot. The thigh then swings 54-57 degrees peak to peak once
+  per revolution (the hip range published for cycling is 40-45 degrees, e.g. Ericson 1986, Bini
+  2011; the model's thigh, the body's 0.37 m, is short for a 0.17 m crank: even a 0.42 m thigh
+  gives 48-50; docs/daily_life.md, "Cycling").
 - Cadence: 60-100 rpm, drifting (a new target every 10-40 s, reached by min-jerk): recreational
   riders' self-chosen cadences (e.g. Marsh and Martin 1993: 60-90 rpm; trained riders 90-100).
   Now and then the rider coasts for 3-15 s: the cranks stop level and the legs keep still.
@@ -60,7 +62,16 @@ import numpy as np
 from custom_components.retrowalk.gait.types import FloatArray, Placement
 
 from .body import Pose, foot_pose, knee_position, shank_pose, thigh_pose, trunk_pose, wrist_pose
-from .shapes import BoolArray, IntArray, bump, euler_zyx, minjerk, rotate
+from .shapes import (
+    BoolArray,
+    IntArray,
+    bump,
+    euler_zyx,
+    minjerk,
+    minjerk_integral,
+    pitch_only,
+    rotate,
+)
 from .span import Span
 from .styles import ANKLE_HEIGHT, HALF_WIDTH, HIP, SHANK_LENGTH, STANDING, TOE_OUT
 from .vibration import Mount, Road, Vibration, draw_road, transmissibility
@@ -103,20 +114,13 @@ ASTRIDE_SHANK = deg(-8.0)  # knee a little bent, ahead of the ankle
 MOUNT_HIKE = deg(8.0)  # pelvis roll as the right leg swings over
 MOUNT_LEAN = deg(15.0)  # extra trunk lean at mid-mount
 # -- the road through the tyres ------------------------------------------------------------------
-LINES = 48
+# The multisine's lines, the seated body's resonance and the bumps' mean gap are a car's
+# (vibration.py's, Road's defaults).
 BAND_HZ = (0.5, 40.0)  # tyres pass on more of the road's high frequencies than a car's springs
 TYRE_HZ, TYRE_DAMPING = 10.0, 0.25
-SEATED_HZ, SEATED_DAMPING = 5.0, 0.3  # as on a car seat (vibration.py)
 ROAD_RMS = (0.2, 0.5)  # m/s^2 Wk-weighted at the saddle, town asphalt and cycle paths
 SECTION_S = (20.0, 90.0)  # road sections of one roughness, shorter at cycling speeds
 WHEELBASE = 1.05  # m
-BUMP_GAP_S = 120.0
-
-
-def _p(s: FloatArray) -> FloatArray:
-    """The integral of minjerk from 0 to s, for s in [0, 1] (1/2 at s = 1)."""
-    out: FloatArray = s**4 * (2.5 + s * (-3.0 + s))
-    return out
 
 
 def _dminjerk(s: FloatArray) -> FloatArray:
@@ -169,7 +173,7 @@ class Knots:
         out: FloatArray = (
             self.integral[k]
             + self.value[k] * inside
-            + (self.value[nxt] - self.value[k]) * width * _p(s)
+            + (self.value[nxt] - self.value[k]) * width * minjerk_integral(s)
             + self.value[-1] * beyond
         )
         return out
@@ -325,8 +329,7 @@ class CycleSpan(Span):
 
 def rotate_pitch(pitch: float, v: FloatArray) -> FloatArray:
     """The vector v (3,) turned by `pitch` about y (positive tips x down), as body.py turns."""
-    one = np.array([pitch])
-    out: FloatArray = rotate(euler_zyx(np.zeros(1), one, np.zeros(1)), v)[:, 0]
+    out: FloatArray = rotate(pitch_only(np.array([pitch])), v)[:, 0]
     return out
 
 
@@ -342,8 +345,8 @@ def leg_shank(hip: FloatArray, ankle: FloatArray) -> FloatArray:
     The thigh (THIGH_LENGTH) and shank (SHANK_LENGTH) meet at the knee; the knee lies ahead of
     the hip-ankle line, as it does on a bike.
     """
-    dx = ankle[0] - hip[0, None] if hip.ndim == 1 else ankle[0] - hip[0]
-    dz = ankle[2] - hip[2, None] if hip.ndim == 1 else ankle[2] - hip[2]
+    dx = ankle[0] - hip[0]
+    dz = ankle[2] - hip[2]
     d = np.hypot(dx, dz)
     cos_b = (THIGH_LENGTH**2 + d * d - SHANK_LENGTH**2) / (2.0 * THIGH_LENGTH * d)
     b = np.arccos(np.clip(cos_b, -1.0, 1.0))
@@ -485,8 +488,6 @@ BICYCLE = Road(
     section_s=SECTION_S,
     wheelbase=WHEELBASE,
     bump_speed=CRUISE,
-    lines=LINES,
-    bump_gap_s=BUMP_GAP_S,
 )
 
 

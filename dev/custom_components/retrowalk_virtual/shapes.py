@@ -43,6 +43,17 @@ def minjerk(s: FloatArray) -> FloatArray:
     return out
 
 
+def minjerk_integral(s: FloatArray, span: FloatArray | float = 1.0) -> FloatArray:
+    """The integral of minjerk over time from 0 to s * span, for s in [0, 1] (clamped).
+
+    A min-jerk ease of length `span` has risen by span / 2 at its end.
+    """
+    s = np.clip(s, 0.0, 1.0)
+    s4 = s * s * s * s
+    out: FloatArray = span * s4 * (2.5 + s * (-3.0 + s))
+    return out
+
+
 def bump(s: FloatArray) -> FloatArray:
     """0 -> 1 -> 0 over s in [0, 1], peaking at 0.5, flat (C2) at both ends; 0 outside."""
     s = np.clip(s, 0.0, 1.0)

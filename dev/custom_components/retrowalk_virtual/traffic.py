@@ -46,7 +46,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait.types import FloatArray
 
-from .shapes import minjerk, pulse_train
+from .shapes import minjerk, minjerk_integral, pulse_train
 
 deg = math.radians
 
@@ -113,9 +113,7 @@ def _merge(rows: list[tuple[float, float]], gap: float) -> tuple[FloatArray, Flo
 
 def _ramp_integral(u: FloatArray, ramp: FloatArray) -> FloatArray:
     """Integral over time of minjerk(u / ramp) from u = 0 (0 before)."""
-    s = np.clip(u / ramp, 0.0, 1.0)
-    s4 = s * s * s * s
-    out: FloatArray = ramp * s4 * (2.5 + s * (-3.0 + s)) + np.maximum(u - ramp, 0.0)
+    out: FloatArray = minjerk_integral(u / ramp, ramp) + np.maximum(u - ramp, 0.0)
     return out
 
 
