@@ -269,14 +269,6 @@ def test_a_ride_is_no_walk(placement: Placement) -> None:
     assert _false_steps_per_hour(placement) <= GOAL.get(placement, 10.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine finding at the thigh (the engine is not changed here): after a 25-minute "
-    "ride the walks are counted backward, 79 of 80 and 76 of 80 steps (seed 1; after 25 minutes "
-    "of sitting instead, 3 and 4; the walk before the ride 2 of 30), and the engine before the "
-    "pedalling rule did the same: pedalling teaches the thigh a forward axis the other way "
-    "round (docs/daily_life.md, 'Cycling')",
-)
 def test_walks_after_a_ride_keep_their_direction_at_the_thigh() -> None:
     spec = "forward:30~90,cycle:25min,forward:80~-90,type:10min,forward:80~90"
     walks = [s for s in plan(parse_scenario(spec), 1, False) if not isinstance(s, CycleSpan)]

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from .foot import FootDetector
 from .trunk import TrunkDetector
-from .types import Placement, StepEvent
+from .types import Keep, Placement, StepEvent
 
 # A detector may put this key (a float in 0..1) in state() once a calibration walk finished; the
 # engine reports it as CalibrationState.quality.
@@ -48,6 +48,15 @@ class Detector(Protocol):
 
     def calibrate_forward(self, active: bool) -> None:
         """While active, walking is known to be forward: learn the forward axis from it."""
+        ...
+
+    def gate(self, keep: Keep) -> None:
+        """From now on feed() and end_segment() return only the steps `keep` keeps.
+
+        `keep` is the walking gate's add() (GaitEngine). A detector that learns from walking
+        learns from those steps alone, as each batch it labels is kept, so what it learns does
+        not depend on how the samples were batched. Until then every candidate is kept.
+        """
         ...
 
     def state(self) -> dict[str, Any]:

@@ -4,8 +4,9 @@ Pipeline per process() call: validate shapes; drop rows with NaN/inf and samples
 every earlier one (counted by kind, logged, never fatal: a repeated timestamp is a duplicated
 sample, an earlier one a late or stale sample); resample linearly onto the detector's uniform grid
 (resample.py), splitting at holes longer than MAX_GAP_S and resetting the detector there, so no
-stride is ever integrated across missing data; feed the detector for the placement (detector.py);
-let only the steps of confirmed walking through (gate.py); group them into bouts and cadence on
+stride is ever integrated across missing data; feed the detector for the placement (detector.py),
+which lets only the steps of confirmed walking through (gate.py, Detector.gate) and learns from
+those alone; group them into bouts and cadence on
 sample time (bouts.py). Everything is vectorised per batch; per-sample Python loops would not
 reach 100k samples/s at 20-sample batches.
 """
@@ -70,6 +71,7 @@ class GaitEngine:
         self._detector: Detector = detector or make_detector(self.placement)
         self._resampler = Resampler(self._detector.fs, MAX_GAP_S)
         self._gate = (WalkingGate if gated else OpenGate)(self.placement)
+        self._detector.gate(self._gate.add)
         self._bouts = BoutTracker()
         self._calibration = _IDLE_CALIBRATION
         # What the detector, the gate and the calibration status were before a running
@@ -122,12 +124,12 @@ class GaitEngine:
         chunks, gap_s = self._resampler.push(tt, x)
         for chunk in chunks:
             if chunk.new_segment:
-                steps += self._gate.add(self._detector.end_segment())
+                steps += self._detector.end_segment()
                 if prev is not None:
                     # Missing data is not a pause: the walk may have gone on through it.
                     self._gate.gap(float(chunk.t[0]) - prev)
             g = chunk.x[:, 3:] if has_gyro else None
-            steps += self._gate.add(self._detector.feed(chunk.t, chunk.x[:, :3], g))
+            steps += self._detector.feed(chunk.t, chunk.x[:, :3], g)
             prev = float(chunk.t[-1])
         return self._finish(steps, ended, gap_s)
 
@@ -136,7 +138,7 @@ class GaitEngine:
 
         Learning is kept. The steps are those of a stride the stream cut (see gait/edges.py).
         """
-        update = self._finish(self._gate.add(self._detector.end_segment()), [], 0.0)
+        update = self._finish(self._detector.end_segment(), [], 0.0)
         self._resampler.reset()
         self._gate.close()
         ended = [*update.bouts, *self._bouts.close()]

@@ -29,7 +29,14 @@ from .foot_thresholds import THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
 from .samples import SampleBuffer
 from .stride import MAX_STRIDE_TIME_S
-from .types import STANDARD_GRAVITY as GRAVITY, Direction, FloatArray, Placement, StepEvent
+from .types import (
+    STANDARD_GRAVITY as GRAVITY,
+    Direction,
+    FloatArray,
+    Keep,
+    Placement,
+    StepEvent,
+)
 from .zupt import (
     body_to_start,
     displacement,
@@ -87,6 +94,7 @@ class FootDetector:
         self._meter = StrideMeter(placement, self.fs, self._buf)
         # A first stride's steps judged by the next stride, let go when the data ends (edges.py).
         self._lead = LeadOffHold()
+        self._keep: Keep = list
         self.reset()
 
     # -- Detector protocol -------------------------------------------------------------------
@@ -117,6 +125,9 @@ class FootDetector:
 
     def end_segment(self) -> list[StepEvent]:
         """The data stops here (a gap or the end of the stream): steps it already showed."""
+        return self._keep(self._end_segment())
+
+    def _end_segment(self) -> list[StepEvent]:
         out: list[StepEvent] = self._meter.release()
         if self._buf.n and self._has_gyro is not None:
             th = THRESHOLDS[(self.placement, self._has_gyro)]
@@ -135,6 +146,14 @@ class FootDetector:
             self.axis.start_calibration()
         else:
             self.axis.stop_calibration()
+
+    def gate(self, keep: Keep) -> None:
+        """Return only the steps `keep` keeps (Detector.gate).
+
+        The heading still learns from every stride measured (_end_stride): a stride's heading is
+        its own displacement, and the foot's direction holds on every held-out recording as is.
+        """
+        self._keep = keep
 
     def state(self) -> dict[str, Any]:
         """JSON-safe learned state."""
@@ -156,6 +175,9 @@ class FootDetector:
 
     def feed(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> list[StepEvent]:
         """Consume contiguous uniform samples at fs; return two steps per finished stride."""
+        return self._keep(self._feed(t, acc, gyro))
+
+    def _feed(self, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> list[StepEvent]:
         n = len(t)
         if n == 0:
             return []

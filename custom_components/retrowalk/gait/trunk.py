@@ -72,7 +72,16 @@ from .trunk_signal import (
     quadrature,
     swing_with_turn,
 )
-from .types import Direction, FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
+from .types import (
+    Direction,
+    FloatArray,
+    Keep,
+    Placement,
+    StepEvent,
+    StepFeatures,
+    at_most,
+    interval,
+)
 
 STATE_VERSION = 1
 # The smoothing (s) of the magnitude whose oscillations between steps StepFeatures.cycles counts:
@@ -246,6 +255,7 @@ class TrunkDetector:
         comb = self.p.comb
         self._comb = StrideComb(comb, fs, self._n_grav, self._kernel) if comb else None
         self.axis = ForwardAxis()
+        self._keep: Keep = list
         self.reset()
 
     # -- contract --------------------------------------------------------------------------------
@@ -311,6 +321,14 @@ class TrunkDetector:
             self.axis.start_calibration()
         elif not active and self.axis.calibrating:
             self.axis.stop_calibration()
+
+    def gate(self, keep: Keep) -> None:
+        """Return only the steps `keep` keeps, and learn the forward axis from those alone.
+
+        Before, every candidate taught the axis, and 25 minutes of pedalling at the thigh turned
+        it round: the walks after a ride counted backward (docs/trunk_direction.md).
+        """
+        self._keep = keep
 
     def state(self) -> dict[str, Any]:
         """JSON-safe learned state."""
@@ -592,6 +610,24 @@ class TrunkDetector:
         up: FloatArray,
         t: FloatArray,
     ) -> list[StepEvent]:
+        """The steps kept of those newly confirmed, labelled; the forward axis learns from them.
+
+        Kept here, one labelled batch at a time, so the next batch is labelled with what this
+        one taught whatever the samples' batches (docs/batch_invariance.md).
+        """
+        kept = self._keep(self._directed(steps, acc, up, t))
+        for step in kept:  # a kept step the gate held may be from an earlier batch: its own
+            if step.features is not None and step.features.quadrature is not None:
+                self.axis.add(np.asarray(step.features.quadrature, dtype=np.float64))
+        return kept
+
+    def _directed(
+        self,
+        steps: list[tuple[float, float | None]],
+        acc: FloatArray,
+        up: FloatArray,
+        t: FloatArray,
+    ) -> list[StepEvent]:
         """Give the newly confirmed steps a direction from the latest few steps of signal."""
         # At the thigh (and waist, chest) the posture when the steps are reported: at the thigh it
         # already shows the thigh levelling as the wearer sits down, which ends the walk there.
@@ -602,11 +638,15 @@ class TrunkDetector:
         measured = self.p.half_cycle and any(h is not None for _, h in steps)
         half = self._half_cycle(acc) if measured else None
 
-        def f(step_t: float, height: float | None) -> StepFeatures | None:
+        def f(
+            step_t: float, height: float | None, quad: tuple[float, float, float] | None = None
+        ) -> StepFeatures | None:
             if height is None:
                 return None
             if not wrist:
-                return StepFeatures(amplitude=height, up=posture, swing_s=swing, half_cycle=half)
+                return StepFeatures(
+                    amplitude=height, up=posture, swing_s=swing, half_cycle=half, quadrature=quad
+                )
             # At the wrist, the forearm's posture at the step itself (the gravity mean over the
             # second around it, or up to the newest sample): steps confirmed together (a bout's
             # first two) span a second or more, and the first may be the jolt of getting up with
@@ -623,6 +663,7 @@ class TrunkDetector:
                 up=(float(u[0]), float(u[1]), float(u[2])),
                 swing_s=swing,
                 cycles=cycles,
+                quadrature=quad,
             )
 
         med = self._median_interval() or 0.55
@@ -669,11 +710,10 @@ class TrunkDetector:
         confidence = round(0.5 + 0.5 * min(abs(cos), 1.0) * strength, 3)
         if not self._tells_direction:
             confidence = 0.5
-        if not running:
-            for _ in steps:
-                self.axis.add(unit)
+        # Running teaches the axis nothing: its quadrature was turned round above on a guess.
+        quad = None if running else (float(unit[0]), float(unit[1]), float(unit[2]))
         return [
-            StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h))
+            StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h, quad))
             for s, h in steps
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -104,6 +105,18 @@ class StepFeatures:
     # stride of two steps, so its magnitude repeats there; pedalling turns the thigh once a rise
     # and fall, reversed there (figures: docs/walking_gate.md, "Thigh: pedalling").
     half_cycle: float | None = None
+    # The unit quadrature vector of the step's window in the sensor's axes (trunk_signal.
+    # quadrature; trunk detectors only): along the anterior-posterior axis, one way walking
+    # forward and the other way walking backward. The forward axis learns from it only once the
+    # walking gate has kept the step (GaitEngine, Detector.learn): a refused candidate's rhythm
+    # (pedalling, a car's bounce) has such a vector too, pointing anywhere. None: it teaches
+    # nothing (running, or no quadrature).
+    quadrature: tuple[float, float, float] | None = None
+
+
+# Of the step candidates a detector found, those that count (the walking gate's add(), in time
+# order; detector.Detector.gate).
+type Keep = Callable[[list[StepEvent]], list[StepEvent]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
