@@ -39,7 +39,7 @@ import numpy.typing as npt
 from tools import bvh
 
 G = 9.81
-LOCATIONS = ("foot", "shank", "waist", "chest", "wrist")
+LOCATIONS = ("foot", "shank", "thigh", "waist", "chest", "wrist")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Site:
     segment: str
     towards: str | None  # the sensor lies on the line from ``segment`` to this joint
     fraction: float
+    offset_cm: tuple[float, float, float] = (0.0, 0.0, 0.0)  # then this far, segment frame
 
 
 def site_for(location: str, side: str = "L") -> Site:
@@ -57,6 +58,9 @@ def site_for(location: str, side: str = "L") -> Site:
     sites = {
         "foot": Site(f"Foot_{s}", f"Toes_{s}", 0.5),  # on the instep
         "shank": Site(f"LowerLeg_{s}", f"Foot_{s}", 0.5),
+        # A phone in a front trouser pocket: a third of the way down the thigh, on its front
+        # (the thigh's frame: +x down the bone, +z anterior; walk_normal_001 standing).
+        "thigh": Site(f"UpperLeg_{s}", f"LowerLeg_{s}", 0.3, (0.0, 0.0, 8.0)),
         "waist": Site("Hips", None, 0.0),  # pelvis, as a belt clip or a pocket near it
         "chest": Site("Chest", "Neck", 0.5),
         "wrist": Site(f"LowerArm_{s}", f"Hand_{s}", 1.0),  # a watch rides on the forearm
@@ -174,8 +178,9 @@ def synthesise(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Return ``t`` (n,), specific force (n, 3) m/s^2 and angular rate (n, 3) rad/s.
 
-    ``offset_cm`` moves the sensor from the site by a fixed vector in the segment's frame (for the
-    Bandai pelvis: +x up the spine, +z anterior, -y to the wearer's left).
+    ``offset_cm`` moves the sensor from the site (and the site's own offset) by a fixed vector in
+    the segment's frame (for the Bandai pelvis: +x up the spine, +z anterior, -y to the wearer's
+    left).
     """
     if rate <= 0:
         raise ValueError("rate must be positive")
@@ -187,7 +192,8 @@ def synthesise(
     if site.towards is not None:
         child = motion.index(site.towards)
         point += site.fraction * (pos[:, child] - pos[:, seg])
-    point += np.einsum("nij,j->ni", r_seg, np.asarray(offset_cm) / 100.0)
+    offset = np.add(site.offset_cm, offset_cm) / 100.0
+    point += np.einsum("nij,j->ni", r_seg, offset)
     h = motion.frame_time
     if motion.n_frames < 3:
         raise ValueError("clip too short to differentiate (needs 3 frames)")

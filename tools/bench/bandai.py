@@ -1,9 +1,9 @@
 """Direction of walking bouts on IMU signals synthesised from Bandai Namco motion capture.
 
-For every clip and body location (foot, waist, chest, wrist; left limb), tools/bvh2rec.py turns the
-30 fps capture into a 100 Hz recording (bandwidth-limited: see docs/bvh_synthesis.md) that is
-streamed through GaitEngine(placement) in 20-sample batches, without gyro for the trunk
-placements (the trunk detector does not use it) and with gyro at the foot.
+For every clip and body location (foot, thigh, waist, chest, wrist; left limb), tools/bvh2rec.py
+turns the 30 fps capture into a 100 Hz recording (bandwidth-limited: see docs/bvh_synthesis.md)
+that is streamed through GaitEngine(placement) in 20-sample batches, without gyro for the trunk
+placements and the thigh (their detector does not use it) and with gyro at the foot.
 
 Calibration. A clip is only a few strides long, too short to learn which way the sensor faces.
 Each clip is therefore judged by an engine that first "lived through" the forward walks (`walk`
@@ -38,7 +38,7 @@ MIN_DURATION_S = 2.0
 MIN_BOUT_STEPS = 3
 SETTLE_S = 2.0
 SESSIONS = 5
-LOCATIONS = (Placement.FOOT, Placement.WAIST, Placement.CHEST, Placement.WRIST)
+LOCATIONS = (Placement.FOOT, Placement.THIGH, Placement.WAIST, Placement.CHEST, Placement.WRIST)
 # Where on the pelvis a waist sensor sits changes what it feels (pelvic rotation adds tangential
 # acceleration away from the joint centre): offsets in the pelvis frame, cm.
 WAIST_SITES = {
@@ -227,7 +227,7 @@ def bandai_table(quick: bool = False) -> str:
     ]
     variants += [
         (f"{p}, {SESSIONS} sessions from scratch", pooled_sessions(p, clips))
-        for p in (Placement.WAIST, Placement.CHEST, Placement.WRIST)
+        for p in (Placement.THIGH, Placement.WAIST, Placement.CHEST, Placement.WRIST)
     ]
     for name, r in variants:
         rows.append(

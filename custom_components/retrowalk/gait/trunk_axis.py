@@ -1,6 +1,7 @@
 """Learning which way is forward for a trunk-worn sensor, from walking it sees.
 
-Each step contributes the unit vector of its quadrature feature (see trunk_signal.quadrature): in
+Each step the walking gate keeps contributes the unit vector of its quadrature feature (see
+trunk_signal.quadrature; StepFeatures.quadrature, learned in TrunkDetector._label): in
 the sensor frame it points along the anterior-posterior axis, one way for forward walking and the
 other way for backward walking. The sum over many steps therefore points "forward" as long as
 most walking is forward (the automatic estimate), and a calibration walk gives a sum that is
