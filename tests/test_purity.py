@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / "retrowalk"
-PURE = ("gait", "devices", "nudge.py", "nudge", "ledger.py", "walktest.py", "session.py")
+PURE = (
+    "gait",
+    "devices",
+    "nudge.py",
+    "nudge",
+    "ledger.py",
+    "walktest.py",
+    "session.py",
+    "counted.py",
+)
 
 
 def _pure_files() -> list[Path]:

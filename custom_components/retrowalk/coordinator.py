@@ -15,6 +15,7 @@ from .calibration import Calibration
 from .clock import async_track_clock
 from .connection import WearableConnection
 from .const import CONF_PROTOCOL, DOMAIN
+from .counted import as_counted
 from .data import RetrowalkData, measures_strides, snapshot_of
 from .devices import protocol_by_key
 from .devices.base import SampleBatch
@@ -103,6 +104,7 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def _async_apply(self, update: EngineUpdate, now: datetime | None = None) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
+        update = as_counted(update, self.stream.engine.placement)
         started_or_stopped = update.walking != self.stream.walking
         declared = self.backward.session_steps(self.stream.last_t, update.steps)
         if self.stream.count(update, now or dt_util.now(), self.ledger, self.nudges, declared):

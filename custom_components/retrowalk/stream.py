@@ -2,7 +2,7 @@
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 import logging
@@ -130,7 +130,11 @@ class SampleStream:
                 sample_times=[step.t for step in update.steps],
                 late=[step.late for step in update.steps],
             )
-        steps_left: Sequence[StepEvent] = update.steps
+        # The nudge policy sees what the ledger counts: a declared step is a backward step.
+        steps_left: Sequence[StepEvent] = [
+            replace(s, direction=Direction.BACKWARD) if mine else s
+            for s, mine in zip(update.steps, declared or [False] * len(update.steps), strict=True)
+        ]
         if update.bouts:
             # Steps up to the last bout that ended belong to the bouts that ended: only a walk
             # (a bout of several steps) ends sitting, so the policy must see them apart.

@@ -45,6 +45,18 @@ def direction_unknown(placement: Placement) -> bool:
     return BACKWARD_AT[placement] in (Backward.COUNTS_ONLY, Backward.UNTESTED)
 
 
+def direction_is_chance(placement: Placement) -> bool:
+    """Whether the engine's forward/backward at `placement` is chance (the wrist).
+
+    There the integration counts every step forward, and backward only on the user's word in
+    a declared session (counted.py): chance labels on real forward walking came to 4-13 % of a
+    wrist's steps (docs/trunk_direction.md), each weighing ten forward steps. An untested
+    placement (the thigh) keeps the engine's labels outside sessions: on forward walking they
+    are rarely backward (1-3 %), and on motion capture they are right.
+    """
+    return BACKWARD_AT[placement] is Backward.COUNTS_ONLY
+
+
 # Short body-part names for the advice sentence (the placement selector has its own labels).
 # An ankle strap sits on the shank and moves with it, not with the foot: it is graded (and
 # counts running) as the shank does, so "ankle" names the strap, never the foot.

@@ -1,0 +1,32 @@
+"""What the integration counts of the engine's directions; pure, no Home Assistant imports.
+
+At a placement whose direction is chance (gait/advice.py, the wrist) the engine still labels
+steps backward now and then; counted, they would fill the backward goal from forward walking.
+There every step, bout and the live walk count forward, and backward steps come only from a
+session the user declared (session.py), which takes these forward steps on the user's word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .gait import Direction, EngineUpdate, Placement
+from .gait.advice import direction_is_chance
+
+_FORWARD = Direction.FORWARD
+
+
+def as_counted(update: EngineUpdate, placement: Placement) -> EngineUpdate:
+    """`update` with the directions the integration counts at `placement`."""
+    if not direction_is_chance(placement):
+        return update
+    return replace(
+        update,
+        steps=tuple(
+            s if s.direction is _FORWARD else replace(s, direction=_FORWARD) for s in update.steps
+        ),
+        bouts=tuple(
+            b if b.direction is _FORWARD else replace(b, direction=_FORWARD) for b in update.bouts
+        ),
+        direction=None if update.direction is None else _FORWARD,
+    )
