@@ -106,3 +106,37 @@ def walk(
         acc += rng.normal(0, noise, acc.shape)
         gyro += rng.normal(0, noise * 0.05, gyro.shape)
     return Walk(t, acc, gyro, heel, list(directions))
+
+
+def pedal(
+    seconds: float = 60.0,
+    *,
+    rpm: float = 72.0,
+    fs: float = 104.0,
+    radius: float = 0.17,
+    swing: float = 0.4,
+    phase: float = 0.0,
+    t0: float = 100.0,
+    mount: FloatArray = MOUNT,
+) -> Walk:
+    """A sensor going round a bicycle's crank: no stance, no step.
+
+    The sensor moves on a circle of `radius` m (the pedal spindle's, 0.17 m on most bicycles)
+    in the sagittal plane at `rpm`, so it feels the crank's centripetal acceleration always; it
+    pitches by +-`swing` rad once a revolution as a shank or a foot does on a pedal, `phase`
+    (rad) after the crank passes the front.
+    """
+    t = t0 + np.arange(round(seconds * fs)) / fs
+    w = 2 * math.pi * rpm / 60.0
+    crank = w * (t - t0)
+    # Position r (cos, 0, sin) of the crank angle: the acceleration points at the bottom bracket.
+    a_world = -radius * w * w * np.stack((np.cos(crank), np.zeros_like(crank), np.sin(crank)), 1)
+    pitch = swing * np.sin(crank + phase)
+    pitch_rate = swing * w * np.cos(crank + phase)
+    acc = np.empty((len(t), 3))
+    gyro = np.empty((len(t), 3))
+    for i in range(len(t)):
+        r_ws = rot("y", pitch[i]) @ mount
+        acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
+        gyro[i] = r_ws.T @ np.array([0.0, pitch_rate[i], 0.0])
+    return Walk(t, acc, gyro, [], [])

@@ -5,7 +5,9 @@ next. Its horizontal displacement (see zupt.py) gives the walking direction rela
 forward axis. The other foot is not seen, so every stride yields two steps: the instrumented foot's
 at its heel strike and the other foot's half a stride earlier; at the start and end of a walk the
 stride's length says whether the other foot stepped (see edges.py). A stride that turns the foot
-a lot is a turning step: short ones count inside a walk, and none is walking backwards.
+a lot is a turning step: short ones count inside a walk, and none is walking backwards. A foot on
+a pedal passes the still test for a moment now and then, and the "stride" between two such
+moments is refused by the velocity its integration ends with (_pedal_stroke).
 
 This module is the detector: stances, strides and the steps they make. Its single-purpose parts
 live apart so the rules read in one place: the limits per placement and the stance test
@@ -25,7 +27,7 @@ import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
 from .foot_stride import StrideMeter
-from .foot_thresholds import THRESHOLDS, Thresholds, still_samples
+from .foot_thresholds import PEDAL_FORCE, PEDAL_STILL, THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
 from .samples import SampleBuffer
 from .stride import MAX_STRIDE_TIME_S
@@ -42,7 +44,7 @@ from .zupt import (
     displacement,
     displacement_into_stance,
     level_frame,
-    stride_velocity,
+    stride_drift,
 )
 
 _GRAVITY_SAMPLES = 0.1  # s of stance averaged for the tilt
@@ -449,9 +451,11 @@ class FootDetector:
             return False
         # The stride's rotation, integrated once: its velocity, timing and length all use it.
         rotation = None if gyro is None else body_to_start(gyro, self.fs)
-        vel, turn = stride_velocity(
+        vel, turn, drift = stride_drift(
             acc, gyro, self.fs, self._frame, self._ref_axis, rotation=rotation
         )
+        if self._pedal_stroke(acc, drift, duration, th):
+            return False
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
         t_off, t_hs = float(self._buf.t[a]), float(self._buf.t[b - 1])
@@ -538,6 +542,26 @@ class FootDetector:
         # A turning step's length is no measure of the walk's strides.
         self._rhythm.stride(t_off, t_hs, direction, None if turning else length)
         return True
+
+    def _pedal_stroke(
+        self, acc: FloatArray, drift: FloatArray, duration: float, th: Thresholds
+    ) -> bool:
+        """Whether a "stride" went between two moments of a foot pedalling, not two stances.
+
+        A foot on a pedal moves on the crank's circle and is never still; the still test passes
+        only where |acc| happens to cross g while the rotation turns round (a few hundredths of
+        a second), and the tilt taken there is off by the crank's centripetal acceleration, so
+        the stride's integration ends with velocity a real stance would not leave
+        (Thresholds.max_drift). A walking stance is longer, and a landing's impact is more than
+        pedalling feels (PEDAL_STILL, PEDAL_FORCE): fast walking, stairs and running also
+        leave drift, from their loaded stances, but land.
+        """
+        if self._stood_s >= PEDAL_STILL:
+            return False
+        if float(np.linalg.norm(drift)) <= th.max_drift * duration + th.drift_lift:
+            return False
+        peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", acc, acc))))
+        return peak < PEDAL_FORCE
 
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""

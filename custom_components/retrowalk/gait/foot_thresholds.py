@@ -38,6 +38,11 @@ class Thresholds:
     still_lift: bool = False
     # Measure each stride from its stance's quietest moment, see FootDetector._quietest.
     from_quietest: bool = False
+    # The most velocity a stride may end its integration with: max_drift (m/s^2) per second of
+    # the stride, plus drift_lift (m/s) for a still test that fires while the segment still
+    # moves (see PEDAL_DRIFT).
+    max_drift: float = math.inf
+    drift_lift: float = 0.0
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
@@ -51,10 +56,46 @@ class Thresholds:
 # At toe-off the shank translates (0.3-0.7 m/s) with little rotation and |acc| near g, so the
 # still test fires 0.06-0.15 s into the lift (Bandai backward walks): a still lift (still_lift).
 # For the same reason the last still sample is no zero-velocity moment (from_quietest).
+#
+# Pedalling (FootDetector._pedal_stroke; docs/walking_gate.md, "Pedalling at the foot and the
+# shank"). A foot on a pedal goes round the crank's 0.17 m circle and is never still: the still
+# test passes only for a few hundredths of a second, where |acc| crosses g while the segment's
+# rotation turns round, and the tilt taken there is off by the crank's centripetal acceleration
+# (0.6-1.9 g at 60-100 rpm). Gravity then stays in the stride's integration: it ends with a
+# velocity of several m/s, where two real stances leave drift only. Measured as that velocity
+# per second of the stride (m/s^2), strides of walking stay under PEDAL_DRIFT: 99.4-99.9 % of
+# HuGaDB's foot strides (walking and stairs, 18 people), 98.8-99.8 % of its shank strides with
+# the shank's lift speed (below), every virtual walking stride; a mis-tilt of 24 degrees leaves
+# g sin 24 = 4 m/s^2. The virtual ride's shank strides drift more in 95 %, HuGaDB's rider's
+# (the only real cycling, one person) in 62 % at the shank and 78 % at the foot.
+PEDAL_DRIFT = 4.0  # m/s^2
+# The shank's still test fires into the lift while it translates at 0.3-0.7 m/s (above): its
+# strides may start with that velocity on top of their drift.
+SHANK_LIFT_SPEED = 0.7  # m/s
+# Drift alone is no proof: fast walking, stairs and running also leave it (a loaded stance
+# tilts the frame too: 4 % of UCI's walking and 41 % of its jogging strides drift more than
+# PEDAL_DRIFT, 12 % of UMAFall's 20 Hz ankle walking strides). But a walking or running stride
+# stood still for longer than a pedal's crossing of g (0.04-0.09 s on the real rider), or it
+# landed: an impact more than a foot on a pedal feels, g plus the centripetal acceleration,
+# g + 0.17 m x (9.4 rad/s)^2 = 2.5 g at 90 rpm (the shank, nearer the knee, feels less). At
+# higher cadences a foot may feel more, and its strokes count as before. With both, the rule
+# refuses none of UCI's or UMAFall's jogging strides and 0-1.2 % of the walking ones above.
+PEDAL_STILL = 0.12  # s
+PEDAL_FORCE = 2.5 * GRAVITY  # m/s^2
 THRESHOLDS = {
-    (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25),
+    (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25, max_drift=PEDAL_DRIFT),
     (Placement.SHANK, True): Thresholds(
-        1.5, 2.0, 0.04, 2.5, 0.25, run_gyro=0.0, blip=0.03, still_lift=True, from_quietest=True
+        1.5,
+        2.0,
+        0.04,
+        2.5,
+        0.25,
+        run_gyro=0.0,
+        blip=0.03,
+        still_lift=True,
+        from_quietest=True,
+        max_drift=PEDAL_DRIFT,
+        drift_lift=SHANK_LIFT_SPEED,
     ),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),

@@ -95,9 +95,28 @@ def stride_velocity(
 ) -> tuple[FloatArray, float]:
     """Velocity at each sample of a stride and the turn of the sensor about the vertical.
 
+    stride_drift's first two results; see there.
+    """
+    vel, turn, _ = stride_drift(acc, gyro, fs, frame, ref_axis, rotation=rotation)
+    return vel, turn
+
+
+def stride_drift(
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    fs: float,
+    frame: FloatArray,
+    ref_axis: FloatArray,
+    *,
+    rotation: FloatArray | None = None,
+) -> tuple[FloatArray, float, FloatArray]:
+    """Velocity at each sample of a stride, the sensor's turn, and the velocity's drift.
+
     Velocity (x, y, z) in `frame`, m/s, from the first to the last sample, both assumed still: the
-    integrated acceleration with its end-point residual removed linearly, and how far (rad) the
-    sensor turned about the vertical meanwhile (0 without a gyro).
+    integrated acceleration with its end-point residual removed linearly, how far (rad) the
+    sensor turned about the vertical meanwhile (0 without a gyro), and that residual (x, y, z,
+    m/s): the velocity the integration ends with, which two real stances make small (the
+    detector's drift test, foot.py).
 
     `frame` must have been built by level_frame(..., ref_axis), so ref_axis starts at yaw 0.
     `rotation` is body_to_start(gyro, fs) when the caller has it already: the foot detector
@@ -116,8 +135,9 @@ def stride_velocity(
     dt = 1.0 / fs
     vel = np.cumsum(lin, axis=0) * dt
     n = len(vel)
-    vel -= np.outer(np.arange(1, n + 1) / n, vel[-1])
-    return vel, turn
+    drift = vel[-1].copy()
+    vel -= np.outer(np.arange(1, n + 1) / n, drift)
+    return vel, turn, drift
 
 
 def displacement(vel: FloatArray, fs: float) -> FloatArray:
