@@ -104,6 +104,12 @@ class StepFeatures:
     # stride of two steps, so its magnitude repeats there; pedalling turns the thigh once a rise
     # and fall, reversed there (figures: docs/walking_gate.md, "Thigh: pedalling").
     half_cycle: float | None = None
+    # m/s^2: the amplitude of the horizontal acceleration at the step frequency over the
+    # detector's direction window (the latest direction_steps steps; trunk.horizontal_amplitude;
+    # the trunk detector only, else None). A walking trunk is braked and pushed on fore and aft
+    # at every step; a body on a car seat is bounced mostly vertically (docs/walking_gate.md,
+    # "Trunk: a seat's bounce has no step's fore-aft").
+    step_horizontal: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
