@@ -427,14 +427,24 @@ def test_time_going_back_starts_over() -> None:
 def trunk_signal(
     jolts: list[float], seconds: float, fs: float = 50.0, height: float = 3.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A waist sensor at rest (1 g on a tilted axis) with one heel-strike jolt per step time."""
+    """A waist sensor at rest (1 g on a tilted axis) with one heel-strike jolt per step time.
+
+    Each heel strike also brakes the trunk (fore-aft, 1 m/s^2 back) and the push-off drives it
+    on (1 m/s^2 forward, a quarter second later), as a walking trunk's: the gate asks for that
+    (GateParams.min_horizontal).
+    """
     t = np.arange(0.0, seconds, 1.0 / fs)
     vertical = np.zeros_like(t)
+    fore_aft = np.zeros_like(t)
     for tj in jolts:
         vertical += height * np.exp(-0.5 * ((t - tj) / 0.05) ** 2)
         vertical -= 0.5 * height * np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
+        fore_aft -= np.exp(-0.5 * ((t - tj) / 0.07) ** 2)
+        fore_aft += np.exp(-0.5 * ((t - tj - 0.25) / 0.07) ** 2)
     up = np.array([0.2, 0.95, 0.24]) / np.linalg.norm([0.2, 0.95, 0.24])
-    acc = np.outer(G + vertical, up)
+    forward = np.cross(up, [0.0, 0.0, 1.0])
+    forward /= np.linalg.norm(forward)
+    acc = np.outer(G + vertical, up) + np.outer(fore_aft, forward)
     return t, acc
 
 

@@ -14,6 +14,8 @@ from tools.bench.gate_eval import split_seen
 from tools.bench.walk_jolts import (
     STRIDE_WINDOW,
     alternation,
+    fore_aft_runs,
+    open_fore_aft,
     steps_jolts,
     swing,
     walk_parts,
@@ -80,3 +82,18 @@ def test_the_thigh_swing_is_the_back_and_forth_not_a_steady_turn() -> None:
     assert np.all((swing(t, gyro, times) >= 40.0) & (swing(t, gyro, times) <= 46.0))
     gyro[:, 1] = 0.0
     assert swing(t, gyro, times) == pytest.approx(0.0, abs=0.1)
+
+
+def test_fore_aft_runs_are_medians_of_each_run_of_measured_steps() -> None:
+    def step(t: float, h: float | None) -> StepEvent:
+        f = StepFeatures(amplitude=2.0, up=UP, step_horizontal=h)
+        return StepEvent(t=t, direction=Direction.FORWARD, confidence=0.9, features=f)
+
+    values = [0.2, 1.0, 1.2, 0.8, None, 1.4]
+    cands = [step(10.0 + 0.5 * i, h) for i, h in enumerate(values)]
+    times = np.array([c.t for c in cands], dtype=np.float64)
+    # The unmeasured step is left out; each 4 measured in a row give their median.
+    got = fore_aft_runs([times], cands, 4)
+    assert got.tolist() == pytest.approx([0.9, 1.1])
+    assert len(fore_aft_runs([times[:3]], cands, 4)) == 0
+    assert open_fore_aft(GATE_PARAMS[Placement.WAIST]).min_horizontal is None

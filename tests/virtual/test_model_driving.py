@@ -316,42 +316,22 @@ def _pedal_steps(placement: Placement) -> list[float]:
     return out
 
 
-def _finding(placement: str, figure: str, cause: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(
-        strict=True,
-        reason=f"engine finding at the {placement} (the model is not tuned to the engine, and "
-        f"the engine is not changed here): {figure} in the two drives (1.17 h); {cause} "
-        "(docs/daily_life.md, 'Driving')",
-    )
-
-
-_TRUNK_FIGURE = "134 false steps (115 an hour)"
-_TRUNK = (
-    "they come in five runs of 12-38 steps, all on the roughest road sections of the two drives "
-    "(0.58-0.59 m/s^2 Wk-weighted, the top of the ordinary-road band; four runs, 0.56-0.62 s "
-    "apart, and 112 steps before the gate carried one soft step between firm ones, "
-    "gate.soft_between, which admits a fifth of 22 ending 5 s before one of them), and come "
-    "from the vertical seat vibration (before soft_between: 78 with the car's fore-aft and lateral "
-    "acceleration switched off, the braking and pulling away adding the rest; on the traffic "
-    "model before it tracked the speed, 106 with the seat vibration alone, 0 without any "
-    "vibration): the multisine's car-body bounce band, 1-2 Hz, "
-    "is walking cadence, and on a rough road its lines now and then fall into step for a few "
-    "cycles, which the trunk's detector and gate take for a walk; each run is long enough to end "
-    "a sitting period (nudge.WALK_STEPS)"
-)
-
-
 @pytest.mark.parametrize(
     "placement",
     [
         Placement.FOOT,
         Placement.SHANK,
-        pytest.param(Placement.WAIST, marks=_finding("waist", _TRUNK_FIGURE, _TRUNK)),
+        # Before the gate asked a walk's trunk for its fore-aft swing at the step frequency
+        # (GateParams.min_horizontal, 2026-12-07), 134 false steps at the waist and at the chest
+        # (115 an hour of the two drives): five runs of 12-38 on the roughest road sections, the
+        # seat's vertical bounce (1-2 Hz) falling into step now and then (docs/daily_life.md,
+        # 'Driving'; docs/walking_gate.md, "Trunk: a seat's bounce has no step's fore-aft").
+        Placement.WAIST,
         # No false step on these drives since the traffic tracks the car's speed (2026-12-06);
         # before, one run of 38 in a corner (2.85 m/s^2 lateral) on a 0.58 m/s^2 road section
         # (docs/daily_life.md, 'Driving').
         Placement.THIGH,
-        pytest.param(Placement.CHEST, marks=_finding("chest", _TRUNK_FIGURE, _TRUNK)),
+        Placement.CHEST,
         Placement.WRIST,
     ],
 )

@@ -23,6 +23,12 @@ candidates through the same open-jolt gate; the typical jolts of the runs of con
 counted in a row while driving (WALK_EDGE_S inside each drive, as the soak judges them).
 
     PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.walk_jolts [--car] [--no-oxford]
+
+--fore-aft: instead, the trunk's fore-aft swing at the step frequency (StepFeatures.
+step_horizontal, the gate's min_horizontal): the median over every confirm_steps measured steps
+in a row of walking's runs (daily-living waist and chest, Oxford's trunk recordings at 50 Hz),
+counted with that rule open, and with --car the drives' runs (docs/walking_gate.md, "Trunk: a
+seat's bounce has no step's fore-aft").
 """
 
 from __future__ import annotations
@@ -152,6 +158,98 @@ def swing(t: FloatArray, gyro: FloatArray, times: FloatArray) -> FloatArray:
 Figures = dict[tuple[str, str], FloatArray]
 
 
+# -- the trunk's fore-aft swing at the step frequency -------------------------------------------
+
+# A walking trunk is braked at each heel strike and pushed on at each push-off; a car seat moves a
+# seated body up and down. What the gate compares min_horizontal with is the median of a
+# confirming run's StepFeatures.step_horizontal: here every confirm_steps measured steps in a
+# row of one walk, counted by the gate with that rule open (the rest as shipped).
+
+
+def fore_aft_runs(
+    parts: Iterable[FloatArray], candidates: Iterable[StepEvent], n: int
+) -> FloatArray:
+    """The median step_horizontal of every `n` measured steps in a row of each part (one walk's
+    counted step times, in order), the values taken from `candidates` at those times."""
+    known = {
+        s.t: s.features.step_horizontal
+        for s in candidates
+        if s.features is not None and s.features.step_horizontal is not None
+    }
+    out: list[float] = []
+    for times in parts:
+        h = np.array([known[x] for x in times.tolist() if x in known], dtype=np.float64)
+        out += [float(np.median(h[i : i + n])) for i in range(len(h) - n + 1)]
+    return np.array(out, dtype=np.float64)
+
+
+def open_fore_aft(params: GateParams) -> GateParams:
+    """`params` with the fore-aft rule open: what is measured is not cut at its threshold."""
+    return replace(params, min_horizontal=None)
+
+
+def daily_fore_aft(locations: list[str]) -> Figures:
+    """(data set, location) -> walking runs' fore-aft medians on daily-living's plain walking."""
+    segs = select(read_labels(), datasets=[], locations=locations, subjects=0)
+    got: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    every = build_streams(segs, data_dir("daily-living"))
+    for loc in locations:
+        mine = [(s, engine_batches(s, gated=False)) for s in every if s.location == loc]
+        cands = {id(stream): [c for b in batches for c in b] for stream, batches in mine}
+        params = open_fore_aft(GATE_PARAMS[PLACEMENT[loc]])
+        for stream, _, gate in judged(mine, params, make=WalkJolts):
+            parts = [times for times, _ in split_seen(gate.seen, walking_spans(stream))]
+            runs = fore_aft_runs(parts, cands[id(stream)], params.confirm_steps)
+            got[(stream.dataset, loc)].append(runs)
+    return {k: np.concatenate(v) for k, v in got.items()}
+
+
+def oxford_fore_aft() -> Figures:
+    """The same on Oxford's trunk recordings at 50 Hz, ("oxford-50Hz", placement)."""
+    got: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    recs = [(n, p) for n, p in oxford.recordings() if oxford.PLACEMENT[p] is not Placement.WRIST]
+    for name, position in recs:
+        t, acc, truth, _ = oxford.load(name, 50.0)
+        placement = oxford.PLACEMENT[position]
+        cands = feed(GaitEngine(placement, gated=False), t, acc, None, BATCH)
+        spans = [(float(truth[0]), float(truth[-1]) + 0.3)] if len(truth) else []
+        params = open_fore_aft(GATE_PARAMS[placement])
+        parts = [times for times, _ in walk_parts(cands, params, spans)]
+        got[("oxford-50Hz", placement.value)].append(
+            fore_aft_runs(parts, cands, params.confirm_steps)
+        )
+    return {k: np.concatenate(v) for k, v in got.items()}
+
+
+def car_fore_aft(placement: Placement) -> FloatArray:
+    """The commute soak's drives (seed 1): the fore-aft medians of the car's runs that a gate
+    with the rule open counts (car_figures' runs)."""
+    seed = 1
+    drives = [s for s in plan(commute(), seed, False) if isinstance(s, DriveSpan)]
+    spans = [(d.start + WALK_EDGE_S, d.end - WALK_EDGE_S) for d in drives]
+    chunk = ScenarioStream(commute(), placement, seed=seed).read(10**7)
+    cands = feed(GaitEngine(placement, gated=False), chunk.t, chunk.acc, chunk.gyro)
+    params = open_fore_aft(GATE_PARAMS[placement])
+    parts = [times for times, _ in walk_parts(cands, params, spans)]
+    return fore_aft_runs(parts, cands, params.confirm_steps)
+
+
+def fore_aft_lines(car: bool) -> list[str]:
+    """The --fore-aft table: walking's runs per data set, the limit walking derives (the jolt's
+    rule: the smallest 1st percentile over the data sets), and the car's runs."""
+    head = " | ".join(f"p{p:g}" for p in PCTS)
+    got = daily_fore_aft(["waist", "chest"]) | oxford_fore_aft()
+    lines = [f"| walking: fore-aft median of a run, m/s^2 | n | {head} | max |"]
+    lines += ["|---" * (len(PCTS) + 3) + "|"]
+    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(got.items())]
+    lines += [f"trunk: derived {derived(got, GROUPS['trunk'])}", ""]
+    if car:
+        lines += [f"| car, commute seed 1: fore-aft median of a run | n | {head} | max |"]
+        lines += ["|---" * (len(PCTS) + 3) + "|"]
+        lines += [row(p.value, car_fore_aft(p)) for p in GROUPS["trunk"]] + [""]
+    return lines
+
+
 def daily_figures(locations: list[str]) -> tuple[Figures, Figures, Figures]:
     """(data set, location) -> walking runs' typical jolts, and walking windows' stride-sway
     indices and swings (the gate as shipped; swings where there is a gyro), on daily-living's
@@ -245,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--car", action="store_true", help="the commute soak's drives too")
     parser.add_argument("--no-oxford", action="store_true", help="daily-living only")
+    parser.add_argument(
+        "--fore-aft", action="store_true", help="the trunk's fore-aft swing at the step frequency"
+    )
     args = parser.parse_args(argv)
+    if args.fore_aft:
+        print("\n".join(fore_aft_lines(args.car)))
+        return 0
     head = " | ".join(f"p{p:g}" for p in PCTS)  # percentiles
     jolts, sways, swings = daily_figures(["waist", "chest", "pocket"])
     if not args.no_oxford:

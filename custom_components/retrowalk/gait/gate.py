@@ -222,6 +222,8 @@ class WalkingGate:
             run = [] if slow else self._soft_between(need, posed)
             if not run:
                 return []
+        if not self._fore_aft(run):
+            return []
         if not (posed or self._paced(run)):
             return []
         measured = self._phase_evidence(run)
@@ -511,6 +513,24 @@ class WalkingGate:
             if inside and self._regular([d for j, d in enumerate(steps) if j not in left_out]):
                 return run
         return []
+
+    def _fore_aft(self, run: list[StepEvent]) -> bool:
+        """The run's trunk moves horizontally at its step frequency as a walking one does.
+
+        min_horizontal, on the median of the measured candidates' StepFeatures.step_horizontal:
+        walking brakes the body at each heel strike and pushes it on at each push-off, so the
+        trunk's fore-aft acceleration oscillates once a step, while a seat bouncing a seated body
+        moves it up and down (docs/walking_gate.md, "Trunk: a seat's bounce has no step's
+        fore-aft"). The median: one candidate measured across a turn or the walk's first steps
+        does not decide. Where none is known, nothing is refused.
+        """
+        limit = self.p.min_horizontal
+        known = [
+            s.features.step_horizontal
+            for s in run
+            if s.features is not None and s.features.step_horizontal is not None
+        ]
+        return limit is None or not known or statistics.median(known) >= limit
 
     def _paced(self, run: list[StepEvent]) -> bool:
         """The run's candidates keep pace with the motion between them (max_cycles).

@@ -645,7 +645,12 @@ class TrunkDetector:
                 return None
             if not wrist:
                 return StepFeatures(
-                    amplitude=height, up=posture, swing_s=swing, half_cycle=half, quadrature=quad
+                    amplitude=height,
+                    up=posture,
+                    swing_s=swing,
+                    half_cycle=half,
+                    step_horizontal=horizontal,
+                    quadrature=quad,
                 )
             # At the wrist, the forearm's posture at the step itself (the gravity mean over the
             # second around it, or up to the newest sample): steps confirmed together (a bout's
@@ -663,6 +668,7 @@ class TrunkDetector:
                 up=(float(u[0]), float(u[1]), float(u[2])),
                 swing_s=swing,
                 cycles=cycles,
+                step_horizontal=horizontal,
                 quadrature=quad,
             )
 
@@ -674,6 +680,7 @@ class TrunkDetector:
         n_win = min(round(n_steps * period), len(acc))
         win = acc[len(acc) - n_win :]
         q, re, _ = quadrature(win, up, period)
+        horizontal = horizontal_amplitude(q, re, n_win)
         running = (
             med < self.p.run_period_s
             and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
@@ -740,6 +747,21 @@ class TrunkDetector:
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""
         return measured_swing(acc, self.fs, self._kernel, self.p) if self.p.swing else None
+
+
+def horizontal_amplitude(q: FloatArray, re: FloatArray, n: int) -> float:
+    """The horizontal acceleration's amplitude (m/s^2) at the step frequency.
+
+    From quadrature's imaginary and real parts (`q`, `re`) over a window of `n` samples: their
+    per-axis magnitudes are those of the horizontal acceleration's Hann-windowed Fourier
+    component at the step frequency, which a sinusoid of amplitude A gives as A times half the
+    window's sum, and numpy's n-sample Hann window sums to (n - 1) / 2 (from 3 samples on; 2 are
+    both 0). 0 where the window is that short or has no vertical oscillation to compare with
+    (quadrature then returns zeros).
+    """
+    if n < 3:
+        return 0.0
+    return math.hypot(float(np.linalg.norm(q)), float(np.linalg.norm(re))) * 4.0 / (n - 1)
 
 
 def _unit(v: FloatArray, norm: float) -> FloatArray:

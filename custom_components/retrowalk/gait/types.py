@@ -105,12 +105,18 @@ class StepFeatures:
     # stride of two steps, so its magnitude repeats there; pedalling turns the thigh once a rise
     # and fall, reversed there (figures: docs/walking_gate.md, "Thigh: pedalling").
     half_cycle: float | None = None
+    # m/s^2: the amplitude of the horizontal acceleration at the step frequency over the
+    # detector's direction window (the latest direction_steps steps; trunk.horizontal_amplitude;
+    # the trunk detector only, else None). A walking trunk is braked and pushed on fore and aft
+    # at every step; a body on a car seat is bounced mostly vertically (docs/walking_gate.md,
+    # "Trunk: a seat's bounce has no step's fore-aft").
+    step_horizontal: float | None = None
     # The unit quadrature vector of the step's window in the sensor's axes (trunk_signal.
     # quadrature; trunk detectors only): along the anterior-posterior axis, one way walking
     # forward and the other way walking backward. The forward axis learns from it only once the
-    # walking gate has kept the step (GaitEngine, Detector.learn): a refused candidate's rhythm
-    # (pedalling, a car's bounce) has such a vector too, pointing anywhere. None: it teaches
-    # nothing (running, or no quadrature).
+    # walking gate has kept the step (TrunkDetector._label, Detector.gate): a refused
+    # candidate's rhythm (pedalling, a car's bounce) has such a vector too, pointing anywhere.
+    # None: it teaches nothing (running, or no quadrature).
     quadrature: tuple[float, float, float] | None = None
 
 
