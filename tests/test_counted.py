@@ -32,18 +32,21 @@ def test_only_the_wrist_is_chance() -> None:
 
 def test_at_the_wrist_every_direction_counts_forward() -> None:
     raw = update([B, F, B, Direction.LEFT])
-    got = as_counted(raw, Placement.WRIST)
+    got = as_counted(raw, Placement.WRIST, session=False)
     assert [s.direction for s in got.steps] == [F] * 4
     assert [s.t for s in got.steps] == [s.t for s in raw.steps]
     assert [b.direction for b in got.bouts] == [F]
     assert got.direction is F
-    assert as_counted(update([B], walk=None), Placement.WRIST).direction is None
+    assert as_counted(update([B], walk=None), Placement.WRIST, session=True).direction is None
+    # In a session the steps are declared backward: the live walk shows it.
+    assert as_counted(raw, Placement.WRIST, session=True).direction is B
 
 
 @pytest.mark.parametrize("placement", [p for p in Placement if p is not Placement.WRIST])
 def test_elsewhere_the_engine_s_directions_count(placement: Placement) -> None:
     raw = update([B, F, B])
-    assert as_counted(raw, placement) is raw
+    assert as_counted(raw, placement, session=False) is raw
+    assert as_counted(raw, placement, session=True) is raw
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,9 @@ async def test_what_the_ledger_counts_of_chance_labels(
         declared,
         5 - backward,
     )
-    # The nudge policy sees the walk (5 steps, WALK_STEPS 4) as backward as the ledger does.
+    # The nudge policy sees the walk (5 steps, WALK_STEPS 4) as backward as the ledger does,
+    # and so does the live walk.
     assert (coordinator.nudges.last_backward is not None) == (backward > 0)
+    assert coordinator.stream.direction is (B if backward else F)
     device.drop_link()
     await wait_for(lambda: not coordinator.connection.connected)

@@ -104,7 +104,8 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     @callback
     def _async_apply(self, update: EngineUpdate, now: datetime | None = None) -> None:
         """Count the engine's update, follow the walking state and write entities when due."""
-        update = as_counted(update, self.stream.engine.placement)
+        session = self.backward.session is not None
+        update = as_counted(update, self.stream.engine.placement, session=session)
         started_or_stopped = update.walking != self.stream.walking
         declared = self.backward.session_steps(self.stream.last_t, update.steps)
         if self.stream.count(update, now or dt_util.now(), self.ledger, self.nudges, declared):

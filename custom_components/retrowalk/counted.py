@@ -16,10 +16,15 @@ from .gait.advice import direction_is_chance
 _FORWARD = Direction.FORWARD
 
 
-def as_counted(update: EngineUpdate, placement: Placement) -> EngineUpdate:
-    """`update` with the directions the integration counts at `placement`."""
+def as_counted(update: EngineUpdate, placement: Placement, *, session: bool) -> EngineUpdate:
+    """`update` with the directions the integration counts at `placement`.
+
+    `session`: a backward session runs, which declares these forward steps backward: the live
+    walk shows backward then, as they are counted.
+    """
     if not direction_is_chance(placement):
         return update
+    live = Direction.BACKWARD if session else _FORWARD
     return replace(
         update,
         steps=tuple(
@@ -28,5 +33,5 @@ def as_counted(update: EngineUpdate, placement: Placement) -> EngineUpdate:
         bouts=tuple(
             b if b.direction is _FORWARD else replace(b, direction=_FORWARD) for b in update.bouts
         ),
-        direction=None if update.direction is None else _FORWARD,
+        direction=None if update.direction is None else live,
     )

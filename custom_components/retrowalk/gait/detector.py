@@ -53,9 +53,10 @@ class Detector(Protocol):
     def gate(self, keep: Keep) -> None:
         """From now on feed() and end_segment() return only the steps `keep` keeps.
 
-        `keep` is the walking gate's add() (GaitEngine). A detector that learns from walking
-        learns from those steps alone, as each batch it labels is kept, so what it learns does
-        not depend on how the samples were batched. Until then every candidate is kept.
+        `keep` is the walking gate's add() (GaitEngine). A detector may learn from those steps
+        alone, as each batch it labels is kept, so that what it learns does not depend on how
+        the samples were batched (the trunk's does; the foot's heading learns from every stride
+        it measures). Until then every candidate is kept.
         """
         ...
 

@@ -5,8 +5,8 @@ every earlier one (counted by kind, logged, never fatal: a repeated timestamp is
 sample, an earlier one a late or stale sample); resample linearly onto the detector's uniform grid
 (resample.py), splitting at holes longer than MAX_GAP_S and resetting the detector there, so no
 stride is ever integrated across missing data; feed the detector for the placement (detector.py),
-which lets only the steps of confirmed walking through (gate.py, Detector.gate) and learns from
-those alone; group them into bouts and cadence on
+which lets only the steps of confirmed walking through (gate.py, Detector.gate; the trunk
+detectors learn their forward axis from those alone); group them into bouts and cadence on
 sample time (bouts.py). Everything is vectorised per batch; per-sample Python loops would not
 reach 100k samples/s at 20-sample batches.
 """
