@@ -48,8 +48,9 @@ def test_a_file_is_read_with_its_person_labels_and_both_thighs(tmp_path: Path) -
     labels = np.array([8] * 100 + [1] * 50)
     rec = h.read(_write(tmp_path, "HuGaDB_v1_various_07_03.txt", _still(150 / h.RATE_HZ), labels))
     assert rec.person == "07" and rec.labels.tolist() == labels.tolist()
-    assert set(rec.thighs) == {"right thigh", "left thigh"}
-    assert rec.thighs["left thigh"][0] == pytest.approx([-STANDARD_GRAVITY, 0.0, 0.0])
+    assert set(rec.sensors) == {"right thigh", "left thigh"}
+    assert rec.sensors["left thigh"].acc[0] == pytest.approx([-STANDARD_GRAVITY, 0.0, 0.0])
+    assert rec.sensors["left thigh"].gyro is None  # the thigh's engine reads none
     assert rec.t[-1] == pytest.approx(149 / h.RATE_HZ)
 
 
@@ -125,3 +126,47 @@ def test_the_command_counts_a_still_file_and_refuses_what_it_cannot_read(
     (tmp_path / "HuGaDB_v1_sitting_03_01.txt").write_text("not a file of it\n")
     assert h.main([str(tmp_path), "--no-peers"]) == 2
     assert "column header" in capsys.readouterr().err
+
+
+def _write_legs(folder: Path, name: str, gyro_codes: np.ndarray, labels: np.ndarray) -> Path:
+    """A file whose right shin's gyroscope reads `gyro_codes` and the left's clips; still."""
+    path = _write(folder, name, _still(len(labels) / h.RATE_HZ), labels)
+    lines = path.read_text().splitlines()
+    first = h.SENSORS[h.Placement.SHANK]["right shank"]
+    clipped = h.SENSORS[h.Placement.SHANK]["left shank"]
+    out = lines[:4]
+    for row, codes in zip(lines[4:], gyro_codes, strict=True):
+        cells = row.split("\t")
+        cells[first + 3 : first + 6] = [str(int(c)) for c in codes]
+        cells[clipped + 3] = str(h.CLIPPED)
+        out.append("\t".join(cells))
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("activity", "per_dps"), [("walking", 16.4), ("bicycling", 65.5)])
+def test_a_shin_s_gyroscope_is_read_at_its_files_range(
+    tmp_path: Path, activity: str, per_dps: float
+) -> None:
+    labels = np.full(30, 1 if activity == "walking" else 9)
+    codes = np.tile([1640.0, 0.0, -655.0], (30, 1))
+    path = _write_legs(tmp_path, f"HuGaDB_v1_{activity}_02_00.txt", codes, labels)
+    rec = h.read(path, h.Placement.SHANK)
+    assert set(rec.sensors) == {"right shank", "left shank"}
+    gyro = rec.sensors["right shank"].gyro
+    assert gyro is not None
+    assert np.degrees(gyro[0]) == pytest.approx([1640.0 / per_dps, 0.0, -655.0 / per_dps])
+    assert rec.sensors["left shank"].gyro is None  # it clips: the data set's corrupted ones
+
+
+def test_the_command_runs_the_shins_and_leaves_corrupted_ones_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = round(20 * h.RATE_HZ)
+    _write_legs(tmp_path, "HuGaDB_v1_sitting_03_00.txt", np.zeros((n, 3)), np.full(n, 5))
+    assert h.main([str(tmp_path), "--placement", "shank"]) == 0
+    out = capsys.readouterr().out
+    assert "shank-min" in out and "0 (0/h)" in out
+    # One shin of one file, 20 s: a third of a sensor-minute.
+    assert " 0.3 " in out
+    assert "1 sensors left out" in out and "mobgap*: run at the thigh only" in out

@@ -1,4 +1,4 @@
-"""Thigh sensors of other people, held out: walking, stairs, running, and riding a bicycle or a car.
+"""Thigh, shank and foot sensors of other people: walking, stairs, running, a bicycle, a car.
 
 The shared data's pocket recordings (spsw, UMAFall) hold no cycling and no car, and every one of
 them is a phone lying lengthwise in a pocket. *HuGaDB* (Chereshnev and Kertesz-Farkas, "HuGaDB:
@@ -12,19 +12,28 @@ authors ask to be cited. Nothing of it is in this repository: the bench reads yo
 The first run was blind (2026-12-07, twelfth session, main b7bf886); the thigh's rule against
 pedalling was made from it after (docs/hugadb.md), so its cycling rows are tuned on since.
 
-    python -m tools.bench.hugadb DIR [--no-peers]   # DIR: the data set's Data/ folder
+    python -m tools.bench.hugadb DIR [--no-peers] [--placement thigh|shank|foot]
+    # DIR: the data set's Data/ folder
 
 The files carry no time stamps: the data set gives 2,111,962 samples in 35,903 s (58.8 Hz),
 taken here as every file's rate. The accelerometers' range is +-2 g (16,384 codes a g), so
-walking clips at the thigh now and then; the gyroscopes are not used (the thigh's engine needs
-none, and the data set lists several as corrupted). Each thigh of each file goes through a fresh
-engine, as the replay CLI runs a recording, as a trouser pocket (Placement.THIGH): a phone in a
-pocket moves with the thigh as the strapped sensor does, though lower on it. Every counted step
-is given the activity of the sample it falls on. Counters: the engine, its detector alone (before
-the walking gate) and mobgap* (Mobilise-D's gait sequences and initial contacts, off-label at the
-thigh as in the daily bench; dev environment .venv-peers, `./scripts/setup_peers`).
+walking clips at the thigh now and then. Each thigh of each file goes through a fresh engine, as
+the replay CLI runs a recording, as a trouser pocket (Placement.THIGH): a phone in a pocket moves
+with the thigh as the strapped sensor does, though lower on it; the thigh's engine needs no gyro.
 
-No step truth: walking is checked against the thigh's own swing, once a stride (the 3 axes'
+`--placement shank` or `foot` runs the shins' sensors (mid-shank, as an ankle strap's
+Placement.SHANK) or the feet's (on the metatarsals, Placement.FOOT) instead, with their
+gyroscopes (GYRO_CODES_PER_DPS); a gyroscope the data set lists as corrupted (amplified tenfold:
+it clips) leaves its sensor out, counted apart. The stride method's pedalling rule was chosen
+looking at the rider here (docs/walking_gate.md, "Foot and shank: pedalling"), so the shank's
+and foot's cycling rows are tuned on; their walking rows were run before and after it.
+
+Every counted step is given the activity of the sample it falls on. Counters: the engine, its
+detector alone (before the walking gate) and, at the thigh only, mobgap* (Mobilise-D's gait
+sequences and initial contacts, off-label at the thigh as in the daily bench; dev environment
+.venv-peers, `./scripts/setup_peers`).
+
+No step truth: walking is checked against the sensor's own swing, once a stride (the 3 axes'
 strongest rhythm at 0.6-1.6 Hz over each walking stretch of 10 s or more, two steps a stride).
 """
 
@@ -49,7 +58,23 @@ from .data import feed, fmt_table, rate
 RATE_HZ = 58.8  # 2,111,962 samples in 35,903 s (the data set's table): no time stamps
 CODES_PER_G = 16384.0  # +-2 g in 16 bits
 COLUMNS = 39  # 6 sensors x (acc, gyro) x 3 axes, 2 EMG, the activity label
-THIGHS = {"right thigh": 12, "left thigh": 30}  # first accelerometer column of each
+# The first accelerometer column of each sensor; its gyroscope's three follow.
+SENSORS = {
+    Placement.THIGH: {"right thigh": 12, "left thigh": 30},
+    Placement.SHANK: {"right shank": 6, "left shank": 24},
+    Placement.FOOT: {"right foot": 0, "left foot": 18},
+}
+THIGHS = SENSORS[Placement.THIGH]
+# Whose swing, for the tables.
+SENSED = {Placement.THIGH: "thighs'", Placement.SHANK: "shanks'", Placement.FOOT: "feet's"}
+# Gyroscope codes per degree a second, by the file's activity: the files give no range. At +-2000
+# deg/s (16.4) the walking files' shanks swing at 300-400 deg/s, as shanks do (at 65.5 only 134);
+# in the bicycling files +-500 deg/s (65.5): there a rider's thigh turns 37-49 degrees a pedal
+# revolution, as a thigh on a saddle does (at 16.4, 150-200).
+GYRO_CODES_PER_DPS = 16.4
+GYRO_CODES_PER_DPS_BY_ACTIVITY = {"bicycling": 65.5}
+CLIPPED = 32767  # the 16-bit gyroscope's end of range
+MAX_CLIPPED = 0.001  # a larger share of samples at it: a corrupted (clipping) gyroscope
 # The per-sample label, its name and whether steps are expected, as daily-living labels them.
 LABELS = {
     1: ("walking", "yes"),
@@ -74,19 +99,25 @@ MIN_STRETCH_S = 10.0  # a walking stretch long enough for its rhythm to be measu
 
 
 @dataclass(frozen=True, slots=True)
+class Sensor:
+    acc: FloatArray  # (n, 3) m/s^2 with gravity, the sensor's axes
+    gyro: FloatArray | None  # (n, 3) rad/s; None: not read (the thigh) or corrupted
+
+
+@dataclass(frozen=True, slots=True)
 class Recording:
     name: str
     person: str
     labels: FloatArray  # per sample, LABELS' keys
-    thighs: dict[str, FloatArray]  # (n, 3) m/s^2 with gravity, the sensor's axes
+    sensors: dict[str, Sensor]  # the placement's two, SENSORS' order
 
     @property
     def t(self) -> FloatArray:
         return np.arange(len(self.labels), dtype=np.float64) / RATE_HZ
 
 
-def read(path: Path) -> Recording:
-    """One data file; raises ValueError on another file name or a file that is not one."""
+def read(path: Path, placement: Placement = Placement.THIGH) -> Recording:
+    """One data file's sensors at `placement`; ValueError on another file name or not a file."""
     match = NAME.match(path.name)
     if match is None:
         raise ValueError(f"{path.name}: not a HuGaDB v1 file name")
@@ -102,22 +133,34 @@ def read(path: Path) -> Recording:
     labels = data[:, -1]
     if not np.isin(labels, list(LABELS)).all():
         raise ValueError(f"{path.name}: an activity label outside 1-{max(LABELS)}")
-    thighs = {
-        side: data[:, c : c + 3] / CODES_PER_G * STANDARD_GRAVITY for side, c in THIGHS.items()
+    per_dps = GYRO_CODES_PER_DPS_BY_ACTIVITY.get(match["activity"], GYRO_CODES_PER_DPS)
+    sensors = {
+        side: Sensor(
+            data[:, c : c + 3] / CODES_PER_G * STANDARD_GRAVITY,
+            None if placement is Placement.THIGH else _gyro(data[:, c + 3 : c + 6], per_dps),
+        )
+        for side, c in SENSORS[placement].items()
     }
-    return Recording(path.name, match["who"], labels, thighs)
+    return Recording(path.name, match["who"], labels, sensors)
 
 
-def recordings(folder: Path) -> Iterator[Recording]:
+def _gyro(codes: FloatArray, per_dps: float) -> FloatArray | None:
+    """rad/s from the codes; None for a corrupted gyroscope (one that clips)."""
+    if float(np.mean(np.abs(codes) >= CLIPPED)) > MAX_CLIPPED:
+        return None
+    return np.radians(codes / per_dps)
+
+
+def recordings(folder: Path, placement: Placement = Placement.THIGH) -> Iterator[Recording]:
     """Every data file in the folder, in name order."""
     for path in sorted(folder.glob("HuGaDB_v1_*.txt")):
-        yield read(path)
+        yield read(path, placement)
 
 
 def mobgap_steps(recs: Sequence[Recording]) -> list[list[FloatArray]]:
     """mobgap*'s step times per recording and thigh (THIGHS' order), one batch for the peer."""
     streams: list[external.Recording] = [
-        (r.t, acc, None) for r in recs for acc in r.thighs.values()
+        (r.t, sensor.acc, None) for r in recs for sensor in r.sensors.values()
     ]
     times = external.run_peer("mobgap", streams, ["pocket"] * len(streams))
     n = len(THIGHS)
@@ -155,33 +198,49 @@ def swing_steps(acc: FloatArray) -> float:
 
 @dataclass
 class Tally:
-    """Per label: seconds (summed over thighs) and steps per counter; walking's swing check."""
+    """Per label: seconds (summed over sensors) and steps per counter; walking's swing check."""
 
     seconds: dict[int, float]
     steps: dict[str, dict[int, int]]
     people: dict[int, set[str]]
-    swing: float = 0.0  # steps the thighs' swing gives in walking stretches
+    swing: float = 0.0  # steps the sensors' swing gives in walking stretches
     swung: float = 0.0  # steps the engine counts in them
+    placement: Placement = Placement.THIGH
+    corrupted: int = 0  # sensors left out: their gyroscope clips
 
     @classmethod
-    def empty(cls) -> Tally:
-        return cls(defaultdict(float), {c: defaultdict(int) for c in COUNTERS}, defaultdict(set))
+    def empty(cls, placement: Placement = Placement.THIGH) -> Tally:
+        return cls(
+            defaultdict(float),
+            {c: defaultdict(int) for c in COUNTERS},
+            defaultdict(set),
+            placement=placement,
+        )
 
 
-def tally(recs: Sequence[Recording], peer: list[list[FloatArray]] | None) -> Tally:
-    """Count every thigh of every recording with each counter (mobgap* where `peer` is given)."""
-    out = Tally.empty()
+def tally(
+    recs: Sequence[Recording],
+    peer: list[list[FloatArray]] | None,
+    placement: Placement = Placement.THIGH,
+) -> Tally:
+    """Count every sensor of every recording with each counter (mobgap* where `peer` is given)."""
+    out = Tally.empty(placement)
+    needs_gyro = placement is not Placement.THIGH
     for i, rec in enumerate(recs):
         t = rec.t
         labels, samples = np.unique(rec.labels.astype(np.int64), return_counts=True)
-        for label, n in zip(labels, samples, strict=True):
-            out.seconds[int(label)] += len(rec.thighs) * float(n) / RATE_HZ  # thigh-seconds
-            out.people[int(label)].add(rec.person)
-        for k, acc in enumerate(rec.thighs.values()):
+        for k, sensor in enumerate(rec.sensors.values()):
+            if needs_gyro and sensor.gyro is None:
+                out.corrupted += 1
+                continue
+            for label, n in zip(labels, samples, strict=True):
+                out.seconds[int(label)] += float(n) / RATE_HZ  # sensor-seconds
+                out.people[int(label)].add(rec.person)
+            acc, gyro = sensor.acc, sensor.gyro
             found = {
-                "engine": step_times(feed(GaitEngine(Placement.THIGH), t, acc, None)),
+                "engine": step_times(feed(GaitEngine(placement), t, acc, gyro)),
                 "detector alone": step_times(
-                    feed(GaitEngine(Placement.THIGH, gated=False), t, acc, None)
+                    feed(GaitEngine(placement, gated=False), t, acc, gyro)
                 ),
             }
             if peer is not None:
@@ -198,7 +257,7 @@ def tally(recs: Sequence[Recording], peer: list[list[FloatArray]] | None) -> Tal
 
 def activity_table(tl: Tally, peers: bool) -> str:
     counters = COUNTERS if peers else COUNTERS[:2]
-    header = ["activity", "steps expected", "people", "thigh-min", *counters]
+    header = ["activity", "steps expected", "people", f"{tl.placement}-min", *counters]
     body = []
     for label, (name, kind) in LABELS.items():
         seconds = tl.seconds.get(label, 0.0)
@@ -225,15 +284,15 @@ def summary(tl: Tally, peers: bool) -> str:
             n = sum(tl.steps[c].get(k, 0) for k in labels)
             cells.append(f"{n:,} ({rate(n, seconds, kind)})")
         body.append(cells)
-    return fmt_table(["steps expected", "thigh-time", *counters], body)
+    return fmt_table(["steps expected", f"{tl.placement}-time", *counters], body)
 
 
 def swing_line(tl: Tally) -> str:
     if tl.swing <= 0:
         return "walking stretches of 10 s or more: none"
     return (
-        f"walking stretches of 10 s or more: the engine counts {tl.swung:,.0f} steps, the thighs'"
-        f" swing gives {tl.swing:,.0f} ({100 * tl.swung / tl.swing:.0f} %)"
+        f"walking stretches of 10 s or more: the engine counts {tl.swung:,.0f} steps, the"
+        f" {SENSED[tl.placement]} swing gives {tl.swing:,.0f} ({100 * tl.swung / tl.swing:.0f} %)"
     )
 
 
@@ -241,12 +300,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.hugadb", description=__doc__)
     parser.add_argument("dir", type=Path, help="HuGaDB's Data folder (HuGaDB_v1_*.txt)")
     parser.add_argument("--no-peers", action="store_true", help="leave mobgap* out")
+    parser.add_argument(
+        "--placement",
+        choices=[str(p) for p in SENSORS],
+        default=str(Placement.THIGH),
+        help="whose sensors: the thighs' (default), the shins' or the feet's",
+    )
     args = parser.parse_args(argv)
+    placement = Placement(args.placement)
     if not args.dir.is_dir():
         print(f"error: {args.dir} is no folder: get the HuGaDB data set", file=sys.stderr)
         return 2
     try:
-        recs = list(recordings(args.dir))
+        recs = list(recordings(args.dir, placement))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -254,17 +320,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no HuGaDB files in {args.dir}", file=sys.stderr)
         return 2
     peer, why = None, ""
-    if not args.no_peers:
+    if placement is not Placement.THIGH:
+        why = "mobgap*: run at the thigh only (a trunk method; it reads no gyroscope)"
+    elif not args.no_peers:
         try:
             peer = mobgap_steps(recs)
         except external.PeerUnavailableError as err:
             why = f"mobgap* n/a: {err}"
-    tl = tally(recs, peer)
+    tl = tally(recs, peer, placement)
     print(activity_table(tl, peer is not None))
     print()
     print(summary(tl, peer is not None))
     print()
     print(swing_line(tl))
+    if tl.corrupted:
+        print(f"{tl.corrupted} sensors left out: their gyroscope clips (corrupted in the data set)")
     if why:
         print(why)
     return 0
