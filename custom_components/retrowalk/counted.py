@@ -25,6 +25,8 @@ def as_counted(update: EngineUpdate, placement: Placement, *, session: bool) -> 
     if not direction_is_chance(placement):
         return update
     live = Direction.BACKWARD if session else _FORWARD
+    if not update.steps and not update.bouts and update.direction in (None, live):
+        return update  # most notifications: nothing to relabel, no copy
     return replace(
         update,
         steps=tuple(

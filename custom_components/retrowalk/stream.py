@@ -131,10 +131,12 @@ class SampleStream:
                 late=[step.late for step in update.steps],
             )
         # The nudge policy sees what the ledger counts: a declared step is a backward step.
-        steps_left: Sequence[StepEvent] = [
-            replace(s, direction=Direction.BACKWARD) if mine else s
-            for s, mine in zip(update.steps, declared or [False] * len(update.steps), strict=True)
-        ]
+        steps_left: Sequence[StepEvent] = update.steps
+        if declared and any(declared):
+            steps_left = [
+                replace(s, direction=Direction.BACKWARD) if mine else s
+                for s, mine in zip(update.steps, declared, strict=True)
+            ]
         if update.bouts:
             # Steps up to the last bout that ended belong to the bouts that ended: only a walk
             # (a bout of several steps) ends sitting, so the policy must see them apart.

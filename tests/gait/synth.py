@@ -93,14 +93,7 @@ def walk(
         pitch[m] = amp * np.sin(math.pi * u) ** 2
         pitch_rate[m] = amp * math.pi * np.sin(2 * math.pi * u) / swing
         heel.append(t0 + start + swing)
-    acc = np.empty((n_total, 3))
-    gyro = np.empty((n_total, 3))
-    for i in range(n_total):
-        r_yaw = rot("z", yaw[i])
-        r_ws = r_yaw @ rot("y", pitch[i]) @ mount
-        acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
-        omega = r_yaw @ np.array([0.0, pitch_rate[i], 0.0]) + np.array([0.0, 0.0, yaw_rate[i]])
-        gyro[i] = r_ws.T @ omega
+    acc, gyro = _sensed(a_world, pitch, pitch_rate, yaw, yaw_rate, mount)
     if noise:
         rng = np.random.default_rng(seed)
         acc += rng.normal(0, noise, acc.shape)
@@ -133,10 +126,30 @@ def pedal(
     a_world = -radius * w * w * np.stack((np.cos(crank), np.zeros_like(crank), np.sin(crank)), 1)
     pitch = swing * np.sin(crank + phase)
     pitch_rate = swing * w * np.cos(crank + phase)
-    acc = np.empty((len(t), 3))
-    gyro = np.empty((len(t), 3))
-    for i in range(len(t)):
-        r_ws = rot("y", pitch[i]) @ mount
-        acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
-        gyro[i] = r_ws.T @ np.array([0.0, pitch_rate[i], 0.0])
+    still = np.zeros_like(t)
+    acc, gyro = _sensed(a_world, pitch, pitch_rate, still, still, mount)
     return Walk(t, acc, gyro, [], [])
+
+
+def _sensed(
+    a_world: FloatArray,
+    pitch: FloatArray,
+    pitch_rate: FloatArray,
+    yaw: FloatArray,
+    yaw_rate: FloatArray,
+    mount: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """What a sensor `mount`ed on a segment feels: specific force (m/s^2) and rate (rad/s).
+
+    The segment pitches about its y axis, then yaws about the vertical; `a_world` is its
+    acceleration (z up).
+    """
+    acc = np.empty((len(a_world), 3))
+    gyro = np.empty((len(a_world), 3))
+    for i in range(len(a_world)):
+        r_yaw = rot("z", yaw[i])
+        r_ws = r_yaw @ rot("y", pitch[i]) @ mount
+        acc[i] = r_ws.T @ (a_world[i] + np.array([0.0, 0.0, G]))
+        omega = r_yaw @ np.array([0.0, pitch_rate[i], 0.0]) + np.array([0.0, 0.0, yaw_rate[i]])
+        gyro[i] = r_ws.T @ omega
+    return acc, gyro

@@ -524,13 +524,10 @@ class WalkingGate:
         fore-aft"). The median: one candidate measured across a turn or the walk's first steps
         does not decide. Where none is known, nothing is refused.
         """
-        limit = self.p.min_horizontal
-        known = [
-            s.features.step_horizontal
-            for s in run
-            if s.features is not None and s.features.step_horizontal is not None
-        ]
-        return limit is None or not known or statistics.median(known) >= limit
+        return _median_reaches(
+            [s.features.step_horizontal for s in run if s.features is not None],
+            self.p.min_horizontal,
+        )
 
     def _paced(self, run: list[StepEvent]) -> bool:
         """The run's candidates keep pace with the motion between them (max_cycles).
@@ -572,9 +569,7 @@ class WalkingGate:
         min_half_cycle, on StepFeatures.half_cycle. Where none is known (no steady cycle: a
         ride's starts and stops, the seconds after a gap) the rule abstains: nothing is refused.
         """
-        limit = self.p.min_half_cycle
-        known = [f.half_cycle for f in measured if f.half_cycle is not None]
-        return limit is None or not known or statistics.median(known) >= limit
+        return _median_reaches([f.half_cycle for f in measured], self.p.min_half_cycle)
 
     def _firm(self, step: StepEvent) -> bool:
         """A held candidate's jolt is a heel strike's (soft_jolt, else the run's threshold)."""
@@ -629,6 +624,12 @@ class WalkingGate:
     def _regular(self, gaps: list[float]) -> bool:
         """The intervals' spread, (max - min) / median, is within the gate's."""
         return at_most(max(gaps) - min(gaps), self.p.spread * statistics.median(gaps))
+
+
+def _median_reaches(values: list[float | None], limit: float | None) -> bool:
+    """The known values' median reaches `limit`; no limit, or no value known: the rule abstains."""
+    known = [v for v in values if v is not None]
+    return limit is None or not known or statistics.median(known) >= limit
 
 
 class OpenGate(WalkingGate):

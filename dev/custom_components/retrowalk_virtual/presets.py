@@ -80,16 +80,7 @@ def commute() -> list[Segment]:
     Short walks to and from the car, each round a corner; nothing else has steps, so every
     other step counted is a false one, and two thirds of the time is spent driving.
     """
-    return [
-        _walk(A.FORWARD, 60, 100.0, turn=90.0),  # out of the house, round the corner to the car
-        _do(A.DRIVE, 2100.0),
-        _walk(A.FORWARD, 150, 105.0, turn=-90.0),  # from the car park to the desk
-        _do(A.TYPE, 1500.0),
-        _walk(A.FORWARD, 150, 105.0, turn=90.0),
-        _do(A.DRIVE, 2100.0),
-        _walk(A.FORWARD, 60, 100.0, turn=-90.0),
-        _sit(600.0),
-    ]
+    return _to_work_and_back(A.DRIVE, 2100.0, near=60, far=150, desk_s=1500.0, home_s=600.0)
 
 
 def ride() -> list[Segment]:
@@ -98,15 +89,26 @@ def ride() -> list[Segment]:
     Short walks to and from the bike; nothing else has steps, so every other step counted is a
     false one, and two thirds of the time is spent riding (docs/daily_life.md, "Cycling").
     """
+    return _to_work_and_back(A.CYCLE, 1500.0, near=30, far=80, desk_s=600.0, home_s=300.0)
+
+
+def _to_work_and_back(
+    vehicle: Activity, ride_s: float, *, near: int, far: int, desk_s: float, home_s: float
+) -> list[Segment]:
+    """To work by `vehicle` and back, then sitting at home.
+
+    Out of the house and round the corner to the vehicle (`near` steps), the ride, round a
+    corner to the desk (`far`), desk work, and the same way home.
+    """
     return [
-        _walk(A.FORWARD, 30, 100.0, turn=90.0),  # out of the house, round the corner to the bike
-        _do(A.CYCLE, 1500.0),
-        _walk(A.FORWARD, 80, 105.0, turn=-90.0),  # from the bike stand to the desk
-        _do(A.TYPE, 600.0),
-        _walk(A.FORWARD, 80, 105.0, turn=90.0),
-        _do(A.CYCLE, 1500.0),
-        _walk(A.FORWARD, 30, 100.0, turn=-90.0),
-        _sit(300.0),
+        _walk(A.FORWARD, near, 100.0, turn=90.0),
+        _do(vehicle, ride_s),
+        _walk(A.FORWARD, far, 105.0, turn=-90.0),
+        _do(A.TYPE, desk_s),
+        _walk(A.FORWARD, far, 105.0, turn=90.0),
+        _do(vehicle, ride_s),
+        _walk(A.FORWARD, near, 100.0, turn=-90.0),
+        _sit(home_s),
     ]
 
 
