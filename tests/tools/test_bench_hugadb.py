@@ -124,11 +124,12 @@ def test_apart_from_moving_leaves_out_the_seconds_next_to_a_movement() -> None:
     short = np.array([1.0] * 10 + [8.0] * round(r), dtype=np.float64)
     assert h.apart_from_moving(short).shape == short.shape and not h.apart_from_moving(short).any()
     tl = h.Tally.empty()
-    tl.seconds.update({8: 3600.0})
-    tl.apart_seconds = 1800.0
-    tl.apart.update({"engine": 5, "detector alone": 10})
-    summary = h.summary(tl, peers=False)
-    assert "no, 2 s from moving" in summary and "5 (10/h)" in summary and "10 (20/h)" in summary
+    tl.seconds.update({8: 3600.0, 1: 60.0})
+    tl.apart_seconds.update({8: 1800.0})
+    tl.apart.update({8: 5})
+    table = h.activity_table(tl, peers=False)
+    assert "engine, 2 s from moving" in table and "5 in 30.0 min (10/h)" in table
+    assert table.splitlines()[2].rstrip().endswith("-")  # walking: never apart
 
 
 def test_the_swing_line_says_what_share_the_engine_counts() -> None:

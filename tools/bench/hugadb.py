@@ -234,9 +234,10 @@ class Tally:
     swung: float = 0.0  # steps the engine counts in them
     placement: Placement = Placement.THIGH
     corrupted: int = 0  # sensors left out: their gyroscope clips
-    # Not walking and EDGE_S or more from any labelled movement: sensor-seconds, steps.
-    apart_seconds: float = 0.0
-    apart: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Not walking and EDGE_S or more from any labelled movement, per label: sensor-seconds, and
+    # the engine's steps.
+    apart_seconds: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    apart: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
     @classmethod
     def empty(cls, placement: Placement = Placement.THIGH) -> Tally:
@@ -267,7 +268,8 @@ def tally(
             for label, n in zip(labels, samples, strict=True):
                 out.seconds[int(label)] += float(n) / RATE_HZ  # sensor-seconds
                 out.people[int(label)].add(rec.person)
-            out.apart_seconds += float(np.count_nonzero(apart)) / RATE_HZ
+            for label, n in by_label(rec.labels, rec.t[apart]).items():
+                out.apart_seconds[label] += float(n) / RATE_HZ
             acc, gyro = sensor.acc, sensor.gyro
             found = {
                 "engine": step_times(feed(GaitEngine(placement), t, acc, gyro)),
@@ -280,17 +282,19 @@ def tally(
             for counter, times in found.items():
                 for label, n in by_label(rec.labels, times).items():
                     out.steps[counter][label] += n
-                out.apart[counter] += int(np.count_nonzero(apart[_index(rec.labels, times)]))
+            engine = found["engine"]
+            for label, n in by_label(rec.labels, engine[apart[_index(rec.labels, engine)]]).items():
+                out.apart[label] += n
             for a, b in stretches(rec.labels, WALKING):
                 out.swing += swing_steps(acc[a:b])
-                engine = found["engine"]
                 out.swung += int(np.sum((engine >= t[a]) & (engine < t[b - 1])))
     return out
 
 
 def activity_table(tl: Tally, peers: bool) -> str:
     counters = COUNTERS if peers else COUNTERS[:2]
-    header = ["activity", "steps expected", "people", f"{tl.placement}-min", *counters]
+    apart = f"engine, {EDGE_S:g} s from moving"
+    header = ["activity", "steps expected", "people", f"{tl.placement}-min", *counters, apart]
     body = []
     for label, (name, kind) in LABELS.items():
         seconds = tl.seconds.get(label, 0.0)
@@ -300,6 +304,9 @@ def activity_table(tl: Tally, peers: bool) -> str:
         for c in counters:
             n = tl.steps[c].get(label, 0)
             cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+        far = tl.apart_seconds.get(label, 0.0)
+        n = tl.apart.get(label, 0)
+        cells.append(f"{n:,} in {far / 60:.1f} min ({rate(n, far, kind)})" if far > 0 else "-")
         body.append(cells)
     return fmt_table(header, body)
 
@@ -316,12 +323,6 @@ def summary(tl: Tally, peers: bool) -> str:
         for c in counters:
             n = sum(tl.steps[c].get(k, 0) for k in labels)
             cells.append(f"{n:,} ({rate(n, seconds, kind)})")
-        body.append(cells)
-    if tl.apart_seconds > 0:
-        cells = [f"no, {EDGE_S:g} s from moving", f"{tl.apart_seconds / 3600:.2f} h"]
-        for c in counters:
-            n = tl.apart[c]
-            cells.append(f"{n:,} ({rate(n, tl.apart_seconds, 'no')})")
         body.append(cells)
     return fmt_table(["steps expected", f"{tl.placement}-time", *counters], body)
 
