@@ -54,12 +54,13 @@ def walk(
     seed: int = 0,
     lengths: list[float] | None = None,
     turns: list[float] | None = None,
+    lift: float = 0.12,
 ) -> Walk:
     """Strides in the given directions ("forward", ...), still `lead` s before, `tail` after.
 
     `lengths` (m) overrides `length` per stride; `turns` (rad, + to the left) turns the foot
     about the vertical during each stride's swing, and the stride travels along the heading
-    halfway through that turn, as on a curved path.
+    halfway through that turn, as on a curved path; `lift` (m) is how high the foot rises.
     """
     n_total = round((lead + len(directions) * (swing + stance) - stance + tail) * fs)
     t = t0 + np.arange(n_total) / fs
@@ -88,7 +89,7 @@ def walk(
         acc_path = stride_length * w * np.sin(w * u) / swing**2
         a_world[m, 0] = acc_path * math.cos(phi)
         a_world[m, 1] = acc_path * math.sin(phi)
-        a_world[m, 2] = 0.12 * w**2 * np.cos(w * u) / swing**2  # lifts the foot and sets it down
+        a_world[m, 2] = lift * w**2 * np.cos(w * u) / swing**2  # lifts the foot and sets it down
         amp = 0.6  # rad of pitch
         pitch[m] = amp * np.sin(math.pi * u) ** 2
         pitch_rate[m] = amp * math.pi * np.sin(2 * math.pi * u) / swing

@@ -107,6 +107,31 @@ def test_rates_and_tables_add_up() -> None:
     assert h.rate(5, 0.0, "no") == "-"
 
 
+def test_apart_from_moving_leaves_out_the_seconds_next_to_a_movement() -> None:
+    r = h.RATE_HZ
+    # 10 s standing, 5 s walking, 10 s standing, 3 s standing up, 10 s sitting, 10 s cycling.
+    parts = [(8, 10.0), (1, 5.0), (8, 10.0), (7, 3.0), (5, 10.0), (9, 10.0)]
+    labels = np.concatenate([np.full(round(s * r), k, dtype=np.float64) for k, s in parts])
+    apart = h.apart_from_moving(labels)
+    t = np.arange(len(labels)) / r
+    assert not apart[np.isin(labels, h.MOVING)].any()  # a movement is never apart
+    # Standing: apart up to 2 s before the walk and from 2 s after it to 2 s before standing up.
+    assert apart[(t > 0.5) & (t < 7.9)].all() and not apart[(t > 8.1) & (t < 16.9)].any()
+    assert apart[(t > 17.1) & (t < 22.9)].all() and not apart[(t > 23.1) & (t < 29.9)].any()
+    # Standing up is a movement; sitting after it is apart from 2 s on, and so is cycling.
+    assert apart[t > 30.1].all()
+    # A file shorter than the 4 s window: a second of standing after a walk is near it.
+    short = np.array([1.0] * 10 + [8.0] * round(r), dtype=np.float64)
+    assert h.apart_from_moving(short).shape == short.shape and not h.apart_from_moving(short).any()
+    tl = h.Tally.empty()
+    tl.seconds.update({8: 3600.0, 1: 60.0})
+    tl.apart_seconds.update({8: 1800.0})
+    tl.apart.update({8: 5})
+    table = h.activity_table(tl, peers=False)
+    assert "engine, 2 s from moving" in table and "5 in 30.0 min (10/h)" in table
+    assert table.splitlines()[2].rstrip().endswith("-")  # walking: never apart
+
+
 def test_the_swing_line_says_what_share_the_engine_counts() -> None:
     tl = h.Tally.empty()
     assert h.swing_line(tl).endswith("none")

@@ -454,7 +454,9 @@ class FootDetector:
         vel, turn, drift = stride_drift(
             acc, gyro, self.fs, self._frame, self._ref_axis, rotation=rotation
         )
-        if self._pedal_stroke(acc, drift, duration, th):
+        peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", acc, acc))))
+        # A shank that never felt its swing or a landing turned over a planted foot (SHANK_FORCE).
+        if peak < th.min_force or self._pedal_stroke(peak, drift, duration, th):
             return False
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
@@ -544,7 +546,7 @@ class FootDetector:
         return True
 
     def _pedal_stroke(
-        self, acc: FloatArray, drift: FloatArray, duration: float, th: Thresholds
+        self, peak: float, drift: FloatArray, duration: float, th: Thresholds
     ) -> bool:
         """Whether a "stride" went between two moments of a foot pedalling, not two stances.
 
@@ -560,8 +562,7 @@ class FootDetector:
             return False
         if float(np.linalg.norm(drift)) <= th.max_drift * duration + th.drift_lift:
             return False
-        peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", acc, acc))))
-        return peak < PEDAL_FORCE
+        return peak < PEDAL_FORCE  # the stride's peak |acc|
 
     def _glide_to(self, stance: int, out: list[StepEvent]) -> None:
         """The held stride's short stance was a glide: measure it on to this stance."""

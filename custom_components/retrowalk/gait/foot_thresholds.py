@@ -43,6 +43,8 @@ class Thresholds:
     # moves (see PEDAL_DRIFT).
     max_drift: float = math.inf
     drift_lift: float = 0.0
+    # m/s^2: the peak |acc| a stride must reach (0: no such test), see SHANK_FORCE.
+    min_force: float = 0.0
 
 
 # The shank keeps rotating over the ankle during stance (about 1-1.7 rad/s when walking backward
@@ -86,6 +88,19 @@ SHANK_LIFT_SPEED = 0.7  # m/s
 # pedalling is not refused.
 PEDAL_STILL = 0.12  # s
 PEDAL_FORCE = 2.5 * GRAVITY  # m/s^2
+# A shank turns over a planted foot when its wearer rises from a chair, sits down or draws the
+# feet in under the seat: the knee travels forward and back, the strap turns fast enough to pass
+# the swing test, and the integration between the two stances, from a seated shank's tilt, ends
+# far enough away to pass for a stride (docs/walking_gate.md, "Shank: a turn over a planted
+# foot"). A shank that carries its foot to a new place swings about the knee, the strap feeling
+# the swing's centripetal acceleration, and lands with an impact: HuGaDB's 12,625 walking and
+# stairs strides at the shin (18 people, 58.8 Hz) peak at 1.21 g or more (1st percentile 1.78 g);
+# at 20 Hz impacts fall between samples: UMAFall's ankle strides reach down to 1.14 g walking
+# and 1.18 g upstairs (a limit of 1.2 g lost that stride, 2 of its 42 upstairs steps). Turning over a planted foot stays near g: 165 of
+# HuGaDB's 201 strides counted while its people sat down or stood up peaked under 1.15 g. The
+# foot needs no such test: a planted foot does not move, so its stance does not end. Without a
+# gyro the swing test is a peak already (swing_peak, 6 m/s^2 from g).
+SHANK_FORCE = 1.15 * GRAVITY  # m/s^2
 THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25, max_drift=PEDAL_DRIFT),
     (Placement.SHANK, True): Thresholds(
@@ -100,6 +115,7 @@ THRESHOLDS = {
         from_quietest=True,
         max_drift=PEDAL_DRIFT,
         drift_lift=SHANK_LIFT_SPEED,
+        min_force=SHANK_FORCE,
     ),
     # Without a gyro the held stance tilt leaks gravity and shortens strides (about 4x in tests).
     (Placement.FOOT, False): Thresholds(math.inf, 1.5, 0.08, 6.0, 0.06),
