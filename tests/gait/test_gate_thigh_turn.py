@@ -103,17 +103,17 @@ def test_a_seat_jolted_in_a_rhythm_counts_no_step() -> None:
     assert through_engine(seat_ride(60.0)) == []
 
 
-@pytest.mark.parametrize("swing_deg", [20.0, 12.0])
-def test_a_pocket_walk_still_counts(swing_deg: float) -> None:
-    walk = pocket_walk(20, stride=1.1, swing_deg=swing_deg)
+@pytest.mark.parametrize(("swing_deg", "stride"), [(20.0, 1.1), (12.0, 1.1), (8.0, 1.2)])
+def test_a_pocket_walk_still_counts(swing_deg: float, stride: float) -> None:
+    # A slow walker's thigh swings less (+-12 degrees: about 8.5 RMS), and a backward walker's,
+    # with steps half as long, less still (+-8 degrees: about 5.7 RMS).
+    walk = pocket_walk(20, stride=stride, swing_deg=swing_deg)
     found = candidates(walk)
-    counted = len(WalkingGate(Placement.THIGH).add(found))
-    assert len(through_engine(walk)) == counted
-    # A slow walker's thigh swings less: +-12 degrees is about 8.5 RMS, over the limit once the
-    # window holds the walk alone; its first run confirms a candidate later.
+    counted = WalkingGate(Placement.THIGH).add(found)
+    assert len(through_engine(walk)) == len(counted)
     without = WalkingGate(Placement.THIGH, replace(THIGH, min_turn=None)).add(found)
-    assert counted >= len(without) - 1
-    assert counted == pytest.approx(len(walk.steps), abs=3)
+    assert [s.t for s in counted] == [s.t for s in without]
+    assert len(counted) == pytest.approx(len(walk.steps), abs=3)
 
 
 def test_a_run_that_does_not_turn_confirms_no_walk() -> None:

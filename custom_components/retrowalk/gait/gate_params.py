@@ -195,14 +195,17 @@ _OTHER_POSTURE = math.cos(math.radians(45))
 _STEP_FORE_AFT = 0.45
 # A walking thigh swings forward and back once a stride, so a pocket's direction turns about its
 # mean: a confirming run's median over the detector's 4 s windows (StepFeatures.turn_deg, RMS) is
-# 7.9 degrees or more in 99 % of real walking's runs in every thigh data set (1st percentiles:
-# UMAFall pocket 7.9, spsw pocket 8.2, Oxford back and front pockets 8.9 and 9.5, Oxford
-# validation pockets 13.9 and 18.8; HuGaDB's strapped thighs: stairs up 10.0, walking 14.3), the
-# jolt's rule for a limit from walking alone, rounded down to the half degree. A thigh resting on
-# a pedal between strokes, or on a car seat, hardly turns (HuGaDB's rider and passenger:
-# `python -m tools.bench.walk_jolts --turn`; docs/walking_gate.md, "Thigh: a walking thigh
-# swings").
-_WALK_TURN_DEG = 7.5
+# 7.9 degrees or more in 99 % of real forward walking's runs in every thigh data set (1st
+# percentiles: UMAFall pocket 7.9, spsw pocket 8.2, Oxford back and front pockets 8.9 and 9.5,
+# Oxford validation pockets 13.9 and 18.8; HuGaDB's strapped thighs: stairs up 10.0, walking 14.3;
+# the jolt's rule for a limit from walking alone). No real backward walk at the thigh has a
+# pocket's signal, and a backward step is shorter, so the thigh swings less: the limit is the
+# forward one scaled by the virtual wearer's backward to forward step length (0.36 / 0.70 m;
+# its backward walks turn 5.6-6.5, where 7.5 refused a third of their steps and a slow one's
+# every step), rounded down. A thigh resting on a car seat or on a coasting pedal hardly turns
+# (HuGaDB's passenger and rider: 3.1-3.5; `python -m tools.bench.walk_jolts --turn`;
+# docs/walking_gate.md, "Thigh: a walking thigh swings").
+_WALK_TURN_DEG = 4.0
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
