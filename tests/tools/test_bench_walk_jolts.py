@@ -13,11 +13,14 @@ from custom_components.retrowalk.gait.types import STANDARD_GRAVITY, Placement, 
 from tools.bench.gate_eval import split_seen
 from tools.bench.walk_jolts import (
     STRIDE_WINDOW,
+    WalkSeen,
     alternation,
     fore_aft_runs,
     open_fore_aft,
+    open_turn,
     steps_jolts,
     swing,
+    turn_runs,
     walk_parts,
 )
 
@@ -97,3 +100,28 @@ def test_fore_aft_runs_are_medians_of_each_run_of_measured_steps() -> None:
     assert got.tolist() == pytest.approx([0.9, 1.1])
     assert len(fore_aft_runs([times[:3]], cands, 4)) == 0
     assert open_fore_aft(GATE_PARAMS[Placement.WAIST]).min_horizontal is None
+
+
+def test_turn_runs_are_medians_of_the_known_turns_of_each_run() -> None:
+    nan = float("nan")
+    got = turn_runs([np.array([nan, 10.0, 12.0, 8.0, nan, 14.0])], 4)
+    # Each 4 measured steps in a row; an unknown turn is left out of the median, as the gate does.
+    assert got.tolist() == pytest.approx([10.0, 10.0, 12.0])
+    assert len(turn_runs([np.array([nan, nan, nan, nan])], 4)) == 0  # none known: no run
+    assert open_turn(GATE_PARAMS[Placement.THIGH]).min_turn is None
+
+
+def test_walk_seen_records_walks_out_of_walking_posture_too() -> None:
+    def step(t: float, turn: float | None) -> StepEvent:
+        # A sensor along the thigh: its y axis level, out of the thigh's walking posture.
+        f = StepFeatures(amplitude=2.0, up=(1.0, 0.0, 0.0), turn_deg=turn)
+        return StepEvent(t=t, direction=Direction.FORWARD, confidence=0.9, features=f)
+
+    params = open_turn(GATE_PARAMS[Placement.THIGH])
+    assert params.unposed_steps is not None
+    n = params.unposed_steps + 2
+    gate = WalkSeen(Placement.THIGH, params)
+    gate.add([step(10.0 + 0.55 * i, None if i == 3 else 2.0) for i in range(n)])
+    assert not gate.posed and gate.walks == 1
+    assert [t for t, _, _ in gate.seen] == pytest.approx([10.0 + 0.55 * i for i in range(n)])
+    assert np.isnan(gate.seen[3][1]) and gate.seen[4][1] == 2.0  # a turn below the limit: open

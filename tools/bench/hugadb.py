@@ -10,7 +10,10 @@ sitting, standing, sitting down and standing up, riding a bicycle (one person, 4
 riding in a car as a passenger (one person, 51 minutes) and in a lift. No licence is stated; its
 authors ask to be cited. Nothing of it is in this repository: the bench reads your own copy.
 The first run was blind (2026-12-07, twelfth session, main b7bf886); the thigh's rule against
-pedalling was made from it after (docs/hugadb.md), so its cycling rows are tuned on since.
+pedalling was made from it after (docs/hugadb.md), so its cycling rows are tuned on since, and its
+rider and car passenger were looked at for the rule that a walking thigh swings (its limit from
+real forward walking, scaled to a backward step: docs/walking_gate.md, "Thigh: a walking thigh
+swings").
 
     python -m tools.bench.hugadb DIR [--no-peers] [--placement thigh|shank|foot]
     # DIR: the data set's Data/ folder

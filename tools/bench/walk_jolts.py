@@ -29,6 +29,17 @@ step_horizontal, the gate's min_horizontal): the median over every confirm_steps
 in a row of walking's runs (daily-living waist and chest, Oxford's trunk recordings at 50 Hz),
 counted with that rule open, and with --car the drives' runs (docs/walking_gate.md, "Trunk: a
 seat's bounce has no step's fore-aft").
+
+--turn: instead, how far the thigh turns over the detector's swing window (StepFeatures.turn_deg,
+the gate's min_turn): the median over every confirm_steps measured steps in a row of the thigh's
+walking runs (walks in walking posture or not), counted with that rule open: daily-living's
+pockets, Oxford's trouser pockets run as THIGH at 50 Hz, with --oxford-validation DIR the
+validation set's pockets and with --hugadb DIR HuGaDB's strapped thighs (walking, running,
+stairs; and its rider's and car passenger's runs, not used for the limit; docs/walking_gate.md,
+"Thigh: a walking thigh swings"):
+
+    PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.walk_jolts --turn \
+        [--oxford-validation DIR] [--hugadb DIR]   # about 5 min with both
 """
 
 from __future__ import annotations
@@ -37,10 +48,12 @@ import argparse
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from custom_components.retrowalk_virtual.drive import DriveSpan
 from custom_components.retrowalk_virtual.model import ScenarioStream
@@ -48,7 +61,7 @@ from custom_components.retrowalk_virtual.plan import plan
 from custom_components.retrowalk_virtual.presets import commute
 from custom_components.retrowalk_virtual.reference import WALK_EDGE_S
 
-from . import oxford
+from . import hugadb, oxford, oxford_validation
 from .daily import PLACEMENT, build_streams, engine_batches, read_labels, select
 from .data import BATCH, data_dir, feed
 from .gate_eval import (
@@ -250,6 +263,140 @@ def fore_aft_lines(car: bool) -> list[str]:
     return lines
 
 
+# -- the thigh's turn ---------------------------------------------------------------------------
+
+# A walking thigh swings forward and back once a stride; what the gate compares min_turn with is
+# the median of a confirming run's StepFeatures.turn_deg: here every confirm_steps measured steps
+# in a row of one walk (in walking posture or not: a sensor strapped along the thigh confirms out
+# of it), counted by the gate with that rule open (the rest as shipped).
+TURN_WALKING = ("walking", "running", "stairs up", "stairs down")  # HuGaDB's labels with steps
+TURN_STILL = ("bicycling", "car passenger")  # and those the rule is checked against
+
+
+class WalkSeen(WalkingGate):
+    """A gate that records the measured steps it counts in every walk, in walking posture or
+    not: (time, StepFeatures.turn_deg or NaN, the walk's number in this gate)."""
+
+    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
+        super().__init__(placement, params)
+        self.seen: list[tuple[float, float, int]] = []
+        self.walks = 0
+
+    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
+        out: list[StepEvent] = []
+        for step in steps:  # one at a time: a walk's start is seen as it is confirmed
+            was = self.walking
+            got = super().add([step])
+            self.walks += self.walking and not was
+            self.seen += [
+                (s.t, _turn(s), self.walks) for s in got if self.walking and s.features is not None
+            ]
+            out += got
+        return out
+
+
+def _turn(step: StepEvent) -> float:
+    turn = step.features.turn_deg if step.features is not None else None
+    return float("nan") if turn is None else turn
+
+
+def turn_runs(parts: Iterable[FloatArray], n: int) -> FloatArray:
+    """The median turn of every `n` measured steps in a row of each part (one walk's turns, in
+    order; NaN: not known, left out of the median as the gate leaves it out)."""
+    out: list[float] = []
+    for turns in parts:
+        for i in range(len(turns) - n + 1):
+            known = turns[i : i + n][~np.isnan(turns[i : i + n])]
+            if len(known):
+                out.append(float(np.median(known)))
+    return np.array(out, dtype=np.float64)
+
+
+def open_turn(params: GateParams) -> GateParams:
+    """`params` with the turn rule open: what is measured is not cut at its threshold."""
+    return replace(params, min_turn=None)
+
+
+def thigh_turns(t: FloatArray, acc: FloatArray, spans: list[tuple[float, float]]) -> FloatArray:
+    """The turn medians of the runs a thigh's gate (turn rule open) counts inside `spans`."""
+    params = open_turn(GATE_PARAMS[Placement.THIGH])
+    gate = WalkSeen(Placement.THIGH, params)
+    gate.add(feed(GaitEngine(Placement.THIGH, gated=False), t, acc, None, BATCH))
+    gate.close()
+    return turn_runs([j for _, j in split_seen(gate.seen, spans)], params.confirm_steps)
+
+
+def daily_turns() -> Figures:
+    """(data set, "pocket") -> walking runs' turn medians on daily-living's plain walking."""
+    segs = select(read_labels(), datasets=[], locations=["pocket"], subjects=0)
+    got: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    params = open_turn(GATE_PARAMS[Placement.THIGH])
+    for stream in build_streams(segs, data_dir("daily-living")):
+        gate = WalkSeen(Placement.THIGH, params)
+        gate.add([c for b in engine_batches(stream, gated=False) for c in b])
+        gate.close()
+        parts = [j for _, j in split_seen(gate.seen, walking_spans(stream))]
+        got[(stream.dataset, "pocket")].append(turn_runs(parts, params.confirm_steps))
+    return {k: np.concatenate(v) for k, v in got.items()}
+
+
+def oxford_turns(validation: Path | None) -> Figures:
+    """The same on Oxford's trouser pockets run as THIGH at 50 Hz: the optimisation set's
+    (../shared/data) and, given its folder, the validation set's."""
+    got: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    for name, position in oxford.recordings():
+        if position in oxford_validation.POCKETS:
+            t, acc, truth, _ = oxford.load(name, 50.0)
+            spans = [(float(truth[0]), float(truth[-1]) + 0.3)] if len(truth) else []
+            got[("oxford-50Hz", position)].append(thigh_turns(t, acc, spans))
+    for path, position in oxford_validation.walks(validation) if validation else []:
+        if position in oxford_validation.POCKETS:
+            (t, acc, truth, _), _ = oxford_validation.load(path, 50.0)
+            spans = [(float(truth[0]), float(truth[-1]) + 0.3)] if len(truth) else []
+            got[("oxford-validation-50Hz", position)].append(thigh_turns(t, acc, spans))
+    return {k: np.concatenate(v) for k, v in got.items()}
+
+
+def hugadb_turns(folder: Path) -> Figures:
+    """("hugadb", label) -> the runs' turn medians in HuGaDB's labelled stretches (both thighs of
+    every file), walking's and the not-walking ones the rule is checked against (TURN_STILL)."""
+    names = {name: k for k, (name, _) in hugadb.LABELS.items()}
+    got: dict[tuple[str, str], list[FloatArray]] = defaultdict(list)
+    for rec in hugadb.recordings(folder):
+        for label in (*TURN_WALKING, *TURN_STILL):
+            if names[label] not in rec.labels:
+                continue
+            on = np.concatenate(([False], rec.labels == names[label], [False]))
+            edges = np.flatnonzero(np.diff(on.astype(np.int8))) / hugadb.RATE_HZ
+            spans = list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+            for sensor in rec.sensors.values():
+                got[("hugadb", label)].append(thigh_turns(rec.t, sensor.acc, spans))
+    return {k: np.concatenate(v) for k, v in got.items()}
+
+
+def turn_lines(validation: Path | None, hugadb_dir: Path | None) -> list[str]:
+    """The --turn table: walking's runs per data set, the limit walking derives (the jolt's
+    rule), and HuGaDB's rides and car (not used for the limit)."""
+    head = " | ".join(f"p{p:g}" for p in PCTS)
+    got = daily_turns() | oxford_turns(validation)
+    still: Figures = {}
+    if hugadb_dir is not None:
+        both = hugadb_turns(hugadb_dir)
+        got |= {k: v for k, v in both.items() if k[1] in TURN_WALKING}
+        still = {k: v for k, v in both.items() if k[1] in TURN_STILL}
+    lines = [f"| walking: thigh's turn, median of a run, degrees | n | {head} | max |"]
+    lines += ["|---" * (len(PCTS) + 3) + "|"]
+    lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(got.items())]
+    mine = {f"{ds} {loc}": j for (ds, loc), j in got.items() if len(j)}
+    if mine:
+        lines += [f"thigh: derived {derive_walk_jolt(mine):.2f} (smallest 1st percentile)", ""]
+    if still:
+        lines += [f"| not walking: thigh's turn, median of a run | n | {head} | max |"]
+        lines += ["|---" * (len(PCTS) + 3) + "|"]
+        lines += [row(f"{ds} {loc}", j) for (ds, loc), j in sorted(still.items())] + [""]
+    return lines
+
+
 def daily_figures(locations: list[str]) -> tuple[Figures, Figures, Figures]:
     """(data set, location) -> walking runs' typical jolts, and walking windows' stride-sway
     indices and swings (the gate as shipped; swings where there is a gyro), on daily-living's
@@ -346,7 +493,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fore-aft", action="store_true", help="the trunk's fore-aft swing at the step frequency"
     )
+    parser.add_argument(
+        "--turn", action="store_true", help="the thigh's turn (daily-living and Oxford pockets)"
+    )
+    parser.add_argument(
+        "--oxford-validation", type=Path, help="with --turn: the Oxford validation/ folder too"
+    )
+    parser.add_argument("--hugadb", type=Path, help="with --turn: HuGaDB's Data/ folder too")
     args = parser.parse_args(argv)
+    if args.turn:
+        print("\n".join(turn_lines(args.oxford_validation, args.hugadb)))
+        return 0
     if args.fore_aft:
         print("\n".join(fore_aft_lines(args.car)))
         return 0

@@ -222,7 +222,7 @@ class WalkingGate:
             run = [] if slow else self._soft_between(need, posed)
             if not run:
                 return []
-        if not self._fore_aft(run):
+        if not (self._fore_aft(run) and self._swings(run)):
             return []
         if not (posed or self._paced(run)):
             return []
@@ -527,6 +527,20 @@ class WalkingGate:
         return _median_reaches(
             [s.features.step_horizontal for s in run if s.features is not None],
             self.p.min_horizontal,
+        )
+
+    def _swings(self, run: list[StepEvent]) -> bool:
+        """The run's sensor turns as a walking thigh swinging once a stride does (min_turn).
+
+        On the median of the measured candidates' StepFeatures.turn_deg: a walking thigh swings
+        forward and back by tens of degrees every stride; a thigh resting on a pedal between
+        strokes, or on a car seat, is jolted by the road in a rhythm but hardly turns
+        (docs/walking_gate.md, "Thigh: a walking thigh swings"). The median: a run's first
+        candidates measure a window that holds the standing before the walk. Where none is known,
+        nothing is refused.
+        """
+        return _median_reaches(
+            [s.features.turn_deg for s in run if s.features is not None], self.p.min_turn
         )
 
     def _paced(self, run: list[StepEvent]) -> bool:

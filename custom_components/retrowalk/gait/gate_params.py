@@ -144,6 +144,12 @@ class GateParams:
     # (None: no such rule; where no candidate knows it, the rule abstains). A walking trunk is
     # braked and pushed on at every step; a seated body bounced by a car is not (_fore_aft).
     min_horizontal: float | None = None
+    # The median, over a confirming run's measured candidates, of how far the sensor turned over
+    # the detector's swing window (StepFeatures.turn_deg, degrees RMS) must reach this (None: no
+    # such rule; where no candidate knows it, the rule abstains). A walking thigh swings forward
+    # and back once a stride; a thigh on a saddle between pedal strokes, or on a car seat, barely
+    # turns while the road jolts it in a rhythm (_swings).
+    min_turn: float | None = None
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -187,6 +193,19 @@ _OTHER_POSTURE = math.cos(math.radians(45))
 # (tools/bench/gate_eval.py, WALK_JOLT_PERCENTILE), rounded down. A car seat bounces a seated
 # body up and down: its runs lie at 0.33 at most (the virtual drives, a real windshield phone).
 _STEP_FORE_AFT = 0.45
+# A walking thigh swings forward and back once a stride, so a pocket's direction turns about its
+# mean: a confirming run's median over the detector's 4 s windows (StepFeatures.turn_deg, RMS) is
+# 7.9 degrees or more in 99 % of real forward walking's runs in every thigh data set (1st
+# percentiles: UMAFall pocket 7.9, spsw pocket 8.2, Oxford back and front pockets 8.9 and 9.5,
+# Oxford validation pockets 13.9 and 18.8; HuGaDB's strapped thighs: stairs up 10.0, walking 14.3;
+# the jolt's rule for a limit from walking alone). No real backward walk at the thigh has a
+# pocket's signal, and a backward step is shorter, so the thigh swings less: the limit is the
+# forward one scaled by the virtual wearer's backward to forward step length (0.36 / 0.70 m;
+# its backward walks turn 5.6-6.5, where 7.5 refused a third of their steps and a slow one's
+# every step), rounded down. A thigh resting on a car seat or on a coasting pedal hardly turns
+# (HuGaDB's passenger and rider: 3.1-3.5; `python -m tools.bench.walk_jolts --turn`;
+# docs/walking_gate.md, "Thigh: a walking thigh swings").
+_WALK_TURN_DEG = 4.0
 _STRIDES = GateParams(
     confirm_steps=3,
     min_interval=0.0,
@@ -273,6 +292,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # line is 0.1 below the lowest walk, so tuned on the Oxford validation back pockets
         # (figures: docs/walking_gate.md, "Thigh: pedalling, and a sensor along the thigh").
         min_half_cycle=-0.35,
+        min_turn=_WALK_TURN_DEG,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with

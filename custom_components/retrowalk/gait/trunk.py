@@ -65,12 +65,14 @@ from .trunk_signal import (
     band_limited,
     causal_mean,
     cycles_between,
+    half_cycle_and_turn,
     half_cycle_likeness,
     hann_kernel,
     local_extrema,
     lowpass_kernel,
     quadrature,
     swing_with_turn,
+    turn_rms,
 )
 from .types import (
     Direction,
@@ -174,6 +176,10 @@ class TrunkParams:
     # walking stride (0.8-1.6 s) or a pedal stroke (60-120 rpm: 0.5-1.0 s).
     half_cycle: bool = False
     cycle_lags_s: tuple[float, float] = (0.5, 1.6)
+    # Measure, for each step, how far the sensor turned over the latest swing_window_s
+    # (StepFeatures.turn_deg, turn_rms; the gate's min_turn): a walking thigh swings forward and
+    # back once a stride, a thigh resting on a coasting pedal or a car seat hardly turns.
+    turn: bool = False
 
 
 # Walking with a sensor worn at the waist turns it by at most about 11 degrees RMS over a swing
@@ -198,6 +204,7 @@ def shipped_params(placement: Placement) -> TrunkParams:
         swing_turn_deg=WAIST_TURN_DEG if placement is Placement.WAIST else 0.0,
         band_hz=THIGH_BAND_HZ if placement is Placement.THIGH else 0.0,
         half_cycle=placement is Placement.THIGH,
+        turn=placement is Placement.THIGH,
     )
 
 
@@ -635,8 +642,8 @@ class TrunkDetector:
         wrist = self.placement is Placement.WRIST
         swing = self._swing(acc) if self._may_end_stride(steps) else None
         # One window for every step labelled now: measured once, and only for a measured step.
-        measured = self.p.half_cycle and any(h is not None for _, h in steps)
-        half = self._half_cycle(acc) if measured else None
+        measured = any(h is not None for _, h in steps)
+        half, turned = self._cycle_and_turn(acc) if measured else (None, None)
 
         def f(
             step_t: float, height: float | None, quad: tuple[float, float, float] | None = None
@@ -649,6 +656,7 @@ class TrunkDetector:
                     up=posture,
                     swing_s=swing,
                     half_cycle=half,
+                    turn_deg=turned,
                     step_horizontal=horizontal,
                     quadrature=quad,
                 )
@@ -736,13 +744,23 @@ class TrunkDetector:
             at_most(MIN_STRIDE_S, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True)
         )
 
-    def _half_cycle(self, acc: FloatArray) -> float | None:
-        """StepFeatures.half_cycle over the latest swing_window_s of `acc` (None: unknown)."""
-        lo, hi = self.p.cycle_lags_s
-        window = acc[-round(self.p.swing_window_s * self.fs) :]
-        lags = (round(lo * self.fs), round(hi * self.fs))
+    def _cycle_and_turn(self, acc: FloatArray) -> tuple[float | None, float | None]:
+        """StepFeatures.half_cycle and turn_deg over the latest swing_window_s of `acc`.
+
+        Each where asked (None: unknown). One smoothing for both: at the thigh they are measured
+        for every labelled batch.
+        """
         p = self.p
-        return half_cycle_likeness(window, self._kernel, lags, p.swing_alike, p.swing_reverses)
+        window = acc[-round(p.swing_window_s * self.fs) :]
+        lags = (round(p.cycle_lags_s[0] * self.fs), round(p.cycle_lags_s[1] * self.fs))
+        if p.half_cycle and p.turn:
+            return half_cycle_and_turn(window, self._kernel, lags, p.swing_alike, p.swing_reverses)
+        if p.half_cycle:
+            return (
+                half_cycle_likeness(window, self._kernel, lags, p.swing_alike, p.swing_reverses),
+                None,
+            )
+        return None, turn_rms(window, self._kernel) if p.turn else None
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""

@@ -240,8 +240,30 @@ def half_cycle_likeness(
     turn) or where either autocorrelation has nothing to say.
     """
     x = _smoothed(acc, kernel)
+    return None if x is None else _half_cycle(x, acc, kernel, lags, alike, reverses)
+
+
+def half_cycle_and_turn(
+    acc: FloatArray, kernel: FloatArray, lags: tuple[int, int], alike: float, reverses: float
+) -> tuple[float | None, float | None]:
+    """(half_cycle_likeness, turn_rms) of one window, smoothed once for both."""
+    x = _smoothed(acc, kernel)
+    if x is None:
+        return None, None
+    return _half_cycle(x, acc, kernel, lags, alike, reverses), _turn(x)
+
+
+def _half_cycle(
+    x: FloatArray,
+    acc: FloatArray,
+    kernel: FloatArray,
+    lags: tuple[int, int],
+    alike: float,
+    reverses: float,
+) -> float | None:
+    """half_cycle_likeness of the window ``acc`` whose smoothed axes are ``x``."""
     lo, hi = lags
-    r = _autocorr(x, hi) if x is not None and lo >= 2 else None
+    r = _autocorr(x, hi) if lo >= 2 else None
     if r is None:
         return None
     # The cycle is the first lag nearly as alike as the best: a signal alike one cycle later is

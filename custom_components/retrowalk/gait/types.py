@@ -105,6 +105,11 @@ class StepFeatures:
     # stride of two steps, so its magnitude repeats there; pedalling turns the thigh once a rise
     # and fall, reversed there (figures: docs/walking_gate.md, "Thigh: pedalling").
     half_cycle: float | None = None
+    # Degrees: how far the sensor's direction turned about its mean over the detector's latest
+    # swing window, RMS (trunk_signal.turn_rms; the thigh's detector only, else None). A walking
+    # thigh swings forward and back once a stride; a thigh resting on a coasting pedal or a car
+    # seat hardly turns (docs/walking_gate.md, "Thigh: a walking thigh swings").
+    turn_deg: float | None = None
     # m/s^2: the amplitude of the horizontal acceleration at the step frequency over the
     # detector's direction window (the latest direction_steps steps; trunk.horizontal_amplitude;
     # the trunk detector only, else None). A walking trunk is braked and pushed on fore and aft
