@@ -12,7 +12,12 @@ import math
 
 import numpy as np
 
-from custom_components.retrowalk.gait import STANDARD_GRAVITY as G, FloatArray
+from custom_components.retrowalk.gait import (
+    STANDARD_GRAVITY as G,
+    FloatArray,
+    GaitEngine,
+    StepEvent,
+)
 
 ANGLES = {"forward": 0.0, "backward": math.pi, "left": math.pi / 2, "right": -math.pi / 2}
 
@@ -154,3 +159,21 @@ def _sensed(
         omega = r_yaw @ np.array([0.0, pitch_rate[i], 0.0]) + np.array([0.0, 0.0, yaw_rate[i]])
         gyro[i] = r_ws.T @ omega
     return acc, gyro
+
+
+def engine_steps(
+    engine: GaitEngine,
+    t: FloatArray,
+    acc: FloatArray,
+    gyro: FloatArray | None,
+    *,
+    flush: bool = True,
+    batch: int = 20,
+) -> list[StepEvent]:
+    """The steps `engine` reports on the samples, fed `batch` at a time (a BLE notification's
+    worth), then those its flush gives unless `flush` is False."""
+    steps: list[StepEvent] = []
+    for i in range(0, len(t), batch):
+        g = None if gyro is None else gyro[i : i + batch]
+        steps += engine.process(t[i : i + batch], acc[i : i + batch], g).steps
+    return steps + list(engine.flush().steps) if flush else steps

@@ -33,7 +33,7 @@ from custom_components.retrowalk.gait.foot_thresholds import (
 )
 from custom_components.retrowalk.gait.zupt import level_frame, stride_drift
 
-from .synth import pedal, rot, walk
+from .synth import engine_steps, pedal, rot, walk
 
 FS = 104.0
 
@@ -41,11 +41,7 @@ FS = 104.0
 def _steps(
     placement: Placement, t: FloatArray, acc: FloatArray, gyro: FloatArray
 ) -> list[StepEvent]:
-    engine = GaitEngine(placement)
-    steps: list[StepEvent] = []
-    for i in range(0, len(t), 20):
-        steps += engine.process(t[i : i + 20], acc[i : i + 20], gyro[i : i + 20]).steps
-    return steps + list(engine.flush().steps)
+    return engine_steps(GaitEngine(placement), t, acc, gyro)
 
 
 def test_the_drift_is_the_velocity_a_wrong_tilt_leaves() -> None:

@@ -120,6 +120,10 @@ def test_apart_from_moving_leaves_out_the_seconds_next_to_a_movement() -> None:
     assert apart[(t > 17.1) & (t < 22.9)].all() and not apart[(t > 23.1) & (t < 29.9)].any()
     # Standing up is a movement; sitting after it is apart from 2 s on, and so is cycling.
     assert apart[t > 30.1].all()
+    # The edge: a sample 2 s or more after a movement is apart, one nearer is not.
+    edge = np.array([1.0] + [8.0] * 300, dtype=np.float64)
+    first = int(np.flatnonzero(h.apart_from_moving(edge))[0])
+    assert first / r >= h.EDGE_S > (first - 1) / r
     # A file shorter than the 4 s window: a second of standing after a walk is near it.
     short = np.array([1.0] * 10 + [8.0] * round(r), dtype=np.float64)
     assert h.apart_from_moving(short).shape == short.shape and not h.apart_from_moving(short).any()

@@ -46,6 +46,7 @@ import argparse
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+import math
 from pathlib import Path
 import re
 import sys
@@ -205,7 +206,7 @@ def stretches(labels: FloatArray, label: int) -> list[tuple[int, int]]:
 
 def apart_from_moving(labels: FloatArray) -> npt.NDArray[np.bool_]:
     """Samples labelled not walking that lie EDGE_S or more from any labelled movement."""
-    half = round(EDGE_S * RATE_HZ)
+    half = math.ceil(EDGE_S * RATE_HZ) - 1  # the farthest sample still nearer than EDGE_S
     moving = np.concatenate(([0], np.cumsum(np.isin(labels, MOVING))))
     i = np.arange(len(labels))
     lo, hi = np.maximum(i - half, 0), np.minimum(i + half + 1, len(labels))
@@ -264,6 +265,8 @@ def tally(
         t = rec.t
         labels, samples = np.unique(rec.labels.astype(np.int64), return_counts=True)
         apart = apart_from_moving(rec.labels)
+        keys, counts = np.unique(rec.labels[apart].astype(np.int64), return_counts=True)
+        apart_samples = dict(zip(keys.tolist(), counts.tolist(), strict=True))
         for k, sensor in enumerate(rec.sensors.values()):
             if needs_gyro and sensor.gyro is None:
                 out.corrupted += 1
@@ -271,7 +274,7 @@ def tally(
             for label, n in zip(labels, samples, strict=True):
                 out.seconds[int(label)] += float(n) / RATE_HZ  # sensor-seconds
                 out.people[int(label)].add(rec.person)
-            for label, n in by_label(rec.labels, rec.t[apart]).items():
+            for label, n in apart_samples.items():
                 out.apart_seconds[label] += float(n) / RATE_HZ
             acc, gyro = sensor.acc, sensor.gyro
             found = {

@@ -347,6 +347,8 @@ class FootDetector:
         t_hs = float(self._buf.t[b - 1])
         if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._buf.t[0]):
             return  # the foot touched down before the data began: only foot flat was seen
+        if self._force_peak(0, b) < th.min_force:
+            return  # a turn over a planted foot, as in _try_stride
         # A swing long enough to judge gives its own direction; the tail end of one (data that
         # began just before the landing) takes the direction of the walk it continues.
         direction = self._rhythm.recent_direction(t_hs)
@@ -449,14 +451,15 @@ class FootDetector:
             return False
         if self._frame is None or self._ref_axis is None:
             return False
+        peak = self._force_peak(a, b)
+        if peak < th.min_force:  # it felt no swing and no landing: a turn over a planted foot
+            return False
         # The stride's rotation, integrated once: its velocity, timing and length all use it.
         rotation = None if gyro is None else body_to_start(gyro, self.fs)
         vel, turn, drift = stride_drift(
             acc, gyro, self.fs, self._frame, self._ref_axis, rotation=rotation
         )
-        peak = float(np.sqrt(np.max(np.einsum("ij,ij->i", acc, acc))))
-        # A shank that never felt its swing or a landing turned over a planted foot (SHANK_FORCE).
-        if peak < th.min_force or self._pedal_stroke(peak, drift, duration, th):
+        if self._pedal_stroke(peak, drift, duration, th):
             return False
         disp = displacement(vel, self.fs)
         length = math.hypot(float(disp[0]), float(disp[1]))
@@ -574,6 +577,11 @@ class FootDetector:
         self._lead.glided(held.step.t, math.hypot(float(disp[0]), float(disp[1])))
         self._move_start = None  # the glide's remainder is no stride of its own
         self._pending = False
+
+    def _force_peak(self, a: int, b: int) -> float:
+        """Peak |acc| over rows a..b (m/s^2): what the segment felt of its swing and landing."""
+        acc = self._buf.acc[a:b]
+        return float(np.sqrt(np.max(np.einsum("ij,ij->i", acc, acc))))
 
     def _swing_peak(self, a: int, b: int) -> float:
         """Peak |gyro| over rows a..b, or peak | |acc| - g | without a gyro."""

@@ -96,11 +96,12 @@ PEDAL_FORCE = 2.5 * GRAVITY  # m/s^2
 # the swing's centripetal acceleration, and lands with an impact: HuGaDB's 12,625 walking and
 # stairs strides at the shin (18 people, 58.8 Hz) peak at 1.21 g or more (1st percentile 1.78 g).
 # At 20 Hz impacts fall between samples: UMAFall's ankle strides reach down to 1.14 g walking and
-# 1.18 g upstairs (a limit of 1.2 g lost that stride, 2 of its 42 upstairs steps). Turning over a
-# planted foot stays near g: 165 of HuGaDB's 201 strides counted while its people sat down or
-# stood up peaked under 1.15 g. The foot needs no such test: a planted foot does not move, so its
-# stance does not end. Without a gyro the swing test is a peak already (swing_peak, 6 m/s^2 from
-# g).
+# 1.18 g upstairs (a limit of 1.2 g lost that stride, 2 of its 42 upstairs steps; 1.15 g refuses
+# the walking one, and the ankle still counts its 524 walking steps, one at another time).
+# Turning over a planted foot stays near g: 165 of HuGaDB's 201 strides counted while its people
+# sat down or stood up peaked under 1.15 g. The foot needs no such test: a planted foot does not
+# move, so its stance does not end. Without a gyro the swing test already asks |acc| to stray
+# 6 m/s^2 from g (swing_peak), so there is no force test either.
 SHANK_FORCE = 1.15 * GRAVITY  # m/s^2
 THRESHOLDS = {
     (Placement.FOOT, True): Thresholds(1.0, 3.0, 0.04, 2.0, 0.25, max_drift=PEDAL_DRIFT),
