@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 import functools
 import itertools
 import math
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -65,6 +65,7 @@ from custom_components.retrowalk.gait import FloatArray, Placement, StepEvent
 from custom_components.retrowalk.gait.engine import MAX_GAP_S, GaitEngine
 from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams, upright_cos
+from custom_components.retrowalk.gait.types import StepFeatures
 
 from .daily import (
     GOAL_CADENCE,
@@ -488,24 +489,34 @@ WALK_JOLT_PERCENTILE = 1.0
 
 
 class WalkJolts(WalkingGate):
-    """A gate that records the measured steps it counts in walks confirmed in walking posture:
-    (time, vertical jolt m/s^2, the walk's number in this gate)."""
+    """A gate that records the measured steps it counts in walks confirmed in walking posture
+    (in any walk where `posed_only` is False): (time, `seen_value` of the step, by default its
+    vertical jolt m/s^2, the walk's number in this gate)."""
+
+    posed_only: ClassVar[bool] = True
 
     def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
         super().__init__(placement, params)
         self.seen: list[tuple[float, float, int]] = []
         self.walks = 0
 
+    @staticmethod
+    def seen_value(features: StepFeatures) -> float:
+        """What is recorded of a measured step."""
+        return features.amplitude
+
     def add(self, steps: list[StepEvent]) -> list[StepEvent]:
         out: list[StepEvent] = []
         for step in steps:  # one at a time: a walk's start is seen as it is confirmed
             was = self.walking
             got = super().add([step])
-            if self.walking and self.posed:
+            if self.walking and (self.posed or not self.posed_only):
                 # A candidate never ends one walk and confirms the next (a run needs several).
                 self.walks += not was
                 self.seen += [
-                    (s.t, s.features.amplitude, self.walks) for s in got if s.features is not None
+                    (s.t, self.seen_value(s.features), self.walks)
+                    for s in got
+                    if s.features is not None
                 ]
             out += got
         return out

@@ -48,13 +48,19 @@ import argparse
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+import math
 from pathlib import Path
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
-from custom_components.retrowalk.gait.gate import WalkingGate
+from custom_components.retrowalk.gait import (
+    FloatArray,
+    GaitEngine,
+    Placement,
+    StepEvent,
+)
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
+from custom_components.retrowalk.gait.types import StepFeatures
 from custom_components.retrowalk_virtual.drive import DriveSpan
 from custom_components.retrowalk_virtual.model import ScenarioStream
 from custom_components.retrowalk_virtual.plan import plan
@@ -273,31 +279,15 @@ TURN_WALKING = ("walking", "running", "stairs up", "stairs down")  # HuGaDB's la
 TURN_STILL = ("bicycling", "car passenger")  # and those the rule is checked against
 
 
-class WalkSeen(WalkingGate):
+class WalkSeen(WalkJolts):
     """A gate that records the measured steps it counts in every walk, in walking posture or
     not: (time, StepFeatures.turn_deg or NaN, the walk's number in this gate)."""
 
-    def __init__(self, placement: Placement, params: GateParams | None = None) -> None:
-        super().__init__(placement, params)
-        self.seen: list[tuple[float, float, int]] = []
-        self.walks = 0
+    posed_only = False
 
-    def add(self, steps: list[StepEvent]) -> list[StepEvent]:
-        out: list[StepEvent] = []
-        for step in steps:  # one at a time: a walk's start is seen as it is confirmed
-            was = self.walking
-            got = super().add([step])
-            self.walks += self.walking and not was
-            self.seen += [
-                (s.t, _turn(s), self.walks) for s in got if self.walking and s.features is not None
-            ]
-            out += got
-        return out
-
-
-def _turn(step: StepEvent) -> float:
-    turn = step.features.turn_deg if step.features is not None else None
-    return float("nan") if turn is None else turn
+    @staticmethod
+    def seen_value(features: StepFeatures) -> float:
+        return math.nan if features.turn_deg is None else features.turn_deg
 
 
 def turn_runs(parts: Iterable[FloatArray], n: int) -> FloatArray:
