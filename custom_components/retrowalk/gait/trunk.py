@@ -66,13 +66,11 @@ from .trunk_signal import (
     causal_mean,
     cycles_between,
     half_cycle_and_turn,
-    half_cycle_likeness,
     hann_kernel,
     local_extrema,
     lowpass_kernel,
     quadrature,
     swing_with_turn,
-    turn_rms,
 )
 from .types import (
     Direction,
@@ -642,7 +640,7 @@ class TrunkDetector:
         wrist = self.placement is Placement.WRIST
         swing = self._swing(acc) if self._may_end_stride(steps) else None
         # One window for every step labelled now: measured once, and only for a measured step.
-        measured = any(h is not None for _, h in steps)
+        measured = (self.p.half_cycle or self.p.turn) and any(h is not None for _, h in steps)
         half, turned = self._cycle_and_turn(acc) if measured else (None, None)
 
         def f(
@@ -753,14 +751,15 @@ class TrunkDetector:
         p = self.p
         window = acc[-round(p.swing_window_s * self.fs) :]
         lags = (round(p.cycle_lags_s[0] * self.fs), round(p.cycle_lags_s[1] * self.fs))
-        if p.half_cycle and p.turn:
-            return half_cycle_and_turn(window, self._kernel, lags, p.swing_alike, p.swing_reverses)
-        if p.half_cycle:
-            return (
-                half_cycle_likeness(window, self._kernel, lags, p.swing_alike, p.swing_reverses),
-                None,
-            )
-        return None, turn_rms(window, self._kernel) if p.turn else None
+        return half_cycle_and_turn(
+            window,
+            self._kernel,
+            lags,
+            p.swing_alike,
+            p.swing_reverses,
+            half=p.half_cycle,
+            turn=p.turn,
+        )
 
     def _swing(self, acc: FloatArray) -> float | None:
         """The sensor's swing period over the latest swing_window_s of `acc` (None: no swing)."""

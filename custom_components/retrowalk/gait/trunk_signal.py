@@ -244,13 +244,26 @@ def half_cycle_likeness(
 
 
 def half_cycle_and_turn(
-    acc: FloatArray, kernel: FloatArray, lags: tuple[int, int], alike: float, reverses: float
+    acc: FloatArray,
+    kernel: FloatArray,
+    lags: tuple[int, int],
+    alike: float,
+    reverses: float,
+    *,
+    half: bool = True,
+    turn: bool = True,
 ) -> tuple[float | None, float | None]:
-    """(half_cycle_likeness, turn_rms) of one window, smoothed once for both."""
+    """(half_cycle_likeness, turn_rms) of one window, smoothed once for both.
+
+    Each only where asked (`half`, `turn`; None otherwise).
+    """
     x = _smoothed(acc, kernel)
     if x is None:
         return None, None
-    return _half_cycle(x, acc, kernel, lags, alike, reverses), _turn(x)
+    return (
+        _half_cycle(x, acc, kernel, lags, alike, reverses) if half else None,
+        _turn(x) if turn else None,
+    )
 
 
 def _half_cycle(
