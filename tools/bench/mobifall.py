@@ -1,0 +1,291 @@
+"""Phones in other people's trouser pockets: walking, jogging, stairs, standing, a chair, a car.
+
+The shared data's pocket phones (spsw, UMAFall) and the Oxford pockets all lie lengthwise in the
+pocket. *MobiFall* v2.0 (Vavoulas, Pediaditis, Spanakis and Tsiknakis, "The MobiFall dataset:
+Fall detection and classification with a smartphone", IJMSTR 2014; the same lab's MobiAct, ICT4AWE
+2016, extends it) has a Samsung Galaxy S3 in a trouser pocket "freely chosen by the subject in any
+random orientation" (all nine walkers' phones lie lengthwise, the y axis up, as the shared
+data's do), its accelerometer at the phone's fastest rate (65-97 Hz, time-stamped in
+ns). Nine people recorded everyday activities, one trial each of 5 minutes standing ("with subtle
+movements") and walking ("normal walking"), three of 30 s jogging and jumping, six each of 10 s
+up and down ten stairs, 6 s sitting down on a chair, stepping into and out of a car; 24 people four
+kinds of fall, three of 10 s each. The trials carry no step truth and one label each. The
+lab asks users to cite the paper; a public copy of MobiFall v2.0 is on GitHub
+(yehowlong/MobiAct_Dataset_v2.0-MobiFall_Dataset_v2.0). Nothing of it is in this repository: the
+bench reads your own copy.
+
+    python -m tools.bench.mobifall DIR [--no-peers] [--placement thigh|waist] [--rate HZ]
+    # DIR: the folder holding sub1 ... sub31
+
+Each trial is interpolated onto 400 Hz and anti-alias resampled to `--rate` (50 Hz), as the Oxford
+bench does with its phones, and run through a fresh engine as THIGH, the placement a user with a
+phone in a trouser pocket picks (`--placement waist`: one who calls it the waist). The short
+trials start from rest with a fresh engine, so they ask what a walk of a few steps from standing
+gives. Counters: the engine, its detector alone (before the walking gate) and mobgap* (Mobilise-D's
+gait sequences and initial contacts, off-label in a pocket, as in the daily bench; .venv-peers).
+
+No step truth. Walking is checked against its own rhythm: the acceleration magnitude's strongest
+frequency at 1.2-2.2 Hz (72-132 steps a minute) over the 5 minutes, whose turns and pauses it
+counts as walking, so it errs high; and
+stairs against the flight: ten stairs are ten steps, give or take the one onto the first or off
+the last. Jumping is no walk, but its feet leave the ground together in the rhythm of a jog: its
+steps are reported apart ("maybe"), as are the chair, the car and the falls, whose trials hold a
+step or two of their own (a car is stepped into).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+import re
+import statistics
+import sys
+
+import numpy as np
+
+from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
+from tools.peers import external
+
+from .daily import step_times
+from .data import feed, fmt_table, rate
+from .oxford import at_rate
+
+RATE_HZ = 50.0
+# Trial code: its name, whether steps are expected (daily-living's kinds) and its folder.
+ACTIVITIES = {
+    "WAL": ("walking", "yes"),
+    "JOG": ("jogging", "yes"),
+    "STU": ("stairs up", "yes"),
+    "STN": ("stairs down", "yes"),
+    "STD": ("standing", "no"),
+    "JUM": ("jumping", "maybe"),
+    "SCH": ("sitting down on a chair", "maybe"),
+    "CSI": ("stepping into a car", "maybe"),
+    "CSO": ("stepping out of a car", "maybe"),
+    "FOL": ("fall forward", "maybe"),
+    "FKL": ("fall onto the knees", "maybe"),
+    "SDL": ("fall sideways", "maybe"),
+    "BSC": ("fall back off a chair", "maybe"),
+}
+KINDS = ("no", "maybe", "yes")
+COUNTERS = ("engine", "detector alone", "mobgap*")
+STAIRS = 10  # each stairs trial's flight
+# Normal walking's steps, 72-132 a minute. The acceleration's magnitude repeats every step,
+# whichever way the phone lies. The thigh's swing (the hugadb bench's check, once a stride at
+# 0.6-1.6 Hz) takes the step for the stride where a walker's steps come slower than 1.6 Hz, as
+# two of these nine do, and the axes of a phone lying lengthwise repeat every step as often as
+# every stride.
+STEP_HZ = (1.2, 2.2)
+NAME = re.compile(r"^(?P<code>[A-Z]{3})_acc_(?P<who>[0-9]+)_(?P<n>[0-9]+)\.txt$")
+DATA_MARK = "@DATA"
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    name: str
+    code: str
+    person: str
+    t: FloatArray  # s from the trial's first sample, uniform at the bench's rate
+    acc: FloatArray  # (n, 3) m/s^2 with gravity, the phone's axes
+    dropped: int  # samples not later than the one before (none in v2.0's accelerometer files)
+
+
+def read(path: Path, fs: float = RATE_HZ) -> Trial:
+    """One accelerometer file at `fs`; ValueError on another file name or a malformed file."""
+    match = NAME.match(path.name)
+    if match is None or match["code"] not in ACTIVITIES:
+        raise ValueError(f"{path.name}: not a MobiFall accelerometer file name")
+    lines = path.read_text().splitlines()
+    if DATA_MARK not in lines:
+        raise ValueError(f"{path.name}: no {DATA_MARK} line")
+    rows = [line for line in lines[lines.index(DATA_MARK) + 1 :] if line.strip()]
+    try:
+        data = np.array([line.split(",") for line in rows], dtype=np.float64)
+    except ValueError as err:
+        raise ValueError(f"{path.name}: malformed row ({err})") from None
+    if data.ndim != 2 or data.shape[1] != 4 or len(data) < 2:
+        raise ValueError(f"{path.name}: rows must hold a time and 3 axes, at least two rows")
+    ts = data[:, 0] / 1e9
+    # A sample not later than every one before it is dropped, as the Oxford benches do.
+    keep = np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))
+    if keep.sum() < 2:
+        raise ValueError(f"{path.name}: fewer than two samples with increasing times")
+    t, acc = at_rate(ts[keep] - ts[0], data[keep, 1:4], fs)
+    return Trial(path.name, match["code"], match["who"], t - t[0], acc, int((~keep).sum()))
+
+
+def trials(folder: Path, fs: float = RATE_HZ) -> Iterator[Trial]:
+    """Every accelerometer file under the folder's subject folders, in path order."""
+    for path in sorted(folder.glob("sub*/*/*/*_acc_*.txt")):
+        yield read(path, fs)
+
+
+def mobgap_steps(recs: Sequence[Trial]) -> list[FloatArray]:
+    """mobgap*'s step times per trial, one batch for the peer."""
+    streams: list[external.Recording] = [(r.t, r.acc, None) for r in recs]
+    return external.run_peer("mobgap", streams, ["pocket"] * len(streams))
+
+
+@dataclass
+class Tally:
+    """Per activity code: seconds, trials, people and steps per counter (and per trial)."""
+
+    placement: Placement
+    fs: float
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    people: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    steps: dict[str, dict[str, list[int]]] = field(
+        default_factory=lambda: {c: defaultdict(list) for c in COUNTERS}
+    )
+    rhythm: list[float] = field(default_factory=list)  # each walk's steps by its step rhythm
+    dropped: int = 0
+
+
+def tally(recs: Sequence[Trial], peer: list[FloatArray] | None, placement: Placement) -> Tally:
+    """Count every trial with each counter (mobgap* where `peer` is given)."""
+    out = Tally(placement, 0.0)
+    for i, rec in enumerate(recs):
+        out.fs = 1.0 / float(rec.t[1] - rec.t[0])
+        out.seconds[rec.code] += len(rec.t) / out.fs
+        out.people[rec.code].add(rec.person)
+        out.dropped += rec.dropped
+        found = {
+            "engine": step_times(feed(GaitEngine(placement), rec.t, rec.acc, None)),
+            "detector alone": step_times(
+                feed(GaitEngine(placement, gated=False), rec.t, rec.acc, None)
+            ),
+        }
+        if peer is not None:
+            found["mobgap*"] = peer[i]
+        for counter, times in found.items():
+            out.steps[counter][rec.code].append(len(times))
+        if rec.code == "WAL":
+            out.rhythm.append(rhythm_steps(rec.acc, out.fs))
+    return out
+
+
+def rhythm_steps(acc: FloatArray, fs: float) -> float:
+    """Steps in a walk sampled at `fs` from its rhythm: the magnitude's power peak in STEP_HZ,
+    over the walk's length (a walk that pauses or turns gets more than it takes)."""
+    mag = np.linalg.norm(acc, axis=1)
+    freqs = np.fft.rfftfreq(len(mag), 1.0 / fs)
+    power = np.abs(np.fft.rfft(mag - mag.mean())) ** 2
+    band = (freqs >= STEP_HZ[0]) & (freqs <= STEP_HZ[1])
+    return float(freqs[band][np.argmax(power[band])]) * len(mag) / fs
+
+
+def activity_table(tl: Tally, peers: bool) -> str:
+    counters = COUNTERS if peers else COUNTERS[:2]
+    header = ["activity", "steps expected", "people", "trials", "min", *counters]
+    body = []
+    for code, (name, kind) in ACTIVITIES.items():
+        seconds = tl.seconds.get(code, 0.0)
+        if seconds <= 0:
+            continue
+        n_trials = len(tl.steps["engine"][code])
+        cells = [name, kind, str(len(tl.people[code])), str(n_trials), f"{seconds / 60:.1f}"]
+        for c in counters:
+            n = sum(tl.steps[c][code])
+            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+        body.append(cells)
+    return fmt_table(header, body)
+
+
+def summary(tl: Tally, peers: bool) -> str:
+    counters = COUNTERS if peers else COUNTERS[:2]
+    body = []
+    for kind in KINDS:
+        codes = [c for c, (_, k) in ACTIVITIES.items() if k == kind and tl.seconds.get(c, 0) > 0]
+        if not codes:
+            continue
+        seconds = sum(tl.seconds[c] for c in codes)
+        cells = [kind, f"{seconds / 3600:.2f} h"]
+        for c in counters:
+            n = sum(sum(tl.steps[c][code]) for code in codes)
+            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+        body.append(cells)
+    return fmt_table(["steps expected", "time", *counters], body)
+
+
+def per_trial(tl: Tally, peers: bool) -> str:
+    """Walking's 5 minutes against its rhythm; each stairs trial against its ten stairs."""
+    counters = COUNTERS if peers else COUNTERS[:2]
+    body = []
+    if tl.rhythm:
+        cells = ["walking: steps / its step rhythm, median (range)"]
+        for c in counters:
+            ratios = [n / s for n, s in zip(tl.steps[c]["WAL"], tl.rhythm, strict=True) if s > 0]
+            cells.append(_median_range([100 * r for r in ratios], "%"))
+        body.append(cells)
+        minutes = tl.seconds["WAL"] / 60 / len(tl.rhythm)  # every walk lasts the same
+        cells = ["walking: steps a minute, median (range)"]
+        cells += [_median_range([n / minutes for n in tl.steps[c]["WAL"]], "") for c in counters]
+        body.append(cells)
+        rhythm = _median_range([n / minutes for n in tl.rhythm], "")
+        body.append(["walking: its step rhythm, steps a minute", *[rhythm] * len(counters)])
+    for code in ("STU", "STN"):
+        if not tl.steps["engine"][code]:
+            continue
+        cells = [f"{ACTIVITIES[code][0]}: steps a trial of {STAIRS} stairs, median (range)"]
+        cells += [_median_range([float(n) for n in tl.steps[c][code]], "") for c in counters]
+        body.append(cells)
+        cells = [f"{ACTIVITIES[code][0]}: trials with no step"]
+        cells += [str(sum(n == 0 for n in tl.steps[c][code])) for c in counters]
+        body.append(cells)
+    return fmt_table(["per trial", *counters], body) if body else ""
+
+
+def _median_range(values: list[float], unit: str) -> str:
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.0f}{unit} ({min(values):.0f}-{max(values):.0f}{unit})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.mobifall", description=__doc__)
+    parser.add_argument("dir", type=Path, help="MobiFall v2.0's folder (sub1 ... sub31)")
+    parser.add_argument("--no-peers", action="store_true", help="leave mobgap* out")
+    parser.add_argument(
+        "--placement",
+        choices=[str(Placement.THIGH), str(Placement.WAIST)],
+        default=str(Placement.THIGH),
+        help="the engine's placement for the pocket (default thigh)",
+    )
+    parser.add_argument("--rate", type=float, default=RATE_HZ, help="Hz (default 50)")
+    args = parser.parse_args(argv)
+    if not args.dir.is_dir():
+        print(f"error: {args.dir} is no folder: get the MobiFall v2.0 data set", file=sys.stderr)
+        return 2
+    try:
+        recs = list(trials(args.dir, args.rate))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not recs:
+        print(f"error: no MobiFall accelerometer files under {args.dir}", file=sys.stderr)
+        return 2
+    peer, why = None, ""
+    if not args.no_peers:
+        try:
+            peer = mobgap_steps(recs)
+        except external.PeerUnavailableError as err:
+            why = f"mobgap* n/a: {err}"
+    tl = tally(recs, peer, Placement(args.placement))
+    print(f"{len(recs)} trials as {args.placement} at {tl.fs:g} Hz")
+    print(activity_table(tl, peer is not None))
+    print()
+    print(summary(tl, peer is not None))
+    print()
+    print(per_trial(tl, peer is not None))
+    if tl.dropped:
+        print(f"{tl.dropped} samples dropped: not later than the one before")
+    if why:
+        print(why)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
