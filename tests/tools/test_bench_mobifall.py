@@ -87,7 +87,11 @@ def test_a_walk_s_rhythm_is_its_magnitude_s_step_frequency() -> None:
     angle = 0.4 * np.sin(2 * np.pi * 0.8 * t)
     bounce = 1.0 + 0.2 * np.sin(2 * np.pi * 1.6 * t)
     acc = STANDARD_GRAVITY * bounce[:, None] * np.stack([np.sin(angle), np.cos(angle), 0 * t], 1)
-    assert m.rhythm_steps(acc, m.RATE_HZ) == pytest.approx(1.6 * 60, rel=0.02)
+    assert m.rhythm_steps(acc, m.RATE_HZ, m.RHYTHM_HZ["WAL"]) == pytest.approx(96, rel=0.02)
+    # A jog of 156 steps a minute: its band finds it, a walk's does not reach it.
+    jog = acc * (1.0 + 0.5 * np.sin(2 * np.pi * 2.6 * t))[:, None]
+    assert m.rhythm_steps(jog, m.RATE_HZ, m.RHYTHM_HZ["JOG"]) == pytest.approx(156, rel=0.02)
+    assert m.rhythm_steps(jog, m.RATE_HZ, m.RHYTHM_HZ["WAL"]) == pytest.approx(96, rel=0.02)
 
 
 def test_rates_and_tables_add_up() -> None:
@@ -97,7 +101,7 @@ def test_rates_and_tables_add_up() -> None:
     tl.steps["engine"].update({"STD": [0, 3], "WAL": [290, 310], "STU": [0, 12], "CSO": [5]})
     tl.steps["detector alone"].update({"STD": [6, 3], "WAL": [250, 300], "STU": [4, 12]})
     tl.steps["detector alone"]["CSO"] = [9]
-    tl.rhythm = [300.0, 320.0]
+    tl.rhythm["WAL"] = [300.0, 320.0]
     table = m.activity_table(tl, peers=False)
     assert "standing" in table and "3 (6/h)" in table and "600 (60/min)" in table
     assert "stepping out of a car" in table and "5 (500/h)" in table and "mobgap*" not in table

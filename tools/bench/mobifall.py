@@ -24,9 +24,10 @@ trials start from rest with a fresh engine, so they ask what a walk of a few ste
 gives. Counters: the engine, its detector alone (before the walking gate) and mobgap* (Mobilise-D's
 gait sequences and initial contacts, off-label in a pocket, as in the daily bench; .venv-peers).
 
-No step truth. Walking is checked against its own rhythm: the acceleration magnitude's strongest
-frequency at 1.2-2.2 Hz (72-132 steps a minute) over the 5 minutes, whose turns and pauses it
-counts as walking, so it errs high; and
+No step truth. Walking and jogging are checked against their own rhythm: the acceleration
+magnitude's strongest frequency at 1.2-2.2 Hz (72-132 steps a minute) over a walk's 5 minutes,
+at 2.0-3.4 Hz (120-204) over a jog's 30 s, whose turns and pauses it counts as steps, so it errs
+high; and
 stairs against the flight: ten stairs are ten steps, give or take the one onto the first or off
 the last. Jumping is no walk, but its feet leave the ground together in the rhythm of a jog: its
 steps are reported apart ("maybe"), as are the chair, the car and the falls, whose trials hold a
@@ -78,7 +79,8 @@ STAIRS = 10  # each stairs trial's flight
 # 0.6-1.6 Hz) takes the step for the stride where a walker's steps come slower than 1.6 Hz, as
 # two of these nine do, and the axes of a phone lying lengthwise repeat every step as often as
 # every stride.
-STEP_HZ = (1.2, 2.2)
+# A jog's, 120-204 a minute: above a walk's, below the bounce's first harmonic.
+RHYTHM_HZ = {"WAL": (1.2, 2.2), "JOG": (2.0, 3.4)}
 NAME = re.compile(r"^(?P<code>[A-Z]{3})_acc_(?P<who>[0-9]+)_(?P<n>[0-9]+)\.txt$")
 DATA_MARK = "@DATA"
 
@@ -140,7 +142,8 @@ class Tally:
     steps: dict[str, dict[str, list[int]]] = field(
         default_factory=lambda: {c: defaultdict(list) for c in COUNTERS}
     )
-    rhythm: list[float] = field(default_factory=list)  # each walk's steps by its step rhythm
+    # Each walk's and jog's steps by its step rhythm, per RHYTHM_HZ's codes.
+    rhythm: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     dropped: int = 0
 
 
@@ -162,18 +165,18 @@ def tally(recs: Sequence[Trial], peer: list[FloatArray] | None, placement: Place
             found["mobgap*"] = peer[i]
         for counter, times in found.items():
             out.steps[counter][rec.code].append(len(times))
-        if rec.code == "WAL":
-            out.rhythm.append(rhythm_steps(rec.acc, out.fs))
+        if rec.code in RHYTHM_HZ:
+            out.rhythm[rec.code].append(rhythm_steps(rec.acc, out.fs, RHYTHM_HZ[rec.code]))
     return out
 
 
-def rhythm_steps(acc: FloatArray, fs: float) -> float:
-    """Steps in a walk sampled at `fs` from its rhythm: the magnitude's power peak in STEP_HZ,
-    over the walk's length (a walk that pauses or turns gets more than it takes)."""
+def rhythm_steps(acc: FloatArray, fs: float, band_hz: tuple[float, float]) -> float:
+    """Steps in a walk or jog sampled at `fs` from its rhythm: the magnitude's power peak in
+    `band_hz`, over its length (a walk that pauses or turns gets more than it takes)."""
     mag = np.linalg.norm(acc, axis=1)
     freqs = np.fft.rfftfreq(len(mag), 1.0 / fs)
     power = np.abs(np.fft.rfft(mag - mag.mean())) ** 2
-    band = (freqs >= STEP_HZ[0]) & (freqs <= STEP_HZ[1])
+    band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
     return float(freqs[band][np.argmax(power[band])]) * len(mag) / fs
 
 
@@ -211,21 +214,22 @@ def summary(tl: Tally, peers: bool) -> str:
 
 
 def per_trial(tl: Tally, peers: bool) -> str:
-    """Walking's 5 minutes against its rhythm; each stairs trial against its ten stairs."""
+    """Walks and jogs against their rhythm; each stairs trial against its ten stairs."""
     counters = COUNTERS if peers else COUNTERS[:2]
     body = []
-    if tl.rhythm:
-        cells = ["walking: steps / its step rhythm, median (range)"]
+    for code, rhythm in tl.rhythm.items():
+        name = ACTIVITIES[code][0]
+        cells = [f"{name}: steps / its step rhythm, median (range)"]
         for c in counters:
-            ratios = [n / s for n, s in zip(tl.steps[c]["WAL"], tl.rhythm, strict=True) if s > 0]
+            ratios = [n / r for n, r in zip(tl.steps[c][code], rhythm, strict=True) if r > 0]
             cells.append(_median_range([100 * r for r in ratios], "%"))
         body.append(cells)
-        minutes = tl.seconds["WAL"] / 60 / len(tl.rhythm)  # every walk lasts the same
-        cells = ["walking: steps a minute, median (range)"]
-        cells += [_median_range([n / minutes for n in tl.steps[c]["WAL"]], "") for c in counters]
+        minutes = tl.seconds[code] / 60 / len(rhythm)  # the trials of an activity last alike
+        cells = [f"{name}: steps a minute, median (range)"]
+        cells += [_median_range([n / minutes for n in tl.steps[c][code]], "") for c in counters]
         body.append(cells)
-        rhythm = _median_range([n / minutes for n in tl.rhythm], "")
-        body.append(["walking: its step rhythm, steps a minute", *[rhythm] * len(counters)])
+        own = _median_range([n / minutes for n in rhythm], "")
+        body.append([f"{name}: its step rhythm, steps a minute", *[own] * len(counters)])
     for code in ("STU", "STN"):
         if not tl.steps["engine"][code]:
             continue
