@@ -13,7 +13,12 @@ import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import WalkingGate
-from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, STRIDE_TOL
+from custom_components.retrowalk.gait.gate_params import (
+    GATE_PARAMS,
+    MIN_STRIDE_S,
+    RUN_STRIDE_S,
+    STRIDE_TOL,
+)
 from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params
 from custom_components.retrowalk.gait.types import StepFeatures
 
@@ -70,7 +75,7 @@ def test_a_partly_locked_walk_gets_only_its_strides_filled() -> None:
         ([0.6, 0.8, 0.6, 0.8, 1.4], 1.4, "a pause past the stride range (1.3 s) among slow steps"),
         ([0.5, 0.5, 1.2 * (1 - STRIDE_TOL) - 0.01], 1.2, "just short of the tolerance"),
         ([0.5, 0.5, 1.0 * (1 + STRIDE_TOL) + 0.01], 1.0, "just past it, longer than the swing"),
-        ([0.35, 0.35, 0.7], 0.7, "the swing's stride, but shorter than the stride range"),
+        ([0.32, 0.32, 0.64], 0.64, "the swing's stride, but shorter than a jogger's"),
         ([0.55, 1.1], None, "no swing measured"),
     ],
 )
@@ -81,6 +86,20 @@ def test_an_interval_that_is_not_the_swings_stride_gets_nothing(
     out = WalkingGate(Placement.THIGH).add([swung(x, swing) for x in times])
     assert len(out) == len(times), why  # one walk, every candidate counted, nothing restored
     assert restored(out) == [], why
+
+
+def test_a_jog_followed_once_a_stride_gets_its_strides_filled_at_the_thigh_only() -> None:
+    # A jogger's 0.76 s strides, one candidate each, the thigh swinging at 0.76 s: the other
+    # leg's step restored half-way, from the confirming run on. Shorter than a walking stride
+    # (MIN_STRIDE_S), so a hanging arm's or a hip pocket's swing there restores nothing.
+    assert RUN_STRIDE_S < 0.76 < MIN_STRIDE_S
+    times = times_of([0.76], 12)
+    out = WalkingGate(Placement.THIGH).add([swung(x, 0.76) for x in times])
+    assert restored(out) == pytest.approx([b - 0.38 for b in times[1:]])
+    for placement in (Placement.WAIST, Placement.WRIST):
+        assert GATE_PARAMS[placement].min_swing_stride == MIN_STRIDE_S
+        out = WalkingGate(placement).add([swung(x, 0.76, (1.0, 0.0, 0.0)) for x in times])
+        assert len(out) == len(times) and restored(out) == [], placement
 
 
 def test_an_interval_within_the_tolerance_is_a_stride() -> None:

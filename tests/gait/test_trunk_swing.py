@@ -16,6 +16,7 @@ from custom_components.retrowalk.gait.trunk import (
     WAIST_TURN_DEG,
     TrunkDetector,
     TrunkParams,
+    measured_swing,
     shipped_params,
     smoothing_kernel,
 )
@@ -165,6 +166,39 @@ def test_a_slow_walkers_bounce_is_no_swing() -> None:
     steps = feed(TrunkDetector(Placement.THIGH), Walk(t, acc, t[:0]))
     assert len(steps) >= 40
     assert all(s.features is None or s.features.swing_s is None for s in steps)
+
+
+def test_a_jogging_thighs_short_stride_is_a_swing_at_the_thigh_only() -> None:
+    # A jogger's 0.76 s stride, the thigh swinging +-20 degrees, the other leg's landing too soft
+    # for the detector: shorter than a walking stride (swing_shortest_s), but the sensor turns as
+    # a thigh does, so at the thigh it is a swing and the jog's missed steps are restored where
+    # it is measured (from its first 4 s on). Without the thigh's shorter bound, none is; a hip
+    # pocket set up as the waist keeps the walking bound. Never more than the jog's steps.
+    w = pocket_walk(40, stride=0.76, swing_deg=20.0)
+    thigh = shipped_params(Placement.THIGH)
+    mid = len(w.t) // 2
+    assert measured_swing(w.acc[:mid], FS, KERNEL, thigh) == pytest.approx(0.76, abs=0.03)
+    walking_only = dataclasses.replace(thigh, swing_turned_s=None)
+    assert measured_swing(w.acc[:mid], FS, KERNEL, walking_only) is None
+    alone = len(through_engine(w, params=walking_only))
+    assert alone <= len(w.steps) / 2
+    assert alone + 15 <= len(through_engine(w)) <= len(w.steps)
+    assert len(through_engine(w, Placement.WAIST)) <= len(w.steps) / 2
+
+
+def test_a_bounce_at_a_joggers_stride_that_does_not_turn_is_no_swing_at_the_thigh() -> None:
+    # The same period as a bounce along gravity, the sensor not turning: no swing (a slow
+    # walker's step bounce), and at 0.68 s, under a jogger's stride, none even where it turns.
+    t = 100.0 + np.arange(round(40 * FS)) / FS
+    bounce = 2.5 * np.cos(2 * np.pi * t / 0.76)
+    acc = np.stack([np.zeros_like(t), np.zeros_like(t), G + bounce], axis=1)
+    acc += np.random.default_rng(4).normal(0, 0.05, acc.shape)
+    thigh = shipped_params(Placement.THIGH)
+    window = acc[1000 : 1000 + WINDOW]
+    assert swing_period(window, FS, KERNEL, P.swing_lags_s, P.swing_alike, P.swing_reverses)
+    assert measured_swing(window, FS, KERNEL, thigh) is None
+    fast = pocket_walk(30, stride=0.68, swing_deg=30.0)
+    assert measured_swing(fast.acc[: len(fast.t) // 2], FS, KERNEL, thigh) is None
 
 
 def test_how_far_a_swinging_thigh_turns_the_sensor_and_a_bounce_does_not() -> None:

@@ -362,8 +362,10 @@ class WalkingGate:
         a hand held in front does not), and only as output, like _stride_fill; the callers never
         pass an interval across missing data.
         """
-        posed = self._posed or self.p.swing_any_posture
-        if not (self.p.swing_fill and posed and swing_stride(dt, step, self.p.max_interval)):
+        p = self.p
+        posed = self._posed or p.swing_any_posture
+        stride = swing_stride(dt, step, p.max_interval, p.min_swing_stride)
+        if not (p.swing_fill and posed and stride):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
 

@@ -24,6 +24,15 @@ from .types import Placement, StepEvent, at_most
 REPORT_LAG_S = 1.5
 
 
+# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
+# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
+# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
+MIN_FILLED_STEP_S = 0.4
+# The shortest interval taken for a stride (the stride fill's, the stride comb's, the swing's but
+# at the thigh: RUN_STRIDE_S).
+MIN_STRIDE_S = 2 * MIN_FILLED_STEP_S
+
+
 @dataclass(frozen=True, slots=True)
 class GateParams:
     """How much walking evidence one placement needs before steps count."""
@@ -150,18 +159,21 @@ class GateParams:
     # and back once a stride; a thigh on a saddle between pedal strokes, or on a car seat, barely
     # turns while the road jolts it in a rhythm (_swings).
     min_turn: float | None = None
+    # The shortest interval the swing fill takes for a stride (swing_stride): MIN_STRIDE_S, or
+    # at the thigh a jogger's stride (RUN_STRIDE_S), whose swing the detector measures there.
+    min_swing_stride: float = MIN_STRIDE_S
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
 # (walking steps' peaks: 10th percentile 1.1-2.2 m/s^2 at waist, chest, thigh and wrist in
 # daily-living); sitting, standing and lying candidates are mostly below it.
 _JOLT = 1.0
-# The shortest step a stride-locked bout's candidate interval is split into (stride_fill): 150
-# steps/min, brisk walking's upper end. Stride-locked wrist walks have one candidate per 0.9-1.3 s
-# (WISDM, where the spectrum says 89-127 steps/min); a faster bout's candidates are its steps.
-MIN_FILLED_STEP_S = 0.4
-# The shortest interval taken for a stride (the stride fill's, the swing's, the stride comb's).
-MIN_STRIDE_S = 2 * MIN_FILLED_STEP_S
+# A jogger's stride, the shortest a thigh's swing is taken for (TrunkParams.swing_turned_s) and
+# then filled (GateParams.min_swing_stride): nine people's pocket phones jog at strides of
+# 0.74-0.91 s (MobiFall; the detector follows four of them one candidate a stride), and the
+# swing's lags start at 0.7 s. A walking stride is longer: the same nine walk at 1.08-1.42 s,
+# with no 4 s window whose best lag from 0.5 s lies under 0.85. docs/mobifall.md, "Jogging".
+RUN_STRIDE_S = 0.7
 # Restoring a step claims twice the steps the detector felt, so it waits for more persistence
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
 # fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
@@ -293,6 +305,9 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # (figures: docs/walking_gate.md, "Thigh: pedalling, and a sensor along the thigh").
         min_half_cycle=-0.35,
         min_turn=_WALK_TURN_DEG,
+        # A jogging thigh swings once a stride too, and the detector can follow one leg there
+        # (MobiFall: four of nine joggers): its strides are filled down to a jogger's stride.
+        min_swing_stride=RUN_STRIDE_S,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -360,14 +375,16 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
-def swing_stride(dt: float, step: StepEvent, max_interval: float) -> bool:
+def swing_stride(
+    dt: float, step: StepEvent, max_interval: float, min_stride: float = MIN_STRIDE_S
+) -> bool:
     """Whether the interval `dt` before `step` is a stride of the swing measured at it.
 
-    In the stride range (MIN_STRIDE_S to `max_interval`) and within STRIDE_TOL of the
-    swing's period (StepFeatures.swing_s; never where none was measured).
+    In the stride range (`min_stride`, GateParams.min_swing_stride, to `max_interval`) and
+    within STRIDE_TOL of the swing's period (StepFeatures.swing_s; never where none was measured).
     """
     swing = step.features.swing_s if step.features is not None else None
-    if swing is None or not (at_most(MIN_STRIDE_S, dt) and dt <= max_interval):
+    if swing is None or not (at_most(min_stride, dt) and dt <= max_interval):
         return False
     return at_most(abs(dt - swing), STRIDE_TOL * swing)
 

@@ -58,7 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
-from .gate_params import MIN_STRIDE_S
+from .gate_params import GATE_PARAMS, RUN_STRIDE_S
 from .stride_comb import CombParams, StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_signal import (
@@ -157,6 +157,10 @@ class TrunkParams:
     # A stride under about this is found at twice its length (above): a best lag shorter than
     # it is a slow walker's step bounce (0.7-0.9 s steps, each alike the next), not a swing.
     swing_shortest_s: float = 0.85
+    # A shorter period, down to this (None: none), is a swing where the sensor turns as a thigh
+    # does (turn_rms at least WAIST_TURN_DEG, along_alike at least 0): a jogging thigh's stride
+    # (gate_params.RUN_STRIDE_S), where a slow walker's step bounce turns the sensor by nothing.
+    swing_turned_s: float | None = None
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
     swing_alike: float = 0.5
     swing_reverses: float = 0.5
@@ -200,6 +204,7 @@ def shipped_params(placement: Placement) -> TrunkParams:
         comb=CombParams() if placement is Placement.WRIST else None,
         swing=placement in (Placement.THIGH, Placement.WRIST, Placement.WAIST),
         swing_turn_deg=WAIST_TURN_DEG if placement is Placement.WAIST else 0.0,
+        swing_turned_s=RUN_STRIDE_S if placement is Placement.THIGH else None,
         band_hz=THIGH_BAND_HZ if placement is Placement.THIGH else 0.0,
         half_cycle=placement is Placement.THIGH,
         turn=placement is Placement.THIGH,
@@ -218,13 +223,24 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
     asks for it, a turn as a swinging thigh's (swing_with_turn: turn_rms and along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
-    asked = p.swing_turn_deg > 0.0
+    short = p.swing_turned_s is not None
     found, turn, along = swing_with_turn(
-        acc[-n:], fs, kernel, p.swing_lags_s, p.swing_alike, p.swing_reverses, turn=asked
+        acc[-n:],
+        fs,
+        kernel,
+        p.swing_lags_s,
+        p.swing_alike,
+        p.swing_reverses,
+        turn=p.swing_turn_deg > 0.0 or short,
     )
-    if found is None or not at_most(p.swing_shortest_s, found):
+    if found is None:
         return None
-    if asked and (turn is None or turn < p.swing_turn_deg or along is None or along < 0.0):
+    need = p.swing_turn_deg
+    if not at_most(p.swing_shortest_s, found):
+        if p.swing_turned_s is None or not at_most(p.swing_turned_s, found):
+            return None
+        need = max(need, WAIST_TURN_DEG)  # a jogging thigh's stride, not a walker's bounce
+    if need > 0.0 and (turn is None or turn < need or along is None or along < 0.0):
         return None
     return found
 
@@ -242,6 +258,8 @@ class TrunkDetector:
         # forward (session.CONFIDENT).
         self._tells_direction = not direction_unknown(placement)
         self.p = params or shipped_params(placement)
+        # The swing is measured only where the gate reads it: after its shortest stride or more.
+        self._shortest_stride = GATE_PARAMS[placement].min_swing_stride
         self.fs = self.p.fs
         fs = self.fs
         self._block = max(1, round(self.p.block_s * fs))
@@ -738,9 +756,8 @@ class TrunkDetector:
         """
         before, self._labelled = self._labelled, steps[-1][0]
         ends = [before] + [t for t, _ in steps[:-1]]
-        return any(
-            at_most(MIN_STRIDE_S, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True)
-        )
+        shortest = self._shortest_stride
+        return any(at_most(shortest, interval(a, b)) for a, (b, _) in zip(ends, steps, strict=True))
 
     def _cycle_and_turn(self, acc: FloatArray) -> tuple[float | None, float | None]:
         """StepFeatures.half_cycle and turn_deg over the latest swing_window_s of `acc`.
