@@ -64,6 +64,32 @@ LOCATIONS = ("wrist", "waist", "pocket", "chest", "ankle")
 # it gets more room) and the median cadence of plain walking, steps/min.
 GOAL_FALSE_PER_H = {"wrist": 30.0, "waist": 10.0, "pocket": 10.0, "chest": 10.0, "ankle": 10.0}
 GOAL_CADENCE = (95.0, 125.0)
+# The tables' columns (summary_rows, activity_rows).
+SUMMARY_HEADER = (
+    "location",
+    "engine as",
+    "data set",
+    "h non-walking",
+    "engine false steps/h",
+    "peer",
+    "peer false steps/h",
+    "h maybe",
+    "engine steps/h (maybe)",
+    "peer steps/h (maybe)",
+    "walking min",
+    "engine cadence",
+    "peer cadence",
+)
+ACTIVITY_HEADER = (
+    "location",
+    "data set",
+    "activity",
+    "expected",
+    "minutes",
+    "engine steps/h",
+    "peer",
+    "peer steps/h",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,37 +473,14 @@ def daily_table(args: argparse.Namespace) -> str:
         " steps/min.",
         "",
         md_table(
-            [
-                "location",
-                "engine as",
-                "data set",
-                "h non-walking",
-                "engine false steps/h",
-                "peer",
-                "peer false steps/h",
-                "h maybe",
-                "engine steps/h (maybe)",
-                "peer steps/h (maybe)",
-                "walking min",
-                "engine cadence",
-                "peer cadence",
-            ],
+            [*SUMMARY_HEADER],
             summary_rows(segments, counted),
         ),
         "",
         "False steps per hour by activity (steps_expected no, then maybe):",
         "",
         md_table(
-            [
-                "location",
-                "data set",
-                "activity",
-                "expected",
-                "minutes",
-                "engine steps/h",
-                "peer",
-                "peer steps/h",
-            ],
+            [*ACTIVITY_HEADER],
             activity_rows(segments, counted),
         ),
         "",
