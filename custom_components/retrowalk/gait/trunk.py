@@ -219,11 +219,12 @@ def smoothing_kernel(p: TrunkParams, fs: float) -> FloatArray:
 def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParams) -> float | None:
     """The swing period the detector takes from the latest swing_window_s of `acc` (None: none).
 
-    swing_period's likeness tests, no period under swing_shortest_s and, where swing_turn_deg
-    asks for it, a turn as a swinging thigh's (swing_with_turn: turn_rms and along_alike).
+    swing_period's likeness tests, no period under swing_shortest_s (but one down to
+    swing_turned_s that turns the sensor as a thigh does) and, where swing_turn_deg asks for it, a
+    turn as a swinging thigh's (swing_with_turn: turn_rms and along_alike).
     """
     n = round(p.swing_window_s * fs)  # fewer at a stream's start: too short, no swing
-    short = p.swing_turned_s is not None
+    # The turn is measured where asked, or for a period short enough to need it (swing_turned_s).
     found, turn, along = swing_with_turn(
         acc[-n:],
         fs,
@@ -231,7 +232,8 @@ def measured_swing(acc: FloatArray, fs: float, kernel: FloatArray, p: TrunkParam
         p.swing_lags_s,
         p.swing_alike,
         p.swing_reverses,
-        turn=p.swing_turn_deg > 0.0 or short,
+        turn=p.swing_turn_deg > 0.0,
+        turn_below=p.swing_shortest_s if p.swing_turned_s is not None else 0.0,
     )
     if found is None:
         return None

@@ -161,15 +161,17 @@ def swing_with_turn(
     reverses: float,
     *,
     turn: bool = True,
+    turn_below: float = 0.0,
 ) -> tuple[float | None, float | None, float | None]:
     """(swing_period, turn_rms, along_alike half that period later) of one window.
 
     Smoothed once for all three; the turn and the likeness are None where there is no period,
-    or where they are not asked for (``turn`` False: the period alone, swing_period).
+    or where they are not asked for: ``turn`` asks for them always, ``turn_below`` (s) for a
+    period shorter than it only (neither: the period alone, swing_period).
     """
     x = _smoothed(acc, kernel)
     period = None if x is None else _period(x, fs, lags_s, alike, reverses)
-    if x is None or period is None or not turn:
+    if x is None or period is None or not (turn or period < turn_below):
         return period, None, None
     return period, _turn(x), _along(x, round(period * fs / 2))
 
