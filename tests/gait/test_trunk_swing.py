@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, RUN_STRIDE_S
 from custom_components.retrowalk.gait.trunk import (
     WAIST_TURN_DEG,
     TrunkDetector,
@@ -188,7 +189,7 @@ def test_a_jogging_thighs_short_stride_is_a_swing_at_the_thigh_only() -> None:
 
 def test_a_bounce_at_a_joggers_stride_that_does_not_turn_is_no_swing_at_the_thigh() -> None:
     # The same period as a bounce along gravity, the sensor not turning: no swing (a slow
-    # walker's step bounce), and at 0.68 s, under a jogger's stride, none even where it turns.
+    # walker's step bounce, as a loose pocket or a sensor on the trunk feels it).
     t = 100.0 + np.arange(round(40 * FS)) / FS
     bounce = 2.5 * np.cos(2 * np.pi * t / 0.76)
     acc = np.stack([np.zeros_like(t), np.zeros_like(t), G + bounce], axis=1)
@@ -197,8 +198,35 @@ def test_a_bounce_at_a_joggers_stride_that_does_not_turn_is_no_swing_at_the_thig
     window = acc[1000 : 1000 + WINDOW]
     assert swing_period(window, FS, KERNEL, P.swing_lags_s, P.swing_alike, P.swing_reverses)
     assert measured_swing(window, FS, KERNEL, thigh) is None
-    fast = pocket_walk(30, stride=0.68, swing_deg=30.0)
-    assert measured_swing(fast.acc[: len(fast.t) // 2], FS, KERNEL, thigh) is None
+
+
+def test_a_short_strides_turn_must_reach_a_thighs_and_its_period_a_joggers() -> None:
+    # At 0.76 s a stride swinging +-20 degrees turns the sensor 13 degrees RMS: a swing. At
+    # +-14 degrees it turns 9, less than any walking pocket (WAIST_TURN_DEG): none.
+    thigh = shipped_params(Placement.THIGH)
+
+    def window(stride: float, degrees: float) -> FloatArray:
+        w = pocket_walk(40, stride=stride, swing_deg=degrees)
+        mid = len(w.t) // 2
+        return w.acc[mid - WINDOW : mid]
+
+    assert measured_swing(window(0.76, 20.0), FS, KERNEL, thigh) == pytest.approx(0.76, abs=0.03)
+    assert measured_swing(window(0.76, 14.0), FS, KERNEL, thigh) is None
+    # Under a jogger's stride (RUN_STRIDE_S) no swing, even with lags searched from 0.5 s.
+    wide = dataclasses.replace(thigh, swing_lags_s=(0.5, 1.6))
+    for stride in (0.6, 0.64):
+        assert measured_swing(window(stride, 20.0), FS, KERNEL, wide) is None, stride
+        lower = dataclasses.replace(wide, swing_turned_s=0.55)
+        assert measured_swing(window(stride, 20.0), FS, KERNEL, lower) == pytest.approx(stride)
+
+
+def test_the_thigh_measures_a_swing_as_short_as_the_gate_fills() -> None:
+    # One fact: the detector's shortest turning swing is the gate's shortest stride to fill.
+    thigh = shipped_params(Placement.THIGH)
+    assert thigh.swing_turned_s == GATE_PARAMS[Placement.THIGH].min_swing_stride == RUN_STRIDE_S
+    assert thigh.swing_lags_s[0] <= RUN_STRIDE_S
+    for placement in (Placement.WAIST, Placement.CHEST, Placement.WRIST):
+        assert shipped_params(placement).swing_turned_s is None, placement
 
 
 def test_how_far_a_swinging_thigh_turns_the_sensor_and_a_bounce_does_not() -> None:

@@ -375,9 +375,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
 MAX_LATE_S = max(p.stride_fill * p.max_interval for p in GATE_PARAMS.values())
 
 
-def swing_stride(
-    dt: float, step: StepEvent, max_interval: float, min_stride: float = MIN_STRIDE_S
-) -> bool:
+def swing_stride(dt: float, step: StepEvent, max_interval: float, min_stride: float) -> bool:
     """Whether the interval `dt` before `step` is a stride of the swing measured at it.
 
     In the stride range (`min_stride`, GateParams.min_swing_stride, to `max_interval`) and
