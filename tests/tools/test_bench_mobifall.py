@@ -61,6 +61,20 @@ def test_samples_not_later_than_one_before_are_dropped_and_counted(tmp_path: Pat
     assert trial.dropped == 2 and np.all(np.diff(trial.t) > 0)
 
 
+def test_a_slow_start_is_left_out_and_counted(tmp_path: Path) -> None:
+    # A second at 5 Hz, as most of the data set's recordings open, then the phone's fast rate.
+    slow = np.arange(5) * 0.2
+    t_fast, acc_fast = _still(10.0)
+    t = np.concatenate([slow, 1.0 + t_fast])
+    acc = np.concatenate([np.tile([5.0, 0.0, 0.0], (5, 1)), acc_fast])
+    trial = m.read(_write(tmp_path, "STU_acc_2_1", t, acc))
+    assert trial.lead_in_s == pytest.approx(1.0)
+    assert trial.t[-1] == pytest.approx(t_fast[-1], abs=2 / m.RATE_HZ)
+    assert trial.acc[:, 0] == pytest.approx(0.0, abs=1e-6)  # nothing of the slow start
+    tl = m.tally([trial], None, Placement.THIGH)
+    assert tl.lead_in == [pytest.approx(1.0)] and tl.trial_s["STU"][0] == pytest.approx(10.0, 0.02)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "why"),
     [
@@ -71,6 +85,7 @@ def test_samples_not_later_than_one_before_are_dropped_and_counted(tmp_path: Pat
         ("WAL_acc_2_1.txt", "@DATA\n1, 2, 3\n2, 2, 3\n", "time and 3 axes"),
         ("WAL_acc_2_1.txt", "@DATA\n1, 2, 3, 4\n", "at least two rows"),
         ("WAL_acc_2_1.txt", "@DATA\n5, 2, 3, 4\n5, 2, 3, 4\n", "increasing"),
+        ("WAL_acc_2_1.txt", "@DATA\n0, 2, 3, 4\n200000000, 2, 3, 4\n", "never sampled"),
     ],
 )
 def test_what_is_no_data_file_is_refused(tmp_path: Path, name: str, text: str, why: str) -> None:
@@ -102,6 +117,7 @@ def test_rates_and_tables_add_up() -> None:
     tl.steps["detector alone"].update({"STD": [6, 3], "WAL": [250, 300], "STU": [4, 12]})
     tl.steps["detector alone"]["CSO"] = [9]
     tl.rhythm["WAL"] = [300.0, 320.0]
+    tl.trial_s.update({"WAL": [300.0, 300.0], "STU": [10.0, 10.0]})
     table = m.activity_table(tl, peers=False)
     assert "standing" in table and "3 (6/h)" in table and "600 (60/min)" in table
     assert "stepping out of a car" in table and "5 (500/h)" in table and "mobgap*" not in table

@@ -18,7 +18,8 @@ bench reads your own copy.
     # DIR: the folder holding sub1 ... sub31
 
 Each trial is interpolated onto 400 Hz and anti-alias resampled to `--rate` (50 Hz), as the Oxford
-bench does with its phones, and run through a fresh engine as THIGH, the placement a user with a
+bench does with its phones, from its first interval under 0.05 s (a slow start at 5 Hz, in most
+recordings, left out), and run through a fresh engine as THIGH, the placement a user with a
 phone in a trouser pocket picks (`--placement waist`: one who calls it the waist). The short
 trials start from rest with a fresh engine, so they ask what a walk of a few steps from standing
 gives. Counters: the engine, its detector alone (before the walking gate) and mobgap* (Mobilise-D's
@@ -83,6 +84,10 @@ STAIRS = 10  # each stairs trial's flight
 RHYTHM_HZ = {"WAL": (1.2, 2.2), "JOG": (2.0, 3.4)}
 NAME = re.compile(r"^(?P<code>[A-Z]{3})_acc_(?P<who>[0-9]+)_(?P<n>[0-9]+)\.txt$")
 DATA_MARK = "@DATA"
+# Most recordings (495 of 630) open with 0.2-1.8 s of samples 0.2 s apart before the phone
+# reaches its fastest rate: a signal at 5 Hz holds no step. The samples before the first interval
+# under this are left out, and counted (Trial.lead_in_s).
+SETTLED_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,7 @@ class Trial:
     t: FloatArray  # s from the trial's first sample, uniform at the bench's rate
     acc: FloatArray  # (n, 3) m/s^2 with gravity, the phone's axes
     dropped: int  # samples not later than the one before (none in v2.0's accelerometer files)
+    lead_in_s: float = 0.0  # the slow start left out (SETTLED_S)
 
 
 def read(path: Path, fs: float = RATE_HZ) -> Trial:
@@ -115,8 +121,14 @@ def read(path: Path, fs: float = RATE_HZ) -> Trial:
     keep = np.concatenate(([True], ts[1:] > np.maximum.accumulate(ts)[:-1]))
     if keep.sum() < 2:
         raise ValueError(f"{path.name}: fewer than two samples with increasing times")
-    t, acc = at_rate(ts[keep] - ts[0], data[keep, 1:4], fs)
-    return Trial(path.name, match["code"], match["who"], t - t[0], acc, int((~keep).sum()))
+    ts, xyz = ts[keep], data[keep, 1:4]
+    fast = np.flatnonzero(np.diff(ts) < SETTLED_S)
+    if len(fast) == 0 or len(ts) - fast[0] < 2:
+        raise ValueError(f"{path.name}: never sampled faster than {1 / SETTLED_S:g} Hz")
+    first = int(fast[0])
+    t, acc = at_rate(ts[first:] - ts[first], xyz[first:], fs)
+    lead_in = float(ts[first] - ts[0])
+    return Trial(path.name, match["code"], match["who"], t - t[0], acc, int((~keep).sum()), lead_in)
 
 
 def trials(folder: Path, fs: float = RATE_HZ) -> Iterator[Trial]:
@@ -145,6 +157,8 @@ class Tally:
     # Each walk's and jog's steps by its step rhythm, per RHYTHM_HZ's codes.
     rhythm: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     dropped: int = 0
+    trial_s: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    lead_in: list[float] = field(default_factory=list)  # the slow starts left out, s
 
 
 def tally(recs: Sequence[Trial], peer: list[FloatArray] | None, placement: Placement) -> Tally:
@@ -153,6 +167,9 @@ def tally(recs: Sequence[Trial], peer: list[FloatArray] | None, placement: Place
     for i, rec in enumerate(recs):
         out.fs = 1.0 / float(rec.t[1] - rec.t[0])
         out.seconds[rec.code] += len(rec.t) / out.fs
+        out.trial_s[rec.code].append(len(rec.t) / out.fs)
+        if rec.lead_in_s > 0:
+            out.lead_in.append(rec.lead_in_s)
         out.people[rec.code].add(rec.person)
         out.dropped += rec.dropped
         found = {
@@ -224,11 +241,13 @@ def per_trial(tl: Tally, peers: bool) -> str:
             ratios = [n / r for n, r in zip(tl.steps[c][code], rhythm, strict=True) if r > 0]
             cells.append(_median_range([100 * r for r in ratios], "%"))
         body.append(cells)
-        minutes = tl.seconds[code] / 60 / len(rhythm)  # the trials of an activity last alike
+        minutes = [s / 60 for s in tl.trial_s[code]]
         cells = [f"{name}: steps a minute, median (range)"]
-        cells += [_median_range([n / minutes for n in tl.steps[c][code]], "") for c in counters]
+        for c in counters:
+            per_min = [n / m for n, m in zip(tl.steps[c][code], minutes, strict=True)]
+            cells.append(_median_range(per_min, ""))
         body.append(cells)
-        own = _median_range([n / minutes for n in rhythm], "")
+        own = _median_range([n / m for n, m in zip(rhythm, minutes, strict=True)], "")
         body.append([f"{name}: its step rhythm, steps a minute", *[own] * len(counters)])
     for code in ("STU", "STN"):
         if not tl.steps["engine"][code]:
@@ -286,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     print(per_trial(tl, peer is not None))
     if tl.dropped:
         print(f"{tl.dropped} samples dropped: not later than the one before")
+    if tl.lead_in:
+        print(
+            f"slow starts left out in {len(tl.lead_in)} trials: median"
+            f" {statistics.median(tl.lead_in):.1f} s, longest {max(tl.lead_in):.1f} s"
+        )
     if why:
         print(why)
     return 0

@@ -114,8 +114,7 @@ def row(name: str, position: str, t: FloatArray, acc: FloatArray, truth: FloatAr
     longest = GATE_PARAMS[Placement.THIGH].max_interval
     shortest = GATE_PARAMS[Placement.THIGH].min_swing_stride
     marks = [
-        swing_stride(interval(a.t, b.t), b, longest, shortest)
-        for a, b in itertools.pairwise(cands)
+        swing_stride(interval(a.t, b.t), b, longest, shortest) for a, b in itertools.pairwise(cands)
     ]
     full, half, swung = alike(t, acc, found)
     right = sum(h and m for h, m in zip(hides, marks, strict=True))

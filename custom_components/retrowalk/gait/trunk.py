@@ -159,7 +159,9 @@ class TrunkParams:
     swing_shortest_s: float = 0.85
     # A shorter period, down to this (None: none), is a swing where the sensor turns as a thigh
     # does (turn_rms at least WAIST_TURN_DEG, along_alike at least 0): a jogging thigh's stride
-    # (gate_params.RUN_STRIDE_S), where a slow walker's step bounce turns the sensor by nothing.
+    # (gate_params.RUN_STRIDE_S). A step bounce repeats every step along gravity without turning
+    # the sensor (the trunk's; at the thigh, a pocket that does not swing with it), so it stays
+    # no swing; the turn does not tell a jog from a walk, whose strides are longer anyway.
     swing_turned_s: float | None = None
     swing_lags_s: tuple[float, float] = (0.7, 1.6)
     swing_alike: float = 0.5
