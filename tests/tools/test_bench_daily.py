@@ -18,23 +18,7 @@ from tools.peers.peer_common import pieces
 
 from ..data import shared
 
-FIELDS = [
-    "segment",
-    "dataset",
-    "subject",
-    "location",
-    "activity",
-    "walking",
-    "steps_expected",
-    "duration_s",
-    "rate",
-    "n_samples",
-    "has_gyro",
-    "session",
-    "start_s",
-    "file",
-    "source_file",
-]
+FIELDS = list(daily.LABEL_FIELDS)
 
 
 def _write(base: Path, name: str, dataset: str, rows: np.ndarray) -> str:

@@ -95,7 +95,7 @@ def test_the_conversion_writes_the_daily_layout_and_leaves_a_corrupt_trial_out(
     t, acc, gyro = daily.load_segment(tmp_path / "out", ankle)
     assert len(t) == 41 and gyro is not None and acc[0, 2] == pytest.approx(-STANDARD_GRAVITY)
     with (tmp_path / "out" / "labels.csv").open(newline="") as fh:
-        assert next(csv.reader(fh)) == u.LABELS
+        assert next(csv.reader(fh)) == list(daily.LABEL_FIELDS)
 
 
 def test_the_comparison_finds_a_conversion_equal_or_not(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_the_comparison_finds_a_conversion_equal_or_not(tmp_path: Path) -> None:
     np.savetxt(tmp_path / "b" / seg.file, data, delimiter=",", header="t,ax,ay,az,gx,gy,gz")
     assert "acc 1.000 m/s^2" in u.compare(tmp_path / "a", tmp_path / "b")
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "labels.csv").write_text(",".join(u.LABELS) + "\n")
+    (tmp_path / "c" / "labels.csv").write_text(",".join(daily.LABEL_FIELDS) + "\n")
     assert u.compare(tmp_path / "a", tmp_path / "c") == "compare: no segment in both"
 
 

@@ -64,6 +64,24 @@ LOCATIONS = ("wrist", "waist", "pocket", "chest", "ankle")
 # it gets more room) and the median cadence of plain walking, steps/min.
 GOAL_FALSE_PER_H = {"wrist": 30.0, "waist": 10.0, "pocket": 10.0, "chest": 10.0, "ankle": 10.0}
 GOAL_CADENCE = (95.0, 125.0)
+# labels.csv's columns, as the shared data's README gives them (read_labels).
+LABEL_FIELDS = (
+    "segment",
+    "dataset",
+    "subject",
+    "location",
+    "activity",
+    "walking",
+    "steps_expected",
+    "duration_s",
+    "rate",
+    "n_samples",
+    "has_gyro",
+    "session",
+    "start_s",
+    "file",
+    "source_file",
+)
 # The tables' columns (summary_rows, activity_rows).
 SUMMARY_HEADER = (
     "location",

@@ -74,23 +74,6 @@ NAME = re.compile(
 )
 SENSOR_LINE = re.compile(r"^%\s*([0-9A-Fa-f:]{17});\s*([0-9]+);\s*([A-Z]+);\s*(\S+)")
 HEADER = ["t", "ax", "ay", "az", "gx", "gy", "gz"]
-LABELS = [
-    "segment",
-    "dataset",
-    "subject",
-    "location",
-    "activity",
-    "walking",
-    "steps_expected",
-    "duration_s",
-    "rate",
-    "n_samples",
-    "has_gyro",
-    "session",
-    "start_s",
-    "file",
-    "source_file",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +176,7 @@ def convert(raw: Path, out: Path, subjects: set[int]) -> tuple[int, list[str]]:
     refused: list[str] = []
     with (out / "labels.csv").open("w", newline="") as fh:
         labels = csv.writer(fh)
-        labels.writerow(LABELS)
+        labels.writerow(daily.LABEL_FIELDS)
         for path in sorted(raw.glob("UMAFall_Subject_*_ADL_*.csv")):
             match = NAME.match(path.name)
             if match is None or int(match["who"]) not in subjects:
