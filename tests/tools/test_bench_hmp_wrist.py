@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.retrowalk.gait import STANDARD_GRAVITY
 from tools.bench import hmp_wrist as h
+from tools.bench.data import rate
 
 
 def _codes(g: np.ndarray) -> np.ndarray:
@@ -141,7 +142,7 @@ def test_the_tables_sum_per_activity_and_per_kind() -> None:
     summary = h.summary(table)
     assert "1.00 h" in summary and "30 (30/h)" in summary and "10 (10/h)" in summary
     assert "maybe" not in summary  # no transitions among these trials
-    assert h.rate(5, 0.0, "no") == "-"
+    assert rate(5, 0.0, "no") == "-"
 
 
 def test_the_command_reports_a_missing_folder_and_an_empty_one(

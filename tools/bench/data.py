@@ -66,6 +66,11 @@ def fmt_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def counted(steps: int, seconds: float, kind: str) -> str:
+    """A table cell: the steps, and their rate (`rate`) in brackets."""
+    return f"{steps:,} ({rate(steps, seconds, kind)})"
+
+
 def rate(steps: int, seconds: float, kind: str) -> str:
     """Steps an hour (`kind` "no" or "maybe": not walking) or a minute ("yes": walking)."""
     if seconds <= 0:

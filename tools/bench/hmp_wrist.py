@@ -51,7 +51,7 @@ from tools.peers import espruino
 
 from . import wrist_unposed
 from .daily import step_times
-from .data import feed, fmt_table, rate
+from .data import counted, feed, fmt_table
 
 RATE_HZ = 32.0
 CODES = 63  # the 6-bit code's top value: +RANGE_G
@@ -217,7 +217,7 @@ def activity_table(table: Sequence[Row]) -> str:
             f"{r.trials} ({r.volunteers})",
             f"{r.seconds / 60:.1f}",
             f"{r.counting} of {r.trials}",
-            *(f"{r.steps[c]:,} ({rate(r.steps[c], r.seconds, r.expected)})" for c in COUNTERS),
+            *(counted(r.steps[c], r.seconds, r.expected) for c in COUNTERS),
         ]
         for r in table
     ]
@@ -235,7 +235,7 @@ def summary(table: Sequence[Row]) -> str:
         cells = [kind, f"{seconds / 3600:.2f} h"]
         for c in COUNTERS:
             steps = sum(r.steps[c] for r in group)
-            cells.append(f"{steps:,} ({rate(steps, seconds, kind)})")
+            cells.append(counted(steps, seconds, kind))
         body.append(cells)
     return fmt_table(["steps expected", "time", *COUNTERS], body)
 

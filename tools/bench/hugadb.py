@@ -58,7 +58,7 @@ from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitE
 from tools.peers import external
 
 from .daily import step_times
-from .data import feed, fmt_table, rate
+from .data import counted, feed, fmt_table, rate
 
 RATE_HZ = 58.8  # 2,111,962 samples in 35,903 s (the data set's table): no time stamps
 CODES_PER_G = 16384.0  # +-2 g in 16 bits
@@ -309,7 +309,7 @@ def activity_table(tl: Tally, peers: bool) -> str:
         cells = [name, kind, str(len(tl.people[label])), f"{seconds / 60:.1f}"]
         for c in counters:
             n = tl.steps[c].get(label, 0)
-            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+            cells.append(counted(n, seconds, kind))
         far = tl.apart_seconds.get(label, 0.0)
         n = tl.apart.get(label, 0)
         cells.append(f"{n:,} in {far / 60:.1f} min ({rate(n, far, kind)})" if far > 0 else "-")
@@ -328,7 +328,7 @@ def summary(tl: Tally, peers: bool) -> str:
         cells = [kind, f"{seconds / 3600:.2f} h"]
         for c in counters:
             n = sum(tl.steps[c].get(k, 0) for k in labels)
-            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+            cells.append(counted(n, seconds, kind))
         body.append(cells)
     return fmt_table(["steps expected", f"{tl.placement}-time", *counters], body)
 

@@ -52,7 +52,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import external
 
 from .daily import step_times
-from .data import feed, fmt_table, rate
+from .data import counted, feed, fmt_table
 from .oxford import at_rate
 
 RATE_HZ = 50.0
@@ -209,7 +209,7 @@ def activity_table(tl: Tally, peers: bool) -> str:
         cells = [name, kind, str(len(tl.people[code])), str(n_trials), f"{seconds / 60:.1f}"]
         for c in counters:
             n = sum(tl.steps[c][code])
-            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+            cells.append(counted(n, seconds, kind))
         body.append(cells)
     return fmt_table(header, body)
 
@@ -225,7 +225,7 @@ def summary(tl: Tally, peers: bool) -> str:
         cells = [kind, f"{seconds / 3600:.2f} h"]
         for c in counters:
             n = sum(sum(tl.steps[c][code]) for code in codes)
-            cells.append(f"{n:,} ({rate(n, seconds, kind)})")
+            cells.append(counted(n, seconds, kind))
         body.append(cells)
     return fmt_table(["steps expected", "time", *counters], body)
 
