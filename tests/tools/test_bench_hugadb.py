@@ -199,3 +199,28 @@ def test_the_command_runs_the_shins_and_leaves_corrupted_ones_out(
     # One shin of one file, 20 s: a third of a sensor-minute.
     assert " 0.3 " in out
     assert "1 sensors left out" in out and "mobgap*: run at the thigh only" in out
+
+
+def test_lengthwise_turns_the_thighs_as_a_phone_lies_in_a_pocket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = np.full(30, 8)
+    path = _write(tmp_path, "HuGaDB_v1_standing_04_00.txt", _still(30 / h.RATE_HZ), labels)
+    rec = h.read(path)
+    rec.sensors["left thigh"].acc[:] = [1.0, 2.0, 3.0]
+    turned = h.lengthwise(rec)
+    assert turned.sensors["left thigh"].acc[0] == pytest.approx([2.0, 1.0, -3.0])
+    # A proper rotation, as a real phone turns: the turned x and y span the turned z (a
+    # mirror would give +z), and lengths are kept.
+    b = h.read(path)
+    b.sensors["left thigh"].acc[:3] = np.eye(3)
+    x, y, z = h.lengthwise(b).sensors["left thigh"].acc[:3]
+    assert np.cross(x, y) == pytest.approx(z) and np.linalg.norm(z) == 1.0
+    assert rec.sensors["left thigh"].acc[0] == pytest.approx([1.0, 2.0, 3.0])  # not changed
+    # The thigh at rest, x down, becomes y down: a phone upright in the pocket.
+    still = h.lengthwise(h.read(path)).sensors["right thigh"].acc[0]
+    assert still == pytest.approx([0.0, -STANDARD_GRAVITY, 0.0])
+    assert h.main([str(tmp_path), "--no-peers", "--lengthwise"]) == 0
+    assert "standing" in capsys.readouterr().out
+    assert h.main([str(tmp_path), "--lengthwise", "--placement", "shank"]) == 2
+    assert "thighs only" in capsys.readouterr().err

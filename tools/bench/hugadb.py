@@ -15,7 +15,7 @@ rider and car passenger were looked at for the rule that a walking thigh swings 
 real forward walking, scaled to a backward step: docs/walking_gate.md, "Thigh: a walking thigh
 swings").
 
-    python -m tools.bench.hugadb DIR [--no-peers] [--placement thigh|shank|foot]
+    python -m tools.bench.hugadb DIR [--no-peers] [--placement thigh|shank|foot] [--lengthwise]
     # DIR: the data set's Data/ folder
 
 The files carry no time stamps: the data set gives 2,111,962 samples in 35,903 s (58.8 Hz),
@@ -23,6 +23,9 @@ taken here as every file's rate. The accelerometers' range is +-2 g (16,384 code
 walking clips at the thigh now and then. Each thigh of each file goes through a fresh engine, as
 the replay CLI runs a recording, as a trouser pocket (Placement.THIGH): a phone in a pocket moves
 with the thigh as the strapped sensor does, though lower on it; the thigh's engine needs no gyro.
+
+`--lengthwise` turns the thighs' axes as a phone lying lengthwise in a pocket would have them (y
+along the thigh: docs/hugadb.md, "A phone lying lengthwise on a saddle").
 
 `--placement shank` or `foot` runs the shins' sensors (mid-shank, as an ankle strap's
 Placement.SHANK) or the feet's (on the metatarsals, Placement.FOOT) instead, with their
@@ -45,7 +48,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import math
 from pathlib import Path
 import re
@@ -161,6 +164,17 @@ def _gyro(codes: FloatArray, per_dps: float) -> FloatArray | None:
     if float(np.mean(np.abs(codes) >= CLIPPED)) > MAX_CLIPPED:
         return None
     return np.radians(codes / per_dps)
+
+
+def lengthwise(rec: Recording) -> Recording:
+    """The recording's sensors as a phone lying lengthwise in a trouser pocket would feel them:
+    the strapped thigh has x along the thigh, the phone y, so each acceleration is turned to
+    [y, x, -z] (x and y swapped, z reversed: a proper rotation, as a real phone turns)."""
+    sensors = {
+        side: replace(s, acc=np.stack([s.acc[:, 1], s.acc[:, 0], -s.acc[:, 2]], axis=1))
+        for side, s in rec.sensors.items()
+    }
+    return replace(rec, sensors=sensors)
 
 
 def recordings(folder: Path, placement: Placement = Placement.THIGH) -> Iterator[Recording]:
@@ -347,6 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", type=Path, help="HuGaDB's Data folder (HuGaDB_v1_*.txt)")
     parser.add_argument("--no-peers", action="store_true", help="leave mobgap* out")
     parser.add_argument(
+        "--lengthwise",
+        action="store_true",
+        help="the thighs turned as a phone lying lengthwise in a pocket ([y, x, -z])",
+    )
+    parser.add_argument(
         "--placement",
         choices=[str(p) for p in SENSORS],
         default=str(Placement.THIGH),
@@ -354,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     placement = Placement(args.placement)
+    if args.lengthwise and placement is not Placement.THIGH:
+        print("error: --lengthwise turns the thighs only", file=sys.stderr)
+        return 2
     if not args.dir.is_dir():
         print(f"error: {args.dir} is no folder: get the HuGaDB data set", file=sys.stderr)
         return 2
@@ -365,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     if not recs:
         print(f"error: no HuGaDB files in {args.dir}", file=sys.stderr)
         return 2
+    if args.lengthwise:
+        recs = [lengthwise(r) for r in recs]
     peer, why = None, ""
     if placement is not Placement.THIGH:
         why = "mobgap*: run at the thigh only (a trunk method; it reads no gyroscope)"
