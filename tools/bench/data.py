@@ -66,6 +66,16 @@ def fmt_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def peak_hz(x: FloatArray, fs: float, band_hz: tuple[float, float]) -> float:
+    """The frequency (Hz) in `band_hz` where the columns of `x` (n, k), means removed, hold the
+    most power together: a walk's rhythm, checked without step truth."""
+    centred = x - x.mean(axis=0)
+    freqs = np.fft.rfftfreq(len(centred), 1.0 / fs)
+    power = (np.abs(np.fft.rfft(centred, axis=0)) ** 2).sum(axis=1)
+    band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    return float(freqs[band][np.argmax(power[band])])
+
+
 def counted(steps: int, seconds: float, kind: str) -> str:
     """A table cell: the steps, and their rate (`rate`) in brackets."""
     return f"{steps:,} ({rate(steps, seconds, kind)})"

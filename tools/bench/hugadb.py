@@ -61,7 +61,7 @@ from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitE
 from tools.peers import external
 
 from .daily import step_times
-from .data import counted, feed, fmt_table, rate
+from .data import counted, feed, fmt_table, peak_hz, rate
 
 RATE_HZ = 58.8  # 2,111,962 samples in 35,903 s (the data set's table): no time stamps
 CODES_PER_G = 16384.0  # +-2 g in 16 bits
@@ -207,14 +207,16 @@ def by_label(labels: FloatArray, times: FloatArray) -> dict[int, int]:
     return {int(k): int(c) for k, c in zip(keys, counts, strict=True)}
 
 
-def stretches(labels: FloatArray, label: int) -> list[tuple[int, int]]:
-    """(start, end) sample ranges of the label lasting at least MIN_STRETCH_S."""
+def stretches(
+    labels: FloatArray, label: int, min_s: float = MIN_STRETCH_S
+) -> list[tuple[int, int]]:
+    """(start, end) sample ranges of the label lasting at least `min_s` (MIN_STRETCH_S)."""
     on = np.concatenate(([False], labels == label, [False]))
     edges = np.flatnonzero(np.diff(on.astype(np.int8)))
     return [
         (int(a), int(b))
         for a, b in zip(edges[0::2], edges[1::2], strict=True)
-        if b - a >= MIN_STRETCH_S * RATE_HZ
+        if b - a >= min_s * RATE_HZ
     ]
 
 
@@ -233,12 +235,7 @@ def apart_from_moving(labels: FloatArray) -> npt.NDArray[np.bool_]:
 def swing_steps(acc: FloatArray) -> float:
     """Steps in a walking stretch from the thigh's swing: twice its strides (the 3 axes' power
     peak in SWING_HZ), over the stretch's length."""
-    x = acc - acc.mean(axis=0)
-    freqs = np.fft.rfftfreq(len(x), 1.0 / RATE_HZ)
-    power = (np.abs(np.fft.rfft(x, axis=0)) ** 2).sum(axis=1)
-    band = (freqs >= SWING_HZ[0]) & (freqs <= SWING_HZ[1])
-    stride_hz = float(freqs[band][np.argmax(power[band])])
-    return 2.0 * stride_hz * len(x) / RATE_HZ
+    return 2.0 * peak_hz(acc, RATE_HZ, SWING_HZ) * len(acc) / RATE_HZ
 
 
 @dataclass

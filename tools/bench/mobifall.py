@@ -52,7 +52,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import external
 
 from .daily import step_times
-from .data import counted, feed, fmt_table
+from .data import counted, feed, fmt_table, peak_hz
 from .oxford import at_rate
 
 RATE_HZ = 50.0
@@ -191,10 +191,7 @@ def rhythm_steps(acc: FloatArray, fs: float, band_hz: tuple[float, float]) -> fl
     """Steps in a walk or jog sampled at `fs` from its rhythm: the magnitude's power peak in
     `band_hz`, over its length (a walk that pauses or turns gets more than it takes)."""
     mag = np.linalg.norm(acc, axis=1)
-    freqs = np.fft.rfftfreq(len(mag), 1.0 / fs)
-    power = np.abs(np.fft.rfft(mag - mag.mean())) ** 2
-    band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    return float(freqs[band][np.argmax(power[band])]) * len(mag) / fs
+    return peak_hz(mag[:, None], fs, band_hz) * len(mag) / fs
 
 
 def activity_table(tl: Tally, peers: bool) -> str:

@@ -356,9 +356,8 @@ def hugadb_turns(folder: Path) -> Figures:
         for label in (*TURN_WALKING, *TURN_STILL):
             if names[label] not in rec.labels:
                 continue
-            on = np.concatenate(([False], rec.labels == names[label], [False]))
-            edges = np.flatnonzero(np.diff(on.astype(np.int8))) / hugadb.RATE_HZ
-            spans = list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+            found = hugadb.stretches(rec.labels, names[label], min_s=0.0)
+            spans = [(a / hugadb.RATE_HZ, b / hugadb.RATE_HZ) for a, b in found]
             for sensor in rec.sensors.values():
                 got[("hugadb", label)].append(thigh_turns(rec.t, sensor.acc, spans))
     return {k: np.concatenate(v) for k, v in got.items()}

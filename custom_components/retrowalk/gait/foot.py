@@ -347,8 +347,8 @@ class FootDetector:
         t_hs = float(self._buf.t[b - 1])
         if t_hs - LOADING * (self._rhythm.period or 1.0) < float(self._buf.t[0]):
             return  # the foot touched down before the data began: only foot flat was seen
-        if self._force_peak(0, b) < th.min_force:
-            return  # a turn over a planted foot, as in _try_stride
+        if th.min_force > 0.0 and self._force_peak(0, b) < th.min_force:
+            return  # a turn over a planted foot, as in _try_stride (the shank's test only)
         # A swing long enough to judge gives its own direction; the tail end of one (data that
         # began just before the landing) takes the direction of the walk it continues.
         direction = self._rhythm.recent_direction(t_hs)
