@@ -6,7 +6,11 @@ sizes 1 and 20 (docs/batch_invariance.md), flushed, and every field of every ste
 direction, confidence, which foot, stride length, speed) hashed exactly (repr of the floats).
 Run it on main and on a branch: the lines must be identical.
 
-    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.step_hashes [--batches 1 20]
+`--trunk` adds the acceleration-only placements: every Bandai clip synthesised at the waist,
+chest, front trouser pocket (thigh) and wrist, and every stream of ../shared/data/daily-living
+(wrist, waist, pocket, chest; the ankle is the shank above), the daily bench's streams.
+
+    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.step_hashes [--batches 1 20] [--trunk]
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ import sys
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from tools import bvh2rec
 
-from . import bandai, stride, uci
-from .data import feed
+from . import bandai, daily, stride, uci
+from .data import data_dir, feed
 
 Case = tuple[str, Placement, FloatArray, FloatArray, FloatArray | None]
 _ANKLE = stride.SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
 
 
-def cases() -> Iterator[Case]:
+_TRUNK = (Placement.WAIST, Placement.CHEST, Placement.THIGH, Placement.WRIST)
+
+
+def cases(*, trunk: bool = False) -> Iterator[Case]:
     for clip in bandai.load_clips():
         for placement, offset in ((Placement.FOOT, (0.0, 0.0, 0.0)), (Placement.SHANK, _ANKLE)):
             rec = bvh2rec.synthesise(clip.motion, str(placement), bandai.RATE, offset_cm=offset)
@@ -37,6 +44,22 @@ def cases() -> Iterator[Case]:
         yield f"uci {path.stem} foot", Placement.FOOT, t, acc, gyro
         yield f"uci {path.stem} shank", Placement.SHANK, t, acc, gyro
         yield f"uci {path.stem} foot acc-only", Placement.FOOT, t, acc, None
+    if trunk:
+        yield from trunk_cases()
+
+
+def trunk_cases() -> Iterator[Case]:
+    """The acceleration-only placements: Bandai's synthesised sites, daily-living's streams."""
+    for clip in bandai.load_clips():
+        for placement in _TRUNK:
+            rec = bvh2rec.synthesise(clip.motion, str(placement), bandai.RATE)
+            t, acc, _ = bandai.settle(rec)
+            yield f"bandai {clip.name} {placement}", placement, t, acc, None
+    base = data_dir("daily-living")
+    for s in daily.build_streams(daily.read_labels(base), base):
+        placement = daily.PLACEMENT[s.location]
+        if placement in _TRUNK:
+            yield f"daily {s.key} {placement}", placement, s.t, s.acc, None
 
 
 def digest(steps: list[StepEvent]) -> str:
@@ -51,9 +74,10 @@ def digest(steps: list[StepEvent]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools.bench.step_hashes", description=__doc__)
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--trunk", action="store_true", help="add the trunk and wrist cases")
     args = parser.parse_args(argv)
     total = hashlib.sha256()
-    for name, placement, t, acc, gyro in cases():
+    for name, placement, t, acc, gyro in cases(trunk=args.trunk):
         row = [name]
         for batch in args.batches:
             steps = feed(GaitEngine(placement), t, acc, gyro, batch=batch)

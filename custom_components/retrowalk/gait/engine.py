@@ -169,7 +169,7 @@ class GaitEngine:
         if restarted:
             self._resampler.reset()
             last = None
-        if (last is None or t[0] > last) and (len(t) == 1 or bool((np.diff(t) > 0).all())):
+        if (last is None or t[0] > last) and (len(t) == 1 or bool((t[1:] > t[:-1]).all())):
             return t, x, restarted
         # The latest time seen before each sample; a sample must be later than it.
         latest = np.empty(len(t))

@@ -61,9 +61,13 @@ class Resampler:
             xx = np.concatenate((self._last_x[None, :], x))
         chunks: list[Chunk] = []
         gap_s = 0.0
-        gaps = np.flatnonzero(np.diff(tt) > self.max_gap)
+        # The times only rise (the engine drops the rest), so no interval exceeds the whole span:
+        # a batch spanning less than a gap has none, and most batches are looked at no further.
+        gaps: list[int] = []
+        if tt[-1] - tt[0] > self.max_gap:
+            gaps = np.flatnonzero(np.diff(tt) > self.max_gap).tolist()
         lo = 0
-        for g in gaps.tolist():
+        for g in gaps:
             self._emit(tt[lo : g + 1], xx[lo : g + 1], chunks)
             gap_s += float(tt[g + 1] - tt[g])
             self._start(float(tt[g + 1]))

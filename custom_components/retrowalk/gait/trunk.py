@@ -298,6 +298,8 @@ class TrunkDetector:
         self._labelled = -math.inf  # the latest step given features (_may_end_stride)
         self._measured = -math.inf  # the latest step given a jolt height (its cycles since)
         self._intervals: list[float] = []
+        self._median_of: list[float] | None = None  # the intervals _median was taken of
+        self._median: float | None = None
         self._across_gap = False  # the next interval spans missing data: no rhythm, no fill
         self._bout_dir: Direction | None = None  # the bout's direction so far
         self._against = 0  # consecutive windows that disagreed with it
@@ -530,7 +532,12 @@ class TrunkDetector:
         return late[-1] if late else peak[0]
 
     def _median_interval(self) -> float | None:
-        return statistics.median(self._intervals) if self._intervals else None
+        # Asked several times a block (the bout's gap) and changed only by a new candidate:
+        # remembered for the list it was taken of, which is replaced, never changed in place.
+        if self._median_of is not self._intervals:
+            self._median_of = self._intervals
+            self._median = statistics.median(self._intervals) if self._intervals else None
+        return self._median
 
     def _step_s(self, med: float | None) -> float | None:
         """The walk's step: half the stride comb's stride while it runs, else `med`.

@@ -18,8 +18,16 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
     out = csum.copy()
     if len(x) > n:
         out[n:] -= csum[:-n]
-    count = np.minimum(np.arange(1, len(x) + 1), n).astype(np.float64)
-    return np.asarray(out / count.reshape((-1,) + (1,) * (x.ndim - 1)), dtype=np.float64)
+    out /= _counts(len(x), n, x.ndim)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _counts(length: int, n: int, ndim: int) -> FloatArray:
+    """causal_mean's divisors, shaped to broadcast (cached: the sizes repeat block after block)."""
+    count = np.minimum(np.arange(1, length + 1), n).astype(np.float64)
+    count.flags.writeable = False
+    return count.reshape((-1,) + (1,) * (ndim - 1))
 
 
 def cycles_between(
@@ -85,9 +93,17 @@ def local_extrema(x: FloatArray, half_width: int) -> tuple[IntArray, IntArray]:
         return empty, empty
     windows = x[_window_index(m, w)]
     centre = x[w : w + m]
-    maxima = np.flatnonzero(centre >= windows.max(axis=1)) + w
-    minima = np.flatnonzero(centre <= windows.min(axis=1)) + w
+    maxima = (centre >= windows.max(axis=1)).nonzero()[0] + w
+    minima = (centre <= windows.min(axis=1)).nonzero()[0] + w
     return maxima, minima
+
+
+@functools.lru_cache(maxsize=64)
+def _hanning(n: int) -> FloatArray:
+    """np.hanning(n), cached: the direction's window takes a few lengths, block after block."""
+    window = np.hanning(n)
+    window.flags.writeable = False
+    return window
 
 
 @functools.cache
@@ -340,7 +356,7 @@ def quadrature(
     oscillation: time reversal (walking backwards) negates it, while the real part stays.
     """
     n = len(acc)
-    phase = np.exp(-2j * np.pi * np.arange(n) / period_samples) * np.hanning(n)
+    phase = np.exp(-2j * np.pi * np.arange(n) / period_samples) * _hanning(n)
     vert = acc @ gravity
     horiz = acc - np.outer(vert, gravity)
     v = complex(phase @ (vert - vert.mean()))
