@@ -9,6 +9,7 @@ pass over a whole simulated day with tracemalloc, sampling the traced size every
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 import gc
 import os
 import time
@@ -52,9 +53,22 @@ def wrist_stream(seconds: float) -> tuple[FloatArray, FloatArray]:
     return 1000.0 + np.arange(n) / FS, acc
 
 
-def timing(
-    placement: Placement, t: FloatArray, acc: FloatArray, gyro: FloatArray | None
-) -> list[str]:
+PASSES = 3  # timing passes per placement, interleaved; the median is reported
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """One timed replay of a stream: wall and CPU seconds, each batch's cost (ns), steps."""
+
+    samples: int
+    wall_s: float
+    cpu_s: float
+    costs_ns: FloatArray
+    steps: int
+
+
+def timing(placement: Placement, t: FloatArray, acc: FloatArray, gyro: FloatArray | None) -> Pass:
+    """One pass of a fresh engine over the stream in BATCH-sample batches."""
     engine = GaitEngine(placement)
     costs = np.empty(-(-len(t) // BATCH))
     steps = 0
@@ -66,20 +80,35 @@ def timing(
         g = None if gyro is None else gyro[i : i + BATCH]
         steps += len(engine.process(t[i : i + BATCH], acc[i : i + BATCH], g).steps)
         costs[k] = time.perf_counter_ns() - b0
-    total = time.perf_counter() - start
     # Per CPU-second as well: on a busy machine wall time includes time the process was preempted.
-    cpu_rate = len(t) / (time.process_time() - cpu0)
+    cpu_s = time.process_time() - cpu0
+    return Pass(len(t), time.perf_counter() - start, cpu_s, costs, steps)
+
+
+def timing_row(placement: Placement, with_gyro: bool, passes: list[Pass]) -> list[str]:
+    """The median pass's rates, the range of the CPU rate over the passes, pooled batch costs.
+
+    This machine's speed drifts by a quarter from day to day and by several per cent from minute
+    to minute (other guests on the host): one pass said less than the median of interleaved ones.
+    """
+    if len({p.steps for p in passes}) != 1:
+        raise RuntimeError(f"{placement}: passes counted different steps: {passes}")
+    cpu = sorted(p.samples / p.cpu_s for p in passes)
+    wall = float(np.median([p.samples / p.wall_s for p in passes]))
+    costs = np.concatenate([p.costs_ns for p in passes])
+    rate = float(np.median(cpu))
     return [
         placement.value,
-        "acc+gyro" if gyro is not None else "acc",
-        f"{len(t) / FS / 3600:.2f} h",
-        f"{len(t) / total:,.0f}",
-        f"{cpu_rate:,.0f}",
-        f"{cpu_rate / FS:,.0f}x",
+        "acc+gyro" if with_gyro else "acc",
+        f"{passes[0].samples / FS / 3600:.2f} h",
+        f"{wall:,.0f}",
+        f"{rate:,.0f}",
+        f"{cpu[0]:,.0f}-{cpu[-1]:,.0f}",
+        f"{rate / FS:,.0f}x",
         f"{np.median(costs) / 1e3:.1f}",
         f"{np.percentile(costs, 99) / 1e3:.1f}",
         f"{costs.max() / 1e3:.0f}",
-        str(steps),
+        str(passes[0].steps),
     ]
 
 
@@ -132,20 +161,29 @@ def speed_table(args: argparse.Namespace) -> str:
     seconds = 600.0 if args.quick else 3600.0
     hours = 2 if args.quick else 24
     t, acc, gyro = stream(seconds)
-    rows = [
-        timing(Placement.FOOT, t, acc, gyro),
-        timing(Placement.WAIST, t, acc, None),
+    streams: list[tuple[Placement, FloatArray, FloatArray, FloatArray | None]] = [
+        (Placement.FOOT, t, acc, gyro),
+        (Placement.WAIST, t, acc, None),
         # The same stream as a pocket: the thigh band-limits every block of samples and measures
         # its swing where a step comes a short stride or more after the one before.
-        timing(Placement.THIGH, t, acc, None),
-        timing(Placement.WRIST, *wrist_stream(seconds), None),
+        (Placement.THIGH, t, acc, None),
+        (Placement.WRIST, *wrist_stream(seconds), None),
     ]
+    # Interleaved (every placement once, then again), so a slow spell of the machine falls on
+    # all of them rather than on one placement's every pass.
+    passes: dict[Placement, list[Pass]] = {p: [] for p, *_ in streams}
+    for _ in range(PASSES):
+        for placement, tt, aa, gg in streams:
+            passes[placement].append(timing(placement, tt, aa, gg))
+    rows = [timing_row(p, g is not None, passes[p]) for p, _, _, g in streams]
     mem = [memory(Placement.FOOT, hours, True), memory(Placement.WAIST, hours, False)]
     return "\n".join(
         [
             "Speed: GaitEngine.process, 20-sample batches at 104 Hz, one core (foot, waist, thigh:"
             " a UCI foot run; wrist: WISDM's wrist walking interpolated to 104 Hz). Goal >= 100,000"
-            f" samples/s (>= 1000x real time). Load average before: {load}.",
+            f" samples/s (>= 1000x real time). The median of {PASSES} interleaved passes, the"
+            " range of the CPU rate over them, batch costs pooled over them. Load average"
+            f" before: {load}.",
             fmt_table(
                 [
                     "placement",
@@ -153,6 +191,7 @@ def speed_table(args: argparse.Namespace) -> str:
                     "stream",
                     "samples/s wall",
                     "samples/CPU-s",
+                    "range",
                     "x real time (CPU)",
                     "median us",
                     "p99 us",

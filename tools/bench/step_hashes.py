@@ -10,7 +10,7 @@ Run it on main and on a branch: the lines must be identical.
 chest, front trouser pocket (thigh) and wrist, and every stream of ../shared/data/daily-living
 (wrist, waist, pocket, chest; the ankle is the shank above), the daily bench's streams.
 
-    PYTHONPATH=$PWD:$PWD/dev ./.venv/bin/python -m tools.bench.step_hashes [--batches 1 20] [--trunk]
+    PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.step_hashes [--batches 1 20] [--trunk]
 """
 
 from __future__ import annotations

@@ -25,9 +25,10 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
 @functools.lru_cache(maxsize=64)
 def _counts(length: int, n: int, ndim: int) -> FloatArray:
     """causal_mean's divisors, shaped to broadcast (cached: the sizes repeat block after block)."""
-    count = np.minimum(np.arange(1, length + 1), n).astype(np.float64)
-    count.flags.writeable = False
-    return count.reshape((-1,) + (1,) * (ndim - 1))
+    count = np.minimum(np.arange(1, length + 1), n).reshape((-1,) + (1,) * (ndim - 1))
+    shaped = np.asarray(count, dtype=np.float64)
+    shaped.flags.writeable = False
+    return shaped
 
 
 def cycles_between(
@@ -101,7 +102,7 @@ def local_extrema(x: FloatArray, half_width: int) -> tuple[IntArray, IntArray]:
 @functools.lru_cache(maxsize=64)
 def _hanning(n: int) -> FloatArray:
     """np.hanning(n), cached: the direction's window takes a few lengths, block after block."""
-    window = np.hanning(n)
+    window = np.asarray(np.hanning(n), dtype=np.float64)
     window.flags.writeable = False
     return window
 
