@@ -23,7 +23,8 @@ from custom_components.retrowalk.gait.gate_params import (
     MIN_FILLED_STEP_S,
     REPORT_LAG_S,
 )
-from custom_components.retrowalk.gait.trunk import TrunkDetector, shipped_params
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import shipped_params
 from tools.bench import daily, gate_eval
 from tools.bench.wrist_fill import OVER
 from tools.bench.wrist_recall import LOCKED, spectral_cadence

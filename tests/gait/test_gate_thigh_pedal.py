@@ -18,7 +18,8 @@ import pytest
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, smoothing_kernel
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import TrunkParams, smoothing_kernel
 from custom_components.retrowalk.gait.trunk_signal import half_cycle_likeness
 from custom_components.retrowalk.gait.types import StepFeatures
 

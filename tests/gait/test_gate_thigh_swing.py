@@ -19,7 +19,7 @@ from custom_components.retrowalk.gait.gate_params import (
     RUN_STRIDE_S,
     STRIDE_TOL,
 )
-from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params
+from custom_components.retrowalk.gait.trunk_params import WAIST_TURN_DEG, shipped_params
 from custom_components.retrowalk.gait.types import StepFeatures
 
 THIGH = GATE_PARAMS[Placement.THIGH]

@@ -20,7 +20,8 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
-from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
+from custom_components.retrowalk.gait.trunk import measured_swing
+from custom_components.retrowalk.gait.trunk_params import shipped_params, smoothing_kernel
 from tools.bench import oxford
 from tools.bench.data import BATCH, data_dir, feed
 

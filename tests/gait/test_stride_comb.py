@@ -15,7 +15,8 @@ import pytest
 
 from custom_components.retrowalk.gait import GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.stride_comb import CombParams, StrideComb, autocorrelation
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import TrunkParams, shipped_params
 from tools.bench import daily
 
 from ..data import shared

@@ -13,11 +13,8 @@ import pytest
 
 from custom_components.retrowalk.gait import FloatArray, Placement, trunk
 from custom_components.retrowalk.gait.gate_params import REPORT_LAG_S
-from custom_components.retrowalk.gait.trunk import (
-    THIGH_BAND_HZ,
-    TrunkDetector,
-    shipped_params,
-)
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import THIGH_BAND_HZ, shipped_params
 from custom_components.retrowalk.gait.trunk_signal import band_limited, lowpass_kernel
 from custom_components.retrowalk.gait.types import StepEvent, StepFeatures
 

@@ -13,11 +13,10 @@ import pytest
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, RUN_STRIDE_S
-from custom_components.retrowalk.gait.trunk import (
+from custom_components.retrowalk.gait.trunk import TrunkDetector, measured_swing
+from custom_components.retrowalk.gait.trunk_params import (
     WAIST_TURN_DEG,
-    TrunkDetector,
     TrunkParams,
-    measured_swing,
     shipped_params,
     smoothing_kernel,
 )

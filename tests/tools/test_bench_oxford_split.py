@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 
 from custom_components.retrowalk.gait import Placement
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import TrunkParams, shipped_params
 from tools.bench import oxford_split
 
 

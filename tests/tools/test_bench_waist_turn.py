@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG
+from custom_components.retrowalk.gait.trunk_params import WAIST_TURN_DEG
 from tools.bench import waist_turn
 
 from ..gait.test_trunk import trunk_walk

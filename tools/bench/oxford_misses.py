@@ -51,7 +51,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS
-from custom_components.retrowalk.gait.trunk import TrunkParams, smoothing_kernel
+from custom_components.retrowalk.gait.trunk_params import TrunkParams, smoothing_kernel
 from custom_components.retrowalk.gait.trunk_signal import causal_mean
 from tools.peers import external
 

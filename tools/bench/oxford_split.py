@@ -27,7 +27,8 @@ from typing import Any, cast
 import numpy as np
 
 from custom_components.retrowalk.gait import GaitEngine
-from custom_components.retrowalk.gait.trunk import TrunkDetector, TrunkParams, shipped_params
+from custom_components.retrowalk.gait.trunk import TrunkDetector
+from custom_components.retrowalk.gait.trunk_params import TrunkParams, shipped_params
 
 from . import oxford
 from .data import fmt_table

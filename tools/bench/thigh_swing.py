@@ -28,7 +28,8 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, swing_stride
-from custom_components.retrowalk.gait.trunk import measured_swing, shipped_params, smoothing_kernel
+from custom_components.retrowalk.gait.trunk import measured_swing
+from custom_components.retrowalk.gait.trunk_params import shipped_params, smoothing_kernel
 from custom_components.retrowalk.gait.trunk_signal import swing_likeness
 from custom_components.retrowalk.gait.types import interval
 

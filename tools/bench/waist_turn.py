@@ -1,7 +1,7 @@
 """How far walking turns a sensor: the waist's limit for taking a signal for a thigh's swing.
 
 At the waist the swing rule (docs/walking_gate.md, "The thigh's swing") also asks the sensor to
-turn as a thigh does (TrunkParams.swing_turn_deg, trunk.WAIST_TURN_DEG): a hip pocket is a
+turn as a thigh does (TrunkParams.swing_turn_deg, trunk_params.WAIST_TURN_DEG): a hip pocket is a
 trouser pocket, while a slow walker's bounce at a belt passes the likeness tests alone. This
 prints the quantity the detector measures, trunk_signal.turn_rms (the RMS angle of the smoothed
 acceleration's direction from its mean over a swing window), over every swing window ending
@@ -29,7 +29,11 @@ from pathlib import Path
 import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, Placement
-from custom_components.retrowalk.gait.trunk import WAIST_TURN_DEG, shipped_params, smoothing_kernel
+from custom_components.retrowalk.gait.trunk_params import (
+    WAIST_TURN_DEG,
+    shipped_params,
+    smoothing_kernel,
+)
 from custom_components.retrowalk.gait.trunk_signal import turn_rms
 
 from . import thigh_swing
