@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retrowalk.gait import STANDARD_GRAVITY
+from custom_components.retrowalk.gait import STANDARD_GRAVITY, Placement
 from tools.bench import hugadb as h
 
 
@@ -141,6 +141,33 @@ def test_the_swing_line_says_what_share_the_engine_counts() -> None:
     assert h.swing_line(tl).endswith("none")
     tl.swing, tl.swung = 200.0, 180.0
     assert "180 steps" in h.swing_line(tl) and "(90 %)" in h.swing_line(tl)
+    assert "rhythm" not in h.swing_line(tl)  # the shank's and foot's: no step rhythm measured
+    tl.rhythm, tl.doubled, tl.stretches = 190.0, 1, 4
+    assert "step rhythm 190 (95 %)" in h.swing_line(tl)
+    assert h.swing_line(tl).endswith("1.5 times the rhythm or more in 1 of 4 stretches")
+
+
+def _walk(name: str, stride_hz: float, swing: float, bounce: float) -> h.Recording:
+    """30 s labelled walking: a thigh swinging `swing` rad once a stride, a bounce every step."""
+    t = np.arange(round(30 * h.RATE_HZ)) / h.RATE_HZ
+    angle = swing * np.sin(2 * np.pi * stride_hz * t)
+    lift = 1.0 + bounce * np.sin(2 * np.pi * 2 * stride_hz * t)
+    acc = STANDARD_GRAVITY * lift[:, None] * np.stack([np.cos(angle), np.sin(angle), 0 * t], 1)
+    return h.Recording(name, "01", np.full(len(t), float(h.WALKING)), {"rt": h.Sensor(acc, None)})
+
+
+def test_a_slow_walker_s_swing_is_checked_against_the_step_rhythm() -> None:
+    # A slow walker (0.7 strides a second, 84 steps a minute) whose step bounce outweighs the
+    # swing on the axes: the swing's band peaks at the step, and gives twice the steps. The
+    # magnitude (the bounce alone) gives the steps. A brisk walker's swing and rhythm agree.
+    slow = _walk("HuGaDB_v1_walking_01_00.txt", 0.7, swing=0.05, bounce=0.3)
+    brisk = _walk("HuGaDB_v1_walking_01_01.txt", 0.9, swing=0.4, bounce=0.05)
+    tl = h.tally([slow, brisk], None)
+    assert (tl.stretches, tl.doubled) == (2, 1)
+    assert tl.swing == pytest.approx(2 * (1.4 + 0.9) * 30, rel=0.03)
+    assert tl.rhythm == pytest.approx((1.4 + 1.8) * 30, rel=0.03)
+    shank = h.tally([slow], None, Placement.SHANK)  # no gyroscope: left out
+    assert (shank.corrupted, shank.stretches, shank.rhythm) == (1, 0, 0.0)
 
 
 def test_the_command_counts_a_still_file_and_refuses_what_it_cannot_read(
@@ -161,8 +188,8 @@ def _write_legs(folder: Path, name: str, gyro_codes: np.ndarray, labels: np.ndar
     """A file whose right shin's gyroscope reads `gyro_codes` and the left's clips; still."""
     path = _write(folder, name, _still(len(labels) / h.RATE_HZ), labels)
     lines = path.read_text().splitlines()
-    first = h.SENSORS[h.Placement.SHANK]["right shank"]
-    clipped = h.SENSORS[h.Placement.SHANK]["left shank"]
+    first = h.SENSORS[Placement.SHANK]["right shank"]
+    clipped = h.SENSORS[Placement.SHANK]["left shank"]
     out = lines[:4]
     for row, codes in zip(lines[4:], gyro_codes, strict=True):
         cells = row.split("\t")
@@ -180,7 +207,7 @@ def test_a_shin_s_gyroscope_is_read_at_its_files_range(
     labels = np.full(30, 1 if activity == "walking" else 9)
     codes = np.tile([1640.0, 0.0, -655.0], (30, 1))
     path = _write_legs(tmp_path, f"HuGaDB_v1_{activity}_02_00.txt", codes, labels)
-    rec = h.read(path, h.Placement.SHANK)
+    rec = h.read(path, Placement.SHANK)
     assert set(rec.sensors) == {"right shank", "left shank"}
     gyro = rec.sensors["right shank"].gyro
     assert gyro is not None

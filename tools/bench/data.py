@@ -76,6 +76,20 @@ def peak_hz(x: FloatArray, fs: float, band_hz: tuple[float, float]) -> float:
     return float(freqs[band][np.argmax(power[band])])
 
 
+# Normal walking's steps, 72-132 a minute. The acceleration's magnitude repeats every step,
+# whichever way the sensor lies (at the trunk and the thigh, which feel both legs' steps); a
+# limb's swing, once a stride, is taken for a step's rhythm where a walker's steps come slower
+# than the swing's band reaches (tools/bench/mobifall.py, tools/bench/hugadb.py).
+WALK_STEP_HZ = (1.2, 2.2)
+
+
+def rhythm_steps(acc: FloatArray, fs: float, band_hz: tuple[float, float]) -> float:
+    """Steps in a walk or jog sampled at `fs` from its rhythm: the magnitude's power peak in
+    `band_hz`, over its length (a walk that pauses or turns gets more than it takes)."""
+    mag = np.linalg.norm(acc, axis=1)
+    return peak_hz(mag[:, None], fs, band_hz) * len(mag) / fs
+
+
 def counted(steps: int, seconds: float, kind: str) -> str:
     """A table cell: the steps, and their rate (`rate`) in brackets."""
     return f"{steps:,} ({rate(steps, seconds, kind)})"

@@ -41,6 +41,10 @@ sequences and initial contacts, off-label at the thigh as in the daily bench; de
 
 No step truth: walking is checked against the sensor's own swing, once a stride (the 3 axes'
 strongest rhythm at 0.6-1.6 Hz over each walking stretch of 10 s or more, two steps a stride).
+The swing takes a slow walker's step for the stride (steps slower than 1.6 Hz), so at the thigh,
+which feels both legs' steps, each stretch is checked against the magnitude's step rhythm too
+(data.WALK_STEP_HZ), and the stretches where the swing gives 1.5 times the rhythm or more are
+counted.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ from custom_components.retrowalk.gait import STANDARD_GRAVITY, FloatArray, GaitE
 from tools.peers import external
 
 from .daily import step_times
-from .data import counted, feed, fmt_table, peak_hz, rate
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, peak_hz, rate, rhythm_steps
 
 RATE_HZ = 58.8  # 2,111,962 samples in 35,903 s (the data set's table): no time stamps
 CODES_PER_G = 16384.0  # +-2 g in 16 bits
@@ -110,6 +114,9 @@ WALKING = 1
 MOVING = (1, 2, 3, 4, 6, 7)
 EDGE_S = 2.0
 SWING_HZ = (0.6, 1.6)  # a walking thigh's swing, once a stride
+# A stretch whose swing gives this many times its step rhythm's steps or more: the swing's peak
+# lay at the step rhythm (twice the steps; a pause or turn moves either a little, not 50 %).
+DOUBLED = 1.5
 MIN_STRETCH_S = 10.0  # a walking stretch long enough for its rhythm to be measured
 
 
@@ -247,6 +254,11 @@ class Tally:
     people: dict[int, set[str]]
     swing: float = 0.0  # steps the sensors' swing gives in walking stretches
     swung: float = 0.0  # steps the engine counts in them
+    # At the thigh: steps the magnitude's step rhythm gives in them, and the stretches (of how
+    # many) where the swing gives DOUBLED times that or more (it took a step for the stride).
+    rhythm: float = 0.0
+    doubled: int = 0
+    stretches: int = 0
     placement: Placement = Placement.THIGH
     corrupted: int = 0  # sensors left out: their gyroscope clips
     # Not walking and EDGE_S or more from any labelled movement, per label: sensor-seconds, and
@@ -303,8 +315,14 @@ def tally(
             for label, n in by_label(rec.labels, engine[apart[_index(rec.labels, engine)]]).items():
                 out.apart[label] += n
             for a, b in stretches(rec.labels, WALKING):
-                out.swing += swing_steps(acc[a:b])
+                swing = swing_steps(acc[a:b])
+                out.swing += swing
                 out.swung += int(np.sum((engine >= t[a]) & (engine < t[b - 1])))
+                if placement is Placement.THIGH:
+                    rhythm = rhythm_steps(acc[a:b], RATE_HZ, WALK_STEP_HZ)
+                    out.rhythm += rhythm
+                    out.doubled += swing >= DOUBLED * rhythm
+                    out.stretches += 1
     return out
 
 
@@ -347,10 +365,17 @@ def summary(tl: Tally, peers: bool) -> str:
 def swing_line(tl: Tally) -> str:
     if tl.swing <= 0:
         return "walking stretches of 10 s or more: none"
-    return (
+    line = (
         f"walking stretches of 10 s or more: the engine counts {tl.swung:,.0f} steps, the"
         f" {SENSED[tl.placement]} swing gives {tl.swing:,.0f} ({100 * tl.swung / tl.swing:.0f} %)"
     )
+    if tl.rhythm > 0:
+        line += (
+            f", the magnitude's step rhythm {tl.rhythm:,.0f} ({100 * tl.swung / tl.rhythm:.0f} %);"
+            f" the swing gives {DOUBLED:g} times the rhythm or more in {tl.doubled} of"
+            f" {tl.stretches} stretches"
+        )
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,7 +52,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import external
 
 from .daily import step_times
-from .data import counted, feed, fmt_table, peak_hz
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, rhythm_steps
 from .oxford import at_rate
 
 RATE_HZ = 50.0
@@ -75,13 +75,11 @@ ACTIVITIES = {
 KINDS = ("no", "maybe", "yes")
 COUNTERS = ("engine", "detector alone", "mobgap*")
 STAIRS = 10  # each stairs trial's flight
-# Normal walking's steps, 72-132 a minute. The acceleration's magnitude repeats every step,
-# whichever way the phone lies. The thigh's swing (the hugadb bench's check, once a stride at
-# 0.6-1.6 Hz) takes the step for the stride where a walker's steps come slower than 1.6 Hz, as
-# two of these nine do, and the axes of a phone lying lengthwise repeat every step as often as
-# every stride.
-# A jog's, 120-204 a minute: above a walk's, below the bounce's first harmonic.
-RHYTHM_HZ = {"WAL": (1.2, 2.2), "JOG": (2.0, 3.4)}
+# Walking's step rhythm (data.WALK_STEP_HZ): the thigh's swing takes the step for the stride
+# where a walker's steps come slower than 1.6 Hz, as two of these nine do, and the axes of a
+# phone lying lengthwise repeat every step as often as every stride. A jog's, 120-204 a minute:
+# above a walk's, below the bounce's first harmonic.
+RHYTHM_HZ = {"WAL": WALK_STEP_HZ, "JOG": (2.0, 3.4)}
 NAME = re.compile(r"^(?P<code>[A-Z]{3})_acc_(?P<who>[0-9]+)_(?P<n>[0-9]+)\.txt$")
 DATA_MARK = "@DATA"
 # Most recordings (495 of 630) open with 0.2-1.8 s of samples 0.2 s apart before the phone
@@ -185,13 +183,6 @@ def tally(recs: Sequence[Trial], peer: list[FloatArray] | None, placement: Place
         if rec.code in RHYTHM_HZ:
             out.rhythm[rec.code].append(rhythm_steps(rec.acc, out.fs, RHYTHM_HZ[rec.code]))
     return out
-
-
-def rhythm_steps(acc: FloatArray, fs: float, band_hz: tuple[float, float]) -> float:
-    """Steps in a walk or jog sampled at `fs` from its rhythm: the magnitude's power peak in
-    `band_hz`, over its length (a walk that pauses or turns gets more than it takes)."""
-    mag = np.linalg.norm(acc, axis=1)
-    return peak_hz(mag[:, None], fs, band_hz) * len(mag) / fs
 
 
 def activity_table(tl: Tally, peers: bool) -> str:
