@@ -219,6 +219,27 @@ def test_a_short_strides_turn_must_reach_a_thighs_and_its_period_a_joggers() -> 
         assert measured_swing(window(stride, 20.0), FS, KERNEL, lower) == pytest.approx(stride)
 
 
+def test_a_joggers_stride_that_bounces_once_a_stride_along_gravity_is_no_swing() -> None:
+    # The jogger's stride above with a bounce along gravity once a stride (2 m/s^2): the three
+    # axes still repeat a stride later and reverse half a stride later, and the sensor turns as
+    # a thigh does, but along gravity the signal is reversed half a stride later (a bag rocking
+    # and bouncing with the walk, not g cos(phi) of a swinging thigh), so it is no swing. Only
+    # the along_alike test stands between it and a swing: the reason is pinned beside it.
+    w = pocket_walk(40, stride=0.76, swing_deg=20.0)
+    thigh = shipped_params(Placement.THIGH)
+    mid = len(w.t) // 2
+    for bounce, expected in ((0.0, 0.76), (2.0, None)):
+        acc = w.acc.copy()
+        acc[:, 1] += bounce * np.cos(2 * np.pi * (w.t - w.t[0]) / 0.76)
+        window = acc[mid - WINDOW : mid]
+        assert swing_period(window, FS, KERNEL, P.swing_lags_s, P.swing_alike, P.swing_reverses)
+        assert (turn_rms(window, KERNEL) or 0.0) >= WAIST_TURN_DEG
+        along = along_alike(window, KERNEL, round(0.76 * FS / 2))
+        assert along is not None and (along < 0.0) == (expected is None), bounce
+        found = measured_swing(window, FS, KERNEL, thigh)
+        assert found == (None if expected is None else pytest.approx(expected, abs=0.03)), bounce
+
+
 def test_the_thigh_measures_a_swing_as_short_as_the_gate_fills() -> None:
     # One fact: the detector's shortest turning swing is the gate's shortest stride to fill.
     thigh = shipped_params(Placement.THIGH)
