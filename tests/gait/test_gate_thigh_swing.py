@@ -15,6 +15,7 @@ from custom_components.retrowalk.gait import Direction, Placement, StepEvent
 from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.gate_params import (
     GATE_PARAMS,
+    LONGEST_SWING_S,
     MIN_STRIDE_S,
     RUN_STRIDE_S,
     STRIDE_TOL,
@@ -72,7 +73,11 @@ def test_a_partly_locked_walk_gets_only_its_strides_filled() -> None:
     [
         ([0.5, 0.8], 1.3, "an unlike leg's long step, 38 % short of the stride"),
         ([0.55], 1.1, "steps: half the stride"),
-        ([0.6, 0.8, 0.6, 0.8, 1.4], 1.4, "a pause past the stride range (1.3 s) among slow steps"),
+        (
+            [0.7, 0.9, 0.7, 0.9, 1.7],
+            1.6,
+            "a pause past the stride range (the swing's longest, 1.6 s) among slow steps",
+        ),
         ([0.5, 0.5, 1.2 * (1 - STRIDE_TOL) - 0.01], 1.2, "just short of the tolerance"),
         ([0.5, 0.5, 1.0 * (1 + STRIDE_TOL) + 0.01], 1.0, "just past it, longer than the swing"),
         ([0.32, 0.32, 0.64], 0.64, "the swing's stride, but shorter than a jogger's"),
@@ -185,3 +190,46 @@ def test_no_stride_is_filled_across_missing_data_before_the_walk_confirms() -> N
     # The same candidates without the hole: the 1.1 s is a stride.
     out = WalkingGate(Placement.THIGH).add([swung(10.0), swung(10.55), *walk])
     assert restored(out) == pytest.approx([11.1])
+
+
+def test_a_slow_climb_followed_once_a_stride_is_counted_whole_at_the_thigh() -> None:
+    # One candidate per 1.45 s stride (one leg's landing too soft for the detector, a slow stair
+    # climb), the thigh swinging at 1.45 s: past max_interval, but the swing says each interval is
+    # a stride, so the run confirms and every stride gets its step (MobiFall's stair climbs:
+    # 1.34-1.42 s). Before, each interval broke the run: nothing counted.
+    assert THIGH.max_interval < 1.45 <= LONGEST_SWING_S == THIGH.swing_stride_max
+    times = times_of([1.45], 11)
+    out = WalkingGate(Placement.THIGH).add([swung(x, 1.45) for x in times])
+    assert [s.t for s in out if s.features is not None] == pytest.approx(times)
+    assert restored(out) == pytest.approx([b - 0.725 for b in times[1:]])
+
+
+@pytest.mark.parametrize(
+    ("swing", "why"),
+    [
+        (None, "no swing measured"),
+        (1.1, "a swing 24 % shorter than the interval"),
+        (0.725, "a swing at half the interval: the intervals are steps, too slow for a walk"),
+    ],
+)
+def test_an_interval_past_max_interval_that_is_no_swing_stride_breaks_the_run(
+    swing: float | None, why: str
+) -> None:
+    times = times_of([1.45], 11)
+    assert WalkingGate(Placement.THIGH).add([swung(x, swing) for x in times]) == [], why
+
+
+def test_past_the_swings_longest_stride_nothing_counts_whatever_the_swing() -> None:
+    times = times_of([LONGEST_SWING_S + 0.05], 11)
+    swing = LONGEST_SWING_S  # within STRIDE_TOL of the interval, but longer than any swing lag
+    assert WalkingGate(Placement.THIGH).add([swung(x, swing) for x in times]) == []
+
+
+def test_only_the_thigh_takes_a_swings_stride_past_max_interval() -> None:
+    # Elsewhere the longest swing stride is max_interval: the same climb counts nothing there.
+    longer = {p for p in Placement if GATE_PARAMS[p].swing_stride_max > GATE_PARAMS[p].max_interval}
+    assert longer == {Placement.THIGH}
+    times = times_of([1.45], 11)
+    for placement in (Placement.WAIST, Placement.WRIST):
+        out = WalkingGate(placement).add([swung(x, 1.45, (1.0, 0.0, 0.0)) for x in times])
+        assert out == [], placement

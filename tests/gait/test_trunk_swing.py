@@ -27,6 +27,7 @@ from .test_trunk import FS, G, Walk, feed, trunk_walk
 P = TrunkParams()
 KERNEL = smoothing_kernel(P, FS)
 WINDOW = round(P.swing_window_s * FS)
+TRUNK_PLACES = (Placement.THIGH, Placement.WAIST, Placement.CHEST, Placement.WRIST)
 
 
 def pocket_walk(
@@ -330,3 +331,42 @@ def test_a_hip_pocket_that_turns_no_more_than_a_belt_may_is_no_swing_at_the_wais
     mild = pocket_walk(24, swing_deg=15.0)
     assert len(through_engine(mild, Placement.WAIST)) == pytest.approx(len(mild.steps) / 2, abs=3)
     assert len(through_engine(mild)) == pytest.approx(len(mild.steps), abs=3)
+
+
+def test_a_slow_climb_followed_once_a_stride_is_counted_at_the_thigh_only() -> None:
+    # 1.45 s strides, the other leg's landing too soft to find (a slow stair climb, MobiFall):
+    # the detector's candidates come a stride apart, past the 1.3 s start, but the swing measured
+    # on the signal says each interval is a stride, so the walk starts (stride_start_s) and the
+    # gate restores the other leg's steps. Without the stride start nothing counts; the waist
+    # (no stride start, max_interval 1.3 s) counts nothing either, as before.
+    w = pocket_walk(12, stride=1.45, other_leg=0.2)
+    assert len(through_engine(w)) == pytest.approx(len(w.steps), abs=3)
+    plain = dataclasses.replace(shipped_params(Placement.THIGH), stride_start_s=None)
+    assert through_engine(w, params=plain) == []
+    assert through_engine(w, Placement.WAIST) == []
+
+
+@pytest.mark.parametrize("period", [0.9, 2.9])
+def test_a_jolt_every_slow_stride_with_the_thigh_turning_at_another_pace_starts_no_walk(
+    period: float,
+) -> None:
+    # A jolt every 1.45 s while the sensor rocks +-20 degrees at another pace (a pedal stroke,
+    # fidgeting): no swing at the interval, so no walk starts at the thigh. With the plain longer
+    # start (1.6 s, no swing asked) the detector would start one and count every jolt.
+    w = rocked(pocket_walk(12, stride=1.45, other_leg=0.0, swing_deg=0.0), 20.0, period)
+    assert through_engine(w) == []
+    assert feed(TrunkDetector(Placement.THIGH), w) == []
+    wide = dataclasses.replace(shipped_params(Placement.THIGH), start_gap_s=1.6)
+    assert len(feed(TrunkDetector(Placement.THIGH, wide), w)) >= 10
+
+
+def test_the_stride_start_is_the_thighs_up_to_the_swings_longest_lag() -> None:
+    starts = {p: shipped_params(p).stride_start_s for p in TRUNK_PLACES}
+    thigh = shipped_params(Placement.THIGH)
+    assert starts == {
+        Placement.THIGH: thigh.swing_lags_s[1],
+        Placement.WAIST: None,
+        Placement.CHEST: None,
+        Placement.WRIST: None,
+    }
+    assert thigh.stride_start_s == GATE_PARAMS[Placement.THIGH].swing_stride_max

@@ -392,7 +392,9 @@ class WalkAngles(WalkingGate):
         out: list[StepEvent] = []
         for step in steps:  # one at a time: the bout's state before each candidate is needed
             dt = step.t - self._last
-            inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
+            inside = (
+                self._confirmed and self._posed and 0 <= dt <= self._pause(dt, step) + self._gap_s
+            )
             up = self._walk_up
             got = super().add([step])
             if inside and up is not None and step.features is not None:
@@ -654,7 +656,9 @@ class WalkCone(WalkingGate):
         assert axis is not None  # __init__
         for step in steps:  # one at a time: the bout's state before each candidate is needed
             dt = step.t - self._last
-            inside = self._confirmed and self._posed and 0 <= dt <= self._pause() + self._gap_s
+            inside = (
+                self._confirmed and self._posed and 0 <= dt <= self._pause(dt, step) + self._gap_s
+            )
             walk_up, sign = self._walk_up, self._sign
             got = super().add([step])
             went_on = any(s.t == step.t for s in got)  # a stride fill may come with it

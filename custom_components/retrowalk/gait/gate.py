@@ -165,13 +165,27 @@ class WalkingGate:
             # other wrist or was turned round).
             self._sign = self._votes[0]
 
-    def _pause(self) -> float:
-        return self.p.end_s if self._confirmed else self.p.max_interval
+    def _pause(self, dt: float, step: StepEvent) -> float:
+        """How long an interval `dt` before `step` may be without breaking the run or bout."""
+        if self._confirmed:
+            return self.p.end_s
+        # Before a walk is confirmed: max_interval, or longer where the sensor's swing says the
+        # interval is a stride (a pocket the detector follows once a stride on a slow climb).
+        return self.p.swing_stride_max if self._swing_long(dt, step) else self.p.max_interval
+
+    def _swing_long(self, dt: float, step: StepEvent) -> bool:
+        """The interval `dt` before `step` is a stride of the swing measured at `step`.
+
+        Up to swing_stride_max: a slow walker's stride is as long as the swing's longest lag
+        (max_swing_stride), and where the swing measured on the signal repeats at the interval the
+        thigh swung once in it, as walking does; a bounce or a fidget at that pace does not swing.
+        """
+        return swing_stride(dt, step, self.p.swing_stride_max, self.p.min_swing_stride)
 
     def _add(self, step: StepEvent) -> list[StepEvent]:
         dt = interval(self._last, step.t)
         hole, self._gap_s = self._gap_s, 0.0
-        if dt > self._pause() + hole or dt < 0:
+        if dt > self._pause(dt, step) + hole or dt < 0:
             # A pause (or a new clock): whatever was running is over.
             self._confirmed = False
             self._held = []
@@ -364,7 +378,9 @@ class WalkingGate:
         """
         p = self.p
         posed = self._posed or p.swing_any_posture
-        stride = swing_stride(dt, step, p.max_interval, p.min_swing_stride)
+        # Up to the swing's longest stride (max_swing_stride): the run's intervals may be that
+        # long where the swing says they are strides (_swing_long).
+        stride = swing_stride(dt, step, p.swing_stride_max, p.min_swing_stride)
         if not (p.swing_fill and posed and stride):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]
@@ -503,10 +519,11 @@ class WalkingGate:
             run = self._run(need + 2 * k)
             if len(run) < need + 2 * k or (posed and not self._all_posed(run)):
                 continue
-            steps = self._intervals(run)
+            ended = self._ended_intervals(run)
+            steps = [d for d, _ in ended]
             # k slow ones inside the run need k + 2 intervals; fewer (or none: every interval
             # spans missing data) say nothing.
-            if len(steps) < k + 2 or not self._steps_long(steps):
+            if len(steps) < k + 2 or not self._steps_long(ended):
                 continue
             # The k longest; of equal ones the earlier (nlargest keeps their order), as the
             # rule's first form did. Candidate times lie on the detector's grid, so they happen.
@@ -596,9 +613,15 @@ class WalkingGate:
         """Every candidate of the run is in walking posture."""
         return all(self._posture_ok(s) for s in run)
 
-    def _steps_long(self, steps: list[float]) -> bool:
-        """Every interval is a walking step's (min_interval to max_interval)."""
-        return not (min(steps) < self.p.min_interval or max(steps) > self.p.max_interval)
+    def _steps_long(self, ended: list[tuple[float, StepEvent]]) -> bool:
+        """Every interval is a walking step's (min_interval to max_interval) or a swing's stride.
+
+        `ended`: each interval with the candidate ending it, whose swing may make an interval
+        past max_interval a stride (_swing_long).
+        """
+        if min(d for d, _ in ended) < self.p.min_interval:
+            return False
+        return all(d <= self.p.max_interval or self._swing_long(d, b) for d, b in ended)
 
     def _posture_ok(self, step: StepEvent) -> bool:
         axis = self.p.upright_axis
@@ -609,7 +632,13 @@ class WalkingGate:
 
     def _intervals(self, run: list[StepEvent]) -> list[float]:
         """Intervals between consecutive candidates, except those across missing data."""
-        return [interval(a.t, b.t) for a, b in itertools.pairwise(run) if b.t not in self._bridged]
+        return [d for d, _ in self._ended_intervals(run)]
+
+    def _ended_intervals(self, run: list[StepEvent]) -> list[tuple[float, StepEvent]]:
+        """_intervals, each with the candidate ending it."""
+        return [
+            (interval(a.t, b.t), b) for a, b in itertools.pairwise(run) if b.t not in self._bridged
+        ]
 
     def _rhythm_ok(self, run: list[StepEvent], *, sides: bool = False) -> bool:
         """The run keeps a walking rhythm (and, with `sides`, side_rhythm may pass it).
@@ -617,10 +646,11 @@ class WalkingGate:
         `sides`: the run is in walking posture. A hand held in front does not swing, so its
         alternating intervals are no walk's.
         """
-        steps = self._intervals(run)
+        ended = self._ended_intervals(run)
+        steps = [d for d, _ in ended]
         if not steps:
             return False
-        if not self._steps_long(steps):
+        if not self._steps_long(ended):
             return False
         gaps = steps
         if self.p.stride_rhythm:

@@ -162,6 +162,19 @@ class GateParams:
     # The shortest interval the swing fill takes for a stride (swing_stride): MIN_STRIDE_S, or
     # at the thigh a jogger's stride (RUN_STRIDE_S), whose swing the detector measures there.
     min_swing_stride: float = MIN_STRIDE_S
+    # The longest interval taken for a stride where the swing measured at its end says it is one
+    # (swing_stride; None: max_interval). Such an interval also keeps a run going before a walk is
+    # confirmed and counts in its rhythm, though longer than max_interval: a pocket the detector
+    # follows once a stride (one leg's landing too soft to find, MobiFall's stair climbs:
+    # 1.34-1.42 s apart) is walking as long as the thigh swings at that stride. Every other
+    # interval keeps max_interval (_within).
+    max_swing_stride: float | None = None
+
+    @property
+    def swing_stride_max(self) -> float:
+        """The longest interval a swing measured at its end makes a stride."""
+        longest = self.max_swing_stride
+        return self.max_interval if longest is None else max(longest, self.max_interval)
 
 
 # A heel strike jolts the trunk upwards by well over 0.1 g (1 m/s^2) at any walking speed
@@ -174,6 +187,11 @@ _JOLT = 1.0
 # swing's lags start at 0.7 s. A walking stride is longer: the same nine walk at 1.08-1.42 s,
 # with no 4 s window whose best lag from 0.5 s lies under 0.85. docs/mobifall.md, "Jogging".
 RUN_STRIDE_S = 0.7
+# The longest stride a swing is measured at (TrunkParams.swing_lags_s's upper end) and so the
+# longest a slow walker's stride can be shown to be one: at the thigh the gate and the detector's
+# walk start take an interval up to it where the swing measured says it is a stride (slow stairs,
+# a pocket followed once a stride; docs/mobifall.md, "Why four stair climbs count nothing").
+LONGEST_SWING_S = 1.6
 # Restoring a step claims twice the steps the detector felt, so it waits for more persistence
 # than confirming a walk does: 12 candidates in a row, about 12 s of steady walking. Gesture and
 # fidget runs that pass the gate at rest keep a rhythm for a few candidates; WISDM's walking
@@ -308,6 +326,8 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # A jogging thigh swings once a stride too, and the detector can follow one leg there
         # (MobiFall: four of nine joggers): its strides are filled down to a jogger's stride.
         min_swing_stride=RUN_STRIDE_S,
+        # And up to the swing's longest stride: a slow climb followed once a stride.
+        max_swing_stride=LONGEST_SWING_S,
     ),
     # A hanging, swinging arm holds the forearm (a watch's x axis) within 45 degrees of
     # vertical; gestures, eating, typing and phone calls mostly hold it in front. Walking with
@@ -382,6 +402,15 @@ def swing_stride(dt: float, step: StepEvent, max_interval: float, min_stride: fl
     within STRIDE_TOL of the swing's period (StepFeatures.swing_s; never where none was measured).
     """
     swing = step.features.swing_s if step.features is not None else None
+    return is_stride(dt, swing, max_interval, min_stride)
+
+
+def is_stride(dt: float, swing: float | None, max_interval: float, min_stride: float) -> bool:
+    """Whether the interval `dt` is a stride of the swing period `swing` (swing_stride's test).
+
+    In the stride range (`min_stride` to `max_interval`) and within STRIDE_TOL of `swing`;
+    never where no swing was measured (None).
+    """
     if swing is None or not (at_most(min_stride, dt) and dt <= max_interval):
         return False
     return at_most(abs(dt - swing), STRIDE_TOL * swing)

@@ -57,7 +57,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
-from .gate_params import GATE_PARAMS
+from .gate_params import GATE_PARAMS, is_stride
 from .stride_comb import StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_params import WAIST_TURN_DEG, TrunkParams, shipped_params, smoothing_kernel
@@ -454,7 +454,7 @@ class TrunkDetector:
                 self._intervals = [*self._intervals[-5:], dt]
             self._last_step, self._last_report = tk, step_t
             return [*out, (step_t, height)]
-        if self._run and interval(self._run[-1][0], tk) > self.p.start_gap_s:
+        if self._run and not self._starts_with(interval(self._run[-1][0], tk)):
             self._run = []
         self._run.append((tk, step_t, height))
         if len(self._run) < self.p.start_steps:
@@ -466,6 +466,23 @@ class TrunkDetector:
         self._bout_dir = None  # a new walk: its first window decides
         self._last_step, self._last_report = tk, confirmed[-1][1]
         return [(step, h) for _, step, h in confirmed]
+
+    def _starts_with(self, dt: float) -> bool:
+        """Whether a candidate `dt` after the unconfirmed run's latest continues that run.
+
+        Within start_gap_s; or, up to stride_start_s, where the swing measured on the latest
+        history says `dt` is a stride: a pocket followed once a stride on a slow climb (one leg's
+        landing too soft to find) walks at up to the swing's longest lag, and the thigh swings
+        once in that interval. A bounce or a fidget at that pace does not swing. The swing is
+        measured only for such an interval (rare at rest, so its cost is too).
+        """
+        if dt <= self.p.start_gap_s:
+            return True
+        longest = self.p.stride_start_s
+        if longest is None or dt > longest or not self.p.swing:
+            return False
+        swing = measured_swing(self._a, self.fs, self._kernel, self.p)
+        return is_stride(dt, swing, longest, self._shortest_stride)
 
     def _fills(self, tk: float, med: float | None) -> list[float]:
         """The times of the steps lost between the bout's latest candidate and this one (at tk).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .gate_params import RUN_STRIDE_S
+from .gate_params import LONGEST_SWING_S, RUN_STRIDE_S
 from .stride_comb import CombParams
 from .trunk_signal import hann_kernel
 from .types import FloatArray, Placement
@@ -51,6 +51,11 @@ class TrunkParams:
     valley_min: float = 0.2
     hold_s: float = 0.7  # commit a peak without a following valley after this long
     start_gap_s: float = 1.3  # the first steps of a bout must be closer than this
+    # Or as far apart as this (None: no such start) where the swing measured on the signal
+    # (measured_swing) says the interval is a stride: a pocket the detector follows once a stride
+    # (one leg's landing too soft to find) walks slowly up stairs at 1.34-1.42 s a stride
+    # (MobiFall); a slow stride is up to the swing's longest lag (swing_lags_s[1]).
+    stride_start_s: float | None = None
     bout_gap_s: float = 1.5  # or 2.6 median intervals, whichever is longer (capped below)
     bout_gap_max_s: float = 2.5
     start_steps: int = 2
@@ -88,7 +93,7 @@ class TrunkParams:
     # the sensor (the trunk's; at the thigh, a pocket that does not swing with it), so it stays
     # no swing; the turn does not tell a jog from a walk, whose strides are longer anyway.
     swing_turned_s: float | None = None
-    swing_lags_s: tuple[float, float] = (0.7, 1.6)
+    swing_lags_s: tuple[float, float] = (0.7, LONGEST_SWING_S)
     swing_alike: float = 0.5
     swing_reverses: float = 0.5
     # Where the sensor is not known to be on a swinging limb (the waist: a hip pocket is a
@@ -125,7 +130,8 @@ def shipped_params(placement: Placement) -> TrunkParams:
     """The detector as shipped: the stride comb at the wrist, the swing at thigh, wrist and waist.
 
     At the waist only a swing that turns the sensor as a thigh does (a hip pocket) counts. At the
-    thigh the acceleration is band-limited before its magnitude (a pocket's rattle).
+    thigh the acceleration is band-limited before its magnitude (a pocket's rattle), and a walk
+    may start with two candidates a swing's stride apart (stride_start_s).
     """
     return TrunkParams(
         comb=CombParams() if placement is Placement.WRIST else None,
@@ -135,6 +141,7 @@ def shipped_params(placement: Placement) -> TrunkParams:
         band_hz=THIGH_BAND_HZ if placement is Placement.THIGH else 0.0,
         half_cycle=placement is Placement.THIGH,
         turn=placement is Placement.THIGH,
+        stride_start_s=LONGEST_SWING_S if placement is Placement.THIGH else None,
     )
 
 
