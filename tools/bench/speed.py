@@ -86,7 +86,8 @@ def timing(placement: Placement, t: FloatArray, acc: FloatArray, gyro: FloatArra
 
 
 def timing_row(placement: Placement, with_gyro: bool, passes: list[Pass]) -> list[str]:
-    """The median pass's rates, the range of the CPU rate over the passes, pooled batch costs.
+    """The median wall and CPU rates (each its own median), the CPU rate's range over the
+    passes, and the batch costs pooled over them (so "max us" is the slowest of every pass).
 
     This machine's speed drifts by a quarter from day to day and by several per cent from minute
     to minute (other guests on the host): one pass said less than the median of interleaved ones.

@@ -7,8 +7,9 @@ direction, confidence, which foot, stride length, speed) hashed exactly (repr of
 Run it on main and on a branch: the lines must be identical.
 
 `--trunk` adds the acceleration-only placements: every Bandai clip synthesised at the waist,
-chest, front trouser pocket (thigh) and wrist, and every stream of ../shared/data/daily-living
-(wrist, waist, pocket, chest; the ankle is the shank above), the daily bench's streams.
+chest, front trouser pocket (thigh) and wrist, and the daily bench's streams of
+../shared/data/daily-living at the wrist, waist, pocket and chest (not its ankle streams: the
+shank is hashed on Bandai and UCI above).
 
     PYTHONPATH=$PWD:$PWD/dev .venv/bin/python -m tools.bench.step_hashes [--batches 1 20] [--trunk]
 """

@@ -62,7 +62,7 @@ from .gate_eval import judged
 
 HALF_S = 0.2  # s each side of a candidate: about a heel strike's jolt, shorter than a step
 SMOOTH_S = 0.1  # s: a moving mean that keeps 3-5 Hz scrubbing (gain 0.76 at 4 Hz, 0 at 10 Hz)
-GRAVITY_S = 1.0  # s: the gravity mean, as the detector's (trunk.py, gravity_s)
+GRAVITY_S = 1.0  # s: the gravity mean, as the detector's (trunk_params.py, gravity_s)
 WALKING = {"walking", "turning", "stairs", "walking_upstairs", "walking_downstairs"}
 OXFORD_HAND = ("InHand", "SwingingArm", "Armband")
 VIRTUAL = (("brush", "stand"), ("eat", "sit"), ("type", "sit"))

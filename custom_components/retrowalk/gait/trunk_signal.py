@@ -18,6 +18,9 @@ def causal_mean(x: FloatArray, n: int) -> FloatArray:
     out = csum.copy()
     if len(x) > n:
         out[n:] -= csum[:-n]
+    # In float64 whatever the input (an integer or float32 array), as the division gave before
+    # the divisors were cached; a float64 sum is not copied.
+    out = out.astype(np.float64, copy=False)
     out /= _counts(len(x), n, x.ndim)
     return out
 
