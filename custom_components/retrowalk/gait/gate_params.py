@@ -167,7 +167,7 @@ class GateParams:
     # confirmed and counts in its rhythm, though longer than max_interval: a pocket the detector
     # follows once a stride (one leg's landing too soft to find, MobiFall's stair climbs:
     # 1.34-1.42 s apart) is walking as long as the thigh swings at that stride. Every other
-    # interval keeps max_interval (_within).
+    # interval keeps max_interval (WalkingGate._swing_long).
     max_swing_stride: float | None = None
 
     @property
