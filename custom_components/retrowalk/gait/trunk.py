@@ -6,8 +6,10 @@ trailing one-second mean) is the vertical acceleration without having to know th
 orientation; that keeps a phone swinging in a hand or turning in a pocket usable. The signal is
 smoothed (0.2 s Hann). A step is the highest peak between two consecutive clear valleys, each
 dominating +-0.3 s of signal, with thresholds scaled by the signal's recent RMS, so slow
-walking's double hump counts once. Walking needs two steps at most 1.3 s apart; those are then
-confirmed retroactively, so a short walk counts from its first step. A step missed inside a
+walking's double hump counts once. Walking needs two steps at most 1.3 s apart (at the thigh up to
+1.6 s where the swing measured says the interval is a stride: a pocket followed once a stride on
+a slow climb, stride_start_s); those are then confirmed retroactively, so a short walk counts
+from its first step. A step missed inside a
 steady bout (an interval near twice the recent median) is restored half-way. At the wrist (and in a
 trouser pocket) the limb's swing can lock the search onto the stride; at the wrist, where that lock
 is partial, a stride comb (stride_comb.py) takes the swing out of the signal searched. The peak
