@@ -15,6 +15,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, 
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, RUN_STRIDE_S
 from custom_components.retrowalk.gait.trunk import TrunkDetector, measured_swing
 from custom_components.retrowalk.gait.trunk_params import (
+    TRUNK_PLACEMENTS,
     WAIST_TURN_DEG,
     TrunkParams,
     shipped_params,
@@ -27,7 +28,6 @@ from .test_trunk import FS, G, Walk, feed, trunk_walk
 P = TrunkParams()
 KERNEL = smoothing_kernel(P, FS)
 WINDOW = round(P.swing_window_s * FS)
-TRUNK_PLACES = (Placement.THIGH, Placement.WAIST, Placement.CHEST, Placement.WRIST)
 
 
 def pocket_walk(
@@ -361,7 +361,7 @@ def test_a_jolt_every_slow_stride_with_the_thigh_turning_at_another_pace_starts_
 
 
 def test_the_stride_start_is_the_thighs_up_to_the_swings_longest_lag() -> None:
-    starts = {p: shipped_params(p).stride_start_s for p in TRUNK_PLACES}
+    starts = {p: shipped_params(p).stride_start_s for p in TRUNK_PLACEMENTS}
     thigh = shipped_params(Placement.THIGH)
     assert starts == {
         Placement.THIGH: thigh.swing_lags_s[1],

@@ -22,6 +22,7 @@ import hashlib
 import sys
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait.trunk_params import TRUNK_PLACEMENTS
 from tools import bvh2rec
 
 from . import bandai, daily, stride, uci
@@ -29,9 +30,6 @@ from .data import data_dir, feed
 
 Case = tuple[str, Placement, FloatArray, FloatArray, FloatArray | None]
 _ANKLE = stride.SHANK_SITES["shank, ankle strap (0.10 m over the ankle)"]
-
-
-_TRUNK = (Placement.WAIST, Placement.CHEST, Placement.THIGH, Placement.WRIST)
 
 
 def cases(*, trunk: bool = False) -> Iterator[Case]:
@@ -52,14 +50,14 @@ def cases(*, trunk: bool = False) -> Iterator[Case]:
 def trunk_cases() -> Iterator[Case]:
     """The acceleration-only placements: Bandai's synthesised sites, daily-living's streams."""
     for clip in bandai.load_clips():
-        for placement in _TRUNK:
+        for placement in TRUNK_PLACEMENTS:
             rec = bvh2rec.synthesise(clip.motion, str(placement), bandai.RATE)
             t, acc, _ = bandai.settle(rec)
             yield f"bandai {clip.name} {placement}", placement, t, acc, None
     base = data_dir("daily-living")
     for s in daily.build_streams(daily.read_labels(base), base):
         placement = daily.PLACEMENT[s.location]
-        if placement in _TRUNK:
+        if placement in TRUNK_PLACEMENTS:
             yield f"daily {s.key} {placement}", placement, s.t, s.acc, None
 
 

@@ -112,7 +112,7 @@ def row(name: str, position: str, t: FloatArray, acc: FloatArray, truth: FloatAr
     )
     found = np.array([s.t for s in cands])
     hides = hiding(truth, found)
-    longest = GATE_PARAMS[Placement.THIGH].max_interval
+    longest = GATE_PARAMS[Placement.THIGH].swing_stride_max  # as the gate's swing fill
     shortest = GATE_PARAMS[Placement.THIGH].min_swing_stride
     marks = [
         swing_stride(interval(a.t, b.t), b, longest, shortest) for a, b in itertools.pairwise(cands)

@@ -379,8 +379,8 @@ class WalkingGate:
         p = self.p
         posed = self._posed or p.swing_any_posture
         # Up to the swing's longest stride (max_swing_stride): the run's intervals may be that
-        # long where the swing says they are strides (_swing_long).
-        stride = swing_stride(dt, step, p.swing_stride_max, p.min_swing_stride)
+        # long where the swing says they are strides.
+        stride = self._swing_long(dt, step)
         if not (p.swing_fill and posed and stride):
             return []
         return [StepEvent(t=step.t - dt / 2, direction=step.direction, confidence=step.confidence)]

@@ -62,7 +62,13 @@ from .advice import direction_unknown
 from .gate_params import GATE_PARAMS, is_stride
 from .stride_comb import StrideComb
 from .trunk_axis import ForwardAxis
-from .trunk_params import WAIST_TURN_DEG, TrunkParams, shipped_params, smoothing_kernel
+from .trunk_params import (
+    TRUNK_PLACEMENTS,
+    WAIST_TURN_DEG,
+    TrunkParams,
+    shipped_params,
+    smoothing_kernel,
+)
 from .trunk_signal import (
     band_limited,
     causal_mean,
@@ -126,7 +132,7 @@ class TrunkDetector:
     """Streaming step detector and forward/backward classifier for waist, thigh, chest, wrist."""
 
     def __init__(self, placement: Placement, params: TrunkParams | None = None) -> None:
-        if placement not in (Placement.WAIST, Placement.THIGH, Placement.CHEST, Placement.WRIST):
+        if placement not in TRUNK_PLACEMENTS:
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
         # Where the direction is chance (the wrist: Bandai 12 of 28 clips) or never measured on

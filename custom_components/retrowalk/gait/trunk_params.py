@@ -14,6 +14,9 @@ from .stride_comb import CombParams
 from .trunk_signal import hann_kernel
 from .types import FloatArray, Placement
 
+# The placements the trunk detector serves (every other one has the foot's).
+TRUNK_PLACEMENTS = (Placement.WAIST, Placement.CHEST, Placement.THIGH, Placement.WRIST)
+
 
 @dataclass(frozen=True, slots=True)
 class TrunkParams:
