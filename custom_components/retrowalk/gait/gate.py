@@ -78,6 +78,10 @@ class WalkingGate:
         # wearer's, not the stream's: kept across pauses, gaps, close() and in state().
         self._votes: list[int] = []
         self._sign = 0
+        # Until when a run may resume the walk that just ended, and that walk's latest intervals
+        # (resume_steps; _may_resume). Its posture stays in _walk_up until the next walk.
+        self._resume_until = -math.inf
+        self._resume_gaps: list[float] = []
 
     @property
     def walking(self) -> bool:
@@ -111,6 +115,7 @@ class WalkingGate:
         once that much more time has passed (the next candidate itself is judged in add()).
         """
         if now is not None and interval(self._last, now) > self.p.end_s + REPORT_LAG_S:
+            self._may_resume()
             self._confirmed = False
             self._held = []
 
@@ -127,6 +132,7 @@ class WalkingGate:
         self._held = []
         self._last = -math.inf
         self._gap_s = 0.0
+        self._resume_until = -math.inf
 
     @property
     def hanging_sign(self) -> int:
@@ -187,6 +193,8 @@ class WalkingGate:
         hole, self._gap_s = self._gap_s, 0.0
         if dt > self._pause(dt, step) + hole or dt < 0:
             # A pause (or a new clock): whatever was running is over.
+            if dt >= 0:
+                self._may_resume()
             self._confirmed = False
             self._held = []
         # In time order, or a new clock after a restart: either way this is now the latest.
@@ -202,7 +210,10 @@ class WalkingGate:
                 swung = self._swing_step(dt, step)
                 return [*self._stride_fill(step, None if swung else dt), *swung, step]
             # Out of rhythm or out of posture: the walk ended (sitting down, reaching out);
-            # this candidate may start the next one.
+            # this candidate may start the next one. A candidate late but still in the walk's
+            # posture may be the detector's loss, not the walk's end.
+            if dt > self.p.bout_factor * statistics.median(self._gaps) and self._still_posed(step):
+                self._may_resume()
             self._confirmed = False
             self._held = []
         # Candidates older than two confirming runs are not the start of the walk a later run
@@ -221,9 +232,13 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        if len(run) < need:
-            return []
-        slow = not self._rhythm_ok(run, sides=posed)
+        resumed = len(run) < need
+        if resumed:
+            run = self._resumes()
+            if not run:
+                return []
+            posed = True
+        slow = not resumed and not self._rhythm_ok(run, sides=posed)
         if slow:
             # Slow steps (a turn) inside a longer run: every rule after this one judges that run.
             run = self._around_slow_steps(need, posed)
@@ -233,7 +248,7 @@ class WalkingGate:
             # One soft step among firm ones: the run is one candidate longer, and every rule
             # after this one judges that longer run. Not on top of a slow step: one exception
             # a run.
-            run = [] if slow else self._soft_between(need, posed)
+            run = [] if slow or resumed else self._soft_between(need, posed)
             if not run:
                 return []
         if not (self._fore_aft(run) and self._swings(run)):
@@ -249,6 +264,8 @@ class WalkingGate:
         mean = self._mean_up(run) if wanted else None
         if not self._coherent(run, mean):
             return []
+        # A resumed walk votes as a walk confirmed anew after the loss did before the rule: in
+        # the walk's own posture, it can only agree with the walk's vote.
         self._vote(mean)
         released = self._held
         self._held = []
@@ -281,7 +298,41 @@ class WalkingGate:
             else []
         )
         self._bridged.clear()
+        self._resume_until = -math.inf
         return released
+
+    def _may_resume(self) -> None:
+        """The confirmed bout ends by a pause or a long interval: a walk the detector lost.
+
+        A walk confirmed in walking posture may resume within 2 * end_s of its last candidate
+        (_resumes): the detector misses a soft step or two now and then (a wrist's swing hides
+        one, a turn softens one), and a walker keeps going far more often than one stops and,
+        seconds later, moves the arm in the walk's posture at the walk's pace.
+        """
+        if self._confirmed and self._posed and self.p.resume_steps is not None:
+            self._resume_until = self._last + 2 * self.p.end_s
+            self._resume_gaps = list(self._gaps)
+
+    def _resumes(self) -> list[StepEvent]:
+        """The latest resume_steps measured held candidates if they resume the walk that just
+        ended (_may_resume); [] if not.
+
+        The run begins within the window, every candidate is in walking posture and near the
+        walk's own (same_posture, the bout's _walk_up), and its intervals keep one rhythm (the
+        spread test) with the walk's latest ones: the same walk, going on.
+        """
+        n = self.p.resume_steps
+        if n is None:
+            return []
+        run = self._run(n)
+        if len(run) < n or run[0].t > self._resume_until:
+            return []
+        if not all(self._in_walk_posture(s) for s in run):
+            return []
+        # Intervals past max_interval have emptied the held candidates already; any that keep
+        # one rhythm with the walk's are steps'.
+        steps = self._intervals(run)
+        return run if steps and self._regular([*self._resume_gaps, *steps]) else []
 
     def _run_intervals(
         self, run: list[StepEvent], released: list[StepEvent]

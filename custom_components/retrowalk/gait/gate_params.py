@@ -59,6 +59,12 @@ class GateParams:
     # a chair or through a door (_around_slow_steps). One exception a run: a run with a slow
     # step is not also let through by soft_between.
     slow_steps: int = 0
+    # A walk the detector lost for a moment resumes on this many candidates (None: never; a new
+    # walk needs confirm_steps): a bout confirmed in walking posture ended by a pause or a long
+    # interval, not by its posture, and within 2 * end_s of its last step a run begins that
+    # holds it, keeps the bout's posture (same_posture) and keeps one rhythm with the bout's
+    # latest intervals (_resumes).
+    resume_steps: int | None = None
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
     # (None: it cannot confirm a bout at all).
@@ -355,6 +361,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # inside a short walk". A 180-degree turn takes two slow steps. The trunk's 4-run takes
         # its walks without it.
         slow_steps=2,
+        resume_steps=3,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
         # interval as long as its stride gets its step from the confirming run on, before the
