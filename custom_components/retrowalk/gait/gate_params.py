@@ -361,6 +361,9 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # inside a short walk". A 180-degree turn takes two slow steps. The trunk's 4-run takes
         # its walks without it.
         slow_steps=2,
+        # The least run with two intervals for the rhythm test: the arm's swing hides a step now
+        # and then, and a walk lost for it goes on (docs/walking_gate.md, "Wrist: a walk the
+        # detector lost resumes").
         resume_steps=3,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
