@@ -318,9 +318,10 @@ class WalkingGate:
     def _resumes(self) -> list[StepEvent]:
         """The latest resume_steps measured held candidates if they resume the lost walk; [].
 
-        The walk ended as _may_resume says. The run begins within the window, every candidate is in walking posture and near the
-        walk's own (same_posture, the bout's _walk_up), and its intervals keep one rhythm (the
-        spread test) with the walk's latest ones: the same walk, going on.
+        The walk ended as _may_resume says. The run begins within the window, every candidate
+        is in walking posture and near the walk's own (same_posture, the bout's _walk_up), and
+        its intervals keep one rhythm (the spread test) with the walk's latest ones: the same
+        walk, going on.
         """
         n = self.p.resume_steps
         if n is None:
