@@ -35,12 +35,14 @@ def test_steps_inside_widened_bouts_are_matched_and_the_rest_counted_outside() -
     assert s.inside == 3
     assert s.outside == 2
     assert s.f1 == pytest.approx(2 * 3 / (5 + 3))
+    # Over the whole recording the two steps outside count against it: 3 of 5 matched, 5 found.
+    assert s.f1_all == pytest.approx(2 * 3 / (5 + 5))
 
 
 def test_a_perfect_count_scores_one_and_nothing_outside() -> None:
     ics = [1.0, 1.55, 2.1, 2.65]
     s = mobgap_lab.score(_test(ics, [(1.0, 2.65)]), np.array(ics[::-1]))
-    assert (s.inside, s.outside, s.f1) == (4, 0, 1.0)
+    assert (s.inside, s.outside, s.f1, s.f1_all) == (4, 0, 1.0, 1.0)
 
 
 def test_the_summary_reports_each_counters_error_against_the_reference() -> None:
@@ -54,6 +56,8 @@ def test_the_summary_reports_each_counters_error_against_the_reference() -> None
     by_name = {row[0]: row for row in mobgap_lab.summary(tests, steps)}
     assert by_name["engine"][1] == "12.5 / 25.0 %"  # 3 of 4 and 2 of 2: median of 25 and 0
     assert by_name["engine"][3] == "1"
+    # Whole recordings: 3 of 4 (F1 6/7) and 2 of 2 with 9.0 extra (F1 4/5).
+    assert by_name["engine"][4] == "0.829 / 0.800"
     assert by_name["mobgap"][1] == "0.0 / 0.0 %"
     assert by_name["mobgap home"][2] == "0.000 / 0.000"
 
