@@ -1,4 +1,5 @@
-"""A wrist walk the detector lost for a moment resumes on a short run (gate.py, resume_steps)."""
+"""A wrist walk the detector lost for a moment goes on with a short run (gate.py, resume_steps):
+after it was confirmed (_resumes), and before (_pieced)."""
 
 from __future__ import annotations
 
@@ -127,3 +128,100 @@ def test_a_closed_stream_does_not_resume() -> None:
     gate.advance(last + P.end_s + REPORT_LAG_S + 0.1)
     gate.close()
     assert gate.add(run(P.resume_steps, last + 2 * P.end_s - 0.1)) == []
+
+
+def pieces(
+    before: int,
+    after: int,
+    loss: float = 3 * PERIOD,
+    up: tuple[float, float, float] = HANGING,
+    period: float = PERIOD,
+) -> tuple[list[StepEvent], list[StepEvent]]:
+    """A hanging walk's `before` candidates from 10 s, then, `loss` after the last, `after` more
+    (in posture `up`, at `period`)."""
+    first = run(before, 10.0)
+    return first, run(after, first[-1].t + loss, up, period)
+
+
+def test_a_walk_lost_before_it_was_confirmed_counts_from_its_first_step() -> None:
+    # 3 steps, two missed (a pause of 1.8 s, past max_interval), 3 more: 6 in one rhythm.
+    assert P.resume_steps == 3 and P.confirm_steps == 6
+    first, second = pieces(3, 3)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(first) == []
+    assert gate.add(second[:-1]) == []
+    assert [s.t for s in gate.add(second[-1:])] == [s.t for s in [*first, *second]]
+    assert gate.walking
+    # The interval across the loss is not the walk's: the next step in its rhythm continues it.
+    assert len(gate.add([cand(second[-1].t + PERIOD, up=HANGING)])) == 1
+    # Without the rule the same candidates are two runs too short.
+    plain = WalkingGate(Placement.WRIST, replace(P, resume_steps=None))
+    assert plain.add([*first, *second]) == []
+
+
+def test_a_pause_reported_by_advance_drops_the_first_piece_the_same_way() -> None:
+    first, second = pieces(3, 3, loss=P.end_s + 0.5)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(first) == []
+    gate.advance(first[-1].t + P.end_s + REPORT_LAG_S + 0.1)
+    assert len(gate.add(second)) == 6
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "loss", "up", "period"),
+    [
+        (2, 4, 3 * PERIOD, HANGING, PERIOD),  # a piece of 2 proves no rhythm
+        (4, 2, 3 * PERIOD, HANGING, PERIOD),
+        (3, 3, 2 * P.end_s + 0.1, HANGING, PERIOD),  # lost too long
+        (3, 3, 3 * PERIOD, tilted(40), PERIOD),  # the arm hangs differently after
+        (3, 3, 3 * PERIOD, FLAT, PERIOD),  # the hand in front after
+        (3, 3, 3 * PERIOD, HANGING, 1.1),  # another pace after
+    ],
+)
+def test_only_one_walk_in_pieces_counts(
+    before: int, after: int, loss: float, up: tuple[float, float, float], period: float
+) -> None:
+    first, second = pieces(before, after, loss, up, period)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add([*first, *second]) == []
+    assert not gate.walking
+
+
+def test_the_first_piece_starts_where_the_arm_came_down() -> None:
+    # Getting up with the forearm on the lap, then 3 hanging steps, a loss, 3 more: the lap's
+    # candidate is not the walk's.
+    first, second = pieces(3, 3)
+    lap = cand(first[0].t - PERIOD, up=FLAT)
+    gate = WalkingGate(Placement.WRIST)
+    assert [s.t for s in gate.add([lap, *first, *second])] == [s.t for s in [*first, *second]]
+
+
+def test_a_closed_stream_leaves_no_piece() -> None:
+    first, second = pieces(3, 3, loss=P.end_s + 0.5)
+    gate = WalkingGate(Placement.WRIST)
+    assert gate.add(first) == []
+    gate.advance(first[-1].t + P.end_s + REPORT_LAG_S + 0.1)
+    gate.close()
+    assert gate.add(second) == []
+
+
+def test_the_first_piece_holds_resume_steps_in_walking_posture() -> None:
+    # The lap's candidate is no step of the first piece: 2 hanging ones are too few.
+    first, second = pieces(3, 3)
+    first[0] = cand(first[0].t, up=FLAT)
+    assert WalkingGate(Placement.WRIST).add([*first, *second]) == []
+
+
+def test_the_second_piece_is_in_walking_posture_too() -> None:
+    # Within same_posture (20 degrees) of the first piece, but the forearm out of the hanging cone.
+    first = run(3, 10.0, tilted(40))
+    second = run(3, first[-1].t + 3 * PERIOD, tilted(60))
+    assert WalkingGate(Placement.WRIST).add([*first, *second]) == []
+
+
+def test_a_pieced_walk_resumes_in_its_own_rhythm() -> None:
+    # The interval across the first loss is not the walk's: the second loss resumes it as any.
+    first, second = pieces(3, 3)
+    gate = WalkingGate(Placement.WRIST)
+    assert len(gate.add([*first, *second])) == 6
+    assert len(gate.add(run(P.resume_steps, second[-1].t + 3 * PERIOD))) == P.resume_steps

@@ -84,6 +84,8 @@ class WalkingGate:
         # (resume_steps; _may_resume). Its posture stays in _walk_up until the next walk.
         self._resume_until = -math.inf
         self._resume_gaps: list[float] = []
+        # The candidates the latest pause dropped before they were confirmed (_pieced).
+        self._dropped: list[StepEvent] = []
 
     @property
     def walking(self) -> bool:
@@ -118,8 +120,7 @@ class WalkingGate:
         """
         if now is not None and interval(self._last, now) > self.p.end_s + REPORT_LAG_S:
             self._may_resume()
-            self._confirmed = False
-            self._held = []
+            self._drop()
 
     def gap(self, seconds: float) -> None:
         """The data stopped for this long: the next candidate's interval spans the hole.
@@ -135,6 +136,7 @@ class WalkingGate:
         self._last = -math.inf
         self._gap_s = 0.0
         self._resume_until = -math.inf
+        self._dropped = []
 
     @property
     def hanging_sign(self) -> int:
@@ -197,6 +199,7 @@ class WalkingGate:
             # A pause (or a new clock): whatever was running is over.
             if dt >= 0:
                 self._may_resume()
+                self._drop()
             self._confirmed = False
             self._held = []
         # In time order, or a new clock after a restart: either way this is now the latest.
@@ -234,13 +237,18 @@ class WalkingGate:
         if not posed:
             need = self.p.unposed_steps or need
             run = self._run(need)
-        resumed = len(run) < need
-        if resumed:
+        # Too few for a new walk: maybe enough for one the detector lost for a moment.
+        lost = len(run) < need
+        lead: list[StepEvent] = []
+        if lost:
             run = self._resumes()
+            if not run:
+                lead = self._pieced(need)
+                run = [*lead, *self._held] if lead else []
             if not run:
                 return []
             posed = True
-        slow = not resumed and not self._rhythm_ok(run, sides=posed)
+        slow = not lost and not self._rhythm_ok(run, sides=posed)
         if slow:
             # Slow steps (a turn) inside a longer run: every rule after this one judges that run.
             run = self._around_slow_steps(need, posed)
@@ -250,7 +258,7 @@ class WalkingGate:
             # One soft step among firm ones: the run is one candidate longer, and every rule
             # after this one judges that longer run. Not on top of a slow step: one exception
             # a run.
-            run = [] if slow or resumed else self._soft_between(need, posed)
+            run = [] if slow or lost else self._soft_between(need, posed)
             if not run:
                 return []
         if not (self._fore_aft(run) and self._swings(run)):
@@ -269,7 +277,10 @@ class WalkingGate:
         # A resumed walk votes as a walk confirmed anew after the loss did before the rule: in
         # the walk's own posture, it can only agree with the walk's vote.
         self._vote(mean)
-        released = self._held
+        if lead:
+            # The interval across the loss is no step's: the walk's rhythm leaves it out.
+            self._bridged.add(self._held[0].t)
+        released = [*lead, *self._held]
         self._held = []
         self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
@@ -301,7 +312,19 @@ class WalkingGate:
         )
         self._bridged.clear()
         self._resume_until = -math.inf
+        self._dropped = []
         return released
+
+    def _drop(self) -> None:
+        """A pause: the held candidates are no walk yet; _pieced may still take them up.
+
+        advance() and the next candidate may both see the same pause: the second finds nothing
+        held and keeps what the first dropped.
+        """
+        if not self._confirmed and self._held:
+            self._dropped = self._held
+        self._confirmed = False
+        self._held = []
 
     def _may_resume(self) -> None:
         """The confirmed bout ends by a pause or a long interval: a walk the detector lost.
@@ -335,6 +358,41 @@ class WalkingGate:
         # one rhythm with the walk's are steps'.
         steps = self._intervals(run)
         return run if steps and self._regular([*self._resume_gaps, *steps]) else []
+
+    def _pieced(self, need: int) -> list[StepEvent]:
+        """The dropped candidates that start the walk the held ones continue; [] if none do.
+
+        The detector can lose a walk before it is confirmed, as after (_resumes): a soft step or
+        two, a turn. The held candidates (every one in walking posture, resume_steps measured at
+        least) continue the run a pause dropped (_dropped: its latest candidates in walking
+        posture, as many measured at least) if the pause lasted at most 2 * end_s, the two hold
+        `need` measured candidates together, the held ones lie within same_posture of the dropped
+        part's mean posture, and their intervals on either side of the pause keep one rhythm (the
+        interval across it is left out, as one across missing data). The dropped run's part is
+        returned, to count with the held ones.
+        """
+        n = self.p.resume_steps
+        if n is None or not self._dropped or not self._held:
+            return []
+        if interval(self._dropped[-1].t, self._held[0].t) > 2 * self.p.end_s:
+            return []
+        start = len(self._dropped)
+        while start > 0 and self._posture_ok(self._dropped[start - 1]):
+            start -= 1
+        lead = self._dropped[start:]
+        if not self._all_posed(self._held):
+            return []
+        measured = [sum(s.features is not None for s in part) for part in (lead, self._held)]
+        if min(measured) < n or sum(measured) < need:
+            return []
+        # The held candidates keep the posture the walk had before the loss, as a resumed walk
+        # keeps its bout's.
+        mean = self._mean_up(lead)
+        ups = [s.features.up for s in self._held if s.features is not None]
+        if mean is None or min(float(np.dot(up, mean)) for up in ups) < self.p.same_posture:
+            return []
+        steps = [*self._intervals(lead), *self._intervals(self._held)]
+        return lead if steps and self._regular(steps) else []
 
     def _run_intervals(
         self, run: list[StepEvent], released: list[StepEvent]

@@ -59,11 +59,13 @@ class GateParams:
     # a chair or through a door (_around_slow_steps). One exception a run: a run with a slow
     # step is not also let through by soft_between.
     slow_steps: int = 0
-    # A walk the detector lost for a moment resumes on this many candidates (None: never; a new
-    # walk needs confirm_steps): a bout confirmed in walking posture ended by a pause or a long
-    # interval, not by its posture, and within 2 * end_s of its last step a run begins that
-    # holds it, keeps the bout's posture (same_posture) and keeps one rhythm with the bout's
-    # latest intervals (_resumes).
+    # A walk the detector lost for a moment goes on with this many candidates (None: never; a
+    # new walk needs confirm_steps). A bout confirmed in walking posture and ended by a pause or a
+    # long interval, not by its posture, resumes where within 2 * end_s of its last step a run of
+    # this many begins that keeps the bout's posture (same_posture) and one rhythm with the bout's
+    # latest intervals (_resumes). A run in walking posture that a pause dropped before it was
+    # confirmed is the start of the walk that the candidates after the pause make, if each holds
+    # this many, both confirm_steps together, all in one posture and rhythm (_pieced).
     resume_steps: int | None = None
     # Posture: the sensor axis that is near vertical when walking (None: no posture rule), how
     # near (|cos| of its angle to "up"), and what a run out of that posture needs instead
@@ -363,7 +365,7 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         slow_steps=2,
         # The least run with two intervals for the rhythm test: the arm's swing hides a step now
         # and then, and a walk lost for it goes on (docs/walking_gate.md, "Wrist: a walk the
-        # detector lost resumes").
+        # detector lost resumes", "... and one it lost before it was confirmed").
         resume_steps=3,
         stride_fill=STRIDE_FILL,
         # A hanging arm swings once a stride, as a thigh does; where the swing is measured, an
