@@ -240,9 +240,11 @@ class WalkingGate:
         # Too few for a new walk: maybe enough for one the detector lost for a moment.
         lost = len(run) < need
         lead: list[StepEvent] = []
+        resumed = False
         if lost:
             run = self._resumes()
-            if not run:
+            resumed = bool(run)
+            if not resumed:
                 lead = self._pieced(need)
                 run = [*lead, *self._held] if lead else []
             if not run:
@@ -282,7 +284,8 @@ class WalkingGate:
             self._bridged.add(self._held[0].t)
         released = [*lead, *self._held]
         self._held = []
-        self._walk_up = mean if keeps else None
+        if not resumed:  # a resumed walk keeps the posture it had before the loss
+            self._walk_up = mean if keeps else None
         if posed and self.p.posture_starts_walk:
             # The walk starts where the posture it confirmed in does: candidates before that
             # (getting up with the forearm on the lap) are not its steps.
@@ -298,7 +301,9 @@ class WalkingGate:
         self._confirmed = True
         self._posed = posed
         released, filled = self._with_swing_steps(released, run)
-        self._gaps = self._intervals(run) or [self.p.max_interval / 2]
+        # A resumed walk keeps its rhythm: its latest intervals before the loss count on.
+        before = self._resume_gaps if resumed else []
+        self._gaps = [*before, *self._intervals(run)][-6:] or [self.p.max_interval / 2]
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
