@@ -15,19 +15,19 @@ three ways the gate checks on a run of consecutive candidates before anything is
   sitting; a forearm held in front is not swinging, so it needs more evidence).
 
 Held candidates are released retroactively when the bout is confirmed, so a 12-step walk counts
-from its first step; after that, steps pass through as soon as the detector reports them. A
-pause of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was
-confirmed in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing
-data is not a pause. At the wrist, a walk the detector lost for a moment goes on with a shorter
-run in its own posture and rhythm (resume_steps): one that a pause or a long interval ended (not
-its posture) resumes, and a run a pause dropped before it was confirmed starts the walk the
-candidates after the pause make with it. At the wrist, a long walk whose candidates come once per stride (the arm's
+from its first step; after that, steps pass through as soon as the detector reports them. A pause
+of end_s without a candidate, a candidate out of the bout's rhythm or (where the bout was confirmed
+in posture) out of posture ends the bout; unconfirmed candidates are discarded. Missing data is not
+a pause. At the wrist, a walk the detector lost for a moment goes on with a shorter run in its own
+posture and rhythm (resume_steps): one that a pause or a long interval ended (not its posture)
+resumes, and a run a pause dropped before it was confirmed starts the walk the candidates after the
+pause make with it. At the wrist, a long walk whose candidates come once per stride (the arm's
 swing can hide every other step from the detector) gets the step between them restored, without
 changing which bouts exist; the steps it restores in the walk's first 12 candidates come late,
 together, the only steps the gate returns out of time order (marked StepEvent.late). At the thigh
-and the wrist, an interval as long as the stride of the limb's own swing gets its missed step as
-it comes (at the wrist, those are not the stride fill's to restore late). What each placement
-asks (GateParams, GATE_PARAMS) and why: gate_params.py. Design, reasons and figures:
+and the wrist, an interval as long as the stride of the limb's own swing gets its missed step as it
+comes (at the wrist, those are not the stride fill's to restore late). What each placement asks
+(GateParams, GATE_PARAMS) and why: gate_params.py. Design, reasons and figures:
 docs/walking_gate.md.
 """
 
