@@ -225,3 +225,15 @@ def test_a_pieced_walk_resumes_in_its_own_rhythm() -> None:
     gate = WalkingGate(Placement.WRIST)
     assert len(gate.add([*first, *second])) == 6
     assert len(gate.add(run(P.resume_steps, second[-1].t + 3 * PERIOD))) == P.resume_steps
+
+
+def test_a_new_clock_neither_resumes_nor_pieces() -> None:
+    # The wearable restarted and its times began again: what came before is no part of a walk.
+    gate = WalkingGate(Placement.WRIST)
+    last = walked(gate)
+    gate.advance(last + P.end_s + REPORT_LAG_S + 0.1)
+    assert gate.add(run(P.resume_steps, 1.0)) == []
+    pieced = WalkingGate(Placement.WRIST)
+    assert pieced.add(run(3, 10.0)) == []
+    pieced.advance(20.0)
+    assert pieced.add(run(3, 1.0)) == []

@@ -52,6 +52,9 @@ from .gate_params import (
 )
 from .types import FloatArray, Placement, StepEvent, StepFeatures, at_most, interval
 
+# A confirmed bout's latest intervals its rhythm is judged on (_continues, _may_resume).
+_GAPS_KEPT = 6
+
 
 class WalkingGate:
     """Holds candidate steps until they form a walking bout; streams them after that."""
@@ -200,9 +203,10 @@ class WalkingGate:
             # A pause (or a new clock): whatever was running is over.
             if dt >= 0:
                 self._may_resume()
-                self._drop()
-            self._confirmed = False
-            self._held = []
+            self._drop()
+            if dt < 0:  # a new clock: nothing before it resumes or pieces with what follows
+                self._resume_until = -math.inf
+                self._dropped = []
         # In time order, or a new clock after a restart: either way this is now the latest.
         self._last = step.t
         if self._confirmed:
@@ -210,7 +214,7 @@ class WalkingGate:
                 self._bout_n += 1
                 return [*self._stride_fill(step, None), step]
             if not hole and self._continues(step, dt):
-                self._gaps = [*self._gaps[-5:], dt]
+                self._gaps = [*self._gaps[-(_GAPS_KEPT - 1) :], dt]
                 self._bout_n += 1
                 # An interval the swing fills is not the stride fill's too (one step missed).
                 swung = self._swing_step(dt, step)
@@ -304,7 +308,7 @@ class WalkingGate:
         released, filled = self._with_swing_steps(released, run)
         # A resumed walk keeps its rhythm: its latest intervals before the loss count on.
         before = self._resume_gaps if resumed else []
-        self._gaps = [*before, *self._intervals(run)][-6:] or [self.p.max_interval / 2]
+        self._gaps = [*before, *self._intervals(run)][-_GAPS_KEPT:] or [self.p.max_interval / 2]
         # The bout's persistence counts from its confirming run: only the run was checked for
         # rhythm, and the held candidates before it may be a fidget's (14 irregular ones, then 6
         # in rhythm, are a rhythm of 6, not 20). So the run's own intervals may be filled once
@@ -353,7 +357,8 @@ class WalkingGate:
         walk, going on.
         """
         n = self.p.resume_steps
-        if n is None:
+        # Most candidates come with no walk to resume: no run is looked for then.
+        if n is None or not self._held or self._held[0].t > self._resume_until:
             return []
         run = self._run(n)
         if len(run) < n or run[0].t > self._resume_until:
