@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 import os
 from pathlib import Path
+import statistics
 
 import numpy as np
 from scipy.signal import resample_poly  # type: ignore[import-untyped]
@@ -102,3 +103,10 @@ def rate(steps: int, seconds: float, kind: str) -> str:
     if kind == "yes":
         return f"{steps * 60.0 / seconds:.0f}/min"
     return f"{steps * 3600.0 / seconds:,.0f}/h"
+
+
+def median_range(values: list[float], unit: str) -> str:
+    """A table cell: the values' median and range, rounded ("-" for none)."""
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.0f}{unit} ({min(values):.0f}-{max(values):.0f}{unit})"

@@ -52,7 +52,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import external
 
 from .daily import step_times
-from .data import WALK_STEP_HZ, counted, feed, fmt_table, rhythm_steps
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, rhythm_steps
 from .oxford import at_rate
 
 RATE_HZ = 50.0
@@ -227,32 +227,26 @@ def per_trial(tl: Tally, peers: bool) -> str:
         cells = [f"{name}: steps / its step rhythm, median (range)"]
         for c in counters:
             ratios = [n / r for n, r in zip(tl.steps[c][code], rhythm, strict=True) if r > 0]
-            cells.append(_median_range([100 * r for r in ratios], "%"))
+            cells.append(median_range([100 * r for r in ratios], "%"))
         body.append(cells)
         minutes = [s / 60 for s in tl.trial_s[code]]
         cells = [f"{name}: steps a minute, median (range)"]
         for c in counters:
             per_min = [n / m for n, m in zip(tl.steps[c][code], minutes, strict=True)]
-            cells.append(_median_range(per_min, ""))
+            cells.append(median_range(per_min, ""))
         body.append(cells)
-        own = _median_range([n / m for n, m in zip(rhythm, minutes, strict=True)], "")
+        own = median_range([n / m for n, m in zip(rhythm, minutes, strict=True)], "")
         body.append([f"{name}: its step rhythm, steps a minute", *[own] * len(counters)])
     for code in ("STU", "STN"):
         if not tl.steps["engine"][code]:
             continue
         cells = [f"{ACTIVITIES[code][0]}: steps a trial of {STAIRS} stairs, median (range)"]
-        cells += [_median_range([float(n) for n in tl.steps[c][code]], "") for c in counters]
+        cells += [median_range([float(n) for n in tl.steps[c][code]], "") for c in counters]
         body.append(cells)
         cells = [f"{ACTIVITIES[code][0]}: trials with no step"]
         cells += [str(sum(n == 0 for n in tl.steps[c][code])) for c in counters]
         body.append(cells)
     return fmt_table(["per trial", *counters], body) if body else ""
-
-
-def _median_range(values: list[float], unit: str) -> str:
-    if not values:
-        return "-"
-    return f"{statistics.median(values):.0f}{unit} ({min(values):.0f}-{max(values):.0f}{unit})"
 
 
 def main(argv: list[str] | None = None) -> int:

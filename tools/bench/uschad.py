@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 import math
 from pathlib import Path
 import re
-import statistics
 import sys
 
 import numpy as np
@@ -54,7 +53,7 @@ from custom_components.retrowalk.gait import (
 from tools.peers import external
 
 from .daily import step_times
-from .data import WALK_STEP_HZ, counted, feed, fmt_table, rhythm_steps
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, rhythm_steps
 
 RATE_HZ = 100.0
 # Activity number: its name and whether steps are expected (daily-living's kinds).
@@ -209,11 +208,11 @@ def per_trial(tl: Tally, peers: bool) -> str:
         for c in _counters(peers):
             steps = tl.steps[c][activity]
             ratios.append(
-                _median_range([100 * n / r for n, r in zip(steps, rhythm, strict=True) if r], "%")
+                median_range([100 * n / r for n, r in zip(steps, rhythm, strict=True) if r], "%")
             )
-            per_min.append(_median_range([n / m for n, m in zip(steps, minutes, strict=True)], ""))
+            per_min.append(median_range([n / m for n, m in zip(steps, minutes, strict=True)], ""))
             empty.append(str(sum(n == 0 for n in steps)))
-        own = _median_range([r / m for r, m in zip(rhythm, minutes, strict=True)], "")
+        own = median_range([r / m for r, m in zip(rhythm, minutes, strict=True)], "")
         body += [ratios, per_min, [f"{name}: its rhythm, a minute", *[own] * len(ratios[1:])]]
         body.append([f"{name}: trials with no step", *empty])
     return fmt_table(["per trial: median (range)", *_counters(peers)], body) if body else ""
@@ -235,12 +234,6 @@ def direction_table(tl: Tally) -> str:
         body.append([name, f"{total:,}", f"{back:,}", share, f"{worst:.0f} %"])
     header = ["activity", "steps", "labelled backward", "share", "worst trial"]
     return fmt_table(header, body) if body else ""
-
-
-def _median_range(values: list[float], unit: str) -> str:
-    if not values:
-        return "-"
-    return f"{statistics.median(values):.0f}{unit} ({min(values):.0f}-{max(values):.0f}{unit})"
 
 
 def main(argv: list[str] | None = None) -> int:
