@@ -59,7 +59,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .advice import direction_unknown
-from .gate_params import GATE_PARAMS, is_stride
+from .gate_params import GATE_PARAMS, MIN_STRIDE_S, is_stride
 from .stride_comb import StrideComb
 from .trunk_axis import ForwardAxis
 from .trunk_params import (
@@ -612,6 +612,11 @@ class TrunkDetector:
         win = acc[len(acc) - n_win :]
         q, re, _ = quadrature(win, up, period)
         horizontal = horizontal_amplitude(q, re, n_win)
+        if med >= MIN_STRIDE_S:
+            # Candidates a stride apart (the detector following one leg): the trunk is braked
+            # and pushed on at every step, at twice their frequency.
+            q2, re2, _ = quadrature(win, up, period / 2)
+            horizontal = max(horizontal, horizontal_amplitude(q2, re2, n_win))
         running = (
             med < self.p.run_period_s
             and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
