@@ -20,9 +20,10 @@ at the hip picks), with its gyroscope. Counters: the engine, its detector alone 
 gate) and mobgap (Mobilise-D's gait sequences and initial contacts, made for the lower back;
 .venv-peers). No step truth: walks, stairs and runs are checked against their own rhythm (the
 acceleration magnitude's strongest frequency, a walk's band at 72-132 steps a minute, a run's at
-120-204), which counts the whole trial at that rhythm, any pause in it too, so it errs high. The trials were cut to
-their activity, so a walk starts moving at once and a fresh engine must confirm it. Everyone walks
-forwards, sideways or on stairs facing ahead: each step the engine labels backward is a false one.
+120-204), which counts the whole trial at that rhythm, any pause in it too, so it errs high. The
+trials were cut to their activity, so a walk starts moving at once and a fresh engine must confirm
+it. Everyone walks forwards, sideways or on stairs facing ahead: each step the engine labels
+backward is a false one.
 Jumping up is no walk, but the feet land together in a rhythm ("maybe"), as MobiFall's bench
 reports it. Nothing of the engine was designed on these recordings before the first run
 (eighteenth session, the engine of main 6b92e6d).
