@@ -270,7 +270,7 @@ class WalkingGate:
                 return []
         if not (self._fore_aft(run) and self._swings(run)):
             return []
-        if not (posed or self._paced(run)):
+        if not (posed or (self._paced(run) and self._rides_bounce(run))):
             return []
         measured = self._phase_evidence(run)
         if not self._strides_whole(measured):
@@ -704,6 +704,18 @@ class WalkingGate:
                 intervals += k - last
             last = k
         return intervals == 0 or cycles <= limit * intervals
+
+    def _rides_bounce(self, run: list[StepEvent]) -> bool:
+        """The run's jolts lie along gravity as a walking body's bounce does (min_vertical_share).
+
+        On the median of the measured candidates' StepFeatures.vertical_share: one candidate
+        jolted across gravity (a turn, a glance at the watch) does not decide. Where none is
+        known, nothing is refused.
+        """
+        return _median_reaches(
+            [s.features.vertical_share for s in run if s.features is not None],
+            self.p.min_vertical_share,
+        )
 
     def _phase_evidence(self, run: list[StepEvent]) -> list[StepFeatures]:
         """The measured candidates min_half_cycle judges a confirming run on.

@@ -146,6 +146,12 @@ class GateParams:
     # come faster than the candidates the detector takes in it (scrubbing, brushing teeth) is
     # more (_paced).
     max_cycles: float | None = None
+    # A run confirmed out of walking posture (unposed_steps) is no walk if its jolts lie mostly
+    # across gravity: the median over its measured candidates of StepFeatures.vertical_share
+    # must reach this (None: no such rule; where no candidate knows it, the rule abstains). A
+    # walking body bounces once a step along gravity and a hand it carries rides the bounce; a
+    # hand brushing teeth or clapping moves across it (_rides_bounce).
+    min_vertical_share: float | None = None
     # A walk whose latest measured candidates (up to the longer confirming run's worth, the held
     # ones with the run) have a StepFeatures.half_cycle median under this is no walk (None: no
     # such rule): a run there confirms none, and a bout ends there. A walking limb's cycle (a
@@ -392,6 +398,12 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         # 3.4. Not for a hanging arm, whose own swing adds oscillations (WISDM walks: up to 3.2);
         # docs/walking_gate.md, "Wrist: faster than its steps".
         max_cycles=3.0,
+        # A jolt alike in every direction has a third of its power along gravity: a hand held
+        # in front whose runs' jolts lie less along it than that is not carried by a walk.
+        # Real hand-in-front walking and jogging runs lie at 0.32 or more (WISDM walking's
+        # least; Oxford's in-hand phones 0.45); real brushing's and clapping's at 0.25-0.28
+        # (medians; docs/wisdm_watch.md, tuned on).
+        min_vertical_share=1 / 3,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
         # 1.8 times ends the walk) removed no false step on any daily-living data set once the
         # posture rules above were in, and cut 1.5 % more of WISDM's wrist walking steps.

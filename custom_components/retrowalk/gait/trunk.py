@@ -78,6 +78,7 @@ from .trunk_signal import (
     lowpass_kernel,
     quadrature,
     swing_with_turn,
+    vertical_share,
 )
 from .types import (
     Direction,
@@ -589,11 +590,14 @@ class TrunkDetector:
             # the forearm still on the lap; a walk's last step, as the wearer sits down, has the
             # forearm coming up to the armrest just after it.
             i = min(int(np.searchsorted(t, step_t, side="right")) + self._n_grav // 2, len(t))
-            g = acc[max(0, i - self._n_grav) : i].sum(axis=0)
+            lo = max(0, i - self._n_grav)
+            g = acc[lo:i].sum(axis=0)
             u = _unit(g, float(np.linalg.norm(g)))  # all zero in free fall: no posture
             # Whether the arm moved faster than these steps (the gate's max_cycles).
             span, self._measured = (self._measured, step_t), step_t
             cycles = cycles_between(t, acc, span, self._cycle_kernel)
+            # How much of the jolt rides the body's bounce (the gate's min_vertical_share).
+            share = vertical_share(t, acc, step_t, g / max(i - lo, 1), u) if u.any() else None
             return StepFeatures(
                 amplitude=height,
                 up=(float(u[0]), float(u[1]), float(u[2])),
@@ -601,6 +605,7 @@ class TrunkDetector:
                 cycles=cycles,
                 step_horizontal=horizontal,
                 quadrature=quad,
+                vertical_share=share,
             )
 
         med = self._median_interval() or 0.55

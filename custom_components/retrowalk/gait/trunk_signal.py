@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import numpy.typing as npt
@@ -375,3 +376,28 @@ def quadrature(
         np.asarray(cross.real, dtype=np.float64),
         mag_v,
     )
+
+
+# s either side of a step over which vertical_share looks: about a heel strike's jolt, shorter
+# than a step.
+JOLT_HALF_S = 0.2
+
+
+def vertical_share(
+    t: FloatArray, acc: FloatArray, at: float, gravity: FloatArray, up: FloatArray
+) -> float | None:
+    """The share of the dynamic acceleration along `up` within JOLT_HALF_S of `at`.
+
+    `acc` (n, 3) at times `t`; its dynamic part is `acc` minus `gravity` (the mean the posture
+    `up` comes from). 1 when the jolt is all along gravity, about 1/3 for a jolt in every
+    direction alike; None with fewer than 3 samples or no movement.
+    """
+    lo, hi = np.searchsorted(t, (at - JOLT_HALF_S, at + JOLT_HALF_S))
+    if hi - lo < 3:
+        return None
+    dyn = acc[lo:hi] - gravity
+    total = float(np.einsum("ij,ij->", dyn, dyn))
+    if total <= 0.0 or not math.isfinite(total):
+        return None
+    along = dyn @ up
+    return float(along @ along) / total

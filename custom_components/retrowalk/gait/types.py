@@ -116,6 +116,12 @@ class StepFeatures:
     # at every step; a body on a car seat is bounced mostly vertically (docs/walking_gate.md,
     # "Trunk: a seat's bounce has no step's fore-aft").
     step_horizontal: float | None = None
+    # The share of the acceleration's dynamic part (the signal minus its gravity mean, the
+    # posture's window) that lies along gravity within JOLT_HALF_S either side of the step
+    # (trunk_signal.vertical_share; the wrist's detector only, else None; None where it cannot
+    # tell). A walking body bounces once a step along gravity, and a hand it carries rides the
+    # bounce; brushing teeth or clapping moves the hand across gravity (docs/wisdm_watch.md).
+    vertical_share: float | None = None
     # The unit quadrature vector of the step's window in the sensor's axes (trunk_signal.
     # quadrature; trunk detectors only): along the anterior-posterior axis, one way walking
     # forward and the other way walking backward. The forward axis learns from it only once the
