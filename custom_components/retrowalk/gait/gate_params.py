@@ -400,9 +400,10 @@ GATE_PARAMS: dict[Placement, GateParams] = {
         max_cycles=3.0,
         # A jolt alike in every direction has a third of its power along gravity: a hand held
         # in front whose runs' jolts lie less along it than that is not carried by a walk.
-        # Real hand-in-front walking and jogging runs lie at 0.32 or more (WISDM walking's
-        # least; Oxford's in-hand phones 0.45); real brushing's and clapping's at 0.25-0.28
-        # (medians; docs/wisdm_watch.md, tuned on).
+        # Real hand-in-front walking and jogging runs in the shared data lie at 0.32 or more
+        # (WISDM walking's least; Oxford's in-hand phones 0.45), 5 of the Bangle.js walks' 89
+        # under it; real brushing's and clapping's at 0.25-0.28 (medians; docs/walking_gate.md,
+        # "Wrist: a hand held in front must ride the body's bounce"; WISDM's arm work tuned on).
         min_vertical_share=1 / 3,
         # The bout factor stays at its default 2.5: a tighter 1.8 (an interval off by more than
         # 1.8 times ends the walk) removed no false step on any daily-living data set once the
