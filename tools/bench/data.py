@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 import os
 from pathlib import Path
 import statistics
+import sys
 
 import numpy as np
 from scipy.signal import resample_poly  # type: ignore[import-untyped]
@@ -110,3 +112,22 @@ def median_range(values: list[float], unit: str) -> str:
     if not values:
         return "-"
     return f"{statistics.median(values):.0f}{unit} ({min(values):.0f}-{max(values):.0f}{unit})"
+
+
+def read_folder[T](
+    folder: Path, items: Callable[[], Iterable[T]], data_set: str, what: str
+) -> list[T] | None:
+    """Every item a bench's reader yields from `folder`; None, with the reason on stderr, when
+    the folder is missing, a file cannot be read (the reader's ValueError) or it holds none."""
+    if not folder.is_dir():
+        print(f"error: {folder} is no folder: get the {data_set} data set", file=sys.stderr)
+        return None
+    try:
+        out = list(items())
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
+    if not out:
+        print(f"error: no {what} under {folder}", file=sys.stderr)
+        return None
+    return out

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import re
 import statistics
-import sys
 
 import numpy as np
 
@@ -52,7 +51,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import external
 
 from .daily import step_times
-from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, rhythm_steps
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, read_folder, rhythm_steps
 from .oxford import at_rate
 
 RATE_HZ = 50.0
@@ -261,16 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rate", type=float, default=RATE_HZ, help="Hz (default 50)")
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"error: {args.dir} is no folder: get the MobiFall v2.0 data set", file=sys.stderr)
-        return 2
-    try:
-        recs = list(trials(args.dir, args.rate))
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    if not recs:
-        print(f"error: no MobiFall accelerometer files under {args.dir}", file=sys.stderr)
+    what = "MobiFall accelerometer files"
+    recs = read_folder(args.dir, lambda: trials(args.dir, args.rate), "MobiFall v2.0", what)
+    if recs is None:
         return 2
     peer, why = None, ""
     if not args.no_peers:

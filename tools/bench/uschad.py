@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 import math
 from pathlib import Path
 import re
-import sys
 
 import numpy as np
 from scipy.io import loadmat  # type: ignore[import-untyped]
@@ -54,7 +53,7 @@ from custom_components.retrowalk.gait import (
 from tools.peers import external
 
 from .daily import step_times
-from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, rhythm_steps
+from .data import WALK_STEP_HZ, counted, feed, fmt_table, median_range, read_folder, rhythm_steps
 
 RATE_HZ = 100.0
 # Activity number: its name and whether steps are expected (daily-living's kinds).
@@ -248,16 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the engine's placement for the hip sensor (default waist)",
     )
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"error: {args.dir} is no folder: get the USC-HAD data set", file=sys.stderr)
-        return 2
-    try:
-        recs = list(trials(args.dir))
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    if not recs:
-        print(f"error: no USC-HAD trials under {args.dir}", file=sys.stderr)
+    recs = read_folder(args.dir, lambda: trials(args.dir), "USC-HAD", "USC-HAD trials")
+    if recs is None:
         return 2
     peer, why = None, ""
     if not args.no_peers:

@@ -33,7 +33,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 import re
-import sys
 
 import numpy as np
 
@@ -41,7 +40,7 @@ from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement
 from tools.peers import espruino
 
 from .daily import step_times
-from .data import counted, feed, fmt_table
+from .data import counted, feed, fmt_table, read_folder
 
 # Activity code: its name, whether steps are expected, and whether the shared data holds it
 # (wisdm_reduced: tuned on).
@@ -142,17 +141,17 @@ class Tally:
 def tally(recs: Sequence[Block], *, wearer: bool = False) -> Tally:
     """Count every block with each counter; `wearer`: one engine state per person, carried."""
     out = Tally()
-    state: dict[str, dict[str, object]] = {}
+    state: dict[tuple[str, bool], dict[str, object]] = {}  # (person, gated): the engine carried
     for rec in recs:
         out.seconds[rec.code] += rec.seconds
         out.people[rec.code].add(rec.person)
         out.dropped += rec.dropped
         found: dict[str, int] = {}
         for gated, counter in ((True, "engine"), (False, "detector alone")):
-            carried = state.get(f"{rec.person}/{counter}") if wearer else None
-            engine = GaitEngine(Placement.WRIST, state=carried, gated=gated)
+            engine = GaitEngine(Placement.WRIST, state=state.get((rec.person, gated)), gated=gated)
             found[counter] = len(step_times(feed(engine, rec.t, rec.acc, None)))
-            state[f"{rec.person}/{counter}"] = engine.to_dict()
+            if wearer:
+                state[rec.person, gated] = engine.to_dict()
         found["Espruino"] = len(espruino.watch_steps(rec.t, rec.acc))
         for counter, n in found.items():
             out.steps[counter][rec.code] += n
@@ -200,16 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         "--wearer", action="store_true", help="carry each person's engine state through"
     )
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"error: {args.dir} is no folder: get the WISDM 2019 data set", file=sys.stderr)
-        return 2
-    try:
-        recs = list(blocks(args.dir))
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    if not recs:
-        print(f"error: no WISDM watch accelerometer files under {args.dir}", file=sys.stderr)
+    what = "WISDM watch accelerometer files"
+    recs = read_folder(args.dir, lambda: blocks(args.dir), "WISDM 2019", what)
+    if recs is None:
         return 2
     tl = tally(recs, wearer=args.wearer)
     people = len({r.person for r in recs})

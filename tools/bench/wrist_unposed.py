@@ -9,10 +9,11 @@ every run the gate confirms out of the hanging posture (UnposedRuns), then measu
 - vertical: the share of the candidates' dynamic acceleration along gravity. Walking with the
   hand in front rides the body: the trunk rises and falls once per step, so each candidate's
   jolt should lie mostly along gravity; scrubbing, wiping, stirring and brushing move the hand
-  mostly sideways or forwards and back. Per candidate, over +-HALF_S around it: the dynamic
-  acceleration is the signal minus its 1 s gravity mean (the candidate's own "up", what the
-  detector reports in StepFeatures), and the share is sum((a . up)^2) / sum(|a|^2) (1/3 for a
-  direction-free jiggle); the run's value is its candidates' median.
+  mostly sideways or forwards and back. Per candidate, over +-0.2 s around it (the engine's
+  trunk_signal.vertical_share, JOLT_HALF_S): the dynamic acceleration is the signal minus its 1 s
+  gravity mean (the candidate's own "up", what the detector reports in StepFeatures), and the
+  share is sum((a . up)^2) / sum(|a|^2) (1/3 for a direction-free jiggle); the run's value is its
+  candidates' median.
 - interval: the run's median candidate interval, s (walking 0.4-0.65, jogging about 0.33,
   scrubbing 0.2-0.35).
 - jolt: the run's median candidate amplitude, m/s^2 (StepFeatures.amplitude, |a| - |g| peak).
@@ -50,7 +51,13 @@ import statistics
 
 import numpy as np
 
-from custom_components.retrowalk.gait import FloatArray, GaitEngine, Placement, StepEvent
+from custom_components.retrowalk.gait import (
+    FloatArray,
+    GaitEngine,
+    Placement,
+    StepEvent,
+    trunk_signal,
+)
 from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.gate_params import GATE_PARAMS, GateParams
 from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scenario
@@ -60,7 +67,6 @@ from .daily import Segment, Stream, build_streams, engine_batches, read_labels, 
 from .data import data_dir, feed
 from .gate_eval import judged
 
-HALF_S = 0.2  # s each side of a candidate: about a heel strike's jolt, shorter than a step
 SMOOTH_S = 0.1  # s: a moving mean that keeps 3-5 Hz scrubbing (gain 0.76 at 4 Hz, 0 at 10 Hz)
 GRAVITY_S = 1.0  # s: the gravity mean, as the detector's (trunk_params.py, gravity_s)
 WALKING = {"walking", "turning", "stairs", "walking_upstairs", "walking_downstairs"}
@@ -103,21 +109,17 @@ class UnposedRuns(WalkingGate):
 
 
 def vertical_share(t: FloatArray, acc: FloatArray, at: float, up: Sequence[float]) -> float | None:
-    """The share of the dynamic acceleration along `up` within +-HALF_S of `at` (None: no data).
+    """The share of the dynamic acceleration along `up` within JOLT_HALF_S of `at` (None: no data).
 
     acc (n, 3) m/s^2 with gravity at times t; the dynamic part is acc minus its GRAVITY_S mean
-    centred on `at` (the window the detector's "up" comes from), so the jolt is what is left.
+    centred on `at` (the window the detector's "up" comes from), so the jolt is what is left. The
+    engine's own measure (trunk_signal.vertical_share), with the gravity mean taken here.
     """
-    lo, hi = np.searchsorted(t, [at - HALF_S, at + HALF_S])
-    if hi - lo < 3:
-        return None
     g_lo, g_hi = np.searchsorted(t, [at - GRAVITY_S / 2, at + GRAVITY_S / 2])
-    dyn = acc[lo:hi] - acc[g_lo:g_hi].mean(axis=0)
-    total = float(np.sum(dyn * dyn))
-    if total <= 0:
+    if g_hi <= g_lo:
         return None
-    u = np.asarray(up, dtype=np.float64)
-    return float(np.sum((dyn @ u) ** 2)) / total
+    gravity = acc[g_lo:g_hi].mean(axis=0)
+    return trunk_signal.vertical_share(t, acc, at, gravity, np.asarray(up, dtype=np.float64))
 
 
 @dataclass(frozen=True, slots=True)

@@ -597,7 +597,8 @@ class TrunkDetector:
             span, self._measured = (self._measured, step_t), step_t
             cycles = cycles_between(t, acc, span, self._cycle_kernel)
             # How much of the jolt rides the body's bounce (the gate's min_vertical_share).
-            share = vertical_share(t, acc, step_t, g / max(i - lo, 1), u) if u.any() else None
+            # (A posture implies a non-empty gravity window, i > lo.)
+            share = vertical_share(t, acc, step_t, g / (i - lo), u) if u.any() else None
             return StepFeatures(
                 amplitude=height,
                 up=(float(u[0]), float(u[1]), float(u[2])),
