@@ -59,8 +59,9 @@ def trunk_walk(
 
     Backward walking is the same motion with time reversed (the physics the detector relies on),
     along the same body axes. `drop` flattens the bounce of one step (a step the sensor misses).
-    `running` adds flight phases (the sensor reads ~0 g) and the spring-mass phase: the body is
-    lowest at mid-stance, which flips the vertical oscillation against the horizontal one.
+    `running` adds flight phases (the sensor reads ~0 g) and the spring-mass model's phase: the
+    body is lowest at mid-stance, which flips the vertical oscillation against the horizontal one
+    (real sensors mostly do not show that flip; the detector reads no direction from a run).
     """
     n = round((lead + (n_steps - 1) * period + tail) * fs)
     t = t0 + np.arange(n) / fs
@@ -479,3 +480,51 @@ def test_a_degenerate_gravity_mean_is_no_posture_not_nan(
     # The run's mean posture (the bout's walking posture) is still the walking step's.
     mean_up = WalkingGate._mean_up([walking, step])
     assert mean_up is not None and np.allclose(mean_up, (0.0, 1.0, 0.0))
+
+
+def _calibrated_waist() -> GaitEngine:
+    """An engine whose forward axis a calibration walk taught."""
+    engine = GaitEngine(Placement.WAIST)
+    engine.start_calibration(16)
+    w = trunk_walk(20)
+    for i in range(0, len(w.t), 20):
+        engine.process(w.t[i : i + 20], w.acc[i : i + 20])
+    assert engine.calibration.done
+    return engine
+
+
+def _engine_steps(engine: GaitEngine, w: Walk) -> list[StepEvent]:
+    return [
+        s
+        for i in range(0, len(w.t), 20)
+        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
+    ]
+
+
+@pytest.mark.parametrize("backward", [False, True])
+def test_a_run_starting_a_walk_is_forward_at_unknown_confidence(backward: bool) -> None:
+    # Real hip, waist, chest and pocket sensors do not give running's quadrature the sign the
+    # spring-mass model (this synthetic run) does (docs/trunk_direction.md, "Running"): a run
+    # tells no direction, whichever way its quadrature points, and teaches the axis nothing.
+    engine = _calibrated_waist()
+    run = after(trunk_walk(20, running=True, backward=backward, period=0.36, seed=5), 40.0)
+    steps = _engine_steps(engine, run)
+    assert len(steps) >= 18
+    assert {s.direction for s in steps} == {Direction.FORWARD}
+    assert {s.confidence for s in steps} == {0.5}
+    assert all(s.features is None or s.features.quadrature is None for s in steps)
+
+
+def test_a_walk_that_breaks_into_a_run_keeps_its_direction() -> None:
+    engine = _calibrated_waist()
+    walk = after(trunk_walk(16, backward=True, tail=0.0, seed=6), 40.0)
+    run = after(
+        trunk_walk(16, running=True, period=0.36, lead=0.2, seed=7),
+        40.0 + walk.t[-1] - walk.t[0] + 1 / FS,
+    )
+    steps = _engine_steps(engine, concat(walk, run))
+    walked = [s for s in steps if s.t < run.steps[0] - 0.2]
+    ran = [s for s in steps if s.t > run.steps[2]]
+    assert [s.direction for s in walked].count(Direction.BACKWARD) >= len(walked) - 1 >= 13
+    assert len(ran) >= 10
+    assert {s.direction for s in ran} == {Direction.BACKWARD}

@@ -37,8 +37,10 @@ docs/trunk_direction.md). The sign that means "forward" depends on
 how the sensor is mounted: it is learned (trunk_axis) from the dominant walking direction and from
 explicit calibration walks. The quadrature vector lies along the anterior-posterior axis by itself
 (medio-lateral sway repeats per stride, not per step).
-Running (a flight phase, fast cadence) swaps the phase again, since the body is lowest rather than
-highest at mid-stance, and is handled by flipping the feature. The cross-spectrum spans the last
+Running (a flight phase, fast cadence) tells no direction: the spring-mass model swaps the phase
+(the body lowest rather than highest at mid-stance), but real sensors at the hip, waist, chest and
+pocket mostly do not (docs/trunk_direction.md, "Running tells no direction at the trunk"), so a
+run keeps the bout's direction. The cross-spectrum spans the last
 `direction_steps` steps; a bout keeps its direction until `switch_windows` windows in a row
 disagree, since starting, stopping and turning make single windows look backward.
 Sideways steps are not told apart at these placements. The wrist sees mostly arm swing: its
@@ -628,7 +630,13 @@ class TrunkDetector:
             and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
         )
         if running:
-            q = -q  # spring-mass running puts the body lowest, not highest, at mid-stance
+            # A run tells no direction here (docs/trunk_direction.md, "Running"): the bout keeps
+            # its own, and a run that starts one is forward, unknown (confidence 0.5).
+            run_dir = self._bout_dir or Direction.FORWARD
+            return [
+                StepEvent(t=s, direction=run_dir, confidence=0.5, features=f(s, h))
+                for s, h in steps
+            ]
         norm = float(np.linalg.norm(q))
         if norm == 0.0:
             return [
@@ -659,8 +667,7 @@ class TrunkDetector:
         confidence = round(0.5 + 0.5 * min(abs(cos), 1.0) * strength, 3)
         if not self._tells_direction:
             confidence = 0.5
-        # Running teaches the axis nothing: its quadrature was turned round above on a guess.
-        quad = None if running else (float(unit[0]), float(unit[1]), float(unit[2]))
+        quad = (float(unit[0]), float(unit[1]), float(unit[2]))
         return [
             StepEvent(t=s, direction=direction, confidence=confidence, features=f(s, h, quad))
             for s, h in steps

@@ -64,7 +64,9 @@ class TrunkParams:
     start_steps: int = 2
     fill_lo: float = 1.6
     fill_hi: float = 2.4
-    run_flight: float = 2.0  # m/s^2: |a| this low means a flight phase
+    # A window with candidates under run_period_s and |a| under run_flight (m/s^2: a flight
+    # phase) somewhere in it is a run's: it reads no direction (trunk.py's docstring).
+    run_flight: float = 2.0
     run_period_s: float = 0.5
     direction_steps: int = 4  # cross-spectrum window, in steps
     # A bout keeps its direction until this many windows in a row disagree: starting, stopping
