@@ -153,7 +153,9 @@ def test_the_command_prints_both_tables(tmp_path: Path, capsys: pytest.CaptureFi
     _export(_trial_path(tmp_path, "110", "801-Yurume Ileri", 1), np.arange(len(w.t)), w.acc)
     assert e.main([str(tmp_path), "--learned"]) == 0
     out = capsys.readouterr().out
-    assert "1 waist trials of 1 people (axis learned from the forward trials)" in out
+    assert (
+        "1 waist trials (340535) of 1 people as waist (axis learned from the forward trials)" in out
+    )
     assert "walking forward" in out and "labelled backward" in out
     assert e.main([str(tmp_path / "missing")]) == 2
 
@@ -173,3 +175,17 @@ def test_a_backward_trial_with_no_forward_one_before_is_counted_not_scored() -> 
     cells = back_line.split()
     assert cells[2:4] == ["2", "2"] and cells[-6:] == ["1", "100.0", "%", "1", "/", "1"]
     assert "not scored" in e.trial_table(res)
+
+
+def test_another_unit_is_read_as_its_placement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = trunk_walk(20, lead=6.0, tail=6.0, t0=0.0, seed=8, fs=e.RATE_HZ)
+    waist = _trial_path(tmp_path, "110", "801-Yurume Ileri", 1)
+    _export(waist, np.arange(len(w.t)), w.acc)
+    _export(waist.with_name("340539.txt"), np.arange(len(w.t)), w.acc)
+    assert [r.person for r in e.trials(tmp_path, "340539")] == ["110"]
+    assert list(e.trials(tmp_path, "340527")) == []
+    assert e.main([str(tmp_path), "--unit", "thigh"]) == 0
+    assert "1 thigh trials (340539) of 1 people as thigh" in capsys.readouterr().out
+    assert e.main([str(tmp_path), "--unit", "chest"]) == 2

@@ -1,4 +1,4 @@
-"""Real backward walking at the waist: the Erciyes falls and daily-living data set.
+"""Real backward walking at the waist, thigh and chest: the Erciyes falls and daily-living set.
 
 Every other trunk recording the benches read walks forwards; the engine's backward label at the
 waist had only motion capture behind it (Bandai, synthesised). *Simulated Falls and Daily Living
@@ -9,16 +9,20 @@ them at the waist (unit 340535), at 25 Hz. Among its daily activities: walking f
 walking backward (802), about 25 s a trial. Nothing of it is in this repository: the bench reads
 your copy.
 
-    python -m tools.bench.erciyes DIR [--learned]
+    python -m tools.bench.erciyes DIR [--learned] [--unit waist|thigh|chest]
 
-DIR holds the waist unit's files anywhere below it, named 340535.txt (the data set's own Xsens
-export: "//" header lines, then a tab-separated row naming Counter and Acc_X, Acc_Y, Acc_Z in
-m/s^2) or 340535.csv (columns counter, ax, ay, az: a transcription of the same columns), in folders
-naming the person (three digits), the activity (a folder whose name starts with 801 or 802) and the
-trial (Test_<n>). Time comes from the sample counter (16 bits, unwrapped) at the export's rate.
+DIR holds the unit's files anywhere below it, named after it: e.g. 340535.txt (the data set's own
+Xsens export: "//" header lines, then a tab-separated row naming Counter and Acc_X, Acc_Y, Acc_Z
+in m/s^2) or 340535.csv (columns counter, ax, ay, az: a transcription of the same columns), in
+folders naming the person (three digits), the activity (a folder whose name starts with 801 or
+802) and the trial (Test_<n>). Time comes from the sample counter (16 bits, unwrapped) at the
+export's rate.
+
+`--unit`: the waist unit (340535, as WAIST; the default), the right thigh's (340539, as THIGH: a
+trouser pocket's placement) or the chest's (340527, as CHEST).
 
 Direction needs the wearer's forward axis, which a fresh engine does not know. Each person gets one
-engine (WAIST, accelerometer only), carried through their trials, forward ones first:
+engine (the unit's placement, accelerometer only), carried through their trials, forward ones first:
 - by default the first forward trial is a calibration walk (setup's optional calibration:
   `start_calibration(20)`), as a user who calibrated;
 - `--learned`: no calibration, the axis learned from the forward trials the engine kept, as a user
@@ -47,6 +51,14 @@ from .data import WALK_STEP_HZ, feed, fmt_table, median_range, read_folder, rhyt
 
 RATE_HZ = 25.0  # the export's "Update Rate" where its header does not say
 WAIST_UNIT = "340535"
+# The units' body sites, as the data set's users map them (KnollFrank's loader and an R analysis
+# agree; one other loader swaps chest and thigh: docs/erciyes.md says how the data settles it),
+# each with the placement a user wearing it there picks.
+UNITS = {
+    "waist": (WAIST_UNIT, Placement.WAIST),
+    "thigh": ("340539", Placement.THIGH),
+    "chest": ("340527", Placement.CHEST),
+}
 CALIBRATION_STEPS = 20  # as setup's calibration step asks
 ACTIVITIES = {
     801: ("walking forward", Direction.FORWARD),
@@ -110,7 +122,7 @@ def read_rows(path: Path) -> tuple[float, list[str], list[list[str]]]:
 
 
 def read(path: Path, person: str, activity: int, trial: int) -> Trial:
-    """One trial's waist file; ValueError where its columns or numbers are not the export's."""
+    """One trial's file; ValueError where its columns or numbers are not the export's."""
     rate, names, rows = read_rows(path)
     wanted = (
         ["counter", "acc_x", "acc_y", "acc_z"]
@@ -140,12 +152,12 @@ def _numbers(row: list[str], idx: list[int]) -> list[float] | None:
     return values if all(np.isfinite(values)) else None
 
 
-def trials(folder: Path) -> Iterator[Trial]:
-    """Every waist trial of walking forward or backward below `folder`, in person order, each
+def trials(folder: Path, unit: str = WAIST_UNIT) -> Iterator[Trial]:
+    """Every trial of `unit` walking forward or backward below `folder`, in person order, each
     person's forward trials first, then in trial order."""
     found = [
         (which, path)
-        for path in folder.rglob(f"{WAIST_UNIT}.*")
+        for path in folder.rglob(f"{unit}.*")
         if path.suffix in (".txt", ".csv") and (which := label(path, folder)) is not None
     ]
     for (person, activity, trial), path in sorted(found):
@@ -170,7 +182,9 @@ class Result:
     rows: list[Row] = field(default_factory=list)
 
 
-def tally(recs: Sequence[Trial], *, learned: bool) -> Result:
+def tally(
+    recs: Sequence[Trial], *, learned: bool, placement: Placement = Placement.WAIST
+) -> Result:
     """Each person's trials through one carried engine (see the module's docstring)."""
     out = Result()
     engines: dict[str, GaitEngine] = {}
@@ -178,7 +192,7 @@ def tally(recs: Sequence[Trial], *, learned: bool) -> Result:
     for rec in recs:
         engine = engines.get(rec.person)
         if engine is None:
-            engine = engines[rec.person] = GaitEngine(Placement.WAIST)
+            engine = engines[rec.person] = GaitEngine(placement)
             if not learned and rec.activity == 801:
                 engine.start_calibration(CALIBRATION_STEPS)
         scored = rec.activity == 801 or rec.person in walked
@@ -268,20 +282,28 @@ def trial_table(res: Result) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.erciyes", description=__doc__)
-    parser.add_argument("dir", type=Path, help="a folder holding the waist unit's trials")
+    parser.add_argument("dir", type=Path, help="a folder holding the unit's trials")
     parser.add_argument(
         "--learned", action="store_true", help="no calibration walk: the axis learned from walking"
     )
+    parser.add_argument("--unit", choices=list(UNITS), default="waist", help="default waist")
     args = parser.parse_args(argv)
-    recs = read_folder(args.dir, lambda: trials(args.dir), "Erciyes", "waist trials (801, 802)")
+    unit, placement = UNITS[args.unit]
+    recs = read_folder(
+        args.dir, lambda: trials(args.dir, unit), "Erciyes", f"{args.unit} trials (801, 802)"
+    )
     if recs is None:
         return 2
-    res = tally(recs, learned=args.learned)
+    res = tally(recs, learned=args.learned, placement=placement)
     how = (
         "axis learned from the forward trials" if args.learned else "first forward trial calibrates"
     )
     dropped = sum(r.dropped for r in recs)
-    print(f"{len(recs)} waist trials of {len({r.person for r in recs})} people ({how}); ", end="")
+    people = len({r.person for r in recs})
+    print(
+        f"{len(recs)} {args.unit} trials ({unit}) of {people} people as {placement} ({how}); ",
+        end="",
+    )
     print(f"{dropped} rows without readings left out")
     print(activity_table(res))
     print()
