@@ -186,6 +186,6 @@ def test_another_unit_is_read_as_its_placement(
     _export(waist.with_name("340539.txt"), np.arange(len(w.t)), w.acc)
     assert [r.person for r in e.trials(tmp_path, "340539")] == ["110"]
     assert list(e.trials(tmp_path, "340527")) == []
-    assert e.main([str(tmp_path), "--unit", "thigh"]) == 0
-    assert "1 thigh trials (340539) of 1 people as thigh" in capsys.readouterr().out
-    assert e.main([str(tmp_path), "--unit", "chest"]) == 2
+    assert e.main([str(tmp_path), "--unit", "chest"]) == 0
+    assert "1 chest trials (340539) of 1 people as chest" in capsys.readouterr().out
+    assert e.main([str(tmp_path), "--unit", "thigh"]) == 2
