@@ -15,6 +15,7 @@ from custom_components.retrowalk.gait.detector import make_detector
 from custom_components.retrowalk.gait.gate import WalkingGate
 from custom_components.retrowalk.gait.trunk import TrunkDetector
 from custom_components.retrowalk.gait.trunk_axis import ForwardAxis
+from custom_components.retrowalk.gait.trunk_params import DESCENT_RATIO, shipped_params
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
 from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent, StepFeatures
 
@@ -53,12 +54,14 @@ def trunk_walk(
     drop: int | None = None,
     running: bool = False,
     fs: float = FS,
+    ap_gain: float = 1.0,
 ) -> Walk:
     """Waist-like signal: vertical bounce at the step rate, anterior-posterior acceleration
     leading it by 100 degrees (forward) and medio-lateral sway at the stride rate.
 
     Backward walking is the same motion with time reversed (the physics the detector relies on),
-    along the same body axes. `drop` flattens the bounce of one step (a step the sensor misses).
+    along the same body axes. `drop` flattens the bounce of one step (a step the sensor misses);
+    `ap_gain` scales the fore-aft (a descent's is small against its bounce).
     `running` adds flight phases (the sensor reads ~0 g) and the spring-mass model's phase: the
     body is lowest at mid-stance, which flips the vertical oscillation against the horizontal one
     (real sensors mostly do not show that flip; the detector reads no direction from a run).
@@ -80,7 +83,7 @@ def trunk_walk(
     if running:
         stance = np.cos(th) > -0.1
         vert = np.where(stance, 14.0 * np.cos(th) - 1.0, -G + 0.5)
-    ap = 1.6 * np.cos(th + math.radians(-80 if running else 100))
+    ap = ap_gain * 1.6 * np.cos(th + math.radians(-80 if running else 100))
     ml = 0.8 * np.cos(th / 2)
     world = np.stack([ap * env, ml * env, vert * env + G], axis=1)
     rng = np.random.default_rng(seed)
@@ -437,7 +440,8 @@ def test_one_window_against_the_walk_does_not_flip_it_two_do() -> None:
     # direction until two windows in a row disagree, so a real switch costs one step.
     det = waist()
     feed(det, trunk_walk(30))  # learns which way is forward
-    fwd_walk, back_walk = trunk_walk(8, seed=5), trunk_walk(8, backward=True, seed=6)
+    # Twelve steps: the windows lie inside the walks, not on their last steps fading out.
+    fwd_walk, back_walk = trunk_walk(12, seed=5), trunk_walk(12, backward=True, seed=6)
     fwd = (fwd_walk.acc[150:400], fwd_walk.t[150:400])
     back = (back_walk.acc[150:400], back_walk.t[150:400])
     up = np.array([0.0, 0.0, 1.0]) @ MOUNT.T
@@ -528,3 +532,23 @@ def test_a_walk_that_breaks_into_a_run_keeps_its_direction() -> None:
     assert [s.direction for s in walked].count(Direction.BACKWARD) >= len(walked) - 1 >= 13
     assert len(ran) >= 10
     assert {s.direction for s in ran} == {Direction.BACKWARD}
+
+
+@pytest.mark.parametrize("ap_gain", [1.0, 0.3])
+def test_a_descent_reads_no_direction_at_the_waist(ap_gain: float) -> None:
+    # The same backward-phased walk: with a walk's fore-aft it is backward; with a bounce over
+    # twice its fore-aft (a descent: the body drops a stair each step) it reads no direction.
+    engine = _calibrated_waist()
+    walk = after(trunk_walk(20, backward=True, seed=9, ap_gain=ap_gain), 40.0)
+    steps = _engine_steps(engine, walk)
+    assert len(steps) >= 18
+    if ap_gain == 1.0:
+        assert [s.direction for s in steps].count(Direction.BACKWARD) >= len(steps) - 2
+    else:
+        assert {s.direction for s in steps} == {Direction.FORWARD}
+        assert {s.confidence for s in steps} == {0.5}
+
+
+def test_the_chest_reads_a_descent_as_it_reads_a_walk() -> None:
+    assert shipped_params(Placement.CHEST).descent_ratio is None
+    assert shipped_params(Placement.WAIST).descent_ratio == DESCENT_RATIO

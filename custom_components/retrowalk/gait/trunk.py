@@ -618,7 +618,7 @@ class TrunkDetector:
             n_steps -= 1
         n_win = min(round(n_steps * period), len(acc))
         win = acc[len(acc) - n_win :]
-        q, re, _ = quadrature(win, up, period)
+        q, re, vert = quadrature(win, up, period)
         horizontal = horizontal_amplitude(q, re, n_win)
         if med >= MIN_STRIDE_S:
             # Candidates a stride apart (the detector following one leg): the trunk is braked
@@ -629,9 +629,15 @@ class TrunkDetector:
             med < self.p.run_period_s
             and float(np.min(np.einsum("ij,ij->i", win, win))) < self.p.run_flight**2
         )
-        if running:
-            # A run tells no direction here (docs/trunk_direction.md, "Running"): the bout keeps
-            # its own, and a run that starts one is forward, unknown (confidence 0.5).
+        # A descent: the body drops a stair each step and its bounce outweighs the fore-aft a
+        # walk, forward or backward, vaults with (docs/trunk_direction.md, "Stairs down").
+        limit = self.p.descent_ratio
+        descent = limit is not None and vert > limit * math.hypot(
+            float(np.linalg.norm(q)), float(np.linalg.norm(re))
+        )
+        if running or descent:
+            # A run or a descent tells no direction here (docs/trunk_direction.md, "Running"):
+            # the bout keeps its own, and one that starts a bout is forward, unknown (0.5).
             run_dir = self._bout_dir or Direction.FORWARD
             return [
                 StepEvent(t=s, direction=run_dir, confidence=0.5, features=f(s, h))

@@ -68,6 +68,13 @@ class TrunkParams:
     # phase) somewhere in it is a run's: it reads no direction (trunk.py's docstring).
     run_flight: float = 2.0
     run_period_s: float = 0.5
+    # A window whose vertical amplitude at the step's frequency exceeds this times the
+    # horizontal one is a descent's, not a walk's: it reads no direction (None: never), and keeps
+    # its bout's. Real backward walks at the waist lie under it (Erciyes: 90th percentile 1.59);
+    # going down stairs mostly above (HAPT's waist: median 4.1); a forward walk's windows above
+    # it keep their bout's direction. Only at the waist: at the chest real backward walks lie
+    # above it too (docs/trunk_direction.md, "Stairs down").
+    descent_ratio: float | None = None
     direction_steps: int = 4  # cross-spectrum window, in steps
     # A bout keeps its direction until this many windows in a row disagree: starting, stopping
     # and turning make single windows of a forward walk look backward (Oxford, all forward:
@@ -129,6 +136,11 @@ WAIST_TURN_DEG = 12.0
 # recordings, which hold nothing above it); what a phone loose in a trouser pocket adds above it
 # is rattle (docs/walking_gate.md, "The thigh's band").
 THIGH_BAND_HZ = 10.0
+# The waist's descent_ratio: a walk vaults the body over the stance leg, its vertical and
+# fore-aft accelerations at the step's frequency of a size (real backward walks: median 0.74,
+# 90th percentile 1.59); a descent drops the body a stair each step (docs/trunk_direction.md,
+# "Stairs down").
+DESCENT_RATIO = 2.0
 
 
 def shipped_params(placement: Placement) -> TrunkParams:
@@ -147,6 +159,7 @@ def shipped_params(placement: Placement) -> TrunkParams:
         half_cycle=placement is Placement.THIGH,
         turn=placement is Placement.THIGH,
         stride_start_s=LONGEST_SWING_S if placement is Placement.THIGH else None,
+        descent_ratio=DESCENT_RATIO if placement is Placement.WAIST else None,
     )
 
 
