@@ -40,7 +40,9 @@ explicit calibration walks. The quadrature vector lies along the anterior-poster
 Running (a flight phase, fast cadence) tells no direction: the spring-mass model swaps the phase
 (the body lowest rather than highest at mid-stance), but real sensors at the hip, waist, chest and
 pocket mostly do not (docs/trunk_direction.md, "Running tells no direction at the trunk"), so a
-run keeps the bout's direction. The cross-spectrum spans the last
+run keeps the bout's direction. So does a descent at the waist (TrunkParams.descent_ratio): going
+down stairs the body drops a stair each step, its bounce outweighs its fore-aft, and its phase is
+a run's more than a walk's. The cross-spectrum spans the last
 `direction_steps` steps; a bout keeps its direction until `switch_windows` windows in a row
 disagree, since starting, stopping and turning make single windows look backward.
 Sideways steps are not told apart at these placements. The wrist sees mostly arm swing: its
@@ -638,10 +640,9 @@ class TrunkDetector:
         if running or descent:
             # A run or a descent tells no direction here (docs/trunk_direction.md, "Running"):
             # the bout keeps its own, and one that starts a bout is forward, unknown (0.5).
-            run_dir = self._bout_dir or Direction.FORWARD
+            kept = self._bout_dir or Direction.FORWARD
             return [
-                StepEvent(t=s, direction=run_dir, confidence=0.5, features=f(s, h))
-                for s, h in steps
+                StepEvent(t=s, direction=kept, confidence=0.5, features=f(s, h)) for s, h in steps
             ]
         norm = float(np.linalg.norm(q))
         if norm == 0.0:

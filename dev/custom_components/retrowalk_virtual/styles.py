@@ -4,7 +4,9 @@ Angles are radians. World frame: x forward (the way the wearer faces, which neve
 the wearer's left, z up. Segment frames at rest share those axes. Pitch is a rotation about the
 segment's y axis: positive tips its x axis down (toes down for the foot, leaning forward for the
 trunk). Numbers are typical adult values from the gait literature, cross-checked against the
-shared recordings' magnitudes (UCI foot IMU, Bandai mocap); none is fitted to a recording. On
+shared recordings' magnitudes (UCI foot IMU, Bandai mocap); none is fitted to a recording. The
+backward pelvis' surge and bounce are forward's scaled by what eight real backward walks show
+against the same people's forward ones (Erciyes' waist unit, docs/erciyes.md). On
 the Bandai clips the pelvis' fore-aft acceleration leads its vertical acceleration by 92-119
 degrees walking forward and lags it by 35-98 degrees walking backward (median about 55); the
 pelvis rises and falls 4-10 cm per step. The surge phases and bounces below sit inside those.
