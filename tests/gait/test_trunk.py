@@ -19,7 +19,7 @@ from custom_components.retrowalk.gait.trunk_params import DESCENT_RATIO, shipped
 from custom_components.retrowalk.gait.trunk_signal import local_extrema, quadrature
 from custom_components.retrowalk.gait.types import Direction, Placement, StepEvent, StepFeatures
 
-from .synth import rot
+from .synth import engine_steps, rot
 
 G = 9.81
 FS = 50.0
@@ -491,18 +491,13 @@ def _calibrated_waist() -> GaitEngine:
     engine = GaitEngine(Placement.WAIST)
     engine.start_calibration(16)
     w = trunk_walk(20)
-    for i in range(0, len(w.t), 20):
-        engine.process(w.t[i : i + 20], w.acc[i : i + 20])
+    engine_steps(engine, w.t, w.acc, None, flush=False)
     assert engine.calibration.done
     return engine
 
 
 def _engine_steps(engine: GaitEngine, w: Walk) -> list[StepEvent]:
-    return [
-        s
-        for i in range(0, len(w.t), 20)
-        for s in engine.process(w.t[i : i + 20], w.acc[i : i + 20]).steps
-    ]
+    return engine_steps(engine, w.t, w.acc, None, flush=False)
 
 
 @pytest.mark.parametrize("backward", [False, True])

@@ -131,3 +131,14 @@ def read_folder[T](
         print(f"error: no {what} under {folder}", file=sys.stderr)
         return None
     return out
+
+
+def centred_mean(x: FloatArray, n: int) -> FloatArray:
+    """The mean of the n samples centred on each sample along axis 0 (per column for 2-D `x`),
+    over the real samples only: the window is cut at the recording's edges rather than padded
+    with zeros, which would pull gravity towards zero there and read it as a jolt."""
+    k = np.ones(n)
+    count = np.convolve(np.ones(len(x)), k, mode="same")
+    cols = x[:, None] if x.ndim == 1 else x
+    out = np.stack([np.convolve(c, k, mode="same") / count for c in cols.T], axis=1)
+    return np.asarray(out[:, 0] if x.ndim == 1 else out, dtype=np.float64)

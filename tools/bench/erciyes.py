@@ -47,7 +47,15 @@ import numpy as np
 
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
 
-from .data import WALK_STEP_HZ, feed, fmt_table, median_range, read_folder, rhythm_steps
+from .data import (
+    WALK_STEP_HZ,
+    centred_mean,
+    feed,
+    fmt_table,
+    median_range,
+    read_folder,
+    rhythm_steps,
+)
 
 RATE_HZ = 25.0  # the export's "Update Rate" where its header does not say
 WAIST_UNIT = "340535"
@@ -216,10 +224,7 @@ def walk_steps(rec: Trial) -> float:
     fs = (len(rec.t) - 1) / float(rec.t[-1] - rec.t[0])
     mag = np.linalg.norm(rec.acc, axis=1)
     n = max(1, round(fs))
-    kernel = np.ones(n)
-    weight = np.convolve(np.ones(len(mag)), kernel, mode="same")  # fewer samples at the ends
-    mean = np.convolve(mag, kernel, mode="same") / weight
-    rms = np.sqrt(np.convolve((mag - mean) ** 2, kernel, mode="same") / weight)
+    rms = np.sqrt(centred_mean((mag - centred_mean(mag, n)) ** 2, n))
     moving = np.flatnonzero(rms > MOVING)
     if len(moving) < 2 * n:
         return 0.0

@@ -56,7 +56,7 @@ from custom_components.retrowalk.gait.trunk_signal import causal_mean
 from tools.peers import external
 
 from . import oxford
-from .data import feed, fmt_table
+from .data import centred_mean, feed, fmt_table
 
 LATE_S = 0.6  # a miss and an extra this close: one step off time
 EDGE_S = 3.0  # s from a walk's first or last true step
@@ -269,16 +269,6 @@ def handling_class(truth: FloatArray, t: float, truth_i: int | None) -> tuple[st
         if truth_i in idx[-HANDLING_EDGE:]:
             return "last", False
     return "mid", False
-
-
-def centred_mean(x: FloatArray, n: int) -> FloatArray:
-    """Per column, the mean of the n samples centred on each sample, over the real samples only
-    (the window is cut at the recording's edges rather than padded with zeros, which would pull
-    gravity towards zero there and read it as a jolt)."""
-    k = np.ones(n)
-    count = np.convolve(np.ones(len(x)), k, mode="same")
-    cols = [np.convolve(x[:, i], k, mode="same") / count for i in range(x.shape[1])]
-    return np.stack(cols, axis=1)
 
 
 def features(

@@ -62,7 +62,7 @@ from custom_components.retrowalk_virtual.model import ScenarioStream, parse_scen
 
 from . import hmp_wrist
 from .daily import load_segment, read_labels
-from .data import data_dir, feed, fmt_table, resample
+from .data import centred_mean, data_dir, feed, fmt_table, resample
 
 BoolArray = npt.NDArray[np.bool_]
 FS = 20.0  # Hz: every feature at the watch rate of WISDM and UMAFall
@@ -87,15 +87,6 @@ HMP = {  # activity folder (lower case): what it is
     "eat_soup": "eating, spoon (real)",
 }
 HMP_VIRTUAL = ("brush", "eat")  # the virtual activities also shown as the HMP sensor reads them
-
-
-def _movmean(x: FloatArray, n: int) -> FloatArray:
-    """Centred moving mean over n samples along axis 0 (at the edges, over the samples there)."""
-    k = np.ones(n)
-    count = np.convolve(np.ones(len(x)), k, mode="same")
-    cols = x[:, None] if x.ndim == 1 else x
-    out = np.stack([np.convolve(c, k, mode="same") / count for c in cols.T], axis=1)
-    return np.asarray(out[:, 0] if x.ndim == 1 else out, dtype=np.float64)
 
 
 @dataclass(slots=True)
@@ -123,7 +114,7 @@ class Features:
         self.elevation = self.elevation or []
         self.rates = self.rates or []
         self.regularity = self.regularity or []
-        mean = _movmean(acc20, n1)
+        mean = centred_mean(acc20, n1)
         up = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9)
         elev = np.degrees(np.arcsin(np.clip(np.abs(up[:, 0]), 0.0, 1.0)))
         self.elevation += elev[::n1].tolist()
@@ -132,7 +123,7 @@ class Features:
         self.dyn_sq += float(np.sum(dyn * dyn))
         self.samples += len(acc20)
         mag = np.linalg.norm(acc20, axis=1)
-        d = mag - _movmean(mag, n1)
+        d = mag - centred_mean(mag, n1)
         self.seconds += len(acc20) / FS
         self.jolts += _peaks(d, JOLT, int(0.25 * FS))
         w = int(WINDOW_S * FS)
@@ -227,7 +218,7 @@ class StrokeStats:
         n1 = round(fs)
         if len(acc) < 2 * n1:
             return
-        mean = _movmean(acc, n1)
+        mean = centred_mean(acc, n1)
         up = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9)
         dyn = acc - mean
         self.seconds += len(acc) / fs
@@ -238,7 +229,7 @@ class StrokeStats:
         self.roll += roll.tolist()
         self.samples += len(acc)
         self.clipped += _at_limits(hmp_wrist.encode(acc))
-        on = np.sqrt(_movmean(np.sum(dyn**2, axis=1), round(0.5 * fs))) > BURST_RMS
+        on = np.sqrt(centred_mean(np.sum(dyn**2, axis=1), round(0.5 * fs))) > BURST_RMS
         self._windows(dyn, up, on, fs)
         self._bursts(on, fs)
 
@@ -270,7 +261,7 @@ class StrokeStats:
         f = np.fft.rfftfreq(w, 1.0 / fs)
         band = (f >= 3.0) & (f <= 8.0)  # the scrubbing's rates
         hz = float(f[band][np.argmax(np.abs(np.fft.rfft(main * np.hanning(w)))[band])])
-        x = main - _movmean(main, max(3, round(fs / hz)))
+        x = main - centred_mean(main, max(3, round(fs / hz)))
         c = np.flatnonzero((x[:-1] < 0) & (x[1:] >= 0))
         crossings = (c + (-x[c]) / (x[c + 1] - x[c])) / fs  # linear interpolation
         periods = np.diff(crossings)

@@ -622,6 +622,9 @@ class TrunkDetector:
         win = acc[len(acc) - n_win :]
         q, re, vert = quadrature(win, up, period)
         horizontal = horizontal_amplitude(q, re, n_win)
+        # The cross-spectrum's quadrature part and its whole magnitude (|H| on |V|'s phase).
+        norm = float(np.linalg.norm(q))
+        cross = math.hypot(norm, float(np.linalg.norm(re)))
         if med >= MIN_STRIDE_S:
             # Candidates a stride apart (the detector following one leg): the trunk is braked
             # and pushed on at every step, at twice their frequency.
@@ -634,9 +637,7 @@ class TrunkDetector:
         # A descent: the body drops a stair each step and its bounce outweighs the fore-aft a
         # walk, forward or backward, vaults with (docs/trunk_direction.md, "Stairs down").
         limit = self.p.descent_ratio
-        descent = limit is not None and vert > limit * math.hypot(
-            float(np.linalg.norm(q)), float(np.linalg.norm(re))
-        )
+        descent = limit is not None and vert > limit * cross
         if running or descent:
             # A run or a descent tells no direction here (docs/trunk_direction.md, "Running"):
             # the bout keeps its own, and one that starts a bout is forward, unknown (0.5).
@@ -644,7 +645,6 @@ class TrunkDetector:
             return [
                 StepEvent(t=s, direction=kept, confidence=0.5, features=f(s, h)) for s, h in steps
             ]
-        norm = float(np.linalg.norm(q))
         if norm == 0.0:
             return [
                 StepEvent(t=s, direction=Direction.FORWARD, confidence=0.5, features=f(s, h))
@@ -670,7 +670,7 @@ class TrunkDetector:
                 cos = 0.0  # held against this window's reading: confidence 0.5
         # How much of the cross-spectrum is in quadrature (sin of the phase lag): near 0 or 180
         # degrees the sign is a coin toss, whatever the axis says.
-        strength = norm / max(math.hypot(norm, float(np.linalg.norm(re))), 1e-12)
+        strength = norm / max(cross, 1e-12)
         confidence = round(0.5 + 0.5 * min(abs(cos), 1.0) * strength, 3)
         if not self._tells_direction:
             confidence = 0.5
