@@ -62,6 +62,21 @@ def test_the_export_is_read_by_its_column_names_in_time_from_its_counter(tmp_pat
     assert rec.acc[0] == pytest.approx([STANDARD_GRAVITY, 0.0, 0.0])
 
 
+def test_a_sample_beyond_any_imus_range_is_left_out_as_the_device_layer_drops_it(
+    tmp_path: Path,
+) -> None:
+    acc = _still(2.0)
+    acc[20] = [300.9, -82.3, 679.2]  # a lone glitch of 69 g between 1 g samples
+    acc[30] = [150.0, 0.0, 0.0]  # 15 g: a hard knock, within a 16 g unit's range, kept
+    path = _trial_path(tmp_path, "109", "801-Yurume Ileri", 1)
+    _export(path, np.arange(len(acc)), acc)
+    (rec,) = e.trials(tmp_path)
+    assert rec.dropped == 1
+    assert len(rec.t) == len(acc) - 1
+    assert rec.t[20] - rec.t[19] == pytest.approx(0.08)
+    assert np.abs(rec.acc).max() == pytest.approx(150.0)
+
+
 def test_the_transcription_reads_as_the_export(tmp_path: Path) -> None:
     path = _trial_path(tmp_path, "209", "801", 1, "csv")
     path.parent.mkdir(parents=True)

@@ -45,6 +45,7 @@ import re
 
 import numpy as np
 
+from custom_components.retrowalk.devices.base import ACC_LIMIT
 from custom_components.retrowalk.gait import Direction, FloatArray, GaitEngine, Placement
 
 from .data import (
@@ -90,7 +91,8 @@ class Trial:
     trial: int
     t: FloatArray  # s from the trial's first sample
     acc: FloatArray  # (n, 3) m/s^2 with gravity, the unit's axes
-    dropped: int = 0  # rows without readings (samples the unit did not deliver)
+    # Rows left out: without readings (samples the unit did not deliver) or beyond any IMU's range.
+    dropped: int = 0
 
 
 def label(path: Path, folder: Path) -> tuple[str, int, int] | None:
@@ -144,7 +146,13 @@ def read(path: Path, person: str, activity: int, trial: int) -> Trial:
     idx = [names.index(w) for w in wanted]
     # A sample the unit did not deliver is exported as a row with its counter and empty
     # readings (subject 101's second forward trial has one): left out, its time stays a gap.
-    kept = [cells for r in rows if (cells := _numbers(r, idx)) is not None]
+    # So is one no body-worn IMU can read (109's forward walk has a lone 69 g sample between
+    # 1 g ones): the integration's device layer drops such a frame (devices/base.py).
+    kept = [
+        cells
+        for r in rows
+        if (cells := _numbers(r, idx)) is not None and max(map(abs, cells[1:])) <= ACC_LIMIT
+    ]
     data = np.array(kept, dtype=np.float64).reshape(-1, len(idx))
     if len(data) < 2:
         raise ValueError(f"{path}: needs at least two rows of finite numbers")
@@ -311,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(recs)} {args.unit} trials ({unit}) of {people} people as {placement} ({how}); ",
         end="",
     )
-    print(f"{dropped} rows without readings left out")
+    print(f"{dropped} rows without readings or beyond an IMU's range left out")
     print(activity_table(res))
     print()
     print(trial_table(res))
