@@ -54,7 +54,7 @@ def test_elsewhere_the_engine_s_directions_count(placement: Placement) -> None:
     [
         (Placement.WRIST, False, 0, 0),  # chance labels fill no backward goal
         (Placement.WRIST, True, 5, 5),  # in a session all five on the user's word
-        (Placement.THIGH, False, 3, 0),  # untested: the engine's labels stand
+        (Placement.THIGH, False, 3, 0),  # mostly right: the engine's labels stand
         (Placement.WAIST, False, 3, 0),
     ],
 )

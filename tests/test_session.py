@@ -3,7 +3,7 @@
 import pytest
 
 from custom_components.retrowalk.gait import Direction, Placement, StepEvent
-from custom_components.retrowalk.gait.advice import direction_unknown
+from custom_components.retrowalk.gait.advice import direction_is_chance
 from custom_components.retrowalk.session import (
     CONFIDENT,
     END_PAUSE_S,
@@ -25,10 +25,11 @@ def steps(
 
 
 def test_only_placements_that_cannot_tell_take_the_users_word() -> None:
-    assert direction_unknown(Placement.WRIST)
-    assert direction_unknown(Placement.THIGH)  # untested
-    assert not direction_unknown(Placement.FOOT)
-    assert not direction_unknown(Placement.WAIST)
+    assert direction_is_chance(Placement.WRIST)
+    # Graded mostly right since real backward walking was measured there (Erciyes, 14 people).
+    assert not direction_is_chance(Placement.THIGH)
+    assert not direction_is_chance(Placement.FOOT)
+    assert not direction_is_chance(Placement.WAIST)
 
 
 def test_declared_session_counts_unsure_steps_as_backward() -> None:

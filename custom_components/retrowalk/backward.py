@@ -16,7 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .gait import Placement, StepEvent
-from .gait.advice import WHERE, direction_unknown
+from .gait.advice import WHERE, direction_is_chance
 from .persist import MALFORMED
 from .session import Session, SessionResult
 from .walktest import HISTORY, WalkTest, WalkTestResult
@@ -79,7 +79,7 @@ class BackwardActivities:
         """Start a session at sample time `t`; a running one goes on."""
         self._require_connection(connected)
         if self.session is None:
-            self.session = Session(t, declare=direction_unknown(placement))
+            self.session = Session(t, declare=direction_is_chance(placement))
 
     @callback
     def async_follow(self, t: float | None, steps: tuple[StepEvent, ...]) -> None:

@@ -1,7 +1,7 @@
 """A backward walk session the user declared ("Going now"); pure, no Home Assistant imports.
 
 Runs on the gait engine's sample clock like the walk test. Where the engine cannot tell backward
-from forward (gait/advice.py grades the placement counts-only or untested), the user's word
+from forward (gait/advice.py grades the placement counts-only: the wrist), the user's word
 decides: a step inside the session counts as a declared backward step unless the engine is
 confident it went another way (it claims no confidence at these placements today, trunk.py).
 Declared steps count as backward (goal, streak, backward minutes) and are also counted apart
@@ -23,8 +23,8 @@ from .ledger import backward_walking_s
 from .nudge import SESSION_PAUSE
 
 # Above this engine confidence a step keeps the direction the engine gave it even in a declared
-# session. The engine reports 0.5 wherever sessions are declared (its direction there is chance
-# or unmeasured, trunk.py), so this applies only once it has a confidence worth trusting there.
+# session. The engine reports 0.5 wherever sessions are declared (its direction there is chance,
+# trunk.py), so this applies only once it has a confidence worth trusting there.
 CONFIDENT = 0.8
 # A session ends this long after its last step (the same pause that ends a backward session in
 # the nudge policy), or this long after the start when no step came at all.

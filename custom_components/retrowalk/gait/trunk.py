@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .advice import direction_unknown
+from .advice import direction_is_chance
 from .gate_params import GATE_PARAMS, MIN_STRIDE_S, is_stride
 from .stride_comb import StrideComb
 from .trunk_axis import ForwardAxis
@@ -140,11 +140,10 @@ class TrunkDetector:
         if placement not in TRUNK_PLACEMENTS:
             raise ValueError(f"TrunkDetector does not handle placement {placement!r}")
         self.placement = placement
-        # Where the direction is chance (the wrist: Bandai 12 of 28 clips) or never measured on
-        # backward walking (the thigh), a confidence above 0.5 would claim knowledge the engine
-        # does not have, and a declared backward session keeps a step the engine is "sure" went
-        # forward (session.CONFIDENT).
-        self._tells_direction = not direction_unknown(placement)
+        # Where the direction is chance (the wrist: Bandai 13 of 28 clips), a confidence above 0.5
+        # would claim knowledge the engine does not have, and a declared backward session keeps a
+        # step the engine is "sure" went forward (session.CONFIDENT).
+        self._tells_direction = not direction_is_chance(placement)
         self.p = params or shipped_params(placement)
         # The swing is measured only where the gate reads it: after its shortest stride or more.
         self._shortest_stride = GATE_PARAMS[placement].min_swing_stride
