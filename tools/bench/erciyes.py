@@ -16,7 +16,8 @@ Xsens export: "//" header lines, then a tab-separated row naming Counter and Acc
 in m/s^2) or 340535.csv (columns counter, ax, ay, az: a transcription of the same columns), in
 folders naming the person (three digits), the activity (a folder whose name starts with 801 or
 802) and the trial (Test_<n>). Time comes from the sample counter (16 bits, unwrapped) at the
-export's rate.
+export's rate. A row without readings, or beyond any IMU's range (the integration's device layer
+drops such a frame: devices/base.py), is left out, its time kept as a gap.
 
 `--unit`: the waist unit (340535, as WAIST; the default), the chest's (340539, as CHEST) or the
 right thigh's (340527, as THIGH: a trouser pocket's placement).
