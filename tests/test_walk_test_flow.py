@@ -267,20 +267,38 @@ async def test_a_session_at_the_foot_reports_steps_minutes_and_speed(
     assert state(hass, f"sensor.{PREFIX}_declared_backward_steps_today").state == "0"
 
 
-async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
-    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
-) -> None:
-    device = make_wearable("forward:40,stand:20s", loop=False, placement=Placement.WRIST)
-    coordinator = await setup_entry(hass, entry_for(Placement.WRIST))
+async def _session_after_a_forward_walk(
+    hass: HomeAssistant,
+    make_wearable: MakeWearable,
+    walk: Walk,
+    placement: Placement,
+    *,
+    backward: int,
+) -> tuple[Any, Any, int, dict[str, Any]]:
+    """A new wearer walks 40 steps forward, then `backward` steps in a session until it ends.
+
+    Returns the wearable, the coordinator, the day's steps before the session and the session's
+    `backward_session` event data.
+    """
+    device = make_wearable("forward:40,stand:20s", loop=False, placement=placement)
+    coordinator = await setup_entry(hass, entry_for(placement))
     await walk(device, 50)
     before = coordinator.ledger.today.total
     fired = events(hass)
     await hass.services.async_call(DOMAIN, "start_backward_session", {}, blocking=True)
-    device.play(parse_scenario("stand:5s,backward:60,stand:200s"), loop=False)
-    await walk(device, 210)
+    device.play(parse_scenario(f"stand:5s,backward:{backward},stand:200s"), loop=False)
+    await walk(device, 210 + 0.7 * backward)
     sessions = [e for e in fired if e.attributes.get("event_type") == "backward_session"]
     assert len(sessions) == 1
-    data = sessions[0].attributes
+    return device, coordinator, before, dict(sessions[0].attributes)
+
+
+async def test_a_declared_session_at_the_wrist_counts_declared_steps_apart(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk
+) -> None:
+    device, coordinator, before, data = await _session_after_a_forward_walk(
+        hass, make_wearable, walk, Placement.WRIST, backward=60
+    )
     truth = device.truth.delivered[Direction.BACKWARD]
     today = coordinator.ledger.today
     # Declared steps count as backward, each step once: the engine's own backward count is the
@@ -314,3 +332,21 @@ async def test_moving_the_wearable_cancels_a_running_test(
     await hass.async_block_till_done()
     assert coordinator.backward.walk_test is None
     assert state(hass, TIME).state == "unavailable"
+
+
+@pytest.mark.parametrize("placement", [Placement.WAIST, Placement.FOOT])
+async def test_a_long_declared_session_stays_backward_for_a_new_wearer(
+    hass: HomeAssistant, make_wearable: MakeWearable, walk: Walk, placement: Placement
+) -> None:
+    # A wearer who walked 40 steps forward, uncalibrated, then 300 backward in a session. The
+    # engine's automatic axis learned from the session would take them for forward once they
+    # outnumbered the forward steps (38 of 300 stayed backward at the waist, 60 at the foot);
+    # the session holds it (GaitEngine.hold_forward), so the engine itself says backward.
+    device, coordinator, _, data = await _session_after_a_forward_walk(
+        hass, make_wearable, walk, placement, backward=300
+    )
+    truth = device.truth.delivered[Direction.BACKWARD]
+    assert truth >= 290
+    assert data["declared_steps"] == 0  # the engine tells backward here by itself
+    assert data["steps"] >= truth - 10
+    assert coordinator.ledger.today.backward >= truth - 10

@@ -99,6 +99,9 @@ class RetrowalkCoordinator(DataUpdateCoordinator[RetrowalkData]):
     def async_on_batch(self, batch: SampleBatch) -> None:
         """Feed one decoded notification through the stream (the connection's data callback)."""
         self.nudges.record_data(now := dt_util.now())  # only data that arrived is a sign of wear
+        # A declared backward walk must not teach the engine that most walking is forward; set
+        # per batch, it follows the session's start and end and any engine the stream swaps in.
+        self.stream.engine.hold_forward(self.backward.session is not None)
         self._async_apply(self.stream.process(batch, self.connection.streams), now)
 
     @callback

@@ -50,6 +50,10 @@ class Detector(Protocol):
         """While active, walking is known to be forward: learn the forward axis from it."""
         ...
 
+    def hold_forward(self, held: bool) -> None:
+        """While held, the automatic forward axis learns nothing (a declared backward walk)."""
+        ...
+
     def gate(self, keep: Keep) -> None:
         """From now on feed() and end_segment() return only the steps `keep` keeps.
 

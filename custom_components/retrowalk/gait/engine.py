@@ -214,6 +214,18 @@ class GaitEngine:
 
     # -- calibration ---------------------------------------------------------------------------
 
+    def hold_forward(self, held: bool) -> None:
+        """While held, the automatic forward axis learns nothing from the walking seen.
+
+        For a backward walk the user declared ("Going now"). The automatic axis takes most
+        walking to be forward, and the 10-20 minutes of backward walking a day this app is for
+        outnumbered the forward steps it had learned and turned it round mid-walk (virtual
+        wearer: after 1,000 forward steps, half of a 1,200-step backward walk at the foot came
+        out forward; docs/trunk_direction.md, "A declared backward walk teaches no forward"). A
+        calibration walk still learns, and a calibrated axis is not moved by walking anyway.
+        """
+        self._detector.hold_forward(held)
+
     @property
     def calibration(self) -> CalibrationState:
         """Progress of the explicit calibration walk."""

@@ -149,6 +149,10 @@ class FootDetector:
         else:
             self.axis.stop_calibration()
 
+    def hold_forward(self, held: bool) -> None:
+        """While held, the automatic forward axis learns nothing (GaitEngine.hold_forward)."""
+        self.axis.held = held
+
     def gate(self, keep: Keep) -> None:
         """Return only the steps `keep` keeps (Detector.gate).
 

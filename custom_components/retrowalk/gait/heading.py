@@ -34,6 +34,9 @@ class ForwardAxis:
     """The learned forward angle and the stride classifier built on it."""
 
     def __init__(self) -> None:
+        # A backward walk the user declared: its strides must not outvote forward in the
+        # histogram (GaitEngine.hold_forward). Not saved: a session is not.
+        self.held = False
         self.clear()
 
     def clear(self) -> None:
@@ -67,6 +70,8 @@ class ForwardAxis:
         """Learn from one stride (call after classify, so a stride does not vote for itself)."""
         if self._collecting is not None:
             self._collecting.append(angle)
+        elif self.held:
+            return
         self._hist *= _DECAY
         self._hist[int((angle % (2 * math.pi)) / _BIN) % BINS] += weight
         self._strides += 1

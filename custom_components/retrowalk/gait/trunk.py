@@ -234,6 +234,10 @@ class TrunkDetector:
         elif not active and self.axis.calibrating:
             self.axis.stop_calibration()
 
+    def hold_forward(self, held: bool) -> None:
+        """While held, the automatic forward axis learns nothing (GaitEngine.hold_forward)."""
+        self.axis.held = held
+
     def gate(self, keep: Keep) -> None:
         """Return only the steps `keep` keeps, and learn the forward axis from those alone.
 

@@ -43,6 +43,9 @@ class ForwardAxis:
         self._cal_sum = np.zeros(3)
         self._cal_n = 0
         self.calibrating = False
+        # A backward walk the user declared: its steps must not teach the automatic estimate
+        # that most walking is forward (GaitEngine.hold_forward). Not saved: a session is not.
+        self.held = False
 
     def start_calibration(self) -> None:
         """Begin collecting a calibration walk (replaces any earlier calibration when done)."""
@@ -65,6 +68,8 @@ class ForwardAxis:
         if self.calibrating:
             self._cal_sum += unit
             self._cal_n += 1
+            return
+        if self.held:
             return
         # A running sum with a capped weight: new steps shift an established estimate slowly.
         self.auto_weight = min(self.auto_weight + 1.0, AUTO_MAX_WEIGHT)
