@@ -220,8 +220,8 @@ class GaitEngine:
         For a backward walk the user declared ("Going now"). The automatic axis takes most
         walking to be forward, and the 10-20 minutes of backward walking a day this app is for
         outnumbered the forward steps it had learned and turned it round mid-walk (virtual
-        wearer: after 1,000 forward steps, half of a 1,200-step backward walk at the foot came
-        out forward; docs/trunk_direction.md, "A declared backward walk teaches no forward"). A
+        wearer: after 1,000 forward steps, 539 steps of a 1,200-step backward walk at the foot
+        came out forward; docs/trunk_direction.md, "A declared backward walk teaches no forward"). A
         calibration walk still learns, and a calibrated axis is not moved by walking anyway.
         """
         self._detector.hold_forward(held)
