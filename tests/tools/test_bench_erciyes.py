@@ -94,7 +94,7 @@ def test_only_the_waist_units_walking_trials_are_taken_forward_ones_first(tmp_pa
         ("102", "802-YurumeGeri", 1, e.WAIST_UNIT),
         ("102", "801-Yurume Ileri", 2, e.WAIST_UNIT),
         ("102", "803-TempoluYavasKosu", 1, e.WAIST_UNIT),  # jogging: not read
-        ("102", "801-Yurume Ileri", 1, "340527"),  # the chest unit: not read
+        ("102", "801-Yurume Ileri", 1, "340527"),  # the thigh unit: not read
         ("101", "802-YurumeGeri", 1, e.WAIST_UNIT),
     ]:
         path = _trial_path(tmp_path, person, folder, trial).with_name(f"{unit}.txt")

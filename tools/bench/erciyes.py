@@ -71,7 +71,6 @@ UNITS = {
     "chest": ("340539", Placement.CHEST),
     "thigh": ("340527", Placement.THIGH),
 }
-CALIBRATION_STEPS = 20  # as setup's calibration step asks
 ACTIVITIES = {
     801: ("walking forward", Direction.FORWARD),
     802: ("walking backward", Direction.BACKWARD),
@@ -213,7 +212,7 @@ def tally(
         if engine is None:
             engine = engines[rec.person] = GaitEngine(placement)
             if not learned and rec.activity == 801:
-                engine.start_calibration(CALIBRATION_STEPS)
+                engine.start_calibration()  # its default: the walk the calibrate button asks for
         scored = rec.activity == 801 or rec.person in walked
         steps = feed(engine, rec.t, rec.acc, None)
         if engine.calibration.active:
