@@ -9,6 +9,7 @@ round mid-walk. Synthetic signals: they test the rule, not the engine's accuracy
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from custom_components.retrowalk.gait import Direction, GaitEngine, Placement
 from custom_components.retrowalk.gait.trunk import TrunkDetector
@@ -54,10 +55,18 @@ def test_a_calibration_walk_learns_while_held() -> None:
     assert det.axis.calibrated_steps == n == 30
 
 
-def test_a_long_backward_walk_turns_the_foot_axis_round_unless_held() -> None:
+@pytest.mark.parametrize(
+    ("placement", "turned_unheld"),
+    # At the foot each stride's pitch says which way the toes point (facing.py), so a backward
+    # walk votes for forward, held or not; the shank has no toes, only the majority.
+    [(Placement.FOOT, False), (Placement.SHANK, True)],
+)
+def test_a_long_backward_walk_turns_the_axis_round_where_only_the_majority_tells(
+    placement: Placement, turned_unheld: bool
+) -> None:
     counts = {}
     for held in (False, True):
-        engine = GaitEngine(Placement.FOOT)
+        engine = GaitEngine(placement)
         fwd = walk(["forward"] * 10, tail=3.0)
         first = engine_steps(engine, fwd.t, fwd.acc, fwd.gyro, flush=False)
         assert {s.direction for s in first} == {Direction.FORWARD}
@@ -66,7 +75,7 @@ def test_a_long_backward_walk_turns_the_foot_axis_round_unless_held() -> None:
         steps = engine_steps(engine, back.t, back.acc, back.gyro)
         assert len(steps) >= 110
         counts[held] = sum(s.direction is Direction.FORWARD for s in steps)
-    assert counts[False] > 40
+    assert counts[False] > 40 if turned_unheld else counts[False] == 0
     assert counts[True] == 0
 
 

@@ -18,6 +18,7 @@ TABLE_MODULES = (
     "stride",
     "umafall_sync",
     "jog_rate",
+    "facing",
 )
 
 

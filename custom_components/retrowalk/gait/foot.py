@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .edges import EDGE_CONFIDENCE, LOADING, LeadOffHold, Rhythm
+from .facing import toes_ahead
 from .foot_stride import StrideMeter
 from .foot_thresholds import PEDAL_FORCE, PEDAL_STILL, THRESHOLDS, Thresholds, still_samples
 from .heading import ForwardAxis
@@ -480,7 +481,14 @@ class FootDetector:
         # than the mid-stride heading on its turning strides); a stride that turns the foot a lot
         # is ambiguous, which the confidence says.
         angle = math.atan2(float(disp[1]), float(disp[0]))
-        direction, confidence = self.axis.classify(angle)
+        # The stride's pitch says which way the toes point (facing.py), so a long backward walk
+        # cannot outvote forward. The foot only: the shank has no toes. A stride from standing
+        # lifts off without a rolling stance's push-off and its pitch points the toes either
+        # way (HuGaDB's walk starts: 46 % right, against 98 % for the other strides): no vote.
+        toes = None
+        if rotation is not None and self.placement is Placement.FOOT:
+            toes = toes_ahead(rotation, self._frame, disp) if self._stood_s < _STANDING else 0.0
+        direction, confidence = self.axis.classify(angle, toes)
         sideways = direction in (Direction.LEFT, Direction.RIGHT)
         if turning and (
             direction is Direction.BACKWARD or (sideways and walk is Direction.FORWARD)
@@ -499,7 +507,8 @@ class FootDetector:
             certainty *= 0.4
         confidence = 0.5 + (confidence - 0.5) * certainty
         if not turning:  # a turning step's angle says nothing about which way the sensor faces
-            self.axis.observe(angle, min(1.0, length))
+            # A side step rolls the foot instead of pitching it: it votes where it went.
+            self.axis.observe(angle, min(1.0, length), None if sideways else toes)
         prev = self._last_heel_strike
         # The other foot lands about half a stride before this one; right after a pause there is
         # no stride period to go by, so its step is put at this foot's toe-off.

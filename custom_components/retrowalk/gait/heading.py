@@ -1,8 +1,10 @@
 """Learning which horizontal direction (in a sensor-fixed level frame) is "forward".
 
-Automatic learning takes the mode of the stride-angle histogram, because people walk forwards most
-of the time. An explicit calibration walk pins the sign; afterwards strides near the calibrated
-axis (forwards or backwards) only refine it, so a long backward-walking session cannot flip it.
+Automatic learning takes the mode of a histogram of stride angles. Where a stride can say which way
+the foot faces (facing.py: a foot sensor with a gyroscope), it votes for the toes' direction, so
+backward walking confirms forward; otherwise it votes for where it went, because people walk
+forwards most of the time. An explicit calibration walk pins the sign; afterwards strides near the
+calibrated axis (forwards or backwards) only refine it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ _PEAK_HALF_WIDTH = 6  # bins (30 degrees) averaged around the histogram peak
 _REFINE_RATE = 0.02
 _REFINE_WINDOW = math.radians(30)
 _SIDE_LIMIT = math.radians(45)  # |angle| up to this is forward, beyond 180 minus this backward
+# A cue (facing.py) this strong labels an empty axis's first stride: a side step's pitch says
+# nothing, and a cue near 0 from it must not make a new wearer's first side steps backward.
+_CLEAR_CUE = 0.5
 
 
 def wrap(angle: float) -> float:
@@ -56,7 +61,7 @@ class ForwardAxis:
         """Forward angle in radians, or None before any stride was seen."""
         if self._calibrated is not None:
             return self._calibrated
-        if self._strides == 0:
+        if self._strides == 0 or not self._hist.any():
             return None
         padded = np.concatenate((self._hist[-2:], self._hist, self._hist[:2]))
         smooth = np.convolve(padded, _KERNEL, mode="valid")
@@ -66,12 +71,23 @@ class ForwardAxis:
         weights = self._hist[idx]
         return math.atan2(float(weights @ np.sin(centres)), float(weights @ np.cos(centres)))
 
-    def observe(self, angle: float, weight: float = 1.0) -> None:
-        """Learn from one stride (call after classify, so a stride does not vote for itself)."""
+    def observe(self, angle: float, weight: float = 1.0, toes: float | None = None) -> None:
+        """Learn from one stride (call after classify, so a stride does not vote for itself).
+
+        `toes` is facing.toes_ahead's cue for a stride along the axis's line (+1: the toes point
+        where it went, -1: the opposite way); the stride then votes for the toes' direction, with
+        the cue's strength. None: it votes for where it went.
+        """
         if self._collecting is not None:
             self._collecting.append(angle)
         elif self.held:
             return
+        if toes is not None:
+            weight *= abs(toes)
+            if toes < 0:
+                angle = wrap(angle + math.pi)
+        if not weight > 0.0:
+            return  # a stride that says nothing about the axis (a cue of 0) teaches it nothing
         self._hist *= _DECAY
         self._hist[int((angle % (2 * math.pi)) / _BIN) % BINS] += weight
         self._strides += 1
@@ -82,12 +98,14 @@ class ForwardAxis:
             if abs(rel) < _REFINE_WINDOW:
                 self._calibrated = wrap(self._calibrated + _REFINE_RATE * rel)
 
-    def classify(self, angle: float) -> tuple[Direction, float]:
-        """Direction of a stride and a confidence in 0.5..1."""
+    def classify(self, angle: float, toes: float | None = None) -> tuple[Direction, float]:
+        """Direction of a stride and a confidence in 0.5..1 (`toes` as for observe)."""
         fwd = self.forward()
         if fwd is None:
-            # The first stride ever seen defines forward until more evidence arrives.
-            return Direction.FORWARD, 0.5
+            # The first stride ever seen defines forward until more evidence arrives, unless
+            # its own pitch said clearly (half a vote or more) that the toes point the other way.
+            behind = toes is not None and toes <= -_CLEAR_CUE
+            return (Direction.BACKWARD if behind else Direction.FORWARD), 0.5
         rel = wrap(angle - fwd)
         mag = abs(rel)
         if mag <= _SIDE_LIMIT:

@@ -76,7 +76,8 @@ def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
     return np.stack((ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx), axis=1)
 
 
-def _rotate(q: FloatArray, v: FloatArray) -> FloatArray:
+def rotate(q: FloatArray, v: FloatArray) -> FloatArray:
+    """Vectors v (n, 3) turned by quaternions q (n, 4), row by row."""
     w = q[:, :1]
     u = q[:, 1:]
     t = 2.0 * _cross(u, v)
@@ -127,8 +128,8 @@ def stride_drift(
         body, turn = acc, 0.0
     else:
         q = body_to_start(gyro, fs) if rotation is None else rotation
-        body = _rotate(q, acc)
-        end_axis = frame @ _rotate(q[-1:], ref_axis[None, :])[0]
+        body = rotate(q, acc)
+        end_axis = frame @ rotate(q[-1:], ref_axis[None, :])[0]
         turn = float(np.arctan2(end_axis[1], end_axis[0]))
     lin = body @ frame.T
     lin[:, 2] -= GRAVITY
@@ -161,7 +162,7 @@ def displacement_into_stance(
     """
     back = acc[::-1]
     if gyro is not None:
-        back = _rotate(body_to_start(-gyro[::-1], fs), back)
+        back = rotate(body_to_start(-gyro[::-1], fs), back)
     lin = back @ frame.T
     lin[:, 2] -= GRAVITY
     dt = 1.0 / fs
