@@ -217,12 +217,13 @@ class GaitEngine:
     def hold_forward(self, held: bool) -> None:
         """While held, the automatic forward axis learns nothing from the walking seen.
 
-        For a backward walk the user declared ("Going now"). The automatic axis takes most
-        walking to be forward, and the 10-20 minutes of backward walking a day this app is for
-        outnumbered the forward steps it had learned and turned it round mid-walk (virtual
-        wearer: after 1,000 forward steps, 539 steps of a 1,200-step backward walk at the foot
-        came out forward; docs/trunk_direction.md, "A declared backward walk teaches no forward"). A
-        calibration walk still learns, and a calibrated axis is not moved by walking anyway.
+        For a backward walk the user declared ("Going now"). The automatic axis at the trunk, the
+        ankle strap and a foot without a gyroscope takes most walking to be forward, and the
+        10-20 minutes of backward walking a day this app is for outnumbered the forward steps it
+        had learned and turned it round mid-walk (docs/trunk_direction.md, "A declared backward
+        walk teaches no forward"). A foot with a gyroscope learns where its toes point instead,
+        which a backward walk confirms (facing.py). A calibration walk still learns, and a
+        calibrated axis is not moved by walking anyway.
         """
         self._detector.hold_forward(held)
 
