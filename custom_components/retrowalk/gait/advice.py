@@ -5,7 +5,7 @@ One home for this advice: the config flow's placement step and the README's wear
 (./scripts/bench): at the foot every backward stride of the UCI runs and every Bandai walk-back clip
 came out right. The trunk and the thigh are mostly right: on real people walking backwards (the
 Erciyes data set, seventeen volunteers, a forward walk calibrating), 96 % of the waist's backward
-steps, 89 % of the chest's and all of the thigh's came out backward, forward walking forward; on the
+steps, 77 % of the chest's and all of the thigh's came out backward, forward walking forward; on the
 Bandai motion capture the waist 89 % and the chest 86 % of clips, and the thigh every clip it finds
 a walk in; real forward walking has up to 5 % of an Oxford walk's trunk steps and 1-6 % of a trouser
 pocket's labelled backward. The wrist is at chance (46 % of the Bandai clips). The shank uses the
