@@ -143,12 +143,6 @@ def walked(
     return [steps[j].direction for _, j in sorted(pairs)]
 
 
-def directions(engine: GaitEngine, rec: Stretch) -> list[Direction]:
-    """The instrumented foot's stride labels (one per stride) of one recording, then a gap."""
-    t, acc, gyro = rec
-    return [s.direction for s in feed(engine, t, acc, gyro) if s.sensor_foot]
-
-
 def uci_rows(
     cue_tallies: dict[Direction, Tally], cold: dict[Direction, Tally]
 ) -> list[tuple[str, Tally, Tally]]:
@@ -200,7 +194,7 @@ def bandai_tallies(cue_tallies: dict[Direction, Tally], cold: dict[Direction, Ta
         rec = bandai.settle(bvh2rec.synthesise(clip.motion, "foot", bandai.RATE))
         found: list[float] = []
         with cues(found):
-            cold[d].add_steps(directions(GaitEngine(Placement.FOOT), rec))
+            cold[d].add_steps([label for _, label in uci.engine_strides(*rec)])
         tally_cues(found, cue_tallies[d], d)
 
 
@@ -222,8 +216,8 @@ def facing_table(hugadb_dir: Path | None = None) -> str:
     fwd, back = Direction.FORWARD, Direction.BACKWARD
     uci_cues, uci_cold = {fwd: Tally(), back: Tally()}, {fwd: Tally(), back: Tally()}
     long_rows = [
-        [run, back.label_share(Direction.BACKWARD), again.label_share(Direction.FORWARD)]
-        for run, back, again in uci_rows(uci_cues, uci_cold)
+        [run, backward.label_share(back), after.label_share(fwd)]
+        for run, backward, after in uci_rows(uci_cues, uci_cold)
     ]
     bd_cues, bd_cold = {fwd: Tally(), back: Tally()}, {fwd: Tally(), back: Tally()}
     bandai_tallies(bd_cues, bd_cold)

@@ -23,7 +23,7 @@ import numpy as np
 
 from custom_components.retrowalk.gait import FloatArray, GaitEngine
 
-from .data import BATCH, fmt_table
+from .data import feed, fmt_table
 from .erciyes import UNITS, Trial, trials
 
 STAND_S = 1.5  # s of standing at the start of a trial taken as the standing posture
@@ -33,9 +33,7 @@ FORWARD, BACKWARD = 801, 802
 def anterior(first_forward: Trial, engine: GaitEngine) -> FloatArray | None:
     """The calibrated forward axis (sensor frame) after a calibration walk, None if none took."""
     engine.start_calibration()
-    for i in range(0, len(first_forward.t), BATCH):
-        engine.process(first_forward.t[i : i + BATCH], first_forward.acc[i : i + BATCH])
-    engine.flush()
+    feed(engine, first_forward.t, first_forward.acc, None)
     engine.finish_calibration()
     axis = np.asarray(engine.to_dict()["detector"]["calibrated"], dtype=np.float64)
     return axis if bool(np.any(axis)) else None
